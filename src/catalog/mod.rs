@@ -1,0 +1,1 @@
+//! Checklists and the hazard library (placeholder, being written).

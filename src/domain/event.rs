@@ -1,0 +1,157 @@
+//! Event payloads: each carries the intent of one user action.
+
+use super::{Answer, Escalation, Mode, Severity};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Names one event: the device that wrote it and its sequence number there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EventRef {
+    pub device: Uuid,
+    pub seq: u64,
+}
+
+/// The editable fields of a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Description,
+    Location,
+    Department,
+    Severity,
+    Measures,
+    Due,
+    Responsible,
+}
+
+impl Field {
+    pub const ALL: [Field; 7] = [
+        Field::Description,
+        Field::Location,
+        Field::Department,
+        Field::Severity,
+        Field::Measures,
+        Field::Due,
+        Field::Responsible,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Description => "问题隐患",
+            Field::Location => "部位",
+            Field::Department => "科室",
+            Field::Severity => "隐患等级",
+            Field::Measures => "整改措施",
+            Field::Due => "整改时限",
+            Field::Responsible => "责任单位及人员",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Payload {
+    InspectionStarted {
+        inspection_id: Uuid,
+        facility: String,
+        departments: Vec<String>,
+        mode: Mode,
+        inspectors: Vec<String>,
+        lines: Vec<String>,
+    },
+    ItemAnswered {
+        inspection_id: Uuid,
+        item_id: String,
+        answer: Answer,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+    },
+    InspectionFinished {
+        inspection_id: Uuid,
+    },
+    FindingRecorded {
+        finding_id: Uuid,
+        inspection_id: Option<Uuid>,
+        facility: String,
+        department: String,
+        location: String,
+        line: String,
+        item_id: Option<String>,
+        description: String,
+        severity: Severity,
+        measures: String,
+        due: Option<NaiveDate>,
+        responsible: String,
+        fixed_on_spot: bool,
+    },
+    /// An edit of one field; `supersedes` names the value(s) the editor saw.
+    FieldSet {
+        finding_id: Uuid,
+        field: Field,
+        value: String,
+        supersedes: Vec<EventRef>,
+    },
+    Rectified {
+        finding_id: Uuid,
+        note: String,
+    },
+    Verified {
+        finding_id: Uuid,
+        passed: bool,
+        note: String,
+    },
+    Escalated {
+        finding_id: Uuid,
+        level: Escalation,
+        note: String,
+    },
+    Commented {
+        finding_id: Uuid,
+        text: String,
+    },
+    Retracted {
+        finding_id: Uuid,
+        reason: String,
+    },
+}
+
+/// Which view an event belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Inspection(Uuid),
+    Finding(Uuid),
+}
+
+impl Payload {
+    pub fn entity(&self) -> Entity {
+        use Payload::*;
+        match self {
+            InspectionStarted { inspection_id, .. }
+            | ItemAnswered { inspection_id, .. }
+            | InspectionFinished { inspection_id } => Entity::Inspection(*inspection_id),
+            FindingRecorded { finding_id, .. }
+            | FieldSet { finding_id, .. }
+            | Rectified { finding_id, .. }
+            | Verified { finding_id, .. }
+            | Escalated { finding_id, .. }
+            | Commented { finding_id, .. }
+            | Retracted { finding_id, .. } => Entity::Finding(*finding_id),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        use Payload::*;
+        match self {
+            InspectionStarted { .. } => "inspection_started",
+            ItemAnswered { .. } => "item_answered",
+            InspectionFinished { .. } => "inspection_finished",
+            FindingRecorded { .. } => "finding_recorded",
+            FieldSet { .. } => "field_set",
+            Rectified { .. } => "rectified",
+            Verified { .. } => "verified",
+            Escalated { .. } => "escalated",
+            Commented { .. } => "commented",
+            Retracted { .. } => "retracted",
+        }
+    }
+}

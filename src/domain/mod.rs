@@ -1,0 +1,17 @@
+//! Pure domain types and rules: no I/O, no sled, no terminal.
+
+mod event;
+mod finding;
+mod hlc;
+mod inspection;
+mod kinds;
+mod now;
+
+pub use event::{Entity, EventRef, Field, Payload};
+pub use finding::{
+    Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, StoredEvent,
+};
+pub use hlc::Hlc;
+pub use inspection::{AnswerRecord, Inspection};
+pub use kinds::{Answer, Escalation, Mode, ParseError, Severity, Status, CORE_LINES};
+pub use now::Now;
