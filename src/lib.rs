@@ -1,4 +1,9 @@
 //! xuncha (巡查): offline safety inspection for health facilities.
 
 pub mod catalog;
+pub mod cli;
+pub mod config;
 pub mod domain;
+pub mod ops;
+pub mod store;
+pub mod tui;

@@ -1,5 +1,6 @@
 //! Pure domain types and rules: no I/O, no sled, no terminal.
 
+mod dates;
 mod event;
 mod finding;
 mod hlc;
@@ -7,11 +8,12 @@ mod inspection;
 mod kinds;
 mod now;
 
+pub use dates::parse_date_input;
 pub use event::{Entity, EventRef, Field, Payload};
 pub use finding::{
     Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, StoredEvent,
 };
 pub use hlc::Hlc;
 pub use inspection::{AnswerRecord, Inspection};
-pub use kinds::{Answer, Escalation, Mode, ParseError, Severity, Status, CORE_LINES};
+pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;

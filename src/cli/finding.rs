@@ -1,0 +1,250 @@
+//! `xuncha finding add|list|show|rectify|verify|escalate|edit|comment|retract`.
+
+use super::args::{FindingCmd, FindingFilter};
+use super::output::{
+    FindingDetailJson, FindingJson, finding_header, finding_row, local, print_json,
+};
+use super::{Cli, CmdResult, Failure, context};
+use crate::domain::{Field, Finding, Severity, parse_date_input};
+use crate::ops::{self, Ctx, NewFinding};
+use crate::store::{FindingQuery, StatusFilter};
+
+pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
+    let mut ctx = context(cli)?;
+    match cmd {
+        FindingCmd::Add {
+            inspection,
+            item,
+            line,
+            description,
+            location,
+            department,
+            severity,
+            measures,
+            due,
+            responsible,
+            fixed_on_spot,
+        } => {
+            let severity = severity
+                .as_deref()
+                .map(|s| s.parse::<Severity>())
+                .transpose()
+                .map_err(|e| Failure::usage(format!("隐患等级（--severity）：{e}")))?;
+            let due = due
+                .as_deref()
+                .map(|d| parse_date_input(d, ctx.now.today()))
+                .transpose()
+                .map_err(|e| Failure::usage(format!("整改时限（--due）：{e}")))?;
+            let insp = ctx.inspection(inspection)?;
+            let f = ops::record_finding(
+                &mut ctx,
+                NewFinding {
+                    inspection: Some(insp.id),
+                    item_id: item.clone(),
+                    line: line.clone(),
+                    facility: None,
+                    department: department.clone(),
+                    description: description.clone(),
+                    location: location.clone(),
+                    severity,
+                    measures: measures.clone(),
+                    due,
+                    responsible: responsible.clone(),
+                    fixed_on_spot: *fixed_on_spot,
+                },
+            )?;
+            emit(cli, &ctx, &f, || f.id.to_string())
+        }
+        FindingCmd::List(filter) => {
+            let q = query(filter)?;
+            let list = ctx.list_findings(&q)?;
+            if cli.json {
+                let v: Vec<_> = list
+                    .iter()
+                    .map(|f| FindingJson::new(f, &ctx.now, &ctx.catalog))
+                    .collect();
+                return print_json(&v);
+            }
+            println!("{}", finding_header());
+            for f in &list {
+                println!("{}", finding_row(f, &ctx.now, &ctx.catalog));
+            }
+            println!("共 {} 条", list.len());
+            Ok(())
+        }
+        FindingCmd::Show { id } => {
+            let f = ctx.finding(id)?;
+            if cli.json {
+                return print_json(&FindingDetailJson {
+                    finding: &f,
+                    overdue: f.is_overdue(&ctx.now),
+                    line_name: ctx.catalog.line_name(&f.line),
+                });
+            }
+            show(&ctx, &f);
+            Ok(())
+        }
+        FindingCmd::Rectify { id, note } => {
+            let id = ctx.finding(id)?.id;
+            let f = ops::rectify(&mut ctx, id, note)?;
+            emit(cli, &ctx, &f, || {
+                format!("已登记整改，待复查：{}", f.description)
+            })
+        }
+        FindingCmd::Verify {
+            id,
+            pass,
+            fail,
+            note,
+        } => {
+            if pass == fail {
+                return Err(Failure::usage(
+                    "复查须选择 --pass 或 --fail（不通过时加 --note 说明原因）",
+                ));
+            }
+            let id = ctx.finding(id)?.id;
+            let f = ops::verify(&mut ctx, id, *pass, note)?;
+            emit(cli, &ctx, &f, || {
+                if *pass {
+                    "复查通过，已销号".to_string()
+                } else {
+                    format!("复查不通过，已退回整改：{note}")
+                }
+            })
+        }
+        FindingCmd::Escalate { id, note } => {
+            let id = ctx.finding(id)?.id;
+            let f = ops::escalate(&mut ctx, id, note)?;
+            emit(cli, &ctx, &f, || {
+                format!(
+                    "已发出{}",
+                    f.escalation.map(|e| e.label()).unwrap_or_default()
+                )
+            })
+        }
+        FindingCmd::Edit { id, field, value } => {
+            let field = parse_field(field)?;
+            let id = ctx.finding(id)?.id;
+            let f = ops::set_field(&mut ctx, id, field, value)?;
+            emit(cli, &ctx, &f, || format!("已修改{}", field.label()))
+        }
+        FindingCmd::Comment { id, text } => {
+            let id = ctx.finding(id)?.id;
+            let f = ops::comment(&mut ctx, id, text)?;
+            emit(cli, &ctx, &f, || "已添加备注".to_string())
+        }
+        FindingCmd::Retract { id, reason } => {
+            let id = ctx.finding(id)?.id;
+            let f = ops::retract(&mut ctx, id, reason)?;
+            emit(cli, &ctx, &f, || "已撤销".to_string())
+        }
+    }
+}
+
+pub fn parse_field(s: &str) -> Result<Field, Failure> {
+    let f = match s.trim() {
+        "description" => Field::Description,
+        "location" => Field::Location,
+        "department" => Field::Department,
+        "severity" => Field::Severity,
+        "measures" => Field::Measures,
+        "due" => Field::Due,
+        "responsible" => Field::Responsible,
+        other => {
+            return Err(Failure::usage(format!(
+                "未知字段「{other}」，可选：description|location|department|severity|measures|due|responsible"
+            )));
+        }
+    };
+    Ok(f)
+}
+
+pub fn query(filter: &FindingFilter) -> Result<FindingQuery, Failure> {
+    Ok(FindingQuery {
+        status: filter
+            .status
+            .as_deref()
+            .map(|s| s.parse::<StatusFilter>())
+            .transpose()
+            .map_err(|e| Failure::usage(format!("状态（--status）：{e}")))?,
+        line: filter.line.clone(),
+        facility: filter.facility.clone(),
+        severity: filter
+            .severity
+            .as_deref()
+            .map(|s| s.parse::<Severity>())
+            .transpose()
+            .map_err(|e| Failure::usage(format!("隐患等级（--severity）：{e}")))?,
+        conflicted_only: filter.conflicted,
+        ..Default::default()
+    })
+}
+
+fn emit(cli: &Cli, ctx: &Ctx, f: &Finding, text: impl FnOnce() -> String) -> CmdResult {
+    if cli.json {
+        print_json(&FindingJson::new(f, &ctx.now, &ctx.catalog))
+    } else {
+        println!("{}", text());
+        Ok(())
+    }
+}
+
+fn show(ctx: &Ctx, f: &Finding) {
+    let overdue = if f.is_overdue(&ctx.now) {
+        "（逾期）"
+    } else {
+        ""
+    };
+    println!("隐患 {}", f.id);
+    println!(
+        "状态：{}{overdue}  等级：{}",
+        f.status.label(),
+        f.severity.label()
+    );
+    println!(
+        "防线：{}  检查项：{}",
+        ctx.catalog.line_name(&f.line),
+        f.item_id.as_deref().unwrap_or("—")
+    );
+    println!(
+        "单位：{}  科室：{}  部位：{}",
+        f.facility, f.department, f.location
+    );
+    println!("问题隐患：{}", f.description);
+    println!("整改措施：{}", f.measures);
+    println!(
+        "整改时限：{}  责任单位及人员：{}",
+        f.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+        f.responsible
+    );
+    if f.fixed_on_spot {
+        println!("立查立改：是");
+    }
+    if let Some(e) = f.escalation {
+        println!("督办：{}", e.label());
+    }
+    for c in &f.conflicts {
+        println!("⚠ 冲突（{}）：", c.field.label());
+        for (r, v) in &c.values {
+            println!(
+                "    {} #{}：{v}",
+                &r.device.simple().to_string()[..8],
+                r.seq
+            );
+        }
+    }
+    println!("\n过程记录：");
+    for h in &f.history {
+        let note = if h.note.is_empty() {
+            String::new()
+        } else {
+            format!("：{}", h.note)
+        };
+        println!(
+            "  {}  {}  {}{note}",
+            local(&ctx.now, h.at),
+            h.author,
+            h.action
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! `xuncha inspection start|answer|finish|list|show`.
+
+use super::args::{InspectionCmd, ModeArg};
+use super::output::{FindingJson, cell, finding_header, finding_row, local, print_json, short};
+use super::{Cli, CmdResult, Failure, context};
+use crate::domain::{Answer, Inspection, Mode};
+use crate::ops::{self, Ctx, NewInspection};
+use crate::store::FindingQuery;
+use serde_json::json;
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Mode {
+        match m {
+            ModeArg::SelfCheck => Mode::SelfCheck,
+            ModeArg::Supervision => Mode::Supervision,
+            ModeArg::Mutual => Mode::Mutual,
+            ModeArg::Unannounced => Mode::Unannounced,
+        }
+    }
+}
+
+pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
+    let mut ctx = context(cli)?;
+    match cmd {
+        InspectionCmd::Start {
+            facility,
+            departments,
+            mode,
+            inspectors,
+            lines,
+        } => {
+            let insp = ops::start_inspection(
+                &mut ctx,
+                NewInspection {
+                    facility: facility.clone(),
+                    departments: departments.clone(),
+                    mode: Some((*mode).into()),
+                    inspectors: inspectors.clone(),
+                    lines: lines.clone(),
+                },
+            )?;
+            emit(cli, &ctx, &insp, || insp.id.to_string())
+        }
+        InspectionCmd::Answer {
+            id,
+            item,
+            answer,
+            note,
+        } => {
+            let answer: Answer = answer
+                .parse()
+                .map_err(|e: crate::domain::ParseError| Failure::usage(e.to_string()))?;
+            let insp = ctx.inspection(id)?;
+            let insp = ops::answer(&mut ctx, insp.id, item, answer, note)?;
+            emit(cli, &ctx, &insp, || {
+                let (done, total) = progress(&ctx, &insp);
+                format!("{item}：{}（进度 {done}/{total}）", answer.label())
+            })
+        }
+        InspectionCmd::Finish { id } => {
+            let insp = ctx.inspection(id)?;
+            let insp = ops::finish_inspection(&mut ctx, insp.id)?;
+            emit(cli, &ctx, &insp, || {
+                let (done, total) = progress(&ctx, &insp);
+                let left = total - done;
+                if left > 0 {
+                    format!("检查已结束；{left} 项未作答")
+                } else {
+                    "检查已结束".to_string()
+                }
+            })
+        }
+        InspectionCmd::List => {
+            let list = ctx.list_inspections()?;
+            if cli.json {
+                return print_json(
+                    &list
+                        .iter()
+                        .map(|i| summary_json(&ctx, i))
+                        .collect::<Vec<_>>(),
+                );
+            }
+            for i in &list {
+                let (done, total) = progress(&ctx, i);
+                let state = if i.is_finished() {
+                    "已结束"
+                } else {
+                    "进行中"
+                };
+                println!(
+                    "{}  {}  {}  {}  {}  {:>3}/{:<3}  {}",
+                    short(i.id),
+                    local(&ctx.now, i.started_at),
+                    cell(state, 6),
+                    cell(i.mode.label(), 8),
+                    cell(&i.facility, 24),
+                    done,
+                    total,
+                    lines_label(&ctx, i)
+                );
+            }
+            Ok(())
+        }
+        InspectionCmd::Show { id } => {
+            let insp = ctx.inspection(id)?;
+            let findings = ctx.list_findings(&FindingQuery {
+                inspection: Some(insp.id),
+                ..Default::default()
+            })?;
+            if cli.json {
+                let mut v = serde_json::to_value(&insp).unwrap_or_default();
+                v["findings"] = serde_json::to_value(
+                    findings
+                        .iter()
+                        .map(|f| FindingJson::new(f, &ctx.now, &ctx.catalog))
+                        .collect::<Vec<_>>(),
+                )
+                .unwrap_or_default();
+                return print_json(&v);
+            }
+            let (done, total) = progress(&ctx, &insp);
+            println!("检查 {}", insp.id);
+            println!(
+                "单位：{}  科室：{}",
+                insp.facility,
+                insp.departments.join("、")
+            );
+            println!(
+                "方式：{}  检查人员：{}  开始：{}{}",
+                insp.mode.label(),
+                insp.inspectors.join("、"),
+                local(&ctx.now, insp.started_at),
+                insp.finished_at
+                    .map(|t| format!("  结束：{}", local(&ctx.now, t)))
+                    .unwrap_or_default()
+            );
+            println!("防线：{}  进度：{done}/{total}", lines_label(&ctx, &insp));
+            for item in ctx.catalog.items_of(&insp.lines) {
+                let mark = match insp.answers.get(&item.id).map(|a| a.answer) {
+                    Some(Answer::Pass) => "✓",
+                    Some(Answer::Fail) => "✗",
+                    Some(Answer::Na) => "－",
+                    None => "·",
+                };
+                println!("  {mark} {} {}", cell(&item.id, 34), item.check);
+            }
+            if !findings.is_empty() {
+                println!("\n发现隐患 {} 条：\n{}", findings.len(), finding_header());
+                for f in &findings {
+                    println!("{}", finding_row(f, &ctx.now, &ctx.catalog));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn progress(ctx: &Ctx, insp: &Inspection) -> (usize, usize) {
+    let mut done = 0;
+    let mut total = 0;
+    for item in ctx.catalog.items_of(&insp.lines) {
+        total += 1;
+        done += insp.answers.contains_key(&item.id) as usize;
+    }
+    (done, total)
+}
+
+fn lines_label(ctx: &Ctx, insp: &Inspection) -> String {
+    insp.lines
+        .iter()
+        .map(|l| ctx.catalog.line_name(l))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn summary_json(ctx: &Ctx, i: &Inspection) -> serde_json::Value {
+    let (done, total) = progress(ctx, i);
+    json!({
+        "id": i.id, "facility": i.facility, "departments": i.departments, "mode": i.mode,
+        "inspectors": i.inspectors, "lines": i.lines, "started_at": i.started_at,
+        "finished_at": i.finished_at, "answered": done, "items": total,
+    })
+}
+
+fn emit(cli: &Cli, ctx: &Ctx, insp: &Inspection, text: impl FnOnce() -> String) -> CmdResult {
+    if cli.json {
+        print_json(&summary_json(ctx, insp))
+    } else {
+        println!("{}", text());
+        Ok(())
+    }
+}

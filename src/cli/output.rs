@@ -1,0 +1,141 @@
+//! Shared printing: JSON objects of the CLI contract and width-aware text columns.
+
+use super::Failure;
+use crate::catalog::Catalog;
+use crate::domain::{Escalation, Finding, Now, Severity, Status};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+use uuid::Uuid;
+
+pub fn print_json<T: Serialize + ?Sized>(v: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| Failure {
+        code: 1,
+        message: e.to_string(),
+    })?;
+    println!("{text}");
+    Ok(())
+}
+
+/// Pads (or cuts) to a display width, counting CJK characters as two cells.
+pub fn cell(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut w = 0;
+    for ch in s.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+        if w + cw > width {
+            if w < width {
+                out.push('…');
+            }
+            break;
+        }
+        out.push(ch);
+        w += cw;
+    }
+    let pad = width.saturating_sub(out.width());
+    out.extend(std::iter::repeat_n(' ', pad));
+    out
+}
+
+pub fn short(id: Uuid) -> String {
+    id.simple().to_string()[..8].to_string()
+}
+
+pub fn local(now: &Now, at: DateTime<Utc>) -> String {
+    at.with_timezone(now.0.offset())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The finding object of the CLI contract (plus a few extras after the contract keys).
+#[derive(Debug, Serialize)]
+pub struct FindingJson<'a> {
+    pub id: Uuid,
+    pub inspection_id: Option<Uuid>,
+    pub facility: &'a str,
+    pub department: &'a str,
+    pub location: &'a str,
+    pub line: &'a str,
+    pub item_id: Option<&'a str>,
+    pub description: &'a str,
+    pub severity: Severity,
+    pub status: Status,
+    pub overdue: bool,
+    pub due: Option<NaiveDate>,
+    pub measures: &'a str,
+    pub responsible: &'a str,
+    pub fixed_on_spot: bool,
+    pub escalation: Option<Escalation>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub line_name: &'a str,
+    pub conflicted: bool,
+}
+
+impl<'a> FindingJson<'a> {
+    pub fn new(f: &'a Finding, now: &Now, catalog: &'a Catalog) -> Self {
+        FindingJson {
+            id: f.id,
+            inspection_id: f.inspection_id,
+            facility: &f.facility,
+            department: &f.department,
+            location: &f.location,
+            line: &f.line,
+            item_id: f.item_id.as_deref(),
+            description: &f.description,
+            severity: f.severity,
+            status: f.status,
+            overdue: f.is_overdue(now),
+            due: f.due,
+            measures: &f.measures,
+            responsible: &f.responsible,
+            fixed_on_spot: f.fixed_on_spot,
+            escalation: f.escalation,
+            created_at: f.created_at,
+            updated_at: f.updated_at,
+            line_name: catalog.line_name(&f.line),
+            conflicted: !f.conflicts.is_empty(),
+        }
+    }
+}
+
+/// The full finding for `show`: the contract keys plus history, escalations and conflicts.
+#[derive(Debug, Serialize)]
+pub struct FindingDetailJson<'a> {
+    #[serde(flatten)]
+    pub finding: &'a Finding,
+    pub overdue: bool,
+    pub line_name: &'a str,
+}
+
+pub fn finding_row(f: &Finding, now: &Now, catalog: &Catalog) -> String {
+    let status = if f.is_overdue(now) {
+        format!("{}·逾期", f.status.label())
+    } else {
+        f.status.label().to_string()
+    };
+    let due = f.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+    format!(
+        "{}  {}  {}  {}  {}  {}  {}",
+        short(f.id),
+        cell(&status, 11),
+        cell(f.severity.label(), 4),
+        cell(catalog.line_name(&f.line), 12),
+        cell(&f.facility, 22),
+        cell(&due, 10),
+        f.description
+    )
+}
+
+pub fn finding_header() -> String {
+    format!(
+        "{}  {}  {}  {}  {}  {}  {}",
+        cell("编号", 8),
+        cell("状态", 11),
+        cell("等级", 4),
+        cell("防线", 12),
+        cell("单位", 22),
+        cell("整改时限", 10),
+        "问题隐患"
+    )
+}

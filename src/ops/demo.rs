@@ -1,0 +1,386 @@
+//! Realistic demo data: N findings over ~200 facilities and three years, every line, every
+//! lifecycle state, some overdue and escalated. Deterministic for a given scale and "now".
+
+use super::{Ctx, Result};
+use crate::catalog::Item;
+use crate::domain::{Answer, Escalation, Mode, Payload, Severity};
+use chrono::Duration;
+use serde::Serialize;
+use uuid::{Timestamp, Uuid};
+
+const DAY_MS: i64 = 86_400_000;
+const BATCH: usize = 2_000;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoSummary {
+    pub facilities: usize,
+    pub inspections: usize,
+    pub findings: usize,
+    pub events: usize,
+}
+
+const PLACES: [&str; 20] = [
+    "东城", "西城", "南湖", "北苑", "高新", "滨江", "青山", "临河", "城关", "金水", "二七", "中原",
+    "惠济", "上街", "新郑", "登封", "巩义", "荥阳", "中牟", "新密",
+];
+const KINDS: [&str; 10] = [
+    "区人民医院",
+    "区中医院",
+    "区妇幼保健院",
+    "区疾病预防控制中心",
+    "镇卫生院",
+    "社区卫生服务中心",
+    "第一人民医院",
+    "口腔医院",
+    "精神卫生中心",
+    "急救中心",
+];
+const DEPARTMENTS: [&str; 16] = [
+    "急诊科",
+    "门诊部",
+    "住院部",
+    "检验科",
+    "药剂科",
+    "放射科",
+    "手术室",
+    "供应室",
+    "后勤保障科",
+    "总务科",
+    "保卫科",
+    "信息科",
+    "发热门诊",
+    "食堂",
+    "设备科",
+    "病理科",
+];
+const PEOPLE: [&str; 24] = [
+    "王建国",
+    "李秀英",
+    "张伟",
+    "刘洋",
+    "陈静",
+    "杨帆",
+    "赵磊",
+    "黄敏",
+    "周杰",
+    "吴婷",
+    "徐强",
+    "孙丽",
+    "胡军",
+    "朱红",
+    "高峰",
+    "林芳",
+    "何平",
+    "郭涛",
+    "马超",
+    "罗琳",
+    "梁宇",
+    "宋佳",
+    "郑凯",
+    "谢娜",
+];
+const LOCATIONS: [&str; 12] = [
+    "一楼东侧走廊",
+    "二楼护士站",
+    "地下一层",
+    "三楼库房",
+    "门诊大厅",
+    "住院楼楼梯间",
+    "后院",
+    "食堂操作间",
+    "配电室",
+    "锅炉房",
+    "屋顶平台",
+    "消毒供应中心",
+];
+
+pub fn facility_names() -> Vec<String> {
+    let mut v = Vec::new();
+    for p in PLACES {
+        for k in KINDS {
+            v.push(format!("{p}{k}"));
+        }
+    }
+    v
+}
+
+struct Gen {
+    rng: fastrand::Rng,
+    actions: Vec<(i64, String, Payload)>,
+}
+
+impl Gen {
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.rng.usize(..xs.len())]
+    }
+    fn id_at(&mut self, ms: i64) -> Uuid {
+        let ts = Timestamp::from_unix(
+            uuid::NoContext,
+            (ms / 1000) as u64,
+            ((ms % 1000) * 1_000_000) as u32,
+        );
+        let mut id = *Uuid::new_v7(ts).as_bytes();
+        // Random tail from the seeded generator so runs are reproducible.
+        for b in &mut id[8..] {
+            *b = self.rng.u8(..);
+        }
+        id[8] = (id[8] & 0x3f) | 0x80;
+        Uuid::from_bytes(id)
+    }
+    fn push(&mut self, ms: i64, who: &str, p: Payload) {
+        self.actions.push((ms, who.to_string(), p));
+    }
+}
+
+pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
+    let now_ms = ctx.now.millis();
+    let start_ms = now_ms - 3 * 365 * DAY_MS;
+    let facilities = facility_names();
+    let lines: Vec<String> = ctx.catalog.lines.iter().map(|l| l.line.clone()).collect();
+    let core: Vec<String> = ctx
+        .catalog
+        .lines
+        .iter()
+        .filter(|l| l.core)
+        .map(|l| l.line.clone())
+        .collect();
+    let mut g = Gen {
+        rng: fastrand::Rng::with_seed(scale as u64 ^ 0x5eed),
+        actions: Vec::new(),
+    };
+    let n_insp = (scale / 8).max(1);
+    let mut made = 0usize;
+    let mut used_fac = std::collections::BTreeSet::new();
+    for i in 0..n_insp {
+        let remaining = scale - made;
+        let left = n_insp - i;
+        let k = if left == 1 {
+            remaining
+        } else {
+            (remaining / left + g.rng.usize(0..7))
+                .saturating_sub(3)
+                .min(remaining)
+        };
+        let t = start_ms
+            + (now_ms - DAY_MS - start_ms) * i as i64 / n_insp as i64
+            + g.rng.i64(0..DAY_MS / 2);
+        let facility = g.pick(&facilities).clone();
+        used_fac.insert(facility.clone());
+        let mode = *g.pick(Mode::ALL);
+        let a = g.pick(&PEOPLE).to_string();
+        let b = g.pick(&PEOPLE).to_string();
+        let mut insp_lines = vec![if i < lines.len() {
+            lines[i].clone()
+        } else {
+            g.pick(&core).clone()
+        }];
+        if g.rng.bool() {
+            let l = g.pick(&lines).clone();
+            if !insp_lines.contains(&l) {
+                insp_lines.push(l);
+            }
+        }
+        let depts = vec![g.pick(&DEPARTMENTS).to_string()];
+        let insp_id = g.id_at(t);
+        g.push(
+            t,
+            &a,
+            Payload::InspectionStarted {
+                inspection_id: insp_id,
+                facility: facility.clone(),
+                departments: depts.clone(),
+                mode,
+                inspectors: if a == b {
+                    vec![a.clone()]
+                } else {
+                    vec![a.clone(), b]
+                },
+                lines: insp_lines.clone(),
+            },
+        );
+        let items: Vec<Item> = ctx.catalog.items_of(&insp_lines).cloned().collect();
+        let failing: Vec<usize> = (0..k).map(|_| g.rng.usize(..items.len().max(1))).collect();
+        let recent = now_ms - t < 2 * DAY_MS && g.rng.u8(..4) == 0;
+        for (n, item) in items.iter().enumerate() {
+            // A few of the newest inspections are left unfinished, mid-checklist.
+            if recent && n > items.len() / 2 {
+                break;
+            }
+            let answer = if failing.contains(&n) {
+                Answer::Fail
+            } else if g.rng.u8(..12) == 0 {
+                Answer::Na
+            } else {
+                Answer::Pass
+            };
+            g.push(
+                t + n as i64 * 60_000,
+                &a,
+                Payload::ItemAnswered {
+                    inspection_id: insp_id,
+                    item_id: item.id.clone(),
+                    answer,
+                    note: String::new(),
+                },
+            );
+        }
+        for (j, idx) in failing.iter().enumerate() {
+            let Some(item) = items.get(*idx) else {
+                continue;
+            };
+            let ft = t + *idx as i64 * 60_000 + 30_000 + j as i64;
+            finding(&mut g, ft, now_ms, insp_id, &facility, &depts[0], item, &a);
+        }
+        if !recent {
+            g.push(
+                t + items.len() as i64 * 60_000 + 120_000,
+                &a,
+                Payload::InspectionFinished {
+                    inspection_id: insp_id,
+                },
+            );
+        }
+        made += k;
+    }
+    let findings = g
+        .actions
+        .iter()
+        .filter(|a| matches!(a.2, Payload::FindingRecorded { .. }))
+        .count();
+    let mut actions = std::mem::take(&mut g.actions);
+    actions.sort_by_key(|a| a.0);
+    let events = actions.len();
+    let mut batch = Vec::with_capacity(BATCH);
+    for (ms, who, p) in actions {
+        batch.push((who, ms, p));
+        if batch.len() == BATCH {
+            ctx.store.append_timed(std::mem::take(&mut batch))?;
+        }
+    }
+    if !batch.is_empty() {
+        ctx.store.append_timed(batch)?;
+    }
+    ctx.store.flush()?;
+    Ok(DemoSummary {
+        facilities: used_fac.len(),
+        inspections: n_insp,
+        findings,
+        events,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finding(
+    g: &mut Gen,
+    t: i64,
+    now_ms: i64,
+    insp: Uuid,
+    facility: &str,
+    dept: &str,
+    item: &Item,
+    who: &str,
+) {
+    let id = g.id_at(t);
+    let severity = if g.rng.u8(..10) == 0 {
+        if item.severity == Severity::Major {
+            Severity::General
+        } else {
+            Severity::Major
+        }
+    } else {
+        item.severity
+    };
+    let fixed = g.rng.u8(..5) == 0;
+    let days = severity.default_days() + g.rng.i64(-3..10);
+    let found = chrono::DateTime::from_timestamp_millis(t)
+        .unwrap_or_default()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset"))
+        .date_naive();
+    let due = found + Duration::days(days);
+    let responsible = format!("{} {}", g.pick(&DEPARTMENTS), g.pick(&PEOPLE));
+    let location = g.pick(&LOCATIONS).to_string();
+    g.push(
+        t,
+        who,
+        Payload::FindingRecorded {
+            finding_id: id,
+            inspection_id: Some(insp),
+            facility: facility.to_string(),
+            department: dept.to_string(),
+            location,
+            line: item.line.clone(),
+            item_id: Some(item.id.clone()),
+            description: item.hazard.clone(),
+            severity,
+            measures: item.measures.clone(),
+            due: if fixed { None } else { Some(due) },
+            responsible: responsible.clone(),
+            fixed_on_spot: fixed,
+        },
+    );
+    if fixed {
+        return;
+    }
+    let due_ms = t + days * DAY_MS;
+    let officer = g.pick(&PEOPLE).to_string();
+    // One in twelve is never rectified: it goes overdue and up the 四书 ladder.
+    if g.rng.u8(..12) == 0 {
+        for (after, level) in [
+            (3, Escalation::Notice),
+            (17, Escalation::Interview),
+            (40, Escalation::Referral),
+        ] {
+            let at = due_ms + (after + 1) * DAY_MS;
+            if at < now_ms && g.rng.u8(..4) != 0 {
+                g.push(
+                    at,
+                    &officer,
+                    Payload::Escalated {
+                        finding_id: id,
+                        level,
+                        note: format!("逾期未整改，发出{}", level.label()),
+                    },
+                );
+            } else {
+                break;
+            }
+        }
+        return;
+    }
+    let mut rt = t + g.rng.i64(1..(days + 10).max(2)) * DAY_MS;
+    let mut rounds = 0;
+    while rt < now_ms && rounds < 3 {
+        rounds += 1;
+        g.push(
+            rt,
+            &responsible,
+            Payload::Rectified {
+                finding_id: id,
+                note: "已按整改措施完成整改".into(),
+            },
+        );
+        let vt = rt + g.rng.i64(1..8) * DAY_MS;
+        if vt >= now_ms {
+            return;
+        }
+        let passed = g.rng.u8(..8) != 0 || rounds == 3;
+        let note = if passed {
+            "复查合格".to_string()
+        } else {
+            "整改不彻底，仍有隐患".to_string()
+        };
+        g.push(
+            vt,
+            &officer,
+            Payload::Verified {
+                finding_id: id,
+                passed,
+                note,
+            },
+        );
+        if passed {
+            return;
+        }
+        rt = vt + g.rng.i64(1..10) * DAY_MS;
+    }
+}

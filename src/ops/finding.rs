@@ -1,0 +1,273 @@
+//! Findings: record, edit, and the closed loop (rectify → verify → close, escalate).
+
+use super::{Ctx, OpsError, Result, clean, required};
+use crate::domain::{Field, Finding, Payload, Severity, parse_date_input};
+use chrono::{Duration, NaiveDate};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Default)]
+pub struct NewFinding {
+    pub inspection: Option<Uuid>,
+    pub item_id: Option<String>,
+    /// Needed only without an item, when the inspection covers several lines.
+    pub line: Option<String>,
+    /// Needed only without an inspection.
+    pub facility: Option<String>,
+    pub department: Option<String>,
+    pub description: String,
+    pub location: String,
+    pub severity: Option<Severity>,
+    pub measures: String,
+    pub due: Option<NaiveDate>,
+    pub responsible: String,
+    pub fixed_on_spot: bool,
+}
+
+pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
+    let today = ctx.now.today();
+    let insp = match new.inspection {
+        Some(id) => Some(ctx.store.inspection(id)?.ok_or(OpsError::NotFound {
+            what: "检查",
+            id: id.to_string(),
+        })?),
+        None => None,
+    };
+    let item = match new
+        .item_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(id) => Some(
+            ctx.catalog
+                .item(id)
+                .ok_or_else(|| {
+                    OpsError::invalid("检查项（--item）", format!("未知检查项「{id}」"))
+                })?
+                .clone(),
+        ),
+        None => None,
+    };
+    let line = match (&item, &new.line, &insp) {
+        (Some(item), _, _) => item.line.clone(),
+        (None, Some(l), _) => {
+            let l = clean(l);
+            ctx.check_line("防线（--line）", &l)?;
+            l
+        }
+        (None, None, Some(i)) if i.lines.len() == 1 => i.lines[0].clone(),
+        _ => {
+            return Err(OpsError::invalid(
+                "防线（--line）",
+                "未指定检查项时须注明隐患属于哪道防线",
+            ));
+        }
+    };
+    if let (Some(i), Some(item)) = (&insp, &item)
+        && !i.lines.contains(&item.line)
+    {
+        return Err(OpsError::invalid(
+            "检查项（--item）",
+            format!(
+                "检查项「{}」属于防线 {}，不在本次检查的防线（{}）中",
+                item.id,
+                item.line,
+                i.lines.join("、")
+            ),
+        ));
+    }
+    let facility = match (&insp, &new.facility) {
+        (Some(i), _) => i.facility.clone(),
+        (None, Some(f)) => required("单位（--facility）", f)?,
+        (None, None) => {
+            return Err(OpsError::invalid(
+                "检查（--inspection）",
+                "隐患须属于一次检查或注明单位",
+            ));
+        }
+    };
+    let department = match &new.department {
+        Some(d) => clean(d),
+        None => insp
+            .as_ref()
+            .and_then(|i| i.departments.first().cloned())
+            .unwrap_or_default(),
+    };
+    let description = required("问题隐患（--description）", &new.description)?;
+    let severity = new
+        .severity
+        .or(item.as_ref().map(|i| i.severity))
+        .unwrap_or(Severity::General);
+    let mut measures = clean(&new.measures);
+    if measures.is_empty()
+        && let Some(item) = &item
+    {
+        measures = item.measures.clone();
+    }
+    let due = match new.due {
+        Some(d) if d < today => {
+            return Err(OpsError::invalid(
+                "整改时限（--due）",
+                format!("{d} 早于发现日期 {today}"),
+            ));
+        }
+        Some(d) => Some(d),
+        None if new.fixed_on_spot => None,
+        None => Some(today + Duration::days(severity.default_days())),
+    };
+    let id = Uuid::now_v7();
+    let author = ctx.author.clone();
+    ctx.store.append(
+        &author,
+        &ctx.now,
+        vec![Payload::FindingRecorded {
+            finding_id: id,
+            inspection_id: insp.map(|i| i.id),
+            facility,
+            department,
+            location: clean(&new.location),
+            line,
+            item_id: item.map(|i| i.id),
+            description,
+            severity,
+            measures,
+            due,
+            responsible: clean(&new.responsible),
+            fixed_on_spot: new.fixed_on_spot,
+        }],
+    )?;
+    ctx.finding_by_id(id)
+}
+
+/// Validates the text for a field and returns it in stored form.
+fn field_value(ctx: &Ctx, f: &Finding, field: Field, value: &str) -> Result<String> {
+    let label = field.label();
+    Ok(match field {
+        Field::Description => required(label, value)?,
+        Field::Severity => value
+            .parse::<Severity>()
+            .map_err(|e| OpsError::invalid(label, e.to_string()))?
+            .id()
+            .to_string(),
+        Field::Due => {
+            let d = parse_date_input(value, ctx.now.today())
+                .map_err(|e| OpsError::invalid(label, e))?;
+            let found = ctx.now.local_date(f.created_at);
+            if d < found {
+                return Err(OpsError::invalid(
+                    label,
+                    format!("{d} 早于发现日期 {found}"),
+                ));
+            }
+            d.to_string()
+        }
+        _ => clean(value),
+    })
+}
+
+/// Edits one field. The edit supersedes the value(s) the editor saw, so it also settles a
+/// conflict on that field.
+pub fn set_field(ctx: &mut Ctx, id: Uuid, field: Field, value: &str) -> Result<Finding> {
+    let f = ctx.finding_by_id(id)?;
+    if f.retracted {
+        return Err(crate::domain::LifecycleError::Retracted { action: "修改" }.into());
+    }
+    let value = field_value(ctx, &f, field, value)?;
+    let supersedes = f.versions.get(&field).cloned().unwrap_or_default();
+    append(
+        ctx,
+        Payload::FieldSet {
+            finding_id: id,
+            field,
+            value,
+            supersedes,
+        },
+    )?;
+    ctx.finding_by_id(id)
+}
+
+/// Settles a conflict by choosing (or typing) the value that stands.
+pub fn settle_conflict(ctx: &mut Ctx, id: Uuid, field: Field, value: &str) -> Result<Finding> {
+    set_field(ctx, id, field, value)
+}
+
+fn append(ctx: &mut Ctx, p: Payload) -> Result<()> {
+    let author = ctx.author.clone();
+    ctx.store.append(&author, &ctx.now, vec![p])?;
+    Ok(())
+}
+
+pub fn rectify(ctx: &mut Ctx, id: Uuid, note: &str) -> Result<Finding> {
+    let f = ctx.finding_by_id(id)?;
+    f.can_rectify()?;
+    let note = required("整改落实情况（--note）", note)?;
+    append(
+        ctx,
+        Payload::Rectified {
+            finding_id: id,
+            note,
+        },
+    )?;
+    ctx.finding_by_id(id)
+}
+
+pub fn verify(ctx: &mut Ctx, id: Uuid, passed: bool, note: &str) -> Result<Finding> {
+    let f = ctx.finding_by_id(id)?;
+    let note = clean(note);
+    f.can_verify(passed, &note)?;
+    append(
+        ctx,
+        Payload::Verified {
+            finding_id: id,
+            passed,
+            note,
+        },
+    )?;
+    ctx.finding_by_id(id)
+}
+
+pub fn escalate(ctx: &mut Ctx, id: Uuid, note: &str) -> Result<Finding> {
+    let f = ctx.finding_by_id(id)?;
+    let level = f.next_escalation(ctx.now.today())?;
+    append(
+        ctx,
+        Payload::Escalated {
+            finding_id: id,
+            level,
+            note: clean(note),
+        },
+    )?;
+    ctx.finding_by_id(id)
+}
+
+pub fn comment(ctx: &mut Ctx, id: Uuid, text: &str) -> Result<Finding> {
+    ctx.finding_by_id(id)?;
+    let text = required("备注", text)?;
+    append(
+        ctx,
+        Payload::Commented {
+            finding_id: id,
+            text,
+        },
+    )?;
+    ctx.finding_by_id(id)
+}
+
+pub fn retract(ctx: &mut Ctx, id: Uuid, reason: &str) -> Result<Finding> {
+    let f = ctx.finding_by_id(id)?;
+    if f.retracted {
+        return Err(crate::domain::LifecycleError::Retracted {
+            action: "再次撤销"
+        }
+        .into());
+    }
+    let reason = required("撤销原因", reason)?;
+    append(
+        ctx,
+        Payload::Retracted {
+            finding_id: id,
+            reason,
+        },
+    )?;
+    ctx.finding_by_id(id)
+}

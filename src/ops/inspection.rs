@@ -1,0 +1,128 @@
+//! Inspections: start, answer an item, finish.
+
+use super::{Ctx, OpsError, Result, clean, required};
+use crate::domain::{Answer, Inspection, Mode, Payload};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Default)]
+pub struct NewInspection {
+    pub facility: String,
+    pub departments: Vec<String>,
+    pub mode: Option<Mode>,
+    pub inspectors: Vec<String>,
+    pub lines: Vec<String>,
+}
+
+pub fn start_inspection(ctx: &mut Ctx, new: NewInspection) -> Result<Inspection> {
+    let facility = required("单位（--facility）", &new.facility)?;
+    let mode = new.mode.ok_or_else(|| {
+        OpsError::invalid(
+            "检查方式（--mode）",
+            "必须选择：self|supervision|mutual|unannounced",
+        )
+    })?;
+    let inspectors: Vec<String> = new
+        .inspectors
+        .iter()
+        .map(|s| clean(s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    if inspectors.is_empty() {
+        return Err(OpsError::invalid(
+            "检查人员（--inspector）",
+            "至少填写一名检查人员",
+        ));
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for l in &new.lines {
+        let l = clean(l);
+        ctx.check_line("防线（--line）", &l)?;
+        if !lines.contains(&l) {
+            lines.push(l);
+        }
+    }
+    if lines.is_empty() {
+        return Err(OpsError::invalid("防线（--line）", "至少选择一道防线"));
+    }
+    let departments = new
+        .departments
+        .iter()
+        .map(|s| clean(s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let id = Uuid::now_v7();
+    let author = ctx.author.clone();
+    ctx.store.append(
+        &author,
+        &ctx.now,
+        vec![Payload::InspectionStarted {
+            inspection_id: id,
+            facility,
+            departments,
+            mode,
+            inspectors,
+            lines,
+        }],
+    )?;
+    inspection_by_id(ctx, id)
+}
+
+fn inspection_by_id(ctx: &Ctx, id: Uuid) -> Result<Inspection> {
+    ctx.store.inspection(id)?.ok_or(OpsError::NotFound {
+        what: "检查",
+        id: id.to_string(),
+    })
+}
+
+pub fn answer(
+    ctx: &mut Ctx,
+    inspection_id: Uuid,
+    item_id: &str,
+    answer: Answer,
+    note: &str,
+) -> Result<Inspection> {
+    let insp = inspection_by_id(ctx, inspection_id)?;
+    if insp.is_finished() {
+        return Err(OpsError::invalid("检查", "该检查已结束，不能再作答"));
+    }
+    let item = ctx
+        .catalog
+        .item(item_id)
+        .ok_or_else(|| OpsError::invalid("检查项", format!("未知检查项「{item_id}」")))?;
+    if !insp.lines.contains(&item.line) {
+        return Err(OpsError::invalid(
+            "检查项",
+            format!(
+                "检查项「{item_id}」属于防线 {}，不在本次检查的防线（{}）中",
+                item.line,
+                insp.lines.join("、")
+            ),
+        ));
+    }
+    let author = ctx.author.clone();
+    ctx.store.append(
+        &author,
+        &ctx.now,
+        vec![Payload::ItemAnswered {
+            inspection_id,
+            item_id: item.id.clone(),
+            answer,
+            note: clean(note),
+        }],
+    )?;
+    inspection_by_id(ctx, inspection_id)
+}
+
+pub fn finish_inspection(ctx: &mut Ctx, inspection_id: Uuid) -> Result<Inspection> {
+    let insp = inspection_by_id(ctx, inspection_id)?;
+    if insp.is_finished() {
+        return Err(OpsError::invalid("检查", "该检查已经结束"));
+    }
+    let author = ctx.author.clone();
+    ctx.store.append(
+        &author,
+        &ctx.now,
+        vec![Payload::InspectionFinished { inspection_id }],
+    )?;
+    inspection_by_id(ctx, inspection_id)
+}

@@ -1,0 +1,132 @@
+//! The use cases, one function each: validate, append events, return the result.
+//! The CLI and the TUI both call these; neither writes to the store another way.
+
+mod demo;
+mod finding;
+mod inspection;
+mod stats;
+
+pub use demo::{DemoSummary, demo};
+pub use finding::{
+    NewFinding, comment, escalate, record_finding, rectify, retract, set_field, settle_conflict,
+    verify,
+};
+pub use inspection::{NewInspection, answer, finish_inspection, start_inspection};
+pub use stats::{Stats, StatsRow, stats};
+
+use crate::catalog::Catalog;
+use crate::domain::{Finding, Inspection, LifecycleError, Now};
+use crate::store::{FindingQuery, Store, StoreError};
+use unicode_normalization::UnicodeNormalization;
+use uuid::Uuid;
+
+/// Everything an operation needs: the store, the checklists, who acts and when.
+pub struct Ctx {
+    pub store: Store,
+    pub catalog: Catalog,
+    pub now: Now,
+    pub author: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpsError {
+    /// Bad input: names the field and why; nothing was written.
+    #[error("{field}：{message}")]
+    Invalid { field: String, message: String },
+    #[error("找不到{what}「{id}」")]
+    NotFound { what: &'static str, id: String },
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl OpsError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> OpsError {
+        OpsError::Invalid {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// Whether the user can fix it by changing the input (exit status 2 in the CLI).
+    pub fn is_user_error(&self) -> bool {
+        !matches!(
+            self,
+            OpsError::Store(StoreError::Db(_) | StoreError::Corrupt(_) | StoreError::Io(_))
+        )
+    }
+}
+
+pub type Result<T> = std::result::Result<T, OpsError>;
+
+/// Trimmed, NFC-normalised text: what we store for anything a person typed.
+pub fn clean(text: &str) -> String {
+    text.trim().nfc().collect()
+}
+
+pub fn required(field: &str, text: &str) -> Result<String> {
+    let t = clean(text);
+    if t.is_empty() {
+        return Err(OpsError::invalid(field, "不能为空"));
+    }
+    Ok(t)
+}
+
+impl Ctx {
+    pub fn finding(&self, id_text: &str) -> Result<Finding> {
+        let id = self
+            .store
+            .resolve_finding(id_text)?
+            .ok_or_else(|| OpsError::NotFound {
+                what: "隐患",
+                id: id_text.to_string(),
+            })?;
+        self.finding_by_id(id)
+    }
+
+    pub fn finding_by_id(&self, id: Uuid) -> Result<Finding> {
+        self.store.finding(id)?.ok_or_else(|| OpsError::NotFound {
+            what: "隐患",
+            id: id.to_string(),
+        })
+    }
+
+    pub fn inspection(&self, id_text: &str) -> Result<Inspection> {
+        let id = self
+            .store
+            .resolve_inspection(id_text)?
+            .ok_or_else(|| OpsError::NotFound {
+                what: "检查",
+                id: id_text.to_string(),
+            })?;
+        self.store
+            .inspection(id)?
+            .ok_or_else(|| OpsError::NotFound {
+                what: "检查",
+                id: id_text.to_string(),
+            })
+    }
+
+    pub fn list_findings(&self, q: &FindingQuery) -> Result<Vec<Finding>> {
+        Ok(self.store.query(q, self.now.today())?)
+    }
+
+    /// Inspections, newest first.
+    pub fn list_inspections(&self) -> Result<Vec<Inspection>> {
+        let mut v = self.store.all_inspections()?;
+        v.sort_by(|a, b| b.started_at.cmp(&a.started_at).then(b.id.cmp(&a.id)));
+        Ok(v)
+    }
+
+    pub fn check_line(&self, field: &str, line: &str) -> Result<()> {
+        if self.catalog.line(line).is_none() {
+            let known: Vec<&str> = self.catalog.lines.iter().map(|l| l.line.as_str()).collect();
+            return Err(OpsError::invalid(
+                field,
+                format!("未知防线「{line}」，可选：{}", known.join("|")),
+            ));
+        }
+        Ok(())
+    }
+}

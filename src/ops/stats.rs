@@ -1,0 +1,111 @@
+//! The figures an office sends upward: per line and per facility, for a date range.
+
+use super::{Ctx, Result};
+use crate::domain::{Finding, Now, Severity, Status};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StatsRow {
+    /// Line id or facility name.
+    pub key: String,
+    pub label: String,
+    /// 发现隐患
+    pub found: usize,
+    /// 重大隐患
+    pub major: usize,
+    /// 立查立改
+    pub fixed_on_spot: usize,
+    /// 已整改 (rectified, awaiting verification or closed)
+    pub rectified: usize,
+    /// 已销号
+    pub closed: usize,
+    /// 逾期 (as of now)
+    pub overdue: usize,
+    /// 已督办
+    pub escalated: usize,
+}
+
+impl StatsRow {
+    /// 整改率: rectified (including closed) over found, in percent.
+    pub fn rate(&self) -> f64 {
+        if self.found == 0 {
+            0.0
+        } else {
+            self.rectified as f64 * 100.0 / self.found as f64
+        }
+    }
+
+    fn add(&mut self, f: &Finding, now: &Now) {
+        self.found += 1;
+        self.major += (f.severity == Severity::Major) as usize;
+        self.fixed_on_spot += f.fixed_on_spot as usize;
+        self.rectified += (f.status != Status::Open) as usize;
+        self.closed += (f.status == Status::Closed) as usize;
+        self.overdue += f.is_overdue(now) as usize;
+        self.escalated += f.escalation.is_some() as usize;
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub total: StatsRow,
+    pub by_line: Vec<StatsRow>,
+    pub by_facility: Vec<StatsRow>,
+}
+
+/// Counts the findings found between `from` and `to` (inclusive, local dates).
+pub fn stats(ctx: &Ctx, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Stats> {
+    let mut by_line: BTreeMap<String, StatsRow> = BTreeMap::new();
+    let mut by_fac: BTreeMap<String, StatsRow> = BTreeMap::new();
+    let mut total = StatsRow {
+        key: "total".into(),
+        label: "合计".into(),
+        ..Default::default()
+    };
+    for f in ctx.store.all_findings() {
+        let f = f?;
+        if f.retracted {
+            continue;
+        }
+        let found = ctx.now.local_date(f.created_at);
+        if from.is_some_and(|d| found < d) || to.is_some_and(|d| found > d) {
+            continue;
+        }
+        total.add(&f, &ctx.now);
+        by_line
+            .entry(f.line.clone())
+            .or_insert_with(|| StatsRow {
+                key: f.line.clone(),
+                label: ctx.catalog.line_name(&f.line).to_string(),
+                ..Default::default()
+            })
+            .add(&f, &ctx.now);
+        by_fac
+            .entry(f.facility.clone())
+            .or_insert_with(|| StatsRow {
+                key: f.facility.clone(),
+                label: f.facility.clone(),
+                ..Default::default()
+            })
+            .add(&f, &ctx.now);
+    }
+    // Lines in checklist order, then any unknown ones.
+    let mut lines: Vec<StatsRow> = Vec::new();
+    for c in &ctx.catalog.lines {
+        if let Some(r) = by_line.remove(&c.line) {
+            lines.push(r);
+        }
+    }
+    lines.extend(by_line.into_values());
+    Ok(Stats {
+        from,
+        to,
+        total,
+        by_line: lines,
+        by_facility: by_fac.into_values().collect(),
+    })
+}

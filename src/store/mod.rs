@@ -1,0 +1,288 @@
+//! The only code that names sled: the signed event log, derived views and their indexes.
+//!
+//! Trees:
+//! - `log`: device(16) ‖ seq(8, BE) → record; the truth.
+//! - `keys`: device(16) → ed25519 public key; `meta`: own identity, HLC, flags.
+//! - `ent`: tag(1) ‖ entity(16) ‖ device(16) ‖ seq(8) → (): which events make which view.
+//! - `findings`, `inspections`: id(16) → JSON view; `idx`: secondary index keys → ().
+//!   All three are derived and rebuilt by `rebuild`.
+
+pub mod codec;
+mod identity;
+mod query;
+mod rebuild;
+mod views;
+
+pub use codec::{EventBody, Record};
+pub use query::{FindingQuery, StatusFilter};
+pub use rebuild::RebuildReport;
+
+use crate::domain::{EventRef, Hlc, Now, Payload};
+use codec::{BODY_VERSION, ZERO_HASH, log_key};
+use ed25519_dalek::SigningKey;
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据目录 {0} 正被另一个 xuncha 进程使用；请先关闭它再试")]
+    Locked(PathBuf),
+    #[error("数据库错误：{0}")]
+    Db(String),
+    #[error("{0}")]
+    Io(String),
+    #[error("{0}")]
+    Identity(String),
+    #[error("本设备已停止写入：{0}")]
+    Frozen(String),
+    #[error("数据损坏：{0}")]
+    Corrupt(String),
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Db(e.to_string())
+    }
+}
+
+impl From<sled::transaction::TransactionError<StoreError>> for StoreError {
+    fn from(e: sled::transaction::TransactionError<StoreError>) -> Self {
+        match e {
+            sled::transaction::TransactionError::Abort(e) => e,
+            sled::transaction::TransactionError::Storage(e) => e.into(),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+pub struct Store {
+    dir: PathBuf,
+    db: sled::Db,
+    log: sled::Tree,
+    keys: sled::Tree,
+    meta: sled::Tree,
+    ent: sled::Tree,
+    findings: sled::Tree,
+    inspections: sled::Tree,
+    idx: sled::Tree,
+    device: Uuid,
+    key: SigningKey,
+    head_seq: u64,
+    head_hash: [u8; 32],
+    hlc: Hlc,
+}
+
+const META_DEVICE: &[u8] = b"device_id";
+const META_HLC: &[u8] = b"hlc";
+const META_FROZEN: &[u8] = b"frozen";
+
+impl Store {
+    /// Opens (creating on first use) the store in `dir`, with this device's identity.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Io(format!("无法创建数据目录 {}：{e}", dir.display())))?;
+        let db = sled::Config::new()
+            .path(dir.join("db"))
+            .open()
+            .map_err(|e| match &e {
+                sled::Error::Io(io)
+                    if io.kind() == std::io::ErrorKind::WouldBlock
+                        || io.to_string().contains("lock") =>
+                {
+                    StoreError::Locked(dir.to_path_buf())
+                }
+                _ => StoreError::Db(e.to_string()),
+            })?;
+        let tree = |n: &str| db.open_tree(n);
+        let mut s = Store {
+            dir: dir.to_path_buf(),
+            log: tree("log")?,
+            keys: tree("keys")?,
+            meta: tree("meta")?,
+            ent: tree("ent")?,
+            findings: tree("findings")?,
+            inspections: tree("inspections")?,
+            idx: tree("idx")?,
+            db,
+            device: Uuid::nil(),
+            key: SigningKey::from_bytes(&[0; 32]),
+            head_seq: 0,
+            head_hash: ZERO_HASH,
+            hlc: Hlc::default(),
+        };
+        s.load_identity()?;
+        Ok(s)
+    }
+
+    fn load_identity(&mut self) -> Result<()> {
+        match self.meta.get(META_DEVICE)? {
+            Some(v) => {
+                self.device =
+                    Uuid::from_slice(&v).map_err(|_| StoreError::Corrupt("设备编号无效".into()))?;
+                self.key = identity::read_key(&self.dir)?;
+            }
+            None => {
+                // Key file first: a crash before the meta write leaves a retry-able state.
+                let _ = std::fs::remove_file(self.dir.join(identity::KEY_FILE));
+                self.key = identity::new_key()?;
+                identity::write_key(&self.dir, &self.key)?;
+                self.device = Uuid::now_v7();
+                self.keys.insert(
+                    self.device.as_bytes(),
+                    self.key.verifying_key().as_bytes().as_slice(),
+                )?;
+                self.meta
+                    .insert(META_DEVICE, self.device.as_bytes().as_slice())?;
+                self.db.flush()?;
+            }
+        }
+        if let Some(v) = self.meta.get(META_HLC)? {
+            self.hlc = serde_json::from_slice(&v).unwrap_or_default();
+        }
+        if let Some((k, v)) = self
+            .log
+            .scan_prefix(self.device.as_bytes())
+            .last()
+            .transpose()?
+        {
+            let (_, seq) =
+                codec::split_log_key(&k).ok_or_else(|| StoreError::Corrupt("日志键无效".into()))?;
+            self.head_seq = seq;
+            self.head_hash = Record(v.to_vec()).hash();
+        }
+        Ok(())
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+    pub fn device_id(&self) -> Uuid {
+        self.device
+    }
+    pub fn public_key_hex(&self) -> String {
+        hex::encode(self.key.verifying_key().as_bytes())
+    }
+    /// Events this device has written.
+    pub fn own_seq(&self) -> u64 {
+        self.head_seq
+    }
+    pub fn event_count(&self) -> usize {
+        self.log.len()
+    }
+    pub fn last_hlc(&self) -> Hlc {
+        self.hlc
+    }
+
+    /// Why this device may no longer write (a cloned or restored data dir), if so.
+    pub fn frozen(&self) -> Result<Option<String>> {
+        Ok(self
+            .meta
+            .get(META_FROZEN)?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    pub fn freeze(&self, reason: &str) -> Result<()> {
+        self.meta.insert(META_FROZEN, reason.as_bytes())?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Appends events, updates their views, and flushes to disk before returning.
+    pub fn append(
+        &mut self,
+        author: &str,
+        now: &Now,
+        payloads: Vec<Payload>,
+    ) -> Result<Vec<EventRef>> {
+        let refs = self.append_unflushed(author, now, payloads)?;
+        self.flush()?;
+        Ok(refs)
+    }
+
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Appends in one transaction without waiting for the disk; for bulk loads that flush once.
+    pub fn append_unflushed(
+        &mut self,
+        author: &str,
+        now: &Now,
+        payloads: Vec<Payload>,
+    ) -> Result<Vec<EventRef>> {
+        let ms = now.millis();
+        self.append_timed(
+            payloads
+                .into_iter()
+                .map(|p| (author.to_string(), ms, p))
+                .collect(),
+        )
+    }
+
+    /// Appends events each with its own author and wall time (the demo backdates its events).
+    pub fn append_timed(&mut self, items: Vec<(String, i64, Payload)>) -> Result<Vec<EventRef>> {
+        if let Some(reason) = self.frozen()? {
+            return Err(StoreError::Frozen(reason));
+        }
+        let mut seq = self.head_seq;
+        let mut prev = self.head_hash;
+        let mut hlc = self.hlc;
+        let mut records = Vec::with_capacity(items.len());
+        for (author, ms, payload) in items {
+            seq += 1;
+            hlc = Hlc::tick(hlc, ms);
+            let body = EventBody {
+                v: BODY_VERSION,
+                device: self.device,
+                seq,
+                prev,
+                hlc,
+                author,
+                payload,
+            };
+            let rec = Record::seal(&body, &self.key);
+            prev = rec.hash();
+            records.push((body, rec));
+        }
+        let refs = records.iter().map(|(b, _)| b.event_ref()).collect();
+        self.write_events(records, Some(hlc))?;
+        self.head_seq = seq;
+        self.head_hash = prev;
+        self.hlc = hlc;
+        Ok(refs)
+    }
+
+    /// Writes verified events (own or imported) to the log and refreshes the views they touch,
+    /// all in one transaction.
+    pub(crate) fn write_events(
+        &self,
+        records: Vec<(EventBody, Record)>,
+        new_hlc: Option<Hlc>,
+    ) -> Result<()> {
+        let plan = views::plan(self, &records)?;
+        use sled::Transactional;
+        (
+            &self.log,
+            &self.ent,
+            &self.findings,
+            &self.inspections,
+            &self.idx,
+            &self.meta,
+        )
+            .transaction(|(log, ent, fnd, ins, idx, meta)| {
+                for (body, rec) in &records {
+                    log.insert(&log_key(body.device, body.seq), rec.0.as_slice())?;
+                    let ek = views::ent_key(&body.payload.entity(), body.device, body.seq);
+                    ent.insert(ek.as_slice(), &[])?;
+                }
+                plan.apply(fnd, ins, idx)?;
+                if let Some(h) = new_hlc {
+                    meta.insert(META_HLC, serde_json::to_vec(&h).unwrap_or_default())?;
+                }
+                Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
+            })?;
+        Ok(())
+    }
+}

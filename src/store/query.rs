@@ -1,0 +1,213 @@
+//! Reads of the derived views. Everything here is read-only.
+
+use super::{Result, Store, StoreError};
+use crate::domain::{Finding, Inspection, Severity, Status};
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Open,
+    Rectified,
+    Closed,
+    /// Open or rectified, past the due date.
+    Overdue,
+}
+
+impl std::str::FromStr for StatusFilter {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.trim() {
+            "open" | "待整改" => Ok(Self::Open),
+            "rectified" | "待复查" => Ok(Self::Rectified),
+            "closed" | "已销号" => Ok(Self::Closed),
+            "overdue" | "逾期" => Ok(Self::Overdue),
+            _ => Err(format!(
+                "「{s}」不是有效的状态，可选：open|rectified|closed|overdue"
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FindingQuery {
+    pub status: Option<StatusFilter>,
+    pub line: Option<String>,
+    pub facility: Option<String>,
+    pub severity: Option<Severity>,
+    pub inspection: Option<Uuid>,
+    pub conflicted_only: bool,
+    /// Include retracted findings (never by default).
+    pub include_retracted: bool,
+}
+
+impl FindingQuery {
+    pub fn matches(&self, f: &Finding, today: NaiveDate) -> bool {
+        if f.retracted && !self.include_retracted {
+            return false;
+        }
+        let status_ok = match self.status {
+            None => true,
+            Some(StatusFilter::Open) => f.status == Status::Open,
+            Some(StatusFilter::Rectified) => f.status == Status::Rectified,
+            Some(StatusFilter::Closed) => f.status == Status::Closed,
+            Some(StatusFilter::Overdue) => f.overdue_on(today),
+        };
+        status_ok
+            && self.line.as_ref().is_none_or(|l| &f.line == l)
+            && self.facility.as_ref().is_none_or(|x| &f.facility == x)
+            && self.severity.is_none_or(|s| f.severity == s)
+            && self.inspection.is_none_or(|i| f.inspection_id == Some(i))
+            && (!self.conflicted_only || !f.conflicts.is_empty())
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(v: &[u8]) -> Result<T> {
+    serde_json::from_slice(v).map_err(|e| StoreError::Corrupt(format!("视图无法解析：{e}")))
+}
+
+impl Store {
+    pub fn finding(&self, id: Uuid) -> Result<Option<Finding>> {
+        self.findings
+            .get(id.as_bytes())?
+            .map(|v| decode(&v))
+            .transpose()
+    }
+
+    pub fn inspection(&self, id: Uuid) -> Result<Option<Inspection>> {
+        self.inspections
+            .get(id.as_bytes())?
+            .map(|v| decode(&v))
+            .transpose()
+    }
+
+    pub fn finding_count(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// Every finding view, in id order (UUIDv7: creation order).
+    pub fn all_findings(&self) -> impl Iterator<Item = Result<Finding>> + '_ {
+        self.findings
+            .iter()
+            .map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
+    }
+
+    pub fn all_inspections(&self) -> Result<Vec<Inspection>> {
+        self.inspections
+            .iter()
+            .map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
+            .collect()
+    }
+
+    /// Ids from the index under `prefix`, taking the trailing 16 bytes of each key.
+    fn ids_under(&self, prefix: &[u8]) -> Result<Vec<Uuid>> {
+        self.idx
+            .scan_prefix(prefix)
+            .map(|kv| {
+                let (k, _) = kv?;
+                Uuid::from_slice(&k[k.len() - 16..])
+                    .map_err(|_| StoreError::Corrupt("索引键无效".into()))
+            })
+            .collect()
+    }
+
+    /// Findings matching the query, in id order. Uses the narrowest index it can.
+    pub fn query(&self, q: &FindingQuery, today: NaiveDate) -> Result<Vec<Finding>> {
+        let candidates: Option<Vec<Uuid>> = if let Some(i) = q.inspection {
+            Some(self.ids_under(&[b"i\0".as_slice(), i.as_bytes()].concat())?)
+        } else if let Some(s) = q.status {
+            Some(self.ids_by_status(s, today)?)
+        } else if let Some(l) = &q.line {
+            Some(self.ids_under(&[b"l\0", l.as_bytes(), b"\0"].concat())?)
+        } else if let Some(fac) = &q.facility {
+            Some(self.ids_under(&[b"f\0", fac.as_bytes(), b"\0"].concat())?)
+        } else if q.conflicted_only {
+            Some(self.ids_under(b"c\0")?)
+        } else {
+            None
+        };
+        let mut out = Vec::new();
+        match candidates {
+            Some(mut ids) => {
+                ids.sort();
+                ids.dedup();
+                for id in ids {
+                    if let Some(f) = self.finding(id)?
+                        && q.matches(&f, today)
+                    {
+                        out.push(f);
+                    }
+                }
+            }
+            None => {
+                for f in self.all_findings() {
+                    let f = f?;
+                    if q.matches(&f, today) {
+                        out.push(f);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn ids_by_status(&self, s: StatusFilter, today: NaiveDate) -> Result<Vec<Uuid>> {
+        let status_ids = |st: &str| -> Result<Vec<Uuid>> {
+            self.ids_under(&[b"s\0", st.as_bytes(), b"\0"].concat())
+        };
+        match s {
+            StatusFilter::Open => status_ids("open"),
+            StatusFilter::Rectified => status_ids("rectified"),
+            StatusFilter::Closed => status_ids("closed"),
+            StatusFilter::Overdue => {
+                // Keys sort by due date: read each open status up to yesterday's date.
+                let mut ids = Vec::new();
+                for st in ["open", "rectified"] {
+                    let start = [b"s\0", st.as_bytes(), b"\0"].concat();
+                    let end = [b"s\0", st.as_bytes(), b"\0", today.to_string().as_bytes()].concat();
+                    for kv in self.idx.range(start..end) {
+                        let (k, _) = kv?;
+                        ids.push(
+                            Uuid::from_slice(&k[k.len() - 16..])
+                                .map_err(|_| StoreError::Corrupt("索引键无效".into()))?,
+                        );
+                    }
+                }
+                Ok(ids)
+            }
+        }
+    }
+
+    /// Resolves a full id or a unique prefix of at least 6 hex digits (as the CLI prints).
+    pub fn resolve_finding(&self, text: &str) -> Result<Option<Uuid>> {
+        self.resolve(&self.findings, text)
+    }
+
+    pub fn resolve_inspection(&self, text: &str) -> Result<Option<Uuid>> {
+        self.resolve(&self.inspections, text)
+    }
+
+    fn resolve(&self, tree: &sled::Tree, text: &str) -> Result<Option<Uuid>> {
+        let t = text.trim().to_ascii_lowercase();
+        if let Ok(id) = Uuid::parse_str(&t) {
+            return Ok(tree.contains_key(id.as_bytes())?.then_some(id));
+        }
+        let hex: String = t.chars().filter(|c| *c != '-').collect();
+        if hex.len() < 6 || hex.len() > 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        // Whole bytes of the prefix narrow the scan; the odd nibble is checked per key.
+        let whole = hex::decode(&hex[..hex.len() / 2 * 2]).unwrap_or_default();
+        let mut found = None;
+        for kv in tree.scan_prefix(&whole) {
+            let (k, _) = kv?;
+            if hex::encode(&k).starts_with(&hex) {
+                if found.is_some() {
+                    return Ok(None); // ambiguous
+                }
+                found = Uuid::from_slice(&k).ok();
+            }
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,196 @@
+//! `doctor`: verify every device's chain and rebuild the views from the log.
+
+use super::codec::{Record, ZERO_HASH, split_log_key};
+use super::views::{ent_key, entity_prefix, finding_index_keys, to_json};
+use super::{Result, Store, StoreError};
+use crate::domain::{Entity, FindingFold, Inspection};
+use ed25519_dalek::VerifyingKey;
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct RebuildReport {
+    pub events: usize,
+    pub devices: usize,
+    pub findings: usize,
+    pub inspections: usize,
+    /// Problems with the log itself (bad signature, broken chain); each names the event.
+    pub log_problems: Vec<String>,
+    /// Views or index entries that differed from a fresh rebuild.
+    pub view_mismatches: Vec<String>,
+    /// True when the views were rewritten from the log.
+    pub rebuilt: bool,
+}
+
+impl RebuildReport {
+    pub fn is_clean(&self) -> bool {
+        self.log_problems.is_empty() && self.view_mismatches.is_empty()
+    }
+}
+
+impl Store {
+    /// Checks the log and compares the live views with ones derived afresh; with `write`,
+    /// replaces the views with the fresh ones.
+    pub fn rebuild(&self, write: bool) -> Result<RebuildReport> {
+        let mut rep = RebuildReport::default();
+        let mut by_entity: BTreeMap<[u8; 17], (Entity, Vec<[u8; 24]>)> = BTreeMap::new();
+        let mut expected_ent: BTreeSet<Vec<u8>> = BTreeSet::new();
+        let mut chain: Option<(Uuid, u64, [u8; 32], Option<VerifyingKey>)> = None;
+        for kv in self.log.iter() {
+            let (k, v) = kv?;
+            rep.events += 1;
+            let (device, seq) =
+                split_log_key(&k).ok_or_else(|| StoreError::Corrupt("日志键无效".into()))?;
+            if chain.as_ref().is_none_or(|c| c.0 != device) {
+                rep.devices += 1;
+                let key = self
+                    .keys
+                    .get(device.as_bytes())?
+                    .and_then(|b| <[u8; 32]>::try_from(b.as_ref()).ok())
+                    .and_then(|b| VerifyingKey::from_bytes(&b).ok());
+                if key.is_none() {
+                    rep.log_problems.push(format!("设备 {device} 没有公钥"));
+                }
+                chain = Some((device, 0, ZERO_HASH, key));
+            }
+            let c = chain.as_mut().expect("set above");
+            let rec = Record(v.to_vec());
+            let body = match &c.3 {
+                Some(key) => rec.verify(key),
+                None => rec.body(),
+            };
+            let body = match body {
+                Ok(b) => b,
+                Err(e) => {
+                    rep.log_problems.push(format!("事件 {device}#{seq}：{e}"));
+                    continue;
+                }
+            };
+            if body.device != device || body.seq != seq {
+                rep.log_problems
+                    .push(format!("事件 {device}#{seq}：键与内容不符"));
+            }
+            if seq == c.1 + 1 && body.prev != c.2 {
+                rep.log_problems
+                    .push(format!("事件 {device}#{seq}：哈希链断裂"));
+            }
+            c.1 = seq;
+            c.2 = rec.hash();
+            let entity = body.payload.entity();
+            expected_ent.insert(ent_key(&entity, device, seq));
+            by_entity
+                .entry(entity_prefix(&entity))
+                .or_insert_with(|| (entity, vec![]))
+                .1
+                .push(k.as_ref().try_into().expect("24-byte key"));
+        }
+
+        let mut expected_idx: BTreeSet<Vec<u8>> = BTreeSet::new();
+        let mut fresh_findings: Vec<(Uuid, Vec<u8>)> = Vec::new();
+        let mut fresh_inspections: Vec<(Uuid, Vec<u8>)> = Vec::new();
+        for (_, (entity, keys)) in by_entity {
+            let mut events = Vec::with_capacity(keys.len());
+            for k in keys {
+                if let Some(v) = self.log.get(k)?
+                    && let Ok(b) = Record(v.to_vec()).body()
+                {
+                    events.push(b.into_stored());
+                }
+            }
+            match entity {
+                Entity::Finding(id) => {
+                    if let Some(f) = FindingFold::fold(&events) {
+                        expected_idx.extend(finding_index_keys(&f));
+                        fresh_findings.push((id, to_json(&f)));
+                    }
+                }
+                Entity::Inspection(id) => {
+                    if let Some(i) = Inspection::fold(&events) {
+                        fresh_inspections.push((id, to_json(&i)));
+                    }
+                }
+            }
+        }
+        rep.findings = fresh_findings.len();
+        rep.inspections = fresh_inspections.len();
+
+        compare_tree(&self.findings, &fresh_findings, "隐患", &mut rep)?;
+        compare_tree(&self.inspections, &fresh_inspections, "检查", &mut rep)?;
+        compare_keys(&self.idx, &expected_idx, "索引", &mut rep)?;
+        compare_keys(&self.ent, &expected_ent, "事件归属", &mut rep)?;
+
+        if write {
+            for t in [&self.findings, &self.inspections, &self.idx, &self.ent] {
+                t.clear()?;
+            }
+            for (id, v) in fresh_findings {
+                self.findings.insert(id.as_bytes(), v)?;
+            }
+            for (id, v) in fresh_inspections {
+                self.inspections.insert(id.as_bytes(), v)?;
+            }
+            for k in expected_idx {
+                self.idx.insert(k, &[])?;
+            }
+            for k in expected_ent {
+                self.ent.insert(k, &[])?;
+            }
+            self.flush()?;
+            rep.rebuilt = true;
+        }
+        Ok(rep)
+    }
+}
+
+const MAX_LISTED: usize = 20;
+
+fn note(rep: &mut RebuildReport, msg: String) {
+    if rep.view_mismatches.len() < MAX_LISTED {
+        rep.view_mismatches.push(msg);
+    }
+}
+
+fn compare_tree(
+    tree: &sled::Tree,
+    fresh: &[(Uuid, Vec<u8>)],
+    what: &str,
+    rep: &mut RebuildReport,
+) -> Result<()> {
+    let fresh_ids: BTreeSet<Uuid> = fresh.iter().map(|(id, _)| *id).collect();
+    for (id, v) in fresh {
+        match tree.get(id.as_bytes())? {
+            Some(live) if live.as_ref() == v.as_slice() => {}
+            Some(_) => note(rep, format!("{what} {id} 与日志重建结果不同")),
+            None => note(rep, format!("{what} {id} 在视图中缺失")),
+        }
+    }
+    for kv in tree.iter() {
+        let (k, _) = kv?;
+        if let Ok(id) = Uuid::from_slice(&k)
+            && !fresh_ids.contains(&id)
+        {
+            note(rep, format!("{what} {id} 在日志中没有依据"));
+        }
+    }
+    Ok(())
+}
+
+fn compare_keys(
+    tree: &sled::Tree,
+    expected: &BTreeSet<Vec<u8>>,
+    what: &str,
+    rep: &mut RebuildReport,
+) -> Result<()> {
+    let mut live = 0usize;
+    for kv in tree.iter() {
+        let (k, _) = kv?;
+        live += 1;
+        if !expected.contains(k.as_ref()) {
+            note(rep, format!("{what}多余条目 {}", hex::encode(&k)));
+        }
+    }
+    if live != expected.len() {
+        note(rep, format!("{what}条目数 {live}，应为 {}", expected.len()));
+    }
+    Ok(())
+}

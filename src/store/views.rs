@@ -1,0 +1,158 @@
+//! Derived views: which events make which view, and recomputing a view with its index keys.
+
+use super::codec::{EventBody, Record, log_key};
+use super::{Result, Store, StoreError};
+use crate::domain::{Entity, Finding, FindingFold, Inspection, StoredEvent};
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+pub(crate) fn entity_prefix(e: &Entity) -> [u8; 17] {
+    let (tag, id) = match e {
+        Entity::Inspection(id) => (b'i', id),
+        Entity::Finding(id) => (b'f', id),
+    };
+    let mut k = [0u8; 17];
+    k[0] = tag;
+    k[1..].copy_from_slice(id.as_bytes());
+    k
+}
+
+pub(crate) fn ent_key(e: &Entity, device: Uuid, seq: u64) -> Vec<u8> {
+    let mut k = entity_prefix(e).to_vec();
+    k.extend_from_slice(&log_key(device, seq));
+    k
+}
+
+/// Index keys of one finding view. Retracted findings are indexed under status "retracted".
+pub(crate) fn finding_index_keys(f: &Finding) -> Vec<Vec<u8>> {
+    let id = f.id.as_bytes();
+    let status = if f.retracted {
+        "retracted"
+    } else {
+        f.status.id()
+    };
+    let due = f
+        .due
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "9999-12-31".into());
+    let key = |parts: &[&[u8]]| {
+        let mut k = Vec::new();
+        for p in parts {
+            k.extend_from_slice(p);
+        }
+        k
+    };
+    let mut keys = vec![
+        key(&[b"s\0", status.as_bytes(), b"\0", due.as_bytes(), b"\0", id]),
+        key(&[b"l\0", f.line.as_bytes(), b"\0", id]),
+        key(&[b"f\0", f.facility.as_bytes(), b"\0", id]),
+    ];
+    if let Some(i) = f.inspection_id {
+        keys.push(key(&[b"i\0", i.as_bytes(), id]));
+    }
+    if !f.conflicts.is_empty() {
+        keys.push(key(&[b"c\0", id]));
+    }
+    keys
+}
+
+/// The writes one transaction makes to the view trees.
+#[derive(Default)]
+pub(crate) struct Plan {
+    findings: BTreeMap<Uuid, Vec<u8>>,
+    inspections: BTreeMap<Uuid, Vec<u8>>,
+    idx_remove: Vec<Vec<u8>>,
+    idx_insert: Vec<Vec<u8>>,
+}
+
+impl Plan {
+    pub(crate) fn apply(
+        &self,
+        fnd: &TransactionalTree,
+        ins: &TransactionalTree,
+        idx: &TransactionalTree,
+    ) -> std::result::Result<(), ConflictableTransactionError<StoreError>> {
+        for (id, v) in &self.findings {
+            fnd.insert(id.as_bytes().as_slice(), v.as_slice())?;
+        }
+        for (id, v) in &self.inspections {
+            ins.insert(id.as_bytes().as_slice(), v.as_slice())?;
+        }
+        for k in &self.idx_remove {
+            idx.remove(k.as_slice())?;
+        }
+        for k in &self.idx_insert {
+            idx.insert(k.as_slice(), &[])?;
+        }
+        Ok(())
+    }
+}
+
+/// Recomputes every view the new events touch, from all the events of that entity.
+pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Plan> {
+    let mut by_entity: BTreeMap<[u8; 17], (Entity, Vec<StoredEvent>)> = BTreeMap::new();
+    for (body, _) in records {
+        let e = body.payload.entity();
+        by_entity
+            .entry(entity_prefix(&e))
+            .or_insert_with(|| (e, vec![]))
+            .1
+            .push(body.clone().into_stored());
+    }
+    let mut plan = Plan::default();
+    for (prefix, (entity, mut fresh)) in by_entity {
+        let mut events = store.events_with_prefix(&prefix)?;
+        events.append(&mut fresh);
+        match entity {
+            Entity::Finding(id) => {
+                let old = store.finding(id)?;
+                if let Some(old) = &old {
+                    plan.idx_remove.extend(finding_index_keys(old));
+                }
+                if let Some(new) = FindingFold::fold(&events) {
+                    let new_keys = finding_index_keys(&new);
+                    plan.idx_remove.retain(|k| !new_keys.contains(k));
+                    plan.idx_insert.extend(new_keys);
+                    plan.findings.insert(id, to_json(&new));
+                }
+            }
+            Entity::Inspection(id) => {
+                if let Some(new) = Inspection::fold(&events) {
+                    plan.inspections.insert(id, to_json(&new));
+                }
+            }
+        }
+    }
+    Ok(plan)
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Vec<u8> {
+    serde_json::to_vec(v).expect("views always serialise")
+}
+
+impl Store {
+    /// All stored events of one entity (by its `ent` prefix), decoded.
+    pub(crate) fn events_with_prefix(&self, prefix: &[u8]) -> Result<Vec<StoredEvent>> {
+        let mut out = Vec::new();
+        for kv in self.ent.scan_prefix(prefix) {
+            let (k, _) = kv?;
+            let rec = self
+                .log
+                .get(&k[17..])?
+                .ok_or_else(|| StoreError::Corrupt("索引指向不存在的事件".into()))?;
+            let body = Record(rec.to_vec())
+                .body()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            out.push(body.into_stored());
+        }
+        Ok(out)
+    }
+
+    /// Every stored event of one finding or inspection, in fold order.
+    pub fn entity_events(&self, entity: Entity) -> Result<Vec<StoredEvent>> {
+        let mut evs = self.events_with_prefix(&entity_prefix(&entity))?;
+        evs.sort_by_key(|e| e.order_key());
+        Ok(evs)
+    }
+}
