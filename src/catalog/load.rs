@@ -7,18 +7,39 @@ use std::path::Path;
 
 /// The embedded checklist files, `(file name, text)`.
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
-    ("epidemic.toml", include_str!("../../data/checklists/epidemic.toml")),
-    ("hazchem.toml", include_str!("../../data/checklists/hazchem.toml")),
-    ("energy.toml", include_str!("../../data/checklists/energy.toml")),
+    (
+        "epidemic.toml",
+        include_str!("../../data/checklists/epidemic.toml"),
+    ),
+    (
+        "hazchem.toml",
+        include_str!("../../data/checklists/hazchem.toml"),
+    ),
+    (
+        "energy.toml",
+        include_str!("../../data/checklists/energy.toml"),
+    ),
     ("fire.toml", include_str!("../../data/checklists/fire.toml")),
-    ("construction.toml", include_str!("../../data/checklists/construction.toml")),
-    ("contractor.toml", include_str!("../../data/checklists/contractor.toml")),
-    ("key_site.toml", include_str!("../../data/checklists/key_site.toml")),
+    (
+        "construction.toml",
+        include_str!("../../data/checklists/construction.toml"),
+    ),
+    (
+        "contractor.toml",
+        include_str!("../../data/checklists/contractor.toml"),
+    ),
+    (
+        "key_site.toml",
+        include_str!("../../data/checklists/key_site.toml"),
+    ),
     (
         "special_equipment.toml",
         include_str!("../../data/checklists/special_equipment.toml"),
     ),
-    ("hazwaste.toml", include_str!("../../data/checklists/hazwaste.toml")),
+    (
+        "hazwaste.toml",
+        include_str!("../../data/checklists/hazwaste.toml"),
+    ),
 ];
 
 /// The source label of the embedded checklists.
@@ -47,7 +68,7 @@ impl Catalog {
         Catalog { lines, index }
     }
 
-    fn builtin_with_problems() -> (Vec<Checklist>, Vec<Problem>, Vec<(String, Vec<(String, usize)>)>) {
+    fn builtin_with_problems() -> (Vec<Checklist>, Vec<Problem>) {
         let mut lines = Vec::new();
         let mut problems = Vec::new();
         let mut ids = Vec::new();
@@ -62,7 +83,7 @@ impl Catalog {
             }
         }
         problems.extend(cross_duplicates(&ids));
-        (lines, problems, ids)
+        (lines, problems)
     }
 
     /// Problems in the embedded files (empty; a unit test proves it).
@@ -81,7 +102,7 @@ impl Catalog {
     /// (including item ids that clash with another line) is skipped and its
     /// problems are returned. A missing folder is not a problem.
     pub fn load(user_dir: Option<&Path>) -> (Catalog, Vec<Problem>) {
-        let (builtin, mut problems, _) = Self::builtin_with_problems();
+        let (builtin, mut problems) = Self::builtin_with_problems();
         let mut lines: Vec<Checklist> = builtin;
         let Some(dir) = user_dir else {
             return (Catalog::from_lines(lines), problems);
@@ -184,7 +205,7 @@ impl Catalog {
     pub fn items_of<'a>(&'a self, lines: &'a [String]) -> impl Iterator<Item = &'a Item> + 'a {
         self.lines
             .iter()
-            .filter(move |c| lines.iter().any(|l| *l == c.line))
+            .filter(move |c| lines.contains(&c.line))
             .flat_map(|c| c.items())
     }
 

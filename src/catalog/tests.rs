@@ -44,7 +44,10 @@ fn items_of_follows_catalog_order() {
     assert_eq!(ids.len(), n_epi + n_key);
     assert!(ids[0].starts_with("epidemic."));
     assert!(ids[n_epi].starts_with("key_site."));
-    assert_eq!(c.all_items().count(), c.lines.iter().map(|l| l.item_count()).sum::<usize>());
+    assert_eq!(
+        c.all_items().count(),
+        c.lines.iter().map(|l| l.item_count()).sum::<usize>()
+    );
 }
 
 const GOOD: &str = r#"line = "demo"
@@ -95,9 +98,19 @@ fn missing_keys_and_bad_prefix() {
     let text = "line = \"demo\"\nname = \"n\"\norder = 1\n\n[[sections]]\nid = \"a\"\nname = \"甲\"\n\n[[sections.items]]\nid = \"fire.x\"\ncheck = \"c\"\nhow = \"h\"\nbasis = \"b\"\nseverity = \"general\"\n";
     let e = validate_str("demo.toml", text).unwrap_err();
     let msgs: Vec<String> = e.iter().map(|p| p.to_string()).collect();
-    assert!(msgs.iter().any(|m| m.contains("demo.toml:10:") && m.contains("demo.")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.contains("缺少必填的键 hazard")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.contains("缺少必填的键 measures")), "{msgs:?}");
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("demo.toml:10:") && m.contains("demo.")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter().any(|m| m.contains("缺少必填的键 hazard")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter().any(|m| m.contains("缺少必填的键 measures")),
+        "{msgs:?}"
+    );
     for p in &e {
         if p.message.contains("缺少") {
             assert!(p.line >= 9 && p.line <= 14, "{p}");
@@ -121,5 +134,8 @@ fn problem_display() {
         line: 37,
         message: "检查项 fire.exit-clear 重复（首次出现在第 12 行）".into(),
     };
-    assert_eq!(p.to_string(), "fire.toml:37: 检查项 fire.exit-clear 重复（首次出现在第 12 行）");
+    assert_eq!(
+        p.to_string(),
+        "fire.toml:37: 检查项 fire.exit-clear 重复（首次出现在第 12 行）"
+    );
 }

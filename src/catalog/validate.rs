@@ -137,7 +137,10 @@ impl Ctx<'_> {
         let Some(arr) = v.get_ref().as_array() else {
             self.at(
                 v.span(),
-                format!("{what}的 {key} 应为表数组（[[{key}]]），实为 {}", v.get_ref().type_str()),
+                format!(
+                    "{what}的 {key} 应为表数组（[[{key}]]），实为 {}",
+                    v.get_ref().type_str()
+                ),
             );
             return Vec::new();
         };
@@ -147,7 +150,10 @@ impl Ctx<'_> {
                 Some(t) => out.push((t, el.span())),
                 None => self.at(
                     el.span(),
-                    format!("{what}的 {key} 的元素应为表，实为 {}", el.get_ref().type_str()),
+                    format!(
+                        "{what}的 {key} 的元素应为表，实为 {}",
+                        el.get_ref().type_str()
+                    ),
                 ),
             }
         }
@@ -160,7 +166,9 @@ fn stem_of(file: &str) -> Option<String> {
     if p.extension().and_then(|e| e.to_str()) != Some("toml") {
         return None;
     }
-    p.file_stem().and_then(|s| s.to_str()).map(|s| s.to_string())
+    p.file_stem()
+        .and_then(|s| s.to_str())
+        .map(|s| s.to_string())
 }
 
 /// Checks one file's text; the core of [`validate_str`].
@@ -191,20 +199,26 @@ pub(crate) fn check(file: &str, text: &str) -> Checked {
     cx.keys(top, top_span, TOP_KEYS, TOP_REQUIRED, "清单");
 
     let line_id = cx.string(top, "line", "清单").map(|(s, _)| s);
-    if let (Some(id), Some(stem)) = (&line_id, stem_of(file)) {
-        if *id != stem {
-            let span = top.get("line").map(|v| v.span()).unwrap_or(0..0);
-            cx.at(
-                span,
-                format!("清单的 line「{id}」与文件名「{stem}.toml」不一致，应为 {stem}"),
-            );
-        }
+    if let (Some(id), Some(stem)) = (&line_id, stem_of(file))
+        && *id != stem
+    {
+        let span = top.get("line").map(|v| v.span()).unwrap_or(0..0);
+        cx.at(
+            span,
+            format!("清单的 line「{id}」与文件名「{stem}.toml」不一致，应为 {stem}"),
+        );
     }
-    if let Some(id) = &line_id {
-        if !id.is_empty() && !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-            let span = top.get("line").map(|v| v.span()).unwrap_or(0..0);
-            cx.at(span, format!("清单的 line「{id}」只能用 ASCII 字母、数字、_ 和 -"));
-        }
+    if let Some(id) = &line_id
+        && !id.is_empty()
+        && !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        let span = top.get("line").map(|v| v.span()).unwrap_or(0..0);
+        cx.at(
+            span,
+            format!("清单的 line「{id}」只能用 ASCII 字母、数字、_ 和 -"),
+        );
     }
     let name = cx.string(top, "name", "清单").map(|(s, _)| s);
     let description = cx
@@ -213,7 +227,11 @@ pub(crate) fn check(file: &str, text: &str) -> Checked {
         .unwrap_or_default();
     let order = match top.get("order") {
         None => None,
-        Some(v) => match v.get_ref().as_integer().and_then(|i| i.as_str().parse::<u32>().ok().filter(|_| i.radix() == 10)) {
+        Some(v) => match v
+            .get_ref()
+            .as_integer()
+            .and_then(|i| i.as_str().parse::<u32>().ok().filter(|_| i.radix() == 10))
+        {
             Some(n) => Some(n),
             None => {
                 cx.at(v.span(), "清单的 order 应为非负整数");
@@ -226,7 +244,13 @@ pub(crate) fn check(file: &str, text: &str) -> Checked {
         Some(v) => match v.get_ref().as_bool() {
             Some(b) => Some(b),
             None => {
-                cx.at(v.span(), format!("清单的 core 应为 true 或 false，实为 {}", v.get_ref().type_str()));
+                cx.at(
+                    v.span(),
+                    format!(
+                        "清单的 core 应为 true 或 false，实为 {}",
+                        v.get_ref().type_str()
+                    ),
+                );
                 None
             }
         },
@@ -240,14 +264,14 @@ pub(crate) fn check(file: &str, text: &str) -> Checked {
         cx.keys(st, st_span.clone(), SECTION_KEYS, SECTION_KEYS, "分组");
         let sid = cx.string(st, "id", "分组");
         let sname = cx.string(st, "name", "分组").map(|(s, _)| s);
-        if let Some((sid, l)) = &sid {
-            if !sid.is_empty() {
-                if let Some(first) = section_ids.get(sid) {
-                    let span = st.get("id").map(|v| v.span()).unwrap_or(st_span.clone());
-                    cx.at(span, format!("分组 {sid} 重复（首次出现在第 {first} 行）"));
-                } else {
-                    section_ids.insert(sid.clone(), *l);
-                }
+        if let Some((sid, l)) = &sid
+            && !sid.is_empty()
+        {
+            if let Some(first) = section_ids.get(sid) {
+                let span = st.get("id").map(|v| v.span()).unwrap_or(st_span.clone());
+                cx.at(span, format!("分组 {sid} 重复（首次出现在第 {first} 行）"));
+            } else {
+                section_ids.insert(sid.clone(), *l);
             }
         }
         let what_section = sid
@@ -263,23 +287,29 @@ pub(crate) fn check(file: &str, text: &str) -> Checked {
                 .map(|(s, _)| format!("检查项 {s} "))
                 .unwrap_or_else(|| "检查项".to_string());
             cx.keys(it, it_span.clone(), ITEM_KEYS, ITEM_REQUIRED, &what);
-            if let Some((id, l)) = &iid {
-                if !id.is_empty() {
-                    ids.push((id.clone(), *l));
-                    let span = it.get("id").map(|v| v.span()).unwrap_or(it_span.clone());
-                    if let Some(first) = item_ids.get(id) {
-                        cx.at(span.clone(), format!("检查项 {id} 重复（首次出现在第 {first} 行）"));
-                    } else {
-                        item_ids.insert(id.clone(), *l);
-                    }
-                    if let Some(p) = &prefix {
-                        if !id.starts_with(p.as_str()) || id.len() == p.len() {
-                            cx.at(span.clone(), format!("检查项 id「{id}」应以「{p}」开头"));
-                        }
-                    }
-                    if !id.is_ascii() || id.chars().any(char::is_whitespace) {
-                        cx.at(span, format!("检查项 id「{id}」只能用 ASCII 字符，且不含空格"));
-                    }
+            if let Some((id, l)) = &iid
+                && !id.is_empty()
+            {
+                ids.push((id.clone(), *l));
+                let span = it.get("id").map(|v| v.span()).unwrap_or(it_span.clone());
+                if let Some(first) = item_ids.get(id) {
+                    cx.at(
+                        span.clone(),
+                        format!("检查项 {id} 重复（首次出现在第 {first} 行）"),
+                    );
+                } else {
+                    item_ids.insert(id.clone(), *l);
+                }
+                if let Some(p) = &prefix
+                    && (!id.starts_with(p.as_str()) || id.len() == p.len())
+                {
+                    cx.at(span.clone(), format!("检查项 id「{id}」应以「{p}」开头"));
+                }
+                if !id.is_ascii() || id.chars().any(char::is_whitespace) {
+                    cx.at(
+                        span,
+                        format!("检查项 id「{id}」只能用 ASCII 字符，且不含空格"),
+                    );
                 }
             }
             let check = cx.string(it, "check", &what).map(|(s, _)| s);
@@ -292,16 +322,30 @@ pub(crate) fn check(file: &str, text: &str) -> Checked {
                     Ok(sev) => Some(sev),
                     Err(_) => {
                         let span = it.get("severity").map(|v| v.span()).unwrap_or(0..0);
-                        cx.at(span, format!("{what}的 severity「{s}」无效（允许：general|major）"));
+                        cx.at(
+                            span,
+                            format!("{what}的 severity「{s}」无效（允许：general|major）"),
+                        );
                         None
                     }
                 },
                 None => None,
             };
             let keywords = keywords(&mut cx, it, &what);
-            if let (Some((id, _)), Some(check), Some(how), Some(basis), Some(severity), Some(keywords), Some(hazard), Some(measures), Some(line), Some(section)) =
-                (iid, check, how, basis, severity, keywords, hazard, measures, &line_id, &sname)
-            {
+            if let (
+                Some((id, _)),
+                Some(check),
+                Some(how),
+                Some(basis),
+                Some(severity),
+                Some(keywords),
+                Some(hazard),
+                Some(measures),
+                Some(line),
+                Some(section),
+            ) = (
+                iid, check, how, basis, severity, keywords, hazard, measures, &line_id, &sname,
+            ) {
                 items.push(Item {
                     id,
                     line: line.clone(),
@@ -346,7 +390,13 @@ fn keywords(cx: &mut Ctx<'_>, it: &DeTable<'_>, what: &str) -> Option<Vec<String
         return Some(Vec::new());
     };
     let Some(arr) = v.get_ref().as_array() else {
-        cx.at(v.span(), format!("{what}的 keywords 应为字符串数组，实为 {}", v.get_ref().type_str()));
+        cx.at(
+            v.span(),
+            format!(
+                "{what}的 keywords 应为字符串数组，实为 {}",
+                v.get_ref().type_str()
+            ),
+        );
         return None;
     };
     let mut out = Vec::new();
@@ -359,7 +409,13 @@ fn keywords(cx: &mut Ctx<'_>, it: &DeTable<'_>, what: &str) -> Option<Vec<String
                 ok = false;
             }
             None => {
-                cx.at(el.span(), format!("{what}的 keywords 只能是字符串，实为 {}", el.get_ref().type_str()));
+                cx.at(
+                    el.span(),
+                    format!(
+                        "{what}的 keywords 只能是字符串，实为 {}",
+                        el.get_ref().type_str()
+                    ),
+                );
                 ok = false;
             }
         }

@@ -4,7 +4,7 @@
 //! before folding, and field edits are resolved by `supersedes`, so any two devices holding the
 //! same events compute the same finding.
 
-use super::{EventRef, Field, Hlc, Now, Payload, Severity, Status, event::Entity, Escalation};
+use super::{Escalation, EventRef, Field, Hlc, Now, Payload, Severity, Status, event::Entity};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -124,9 +124,7 @@ impl Finding {
     }
 
     pub fn overdue_on(&self, today: NaiveDate) -> bool {
-        !self.retracted
-            && self.status != Status::Closed
-            && self.due.is_some_and(|d| today > d)
+        !self.retracted && self.status != Status::Closed && self.due.is_some_and(|d| today > d)
     }
 
     fn live(&self, action: &'static str) -> Result<(), LifecycleError> {
@@ -183,7 +181,10 @@ impl Finding {
         }
         if !self.overdue_on(today) {
             return Err(LifecycleError::NotOverdue {
-                due: self.due.map(|d| d.to_string()).unwrap_or_else(|| "未设定".into()),
+                due: self
+                    .due
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "未设定".into()),
             });
         }
         match self.escalation {
@@ -430,9 +431,11 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent) {
     };
     match outcome {
         Ok((action, note)) => f.history.push(entry(e, &action, &note)),
-        Err(err) => f
-            .history
-            .push(entry(e, "操作未生效（与其他设备的操作冲突）", &err.to_string())),
+        Err(err) => f.history.push(entry(
+            e,
+            "操作未生效（与其他设备的操作冲突）",
+            &err.to_string(),
+        )),
     }
     if at > f.updated_at {
         f.updated_at = at;

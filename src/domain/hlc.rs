@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 pub struct Hlc {
     pub ms: i64,
     pub c: u32,
@@ -50,7 +52,11 @@ mod tests {
 
     #[test]
     fn sort_key_orders_like_stamp() {
-        let xs = [Hlc { ms: -5, c: 0 }, Hlc { ms: 3, c: 9 }, Hlc { ms: 3, c: 10 }];
+        let xs = [
+            Hlc { ms: -5, c: 0 },
+            Hlc { ms: 3, c: 9 },
+            Hlc { ms: 3, c: 10 },
+        ];
         for w in xs.windows(2) {
             assert!(w[0].sort_key() < w[1].sort_key());
         }

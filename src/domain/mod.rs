@@ -13,5 +13,5 @@ pub use finding::{
 };
 pub use hlc::Hlc;
 pub use inspection::{AnswerRecord, Inspection};
-pub use kinds::{Answer, Escalation, Mode, ParseError, Severity, Status, CORE_LINES};
+pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;
