@@ -6,10 +6,21 @@ fn main() {
     let result = if cli.command.is_none() {
         xuncha::tui::main(&cli)
     } else {
+        restore_sigpipe();
         cli::run(&cli)
     };
     if let Err(f) = result {
         eprintln!("错误：{}", f.message);
         std::process::exit(f.code);
+    }
+}
+
+/// Rust ignores SIGPIPE, so `xuncha finding list | head` would panic on the closed pipe; a
+/// command-line tool should just stop quietly, as other Unix tools do.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

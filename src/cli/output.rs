@@ -37,8 +37,14 @@ pub fn cell(s: &str, width: usize) -> String {
     out
 }
 
+/// Right-aligns to a display width (for figures under Chinese headers).
+pub fn rcell(s: &str, width: usize) -> String {
+    let pad = width.saturating_sub(s.width());
+    format!("{}{s}", " ".repeat(pad))
+}
+
 pub fn short(id: Uuid) -> String {
-    id.simple().to_string()[..8].to_string()
+    id.simple().to_string()[24..].to_string()
 }
 
 pub fn local(now: &Now, at: DateTime<Utc>) -> String {

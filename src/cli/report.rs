@@ -1,7 +1,7 @@
 //! `xuncha report [--from] [--to]`: statistics per line and per facility.
 
 use super::args::ReportArgs;
-use super::output::{cell, print_json};
+use super::output::{cell, print_json, rcell};
 use super::{Cli, CmdResult, Failure, context};
 use crate::ops::{self, StatsRow};
 use chrono::NaiveDate;
@@ -47,9 +47,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> CmdResult {
 }
 
 fn table(title: &str, rows: &[StatsRow], total: &StatsRow) {
-    println!(
-        "{}{:>6}{:>6}{:>8}{:>6}{:>6}{:>6}{:>6}{:>9}",
-        cell(title, 26),
+    const HEAD: [&str; 8] = [
         "发现",
         "重大",
         "立查立改",
@@ -57,12 +55,16 @@ fn table(title: &str, rows: &[StatsRow], total: &StatsRow) {
         "已销号",
         "逾期",
         "督办",
-        "整改率"
-    );
+        "整改率",
+    ];
+    let mut line = cell(title, 26);
+    for h in HEAD {
+        line.push_str(&rcell(h, 10));
+    }
+    println!("{line}");
     for r in rows.iter().chain(std::iter::once(total)) {
-        println!(
-            "{}{:>8}{:>8}{:>12}{:>9}{:>9}{:>8}{:>8}{:>9.1}%",
-            cell(&r.label, 26),
+        let mut line = cell(&r.label, 26);
+        for n in [
             r.found,
             r.major,
             r.fixed_on_spot,
@@ -70,7 +72,10 @@ fn table(title: &str, rows: &[StatsRow], total: &StatsRow) {
             r.closed,
             r.overdue,
             r.escalated,
-            r.rate()
-        );
+        ] {
+            line.push_str(&rcell(&n.to_string(), 10));
+        }
+        line.push_str(&rcell(&format!("{:.1}%", r.rate()), 10));
+        println!("{line}");
     }
 }

@@ -135,6 +135,7 @@ impl Gen {
 pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
     let now_ms = ctx.now.millis();
     let start_ms = now_ms - 3 * 365 * DAY_MS;
+    let offset_ms = ctx.now.0.offset().local_minus_utc() as i64 * 1000;
     let facilities = facility_names();
     let lines: Vec<String> = ctx.catalog.lines.iter().map(|l| l.line.clone()).collect();
     let core: Vec<String> = ctx
@@ -161,9 +162,10 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
                 .saturating_sub(3)
                 .min(remaining)
         };
-        let t = start_ms
-            + (now_ms - DAY_MS - start_ms) * i as i64 / n_insp as i64
-            + g.rng.i64(0..DAY_MS / 2);
+        // Spread over three years, each visit starting in office hours (08:30–16:30 local).
+        let day = start_ms + (now_ms - DAY_MS - start_ms) * i as i64 / n_insp as i64;
+        let t =
+            day - (day + offset_ms).rem_euclid(DAY_MS) + 510 * 60_000 + g.rng.i64(0..8 * 3_600_000);
         let facility = g.pick(&facilities).clone();
         used_fac.insert(facility.clone());
         let mode = *g.pick(Mode::ALL);

@@ -35,6 +35,8 @@ pub enum StoreError {
     Identity(String),
     #[error("本设备已停止写入：{0}")]
     Frozen(String),
+    #[error("编号「{0}」对应 {1} 条记录，请多写几位或写完整编号")]
+    Ambiguous(String, usize),
     #[error("数据损坏：{0}")]
     Corrupt(String),
 }

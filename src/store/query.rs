@@ -178,7 +178,9 @@ impl Store {
         }
     }
 
-    /// Resolves a full id or a unique prefix of at least 6 hex digits (as the CLI prints).
+    /// Resolves a full id, or a unique piece of at least 6 hex digits from its start or its end.
+    /// Lists print the last 8 digits: a UUIDv7 starts with its timestamp, so ids made in the
+    /// same minute share their first digits, while the end is random.
     pub fn resolve_finding(&self, text: &str) -> Result<Option<Uuid>> {
         self.resolve(&self.findings, text)
     }
@@ -196,18 +198,27 @@ impl Store {
         if hex.len() < 6 || hex.len() > 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
             return Ok(None);
         }
-        // Whole bytes of the prefix narrow the scan; the odd nibble is checked per key.
+        let mut found: Vec<Uuid> = Vec::new();
+        // Whole bytes of a prefix narrow the scan; the odd nibble is checked per key.
         let whole = hex::decode(&hex[..hex.len() / 2 * 2]).unwrap_or_default();
-        let mut found = None;
         for kv in tree.scan_prefix(&whole) {
             let (k, _) = kv?;
             if hex::encode(&k).starts_with(&hex) {
-                if found.is_some() {
-                    return Ok(None); // ambiguous
-                }
-                found = Uuid::from_slice(&k).ok();
+                found.extend(Uuid::from_slice(&k).ok());
             }
         }
-        Ok(found)
+        if found.is_empty() {
+            for kv in tree.iter() {
+                let (k, _) = kv?;
+                if hex::encode(&k).ends_with(&hex) {
+                    found.extend(Uuid::from_slice(&k).ok());
+                }
+            }
+        }
+        match found.len() {
+            0 => Ok(None),
+            1 => Ok(Some(found[0])),
+            n => Err(StoreError::Ambiguous(text.trim().to_string(), n)),
+        }
     }
 }
