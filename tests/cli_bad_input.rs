@@ -9,27 +9,160 @@ fn bad_input_is_refused_and_nothing_is_written() {
     let env = Env::new();
     let insp = env.start("西城区中医院", &["fire"]);
     let id = env
-        .ok(&["finding", "add", "--inspection", &insp, "--line", "fire", "--description", "灭火器过期"])
+        .ok(&[
+            "finding",
+            "add",
+            "--inspection",
+            &insp,
+            "--line",
+            "fire",
+            "--description",
+            "灭火器过期",
+        ])
         .trim()
         .to_string();
     let before = env.events();
 
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["inspection", "start", "--facility", "甲医院", "--mode", "self", "--inspector", "王", "--line", "firee"], "firee"),
-        (vec!["inspection", "start", "--facility", "  ", "--mode", "self", "--inspector", "王", "--line", "fire"], "单位"),
-        (vec!["inspection", "answer", &insp, "hazchem.alcohol-storage", "pass"], "不在本次检查的防线"),
-        (vec!["inspection", "answer", &insp, "fire.no-such-item", "pass"], "未知检查项"),
-        (vec!["inspection", "answer", &insp, "fire.exit-clear", "maybe"], "检查结果"),
-        (vec!["finding", "add", "--inspection", &insp, "--line", "fire", "--description", "x", "--due", "2026-02-30"], "整改时限"),
-        (vec!["finding", "add", "--inspection", &insp, "--line", "fire", "--description", "x", "--due", "2026-11-01"], "早于发现日期"),
-        (vec!["finding", "add", "--inspection", &insp, "--line", "fire", "--description", "   "], "问题隐患"),
-        (vec!["finding", "add", "--inspection", &insp, "--line", "fire", "--description", "x", "--severity", "huge"], "隐患等级"),
-        (vec!["finding", "add", "--inspection", &insp, "--item", "energy.wiring", "--description", "x"], "检查项"),
-        (vec!["finding", "add", "--inspection", "0000000000", "--line", "fire", "--description", "x"], "找不到检查"),
+        (
+            vec![
+                "inspection",
+                "start",
+                "--facility",
+                "甲医院",
+                "--mode",
+                "self",
+                "--inspector",
+                "王",
+                "--line",
+                "firee",
+            ],
+            "firee",
+        ),
+        (
+            vec![
+                "inspection",
+                "start",
+                "--facility",
+                "  ",
+                "--mode",
+                "self",
+                "--inspector",
+                "王",
+                "--line",
+                "fire",
+            ],
+            "单位",
+        ),
+        (
+            vec![
+                "inspection",
+                "answer",
+                &insp,
+                "hazchem.alcohol-storage",
+                "pass",
+            ],
+            "不在本次检查的防线",
+        ),
+        (
+            vec!["inspection", "answer", &insp, "fire.no-such-item", "pass"],
+            "未知检查项",
+        ),
+        (
+            vec!["inspection", "answer", &insp, "fire.exit-clear", "maybe"],
+            "检查结果",
+        ),
+        (
+            vec![
+                "finding",
+                "add",
+                "--inspection",
+                &insp,
+                "--line",
+                "fire",
+                "--description",
+                "x",
+                "--due",
+                "2026-02-30",
+            ],
+            "整改时限",
+        ),
+        (
+            vec![
+                "finding",
+                "add",
+                "--inspection",
+                &insp,
+                "--line",
+                "fire",
+                "--description",
+                "x",
+                "--due",
+                "2026-11-01",
+            ],
+            "早于发现日期",
+        ),
+        (
+            vec![
+                "finding",
+                "add",
+                "--inspection",
+                &insp,
+                "--line",
+                "fire",
+                "--description",
+                "   ",
+            ],
+            "问题隐患",
+        ),
+        (
+            vec![
+                "finding",
+                "add",
+                "--inspection",
+                &insp,
+                "--line",
+                "fire",
+                "--description",
+                "x",
+                "--severity",
+                "huge",
+            ],
+            "隐患等级",
+        ),
+        (
+            vec![
+                "finding",
+                "add",
+                "--inspection",
+                &insp,
+                "--item",
+                "energy.wiring",
+                "--description",
+                "x",
+            ],
+            "检查项",
+        ),
+        (
+            vec![
+                "finding",
+                "add",
+                "--inspection",
+                "0000000000",
+                "--line",
+                "fire",
+                "--description",
+                "x",
+            ],
+            "找不到检查",
+        ),
         (vec!["finding", "show", "deadbeefdead"], "找不到隐患"),
         (vec!["finding", "verify", &id, "--pass"], "须先登记整改"),
         (vec!["finding", "verify", &id, "--fail"], "原因"),
-        (vec!["finding", "rectify", &id, "--note", " "], "整改落实情况"),
+        (
+            vec!["finding", "rectify", &id, "--note", " "],
+            "整改落实情况",
+        ),
         (vec!["finding", "edit", &id, "colour", "红"], "未知字段"),
         (vec!["finding", "edit", &id, "due", "+x"], "整改时限"),
         (vec!["finding", "list", "--status", "pending"], "状态"),
@@ -37,7 +170,10 @@ fn bad_input_is_refused_and_nothing_is_written() {
     ];
     for (args, needle) in cases {
         let err = env.fails(&args);
-        assert!(err.contains(needle), "{args:?}: expected「{needle}」in: {err}");
+        assert!(
+            err.contains(needle),
+            "{args:?}: expected「{needle}」in: {err}"
+        );
         assert_eq!(env.events(), before, "{args:?} wrote something");
     }
 }
@@ -93,7 +229,12 @@ measures = "清理"
     let out = env.run(&["checklist", "validate", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    for needle in ["fire.toml:22", "fire.toml:23", "fire.toml:26", "fire.toml:27"] {
+    for needle in [
+        "fire.toml:22",
+        "fire.toml:23",
+        "fire.toml:26",
+        "fire.toml:27",
+    ] {
         assert!(err.contains(needle), "expected {needle} in:\n{err}");
     }
     assert!(err.contains("colour") && err.contains("grave"), "{err}");

@@ -16,9 +16,20 @@ fn whole_lifecycle_through_the_cli() {
 
     let id = env
         .ok(&[
-            "finding", "add", "--inspection", &insp, "--item", "fire.exit-clear",
-            "--description", "一楼东侧安全出口被杂物堵塞", "--location", "门诊楼一楼",
-            "--responsible", "总务科 张伟", "--due", "+7",
+            "finding",
+            "add",
+            "--inspection",
+            &insp,
+            "--item",
+            "fire.exit-clear",
+            "--description",
+            "一楼东侧安全出口被杂物堵塞",
+            "--location",
+            "门诊楼一楼",
+            "--responsible",
+            "总务科 张伟",
+            "--due",
+            "+7",
         ])
         .trim()
         .to_string();
@@ -29,7 +40,10 @@ fn whole_lifecycle_through_the_cli() {
     assert_eq!(f["department"], "急诊科");
     assert_eq!(f["due"], "2026-11-29");
     assert_eq!(f["overdue"], false);
-    assert!(!f["measures"].as_str().unwrap().is_empty(), "measures pre-filled from the hazard library");
+    assert!(
+        !f["measures"].as_str().unwrap().is_empty(),
+        "measures pre-filled from the hazard library"
+    );
 
     env.ok(&["finding", "rectify", &id, "--note", "已清理杂物"]);
     assert_eq!(env.json(&["finding", "show", &id])["status"], "rectified");
@@ -51,7 +65,13 @@ fn whole_lifecycle_through_the_cli() {
         .collect();
     assert_eq!(
         actions,
-        ["登记隐患", "登记整改", "复查不通过，退回整改", "登记整改", "复查通过，销号"]
+        [
+            "登记隐患",
+            "登记整改",
+            "复查不通过，退回整改",
+            "登记整改",
+            "复查通过，销号"
+        ]
     );
 
     // The list agrees, and a short id prefix works like the full id.
@@ -62,7 +82,10 @@ fn whole_lifecycle_through_the_cli() {
     assert_eq!(by_prefix["id"], id.as_str());
 
     let done = env.ok(&["inspection", "finish", &insp]);
-    assert!(done.contains("未作答"), "finishing says how many are unanswered: {done}");
+    assert!(
+        done.contains("未作答"),
+        "finishing says how many are unanswered: {done}"
+    );
 }
 
 #[test]
@@ -71,8 +94,18 @@ fn overdue_and_escalation_with_a_pinned_clock() {
     let insp = env.start("北苑镇卫生院", &["energy", "fire"]);
     let id = env
         .ok(&[
-            "finding", "add", "--inspection", &insp, "--line", "energy", "--description",
-            "配电箱周边堆放可燃物", "--severity", "major", "--due", "2026-11-25",
+            "finding",
+            "add",
+            "--inspection",
+            &insp,
+            "--line",
+            "energy",
+            "--description",
+            "配电箱周边堆放可燃物",
+            "--severity",
+            "major",
+            "--due",
+            "2026-11-25",
         ])
         .trim()
         .to_string();
@@ -80,7 +113,12 @@ fn overdue_and_escalation_with_a_pinned_clock() {
     // Not overdue yet: escalation is refused with the reason.
     let err = env.fails(&["finding", "escalate", &id]);
     assert!(err.contains("未逾期"), "{err}");
-    assert!(env.json(&["finding", "list", "--status", "overdue"]).as_array().unwrap().is_empty());
+    assert!(
+        env.json(&["finding", "list", "--status", "overdue"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     // On the due date itself it is not overdue; the day after, it is.
     env.now = "2026-11-25T18:00:00+08:00".into();
@@ -114,8 +152,15 @@ fn fixed_on_spot_is_closed_at_once() {
     let env = Env::new();
     let insp = env.start("滨江区疾病预防控制中心", &["hazchem"]);
     let f = env.json(&[
-        "finding", "add", "--inspection", &insp, "--line", "hazchem", "--description",
-        "酒精与含氯消毒剂混放", "--fixed-on-spot",
+        "finding",
+        "add",
+        "--inspection",
+        &insp,
+        "--line",
+        "hazchem",
+        "--description",
+        "酒精与含氯消毒剂混放",
+        "--fixed-on-spot",
     ]);
     assert_eq!(f["status"], "closed");
     assert_eq!(f["fixed_on_spot"], true);
@@ -130,7 +175,14 @@ fn report_counts_per_line() {
     let insp = env.start("青山口腔医院", &["fire", "energy"]);
     for (line, fixed) in [("fire", false), ("fire", true), ("energy", false)] {
         let mut args = vec![
-            "finding", "add", "--inspection", &insp, "--line", line, "--description", "测试隐患",
+            "finding",
+            "add",
+            "--inspection",
+            &insp,
+            "--line",
+            line,
+            "--description",
+            "测试隐患",
         ];
         if fixed {
             args.push("--fixed-on-spot");
@@ -140,9 +192,17 @@ fn report_counts_per_line() {
     let r = env.json(&["report"]);
     assert_eq!(r["total"]["found"], 3);
     assert_eq!(r["total"]["fixed_on_spot"], 1);
-    let fire = r["by_line"].as_array().unwrap().iter().find(|x| x["key"] == "fire").unwrap();
+    let fire = r["by_line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["key"] == "fire")
+        .unwrap();
     assert_eq!(fire["found"], 2);
     assert_eq!(fire["closed"], 1);
     let text = env.ok(&["report"]);
-    assert!(text.contains("消防") && text.contains("青山口腔医院"), "{text}");
+    assert!(
+        text.contains("消防") && text.contains("青山口腔医院"),
+        "{text}"
+    );
 }

@@ -17,7 +17,16 @@ fn sigkill_while_writing_loses_no_printed_finding() {
     for n in 0..60 {
         let desc = format!("消防通道堵塞 第{n}处");
         let mut child = env
-            .cmd(&["finding", "add", "--inspection", &insp, "--line", "fire", "--description", &desc])
+            .cmd(&[
+                "finding",
+                "add",
+                "--inspection",
+                &insp,
+                "--line",
+                "fire",
+                "--description",
+                &desc,
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -37,13 +46,21 @@ fn sigkill_while_writing_loses_no_printed_finding() {
         }
         child.wait().expect("reap");
         let mut out = String::new();
-        child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
         let id = out.trim();
         if id.len() == 36 {
             printed.push(id.to_string());
         }
     }
-    assert!(killed > 5, "the test must actually kill writers (killed {killed})");
+    assert!(
+        killed > 5,
+        "the test must actually kill writers (killed {killed})"
+    );
     assert!(!printed.is_empty(), "some writers must finish (none did)");
 
     let listed = env.json(&["finding", "list"]);
@@ -54,11 +71,25 @@ fn sigkill_while_writing_loses_no_printed_finding() {
         .map(|f| f["id"].as_str().unwrap())
         .collect();
     for id in &printed {
-        assert!(ids.contains(&id.as_str()), "finding {id} was printed but is gone");
+        assert!(
+            ids.contains(&id.as_str()),
+            "finding {id} was printed but is gone"
+        );
     }
     // The views still agree with the log after all those kills.
     let doctor = env.json(&["doctor"]);
-    assert_eq!(doctor["log_problems"].as_array().unwrap().len(), 0, "{doctor}");
-    assert_eq!(doctor["view_mismatches"].as_array().unwrap().len(), 0, "{doctor}");
-    eprintln!("killed {killed} writers, {} printed ids all present", printed.len());
+    assert_eq!(
+        doctor["log_problems"].as_array().unwrap().len(),
+        0,
+        "{doctor}"
+    );
+    assert_eq!(
+        doctor["view_mismatches"].as_array().unwrap().len(),
+        0,
+        "{doctor}"
+    );
+    eprintln!(
+        "killed {killed} writers, {} printed ids all present",
+        printed.len()
+    );
 }

@@ -63,8 +63,14 @@ fn reopen_keeps_everything() {
     assert_eq!(c.store.own_seq(), 3);
     assert_eq!(c.list_findings(&FindingQuery::default()).unwrap(), findings);
     assert_eq!(c.list_inspections().unwrap(), inspections);
-    assert_eq!(c.finding_by_id(fid).unwrap().rectify_note, "已加锁并专人管理");
-    assert_eq!(c.store.inspection(insp_id).unwrap().unwrap().facility, "东城区人民医院");
+    assert_eq!(
+        c.finding_by_id(fid).unwrap().rectify_note,
+        "已加锁并专人管理"
+    );
+    assert_eq!(
+        c.store.inspection(insp_id).unwrap().unwrap().facility,
+        "东城区人民医院"
+    );
     // Appending after reopen continues the chain.
     let mut c = c;
     ops::verify(&mut c, fid, true, "").unwrap();
@@ -78,7 +84,10 @@ fn private_key_file_is_private() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(tmp.path().join("device.key")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(tmp.path().join("device.key"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }
@@ -100,8 +109,14 @@ fn rebuild_equals_live_views_on_a_demo_store() {
     for st in [Status::Open, Status::Rectified, Status::Closed] {
         assert!(all.iter().any(|f| f.status == st), "demo lacks {st:?}");
     }
-    assert!(all.iter().any(|f| f.is_overdue(&c.now)), "demo lacks overdue");
-    assert!(all.iter().any(|f| f.escalation.is_some()), "demo lacks escalated");
+    assert!(
+        all.iter().any(|f| f.is_overdue(&c.now)),
+        "demo lacks overdue"
+    );
+    assert!(
+        all.iter().any(|f| f.escalation.is_some()),
+        "demo lacks escalated"
+    );
     assert!(all.iter().any(|f| f.fixed_on_spot));
     let lines: std::collections::BTreeSet<&str> = all.iter().map(|f| f.line.as_str()).collect();
     for l in xuncha::domain::CORE_LINES {
@@ -115,7 +130,11 @@ fn rebuild_equals_live_views_on_a_demo_store() {
         ..Default::default()
     };
     let indexed = c.store.query(&q, today).unwrap();
-    let scanned: Vec<_> = all.iter().filter(|f| f.is_overdue(&c.now)).cloned().collect();
+    let scanned: Vec<_> = all
+        .iter()
+        .filter(|f| f.is_overdue(&c.now))
+        .cloned()
+        .collect();
     assert_eq!(indexed, scanned);
 
     // A rebuild that rewrites the views leaves them exactly as they were.
@@ -134,7 +153,14 @@ fn doctor_notices_a_view_that_drifted_from_the_log() {
     // Write an event whose view update we then undo by hand through a second, stale append:
     // simulate drift by appending an event for an entity and deleting its view.
     c.store
-        .append("王建国", &c.now.clone(), vec![Payload::Commented { finding_id: fid, text: "备注".into() }])
+        .append(
+            "王建国",
+            &c.now.clone(),
+            vec![Payload::Commented {
+                finding_id: fid,
+                text: "备注".into(),
+            }],
+        )
         .unwrap();
     let good = c.store.rebuild(false).unwrap();
     assert!(good.is_clean(), "{good:?}");
@@ -142,13 +168,21 @@ fn doctor_notices_a_view_that_drifted_from_the_log() {
     // Tamper with the derived tree directly, as a crash between trees (or a bug) would.
     {
         let db = sled::open(tmp.path().join("db")).unwrap();
-        db.open_tree("findings").unwrap().remove(fid.as_bytes()).unwrap();
+        db.open_tree("findings")
+            .unwrap()
+            .remove(fid.as_bytes())
+            .unwrap();
         db.flush().unwrap();
     }
     let c = ctx(tmp.path());
     let rep = c.store.rebuild(false).unwrap();
     assert!(!rep.is_clean());
-    assert!(rep.view_mismatches.iter().any(|m| m.contains(&fid.to_string())), "{rep:?}");
+    assert!(
+        rep.view_mismatches
+            .iter()
+            .any(|m| m.contains(&fid.to_string())),
+        "{rep:?}"
+    );
     let rep = c.store.rebuild(true).unwrap();
     assert!(rep.rebuilt);
     assert!(c.store.rebuild(false).unwrap().is_clean());

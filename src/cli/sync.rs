@@ -19,12 +19,13 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> CmdResult {
             let _ = std::io::stderr().flush();
         }
     };
-    let rep = sync::sync(&mut ctx.store, &ctx.now, &args.dir, &opts, &mut progress).map_err(
-        |e| Failure {
-            code: e.exit_code(),
-            message: e.to_string(),
-        },
-    )?;
+    let rep =
+        sync::sync(&mut ctx.store, &ctx.now, &args.dir, &opts, &mut progress).map_err(|e| {
+            Failure {
+                code: e.exit_code(),
+                message: e.to_string(),
+            }
+        })?;
     if show_progress {
         eprint!("\r\x1b[K");
     }
@@ -65,7 +66,10 @@ fn print_text(r: &SyncReport) {
         println!("  · {}修复损坏的同步包 {}", verb("已", "将"), b.file);
     }
     if r.events_in.is_empty() {
-        println!("收到：没有新事件（读取同步包 {} 个，已导入过的 {} 个）", r.bundles_read, r.bundles_known);
+        println!(
+            "收到：没有新事件（读取同步包 {} 个，已导入过的 {} 个）",
+            r.bundles_read, r.bundles_known
+        );
     } else {
         println!(
             "收到：{} 条新事件（读取同步包 {} 个，已导入过的 {} 个）",
@@ -103,7 +107,11 @@ fn print_text(r: &SyncReport) {
                 RejectKind::Fork => "分叉",
                 RejectKind::Clone => "本机身份冲突",
             };
-            let fixed = if x.repaired { "（本次已用本机数据修复）" } else { "" };
+            let fixed = if x.repaired {
+                "（本次已用本机数据修复）"
+            } else {
+                ""
+            };
             println!("  · [{kind}] {}：{}{fixed}", x.file, x.reason);
         }
     }

@@ -390,7 +390,6 @@ impl Store {
         }
         Ok(out)
     }
-
 }
 
 const QUARANTINE_TREE: &str = "quarantine";

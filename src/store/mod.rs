@@ -17,8 +17,8 @@ mod views;
 mod vv;
 
 pub use codec::{EventBody, Record};
-pub use query::{FindingQuery, StatusFilter};
 pub use import::{Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged};
+pub use query::{FindingQuery, StatusFilter};
 pub use rebuild::RebuildReport;
 pub use sync_marks::SyncMarks;
 pub use vv::{Held, VersionVector};

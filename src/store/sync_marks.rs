@@ -26,14 +26,18 @@ impl Store {
     }
 
     pub fn set_sync_marks(&self, marks: &SyncMarks) -> Result<()> {
-        self.meta
-            .insert(META_SYNC, serde_json::to_vec(marks).expect("marks serialise"))?;
+        self.meta.insert(
+            META_SYNC,
+            serde_json::to_vec(marks).expect("marks serialise"),
+        )?;
         self.flush()
     }
 
     /// Own events written since the last export.
     pub fn unsynced_events(&self) -> Result<u64> {
-        Ok(self.head_seq.saturating_sub(self.sync_marks()?.exported_seq))
+        Ok(self
+            .head_seq
+            .saturating_sub(self.sync_marks()?.exported_seq))
     }
 
     /// Whether a bundle file (by name and size) was already verified and is held whole.

@@ -100,7 +100,8 @@ impl Store {
         let mut vv = VersionVector::new();
         for kv in self.vv_tree()?.iter() {
             let (k, v) = kv?;
-            let dev = Uuid::from_slice(&k).map_err(|_| StoreError::Corrupt("设备编号无效".into()))?;
+            let dev =
+                Uuid::from_slice(&k).map_err(|_| StoreError::Corrupt("设备编号无效".into()))?;
             vv.insert(dev, decode_held(&v)?);
         }
         if self.head_seq > 0 {

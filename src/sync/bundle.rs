@@ -65,7 +65,9 @@ pub fn parse_name(name: &str) -> Option<(u64, u64, String)> {
     (first >= 1
         && last >= first
         && hash.len() == 16
-        && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
     .then(|| (first, last, hash.to_string()))
 }
 

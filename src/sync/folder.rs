@@ -39,7 +39,11 @@ impl Listed {
 pub fn open(path: &Path, read_only: bool) -> Result<SyncFolder, String> {
     let shown = path.display();
     match fs::metadata(path) {
-        Err(_) => return Err(format!("同步文件夹 {shown} 不存在（U 盘或共享盘是否已连接？）")),
+        Err(_) => {
+            return Err(format!(
+                "同步文件夹 {shown} 不存在（U 盘或共享盘是否已连接？）"
+            ));
+        }
         Ok(m) if !m.is_dir() => return Err(format!("{shown} 不是文件夹")),
         Ok(_) => {}
     }
@@ -97,7 +101,9 @@ impl SyncFolder {
         if !self.exists {
             write_atomic(&self.root, FORMAT_FILE, FORMAT_TEXT.as_bytes())?;
         }
-        let probe = self.root.join(format!("{TMP_PREFIX}probe-{}", fastrand::u64(..)));
+        let probe = self
+            .root
+            .join(format!("{TMP_PREFIX}probe-{}", fastrand::u64(..)));
         File::create(&probe)?.write_all(b"ok")?;
         fs::remove_file(&probe)
     }

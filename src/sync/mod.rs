@@ -87,7 +87,9 @@ pub fn sync(
     let mut staged = Staged::default();
     let mut damaged: Vec<Listed> = Vec::new();
     for (i, f) in files.iter().enumerate() {
-        if import_listed(store, now, f, opts.dry_run, &mut staged, &mut rep)? == Some(RejectKind::Damaged) {
+        if import_listed(store, now, f, opts.dry_run, &mut staged, &mut rep)?
+            == Some(RejectKind::Damaged)
+        {
             damaged.push(f.clone());
         }
         progress(i + 1, total);
@@ -157,7 +159,12 @@ fn new_report(store: &Store, now: &Now, dir: &Path, dry_run: bool) -> SyncReport
     }
 }
 
-fn reject(rep: &mut SyncReport, f: &Listed, kind: RejectKind, reason: String) -> Option<RejectKind> {
+fn reject(
+    rep: &mut SyncReport,
+    f: &Listed,
+    kind: RejectKind,
+    reason: String,
+) -> Option<RejectKind> {
     rep.rejected.push(Rejection {
         file: f.label(),
         kind,
@@ -184,7 +191,14 @@ fn import_listed(
     rep.bundles_read += 1;
     let bytes = match std::fs::read(&f.path) {
         Ok(b) => b,
-        Err(e) => return Ok(reject(rep, f, RejectKind::Damaged, format!("无法读取：{e}"))),
+        Err(e) => {
+            return Ok(reject(
+                rep,
+                f,
+                RejectKind::Damaged,
+                format!("无法读取：{e}"),
+            ));
+        }
     };
     let b = match bundle::decode(&bytes) {
         Ok(b) => b,
@@ -206,10 +220,11 @@ fn import_listed(
     let now_ms = now.millis();
     match store.check_incoming(&inc, staged, now_ms) {
         Ok(c) => {
-            rep.far_future.extend(c.far_future.iter().map(|r| EventNote {
-                device: r.device,
-                seq: r.seq,
-            }));
+            rep.far_future
+                .extend(c.far_future.iter().map(|r| EventNote {
+                    device: r.device,
+                    seq: r.seq,
+                }));
             if dry_run {
                 rep.add_in(c.origin, c.fresh.len() as u64);
                 staged.add(c);
@@ -383,4 +398,3 @@ fn gaps(store: &Store) -> Result<Vec<DeviceGaps>, StoreError> {
         })
         .collect())
 }
-

@@ -83,8 +83,18 @@ impl Env {
     /// Starts an inspection on the given lines and returns its id.
     pub fn start(&self, facility: &str, lines: &[&str]) -> String {
         let mut args = vec![
-            "inspection", "start", "--facility", facility, "--department", "急诊科", "--mode",
-            "supervision", "--inspector", "王建国", "--inspector", "李秀英",
+            "inspection",
+            "start",
+            "--facility",
+            facility,
+            "--department",
+            "急诊科",
+            "--mode",
+            "supervision",
+            "--inspector",
+            "王建国",
+            "--inspector",
+            "李秀英",
         ];
         for l in lines {
             args.push("--line");
