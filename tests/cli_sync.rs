@@ -16,11 +16,19 @@ fn sync_json(env: &Env, dir: &Path) -> serde_json::Value {
 }
 
 fn device(env: &Env) -> String {
-    env.json(&["device"])["device_id"].as_str().unwrap().to_string()
+    env.json(&["device"])["device_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 fn events_in(rep: &serde_json::Value) -> u64 {
-    rep["events_in"].as_array().unwrap().iter().map(|d| d["events"].as_u64().unwrap()).sum()
+    rep["events_in"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["events"].as_u64().unwrap())
+        .sum()
 }
 
 fn bundles(usb: &Path) -> Vec<std::path::PathBuf> {
@@ -41,11 +49,29 @@ fn two_inspectors_and_the_office_converge_through_one_folder() {
 
     let insp = a.start("东城区人民医院", &["fire"]);
     let f = a
-        .ok(&["finding", "add", "--inspection", &insp, "--line", "fire", "--description", "消防通道堆放杂物"])
+        .ok(&[
+            "finding",
+            "add",
+            "--inspection",
+            &insp,
+            "--line",
+            "fire",
+            "--description",
+            "消防通道堆放杂物",
+        ])
         .trim()
         .to_string();
     let insp_b = b.start("南湖镇卫生院", &["fire"]);
-    b.ok(&["finding", "add", "--inspection", &insp_b, "--line", "fire", "--description", "灭火器压力不足"]);
+    b.ok(&[
+        "finding",
+        "add",
+        "--inspection",
+        &insp_b,
+        "--line",
+        "fire",
+        "--description",
+        "灭火器压力不足",
+    ]);
 
     let out = a.ok(&["sync", "--dir", usb.to_str().unwrap()]);
     assert!(out.contains("本机新事件 2 条"), "{out}");
@@ -58,7 +84,11 @@ fn two_inspectors_and_the_office_converge_through_one_folder() {
 
     let rep = sync_json(&office, usb);
     assert_eq!(events_in(&rep), 4);
-    assert_eq!(rep["events_in"].as_array().unwrap().len(), 2, "events in per device");
+    assert_eq!(
+        rep["events_in"].as_array().unwrap().len(),
+        2,
+        "events in per device"
+    );
     assert_eq!(events_in(&sync_json(&a, usb)), 2);
 
     // Both inspectors change who is responsible without seeing each other's change.
@@ -99,7 +129,16 @@ fn a_torn_bundle_is_rejected_with_exit_3_and_repaired_by_the_next_export() {
     let usb = tempfile::tempdir().unwrap();
     let usb = usb.path();
     let insp = a.start("西城区中医院", &["fire"]);
-    a.ok(&["finding", "add", "--inspection", &insp, "--line", "fire", "--description", "安全出口指示灯不亮"]);
+    a.ok(&[
+        "finding",
+        "add",
+        "--inspection",
+        &insp,
+        "--line",
+        "fire",
+        "--description",
+        "安全出口指示灯不亮",
+    ]);
     sync_json(&a, usb);
     let file = bundles(usb).pop().unwrap();
     let bytes = std::fs::read(&file).unwrap();
@@ -108,14 +147,22 @@ fn a_torn_bundle_is_rejected_with_exit_3_and_repaired_by_the_next_export() {
     let out = sync(&office, usb, &[]);
     assert_eq!(out.status.code(), Some(3));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("拒收：1 个同步包") && stdout.contains("校验和不符"), "{stdout}");
+    assert!(
+        stdout.contains("拒收：1 个同步包") && stdout.contains("校验和不符"),
+        "{stdout}"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("拒收"));
     assert_eq!(office.events(), 0);
 
     let out = a.ok(&["sync", "--dir", usb.to_str().unwrap()]);
     assert!(out.contains("修复"), "{out}");
     let out = sync(&office, usb, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert_eq!(office.events(), 2);
 }
 
@@ -132,5 +179,8 @@ fn an_unusable_folder_exits_2_with_the_reason() {
     std::fs::write(other.path().join("xuncha-sync/notes.txt"), "mine").unwrap();
     let err = env.fails(&["sync", "--dir", other.path().to_str().unwrap()]);
     assert!(err.contains("不是 xuncha 同步文件夹"), "{err}");
-    assert!(!other.path().join("xuncha-sync/bundles").exists(), "nothing written");
+    assert!(
+        !other.path().join("xuncha-sync/bundles").exists(),
+        "nothing written"
+    );
 }

@@ -491,6 +491,18 @@ fn concurrent_edits_conflict_and_a_settling_edit_clears_it() {
         "保卫科",
     );
     sync_with(&mut a.store, &now, usb.path());
+    let before = snapshot(&b.store);
+    let dry = sync::SyncOptions {
+        dry_run: true,
+        ..Default::default()
+    };
+    let rep = sync::sync(&mut b.store, &now, usb.path(), &dry, &mut |_, _| {}).unwrap();
+    assert_eq!(
+        rep.conflicts.len(),
+        1,
+        "a dry run shows the conflict it would create"
+    );
+    assert_eq!(snapshot(&b.store), before);
     let rep_b = sync_with(&mut b.store, &now, usb.path());
     let rep_a = sync_with(&mut a.store, &now, usb.path());
     assert_eq!(rep_b.conflicts.len(), 1);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use uuid::Uuid;
 use xuncha::domain::{Field, Payload, Status};
 use xuncha::store::Store;
-use xuncha::sync::{self, bundle};
+use xuncha::sync::bundle;
 
 const FINDING: u128 = 0x0190_0000_0000_7000_8000_0000_0000_0001;
 

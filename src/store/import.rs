@@ -19,6 +19,8 @@ pub const FAR_FUTURE_MS: i64 = 86_400_000;
 pub struct Incoming<'a> {
     pub origin: Uuid,
     pub key: [u8; 32],
+    /// The first seq the bundle header claims.
+    pub first: u64,
     pub records: &'a [Record],
 }
 
@@ -156,15 +158,18 @@ impl Store {
             .body()
             .map_err(|e| ImportError::Rejected(format!("第 1 条事件：{e}")))?
             .seq;
+        if first_seq != inc.first || first_seq.checked_add(inc.records.len() as u64).is_none() {
+            return Err(ImportError::Rejected(format!(
+                "包头的起始序号 {} 与第 1 条事件的序号 {first_seq} 不符，整包拒收",
+                inc.first
+            )));
+        }
 
         // What this store already holds at each position, byte-compared.
         let mut existing = Vec::with_capacity(inc.records.len());
         for (i, r) in inc.records.iter().enumerate() {
             let seq = first_seq + i as u64;
-            existing.push(match self.held_record(staged, origin, seq)? {
-                Some(old) => Some(old == *r),
-                None => None,
-            });
+            existing.push(self.held_record(staged, origin, seq)?.map(|old| old == *r));
         }
         let same: Vec<bool> = existing.iter().map(|e| *e == Some(true)).collect();
         let bodies = open_all(&vkey, inc.records, &same);

@@ -215,6 +215,7 @@ fn import_listed(
     let inc = Incoming {
         origin: b.origin,
         key: b.key,
+        first: b.first,
         records: &b.records,
     };
     let now_ms = now.millis();
