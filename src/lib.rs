@@ -6,4 +6,5 @@ pub mod config;
 pub mod domain;
 pub mod ops;
 pub mod store;
+pub mod sync;
 pub mod tui;

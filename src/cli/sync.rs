@@ -1,7 +1,136 @@
-//! `xuncha sync` — arrives with its own issue.
+//! `xuncha sync --dir PATH [--dry-run]`: exchange bundles with a USB stick or shared folder.
 
-use super::{Cli, CmdResult, Failure};
+use super::args::SyncArgs;
+use super::output::{print_json, short};
+use super::{Cli, CmdResult, Failure, context};
+use crate::sync::{self, RejectKind, SyncOptions, SyncReport};
+use std::io::{IsTerminal, Write};
 
-pub fn run(_cli: &Cli, _args: &super::args::SyncArgs) -> CmdResult {
-    Err(Failure::usage("xuncha sync 尚未实现"))
+pub fn run(cli: &Cli, args: &SyncArgs) -> CmdResult {
+    let mut ctx = context(cli)?;
+    let opts = SyncOptions {
+        dry_run: args.dry_run,
+        ..SyncOptions::default()
+    };
+    let show_progress = !cli.json && std::io::stderr().is_terminal();
+    let mut progress = |done: usize, total: usize| {
+        if show_progress {
+            eprint!("\r同步中 {done}/{total} ");
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let rep =
+        sync::sync(&mut ctx.store, &ctx.now, &args.dir, &opts, &mut progress).map_err(|e| {
+            Failure {
+                code: e.exit_code(),
+                message: e.to_string(),
+            }
+        })?;
+    if show_progress {
+        eprint!("\r\x1b[K");
+    }
+    if cli.json {
+        print_json(&rep)?;
+    } else {
+        print_text(&rep);
+    }
+    match rep.exit_code() {
+        0 => Ok(()),
+        code => Err(Failure {
+            code,
+            message: if rep.frozen.is_some() {
+                "本机已停止写入（见上文的原因与修复办法）".into()
+            } else {
+                "有同步包被拒收（原因见上）；其余有效内容均已导入".into()
+            },
+        }),
+    }
+}
+
+fn print_text(r: &SyncReport) {
+    let dry = if r.dry_run {
+        "（试运行：只显示将会发生的变化，未做任何改动）"
+    } else {
+        ""
+    };
+    println!("同步文件夹：{}{dry}", r.folder);
+    let verb = |done: &'static str, would: &'static str| if r.dry_run { would } else { done };
+    println!(
+        "送出：本机新事件 {} 条；{}同步包 {} 个，共 {} 条事件（含转交其他设备的）",
+        r.own_events_out,
+        verb("写入", "将写入"),
+        r.bundles_written.len(),
+        r.events_out
+    );
+    for b in r.bundles_written.iter().filter(|b| b.repaired) {
+        println!("  · {}修复损坏的同步包 {}", verb("已", "将"), b.file);
+    }
+    if r.events_in.is_empty() {
+        println!(
+            "收到：没有新事件（读取同步包 {} 个，已导入过的 {} 个）",
+            r.bundles_read, r.bundles_known
+        );
+    } else {
+        println!(
+            "收到：{} 条新事件（读取同步包 {} 个，已导入过的 {} 个）",
+            r.events_in_total(),
+            r.bundles_read,
+            r.bundles_known
+        );
+        for d in &r.events_in {
+            println!("  · 设备 {}：{} 条", d.device, d.events);
+        }
+    }
+    if !r.conflicts.is_empty() {
+        println!(
+            "冲突：{} 处（同一字段被两台设备各自修改；已按规则暂定一个值，两个值都保留，请办公室裁定）",
+            r.conflicts.len()
+        );
+        for c in &r.conflicts {
+            let values: Vec<String> = c.values.iter().map(|v| format!("「{v}」")).collect();
+            println!(
+                "  · 隐患 {} {} {}：{} {}（前者暂定）",
+                short(c.finding_id),
+                c.facility,
+                c.description,
+                c.field_label,
+                values.join(" / ")
+            );
+        }
+    }
+    if !r.rejected.is_empty() {
+        println!("拒收：{} 个同步包", r.rejected.len());
+        for x in &r.rejected {
+            let kind = match x.kind {
+                RejectKind::Damaged => "损坏",
+                RejectKind::Forged => "伪造",
+                RejectKind::Fork => "分叉",
+                RejectKind::Clone => "本机身份冲突",
+            };
+            let fixed = if x.repaired {
+                "（本次已用本机数据修复）"
+            } else {
+                ""
+            };
+            println!("  · [{kind}] {}：{}{fixed}", x.file, x.reason);
+        }
+    }
+    if !r.far_future.is_empty() {
+        println!(
+            "时间异常：{} 条事件的时间比本机时钟晚一天以上，已保留，但不用来校准本机时钟",
+            r.far_future.len()
+        );
+    }
+    for g in &r.gaps {
+        let gaps: Vec<String> = g.gaps.iter().map(|(a, b)| format!("{a}–{b}")).collect();
+        println!(
+            "缺口：设备 {} 已连续收到前 {} 条，缺第 {} 条（已收到的后续事件照常显示，等缺的到达后补齐）",
+            g.device,
+            g.frontier,
+            gaps.join("、")
+        );
+    }
+    if let Some(reason) = &r.frozen {
+        println!("⚠ 本机已停止写入，也不再向同步文件夹写入：{reason}");
+    }
 }

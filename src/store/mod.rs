@@ -9,13 +9,19 @@
 
 pub mod codec;
 mod identity;
+mod import;
 mod query;
 mod rebuild;
+mod sync_marks;
 mod views;
+mod vv;
 
 pub use codec::{EventBody, Record};
+pub use import::{Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged};
 pub use query::{FindingQuery, StatusFilter};
 pub use rebuild::RebuildReport;
+pub use sync_marks::SyncMarks;
+pub use vv::{Held, VersionVector};
 
 use crate::domain::{EventRef, Hlc, Now, Payload};
 use codec::{BODY_VERSION, ZERO_HASH, log_key};

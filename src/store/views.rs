@@ -67,6 +67,11 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
+    /// The finding views this plan writes, by id (JSON).
+    pub(crate) fn finding_views(&self) -> &BTreeMap<Uuid, Vec<u8>> {
+        &self.findings
+    }
+
     pub(crate) fn apply(
         &self,
         fnd: &TransactionalTree,

@@ -1,0 +1,102 @@
+//! Sync figures for 100,000 events: export to an empty folder, import into an empty store, a
+//! repeat sync with nothing new, and bytes per event on disk. Run: `cargo bench --bench sync`.
+
+use std::path::Path;
+use std::time::Instant;
+use xuncha::catalog::Catalog;
+use xuncha::domain::Now;
+use xuncha::ops::{self, Ctx};
+use xuncha::store::Store;
+use xuncha::sync::{self, SyncOptions, SyncReport};
+
+/// Demo findings that make about 100,000 events (≈5.8 events per finding).
+const SCALE: usize = 17_400;
+
+fn dir_bytes(p: &Path) -> u64 {
+    let Ok(rd) = std::fs::read_dir(p) else {
+        return 0;
+    };
+    rd.flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => dir_bytes(&e.path()),
+            _ => e.metadata().map(|m| m.len()).unwrap_or(0),
+        })
+        .sum()
+}
+
+fn timed(store: &mut Store, now: &Now, dir: &Path, dry_run: bool) -> (f64, SyncReport) {
+    let opts = SyncOptions {
+        dry_run,
+        ..SyncOptions::default()
+    };
+    let t = Instant::now();
+    let rep = sync::sync(store, now, dir, &opts, &mut |_, _| {}).expect("sync");
+    (t.elapsed().as_secs_f64(), rep)
+}
+
+fn main() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let now = Now(chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap());
+    let usb = tmp.path().join("usb");
+    std::fs::create_dir_all(&usb).unwrap();
+
+    let t = Instant::now();
+    let mut ctx = Ctx {
+        store: Store::open(&tmp.path().join("a")).unwrap(),
+        catalog: Catalog::builtin(),
+        now,
+        author: "王建国".into(),
+    };
+    let scale = std::env::var("XUNCHA_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(SCALE);
+    let demo = ops::demo(&mut ctx, scale).expect("demo");
+    let events = ctx.store.event_count() as f64;
+    println!(
+        "setup: demo --scale {scale}: {} findings, {} events in {:.2} s",
+        demo.findings,
+        events,
+        t.elapsed().as_secs_f64()
+    );
+
+    let (secs, rep) = timed(&mut ctx.store, &now, &usb, false);
+    let bundle_bytes = dir_bytes(&usb.join("xuncha-sync"));
+    println!(
+        "export: {} events in {} bundles: {secs:.2} s ({:.1} µs/event)",
+        rep.events_out,
+        rep.bundles_written.len(),
+        secs * 1e6 / events
+    );
+    println!(
+        "bytes per event: {:.0} in bundles ({:.1} MB), {:.0} in the sender's data dir (sled log + views)",
+        bundle_bytes as f64 / events,
+        bundle_bytes as f64 / 1e6,
+        dir_bytes(&tmp.path().join("a")) as f64 / events
+    );
+    let (secs, _) = timed(&mut ctx.store, &now, &usb, false);
+    println!("export again, nothing new (re-checks every bundle): {secs:.2} s");
+
+    let mut b = Store::open(&tmp.path().join("b")).unwrap();
+    let (secs, rep) = timed(&mut b, &now, &usb, true);
+    println!(
+        "dry run into an empty store: {} events would come in: {secs:.2} s",
+        rep.events_in_total()
+    );
+    let (secs, rep) = timed(&mut b, &now, &usb, false);
+    println!(
+        "import into an empty store (verify, apply, views; then re-check the folder): {} events: {secs:.2} s ({:.1} µs/event)",
+        rep.events_in_total(),
+        secs * 1e6 / events
+    );
+    assert_eq!(rep.events_in_total() as f64, events);
+    let (secs, rep) = timed(&mut b, &now, &usb, false);
+    println!(
+        "repeat sync, nothing new: {secs:.2} s ({} bundles known)",
+        rep.bundles_known
+    );
+    println!(
+        "receiver data dir: {:.0} bytes per event",
+        dir_bytes(&tmp.path().join("b")) as f64 / events
+    );
+}

@@ -1,0 +1,405 @@
+//! Importing another device's signed events: verify every signature and chain link against what
+//! this store holds, then apply one bundle in one transaction through the same view path as local
+//! appends, so every device holding the same events computes the same views.
+
+use super::codec::{EventBody, Record, ZERO_HASH, log_key};
+use super::views::{self, Plan};
+use super::vv::{Held, decode_held};
+use super::{META_HLC, Result, Store, StoreError};
+use crate::domain::{EventRef, Field, Finding};
+use ed25519_dalek::VerifyingKey;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Stamps further ahead of the local clock than this are flagged and not adopted by the HLC.
+pub const FAR_FUTURE_MS: i64 = 86_400_000;
+
+/// One origin's contiguous run of records, as a bundle carries them.
+pub struct Incoming<'a> {
+    pub origin: Uuid,
+    pub key: [u8; 32],
+    /// The first seq the bundle header claims.
+    pub first: u64,
+    pub records: &'a [Record],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    /// Nothing of the bundle was applied; the reason names what is wrong.
+    #[error("{0}")]
+    Rejected(String),
+    /// A device id seen before, with another key: nothing applied.
+    #[error("{0}")]
+    Forged(String),
+    /// The origin signed two different events under the same seq: kept aside, not applied.
+    #[error("{reason}")]
+    Fork { reason: String, seqs: Vec<u64> },
+    /// This device's own id appears further ahead than its log: a cloned or restored data dir.
+    #[error("{0}")]
+    OwnAhead(String),
+    #[error("{0}")]
+    Store(String),
+}
+
+impl From<StoreError> for ImportError {
+    fn from(e: StoreError) -> Self {
+        ImportError::Store(e.to_string())
+    }
+}
+
+/// A conflict that an import created: two edits of one field that did not see each other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewConflict {
+    pub finding_id: Uuid,
+    pub facility: String,
+    pub description: String,
+    pub field: Field,
+    pub field_label: String,
+    /// Winner first.
+    pub values: Vec<String>,
+}
+
+/// A verified bundle, ready to apply.
+pub struct Checked {
+    pub origin: Uuid,
+    key: [u8; 32],
+    key_is_new: bool,
+    pub fresh: Vec<(EventBody, Record)>,
+    pub skipped: u64,
+    pub far_future: Vec<EventRef>,
+}
+
+/// What one applied bundle changed.
+#[derive(Debug, Clone, Default)]
+pub struct Applied {
+    pub new_events: u64,
+    pub conflicts: Vec<NewConflict>,
+}
+
+/// Verified records not written (a dry run): later bundles are checked against them too.
+#[derive(Default)]
+pub struct Staged {
+    records: BTreeMap<(Uuid, u64), Record>,
+    keys: BTreeMap<Uuid, [u8; 32]>,
+    bodies: Vec<(EventBody, Record)>,
+}
+
+impl Staged {
+    pub fn add(&mut self, c: Checked) {
+        self.keys.insert(c.origin, c.key);
+        for (b, r) in c.fresh {
+            self.records.insert((b.device, b.seq), r.clone());
+            self.bodies.push((b, r));
+        }
+    }
+}
+
+/// Verifies signatures (or just parses records already held byte-for-byte), using both cores
+/// for large bundles: signature checks dominate import time.
+fn open_all(
+    key: &VerifyingKey,
+    records: &[Record],
+    held: &[bool],
+) -> Vec<std::result::Result<EventBody, super::codec::CodecError>> {
+    let one = |(r, h): (&Record, &bool)| if *h { r.body() } else { r.verify(key) };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if records.len() < 256 || threads < 2 {
+        return records.iter().zip(held).map(one).collect();
+    }
+    let chunk = records.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = records
+            .chunks(chunk)
+            .zip(held.chunks(chunk))
+            .map(|(rs, hs)| s.spawn(move || rs.iter().zip(hs).map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("verification threads do not panic"))
+            .collect()
+    })
+}
+
+impl Store {
+    fn held_record(&self, staged: &Staged, device: Uuid, seq: u64) -> Result<Option<Record>> {
+        if let Some(r) = staged.records.get(&(device, seq)) {
+            return Ok(Some(r.clone()));
+        }
+        self.record(device, seq)
+    }
+
+    /// Checks one bundle's run of records against this store (and `staged`), changing nothing.
+    pub fn check_incoming(
+        &self,
+        inc: &Incoming,
+        staged: &Staged,
+        now_ms: i64,
+    ) -> std::result::Result<Checked, ImportError> {
+        let origin = inc.origin;
+        let short = short_id(origin);
+        let known = match staged.keys.get(&origin) {
+            Some(k) => Some(*k),
+            None => self.device_key(origin)?,
+        };
+        if let Some(k) = known
+            && k != inc.key
+        {
+            return Err(ImportError::Forged(format!(
+                "伪造：设备 {short} 的公钥与本机已知的不同，整包拒收"
+            )));
+        }
+        let vkey = VerifyingKey::from_bytes(&inc.key)
+            .map_err(|_| ImportError::Rejected("包头中的公钥无效".into()))?;
+        let Some(first) = inc.records.first() else {
+            return Err(ImportError::Rejected("包中没有事件".into()));
+        };
+        let first_seq = first
+            .body()
+            .map_err(|e| ImportError::Rejected(format!("第 1 条事件：{e}")))?
+            .seq;
+        if first_seq != inc.first || first_seq.checked_add(inc.records.len() as u64).is_none() {
+            return Err(ImportError::Rejected(format!(
+                "包头的起始序号 {} 与第 1 条事件的序号 {first_seq} 不符，整包拒收",
+                inc.first
+            )));
+        }
+
+        // What this store already holds at each position, byte-compared.
+        let mut existing = Vec::with_capacity(inc.records.len());
+        for (i, r) in inc.records.iter().enumerate() {
+            let seq = first_seq + i as u64;
+            existing.push(self.held_record(staged, origin, seq)?.map(|old| old == *r));
+        }
+        let same: Vec<bool> = existing.iter().map(|e| *e == Some(true)).collect();
+        let bodies = open_all(&vkey, inc.records, &same);
+
+        let mut prev_hash: Option<[u8; 32]> = None;
+        let mut fresh = Vec::new();
+        let mut forks = Vec::new();
+        let mut far_future = Vec::new();
+        let mut skipped = 0;
+        for (i, (r, body)) in inc.records.iter().zip(bodies).enumerate() {
+            let seq = first_seq + i as u64;
+            let body = body.map_err(|e| {
+                ImportError::Rejected(format!("设备 {short} 第 {seq} 条事件：{e}，整包拒收"))
+            })?;
+            if body.device != origin || body.seq != seq {
+                return Err(ImportError::Rejected(format!(
+                    "第 {} 条事件的设备或序号与包头不符，整包拒收",
+                    i + 1
+                )));
+            }
+            if let Some(p) = prev_hash
+                && body.prev != p
+            {
+                return Err(ImportError::Rejected(format!(
+                    "设备 {short} 第 {seq} 条事件：哈希链断裂，整包拒收"
+                )));
+            }
+            prev_hash = Some(r.hash());
+            match existing[i] {
+                Some(true) => skipped += 1,
+                Some(false) => forks.push(seq),
+                None => {
+                    if body.hlc.ms > now_ms + FAR_FUTURE_MS {
+                        far_future.push(body.event_ref());
+                    }
+                    fresh.push((body, r.clone()));
+                }
+            }
+        }
+
+        if origin == self.device {
+            let last = first_seq + inc.records.len() as u64 - 1;
+            if last > self.head_seq || !forks.is_empty() {
+                return Err(ImportError::OwnAhead(format!(
+                    "同步文件夹里有本设备（{short}）的第 {} 条事件，与本机日志（共 {} 条）不一致：\
+                     本数据目录是复制或从备份恢复的。为免两台设备用同一身份写入，本机已停止写入。\
+                     修复：把本数据目录移走保存，用新的数据目录（将生成新的设备身份）运行一次同步取回全部数据后继续工作",
+                    forks.first().copied().unwrap_or(self.head_seq + 1),
+                    self.head_seq
+                )));
+            }
+        }
+        // Chain links to what is held just below and just above this run.
+        let first_body = fresh.first().map(|(b, _)| b.clone());
+        if forks.is_empty() && first_body.is_some() {
+            let below = if first_seq == 1 {
+                Some(ZERO_HASH)
+            } else {
+                self.held_record(staged, origin, first_seq - 1)?
+                    .map(|r| r.hash())
+            };
+            let first_prev = inc.records[0].body().map(|b| b.prev).unwrap_or(ZERO_HASH);
+            if below.is_some_and(|h| h != first_prev) {
+                forks.push(first_seq);
+            }
+            let last_seq = first_seq + inc.records.len() as u64 - 1;
+            if let Some(above) = self.held_record(staged, origin, last_seq + 1)?
+                && let Ok(b) = above.body()
+                && Some(b.prev) != prev_hash
+            {
+                forks.push(last_seq);
+            }
+        }
+        if !forks.is_empty() {
+            return Err(ImportError::Fork {
+                reason: format!(
+                    "分叉：设备 {short} 对第 {} 条事件签过两种不同内容，已隔离，整包未应用",
+                    forks[0]
+                ),
+                seqs: forks,
+            });
+        }
+        Ok(Checked {
+            origin,
+            key: inc.key,
+            key_is_new: known.is_none(),
+            fresh,
+            skipped,
+            far_future,
+        })
+    }
+
+    /// Applies a checked bundle in one transaction: log, entity links, views, version vector,
+    /// the device key on first sight, and the HLC (never past far-future stamps).
+    pub fn apply_checked(&mut self, c: Checked, now_ms: i64) -> Result<Applied> {
+        if c.fresh.is_empty() {
+            return Ok(Applied::default());
+        }
+        let plan = views::plan(self, &c.fresh)?;
+        let conflicts = self.new_conflicts(&plan)?;
+        let mut held: Held = match self.vv_tree()?.get(c.origin.as_bytes())? {
+            Some(v) => decode_held(&v)?,
+            None => Held::default(),
+        };
+        for (b, _) in &c.fresh {
+            held.insert(b.seq, b.seq);
+        }
+        let held_json = serde_json::to_vec(&held).expect("ranges serialise");
+        let adopt = c
+            .fresh
+            .iter()
+            .map(|(b, _)| b.hlc)
+            .filter(|h| h.ms <= now_ms + FAR_FUTURE_MS)
+            .max()
+            .filter(|h| *h > self.hlc);
+        let vv = self.vv_tree()?;
+        use sled::Transactional;
+        (
+            &self.log,
+            &self.ent,
+            &self.findings,
+            &self.inspections,
+            &self.idx,
+            &self.meta,
+            &self.keys,
+            &vv,
+        )
+            .transaction(|(log, ent, fnd, ins, idx, meta, keys, vv)| {
+                for (body, rec) in &c.fresh {
+                    log.insert(&log_key(body.device, body.seq), rec.0.as_slice())?;
+                    let ek = views::ent_key(&body.payload.entity(), body.device, body.seq);
+                    ent.insert(ek.as_slice(), &[])?;
+                }
+                plan.apply(fnd, ins, idx)?;
+                if let Some(h) = adopt {
+                    meta.insert(META_HLC, serde_json::to_vec(&h).unwrap_or_default())?;
+                }
+                if c.key_is_new {
+                    keys.insert(c.origin.as_bytes(), c.key.as_slice())?;
+                }
+                vv.insert(c.origin.as_bytes(), held_json.as_slice())?;
+                Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
+            })?;
+        if let Some(h) = adopt {
+            self.hlc = h;
+        }
+        Ok(Applied {
+            new_events: c.fresh.len() as u64,
+            conflicts,
+        })
+    }
+
+    /// The conflicts a dry run's staged events would create, without writing anything.
+    pub fn preview_conflicts(&self, staged: &Staged) -> Result<Vec<NewConflict>> {
+        if staged.bodies.is_empty() {
+            return Ok(vec![]);
+        }
+        let plan = views::plan(self, &staged.bodies)?;
+        self.new_conflicts(&plan)
+    }
+
+    /// Field conflicts in the planned finding views that the current views do not have.
+    fn new_conflicts(&self, plan: &Plan) -> Result<Vec<NewConflict>> {
+        let mut out = Vec::new();
+        for (id, json) in plan.finding_views() {
+            let new: Finding = serde_json::from_slice(json)
+                .map_err(|e| StoreError::Corrupt(format!("视图无法解析：{e}")))?;
+            if new.conflicts.is_empty() {
+                continue;
+            }
+            let old = self.finding(*id)?;
+            for c in &new.conflicts {
+                let before = old
+                    .as_ref()
+                    .and_then(|o| o.conflicts.iter().find(|oc| oc.field == c.field));
+                if before.is_some_and(|b| b.values == c.values) {
+                    continue;
+                }
+                out.push(NewConflict {
+                    finding_id: *id,
+                    facility: new.facility.clone(),
+                    description: new.description.clone(),
+                    field: c.field,
+                    field_label: c.field.label().to_string(),
+                    values: c.values.iter().map(|(_, v)| v.clone()).collect(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Keeps the records of a fork aside (never dropped silently), keyed by event and content.
+    pub fn quarantine(&self, origin: Uuid, records: &[Record]) -> Result<usize> {
+        let q = self.db.open_tree(QUARANTINE_TREE)?;
+        let mut n = 0;
+        for r in records {
+            let Ok(body) = r.body() else { continue };
+            if body.device != origin {
+                continue;
+            }
+            if self.record(origin, body.seq)?.as_ref() == Some(r) {
+                continue;
+            }
+            let mut k = log_key(origin, body.seq).to_vec();
+            k.extend_from_slice(&r.hash()[..8]);
+            if q.insert(k, r.0.as_slice())?.is_none() {
+                n += 1;
+            }
+        }
+        self.flush()?;
+        Ok(n)
+    }
+
+    /// Quarantined fork events: (event, content hash prefix).
+    pub fn quarantined(&self) -> Result<Vec<(EventRef, String)>> {
+        let q = self.db.open_tree(QUARANTINE_TREE)?;
+        let mut out = Vec::new();
+        for kv in q.iter() {
+            let (k, _) = kv?;
+            if let Some((device, seq)) = super::codec::split_log_key(&k[..24.min(k.len())]) {
+                out.push((EventRef { device, seq }, hex::encode(&k[24..])));
+            }
+        }
+        Ok(out)
+    }
+}
+
+const QUARANTINE_TREE: &str = "quarantine";
+
+/// Devices are named in full: UUIDv7 prefixes are timestamps and look alike.
+fn short_id(id: Uuid) -> String {
+    id.to_string()
+}

@@ -1,0 +1,118 @@
+//! What a sync did (or, in a dry run, would do): serialisable for `--json` and the TUI.
+
+use crate::store::NewConflict;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncReport {
+    pub dry_run: bool,
+    pub folder: String,
+    pub device: Uuid,
+    pub at: DateTime<Utc>,
+    /// This device's own events not exported before this sync.
+    pub own_events_out: u64,
+    /// Events in the bundles written (own and relayed).
+    pub events_out: u64,
+    pub bundles_written: Vec<BundleNote>,
+    /// New events taken in, per origin device.
+    pub events_in: Vec<DeviceCount>,
+    pub bundles_read: usize,
+    /// Bundles skipped because they were imported whole before.
+    pub bundles_known: usize,
+    pub conflicts: Vec<NewConflict>,
+    pub rejected: Vec<Rejection>,
+    /// Imported events stamped more than a day ahead of this clock: kept, but not trusted.
+    pub far_future: Vec<EventNote>,
+    /// Devices whose log here has holes (events above the gap are kept and shown).
+    pub gaps: Vec<DeviceGaps>,
+    /// Why this device no longer writes (a cloned or restored data dir), if so.
+    pub frozen: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleNote {
+    pub file: String,
+    pub origin: Uuid,
+    pub first: u64,
+    pub last: u64,
+    pub events: u64,
+    /// The file existed with other (damaged) bytes and was rewritten.
+    pub repaired: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceCount {
+    pub device: Uuid,
+    pub events: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectKind {
+    /// Torn, truncated or altered bytes, or a bad signature or chain.
+    Damaged,
+    /// A device id seen before, with another key.
+    Forged,
+    /// Same device and seq, other bytes: quarantined.
+    Fork,
+    /// This device's own id ahead of its log.
+    Clone,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rejection {
+    pub file: String,
+    pub kind: RejectKind,
+    pub reason: String,
+    /// A later export in this sync rewrote the file from events held here.
+    pub repaired: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventNote {
+    pub device: Uuid,
+    pub seq: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceGaps {
+    pub device: Uuid,
+    pub frontier: u64,
+    pub gaps: Vec<(u64, u64)>,
+}
+
+impl SyncReport {
+    pub fn events_in_total(&self) -> u64 {
+        self.events_in.iter().map(|d| d.events).sum()
+    }
+
+    /// 0 when all went well, 3 when a bundle stays rejected or this device stopped writing.
+    pub fn exit_code(&self) -> i32 {
+        if self.rejected.iter().any(|r| !r.repaired) || self.frozen.is_some() {
+            3
+        } else {
+            0
+        }
+    }
+
+    pub(crate) fn add_in(&mut self, device: Uuid, n: u64) {
+        if n == 0 {
+            return;
+        }
+        match self.events_in.iter_mut().find(|d| d.device == device) {
+            Some(d) => d.events += n,
+            None => self.events_in.push(DeviceCount { device, events: n }),
+        }
+    }
+}
+
+/// The cheap numbers a status line shows: own events not yet synced and the last sync.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncStatus {
+    pub unsynced_events: u64,
+    pub last_sync: Option<DateTime<Utc>>,
+    pub last_dir: Option<String>,
+    pub frozen: Option<String>,
+}
