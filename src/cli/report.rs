@@ -48,7 +48,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> CmdResult {
 
 fn table(title: &str, rows: &[StatsRow], total: &StatsRow) {
     println!(
-        "{}{:>6}{:>6}{:>8}{:>6}{:>6}{:>6}{:>6}{:>9}",
+        "{}{:>6}{:>6}{:>8}{:>6}{:>6}{:>6}{:>6}{:>7}",
         cell(title, 26),
         "发现",
         "重大",

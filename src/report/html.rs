@@ -63,8 +63,10 @@ fn cn_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-fn short(id: Uuid) -> String {
-    id.simple().to_string()[..8].to_string()
+/// A document number from the id's random tail (the head of a UUIDv7 is its timestamp, shared
+/// by everything recorded in the same moment).
+fn doc_number(id: Uuid) -> String {
+    id.simple().to_string()[24..].to_string()
 }
 
 fn list(items: impl IntoIterator<Item = String>) -> String {
@@ -170,7 +172,7 @@ pub fn inspection_form(ctx: &Ctx, insp: &Inspection, findings: &[Finding]) -> St
          <table class=\"form\">\n",
         esc(&title),
         mode_boxes(insp.mode),
-        short(insp.id),
+        insp.id,
         findings.len()
     );
     let _ = write!(
@@ -189,9 +191,9 @@ pub fn inspection_form(ctx: &Ctx, insp: &Inspection, findings: &[Finding]) -> St
         ("整改落实情况反馈和负责人签字", fixes, true),
         ("整改确认签字", checks, true),
     ] {
-        let _ = write!(
+        let _ = writeln!(
             b,
-            "<tr><th>{label}</th><td colspan=\"3\">{content}{}</td></tr>\n",
+            "<tr><th>{label}</th><td colspan=\"3\">{content}{}</td></tr>",
             if sign {
                 format!("<div class=\"sign\">{SIGN_DATE}</div>")
             } else {
@@ -272,6 +274,13 @@ pub fn notice(ctx: &Ctx, f: &Finding, insp: Option<&Inspection>) -> String {
     };
 
     let today = ctx.now.today();
+    // A document already issued keeps its issue date; a first notice is issued today.
+    let issued = f
+        .escalations
+        .iter()
+        .find(|s| s.level == level)
+        .map(|s| date(s.at))
+        .unwrap_or(today);
     let mut status = f.status.label().to_string();
     if f.is_overdue(&ctx.now)
         && let Some(d) = f.due
@@ -295,7 +304,12 @@ pub fn notice(ctx: &Ctx, f: &Finding, insp: Option<&Inspection>) -> String {
         "—".to_string()
     } else {
         list(f.escalations.iter().map(|s| {
-            let mut t = format!("{} {}（{}）", cn_date(date(s.at)), s.level.label(), s.author);
+            let mut t = format!(
+                "{} {}（{}）",
+                cn_date(date(s.at)),
+                s.level.label(),
+                s.author
+            );
             if !s.note.is_empty() {
                 let _ = write!(t, "：{}", s.note);
             }
@@ -309,7 +323,10 @@ pub fn notice(ctx: &Ctx, f: &Finding, insp: Option<&Inspection>) -> String {
         ("检查项", esc(or_dash(&item))),
         ("隐患等级", format!("{}隐患", f.severity.label())),
         ("发现日期", cn_date(date(f.created_at))),
-        ("检查方式", insp.map(|i| i.mode.label()).unwrap_or("—").into()),
+        (
+            "检查方式",
+            insp.map(|i| i.mode.label()).unwrap_or("—").into(),
+        ),
         (
             "检查人员",
             esc(or_dash(
@@ -331,8 +348,8 @@ pub fn notice(ctx: &Ctx, f: &Finding, insp: Option<&Inspection>) -> String {
         "<h1>{}</h1>\n<p class=\"sub\">巡查〔{}〕第 {} 号</p>\n<p>{addressee}</p>\n\
          <p class=\"body\">{body}</p>\n<table class=\"form\">\n",
         esc(&title),
-        today.year(),
-        short(f.id),
+        issued.year(),
+        doc_number(f.id),
     );
     for (label, value) in rows {
         let _ = writeln!(b, "<tr><th>{label}</th><td>{value}</td></tr>");
@@ -342,7 +359,7 @@ pub fn notice(ctx: &Ctx, f: &Finding, insp: Option<&Inspection>) -> String {
         "</table>\n<div class=\"closing\">检查（督办）单位（盖章）：<br>签发人：{BLANK}<br>\
          {}</div>\n<div class=\"receipt\">被检查单位签收人：{BLANK}　　签收日期：　　　　年　　月　　日</div>\n\
          <p class=\"foot\">隐患编号：{}　由巡查（xuncha）生成于 {}</p>\n",
-        cn_date(today),
+        cn_date(issued),
         f.id,
         cn_date(today)
     );

@@ -123,7 +123,11 @@ fn unique_sheet_name(name: &str, used: &[String]) -> String {
         .filter(|c| !"[]:*?/\\'".contains(*c))
         .take(28)
         .collect();
-    let clean = if clean.is_empty() { "防线".into() } else { clean };
+    let clean = if clean.is_empty() {
+        "防线".into()
+    } else {
+        clean
+    };
     let mut candidate = clean.clone();
     let mut n = 2;
     while used.contains(&candidate) {
@@ -145,8 +149,22 @@ fn form_head(
     sheet.set_row_height(0, 32)?;
     sheet.merge_range(0, 0, 0, last_col, title, &s.title)?;
     let split = last_col / 2;
-    sheet.merge_range(1, 0, 1, split, &format!("单位（部门）：{place}"), &s.meta_left)?;
-    sheet.merge_range(1, split + 1, 1, last_col, &format!("时间：{date}"), &s.meta_right)?;
+    sheet.merge_range(
+        1,
+        0,
+        1,
+        split,
+        &format!("单位（部门）：{place}"),
+        &s.meta_left,
+    )?;
+    sheet.merge_range(
+        1,
+        split + 1,
+        1,
+        last_col,
+        &format!("时间：{date}"),
+        &s.meta_right,
+    )?;
     sheet.set_landscape();
     sheet.set_paper_size(9); // A4
     sheet.set_print_fit_to_pages(1, 0);
@@ -240,7 +258,15 @@ fn set_widths(sheet: &mut Worksheet, rows: &[LedgerRow]) -> std::result::Result<
 }
 
 const STATS_HEADERS: [&str; 9] = [
-    "", "发现隐患", "重大隐患", "立查立改", "已整改", "已销号", "逾期", "督办", "整改率",
+    "",
+    "发现隐患",
+    "重大隐患",
+    "立查立改",
+    "已整改",
+    "已销号",
+    "逾期",
+    "督办",
+    "整改率",
 ];
 
 fn summary_sheet(
