@@ -18,6 +18,9 @@ const SUMMARY_SHEET: &str = "统计汇总";
 /// Title, 单位/时间 line, then the header row.
 const HEADER_ROW: u32 = 2;
 const FONT: &str = "宋体";
+/// Paper sizes (Excel codes). Eighteen ledger columns print legibly only across A3.
+const A4: u8 = 9;
+const A3: u8 = 8;
 
 fn fail(e: XlsxError) -> ReportError {
     ReportError::Writer {
@@ -144,6 +147,7 @@ fn form_head(
     last_col: u16,
     place: &str,
     date: &str,
+    paper: u8,
     s: &Styles,
 ) -> std::result::Result<(), XlsxError> {
     sheet.set_row_height(0, 32)?;
@@ -166,7 +170,7 @@ fn form_head(
         &s.meta_right,
     )?;
     sheet.set_landscape();
-    sheet.set_paper_size(9); // A4
+    sheet.set_paper_size(paper);
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(0, HEADER_ROW)?;
     Ok(())
@@ -182,12 +186,14 @@ fn line_sheet(
 ) -> std::result::Result<(), XlsxError> {
     let last_col = (COLUMNS.len() - 1) as u16;
     set_widths(sheet, rows)?;
+    // The head spans the printed columns, so it stays centred on paper.
     form_head(
         sheet,
         &format!("{TITLE}（{line_name}）"),
-        last_col,
+        last_col - 1,
         place,
         date,
+        A3,
         s,
     )?;
     sheet.set_row_height(HEADER_ROW, 30)?;
@@ -228,8 +234,11 @@ fn line_sheet(
             }
         }
     }
+    let last_row = HEADER_ROW + rows.len() as u32;
     sheet.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    sheet.autofilter(HEADER_ROW, 0, HEADER_ROW + rows.len() as u32, last_col)?;
+    sheet.autofilter(HEADER_ROW, 0, last_row, last_col)?;
+    // The id column is for looking a finding up in xuncha, not for the printed ledger.
+    sheet.set_print_area(0, 0, last_row, last_col - 1)?;
     Ok(())
 }
 
@@ -278,7 +287,7 @@ fn summary_sheet(
 ) -> std::result::Result<(), XlsxError> {
     sheet.set_name(SUMMARY_SHEET)?;
     let last_col = (STATS_HEADERS.len() - 1) as u16;
-    form_head(sheet, "隐患排查整治统计汇总", last_col, place, date, s)?;
+    form_head(sheet, "隐患排查整治统计汇总", last_col, place, date, A4, s)?;
     sheet.set_column_width(0, 30)?;
     for c in 1..=last_col {
         sheet.set_column_width(c, 11)?;
