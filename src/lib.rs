@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod ops;
+pub mod report;
 pub mod store;
 pub mod sync;
 pub mod tui;

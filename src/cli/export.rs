@@ -1,7 +1,83 @@
-//! `xuncha export` — arrives with its own issue.
+//! `xuncha export`: the ledger (台账) as CSV or XLSX, or a printable form as HTML.
 
-use super::{Cli, CmdResult, Failure};
+use super::args::{ExportArgs, ExportFormat};
+use super::output::print_json;
+use super::{Cli, CmdResult, Failure, context, finding::query};
+use crate::report::{self, ExportSummary, LedgerFormat, ReportError};
 
-pub fn run(_cli: &Cli, _args: &super::args::ExportArgs) -> CmdResult {
-    Err(Failure::usage("xuncha export 尚未实现"))
+impl From<ReportError> for Failure {
+    fn from(e: ReportError) -> Failure {
+        Failure {
+            code: if e.is_user_error() { 2 } else { 1 },
+            message: e.to_string(),
+        }
+    }
+}
+
+pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
+    let form = match (&args.inspection, &args.finding) {
+        (Some(_), Some(_)) => {
+            return Err(Failure::usage(
+                "--inspection 与 --finding 只能选一个：整改表按检查导出，通知书按隐患导出",
+            ));
+        }
+        (Some(i), None) => Some(Form::Inspection(i)),
+        (None, Some(f)) => Some(Form::Finding(f)),
+        (None, None) => None,
+    };
+    let summary = match (args.format, form) {
+        (ExportFormat::Html, None) => {
+            return Err(Failure::usage(
+                "html 格式导出的是打印表单：请用 --inspection 检查编号 导出自查（督查）整改表，\
+                 或用 --finding 隐患编号 导出整改通知书",
+            ));
+        }
+        (ExportFormat::Csv | ExportFormat::Xlsx, Some(_)) => {
+            return Err(Failure::usage(
+                "--inspection / --finding 只用于 html 表单；导出台账（csv/xlsx）请用 \
+                 --status/--line/--facility/--severity 筛选",
+            ));
+        }
+        (ExportFormat::Html, Some(form)) => {
+            let ctx = context(cli)?;
+            match form {
+                Form::Inspection(id) => report::export_inspection_form(&ctx, id, &args.out)?,
+                Form::Finding(id) => report::export_finding_notice(&ctx, id, &args.out)?,
+            }
+        }
+        (fmt, None) => {
+            let q = query(&args.filter)?;
+            let ctx = context(cli)?;
+            let fmt = if fmt == ExportFormat::Xlsx {
+                LedgerFormat::Xlsx
+            } else {
+                LedgerFormat::Csv
+            };
+            report::export_ledger(&ctx, &q, fmt, &args.out)?
+        }
+    };
+    if cli.json {
+        return print_json(&summary);
+    }
+    println!("{}", describe(&summary));
+    Ok(())
+}
+
+enum Form<'a> {
+    Inspection(&'a str),
+    Finding(&'a str),
+}
+
+fn describe(s: &ExportSummary) -> String {
+    let size = if s.bytes >= 1 << 20 {
+        format!("{:.1} MB", s.bytes as f64 / (1u64 << 20) as f64)
+    } else {
+        format!("{:.1} KB", s.bytes as f64 / 1024.0)
+    };
+    let what = match s.format {
+        "html" => "打印表单".to_string(),
+        "xlsx" => format!("隐患台账 {} 条（{} 个工作表）", s.rows, s.sheets),
+        _ => format!("隐患台账 {} 条", s.rows),
+    };
+    format!("已导出{what}：{}（{size}）", s.path.display())
 }

@@ -12,7 +12,7 @@ pub use finding::{
     verify,
 };
 pub use inspection::{NewInspection, answer, finish_inspection, start_inspection};
-pub use stats::{Stats, StatsRow, stats};
+pub use stats::{Stats, StatsRow, Tally, stats};
 
 use crate::catalog::Catalog;
 use crate::domain::{Finding, Inspection, LifecycleError, Now};

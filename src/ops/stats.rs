@@ -57,55 +57,83 @@ pub struct Stats {
     pub by_facility: Vec<StatsRow>,
 }
 
-/// Counts the findings found between `from` and `to` (inclusive, local dates).
-pub fn stats(ctx: &Ctx, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Stats> {
-    let mut by_line: BTreeMap<String, StatsRow> = BTreeMap::new();
-    let mut by_fac: BTreeMap<String, StatsRow> = BTreeMap::new();
-    let mut total = StatsRow {
-        key: "total".into(),
-        label: "合计".into(),
-        ..Default::default()
-    };
-    for f in ctx.store.all_findings() {
-        let f = f?;
+/// Counts findings one by one, so a caller that streams findings (the ledger export) gets the
+/// same figures as `stats` for exactly the findings it handled.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    total: StatsRow,
+    by_line: BTreeMap<String, StatsRow>,
+    by_facility: BTreeMap<String, StatsRow>,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            total: StatsRow {
+                key: "total".into(),
+                label: "合计".into(),
+                ..Default::default()
+            },
+            by_line: BTreeMap::new(),
+            by_facility: BTreeMap::new(),
+        }
+    }
+}
+
+impl Tally {
+    /// Counts one finding (retracted ones are skipped).
+    pub fn add(&mut self, ctx: &Ctx, f: &Finding) {
         if f.retracted {
-            continue;
+            return;
         }
-        let found = ctx.now.local_date(f.created_at);
-        if from.is_some_and(|d| found < d) || to.is_some_and(|d| found > d) {
-            continue;
-        }
-        total.add(&f, &ctx.now);
-        by_line
+        self.total.add(f, &ctx.now);
+        self.by_line
             .entry(f.line.clone())
             .or_insert_with(|| StatsRow {
                 key: f.line.clone(),
                 label: ctx.catalog.line_name(&f.line).to_string(),
                 ..Default::default()
             })
-            .add(&f, &ctx.now);
-        by_fac
+            .add(f, &ctx.now);
+        self.by_facility
             .entry(f.facility.clone())
             .or_insert_with(|| StatsRow {
                 key: f.facility.clone(),
                 label: f.facility.clone(),
                 ..Default::default()
             })
-            .add(&f, &ctx.now);
+            .add(f, &ctx.now);
     }
-    // Lines in checklist order, then any unknown ones.
-    let mut lines: Vec<StatsRow> = Vec::new();
-    for c in &ctx.catalog.lines {
-        if let Some(r) = by_line.remove(&c.line) {
-            lines.push(r);
+
+    /// The figures, lines in checklist order (then any unknown ones), facilities by name.
+    pub fn finish(mut self, ctx: &Ctx, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Stats {
+        let mut lines: Vec<StatsRow> = Vec::new();
+        for c in &ctx.catalog.lines {
+            if let Some(r) = self.by_line.remove(&c.line) {
+                lines.push(r);
+            }
+        }
+        lines.extend(self.by_line.into_values());
+        Stats {
+            from,
+            to,
+            total: self.total,
+            by_line: lines,
+            by_facility: self.by_facility.into_values().collect(),
         }
     }
-    lines.extend(by_line.into_values());
-    Ok(Stats {
-        from,
-        to,
-        total,
-        by_line: lines,
-        by_facility: by_fac.into_values().collect(),
-    })
+}
+
+/// Counts the findings found between `from` and `to` (inclusive, local dates).
+pub fn stats(ctx: &Ctx, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Stats> {
+    let mut tally = Tally::default();
+    for f in ctx.store.all_findings() {
+        let f = f?;
+        let found = ctx.now.local_date(f.created_at);
+        if from.is_some_and(|d| found < d) || to.is_some_and(|d| found > d) {
+            continue;
+        }
+        tally.add(ctx, &f);
+    }
+    Ok(tally.finish(ctx, from, to))
 }

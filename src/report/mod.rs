@@ -1,0 +1,225 @@
+//! Exports: the hazard ledger (台账) as XLSX or CSV, and the printable seed forms as HTML.
+//!
+//! Every export is written to a temp file in the target folder and renamed into place, so a
+//! failed export never leaves a half-written file under the name the user asked for.
+
+mod csv;
+mod html;
+mod ledger;
+mod xlsx;
+
+pub use ledger::{COLUMNS, LedgerRow, ledger};
+
+use crate::domain::Now;
+use crate::ops::{Ctx, OpsError};
+use crate::store::FindingQuery;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The ledger file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LedgerFormat {
+    Xlsx,
+    Csv,
+}
+
+impl LedgerFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            LedgerFormat::Xlsx => "xlsx",
+            LedgerFormat::Csv => "csv",
+        }
+    }
+}
+
+/// What an export wrote, for the CLI line and the TUI status bar.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportSummary {
+    pub path: PathBuf,
+    pub format: &'static str,
+    /// Findings written (for a form: the findings on it).
+    pub rows: usize,
+    /// Worksheets in an XLSX (the summary plus one per line); 1 otherwise.
+    pub sheets: usize,
+    pub bytes: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Ops(#[from] OpsError),
+    /// The output path cannot be written: the user can pick another one.
+    #[error("无法写入导出文件 {path}：{reason}")]
+    Output { path: String, reason: String },
+    /// A failure inside the file writer (not caused by the input).
+    #[error("生成 {what} 文件失败：{reason}")]
+    Writer { what: &'static str, reason: String },
+}
+
+impl ReportError {
+    pub fn is_user_error(&self) -> bool {
+        match self {
+            ReportError::Ops(e) => e.is_user_error(),
+            ReportError::Output { .. } => true,
+            ReportError::Writer { .. } => false,
+        }
+    }
+
+    fn output(path: &Path, reason: impl ToString) -> ReportError {
+        ReportError::Output {
+            path: path.display().to_string(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for ReportError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ReportError::Ops(e.into())
+    }
+}
+
+pub type Result<T> = std::result::Result<T, ReportError>;
+
+/// Writes the hazard ledger of the findings matching `q` to `path`.
+pub fn export_ledger(
+    ctx: &Ctx,
+    q: &FindingQuery,
+    format: LedgerFormat,
+    path: &Path,
+) -> Result<ExportSummary> {
+    let ledger = ledger(ctx, q)?;
+    let sheets = match format {
+        LedgerFormat::Xlsx => {
+            write_atomically(path, |tmp| xlsx::write(&ledger, tmp))?;
+            1 + ledger.lines.len()
+        }
+        LedgerFormat::Csv => {
+            write_atomically(path, |tmp| csv::write(&ledger, tmp))?;
+            1
+        }
+    };
+    summary(path, format.extension(), ledger.len(), sheets)
+}
+
+/// Writes the 自查（督查）整改表 of one inspection as printable HTML.
+pub fn export_inspection_form(ctx: &Ctx, inspection: &str, path: &Path) -> Result<ExportSummary> {
+    let insp = ctx.inspection(inspection)?;
+    let findings = ctx.list_findings(&FindingQuery {
+        inspection: Some(insp.id),
+        ..Default::default()
+    })?;
+    let page = html::inspection_form(ctx, &insp, &findings);
+    write_atomically(path, |tmp| write_text(tmp, &page))?;
+    summary(path, "html", findings.len(), 1)
+}
+
+/// Writes the 四书 document a finding has reached (整改通知书 at first) as printable HTML.
+pub fn export_finding_notice(ctx: &Ctx, finding: &str, path: &Path) -> Result<ExportSummary> {
+    let f = ctx.finding(finding)?;
+    let insp = match f.inspection_id {
+        Some(id) => ctx.store.inspection(id)?,
+        None => None,
+    };
+    let page = html::notice(ctx, &f, insp.as_ref());
+    write_atomically(path, |tmp| write_text(tmp, &page))?;
+    summary(path, "html", 1, 1)
+}
+
+/// Where the TUI saves a ledger by default: the documents folder (else home, else the current
+/// folder), named like `隐患台账-2026-11-22.xlsx`.
+pub fn default_export_path(format: LedgerFormat, now: &Now) -> PathBuf {
+    let dirs = directories::UserDirs::new();
+    let dir = dirs
+        .as_ref()
+        .and_then(|d| d.document_dir().map(Path::to_path_buf))
+        .or_else(|| dirs.as_ref().map(|d| d.home_dir().to_path_buf()))
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."));
+    dir.join(format!("隐患台账-{}.{}", now.today(), format.extension()))
+}
+
+fn summary(path: &Path, format: &'static str, rows: usize, sheets: usize) -> Result<ExportSummary> {
+    let bytes = std::fs::metadata(path)
+        .map_err(|e| ReportError::output(path, e))?
+        .len();
+    Ok(ExportSummary {
+        path: path.to_path_buf(),
+        format,
+        rows,
+        sheets,
+        bytes,
+    })
+}
+
+fn write_text(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|e| ReportError::output(path, e))
+}
+
+/// Runs `write` on a temp file next to `path`, then renames it over `path`. On any failure the
+/// temp file is removed and `path` is left as it was.
+fn write_atomically(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| ReportError::output(path, "不是文件名"))?;
+    if path.is_dir() {
+        return Err(ReportError::output(path, "这是一个文件夹，请给出文件名"));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(ReportError::output(path, "所在文件夹不存在"));
+    }
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    // Probe writability first so the message names the user's path, not the temp file.
+    std::fs::File::create(&tmp).map_err(|e| ReportError::output(path, e))?;
+    let done = write(&tmp).and_then(|_| {
+        std::fs::File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| ReportError::output(path, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| ReportError::output(path, e))
+    });
+    if done.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_path_is_named_by_date_and_format() {
+        let now = Now(chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap());
+        let p = default_export_path(LedgerFormat::Xlsx, &now);
+        assert_eq!(p.file_name().unwrap(), "隐患台账-2026-11-22.xlsx");
+        let p = default_export_path(LedgerFormat::Csv, &now);
+        assert_eq!(p.file_name().unwrap(), "隐患台账-2026-11-22.csv");
+        assert!(p.parent().is_some_and(|d| !d.as_os_str().is_empty()));
+    }
+
+    #[test]
+    fn failed_write_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("台账.csv");
+        std::fs::write(&out, "旧内容").unwrap();
+        let r = write_atomically(&out, |tmp| {
+            std::fs::write(tmp, "写了一半").unwrap();
+            Err(ReportError::Writer {
+                what: "CSV",
+                reason: "测试".into(),
+            })
+        });
+        assert!(r.is_err());
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "旧内容");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,700 @@
+//! `xuncha export` through the built binary: the ledger read back from XLSX (calamine) and CSV,
+//! the printable HTML forms, and what bad input gets. Data is made with the CLI itself, with
+//! the clock pinned, so every value in the files is known.
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use chrono::NaiveDate;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const FACILITY: &str = "绍兴市某中医院";
+const FOUND: &str = "2026-11-01T09:00:00+08:00";
+const TODAY: &str = "2026-11-22T09:00:00+08:00";
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn run(&self, now: &str, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_xuncha"))
+            .args(args)
+            .env("XUNCHA_DATA_DIR", self.path("data"))
+            .env("XUNCHA_CONFIG_DIR", self.path("config"))
+            .env("XUNCHA_NOW", now)
+            .env("XUNCHA_USER", "王督查")
+            .output()
+            .unwrap()
+    }
+
+    /// Runs a command that must succeed; returns its stdout, trimmed.
+    fn ok(&self, now: &str, args: &[&str]) -> String {
+        let out = self.run(now, args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
+    /// Runs a command that must fail with exit status 2; returns its stderr.
+    fn user_error(&self, now: &str, args: &[&str]) -> String {
+        let out = self.run(now, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?} should fail with 2");
+        String::from_utf8(out.stderr).unwrap()
+    }
+}
+
+/// One supervision inspection on 2026-11-01 with three findings in two lines:
+/// - `fixed`: chemicals cabinet unlocked, fixed on the spot (危险化学品);
+/// - `closed`: extinguisher, rectified and verified (消防);
+/// - `late`: exit blocked, major, due 11-05, never rectified, escalated on 11-22 (消防).
+struct Scene {
+    env: Env,
+    inspection: String,
+    fixed: String,
+    closed: String,
+    late: String,
+}
+
+fn scene() -> Scene {
+    let env = Env::new();
+    let inspection = env.ok(
+        FOUND,
+        &[
+            "inspection",
+            "start",
+            "--facility",
+            FACILITY,
+            "--department",
+            "急诊科",
+            "--mode",
+            "supervision",
+            "--inspector",
+            "张三",
+            "--inspector",
+            "李四",
+            "--line",
+            "fire",
+            "--line",
+            "hazchem",
+        ],
+    );
+    let closed = env.ok(
+        FOUND,
+        &[
+            "finding",
+            "add",
+            "--inspection",
+            &inspection,
+            "--item",
+            "fire.extinguisher",
+            "--description",
+            "急诊科走廊灭火器压力不足",
+            "--location",
+            "二楼走廊",
+            "--measures",
+            "更换灭火器并建立月检记录",
+            "--due",
+            "2026-11-10",
+            "--responsible",
+            "总务科 王建国",
+        ],
+    );
+    let late = env.ok(
+        FOUND,
+        &[
+            "finding",
+            "add",
+            "--inspection",
+            &inspection,
+            "--line",
+            "fire",
+            "--description",
+            "安全出口堆放杂物<b>&",
+            "--location",
+            "一楼东侧",
+            "--severity",
+            "major",
+            "--measures",
+            "立即清理，落实每日巡查",
+            "--due",
+            "2026-11-05",
+            "--responsible",
+            "保卫科 李秀英",
+        ],
+    );
+    let fixed = env.ok(
+        FOUND,
+        &[
+            "finding",
+            "add",
+            "--inspection",
+            &inspection,
+            "--line",
+            "hazchem",
+            "--description",
+            "危化品柜未上锁",
+            "--location",
+            "检验科库房",
+            "--responsible",
+            "检验科 张伟",
+            "--fixed-on-spot",
+        ],
+    );
+    env.ok(
+        "2026-11-08T10:00:00+08:00",
+        &["finding", "rectify", &closed, "--note", "已更换3具灭火器"],
+    );
+    env.ok(
+        "2026-11-09T15:00:00+08:00",
+        &[
+            "finding",
+            "verify",
+            &closed,
+            "--pass",
+            "--note",
+            "现场查看合格",
+        ],
+    );
+    env.ok(
+        TODAY,
+        &["finding", "escalate", &late, "--note", "逾期未整改"],
+    );
+    Scene {
+        env,
+        inspection,
+        fixed,
+        closed,
+        late,
+    }
+}
+
+// ---------- XLSX ----------
+
+fn text(d: Option<&Data>) -> String {
+    match d {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Empty) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// A date cell (not a string) as a date: Excel serial days since 1899-12-30.
+fn date(d: Option<&Data>) -> NaiveDate {
+    match d {
+        Some(Data::DateTime(x)) => {
+            NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()
+                + chrono::Duration::days(x.as_f64() as i64)
+        }
+        other => panic!("expected a date cell, got {other:?}"),
+    }
+}
+
+fn number(d: Option<&Data>) -> f64 {
+    match d {
+        Some(Data::Float(f)) => *f,
+        Some(Data::Int(i)) => *i as f64,
+        other => panic!("expected a number, got {other:?}"),
+    }
+}
+
+const HEADERS: [&str; 19] = [
+    "序号",
+    "问题隐患",
+    "整改制度措施",
+    "整改时限",
+    "责任单位（部门）及人员",
+    "单位",
+    "科室/部位",
+    "防线",
+    "隐患等级",
+    "发现日期",
+    "检查方式",
+    "检查人员",
+    "状态",
+    "是否逾期",
+    "整改落实情况",
+    "复查情况",
+    "销号日期",
+    "督办（四书）",
+    "隐患编号",
+];
+
+#[test]
+fn xlsx_ledger_has_the_seed_columns_real_dates_and_one_sheet_per_line() {
+    let s = scene();
+    let out = s.env.path("隐患台账.xlsx");
+    let msg = s.env.ok(
+        TODAY,
+        &["export", "--format", "xlsx", "--out", out.to_str().unwrap()],
+    );
+    assert!(msg.contains("3 条"), "{msg}");
+
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(book.sheet_names(), ["统计汇总", "危险化学品", "消防"]);
+
+    let fire = book.worksheet_range("消防").unwrap();
+    let at = |r: u32, c: u32| fire.get_value((r, c));
+    assert!(text(at(0, 0)).contains("问题隐患和制度措施清单（消防）"));
+    assert_eq!(text(at(1, 0)), "单位（部门）：全部单位");
+    let date_line = (1..19).map(|c| text(at(1, c))).collect::<String>();
+    assert_eq!(date_line, "时间：2026年11月22日");
+    let headers: Vec<String> = (0..19).map(|c| text(at(2, c))).collect();
+    assert_eq!(headers, HEADERS);
+    assert_eq!(fire.end(), Some((4, 18)), "two findings under the header");
+
+    // Row 4 (first data row): the extinguisher, closed.
+    assert_eq!(number(at(3, 0)), 1.0);
+    assert_eq!(text(at(3, 1)), "急诊科走廊灭火器压力不足");
+    assert_eq!(text(at(3, 2)), "更换灭火器并建立月检记录");
+    assert_eq!(
+        date(at(3, 3)),
+        NaiveDate::from_ymd_opt(2026, 11, 10).unwrap()
+    );
+    assert_eq!(text(at(3, 4)), "总务科 王建国");
+    assert_eq!(text(at(3, 5)), FACILITY);
+    assert_eq!(text(at(3, 6)), "急诊科 / 二楼走廊");
+    assert_eq!(text(at(3, 7)), "消防");
+    assert_eq!(text(at(3, 8)), "一般");
+    assert_eq!(
+        date(at(3, 9)),
+        NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
+    );
+    assert_eq!(text(at(3, 10)), "督查");
+    assert_eq!(text(at(3, 11)), "张三、李四");
+    assert_eq!(text(at(3, 12)), "已销号");
+    assert_eq!(text(at(3, 13)), "否");
+    assert_eq!(text(at(3, 14)), "2026-11-08 已更换3具灭火器");
+    assert_eq!(text(at(3, 15)), "复查通过：现场查看合格");
+    assert_eq!(
+        date(at(3, 16)),
+        NaiveDate::from_ymd_opt(2026, 11, 9).unwrap()
+    );
+    assert_eq!(text(at(3, 17)), "");
+    assert_eq!(text(at(3, 18)), s.closed);
+
+    // Row 5: the blocked exit, overdue and escalated.
+    assert_eq!(number(at(4, 0)), 2.0);
+    assert_eq!(text(at(4, 1)), "安全出口堆放杂物<b>&");
+    assert_eq!(
+        date(at(4, 3)),
+        NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()
+    );
+    assert_eq!(text(at(4, 8)), "重大");
+    assert_eq!(text(at(4, 12)), "待整改");
+    assert_eq!(text(at(4, 13)), "是");
+    assert_eq!(text(at(4, 14)), "未整改");
+    assert_eq!(at(4, 16), Some(&Data::Empty), "no closing date yet");
+    assert_eq!(text(at(4, 17)), "整改通知书（2026-11-22）");
+    assert_eq!(text(at(4, 18)), s.late);
+
+    let chem = book.worksheet_range("危险化学品").unwrap();
+    assert_eq!(text(chem.get_value((3, 1))), "危化品柜未上锁");
+    assert_eq!(text(chem.get_value((3, 14))), "立查立改，当场整改");
+    assert_eq!(text(chem.get_value((3, 18))), s.fixed);
+}
+
+#[test]
+fn xlsx_summary_sheet_matches_the_report_figures() {
+    let s = scene();
+    let out = s.env.path("台账.xlsx");
+    s.env.ok(
+        TODAY,
+        &["export", "--format", "xlsx", "--out", out.to_str().unwrap()],
+    );
+    let report: Value = serde_json::from_str(&s.env.ok(TODAY, &["--json", "report"])).unwrap();
+
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    let sum = book.worksheet_range("统计汇总").unwrap();
+    let row_of = |label: &str, after: u32| -> u32 {
+        (after..=sum.end().unwrap().0)
+            .find(|r| text(sum.get_value((*r, 0))) == label)
+            .unwrap_or_else(|| panic!("no row {label}"))
+    };
+    let keys = [
+        "found",
+        "major",
+        "fixed_on_spot",
+        "rectified",
+        "closed",
+        "overdue",
+        "escalated",
+    ];
+    let by_facility_header = row_of("单位", 3);
+    let rows = [
+        (row_of("消防", 2), &report["by_line"][1]),
+        (row_of("危险化学品", 2), &report["by_line"][0]),
+        (row_of("合计", 2), &report["total"]),
+        (
+            row_of(FACILITY, by_facility_header),
+            &report["by_facility"][0],
+        ),
+    ];
+    for (r, expected) in rows {
+        for (c, key) in keys.iter().enumerate() {
+            assert_eq!(
+                number(sum.get_value((r, c as u32 + 1))),
+                expected[key].as_f64().unwrap(),
+                "row {r} {key}"
+            );
+        }
+    }
+    // The fixed figures of this scene, so a wrong report cannot agree with a wrong sheet.
+    let fire = row_of("消防", 2);
+    let figures: Vec<f64> = (1..=8).map(|c| number(sum.get_value((fire, c)))).collect();
+    assert_eq!(figures, [2.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.5]);
+    let total = row_of("合计", 2);
+    assert!((number(sum.get_value((total, 8))) - 2.0 / 3.0).abs() < 1e-9);
+}
+
+#[test]
+fn report_text_shows_the_rate_per_line() {
+    let s = scene();
+    let text = s.env.ok(TODAY, &["report"]);
+    let fire = text.lines().find(|l| l.starts_with("消防")).unwrap();
+    let cols: Vec<&str> = fire.split_whitespace().collect();
+    assert_eq!(cols, ["消防", "2", "1", "0", "1", "1", "1", "1", "50.0%"]);
+    let narrow = s.env.ok(TODAY, &["report", "--from", "2026-11-02"]);
+    assert!(!narrow.lines().any(|l| l.starts_with("消防")), "{narrow}");
+}
+
+#[test]
+fn xlsx_filters_like_finding_list() {
+    let s = scene();
+    let out = s.env.path("逾期.xlsx");
+    let msg = s.env.ok(
+        TODAY,
+        &[
+            "export",
+            "--format",
+            "xlsx",
+            "--out",
+            out.to_str().unwrap(),
+            "--status",
+            "overdue",
+            "--facility",
+            FACILITY,
+        ],
+    );
+    assert!(msg.contains("1 条"), "{msg}");
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(book.sheet_names(), ["统计汇总", "消防"]);
+    let fire = book.worksheet_range("消防").unwrap();
+    assert_eq!(
+        text(fire.get_value((1, 0))),
+        format!("单位（部门）：{FACILITY}")
+    );
+    assert_eq!(fire.end(), Some((3, 18)));
+    assert_eq!(text(fire.get_value((3, 18))), s.late);
+}
+
+// ---------- CSV ----------
+
+#[test]
+fn csv_ledger_has_a_bom_and_parses_back() {
+    let s = scene();
+    let out = s.env.path("台账.csv");
+    s.env.ok(
+        TODAY,
+        &["export", "--format", "csv", "--out", out.to_str().unwrap()],
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 BOM for Excel and WPS");
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(headers, HEADERS);
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 3);
+    // Lines in checklist order (危险化学品 before 消防), each in the order found.
+    let ids: Vec<&str> = rows.iter().map(|r| &r[18]).collect();
+    assert_eq!(ids, [s.fixed.as_str(), s.closed.as_str(), s.late.as_str()]);
+    let seq: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(seq, ["1", "2", "3"]);
+    let late = &rows[2];
+    assert_eq!(&late[1], "安全出口堆放杂物<b>&");
+    assert_eq!(&late[2], "立即清理，落实每日巡查");
+    assert_eq!(&late[3], "2026-11-05");
+    assert_eq!(&late[9], "2026-11-01");
+    assert_eq!(&late[13], "是");
+    assert_eq!(&late[17], "整改通知书（2026-11-22）");
+    assert_eq!(&rows[0][15], "当场销号");
+    assert_eq!(&rows[1][16], "2026-11-09");
+}
+
+#[test]
+fn csv_with_a_filter_that_matches_nothing_still_has_the_header() {
+    let s = scene();
+    let out = s.env.path("空.csv");
+    s.env.ok(
+        TODAY,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+            "--line",
+            "energy",
+        ],
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    assert_eq!(r.headers().unwrap().len(), 19);
+    assert_eq!(r.records().count(), 0);
+}
+
+// ---------- HTML forms ----------
+
+fn html(s: &Scene, flag: &str, id: &str, now: &str) -> String {
+    let out = s.env.path(&format!("{flag}-{id}.html"));
+    s.env.ok(
+        now,
+        &[
+            "export",
+            "--format",
+            "html",
+            flag,
+            id,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let page = std::fs::read_to_string(&out).unwrap();
+    assert!(page.contains("@page { size: A4"), "A4 print CSS");
+    assert!(!page.contains("<script"), "no scripts");
+    assert!(!page.contains("http://") && !page.contains("https://") && !page.contains("src="));
+    assert!(!page.contains("<b>&"), "user text is escaped");
+    page
+}
+
+#[test]
+fn inspection_form_has_every_box_of_the_hospital_seed() {
+    let s = scene();
+    let page = html(&s, "--inspection", &s.inspection, TODAY);
+    for field in [
+        "问题隐患自查（督查）整改表",
+        "科　　室",
+        "责　任　人",
+        "检查时间",
+        "检查人员签名",
+        "检查发现问题",
+        "整改措施与意见",
+        "整改时限",
+        "整改落实情况反馈和负责人签字",
+        "整改确认签字",
+        "分管领导签字",
+    ] {
+        assert!(page.contains(field), "missing {field}");
+    }
+    for value in [
+        FACILITY,
+        "急诊科",
+        "总务科 王建国、保卫科 李秀英、检验科 张伟",
+        "2026年11月1日",
+        "张三、李四",
+        "☑督查",
+        "急诊科走廊灭火器压力不足",
+        "安全出口堆放杂物&lt;b&gt;&amp;",
+        "危化品柜未上锁",
+        "更换灭火器并建立月检记录",
+        "2026年11月10日",
+        "2026年11月5日",
+        "立查立改",
+        "已更换3具灭火器",
+        "复查通过，已销号：现场查看合格",
+        "尚未整改",
+    ] {
+        assert!(page.contains(value), "missing {value}");
+    }
+    assert_eq!(
+        page.matches("年　　月　　日").count(),
+        3,
+        "three sign-off lines"
+    );
+}
+
+#[test]
+fn finding_notice_follows_the_four_documents() {
+    let s = scene();
+    let page = html(&s, "--finding", &s.late, TODAY);
+    assert!(page.contains("<h1>安全生产隐患整改通知书</h1>"));
+    let addressee = format!("{FACILITY}：");
+    for value in [
+        addressee.as_str(),
+        "安全出口堆放杂物&lt;b&gt;&amp;",
+        "立即清理，落实每日巡查",
+        "于2026年11月5日前整改到位",
+        "保卫科 李秀英",
+        "重大隐患",
+        "急诊科 / 一楼东侧",
+        "待整改（已逾期 17 天）",
+        "2026年11月22日 整改通知书（王督查）：逾期未整改",
+        "签收日期",
+        s.late.as_str(),
+    ] {
+        assert!(page.contains(value), "missing {value}");
+    }
+
+    // Still not rectified: the next steps of the 四书.
+    s.env.ok(
+        "2026-12-06T09:00:00+08:00",
+        &["finding", "escalate", &s.late],
+    );
+    let page = html(&s, "--finding", &s.late, "2026-12-06T09:00:00+08:00");
+    assert!(page.contains("<h1>安全生产隐患警示约谈告知书</h1>"));
+    assert!(page.contains("你单位于2026年11月22日接到《安全生产隐患整改通知书》"));
+    assert!(page.contains("主要负责人"));
+
+    s.env.ok(
+        "2026-12-20T09:00:00+08:00",
+        &["finding", "escalate", &s.late],
+    );
+    let page = html(&s, "--finding", &s.late, "2026-12-20T09:00:00+08:00");
+    assert!(page.contains("<h1>安全生产隐患责任追究建议书</h1>"));
+    assert!(page.contains("于2026年12月6日下发"));
+    assert!(page.contains("追究"));
+
+    // A closed finding still prints its 整改通知书, showing it was rectified.
+    let page = html(&s, "--finding", &s.closed, TODAY);
+    assert!(page.contains("<h1>安全生产隐患整改通知书</h1>"));
+    assert!(page.contains("2026年11月8日 已整改：已更换3具灭火器"));
+    assert!(page.contains("灭火器")); // the checklist item's name
+}
+
+// ---------- bad input ----------
+
+fn assert_absent(p: &Path) {
+    assert!(!p.exists(), "{} should not exist", p.display());
+    let dir = p.parent().unwrap();
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+}
+
+#[test]
+fn bad_input_gets_a_chinese_message_and_no_file() {
+    let s = scene();
+    let e = &s.env;
+    let out = e.path("x.html");
+    let o = out.to_str().unwrap();
+
+    let err = e.user_error(TODAY, &["export", "--format", "html", "--out", o]);
+    assert!(
+        err.contains("--inspection") && err.contains("--finding"),
+        "{err}"
+    );
+    let err = e.user_error(
+        TODAY,
+        &[
+            "export",
+            "--format",
+            "html",
+            "--inspection",
+            "ffffffff",
+            "--out",
+            o,
+        ],
+    );
+    assert!(err.contains("找不到检查"), "{err}");
+    let err = e.user_error(
+        TODAY,
+        &[
+            "export",
+            "--format",
+            "html",
+            "--finding",
+            "ffffffff",
+            "--out",
+            o,
+        ],
+    );
+    assert!(err.contains("找不到隐患"), "{err}");
+    let err = e.user_error(
+        TODAY,
+        &[
+            "export",
+            "--format",
+            "html",
+            "--finding",
+            &s.late,
+            "--inspection",
+            &s.inspection,
+            "--out",
+            o,
+        ],
+    );
+    assert!(err.contains("只能选一个"), "{err}");
+    assert_absent(&out);
+
+    let csv_out = e.path("x.csv");
+    let err = e.user_error(
+        TODAY,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--inspection",
+            &s.inspection,
+            "--out",
+            csv_out.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("只用于 html"), "{err}");
+    let err = e.user_error(
+        TODAY,
+        &[
+            "export",
+            "--format",
+            "xlsx",
+            "--status",
+            "late",
+            "--out",
+            csv_out.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("状态"), "{err}");
+    assert_absent(&csv_out);
+
+    let missing = e.path("没有这个文件夹").join("台账.xlsx");
+    let err = e.user_error(
+        TODAY,
+        &[
+            "export",
+            "--format",
+            "xlsx",
+            "--out",
+            missing.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("无法写入") && err.contains("没有这个文件夹"),
+        "{err}"
+    );
+    let err = e.user_error(
+        TODAY,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            e.path("").to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("无法写入"), "{err}");
+}
