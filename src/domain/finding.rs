@@ -91,10 +91,12 @@ pub struct Finding {
     pub conflicts: Vec<Conflict>,
     #[serde(default)]
     pub retracted: bool,
-    #[serde(default)]
+    /// Who did what, when. Derived from the events on demand; not kept in the stored view.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryEntry>,
     /// The current value of each field, named by the event(s) that set it (for `supersedes`).
-    #[serde(default)]
+    /// Not kept in the stored view either (see `Finding::slim`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub versions: BTreeMap<Field, Vec<EventRef>>,
 }
 
@@ -118,6 +120,16 @@ pub enum LifecycleError {
 }
 
 impl Finding {
+    /// The finding without its history and field versions: what the stored view keeps, so
+    /// lists and scans stay small and fast. The full finding is a fold of its few events.
+    pub fn slim(&self) -> Finding {
+        Finding {
+            history: Vec::new(),
+            versions: BTreeMap::new(),
+            ..self.clone()
+        }
+    }
+
     /// 逾期: open or rectified-not-verified after the due date. Derived, never stored.
     pub fn is_overdue(&self, now: &Now) -> bool {
         self.overdue_on(now.today())

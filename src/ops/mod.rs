@@ -85,8 +85,9 @@ impl Ctx {
         self.finding_by_id(id)
     }
 
+    /// The full finding (with history), folded from its events.
     pub fn finding_by_id(&self, id: Uuid) -> Result<Finding> {
-        self.store.finding(id)?.ok_or_else(|| OpsError::NotFound {
+        self.store.finding_full(id)?.ok_or_else(|| OpsError::NotFound {
             what: "隐患",
             id: id.to_string(),
         })

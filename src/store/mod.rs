@@ -92,6 +92,8 @@ impl Store {
             .map_err(|e| StoreError::Io(format!("无法创建数据目录 {}：{e}", dir.display())))?;
         let db = sled::Config::new()
             .path(dir.join("db"))
+            // sled caches 1 GiB by default; the app's budget is 100 MB resident.
+            .cache_capacity(32 * 1024 * 1024)
             .open()
             .map_err(|e| match &e {
                 sled::Error::Io(io)

@@ -101,7 +101,7 @@ impl Store {
                 Entity::Finding(id) => {
                     if let Some(f) = FindingFold::fold(&events) {
                         expected_idx.extend(finding_index_keys(&f));
-                        fresh_findings.push((id, to_json(&f)));
+                        fresh_findings.push((id, to_json(&f.slim())));
                     }
                 }
                 Entity::Inspection(id) => {

@@ -119,7 +119,7 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
                     let new_keys = finding_index_keys(&new);
                     plan.idx_remove.retain(|k| !new_keys.contains(k));
                     plan.idx_insert.extend(new_keys);
-                    plan.findings.insert(id, to_json(&new));
+                    plan.findings.insert(id, to_json(&new.slim()));
                 }
             }
             Entity::Inspection(id) => {
@@ -152,6 +152,11 @@ impl Store {
             out.push(body.into_stored());
         }
         Ok(out)
+    }
+
+    /// The finding with its full history and field versions, folded from its events.
+    pub fn finding_full(&self, id: Uuid) -> Result<Option<Finding>> {
+        Ok(FindingFold::fold(&self.entity_events(Entity::Finding(id))?))
     }
 
     /// Every stored event of one finding or inspection, in fold order.

@@ -48,7 +48,7 @@ pub fn record(s: &mut Store, now: &Now, id: Uuid, facility: &str, description: &
 
 /// An edit that supersedes what this store currently shows for the field.
 pub fn edit(s: &mut Store, now: &Now, id: Uuid, field: Field, value: &str) {
-    let f = s.finding(id).unwrap().expect("finding held");
+    let f = s.finding_full(id).unwrap().expect("finding held");
     let supersedes = f.versions.get(&field).cloned().unwrap_or_default();
     let p = Payload::FieldSet {
         finding_id: id,
