@@ -359,7 +359,13 @@ fn finding(
                 note: "已按整改措施完成整改".into(),
             },
         );
-        let vt = rt + g.rng.i64(1..8) * DAY_MS;
+        // Most are verified within a week; some wait weeks for the office to come back.
+        let wait = if g.rng.u8(..6) == 0 {
+            g.rng.i64(14..90)
+        } else {
+            g.rng.i64(1..8)
+        };
+        let vt = rt + wait * DAY_MS;
         if vt >= now_ms {
             return;
         }
