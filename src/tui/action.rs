@@ -37,6 +37,7 @@ pub enum Command {
     Delete,
     LineStart,
     LineEnd,
+    ClearLine,
     FilterStatus,
     FilterLine,
     FilterSeverity,

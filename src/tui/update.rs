@@ -106,6 +106,7 @@ pub(super) fn edit(input: &mut TextInput, a: &Action) -> bool {
         Action::Cmd(Command::Delete) => input.delete(),
         Action::Cmd(Command::LineStart) => input.home(),
         Action::Cmd(Command::LineEnd) => input.end(),
+        Action::Cmd(Command::ClearLine) => input.set(""),
         _ => return false,
     }
     true

@@ -13,8 +13,6 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
     let f = &s.finding;
     let today = v.app.now.today();
     let overdue = f.overdue_on(today);
-    let [top, hist] =
-        Layout::vertical([Constraint::Fill(3), Constraint::Fill(2)]).areas(area);
     let label = |t: &str| Span::styled(format!("{t}："), v.st(Role::Header));
     let status_role = if overdue {
         Role::Overdue
@@ -87,6 +85,10 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
             Span::styled("（按 c 选定）", v.st(Role::Muted)),
         ]));
     }
+    // Long text wraps: leave room for a second row per field on narrow screens.
+    let want = lines.len() as u16 * if area.width < 100 { 2 } else { 1 } + 2;
+    let [top, hist] =
+        Layout::vertical([Constraint::Max(want), Constraint::Min(3)]).areas(area);
     let block = v.block(" 隐患 ", false);
     frame.render_widget(
         Paragraph::new(lines)

@@ -94,8 +94,8 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
                 i.started.format("%m-%d"),
                 i.facility,
                 i.mode.label(),
+                progress,
                 i.line_names.join("、"),
-                progress
             );
             let st = if sel { v.st(Role::Selection) } else { v.st(Role::Base) };
             lines.push(Line::from(Span::styled(fit(&text, inner.width as usize), st)));

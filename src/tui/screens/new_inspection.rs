@@ -8,6 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 const LABEL_W: u16 = 11;
 
@@ -65,18 +66,23 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
     text_field(frame, y0, NewField::Facility);
     if s.focus == NewField::Facility && y < bottom {
         let sug = s.suggestions();
-        let line = if sug.is_empty() {
-            Line::from(Span::styled("新单位：直接输入全称", v.st(Role::Muted)))
-        } else {
-            let mut spans = vec![Span::styled("曾检查：", v.st(Role::Muted))];
-            for (i, name) in sug.iter().enumerate() {
-                let st = if i == 0 { v.st(Role::Key) } else { v.st(Role::Muted) };
-                spans.push(Span::styled(format!("{name}  "), st));
+        let typed = !s.facility.text().trim().is_empty();
+        let line = match sug.split_first() {
+            None => Line::from(Span::styled("新单位：直接输入全称", v.st(Role::Muted))),
+            Some((first, rest)) if typed => {
+                let mut spans = vec![
+                    Span::styled("Tab 补全：", v.st(Role::Muted)),
+                    Span::styled(format!("{first}  "), v.st(Role::Key)),
+                ];
+                if !rest.is_empty() {
+                    spans.push(Span::styled(format!("另有：{}", rest.join("  ")), v.st(Role::Muted)));
+                }
+                Line::from(spans)
             }
-            if !s.facility.text().trim().is_empty() {
-                spans.push(Span::styled("（Tab 补全第一个）", v.st(Role::Muted)));
-            }
-            Line::from(spans)
+            Some(_) => Line::from(Span::styled(
+                format!("曾检查：{}", sug.join("  ")),
+                v.st(Role::Muted),
+            )),
         };
         frame.render_widget(Paragraph::new(line), Rect::new(inner.x + LABEL_W, y, field_w, 1));
         y += 1;
@@ -115,7 +121,8 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
     row(frame, &mut y, 1, NewField::Inspectors, vec![]);
     text_field(frame, y3, NewField::Inspectors);
 
-    let mut chips: Vec<Span> = Vec::new();
+    // Lay the line chips out in rows without splitting a chip.
+    let mut rows: Vec<Line> = vec![Line::default()];
     for (i, (l, on)) in v.app.lines.iter().zip(&s.chosen).enumerate() {
         let cur = s.focus == NewField::Lines && i == s.line_cursor;
         let text = format!(
@@ -132,14 +139,19 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
         } else {
             v.st(Role::Base)
         };
-        chips.push(Span::styled(text, st));
-        chips.push(Span::raw("  "));
+        let last = rows.last_mut().expect("rows start non-empty");
+        if last.width() > 0 && last.width() + text.width() + 2 > field_w as usize {
+            rows.push(Line::default());
+        }
+        let last = rows.last_mut().expect("rows start non-empty");
+        last.spans.push(Span::styled(text, st));
+        last.spans.push(Span::raw("  "));
     }
-    if chips.is_empty() {
-        chips.push(Span::styled("（没有可用的检查表）", v.st(Role::Error)));
+    if v.app.lines.is_empty() {
+        rows = vec![Line::from(Span::styled("（没有可用的检查表）", v.st(Role::Error)))];
     }
-    let need = Line::from(chips.clone()).width() as u16 / field_w.max(1) + 2;
-    row(frame, &mut y, need, NewField::Lines, vec![Line::from(chips)]);
+    let need = rows.len() as u16;
+    row(frame, &mut y, need, NewField::Lines, rows);
     if y < bottom {
         let hint = if s.saving {
             Span::styled("正在保存……", v.st(Role::Muted))

@@ -39,7 +39,7 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
             frame.render_widget(p, r);
         }
         Some(Overlay::Prompt(p)) => {
-            let r = popup(frame, area, 60, 7);
+            let r = popup(frame, area, 60, 5);
             let title = format!(" {} ", p.title);
             let b = v.block(&title, true);
             let inner = b.inner(r);
