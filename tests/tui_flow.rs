@@ -24,7 +24,10 @@ fn inspect_fire_record_two_hazards_and_close_one() {
     for i in 0..items.len() {
         if failing.contains(&i) {
             press(&mut h, &["f"]);
-            assert!(matches!(h.app.screen(), Screen::Form(_)), "f opens the form");
+            assert!(
+                matches!(h.app.screen(), Screen::Form(_)),
+                "f opens the form"
+            );
             press(&mut h, &["ctrl-s"]);
             let msg = h.app.message.as_ref().unwrap().text.clone();
             assert!(msg.starts_with("已保存"), "{msg}");
@@ -63,7 +66,9 @@ fn inspect_fire_record_two_hazards_and_close_one() {
     // Clear the status filter so the row stays in view, then rectify and verify it.
     press(&mut h, &["s", "s", "s", "g"]);
     let target = {
-        let Screen::Register(r) = h.app.screen() else { panic!() };
+        let Screen::Register(r) = h.app.screen() else {
+            panic!()
+        };
         r.selected_row().unwrap().id
     };
     press(&mut h, &["r"]);
@@ -76,18 +81,28 @@ fn inspect_fire_record_two_hazards_and_close_one() {
     let row = r.selected_row().unwrap();
     assert_eq!(row.id, target);
     assert_eq!(row.status, Status::Closed);
-    assert_eq!(h.app.message.as_ref().unwrap().text, "已保存：复查通过，已销号");
+    assert_eq!(
+        h.app.message.as_ref().unwrap().text,
+        "已保存：复查通过，已销号"
+    );
     let shown: Vec<(uuid::Uuid, Status)> = r
         .visible
         .iter()
-        .map(|i| (r.rows.as_ref().unwrap()[*i].id, r.rows.as_ref().unwrap()[*i].status))
+        .map(|i| {
+            (
+                r.rows.as_ref().unwrap()[*i].id,
+                r.rows.as_ref().unwrap()[*i].status,
+            )
+        })
         .collect();
 
     // Reopen the store: the same findings in the same states, the inspection finished.
     let dir = h.data_dir();
     drop(h.tui);
     let store = Store::open(&dir).unwrap();
-    let all = store.query(&FindingQuery::default(), now().today()).unwrap();
+    let all = store
+        .query(&FindingQuery::default(), now().today())
+        .unwrap();
     assert_eq!(all.len(), 2);
     for (id, st) in shown {
         let f = all.iter().find(|f| f.id == id).unwrap();
@@ -147,7 +162,15 @@ fn an_invalid_form_saves_nothing_and_finishing_early_asks_first() {
     type_text(&mut h, "+2w");
     press(&mut h, &["ctrl-s"]);
     assert_eq!(h.tui.runner.ctx.store.finding_count(), 1);
-    let f = h.tui.runner.ctx.store.all_findings().next().unwrap().unwrap();
+    let f = h
+        .tui
+        .runner
+        .ctx
+        .store
+        .all_findings()
+        .next()
+        .unwrap()
+        .unwrap();
     assert_eq!(f.due.unwrap().to_string(), "2026-12-06");
 
     press(&mut h, &["F"]);

@@ -227,7 +227,8 @@ const KNOWN_TABLES: [&str; 14] = [
 impl Keymap {
     pub fn builtin() -> Keymap {
         Keymap {
-            tables: parse_file("keymap.toml（内置）", BUILTIN).expect("the built-in keymap is valid"),
+            tables: parse_file("keymap.toml（内置）", BUILTIN)
+                .expect("the built-in keymap is valid"),
         }
     }
 
@@ -337,18 +338,12 @@ mod tests {
     fn resolves_by_context_and_types_text_in_fields() {
         let km = Keymap::builtin();
         let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
-        assert_eq!(
-            r(&km, Context::Register, &j), Some(Ok(Command::Down))
-        );
+        assert_eq!(r(&km, Context::Register, &j), Some(Ok(Command::Down)));
         assert_eq!(r(&km, Context::Form, &j), Some(Err('j')));
         let f = press(KeyCode::Char('f'), KeyModifiers::NONE);
-        assert_eq!(
-            r(&km, Context::Checklist, &f), Some(Ok(Command::Fail))
-        );
+        assert_eq!(r(&km, Context::Checklist, &f), Some(Ok(Command::Fail)));
         let big_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(
-            r(&km, Context::Home, &big_g), Some(Ok(Command::Bottom))
-        );
+        assert_eq!(r(&km, Context::Home, &big_g), Some(Ok(Command::Bottom)));
         let cc = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
         for ctx in [Context::Form, Context::Checklist, Context::Help] {
             assert_eq!(r(&km, ctx, &cc), Some(Ok(Command::Quit)));
@@ -370,18 +365,19 @@ mod tests {
         let (km, w) = Keymap::load(dir.path());
         assert!(w.is_empty(), "{w:?}");
         let p = press(KeyCode::Char('p'), KeyModifiers::NONE);
-        assert_eq!(
-            r(&km, Context::Checklist, &p), Some(Ok(Command::Fail))
-        );
+        assert_eq!(r(&km, Context::Checklist, &p), Some(Ok(Command::Fail)));
         let y = press(KeyCode::Char('y'), KeyModifiers::NONE);
-        assert_eq!(
-            r(&km, Context::Checklist, &y), Some(Ok(Command::Pass))
-        );
+        assert_eq!(r(&km, Context::Checklist, &y), Some(Ok(Command::Pass)));
         std::fs::write(&f, "[[form]]\nkeys = [\"s\"]\naction = \"submit\"\n").unwrap();
         let (km, w) = Keymap::load(dir.path());
         assert!(w[0].contains("[form]") && w[0].contains("Ctrl"), "{w:?}");
         assert_eq!(
-            r(&km, Context::Form, &press(KeyCode::Char('s'), KeyModifiers::NONE)), Some(Err('s'))
+            r(
+                &km,
+                Context::Form,
+                &press(KeyCode::Char('s'), KeyModifiers::NONE)
+            ),
+            Some(Err('s'))
         );
     }
 
@@ -392,6 +388,11 @@ mod tests {
         assert!(d.iter().any(|(k, v)| k == "f x" && v.contains("不合格")));
         assert!(d.iter().any(|(k, _)| k == "Ctrl-c"));
         // "n" is bound by nav? no: only by checklist, and shown once.
-        assert_eq!(d.iter().filter(|(k, _)| k.split(' ').any(|x| x == "n")).count(), 1);
+        assert_eq!(
+            d.iter()
+                .filter(|(k, _)| k.split(' ').any(|x| x == "n"))
+                .count(),
+            1
+        );
     }
 }

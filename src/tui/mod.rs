@@ -144,5 +144,8 @@ pub fn main(cli: &Cli) -> CmdResult {
     })?;
     let result = tui.run(&mut terminal, &mut app);
     ratatui::restore();
-    result.map_err(|m| Failure { code: 1, message: m })
+    result.map_err(|m| Failure {
+        code: 1,
+        message: m,
+    })
 }

@@ -124,9 +124,44 @@ pub fn draw(h: &Harness, w: u16, ht: u16) -> Terminal<TestBackend> {
     t
 }
 
-/// The screen as text, with ids made at run time (UUIDv7) masked to keep snapshots stable.
+/// One screen row as text, each wide glyph once (its hidden trailing cell skipped), with the x
+/// of every char. A hidden cell that is not blank means something overwrote half a glyph.
+fn row_text(t: &Terminal<TestBackend>, y: u16) -> (String, Vec<u16>, Vec<u16>) {
+    let buf = t.backend().buffer();
+    let (mut line, mut xs, mut clobbered) = (String::new(), Vec::new(), Vec::new());
+    let mut skip = 0usize;
+    for x in 0..buf.area.width {
+        let sym = buf[(x, y)].symbol();
+        if skip == 0 {
+            for _ in sym.chars() {
+                xs.push(x);
+            }
+            line.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+        } else {
+            if !sym.trim().is_empty() {
+                clobbered.push(x);
+            }
+            skip -= 1;
+        }
+    }
+    (line, xs, clobbered)
+}
+
+/// The screen as text (wide glyphs once per glyph), with ids made at run time (UUIDv7) masked to
+/// keep snapshots stable.
 pub fn screen_text(h: &Harness, t: &Terminal<TestBackend>) -> String {
-    let mut s = t.backend().to_string();
+    let mut s = String::new();
+    for y in 0..t.backend().buffer().area.height {
+        let (line, _, clobbered) = row_text(t, y);
+        s.push_str(line.trim_end());
+        if !clobbered.is_empty() {
+            s.push_str(&format!(
+                "  <half of a wide glyph overwritten at x={clobbered:?}>"
+            ));
+        }
+        s.push('\n');
+    }
     let mut ids: Vec<String> = h
         .tui
         .runner
@@ -146,31 +181,21 @@ pub fn screen_text(h: &Harness, t: &Terminal<TestBackend>) -> String {
         )
         .collect();
     ids.sort();
-    for id in ids {
-        let short = id.replace('-', "")[..8].to_string();
-        s = s.replace(&id, &"#".repeat(id.len()));
-        s = s.replace(&short, "########");
+    for id in &ids {
+        s = s.replace(id, &"#".repeat(id.len()));
+    }
+    for id in &ids {
+        s = s.replace(&id.replace('-', "")[..8], "########");
     }
     s
 }
 
 /// The (x, y) of the first cell of `needle` on screen.
 pub fn find(t: &Terminal<TestBackend>, needle: &str) -> Option<(u16, u16)> {
-    let buf = t.backend().buffer();
-    let area = buf.area;
-    for y in 0..area.height {
-        let mut line = String::new();
-        let mut xs = Vec::new();
-        for x in 0..area.width {
-            let sym = buf[(x, y)].symbol();
-            for _ in sym.chars() {
-                xs.push(x);
-            }
-            line.push_str(sym);
-        }
+    for y in 0..t.backend().buffer().area.height {
+        let (line, xs, _) = row_text(t, y);
         if let Some(b) = line.find(needle) {
-            let ci = line[..b].chars().count();
-            return Some((xs[ci], y));
+            return Some((xs[line[..b].chars().count()], y));
         }
     }
     None

@@ -1,7 +1,6 @@
 //! The checklist: items by line and section, one-key answers, guidance pane, progress.
 
 use super::{View, fit, pad};
-use unicode_width::UnicodeWidthStr;
 use crate::domain::Answer;
 use crate::tui::app::ChecklistState;
 use crate::tui::theme::Role;
@@ -9,6 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 pub fn mark(a: Option<Answer>) -> (&'static str, Role) {
     match a {
@@ -36,13 +36,21 @@ pub fn render(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
     }
     let mut l2 = vec![Span::styled(
         format!(" 总进度 {done}/{total} "),
-        if done == total { v.st(Role::Ok) } else { v.st(Role::Header) },
+        if done == total {
+            v.st(Role::Ok)
+        } else {
+            v.st(Role::Header)
+        },
     )];
     for (id, name) in &s.data.line_names {
         let (d, t) = s.progress(id);
         l2.push(Span::styled(
             format!(" {name} {d}/{t}"),
-            if d == t { v.st(Role::Pass) } else { v.st(Role::Base) },
+            if d == t {
+                v.st(Role::Pass)
+            } else {
+                v.st(Role::Base)
+            },
         ));
     }
     frame.render_widget(Paragraph::new(vec![Line::from(l1), Line::from(l2)]), head);
@@ -59,7 +67,8 @@ pub fn render(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
         (a, b)
     } else {
         let pane_h = (main.height / 3).clamp(3, 8);
-        let [a, b] = Layout::vertical([Constraint::Fill(1), Constraint::Length(pane_h)]).areas(main);
+        let [a, b] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(pane_h)]).areas(main);
         (a, b)
     };
     render_list(v, s, frame, list_area);
@@ -102,7 +111,11 @@ fn render_list(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
         }
         let (m, role) = mark(s.answer(i));
         let n = s.data.findings.get(&item.id).copied().unwrap_or(0);
-        let tail = if n > 0 { format!(" 隐患×{n}") } else { String::new() };
+        let tail = if n > 0 {
+            format!(" 隐患×{n}")
+        } else {
+            String::new()
+        };
         let sel = i == s.cursor;
         if sel {
             cursor_row = rows.len();
@@ -147,11 +160,12 @@ fn render_pane(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
         },
     );
     let lines = vec![
-        Line::from(vec![
-            Span::styled(item.check.clone(), v.st(Role::Title)),
-        ]),
+        Line::from(vec![Span::styled(item.check.clone(), v.st(Role::Title))]),
         Line::from(vec![label("方法："), Span::raw(item.how.clone())]),
-        Line::from(vec![label("依据："), Span::styled(item.basis.clone(), v.st(Role::Muted))]),
+        Line::from(vec![
+            label("依据："),
+            Span::styled(item.basis.clone(), v.st(Role::Muted)),
+        ]),
         Line::from(vec![
             label("常见隐患："),
             Span::raw(item.hazard.clone()),

@@ -23,17 +23,22 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
     };
     let mut lines = vec![
         Line::from(vec![
-            Span::styled(
-                format!(" {} ", f.status.label()),
-                v.st(status_role),
-            ),
+            Span::styled(format!(" {} ", f.status.label()), v.st(status_role)),
             Span::raw(" "),
             Span::styled(
                 format!("{}隐患", f.severity.label()),
-                if f.severity == Severity::Major { v.st(Role::Major) } else { v.st(Role::Base) },
+                if f.severity == Severity::Major {
+                    v.st(Role::Major)
+                } else {
+                    v.st(Role::Base)
+                },
             ),
             Span::styled(
-                if overdue { "  已逾期".to_string() } else { String::new() },
+                if overdue {
+                    "  已逾期".to_string()
+                } else {
+                    String::new()
+                },
                 v.st(Role::Overdue),
             ),
             Span::styled(format!("  {}", f.id), v.st(Role::Muted)),
@@ -61,7 +66,11 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
             label("整改时限"),
             Span::styled(
                 f.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-                if overdue { v.st(Role::Overdue) } else { v.st(Role::Base) },
+                if overdue {
+                    v.st(Role::Overdue)
+                } else {
+                    v.st(Role::Base)
+                },
             ),
             Span::raw("  "),
             label("责任单位及人员"),
@@ -77,23 +86,19 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
     for c in &f.conflicts {
         let vals: Vec<String> = c.values.iter().map(|(_, x)| format!("「{x}」")).collect();
         lines.push(Line::from(vec![
-            Span::styled(
-                format!("冲突 {}：", c.field.label()),
-                v.st(Role::Conflict),
-            ),
+            Span::styled(format!("冲突 {}：", c.field.label()), v.st(Role::Conflict)),
             Span::raw(vals.join(" 与 ")),
             Span::styled("（按 c 选定）", v.st(Role::Muted)),
         ]));
     }
-    // Long text wraps: leave room for a second row per field on narrow screens.
-    let want = lines.len() as u16 * if area.width < 100 { 2 } else { 1 } + 2;
+    // As tall as the wrapped text (long Chinese text wraps on narrow screens), history below.
+    let inner_w = area.width.saturating_sub(2).max(1) as usize;
+    let want: usize = lines.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
     let [top, hist] =
-        Layout::vertical([Constraint::Max(want), Constraint::Min(3)]).areas(area);
+        Layout::vertical([Constraint::Max(want as u16 + 2), Constraint::Min(3)]).areas(area);
     let block = v.block(" 隐患 ", false);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(block),
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
         top,
     );
 
@@ -108,12 +113,19 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
                 Span::styled(format!("{} ", h.author), v.st(Role::Key)),
                 Span::raw(h.action.clone()),
                 Span::styled(
-                    if h.note.is_empty() { String::new() } else { format!("：{}", h.note) },
+                    if h.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!("：{}", h.note)
+                    },
                     v.st(Role::Muted),
                 ),
             ])
         })
         .collect();
     let block = v.block(" 处理记录（最新在上） ", false);
-    frame.render_widget(Paragraph::new(hl).wrap(Wrap { trim: true }).block(block), hist);
+    frame.render_widget(
+        Paragraph::new(hl).wrap(Wrap { trim: true }).block(block),
+        hist,
+    );
 }

@@ -35,12 +35,18 @@ pub fn render(v: &View, s: &FirstRunState, frame: &mut Frame, area: Rect) {
         width: inner.width.saturating_sub(2).min(30),
         height: 1,
     };
-    if let Some(p) = s.name.render(field, frame.buffer_mut(), v.st(Role::Input)) {
+    if let Some(p) = s
+        .name
+        .render(field, frame.buffer_mut(), v.st(Role::Input), true)
+    {
         frame.set_cursor_position(p);
     }
     let note = match &s.error {
         Some(e) => Span::styled(e.clone(), v.st(Role::Error)),
-        None => Span::styled("以后可在配置文件中修改（config.toml 的 inspector）", v.st(Role::Muted)),
+        None => Span::styled(
+            "以后可在配置文件中修改（config.toml 的 inspector）",
+            v.st(Role::Muted),
+        ),
     };
     frame.render_widget(
         Paragraph::new(Line::from(note)),

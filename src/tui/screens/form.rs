@@ -31,7 +31,11 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
         Some(i) => format!("{} · {} · {}", f.facility, i.id, i.check),
         None => f.facility.clone(),
     };
-    line(frame, &mut y, Line::from(Span::styled(fit(&about, w), v.st(Role::Muted))));
+    line(
+        frame,
+        &mut y,
+        Line::from(Span::styled(fit(&about, w), v.st(Role::Muted))),
+    );
     let field_w = inner.width - LABEL_W;
     for field in FormField::ALL {
         if y >= bottom {
@@ -83,8 +87,12 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
             }
             _ => {
                 if let Some(input) = f.input(field) {
-                    let st = if focus { v.st(Role::Input) } else { v.st(Role::Base) };
-                    let pos = input.render(r, frame.buffer_mut(), st);
+                    let st = if focus {
+                        v.st(Role::Input)
+                    } else {
+                        v.st(Role::Base)
+                    };
+                    let pos = input.render(r, frame.buffer_mut(), st, focus);
                     if focus && let Some(p) = pos {
                         frame.set_cursor_position(p);
                     }
@@ -96,7 +104,10 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
             && y < bottom
         {
             frame.render_widget(
-                Paragraph::new(Span::styled(fit(&format!("✗ {e}"), field_w as usize), v.st(Role::Error))),
+                Paragraph::new(Span::styled(
+                    fit(&format!("✗ {e}"), field_w as usize),
+                    v.st(Role::Error),
+                )),
                 Rect::new(inner.x + LABEL_W, y, field_w, 1),
             );
             y += 1;
@@ -107,7 +118,10 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
         line(
             frame,
             &mut y,
-            Line::from(Span::styled(fit(&format!("未保存：{e}"), w), v.st(Role::Error))),
+            Line::from(Span::styled(
+                fit(&format!("未保存：{e}"), w),
+                v.st(Role::Error),
+            )),
         );
     }
     let hint = if f.errors.is_empty() {
@@ -115,5 +129,9 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
     } else {
         "有错误，改正后才能保存；时限可写 2026-12-01、+7（天）、+2w（周）"
     };
-    line(frame, &mut y, Line::from(Span::styled(fit(hint, w), v.st(Role::Muted))));
+    line(
+        frame,
+        &mut y,
+        Line::from(Span::styled(fit(hint, w), v.st(Role::Muted))),
+    );
 }

@@ -16,8 +16,7 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
         );
         return;
     };
-    let [main, sync] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let [main, sync] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     let table_h = d.lines.len() as u16 + 4;
     let (counts_area, list_area) = if area.width >= 100 {
         let [a, b] = Layout::horizontal([Constraint::Length(46), Constraint::Fill(1)]).areas(main);
@@ -29,7 +28,11 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
     };
 
     let num = |n: usize, role: Role| {
-        let st = if n == 0 { v.st(Role::Muted) } else { v.st(role) };
+        let st = if n == 0 {
+            v.st(Role::Muted)
+        } else {
+            v.st(role)
+        };
         Cell::from(Line::from(n.to_string()).right_aligned()).style(st)
     };
     let mut rows: Vec<Row> = d
@@ -75,7 +78,10 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     let mut line_of_sel = 0;
     let mut push_group = |title: &str, list: &[InspectionSummary], offset: usize| {
-        lines.push(Line::from(Span::styled(title.to_string(), v.st(Role::Header))));
+        lines.push(Line::from(Span::styled(
+            title.to_string(),
+            v.st(Role::Header),
+        )));
         if list.is_empty() {
             lines.push(Line::from(Span::styled("  （无）", v.st(Role::Muted))));
         }
@@ -97,8 +103,15 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
                 progress,
                 i.line_names.join("、"),
             );
-            let st = if sel { v.st(Role::Selection) } else { v.st(Role::Base) };
-            lines.push(Line::from(Span::styled(fit(&text, inner.width as usize), st)));
+            let st = if sel {
+                v.st(Role::Selection)
+            } else {
+                v.st(Role::Base)
+            };
+            lines.push(Line::from(Span::styled(
+                fit(&text, inner.width as usize),
+                st,
+            )));
         }
     };
     push_group("未完成（可继续）", &d.unfinished, 0);
@@ -120,7 +133,11 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
         Span::styled("  待同步事件：", v.st(Role::Muted)),
         Span::styled(
             d.sync.unsynced.to_string(),
-            if d.sync.unsynced > 0 { v.st(Role::Warning) } else { v.st(Role::Base) },
+            if d.sync.unsynced > 0 {
+                v.st(Role::Warning)
+            } else {
+                v.st(Role::Base)
+            },
         ),
     ]);
     frame.render_widget(Paragraph::new(sync_line), sync);

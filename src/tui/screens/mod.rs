@@ -35,7 +35,11 @@ impl View<'_> {
     pub fn block<'b>(&self, title: &'b str, focus: bool) -> Block<'b> {
         Block::default()
             .borders(Borders::ALL)
-            .border_style(self.st(if focus { Role::BorderFocus } else { Role::Border }))
+            .border_style(self.st(if focus {
+                Role::BorderFocus
+            } else {
+                Role::Border
+            }))
             .title(Span::styled(title, self.st(Role::Title)))
     }
 
@@ -45,7 +49,10 @@ impl View<'_> {
         for (c, label) in cmds {
             if let Some(k) = self.keymap.key_for(ctx, *c) {
                 out.push(Span::styled(k, self.st(Role::Key)));
-                out.push(Span::styled(format!(" {label}  "), self.st(Role::StatusBar)));
+                out.push(Span::styled(
+                    format!(" {label}  "),
+                    self.st(Role::StatusBar),
+                ));
             }
         }
         out
@@ -112,9 +119,7 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         return;
     }
     let v = View { app, theme, keymap };
-    frame
-        .buffer_mut()
-        .set_style(area, v.st(Role::Base));
+    frame.buffer_mut().set_style(area, v.st(Role::Base));
     let [top, body, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
@@ -152,9 +157,7 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
 }
 
 fn status_line(v: &View, frame: &mut Frame, area: Rect) {
-    frame
-        .buffer_mut()
-        .set_style(area, v.st(Role::StatusBar));
+    frame.buffer_mut().set_style(area, v.st(Role::StatusBar));
     let line = match &v.app.message {
         Some(m) => {
             let role = match m.kind {
@@ -180,7 +183,12 @@ fn status_line(v: &View, frame: &mut Frame, area: Rect) {
 fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
     use Command::*;
     match ctx {
-        Context::Home => &[(NewInspection, "新建检查"), (Register, "台账"), (Open, "继续"), (Back, "退出")],
+        Context::Home => &[
+            (NewInspection, "新建检查"),
+            (Register, "台账"),
+            (Open, "继续"),
+            (Back, "退出"),
+        ],
         Context::Checklist => &[
             (Pass, "合格"),
             (Fail, "不合格"),
@@ -196,7 +204,13 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (Rectify, "整改"),
             (VerifyPass, "复查"),
         ],
-        Context::Detail => &[(Rectify, "整改"), (VerifyPass, "通过"), (VerifyFail, "不通过"), (Escalate, "督办"), (Back, "返回")],
+        Context::Detail => &[
+            (Rectify, "整改"),
+            (VerifyPass, "通过"),
+            (VerifyFail, "不通过"),
+            (Escalate, "督办"),
+            (Back, "返回"),
+        ],
         Context::Form => &[(Submit, "保存"), (NextField, "下一栏"), (Back, "取消")],
         Context::NewInspection => &[(Submit, "开始检查"), (NextField, "下一栏"), (Back, "取消")],
         Context::FirstRun => &[(Submit, "确定")],

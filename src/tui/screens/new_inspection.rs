@@ -27,7 +27,11 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
         let focus = s.focus == f;
         let label = Span::styled(
             format!("{}{}", if focus { "> " } else { "  " }, f.label()),
-            if focus { v.st(Role::Title) } else { v.st(Role::Base) },
+            if focus {
+                v.st(Role::Title)
+            } else {
+                v.st(Role::Base)
+            },
         );
         frame.render_widget(
             Paragraph::new(Line::from(label)),
@@ -40,7 +44,10 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
             && *y < bottom
         {
             let line = Line::from(Span::styled(format!("✗ {e}"), v.st(Role::Error)));
-            frame.render_widget(Paragraph::new(line), Rect::new(inner.x + LABEL_W, *y, field_w, 1));
+            frame.render_widget(
+                Paragraph::new(line),
+                Rect::new(inner.x + LABEL_W, *y, field_w, 1),
+            );
             *y += 1;
         }
     };
@@ -52,7 +59,7 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
         };
         let r = Rect::new(inner.x + LABEL_W, y, field_w.min(40), 1);
         if y < bottom {
-            let pos = input.render(r, frame.buffer_mut(), v.st(Role::Input));
+            let pos = input.render(r, frame.buffer_mut(), v.st(Role::Input), s.focus == f);
             if s.focus == f
                 && let Some(p) = pos
             {
@@ -75,7 +82,10 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
                     Span::styled(format!("{first}  "), v.st(Role::Key)),
                 ];
                 if !rest.is_empty() {
-                    spans.push(Span::styled(format!("另有：{}", rest.join("  ")), v.st(Role::Muted)));
+                    spans.push(Span::styled(
+                        format!("另有：{}", rest.join("  ")),
+                        v.st(Role::Muted),
+                    ));
                 }
                 Line::from(spans)
             }
@@ -84,7 +94,10 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
                 v.st(Role::Muted),
             )),
         };
-        frame.render_widget(Paragraph::new(line), Rect::new(inner.x + LABEL_W, y, field_w, 1));
+        frame.render_widget(
+            Paragraph::new(line),
+            Rect::new(inner.x + LABEL_W, y, field_w, 1),
+        );
         y += 1;
     }
     let y1 = y;
@@ -103,7 +116,11 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
             let on = *m == s.mode;
             [
                 Span::styled(
-                    if on { format!("(*) {}", m.label()) } else { format!("( ) {}", m.label()) },
+                    if on {
+                        format!("(*) {}", m.label())
+                    } else {
+                        format!("( ) {}", m.label())
+                    },
                     if on && s.focus == NewField::Mode {
                         v.st(Role::Selection)
                     } else if on {
@@ -128,7 +145,11 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
         let text = format!(
             "[{}] {}{}{}",
             if *on { "x" } else { " " },
-            if i < 9 { format!("{} ", i + 1) } else { String::new() },
+            if i < 9 {
+                format!("{} ", i + 1)
+            } else {
+                String::new()
+            },
             l.name,
             if l.core { "" } else { "（扩展）" }
         );
@@ -148,7 +169,10 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
         last.spans.push(Span::raw("  "));
     }
     if v.app.lines.is_empty() {
-        rows = vec![Line::from(Span::styled("（没有可用的检查表）", v.st(Role::Error)))];
+        rows = vec![Line::from(Span::styled(
+            "（没有可用的检查表）",
+            v.st(Role::Error),
+        ))];
     }
     let need = rows.len() as u16;
     row(frame, &mut y, need, NewField::Lines, rows);

@@ -32,7 +32,10 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
             let p = Paragraph::new(vec![
                 Line::from(c.text.clone()),
                 Line::from(""),
-                Line::from(Span::styled("y / Enter 确定    n / Esc 取消", v.st(Role::Key))),
+                Line::from(Span::styled(
+                    "y / Enter 确定    n / Esc 取消",
+                    v.st(Role::Key),
+                )),
             ])
             .wrap(Wrap { trim: true })
             .block(b);
@@ -56,12 +59,18 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
                 height: 1,
                 ..inner
             };
-            if let Some(pos) = p.input.render(field, frame.buffer_mut(), v.st(Role::Input)) {
+            if let Some(pos) = p
+                .input
+                .render(field, frame.buffer_mut(), v.st(Role::Input), true)
+            {
                 frame.set_cursor_position(pos);
             }
             let (text, role) = match &p.error {
                 Some(e) => (format!("✗ {e}"), Role::Error),
-                None => ("Enter 确定（保存后才提示已保存）  Esc 取消".to_string(), Role::Muted),
+                None => (
+                    "Enter 确定（保存后才提示已保存）  Esc 取消".to_string(),
+                    Role::Muted,
+                ),
             };
             frame.render_widget(
                 Paragraph::new(Span::styled(fit(&text, inner.width as usize), v.st(role))),
@@ -81,7 +90,11 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
                 v.st(Role::Muted),
             ))];
             for (i, o) in c.options.iter().enumerate() {
-                let st = if i == c.selected { v.st(Role::Selection) } else { v.st(Role::Base) };
+                let st = if i == c.selected {
+                    v.st(Role::Selection)
+                } else {
+                    v.st(Role::Base)
+                };
                 lines.push(Line::from(Span::styled(format!(" {}. {o}", i + 1), st)));
             }
             frame.render_widget(Paragraph::new(lines).block(v.block(&title, true)), r);
@@ -91,7 +104,12 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
 
 fn help(v: &View, frame: &mut Frame, area: Rect) {
     let entries = v.keymap.describe(v.app.screen_context());
-    let key_w = entries.iter().map(|(k, _)| k.width()).max().unwrap_or(4).min(24);
+    let key_w = entries
+        .iter()
+        .map(|(k, _)| k.width())
+        .max()
+        .unwrap_or(4)
+        .min(24);
     let h = entries.len() as u16 + 2;
     let r = popup(frame, area, 64, h);
     let inner_w = r.width.saturating_sub(2) as usize;
@@ -104,14 +122,20 @@ fn help(v: &View, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines).block(v.block(" 按键帮助（Esc 关闭） ", true)), r);
+    frame.render_widget(
+        Paragraph::new(lines).block(v.block(" 按键帮助（Esc 关闭） ", true)),
+        r,
+    );
 }
 
 pub fn search(v: &View, frame: &mut Frame, area: Rect) {
     let r = centered(area, 50, 5);
     let p = Paragraph::new(vec![
         Line::from("按关键词或拼音首字母查找隐患和检查项。"),
-        Line::from(Span::styled("搜索功能即将推出。Esc 返回。", v.st(Role::Muted))),
+        Line::from(Span::styled(
+            "搜索功能即将推出。Esc 返回。",
+            v.st(Role::Muted),
+        )),
     ])
     .wrap(Wrap { trim: true })
     .block(v.block(" 搜索 ", true));

@@ -23,7 +23,11 @@ fn filter_line<'a>(v: &View, s: &RegisterState) -> Line<'a> {
         spans.push(Span::styled(format!("{k}:"), v.st(Role::Muted)));
         spans.push(Span::styled(
             format!("{} ", val.unwrap_or_else(|| "全部".into())),
-            if on { v.st(Role::Key) } else { v.st(Role::Base) },
+            if on {
+                v.st(Role::Key)
+            } else {
+                v.st(Role::Base)
+            },
         ));
     };
     item("状态", f.status.map(|x| x.label().to_string()));
@@ -63,19 +67,37 @@ fn row<'a>(v: &View, r: &RegisterRow, today: NaiveDate, sel: bool, desc_w: usize
         (_, Status::Rectified) => Role::Warning,
         _ => Role::Base,
     };
-    let sev_role = if r.severity == Severity::Major { Role::Major } else { Role::Base };
+    let sev_role = if r.severity == Severity::Major {
+        Role::Major
+    } else {
+        Role::Base
+    };
     let due = r.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
     let desc = fit(&format!("{flags}{}", r.description), desc_w);
+    if sel {
+        let plain = [
+            status_text,
+            r.severity.label().into(),
+            due,
+            r.facility.clone(),
+            r.line_name.clone(),
+            desc,
+        ];
+        return Row::new(plain).style(v.st(Role::Selection));
+    }
     let cells = vec![
         Cell::from(status_text).style(v.st(status_role)),
         Cell::from(r.severity.label()).style(v.st(sev_role)),
         Cell::from(due).style(v.st(if overdue { Role::Overdue } else { Role::Base })),
         Cell::from(r.facility.clone()),
         Cell::from(r.line_name.clone()),
-        Cell::from(desc).style(if r.conflict { v.st(Role::Conflict) } else { v.st(Role::Base) }),
+        Cell::from(desc).style(if r.conflict {
+            v.st(Role::Conflict)
+        } else {
+            v.st(Role::Base)
+        }),
     ];
-    let row = Row::new(cells);
-    if sel { row.style(v.st(Role::Selection)) } else { row }
+    Row::new(cells)
 }
 
 pub fn render(v: &View, s: &RegisterState, frame: &mut Frame, area: Rect) {
@@ -90,7 +112,11 @@ pub fn render(v: &View, s: &RegisterState, frame: &mut Frame, area: Rect) {
     };
     let count = format!(
         " 隐患台账 {}/{}（共 {} 条） ",
-        if s.visible.is_empty() { 0 } else { s.selected + 1 },
+        if s.visible.is_empty() {
+            0
+        } else {
+            s.selected + 1
+        },
         s.visible.len(),
         rows.len()
     );

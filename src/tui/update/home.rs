@@ -3,9 +3,7 @@
 use super::{Effect, back, edit, moved, say};
 use crate::domain::Mode;
 use crate::tui::action::{Action, Command};
-use crate::tui::app::{
-    App, MessageKind, NewField, NewInspectionState, RegisterState, Screen,
-};
+use crate::tui::app::{App, MessageKind, NewField, NewInspectionState, RegisterState, Screen};
 use crate::tui::widgets::text_input::TextInput;
 
 pub fn first_run(app: &mut App, a: Action) -> Vec<Effect> {

@@ -99,9 +99,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         a => match st.focus {
             NewField::Mode => match a {
                 Action::Cmd(Command::Left) => st.mode = cycle_mode(st.mode, -1),
-                Action::Cmd(Command::Right) | Action::Char(' ') => {
-                    st.mode = cycle_mode(st.mode, 1)
-                }
+                Action::Cmd(Command::Right) | Action::Char(' ') => st.mode = cycle_mode(st.mode, 1),
                 _ => {}
             },
             NewField::Lines => {

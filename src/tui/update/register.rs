@@ -58,7 +58,9 @@ fn refusal(r: &RegisterRow, kind: &PromptKind, today: NaiveDate) -> Option<Strin
         }
         PromptKind::Escalate(_) if !r.overdue_on(today) => Some(format!(
             "隐患未逾期（整改时限 {}），不能督办；只有逾期未销号的隐患可以发督办文书",
-            r.due.map(|d| d.to_string()).unwrap_or_else(|| "未设定".into())
+            r.due
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "未设定".into())
         )),
         _ => None,
     }
@@ -67,8 +69,16 @@ fn refusal(r: &RegisterRow, kind: &PromptKind, today: NaiveDate) -> Option<Strin
 fn prompt_for(cmd: Command, id: Uuid, next_level: &str) -> Option<Prompt> {
     let (kind, title, label) = match cmd {
         Command::Rectify => (PromptKind::Rectify(id), "登记整改", "整改落实情况（必填）"),
-        Command::VerifyPass => (PromptKind::VerifyPass(id), "复查通过，销号", "复查意见（可空）"),
-        Command::VerifyFail => (PromptKind::VerifyFail(id), "复查不通过", "不通过的原因（必填）"),
+        Command::VerifyPass => (
+            PromptKind::VerifyPass(id),
+            "复查通过，销号",
+            "复查意见（可空）",
+        ),
+        Command::VerifyFail => (
+            PromptKind::VerifyFail(id),
+            "复查不通过",
+            "不通过的原因（必填）",
+        ),
         Command::Escalate => (PromptKind::Escalate(id), "督办", "督办说明（可空）"),
         _ => return None,
     };
@@ -123,7 +133,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     match cmd {
         Command::Back => return back(app),
         Command::Open => {
-            return row.map(|r| vec![Effect::LoadFinding(r.id)]).unwrap_or_default();
+            return row
+                .map(|r| vec![Effect::LoadFinding(r.id)])
+                .unwrap_or_default();
         }
         Command::Rectify | Command::VerifyPass | Command::VerifyFail | Command::Escalate => {
             match row {

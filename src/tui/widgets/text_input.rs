@@ -83,9 +83,15 @@ impl TextInput {
         *self = TextInput::new(text);
     }
 
-    /// Draws the field into `area` (one line), scrolled so the cursor is visible; returns the
-    /// screen position of the cursor.
-    pub fn render(&self, area: Rect, buf: &mut Buffer, style: Style) -> Option<Position> {
+    /// Draws the field into `area` (one line); when focused, scrolled so the cursor is visible,
+    /// returning the cursor's screen position. Unfocused fields show their start.
+    pub fn render(
+        &self,
+        area: Rect,
+        buf: &mut Buffer,
+        style: Style,
+        focused: bool,
+    ) -> Option<Position> {
         if area.width == 0 || area.height == 0 {
             return None;
         }
@@ -95,9 +101,10 @@ impl TextInput {
         let w = |c: &char| c.width().unwrap_or(0);
         // Start as far left as possible while keeping the cursor (one spare column) in view.
         let mut start = 0;
-        let before: usize = chars[..self.cursor].iter().map(w).sum();
+        let cursor = if focused { self.cursor } else { 0 };
+        let before: usize = chars[..cursor].iter().map(w).sum();
         let mut shown = before;
-        while shown + 1 > width && start < self.cursor {
+        while shown + 1 > width && start < cursor {
             shown -= w(&chars[start]);
             start += 1;
         }
@@ -115,10 +122,7 @@ impl TextInput {
             }
             x += cw;
         }
-        Some(Position::new(
-            (area.x + shown as u16).min(right.saturating_sub(1)),
-            area.y,
-        ))
+        focused.then(|| Position::new((area.x + shown as u16).min(right.saturating_sub(1)), area.y))
     }
 }
 
@@ -147,15 +151,22 @@ mod tests {
     fn cursor_column_counts_double_width_and_scrolls() {
         let t = TextInput::new("消防通道堵塞");
         let mut buf = Buffer::empty(Rect::new(0, 0, 8, 1));
-        let pos = t.render(Rect::new(0, 0, 8, 1), &mut buf, Style::default());
+        let pos = t.render(Rect::new(0, 0, 8, 1), &mut buf, Style::default(), true);
         // 6 wide glyphs = 12 columns; only the tail fits and the cursor sits after it.
         assert_eq!(pos, Some(Position::new(6, 0)));
         assert_eq!(buf[(0, 0)].symbol(), "道");
         let short = TextInput::new("a消");
         let mut buf = Buffer::empty(Rect::new(0, 0, 8, 1));
         assert_eq!(
-            short.render(Rect::new(0, 0, 8, 1), &mut buf, Style::default()),
+            short.render(Rect::new(0, 0, 8, 1), &mut buf, Style::default(), true),
             Some(Position::new(3, 0))
         );
+        // Unfocused: the start of the text, no cursor.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 8, 1));
+        assert_eq!(
+            t.render(Rect::new(0, 0, 8, 1), &mut buf, Style::default(), false),
+            None
+        );
+        assert_eq!(buf[(0, 0)].symbol(), "消");
     }
 }
