@@ -6,9 +6,9 @@ use super::app::{
     ChecklistData, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow, SyncInfo,
 };
 use crate::config::Config;
-use crate::domain::{Answer, Field, Now, Status};
+use crate::domain::{Answer, Field, Now};
 use crate::ops::{self, Ctx, NewFinding, NewInspection, OpsError};
-use crate::store::FindingQuery;
+use crate::store::{FindingQuery, StatusFilter};
 use chrono::Duration;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -194,11 +194,15 @@ fn home(ctx: &Ctx) -> Result<HomeData, OpsError> {
             ..Default::default()
         })
         .collect();
-    for f in ctx.store.all_findings() {
-        let f = f?;
-        if f.retracted || f.status == Status::Closed {
-            continue;
-        }
+    // Only findings not yet closed count; the status index finds them without a full scan.
+    let mut open = Vec::new();
+    for s in [StatusFilter::Open, StatusFilter::Rectified] {
+        open.extend(ctx.list_findings(&FindingQuery {
+            status: Some(s),
+            ..Default::default()
+        })?);
+    }
+    for f in open {
         let i = match counts.iter().position(|c| c.id == f.line) {
             Some(i) => i,
             None => {
