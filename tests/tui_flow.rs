@@ -180,3 +180,46 @@ fn an_invalid_form_saves_nothing_and_finishing_early_asks_first() {
     press(&mut h, &["F", "y"]);
     assert!(matches!(h.app.screen(), Screen::Home(_)));
 }
+
+#[test]
+fn escalating_an_overdue_finding_sends_the_next_notice() {
+    let mut h = harness(300);
+    press(&mut h, &["r", "o"]);
+    let (steps, before) = {
+        let Screen::Register(r) = h.app.screen() else {
+            panic!("register");
+        };
+        let rows = r.rows.as_ref().unwrap();
+        let k = r
+            .visible
+            .iter()
+            .position(|i| rows[*i].escalation.is_none_or(|e| e.next().is_some()))
+            .expect("an overdue finding that can still be escalated");
+        (k, rows[r.visible[k]].clone())
+    };
+    for _ in 0..steps {
+        press(&mut h, &["j"]);
+    }
+    press(&mut h, &["e"]);
+    type_text(&mut h, "请于三日内整改");
+    press(&mut h, &["enter"]);
+    let Screen::Register(r) = h.app.screen() else {
+        panic!("register");
+    };
+    let row = r.selected_row().unwrap();
+    assert_eq!(row.id, before.id);
+    let expected = before.escalation.map_or(xuncha::domain::Escalation::Notice, |e| e.next().unwrap());
+    assert_eq!(row.escalation, Some(expected));
+    assert_eq!(
+        h.app.message.as_ref().unwrap().text,
+        format!("已保存：已发出{}", expected.label())
+    );
+    // The detail shows who escalated, with the note.
+    press(&mut h, &["enter"]);
+    let Screen::Detail(d) = h.app.screen() else {
+        panic!("detail");
+    };
+    let last = d.finding.history.last().unwrap();
+    assert_eq!(last.author, INSPECTOR);
+    assert_eq!(last.note, "请于三日内整改");
+}

@@ -49,7 +49,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let Some(item) = st.current().cloned() else {
         return vec![];
     };
-    let mut effects = vec![Effect::Answer {
+    let effects = vec![Effect::Answer {
         inspection: id,
         item: item.id.clone(),
         answer,
@@ -59,7 +59,6 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     {
         app.stack.push(Screen::Form(Box::new(f)));
     }
-    effects.shrink_to_fit();
     effects
 }
 
