@@ -23,7 +23,11 @@ use xuncha::tui::{Tui, screens};
 
 fn press(tui: &mut Tui, app: &mut App, k: &str) -> bool {
     let key = Key::parse(k).unwrap();
-    let mods = if key.ctrl { KeyModifiers::CONTROL } else { KeyModifiers::NONE };
+    let mods = if key.ctrl {
+        KeyModifiers::CONTROL
+    } else {
+        KeyModifiers::NONE
+    };
     let ev = Event::Key(KeyEvent::new(key.code, mods));
     match tui.action_for(app, &ev) {
         Some(a) => {
@@ -39,7 +43,8 @@ fn frames(tui: &Tui, app: &App, n: usize) -> (Duration, Duration) {
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
         let s = Instant::now();
-        t.draw(|f| screens::render(app, f, &tui.theme, &tui.keymap)).unwrap();
+        t.draw(|f| screens::render(app, f, &tui.theme, &tui.keymap))
+            .unwrap();
         times.push(s.elapsed());
     }
     times.sort();
@@ -93,10 +98,16 @@ fn main() {
         keymap: Keymap::builtin(),
     };
     let (first, _) = frames(&tui, &app, 1);
-    println!("first frame (before any store read): {first:.2?} after {:.1?} to open the store", open.elapsed());
+    println!(
+        "first frame (before any store read): {first:.2?} after {:.1?} to open the store",
+        open.elapsed()
+    );
     let s = Instant::now();
     tui.start(&mut app);
-    println!("home figures loaded (counts per line over all findings): {:.1?}", s.elapsed());
+    println!(
+        "home figures loaded (counts per line over all findings): {:.1?}",
+        s.elapsed()
+    );
 
     let s = Instant::now();
     press(&mut tui, &mut app, "r");
@@ -109,7 +120,10 @@ fn main() {
     println!("register frame 120x40: mean {mean:.2?}, p95 {p95:.2?}");
     let s = Instant::now();
     press(&mut tui, &mut app, "o");
-    println!("filter keystroke (overdue only, {n} rows): {:.2?}", s.elapsed());
+    println!(
+        "filter keystroke (overdue only, {n} rows): {:.2?}",
+        s.elapsed()
+    );
     let s = Instant::now();
     press(&mut tui, &mut app, "d");
     println!("sort keystroke (by due date): {:.2?}", s.elapsed());

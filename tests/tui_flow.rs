@@ -208,7 +208,9 @@ fn escalating_an_overdue_finding_sends_the_next_notice() {
     };
     let row = r.selected_row().unwrap();
     assert_eq!(row.id, before.id);
-    let expected = before.escalation.map_or(xuncha::domain::Escalation::Notice, |e| e.next().unwrap());
+    let expected = before
+        .escalation
+        .map_or(xuncha::domain::Escalation::Notice, |e| e.next().unwrap());
     assert_eq!(row.escalation, Some(expected));
     assert_eq!(
         h.app.message.as_ref().unwrap().text,

@@ -76,7 +76,11 @@ fn cli(data: &Path, config: &Path, args: &[&str]) -> serde_json::Value {
         .env("XUNCHA_NOW", NOW)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -153,9 +157,16 @@ fn a_short_inspection_typed_in_a_real_terminal() {
     assert!(status.success(), "{status:?}");
     // The terminal was given back: the alternate screen was left at the end.
     std::thread::sleep(Duration::from_millis(200));
-    assert!(screen.text().contains("\x1b[?1049l"), "alternate screen not left");
+    assert!(
+        screen.text().contains("\x1b[?1049l"),
+        "alternate screen not left"
+    );
 
-    let second = catalog.items_of(&["fire".to_string()]).nth(1).unwrap().clone();
+    let second = catalog
+        .items_of(&["fire".to_string()])
+        .nth(1)
+        .unwrap()
+        .clone();
     let findings = cli(&data, &config, &["finding", "list", "--json"]);
     let list = findings.as_array().unwrap();
     assert_eq!(list.len(), 1, "{findings}");

@@ -93,7 +93,10 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
     }
     // As tall as the wrapped text (long Chinese text wraps on narrow screens), history below.
     let inner_w = area.width.saturating_sub(2).max(1) as usize;
-    let want: usize = lines.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
+    let want: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .sum();
     let [top, hist] =
         Layout::vertical([Constraint::Max(want as u16 + 2), Constraint::Min(3)]).areas(area);
     let block = v.block(" 隐患 ", false);
