@@ -185,3 +185,22 @@ fn tiny_and_odd_sizes_never_panic() {
     }
     assert!(screens.len() == steps.len());
 }
+
+#[test]
+fn help_lists_every_key_of_the_register_even_at_80x24() {
+    let mut h = harness(30);
+    press(&mut h, &["r", "?"]);
+    snap(&h, "register_help");
+    let t = draw(&h, 80, 24);
+    for (keys, desc) in h
+        .tui
+        .keymap
+        .describe(xuncha::tui::keymap::Context::Register)
+    {
+        let first = keys.split(' ').next().unwrap().to_string();
+        let text = screen_text(&h, &t);
+        assert!(text.contains(&first), "{first} missing");
+        let head: String = desc.chars().take(4).collect();
+        assert!(text.contains(&head), "{desc} missing");
+    }
+}

@@ -110,16 +110,27 @@ fn help(v: &View, frame: &mut Frame, area: Rect) {
         .max()
         .unwrap_or(4)
         .min(24);
-    let h = entries.len() as u16 + 2;
-    let r = popup(frame, area, 64, h);
-    let inner_w = r.width.saturating_sub(2) as usize;
-    let lines: Vec<Line> = entries
-        .iter()
-        .map(|(k, d)| {
-            Line::from(vec![
-                Span::styled(super::pad(k, key_w + 2), v.st(Role::Key)),
-                Span::raw(fit(d, inner_w.saturating_sub(key_w + 2))),
-            ])
+    // One column when it fits the height, else two side by side (80x24 has 20 rows).
+    let room = area.height.saturating_sub(2).max(1) as usize;
+    let cols = if entries.len() > room { 2 } else { 1 };
+    let per_col = entries.len().div_ceil(cols);
+    let w = if cols == 1 { 64 } else { area.width };
+    let r = popup(frame, area, w, per_col as u16 + 2);
+    let col_w = (r.width.saturating_sub(2) as usize) / cols;
+    let cell = |(k, d): &(String, String)| {
+        vec![
+            Span::styled(super::pad(k, key_w + 1), v.st(Role::Key)),
+            Span::raw(super::pad(d, col_w.saturating_sub(key_w + 2))),
+            Span::raw(" "),
+        ]
+    };
+    let lines: Vec<Line> = (0..per_col)
+        .map(|i| {
+            let mut spans = cell(&entries[i]);
+            if let Some(e) = entries.get(i + per_col).filter(|_| cols == 2) {
+                spans.extend(cell(e));
+            }
+            Line::from(spans)
         })
         .collect();
     frame.render_widget(
