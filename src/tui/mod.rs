@@ -1,7 +1,151 @@
-//! The terminal UI (being written).
-use crate::cli::{Cli, CmdResult, Failure};
-pub fn main(_cli: &Cli) -> CmdResult {
-    Err(Failure::usage(
-        "终端界面尚未完成；请使用子命令（xuncha --help）",
-    ))
+//! The terminal UI: crossterm event → keymap → `update` → effects through `ops` → actions back.
+//! `render` reads the state only. The loop is generic over the backend so tests drive it too.
+
+pub mod action;
+pub mod app;
+pub mod effects;
+pub mod keymap;
+pub mod screens;
+pub mod theme;
+pub mod update;
+pub mod widgets;
+
+use crate::catalog::Catalog;
+use crate::cli::{Cli, CmdResult, Failure, data_dir};
+use crate::config::{self, Config};
+use crate::ops::Ctx;
+use crate::store::Store;
+use action::Action;
+use app::App;
+use effects::{Effect, Runner};
+use keymap::Keymap;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{self, Event};
+use std::collections::VecDeque;
+use theme::Theme;
+
+/// Everything the loop needs besides the state.
+pub struct Tui {
+    pub runner: Runner,
+    pub theme: Theme,
+    pub keymap: Keymap,
+}
+
+impl Tui {
+    /// Runs `update` on an action and every effect that follows, feeding results back, until
+    /// nothing is left to do. Tests call this with the same keymap and runner as the loop.
+    pub fn dispatch(&mut self, app: &mut App, action: Action) {
+        let effects = update::update(app, action);
+        self.feed(app, effects);
+    }
+
+    fn feed(&mut self, app: &mut App, effects: Vec<Effect>) {
+        let mut queue: VecDeque<Effect> = effects.into();
+        while let Some(e) = queue.pop_front() {
+            let result = self.runner.run(e, app.now);
+            queue.extend(update::update(app, result));
+        }
+    }
+
+    /// The effects to run before the first key: home's figures.
+    pub fn start(&mut self, app: &mut App) {
+        if matches!(app.screen(), app::Screen::Home(_)) {
+            self.feed(app, vec![Effect::LoadHome]);
+        }
+    }
+
+    /// Translates one terminal event into an action, if it means anything here.
+    pub fn action_for(&self, app: &App, ev: &Event) -> Option<Action> {
+        match ev {
+            Event::Key(k) => self.keymap.resolve(app.context(), k),
+            Event::Paste(s) if app.context().is_text() => Some(Action::Paste(s.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn run<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        app: &mut App,
+    ) -> Result<(), String> {
+        let draw = |t: &mut Terminal<B>, app: &App, tui: &Tui| {
+            t.draw(|f| screens::render(app, f, &tui.theme, &tui.keymap))
+                .map(|_| ())
+                .map_err(|e| format!("无法绘制终端界面：{e}"))
+        };
+        // First frame before any store work, so a big store still opens at once.
+        draw(terminal, app, self)?;
+        self.start(app);
+        while !app.quit {
+            draw(terminal, app, self)?;
+            let ev = event::read().map_err(|e| format!("读取键盘失败：{e}"))?;
+            if let Ok(now) = config::now() {
+                app.now = now;
+            }
+            if let Some(a) = self.action_for(app, &ev) {
+                self.dispatch(app, a);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds the state and its runner from the command line, config and store (no terminal).
+pub fn build(cli: &Cli) -> Result<(Tui, App, Vec<String>), Failure> {
+    let now = config::now().map_err(Failure::usage)?;
+    let config_dir = config::config_dir();
+    let cfg = Config::load(&config_dir).map_err(Failure::usage)?;
+    let (catalog, problems) = Catalog::load(Some(&config_dir.join("checklists")));
+    let mut warnings: Vec<String> = problems
+        .iter()
+        .map(|p| format!("自定义检查表有误，已跳过：{p}"))
+        .collect();
+    let store = Store::open(&data_dir(cli))?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (theme, w) = Theme::choose(
+        cli.theme.as_deref(),
+        cfg.theme.as_deref(),
+        no_color,
+        &config_dir,
+    );
+    warnings.extend(w);
+    let (keymap, w) = Keymap::load(&config_dir);
+    warnings.extend(w);
+    let ctx = Ctx {
+        store,
+        catalog,
+        now,
+        author: cfg.author(),
+    };
+    let lines = effects::line_infos(&ctx);
+    let app = App::new(now, &cfg.inspector, lines);
+    let tui = Tui {
+        runner: Runner {
+            ctx,
+            config_dir,
+            config: cfg,
+        },
+        theme,
+        keymap,
+    };
+    Ok((tui, app, warnings))
+}
+
+pub fn main(cli: &Cli) -> CmdResult {
+    let (mut tui, mut app, warnings) = build(cli)?;
+    if let Some(w) = warnings.first() {
+        update::warn(&mut app, w);
+    }
+    // init() installs a panic hook that restores the terminal before the panic is reported.
+    let mut terminal = ratatui::try_init().map_err(|e| Failure {
+        code: 1,
+        message: format!("无法打开终端界面：{e}"),
+    })?;
+    let result = tui.run(&mut terminal, &mut app);
+    ratatui::restore();
+    result.map_err(|m| Failure {
+        code: 1,
+        message: m,
+    })
 }

@@ -1,0 +1,87 @@
+//! Actions: what `update` consumes. Keys become `Cmd` through the keymap; effect results come
+//! back as the data-carrying variants.
+
+use super::app::{ChecklistData, HomeData, RegisterRow};
+use crate::domain::{Finding, Inspection};
+use serde::Deserialize;
+
+/// A named command, as the keymap file spells it (`action = "next_unanswered"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    Quit,
+    Back,
+    Help,
+    Search,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Open,
+    NewInspection,
+    Register,
+    Pass,
+    Fail,
+    Na,
+    NextUnanswered,
+    AddFinding,
+    Finish,
+    NextField,
+    PrevField,
+    Submit,
+    Left,
+    Right,
+    Backspace,
+    Delete,
+    LineStart,
+    LineEnd,
+    ClearLine,
+    FilterStatus,
+    FilterLine,
+    FilterSeverity,
+    FilterOverdue,
+    FilterFacility,
+    ClearFilters,
+    SortDue,
+    Rectify,
+    VerifyPass,
+    VerifyFail,
+    Escalate,
+    Settle,
+    Yes,
+    No,
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    Cmd(Command),
+    /// A printable character typed into a text field (also IME output).
+    Char(char),
+    Paste(String),
+    HomeLoaded(HomeData),
+    FacilitiesLoaded(Vec<String>),
+    ConfigSaved(String),
+    ChecklistLoaded(ChecklistData),
+    Answered {
+        inspection: Inspection,
+        item_id: String,
+    },
+    Finished(Inspection),
+    FindingSaved(Finding),
+    RegisterLoaded(Vec<RegisterRow>),
+    FindingLoaded(Finding),
+    FindingUpdated {
+        finding: Finding,
+        what: String,
+    },
+    /// An effect failed; the message says why in Chinese.
+    Failed(String),
+}
+
+impl From<Command> for Action {
+    fn from(c: Command) -> Action {
+        Action::Cmd(c)
+    }
+}

@@ -1,0 +1,534 @@
+//! The whole TUI state. Only `update` changes it; `render` only reads it.
+
+use super::keymap::Context;
+use super::widgets::text_input::TextInput;
+use crate::catalog::Item;
+use crate::domain::{Answer, Escalation, Field, Finding, Inspection, Mode, Now, Severity, Status};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineInfo {
+    pub id: String,
+    pub name: String,
+    pub core: bool,
+    pub items: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub now: Now,
+    pub inspector: String,
+    /// Every checklist line the catalog knows, in order.
+    pub lines: Vec<LineInfo>,
+    /// Screens, the bottom one is home (or the first-run prompt); never empty.
+    pub stack: Vec<Screen>,
+    pub overlay: Option<Overlay>,
+    pub message: Option<Message>,
+    pub quit: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Screen {
+    FirstRun(FirstRunState),
+    Home(HomeState),
+    NewInspection(NewInspectionState),
+    Checklist(ChecklistState),
+    Form(Box<FormState>),
+    Register(RegisterState),
+    Detail(DetailState),
+    /// Placeholder until the search helper's index lands.
+    Search,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help,
+    Confirm(Confirm),
+    Prompt(Prompt),
+    Chooser(Chooser),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Info,
+    Ok,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub kind: MessageKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FirstRunState {
+    pub name: TextInput,
+    pub error: Option<String>,
+}
+
+// ---- home ----
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LineCount {
+    pub id: String,
+    pub name: String,
+    pub open: usize,
+    pub overdue: usize,
+    pub due_soon: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InspectionSummary {
+    pub id: Uuid,
+    pub facility: String,
+    pub mode: Mode,
+    pub started: NaiveDate,
+    pub line_names: Vec<String>,
+    pub answered: usize,
+    pub total: usize,
+    pub finished: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SyncInfo {
+    /// When this device last synced, as shown ("尚未同步" when never).
+    pub last: Option<String>,
+    /// Own events not yet exported.
+    pub unsynced: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HomeData {
+    pub lines: Vec<LineCount>,
+    pub unfinished: Vec<InspectionSummary>,
+    pub recent: Vec<InspectionSummary>,
+    pub sync: SyncInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HomeState {
+    pub data: Option<HomeData>,
+    /// Index into unfinished ++ recent.
+    pub selected: usize,
+}
+
+impl HomeState {
+    pub fn entries(&self) -> Vec<&InspectionSummary> {
+        self.data
+            .iter()
+            .flat_map(|d| d.unfinished.iter().chain(d.recent.iter()))
+            .collect()
+    }
+}
+
+// ---- new inspection ----
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NewField {
+    Facility,
+    Departments,
+    Mode,
+    Inspectors,
+    Lines,
+}
+
+impl NewField {
+    pub const ALL: [NewField; 5] = [
+        NewField::Facility,
+        NewField::Departments,
+        NewField::Mode,
+        NewField::Inspectors,
+        NewField::Lines,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            NewField::Facility => "受检单位",
+            NewField::Departments => "科室",
+            NewField::Mode => "检查方式",
+            NewField::Inspectors => "检查人员",
+            NewField::Lines => "检查防线",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewInspectionState {
+    pub facility: TextInput,
+    pub departments: TextInput,
+    pub mode: Mode,
+    pub inspectors: TextInput,
+    /// (line index in App::lines, chosen)
+    pub chosen: Vec<bool>,
+    pub line_cursor: usize,
+    pub focus: NewField,
+    pub facilities: Vec<String>,
+    pub errors: BTreeMap<NewField, String>,
+    pub saving: bool,
+}
+
+impl NewInspectionState {
+    /// Facilities seen before that contain what was typed (all of them when empty), up to 5.
+    pub fn suggestions(&self) -> Vec<&str> {
+        let t = self.facility.text().trim();
+        self.facilities
+            .iter()
+            .filter(|f| t.is_empty() || (f.contains(t) && f.as_str() != t))
+            .take(5)
+            .map(|s| s.as_str())
+            .collect()
+    }
+}
+
+/// Splits a list typed with 、，, or spaces.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split(['、', '，', ',', ';', '；', ' '])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+// ---- checklist ----
+
+#[derive(Debug, Clone)]
+pub struct ChecklistData {
+    pub inspection: Inspection,
+    pub items: Vec<Item>,
+    /// (line id, line name) in checklist order.
+    pub line_names: Vec<(String, String)>,
+    /// Findings recorded per item in this inspection.
+    pub findings: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChecklistState {
+    pub data: ChecklistData,
+    /// Index into data.items.
+    pub cursor: usize,
+}
+
+impl ChecklistState {
+    pub fn new(data: ChecklistData) -> ChecklistState {
+        let mut s = ChecklistState { data, cursor: 0 };
+        s.cursor = s.next_unanswered(0).unwrap_or(0);
+        s
+    }
+
+    pub fn answer(&self, i: usize) -> Option<Answer> {
+        let item = self.data.items.get(i)?;
+        self.data.inspection.answers.get(&item.id).map(|a| a.answer)
+    }
+
+    /// The first unanswered item at or after `from`, wrapping around.
+    pub fn next_unanswered(&self, from: usize) -> Option<usize> {
+        let n = self.data.items.len();
+        (0..n)
+            .map(|k| (from + k) % n)
+            .find(|i| self.answer(*i).is_none())
+    }
+
+    pub fn unanswered(&self) -> usize {
+        (0..self.data.items.len())
+            .filter(|i| self.answer(*i).is_none())
+            .count()
+    }
+
+    /// (answered, total) for one line.
+    pub fn progress(&self, line: &str) -> (usize, usize) {
+        let idx: Vec<usize> = (0..self.data.items.len())
+            .filter(|i| self.data.items[*i].line == line)
+            .collect();
+        let done = idx.iter().filter(|i| self.answer(**i).is_some()).count();
+        (done, idx.len())
+    }
+
+    pub fn current(&self) -> Option<&Item> {
+        self.data.items.get(self.cursor)
+    }
+}
+
+// ---- finding form ----
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FormField {
+    Description,
+    Severity,
+    Location,
+    Department,
+    Measures,
+    Due,
+    Responsible,
+    FixedOnSpot,
+}
+
+impl FormField {
+    pub const ALL: [FormField; 8] = [
+        FormField::Description,
+        FormField::Severity,
+        FormField::Location,
+        FormField::Department,
+        FormField::Measures,
+        FormField::Due,
+        FormField::Responsible,
+        FormField::FixedOnSpot,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            FormField::Description => "问题隐患",
+            FormField::Severity => "隐患等级",
+            FormField::Location => "部位",
+            FormField::Department => "科室",
+            FormField::Measures => "整改措施",
+            FormField::Due => "整改时限",
+            FormField::Responsible => "责任单位及人员",
+            FormField::FixedOnSpot => "立查立改",
+        }
+    }
+    pub fn is_text(self) -> bool {
+        !matches!(self, FormField::Severity | FormField::FixedOnSpot)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FormState {
+    pub inspection: Uuid,
+    pub facility: String,
+    pub item: Option<Item>,
+    /// The line for an ad hoc finding (no item).
+    pub line: Option<String>,
+    pub description: TextInput,
+    pub severity: Severity,
+    pub location: TextInput,
+    pub department: TextInput,
+    pub measures: TextInput,
+    pub due: TextInput,
+    pub responsible: TextInput,
+    pub fixed_on_spot: bool,
+    pub focus: FormField,
+    /// The due text was typed by the user (so a severity change leaves it alone).
+    pub due_touched: bool,
+    pub errors: BTreeMap<FormField, String>,
+    /// Why the store refused the last save, if it did.
+    pub save_error: Option<String>,
+}
+
+impl FormState {
+    pub fn input(&self, f: FormField) -> Option<&TextInput> {
+        Some(match f {
+            FormField::Description => &self.description,
+            FormField::Location => &self.location,
+            FormField::Department => &self.department,
+            FormField::Measures => &self.measures,
+            FormField::Due => &self.due,
+            FormField::Responsible => &self.responsible,
+            _ => return None,
+        })
+    }
+
+    pub fn input_mut(&mut self, f: FormField) -> Option<&mut TextInput> {
+        Some(match f {
+            FormField::Description => &mut self.description,
+            FormField::Location => &mut self.location,
+            FormField::Department => &mut self.department,
+            FormField::Measures => &mut self.measures,
+            FormField::Due => &mut self.due,
+            FormField::Responsible => &mut self.responsible,
+            _ => return None,
+        })
+    }
+}
+
+// ---- register ----
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisterRow {
+    pub id: Uuid,
+    pub facility: String,
+    pub department: String,
+    pub line: String,
+    pub line_name: String,
+    pub description: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub due: Option<NaiveDate>,
+    pub escalation: Option<Escalation>,
+    pub conflict: bool,
+    pub created: NaiveDate,
+}
+
+impl RegisterRow {
+    pub fn from_finding(f: &Finding, line_name: &str, now: &Now) -> RegisterRow {
+        RegisterRow {
+            id: f.id,
+            facility: f.facility.clone(),
+            department: f.department.clone(),
+            line: f.line.clone(),
+            line_name: line_name.to_string(),
+            description: f.description.clone(),
+            severity: f.severity,
+            status: f.status,
+            due: f.due,
+            escalation: f.escalation,
+            conflict: !f.conflicts.is_empty(),
+            created: now.local_date(f.created_at),
+        }
+    }
+
+    pub fn overdue_on(&self, today: NaiveDate) -> bool {
+        self.status != Status::Closed && self.due.is_some_and(|d| today > d)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortDue {
+    /// Newest first.
+    #[default]
+    Newest,
+    DueAsc,
+    DueDesc,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RegisterFilter {
+    pub status: Option<Status>,
+    pub line: Option<String>,
+    pub severity: Option<Severity>,
+    pub overdue: bool,
+    pub facility: Option<String>,
+}
+
+impl RegisterFilter {
+    pub fn matches(&self, r: &RegisterRow, today: NaiveDate) -> bool {
+        self.status.is_none_or(|s| r.status == s)
+            && self.line.as_ref().is_none_or(|l| &r.line == l)
+            && self.severity.is_none_or(|s| r.severity == s)
+            && (!self.overdue || r.overdue_on(today))
+            && self.facility.as_ref().is_none_or(|f| &r.facility == f)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RegisterState {
+    /// None while loading.
+    pub rows: Option<Vec<RegisterRow>>,
+    /// Indices into rows that pass the filter, in display order.
+    pub visible: Vec<usize>,
+    pub selected: usize,
+    pub filter: RegisterFilter,
+    pub sort: SortDue,
+}
+
+impl RegisterState {
+    pub fn selected_row(&self) -> Option<&RegisterRow> {
+        let i = *self.visible.get(self.selected)?;
+        self.rows.as_ref()?.get(i)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailState {
+    pub finding: Finding,
+}
+
+// ---- overlays ----
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmKind {
+    Finish(Uuid),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub kind: ConfirmKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Rectify(Uuid),
+    VerifyPass(Uuid),
+    VerifyFail(Uuid),
+    Escalate(Uuid),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub title: String,
+    pub label: String,
+    pub input: TextInput,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chooser {
+    pub finding: Uuid,
+    pub field: Field,
+    /// The competing values, winner first.
+    pub options: Vec<String>,
+    pub selected: usize,
+}
+
+impl App {
+    pub fn new(now: Now, inspector: &str, lines: Vec<LineInfo>) -> App {
+        let first = if inspector.trim().is_empty() {
+            Screen::FirstRun(FirstRunState::default())
+        } else {
+            Screen::Home(HomeState::default())
+        };
+        App {
+            now,
+            inspector: inspector.trim().to_string(),
+            lines,
+            stack: vec![first],
+            overlay: None,
+            message: None,
+            quit: false,
+        }
+    }
+
+    pub fn screen(&self) -> &Screen {
+        self.stack.last().expect("the screen stack is never empty")
+    }
+
+    pub fn screen_mut(&mut self) -> &mut Screen {
+        self.stack
+            .last_mut()
+            .expect("the screen stack is never empty")
+    }
+
+    pub fn line_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.lines
+            .iter()
+            .find(|l| l.id == id)
+            .map(|l| l.name.as_str())
+            .unwrap_or(id)
+    }
+
+    /// Where keys go right now.
+    pub fn context(&self) -> Context {
+        match &self.overlay {
+            Some(Overlay::Help) => Context::Help,
+            Some(Overlay::Confirm(_)) => Context::Confirm,
+            Some(Overlay::Prompt(_)) => Context::Prompt,
+            Some(Overlay::Chooser(_)) => Context::Chooser,
+            None => self.screen_context(),
+        }
+    }
+
+    /// The context of the screen under any overlay (help describes this one).
+    pub fn screen_context(&self) -> Context {
+        match self.screen() {
+            Screen::FirstRun(_) => Context::FirstRun,
+            Screen::Home(_) => Context::Home,
+            Screen::NewInspection(_) => Context::NewInspection,
+            Screen::Checklist(_) => Context::Checklist,
+            Screen::Form(_) => Context::Form,
+            Screen::Register(_) => Context::Register,
+            Screen::Detail(_) => Context::Detail,
+            Screen::Search => Context::Search,
+        }
+    }
+}

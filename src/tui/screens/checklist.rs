@@ -1,0 +1,179 @@
+//! The checklist: items by line and section, one-key answers, guidance pane, progress.
+
+use super::{View, fit, pad};
+use crate::domain::Answer;
+use crate::tui::app::ChecklistState;
+use crate::tui::theme::Role;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+pub fn mark(a: Option<Answer>) -> (&'static str, Role) {
+    match a {
+        Some(Answer::Pass) => ("✓ 合格", Role::Pass),
+        Some(Answer::Fail) => ("✗ 不合格", Role::Fail),
+        Some(Answer::Na) => ("- 不适用", Role::Na),
+        None => ("  未答", Role::Muted),
+    }
+}
+
+pub fn render(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
+    let insp = &s.data.inspection;
+    let total = s.data.items.len();
+    let done = total - s.unanswered();
+    let [head, main] = Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(area);
+    let mut l1 = vec![
+        Span::styled(format!(" {} ", insp.facility), v.st(Role::Title)),
+        Span::styled(
+            format!("{} · {}", insp.mode.label(), insp.inspectors.join("、")),
+            v.st(Role::Muted),
+        ),
+    ];
+    if insp.is_finished() {
+        l1.push(Span::styled("  已结束", v.st(Role::Warning)));
+    }
+    let mut l2 = vec![Span::styled(
+        format!(" 总进度 {done}/{total} "),
+        if done == total {
+            v.st(Role::Ok)
+        } else {
+            v.st(Role::Header)
+        },
+    )];
+    for (id, name) in &s.data.line_names {
+        let (d, t) = s.progress(id);
+        l2.push(Span::styled(
+            format!(" {name} {d}/{t}"),
+            if d == t {
+                v.st(Role::Pass)
+            } else {
+                v.st(Role::Base)
+            },
+        ));
+    }
+    frame.render_widget(Paragraph::new(vec![Line::from(l1), Line::from(l2)]), head);
+
+    if total == 0 {
+        frame.render_widget(
+            Paragraph::new(Span::styled(" 本次检查的防线没有检查项", v.st(Role::Error))),
+            main,
+        );
+        return;
+    }
+    let (list_area, pane) = if main.width >= 100 {
+        let [a, b] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(main);
+        (a, b)
+    } else {
+        let pane_h = (main.height / 3).clamp(3, 8);
+        let [a, b] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(pane_h)]).areas(main);
+        (a, b)
+    };
+    render_list(v, s, frame, list_area);
+    render_pane(v, s, frame, pane);
+}
+
+fn render_list(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
+    let block = v.block(" 检查项 ", true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    // Display rows: line headers, section headers and items; remember the cursor's row.
+    let mut rows: Vec<Line> = Vec::new();
+    let mut cursor_row = 0;
+    let mut last_line = "";
+    let mut last_section = "";
+    for (i, item) in s.data.items.iter().enumerate() {
+        if item.line != last_line {
+            let name = s
+                .data
+                .line_names
+                .iter()
+                .find(|(id, _)| *id == item.line)
+                .map(|(_, n)| n.as_str())
+                .unwrap_or(&item.line);
+            let (d, t) = s.progress(&item.line);
+            rows.push(Line::from(Span::styled(
+                format!("【{name}】 {d}/{t}"),
+                v.st(Role::Header),
+            )));
+            last_line = &item.line;
+            last_section = "";
+        }
+        if item.section != last_section {
+            rows.push(Line::from(Span::styled(
+                format!("  {}", item.section),
+                v.st(Role::Title),
+            )));
+            last_section = &item.section;
+        }
+        let (m, role) = mark(s.answer(i));
+        let n = s.data.findings.get(&item.id).copied().unwrap_or(0);
+        let tail = if n > 0 {
+            format!(" 隐患×{n}")
+        } else {
+            String::new()
+        };
+        let sel = i == s.cursor;
+        if sel {
+            cursor_row = rows.len();
+        }
+        let prefix = format!("{}{}", if sel { "> " } else { "  " }, pad(m, 9));
+        let body = fit(&item.check, w.saturating_sub(12 + tail.width()));
+        let line = if sel {
+            Line::from(Span::styled(
+                pad(&format!("{prefix} {body}{tail}"), w),
+                v.st(Role::Selection),
+            ))
+        } else {
+            Line::from(vec![
+                Span::styled(prefix, v.st(role)),
+                Span::styled(format!(" {body}"), v.st(Role::Base)),
+                Span::styled(tail, v.st(Role::Fail)),
+            ])
+        };
+        rows.push(line);
+    }
+    let h = inner.height as usize;
+    let max_off = rows.len().saturating_sub(h);
+    let off = cursor_row.saturating_sub(h / 3).min(max_off);
+    let visible: Vec<Line> = rows.into_iter().skip(off).take(h).collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+}
+
+fn render_pane(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
+    let Some(item) = s.current() else {
+        return;
+    };
+    let block = v.block(" 检查方法与依据 ", false);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let label = |t: &'static str| Span::styled(t, v.st(Role::Header));
+    let sev = Span::styled(
+        item.severity.label(),
+        if item.severity == crate::domain::Severity::Major {
+            v.st(Role::Major)
+        } else {
+            v.st(Role::Base)
+        },
+    );
+    let lines = vec![
+        Line::from(vec![Span::styled(item.check.clone(), v.st(Role::Title))]),
+        Line::from(vec![label("方法："), Span::raw(item.how.clone())]),
+        Line::from(vec![
+            label("依据："),
+            Span::styled(item.basis.clone(), v.st(Role::Muted)),
+        ]),
+        Line::from(vec![
+            label("常见隐患："),
+            Span::raw(item.hazard.clone()),
+            Span::raw("  "),
+            label("等级："),
+            sev,
+        ]),
+        Line::from(Span::styled(item.id.clone(), v.st(Role::Muted))),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}

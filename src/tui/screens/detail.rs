@@ -1,0 +1,134 @@
+//! One finding in full: fields, the closed-loop state, conflicts and the whole history.
+
+use super::View;
+use crate::domain::{Severity, Status};
+use crate::tui::app::DetailState;
+use crate::tui::theme::Role;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
+    let f = &s.finding;
+    let today = v.app.now.today();
+    let overdue = f.overdue_on(today);
+    let label = |t: &str| Span::styled(format!("{t}："), v.st(Role::Header));
+    let status_role = if overdue {
+        Role::Overdue
+    } else if f.status == Status::Closed {
+        Role::Ok
+    } else {
+        Role::Warning
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!(" {} ", f.status.label()), v.st(status_role)),
+            Span::raw(" "),
+            Span::styled(
+                format!("{}隐患", f.severity.label()),
+                if f.severity == Severity::Major {
+                    v.st(Role::Major)
+                } else {
+                    v.st(Role::Base)
+                },
+            ),
+            Span::styled(
+                if overdue {
+                    "  已逾期".to_string()
+                } else {
+                    String::new()
+                },
+                v.st(Role::Overdue),
+            ),
+            Span::styled(format!("  {}", f.id), v.st(Role::Muted)),
+        ]),
+        Line::from(vec![label("问题隐患"), Span::raw(f.description.clone())]),
+        Line::from(vec![
+            label("单位"),
+            Span::raw(f.facility.clone()),
+            Span::raw("  "),
+            label("科室"),
+            Span::raw(f.department.clone()),
+            Span::raw("  "),
+            label("部位"),
+            Span::raw(f.location.clone()),
+        ]),
+        Line::from(vec![
+            label("防线"),
+            Span::raw(v.app.line_name(&f.line).to_string()),
+            Span::raw("  "),
+            label("检查项"),
+            Span::raw(f.item_id.clone().unwrap_or_else(|| "（无）".into())),
+        ]),
+        Line::from(vec![label("整改措施"), Span::raw(f.measures.clone())]),
+        Line::from(vec![
+            label("整改时限"),
+            Span::styled(
+                f.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                if overdue {
+                    v.st(Role::Overdue)
+                } else {
+                    v.st(Role::Base)
+                },
+            ),
+            Span::raw("  "),
+            label("责任单位及人员"),
+            Span::raw(f.responsible.clone()),
+        ]),
+    ];
+    if let Some(e) = f.escalation {
+        lines.push(Line::from(vec![
+            label("督办"),
+            Span::styled(e.label(), v.st(Role::Warning)),
+        ]));
+    }
+    for c in &f.conflicts {
+        let vals: Vec<String> = c.values.iter().map(|(_, x)| format!("「{x}」")).collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("冲突 {}：", c.field.label()), v.st(Role::Conflict)),
+            Span::raw(vals.join(" 与 ")),
+            Span::styled("（按 c 选定）", v.st(Role::Muted)),
+        ]));
+    }
+    // As tall as the wrapped text (long Chinese text wraps on narrow screens), history below.
+    let inner_w = area.width.saturating_sub(2).max(1) as usize;
+    let want: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .sum();
+    let [top, hist] =
+        Layout::vertical([Constraint::Max(want as u16 + 2), Constraint::Min(3)]).areas(area);
+    let block = v.block(" 隐患 ", false);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
+        top,
+    );
+
+    let hl: Vec<Line> = f
+        .history
+        .iter()
+        .rev()
+        .map(|h| {
+            let at = h.at.with_timezone(v.app.now.0.offset());
+            Line::from(vec![
+                Span::styled(at.format("%Y-%m-%d %H:%M ").to_string(), v.st(Role::Muted)),
+                Span::styled(format!("{} ", h.author), v.st(Role::Key)),
+                Span::raw(h.action.clone()),
+                Span::styled(
+                    if h.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!("：{}", h.note)
+                    },
+                    v.st(Role::Muted),
+                ),
+            ])
+        })
+        .collect();
+    let block = v.block(" 处理记录（最新在上） ", false);
+    frame.render_widget(
+        Paragraph::new(hl).wrap(Wrap { trim: true }).block(block),
+        hist,
+    );
+}

@@ -1,0 +1,137 @@
+//! The finding form: pre-filled fields, inline validation messages, the save state.
+
+use super::{View, fit};
+use crate::domain::Severity;
+use crate::tui::app::{FormField, FormState};
+use crate::tui::theme::Role;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+const LABEL_W: u16 = 17;
+
+pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
+    let block = v.block(" 登记隐患 ", true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width < LABEL_W + 4 || inner.height == 0 {
+        return;
+    }
+    let bottom = inner.y + inner.height;
+    let w = inner.width as usize;
+    let mut y = inner.y;
+    let line = |frame: &mut Frame, y: &mut u16, l: Line| {
+        if *y < bottom {
+            frame.render_widget(Paragraph::new(l), Rect::new(inner.x, *y, inner.width, 1));
+            *y += 1;
+        }
+    };
+    let about = match &f.item {
+        Some(i) => format!("{} · {} · {}", f.facility, i.id, i.check),
+        None => f.facility.clone(),
+    };
+    line(
+        frame,
+        &mut y,
+        Line::from(Span::styled(fit(&about, w), v.st(Role::Muted))),
+    );
+    let field_w = inner.width - LABEL_W;
+    for field in FormField::ALL {
+        if y >= bottom {
+            break;
+        }
+        let focus = f.focus == field;
+        let err = f.errors.get(&field);
+        let label_role = if err.is_some() {
+            Role::Error
+        } else if focus {
+            Role::Title
+        } else {
+            Role::Base
+        };
+        let label = format!("{}{}", if focus { "> " } else { "  " }, field.label());
+        frame.render_widget(
+            Paragraph::new(Span::styled(label, v.st(label_role))),
+            Rect::new(inner.x, y, LABEL_W, 1),
+        );
+        let r = Rect::new(inner.x + LABEL_W, y, field_w, 1);
+        match field {
+            FormField::Severity => {
+                let spans: Vec<Span> = [Severity::General, Severity::Major]
+                    .iter()
+                    .map(|s| {
+                        let on = *s == f.severity;
+                        let role = match (on, focus, s) {
+                            (true, true, _) => Role::Selection,
+                            (true, false, Severity::Major) => Role::Major,
+                            (true, false, _) => Role::Title,
+                            _ => Role::Muted,
+                        };
+                        Span::styled(
+                            format!("{} {}隐患  ", if on { "(*)" } else { "( )" }, s.label()),
+                            v.st(role),
+                        )
+                    })
+                    .collect();
+                frame.render_widget(Paragraph::new(Line::from(spans)), r);
+            }
+            FormField::FixedOnSpot => {
+                let text = if f.fixed_on_spot {
+                    "[x] 已当场整改（保存即销号，整改时限可空）"
+                } else {
+                    "[ ] 否（空格切换）"
+                };
+                let role = if focus { Role::Selection } else { Role::Base };
+                frame.render_widget(Paragraph::new(Span::styled(text, v.st(role))), r);
+            }
+            _ => {
+                if let Some(input) = f.input(field) {
+                    let st = if focus {
+                        v.st(Role::Input)
+                    } else {
+                        v.st(Role::Base)
+                    };
+                    let pos = input.render(r, frame.buffer_mut(), st, focus);
+                    if focus && let Some(p) = pos {
+                        frame.set_cursor_position(p);
+                    }
+                }
+            }
+        }
+        y += 1;
+        if let Some(e) = err
+            && y < bottom
+        {
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    fit(&format!("✗ {e}"), field_w as usize),
+                    v.st(Role::Error),
+                )),
+                Rect::new(inner.x + LABEL_W, y, field_w, 1),
+            );
+            y += 1;
+        }
+    }
+    y += 1;
+    if let Some(e) = &f.save_error {
+        line(
+            frame,
+            &mut y,
+            Line::from(Span::styled(
+                fit(&format!("未保存：{e}"), w),
+                v.st(Role::Error),
+            )),
+        );
+    }
+    let hint = if f.errors.is_empty() {
+        "校验通过。Ctrl-s 保存；时限可写 2026-12-01、+7（天）、+2w（周）"
+    } else {
+        "有错误，改正后才能保存；时限可写 2026-12-01、+7（天）、+2w（周）"
+    };
+    line(
+        frame,
+        &mut y,
+        Line::from(Span::styled(fit(hint, w), v.st(Role::Muted))),
+    );
+}

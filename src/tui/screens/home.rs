@@ -1,0 +1,144 @@
+//! Home: counts per line, inspections to resume, recent ones, sync state.
+
+use super::{View, fit};
+use crate::tui::app::{HomeState, InspectionSummary};
+use crate::tui::theme::Role;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
+    let Some(d) = &s.data else {
+        frame.render_widget(
+            Paragraph::new(Span::styled(" 正在读取……", v.st(Role::Muted))),
+            area,
+        );
+        return;
+    };
+    let [main, sync] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let table_h = d.lines.len() as u16 + 4;
+    let (counts_area, list_area) = if area.width >= 100 {
+        let [a, b] = Layout::horizontal([Constraint::Length(46), Constraint::Fill(1)]).areas(main);
+        (a, b)
+    } else {
+        let [a, b] =
+            Layout::vertical([Constraint::Length(table_h), Constraint::Fill(1)]).areas(main);
+        (a, b)
+    };
+
+    let num = |n: usize, role: Role| {
+        let st = if n == 0 {
+            v.st(Role::Muted)
+        } else {
+            v.st(role)
+        };
+        Cell::from(Line::from(n.to_string()).right_aligned()).style(st)
+    };
+    let mut rows: Vec<Row> = d
+        .lines
+        .iter()
+        .map(|c| {
+            Row::new(vec![
+                Cell::from(c.name.clone()),
+                num(c.open, Role::Base),
+                num(c.overdue, Role::Overdue),
+                num(c.due_soon, Role::Warning),
+            ])
+        })
+        .collect();
+    let total = |f: fn(&crate::tui::app::LineCount) -> usize| d.lines.iter().map(f).sum::<usize>();
+    rows.push(
+        Row::new(vec![
+            Cell::from("合计"),
+            num(total(|c| c.open), Role::Header),
+            num(total(|c| c.overdue), Role::Overdue),
+            num(total(|c| c.due_soon), Role::Warning),
+        ])
+        .style(v.st(Role::Header)),
+    );
+    let header = Row::new(["防线", "未销号", "逾期", "7日内到期"]).style(v.st(Role::Header));
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Fill(1),
+            Constraint::Length(6),
+            Constraint::Length(6),
+            Constraint::Length(9),
+        ],
+    )
+    .header(header)
+    .block(v.block(" 各防线隐患 ", false));
+    frame.render_widget(table, counts_area);
+
+    let entries = s.entries();
+    let block = v.block(" 检查（Enter 继续/查看） ", true);
+    let inner = block.inner(list_area);
+    frame.render_widget(block, list_area);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut line_of_sel = 0;
+    let mut push_group = |title: &str, list: &[InspectionSummary], offset: usize| {
+        lines.push(Line::from(Span::styled(
+            title.to_string(),
+            v.st(Role::Header),
+        )));
+        if list.is_empty() {
+            lines.push(Line::from(Span::styled("  （无）", v.st(Role::Muted))));
+        }
+        for (k, i) in list.iter().enumerate() {
+            let sel = offset + k == s.selected;
+            if sel {
+                line_of_sel = lines.len();
+            }
+            let progress = if i.finished {
+                format!("已结束 {}/{}", i.answered, i.total)
+            } else {
+                format!("已答 {}/{}", i.answered, i.total)
+            };
+            let text = format!(
+                " {} {} {} · {} · {}",
+                i.started.format("%m-%d"),
+                i.facility,
+                i.mode.label(),
+                progress,
+                i.line_names.join("、"),
+            );
+            let st = if sel {
+                v.st(Role::Selection)
+            } else {
+                v.st(Role::Base)
+            };
+            lines.push(Line::from(Span::styled(
+                fit(&text, inner.width as usize),
+                st,
+            )));
+        }
+    };
+    push_group("未完成（可继续）", &d.unfinished, 0);
+    push_group("最近的检查", &d.recent, d.unfinished.len());
+    if entries.is_empty() {
+        lines.push(Line::from(Span::styled(
+            " 按 n 开始第一次检查",
+            v.st(Role::Muted),
+        )));
+    }
+    let h = inner.height as usize;
+    let scroll = line_of_sel.saturating_sub(h.saturating_sub(1));
+    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+
+    let last = d.sync.last.clone().unwrap_or_else(|| "尚未同步".into());
+    let sync_line = Line::from(vec![
+        Span::styled(" 同步：", v.st(Role::Muted)),
+        Span::styled(last, v.st(Role::Base)),
+        Span::styled("  待同步事件：", v.st(Role::Muted)),
+        Span::styled(
+            d.sync.unsynced.to_string(),
+            if d.sync.unsynced > 0 {
+                v.st(Role::Warning)
+            } else {
+                v.st(Role::Base)
+            },
+        ),
+    ]);
+    frame.render_widget(Paragraph::new(sync_line), sync);
+}

@@ -1,0 +1,222 @@
+//! Rendering: reads `App` only (never the store), one file per screen.
+
+mod checklist;
+mod detail;
+mod first_run;
+mod form;
+mod home;
+mod new_inspection;
+mod overlays;
+mod register;
+
+use super::action::Command;
+use super::app::{App, MessageKind, Screen};
+use super::keymap::{Context, Keymap};
+use super::theme::{Role, Theme};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// What every screen renderer gets.
+pub struct View<'a> {
+    pub app: &'a App,
+    pub theme: &'a Theme,
+    pub keymap: &'a Keymap,
+}
+
+impl View<'_> {
+    pub fn st(&self, r: Role) -> Style {
+        self.theme.get(r)
+    }
+
+    pub fn block<'b>(&self, title: &'b str, focus: bool) -> Block<'b> {
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(self.st(if focus {
+                Role::BorderFocus
+            } else {
+                Role::Border
+            }))
+            .title(Span::styled(title, self.st(Role::Title)))
+    }
+
+    /// `key 描述` hint spans for the status line.
+    pub fn hints(&self, ctx: Context, cmds: &[(Command, &str)]) -> Vec<Span<'static>> {
+        let mut out = Vec::new();
+        for (c, label) in cmds {
+            if let Some(k) = self.keymap.key_for(ctx, *c) {
+                out.push(Span::styled(k, self.st(Role::Key)));
+                out.push(Span::styled(
+                    format!(" {label}  "),
+                    self.st(Role::StatusBar),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// Cuts text to `width` display columns, ending with ".." when cut (ASCII: "…" is
+/// ambiguous-width and shifts columns in CJK terminals).
+pub fn fit(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw + 2 > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    if width >= 2 {
+        out.push_str("..");
+    }
+    out
+}
+
+/// Pads (or cuts) to exactly `width` columns.
+pub fn pad(s: &str, width: usize) -> String {
+    let f = fit(s, width);
+    let w = f.width();
+    f + &" ".repeat(width.saturating_sub(w))
+}
+
+/// A rect of at most w x h centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn title(app: &App) -> &'static str {
+    match app.screen() {
+        Screen::FirstRun(_) => "首次使用",
+        Screen::Home(_) => "首页",
+        Screen::NewInspection(_) => "新建检查",
+        Screen::Checklist(_) => "检查表",
+        Screen::Form(_) => "登记隐患",
+        Screen::Register(_) => "隐患台账",
+        Screen::Detail(_) => "隐患详情",
+        Screen::Search => "搜索",
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
+    let area = frame.area();
+    if area.width < 2 || area.height < 3 {
+        return;
+    }
+    let v = View { app, theme, keymap };
+    frame.buffer_mut().set_style(area, v.st(Role::Base));
+    let [top, body, bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let who = if app.inspector.is_empty() {
+        String::new()
+    } else {
+        format!("{} · ", app.inspector)
+    };
+    let right = format!("{who}{}", app.now.today());
+    let head = Line::from(vec![
+        Span::styled(" 巡查 ", v.st(Role::Title)),
+        Span::styled(format!("· {} ", title(app)), v.st(Role::Header)),
+    ]);
+    let gap = (top.width as usize).saturating_sub(head.width() + right.width() + 1);
+    let mut spans = head.spans;
+    spans.push(Span::raw(" ".repeat(gap)));
+    spans.push(Span::styled(right, v.st(Role::Muted)));
+    frame.render_widget(Paragraph::new(Line::from(spans)), top);
+
+    match app.screen() {
+        Screen::FirstRun(s) => first_run::render(&v, s, frame, body),
+        Screen::Home(s) => home::render(&v, s, frame, body),
+        Screen::NewInspection(s) => new_inspection::render(&v, s, frame, body),
+        Screen::Checklist(s) => checklist::render(&v, s, frame, body),
+        Screen::Form(s) => form::render(&v, s, frame, body),
+        Screen::Register(s) => register::render(&v, s, frame, body),
+        Screen::Detail(s) => detail::render(&v, s, frame, body),
+        Screen::Search => overlays::search(&v, frame, body),
+    }
+    overlays::render(&v, frame, body);
+    status_line(&v, frame, bottom);
+}
+
+fn status_line(v: &View, frame: &mut Frame, area: Rect) {
+    frame.buffer_mut().set_style(area, v.st(Role::StatusBar));
+    let line = match &v.app.message {
+        Some(m) => {
+            let role = match m.kind {
+                MessageKind::Info => Role::StatusBar,
+                MessageKind::Ok => Role::Ok,
+                MessageKind::Error => Role::Error,
+            };
+            Line::from(Span::styled(format!(" {} ", m.text), v.st(role)))
+        }
+        None => {
+            let ctx = v.app.context();
+            let help = if ctx.is_text() { "F1" } else { "?" };
+            let mut spans = vec![Span::raw(" ")];
+            spans.extend(v.hints(ctx, hint_cmds(ctx)));
+            spans.push(Span::styled(help, v.st(Role::Key)));
+            spans.push(Span::styled(" 帮助", v.st(Role::StatusBar)));
+            Line::from(spans)
+        }
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
+    use Command::*;
+    match ctx {
+        Context::Home => &[
+            (NewInspection, "新建检查"),
+            (Register, "台账"),
+            (Open, "继续"),
+            (Back, "退出"),
+        ],
+        Context::Checklist => &[
+            (Pass, "合格"),
+            (Fail, "不合格"),
+            (Na, "不适用"),
+            (NextUnanswered, "下一未答"),
+            (Finish, "结束"),
+        ],
+        Context::Register => &[
+            (Open, "详情"),
+            (FilterStatus, "状态"),
+            (FilterOverdue, "逾期"),
+            (SortDue, "排序"),
+            (Rectify, "整改"),
+            (VerifyPass, "复查"),
+        ],
+        Context::Detail => &[
+            (Rectify, "整改"),
+            (VerifyPass, "通过"),
+            (VerifyFail, "不通过"),
+            (Escalate, "督办"),
+            (Back, "返回"),
+        ],
+        Context::Form => &[(Submit, "保存"), (NextField, "下一栏"), (Back, "取消")],
+        Context::NewInspection => &[(Submit, "开始检查"), (NextField, "下一栏"), (Back, "取消")],
+        Context::FirstRun => &[(Submit, "确定")],
+        Context::Prompt => &[(Submit, "确定"), (Back, "取消")],
+        Context::Confirm => &[(Yes, "确定"), (No, "取消")],
+        Context::Chooser => &[(Open, "选定"), (Back, "取消")],
+        Context::Help | Context::Search => &[(Back, "关闭")],
+    }
+}

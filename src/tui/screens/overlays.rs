@@ -1,0 +1,154 @@
+//! Overlays drawn over the screen: help, confirm, note prompt, conflict chooser; and the search
+//! placeholder screen.
+
+use super::{View, centered, fit};
+use crate::tui::app::Overlay;
+use crate::tui::theme::Role;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+/// Clears whole rows under a popup: `Clear` alone leaves half of a wide glyph at its edges.
+fn popup(frame: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
+    let r = centered(area, w, h);
+    let rows = Rect {
+        x: area.x,
+        width: area.width,
+        ..r
+    };
+    frame.render_widget(Clear, rows);
+    r
+}
+
+pub fn render(v: &View, frame: &mut Frame, area: Rect) {
+    match &v.app.overlay {
+        None => {}
+        Some(Overlay::Help) => help(v, frame, area),
+        Some(Overlay::Confirm(c)) => {
+            let r = popup(frame, area, 56, 6);
+            let b = v.block(" 请确认 ", true);
+            let p = Paragraph::new(vec![
+                Line::from(c.text.clone()),
+                Line::from(""),
+                Line::from(Span::styled(
+                    "y / Enter 确定    n / Esc 取消",
+                    v.st(Role::Key),
+                )),
+            ])
+            .wrap(Wrap { trim: true })
+            .block(b);
+            frame.render_widget(p, r);
+        }
+        Some(Overlay::Prompt(p)) => {
+            let r = popup(frame, area, 60, 5);
+            let title = format!(" {} ", p.title);
+            let b = v.block(&title, true);
+            let inner = b.inner(r);
+            frame.render_widget(b, r);
+            if inner.height < 3 {
+                return;
+            }
+            frame.render_widget(
+                Paragraph::new(Span::styled(p.label.clone(), v.st(Role::Header))),
+                Rect { height: 1, ..inner },
+            );
+            let field = Rect {
+                y: inner.y + 1,
+                height: 1,
+                ..inner
+            };
+            if let Some(pos) = p
+                .input
+                .render(field, frame.buffer_mut(), v.st(Role::Input), true)
+            {
+                frame.set_cursor_position(pos);
+            }
+            let (text, role) = match &p.error {
+                Some(e) => (format!("✗ {e}"), Role::Error),
+                None => (
+                    "Enter 确定（保存后才提示已保存）  Esc 取消".to_string(),
+                    Role::Muted,
+                ),
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled(fit(&text, inner.width as usize), v.st(role))),
+                Rect {
+                    y: inner.y + 2,
+                    height: 1,
+                    ..inner
+                },
+            );
+        }
+        Some(Overlay::Chooser(c)) => {
+            let h = c.options.len() as u16 + 3;
+            let r = popup(frame, area, 60, h);
+            let title = format!(" 选定「{}」的有效值 ", c.field.label());
+            let mut lines = vec![Line::from(Span::styled(
+                "以下修改互不知情，选一个作为最终值：",
+                v.st(Role::Muted),
+            ))];
+            for (i, o) in c.options.iter().enumerate() {
+                let st = if i == c.selected {
+                    v.st(Role::Selection)
+                } else {
+                    v.st(Role::Base)
+                };
+                lines.push(Line::from(Span::styled(format!(" {}. {o}", i + 1), st)));
+            }
+            frame.render_widget(Paragraph::new(lines).block(v.block(&title, true)), r);
+        }
+    }
+}
+
+fn help(v: &View, frame: &mut Frame, area: Rect) {
+    let entries = v.keymap.describe(v.app.screen_context());
+    let key_w = entries
+        .iter()
+        .map(|(k, _)| k.width())
+        .max()
+        .unwrap_or(4)
+        .min(24);
+    // One column when it fits the height, else two side by side (80x24 has 20 rows).
+    let room = area.height.saturating_sub(2).max(1) as usize;
+    let cols = if entries.len() > room { 2 } else { 1 };
+    let per_col = entries.len().div_ceil(cols);
+    let w = if cols == 1 { 64 } else { area.width };
+    let r = popup(frame, area, w, per_col as u16 + 2);
+    let col_w = (r.width.saturating_sub(2) as usize) / cols;
+    let cell = |(k, d): &(String, String)| {
+        vec![
+            Span::styled(super::pad(k, key_w + 1), v.st(Role::Key)),
+            Span::raw(super::pad(d, col_w.saturating_sub(key_w + 2))),
+            Span::raw(" "),
+        ]
+    };
+    let lines: Vec<Line> = (0..per_col)
+        .map(|i| {
+            let mut spans = cell(&entries[i]);
+            if let Some(e) = entries.get(i + per_col).filter(|_| cols == 2) {
+                spans.extend(cell(e));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(v.block(" 按键帮助（Esc 关闭） ", true)),
+        r,
+    );
+}
+
+pub fn search(v: &View, frame: &mut Frame, area: Rect) {
+    let r = centered(area, 50, 5);
+    let p = Paragraph::new(vec![
+        Line::from("按关键词或拼音首字母查找隐患和检查项。"),
+        Line::from(Span::styled(
+            "搜索功能即将推出。Esc 返回。",
+            v.st(Role::Muted),
+        )),
+    ])
+    .wrap(Wrap { trim: true })
+    .block(v.block(" 搜索 ", true));
+    frame.render_widget(p, r);
+}

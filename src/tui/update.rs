@@ -1,0 +1,120 @@
+//! `update`: the only place the TUI state changes. No I/O, no clock: it returns effects for the
+//! runner, whose results come back as actions.
+
+mod checklist;
+mod form;
+mod home;
+mod new_inspection;
+mod overlay;
+mod register;
+mod results;
+
+use super::action::{Action, Command};
+use super::app::{App, HomeState, Message, MessageKind, Overlay, Screen};
+use super::effects::Effect;
+use super::widgets::text_input::TextInput;
+
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Cmd(Command::Quit) => {
+            app.quit = true;
+            vec![]
+        }
+        Action::Cmd(_) | Action::Char(_) | Action::Paste(_) => {
+            app.message = None;
+            input(app, action)
+        }
+        other => results::apply(app, other),
+    }
+}
+
+fn input(app: &mut App, a: Action) -> Vec<Effect> {
+    if app.overlay.is_some() {
+        return overlay::input(app, a);
+    }
+    if matches!(a, Action::Cmd(Command::Help)) {
+        app.overlay = Some(Overlay::Help);
+        return vec![];
+    }
+    if matches!(a, Action::Cmd(Command::Search)) && !matches!(app.screen(), Screen::FirstRun(_)) {
+        app.stack.push(Screen::Search);
+        return vec![];
+    }
+    match app.screen() {
+        Screen::FirstRun(_) => home::first_run(app, a),
+        Screen::Home(_) => home::input(app, a),
+        Screen::NewInspection(_) => new_inspection::input(app, a),
+        Screen::Checklist(_) => checklist::input(app, a),
+        Screen::Form(_) => form::input(app, a),
+        Screen::Register(_) => register::input(app, a),
+        Screen::Detail(_) => register::detail_input(app, a),
+        Screen::Search => match a {
+            Action::Cmd(Command::Back) => back(app),
+            _ => vec![],
+        },
+    }
+}
+
+/// Leaves the current screen; at home, quits. Returning home refreshes its figures.
+pub(super) fn back(app: &mut App) -> Vec<Effect> {
+    if app.stack.len() <= 1 {
+        app.quit = true;
+        return vec![];
+    }
+    app.stack.pop();
+    if app.stack.len() == 1 && matches!(app.screen(), Screen::Home(_)) {
+        return vec![Effect::LoadHome];
+    }
+    vec![]
+}
+
+/// A start-up warning (bad theme or keymap file) shown in the status line.
+pub fn warn(app: &mut App, text: &str) {
+    say(app, MessageKind::Error, text);
+}
+
+pub(super) fn say(app: &mut App, kind: MessageKind, text: impl Into<String>) {
+    app.message = Some(Message {
+        kind,
+        text: text.into(),
+    });
+}
+
+/// Moves a selection in a list of `len` rows.
+pub(super) fn moved(sel: usize, len: usize, cmd: Command) -> Option<usize> {
+    const PAGE: usize = 10;
+    let last = len.saturating_sub(1);
+    Some(match cmd {
+        Command::Up => sel.saturating_sub(1),
+        Command::Down => (sel + 1).min(last),
+        Command::Top => 0,
+        Command::Bottom => last,
+        Command::PageUp => sel.saturating_sub(PAGE),
+        Command::PageDown => (sel + PAGE).min(last),
+        _ => return None,
+    })
+}
+
+/// Applies a text-editing action to a field; false when the action is not an edit.
+pub(super) fn edit(input: &mut TextInput, a: &Action) -> bool {
+    match a {
+        Action::Char(c) => input.insert(*c),
+        Action::Paste(s) => input.insert_str(s),
+        Action::Cmd(Command::Left) => input.left(),
+        Action::Cmd(Command::Right) => input.right(),
+        Action::Cmd(Command::Backspace) => input.backspace(),
+        Action::Cmd(Command::Delete) => input.delete(),
+        Action::Cmd(Command::LineStart) => input.home(),
+        Action::Cmd(Command::LineEnd) => input.end(),
+        Action::Cmd(Command::ClearLine) => input.set(""),
+        _ => return false,
+    }
+    true
+}
+
+pub(super) fn home_state(app: &mut App) -> Option<&mut HomeState> {
+    app.stack.iter_mut().find_map(|s| match s {
+        Screen::Home(h) => Some(h),
+        _ => None,
+    })
+}

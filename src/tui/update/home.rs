@@ -1,0 +1,84 @@
+//! First run and home.
+
+use super::{Effect, back, edit, moved, say};
+use crate::domain::Mode;
+use crate::tui::action::{Action, Command};
+use crate::tui::app::{App, MessageKind, NewField, NewInspectionState, RegisterState, Screen};
+use crate::tui::widgets::text_input::TextInput;
+
+pub fn first_run(app: &mut App, a: Action) -> Vec<Effect> {
+    let Screen::FirstRun(st) = app.screen_mut() else {
+        return vec![];
+    };
+    match a {
+        Action::Cmd(Command::Submit) => {
+            let name = st.name.text().trim().to_string();
+            if name.is_empty() {
+                st.error = Some("姓名不能为空：检查记录要署名".into());
+                return vec![];
+            }
+            st.error = None;
+            vec![Effect::SaveInspector(name)]
+        }
+        Action::Cmd(Command::Back) => {
+            app.quit = true;
+            vec![]
+        }
+        a => {
+            if edit(&mut st.name, &a) {
+                st.error = None;
+            }
+            vec![]
+        }
+    }
+}
+
+pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
+    let Action::Cmd(cmd) = a else {
+        return vec![];
+    };
+    match cmd {
+        Command::Back => back(app),
+        Command::NewInspection => {
+            let st = NewInspectionState {
+                facility: TextInput::default(),
+                departments: TextInput::default(),
+                mode: Mode::SelfCheck,
+                inspectors: TextInput::new(&app.inspector),
+                chosen: vec![false; app.lines.len()],
+                line_cursor: 0,
+                focus: NewField::Facility,
+                facilities: vec![],
+                errors: Default::default(),
+                saving: false,
+            };
+            app.stack.push(Screen::NewInspection(st));
+            vec![Effect::LoadFacilities]
+        }
+        Command::Register => {
+            app.stack.push(Screen::Register(RegisterState::default()));
+            vec![Effect::LoadRegister]
+        }
+        Command::Open => {
+            let Screen::Home(h) = app.screen() else {
+                return vec![];
+            };
+            match h.entries().get(h.selected) {
+                Some(e) => vec![Effect::OpenChecklist(e.id)],
+                None => {
+                    say(app, MessageKind::Info, "还没有检查记录：按 n 新建检查");
+                    vec![]
+                }
+            }
+        }
+        c => {
+            if let Screen::Home(h) = app.screen_mut() {
+                let n = h.entries().len();
+                if let Some(s) = moved(h.selected, n, c) {
+                    h.selected = s;
+                }
+            }
+            vec![]
+        }
+    }
+}

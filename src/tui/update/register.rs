@@ -1,0 +1,231 @@
+//! The register (台账) and a finding's detail: filters, sort, lifecycle actions.
+
+use super::{Effect, back, moved, say};
+use crate::domain::{Finding, Severity, Status};
+use crate::tui::action::{Action, Command};
+use crate::tui::app::{
+    App, Chooser, MessageKind, Overlay, Prompt, PromptKind, RegisterRow, RegisterState, Screen,
+    SortDue,
+};
+use crate::tui::widgets::text_input::TextInput;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+/// Recomputes which rows show and in what order, keeping the selected finding if it stays.
+pub fn refresh(st: &mut RegisterState, today: NaiveDate) {
+    let keep = st.selected_row().map(|r| r.id);
+    let Some(rows) = &st.rows else {
+        st.visible.clear();
+        return;
+    };
+    let mut v: Vec<usize> = (0..rows.len())
+        .rev()
+        .filter(|i| st.filter.matches(&rows[*i], today))
+        .collect();
+    match st.sort {
+        SortDue::Newest => {}
+        SortDue::DueAsc => v.sort_by_key(|i| (rows[*i].due.is_none(), rows[*i].due)),
+        SortDue::DueDesc => v.sort_by_key(|i| std::cmp::Reverse(rows[*i].due)),
+    }
+    st.selected = keep
+        .and_then(|id| v.iter().position(|i| rows[*i].id == id))
+        .unwrap_or(st.selected)
+        .min(v.len().saturating_sub(1));
+    st.visible = v;
+}
+
+/// Why a step is not possible for this row, if it is not.
+fn refusal(r: &RegisterRow, kind: &PromptKind, today: NaiveDate) -> Option<String> {
+    let s = r.status.label();
+    match kind {
+        PromptKind::Rectify(_) if r.status != Status::Open => Some(format!(
+            "隐患当前状态为「{s}」，不能登记整改；{}",
+            if r.status == Status::Rectified {
+                "下一步是复查（v 通过 / x 不通过）"
+            } else {
+                "已销号的隐患无需再整改"
+            }
+        )),
+        PromptKind::VerifyPass(_) | PromptKind::VerifyFail(_) if r.status != Status::Rectified => {
+            Some(format!(
+                "隐患当前状态为「{s}」，不能复查；{}",
+                if r.status == Status::Open {
+                    "须先登记整改（r）再复查"
+                } else {
+                    "已销号的隐患无需复查"
+                }
+            ))
+        }
+        PromptKind::Escalate(_) if !r.overdue_on(today) => Some(format!(
+            "隐患未逾期（整改时限 {}），不能督办；只有逾期未销号的隐患可以发督办文书",
+            r.due
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "未设定".into())
+        )),
+        _ => None,
+    }
+}
+
+fn prompt_for(cmd: Command, id: Uuid, next_level: &str) -> Option<Prompt> {
+    let (kind, title, label) = match cmd {
+        Command::Rectify => (PromptKind::Rectify(id), "登记整改", "整改落实情况（必填）"),
+        Command::VerifyPass => (
+            PromptKind::VerifyPass(id),
+            "复查通过，销号",
+            "复查意见（可空）",
+        ),
+        Command::VerifyFail => (
+            PromptKind::VerifyFail(id),
+            "复查不通过",
+            "不通过的原因（必填）",
+        ),
+        Command::Escalate => (PromptKind::Escalate(id), "督办", "督办说明（可空）"),
+        _ => return None,
+    };
+    let title = if cmd == Command::Escalate {
+        format!("{title}：发出{next_level}")
+    } else {
+        title.to_string()
+    };
+    Some(Prompt {
+        kind,
+        title,
+        label: label.to_string(),
+        input: TextInput::default(),
+        error: None,
+    })
+}
+
+/// Opens the note prompt for a lifecycle step, or says why the step is not possible.
+fn lifecycle(app: &mut App, cmd: Command, row: &RegisterRow) {
+    let today = app.now.today();
+    let next = match row.escalation {
+        None => "整改通知书",
+        Some(e) => e.next().map(|n| n.label()).unwrap_or("（已到最后一级）"),
+    };
+    let Some(p) = prompt_for(cmd, row.id, next) else {
+        return;
+    };
+    if cmd == Command::Escalate && row.escalation.is_some_and(|e| e.next().is_none()) {
+        say(
+            app,
+            MessageKind::Error,
+            "隐患已发出最后一级督办文书（责任追究建议书），不能再升级",
+        );
+        return;
+    }
+    match refusal(row, &p.kind, today) {
+        Some(why) => say(app, MessageKind::Error, why),
+        None => app.overlay = Some(Overlay::Prompt(p)),
+    }
+}
+
+pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
+    let Action::Cmd(cmd) = a else {
+        return vec![];
+    };
+    let today = app.now.today();
+    let line_ids: Vec<String> = app.lines.iter().map(|l| l.id.clone()).collect();
+    let Screen::Register(st) = app.screen_mut() else {
+        return vec![];
+    };
+    let row = st.selected_row().cloned();
+    match cmd {
+        Command::Back => return back(app),
+        Command::Open => {
+            return row
+                .map(|r| vec![Effect::LoadFinding(r.id)])
+                .unwrap_or_default();
+        }
+        Command::Rectify | Command::VerifyPass | Command::VerifyFail | Command::Escalate => {
+            match row {
+                Some(r) => lifecycle(app, cmd, &r),
+                None => say(app, MessageKind::Info, "没有选中的隐患"),
+            }
+            return vec![];
+        }
+        Command::FilterStatus => {
+            st.filter.status = match st.filter.status {
+                None => Some(Status::Open),
+                Some(Status::Open) => Some(Status::Rectified),
+                Some(Status::Rectified) => Some(Status::Closed),
+                Some(Status::Closed) => None,
+            }
+        }
+        Command::FilterLine => {
+            let pos = st
+                .filter
+                .line
+                .as_ref()
+                .and_then(|l| line_ids.iter().position(|x| x == l));
+            st.filter.line = match pos {
+                None => line_ids.first().cloned(),
+                Some(i) => line_ids.get(i + 1).cloned(),
+            }
+        }
+        Command::FilterSeverity => {
+            st.filter.severity = match st.filter.severity {
+                None => Some(Severity::Major),
+                Some(Severity::Major) => Some(Severity::General),
+                Some(Severity::General) => None,
+            }
+        }
+        Command::FilterOverdue => st.filter.overdue = !st.filter.overdue,
+        Command::FilterFacility => {
+            st.filter.facility = match (&st.filter.facility, row) {
+                (Some(_), _) => None,
+                (None, Some(r)) => Some(r.facility),
+                (None, None) => None,
+            }
+        }
+        Command::ClearFilters => st.filter = Default::default(),
+        Command::SortDue => {
+            st.sort = match st.sort {
+                SortDue::Newest => SortDue::DueAsc,
+                SortDue::DueAsc => SortDue::DueDesc,
+                SortDue::DueDesc => SortDue::Newest,
+            }
+        }
+        c => {
+            if let Some(i) = moved(st.selected, st.visible.len(), c) {
+                st.selected = i;
+            }
+            return vec![];
+        }
+    }
+    refresh(st, today);
+    vec![]
+}
+
+pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
+    let Action::Cmd(cmd) = a else {
+        return vec![];
+    };
+    let Screen::Detail(d) = app.screen() else {
+        return vec![];
+    };
+    let f: Finding = d.finding.clone();
+    match cmd {
+        Command::Back => back(app),
+        Command::Rectify | Command::VerifyPass | Command::VerifyFail | Command::Escalate => {
+            let row = RegisterRow::from_finding(&f, "", &app.now);
+            lifecycle(app, cmd, &row);
+            vec![]
+        }
+        Command::Settle => {
+            match f.conflicts.first() {
+                Some(c) => {
+                    app.overlay = Some(Overlay::Chooser(Chooser {
+                        finding: f.id,
+                        field: c.field,
+                        options: c.values.iter().map(|(_, v)| v.clone()).collect(),
+                        selected: 0,
+                    }))
+                }
+                None => say(app, MessageKind::Info, "此隐患没有冲突，无需处理"),
+            }
+            vec![]
+        }
+        _ => vec![],
+    }
+}

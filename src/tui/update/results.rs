@@ -1,0 +1,142 @@
+//! Effect results coming back as actions.
+
+use super::{Effect, checklist, home_state, register, say};
+use crate::domain::Finding;
+use crate::tui::action::Action;
+use crate::tui::app::{
+    App, ChecklistState, DetailState, HomeState, MessageKind, Overlay, RegisterRow, Screen,
+};
+
+fn short(f: &Finding) -> String {
+    f.id.simple().to_string()[..8].to_string()
+}
+
+pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
+    let today = app.now.today();
+    match action {
+        Action::ConfigSaved(name) => {
+            app.inspector = name.clone();
+            app.stack = vec![Screen::Home(HomeState::default())];
+            say(app, MessageKind::Ok, format!("{name}，你好！按 n 新建检查"));
+            return vec![Effect::LoadHome];
+        }
+        Action::HomeLoaded(data) => {
+            if let Some(h) = home_state(app) {
+                let n = data.unfinished.len() + data.recent.len();
+                h.data = Some(data);
+                h.selected = h.selected.min(n.saturating_sub(1));
+            }
+        }
+        Action::FacilitiesLoaded(v) => {
+            if let Screen::NewInspection(st) = app.screen_mut() {
+                st.facilities = v;
+            }
+        }
+        Action::ChecklistLoaded(data) => {
+            if matches!(
+                app.screen(),
+                Screen::NewInspection(_) | Screen::Checklist(_)
+            ) {
+                app.stack.pop();
+            }
+            let st = ChecklistState::new(data);
+            let msg = if st.data.inspection.is_finished() {
+                Some("该检查已结束，只能查看".to_string())
+            } else if st.data.inspection.answers.is_empty() {
+                None
+            } else {
+                Some(format!("已恢复到第一个未答项，还剩 {} 项", st.unanswered()))
+            };
+            app.stack.push(Screen::Checklist(st));
+            if let Some(m) = msg {
+                say(app, MessageKind::Info, m);
+            }
+        }
+        Action::Answered {
+            inspection,
+            item_id,
+        } => {
+            for s in app.stack.iter_mut().rev() {
+                if let Screen::Checklist(st) = s
+                    && st.data.inspection.id == inspection.id
+                {
+                    st.data.inspection = inspection;
+                    checklist::after_answer(st, &item_id);
+                    break;
+                }
+            }
+        }
+        Action::Finished(insp) => {
+            app.stack
+                .retain(|s| !matches!(s, Screen::Checklist(c) if c.data.inspection.id == insp.id));
+            say(
+                app,
+                MessageKind::Ok,
+                format!("检查已结束：{}（已保存）", insp.facility),
+            );
+            if app.stack.len() == 1 {
+                return vec![Effect::LoadHome];
+            }
+        }
+        Action::FindingSaved(f) => {
+            if matches!(app.screen(), Screen::Form(_)) {
+                app.stack.pop();
+            }
+            if let Some(Screen::Checklist(st)) = app.stack.last_mut()
+                && let Some(item) = &f.item_id
+            {
+                *st.data.findings.entry(item.clone()).or_insert(0) += 1;
+            }
+            say(
+                app,
+                MessageKind::Ok,
+                format!("已保存：隐患 {}（{}）", short(&f), f.severity.label()),
+            );
+        }
+        Action::RegisterLoaded(rows) => {
+            for s in app.stack.iter_mut() {
+                if let Screen::Register(st) = s {
+                    st.rows = Some(rows);
+                    register::refresh(st, today);
+                    break;
+                }
+            }
+        }
+        Action::FindingLoaded(f) => {
+            app.stack.push(Screen::Detail(DetailState { finding: f }));
+        }
+        Action::FindingUpdated { finding, what } => {
+            app.overlay = None;
+            let name = app.line_name(&finding.line).to_string();
+            let row = RegisterRow::from_finding(&finding, &name, &app.now);
+            for s in app.stack.iter_mut() {
+                match s {
+                    Screen::Register(st) => {
+                        if let Some(rows) = st.rows.as_mut()
+                            && let Some(r) = rows.iter_mut().find(|r| r.id == row.id)
+                        {
+                            *r = row.clone();
+                        }
+                        register::refresh(st, today);
+                    }
+                    Screen::Detail(d) if d.finding.id == finding.id => {
+                        d.finding = finding.clone();
+                    }
+                    _ => {}
+                }
+            }
+            say(app, MessageKind::Ok, format!("已保存：{what}"));
+        }
+        Action::Failed(msg) => {
+            match (&mut app.overlay, app.stack.last_mut()) {
+                (Some(Overlay::Prompt(p)), _) => p.error = Some(msg.clone()),
+                (None, Some(Screen::Form(f))) => f.save_error = Some(msg.clone()),
+                (None, Some(Screen::NewInspection(st))) => st.saving = false,
+                _ => {}
+            }
+            say(app, MessageKind::Error, msg);
+        }
+        Action::Cmd(_) | Action::Char(_) | Action::Paste(_) => {}
+    }
+    vec![]
+}

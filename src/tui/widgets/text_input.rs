@@ -1,0 +1,172 @@
+//! A one-line text field: a String and a cursor counted in chars, measured on screen with
+//! unicode-width so CJK (two columns) and IME input place the cursor right.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use unicode_width::UnicodeWidthChar;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextInput {
+    text: String,
+    /// Cursor position in chars, 0..=len.
+    cursor: usize,
+}
+
+impl TextInput {
+    pub fn new(text: &str) -> TextInput {
+        TextInput {
+            text: text.to_string(),
+            cursor: text.chars().count(),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    fn byte_at(&self, char_idx: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(char_idx)
+            .map(|(b, _)| b)
+            .unwrap_or(self.text.len())
+    }
+
+    pub fn insert(&mut self, c: char) {
+        if c.is_control() {
+            return;
+        }
+        let b = self.byte_at(self.cursor);
+        self.text.insert(b, c);
+        self.cursor += 1;
+    }
+
+    pub fn insert_str(&mut self, s: &str) {
+        for c in s.chars().filter(|c| *c != '\n' && *c != '\r') {
+            self.insert(c);
+        }
+    }
+
+    pub fn backspace(&mut self) {
+        if self.cursor > 0 {
+            self.cursor -= 1;
+            let b = self.byte_at(self.cursor);
+            self.text.remove(b);
+        }
+    }
+
+    pub fn delete(&mut self) {
+        if self.cursor < self.text.chars().count() {
+            let b = self.byte_at(self.cursor);
+            self.text.remove(b);
+        }
+    }
+
+    pub fn left(&mut self) {
+        self.cursor = self.cursor.saturating_sub(1);
+    }
+
+    pub fn right(&mut self) {
+        self.cursor = (self.cursor + 1).min(self.text.chars().count());
+    }
+
+    pub fn home(&mut self) {
+        self.cursor = 0;
+    }
+
+    pub fn end(&mut self) {
+        self.cursor = self.text.chars().count();
+    }
+
+    pub fn set(&mut self, text: &str) {
+        *self = TextInput::new(text);
+    }
+
+    /// Draws the field into `area` (one line); when focused, scrolled so the cursor is visible,
+    /// returning the cursor's screen position. Unfocused fields show their start.
+    pub fn render(
+        &self,
+        area: Rect,
+        buf: &mut Buffer,
+        style: Style,
+        focused: bool,
+    ) -> Option<Position> {
+        if area.width == 0 || area.height == 0 {
+            return None;
+        }
+        buf.set_style(Rect { height: 1, ..area }, style);
+        let width = area.width as usize;
+        let chars: Vec<char> = self.text.chars().collect();
+        let w = |c: &char| c.width().unwrap_or(0);
+        // Start as far left as possible while keeping the cursor (one spare column) in view.
+        let mut start = 0;
+        let cursor = if focused { self.cursor } else { 0 };
+        let before: usize = chars[..cursor].iter().map(w).sum();
+        let mut shown = before;
+        while shown + 1 > width && start < cursor {
+            shown -= w(&chars[start]);
+            start += 1;
+        }
+        let mut x = area.x;
+        let right = area.x + area.width;
+        for c in &chars[start..] {
+            let cw = w(c) as u16;
+            if x + cw > right {
+                break;
+            }
+            buf[(x, area.y)].set_char(*c).set_style(style);
+            if cw == 2 {
+                buf[(x + 1, area.y)].reset();
+                buf[(x + 1, area.y)].set_style(style);
+            }
+            x += cw;
+        }
+        focused.then(|| Position::new((area.x + shown as u16).min(right.saturating_sub(1)), area.y))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_chinese_text_by_character() {
+        let mut t = TextInput::new("灭火器");
+        t.left();
+        t.insert('箱');
+        assert_eq!(t.text(), "灭火箱器");
+        t.backspace();
+        t.backspace();
+        assert_eq!(t.text(), "灭器");
+        t.home();
+        t.delete();
+        assert_eq!(t.text(), "器");
+        t.end();
+        t.insert_str("材\n库");
+        assert_eq!(t.text(), "器材库");
+    }
+
+    #[test]
+    fn cursor_column_counts_double_width_and_scrolls() {
+        let t = TextInput::new("消防通道堵塞");
+        let mut buf = Buffer::empty(Rect::new(0, 0, 8, 1));
+        let pos = t.render(Rect::new(0, 0, 8, 1), &mut buf, Style::default(), true);
+        // 6 wide glyphs = 12 columns; only the tail fits and the cursor sits after it.
+        assert_eq!(pos, Some(Position::new(6, 0)));
+        assert_eq!(buf[(0, 0)].symbol(), "道");
+        let short = TextInput::new("a消");
+        let mut buf = Buffer::empty(Rect::new(0, 0, 8, 1));
+        assert_eq!(
+            short.render(Rect::new(0, 0, 8, 1), &mut buf, Style::default(), true),
+            Some(Position::new(3, 0))
+        );
+        // Unfocused: the start of the text, no cursor.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 8, 1));
+        assert_eq!(
+            t.render(Rect::new(0, 0, 8, 1), &mut buf, Style::default(), false),
+            None
+        );
+        assert_eq!(buf[(0, 0)].symbol(), "消");
+    }
+}

@@ -1,0 +1,185 @@
+//! The real binary in a pseudo-terminal: first run, a short inspection with one failed item
+//! saved from its pre-filled form, Ctrl-c; then the CLI sees exactly what was typed.
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use xuncha::catalog::Catalog;
+
+const BIN: &str = env!("CARGO_BIN_EXE_xuncha");
+const NOW: &str = "2026-11-22T09:00:00+08:00";
+
+struct Screen {
+    out: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Screen {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.out.lock().unwrap()).into_owned()
+    }
+    /// The output without escape sequences: ratatui moves the cursor after each wide glyph, so
+    /// only the stripped text has Chinese words in one piece.
+    fn plain(&self) -> String {
+        let raw = self.text();
+        let mut out = String::new();
+        let mut chars = raw.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                if chars.peek() == Some(&'[') {
+                    chars.next();
+                    // CSI: parameters, then one final byte in @..~
+                    for d in chars.by_ref() {
+                        if ('@'..='~').contains(&d) {
+                            break;
+                        }
+                    }
+                } else {
+                    chars.next();
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Waits until the program has written `needle` after what was already seen.
+    fn wait_for(&self, needle: &str, seen: &mut usize) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let all = self.plain();
+            // A glyph cut in half at the end of a read decodes differently later: then
+            // search everything again rather than slice inside a char.
+            let fresh = all.get(*seen..).unwrap_or(&all).to_string();
+            if let Some(i) = fresh.find(needle) {
+                *seen += fresh[..i].len() + needle.len();
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for「{needle}」; screen output so far:\n{}",
+                self.plain()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn cli(data: &Path, config: &Path, args: &[&str]) -> serde_json::Value {
+    let out = Command::new(BIN)
+        .args(args)
+        .env("XUNCHA_DATA_DIR", data)
+        .env("XUNCHA_CONFIG_DIR", config)
+        .env("XUNCHA_NOW", NOW)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_short_inspection_typed_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let config = dir.path().join("config");
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.env("XUNCHA_DATA_DIR", &data);
+    cmd.env("XUNCHA_CONFIG_DIR", &config);
+    cmd.env("XUNCHA_NOW", NOW);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("NO_COLOR");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut keys = pty.master.take_writer().unwrap();
+    let screen = Screen {
+        out: Arc::new(Mutex::new(Vec::new())),
+    };
+    let sink = screen.out.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let mut send = |s: &str| {
+        keys.write_all(s.as_bytes()).unwrap();
+        keys.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(150));
+    };
+    let mut seen = 0;
+    screen.wait_for("欢迎使用巡查", &mut seen);
+    send("赵六");
+    send("\r");
+    screen.wait_for("待同步事件", &mut seen);
+    send("n");
+    screen.wait_for("受检单位", &mut seen);
+    send("北苑社区卫生服务中心");
+    send("\t\t\t\t");
+    let catalog = Catalog::builtin();
+    let fire = catalog.lines.iter().position(|l| l.line == "fire").unwrap() + 1;
+    send(&fire.to_string());
+    send("\x13"); // Ctrl-s: start
+    screen.wait_for("总进度", &mut seen);
+    send("p");
+    send("f");
+    screen.wait_for("登记隐患", &mut seen);
+    send("\x13"); // Ctrl-s: save the pre-filled finding
+    screen.wait_for("已保存", &mut seen);
+    send("p");
+    send("\x03"); // Ctrl-c
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "xuncha did not quit on Ctrl-c");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    // The terminal was given back: the alternate screen was left at the end.
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        screen.text().contains("\x1b[?1049l"),
+        "alternate screen not left"
+    );
+
+    let second = catalog
+        .items_of(&["fire".to_string()])
+        .nth(1)
+        .unwrap()
+        .clone();
+    let findings = cli(&data, &config, &["finding", "list", "--json"]);
+    let list = findings.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{findings}");
+    let f = &list[0];
+    assert_eq!(f["facility"], "北苑社区卫生服务中心");
+    assert_eq!(f["item_id"], second.id.as_str());
+    assert_eq!(f["description"], second.hazard.as_str());
+    assert_eq!(f["status"], "open");
+    assert_eq!(f["line"], "fire");
+    let insp = cli(&data, &config, &["inspection", "list", "--json"]);
+    assert_eq!(insp[0]["answered"], 3);
+    assert_eq!(insp[0]["inspectors"][0], "赵六");
+    assert!(insp[0]["finished_at"].is_null());
+    let cfg = std::fs::read_to_string(config.join("config.toml")).unwrap();
+    assert!(cfg.contains("赵六"));
+}

@@ -1,0 +1,220 @@
+//! Shared by the TUI tests: a temp store with a pinned clock, the real keymap and runner, key
+//! presses by name, and rendering into ratatui's TestBackend.
+#![allow(dead_code)]
+
+use chrono::DateTime;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use std::path::PathBuf;
+use xuncha::catalog::Catalog;
+use xuncha::config::Config;
+use xuncha::domain::Now;
+use xuncha::ops::Ctx;
+use xuncha::store::Store;
+use xuncha::tui::app::App;
+use xuncha::tui::effects::{Runner, line_infos};
+use xuncha::tui::keymap::{Key, Keymap};
+use xuncha::tui::theme::Theme;
+use xuncha::tui::{Tui, screens};
+
+pub const NOW: &str = "2026-11-22T09:00:00+08:00";
+pub const INSPECTOR: &str = "王检查";
+
+pub fn now() -> Now {
+    Now(DateTime::parse_from_rfc3339(NOW).unwrap())
+}
+
+pub struct Harness {
+    pub tui: Tui,
+    pub app: App,
+    pub dir: tempfile::TempDir,
+}
+
+impl Harness {
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+}
+
+pub fn open(dir: tempfile::TempDir, inspector: &str) -> Harness {
+    let store = Store::open(&dir.path().join("data")).unwrap();
+    let ctx = Ctx {
+        store,
+        catalog: Catalog::builtin(),
+        now: now(),
+        author: if inspector.is_empty() {
+            "未署名".into()
+        } else {
+            inspector.into()
+        },
+    };
+    let app = App::new(now(), inspector, line_infos(&ctx));
+    let mut tui = Tui {
+        runner: Runner {
+            ctx,
+            config_dir: dir.path().join("config"),
+            config: Config {
+                inspector: inspector.into(),
+                ..Default::default()
+            },
+        },
+        theme: Theme::builtin("default").unwrap(),
+        keymap: Keymap::builtin(),
+    };
+    let mut app = app;
+    tui.start(&mut app);
+    Harness { tui, app, dir }
+}
+
+/// A fresh store; `demo` findings first when > 0.
+pub fn harness(demo: usize) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    if demo > 0 {
+        let store = Store::open(&dir.path().join("data")).unwrap();
+        let mut ctx = Ctx {
+            store,
+            catalog: Catalog::builtin(),
+            now: now(),
+            author: "演示".into(),
+        };
+        xuncha::ops::demo(&mut ctx, demo).unwrap();
+    }
+    open(dir, INSPECTOR)
+}
+
+/// Presses keys named as in the keymap file ("j", "enter", "ctrl-s").
+pub fn press(h: &mut Harness, keys: &[&str]) {
+    for k in keys {
+        let key = Key::parse(k).unwrap_or_else(|e| panic!("{e}"));
+        let mut mods = KeyModifiers::NONE;
+        if key.ctrl {
+            mods |= KeyModifiers::CONTROL;
+        }
+        if key.alt {
+            mods |= KeyModifiers::ALT;
+        }
+        if matches!(key.code, KeyCode::Char(c) if c.is_uppercase()) {
+            mods |= KeyModifiers::SHIFT;
+        }
+        let ev = Event::Key(KeyEvent::new(key.code, mods));
+        if let Some(a) = h.tui.action_for(&h.app, &ev) {
+            h.tui.dispatch(&mut h.app, a);
+        }
+    }
+}
+
+/// Types text character by character, as a keyboard (or an IME) would.
+pub fn type_text(h: &mut Harness, text: &str) {
+    for c in text.chars() {
+        let ev = Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        if let Some(a) = h.tui.action_for(&h.app, &ev) {
+            h.tui.dispatch(&mut h.app, a);
+        }
+    }
+}
+
+pub fn draw(h: &Harness, w: u16, ht: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, ht)).unwrap();
+    t.draw(|f| screens::render(&h.app, f, &h.tui.theme, &h.tui.keymap))
+        .unwrap();
+    t
+}
+
+/// One screen row as text, each wide glyph once (its hidden trailing cell skipped), with the x
+/// of every char. A hidden cell that is not blank means something overwrote half a glyph.
+fn row_text(t: &Terminal<TestBackend>, y: u16) -> (String, Vec<u16>, Vec<u16>) {
+    let buf = t.backend().buffer();
+    let (mut line, mut xs, mut clobbered) = (String::new(), Vec::new(), Vec::new());
+    let mut skip = 0usize;
+    for x in 0..buf.area.width {
+        let sym = buf[(x, y)].symbol();
+        if skip == 0 {
+            for _ in sym.chars() {
+                xs.push(x);
+            }
+            line.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+        } else {
+            if !sym.trim().is_empty() {
+                clobbered.push(x);
+            }
+            skip -= 1;
+        }
+    }
+    (line, xs, clobbered)
+}
+
+/// The screen as text (wide glyphs once per glyph), with ids made at run time (UUIDv7) masked to
+/// keep snapshots stable.
+pub fn screen_text(h: &Harness, t: &Terminal<TestBackend>) -> String {
+    let mut s = String::new();
+    for y in 0..t.backend().buffer().area.height {
+        let (line, _, clobbered) = row_text(t, y);
+        s.push_str(line.trim_end());
+        if !clobbered.is_empty() {
+            s.push_str(&format!(
+                "  <half of a wide glyph overwritten at x={clobbered:?}>"
+            ));
+        }
+        s.push('\n');
+    }
+    let mut ids: Vec<String> = h
+        .tui
+        .runner
+        .ctx
+        .store
+        .all_findings()
+        .map(|f| f.unwrap().id.to_string())
+        .chain(
+            h.tui
+                .runner
+                .ctx
+                .store
+                .all_inspections()
+                .unwrap()
+                .into_iter()
+                .map(|i| i.id.to_string()),
+        )
+        .collect();
+    ids.sort();
+    for id in &ids {
+        s = s.replace(id, &"#".repeat(id.len()));
+    }
+    for id in &ids {
+        s = s.replace(&id.replace('-', "")[..8], "########");
+    }
+    s
+}
+
+/// The (x, y) of the first cell of `needle` on screen.
+pub fn find(t: &Terminal<TestBackend>, needle: &str) -> Option<(u16, u16)> {
+    for y in 0..t.backend().buffer().area.height {
+        let (line, xs, _) = row_text(t, y);
+        if let Some(b) = line.find(needle) {
+            return Some((xs[line[..b].chars().count()], y));
+        }
+    }
+    None
+}
+
+/// The index of a line among the catalog lines (1-based, as the new-inspection digits).
+pub fn line_digit(h: &Harness, line: &str) -> String {
+    let i = h.app.lines.iter().position(|l| l.id == line).unwrap();
+    (i + 1).to_string()
+}
+
+/// Starts an inspection through the new-inspection screen.
+pub fn start_inspection(h: &mut Harness, facility: &str, line: &str) {
+    press(h, &["n"]);
+    type_text(h, facility);
+    press(h, &["tab"]);
+    type_text(h, "急诊科");
+    press(h, &["tab", "tab", "tab"]);
+    let d = line_digit(h, line);
+    type_text(h, &d);
+    press(h, &["ctrl-s"]);
+}
