@@ -5,5 +5,6 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod ops;
+pub mod search;
 pub mod store;
 pub mod tui;

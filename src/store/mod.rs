@@ -11,6 +11,7 @@ pub mod codec;
 mod identity;
 mod query;
 mod rebuild;
+mod scan;
 mod views;
 
 pub use codec::{EventBody, Record};

@@ -1,0 +1,165 @@
+//! A search result as the CLI and the TUI show it, with the matched chars of the title, the
+//! subtitle and the field that matched best (char indices; `cell_ranges` turns them into
+//! display cells).
+
+use super::index::{Field, Index, Record, Target, TextId};
+use super::matcher::{Term, Tier, contiguous, fuzzy};
+use super::rank::Ranked;
+use crate::domain::{Severity, Status};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub target: Target,
+    /// The check (items) or the description (findings).
+    pub title: String,
+    pub title_indices: Vec<usize>,
+    /// Line and section (items); facility · department · location · status (findings).
+    pub subtitle: String,
+    pub subtitle_indices: Vec<usize>,
+    /// The field that matched best, its text and matched chars (may be the title itself).
+    pub field: Field,
+    pub field_text: String,
+    pub field_indices: Vec<usize>,
+    pub line: String,
+    pub line_name: String,
+    /// None for checklist items.
+    pub status: Option<Status>,
+    pub overdue: bool,
+    pub severity: Severity,
+    pub tier: Tier,
+    pub score: i64,
+}
+
+impl Serialize for Tier {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(match self {
+            Tier::Whole => "whole",
+            Tier::Substring => "substring",
+            Tier::Fuzzy => "fuzzy",
+        })
+    }
+}
+
+pub(crate) fn build_hit(index: &Index, r: &Ranked, terms: &[Term]) -> Hit {
+    let rec = index.records[r.slot as usize]
+        .as_ref()
+        .expect("ranked records are live");
+    let text = |t: TextId| index.texts[t as usize].original.to_string();
+    let title_field = match rec.target {
+        Target::Item(_) => Field::Check,
+        Target::Finding(_) => Field::Description,
+    };
+    let title_id = rec.text_of(title_field);
+    let title = title_id.map(text).unwrap_or_default();
+    let title_indices = title_id.map_or(vec![], |t| indices(index, t, terms).1);
+    let (line, line_name) = index.lines[rec.line as usize].clone();
+    let (subtitle, subtitle_indices) = subtitle(index, rec, terms, &line_name, r.overdue);
+    let (field, field_id, field_indices) = best_field(index, rec, terms);
+    Hit {
+        target: rec.target.clone(),
+        title,
+        title_indices,
+        subtitle,
+        subtitle_indices,
+        field,
+        field_text: text(field_id),
+        field_indices,
+        line,
+        line_name,
+        status: rec.status,
+        overdue: r.overdue,
+        severity: rec.severity,
+        tier: r.tier,
+        score: r.score,
+    }
+}
+
+/// Matched char indices of all terms in one text, and the summed weighted score.
+fn indices(index: &Index, t: TextId, terms: &[Term]) -> (i64, Vec<usize>) {
+    let text = &index.texts[t as usize];
+    let mut out = Vec::new();
+    let mut score = 0;
+    for term in terms {
+        if let Some((tier, s, start, end)) = contiguous(text, &index.readings, term) {
+            out.extend(start..end);
+            score += s + if tier == Tier::Whole { 10_000 } else { 5_000 };
+        } else if let Some((s, idx)) = fuzzy(&index.matcher, text, &index.readings, term, true) {
+            out.extend(idx);
+            score += s;
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    (score, out)
+}
+
+fn best_field(index: &Index, rec: &Record, terms: &[Term]) -> (Field, TextId, Vec<usize>) {
+    let mut best: Option<(i64, Field, TextId, Vec<usize>)> = None;
+    for (field, t) in rec.fields.iter() {
+        let (score, idx) = indices(index, *t, terms);
+        if idx.is_empty() {
+            continue;
+        }
+        let s = score * field.weight();
+        if best.as_ref().is_none_or(|b| s > b.0) {
+            best = Some((s, *field, *t, idx));
+        }
+    }
+    match best {
+        Some((_, f, t, idx)) => (f, t, idx),
+        None => {
+            let (f, t) = rec.fields[0];
+            (f, t, vec![])
+        }
+    }
+}
+
+/// The subtitle with the matched chars of its parts, offset to their place in it.
+fn subtitle(
+    index: &Index,
+    rec: &Record,
+    terms: &[Term],
+    line_name: &str,
+    overdue: bool,
+) -> (String, Vec<usize>) {
+    let mut text = String::new();
+    let mut marks = Vec::new();
+    let mut push = |part: &str, idx: Vec<usize>, text: &mut String| {
+        if part.is_empty() {
+            return;
+        }
+        if !text.is_empty() {
+            text.push_str(" · ");
+        }
+        let offset = text.chars().count();
+        marks.extend(idx.into_iter().map(|i| i + offset));
+        text.push_str(part);
+    };
+    match rec.status {
+        None => {
+            push(line_name, vec![], &mut text);
+            if let Some(s) = rec.section {
+                push(&index.texts[s as usize].original, vec![], &mut text);
+            }
+            if let Target::Item(id) = &rec.target {
+                push(id, vec![], &mut text);
+            }
+        }
+        Some(status) => {
+            for field in [Field::Facility, Field::Department, Field::Location] {
+                if let Some(t) = rec.text_of(field) {
+                    let (_, idx) = indices(index, t, terms);
+                    push(&index.texts[t as usize].original, idx, &mut text);
+                }
+            }
+            let label = if overdue {
+                format!("{}（逾期）", status.label())
+            } else {
+                status.label().to_string()
+            };
+            push(&label, vec![], &mut text);
+        }
+    }
+    (text, marks)
+}

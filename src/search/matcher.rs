@@ -1,0 +1,248 @@
+//! Matching one query term against one text.
+//!
+//! A *contiguous* match walks the text from some char: each text char is consumed by the same
+//! query char, or (for a char with pinyin) by one of its readings in full, its initial, its
+//! two-letter initial (zh/ch/sh), or — at the end of the query — a prefix of a reading. So
+//! `mhq`, `miehuoqi`, `miehuoq` and `mie火q` all find 灭火器, and `gl房` finds 锅炉房.
+//! Anything else falls back to the fuzzy matcher (subsequence) over the text, its full pinyin
+//! and its initials.
+
+use super::text::{Readings, Text, char_bit, is_separator, norm_char};
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+/// How a term matched, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    /// The match spans a whole word: a field, a keyword, or a run between separators.
+    Whole = 0,
+    /// A contiguous run of chars (directly or through pinyin).
+    Substring = 1,
+    /// Chars in order with gaps.
+    Fuzzy = 2,
+}
+
+/// One term of a query, normalised like the texts.
+#[derive(Debug, Clone)]
+pub(crate) struct Term {
+    pub chars: Vec<char>,
+    pub text: String,
+    pub bloom: u64,
+    pub has_ascii_letter: bool,
+}
+
+impl Term {
+    pub(crate) fn new(raw: &str) -> Term {
+        let chars: Vec<char> = raw.chars().map(norm_char).collect();
+        let bloom = chars.iter().fold(0, |b, c| b | char_bit(*c));
+        Term {
+            text: chars.iter().collect(),
+            has_ascii_letter: chars.iter().any(|c| c.is_ascii_lowercase()),
+            chars,
+            bloom,
+        }
+    }
+}
+
+/// Upper bound of recursion steps per start position: backtracking over readings is tiny for
+/// real text, the cap only guards against pathological input.
+const STEP_BUDGET: u32 = 512;
+
+/// The best contiguous match: (tier, score, start, end) with char positions [start, end).
+pub(crate) fn contiguous(
+    t: &Text,
+    r: &Readings,
+    q: &Term,
+) -> Option<(Tier, i64, usize, usize)> {
+    let first = *q.chars.first()?;
+    if t.bloom & q.bloom != q.bloom {
+        return None;
+    }
+    let first_bit = if first.is_ascii_lowercase() {
+        1u32 << (first as u8 - b'a')
+    } else {
+        0
+    };
+    let n = t.chars.len();
+    let mut best: Option<(Tier, i64, usize, usize)> = None;
+    for start in 0..n {
+        if t.chars[start] != first && (r.initials_mask(t.sets[start]) & first_bit) == 0 {
+            continue;
+        }
+        let mut budget = STEP_BUDGET;
+        let Some(end) = walk(t, r, &q.chars, start, 0, &mut budget) else {
+            continue;
+        };
+        let whole = (start == 0 || is_separator(t.chars[start - 1]))
+            && (end == n || is_separator(t.chars[end]));
+        let tier = if whole { Tier::Whole } else { Tier::Substring };
+        let score = contiguous_score(start, end, n);
+        if best.is_none_or(|b| (tier, -score) < (b.0, -b.1)) {
+            best = Some((tier, score, start, end));
+            if tier == Tier::Whole && start == 0 {
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// Covering more of a shorter text, and starting earlier, scores higher.
+fn contiguous_score(start: usize, end: usize, n: usize) -> i64 {
+    let covered = ((end - start) * 1000 / n.max(1)) as i64;
+    covered + if start == 0 { 300 } else { 100 / (start as i64 + 1) }
+}
+
+/// Matches q[j..] starting at text char i; returns the end char of the match.
+fn walk(t: &Text, r: &Readings, q: &[char], i: usize, j: usize, budget: &mut u32) -> Option<usize> {
+    if j == q.len() {
+        return Some(i);
+    }
+    if i == t.chars.len() || *budget == 0 {
+        return None;
+    }
+    *budget -= 1;
+    let qc = q[j];
+    if t.chars[i] == qc
+        && let Some(end) = walk(t, r, q, i + 1, j + 1, budget)
+    {
+        return Some(end);
+    }
+    if !qc.is_ascii_lowercase() {
+        return None;
+    }
+    let rest = &q[j..];
+    for reading in r.readings(t.sets[i]) {
+        if reading[0] != qc as u8 {
+            continue;
+        }
+        let common = reading
+            .iter()
+            .zip(rest.iter())
+            .take_while(|(a, b)| **a as char == **b)
+            .count();
+        if common == reading.len()
+            && let Some(end) = walk(t, r, q, i + 1, j + common, budget)
+        {
+            return Some(end);
+        }
+        if common == rest.len() && common < reading.len() {
+            return Some(i + 1); // the query ends inside this syllable
+        }
+        let two = matches!(&reading[..], [b'z' | b'c' | b's', b'h', _, ..]);
+        if two
+            && common >= 2
+            && let Some(end) = walk(t, r, q, i + 1, j + 2, budget)
+        {
+            return Some(end);
+        }
+        if let Some(end) = walk(t, r, q, i + 1, j + 1, budget) {
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// The fuzzy fallback: subsequence match over the text, its full pinyin and its initials.
+/// Returns the score and the matched char indices of the text.
+pub(crate) fn fuzzy(
+    matcher: &SkimMatcherV2,
+    t: &Text,
+    r: &Readings,
+    q: &Term,
+    want_indices: bool,
+) -> Option<(i64, Vec<usize>)> {
+    if q.chars.is_empty() || t.bloom & q.bloom != q.bloom {
+        return None;
+    }
+    let min = min_fuzzy_score(q);
+    let mut best: Option<(i64, Vec<usize>)> = None;
+    let mut consider = |score: i64, idx: Vec<usize>| {
+        if score >= min && best.as_ref().is_none_or(|b| score > b.0) {
+            best = Some((score, idx));
+        }
+    };
+    let run = |hay: &str| -> Option<(i64, Vec<usize>)> {
+        if want_indices {
+            matcher.fuzzy_indices(hay, &q.text)
+        } else {
+            matcher.fuzzy_match(hay, &q.text).map(|s| (s, vec![]))
+        }
+    };
+    if let Some((s, idx)) = run(&t.normalised()) {
+        consider(s, idx);
+    }
+    if q.has_ascii_letter && t.sets.iter().any(|s| *s != 0) {
+        if let Some((s, idx)) = run(&t.initials(r)) {
+            consider(s, idx);
+        }
+        let (full, map) = t.full_pinyin(r);
+        if let Some((s, idx)) = run(&full) {
+            let mut chars: Vec<usize> = idx.iter().map(|b| map[*b] as usize).collect();
+            chars.dedup();
+            consider(s, chars);
+        }
+    }
+    best
+}
+
+/// Below this the subsequence is too scattered to be what the user meant.
+fn min_fuzzy_score(q: &Term) -> i64 {
+    12 * q.chars.len() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(text: &str, query: &str) -> Option<(Tier, usize, usize)> {
+        let mut r = Readings::new();
+        let t = Text::new(text, &mut r);
+        contiguous(&t, &r, &Term::new(query)).map(|(tier, _, s, e)| (tier, s, e))
+    }
+
+    #[test]
+    fn pinyin_initials_full_and_partial_syllables() {
+        assert_eq!(find("灭火器", "mhq"), Some((Tier::Whole, 0, 3)));
+        assert_eq!(find("灭火器", "miehuoqi"), Some((Tier::Whole, 0, 3)));
+        assert_eq!(find("灭火器", "miehuoq"), Some((Tier::Whole, 0, 3)));
+        assert_eq!(find("灭火器", "mieh"), Some((Tier::Substring, 0, 2)));
+        assert_eq!(find("过期的灭火器", "mhq"), Some((Tier::Substring, 3, 6)));
+        assert_eq!(find("配电室", "pds"), Some((Tier::Whole, 0, 3)));
+        assert_eq!(find("氧气瓶", "yqp"), Some((Tier::Whole, 0, 3)));
+        assert_eq!(find("中心", "zhx"), Some((Tier::Whole, 0, 2)));
+    }
+
+    #[test]
+    fn mixed_chinese_and_pinyin() {
+        assert_eq!(find("燃气锅炉房", "gl房"), Some((Tier::Substring, 2, 5)));
+        assert_eq!(find("燃气锅炉房", "guolu房"), Some((Tier::Substring, 2, 5)));
+        assert_eq!(find("燃气锅炉房", "gl厨"), None);
+    }
+
+    #[test]
+    fn heteronyms_match_either_reading() {
+        assert!(find("空调机房", "kongtiao").is_some());
+        assert!(find("空调机房", "ktjf").is_some());
+        assert!(find("空调机房", "kdjf").is_some());
+    }
+
+    #[test]
+    fn whole_words_between_separators() {
+        assert_eq!(find("门诊楼，配电室", "配电室").map(|m| m.0), Some(Tier::Whole));
+        assert_eq!(find("配电室门口", "配电室").map(|m| m.0), Some(Tier::Substring));
+        assert_eq!(find("PM2.5 Sensor", "sensor").map(|m| m.0), Some(Tier::Whole));
+    }
+
+    #[test]
+    fn fuzzy_tolerates_a_dropped_letter_or_char() {
+        let mut r = Readings::new();
+        let t = Text::new("灭火器压力不足", &mut r);
+        let m = SkimMatcherV2::default();
+        let (_, idx) = fuzzy(&m, &t, &r, &Term::new("mihuoqi"), true).expect("pinyin typo");
+        assert_eq!(idx, vec![0, 1, 2]);
+        let (_, idx) = fuzzy(&m, &t, &r, &Term::new("灭器"), true).expect("gap");
+        assert_eq!(idx, vec![0, 2]);
+        assert!(fuzzy(&m, &t, &r, &Term::new("xyz"), false).is_none());
+    }
+}
