@@ -1,0 +1,148 @@
+//! The whole closed loop through the built binary: start, answer, record, rectify, verify fail,
+//! rectify, verify pass → closed; and overdue and escalation with a pinned clock.
+
+mod common;
+use common::Env;
+
+#[test]
+fn whole_lifecycle_through_the_cli() {
+    let env = Env::new();
+    let insp = env.start("南湖区人民医院", &["fire"]);
+    assert_eq!(insp.len(), 36, "prints the new inspection id: {insp}");
+
+    let out = env.ok(&["inspection", "answer", &insp, "fire.exit-clear", "fail"]);
+    assert!(out.contains("不合格"), "{out}");
+    env.ok(&["inspection", "answer", &insp, "fire.extinguisher", "pass"]);
+
+    let id = env
+        .ok(&[
+            "finding", "add", "--inspection", &insp, "--item", "fire.exit-clear",
+            "--description", "一楼东侧安全出口被杂物堵塞", "--location", "门诊楼一楼",
+            "--responsible", "总务科 张伟", "--due", "+7",
+        ])
+        .trim()
+        .to_string();
+    let f = env.json(&["finding", "show", &id]);
+    assert_eq!(f["status"], "open");
+    assert_eq!(f["line"], "fire");
+    assert_eq!(f["facility"], "南湖区人民医院");
+    assert_eq!(f["department"], "急诊科");
+    assert_eq!(f["due"], "2026-11-29");
+    assert_eq!(f["overdue"], false);
+    assert!(!f["measures"].as_str().unwrap().is_empty(), "measures pre-filled from the hazard library");
+
+    env.ok(&["finding", "rectify", &id, "--note", "已清理杂物"]);
+    assert_eq!(env.json(&["finding", "show", &id])["status"], "rectified");
+    let out = env.ok(&["finding", "verify", &id, "--fail", "--note", "仍有纸箱堆放"]);
+    assert!(out.contains("不通过"), "{out}");
+    let f = env.json(&["finding", "show", &id]);
+    assert_eq!(f["status"], "open", "a failed verification sends it back");
+    assert_eq!(f["verify_note"], "仍有纸箱堆放", "the reason is kept");
+
+    env.ok(&["finding", "rectify", &id, "--note", "纸箱已全部清走"]);
+    env.ok(&["finding", "verify", &id, "--pass"]);
+    let f = env.json(&["finding", "show", &id]);
+    assert_eq!(f["status"], "closed");
+    let actions: Vec<&str> = f["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["登记隐患", "登记整改", "复查不通过，退回整改", "登记整改", "复查通过，销号"]
+    );
+
+    // The list agrees, and a short id prefix works like the full id.
+    let closed = env.json(&["finding", "list", "--status", "closed"]);
+    assert_eq!(closed.as_array().unwrap().len(), 1);
+    assert_eq!(closed[0]["id"], id.as_str());
+    let by_prefix = env.json(&["finding", "show", &id[..8]]);
+    assert_eq!(by_prefix["id"], id.as_str());
+
+    let done = env.ok(&["inspection", "finish", &insp]);
+    assert!(done.contains("未作答"), "finishing says how many are unanswered: {done}");
+}
+
+#[test]
+fn overdue_and_escalation_with_a_pinned_clock() {
+    let mut env = Env::new();
+    let insp = env.start("北苑镇卫生院", &["energy", "fire"]);
+    let id = env
+        .ok(&[
+            "finding", "add", "--inspection", &insp, "--line", "energy", "--description",
+            "配电箱周边堆放可燃物", "--severity", "major", "--due", "2026-11-25",
+        ])
+        .trim()
+        .to_string();
+
+    // Not overdue yet: escalation is refused with the reason.
+    let err = env.fails(&["finding", "escalate", &id]);
+    assert!(err.contains("未逾期"), "{err}");
+    assert!(env.json(&["finding", "list", "--status", "overdue"]).as_array().unwrap().is_empty());
+
+    // On the due date itself it is not overdue; the day after, it is.
+    env.now = "2026-11-25T18:00:00+08:00".into();
+    assert_eq!(env.json(&["finding", "show", &id])["overdue"], false);
+    env.now = "2026-11-26T08:00:00+08:00".into();
+    assert_eq!(env.json(&["finding", "show", &id])["overdue"], true);
+    let overdue = env.json(&["finding", "list", "--status", "overdue"]);
+    assert_eq!(overdue.as_array().unwrap().len(), 1);
+
+    let steps = ["notice", "interview", "referral"];
+    for step in steps {
+        let f = env.json(&["finding", "escalate", &id, "--note", "逾期未整改"]);
+        assert_eq!(f["escalation"], step);
+    }
+    let err = env.fails(&["finding", "escalate", &id]);
+    assert!(err.contains("最后一级"), "{err}");
+
+    // Rectified but not yet verified: still overdue; once closed, no longer.
+    env.ok(&["finding", "rectify", &id, "--note", "可燃物已清理"]);
+    assert_eq!(env.json(&["finding", "show", &id])["overdue"], true);
+    env.ok(&["finding", "verify", &id, "--pass"]);
+    let f = env.json(&["finding", "show", &id]);
+    assert_eq!(f["overdue"], false);
+    assert_eq!(f["escalations"].as_array().unwrap().len(), 3);
+    let err = env.fails(&["finding", "escalate", &id]);
+    assert!(err.contains("已销号"), "{err}");
+}
+
+#[test]
+fn fixed_on_spot_is_closed_at_once() {
+    let env = Env::new();
+    let insp = env.start("滨江区疾病预防控制中心", &["hazchem"]);
+    let f = env.json(&[
+        "finding", "add", "--inspection", &insp, "--line", "hazchem", "--description",
+        "酒精与含氯消毒剂混放", "--fixed-on-spot",
+    ]);
+    assert_eq!(f["status"], "closed");
+    assert_eq!(f["fixed_on_spot"], true);
+    let id = f["id"].as_str().unwrap();
+    let err = env.fails(&["finding", "rectify", id, "--note", "x"]);
+    assert!(err.contains("已销号"), "{err}");
+}
+
+#[test]
+fn report_counts_per_line() {
+    let env = Env::new();
+    let insp = env.start("青山口腔医院", &["fire", "energy"]);
+    for (line, fixed) in [("fire", false), ("fire", true), ("energy", false)] {
+        let mut args = vec![
+            "finding", "add", "--inspection", &insp, "--line", line, "--description", "测试隐患",
+        ];
+        if fixed {
+            args.push("--fixed-on-spot");
+        }
+        env.ok(&args);
+    }
+    let r = env.json(&["report"]);
+    assert_eq!(r["total"]["found"], 3);
+    assert_eq!(r["total"]["fixed_on_spot"], 1);
+    let fire = r["by_line"].as_array().unwrap().iter().find(|x| x["key"] == "fire").unwrap();
+    assert_eq!(fire["found"], 2);
+    assert_eq!(fire["closed"], 1);
+    let text = env.ok(&["report"]);
+    assert!(text.contains("消防") && text.contains("青山口腔医院"), "{text}");
+}

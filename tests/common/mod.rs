@@ -1,0 +1,99 @@
+//! Shared helpers for tests that drive the built binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const NOW: &str = "2026-11-22T09:00:00+08:00";
+
+/// A temp data dir and config dir, and the clock, for one test.
+pub struct Env {
+    pub tmp: tempfile::TempDir,
+    pub now: String,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            tmp: tempfile::tempdir().expect("temp dir"),
+            now: NOW.to_string(),
+        }
+    }
+
+    pub fn data(&self) -> PathBuf {
+        self.tmp.path().join("data")
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.tmp.path().join("config")
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_xuncha"));
+        c.args(args)
+            .env("XUNCHA_DATA_DIR", self.data())
+            .env("XUNCHA_CONFIG_DIR", self.config())
+            .env("XUNCHA_NOW", &self.now)
+            .env("XUNCHA_USER", "测试员")
+            .env_remove("NO_COLOR");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("run xuncha")
+    }
+
+    /// Runs and insists on success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "xuncha {args:?} failed ({:?}):\nstdout: {}\nstderr: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&a)).expect("valid JSON")
+    }
+
+    /// Runs expecting exit status 2; returns stderr.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "xuncha {args:?} should fail with 2:\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr).expect("utf-8 stderr")
+    }
+
+    /// Total events in the store (the log is the truth: nothing written means this is unchanged).
+    pub fn events(&self) -> u64 {
+        self.json(&["device"])["events"].as_u64().expect("events")
+    }
+
+    /// Starts an inspection on the given lines and returns its id.
+    pub fn start(&self, facility: &str, lines: &[&str]) -> String {
+        let mut args = vec![
+            "inspection", "start", "--facility", facility, "--department", "急诊科", "--mode",
+            "supervision", "--inspector", "王建国", "--inspector", "李秀英",
+        ];
+        for l in lines {
+            args.push("--line");
+            args.push(l);
+        }
+        self.ok(&args).trim().to_string()
+    }
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}
