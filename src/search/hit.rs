@@ -36,6 +36,7 @@ impl Serialize for Tier {
         s.serialize_str(match self {
             Tier::Whole => "whole",
             Tier::Substring => "substring",
+            Tier::Heteronym => "heteronym",
             Tier::Fuzzy => "fuzzy",
         })
     }
@@ -83,7 +84,11 @@ fn indices(index: &Index, t: TextId, terms: &[Term]) -> (i64, Vec<usize>) {
     for term in terms {
         if let Some((tier, s, start, end)) = contiguous(text, &index.readings, term) {
             out.extend(start..end);
-            score += s + if tier == Tier::Whole { 10_000 } else { 5_000 };
+            score += s + match tier {
+                Tier::Whole => 10_000,
+                Tier::Substring => 5_000,
+                _ => 2_000,
+            };
         } else if let Some((s, idx)) = fuzzy(&index.matcher, text, &index.readings, term, true) {
             out.extend(idx);
             score += s;

@@ -1,6 +1,7 @@
 //! One search: filter the records, match every term against each distinct text once, rank.
 //!
-//! Order: direct hits (whole word or substring, plain or pinyin) before fuzzy ones; then
+//! Order: direct hits (whole word or substring, plain or pinyin) before hits through a rare
+//! reading of a char, before fuzzy ones; then
 //! checklist items, overdue, open, rectified, closed; then whole-word before substring; then
 //! the day found, newest first; then the score; then the id, so equal hits keep one order.
 //! Fuzzy matching only runs when the direct hits do not fill the page: a fuzzy hit can never
@@ -31,7 +32,7 @@ pub(crate) struct Ranked {
     pub overdue: bool,
 }
 
-type SortKey = (bool, u8, Tier, Reverse<i32>, Reverse<i64>, u128);
+type SortKey = (u8, u8, Tier, Reverse<i32>, Reverse<i64>, u128);
 
 impl Index {
     /// The best `limit` hits for what the user typed. A query with a bad filter finds nothing
@@ -93,6 +94,7 @@ impl Index {
                 None => pending.push(slot as u32),
             }
         }
+        // Fuzzy hits rank after every other kind, so they are only needed to fill the page.
         if ranked.len() < limit && !pending.is_empty() {
             let mut fuzzy_memos: Vec<Vec<Option<Option<i64>>>> = q
                 .terms
@@ -229,8 +231,13 @@ impl Index {
                 (group, Reverse(rec.day_or_order), id.as_u128())
             }
         };
+        let class = match r.tier {
+            Tier::Whole | Tier::Substring => 0,
+            Tier::Heteronym => 1,
+            Tier::Fuzzy => 2,
+        };
         (
-            r.tier == Tier::Fuzzy,
+            class,
             group,
             r.tier,
             recency,
