@@ -89,7 +89,7 @@ fn indices(index: &Index, t: TextId, terms: &[Term]) -> (i64, Vec<usize>) {
                 Tier::Substring => 5_000,
                 _ => 2_000,
             };
-        } else if let Some((s, idx)) = fuzzy(&index.matcher, text, &index.readings, term, true) {
+        } else if let Some((s, idx)) = fuzzy(&index.matcher, text, &index.readings, term) {
             out.extend(idx);
             score += s;
         }

@@ -176,52 +176,43 @@ fn walk(
     None
 }
 
-/// The fuzzy fallback: subsequence match over the text, its full pinyin and its initials.
-/// Returns the score and the matched char indices of the text.
+/// The fuzzy fallback: subsequence match over the text, its full pinyin and its initials,
+/// kept only when the matched chars lie close together (a query scattered over a long text
+/// is chance, not intent). Returns the score and the matched char indices of the text.
 pub(crate) fn fuzzy(
     matcher: &SkimMatcherV2,
     t: &Text,
     r: &Readings,
     q: &Term,
-    want_indices: bool,
 ) -> Option<(i64, Vec<usize>)> {
     if q.chars.is_empty() || t.bloom & q.bloom != q.bloom {
         return None;
     }
-    let min = min_fuzzy_score(q);
+    let n = q.chars.len();
+    let min = 12 * n as i64;
     let mut best: Option<(i64, Vec<usize>)> = None;
-    let mut consider = |score: i64, idx: Vec<usize>| {
-        if score >= min && best.as_ref().is_none_or(|b| score > b.0) {
-            best = Some((score, idx));
+    let mut consider = |hay: &str, max_span: usize, map: Option<&[u32]>| {
+        let Some((score, idx)) = matcher.fuzzy_indices(hay, &q.text) else {
+            return;
+        };
+        let span = idx.last().map_or(0, |l| l + 1 - idx[0]);
+        if score < min || span > max_span || best.as_ref().is_some_and(|b| score <= b.0) {
+            return;
         }
+        let mut chars: Vec<usize> = match map {
+            Some(map) => idx.iter().map(|b| map[*b] as usize).collect(),
+            None => idx,
+        };
+        chars.dedup();
+        best = Some((score, chars));
     };
-    let run = |hay: &str| -> Option<(i64, Vec<usize>)> {
-        if want_indices {
-            matcher.fuzzy_indices(hay, &q.text)
-        } else {
-            matcher.fuzzy_match(hay, &q.text).map(|s| (s, vec![]))
-        }
-    };
-    if let Some((s, idx)) = run(&t.normalised()) {
-        consider(s, idx);
-    }
+    consider(&t.normalised(), 2 * n, None);
     if q.has_ascii_letter && t.sets.iter().any(|s| *s != 0) {
-        if let Some((s, idx)) = run(&t.initials(r)) {
-            consider(s, idx);
-        }
+        consider(&t.initials(r), n + n / 2 + 1, None);
         let (full, map) = t.full_pinyin(r);
-        if let Some((s, idx)) = run(&full) {
-            let mut chars: Vec<usize> = idx.iter().map(|b| map[*b] as usize).collect();
-            chars.dedup();
-            consider(s, chars);
-        }
+        consider(&full, n + n / 2 + 2, Some(&map));
     }
     best
-}
-
-/// Below this the subsequence is too scattered to be what the user meant.
-fn min_fuzzy_score(q: &Term) -> i64 {
-    12 * q.chars.len() as i64
 }
 
 #[cfg(test)]
@@ -274,10 +265,12 @@ mod tests {
         let mut r = Readings::new();
         let t = Text::new("灭火器压力不足", &mut r);
         let m = SkimMatcherV2::default();
-        let (_, idx) = fuzzy(&m, &t, &r, &Term::new("mihuoqi"), true).expect("pinyin typo");
+        let (_, idx) = fuzzy(&m, &t, &r, &Term::new("mihuoqi")).expect("pinyin typo");
         assert_eq!(idx, vec![0, 1, 2]);
-        let (_, idx) = fuzzy(&m, &t, &r, &Term::new("灭器"), true).expect("gap");
+        let (_, idx) = fuzzy(&m, &t, &r, &Term::new("灭器")).expect("gap");
         assert_eq!(idx, vec![0, 2]);
-        assert!(fuzzy(&m, &t, &r, &Term::new("xyz"), false).is_none());
+        assert!(fuzzy(&m, &t, &r, &Term::new("xyz")).is_none());
+        // Letters scattered over the whole pinyin are not a match.
+        assert!(fuzzy(&m, &t, &r, &Term::new("mz")).is_none());
     }
 }

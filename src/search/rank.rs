@@ -149,6 +149,7 @@ impl Index {
         let mut total = 0;
         for (term, memo) in terms.iter().zip(memos.iter_mut()) {
             let mut best: Option<(Tier, i64)> = None;
+            let mut all = 0;
             for (field, tid) in rec.fields.iter() {
                 let m = &mut memo[*tid as usize];
                 if let Memo::Unknown = m {
@@ -159,6 +160,7 @@ impl Index {
                 }
                 if let Memo::Hit(t, s) = *m {
                     let s = s * field.weight();
+                    all += s;
                     if best.is_none_or(|b| (t, Reverse(s)) < (b.0, Reverse(b.1))) {
                         best = Some((t, s));
                     }
@@ -166,7 +168,9 @@ impl Index {
             }
             let (t, s) = best?;
             tier = tier.max(t);
-            total += s;
+            // The best field counts fully, further matching fields a little (an item whose
+            // check text and keywords both match beats one matching in a keyword only).
+            total += s + (all - s) / 4;
         }
         Some((tier, total))
     }
@@ -191,7 +195,6 @@ impl Index {
                             &self.texts[*tid as usize],
                             &self.readings,
                             term,
-                            false,
                         )
                         .map(|(s, _)| s)
                     }),
