@@ -46,12 +46,21 @@ fn main() {
             author: "bench".into(),
         };
         let s = ops::demo(&mut ctx, scale).expect("demo");
-        println!("demo: {} findings, {} events in {:.1?}", s.findings, s.events, t.elapsed());
+        println!(
+            "demo: {} findings, {} events in {:.1?}",
+            s.findings,
+            s.events,
+            t.elapsed()
+        );
         ctx.store
     } else {
         store
     };
-    println!("store: {} findings in {}", store.finding_count(), dir.display());
+    println!(
+        "store: {} findings in {}",
+        store.finding_count(),
+        dir.display()
+    );
 
     let rss0 = resident_bytes();
     let t = Instant::now();
@@ -102,7 +111,10 @@ fn main() {
 
 fn keystrokes(label: &str, index: &Index, now: &Now) {
     println!("\nper-keystroke latency, {label} (limit {LIMIT}, {ROUNDS} rounds):");
-    println!("{:<24} {:>6} {:>10} {:>10} {:>10}", "query", "keys", "median", "p99", "max");
+    println!(
+        "{:<24} {:>6} {:>10} {:>10} {:>10}",
+        "query", "keys", "median", "p99", "max"
+    );
     let mut all = Vec::new();
     for q in QUERIES {
         let chars: Vec<char> = q.chars().collect();

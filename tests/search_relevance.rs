@@ -34,17 +34,127 @@ struct Spec {
 }
 
 const SPECS: [Spec; 11] = [
-    spec("overdue_ext", "2026-10-01", "东城区人民医院", "fire", Some("fire.extinguisher"), "三楼护士站灭火器压力不足", "三楼护士站", "2026-10-15", "护理部 王建国"),
-    spec("open_ext", "2026-11-10", "东城区人民医院", "fire", None, "门诊大厅灭火器过期未检", "门诊大厅", "2026-11-30", "总务科 张伟"),
-    spec("closed_ext", "2026-06-01", "东城区人民医院", "fire", None, "灭火器箱被杂物遮挡", "住院部", "2026-06-10", "保卫科 刘洋"),
-    spec("boiler", "2026-11-12", "西城区中医院", "key_site", Some("key_site.boiler-gas-alarm"), "燃气报警器故障未修复", "燃气锅炉房", "2026-11-26", "后勤保障科 陈静"),
-    spec("power", "2026-11-01", "东城区人民医院", "key_site", None, "配电室堆放纸箱杂物", "配电室", "2026-11-25", "后勤保障科 杨帆"),
-    spec("oxygen", "2026-11-15", "南湖区妇幼保健院", "hazchem", None, "氧气瓶未固定，有倾倒风险", "氧气储瓶间", "2026-11-29", "设备科 赵磊"),
-    spec("ebike", "2026-11-16", "北苑社区卫生服务中心", "energy", None, "电动车在楼道内充电", "住院楼楼梯间", "2026-11-30", "总务科 李秀英"),
-    spec("alcohol", "2026-11-17", "高新区疾病预防控制中心", "epidemic", None, "隔离病区喷洒酒精消毒", "隔离病区", "2026-11-24", "院感科 黄敏"),
-    spec("hotwork", "2026-11-18", "东城区人民医院", "construction", None, "动火作业未办理审批", "门诊楼工地", "2026-11-25", "基建科 周杰"),
-    spec("contract", "2026-11-18", "东城区人民医院", "contractor", None, "保洁外包未签订安全协议", "", "2026-12-01", "总务科 吴婷"),
-    spec("retracted", "2026-11-18", "东城区人民医院", "fire", None, "错误登记的消火栓隐患", "", "2026-12-01", ""),
+    spec(
+        "overdue_ext",
+        "2026-10-01",
+        "东城区人民医院",
+        "fire",
+        Some("fire.extinguisher"),
+        "三楼护士站灭火器压力不足",
+        "三楼护士站",
+        "2026-10-15",
+        "护理部 王建国",
+    ),
+    spec(
+        "open_ext",
+        "2026-11-10",
+        "东城区人民医院",
+        "fire",
+        None,
+        "门诊大厅灭火器过期未检",
+        "门诊大厅",
+        "2026-11-30",
+        "总务科 张伟",
+    ),
+    spec(
+        "closed_ext",
+        "2026-06-01",
+        "东城区人民医院",
+        "fire",
+        None,
+        "灭火器箱被杂物遮挡",
+        "住院部",
+        "2026-06-10",
+        "保卫科 刘洋",
+    ),
+    spec(
+        "boiler",
+        "2026-11-12",
+        "西城区中医院",
+        "key_site",
+        Some("key_site.boiler-gas-alarm"),
+        "燃气报警器故障未修复",
+        "燃气锅炉房",
+        "2026-11-26",
+        "后勤保障科 陈静",
+    ),
+    spec(
+        "power",
+        "2026-11-01",
+        "东城区人民医院",
+        "key_site",
+        None,
+        "配电室堆放纸箱杂物",
+        "配电室",
+        "2026-11-25",
+        "后勤保障科 杨帆",
+    ),
+    spec(
+        "oxygen",
+        "2026-11-15",
+        "南湖区妇幼保健院",
+        "hazchem",
+        None,
+        "氧气瓶未固定，有倾倒风险",
+        "氧气储瓶间",
+        "2026-11-29",
+        "设备科 赵磊",
+    ),
+    spec(
+        "ebike",
+        "2026-11-16",
+        "北苑社区卫生服务中心",
+        "energy",
+        None,
+        "电动车在楼道内充电",
+        "住院楼楼梯间",
+        "2026-11-30",
+        "总务科 李秀英",
+    ),
+    spec(
+        "alcohol",
+        "2026-11-17",
+        "高新区疾病预防控制中心",
+        "epidemic",
+        None,
+        "隔离病区喷洒酒精消毒",
+        "隔离病区",
+        "2026-11-24",
+        "院感科 黄敏",
+    ),
+    spec(
+        "hotwork",
+        "2026-11-18",
+        "东城区人民医院",
+        "construction",
+        None,
+        "动火作业未办理审批",
+        "门诊楼工地",
+        "2026-11-25",
+        "基建科 周杰",
+    ),
+    spec(
+        "contract",
+        "2026-11-18",
+        "东城区人民医院",
+        "contractor",
+        None,
+        "保洁外包未签订安全协议",
+        "",
+        "2026-12-01",
+        "总务科 吴婷",
+    ),
+    spec(
+        "retracted",
+        "2026-11-18",
+        "东城区人民医院",
+        "fire",
+        None,
+        "错误登记的消火栓隐患",
+        "",
+        "2026-12-01",
+        "",
+    ),
 ];
 
 #[allow(clippy::too_many_arguments)]
@@ -59,7 +169,17 @@ const fn spec(
     due: &'static str,
     responsible: &'static str,
 ) -> Spec {
-    Spec { name, day, facility, line, item, description, location, due, responsible }
+    Spec {
+        name,
+        day,
+        facility,
+        line,
+        item,
+        description,
+        location,
+        due,
+        responsible,
+    }
 }
 
 const NOW: &str = "2026-11-20";
@@ -69,7 +189,10 @@ fn world() -> World {
     let catalog = Catalog::builtin();
     let lines: Vec<&str> = catalog.lines.iter().map(|l| l.line.as_str()).collect();
     for line in xuncha::domain::CORE_LINES {
-        assert!(lines.contains(&line), "built-in checklists lack line {line}");
+        assert!(
+            lines.contains(&line),
+            "built-in checklists lack line {line}"
+        );
     }
     let mut ctx = Ctx {
         store: Store::open(dir.path()).unwrap(),
@@ -118,7 +241,10 @@ fn world() -> World {
 }
 
 fn index(w: &World) -> Index {
-    Index::build(&w.ctx.catalog, w.ctx.store.all_findings().map(|f| f.unwrap()))
+    Index::build(
+        &w.ctx.catalog,
+        w.ctx.store.all_findings().map(|f| f.unwrap()),
+    )
 }
 
 fn item(id: &str) -> Target {
@@ -211,8 +337,15 @@ fn every_line_is_reachable_by_its_name() {
     let index = index(&w);
     for line in xuncha::domain::CORE_LINES {
         let hits = index.search(&format!("line:{line}"), &w.ctx.now, 500);
-        assert!(hits.iter().any(|h| matches!(h.target, Target::Item(_))), "{line}");
-        assert!(hits.iter().all(|h| h.line == line), "{line}: {}", describe(&hits));
+        assert!(
+            hits.iter().any(|h| matches!(h.target, Target::Item(_))),
+            "{line}"
+        );
+        assert!(
+            hits.iter().all(|h| h.line == line),
+            "{line}: {}",
+            describe(&hits)
+        );
     }
 }
 
@@ -222,7 +355,11 @@ fn filters_keep_only_matching_findings() {
     let index = index(&w);
     let hits = index.search("status:open", &w.ctx.now, 50);
     assert!(!hits.is_empty());
-    assert!(hits.iter().all(|h| h.status == Some(Status::Open)), "{}", describe(&hits));
+    assert!(
+        hits.iter().all(|h| h.status == Some(Status::Open)),
+        "{}",
+        describe(&hits)
+    );
     let hits = index.search("status:overdue", &w.ctx.now, 50);
     assert_eq!(hits.len(), 1, "{}", describe(&hits));
     assert!(hits[0].overdue);
@@ -230,7 +367,11 @@ fn filters_keep_only_matching_findings() {
     assert_eq!(hits.len(), 3, "{}", describe(&hits));
     let hits = index.search("line:fire", &w.ctx.now, 500);
     assert!(hits.iter().all(|h| h.line == "fire"));
-    assert!(index.search("status:bogus 灭火器", &w.ctx.now, 50).is_empty());
+    assert!(
+        index
+            .search("status:bogus 灭火器", &w.ctx.now, 50)
+            .is_empty()
+    );
     assert!(index.search("line:nowhere", &w.ctx.now, 50).is_empty());
 }
 
@@ -287,7 +428,8 @@ fn retracted_findings_are_not_found() {
     let index = index(&w);
     let hits = index.search("错误登记", &w.ctx.now, 20);
     assert!(
-        hits.iter().all(|h| h.target != Target::Finding(w.f["retracted"])),
+        hits.iter()
+            .all(|h| h.target != Target::Finding(w.f["retracted"])),
         "{}",
         describe(&hits)
     );
@@ -321,7 +463,12 @@ fn the_index_follows_new_and_changed_findings() {
     .unwrap();
     index.upsert_finding(&new);
     let hits = index.search("status:open xhsx", &w.ctx.now, 20);
-    assert_eq!(hits.first().map(|h| &h.target), Some(&Target::Finding(new.id)), "{}", describe(&hits));
+    assert_eq!(
+        hits.first().map(|h| &h.target),
+        Some(&Target::Finding(new.id)),
+        "{}",
+        describe(&hits)
+    );
     assert_eq!(hits[0].status, Some(Status::Open));
 
     let fixed = ops::rectify(&mut w.ctx, new.id, "已移开柜子").unwrap();
@@ -331,7 +478,11 @@ fn the_index_follows_new_and_changed_findings() {
 
     let gone = ops::retract(&mut w.ctx, new.id, "重复登记").unwrap();
     index.upsert_finding(&gone);
-    assert!(index.search("status:rectified xhsx", &w.ctx.now, 20).is_empty());
+    assert!(
+        index
+            .search("status:rectified xhsx", &w.ctx.now, 20)
+            .is_empty()
+    );
 }
 
 #[test]
@@ -342,7 +493,10 @@ fn highlights_are_chars_and_convert_to_display_cells() {
     let hit = &hits[0];
     assert_eq!(hit.field_text, "燃气锅炉房");
     assert_eq!(hit.field_indices, vec![2, 3, 4]);
-    assert_eq!(cell_ranges(&hit.field_text, &hit.field_indices), vec![4..10]);
+    assert_eq!(
+        cell_ranges(&hit.field_text, &hit.field_indices),
+        vec![4..10]
+    );
     // The location is part of the subtitle and highlighted there too.
     let marked: String = hit
         .subtitle

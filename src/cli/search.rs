@@ -11,7 +11,9 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
     let t0 = Instant::now();
     let query = Query::parse(&args.query).map_err(|e| Failure::usage(format!("搜索：{e}")))?;
     if query.is_empty() {
-        return Err(Failure::usage("搜索：请输入要查找的内容（中文、拼音或首字母）"));
+        return Err(Failure::usage(
+            "搜索：请输入要查找的内容（中文、拼音或首字母）",
+        ));
     }
     let ctx = context(cli)?;
     let t1 = Instant::now();

@@ -87,7 +87,10 @@ pub(crate) struct Record {
 
 impl Record {
     pub(crate) fn text_of(&self, field: Field) -> Option<TextId> {
-        self.fields.iter().find(|(f, _)| *f == field).map(|(_, t)| *t)
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, t)| *t)
     }
 }
 

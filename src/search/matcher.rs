@@ -52,11 +52,7 @@ impl Term {
 const STEP_BUDGET: u32 = 512;
 
 /// The best contiguous match: (tier, score, start, end) with char positions [start, end).
-pub(crate) fn contiguous(
-    t: &Text,
-    r: &Readings,
-    q: &Term,
-) -> Option<(Tier, i64, usize, usize)> {
+pub(crate) fn contiguous(t: &Text, r: &Readings, q: &Term) -> Option<(Tier, i64, usize, usize)> {
     let first = *q.chars.first()?;
     if t.bloom & q.bloom != q.bloom {
         return None;
@@ -108,7 +104,12 @@ fn scan(
 /// Covering more of a shorter text, and starting earlier, scores higher.
 fn contiguous_score(start: usize, end: usize, n: usize) -> i64 {
     let covered = ((end - start) * 1000 / n.max(1)) as i64;
-    covered + if start == 0 { 300 } else { 100 / (start as i64 + 1) }
+    covered
+        + if start == 0 {
+            300
+        } else {
+            100 / (start as i64 + 1)
+        }
 }
 
 /// Matches q[j..] starting at text char i; returns the end char of the match. Only the first
@@ -250,14 +251,26 @@ mod tests {
         assert_eq!(find("空调机房", "ktjf"), Some((Tier::Heteronym, 0, 4)));
         assert_eq!(find("空调机房", "kdjf"), Some((Tier::Whole, 0, 4)));
         // 方 also reads "pang": a chance hit, not a direct one.
-        assert_eq!(find("医院方的施工", "pds").map(|m| m.0), Some(Tier::Heteronym));
+        assert_eq!(
+            find("医院方的施工", "pds").map(|m| m.0),
+            Some(Tier::Heteronym)
+        );
     }
 
     #[test]
     fn whole_words_between_separators() {
-        assert_eq!(find("门诊楼，配电室", "配电室").map(|m| m.0), Some(Tier::Whole));
-        assert_eq!(find("配电室门口", "配电室").map(|m| m.0), Some(Tier::Substring));
-        assert_eq!(find("PM2.5 Sensor", "sensor").map(|m| m.0), Some(Tier::Whole));
+        assert_eq!(
+            find("门诊楼，配电室", "配电室").map(|m| m.0),
+            Some(Tier::Whole)
+        );
+        assert_eq!(
+            find("配电室门口", "配电室").map(|m| m.0),
+            Some(Tier::Substring)
+        );
+        assert_eq!(
+            find("PM2.5 Sensor", "sensor").map(|m| m.0),
+            Some(Tier::Whole)
+        );
     }
 
     #[test]

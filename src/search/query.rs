@@ -47,7 +47,10 @@ impl Query {
 
     /// Nothing to search for and nothing to filter by.
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty() && self.line.is_none() && self.status.is_none() && self.facility.is_none()
+        self.terms.is_empty()
+            && self.line.is_none()
+            && self.status.is_none()
+            && self.facility.is_none()
     }
 
     /// Checklist items have no status or facility: those filters keep findings only.

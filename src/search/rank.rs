@@ -90,7 +90,9 @@ impl Index {
                 continue;
             }
             match self.direct(rec, &q.terms, &mut memos) {
-                Some((tier, score)) => ranked.push(self.ranked(slot as u32, rec, tier, score, today)),
+                Some((tier, score)) => {
+                    ranked.push(self.ranked(slot as u32, rec, tier, score, today))
+                }
                 None => pending.push(slot as u32),
             }
         }
@@ -138,8 +140,12 @@ impl Index {
         };
         status_ok
             && q.facility.as_ref().is_none_or(|want| {
-                rec.text_of(super::index::Field::Facility)
-                    .is_some_and(|t| self.texts[t as usize].original.to_lowercase().contains(want))
+                rec.text_of(super::index::Field::Facility).is_some_and(|t| {
+                    self.texts[t as usize]
+                        .original
+                        .to_lowercase()
+                        .contains(want)
+                })
             })
     }
 
@@ -239,14 +245,7 @@ impl Index {
             Tier::Heteronym => 1,
             Tier::Fuzzy => 2,
         };
-        (
-            class,
-            group,
-            r.tier,
-            recency,
-            Reverse(r.score),
-            tie,
-        )
+        (class, group, r.tier, recency, Reverse(r.score), tie)
     }
 }
 
