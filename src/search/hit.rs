@@ -51,12 +51,15 @@ pub(crate) fn build_hit(index: &Index, r: &Ranked, terms: &[Term]) -> Hit {
         Target::Item(_) => Field::Check,
         Target::Finding(_) => Field::Description,
     };
-    let title_id = rec.text_of(title_field);
+    let title_id = index.text_of(r.slot, title_field);
     let title = title_id.map(text).unwrap_or_default();
-    let title_indices = title_id.map_or(vec![], |t| indices(index, t, terms).1);
-    let (line, line_name) = index.lines[rec.line as usize].clone();
-    let (subtitle, subtitle_indices) = subtitle(index, rec, terms, &line_name, r.overdue);
-    let (field, field_id, field_indices) = best_field(index, rec, terms);
+    let fz = r.tier == Tier::Fuzzy;
+    let title_indices = title_id.map_or(vec![], |t| indices(index, t, terms, fz).1);
+    let hot = &index.hot[r.slot as usize];
+    let (line, line_name) = index.lines[hot.line as usize].clone();
+    let (subtitle, subtitle_indices) =
+        subtitle(index, r.slot, rec, terms, &line_name, r.overdue, fz);
+    let (field, field_id, field_indices) = best_field(index, r.slot, terms, fz);
     Hit {
         target: rec.target.clone(),
         title,
@@ -68,7 +71,7 @@ pub(crate) fn build_hit(index: &Index, r: &Ranked, terms: &[Term]) -> Hit {
         field_indices,
         line,
         line_name,
-        status: rec.status,
+        status: hot.status,
         overdue: r.overdue,
         severity: rec.severity,
         tier: r.tier,
@@ -77,7 +80,9 @@ pub(crate) fn build_hit(index: &Index, r: &Ranked, terms: &[Term]) -> Hit {
 }
 
 /// Matched char indices of all terms in one text, and the summed weighted score.
-fn indices(index: &Index, t: TextId, terms: &[Term]) -> (i64, Vec<usize>) {
+/// Fuzzy positions are only looked for in fuzzy hits (they are slow, and a direct hit shows
+/// its direct matches).
+fn indices(index: &Index, t: TextId, terms: &[Term], fuzzy_ok: bool) -> (i64, Vec<usize>) {
     let text = &index.texts[t as usize];
     let mut out = Vec::new();
     let mut score = 0;
@@ -89,7 +94,10 @@ fn indices(index: &Index, t: TextId, terms: &[Term]) -> (i64, Vec<usize>) {
                 Tier::Substring => 5_000,
                 _ => 2_000,
             };
-        } else if let Some((s, idx)) = fuzzy(&index.matcher, text, &index.readings, term) {
+        } else if let Some((s, idx)) = fuzzy_ok
+            .then(|| fuzzy(&index.matcher, text, &index.readings, term))
+            .flatten()
+        {
             out.extend(idx);
             score += s;
         }
@@ -99,10 +107,15 @@ fn indices(index: &Index, t: TextId, terms: &[Term]) -> (i64, Vec<usize>) {
     (score, out)
 }
 
-fn best_field(index: &Index, rec: &Record, terms: &[Term]) -> (Field, TextId, Vec<usize>) {
+fn best_field(
+    index: &Index,
+    slot: u32,
+    terms: &[Term],
+    fuzzy_ok: bool,
+) -> (Field, TextId, Vec<usize>) {
     let mut best: Option<(i64, Field, TextId, Vec<usize>)> = None;
-    for (field, t) in rec.fields.iter() {
-        let (score, idx) = indices(index, *t, terms);
+    for (field, t) in index.fields(slot) {
+        let (score, idx) = indices(index, *t, terms, fuzzy_ok);
         if idx.is_empty() {
             continue;
         }
@@ -114,7 +127,7 @@ fn best_field(index: &Index, rec: &Record, terms: &[Term]) -> (Field, TextId, Ve
     match best {
         Some((_, f, t, idx)) => (f, t, idx),
         None => {
-            let (f, t) = rec.fields[0];
+            let (f, t) = index.fields(slot)[0];
             (f, t, vec![])
         }
     }
@@ -123,10 +136,12 @@ fn best_field(index: &Index, rec: &Record, terms: &[Term]) -> (Field, TextId, Ve
 /// The subtitle with the matched chars of its parts, offset to their place in it.
 fn subtitle(
     index: &Index,
+    slot: u32,
     rec: &Record,
     terms: &[Term],
     line_name: &str,
     overdue: bool,
+    fuzzy_ok: bool,
 ) -> (String, Vec<usize>) {
     let mut text = String::new();
     let mut marks = Vec::new();
@@ -141,7 +156,7 @@ fn subtitle(
         marks.extend(idx.into_iter().map(|i| i + offset));
         text.push_str(part);
     };
-    match rec.status {
+    match index.hot[slot as usize].status {
         None => {
             push(line_name, vec![], &mut text);
             if let Some(s) = rec.section {
@@ -153,8 +168,8 @@ fn subtitle(
         }
         Some(status) => {
             for field in [Field::Facility, Field::Department, Field::Location] {
-                if let Some(t) = rec.text_of(field) {
-                    let (_, idx) = indices(index, t, terms);
+                if let Some(t) = index.text_of(slot, field) {
+                    let (_, idx) = indices(index, t, terms, fuzzy_ok);
                     push(&index.texts[t as usize].original, idx, &mut text);
                 }
             }

@@ -70,28 +70,31 @@ impl Field {
     }
 }
 
+/// What a hit needs to show a record (read for the page of hits only).
 #[derive(Debug)]
 pub(crate) struct Record {
     pub target: Target,
-    pub line: u16,
-    pub fields: Box<[(Field, TextId)]>,
-    /// None for checklist items.
-    pub status: Option<Status>,
     pub severity: Severity,
-    pub due: Option<NaiveDate>,
-    /// Day found (days since the epoch) for findings; catalog position for items.
-    pub day_or_order: i32,
     /// Section name (items) or nothing.
     pub section: Option<TextId>,
 }
 
-impl Record {
-    pub(crate) fn text_of(&self, field: Field) -> Option<TextId> {
-        self.fields
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, t)| *t)
-    }
+/// What every keystroke reads of every record: small, inline, in one array, so the scan
+/// walks memory in order.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hot {
+    pub alive: bool,
+    pub line: u16,
+    /// None for checklist items.
+    pub status: Option<Status>,
+    pub due: Option<NaiveDate>,
+    /// Day found (days since the epoch) for findings; catalog position for items.
+    pub day_or_order: i32,
+    /// This record's (field, text) pairs are `field_list[fields_at..fields_at + fields_len]`.
+    pub fields_at: u32,
+    pub fields_len: u16,
+    /// Finding id (or catalog position): the last tie-breaker.
+    pub tie: u128,
 }
 
 pub struct Index {
@@ -99,6 +102,9 @@ pub struct Index {
     pub(crate) texts: Vec<Text>,
     text_ids: HashMap<u64, TextId>,
     pub(crate) records: Vec<Option<Record>>,
+    pub(crate) hot: Vec<Hot>,
+    /// All records' fields, back to back; a replaced record's old run is left unused.
+    pub(crate) field_list: Vec<(Field, TextId)>,
     free: Vec<u32>,
     findings: HashMap<Uuid, u32>,
     /// (id, Chinese name) of every line seen, in catalog order first.
@@ -123,6 +129,8 @@ impl Index {
             texts: Vec::new(),
             text_ids: HashMap::new(),
             records: Vec::new(),
+            hot: Vec::new(),
+            field_list: Vec::new(),
             free: Vec::new(),
             findings: HashMap::new(),
             lines: Vec::new(),
@@ -147,16 +155,13 @@ impl Index {
                     for k in &item.keywords {
                         fields.push((Field::Keyword, index.intern(k)));
                     }
+                    let hot = index.hot_of(line, None, None, order, order as u128, &fields);
                     index.records.push(Some(Record {
                         target: Target::Item(item.id.clone()),
-                        line,
-                        fields: fields.into_boxed_slice(),
-                        status: None,
                         severity: item.severity,
-                        due: None,
-                        day_or_order: order,
                         section: Some(section_text),
                     }));
+                    index.hot.push(hot);
                     order += 1;
                 }
             }
@@ -189,38 +194,35 @@ impl Index {
             }
         }
         let day = f.created_at.timestamp().div_euclid(86_400) as i32;
+        let hot = self.hot_of(line, Some(f.status), f.due, day, f.id.as_u128(), &fields);
         let record = Record {
             target: Target::Finding(f.id),
-            line,
-            fields: fields.into_boxed_slice(),
-            status: Some(f.status),
             severity: f.severity,
-            due: f.due,
-            day_or_order: day,
             section: None,
         };
-        match self.findings.get(&f.id) {
-            Some(slot) => self.records[*slot as usize] = Some(record),
+        let slot = match self
+            .findings
+            .get(&f.id)
+            .copied()
+            .or_else(|| self.free.pop())
+        {
+            Some(s) => s as usize,
             None => {
-                let slot = match self.free.pop() {
-                    Some(s) => {
-                        self.records[s as usize] = Some(record);
-                        s
-                    }
-                    None => {
-                        self.records.push(Some(record));
-                        (self.records.len() - 1) as u32
-                    }
-                };
-                self.findings.insert(f.id, slot);
+                self.records.push(None);
+                self.hot.push(hot);
+                self.records.len() - 1
             }
-        }
+        };
+        self.records[slot] = Some(record);
+        self.hot[slot] = hot;
+        self.findings.insert(f.id, slot as u32);
     }
 
     /// Drops a finding (retracted, or gone). Its texts stay pooled: they are shared.
     pub fn remove(&mut self, id: Uuid) {
         if let Some(slot) = self.findings.remove(&id) {
             self.records[slot as usize] = None;
+            self.hot[slot as usize].alive = false;
             self.free.push(slot);
         }
     }
@@ -246,21 +248,55 @@ impl Index {
             .iter()
             .map(|r| {
                 std::mem::size_of::<Option<Record>>()
-                    + r.as_ref().map_or(0, |r| {
-                        r.fields.len() * std::mem::size_of::<(Field, TextId)>()
-                            + match &r.target {
-                                Target::Item(id) => id.len(),
-                                Target::Finding(_) => 0,
-                            }
+                    + r.as_ref().map_or(0, |r| match &r.target {
+                        Target::Item(id) => id.len(),
+                        Target::Finding(_) => 0,
                     })
             })
             .sum();
         texts
             + records
+            + self.hot.capacity() * std::mem::size_of::<Hot>()
+            + self.field_list.capacity() * std::mem::size_of::<(Field, TextId)>()
             + self.readings.bytes()
             + self.text_ids.capacity() * 16
             + self.findings.capacity() * 24
             + self.free.capacity() * 4
+    }
+
+    fn hot_of(
+        &mut self,
+        line: u16,
+        status: Option<Status>,
+        due: Option<NaiveDate>,
+        day_or_order: i32,
+        tie: u128,
+        fields: &[(Field, TextId)],
+    ) -> Hot {
+        let at = self.field_list.len() as u32;
+        self.field_list.extend_from_slice(fields);
+        Hot {
+            alive: true,
+            line,
+            status,
+            due,
+            day_or_order,
+            fields_at: at,
+            fields_len: fields.len() as u16,
+            tie,
+        }
+    }
+
+    pub(crate) fn fields(&self, slot: u32) -> &[(Field, TextId)] {
+        let h = &self.hot[slot as usize];
+        &self.field_list[h.fields_at as usize..h.fields_at as usize + h.fields_len as usize]
+    }
+
+    pub(crate) fn text_of(&self, slot: u32, field: Field) -> Option<TextId> {
+        self.fields(slot)
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, t)| *t)
     }
 
     pub(crate) fn line_of(&mut self, id: &str, name: &str) -> u16 {

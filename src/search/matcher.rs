@@ -30,7 +30,7 @@ pub enum Tier {
 pub(crate) struct Term {
     pub chars: Vec<char>,
     pub text: String,
-    pub bloom: u64,
+    pub bloom: u128,
     pub has_ascii_letter: bool,
 }
 
@@ -62,7 +62,14 @@ pub(crate) fn contiguous(t: &Text, r: &Readings, q: &Term) -> Option<(Tier, i64,
     } else {
         0
     };
-    scan(t, r, q, first, first_bit, false).or_else(|| scan(t, r, q, first, first_bit, true))
+    scan(t, r, q, first, first_bit, false).or_else(|| {
+        // Other readings only matter for pinyin typed against a char that has them.
+        if q.has_ascii_letter && t.heteronyms {
+            scan(t, r, q, first, first_bit, true)
+        } else {
+            None
+        }
+    })
 }
 
 fn scan(
@@ -177,6 +184,29 @@ fn walk(
     None
 }
 
+/// Whether the query chars occur in order in the text read as "char, then its pinyin" —
+/// true of every subsequence of the text, its full pinyin and its initials, so a cheap test
+/// (no allocation) before the fuzzy matcher.
+fn in_order(t: &Text, r: &Readings, q: &[char]) -> bool {
+    let mut j = 0;
+    for (c, set) in t.chars.iter().zip(t.sets.iter()) {
+        if j == q.len() {
+            return true;
+        }
+        if *c == q[j] {
+            j += 1;
+        }
+        if let Some(reading) = r.readings(*set).first() {
+            for b in reading.iter() {
+                if j < q.len() && *b as char == q[j] {
+                    j += 1;
+                }
+            }
+        }
+    }
+    j == q.len()
+}
+
 /// The fuzzy fallback: subsequence match over the text, its full pinyin and its initials,
 /// kept only when the matched chars lie close together (a query scattered over a long text
 /// is chance, not intent). Returns the score and the matched char indices of the text.
@@ -186,7 +216,7 @@ pub(crate) fn fuzzy(
     r: &Readings,
     q: &Term,
 ) -> Option<(i64, Vec<usize>)> {
-    if q.chars.is_empty() || t.bloom & q.bloom != q.bloom {
+    if q.chars.is_empty() || t.bloom & q.bloom != q.bloom || !in_order(t, r, &q.chars) {
         return None;
     }
     let n = q.chars.len();

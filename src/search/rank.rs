@@ -8,30 +8,94 @@
 //! outrank a direct one.
 
 use super::hit::{Hit, build_hit};
-use super::index::{Index, Record, Target};
+use super::index::{Field, Hot, Index};
 use super::matcher::{Term, Tier, contiguous, fuzzy};
 use super::query::{Query, QueryError};
 use crate::domain::{Now, Status};
 use crate::store::StatusFilter;
 use chrono::NaiveDate;
 use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
-/// Per-text memo for one term: not yet computed, no match, or (tier, score).
-#[derive(Clone, Copy)]
-enum Memo {
-    Unknown,
-    None,
-    Hit(Tier, i64),
+/// Per-text memo for one term, packed in a u32: 0 not yet computed, 1 no match, else
+/// 2 + (tier << 24 | score).
+const UNKNOWN: u32 = 0;
+const NO_MATCH: u32 = 1;
+
+fn pack(tier: Tier, score: i64) -> u32 {
+    2 + ((tier as u32) << 24 | score.clamp(0, 0xff_ffff) as u32)
 }
 
-/// A ranked record, before it is turned into a `Hit`.
+fn unpack(m: u32) -> (Tier, i64) {
+    let v = m - 2;
+    let tier = match v >> 24 {
+        0 => Tier::Whole,
+        1 => Tier::Substring,
+        2 => Tier::Heteronym,
+        _ => Tier::Fuzzy,
+    };
+    (tier, (v & 0xff_ffff) as i64)
+}
+
+/// A ranked record, before it is turned into a `Hit`; the key is computed once.
 pub(crate) struct Ranked {
+    pub key: SortKey,
     pub slot: u32,
     pub tier: Tier,
     pub score: i64,
     pub overdue: bool,
 }
 
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+/// The best `limit` so far, the worst of them on top: a hit that cannot enter the page
+/// costs one comparison, however many records match.
+struct TopK {
+    limit: usize,
+    heap: BinaryHeap<Ranked>,
+    seen: usize,
+}
+
+impl TopK {
+    fn new(limit: usize) -> TopK {
+        TopK {
+            limit,
+            heap: BinaryHeap::with_capacity(limit + 1),
+            seen: 0,
+        }
+    }
+
+    fn offer(&mut self, r: Ranked) {
+        self.seen += 1;
+        if self.heap.len() < self.limit {
+            self.heap.push(r);
+        } else if self.heap.peek().is_some_and(|worst| r.key < worst.key) {
+            self.heap.pop();
+            self.heap.push(r);
+        }
+    }
+
+    fn into_sorted(self) -> Vec<Ranked> {
+        self.heap.into_sorted_vec()
+    }
+}
+
+/// (kind of match, item/overdue/open/rectified/closed, tier, newest day, score, id).
 type SortKey = (u8, u8, Tier, Reverse<i32>, Reverse<i64>, u128);
 
 impl Index {
@@ -77,58 +141,66 @@ impl Index {
             None => None,
         };
         let today = now.today();
-        let mut memos: Vec<Vec<Memo>> = q
+        let facility_ok = self.facility_filter(q);
+        let mut memos: Vec<Vec<u32>> = q
             .terms
             .iter()
-            .map(|_| vec![Memo::Unknown; self.texts.len()])
+            .map(|_| vec![UNKNOWN; self.texts.len()])
             .collect();
-        let mut ranked: Vec<Ranked> = Vec::new();
+        let mut top = TopK::new(limit);
         let mut pending: Vec<u32> = Vec::new();
-        for (slot, rec) in self.records.iter().enumerate() {
-            let Some(rec) = rec else { continue };
-            if !self.passes(rec, q, line, today) {
+        for (slot, hot) in self.hot.iter().enumerate() {
+            if !hot.alive || !self.passes(hot, q, line, today, &facility_ok) {
                 continue;
             }
-            match self.direct(rec, &q.terms, &mut memos) {
-                Some((tier, score)) => {
-                    ranked.push(self.ranked(slot as u32, rec, tier, score, today))
-                }
-                None => pending.push(slot as u32),
+            let slot = slot as u32;
+            match self.direct(slot, &q.terms, &mut memos) {
+                Some((tier, score)) => top.offer(self.ranked(slot, tier, score, today)),
+                None => pending.push(slot),
             }
         }
         // Fuzzy hits rank after every other kind, so they are only needed to fill the page.
-        if ranked.len() < limit && !pending.is_empty() {
-            let mut fuzzy_memos: Vec<Vec<Option<Option<i64>>>> = q
+        if top.seen < limit && !pending.is_empty() {
+            let mut fuzzy_memos: Vec<Vec<u32>> = q
                 .terms
                 .iter()
-                .map(|_| vec![None; self.texts.len()])
+                .map(|_| vec![UNKNOWN; self.texts.len()])
                 .collect();
             for slot in pending {
-                let Some(rec) = &self.records[slot as usize] else {
-                    continue;
-                };
-                if let Some(score) = self.fuzzy_record(rec, &q.terms, &memos, &mut fuzzy_memos) {
-                    ranked.push(self.ranked(slot, rec, Tier::Fuzzy, score, today));
+                if let Some(score) = self.fuzzy_record(slot, &q.terms, &memos, &mut fuzzy_memos) {
+                    top.offer(self.ranked(slot, Tier::Fuzzy, score, today));
                 }
             }
         }
-        let key = |r: &Ranked| self.sort_key(r);
-        if ranked.len() > limit {
-            ranked.select_nth_unstable_by_key(limit - 1, key);
-            ranked.truncate(limit);
-        }
-        ranked.sort_by_key(key);
-        ranked
+        top.into_sorted()
             .iter()
             .map(|r| build_hit(self, r, &q.terms))
             .collect()
     }
 
-    fn passes(&self, rec: &Record, q: &Query, line: Option<u16>, today: NaiveDate) -> bool {
-        if line.is_some_and(|l| rec.line != l) {
+    /// Which texts pass the `facility:` filter (None: no filter).
+    fn facility_filter(&self, q: &Query) -> Option<Vec<bool>> {
+        let want = q.facility.as_ref()?;
+        Some(
+            self.texts
+                .iter()
+                .map(|t| t.original.to_lowercase().contains(want.as_str()))
+                .collect(),
+        )
+    }
+
+    fn passes(
+        &self,
+        hot: &Hot,
+        q: &Query,
+        line: Option<u16>,
+        today: NaiveDate,
+        facility_ok: &Option<Vec<bool>>,
+    ) -> bool {
+        if line.is_some_and(|l| hot.line != l) {
             return false;
         }
-        let Some(status) = rec.status else {
+        let Some(status) = hot.status else {
             return !q.findings_only();
         };
         let status_ok = match q.status {
@@ -136,35 +208,35 @@ impl Index {
             Some(StatusFilter::Open) => status == Status::Open,
             Some(StatusFilter::Rectified) => status == Status::Rectified,
             Some(StatusFilter::Closed) => status == Status::Closed,
-            Some(StatusFilter::Overdue) => overdue(rec, today),
+            Some(StatusFilter::Overdue) => overdue(hot, today),
         };
         status_ok
-            && q.facility.as_ref().is_none_or(|want| {
-                rec.text_of(super::index::Field::Facility).is_some_and(|t| {
-                    self.texts[t as usize]
-                        .original
-                        .to_lowercase()
-                        .contains(want)
-                })
+            && facility_ok.as_ref().is_none_or(|ok| {
+                let fields = &self.field_list
+                    [hot.fields_at as usize..hot.fields_at as usize + hot.fields_len as usize];
+                fields
+                    .iter()
+                    .any(|(f, t)| *f == Field::Facility && ok[*t as usize])
             })
     }
 
     /// Every term matched contiguously in some field: the worst tier and the summed score.
-    fn direct(&self, rec: &Record, terms: &[Term], memos: &mut [Vec<Memo>]) -> Option<(Tier, i64)> {
+    fn direct(&self, slot: u32, terms: &[Term], memos: &mut [Vec<u32>]) -> Option<(Tier, i64)> {
         let mut tier = Tier::Whole;
         let mut total = 0;
         for (term, memo) in terms.iter().zip(memos.iter_mut()) {
             let mut best: Option<(Tier, i64)> = None;
             let mut all = 0;
-            for (field, tid) in rec.fields.iter() {
+            for (field, tid) in self.fields(slot) {
                 let m = &mut memo[*tid as usize];
-                if let Memo::Unknown = m {
+                if *m == UNKNOWN {
                     *m = match contiguous(&self.texts[*tid as usize], &self.readings, term) {
-                        Some((t, s, _, _)) => Memo::Hit(t, s),
-                        None => Memo::None,
+                        Some((t, s, _, _)) => pack(t, s),
+                        None => NO_MATCH,
                     };
                 }
-                if let Memo::Hit(t, s) = *m {
+                if *m != NO_MATCH {
+                    let (t, s) = unpack(*m);
                     let s = s * field.weight();
                     all += s;
                     if best.is_none_or(|b| (t, Reverse(s)) < (b.0, Reverse(b.1))) {
@@ -184,26 +256,32 @@ impl Index {
     /// Terms that matched directly keep their score; the others must match fuzzily.
     fn fuzzy_record(
         &self,
-        rec: &Record,
+        slot: u32,
         terms: &[Term],
-        memos: &[Vec<Memo>],
-        fuzzy_memos: &mut [Vec<Option<Option<i64>>>],
+        memos: &[Vec<u32>],
+        fuzzy_memos: &mut [Vec<u32>],
     ) -> Option<i64> {
         let mut total = 0;
         for (i, term) in terms.iter().enumerate() {
             let mut best: Option<i64> = None;
-            for (field, tid) in rec.fields.iter() {
-                let score = match memos[i][*tid as usize] {
-                    Memo::Hit(_, s) => Some(s),
-                    _ => *fuzzy_memos[i][*tid as usize].get_or_insert_with(|| {
-                        fuzzy(
+            for (field, tid) in self.fields(slot) {
+                let direct = memos[i][*tid as usize];
+                let score = if direct > NO_MATCH {
+                    Some(unpack(direct).1)
+                } else {
+                    let m = &mut fuzzy_memos[i][*tid as usize];
+                    if *m == UNKNOWN {
+                        *m = match fuzzy(
                             &self.matcher,
                             &self.texts[*tid as usize],
                             &self.readings,
                             term,
-                        )
-                        .map(|(s, _)| s)
-                    }),
+                        ) {
+                            Some((s, _)) => pack(Tier::Fuzzy, s),
+                            None => NO_MATCH,
+                        };
+                    }
+                    (*m != NO_MATCH).then(|| unpack(*m).1)
                 };
                 if let Some(s) = score {
                     let s = s * field.weight();
@@ -215,40 +293,38 @@ impl Index {
         Some(total)
     }
 
-    fn ranked(&self, slot: u32, rec: &Record, tier: Tier, score: i64, today: NaiveDate) -> Ranked {
-        Ranked {
-            slot,
-            tier,
-            score,
-            overdue: overdue(rec, today),
-        }
-    }
-
-    fn sort_key(&self, r: &Ranked) -> SortKey {
-        let rec = self.records[r.slot as usize]
-            .as_ref()
-            .expect("ranked records are live");
-        let (group, recency, tie) = match (&rec.target, rec.status) {
-            (Target::Item(_), _) => (0, Reverse(0), rec.day_or_order as u128),
-            (Target::Finding(id), status) => {
-                let group = match status {
-                    _ if r.overdue => 1,
-                    Some(Status::Open) | None => 2,
-                    Some(Status::Rectified) => 3,
-                    Some(Status::Closed) => 4,
-                };
-                (group, Reverse(rec.day_or_order), id.as_u128())
-            }
+    fn ranked(&self, slot: u32, tier: Tier, score: i64, today: NaiveDate) -> Ranked {
+        let hot = &self.hot[slot as usize];
+        let overdue = overdue(hot, today);
+        let (group, recency) = match hot.status {
+            None => (0, 0),
+            Some(_) if overdue => (1, hot.day_or_order),
+            Some(Status::Open) => (2, hot.day_or_order),
+            Some(Status::Rectified) => (3, hot.day_or_order),
+            Some(Status::Closed) => (4, hot.day_or_order),
         };
-        let class = match r.tier {
+        let class = match tier {
             Tier::Whole | Tier::Substring => 0,
             Tier::Heteronym => 1,
             Tier::Fuzzy => 2,
         };
-        (class, group, r.tier, recency, Reverse(r.score), tie)
+        Ranked {
+            key: (
+                class,
+                group,
+                tier,
+                Reverse(recency),
+                Reverse(score),
+                hot.tie,
+            ),
+            slot,
+            tier,
+            score,
+            overdue,
+        }
     }
 }
 
-fn overdue(rec: &Record, today: NaiveDate) -> bool {
-    rec.status.is_some_and(|s| s != Status::Closed) && rec.due.is_some_and(|d| today > d)
+fn overdue(hot: &Hot, today: NaiveDate) -> bool {
+    hot.status.is_some_and(|s| s != Status::Closed) && hot.due.is_some_and(|d| today > d)
 }

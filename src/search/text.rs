@@ -113,12 +113,12 @@ pub(crate) fn letter_bit(b: u8) -> u64 {
     }
 }
 
-/// Presence bit of any char: letters and digits exactly, other chars hashed into bits 36..64.
-pub(crate) fn char_bit(c: char) -> u64 {
+/// Presence bit of any char: letters and digits exactly, other chars hashed into bits 36..128.
+pub(crate) fn char_bit(c: char) -> u128 {
     if c.is_ascii() {
-        letter_bit(c as u8)
+        letter_bit(c as u8) as u128
     } else if c.is_alphanumeric() {
-        1 << (36 + (c as u32 % 28))
+        1 << (36 + (c as u32 % 92))
     } else {
         0
     }
@@ -148,22 +148,27 @@ pub(crate) struct Text {
     pub chars: Box<[char]>,
     pub sets: Box<[SetId]>,
     /// Presence bits of everything a query char could match here.
-    pub bloom: u64,
+    pub bloom: u128,
+    /// Some char has more than one reading (worth a second, any-reading pass).
+    pub heteronyms: bool,
 }
 
 impl Text {
     pub(crate) fn new(original: &str, readings: &mut Readings) -> Text {
         let chars: Box<[char]> = original.chars().map(norm_char).collect();
         let sets: Box<[SetId]> = chars.iter().map(|c| readings.set_of(*c)).collect();
-        let mut bloom = 0u64;
+        let mut bloom = 0u128;
+        let mut heteronyms = false;
         for (c, s) in chars.iter().zip(sets.iter()) {
-            bloom |= char_bit(*c) | readings.letters[*s as usize];
+            bloom |= char_bit(*c) | readings.letters[*s as usize] as u128;
+            heteronyms |= readings.readings(*s).len() > 1;
         }
         Text {
             original: original.into(),
             chars,
             sets,
             bloom,
+            heteronyms,
         }
     }
 
