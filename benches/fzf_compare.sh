@@ -32,13 +32,13 @@ echo "findings: $(wc -l < "$DESC") descriptions in $DESC"
 echo "where xuncha's time goes (XUNCHA_TIMINGS=1):"
 XUNCHA_TIMINGS=1 "$BIN" search 灭火器 --limit 20 > /dev/null
 
-QUERIES=(灭火器 配电室 锅炉房堆放 消防通道 mhq pds miehuoqi)
+QUERIES=(灭火器 配电室 防火门 消防通道 mhq pds miehuoqi)
 for q in "${QUERIES[@]}"; do
   echo
   echo "== query: $q   (xuncha hits: $("$BIN" search "$q" --limit 20 --json | jq length)," \
        "fzf matches: $(fzf --filter "$q" < "$DESC" | wc -l))"
   if command -v hyperfine > /dev/null; then
-    hyperfine --warmup 2 --runs "$RUNS" --style basic \
+    hyperfine -i --warmup 2 --runs "$RUNS" --style basic \
       -n xuncha "'$BIN' search '$q' --limit 20 > /dev/null" \
       -n fzf "fzf --filter '$q' < '$DESC' > /dev/null" 2>&1 |
       grep -E "Time|±|faster|slower|xuncha|fzf" || true
