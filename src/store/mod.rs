@@ -12,6 +12,7 @@ mod identity;
 mod import;
 mod query;
 mod rebuild;
+mod scan;
 mod sync_marks;
 mod views;
 mod vv;
