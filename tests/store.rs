@@ -188,3 +188,24 @@ fn doctor_notices_a_view_that_drifted_from_the_log() {
     assert!(c.store.rebuild(false).unwrap().is_clean());
     assert!(c.store.finding(fid).unwrap().is_some());
 }
+
+#[test]
+fn a_snapshot_torn_by_a_crash_does_not_lock_the_user_out() {
+    // sled 0.34 leaves `snap.<lsn>.generating` behind when killed mid-snapshot, and then
+    // refuses to open ("Read corrupted data"). The store must open and keep every finding.
+    let tmp = tempfile::tempdir().unwrap();
+    let fid = {
+        let mut c = ctx(tmp.path());
+        sample(&mut c).1
+    };
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let torn = tmp
+        .path()
+        .join("db")
+        .join("snap.7FFFFFFFFFFFFFFF.generating");
+    std::fs::write(&torn, b"").unwrap();
+    let c = ctx(tmp.path());
+    assert!(c.store.finding(fid).unwrap().is_some());
+    assert!(!torn.exists(), "the torn snapshot is cleared away");
+    assert!(c.store.rebuild(false).unwrap().is_clean());
+}

@@ -109,9 +109,32 @@ fn open_db(dir: &Path) -> Result<sled::Db> {
                 }
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
+            Err(sled::Error::Corruption { .. }) if remove_torn_snapshots(dir)? => {}
             Err(e) => return Err(StoreError::Db(e.to_string())),
         }
     }
+}
+
+/// sled 0.34 writes a snapshot to `snap.<lsn>.generating` and renames it when complete; a
+/// process killed in between leaves the partial file, and the next open fails with
+/// "corrupted data" (sled issues #1527, #1533). A `.generating` file is never a complete
+/// snapshot, so removing it is safe; sled then recovers from the previous snapshot and its log.
+/// Returns whether anything was removed (so the open is worth retrying).
+fn remove_torn_snapshots(dir: &Path) -> Result<bool> {
+    let db = dir.join("db");
+    let entries = std::fs::read_dir(&db)
+        .map_err(|e| StoreError::Io(format!("无法读取 {}：{e}", db.display())))?;
+    let mut removed = false;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            std::fs::remove_file(entry.path())
+                .map_err(|e| StoreError::Io(format!("无法删除残缺快照 {name}：{e}")))?;
+            removed = true;
+        }
+    }
+    Ok(removed)
 }
 
 impl Store {
