@@ -87,10 +87,12 @@ impl Ctx {
 
     /// The full finding (with history), folded from its events.
     pub fn finding_by_id(&self, id: Uuid) -> Result<Finding> {
-        self.store.finding_full(id)?.ok_or_else(|| OpsError::NotFound {
-            what: "隐患",
-            id: id.to_string(),
-        })
+        self.store
+            .finding_full(id)?
+            .ok_or_else(|| OpsError::NotFound {
+                what: "隐患",
+                id: id.to_string(),
+            })
     }
 
     pub fn inspection(&self, id_text: &str) -> Result<Inspection> {

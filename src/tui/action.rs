@@ -1,8 +1,9 @@
 //! Actions: what `update` consumes. Keys become `Cmd` through the keymap; effect results come
 //! back as the data-carrying variants.
 
-use super::app::{ChecklistData, HomeData, RegisterRow};
+use super::app::{ChecklistData, HomeData, RegisterRow, SyncInfo};
 use crate::domain::{Finding, Inspection};
+use crate::sync::SyncReport;
 use serde::Deserialize;
 
 /// A named command, as the keymap file spells it (`action = "next_unanswered"`).
@@ -52,6 +53,8 @@ pub enum Command {
     Settle,
     Yes,
     No,
+    Sync,
+    EditFolder,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +78,19 @@ pub enum Action {
     FindingUpdated {
         finding: Finding,
         what: String,
+    },
+    /// The sync screen's starting point: the folder to offer, events waiting.
+    SyncOpened(SyncInfo),
+    /// Bundles done of total, while a sync runs (drawn at once by the loop).
+    SyncProgress {
+        done: usize,
+        total: usize,
+    },
+    Synced {
+        report: Box<SyncReport>,
+        info: SyncInfo,
+        /// The folder could not be remembered in the config file.
+        config_error: Option<String>,
     },
     /// An effect failed; the message says why in Chinese.
     Failed(String),

@@ -4,6 +4,7 @@ use super::keymap::Context;
 use super::widgets::text_input::TextInput;
 use crate::catalog::Item;
 use crate::domain::{Answer, Escalation, Field, Finding, Inspection, Mode, Now, Severity, Status};
+use crate::sync::SyncReport;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -38,6 +39,7 @@ pub enum Screen {
     Form(Box<FormState>),
     Register(RegisterState),
     Detail(DetailState),
+    Sync(SyncState),
     /// Placeholder until the search helper's index lands.
     Search,
 }
@@ -98,6 +100,10 @@ pub struct SyncInfo {
     pub last: Option<String>,
     /// Own events not yet exported.
     pub unsynced: u64,
+    /// The folder to offer: the configured one, else the one used last.
+    pub dir: Option<String>,
+    /// Why this device stopped writing (a cloned or restored data dir), if it did.
+    pub frozen: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -432,6 +438,51 @@ pub struct DetailState {
     pub finding: Finding,
 }
 
+// ---- sync ----
+
+#[derive(Debug, Clone)]
+pub enum SyncPhase {
+    /// Typing the folder.
+    Folder,
+    /// A dry run or a sync under way: bundles done of total (0 of 0 while listing).
+    Running {
+        dry_run: bool,
+        done: usize,
+        total: usize,
+    },
+    /// What a sync would do (the dry run's report); nothing changed yet.
+    Preview(Box<SyncReport>),
+    /// What the sync did.
+    Done(Box<SyncReport>),
+}
+
+#[derive(Debug, Clone)]
+pub struct SyncState {
+    pub folder: TextInput,
+    pub phase: SyncPhase,
+    /// Why the last attempt could not use the folder.
+    pub error: Option<String>,
+    /// Events waiting and the last sync, as of opening (refreshed after a sync).
+    pub info: SyncInfo,
+}
+
+impl SyncState {
+    pub fn new() -> SyncState {
+        SyncState {
+            folder: TextInput::default(),
+            phase: SyncPhase::Folder,
+            error: None,
+            info: SyncInfo::default(),
+        }
+    }
+}
+
+impl Default for SyncState {
+    fn default() -> Self {
+        SyncState::new()
+    }
+}
+
 // ---- overlays ----
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -528,6 +579,8 @@ impl App {
             Screen::Form(_) => Context::Form,
             Screen::Register(_) => Context::Register,
             Screen::Detail(_) => Context::Detail,
+            Screen::Sync(s) if matches!(s.phase, SyncPhase::Folder) => Context::SyncFolder,
+            Screen::Sync(_) => Context::Sync,
             Screen::Search => Context::Search,
         }
     }

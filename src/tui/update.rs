@@ -8,6 +8,7 @@ mod new_inspection;
 mod overlay;
 mod register;
 mod results;
+mod sync;
 
 use super::action::{Action, Command};
 use super::app::{App, HomeState, Message, MessageKind, Overlay, Screen};
@@ -48,6 +49,7 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Form(_) => form::input(app, a),
         Screen::Register(_) => register::input(app, a),
         Screen::Detail(_) => register::detail_input(app, a),
+        Screen::Sync(_) => sync::input(app, a),
         Screen::Search => match a {
             Action::Cmd(Command::Back) => back(app),
             _ => vec![],

@@ -8,6 +8,7 @@ mod home;
 mod new_inspection;
 mod overlays;
 mod register;
+mod sync;
 
 use super::action::Command;
 use super::app::{App, MessageKind, Screen};
@@ -109,6 +110,7 @@ fn title(app: &App) -> &'static str {
         Screen::Form(_) => "登记隐患",
         Screen::Register(_) => "隐患台账",
         Screen::Detail(_) => "隐患详情",
+        Screen::Sync(_) => "同步",
         Screen::Search => "搜索",
     }
 }
@@ -150,10 +152,18 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         Screen::Form(s) => form::render(&v, s, frame, body),
         Screen::Register(s) => register::render(&v, s, frame, body),
         Screen::Detail(s) => detail::render(&v, s, frame, body),
+        Screen::Sync(s) => sync::render(&v, s, frame, body),
         Screen::Search => overlays::search(&v, frame, body),
     }
     overlays::render(&v, frame, body);
     status_line(&v, frame, bottom);
+}
+
+/// The frame drawn before the store opens (no theme yet: the terminal's own colours).
+pub fn opening(frame: &mut Frame) {
+    let area = frame.area();
+    let r = centered(area, 30, 1);
+    frame.render_widget(Paragraph::new("正在打开数据……"), r);
 }
 
 fn status_line(v: &View, frame: &mut Frame, area: Rect) {
@@ -186,6 +196,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Home => &[
             (NewInspection, "新建检查"),
             (Register, "台账"),
+            (Sync, "同步"),
             (Open, "继续"),
             (Back, "退出"),
         ],
@@ -218,5 +229,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Confirm => &[(Yes, "确定"), (No, "取消")],
         Context::Chooser => &[(Open, "选定"), (Back, "取消")],
         Context::Help | Context::Search => &[(Back, "关闭")],
+        Context::Sync => &[(Back, "返回")],
+        Context::SyncFolder => &[(Submit, "试运行"), (Back, "返回")],
     }
 }

@@ -1,6 +1,6 @@
 //! Effect results coming back as actions.
 
-use super::{Effect, checklist, home_state, register, say};
+use super::{Effect, checklist, home_state, register, say, sync};
 use crate::domain::Finding;
 use crate::tui::action::Action;
 use crate::tui::app::{
@@ -127,7 +127,15 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
             say(app, MessageKind::Ok, format!("已保存：{what}"));
         }
+        Action::SyncOpened(info) => sync::opened(app, info),
+        Action::SyncProgress { done, total } => sync::progress(app, done, total),
+        Action::Synced {
+            report,
+            info,
+            config_error,
+        } => sync::finished(app, report, info, config_error),
         Action::Failed(msg) => {
+            sync::failed(app, &msg);
             match (&mut app.overlay, app.stack.last_mut()) {
                 (Some(Overlay::Prompt(p)), _) => p.error = Some(msg.clone()),
                 (None, Some(Screen::Form(f))) => f.save_error = Some(msg.clone()),
