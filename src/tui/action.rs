@@ -3,6 +3,7 @@
 
 use super::app::{ChecklistData, HomeData, RegisterRow, SyncInfo};
 use crate::domain::{Finding, Inspection};
+use crate::report::ExportSummary;
 use crate::sync::SyncReport;
 use serde::Deserialize;
 
@@ -55,6 +56,8 @@ pub enum Command {
     No,
     Sync,
     EditFolder,
+    Export,
+    ToggleFormat,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +95,9 @@ pub enum Action {
         /// The folder could not be remembered in the config file.
         config_error: Option<String>,
     },
+    /// Where an export goes unless the user says otherwise (an .xlsx path).
+    ExportPathSuggested(String),
+    Exported(ExportSummary),
     /// An effect failed; the message says why in Chinese.
     Failed(String),
 }

@@ -4,6 +4,8 @@ use super::keymap::Context;
 use super::widgets::text_input::TextInput;
 use crate::catalog::Item;
 use crate::domain::{Answer, Escalation, Field, Finding, Inspection, Mode, Now, Severity, Status};
+use crate::report::LedgerFormat;
+use crate::store::{FindingQuery, StatusFilter};
 use crate::sync::SyncReport;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -406,6 +408,26 @@ pub struct RegisterFilter {
 }
 
 impl RegisterFilter {
+    /// The same filter as a store query, for exports; None when it cannot say it (a status
+    /// and "overdue only" together: the query takes one status).
+    pub fn query(&self) -> Option<FindingQuery> {
+        let status = match (self.status, self.overdue) {
+            (None, false) => None,
+            (None, true) => Some(StatusFilter::Overdue),
+            (Some(_), true) => return None,
+            (Some(Status::Open), false) => Some(StatusFilter::Open),
+            (Some(Status::Rectified), false) => Some(StatusFilter::Rectified),
+            (Some(Status::Closed), false) => Some(StatusFilter::Closed),
+        };
+        Some(FindingQuery {
+            status,
+            line: self.line.clone(),
+            facility: self.facility.clone(),
+            severity: self.severity,
+            ..Default::default()
+        })
+    }
+
     pub fn matches(&self, r: &RegisterRow, today: NaiveDate) -> bool {
         self.status.is_none_or(|s| r.status == s)
             && self.line.as_ref().is_none_or(|l| &r.line == l)
@@ -502,6 +524,8 @@ pub enum PromptKind {
     VerifyPass(Uuid),
     VerifyFail(Uuid),
     Escalate(Uuid),
+    /// Export the register with its current filter, in this format.
+    Export(LedgerFormat),
 }
 
 #[derive(Debug, Clone, PartialEq)]

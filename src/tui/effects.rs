@@ -8,6 +8,7 @@ use super::app::{
 use crate::config::Config;
 use crate::domain::{Answer, Field, Now};
 use crate::ops::{self, Ctx, NewFinding, NewInspection, OpsError};
+use crate::report::{self, LedgerFormat};
 use crate::store::{FindingQuery, StatusFilter};
 use crate::sync::{self, SyncOptions};
 use chrono::Duration;
@@ -48,6 +49,13 @@ pub enum Effect {
         id: Uuid,
         field: Field,
         value: String,
+    },
+    /// Where an export goes by default (the configured export folder, else documents).
+    SuggestExportPath,
+    Export {
+        query: FindingQuery,
+        format: LedgerFormat,
+        path: String,
     },
     /// The sync screen's starting point (folder to offer, events waiting).
     OpenSync,
@@ -179,6 +187,22 @@ impl Runner {
                 Action::ConfigSaved(name)
             }
             Effect::LoadHome => Action::HomeLoaded(home(ctx, &self.config)?),
+            Effect::SuggestExportPath => {
+                let default = report::default_export_path(LedgerFormat::Xlsx, &ctx.now);
+                let path = match (&self.config.export_dir, default.file_name()) {
+                    (Some(dir), Some(name)) => dir.join(name),
+                    _ => default,
+                };
+                Action::ExportPathSuggested(path.display().to_string())
+            }
+            Effect::Export {
+                query,
+                format,
+                path,
+            } => match report::export_ledger(ctx, &query, format, &expand_home(path.trim())) {
+                Ok(s) => Action::Exported(s),
+                Err(e) => Action::Failed(e.to_string()),
+            },
             Effect::OpenSync => Action::SyncOpened(sync_info(ctx, &self.config)?),
             Effect::Sync { dir, dry_run } => self.sync(&dir, dry_run, progress),
             Effect::LoadFacilities => {

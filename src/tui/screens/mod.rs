@@ -214,6 +214,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (SortDue, "排序"),
             (Rectify, "整改"),
             (VerifyPass, "复查"),
+            (Export, "导出"),
         ],
         Context::Detail => &[
             (Rectify, "整改"),

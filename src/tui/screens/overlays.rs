@@ -2,7 +2,7 @@
 //! placeholder screen.
 
 use super::{View, centered, fit};
-use crate::tui::app::Overlay;
+use crate::tui::app::{Overlay, PromptKind};
 use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -42,7 +42,8 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
             frame.render_widget(p, r);
         }
         Some(Overlay::Prompt(p)) => {
-            let r = popup(frame, area, 60, 5);
+            let export = matches!(p.kind, PromptKind::Export(_));
+            let r = popup(frame, area, if export { 100 } else { 60 }, 5);
             let title = format!(" {} ", p.title);
             let b = v.block(&title, true);
             let inner = b.inner(r);
@@ -67,6 +68,10 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
             }
             let (text, role) = match &p.error {
                 Some(e) => (format!("✗ {e}"), Role::Error),
+                None if export => (
+                    "Enter 导出  Tab 切换 xlsx / csv  Esc 取消".to_string(),
+                    Role::Muted,
+                ),
                 None => (
                     "Enter 确定（保存后才提示已保存）  Esc 取消".to_string(),
                     Role::Muted,

@@ -127,6 +127,19 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
             say(app, MessageKind::Ok, format!("已保存：{what}"));
         }
+        Action::ExportPathSuggested(path) => {
+            if let (None, Screen::Register(st)) = (&app.overlay, app.screen()) {
+                app.overlay = Some(Overlay::Prompt(register::export_prompt(st, &path)));
+            }
+        }
+        Action::Exported(s) => {
+            app.overlay = None;
+            say(
+                app,
+                MessageKind::Ok,
+                format!("已导出 {} 条到 {}", s.rows, s.path.display()),
+            );
+        }
         Action::SyncOpened(info) => sync::opened(app, info),
         Action::SyncProgress { done, total } => sync::progress(app, done, total),
         Action::Synced {
