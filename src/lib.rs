@@ -6,6 +6,7 @@ pub mod config;
 pub mod domain;
 pub mod ops;
 pub mod report;
+pub mod search;
 pub mod store;
 pub mod sync;
 pub mod tui;

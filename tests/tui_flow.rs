@@ -108,7 +108,6 @@ fn inspect_fire_record_two_hazards_and_close_one() {
         let f = all.iter().find(|f| f.id == id).unwrap();
         assert_eq!(f.status, st);
     }
-    // Stored views carry no history: fold the finding from its events.
     let closed = store.finding_full(target).unwrap().unwrap();
     assert!(closed.history.iter().any(|e| e.note == "已修复报警控制器"));
     let insp = &store.all_inspections().unwrap()[0];

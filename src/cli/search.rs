@@ -1,7 +1,131 @@
-//! `xuncha search` — arrives with its own issue.
+//! `xuncha search QUERY [--limit N]` — the same index and ranking as the TUI overlay.
+//! Set `XUNCHA_TIMINGS=1` to see on stderr where the time went.
 
-use super::{Cli, CmdResult, Failure};
+use super::output::{cell, print_json, short};
+use super::{Cli, CmdResult, Failure, context};
+use crate::search::{Hit, Query, Target, load_index};
+use serde::Serialize;
+use std::time::Instant;
 
-pub fn run(_cli: &Cli, _args: &super::args::SearchArgs) -> CmdResult {
-    Err(Failure::usage("xuncha search 尚未实现"))
+pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
+    let t0 = Instant::now();
+    let query = Query::parse(&args.query).map_err(|e| Failure::usage(format!("搜索：{e}")))?;
+    if query.is_empty() {
+        return Err(Failure::usage(
+            "搜索：请输入要查找的内容（中文、拼音或首字母）",
+        ));
+    }
+    let ctx = context(cli)?;
+    let t1 = Instant::now();
+    let (index, times) = load_index(&ctx.store, &ctx.catalog)?;
+    index
+        .check(&query)
+        .map_err(|e| Failure::usage(format!("搜索：{e}")))?;
+    let t2 = Instant::now();
+    let hits = index.search_query(&query, &ctx.now, args.limit);
+    let t3 = Instant::now();
+    if std::env::var_os("XUNCHA_TIMINGS").is_some() {
+        eprintln!(
+            "打开存储 {:?}；建索引 {:?}（检查表 {:?}，{} 条隐患 {:?}，{} 段不同文本）；查询 {:?}",
+            t1 - t0,
+            t2 - t1,
+            times.catalog,
+            times.count,
+            times.findings,
+            index.text_count(),
+            t3 - t2
+        );
+    }
+    if cli.json {
+        let out: Vec<HitJson> = hits.iter().map(HitJson::from).collect();
+        return print_json(&out);
+    }
+    if hits.is_empty() {
+        println!("没有找到与「{}」相符的检查项或隐患", args.query.trim());
+        return Ok(());
+    }
+    for hit in &hits {
+        println!("{}", row(hit));
+    }
+    Ok(())
+}
+
+/// One line per hit: kind/status, id, title, where; then the matching field if not the title.
+fn row(hit: &Hit) -> String {
+    let (kind, id) = match &hit.target {
+        Target::Item(id) => ("检查项".to_string(), id.clone()),
+        Target::Finding(id) => {
+            let status = hit.status.map(|s| s.label()).unwrap_or_default();
+            let kind = if hit.overdue {
+                format!("{status}·逾期")
+            } else {
+                status.to_string()
+            };
+            (kind, short(*id))
+        }
+    };
+    let mut line = format!(
+        "{}  {}  {}  ｜{}",
+        cell(&kind, 11),
+        cell(&id, 24),
+        hit.title,
+        hit.subtitle
+    );
+    if hit.field_text != hit.title && !hit.field_indices.is_empty() {
+        line.push_str(&format!(
+            "\n{}  {}：{}",
+            " ".repeat(37),
+            hit.field.label(),
+            hit.field_text
+        ));
+    }
+    line
+}
+
+/// A hit for scripts: what it is, the texts shown and the matched char indices.
+#[derive(Serialize)]
+struct HitJson<'a> {
+    kind: &'static str,
+    id: String,
+    title: &'a str,
+    title_indices: &'a [usize],
+    subtitle: &'a str,
+    field: crate::search::Field,
+    field_label: &'static str,
+    field_text: &'a str,
+    field_indices: &'a [usize],
+    line: &'a str,
+    line_name: &'a str,
+    status: Option<crate::domain::Status>,
+    overdue: bool,
+    severity: crate::domain::Severity,
+    tier: crate::search::Tier,
+    score: i64,
+}
+
+impl<'a> From<&'a Hit> for HitJson<'a> {
+    fn from(h: &'a Hit) -> HitJson<'a> {
+        let (kind, id) = match &h.target {
+            Target::Item(id) => ("item", id.clone()),
+            Target::Finding(id) => ("finding", id.to_string()),
+        };
+        HitJson {
+            kind,
+            id,
+            title: &h.title,
+            title_indices: &h.title_indices,
+            subtitle: &h.subtitle,
+            field: h.field,
+            field_label: h.field.label(),
+            field_text: &h.field_text,
+            field_indices: &h.field_indices,
+            line: &h.line,
+            line_name: &h.line_name,
+            status: h.status,
+            overdue: h.overdue,
+            severity: h.severity,
+            tier: h.tier,
+            score: h.score,
+        }
+    }
 }

@@ -12,6 +12,7 @@ mod identity;
 mod import;
 mod query;
 mod rebuild;
+mod scan;
 mod sync_marks;
 mod views;
 mod vv;
@@ -85,25 +86,40 @@ const META_DEVICE: &[u8] = b"device_id";
 const META_HLC: &[u8] = b"hlc";
 const META_FROZEN: &[u8] = b"frozen";
 
+/// How long to wait for another xuncha (or a store just dropped in this process, whose
+/// background threads still hold the file lock for a moment) to let go of the data dir.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+fn open_db(dir: &Path) -> Result<sled::Db> {
+    let started = std::time::Instant::now();
+    loop {
+        let opened = sled::Config::new()
+            .path(dir.join("db"))
+            // sled caches 1 GiB by default; the app's budget is 100 MB resident.
+            .cache_capacity(32 * 1024 * 1024)
+            .open();
+        match opened {
+            Ok(db) => return Ok(db),
+            Err(sled::Error::Io(io))
+                if io.kind() == std::io::ErrorKind::WouldBlock
+                    || io.to_string().contains("lock") =>
+            {
+                if started.elapsed() >= LOCK_WAIT {
+                    return Err(StoreError::Locked(dir.to_path_buf()));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(e) => return Err(StoreError::Db(e.to_string())),
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating on first use) the store in `dir`, with this device's identity.
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Io(format!("无法创建数据目录 {}：{e}", dir.display())))?;
-        let db = sled::Config::new()
-            .path(dir.join("db"))
-            // sled caches 1 GiB by default; the app's budget is 100 MB resident.
-            .cache_capacity(32 * 1024 * 1024)
-            .open()
-            .map_err(|e| match &e {
-                sled::Error::Io(io)
-                    if io.kind() == std::io::ErrorKind::WouldBlock
-                        || io.to_string().contains("lock") =>
-                {
-                    StoreError::Locked(dir.to_path_buf())
-                }
-                _ => StoreError::Db(e.to_string()),
-            })?;
+        let db = open_db(dir)?;
         let tree = |n: &str| db.open_tree(n);
         let mut s = Store {
             dir: dir.to_path_buf(),

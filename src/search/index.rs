@@ -1,0 +1,325 @@
+//! The index: one record per checklist item and per finding, each a list of fields pointing
+//! into a pool of distinct texts (facility, department, location, measures and many
+//! descriptions repeat, so each distinct string is prepared and matched once per keystroke).
+
+use super::doc::FindingDoc;
+use super::text::{Readings, Text};
+use crate::catalog::Catalog;
+use crate::domain::{Finding, Severity, Status};
+use chrono::NaiveDate;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use uuid::Uuid;
+
+pub(crate) type TextId = u32;
+
+/// What a hit points at: open it with `catalog.item(id)` or `ctx.finding_by_id(id)`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Target {
+    Item(String),
+    Finding(Uuid),
+}
+
+/// The searchable fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Check,
+    Guidance,
+    Keyword,
+    Hazard,
+    Measures,
+    ItemId,
+    Description,
+    Location,
+    Facility,
+    Department,
+    Responsible,
+}
+
+impl Field {
+    /// The Chinese label shown before a matched field.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Check => "检查内容",
+            Field::Guidance => "检查方法",
+            Field::Keyword => "关键词",
+            Field::Hazard => "常见隐患",
+            Field::Measures => "整改措施",
+            Field::ItemId => "检查项编号",
+            Field::Description => "隐患描述",
+            Field::Location => "部位",
+            Field::Facility => "单位",
+            Field::Department => "科室",
+            Field::Responsible => "责任单位及人员",
+        }
+    }
+
+    /// How much a hit in this field counts (the title and the place count most).
+    pub(crate) fn weight(self) -> i64 {
+        match self {
+            Field::Check | Field::Description | Field::Keyword => 10,
+            Field::Hazard | Field::Location => 8,
+            Field::Facility | Field::Department => 6,
+            Field::ItemId | Field::Responsible => 5,
+            Field::Guidance | Field::Measures => 4,
+        }
+    }
+}
+
+/// What a hit needs to show a record (read for the page of hits only).
+#[derive(Debug)]
+pub(crate) struct Record {
+    pub target: Target,
+    pub severity: Severity,
+    /// Section name (items) or nothing.
+    pub section: Option<TextId>,
+}
+
+/// What every keystroke reads of every record: small, inline, in one array, so the scan
+/// walks memory in order.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hot {
+    pub alive: bool,
+    pub line: u16,
+    /// None for checklist items.
+    pub status: Option<Status>,
+    pub due: Option<NaiveDate>,
+    /// Day found (days since the epoch) for findings; catalog position for items.
+    pub day_or_order: i32,
+    /// This record's (field, text) pairs are `field_list[fields_at..fields_at + fields_len]`.
+    pub fields_at: u32,
+    pub fields_len: u16,
+    /// Finding id (or catalog position): the last tie-breaker.
+    pub tie: u128,
+}
+
+pub struct Index {
+    pub(crate) readings: Readings,
+    pub(crate) texts: Vec<Text>,
+    text_ids: HashMap<u64, TextId>,
+    pub(crate) records: Vec<Option<Record>>,
+    pub(crate) hot: Vec<Hot>,
+    /// All records' fields, back to back; a replaced record's old run is left unused.
+    pub(crate) field_list: Vec<(Field, TextId)>,
+    free: Vec<u32>,
+    findings: HashMap<Uuid, u32>,
+    /// (id, Chinese name) of every line seen, in catalog order first.
+    pub(crate) lines: Vec<(String, String)>,
+    pub(crate) matcher: SkimMatcherV2,
+}
+
+impl Index {
+    /// An index of the catalog's items and the given findings (retracted ones are left out).
+    pub fn build(catalog: &Catalog, findings: impl IntoIterator<Item = Finding>) -> Index {
+        let mut index = Index::of_catalog(catalog);
+        for f in findings {
+            index.upsert_finding(&f);
+        }
+        index
+    }
+
+    /// An index of the catalog only; add findings with `upsert_doc` / `upsert_finding`.
+    pub fn of_catalog(catalog: &Catalog) -> Index {
+        let mut index = Index {
+            readings: Readings::new(),
+            texts: Vec::new(),
+            text_ids: HashMap::new(),
+            records: Vec::new(),
+            hot: Vec::new(),
+            field_list: Vec::new(),
+            free: Vec::new(),
+            findings: HashMap::new(),
+            lines: Vec::new(),
+            matcher: SkimMatcherV2::default(),
+        };
+        for list in &catalog.lines {
+            index.line_of(&list.line, &list.name);
+        }
+        let mut order = 0;
+        for list in &catalog.lines {
+            let line = index.line_of(&list.line, &list.name);
+            for section in &list.sections {
+                let section_text = index.intern(&section.name);
+                for item in &section.items {
+                    let mut fields = vec![
+                        (Field::Check, index.intern(&item.check)),
+                        (Field::Hazard, index.intern(&item.hazard)),
+                        (Field::Guidance, index.intern(&item.how)),
+                        (Field::Measures, index.intern(&item.measures)),
+                        (Field::ItemId, index.intern(&item.id)),
+                    ];
+                    for k in &item.keywords {
+                        fields.push((Field::Keyword, index.intern(k)));
+                    }
+                    let hot = index.hot_of(line, None, None, order, order as u128, &fields);
+                    index.records.push(Some(Record {
+                        target: Target::Item(item.id.clone()),
+                        severity: item.severity,
+                        section: Some(section_text),
+                    }));
+                    index.hot.push(hot);
+                    order += 1;
+                }
+            }
+        }
+        index
+    }
+
+    /// Adds or replaces a finding (a retracted finding is removed).
+    pub fn upsert_finding(&mut self, f: &Finding) {
+        self.upsert_doc(&FindingDoc::from(f));
+    }
+
+    pub fn upsert_doc(&mut self, f: &FindingDoc) {
+        if f.retracted {
+            self.remove(f.id);
+            return;
+        }
+        let line = self.line_of(&f.line, &f.line);
+        let mut fields = Vec::with_capacity(6);
+        for (field, text) in [
+            (Field::Description, &f.description),
+            (Field::Location, &f.location),
+            (Field::Facility, &f.facility),
+            (Field::Department, &f.department),
+            (Field::Measures, &f.measures),
+            (Field::Responsible, &f.responsible),
+        ] {
+            if !text.is_empty() {
+                fields.push((field, self.intern(text)));
+            }
+        }
+        let day = f.created_at.timestamp().div_euclid(86_400) as i32;
+        let hot = self.hot_of(line, Some(f.status), f.due, day, f.id.as_u128(), &fields);
+        let record = Record {
+            target: Target::Finding(f.id),
+            severity: f.severity,
+            section: None,
+        };
+        let slot = match self
+            .findings
+            .get(&f.id)
+            .copied()
+            .or_else(|| self.free.pop())
+        {
+            Some(s) => s as usize,
+            None => {
+                self.records.push(None);
+                self.hot.push(hot);
+                self.records.len() - 1
+            }
+        };
+        self.records[slot] = Some(record);
+        self.hot[slot] = hot;
+        self.findings.insert(f.id, slot as u32);
+    }
+
+    /// Drops a finding (retracted, or gone). Its texts stay pooled: they are shared.
+    pub fn remove(&mut self, id: Uuid) {
+        if let Some(slot) = self.findings.remove(&id) {
+            self.records[slot as usize] = None;
+            self.hot[slot as usize].alive = false;
+            self.free.push(slot);
+        }
+    }
+
+    pub fn finding_count(&self) -> usize {
+        self.findings.len()
+    }
+
+    pub fn item_count(&self) -> usize {
+        self.records.len() - self.free.len() - self.findings.len()
+    }
+
+    /// Distinct texts held (each prepared once however many records share it).
+    pub fn text_count(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// An estimate of the heap bytes the index holds, from its data structures.
+    pub fn memory_bytes(&self) -> usize {
+        let texts: usize = self.texts.iter().map(Text::bytes).sum();
+        let records: usize = self
+            .records
+            .iter()
+            .map(|r| {
+                std::mem::size_of::<Option<Record>>()
+                    + r.as_ref().map_or(0, |r| match &r.target {
+                        Target::Item(id) => id.len(),
+                        Target::Finding(_) => 0,
+                    })
+            })
+            .sum();
+        texts
+            + records
+            + self.hot.capacity() * std::mem::size_of::<Hot>()
+            + self.field_list.capacity() * std::mem::size_of::<(Field, TextId)>()
+            + self.readings.bytes()
+            + self.text_ids.capacity() * 16
+            + self.findings.capacity() * 24
+            + self.free.capacity() * 4
+    }
+
+    fn hot_of(
+        &mut self,
+        line: u16,
+        status: Option<Status>,
+        due: Option<NaiveDate>,
+        day_or_order: i32,
+        tie: u128,
+        fields: &[(Field, TextId)],
+    ) -> Hot {
+        let at = self.field_list.len() as u32;
+        self.field_list.extend_from_slice(fields);
+        Hot {
+            alive: true,
+            line,
+            status,
+            due,
+            day_or_order,
+            fields_at: at,
+            fields_len: fields.len() as u16,
+            tie,
+        }
+    }
+
+    pub(crate) fn fields(&self, slot: u32) -> &[(Field, TextId)] {
+        let h = &self.hot[slot as usize];
+        &self.field_list[h.fields_at as usize..h.fields_at as usize + h.fields_len as usize]
+    }
+
+    pub(crate) fn text_of(&self, slot: u32, field: Field) -> Option<TextId> {
+        self.fields(slot)
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, t)| *t)
+    }
+
+    pub(crate) fn line_of(&mut self, id: &str, name: &str) -> u16 {
+        if let Some(i) = self.lines.iter().position(|(l, _)| l == id) {
+            return i as u16;
+        }
+        self.lines.push((id.to_string(), name.to_string()));
+        (self.lines.len() - 1) as u16
+    }
+
+    fn intern(&mut self, text: &str) -> TextId {
+        let mut h = DefaultHasher::new();
+        text.hash(&mut h);
+        let key = h.finish();
+        if let Some(id) = self.text_ids.get(&key)
+            && *self.texts[*id as usize].original == *text
+        {
+            return *id;
+        }
+        let id = self.texts.len() as TextId;
+        self.texts.push(Text::new(text, &mut self.readings));
+        // On the (rare) hash collision the newer text simply goes unshared.
+        self.text_ids.entry(key).or_insert(id);
+        id
+    }
+}

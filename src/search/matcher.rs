@@ -1,0 +1,319 @@
+//! Matching one query term against one text.
+//!
+//! A *contiguous* match walks the text from some char: each text char is consumed by the same
+//! query char, or (for a char with pinyin) by one of its readings in full, its initial, its
+//! two-letter initial (zh/ch/sh), or — at the end of the query — a prefix of a reading. So
+//! `mhq`, `miehuoqi`, `miehuoq` and `mie火q` all find 灭火器, and `gl房` finds 锅炉房.
+//! Anything else falls back to the fuzzy matcher (subsequence) over the text, its full pinyin
+//! and its initials.
+
+use super::text::{Readings, Text, char_bit, is_separator, norm_char};
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+/// How a term matched, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    /// The match spans a whole word: a field, a keyword, or a run between separators.
+    Whole = 0,
+    /// A contiguous run of chars (directly or through the common pinyin reading).
+    Substring = 1,
+    /// Contiguous only through a less common reading of some char (调 read "tiao" in 空调):
+    /// wanted for real words, but rare readings also make chance hits, so they rank lower.
+    Heteronym = 2,
+    /// Chars in order with gaps.
+    Fuzzy = 3,
+}
+
+/// One term of a query, normalised like the texts.
+#[derive(Debug, Clone)]
+pub(crate) struct Term {
+    pub chars: Vec<char>,
+    pub text: String,
+    pub bloom: u128,
+    pub has_ascii_letter: bool,
+}
+
+impl Term {
+    pub(crate) fn new(raw: &str) -> Term {
+        let chars: Vec<char> = raw.chars().map(norm_char).collect();
+        let bloom = chars.iter().fold(0, |b, c| b | char_bit(*c));
+        Term {
+            text: chars.iter().collect(),
+            has_ascii_letter: chars.iter().any(|c| c.is_ascii_lowercase()),
+            chars,
+            bloom,
+        }
+    }
+}
+
+/// Upper bound of recursion steps per start position: backtracking over readings is tiny for
+/// real text, the cap only guards against pathological input.
+const STEP_BUDGET: u32 = 512;
+
+/// The best contiguous match: (tier, score, start, end) with char positions [start, end).
+pub(crate) fn contiguous(t: &Text, r: &Readings, q: &Term) -> Option<(Tier, i64, usize, usize)> {
+    let first = *q.chars.first()?;
+    if t.bloom & q.bloom != q.bloom {
+        return None;
+    }
+    let first_bit = if first.is_ascii_lowercase() {
+        1u32 << (first as u8 - b'a')
+    } else {
+        0
+    };
+    scan(t, r, q, first, first_bit, false).or_else(|| {
+        // Other readings only matter for pinyin typed against a char that has them.
+        if q.has_ascii_letter && t.heteronyms {
+            scan(t, r, q, first, first_bit, true)
+        } else {
+            None
+        }
+    })
+}
+
+fn scan(
+    t: &Text,
+    r: &Readings,
+    q: &Term,
+    first: char,
+    first_bit: u32,
+    any_reading: bool,
+) -> Option<(Tier, i64, usize, usize)> {
+    let n = t.chars.len();
+    let mut best: Option<(Tier, i64, usize, usize)> = None;
+    for start in 0..n {
+        if t.chars[start] != first && (r.initials_mask(t.sets[start]) & first_bit) == 0 {
+            continue;
+        }
+        let mut budget = STEP_BUDGET;
+        let Some(end) = walk(t, r, &q.chars, start, 0, any_reading, &mut budget) else {
+            continue;
+        };
+        let whole = (start == 0 || is_separator(t.chars[start - 1]))
+            && (end == n || is_separator(t.chars[end]));
+        let tier = match (any_reading, whole) {
+            (true, _) => Tier::Heteronym,
+            (false, true) => Tier::Whole,
+            (false, false) => Tier::Substring,
+        };
+        let score = contiguous_score(start, end, n);
+        if best.is_none_or(|b| (tier, -score) < (b.0, -b.1)) {
+            best = Some((tier, score, start, end));
+            if tier == Tier::Whole && start == 0 {
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// Covering more of a shorter text, and starting earlier, scores higher.
+fn contiguous_score(start: usize, end: usize, n: usize) -> i64 {
+    let covered = ((end - start) * 1000 / n.max(1)) as i64;
+    covered
+        + if start == 0 {
+            300
+        } else {
+            100 / (start as i64 + 1)
+        }
+}
+
+/// Matches q[j..] starting at text char i; returns the end char of the match. Only the first
+/// (most common) reading of each char is tried unless `any_reading`.
+fn walk(
+    t: &Text,
+    r: &Readings,
+    q: &[char],
+    i: usize,
+    j: usize,
+    any_reading: bool,
+    budget: &mut u32,
+) -> Option<usize> {
+    if j == q.len() {
+        return Some(i);
+    }
+    if i == t.chars.len() || *budget == 0 {
+        return None;
+    }
+    *budget -= 1;
+    let qc = q[j];
+    if t.chars[i] == qc
+        && let Some(end) = walk(t, r, q, i + 1, j + 1, any_reading, budget)
+    {
+        return Some(end);
+    }
+    if !qc.is_ascii_lowercase() {
+        return None;
+    }
+    let rest = &q[j..];
+    let readings = r.readings(t.sets[i]);
+    let readings = if any_reading {
+        readings
+    } else {
+        &readings[..readings.len().min(1)]
+    };
+    for reading in readings {
+        if reading[0] != qc as u8 {
+            continue;
+        }
+        let common = reading
+            .iter()
+            .zip(rest.iter())
+            .take_while(|(a, b)| **a as char == **b)
+            .count();
+        if common == reading.len()
+            && let Some(end) = walk(t, r, q, i + 1, j + common, any_reading, budget)
+        {
+            return Some(end);
+        }
+        if common == rest.len() && common < reading.len() {
+            return Some(i + 1); // the query ends inside this syllable
+        }
+        let two = matches!(&reading[..], [b'z' | b'c' | b's', b'h', _, ..]);
+        if two
+            && common >= 2
+            && let Some(end) = walk(t, r, q, i + 1, j + 2, any_reading, budget)
+        {
+            return Some(end);
+        }
+        if let Some(end) = walk(t, r, q, i + 1, j + 1, any_reading, budget) {
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// Whether the query chars occur in order in the text read as "char, then its pinyin" —
+/// true of every subsequence of the text, its full pinyin and its initials, so a cheap test
+/// (no allocation) before the fuzzy matcher.
+fn in_order(t: &Text, r: &Readings, q: &[char]) -> bool {
+    let mut j = 0;
+    for (c, set) in t.chars.iter().zip(t.sets.iter()) {
+        if j == q.len() {
+            return true;
+        }
+        if *c == q[j] {
+            j += 1;
+        }
+        if let Some(reading) = r.readings(*set).first() {
+            for b in reading.iter() {
+                if j < q.len() && *b as char == q[j] {
+                    j += 1;
+                }
+            }
+        }
+    }
+    j == q.len()
+}
+
+/// The fuzzy fallback: subsequence match over the text, its full pinyin and its initials,
+/// kept only when the matched chars lie close together (a query scattered over a long text
+/// is chance, not intent). Returns the score and the matched char indices of the text.
+pub(crate) fn fuzzy(
+    matcher: &SkimMatcherV2,
+    t: &Text,
+    r: &Readings,
+    q: &Term,
+) -> Option<(i64, Vec<usize>)> {
+    if q.chars.is_empty() || t.bloom & q.bloom != q.bloom || !in_order(t, r, &q.chars) {
+        return None;
+    }
+    let n = q.chars.len();
+    let min = 12 * n as i64;
+    let mut best: Option<(i64, Vec<usize>)> = None;
+    let mut consider = |hay: &str, max_span: usize, map: Option<&[u32]>| {
+        let Some((score, idx)) = matcher.fuzzy_indices(hay, &q.text) else {
+            return;
+        };
+        let span = idx.last().map_or(0, |l| l + 1 - idx[0]);
+        if score < min || span > max_span || best.as_ref().is_some_and(|b| score <= b.0) {
+            return;
+        }
+        let mut chars: Vec<usize> = match map {
+            Some(map) => idx.iter().map(|b| map[*b] as usize).collect(),
+            None => idx,
+        };
+        chars.dedup();
+        best = Some((score, chars));
+    };
+    consider(&t.normalised(), 2 * n, None);
+    if q.has_ascii_letter && t.sets.iter().any(|s| *s != 0) {
+        consider(&t.initials(r), n + n / 2 + 1, None);
+        let (full, map) = t.full_pinyin(r);
+        consider(&full, n + n / 2 + 2, Some(&map));
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(text: &str, query: &str) -> Option<(Tier, usize, usize)> {
+        let mut r = Readings::new();
+        let t = Text::new(text, &mut r);
+        contiguous(&t, &r, &Term::new(query)).map(|(tier, _, s, e)| (tier, s, e))
+    }
+
+    #[test]
+    fn pinyin_initials_full_and_partial_syllables() {
+        assert_eq!(find("灭火器", "mhq"), Some((Tier::Whole, 0, 3)));
+        assert_eq!(find("灭火器", "miehuoqi"), Some((Tier::Whole, 0, 3)));
+        assert_eq!(find("灭火器", "miehuoq"), Some((Tier::Whole, 0, 3)));
+        assert_eq!(find("灭火器", "mieh"), Some((Tier::Substring, 0, 2)));
+        assert_eq!(find("过期的灭火器", "mhq"), Some((Tier::Substring, 3, 6)));
+        assert_eq!(find("配电室", "pds"), Some((Tier::Whole, 0, 3)));
+        assert_eq!(find("氧气瓶", "yqp"), Some((Tier::Whole, 0, 3)));
+        assert_eq!(find("中心", "zhx"), Some((Tier::Whole, 0, 2)));
+    }
+
+    #[test]
+    fn mixed_chinese_and_pinyin() {
+        assert_eq!(find("燃气锅炉房", "gl房"), Some((Tier::Substring, 2, 5)));
+        assert_eq!(find("燃气锅炉房", "guolu房"), Some((Tier::Substring, 2, 5)));
+        assert_eq!(find("燃气锅炉房", "gl厨"), None);
+    }
+
+    #[test]
+    fn heteronyms_match_either_reading_but_rank_lower() {
+        assert_eq!(find("空调机房", "kongtiao"), Some((Tier::Heteronym, 0, 2)));
+        assert_eq!(find("空调机房", "ktjf"), Some((Tier::Heteronym, 0, 4)));
+        assert_eq!(find("空调机房", "kdjf"), Some((Tier::Whole, 0, 4)));
+        // 方 also reads "pang": a chance hit, not a direct one.
+        assert_eq!(
+            find("医院方的施工", "pds").map(|m| m.0),
+            Some(Tier::Heteronym)
+        );
+    }
+
+    #[test]
+    fn whole_words_between_separators() {
+        assert_eq!(
+            find("门诊楼，配电室", "配电室").map(|m| m.0),
+            Some(Tier::Whole)
+        );
+        assert_eq!(
+            find("配电室门口", "配电室").map(|m| m.0),
+            Some(Tier::Substring)
+        );
+        assert_eq!(
+            find("PM2.5 Sensor", "sensor").map(|m| m.0),
+            Some(Tier::Whole)
+        );
+    }
+
+    #[test]
+    fn fuzzy_tolerates_a_dropped_letter_or_char() {
+        let mut r = Readings::new();
+        let t = Text::new("灭火器压力不足", &mut r);
+        let m = SkimMatcherV2::default();
+        let (_, idx) = fuzzy(&m, &t, &r, &Term::new("mihuoqi")).expect("pinyin typo");
+        assert_eq!(idx, vec![0, 1, 2]);
+        let (_, idx) = fuzzy(&m, &t, &r, &Term::new("灭器")).expect("gap");
+        assert_eq!(idx, vec![0, 2]);
+        assert!(fuzzy(&m, &t, &r, &Term::new("xyz")).is_none());
+        // Letters scattered over the whole pinyin are not a match.
+        assert!(fuzzy(&m, &t, &r, &Term::new("mz")).is_none());
+    }
+}

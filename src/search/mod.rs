@@ -1,0 +1,21 @@
+//! Quick hazard search: one index over the checklist items and every finding, matched in
+//! Chinese, full pinyin, pinyin initials or a mix (`mhq`, `miehuoqi`, `gl房`), with `line:`,
+//! `status:` and `facility:` filters. The CLI and the TUI call the same `Index::search`.
+
+mod doc;
+mod highlight;
+mod hit;
+mod index;
+mod load;
+mod matcher;
+mod query;
+mod rank;
+mod text;
+
+pub use doc::FindingDoc;
+pub use highlight::{cell_ranges, runs};
+pub use hit::Hit;
+pub use index::{Field, Index, Target};
+pub use load::{LoadTimes, load_index};
+pub use matcher::Tier;
+pub use query::{Query, QueryError};

@@ -1,0 +1,330 @@
+//! One search: filter the records, match every term against each distinct text once, rank.
+//!
+//! Order: direct hits (whole word or substring, plain or pinyin) before hits through a rare
+//! reading of a char, before fuzzy ones; then
+//! checklist items, overdue, open, rectified, closed; then whole-word before substring; then
+//! the day found, newest first; then the score; then the id, so equal hits keep one order.
+//! Fuzzy matching only runs when the direct hits do not fill the page: a fuzzy hit can never
+//! outrank a direct one.
+
+use super::hit::{Hit, build_hit};
+use super::index::{Field, Hot, Index};
+use super::matcher::{Term, Tier, contiguous, fuzzy};
+use super::query::{Query, QueryError};
+use crate::domain::{Now, Status};
+use crate::store::StatusFilter;
+use chrono::NaiveDate;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Per-text memo for one term, packed in a u32: 0 not yet computed, 1 no match, else
+/// 2 + (tier << 24 | score).
+const UNKNOWN: u32 = 0;
+const NO_MATCH: u32 = 1;
+
+fn pack(tier: Tier, score: i64) -> u32 {
+    2 + ((tier as u32) << 24 | score.clamp(0, 0xff_ffff) as u32)
+}
+
+fn unpack(m: u32) -> (Tier, i64) {
+    let v = m - 2;
+    let tier = match v >> 24 {
+        0 => Tier::Whole,
+        1 => Tier::Substring,
+        2 => Tier::Heteronym,
+        _ => Tier::Fuzzy,
+    };
+    (tier, (v & 0xff_ffff) as i64)
+}
+
+/// A ranked record, before it is turned into a `Hit`; the key is computed once.
+pub(crate) struct Ranked {
+    pub key: SortKey,
+    pub slot: u32,
+    pub tier: Tier,
+    pub score: i64,
+    pub overdue: bool,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+/// The best `limit` so far, the worst of them on top: a hit that cannot enter the page
+/// costs one comparison, however many records match.
+struct TopK {
+    limit: usize,
+    heap: BinaryHeap<Ranked>,
+    seen: usize,
+}
+
+impl TopK {
+    fn new(limit: usize) -> TopK {
+        TopK {
+            limit,
+            heap: BinaryHeap::with_capacity(limit + 1),
+            seen: 0,
+        }
+    }
+
+    fn offer(&mut self, r: Ranked) {
+        self.seen += 1;
+        if self.heap.len() < self.limit {
+            self.heap.push(r);
+        } else if self.heap.peek().is_some_and(|worst| r.key < worst.key) {
+            self.heap.pop();
+            self.heap.push(r);
+        }
+    }
+
+    fn into_sorted(self) -> Vec<Ranked> {
+        self.heap.into_sorted_vec()
+    }
+}
+
+/// (kind of match, item/overdue/open/rectified/closed, tier, newest day, score, id).
+type SortKey = (u8, u8, Tier, Reverse<i32>, Reverse<i64>, u128);
+
+impl Index {
+    /// The best `limit` hits for what the user typed. A query with a bad filter finds nothing
+    /// (use `Query::parse` and `check` to show why).
+    pub fn search(&self, query: &str, now: &Now, limit: usize) -> Vec<Hit> {
+        match Query::parse(query) {
+            Ok(q) => self.search_query(&q, now, limit),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Whether the query's filters name things that exist here.
+    pub fn check(&self, q: &Query) -> Result<(), QueryError> {
+        if let Some(l) = &q.line
+            && self.line_filter(l).is_none()
+        {
+            let known: Vec<&str> = self.lines.iter().map(|(id, _)| id.as_str()).collect();
+            return Err(QueryError(format!(
+                "未知防线「{l}」，可选：{}",
+                known.join("|")
+            )));
+        }
+        Ok(())
+    }
+
+    fn line_filter(&self, typed: &str) -> Option<u16> {
+        self.lines
+            .iter()
+            .position(|(id, name)| id.eq_ignore_ascii_case(typed) || name == typed)
+            .map(|i| i as u16)
+    }
+
+    pub fn search_query(&self, q: &Query, now: &Now, limit: usize) -> Vec<Hit> {
+        if q.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let line = match &q.line {
+            Some(l) => match self.line_filter(l) {
+                Some(i) => Some(i),
+                None => return Vec::new(),
+            },
+            None => None,
+        };
+        let today = now.today();
+        let facility_ok = self.facility_filter(q);
+        let mut memos: Vec<Vec<u32>> = q
+            .terms
+            .iter()
+            .map(|_| vec![UNKNOWN; self.texts.len()])
+            .collect();
+        let mut top = TopK::new(limit);
+        let mut pending: Vec<u32> = Vec::new();
+        for (slot, hot) in self.hot.iter().enumerate() {
+            if !hot.alive || !self.passes(hot, q, line, today, &facility_ok) {
+                continue;
+            }
+            let slot = slot as u32;
+            match self.direct(slot, &q.terms, &mut memos) {
+                Some((tier, score)) => top.offer(self.ranked(slot, tier, score, today)),
+                None => pending.push(slot),
+            }
+        }
+        // Fuzzy hits rank after every other kind, so they are only needed to fill the page.
+        if top.seen < limit && !pending.is_empty() {
+            let mut fuzzy_memos: Vec<Vec<u32>> = q
+                .terms
+                .iter()
+                .map(|_| vec![UNKNOWN; self.texts.len()])
+                .collect();
+            for slot in pending {
+                if let Some(score) = self.fuzzy_record(slot, &q.terms, &memos, &mut fuzzy_memos) {
+                    top.offer(self.ranked(slot, Tier::Fuzzy, score, today));
+                }
+            }
+        }
+        top.into_sorted()
+            .iter()
+            .map(|r| build_hit(self, r, &q.terms))
+            .collect()
+    }
+
+    /// Which texts pass the `facility:` filter (None: no filter).
+    fn facility_filter(&self, q: &Query) -> Option<Vec<bool>> {
+        let want = q.facility.as_ref()?;
+        Some(
+            self.texts
+                .iter()
+                .map(|t| t.original.to_lowercase().contains(want.as_str()))
+                .collect(),
+        )
+    }
+
+    fn passes(
+        &self,
+        hot: &Hot,
+        q: &Query,
+        line: Option<u16>,
+        today: NaiveDate,
+        facility_ok: &Option<Vec<bool>>,
+    ) -> bool {
+        if line.is_some_and(|l| hot.line != l) {
+            return false;
+        }
+        let Some(status) = hot.status else {
+            return !q.findings_only();
+        };
+        let status_ok = match q.status {
+            None => true,
+            Some(StatusFilter::Open) => status == Status::Open,
+            Some(StatusFilter::Rectified) => status == Status::Rectified,
+            Some(StatusFilter::Closed) => status == Status::Closed,
+            Some(StatusFilter::Overdue) => overdue(hot, today),
+        };
+        status_ok
+            && facility_ok.as_ref().is_none_or(|ok| {
+                let fields = &self.field_list
+                    [hot.fields_at as usize..hot.fields_at as usize + hot.fields_len as usize];
+                fields
+                    .iter()
+                    .any(|(f, t)| *f == Field::Facility && ok[*t as usize])
+            })
+    }
+
+    /// Every term matched contiguously in some field: the worst tier and the summed score.
+    fn direct(&self, slot: u32, terms: &[Term], memos: &mut [Vec<u32>]) -> Option<(Tier, i64)> {
+        let mut tier = Tier::Whole;
+        let mut total = 0;
+        for (term, memo) in terms.iter().zip(memos.iter_mut()) {
+            let mut best: Option<(Tier, i64)> = None;
+            let mut all = 0;
+            for (field, tid) in self.fields(slot) {
+                let m = &mut memo[*tid as usize];
+                if *m == UNKNOWN {
+                    *m = match contiguous(&self.texts[*tid as usize], &self.readings, term) {
+                        Some((t, s, _, _)) => pack(t, s),
+                        None => NO_MATCH,
+                    };
+                }
+                if *m != NO_MATCH {
+                    let (t, s) = unpack(*m);
+                    let s = s * field.weight();
+                    all += s;
+                    if best.is_none_or(|b| (t, Reverse(s)) < (b.0, Reverse(b.1))) {
+                        best = Some((t, s));
+                    }
+                }
+            }
+            let (t, s) = best?;
+            tier = tier.max(t);
+            // The best field counts fully, further matching fields a little (an item whose
+            // check text and keywords both match beats one matching in a keyword only).
+            total += s + (all - s) / 4;
+        }
+        Some((tier, total))
+    }
+
+    /// Terms that matched directly keep their score; the others must match fuzzily.
+    fn fuzzy_record(
+        &self,
+        slot: u32,
+        terms: &[Term],
+        memos: &[Vec<u32>],
+        fuzzy_memos: &mut [Vec<u32>],
+    ) -> Option<i64> {
+        let mut total = 0;
+        for (i, term) in terms.iter().enumerate() {
+            let mut best: Option<i64> = None;
+            for (field, tid) in self.fields(slot) {
+                let direct = memos[i][*tid as usize];
+                let score = if direct > NO_MATCH {
+                    Some(unpack(direct).1)
+                } else {
+                    let m = &mut fuzzy_memos[i][*tid as usize];
+                    if *m == UNKNOWN {
+                        *m = match fuzzy(
+                            &self.matcher,
+                            &self.texts[*tid as usize],
+                            &self.readings,
+                            term,
+                        ) {
+                            Some((s, _)) => pack(Tier::Fuzzy, s),
+                            None => NO_MATCH,
+                        };
+                    }
+                    (*m != NO_MATCH).then(|| unpack(*m).1)
+                };
+                if let Some(s) = score {
+                    let s = s * field.weight();
+                    best = Some(best.map_or(s, |b| b.max(s)));
+                }
+            }
+            total += best?;
+        }
+        Some(total)
+    }
+
+    fn ranked(&self, slot: u32, tier: Tier, score: i64, today: NaiveDate) -> Ranked {
+        let hot = &self.hot[slot as usize];
+        let overdue = overdue(hot, today);
+        let (group, recency) = match hot.status {
+            None => (0, 0),
+            Some(_) if overdue => (1, hot.day_or_order),
+            Some(Status::Open) => (2, hot.day_or_order),
+            Some(Status::Rectified) => (3, hot.day_or_order),
+            Some(Status::Closed) => (4, hot.day_or_order),
+        };
+        let class = match tier {
+            Tier::Whole | Tier::Substring => 0,
+            Tier::Heteronym => 1,
+            Tier::Fuzzy => 2,
+        };
+        Ranked {
+            key: (
+                class,
+                group,
+                tier,
+                Reverse(recency),
+                Reverse(score),
+                hot.tie,
+            ),
+            slot,
+            tier,
+            score,
+            overdue,
+        }
+    }
+}
+
+fn overdue(hot: &Hot, today: NaiveDate) -> bool {
+    hot.status.is_some_and(|s| s != Status::Closed) && hot.due.is_some_and(|d| today > d)
+}
