@@ -4,7 +4,7 @@
 
 mod tui_support;
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
 use std::path::Path;
 use tui_support::*;
 use xuncha::tui::app::{App, Screen, SyncPhase, SyncState};

@@ -98,6 +98,11 @@ pub enum Action {
     /// Where an export goes unless the user says otherwise (an .xlsx path).
     ExportPathSuggested(String),
     Exported(ExportSummary),
+    SearchResults {
+        query: String,
+        hits: Vec<crate::search::Hit>,
+        error: Option<String>,
+    },
     /// An effect failed; the message says why in Chinese.
     Failed(String),
 }

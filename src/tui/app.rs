@@ -5,6 +5,7 @@ use super::widgets::text_input::TextInput;
 use crate::catalog::Item;
 use crate::domain::{Answer, Escalation, Field, Finding, Inspection, Mode, Now, Severity, Status};
 use crate::report::LedgerFormat;
+use crate::search::Hit;
 use crate::store::{FindingQuery, StatusFilter};
 use crate::sync::SyncReport;
 use chrono::NaiveDate;
@@ -42,8 +43,8 @@ pub enum Screen {
     Register(RegisterState),
     Detail(DetailState),
     Sync(SyncState),
-    /// Placeholder until the search helper's index lands.
-    Search,
+    /// Drawn over the screen below it.
+    Search(SearchState),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -505,6 +506,20 @@ impl Default for SyncState {
     }
 }
 
+// ---- search ----
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub input: TextInput,
+    /// The best hits for `answered`, best first.
+    pub hits: Vec<Hit>,
+    pub selected: usize,
+    /// The query the hits answer (what was typed may be ahead of it).
+    pub answered: String,
+    /// A filter typed wrong (`line:xyz`), in words the user reads.
+    pub error: Option<String>,
+}
+
 // ---- overlays ----
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -605,7 +620,7 @@ impl App {
             Screen::Detail(_) => Context::Detail,
             Screen::Sync(s) if matches!(s.phase, SyncPhase::Folder) => Context::SyncFolder,
             Screen::Sync(_) => Context::Sync,
-            Screen::Search => Context::Search,
+            Screen::Search(_) => Context::Search,
         }
     }
 }

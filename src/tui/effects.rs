@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::domain::{Answer, Field, Now};
 use crate::ops::{self, Ctx, NewFinding, NewInspection, OpsError};
 use crate::report::{self, LedgerFormat};
+use crate::search::{Index, Query, load_index};
 use crate::store::{FindingQuery, StatusFilter};
 use crate::sync::{self, SyncOptions};
 use chrono::Duration;
@@ -57,6 +58,8 @@ pub enum Effect {
         format: LedgerFormat,
         path: String,
     },
+    /// The best hits for what is typed in the search overlay (the index is built on first use).
+    Search(String),
     /// The sync screen's starting point (folder to offer, events waiting).
     OpenSync,
     /// A sync through `dir`, or only its preview; reports progress while it runs.
@@ -71,6 +74,8 @@ pub struct Runner {
     pub ctx: Ctx,
     pub config_dir: PathBuf,
     pub config: Config,
+    /// The search index: built on the first search, kept current as findings change.
+    pub index: Option<Index>,
 }
 
 /// The last sync, the events not yet synced, and the folder to offer (the configured one,
@@ -136,10 +141,42 @@ impl Runner {
         progress: &mut dyn FnMut(Action),
     ) -> Action {
         self.ctx.now = now;
-        match self.try_run(effect, progress) {
+        let action = match self.try_run(effect, progress) {
             Ok(a) => a,
             Err(e) => failed(e),
+        };
+        self.keep_index_current(&action);
+        action
+    }
+
+    /// Saved findings go into the index at once; a sync may change many, so the index is
+    /// rebuilt on the next search.
+    fn keep_index_current(&mut self, action: &Action) {
+        let Some(index) = self.index.as_mut() else {
+            return;
+        };
+        match action {
+            Action::FindingSaved(f) | Action::FindingUpdated { finding: f, .. } => {
+                index.upsert_finding(f)
+            }
+            Action::Synced { report, .. } if !report.dry_run => self.index = None,
+            _ => {}
         }
+    }
+
+    fn search(&mut self, query: String) -> Result<Action, OpsError> {
+        const LIMIT: usize = 50;
+        let index = match self.index.take() {
+            Some(i) => i,
+            None => load_index(&self.ctx.store, &self.ctx.catalog)?.0,
+        };
+        let error = Query::parse(&query)
+            .and_then(|q| index.check(&q))
+            .err()
+            .map(|e| e.to_string());
+        let hits = index.search(&query, &self.ctx.now, LIMIT);
+        self.index = Some(index);
+        Ok(Action::SearchResults { query, hits, error })
     }
 
     fn sync(&mut self, dir: &str, dry_run: bool, progress: &mut dyn FnMut(Action)) -> Action {
@@ -203,6 +240,7 @@ impl Runner {
                 Ok(s) => Action::Exported(s),
                 Err(e) => Action::Failed(e.to_string()),
             },
+            Effect::Search(q) => self.search(q)?,
             Effect::OpenSync => Action::SyncOpened(sync_info(ctx, &self.config)?),
             Effect::Sync { dir, dry_run } => self.sync(&dir, dry_run, progress),
             Effect::LoadFacilities => {

@@ -40,7 +40,7 @@ impl Context {
             Context::Detail => &["detail", "nav", "global"],
             Context::Chooser => &["nav", "global"],
             Context::Help => &["help", "global"],
-            Context::Search => &["search", "global"],
+            Context::Search => &["search", "text", "global"],
             Context::Confirm => &["confirm", "global"],
             Context::FirstRun => &["first_run", "text", "global"],
             Context::NewInspection => &["new_inspection", "text", "global"],
@@ -60,17 +60,19 @@ impl Context {
                 | Context::Form
                 | Context::Prompt
                 | Context::SyncFolder
+                | Context::Search
         )
     }
 }
 
-const TEXT_TABLES: [&str; 6] = [
+const TEXT_TABLES: [&str; 7] = [
     "text",
     "first_run",
     "new_inspection",
     "form",
     "prompt",
     "sync_folder",
+    "search",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

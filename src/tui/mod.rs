@@ -150,6 +150,7 @@ pub fn build(cli: &Cli) -> Result<(Tui, App, Vec<String>), Failure> {
             ctx,
             config_dir,
             config: cfg,
+            index: None,
         },
         theme,
         keymap,

@@ -8,6 +8,7 @@ mod new_inspection;
 mod overlay;
 mod register;
 mod results;
+mod search;
 mod sync;
 
 use super::action::{Action, Command};
@@ -37,9 +38,10 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         app.overlay = Some(Overlay::Help);
         return vec![];
     }
-    if matches!(a, Action::Cmd(Command::Search)) && !matches!(app.screen(), Screen::FirstRun(_)) {
-        app.stack.push(Screen::Search);
-        return vec![];
+    if matches!(a, Action::Cmd(Command::Search))
+        && !matches!(app.screen(), Screen::FirstRun(_) | Screen::Search(_))
+    {
+        return search::open(app);
     }
     match app.screen() {
         Screen::FirstRun(_) => home::first_run(app, a),
@@ -50,10 +52,7 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Register(_) => register::input(app, a),
         Screen::Detail(_) => register::detail_input(app, a),
         Screen::Sync(_) => sync::input(app, a),
-        Screen::Search => match a {
-            Action::Cmd(Command::Back) => back(app),
-            _ => vec![],
-        },
+        Screen::Search(_) => search::input(app, a),
     }
 }
 

@@ -75,6 +75,7 @@ pub fn open(dir: tempfile::TempDir, inspector: &str) -> Harness {
                 inspector: inspector.into(),
                 ..Default::default()
             },
+            index: None,
         },
         theme: Theme::builtin("default").unwrap(),
         keymap: Keymap::builtin(),

@@ -8,6 +8,7 @@ mod home;
 mod new_inspection;
 mod overlays;
 mod register;
+mod search;
 mod sync;
 
 use super::action::Command;
@@ -111,7 +112,7 @@ fn title(app: &App) -> &'static str {
         Screen::Register(_) => "隐患台账",
         Screen::Detail(_) => "隐患详情",
         Screen::Sync(_) => "同步",
-        Screen::Search => "搜索",
+        Screen::Search(_) => "搜索",
     }
 }
 
@@ -144,7 +145,12 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
     spans.push(Span::styled(right, v.st(Role::Muted)));
     frame.render_widget(Paragraph::new(Line::from(spans)), top);
 
-    match app.screen() {
+    // Search is drawn over the screen it was opened from.
+    let (under, search) = match app.screen() {
+        Screen::Search(s) => (app.stack.iter().rev().nth(1), Some(s)),
+        other => (Some(other), None),
+    };
+    match under.unwrap_or(app.screen()) {
         Screen::FirstRun(s) => first_run::render(&v, s, frame, body),
         Screen::Home(s) => home::render(&v, s, frame, body),
         Screen::NewInspection(s) => new_inspection::render(&v, s, frame, body),
@@ -153,7 +159,10 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         Screen::Register(s) => register::render(&v, s, frame, body),
         Screen::Detail(s) => detail::render(&v, s, frame, body),
         Screen::Sync(s) => sync::render(&v, s, frame, body),
-        Screen::Search => overlays::search(&v, frame, body),
+        Screen::Search(_) => {}
+    }
+    if let Some(s) = search {
+        search::render(&v, s, frame, body);
     }
     overlays::render(&v, frame, body);
     status_line(&v, frame, bottom);
@@ -229,7 +238,8 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Prompt => &[(Submit, "确定"), (Back, "取消")],
         Context::Confirm => &[(Yes, "确定"), (No, "取消")],
         Context::Chooser => &[(Open, "选定"), (Back, "取消")],
-        Context::Help | Context::Search => &[(Back, "关闭")],
+        Context::Help => &[(Back, "关闭")],
+        Context::Search => &[(Open, "打开"), (Down, "下一个"), (Back, "关闭")],
         Context::Sync => &[(Back, "返回")],
         Context::SyncFolder => &[(Submit, "试运行"), (Back, "返回")],
     }

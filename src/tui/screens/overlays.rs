@@ -1,5 +1,4 @@
-//! Overlays drawn over the screen: help, confirm, note prompt, conflict chooser; and the search
-//! placeholder screen.
+//! Overlays drawn over the screen: help, confirm, note prompt, conflict chooser.
 
 use super::{View, centered, fit};
 use crate::tui::app::{Overlay, PromptKind};
@@ -142,18 +141,4 @@ fn help(v: &View, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(v.block(" 按键帮助（Esc 关闭） ", true)),
         r,
     );
-}
-
-pub fn search(v: &View, frame: &mut Frame, area: Rect) {
-    let r = centered(area, 50, 5);
-    let p = Paragraph::new(vec![
-        Line::from("按关键词或拼音首字母查找隐患和检查项。"),
-        Line::from(Span::styled(
-            "搜索功能即将推出。Esc 返回。",
-            v.st(Role::Muted),
-        )),
-    ])
-    .wrap(Wrap { trim: true })
-    .block(v.block(" 搜索 ", true));
-    frame.render_widget(p, r);
 }

@@ -1,6 +1,6 @@
 //! Effect results coming back as actions.
 
-use super::{Effect, checklist, home_state, register, say, sync};
+use super::{Effect, checklist, home_state, register, say, search, sync};
 use crate::domain::Finding;
 use crate::tui::action::Action;
 use crate::tui::app::{
@@ -140,6 +140,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 format!("已导出 {} 条到 {}", s.rows, s.path.display()),
             );
         }
+        Action::SearchResults { query, hits, error } => search::results(app, query, hits, error),
         Action::SyncOpened(info) => sync::opened(app, info),
         Action::SyncProgress { done, total } => sync::progress(app, done, total),
         Action::Synced {
