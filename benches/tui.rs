@@ -93,6 +93,7 @@ fn main() {
             ctx,
             config_dir: tmp.path().join("config"),
             config: Config::default(),
+            index: None,
         },
         theme: Theme::builtin("default").unwrap(),
         keymap: Keymap::builtin(),

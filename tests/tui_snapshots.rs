@@ -95,13 +95,6 @@ fn register_empty_typical_filtered_and_detail() {
     snap(&h, "prompt_reason_required");
 }
 
-#[test]
-fn search_placeholder() {
-    let mut h = harness(0);
-    press(&mut h, &["/"]);
-    snap(&h, "search_placeholder");
-}
-
 fn cell_style(
     t: &ratatui::Terminal<ratatui::backend::TestBackend>,
     x: u16,

@@ -1,8 +1,10 @@
 //! Actions: what `update` consumes. Keys become `Cmd` through the keymap; effect results come
 //! back as the data-carrying variants.
 
-use super::app::{ChecklistData, HomeData, RegisterRow};
+use super::app::{ChecklistData, HomeData, RegisterRow, SyncInfo};
 use crate::domain::{Finding, Inspection};
+use crate::report::ExportSummary;
+use crate::sync::SyncReport;
 use serde::Deserialize;
 
 /// A named command, as the keymap file spells it (`action = "next_unanswered"`).
@@ -52,6 +54,10 @@ pub enum Command {
     Settle,
     Yes,
     No,
+    Sync,
+    EditFolder,
+    Export,
+    ToggleFormat,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +81,27 @@ pub enum Action {
     FindingUpdated {
         finding: Finding,
         what: String,
+    },
+    /// The sync screen's starting point: the folder to offer, events waiting.
+    SyncOpened(SyncInfo),
+    /// Bundles done of total, while a sync runs (drawn at once by the loop).
+    SyncProgress {
+        done: usize,
+        total: usize,
+    },
+    Synced {
+        report: Box<SyncReport>,
+        info: SyncInfo,
+        /// The folder could not be remembered in the config file.
+        config_error: Option<String>,
+    },
+    /// Where an export goes unless the user says otherwise (an .xlsx path).
+    ExportPathSuggested(String),
+    Exported(ExportSummary),
+    SearchResults {
+        query: String,
+        hits: Vec<crate::search::Hit>,
+        error: Option<String>,
     },
     /// An effect failed; the message says why in Chinese.
     Failed(String),

@@ -4,6 +4,10 @@ use super::keymap::Context;
 use super::widgets::text_input::TextInput;
 use crate::catalog::Item;
 use crate::domain::{Answer, Escalation, Field, Finding, Inspection, Mode, Now, Severity, Status};
+use crate::report::LedgerFormat;
+use crate::search::Hit;
+use crate::store::{FindingQuery, StatusFilter};
+use crate::sync::SyncReport;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -38,8 +42,9 @@ pub enum Screen {
     Form(Box<FormState>),
     Register(RegisterState),
     Detail(DetailState),
-    /// Placeholder until the search helper's index lands.
-    Search,
+    Sync(SyncState),
+    /// Drawn over the screen below it.
+    Search(SearchState),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +103,10 @@ pub struct SyncInfo {
     pub last: Option<String>,
     /// Own events not yet exported.
     pub unsynced: u64,
+    /// The folder to offer: the configured one, else the one used last.
+    pub dir: Option<String>,
+    /// Why this device stopped writing (a cloned or restored data dir), if it did.
+    pub frozen: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -400,6 +409,26 @@ pub struct RegisterFilter {
 }
 
 impl RegisterFilter {
+    /// The same filter as a store query, for exports; None when it cannot say it (a status
+    /// and "overdue only" together: the query takes one status).
+    pub fn query(&self) -> Option<FindingQuery> {
+        let status = match (self.status, self.overdue) {
+            (None, false) => None,
+            (None, true) => Some(StatusFilter::Overdue),
+            (Some(_), true) => return None,
+            (Some(Status::Open), false) => Some(StatusFilter::Open),
+            (Some(Status::Rectified), false) => Some(StatusFilter::Rectified),
+            (Some(Status::Closed), false) => Some(StatusFilter::Closed),
+        };
+        Some(FindingQuery {
+            status,
+            line: self.line.clone(),
+            facility: self.facility.clone(),
+            severity: self.severity,
+            ..Default::default()
+        })
+    }
+
     pub fn matches(&self, r: &RegisterRow, today: NaiveDate) -> bool {
         self.status.is_none_or(|s| r.status == s)
             && self.line.as_ref().is_none_or(|l| &r.line == l)
@@ -432,6 +461,65 @@ pub struct DetailState {
     pub finding: Finding,
 }
 
+// ---- sync ----
+
+#[derive(Debug, Clone)]
+pub enum SyncPhase {
+    /// Typing the folder.
+    Folder,
+    /// A dry run or a sync under way: bundles done of total (0 of 0 while listing).
+    Running {
+        dry_run: bool,
+        done: usize,
+        total: usize,
+    },
+    /// What a sync would do (the dry run's report); nothing changed yet.
+    Preview(Box<SyncReport>),
+    /// What the sync did.
+    Done(Box<SyncReport>),
+}
+
+#[derive(Debug, Clone)]
+pub struct SyncState {
+    pub folder: TextInput,
+    pub phase: SyncPhase,
+    /// Why the last attempt could not use the folder.
+    pub error: Option<String>,
+    /// Events waiting and the last sync, as of opening (refreshed after a sync).
+    pub info: SyncInfo,
+}
+
+impl SyncState {
+    pub fn new() -> SyncState {
+        SyncState {
+            folder: TextInput::default(),
+            phase: SyncPhase::Folder,
+            error: None,
+            info: SyncInfo::default(),
+        }
+    }
+}
+
+impl Default for SyncState {
+    fn default() -> Self {
+        SyncState::new()
+    }
+}
+
+// ---- search ----
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub input: TextInput,
+    /// The best hits for `answered`, best first.
+    pub hits: Vec<Hit>,
+    pub selected: usize,
+    /// The query the hits answer (what was typed may be ahead of it).
+    pub answered: String,
+    /// A filter typed wrong (`line:xyz`), in words the user reads.
+    pub error: Option<String>,
+}
+
 // ---- overlays ----
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -451,6 +539,8 @@ pub enum PromptKind {
     VerifyPass(Uuid),
     VerifyFail(Uuid),
     Escalate(Uuid),
+    /// Export the register with its current filter, in this format.
+    Export(LedgerFormat),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -528,7 +618,9 @@ impl App {
             Screen::Form(_) => Context::Form,
             Screen::Register(_) => Context::Register,
             Screen::Detail(_) => Context::Detail,
-            Screen::Search => Context::Search,
+            Screen::Sync(s) if matches!(s.phase, SyncPhase::Folder) => Context::SyncFolder,
+            Screen::Sync(_) => Context::Sync,
+            Screen::Search(_) => Context::Search,
         }
     }
 }

@@ -8,7 +8,10 @@ use super::app::{
 use crate::config::Config;
 use crate::domain::{Answer, Field, Now};
 use crate::ops::{self, Ctx, NewFinding, NewInspection, OpsError};
+use crate::report::{self, LedgerFormat};
+use crate::search::{Index, Query, load_index};
 use crate::store::{FindingQuery, StatusFilter};
+use crate::sync::{self, SyncOptions};
 use chrono::Duration;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -48,6 +51,22 @@ pub enum Effect {
         field: Field,
         value: String,
     },
+    /// Where an export goes by default (the configured export folder, else documents).
+    SuggestExportPath,
+    Export {
+        query: FindingQuery,
+        format: LedgerFormat,
+        path: String,
+    },
+    /// The best hits for what is typed in the search overlay (the index is built on first use).
+    Search(String),
+    /// The sync screen's starting point (folder to offer, events waiting).
+    OpenSync,
+    /// A sync through `dir`, or only its preview; reports progress while it runs.
+    Sync {
+        dir: String,
+        dry_run: bool,
+    },
 }
 
 /// Owns the store (through `Ctx`) and the config; the only part of the TUI that does I/O.
@@ -55,14 +74,39 @@ pub struct Runner {
     pub ctx: Ctx,
     pub config_dir: PathBuf,
     pub config: Config,
+    /// The search index: built on the first search, kept current as findings change.
+    pub index: Option<Index>,
 }
 
-/// The last sync and the events not yet synced. Sync is another module's job; until it
-/// records a last sync, every own event counts as unsynced.
-pub fn sync_info(ctx: &Ctx) -> SyncInfo {
-    SyncInfo {
-        last: None,
-        unsynced: ctx.store.own_seq(),
+/// The last sync, the events not yet synced, and the folder to offer (the configured one,
+/// else the one used last). Cheap: a few meta reads.
+pub fn sync_info(ctx: &Ctx, config: &Config) -> Result<SyncInfo, OpsError> {
+    let st = sync::status(&ctx.store)?;
+    Ok(SyncInfo {
+        last: st.last_sync.map(|at| {
+            at.with_timezone(ctx.now.0.offset())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        }),
+        unsynced: st.unsynced_events,
+        dir: config
+            .sync_dir
+            .as_ref()
+            .map(|d| d.display().to_string())
+            .or(st.last_dir),
+        frozen: st.frozen,
+    })
+}
+
+/// `~/x` is the home folder's `x`, as a shell would read it.
+fn expand_home(dir: &str) -> PathBuf {
+    let home = || directories::UserDirs::new().map(|d| d.home_dir().to_path_buf());
+    match dir.strip_prefix("~") {
+        Some(rest) if rest.is_empty() || rest.starts_with(['/', '\\']) => match home() {
+            Some(h) => h.join(rest.trim_start_matches(['/', '\\'])),
+            None => PathBuf::from(dir),
+        },
+        _ => PathBuf::from(dir),
     }
 }
 
@@ -85,14 +129,90 @@ fn failed(e: OpsError) -> Action {
 
 impl Runner {
     pub fn run(&mut self, effect: Effect, now: Now) -> Action {
+        self.run_with(effect, now, &mut |_| {})
+    }
+
+    /// Runs one effect; a long one (sync) reports progress as actions through `progress`,
+    /// which the loop applies and draws before the effect returns.
+    pub fn run_with(
+        &mut self,
+        effect: Effect,
+        now: Now,
+        progress: &mut dyn FnMut(Action),
+    ) -> Action {
         self.ctx.now = now;
-        match self.try_run(effect) {
+        let action = match self.try_run(effect, progress) {
             Ok(a) => a,
+            Err(e) => failed(e),
+        };
+        self.keep_index_current(&action);
+        action
+    }
+
+    /// Saved findings go into the index at once; a sync may change many, so the index is
+    /// rebuilt on the next search.
+    fn keep_index_current(&mut self, action: &Action) {
+        let Some(index) = self.index.as_mut() else {
+            return;
+        };
+        match action {
+            Action::FindingSaved(f) | Action::FindingUpdated { finding: f, .. } => {
+                index.upsert_finding(f)
+            }
+            Action::Synced { report, .. } if !report.dry_run => self.index = None,
+            _ => {}
+        }
+    }
+
+    fn search(&mut self, query: String) -> Result<Action, OpsError> {
+        const LIMIT: usize = 50;
+        let index = match self.index.take() {
+            Some(i) => i,
+            None => load_index(&self.ctx.store, &self.ctx.catalog)?.0,
+        };
+        let error = Query::parse(&query)
+            .and_then(|q| index.check(&q))
+            .err()
+            .map(|e| e.to_string());
+        let hits = index.search(&query, &self.ctx.now, LIMIT);
+        self.index = Some(index);
+        Ok(Action::SearchResults { query, hits, error })
+    }
+
+    fn sync(&mut self, dir: &str, dry_run: bool, progress: &mut dyn FnMut(Action)) -> Action {
+        let path = expand_home(dir.trim());
+        let opts = SyncOptions {
+            dry_run,
+            ..SyncOptions::default()
+        };
+        let ctx = &mut self.ctx;
+        let mut report = |done, total| progress(Action::SyncProgress { done, total });
+        let rep = match sync::sync(&mut ctx.store, &ctx.now, &path, &opts, &mut report) {
+            Ok(r) => r,
+            Err(e) => return Action::Failed(e.to_string()),
+        };
+        let mut config_error = None;
+        if !dry_run && self.config.sync_dir.as_ref() != Some(&path) {
+            self.config.sync_dir = Some(path);
+            if let Err(e) = self.config.save(&self.config_dir) {
+                config_error = Some(format!("无法记住同步文件夹（配置文件 {e}）"));
+            }
+        }
+        match sync_info(&self.ctx, &self.config) {
+            Ok(info) => Action::Synced {
+                report: Box::new(rep),
+                info,
+                config_error,
+            },
             Err(e) => failed(e),
         }
     }
 
-    fn try_run(&mut self, effect: Effect) -> Result<Action, OpsError> {
+    fn try_run(
+        &mut self,
+        effect: Effect,
+        progress: &mut dyn FnMut(Action),
+    ) -> Result<Action, OpsError> {
         let ctx = &mut self.ctx;
         Ok(match effect {
             Effect::SaveInspector(name) => {
@@ -103,7 +223,26 @@ impl Runner {
                 ctx.author = name.clone();
                 Action::ConfigSaved(name)
             }
-            Effect::LoadHome => Action::HomeLoaded(home(ctx)?),
+            Effect::LoadHome => Action::HomeLoaded(home(ctx, &self.config)?),
+            Effect::SuggestExportPath => {
+                let default = report::default_export_path(LedgerFormat::Xlsx, &ctx.now);
+                let path = match (&self.config.export_dir, default.file_name()) {
+                    (Some(dir), Some(name)) => dir.join(name),
+                    _ => default,
+                };
+                Action::ExportPathSuggested(path.display().to_string())
+            }
+            Effect::Export {
+                query,
+                format,
+                path,
+            } => match report::export_ledger(ctx, &query, format, &expand_home(path.trim())) {
+                Ok(s) => Action::Exported(s),
+                Err(e) => Action::Failed(e.to_string()),
+            },
+            Effect::Search(q) => self.search(q)?,
+            Effect::OpenSync => Action::SyncOpened(sync_info(ctx, &self.config)?),
+            Effect::Sync { dir, dry_run } => self.sync(&dir, dry_run, progress),
             Effect::LoadFacilities => {
                 let mut seen = BTreeMap::new();
                 for i in ctx.list_inspections()? {
@@ -181,7 +320,7 @@ impl Runner {
     }
 }
 
-fn home(ctx: &Ctx) -> Result<HomeData, OpsError> {
+fn home(ctx: &Ctx, config: &Config) -> Result<HomeData, OpsError> {
     let today = ctx.now.today();
     let soon = today + Duration::days(7);
     let mut counts: Vec<LineCount> = ctx
@@ -250,7 +389,7 @@ fn home(ctx: &Ctx) -> Result<HomeData, OpsError> {
         lines: counts,
         unfinished,
         recent,
-        sync: sync_info(ctx),
+        sync: sync_info(ctx, config)?,
     })
 }
 

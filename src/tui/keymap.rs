@@ -24,6 +24,10 @@ pub enum Context {
     NewInspection,
     Form,
     Prompt,
+    /// The sync screen's preview and result.
+    Sync,
+    /// The sync screen's folder field.
+    SyncFolder,
 }
 
 impl Context {
@@ -36,12 +40,14 @@ impl Context {
             Context::Detail => &["detail", "nav", "global"],
             Context::Chooser => &["nav", "global"],
             Context::Help => &["help", "global"],
-            Context::Search => &["search", "global"],
+            Context::Search => &["search", "text", "global"],
             Context::Confirm => &["confirm", "global"],
             Context::FirstRun => &["first_run", "text", "global"],
             Context::NewInspection => &["new_inspection", "text", "global"],
             Context::Form => &["form", "text", "global"],
             Context::Prompt => &["prompt", "text", "global"],
+            Context::Sync => &["sync", "nav", "global"],
+            Context::SyncFolder => &["sync_folder", "text", "global"],
         }
     }
 
@@ -49,12 +55,25 @@ impl Context {
     pub fn is_text(self) -> bool {
         matches!(
             self,
-            Context::FirstRun | Context::NewInspection | Context::Form | Context::Prompt
+            Context::FirstRun
+                | Context::NewInspection
+                | Context::Form
+                | Context::Prompt
+                | Context::SyncFolder
+                | Context::Search
         )
     }
 }
 
-const TEXT_TABLES: [&str; 5] = ["text", "first_run", "new_inspection", "form", "prompt"];
+const TEXT_TABLES: [&str; 7] = [
+    "text",
+    "first_run",
+    "new_inspection",
+    "form",
+    "prompt",
+    "sync_folder",
+    "search",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
@@ -207,7 +226,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 14] = [
+const KNOWN_TABLES: [&str; 16] = [
     "global",
     "nav",
     "home",
@@ -222,6 +241,8 @@ const KNOWN_TABLES: [&str; 14] = [
     "new_inspection",
     "form",
     "prompt",
+    "sync",
+    "sync_folder",
 ];
 
 impl Keymap {

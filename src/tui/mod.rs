@@ -25,6 +25,9 @@ use ratatui::crossterm::event::{self, Event};
 use std::collections::VecDeque;
 use theme::Theme;
 
+/// Draws the state mid-effect (the loop's terminal; nothing in tests).
+pub type Redraw<'a> = dyn FnMut(&App, &Theme, &Keymap) + 'a;
+
 /// Everything the loop needs besides the state.
 pub struct Tui {
     pub runner: Runner,
@@ -36,14 +39,31 @@ impl Tui {
     /// Runs `update` on an action and every effect that follows, feeding results back, until
     /// nothing is left to do. Tests call this with the same keymap and runner as the loop.
     pub fn dispatch(&mut self, app: &mut App, action: Action) {
-        let effects = update::update(app, action);
-        self.feed(app, effects);
+        self.dispatch_with(app, action, &mut |_, _, _| {});
     }
 
-    fn feed(&mut self, app: &mut App, effects: Vec<Effect>) {
+    /// As `dispatch`, and `redraw` gets the state after each progress report of a long effect
+    /// (sync runs on this thread; these frames are how its progress bar moves).
+    pub fn dispatch_with(&mut self, app: &mut App, action: Action, redraw: &mut Redraw<'_>) {
+        let effects = update::update(app, action);
+        self.feed(app, effects, redraw);
+    }
+
+    fn feed(&mut self, app: &mut App, effects: Vec<Effect>, redraw: &mut Redraw<'_>) {
+        let Tui {
+            runner,
+            theme,
+            keymap,
+        } = self;
         let mut queue: VecDeque<Effect> = effects.into();
         while let Some(e) = queue.pop_front() {
-            let result = self.runner.run(e, app.now);
+            let now = app.now;
+            let mut progress = |a: Action| {
+                // Progress only updates state; it never asks for more effects.
+                update::update(app, a);
+                redraw(app, theme, keymap);
+            };
+            let result = runner.run_with(e, now, &mut progress);
             queue.extend(update::update(app, result));
         }
     }
@@ -51,7 +71,7 @@ impl Tui {
     /// The effects to run before the first key: home's figures.
     pub fn start(&mut self, app: &mut App) {
         if matches!(app.screen(), app::Screen::Home(_)) {
-            self.feed(app, vec![Effect::LoadHome]);
+            self.feed(app, vec![Effect::LoadHome], &mut |_, _, _| {});
         }
     }
 
@@ -84,7 +104,12 @@ impl Tui {
                 app.now = now;
             }
             if let Some(a) = self.action_for(app, &ev) {
-                self.dispatch(app, a);
+                let mut redraw = |app: &App, theme: &Theme, keymap: &Keymap| {
+                    // A failed progress frame is not worth stopping a sync for; the next
+                    // regular frame reports a broken terminal.
+                    let _ = terminal.draw(|f| screens::render(app, f, theme, keymap));
+                };
+                self.dispatch_with(app, a, &mut redraw);
             }
         }
         Ok(())
@@ -125,6 +150,7 @@ pub fn build(cli: &Cli) -> Result<(Tui, App, Vec<String>), Failure> {
             ctx,
             config_dir,
             config: cfg,
+            index: None,
         },
         theme,
         keymap,
@@ -133,19 +159,22 @@ pub fn build(cli: &Cli) -> Result<(Tui, App, Vec<String>), Failure> {
 }
 
 pub fn main(cli: &Cli) -> CmdResult {
-    let (mut tui, mut app, warnings) = build(cli)?;
-    if let Some(w) = warnings.first() {
-        update::warn(&mut app, w);
-    }
     // init() installs a panic hook that restores the terminal before the panic is reported.
     let mut terminal = ratatui::try_init().map_err(|e| Failure {
         code: 1,
         message: format!("无法打开终端界面：{e}"),
     })?;
-    let result = tui.run(&mut terminal, &mut app);
+    // Opening a big store takes seconds: say so before it starts.
+    let _ = terminal.draw(screens::opening);
+    let result = build(cli).and_then(|(mut tui, mut app, warnings)| {
+        if let Some(w) = warnings.first() {
+            update::warn(&mut app, w);
+        }
+        tui.run(&mut terminal, &mut app).map_err(|m| Failure {
+            code: 1,
+            message: m,
+        })
+    });
     ratatui::restore();
-    result.map_err(|m| Failure {
-        code: 1,
-        message: m,
-    })
+    result
 }

@@ -8,6 +8,8 @@ mod new_inspection;
 mod overlay;
 mod register;
 mod results;
+mod search;
+mod sync;
 
 use super::action::{Action, Command};
 use super::app::{App, HomeState, Message, MessageKind, Overlay, Screen};
@@ -36,9 +38,10 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         app.overlay = Some(Overlay::Help);
         return vec![];
     }
-    if matches!(a, Action::Cmd(Command::Search)) && !matches!(app.screen(), Screen::FirstRun(_)) {
-        app.stack.push(Screen::Search);
-        return vec![];
+    if matches!(a, Action::Cmd(Command::Search))
+        && !matches!(app.screen(), Screen::FirstRun(_) | Screen::Search(_))
+    {
+        return search::open(app);
     }
     match app.screen() {
         Screen::FirstRun(_) => home::first_run(app, a),
@@ -48,10 +51,8 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Form(_) => form::input(app, a),
         Screen::Register(_) => register::input(app, a),
         Screen::Detail(_) => register::detail_input(app, a),
-        Screen::Search => match a {
-            Action::Cmd(Command::Back) => back(app),
-            _ => vec![],
-        },
+        Screen::Sync(_) => sync::input(app, a),
+        Screen::Search(_) => search::input(app, a),
     }
 }
 

@@ -40,8 +40,22 @@ impl Harness {
     }
 }
 
+/// Opens the store, waiting out sled's lock: a store just dropped (the demo's) can hold its file
+/// lock until its flusher thread has exited.
+fn open_store(dir: &std::path::Path) -> Store {
+    for _ in 0..100 {
+        match Store::open(dir) {
+            Err(xuncha::store::StoreError::Locked(_)) => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            r => return r.unwrap(),
+        }
+    }
+    panic!("{} stayed locked", dir.display());
+}
+
 pub fn open(dir: tempfile::TempDir, inspector: &str) -> Harness {
-    let store = Store::open(&dir.path().join("data")).unwrap();
+    let store = open_store(&dir.path().join("data"));
     let ctx = Ctx {
         store,
         catalog: Catalog::builtin(),
@@ -61,6 +75,7 @@ pub fn open(dir: tempfile::TempDir, inspector: &str) -> Harness {
                 inspector: inspector.into(),
                 ..Default::default()
             },
+            index: None,
         },
         theme: Theme::builtin("default").unwrap(),
         keymap: Keymap::builtin(),

@@ -127,7 +127,7 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
 
     let last = d.sync.last.clone().unwrap_or_else(|| "尚未同步".into());
-    let sync_line = Line::from(vec![
+    let mut sync_spans = vec![
         Span::styled(" 同步：", v.st(Role::Muted)),
         Span::styled(last, v.st(Role::Base)),
         Span::styled("  待同步事件：", v.st(Role::Muted)),
@@ -139,6 +139,12 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
                 v.st(Role::Base)
             },
         ),
-    ]);
-    frame.render_widget(Paragraph::new(sync_line), sync);
+    ];
+    if d.sync.frozen.is_some() {
+        sync_spans.push(Span::styled(
+            "  本机已停止写入（同步页有原因）",
+            v.st(Role::Error),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(sync_spans)), sync);
 }

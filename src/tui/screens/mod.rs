@@ -8,6 +8,8 @@ mod home;
 mod new_inspection;
 mod overlays;
 mod register;
+mod search;
+mod sync;
 
 use super::action::Command;
 use super::app::{App, MessageKind, Screen};
@@ -109,7 +111,8 @@ fn title(app: &App) -> &'static str {
         Screen::Form(_) => "登记隐患",
         Screen::Register(_) => "隐患台账",
         Screen::Detail(_) => "隐患详情",
-        Screen::Search => "搜索",
+        Screen::Sync(_) => "同步",
+        Screen::Search(_) => "搜索",
     }
 }
 
@@ -142,7 +145,12 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
     spans.push(Span::styled(right, v.st(Role::Muted)));
     frame.render_widget(Paragraph::new(Line::from(spans)), top);
 
-    match app.screen() {
+    // Search is drawn over the screen it was opened from.
+    let (under, search) = match app.screen() {
+        Screen::Search(s) => (app.stack.iter().rev().nth(1), Some(s)),
+        other => (Some(other), None),
+    };
+    match under.unwrap_or(app.screen()) {
         Screen::FirstRun(s) => first_run::render(&v, s, frame, body),
         Screen::Home(s) => home::render(&v, s, frame, body),
         Screen::NewInspection(s) => new_inspection::render(&v, s, frame, body),
@@ -150,10 +158,21 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         Screen::Form(s) => form::render(&v, s, frame, body),
         Screen::Register(s) => register::render(&v, s, frame, body),
         Screen::Detail(s) => detail::render(&v, s, frame, body),
-        Screen::Search => overlays::search(&v, frame, body),
+        Screen::Sync(s) => sync::render(&v, s, frame, body),
+        Screen::Search(_) => {}
+    }
+    if let Some(s) = search {
+        search::render(&v, s, frame, body);
     }
     overlays::render(&v, frame, body);
     status_line(&v, frame, bottom);
+}
+
+/// The frame drawn before the store opens (no theme yet: the terminal's own colours).
+pub fn opening(frame: &mut Frame) {
+    let area = frame.area();
+    let r = centered(area, 30, 1);
+    frame.render_widget(Paragraph::new("正在打开数据……"), r);
 }
 
 fn status_line(v: &View, frame: &mut Frame, area: Rect) {
@@ -186,6 +205,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Home => &[
             (NewInspection, "新建检查"),
             (Register, "台账"),
+            (Sync, "同步"),
             (Open, "继续"),
             (Back, "退出"),
         ],
@@ -203,6 +223,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (SortDue, "排序"),
             (Rectify, "整改"),
             (VerifyPass, "复查"),
+            (Export, "导出"),
         ],
         Context::Detail => &[
             (Rectify, "整改"),
@@ -217,6 +238,9 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Prompt => &[(Submit, "确定"), (Back, "取消")],
         Context::Confirm => &[(Yes, "确定"), (No, "取消")],
         Context::Chooser => &[(Open, "选定"), (Back, "取消")],
-        Context::Help | Context::Search => &[(Back, "关闭")],
+        Context::Help => &[(Back, "关闭")],
+        Context::Search => &[(Open, "打开"), (Down, "下一个"), (Back, "关闭")],
+        Context::Sync => &[(Back, "返回")],
+        Context::SyncFolder => &[(Submit, "试运行"), (Back, "返回")],
     }
 }

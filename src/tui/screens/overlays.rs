@@ -1,8 +1,7 @@
-//! Overlays drawn over the screen: help, confirm, note prompt, conflict chooser; and the search
-//! placeholder screen.
+//! Overlays drawn over the screen: help, confirm, note prompt, conflict chooser.
 
 use super::{View, centered, fit};
-use crate::tui::app::Overlay;
+use crate::tui::app::{Overlay, PromptKind};
 use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -42,7 +41,8 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
             frame.render_widget(p, r);
         }
         Some(Overlay::Prompt(p)) => {
-            let r = popup(frame, area, 60, 5);
+            let export = matches!(p.kind, PromptKind::Export(_));
+            let r = popup(frame, area, if export { 100 } else { 60 }, 5);
             let title = format!(" {} ", p.title);
             let b = v.block(&title, true);
             let inner = b.inner(r);
@@ -67,6 +67,10 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
             }
             let (text, role) = match &p.error {
                 Some(e) => (format!("✗ {e}"), Role::Error),
+                None if export => (
+                    "Enter 导出  Tab 切换 xlsx / csv  Esc 取消".to_string(),
+                    Role::Muted,
+                ),
                 None => (
                     "Enter 确定（保存后才提示已保存）  Esc 取消".to_string(),
                     Role::Muted,
@@ -137,18 +141,4 @@ fn help(v: &View, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(v.block(" 按键帮助（Esc 关闭） ", true)),
         r,
     );
-}
-
-pub fn search(v: &View, frame: &mut Frame, area: Rect) {
-    let r = centered(area, 50, 5);
-    let p = Paragraph::new(vec![
-        Line::from("按关键词或拼音首字母查找隐患和检查项。"),
-        Line::from(Span::styled(
-            "搜索功能即将推出。Esc 返回。",
-            v.st(Role::Muted),
-        )),
-    ])
-    .wrap(Wrap { trim: true })
-    .block(v.block(" 搜索 ", true));
-    frame.render_widget(p, r);
 }

@@ -55,6 +55,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             app.stack.push(Screen::NewInspection(st));
             vec![Effect::LoadFacilities]
         }
+        Command::Sync => super::sync::open(app),
         Command::Register => {
             app.stack.push(Screen::Register(RegisterState::default()));
             vec![Effect::LoadRegister]

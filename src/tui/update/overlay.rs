@@ -1,10 +1,45 @@
 //! Overlays: help, confirm, the note prompt of a lifecycle step, the conflict chooser.
 
 use super::{Effect, edit, moved};
+use crate::report::LedgerFormat;
 use crate::tui::action::{Action, Command};
-use crate::tui::app::{App, ConfirmKind, Overlay, PromptKind};
+use crate::tui::app::{App, ConfirmKind, Overlay, Prompt, PromptKind, Screen};
+use std::path::{Path, PathBuf};
+
+/// The ledger format a path names by its extension.
+fn format_of(path: &str) -> Option<LedgerFormat> {
+    let ext = Path::new(path.trim())
+        .extension()?
+        .to_str()?
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "xlsx" => Some(LedgerFormat::Xlsx),
+        "csv" => Some(LedgerFormat::Csv),
+        _ => None,
+    }
+}
+
+/// Tab in the export prompt: the other format, and the path's extension to match.
+fn toggle_format(p: &mut Prompt) {
+    let PromptKind::Export(f) = p.kind else {
+        return;
+    };
+    let other = match format_of(p.input.text()).unwrap_or(f) {
+        LedgerFormat::Xlsx => LedgerFormat::Csv,
+        LedgerFormat::Csv => LedgerFormat::Xlsx,
+    };
+    let path = PathBuf::from(p.input.text().trim()).with_extension(other.extension());
+    p.input.set(&path.display().to_string());
+    p.kind = PromptKind::Export(other);
+    p.error = None;
+}
 
 pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
+    // The register under an export prompt: its filter is what gets exported.
+    let query = match app.screen() {
+        Screen::Register(st) => st.filter.query(),
+        _ => None,
+    };
     let Some(ov) = app.overlay.as_mut() else {
         return vec![];
     };
@@ -32,6 +67,27 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 app.overlay = None;
                 vec![]
             }
+            Action::Cmd(Command::ToggleFormat) => {
+                toggle_format(p);
+                vec![]
+            }
+            Action::Cmd(Command::Submit) if matches!(p.kind, PromptKind::Export(_)) => {
+                let path = p.input.text().trim().to_string();
+                let Some(format) = format_of(&path) else {
+                    p.error = Some("文件名须以 .xlsx 或 .csv 结尾（Tab 切换格式）".into());
+                    return vec![];
+                };
+                let Some(query) = query else {
+                    p.error = Some("当前筛选无法导出：请先调整筛选".into());
+                    return vec![];
+                };
+                p.error = None;
+                vec![Effect::Export {
+                    query,
+                    format,
+                    path,
+                }]
+            }
             Action::Cmd(Command::Submit) => {
                 let note = p.input.text().trim().to_string();
                 let required = matches!(p.kind, PromptKind::Rectify(_) | PromptKind::VerifyFail(_));
@@ -53,6 +109,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         note,
                     },
                     PromptKind::Escalate(id) => Effect::Escalate { id, note },
+                    PromptKind::Export(_) => return vec![],
                 }]
             }
             a => {

@@ -2,6 +2,7 @@
 
 use super::{Effect, back, moved, say};
 use crate::domain::{Finding, Severity, Status};
+use crate::report::LedgerFormat;
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{
     App, Chooser, MessageKind, Overlay, Prompt, PromptKind, RegisterRow, RegisterState, Screen,
@@ -96,6 +97,17 @@ fn prompt_for(cmd: Command, id: Uuid, next_level: &str) -> Option<Prompt> {
     })
 }
 
+/// The export prompt: the path (an .xlsx by default), the rows the current filter shows.
+pub fn export_prompt(st: &RegisterState, path: &str) -> Prompt {
+    Prompt {
+        kind: PromptKind::Export(LedgerFormat::Xlsx),
+        title: format!("导出台账：当前筛选的 {} 条", st.visible.len()),
+        label: "保存到（.xlsx 或 .csv）".into(),
+        input: TextInput::new(path),
+        error: None,
+    }
+}
+
 /// Opens the note prompt for a lifecycle step, or says why the step is not possible.
 fn lifecycle(app: &mut App, cmd: Command, row: &RegisterRow) {
     let today = app.now.today();
@@ -136,6 +148,17 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             return row
                 .map(|r| vec![Effect::LoadFinding(r.id)])
                 .unwrap_or_default();
+        }
+        Command::Export => {
+            if st.filter.query().is_none() {
+                say(
+                    app,
+                    MessageKind::Error,
+                    "导出不能同时按状态和「只看逾期」筛选：按 s 把状态轮换到「全部」或按 o 取消逾期",
+                );
+                return vec![];
+            }
+            return vec![Effect::SuggestExportPath];
         }
         Command::Rectify | Command::VerifyPass | Command::VerifyFail | Command::Escalate => {
             match row {

@@ -1,6 +1,6 @@
 //! Effect results coming back as actions.
 
-use super::{Effect, checklist, home_state, register, say};
+use super::{Effect, checklist, home_state, register, say, search, sync};
 use crate::domain::Finding;
 use crate::tui::action::Action;
 use crate::tui::app::{
@@ -127,7 +127,29 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
             say(app, MessageKind::Ok, format!("已保存：{what}"));
         }
+        Action::ExportPathSuggested(path) => {
+            if let (None, Screen::Register(st)) = (&app.overlay, app.screen()) {
+                app.overlay = Some(Overlay::Prompt(register::export_prompt(st, &path)));
+            }
+        }
+        Action::Exported(s) => {
+            app.overlay = None;
+            say(
+                app,
+                MessageKind::Ok,
+                format!("已导出 {} 条到 {}", s.rows, s.path.display()),
+            );
+        }
+        Action::SearchResults { query, hits, error } => search::results(app, query, hits, error),
+        Action::SyncOpened(info) => sync::opened(app, info),
+        Action::SyncProgress { done, total } => sync::progress(app, done, total),
+        Action::Synced {
+            report,
+            info,
+            config_error,
+        } => sync::finished(app, report, info, config_error),
         Action::Failed(msg) => {
+            sync::failed(app, &msg);
             match (&mut app.overlay, app.stack.last_mut()) {
                 (Some(Overlay::Prompt(p)), _) => p.error = Some(msg.clone()),
                 (None, Some(Screen::Form(f))) => f.save_error = Some(msg.clone()),

@@ -1,0 +1,94 @@
+//! The search overlay: every keystroke asks the runner's index; Enter opens a finding's detail,
+//! or moves the checklist under it to the item.
+
+use super::{Effect, edit, moved, say};
+use crate::search::{Hit, Target};
+use crate::tui::action::{Action, Command};
+use crate::tui::app::{App, MessageKind, Screen, SearchState};
+
+pub fn open(app: &mut App) -> Vec<Effect> {
+    app.stack.push(Screen::Search(SearchState::default()));
+    vec![]
+}
+
+pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
+    let Screen::Search(st) = app.screen_mut() else {
+        return vec![];
+    };
+    match a {
+        Action::Cmd(Command::Back) => {
+            app.stack.pop();
+            vec![]
+        }
+        Action::Cmd(Command::Open) => enter(app),
+        Action::Cmd(c @ (Command::Up | Command::Down | Command::PageUp | Command::PageDown)) => {
+            if let Some(i) = moved(st.selected, st.hits.len(), c) {
+                st.selected = i;
+            }
+            vec![]
+        }
+        a => {
+            if edit(&mut st.input, &a) {
+                vec![Effect::Search(st.input.text().to_string())]
+            } else {
+                vec![]
+            }
+        }
+    }
+}
+
+fn enter(app: &mut App) -> Vec<Effect> {
+    let Screen::Search(st) = app.screen() else {
+        return vec![];
+    };
+    let Some(hit) = st.hits.get(st.selected).cloned() else {
+        return vec![];
+    };
+    app.stack.pop();
+    match &hit.target {
+        Target::Finding(id) => vec![Effect::LoadFinding(*id)],
+        Target::Item(item) => {
+            open_item(app, &hit, item);
+            vec![]
+        }
+    }
+}
+
+/// In a checklist that has the item: the cursor goes there, one key answers it.
+fn open_item(app: &mut App, hit: &Hit, item: &str) {
+    if let Some(Screen::Checklist(c)) = app.stack.last_mut()
+        && let Some(i) = c.data.items.iter().position(|it| it.id == item)
+    {
+        c.cursor = i;
+        let answered = c.answer(i).is_some();
+        let text = if answered {
+            format!("已跳到「{}」（已作答，可重新作答）", hit.title)
+        } else {
+            format!("已跳到「{}」：p 合格 / f 不合格 / n 不适用", hit.title)
+        };
+        say(app, MessageKind::Info, text);
+        return;
+    }
+    say(
+        app,
+        MessageKind::Info,
+        format!(
+            "检查项「{}」属于{}：在含这道防线的检查中可以作答",
+            hit.title, hit.line_name
+        ),
+    );
+}
+
+/// Results come back; stale ones (the user typed on) are dropped.
+pub fn results(app: &mut App, query: String, hits: Vec<Hit>, error: Option<String>) {
+    let Some(Screen::Search(st)) = app.stack.last_mut() else {
+        return;
+    };
+    if st.input.text() != query {
+        return;
+    }
+    st.hits = hits;
+    st.selected = 0;
+    st.answered = query;
+    st.error = error;
+}

@@ -1,0 +1,214 @@
+//! The sync screen through the real keymap, `update` and runner: two stores exchange their
+//! work through one temp folder (dry-run preview first, then the sync with its progress bar),
+//! the folder is remembered, home shows the last sync; snapshots of each state.
+
+mod tui_support;
+
+use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
+use std::path::Path;
+use tui_support::*;
+use xuncha::tui::app::{App, Screen, SyncPhase, SyncState};
+use xuncha::tui::keymap::Key;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn sync_state(h: &Harness) -> &SyncState {
+    match h.app.screen() {
+        Screen::Sync(s) => s,
+        other => panic!("expected the sync screen, got {other:?}"),
+    }
+}
+
+/// Presses one key, recording every progress frame the loop would draw during the effect.
+fn press_recording(h: &mut Harness, key: &str) -> Vec<(usize, usize)> {
+    let k = Key::parse(key).unwrap();
+    let ev = Event::Key(KeyEvent::new(k.code, KeyModifiers::NONE));
+    let a = h.tui.action_for(&h.app, &ev).expect("a bound key");
+    let mut frames = Vec::new();
+    let mut redraw = |app: &App, _: &_, _: &_| {
+        if let Screen::Sync(s) = app.screen()
+            && let SyncPhase::Running { done, total, .. } = s.phase
+        {
+            frames.push((done, total));
+        }
+    };
+    h.tui.dispatch_with(&mut h.app, a, &mut redraw);
+    frames
+}
+
+/// Records one finding through the checklist, so the store has work to send.
+fn one_finding(h: &mut Harness, facility: &str) {
+    start_inspection(h, facility, "key_site");
+    press(h, &["p", "f", "ctrl-s", "q"]);
+    assert!(matches!(h.app.screen(), Screen::Home(_)));
+}
+
+fn open_sync_with(h: &mut Harness, folder: &Path) {
+    press(h, &["s"]);
+    press(h, &["ctrl-u"]);
+    type_text(h, &folder.display().to_string());
+}
+
+#[test]
+fn two_stores_sync_through_one_folder_from_the_tui() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut a = harness(0);
+    one_finding(&mut a, "东城区人民医院");
+    let mut b = harness(0);
+    one_finding(&mut b, "南湖镇卫生院");
+    let a_events = a.tui.runner.ctx.store.own_seq();
+
+    // A: folder, Enter = dry run. Nothing is written; the preview says what would go out.
+    open_sync_with(&mut a, folder.path());
+    assert_eq!(sync_state(&a).info.unsynced, a_events);
+    press(&mut a, &["enter"]);
+    let SyncPhase::Preview(r) = &sync_state(&a).phase else {
+        panic!("preview expected: {:?}", sync_state(&a));
+    };
+    assert!(r.dry_run);
+    assert_eq!(r.own_events_out, a_events);
+    assert!(
+        !folder.path().join("xuncha-sync").exists(),
+        "a dry run writes nothing"
+    );
+
+    // y: the real sync, with progress frames drawn while it runs.
+    let frames = press_recording(&mut a, "y");
+    assert!(frames.iter().any(|(d, t)| *t > 0 && d == t), "{frames:?}");
+    let SyncPhase::Done(r) = &sync_state(&a).phase else {
+        panic!("result expected");
+    };
+    assert!(!r.dry_run && !r.bundles_written.is_empty());
+    assert!(a.app.message.as_ref().unwrap().text.starts_with("同步完成"));
+    let cfg = xuncha::config::Config::load(&a.config_dir()).unwrap();
+    assert_eq!(cfg.sync_dir.as_deref(), Some(folder.path()));
+
+    // B: the preview lists A's events per device; the sync takes them in.
+    open_sync_with(&mut b, folder.path());
+    press(&mut b, &["enter"]);
+    let SyncPhase::Preview(r) = &sync_state(&b).phase else {
+        panic!("preview expected: {:?}", sync_state(&b));
+    };
+    let a_device = a.tui.runner.ctx.store.device_id();
+    assert_eq!(r.events_in.len(), 1);
+    assert_eq!(r.events_in[0].device, a_device);
+    assert_eq!(r.events_in[0].events, a_events);
+    assert_eq!(
+        b.tui.runner.ctx.store.finding_count(),
+        1,
+        "dry run: not yet"
+    );
+    press(&mut b, &["y"]);
+    assert_eq!(b.tui.runner.ctx.store.finding_count(), 2);
+    // Back home: the last sync and nothing waiting.
+    press(&mut b, &["enter"]);
+    let Screen::Home(home) = b.app.screen() else {
+        panic!("home");
+    };
+    let s = &home.data.as_ref().unwrap().sync;
+    assert_eq!(s.unsynced, 0);
+    assert_eq!(s.last.as_deref(), Some("2026-11-22 09:00"));
+
+    // A again: the folder comes from its config; it takes in B's work.
+    press(&mut a, &["esc", "s"]);
+    assert_eq!(
+        sync_state(&a).folder.text(),
+        folder.path().display().to_string()
+    );
+    press(&mut a, &["enter", "y"]);
+    assert_eq!(a.tui.runner.ctx.store.finding_count(), 2);
+    let facilities = |h: &Harness| {
+        let mut v: Vec<String> = h
+            .tui
+            .runner
+            .ctx
+            .store
+            .all_findings()
+            .map(|f| f.unwrap().facility)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(facilities(&a), facilities(&b));
+}
+
+#[test]
+fn a_missing_folder_is_named_and_nothing_changes() {
+    let mut h = harness(0);
+    press(&mut h, &["s", "enter"]);
+    assert!(sync_state(&h).error.as_ref().unwrap().contains("不能为空"));
+    type_text(&mut h, "/没有这个/文件夹");
+    press(&mut h, &["enter"]);
+    let st = sync_state(&h);
+    assert!(matches!(st.phase, SyncPhase::Folder));
+    let e = st.error.as_ref().unwrap();
+    assert!(
+        e.contains("/没有这个/文件夹") && e.contains("不存在"),
+        "{e}"
+    );
+    assert!(
+        xuncha::config::Config::load(&h.config_dir())
+            .unwrap()
+            .sync_dir
+            .is_none()
+    );
+}
+
+/// The screen with temp paths and device ids masked.
+fn shown(h: &Harness, w: u16, ht: u16, folder: &Path, devices: &[uuid::Uuid]) -> String {
+    let t = draw(h, w, ht);
+    let mut s = screen_text(h, &t).replace(&folder.display().to_string(), "<同步文件夹>");
+    for d in devices {
+        let simple = d.simple().to_string();
+        s = s.replace(&d.to_string(), &"#".repeat(36));
+        s = s.replace(&simple[24..], "########");
+    }
+    s
+}
+
+fn snap(h: &Harness, name: &str, folder: &Path, devices: &[uuid::Uuid]) {
+    for (w, ht) in SIZES {
+        insta::assert_snapshot!(format!("{name}_{w}x{ht}"), shown(h, w, ht, folder, devices));
+    }
+}
+
+#[test]
+fn snapshots_folder_preview_and_a_result_with_a_rejected_bundle() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut other = harness(0);
+    one_finding(&mut other, "西城区中医院");
+    open_sync_with(&mut other, folder.path());
+    press(&mut other, &["enter", "y"]);
+    let other_device = other.tui.runner.ctx.store.device_id();
+
+    let mut h = harness(0);
+    one_finding(&mut h, "东城区人民医院");
+    let devices = [h.tui.runner.ctx.store.device_id(), other_device];
+    open_sync_with(&mut h, folder.path());
+    snap(&h, "sync_folder", folder.path(), &devices);
+
+    // A torn bundle from a third device sits in the folder.
+    let bad = folder
+        .path()
+        .join("xuncha-sync/bundles/01a2050b-0000-7000-8000-000000000001");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("1-1-0000000000000000.bundle"), b"XUNCHA torn").unwrap();
+    press(&mut h, &["enter"]);
+    snap(&h, "sync_preview", folder.path(), &devices);
+    press(&mut h, &["y"]);
+    snap(&h, "sync_result_rejected", folder.path(), &devices);
+    let SyncPhase::Done(r) = &sync_state(&h).phase else {
+        panic!("result expected");
+    };
+    assert_eq!(r.rejected.len(), 1);
+    assert_eq!(r.exit_code(), 3);
+    assert_eq!(
+        h.app.message.as_ref().unwrap().kind,
+        xuncha::tui::app::MessageKind::Error
+    );
+    // The rejection is drawn in the error colour.
+    let t = draw(&h, 120, 40);
+    let (x, y) = find(&t, "拒收").unwrap();
+    let err = h.tui.theme.get(xuncha::tui::theme::Role::Error);
+    assert_eq!(t.backend().buffer()[(x, y)].style().fg, err.fg);
+}
