@@ -201,7 +201,15 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
             },
         );
         let items: Vec<Item> = ctx.catalog.items_of(&insp_lines).cloned().collect();
-        let failing: Vec<usize> = (0..k).map(|_| g.rng.usize(..items.len().max(1))).collect();
+        // Distinct failing items; an item fails twice only when there are more hazards than items.
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        g.rng.shuffle(&mut order);
+        let failing: Vec<usize> = order
+            .iter()
+            .copied()
+            .cycle()
+            .take(if items.is_empty() { 0 } else { k })
+            .collect();
         let recent = now_ms - t < 2 * DAY_MS && g.rng.u8(..4) == 0;
         for (n, item) in items.iter().enumerate() {
             // A few of the newest inspections are left unfinished, mid-checklist.

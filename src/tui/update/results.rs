@@ -8,7 +8,7 @@ use crate::tui::app::{
 };
 
 fn short(f: &Finding) -> String {
-    f.id.simple().to_string()[..8].to_string()
+    f.id.simple().to_string()[24..].to_string()
 }
 
 pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
