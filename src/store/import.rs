@@ -2,7 +2,7 @@
 //! this store holds, then apply one bundle in one transaction through the same view path as local
 //! appends, so every device holding the same events computes the same views.
 
-use super::codec::{EventBody, Record, ZERO_HASH, log_key};
+use super::codec::{CodecError, EventBody, Record, ZERO_HASH, log_key};
 use super::views::{self, Plan};
 use super::vv::{Held, decode_held};
 use super::{META_HLC, Result, Store, StoreError};
@@ -95,24 +95,36 @@ impl Staged {
     }
 }
 
-/// Verifies signatures (or just parses records already held byte-for-byte), using both cores
-/// for large bundles: signature checks dominate import time.
-fn open_all(
-    key: &VerifyingKey,
-    records: &[Record],
-    held: &[bool],
-) -> Vec<std::result::Result<EventBody, super::codec::CodecError>> {
-    let one = |(r, h): (&Record, &bool)| if *h { r.body() } else { r.verify(key) };
+/// What signature checks gave for each record of a bundle, in order.
+pub type Verified = Vec<std::result::Result<EventBody, CodecError>>;
+
+/// Verifies every record's signature against the bundle's key, on both cores for large bundles
+/// (signature checks dominate import time). Needs nothing from the store, so sync runs it for
+/// the next bundle while the current one is applied. `None` when the key itself is invalid.
+pub fn verify_records(key: &[u8; 32], records: &[Record]) -> Option<Verified> {
+    let key = VerifyingKey::from_bytes(key).ok()?;
+    Some(open_all(&key, records, &vec![None; records.len()]))
+}
+
+/// Verifies the records not held byte for byte (those are only parsed), on both cores.
+fn open_all(key: &VerifyingKey, records: &[Record], existing: &[Option<bool>]) -> Verified {
+    let one = |(r, e): (&Record, &Option<bool>)| {
+        if *e == Some(true) {
+            r.body()
+        } else {
+            r.verify(key)
+        }
+    };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if records.len() < 256 || threads < 2 {
-        return records.iter().zip(held).map(one).collect();
+        return records.iter().zip(existing).map(one).collect();
     }
     let chunk = records.len().div_ceil(threads);
     std::thread::scope(|s| {
         let handles: Vec<_> = records
             .chunks(chunk)
-            .zip(held.chunks(chunk))
-            .map(|(rs, hs)| s.spawn(move || rs.iter().zip(hs).map(one).collect::<Vec<_>>()))
+            .zip(existing.chunks(chunk))
+            .map(|(rs, es)| s.spawn(move || rs.iter().zip(es).map(one).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
@@ -130,9 +142,11 @@ impl Store {
     }
 
     /// Checks one bundle's run of records against this store (and `staged`), changing nothing.
+    /// `verified` is what `verify_records` gave for these records and this key, if already run.
     pub fn check_incoming(
         &self,
         inc: &Incoming,
+        verified: Option<Verified>,
         staged: &Staged,
         now_ms: i64,
     ) -> std::result::Result<Checked, ImportError> {
@@ -171,8 +185,21 @@ impl Store {
             let seq = first_seq + i as u64;
             existing.push(self.held_record(staged, origin, seq)?.map(|old| old == *r));
         }
-        let same: Vec<bool> = existing.iter().map(|e| *e == Some(true)).collect();
-        let bodies = open_all(&vkey, inc.records, &same);
+        let verified = match verified {
+            Some(v) if v.len() == inc.records.len() => v,
+            _ => open_all(&vkey, inc.records, &existing),
+        };
+        // A record held byte for byte was verified when it was stored: parse it whatever the
+        // fresh check said, as before.
+        let bodies =
+            verified
+                .into_iter()
+                .zip(inc.records)
+                .zip(&existing)
+                .map(|((v, r), e)| match (v, e) {
+                    (Err(_), Some(true)) => r.body(),
+                    (v, _) => v,
+                });
 
         let mut prev_hash: Option<[u8; 32]> = None;
         let mut fresh = Vec::new();
