@@ -64,7 +64,6 @@ pub struct NewConflict {
 pub struct Checked {
     pub origin: Uuid,
     key: [u8; 32],
-    key_is_new: bool,
     pub fresh: Vec<(EventBody, Record)>,
     pub skipped: u64,
     pub far_future: Vec<EventRef>,
@@ -86,6 +85,11 @@ pub struct Staged {
 }
 
 impl Staged {
+    /// Events staged so far.
+    pub fn events(&self) -> usize {
+        self.bodies.len()
+    }
+
     pub fn add(&mut self, c: Checked) {
         self.keys.insert(c.origin, c.key);
         for (b, r) in c.fresh {
@@ -282,7 +286,6 @@ impl Store {
         Ok(Checked {
             origin,
             key: inc.key,
-            key_is_new: known.is_none(),
             fresh,
             skipped,
             far_future,
@@ -292,27 +295,51 @@ impl Store {
     /// Applies a checked bundle in one transaction: log, entity links, views, version vector,
     /// the device key on first sight, and the HLC (never past far-future stamps).
     pub fn apply_checked(&mut self, c: Checked, now_ms: i64) -> Result<Applied> {
-        if c.fresh.is_empty() {
+        let mut staged = Staged::default();
+        staged.add(c);
+        self.apply_staged(staged, now_ms)
+    }
+
+    /// Applies every bundle checked into `staged` in one transaction, each whole or (on a
+    /// storage error) none of them, with one view refresh for the entities they share.
+    pub fn apply_staged(&mut self, staged: Staged, now_ms: i64) -> Result<Applied> {
+        let fresh = staged.bodies;
+        if fresh.is_empty() {
             return Ok(Applied::default());
         }
-        let plan = views::plan(self, &c.fresh)?;
+        let plan = views::plan(self, &fresh)?;
         let conflicts = self.new_conflicts(&plan)?;
-        let mut held: Held = match self.vv_tree()?.get(c.origin.as_bytes())? {
-            Some(v) => decode_held(&v)?,
-            None => Held::default(),
-        };
-        for (b, _) in &c.fresh {
-            held.insert(b.seq, b.seq);
+        let vv = self.vv_tree()?;
+        let mut helds: BTreeMap<Uuid, Held> = BTreeMap::new();
+        for (b, _) in &fresh {
+            if !helds.contains_key(&b.device) {
+                let held = match vv.get(b.device.as_bytes())? {
+                    Some(v) => decode_held(&v)?,
+                    None => Held::default(),
+                };
+                helds.insert(b.device, held);
+            }
+            helds
+                .get_mut(&b.device)
+                .expect("inserted above")
+                .insert(b.seq, b.seq);
         }
-        let held_json = serde_json::to_vec(&held).expect("ranges serialise");
-        let adopt = c
-            .fresh
+        let helds: Vec<(Uuid, Vec<u8>)> = helds
+            .into_iter()
+            .map(|(d, h)| (d, serde_json::to_vec(&h).expect("ranges serialise")))
+            .collect();
+        let mut new_keys = Vec::new();
+        for (device, key) in &staged.keys {
+            if self.device_key(*device)?.is_none() {
+                new_keys.push((*device, *key));
+            }
+        }
+        let adopt = fresh
             .iter()
             .map(|(b, _)| b.hlc)
             .filter(|h| h.ms <= now_ms + FAR_FUTURE_MS)
             .max()
             .filter(|h| *h > self.hlc);
-        let vv = self.vv_tree()?;
         use sled::Transactional;
         (
             &self.log,
@@ -325,7 +352,7 @@ impl Store {
             &vv,
         )
             .transaction(|(log, ent, fnd, ins, idx, meta, keys, vv)| {
-                for (body, rec) in &c.fresh {
+                for (body, rec) in &fresh {
                     log.insert(&log_key(body.device, body.seq), rec.0.as_slice())?;
                     let ek = views::ent_key(&body.payload.entity(), body.device, body.seq);
                     ent.insert(ek.as_slice(), &[])?;
@@ -334,17 +361,19 @@ impl Store {
                 if let Some(h) = adopt {
                     meta.insert(META_HLC, serde_json::to_vec(&h).unwrap_or_default())?;
                 }
-                if c.key_is_new {
-                    keys.insert(c.origin.as_bytes(), c.key.as_slice())?;
+                for (device, key) in &new_keys {
+                    keys.insert(device.as_bytes(), key.as_slice())?;
                 }
-                vv.insert(c.origin.as_bytes(), held_json.as_slice())?;
+                for (device, held) in &helds {
+                    vv.insert(device.as_bytes(), held.as_slice())?;
+                }
                 Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
             })?;
         if let Some(h) = adopt {
             self.hlc = h;
         }
         Ok(Applied {
-            new_events: c.fresh.len() as u64,
+            new_events: fresh.len() as u64,
             conflicts,
         })
     }

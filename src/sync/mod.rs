@@ -19,6 +19,34 @@ use uuid::Uuid;
 /// Events per bundle; bundles start at multiples of this, so relays write the same files.
 pub const DEFAULT_CHUNK: u64 = 1000;
 
+/// Verified bundles are applied together once they hold this many new events: one
+/// transaction and one view refresh per group instead of per bundle (each bundle still
+/// whole or not at all). Bounds the memory an import holds.
+const GROUP_EVENTS: usize = 5000;
+
+/// Checked bundles not yet applied, with the files to mark as held once they are.
+#[derive(Default)]
+struct Pending {
+    staged: Staged,
+    files: Vec<(String, u64)>,
+}
+
+impl Pending {
+    fn apply(
+        &mut self,
+        store: &mut Store,
+        now_ms: i64,
+        rep: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let applied = store.apply_staged(std::mem::take(&mut self.staged), now_ms)?;
+        rep.conflicts.extend(applied.conflicts);
+        for (label, size) in self.files.drain(..) {
+            store.mark_bundle_seen(&label, size)?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
     pub dry_run: bool,
@@ -85,7 +113,7 @@ pub fn sync(
     let mut rep = new_report(store, now, dir, opts.dry_run);
     let chunk = opts.chunk.max(1);
     let mut total = files.len() + plan_chunks(store, chunk)?.len();
-    let mut staged = Staged::default();
+    let mut pending = Pending::default();
     let mut damaged: Vec<Listed> = Vec::new();
     // Bundles already held whole are not read again; the rest are read and their signatures
     // checked on another thread one bundle ahead, while this one applies the previous bundle.
@@ -115,7 +143,7 @@ pub fn sync(
                 let loaded = rx
                     .recv()
                     .expect("the loader sends one result per unseen file");
-                if import_loaded(store, now, f, loaded, opts.dry_run, &mut staged, &mut rep)?
+                if import_loaded(store, now, f, loaded, opts.dry_run, &mut pending, &mut rep)?
                     == Some(RejectKind::Damaged)
                 {
                     damaged.push(f.clone());
@@ -126,7 +154,9 @@ pub fn sync(
         Ok(())
     })?;
     if opts.dry_run {
-        rep.conflicts = store.preview_conflicts(&staged)?;
+        rep.conflicts = store.preview_conflicts(&pending.staged)?;
+    } else {
+        pending.apply(store, now.millis(), &mut rep)?;
     }
     rep.frozen = store.frozen()?;
     if rep.frozen.is_none() {
@@ -168,15 +198,9 @@ pub fn import_file(store: &mut Store, now: &Now, path: &Path) -> Result<SyncRepo
         rep.bundles_known += 1;
     } else {
         let loaded = load(&listed);
-        import_loaded(
-            store,
-            now,
-            &listed,
-            loaded,
-            false,
-            &mut Staged::default(),
-            &mut rep,
-        )?;
+        let mut pending = Pending::default();
+        import_loaded(store, now, &listed, loaded, false, &mut pending, &mut rep)?;
+        pending.apply(store, now.millis(), &mut rep)?;
     }
     rep.gaps = gaps(store)?;
     store.flush()?;
@@ -244,7 +268,7 @@ fn import_loaded(
     f: &Listed,
     loaded: Loaded,
     dry_run: bool,
-    staged: &mut Staged,
+    pending: &mut Pending,
     rep: &mut SyncReport,
 ) -> Result<Option<RejectKind>, SyncError> {
     let label = f.label();
@@ -260,22 +284,20 @@ fn import_loaded(
         records: &b.records,
     };
     let now_ms = now.millis();
-    match store.check_incoming(&inc, verified, staged, now_ms) {
+    match store.check_incoming(&inc, verified, &pending.staged, now_ms) {
         Ok(c) => {
             rep.far_future
                 .extend(c.far_future.iter().map(|r| EventNote {
                     device: r.device,
                     seq: r.seq,
                 }));
-            if dry_run {
-                rep.add_in(c.origin, c.fresh.len() as u64);
-                staged.add(c);
-            } else {
-                let origin = c.origin;
-                let applied = store.apply_checked(c, now_ms)?;
-                rep.add_in(origin, applied.new_events);
-                rep.conflicts.extend(applied.conflicts);
-                store.mark_bundle_seen(&label, f.size)?;
+            rep.add_in(c.origin, c.fresh.len() as u64);
+            pending.staged.add(c);
+            if !dry_run {
+                pending.files.push((label, f.size));
+                if pending.staged.events() >= GROUP_EVENTS {
+                    pending.apply(store, now_ms, rep)?;
+                }
             }
             Ok(None)
         }
@@ -283,6 +305,8 @@ fn import_loaded(
         Err(ImportError::Forged(r)) => Ok(reject(rep, f, RejectKind::Forged, r)),
         Err(ImportError::Fork { reason, .. }) => {
             if !dry_run {
+                // Quarantine compares with the log: what is checked must be in it first.
+                pending.apply(store, now_ms, rep)?;
                 store.quarantine(b.origin, &b.records)?;
             }
             Ok(reject(rep, f, RejectKind::Fork, reason))
