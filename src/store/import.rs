@@ -10,6 +10,7 @@ use crate::domain::{EventRef, Field, Finding};
 use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use uuid::Uuid;
 
 /// Stamps further ahead of the local clock than this are flagged and not adopted by the HLC.
@@ -312,17 +313,14 @@ impl Store {
         let vv = self.vv_tree()?;
         let mut helds: BTreeMap<Uuid, Held> = BTreeMap::new();
         for (b, _) in &fresh {
-            if !helds.contains_key(&b.device) {
-                let held = match vv.get(b.device.as_bytes())? {
+            let held = match helds.entry(b.device) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(match vv.get(b.device.as_bytes())? {
                     Some(v) => decode_held(&v)?,
                     None => Held::default(),
-                };
-                helds.insert(b.device, held);
-            }
-            helds
-                .get_mut(&b.device)
-                .expect("inserted above")
-                .insert(b.seq, b.seq);
+                }),
+            };
+            held.insert(b.seq, b.seq);
         }
         let helds: Vec<(Uuid, Vec<u8>)> = helds
             .into_iter()
