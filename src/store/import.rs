@@ -2,7 +2,7 @@
 //! this store holds, then apply one bundle in one transaction through the same view path as local
 //! appends, so every device holding the same events computes the same views.
 
-use super::codec::{EventBody, Record, ZERO_HASH, log_key};
+use super::codec::{CodecError, EventBody, Record, ZERO_HASH, log_key};
 use super::views::{self, Plan};
 use super::vv::{Held, decode_held};
 use super::{META_HLC, Result, Store, StoreError};
@@ -10,6 +10,7 @@ use crate::domain::{EventRef, Field, Finding};
 use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use uuid::Uuid;
 
 /// Stamps further ahead of the local clock than this are flagged and not adopted by the HLC.
@@ -64,7 +65,6 @@ pub struct NewConflict {
 pub struct Checked {
     pub origin: Uuid,
     key: [u8; 32],
-    key_is_new: bool,
     pub fresh: Vec<(EventBody, Record)>,
     pub skipped: u64,
     pub far_future: Vec<EventRef>,
@@ -86,6 +86,11 @@ pub struct Staged {
 }
 
 impl Staged {
+    /// Events staged so far.
+    pub fn events(&self) -> usize {
+        self.bodies.len()
+    }
+
     pub fn add(&mut self, c: Checked) {
         self.keys.insert(c.origin, c.key);
         for (b, r) in c.fresh {
@@ -95,24 +100,36 @@ impl Staged {
     }
 }
 
-/// Verifies signatures (or just parses records already held byte-for-byte), using both cores
-/// for large bundles: signature checks dominate import time.
-fn open_all(
-    key: &VerifyingKey,
-    records: &[Record],
-    held: &[bool],
-) -> Vec<std::result::Result<EventBody, super::codec::CodecError>> {
-    let one = |(r, h): (&Record, &bool)| if *h { r.body() } else { r.verify(key) };
+/// What signature checks gave for each record of a bundle, in order.
+pub type Verified = Vec<std::result::Result<EventBody, CodecError>>;
+
+/// Verifies every record's signature against the bundle's key, on both cores for large bundles
+/// (signature checks dominate import time). Needs nothing from the store, so sync runs it for
+/// the next bundle while the current one is applied. `None` when the key itself is invalid.
+pub fn verify_records(key: &[u8; 32], records: &[Record]) -> Option<Verified> {
+    let key = VerifyingKey::from_bytes(key).ok()?;
+    Some(open_all(&key, records, &vec![None; records.len()]))
+}
+
+/// Verifies the records not held byte for byte (those are only parsed), on both cores.
+fn open_all(key: &VerifyingKey, records: &[Record], existing: &[Option<bool>]) -> Verified {
+    let one = |(r, e): (&Record, &Option<bool>)| {
+        if *e == Some(true) {
+            r.body()
+        } else {
+            r.verify(key)
+        }
+    };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if records.len() < 256 || threads < 2 {
-        return records.iter().zip(held).map(one).collect();
+        return records.iter().zip(existing).map(one).collect();
     }
     let chunk = records.len().div_ceil(threads);
     std::thread::scope(|s| {
         let handles: Vec<_> = records
             .chunks(chunk)
-            .zip(held.chunks(chunk))
-            .map(|(rs, hs)| s.spawn(move || rs.iter().zip(hs).map(one).collect::<Vec<_>>()))
+            .zip(existing.chunks(chunk))
+            .map(|(rs, es)| s.spawn(move || rs.iter().zip(es).map(one).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
@@ -130,9 +147,11 @@ impl Store {
     }
 
     /// Checks one bundle's run of records against this store (and `staged`), changing nothing.
+    /// `verified` is what `verify_records` gave for these records and this key, if already run.
     pub fn check_incoming(
         &self,
         inc: &Incoming,
+        verified: Option<Verified>,
         staged: &Staged,
         now_ms: i64,
     ) -> std::result::Result<Checked, ImportError> {
@@ -171,8 +190,21 @@ impl Store {
             let seq = first_seq + i as u64;
             existing.push(self.held_record(staged, origin, seq)?.map(|old| old == *r));
         }
-        let same: Vec<bool> = existing.iter().map(|e| *e == Some(true)).collect();
-        let bodies = open_all(&vkey, inc.records, &same);
+        let verified = match verified {
+            Some(v) if v.len() == inc.records.len() => v,
+            _ => open_all(&vkey, inc.records, &existing),
+        };
+        // A record held byte for byte was verified when it was stored: parse it whatever the
+        // fresh check said, as before.
+        let bodies =
+            verified
+                .into_iter()
+                .zip(inc.records)
+                .zip(&existing)
+                .map(|((v, r), e)| match (v, e) {
+                    (Err(_), Some(true)) => r.body(),
+                    (v, _) => v,
+                });
 
         let mut prev_hash: Option<[u8; 32]> = None;
         let mut fresh = Vec::new();
@@ -255,7 +287,6 @@ impl Store {
         Ok(Checked {
             origin,
             key: inc.key,
-            key_is_new: known.is_none(),
             fresh,
             skipped,
             far_future,
@@ -265,27 +296,48 @@ impl Store {
     /// Applies a checked bundle in one transaction: log, entity links, views, version vector,
     /// the device key on first sight, and the HLC (never past far-future stamps).
     pub fn apply_checked(&mut self, c: Checked, now_ms: i64) -> Result<Applied> {
-        if c.fresh.is_empty() {
+        let mut staged = Staged::default();
+        staged.add(c);
+        self.apply_staged(staged, now_ms)
+    }
+
+    /// Applies every bundle checked into `staged` in one transaction, each whole or (on a
+    /// storage error) none of them, with one view refresh for the entities they share.
+    pub fn apply_staged(&mut self, staged: Staged, now_ms: i64) -> Result<Applied> {
+        let fresh = staged.bodies;
+        if fresh.is_empty() {
             return Ok(Applied::default());
         }
-        let plan = views::plan(self, &c.fresh)?;
+        let plan = views::plan(self, &fresh)?;
         let conflicts = self.new_conflicts(&plan)?;
-        let mut held: Held = match self.vv_tree()?.get(c.origin.as_bytes())? {
-            Some(v) => decode_held(&v)?,
-            None => Held::default(),
-        };
-        for (b, _) in &c.fresh {
+        let vv = self.vv_tree()?;
+        let mut helds: BTreeMap<Uuid, Held> = BTreeMap::new();
+        for (b, _) in &fresh {
+            let held = match helds.entry(b.device) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(match vv.get(b.device.as_bytes())? {
+                    Some(v) => decode_held(&v)?,
+                    None => Held::default(),
+                }),
+            };
             held.insert(b.seq, b.seq);
         }
-        let held_json = serde_json::to_vec(&held).expect("ranges serialise");
-        let adopt = c
-            .fresh
+        let helds: Vec<(Uuid, Vec<u8>)> = helds
+            .into_iter()
+            .map(|(d, h)| (d, serde_json::to_vec(&h).expect("ranges serialise")))
+            .collect();
+        let mut new_keys = Vec::new();
+        for (device, key) in &staged.keys {
+            if self.device_key(*device)?.is_none() {
+                new_keys.push((*device, *key));
+            }
+        }
+        let adopt = fresh
             .iter()
             .map(|(b, _)| b.hlc)
             .filter(|h| h.ms <= now_ms + FAR_FUTURE_MS)
             .max()
             .filter(|h| *h > self.hlc);
-        let vv = self.vv_tree()?;
         use sled::Transactional;
         (
             &self.log,
@@ -298,7 +350,7 @@ impl Store {
             &vv,
         )
             .transaction(|(log, ent, fnd, ins, idx, meta, keys, vv)| {
-                for (body, rec) in &c.fresh {
+                for (body, rec) in &fresh {
                     log.insert(&log_key(body.device, body.seq), rec.0.as_slice())?;
                     let ek = views::ent_key(&body.payload.entity(), body.device, body.seq);
                     ent.insert(ek.as_slice(), &[])?;
@@ -307,17 +359,19 @@ impl Store {
                 if let Some(h) = adopt {
                     meta.insert(META_HLC, serde_json::to_vec(&h).unwrap_or_default())?;
                 }
-                if c.key_is_new {
-                    keys.insert(c.origin.as_bytes(), c.key.as_slice())?;
+                for (device, key) in &new_keys {
+                    keys.insert(device.as_bytes(), key.as_slice())?;
                 }
-                vv.insert(c.origin.as_bytes(), held_json.as_slice())?;
+                for (device, held) in &helds {
+                    vv.insert(device.as_bytes(), held.as_slice())?;
+                }
                 Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
             })?;
         if let Some(h) = adopt {
             self.hlc = h;
         }
         Ok(Applied {
-            new_events: c.fresh.len() as u64,
+            new_events: fresh.len() as u64,
             conflicts,
         })
     }

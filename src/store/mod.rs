@@ -18,7 +18,10 @@ mod views;
 mod vv;
 
 pub use codec::{EventBody, Record};
-pub use import::{Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged};
+pub use import::{
+    Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
+    verify_records,
+};
 pub use query::{FindingQuery, StatusFilter};
 pub use rebuild::RebuildReport;
 pub use sync_marks::SyncMarks;

@@ -111,14 +111,18 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
         events.append(&mut fresh);
         match entity {
             Entity::Finding(id) => {
-                let old = store.finding(id)?;
-                if let Some(old) = &old {
-                    plan.idx_remove.extend(finding_index_keys(old));
-                }
-                if let Some(new) = FindingFold::fold(&events) {
-                    let new_keys = finding_index_keys(&new);
-                    plan.idx_remove.retain(|k| !new_keys.contains(k));
-                    plan.idx_insert.extend(new_keys);
+                let old_keys = match store.finding(id)? {
+                    Some(old) => finding_index_keys(&old),
+                    None => vec![],
+                };
+                let new = FindingFold::fold(&events);
+                let new_keys = new.as_ref().map(finding_index_keys).unwrap_or_default();
+                // Only the index keys that change are written: most events keep most keys.
+                plan.idx_remove
+                    .extend(old_keys.iter().filter(|k| !new_keys.contains(k)).cloned());
+                if let Some(new) = new {
+                    plan.idx_insert
+                        .extend(new_keys.into_iter().filter(|k| !old_keys.contains(k)));
                     plan.findings.insert(id, to_json(&new.slim()));
                 }
             }

@@ -10,13 +10,42 @@ pub use report::{
 };
 
 use crate::domain::Now;
-use crate::store::{ImportError, Incoming, Staged, Store, StoreError};
+use crate::store::{ImportError, Incoming, Staged, Store, StoreError, Verified, verify_records};
+use bundle::Bundle;
 use folder::{Listed, SyncFolder};
 use std::path::Path;
 use uuid::Uuid;
 
 /// Events per bundle; bundles start at multiples of this, so relays write the same files.
 pub const DEFAULT_CHUNK: u64 = 1000;
+
+/// Verified bundles are applied together once they hold this many new events: one
+/// transaction and one view refresh per group instead of per bundle (each bundle still
+/// whole or not at all). Bounds the memory an import holds.
+const GROUP_EVENTS: usize = 5000;
+
+/// Checked bundles not yet applied, with the files to mark as held once they are.
+#[derive(Default)]
+struct Pending {
+    staged: Staged,
+    files: Vec<(String, u64)>,
+}
+
+impl Pending {
+    fn apply(
+        &mut self,
+        store: &mut Store,
+        now_ms: i64,
+        rep: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let applied = store.apply_staged(std::mem::take(&mut self.staged), now_ms)?;
+        rep.conflicts.extend(applied.conflicts);
+        for (label, size) in self.files.drain(..) {
+            store.mark_bundle_seen(&label, size)?;
+        }
+        Ok(())
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -84,18 +113,50 @@ pub fn sync(
     let mut rep = new_report(store, now, dir, opts.dry_run);
     let chunk = opts.chunk.max(1);
     let mut total = files.len() + plan_chunks(store, chunk)?.len();
-    let mut staged = Staged::default();
+    let mut pending = Pending::default();
     let mut damaged: Vec<Listed> = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        if import_listed(store, now, f, opts.dry_run, &mut staged, &mut rep)?
-            == Some(RejectKind::Damaged)
-        {
-            damaged.push(f.clone());
-        }
-        progress(i + 1, total);
+    // Bundles already held whole are not read again; the rest are read and their signatures
+    // checked on another thread one bundle ahead, while this one applies the previous bundle.
+    let mut unseen = Vec::new();
+    for f in &files {
+        unseen.push(!store.bundle_seen(&f.label(), f.size)?);
     }
+    let to_load: Vec<Listed> = files
+        .iter()
+        .zip(&unseen)
+        .filter(|(_, u)| **u)
+        .map(|(f, _)| f.clone())
+        .collect();
+    std::thread::scope(|s| -> Result<(), SyncError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        s.spawn(move || {
+            for f in &to_load {
+                if tx.send(load(f)).is_err() {
+                    break;
+                }
+            }
+        });
+        for (i, (f, unseen)) in files.iter().zip(unseen).enumerate() {
+            if !unseen {
+                rep.bundles_known += 1;
+            } else {
+                let loaded = rx
+                    .recv()
+                    .expect("the loader sends one result per unseen file");
+                if import_loaded(store, now, f, loaded, opts.dry_run, &mut pending, &mut rep)?
+                    == Some(RejectKind::Damaged)
+                {
+                    damaged.push(f.clone());
+                }
+            }
+            progress(i + 1, total);
+        }
+        Ok(())
+    })?;
     if opts.dry_run {
-        rep.conflicts = store.preview_conflicts(&staged)?;
+        rep.conflicts = store.preview_conflicts(&pending.staged)?;
+    } else {
+        pending.apply(store, now.millis(), &mut rep)?;
     }
     rep.frozen = store.frozen()?;
     if rep.frozen.is_none() {
@@ -133,7 +194,14 @@ pub fn import_file(store: &mut Store, now: &Now, path: &Path) -> Result<SyncRepo
         size: meta.len(),
     };
     let mut rep = new_report(store, now, path, false);
-    import_listed(store, now, &listed, false, &mut Staged::default(), &mut rep)?;
+    if store.bundle_seen(&listed.label(), listed.size)? {
+        rep.bundles_known += 1;
+    } else {
+        let loaded = load(&listed);
+        let mut pending = Pending::default();
+        import_loaded(store, now, &listed, loaded, false, &mut pending, &mut rep)?;
+        pending.apply(store, now.millis(), &mut rep)?;
+    }
     rep.gaps = gaps(store)?;
     store.flush()?;
     Ok(rep)
@@ -174,44 +242,41 @@ fn reject(
     Some(kind)
 }
 
-/// Reads, verifies and applies one bundle file; returns how it was rejected, if it was.
-fn import_listed(
+/// A bundle file read, its bytes and names checked, and its signatures verified; or why not.
+type Loaded = Result<(Bundle, Option<Verified>), String>;
+
+/// Reads one bundle file and checks everything that needs no store: footer, shape, the names
+/// of its folder and file, every signature against the key it carries.
+fn load(f: &Listed) -> Loaded {
+    let bytes = std::fs::read(&f.path).map_err(|e| format!("无法读取：{e}"))?;
+    let b = bundle::decode(&bytes)?;
+    if f.origin_dir != b.origin.to_string() {
+        return Err(format!("所在目录与包内设备 {} 不符", b.origin));
+    }
+    if bundle::parse_name(&f.name) != Some((b.first, b.last, bundle::hash16(&bytes))) {
+        return Err("文件名与内容（序号范围或校验和）不符".to_string());
+    }
+    let verified = verify_records(&b.key, &b.records);
+    Ok((b, verified))
+}
+
+/// Checks a loaded bundle against the store and applies it; returns how it was rejected, if
+/// it was.
+fn import_loaded(
     store: &mut Store,
     now: &Now,
     f: &Listed,
+    loaded: Loaded,
     dry_run: bool,
-    staged: &mut Staged,
+    pending: &mut Pending,
     rep: &mut SyncReport,
 ) -> Result<Option<RejectKind>, SyncError> {
     let label = f.label();
-    if store.bundle_seen(&label, f.size)? {
-        rep.bundles_known += 1;
-        return Ok(None);
-    }
     rep.bundles_read += 1;
-    let bytes = match std::fs::read(&f.path) {
-        Ok(b) => b,
-        Err(e) => {
-            return Ok(reject(
-                rep,
-                f,
-                RejectKind::Damaged,
-                format!("无法读取：{e}"),
-            ));
-        }
-    };
-    let b = match bundle::decode(&bytes) {
-        Ok(b) => b,
+    let (b, verified) = match loaded {
+        Ok(l) => l,
         Err(reason) => return Ok(reject(rep, f, RejectKind::Damaged, reason)),
     };
-    if f.origin_dir != b.origin.to_string() {
-        let reason = format!("所在目录与包内设备 {} 不符", b.origin);
-        return Ok(reject(rep, f, RejectKind::Damaged, reason));
-    }
-    if bundle::parse_name(&f.name) != Some((b.first, b.last, bundle::hash16(&bytes))) {
-        let reason = "文件名与内容（序号范围或校验和）不符".to_string();
-        return Ok(reject(rep, f, RejectKind::Damaged, reason));
-    }
     let inc = Incoming {
         origin: b.origin,
         key: b.key,
@@ -219,22 +284,20 @@ fn import_listed(
         records: &b.records,
     };
     let now_ms = now.millis();
-    match store.check_incoming(&inc, staged, now_ms) {
+    match store.check_incoming(&inc, verified, &pending.staged, now_ms) {
         Ok(c) => {
             rep.far_future
                 .extend(c.far_future.iter().map(|r| EventNote {
                     device: r.device,
                     seq: r.seq,
                 }));
-            if dry_run {
-                rep.add_in(c.origin, c.fresh.len() as u64);
-                staged.add(c);
-            } else {
-                let origin = c.origin;
-                let applied = store.apply_checked(c, now_ms)?;
-                rep.add_in(origin, applied.new_events);
-                rep.conflicts.extend(applied.conflicts);
-                store.mark_bundle_seen(&label, f.size)?;
+            rep.add_in(c.origin, c.fresh.len() as u64);
+            pending.staged.add(c);
+            if !dry_run {
+                pending.files.push((label, f.size));
+                if pending.staged.events() >= GROUP_EVENTS {
+                    pending.apply(store, now_ms, rep)?;
+                }
             }
             Ok(None)
         }
@@ -242,6 +305,8 @@ fn import_listed(
         Err(ImportError::Forged(r)) => Ok(reject(rep, f, RejectKind::Forged, r)),
         Err(ImportError::Fork { reason, .. }) => {
             if !dry_run {
+                // Quarantine compares with the log: what is checked must be in it first.
+                pending.apply(store, now_ms, rep)?;
                 store.quarantine(b.origin, &b.records)?;
             }
             Ok(reject(rep, f, RejectKind::Fork, reason))
