@@ -207,6 +207,42 @@ fn in_order(t: &Text, r: &Readings, q: &[char]) -> bool {
     j == q.len()
 }
 
+/// Whether the fuzzy matcher could match this text at all: the query's chars are present
+/// and occur in order. True of a term whenever it is true of a longer term typed after it,
+/// so a keystroke that extends the query only re-checks the texts that passed before.
+pub(crate) fn fuzzy_possible(t: &Text, r: &Readings, q: &Term) -> bool {
+    !q.chars.is_empty() && t.bloom & q.bloom == q.bloom && in_order(t, r, &q.chars)
+}
+
+/// Whether `q` occurs as a subsequence of `hay` within some window of `max_span` chars — a
+/// necessary condition for the fuzzy matcher's match to be kept (its matched span is such a
+/// window), checked without allocating before the matcher runs. The matcher compares
+/// ASCII case-insensitively; both sides are already lowercased, so `==` is its test.
+fn fits<T: Copy + PartialEq>(hay: &[T], q: &[T], max_span: usize) -> bool {
+    let Some(first) = q.first() else {
+        return true;
+    };
+    for start in 0..hay.len() {
+        if hay[start] != *first {
+            continue;
+        }
+        let end = (start + max_span).min(hay.len());
+        let mut j = 1;
+        for h in &hay[start + 1..end] {
+            if j == q.len() {
+                break;
+            }
+            if *h == q[j] {
+                j += 1;
+            }
+        }
+        if j == q.len() {
+            return true;
+        }
+    }
+    false
+}
+
 /// The fuzzy fallback: subsequence match over the text, its full pinyin and its initials,
 /// kept only when the matched chars lie close together (a query scattered over a long text
 /// is chance, not intent). Returns the score and the matched char indices of the text.
@@ -216,7 +252,7 @@ pub(crate) fn fuzzy(
     r: &Readings,
     q: &Term,
 ) -> Option<(i64, Vec<usize>)> {
-    if q.chars.is_empty() || t.bloom & q.bloom != q.bloom || !in_order(t, r, &q.chars) {
+    if !fuzzy_possible(t, r, q) {
         return None;
     }
     let n = q.chars.len();
@@ -237,11 +273,23 @@ pub(crate) fn fuzzy(
         chars.dedup();
         best = Some((score, chars));
     };
-    consider(&t.normalised(), 2 * n, None);
+    if fits(&t.chars, &q.chars, 2 * n) {
+        consider(&t.normalised(), 2 * n, None);
+    }
     if q.has_ascii_letter && t.sets.iter().any(|s| *s != 0) {
-        consider(&t.initials(r), n + n / 2 + 1, None);
+        // Both spellings are ASCII: char i of them is byte i.
+        let ascii: Vec<u8> = match q.chars.iter().map(|c| u8::try_from(*c)).collect() {
+            Ok(a) => a,
+            Err(_) => return best, // a non-ASCII query char matches neither spelling
+        };
+        let initials = t.initials(r);
+        if fits(initials.as_bytes(), &ascii, n + n / 2 + 1) {
+            consider(&initials, n + n / 2 + 1, None);
+        }
         let (full, map) = t.full_pinyin(r);
-        consider(&full, n + n / 2 + 2, Some(&map));
+        if fits(full.as_bytes(), &ascii, n + n / 2 + 2) {
+            consider(&full, n + n / 2 + 2, Some(&map));
+        }
     }
     best
 }
