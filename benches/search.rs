@@ -159,6 +159,9 @@ fn keystrokes(label: &str, index: &Index, now: &Now) {
         "{:<24} {:>6} {:>10} {:>10} {:>10}",
         "query", "keys", "median", "p99", "max"
     );
+    let slow: Option<u64> = std::env::var("XUNCHA_BENCH_SLOW_MS")
+        .ok()
+        .and_then(|s| s.parse().ok());
     let mut all = Vec::new();
     for q in QUERIES {
         let chars: Vec<char> = q.chars().collect();
@@ -169,6 +172,9 @@ fn keystrokes(label: &str, index: &Index, now: &Now) {
                 let t = Instant::now();
                 let hits = index.search(&prefix, now, LIMIT);
                 samples.push(t.elapsed());
+                if slow.is_some_and(|ms| t.elapsed() > Duration::from_millis(ms)) {
+                    println!("  slow: {prefix:?} {:.2?}", t.elapsed());
+                }
                 std::hint::black_box(hits);
             }
         }

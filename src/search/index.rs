@@ -102,6 +102,8 @@ pub(crate) struct Hot {
 pub struct Index {
     pub(crate) readings: Readings,
     pub(crate) texts: Vec<Text>,
+    /// `texts[i].bloom`, dense: the first test of every text per keystroke reads only this.
+    pub(crate) blooms: Vec<u128>,
     text_ids: HashMap<u64, TextId>,
     pub(crate) records: Vec<Option<Record>>,
     pub(crate) hot: Vec<Hot>,
@@ -133,6 +135,7 @@ impl Index {
         let mut index = Index {
             readings: Readings::new(),
             texts: Vec::new(),
+            blooms: Vec::new(),
             text_ids: HashMap::new(),
             records: Vec::new(),
             hot: Vec::new(),
@@ -290,6 +293,7 @@ impl Index {
             + records
             + self.hot.capacity() * std::mem::size_of::<Hot>()
             + self.field_list.capacity() * std::mem::size_of::<(Field, TextId)>()
+            + self.blooms.capacity() * 16
             + self.readings.bytes()
             + self.text_ids.capacity() * 16
             + self.findings.capacity() * 24
@@ -351,7 +355,9 @@ impl Index {
             return *id;
         }
         let id = self.texts.len() as TextId;
-        self.texts.push(Text::new(text, &mut self.readings));
+        let t = Text::new(text, &mut self.readings);
+        self.blooms.push(t.bloom);
+        self.texts.push(t);
         // On the (rare) hash collision the newer text simply goes unshared.
         self.text_ids.entry(key).or_insert(id);
         id

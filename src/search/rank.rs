@@ -9,7 +9,7 @@
 
 use super::hit::{Hit, build_hit};
 use super::index::{Field, Hot, Index};
-use super::matcher::{Term, Tier, contiguous, fuzzy, fuzzy_possible};
+use super::matcher::{Term, Tier, contiguous, fuzzy_checked, fuzzy_possible};
 use super::memo::{IMPOSSIBLE, NO_MATCH, TermMemo, UNKNOWN};
 use super::query::{Query, QueryError};
 use crate::domain::{Now, Status};
@@ -268,9 +268,14 @@ impl Index {
             for (field, tid) in self.fields(slot) {
                 let m = &mut memo.direct[*tid as usize];
                 if *m == UNKNOWN {
-                    *m = match contiguous(&self.texts[*tid as usize], &self.readings, term) {
-                        Some((t, s, _, _)) => pack(t, s),
-                        None => NO_MATCH,
+                    let bloom = self.blooms[*tid as usize];
+                    *m = if bloom & term.bloom != term.bloom {
+                        NO_MATCH
+                    } else {
+                        match contiguous(&self.texts[*tid as usize], &self.readings, term) {
+                            Some((t, s, _, _)) => pack(t, s),
+                            None => NO_MATCH,
+                        }
                     };
                 }
                 if *m != NO_MATCH {
@@ -304,10 +309,11 @@ impl Index {
                     let m = &mut memo.fuzzy_mut()[*tid as usize];
                     if *m == UNKNOWN {
                         let text = &self.texts[*tid as usize];
-                        *m = if !fuzzy_possible(text, &self.readings, term) {
+                        let bloom = self.blooms[*tid as usize];
+                        *m = if bloom & term.bloom != term.bloom || !fuzzy_possible(text, term) {
                             IMPOSSIBLE
                         } else {
-                            match fuzzy(&self.matcher, text, &self.readings, term) {
+                            match fuzzy_checked(&self.matcher, text, &self.readings, term) {
                                 Some((s, _)) => pack(Tier::Fuzzy, s),
                                 None => NO_MATCH,
                             }
