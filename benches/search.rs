@@ -4,7 +4,7 @@
 //! `cargo bench --bench search` (scale: XUNCHA_BENCH_SCALE, default 100000; reuse a demo
 //! data dir with XUNCHA_BENCH_DIR, made on first run if empty). With XUNCHA_BENCH_DUMP=FILE
 //! it also writes every hit of every typed prefix to FILE, to diff the results of two
-//! versions of the index.
+//! versions of the index; with XUNCHA_BENCH_SLOW_MS=N it names every keystroke slower than N ms.
 
 use std::time::{Duration, Instant};
 use xuncha::catalog::Catalog;
