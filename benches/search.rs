@@ -2,7 +2,9 @@
 //! latency (median, p99) as queries are typed one char at a time. Budget: p99 < 10 ms.
 //!
 //! `cargo bench --bench search` (scale: XUNCHA_BENCH_SCALE, default 100000; reuse a demo
-//! data dir with XUNCHA_BENCH_DIR, made on first run if empty).
+//! data dir with XUNCHA_BENCH_DIR, made on first run if empty). With XUNCHA_BENCH_DUMP=FILE
+//! it also writes every hit of every typed prefix to FILE, to diff the results of two
+//! versions of the index; with XUNCHA_BENCH_SLOW_MS=N it names every keystroke slower than N ms.
 
 use std::time::{Duration, Instant};
 use xuncha::catalog::Catalog;
@@ -21,6 +23,15 @@ const QUERIES: [&str; 9] = [
     "xiaofangtongdao",
     "status:overdue yqp",
     "配电室 line:key_site",
+];
+/// Dumped too: typos, gaps and filters that exercise the fuzzy pass and the filters.
+const DUMP_ONLY: [&str; 6] = [
+    "mihuoqi",
+    "灭器不足",
+    "status:open peidian",
+    "facility:东城 mhq",
+    "status:closed xfd",
+    "line:fire zdbj",
 ];
 const ROUNDS: usize = 15;
 const LIMIT: usize = 20;
@@ -86,6 +97,11 @@ fn main() {
         t.elapsed()
     );
     drop(full);
+    let mut dump =
+        std::env::var_os("XUNCHA_BENCH_DUMP").map(|p| std::fs::File::create(p).expect("dump file"));
+    if let Some(out) = dump.as_mut() {
+        dump_hits(out, &index, &now);
+    }
     keystrokes("demo data (descriptions shared)", &index, &now);
 
     // Worst case for the shared-text pool: every description distinct.
@@ -106,7 +122,35 @@ fn main() {
         unique.text_count(),
         mb(unique.memory_bytes())
     );
+    if let Some(out) = dump.as_mut() {
+        dump_hits(out, &unique, &now);
+    }
     keystrokes("every description distinct", &unique, &now);
+}
+
+fn dump_hits(out: &mut impl std::io::Write, index: &Index, now: &Now) {
+    for q in QUERIES.iter().chain(DUMP_ONLY.iter()) {
+        let chars: Vec<char> = q.chars().collect();
+        for k in 1..=chars.len() {
+            let prefix: String = chars[..k].iter().collect();
+            writeln!(out, "== {prefix}").expect("dump");
+            for h in index.search(&prefix, now, LIMIT) {
+                writeln!(
+                    out,
+                    "{:?} {:?} {} {:?} {:?} {:?} {:?} {}",
+                    h.target,
+                    h.tier,
+                    h.score,
+                    h.title_indices,
+                    h.field,
+                    h.field_indices,
+                    h.subtitle_indices,
+                    h.subtitle
+                )
+                .expect("dump");
+            }
+        }
+    }
 }
 
 fn keystrokes(label: &str, index: &Index, now: &Now) {
@@ -115,6 +159,9 @@ fn keystrokes(label: &str, index: &Index, now: &Now) {
         "{:<24} {:>6} {:>10} {:>10} {:>10}",
         "query", "keys", "median", "p99", "max"
     );
+    let slow: Option<u64> = std::env::var("XUNCHA_BENCH_SLOW_MS")
+        .ok()
+        .and_then(|s| s.parse().ok());
     let mut all = Vec::new();
     for q in QUERIES {
         let chars: Vec<char> = q.chars().collect();
@@ -125,6 +172,9 @@ fn keystrokes(label: &str, index: &Index, now: &Now) {
                 let t = Instant::now();
                 let hits = index.search(&prefix, now, LIMIT);
                 samples.push(t.elapsed());
+                if slow.is_some_and(|ms| t.elapsed() > Duration::from_millis(ms)) {
+                    println!("  slow: {prefix:?} {:.2?}", t.elapsed());
+                }
                 std::hint::black_box(hits);
             }
         }

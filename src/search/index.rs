@@ -3,6 +3,7 @@
 //! descriptions repeat, so each distinct string is prepared and matched once per keystroke).
 
 use super::doc::FindingDoc;
+use super::memo::MemoCache;
 use super::text::{Readings, Text};
 use crate::catalog::Catalog;
 use crate::domain::{Finding, Severity, Status};
@@ -11,6 +12,7 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::OnceLock;
 use uuid::Uuid;
 
 pub(crate) type TextId = u32;
@@ -100,6 +102,8 @@ pub(crate) struct Hot {
 pub struct Index {
     pub(crate) readings: Readings,
     pub(crate) texts: Vec<Text>,
+    /// `texts[i].bloom`, dense: the first test of every text per keystroke reads only this.
+    pub(crate) blooms: Vec<u128>,
     text_ids: HashMap<u64, TextId>,
     pub(crate) records: Vec<Option<Record>>,
     pub(crate) hot: Vec<Hot>,
@@ -110,6 +114,10 @@ pub struct Index {
     /// (id, Chinese name) of every line seen, in catalog order first.
     pub(crate) lines: Vec<(String, String)>,
     pub(crate) matcher: SkimMatcherV2,
+    /// Live slots, items first, then findings newest first; made on first use after a change.
+    by_recency: OnceLock<Vec<u32>>,
+    /// The last search's per-text matches, reused while the query is typed.
+    pub(crate) memos: MemoCache,
 }
 
 impl Index {
@@ -127,6 +135,7 @@ impl Index {
         let mut index = Index {
             readings: Readings::new(),
             texts: Vec::new(),
+            blooms: Vec::new(),
             text_ids: HashMap::new(),
             records: Vec::new(),
             hot: Vec::new(),
@@ -135,6 +144,8 @@ impl Index {
             findings: HashMap::new(),
             lines: Vec::new(),
             matcher: SkimMatcherV2::default(),
+            by_recency: OnceLock::new(),
+            memos: MemoCache::default(),
         };
         for list in &catalog.lines {
             index.line_of(&list.line, &list.name);
@@ -179,6 +190,7 @@ impl Index {
             self.remove(f.id);
             return;
         }
+        self.changed();
         let line = self.line_of(&f.line, &f.line);
         let mut fields = Vec::with_capacity(6);
         for (field, text) in [
@@ -221,10 +233,33 @@ impl Index {
     /// Drops a finding (retracted, or gone). Its texts stay pooled: they are shared.
     pub fn remove(&mut self, id: Uuid) {
         if let Some(slot) = self.findings.remove(&id) {
+            self.changed();
             self.records[slot as usize] = None;
             self.hot[slot as usize].alive = false;
             self.free.push(slot);
         }
+    }
+
+    fn changed(&mut self) {
+        self.by_recency.take();
+        self.memos.clear();
+    }
+
+    /// Live slots, checklist items first (catalog order), then findings newest first.
+    pub(crate) fn by_recency(&self) -> &[u32] {
+        self.by_recency.get_or_init(|| {
+            let mut slots: Vec<u32> = (0..self.hot.len() as u32)
+                .filter(|s| self.hot[*s as usize].alive)
+                .collect();
+            slots.sort_by_key(|s| {
+                let h = &self.hot[*s as usize];
+                match h.status {
+                    None => (false, h.day_or_order),
+                    Some(_) => (true, -h.day_or_order),
+                }
+            });
+            slots
+        })
     }
 
     pub fn finding_count(&self) -> usize {
@@ -258,10 +293,13 @@ impl Index {
             + records
             + self.hot.capacity() * std::mem::size_of::<Hot>()
             + self.field_list.capacity() * std::mem::size_of::<(Field, TextId)>()
+            + self.blooms.capacity() * 16
             + self.readings.bytes()
             + self.text_ids.capacity() * 16
             + self.findings.capacity() * 24
             + self.free.capacity() * 4
+            + self.by_recency.get().map_or(0, |o| o.capacity() * 4)
+            + self.memos.bytes()
     }
 
     fn hot_of(
@@ -317,7 +355,9 @@ impl Index {
             return *id;
         }
         let id = self.texts.len() as TextId;
-        self.texts.push(Text::new(text, &mut self.readings));
+        let t = Text::new(text, &mut self.readings);
+        self.blooms.push(t.bloom);
+        self.texts.push(t);
         // On the (rare) hash collision the newer text simply goes unshared.
         self.text_ids.entry(key).or_insert(id);
         id

@@ -32,6 +32,8 @@ pub(crate) struct Term {
     pub text: String,
     pub bloom: u128,
     pub has_ascii_letter: bool,
+    /// The chars as bytes, if all are ASCII (to search the pinyin spellings).
+    pub ascii: Option<Vec<u8>>,
 }
 
 impl Term {
@@ -41,6 +43,10 @@ impl Term {
         Term {
             text: chars.iter().collect(),
             has_ascii_letter: chars.iter().any(|c| c.is_ascii_lowercase()),
+            ascii: chars
+                .iter()
+                .map(|c| c.is_ascii().then_some(*c as u8))
+                .collect(),
             chars,
             bloom,
         }
@@ -184,27 +190,63 @@ fn walk(
     None
 }
 
-/// Whether the query chars occur in order in the text read as "char, then its pinyin" —
-/// true of every subsequence of the text, its full pinyin and its initials, so a cheap test
-/// (no allocation) before the fuzzy matcher.
-fn in_order(t: &Text, r: &Readings, q: &[char]) -> bool {
+/// Whether the fuzzy matcher could match this text at all: the query's chars occur in order
+/// in the text, its initials or its full pinyin (every spelling it may search, whatever the
+/// query). True of a term whenever it is true of a longer term typed after it, so a
+/// keystroke that extends the query only re-checks the texts that passed before.
+pub(crate) fn fuzzy_possible(t: &Text, q: &Term) -> bool {
+    if q.chars.is_empty() || t.bloom & q.bloom != q.bloom {
+        return false;
+    }
+    if subsequence(&t.chars, &q.chars) {
+        return true;
+    }
+    match &q.ascii {
+        Some(a) => subsequence(&t.initials, a) || subsequence(&t.spelled, a),
+        None => false,
+    }
+}
+
+fn subsequence<T: Copy + PartialEq>(hay: &[T], q: &[T]) -> bool {
     let mut j = 0;
-    for (c, set) in t.chars.iter().zip(t.sets.iter()) {
+    for h in hay {
         if j == q.len() {
-            return true;
+            break;
         }
-        if *c == q[j] {
+        if *h == q[j] {
             j += 1;
-        }
-        if let Some(reading) = r.readings(*set).first() {
-            for b in reading.iter() {
-                if j < q.len() && *b as char == q[j] {
-                    j += 1;
-                }
-            }
         }
     }
     j == q.len()
+}
+
+/// Whether `q` occurs as a subsequence of `hay` within some window of `max_span` chars — a
+/// necessary condition for the fuzzy matcher's match to be kept (its matched span is such a
+/// window), checked without allocating before the matcher runs. The matcher compares
+/// ASCII case-insensitively; both sides are already lowercased, so `==` is its test.
+fn fits<T: Copy + PartialEq>(hay: &[T], q: &[T], max_span: usize) -> bool {
+    let Some(first) = q.first() else {
+        return true;
+    };
+    for start in 0..hay.len() {
+        if hay[start] != *first {
+            continue;
+        }
+        let end = (start + max_span).min(hay.len());
+        let mut j = 1;
+        for h in &hay[start + 1..end] {
+            if j == q.len() {
+                break;
+            }
+            if *h == q[j] {
+                j += 1;
+            }
+        }
+        if j == q.len() {
+            return true;
+        }
+    }
+    false
 }
 
 /// The fuzzy fallback: subsequence match over the text, its full pinyin and its initials,
@@ -216,9 +258,19 @@ pub(crate) fn fuzzy(
     r: &Readings,
     q: &Term,
 ) -> Option<(i64, Vec<usize>)> {
-    if q.chars.is_empty() || t.bloom & q.bloom != q.bloom || !in_order(t, r, &q.chars) {
+    if !fuzzy_possible(t, q) {
         return None;
     }
+    fuzzy_checked(matcher, t, r, q)
+}
+
+/// `fuzzy` for a text that passed `fuzzy_possible`.
+pub(crate) fn fuzzy_checked(
+    matcher: &SkimMatcherV2,
+    t: &Text,
+    r: &Readings,
+    q: &Term,
+) -> Option<(i64, Vec<usize>)> {
     let n = q.chars.len();
     let min = 12 * n as i64;
     let mut best: Option<(i64, Vec<usize>)> = None;
@@ -237,11 +289,22 @@ pub(crate) fn fuzzy(
         chars.dedup();
         best = Some((score, chars));
     };
-    consider(&t.normalised(), 2 * n, None);
-    if q.has_ascii_letter && t.sets.iter().any(|s| *s != 0) {
-        consider(&t.initials(r), n + n / 2 + 1, None);
-        let (full, map) = t.full_pinyin(r);
-        consider(&full, n + n / 2 + 2, Some(&map));
+    if fits(&t.chars, &q.chars, 2 * n) {
+        consider(&t.normalised(), 2 * n, None);
+    }
+    // Both spellings are ASCII (char i of them is byte i): a query char outside ASCII
+    // matches neither.
+    if q.has_ascii_letter
+        && t.sets.iter().any(|s| *s != 0)
+        && let Some(ascii) = &q.ascii
+    {
+        if fits(&t.initials, ascii, n + n / 2 + 1) {
+            consider(&t.initials(r), n + n / 2 + 1, None);
+        }
+        if fits(&t.spelled, ascii, n + n / 2 + 2) {
+            let (full, map) = t.full_pinyin(r);
+            consider(&full, n + n / 2 + 2, Some(&map));
+        }
     }
     best
 }

@@ -8,6 +8,7 @@ mod hit;
 mod index;
 mod load;
 mod matcher;
+mod memo;
 mod query;
 mod rank;
 mod text;

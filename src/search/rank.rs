@@ -9,18 +9,14 @@
 
 use super::hit::{Hit, build_hit};
 use super::index::{Field, Hot, Index};
-use super::matcher::{Term, Tier, contiguous, fuzzy};
+use super::matcher::{Term, Tier, contiguous, fuzzy_checked, fuzzy_possible};
+use super::memo::{IMPOSSIBLE, NO_MATCH, TermMemo, UNKNOWN};
 use super::query::{Query, QueryError};
 use crate::domain::{Now, Status};
 use crate::store::StatusFilter;
 use chrono::NaiveDate;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-
-/// Per-text memo for one term, packed in a u32: 0 not yet computed, 1 no match, else
-/// 2 + (tier << 24 | score).
-const UNKNOWN: u32 = 0;
-const NO_MATCH: u32 = 1;
 
 fn pack(tier: Tier, score: i64) -> u32 {
     2 + ((tier as u32) << 24 | score.clamp(0, 0xff_ffff) as u32)
@@ -90,6 +86,11 @@ impl TopK {
         }
     }
 
+    /// Whether no record whose key is at least `bound` can enter the page any more.
+    fn closed_below(&self, bound: &SortKey) -> bool {
+        self.heap.len() == self.limit && self.heap.peek().is_some_and(|w| w.key <= *bound)
+    }
+
     fn into_sorted(self) -> Vec<Ranked> {
         self.heap.into_sorted_vec()
     }
@@ -97,6 +98,12 @@ impl TopK {
 
 /// (kind of match, item/overdue/open/rectified/closed, tier, newest day, score, id).
 type SortKey = (u8, u8, Tier, Reverse<i32>, Reverse<i64>, u128);
+
+/// The least key any record of this class, group and recency can have.
+fn least_key(class: u8, group: u8, recency: i32) -> SortKey {
+    let tier = if class == 2 { Tier::Fuzzy } else { Tier::Whole };
+    (class, group, tier, Reverse(recency), Reverse(i64::MAX), 0)
+}
 
 impl Index {
     /// The best `limit` hits for what the user typed. A query with a bad filter finds nothing
@@ -142,40 +149,71 @@ impl Index {
         };
         let today = now.today();
         let facility_ok = self.facility_filter(q);
-        let mut memos: Vec<Vec<u32>> = q
-            .terms
-            .iter()
-            .map(|_| vec![UNKNOWN; self.texts.len()])
-            .collect();
+        let mut memos = self.memos.take(&q.terms, self.texts.len());
         let mut top = TopK::new(limit);
-        let mut pending: Vec<u32> = Vec::new();
-        for (slot, hot) in self.hot.iter().enumerate() {
-            if !hot.alive || !self.passes(hot, q, line, today, &facility_ok) {
-                continue;
-            }
-            let slot = slot as u32;
-            match self.direct(slot, &q.terms, &mut memos) {
-                Some((tier, score)) => top.offer(self.ranked(slot, tier, score, today)),
-                None => pending.push(slot),
+        let mut pending: Vec<(u8, u32)> = Vec::new();
+        // Records are visited in rank order as far as it is known before matching (group,
+        // then newest first), so once the page is full of hits no later record can beat, the
+        // rest is skipped.
+        'direct: for (group, slots) in self.groups(q, line, today, &facility_ok).iter().enumerate()
+        {
+            let group = group as u8;
+            for &slot in slots {
+                if top.closed_below(&least_key(0, group, self.recency(slot))) {
+                    break 'direct;
+                }
+                match self.direct(slot, &q.terms, &mut memos) {
+                    Some((tier, score)) => top.offer(self.ranked(slot, tier, score, today)),
+                    None => pending.push((group, slot)),
+                }
             }
         }
         // Fuzzy hits rank after every other kind, so they are only needed to fill the page.
-        if top.seen < limit && !pending.is_empty() {
-            let mut fuzzy_memos: Vec<Vec<u32>> = q
-                .terms
-                .iter()
-                .map(|_| vec![UNKNOWN; self.texts.len()])
-                .collect();
-            for slot in pending {
-                if let Some(score) = self.fuzzy_record(slot, &q.terms, &memos, &mut fuzzy_memos) {
+        if top.seen < limit {
+            for (group, slot) in pending {
+                if top.closed_below(&least_key(2, group, self.recency(slot))) {
+                    break;
+                }
+                if let Some(score) = self.fuzzy_record(slot, &q.terms, &mut memos) {
                     top.offer(self.ranked(slot, Tier::Fuzzy, score, today));
                 }
             }
         }
-        top.into_sorted()
+        let hits = top
+            .into_sorted()
             .iter()
             .map(|r| build_hit(self, r, &q.terms))
-            .collect()
+            .collect();
+        self.memos.keep(memos);
+        hits
+    }
+
+    /// The records passing the filters, by rank group (item, overdue, open, rectified,
+    /// closed), each newest first.
+    fn groups(
+        &self,
+        q: &Query,
+        line: Option<u16>,
+        today: NaiveDate,
+        facility_ok: &Option<Vec<bool>>,
+    ) -> [Vec<u32>; 5] {
+        let mut groups: [Vec<u32>; 5] = Default::default();
+        for &slot in self.by_recency() {
+            let hot = &self.hot[slot as usize];
+            if hot.alive && self.passes(hot, q, line, today, facility_ok) {
+                groups[group_of(hot, today) as usize].push(slot);
+            }
+        }
+        groups
+    }
+
+    fn recency(&self, slot: u32) -> i32 {
+        let hot = &self.hot[slot as usize];
+        if hot.status.is_some() {
+            hot.day_or_order
+        } else {
+            0
+        }
     }
 
     /// Which texts pass the `facility:` filter (None: no filter).
@@ -221,18 +259,23 @@ impl Index {
     }
 
     /// Every term matched contiguously in some field: the worst tier and the summed score.
-    fn direct(&self, slot: u32, terms: &[Term], memos: &mut [Vec<u32>]) -> Option<(Tier, i64)> {
+    fn direct(&self, slot: u32, terms: &[Term], memos: &mut [TermMemo]) -> Option<(Tier, i64)> {
         let mut tier = Tier::Whole;
         let mut total = 0;
         for (term, memo) in terms.iter().zip(memos.iter_mut()) {
             let mut best: Option<(Tier, i64)> = None;
             let mut all = 0;
             for (field, tid) in self.fields(slot) {
-                let m = &mut memo[*tid as usize];
+                let m = &mut memo.direct[*tid as usize];
                 if *m == UNKNOWN {
-                    *m = match contiguous(&self.texts[*tid as usize], &self.readings, term) {
-                        Some((t, s, _, _)) => pack(t, s),
-                        None => NO_MATCH,
+                    let bloom = self.blooms[*tid as usize];
+                    *m = if bloom & term.bloom != term.bloom {
+                        NO_MATCH
+                    } else {
+                        match contiguous(&self.texts[*tid as usize], &self.readings, term) {
+                            Some((t, s, _, _)) => pack(t, s),
+                            None => NO_MATCH,
+                        }
                     };
                 }
                 if *m != NO_MATCH {
@@ -254,34 +297,29 @@ impl Index {
     }
 
     /// Terms that matched directly keep their score; the others must match fuzzily.
-    fn fuzzy_record(
-        &self,
-        slot: u32,
-        terms: &[Term],
-        memos: &[Vec<u32>],
-        fuzzy_memos: &mut [Vec<u32>],
-    ) -> Option<i64> {
+    fn fuzzy_record(&self, slot: u32, terms: &[Term], memos: &mut [TermMemo]) -> Option<i64> {
         let mut total = 0;
-        for (i, term) in terms.iter().enumerate() {
+        for (term, memo) in terms.iter().zip(memos.iter_mut()) {
             let mut best: Option<i64> = None;
             for (field, tid) in self.fields(slot) {
-                let direct = memos[i][*tid as usize];
+                let direct = memo.direct[*tid as usize];
                 let score = if direct > NO_MATCH {
                     Some(unpack(direct).1)
                 } else {
-                    let m = &mut fuzzy_memos[i][*tid as usize];
+                    let m = &mut memo.fuzzy_mut()[*tid as usize];
                     if *m == UNKNOWN {
-                        *m = match fuzzy(
-                            &self.matcher,
-                            &self.texts[*tid as usize],
-                            &self.readings,
-                            term,
-                        ) {
-                            Some((s, _)) => pack(Tier::Fuzzy, s),
-                            None => NO_MATCH,
+                        let text = &self.texts[*tid as usize];
+                        let bloom = self.blooms[*tid as usize];
+                        *m = if bloom & term.bloom != term.bloom || !fuzzy_possible(text, term) {
+                            IMPOSSIBLE
+                        } else {
+                            match fuzzy_checked(&self.matcher, text, &self.readings, term) {
+                                Some((s, _)) => pack(Tier::Fuzzy, s),
+                                None => NO_MATCH,
+                            }
                         };
                     }
-                    (*m != NO_MATCH).then(|| unpack(*m).1)
+                    (*m != NO_MATCH && *m != IMPOSSIBLE).then(|| unpack(*m).1)
                 };
                 if let Some(s) = score {
                     let s = s * field.weight();
@@ -296,13 +334,8 @@ impl Index {
     fn ranked(&self, slot: u32, tier: Tier, score: i64, today: NaiveDate) -> Ranked {
         let hot = &self.hot[slot as usize];
         let overdue = overdue(hot, today);
-        let (group, recency) = match hot.status {
-            None => (0, 0),
-            Some(_) if overdue => (1, hot.day_or_order),
-            Some(Status::Open) => (2, hot.day_or_order),
-            Some(Status::Rectified) => (3, hot.day_or_order),
-            Some(Status::Closed) => (4, hot.day_or_order),
-        };
+        let group = group_of(hot, today);
+        let recency = self.recency(slot);
         let class = match tier {
             Tier::Whole | Tier::Substring => 0,
             Tier::Heteronym => 1,
@@ -322,6 +355,17 @@ impl Index {
             score,
             overdue,
         }
+    }
+}
+
+/// Checklist items, then overdue, open, rectified and closed findings.
+fn group_of(hot: &Hot, today: NaiveDate) -> u8 {
+    match hot.status {
+        None => 0,
+        Some(_) if overdue(hot, today) => 1,
+        Some(Status::Open) => 2,
+        Some(Status::Rectified) => 3,
+        Some(Status::Closed) => 4,
     }
 }
 

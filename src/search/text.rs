@@ -151,6 +151,10 @@ pub(crate) struct Text {
     pub bloom: u128,
     /// Some char has more than one reading (worth a second, any-reading pass).
     pub heteronyms: bool,
+    /// `initials()` and `full_pinyin().0` as ASCII bytes, made once: the fuzzy pass's
+    /// prefilter reads them for every text.
+    pub initials: Box<[u8]>,
+    pub spelled: Box<[u8]>,
 }
 
 impl Text {
@@ -163,13 +167,18 @@ impl Text {
             bloom |= char_bit(*c) | readings.letters[*s as usize] as u128;
             heteronyms |= readings.readings(*s).len() > 1;
         }
-        Text {
+        let mut text = Text {
             original: original.into(),
             chars,
             sets,
             bloom,
             heteronyms,
-        }
+            initials: Box::new([]),
+            spelled: Box::new([]),
+        };
+        text.initials = text.initials(readings).into_bytes().into_boxed_slice();
+        text.spelled = text.full_pinyin(readings).0.into_bytes().into_boxed_slice();
+        text
     }
 
     /// The normalised text, for the fuzzy matcher (char i of it is char i of the original).
@@ -213,7 +222,11 @@ impl Text {
     }
 
     pub(crate) fn bytes(&self) -> usize {
-        std::mem::size_of::<Text>() + self.original.len() + self.chars.len() * 6
+        std::mem::size_of::<Text>()
+            + self.original.len()
+            + self.chars.len() * 6
+            + self.initials.len()
+            + self.spelled.len()
     }
 }
 
