@@ -5,7 +5,7 @@
 use super::codec::{CodecError, EventBody, Record, ZERO_HASH, log_key};
 use super::views::{self, Plan};
 use super::vv::{Held, decode_held};
-use super::{META_HLC, Result, Store, StoreError};
+use super::{Result, Store, StoreError};
 use crate::domain::{EventRef, Field, Finding};
 use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
@@ -350,15 +350,7 @@ impl Store {
             &vv,
         )
             .transaction(|(log, ent, fnd, ins, idx, meta, keys, vv)| {
-                for (body, rec) in &fresh {
-                    log.insert(&log_key(body.device, body.seq), rec.0.as_slice())?;
-                    let ek = views::ent_key(&body.payload.entity(), body.device, body.seq);
-                    ent.insert(ek.as_slice(), &[])?;
-                }
-                plan.apply(fnd, ins, idx)?;
-                if let Some(h) = adopt {
-                    meta.insert(META_HLC, serde_json::to_vec(&h).unwrap_or_default())?;
-                }
+                views::write_batch(log, ent, fnd, ins, idx, meta, &fresh, &plan, adopt)?;
                 for (device, key) in &new_keys {
                     keys.insert(device.as_bytes(), key.as_slice())?;
                 }

@@ -28,7 +28,7 @@ pub use sync_marks::SyncMarks;
 pub use vv::{Held, VersionVector};
 
 use crate::domain::{EventRef, Hlc, Now, Payload};
-use codec::{BODY_VERSION, ZERO_HASH, log_key};
+use codec::{BODY_VERSION, ZERO_HASH};
 use ed25519_dalek::SigningKey;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -324,16 +324,7 @@ impl Store {
             &self.meta,
         )
             .transaction(|(log, ent, fnd, ins, idx, meta)| {
-                for (body, rec) in &records {
-                    log.insert(&log_key(body.device, body.seq), rec.0.as_slice())?;
-                    let ek = views::ent_key(&body.payload.entity(), body.device, body.seq);
-                    ent.insert(ek.as_slice(), &[])?;
-                }
-                plan.apply(fnd, ins, idx)?;
-                if let Some(h) = new_hlc {
-                    meta.insert(META_HLC, serde_json::to_vec(&h).unwrap_or_default())?;
-                }
-                Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
+                views::write_batch(log, ent, fnd, ins, idx, meta, &records, &plan, new_hlc)
             })?;
         Ok(())
     }

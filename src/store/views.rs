@@ -94,6 +94,32 @@ impl Plan {
     }
 }
 
+/// The writes every batch of events makes inside its transaction, local or imported: the log,
+/// the entity index, the views and (when it moves) the clock.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_batch(
+    log: &TransactionalTree,
+    ent: &TransactionalTree,
+    fnd: &TransactionalTree,
+    ins: &TransactionalTree,
+    idx: &TransactionalTree,
+    meta: &TransactionalTree,
+    records: &[(EventBody, Record)],
+    plan: &Plan,
+    hlc: Option<crate::domain::Hlc>,
+) -> std::result::Result<(), ConflictableTransactionError<StoreError>> {
+    for (body, rec) in records {
+        log.insert(&log_key(body.device, body.seq), rec.0.as_slice())?;
+        let ek = ent_key(&body.payload.entity(), body.device, body.seq);
+        ent.insert(ek.as_slice(), &[])?;
+    }
+    plan.apply(fnd, ins, idx)?;
+    if let Some(h) = hlc {
+        meta.insert(super::META_HLC, serde_json::to_vec(&h).unwrap_or_default())?;
+    }
+    Ok(())
+}
+
 /// Recomputes every view the new events touch, from all the events of that entity.
 pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Plan> {
     let mut by_entity: BTreeMap<[u8; 17], (Entity, Vec<StoredEvent>)> = BTreeMap::new();
