@@ -76,12 +76,23 @@ impl Config {
             .map_err(|e| format!("{}：{e}", path.display()))
     }
 
-    /// Who signs events: the configured name, else `XUNCHA_USER`, else the login name.
-    pub fn author(&self) -> String {
+    /// The name this user chose: the configured inspector, else `XUNCHA_USER`.
+    pub fn chosen_author(&self) -> Option<String> {
         if !self.inspector.trim().is_empty() {
-            return self.inspector.trim().to_string();
+            return Some(self.inspector.trim().to_string());
         }
-        for var in ["XUNCHA_USER", "USER", "USERNAME"] {
+        std::env::var("XUNCHA_USER")
+            .ok()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Who signs events: the chosen name, else the login name.
+    pub fn author(&self) -> String {
+        if let Some(name) = self.chosen_author() {
+            return name;
+        }
+        for var in ["USER", "USERNAME"] {
             if let Ok(v) = std::env::var(var)
                 && !v.trim().is_empty()
             {

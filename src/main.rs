@@ -1,8 +1,17 @@
-use clap::Parser;
+use clap::Parser as _;
 use xuncha::cli::{self, Cli};
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match cli::clap_zh::message(&e) {
+            Some(msg) => {
+                eprintln!("错误：{msg}");
+                std::process::exit(2);
+            }
+            None => e.exit(),
+        },
+    };
     let result = if cli.command.is_none() {
         xuncha::tui::main(&cli)
     } else {

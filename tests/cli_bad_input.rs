@@ -167,6 +167,35 @@ fn bad_input_is_refused_and_nothing_is_written() {
         (vec!["finding", "edit", &id, "due", "+x"], "整改时限"),
         (vec!["finding", "list", "--status", "pending"], "状态"),
         (vec!["report", "--from", "2026-13-01"], "--from"),
+        (
+            vec![
+                "finding",
+                "add",
+                "--inspection",
+                &insp,
+                "--line",
+                "hazwaste",
+                "--description",
+                "x",
+            ],
+            "不在本次检查的防线",
+        ),
+        (
+            vec![
+                "inspection",
+                "start",
+                "--facility",
+                "甲医院",
+                "--mode",
+                "bogus",
+                "--inspector",
+                "王",
+                "--line",
+                "fire",
+            ],
+            "参数 --mode",
+        ),
+        (vec!["finding", "rectify", &id], "缺少必填参数：--note"),
     ];
     for (args, needle) in cases {
         let err = env.fails(&args);

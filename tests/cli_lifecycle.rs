@@ -206,3 +206,51 @@ fn report_counts_per_line() {
         "{text}"
     );
 }
+
+#[test]
+fn without_a_configured_name_the_cli_signs_as_the_inspector() {
+    let env = Env::new();
+    let run = |args: &[&str]| {
+        let out = env
+            .cmd(args)
+            .env_remove("XUNCHA_USER")
+            .env_remove("USER")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let insp = run(&[
+        "inspection",
+        "start",
+        "--facility",
+        "中牟镇卫生院",
+        "--mode",
+        "self",
+        "--inspector",
+        "赵磊",
+        "--inspector",
+        "黄敏",
+        "--line",
+        "fire",
+    ]);
+    let id = run(&[
+        "finding",
+        "add",
+        "--inspection",
+        &insp,
+        "--line",
+        "fire",
+        "--description",
+        "灭火器过期",
+    ]);
+    run(&["finding", "rectify", &id, "--note", "已更换"]);
+    let f = env.json(&["finding", "show", &id]);
+    for h in f["history"].as_array().unwrap() {
+        assert_eq!(h["author"], "赵磊", "{h}");
+    }
+}

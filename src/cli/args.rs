@@ -10,13 +10,13 @@ use std::path::PathBuf;
     about = "巡查 — 医疗卫生机构安全生产检查（七道防线）。不带子命令时打开终端界面。"
 )]
 pub struct Cli {
-    /// Data directory (default: the platform data dir).
+    /// 数据目录（默认：系统数据目录）
     #[arg(long, global = true, env = "XUNCHA_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Machine-readable JSON on stdout.
+    /// 以 JSON 输出（供程序读取）
     #[arg(long, global = true)]
     pub json: bool,
-    /// TUI colour theme: default, light, high-contrast, mono.
+    /// 界面配色：default、light、high-contrast（强光下）、mono
     #[arg(long, global = true)]
     pub theme: Option<String>,
     #[command(subcommand)]
@@ -25,38 +25,38 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Checklists of the defense lines (检查表).
+    /// 检查表（七道防线及扩展）
     #[command(subcommand)]
     Checklist(ChecklistCmd),
-    /// Inspections (检查).
+    /// 检查：开始、作答、结束、查看
     #[command(subcommand)]
     Inspection(InspectionCmd),
-    /// Hazards and their closed loop (隐患).
+    /// 隐患：登记、整改、复查、销号、督办
     #[command(subcommand)]
     Finding(FindingCmd),
-    /// Search checklist items and past hazards (Chinese or pinyin).
+    /// 搜索检查项和历史隐患（中文或拼音）
     Search(SearchArgs),
-    /// Sync with a folder (USB stick or shared drive).
+    /// 通过文件夹同步（U 盘或共享目录）
     Sync(SyncArgs),
-    /// Export the ledger (台账) or a printable form.
+    /// 导出隐患台账或可打印表单
     Export(ExportArgs),
-    /// Statistics per line and facility.
+    /// 按防线、按单位统计
     Report(ReportArgs),
-    /// Check the store; rebuild views from the log.
+    /// 检查数据；从事件日志重建视图
     Doctor(DoctorArgs),
-    /// Fill the data dir with realistic demo data.
+    /// 生成演示数据
     Demo(DemoArgs),
-    /// This device's id and public key.
+    /// 本设备编号和公钥
     Device,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ChecklistCmd {
-    /// List the lines and their item counts.
+    /// 列出各防线及检查项数
     List,
-    /// Show one line's sections and items.
+    /// 显示一道防线的全部检查项
     Show { line: String },
-    /// Validate checklist files (default: the built-in and user ones).
+    /// 校验检查表文件（默认：自定义检查表目录）
     Validate { files: Vec<PathBuf> },
 }
 
@@ -71,7 +71,7 @@ pub enum ModeArg {
 
 #[derive(Debug, Subcommand)]
 pub enum InspectionCmd {
-    /// Start an inspection; prints its id.
+    /// 开始一次检查，输出检查编号
     Start {
         #[arg(long)]
         facility: String,
@@ -84,7 +84,7 @@ pub enum InspectionCmd {
         #[arg(long = "line", required = true)]
         lines: Vec<String>,
     },
-    /// Answer one item: pass, fail or na.
+    /// 回答一个检查项：pass（合格）、fail（不合格）、na（不适用）
     Answer {
         id: String,
         item: String,
@@ -92,34 +92,34 @@ pub enum InspectionCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Finish an inspection.
+    /// 结束检查
     Finish { id: String },
-    /// List inspections, newest first.
+    /// 列出检查（最新在前）
     List,
-    /// Show one inspection with its answers and findings.
+    /// 显示一次检查的作答和隐患
     Show { id: String },
 }
 
 #[derive(Debug, Args, Default)]
 pub struct FindingFilter {
-    /// open, rectified, closed or overdue.
+    /// 状态：open（待整改）、rectified（待复查）、closed（已销号）、overdue（逾期）
     #[arg(long)]
     pub status: Option<String>,
     #[arg(long)]
     pub line: Option<String>,
     #[arg(long)]
     pub facility: Option<String>,
-    /// general or major.
+    /// 等级：general（一般）或 major（重大）
     #[arg(long)]
     pub severity: Option<String>,
-    /// Only findings with an unsettled conflict.
+    /// 只看有未处理冲突的隐患
     #[arg(long)]
     pub conflicted: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum FindingCmd {
-    /// Record a hazard; prints its id.
+    /// 登记隐患，输出隐患编号
     Add {
         #[arg(long)]
         inspection: String,
@@ -137,7 +137,7 @@ pub enum FindingCmd {
         severity: Option<String>,
         #[arg(long, default_value = "")]
         measures: String,
-        /// YYYY-MM-DD, +7 (days) or +2w (weeks).
+        /// 整改时限：YYYY-MM-DD、+7（天）或 +2w（周）
         #[arg(long)]
         due: Option<String>,
         #[arg(long, default_value = "")]
@@ -145,17 +145,17 @@ pub enum FindingCmd {
         #[arg(long)]
         fixed_on_spot: bool,
     },
-    /// List findings.
+    /// 列出隐患
     List(FindingFilter),
-    /// Show one finding with its history.
+    /// 显示隐患详情和过程记录
     Show { id: String },
-    /// Record the rectification (整改).
+    /// 登记整改落实情况
     Rectify {
         id: String,
         #[arg(long)]
         note: String,
     },
-    /// Verify (复查): --pass closes it (销号), --fail sends it back.
+    /// 复查：--pass 通过并销号，--fail 退回整改（须 --note 说明原因）
     Verify {
         id: String,
         #[arg(long, conflicts_with = "fail")]
@@ -165,21 +165,21 @@ pub enum FindingCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Escalate an overdue finding to the next 四书 step.
+    /// 督办逾期隐患：整改通知书 → 警示约谈告知书 → 责任追究建议书
     Escalate {
         id: String,
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Edit one field (description, location, department, severity, measures, due, responsible).
+    /// 修改字段（description、location、department、severity、measures、due、responsible）
     Edit {
         id: String,
         field: String,
         value: String,
     },
-    /// Add a comment.
+    /// 添加备注
     Comment { id: String, text: String },
-    /// Retract a finding recorded by mistake.
+    /// 撤销误登记的隐患
     Retract {
         id: String,
         #[arg(long)]
@@ -198,7 +198,7 @@ pub struct SearchArgs {
 pub struct SyncArgs {
     #[arg(long)]
     pub dir: PathBuf,
-    /// Show what would move and conflict, changing nothing.
+    /// 只预览将传输的事件和冲突，不做任何改动
     #[arg(long)]
     pub dry_run: bool,
 }
@@ -216,10 +216,10 @@ pub struct ExportArgs {
     pub format: ExportFormat,
     #[arg(long)]
     pub out: PathBuf,
-    /// For html: the inspection form (自查（督查）整改表).
+    /// html：导出该次检查的自查（督查）整改表
     #[arg(long)]
     pub inspection: Option<String>,
-    /// For html: the notice (整改通知书, or the 四书 step it reached).
+    /// html：导出该隐患的整改通知书（或已到的督办文书）
     #[arg(long)]
     pub finding: Option<String>,
     #[command(flatten)]
@@ -228,24 +228,24 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// First day found (YYYY-MM-DD).
+    /// 发现日期起（YYYY-MM-DD）
     #[arg(long)]
     pub from: Option<String>,
-    /// Last day found (YYYY-MM-DD).
+    /// 发现日期止（YYYY-MM-DD）
     #[arg(long)]
     pub to: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
-    /// Rewrite the views from the log.
+    /// 从事件日志重写全部视图
     #[arg(long)]
     pub rebuild: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// How many findings to make.
+    /// 生成多少条隐患
     #[arg(long, default_value_t = 1000)]
     pub scale: usize,
 }

@@ -36,6 +36,7 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                 .transpose()
                 .map_err(|e| Failure::usage(format!("整改时限（--due）：{e}")))?;
             let insp = ctx.inspection(inspection)?;
+            super::sign_as_inspector(&mut ctx, &insp.inspectors);
             let f = ops::record_finding(
                 &mut ctx,
                 NewFinding {
@@ -85,7 +86,7 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             Ok(())
         }
         FindingCmd::Rectify { id, note } => {
-            let id = ctx.finding(id)?.id;
+            let id = resolve_and_sign(&mut ctx, id)?;
             let f = ops::rectify(&mut ctx, id, note)?;
             emit(cli, &ctx, &f, || {
                 format!("已登记整改，待复查：{}", f.description)
@@ -102,7 +103,7 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                     "复查须选择 --pass 或 --fail（不通过时加 --note 说明原因）",
                 ));
             }
-            let id = ctx.finding(id)?.id;
+            let id = resolve_and_sign(&mut ctx, id)?;
             let f = ops::verify(&mut ctx, id, *pass, note)?;
             emit(cli, &ctx, &f, || {
                 if *pass {
@@ -113,7 +114,7 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             })
         }
         FindingCmd::Escalate { id, note } => {
-            let id = ctx.finding(id)?.id;
+            let id = resolve_and_sign(&mut ctx, id)?;
             let f = ops::escalate(&mut ctx, id, note)?;
             emit(cli, &ctx, &f, || {
                 format!(
@@ -124,21 +125,34 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
         }
         FindingCmd::Edit { id, field, value } => {
             let field = parse_field(field)?;
-            let id = ctx.finding(id)?.id;
+            let id = resolve_and_sign(&mut ctx, id)?;
             let f = ops::set_field(&mut ctx, id, field, value)?;
             emit(cli, &ctx, &f, || format!("已修改{}", field.label()))
         }
         FindingCmd::Comment { id, text } => {
-            let id = ctx.finding(id)?.id;
+            let id = resolve_and_sign(&mut ctx, id)?;
             let f = ops::comment(&mut ctx, id, text)?;
             emit(cli, &ctx, &f, || "已添加备注".to_string())
         }
         FindingCmd::Retract { id, reason } => {
-            let id = ctx.finding(id)?.id;
+            let id = resolve_and_sign(&mut ctx, id)?;
             let f = ops::retract(&mut ctx, id, reason)?;
             emit(cli, &ctx, &f, || "已撤销".to_string())
         }
     }
+}
+
+/// Resolves a finding id and, with no inspector name configured, signs as the first
+/// inspector of the inspection that found it.
+fn resolve_and_sign(ctx: &mut Ctx, id: &str) -> Result<uuid::Uuid, Failure> {
+    let f = ctx.finding(id)?;
+    if let Some(insp) = f
+        .inspection_id
+        .and_then(|i| ctx.store.inspection(i).ok().flatten())
+    {
+        super::sign_as_inspector(ctx, &insp.inspectors);
+    }
+    Ok(f.id)
 }
 
 pub fn parse_field(s: &str) -> Result<Field, Failure> {
@@ -201,11 +215,14 @@ fn show(ctx: &Ctx, f: &Finding) {
         f.status.label(),
         f.severity.label()
     );
-    println!(
-        "防线：{}  检查项：{}",
-        ctx.catalog.line_name(&f.line),
-        f.item_id.as_deref().unwrap_or("—")
-    );
+    let item = match f.item_id.as_deref() {
+        Some(id) => match ctx.catalog.item(id) {
+            Some(it) => format!("{}（{id}）", it.check),
+            None => id.to_string(),
+        },
+        None => "—（检查表外发现）".to_string(),
+    };
+    println!("防线：{}  检查项：{item}", ctx.catalog.line_name(&f.line));
     println!(
         "单位：{}  科室：{}  部位：{}",
         f.facility, f.department, f.location

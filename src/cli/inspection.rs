@@ -29,6 +29,7 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
             inspectors,
             lines,
         } => {
+            super::sign_as_inspector(&mut ctx, inspectors);
             let insp = ops::start_inspection(
                 &mut ctx,
                 NewInspection {
@@ -51,6 +52,7 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
                 .parse()
                 .map_err(|e: crate::domain::ParseError| Failure::usage(e.to_string()))?;
             let insp = ctx.inspection(id)?;
+            super::sign_as_inspector(&mut ctx, &insp.inspectors);
             let insp = ops::answer(&mut ctx, insp.id, item, answer, note)?;
             emit(cli, &ctx, &insp, || {
                 let (done, total) = progress(&ctx, &insp);
@@ -59,6 +61,7 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
         }
         InspectionCmd::Finish { id } => {
             let insp = ctx.inspection(id)?;
+            super::sign_as_inspector(&mut ctx, &insp.inspectors);
             let insp = ops::finish_inspection(&mut ctx, insp.id)?;
             emit(cli, &ctx, &insp, || {
                 let (done, total) = progress(&ctx, &insp);

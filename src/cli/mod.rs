@@ -2,6 +2,7 @@
 
 mod args;
 mod checklist;
+pub mod clap_zh;
 mod device;
 mod doctor;
 mod export;
@@ -75,6 +76,19 @@ pub fn context(cli: &Cli) -> Result<Ctx, Failure> {
         now,
         author: cfg.author(),
     })
+}
+
+/// With no inspector name configured, the CLI signs as the inspection's first inspector rather
+/// than as the login account: the ledger must say which inspector acted.
+pub fn sign_as_inspector(ctx: &mut Ctx, inspectors: &[String]) {
+    let chosen = Config::load(&config::config_dir())
+        .ok()
+        .and_then(|c| c.chosen_author());
+    if chosen.is_none()
+        && let Some(first) = inspectors.first()
+    {
+        ctx.author = first.clone();
+    }
 }
 
 pub fn run(cli: &Cli) -> CmdResult {

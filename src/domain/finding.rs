@@ -4,7 +4,9 @@
 //! before folding, and field edits are resolved by `supersedes`, so any two devices holding the
 //! same events compute the same finding.
 
-use super::{Escalation, EventRef, Field, Hlc, Now, Payload, Severity, Status, event::Entity};
+use super::{
+    Escalation, EventRef, Field, Hlc, Now, Payload, Severity, Stage, Status, event::Entity,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -135,74 +137,31 @@ impl Finding {
         self.overdue_on(now.today())
     }
 
-    pub fn overdue_on(&self, today: NaiveDate) -> bool {
-        !self.retracted && self.status != Status::Closed && self.due.is_some_and(|d| today > d)
+    /// Where the finding stands in the closed loop: all the lifecycle rules need.
+    pub fn stage(&self) -> Stage {
+        Stage {
+            status: self.status,
+            retracted: self.retracted,
+            due: self.due,
+            escalation: self.escalation,
+        }
     }
 
-    fn live(&self, action: &'static str) -> Result<(), LifecycleError> {
-        if self.retracted {
-            return Err(LifecycleError::Retracted { action });
-        }
-        Ok(())
+    pub fn overdue_on(&self, today: NaiveDate) -> bool {
+        self.stage().overdue_on(today)
     }
 
     pub fn can_rectify(&self) -> Result<(), LifecycleError> {
-        self.live("登记整改")?;
-        match self.status {
-            Status::Open => Ok(()),
-            s => Err(LifecycleError::WrongStatus {
-                action: "登记整改",
-                current: s.label(),
-                allowed: if s == Status::Rectified {
-                    "下一步是复查（verify）"
-                } else {
-                    "已销号的隐患无需再整改"
-                },
-            }),
-        }
+        self.stage().can_rectify()
     }
 
     pub fn can_verify(&self, passed: bool, note: &str) -> Result<(), LifecycleError> {
-        self.live("复查")?;
-        if !passed && note.trim().is_empty() {
-            return Err(LifecycleError::FailWithoutReason);
-        }
-        match self.status {
-            Status::Rectified => Ok(()),
-            s => Err(LifecycleError::WrongStatus {
-                action: "复查",
-                current: s.label(),
-                allowed: if s == Status::Open {
-                    "须先登记整改（rectify）再复查"
-                } else {
-                    "已销号的隐患无需复查"
-                },
-            }),
-        }
+        self.stage().can_verify(passed, note)
     }
 
     /// The next 四书 step, if escalating is allowed on `today`.
     pub fn next_escalation(&self, today: NaiveDate) -> Result<Escalation, LifecycleError> {
-        self.live("督办")?;
-        if self.status == Status::Closed {
-            return Err(LifecycleError::WrongStatus {
-                action: "督办",
-                current: Status::Closed.label(),
-                allowed: "只有逾期未销号的隐患可以督办",
-            });
-        }
-        if !self.overdue_on(today) {
-            return Err(LifecycleError::NotOverdue {
-                due: self
-                    .due
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "未设定".into()),
-            });
-        }
-        match self.escalation {
-            None => Ok(Escalation::Notice),
-            Some(e) => e.next().ok_or(LifecycleError::FullyEscalated),
-        }
+        self.stage().next_escalation(today)
     }
 
     pub fn field_value(&self, field: Field) -> String {

@@ -7,6 +7,7 @@ mod hlc;
 mod inspection;
 mod kinds;
 mod now;
+mod stage;
 
 pub use dates::parse_date_input;
 pub use event::{Entity, EventRef, Field, Payload};
@@ -17,3 +18,4 @@ pub use hlc::Hlc;
 pub use inspection::{AnswerRecord, Inspection};
 pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;
+pub use stage::Stage;

@@ -63,6 +63,14 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
             ));
         }
     };
+    if let (Some(i), None) = (&insp, &item)
+        && !i.lines.contains(&line)
+    {
+        return Err(OpsError::invalid(
+            "防线（--line）",
+            format!("防线 {line} 不在本次检查的防线（{}）中", i.lines.join("、")),
+        ));
+    }
     if let (Some(i), Some(item)) = (&insp, &item)
         && !i.lines.contains(&item.line)
     {

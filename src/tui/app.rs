@@ -3,7 +3,9 @@
 use super::keymap::Context;
 use super::widgets::text_input::TextInput;
 use crate::catalog::Item;
-use crate::domain::{Answer, Escalation, Field, Finding, Inspection, Mode, Now, Severity, Status};
+use crate::domain::{
+    Answer, Escalation, Field, Finding, Inspection, Mode, Now, Severity, Stage, Status,
+};
 use crate::report::LedgerFormat;
 use crate::search::Hit;
 use crate::store::{FindingQuery, StatusFilter};
@@ -385,8 +387,18 @@ impl RegisterRow {
         }
     }
 
+    /// Registers list no retracted findings, so a row is never retracted.
+    pub fn stage(&self) -> Stage {
+        Stage {
+            status: self.status,
+            retracted: false,
+            due: self.due,
+            escalation: self.escalation,
+        }
+    }
+
     pub fn overdue_on(&self, today: NaiveDate) -> bool {
-        self.status != Status::Closed && self.due.is_some_and(|d| today > d)
+        self.stage().overdue_on(today)
     }
 }
 

@@ -71,10 +71,7 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
                     "Enter 导出  Tab 切换 xlsx / csv  Esc 取消".to_string(),
                     Role::Muted,
                 ),
-                None => (
-                    "Enter 确定（保存后才提示已保存）  Esc 取消".to_string(),
-                    Role::Muted,
-                ),
+                None => ("Enter 保存  Esc 取消".to_string(), Role::Muted),
             };
             frame.render_widget(
                 Paragraph::new(Span::styled(fit(&text, inner.width as usize), v.st(role))),

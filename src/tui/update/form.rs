@@ -100,7 +100,11 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let submit = match a {
         Action::Cmd(Command::Back) => {
             app.stack.pop();
-            say(app, MessageKind::Info, "已取消，隐患未保存");
+            say(
+                app,
+                MessageKind::Info,
+                "已取消：隐患未登记，该项仍记为不合格（按 a 补登隐患）",
+            );
             return vec![];
         }
         Action::Cmd(Command::Submit) => true,

@@ -35,36 +35,17 @@ pub fn refresh(st: &mut RegisterState, today: NaiveDate) {
     st.visible = v;
 }
 
-/// Why a step is not possible for this row, if it is not.
+/// Why a step is not possible for this row, if it is not: the domain's own lifecycle rules.
 fn refusal(r: &RegisterRow, kind: &PromptKind, today: NaiveDate) -> Option<String> {
-    let s = r.status.label();
-    match kind {
-        PromptKind::Rectify(_) if r.status != Status::Open => Some(format!(
-            "隐患当前状态为「{s}」，不能登记整改；{}",
-            if r.status == Status::Rectified {
-                "下一步是复查（v 通过 / x 不通过）"
-            } else {
-                "已销号的隐患无需再整改"
-            }
-        )),
-        PromptKind::VerifyPass(_) | PromptKind::VerifyFail(_) if r.status != Status::Rectified => {
-            Some(format!(
-                "隐患当前状态为「{s}」，不能复查；{}",
-                if r.status == Status::Open {
-                    "须先登记整改（r）再复查"
-                } else {
-                    "已销号的隐患无需复查"
-                }
-            ))
-        }
-        PromptKind::Escalate(_) if !r.overdue_on(today) => Some(format!(
-            "隐患未逾期（整改时限 {}），不能督办；只有逾期未销号的隐患可以发督办文书",
-            r.due
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "未设定".into())
-        )),
-        _ => None,
-    }
+    let stage = r.stage();
+    let verdict = match kind {
+        PromptKind::Rectify(_) => stage.can_rectify(),
+        // The reason for a failed verification is asked in the prompt itself.
+        PromptKind::VerifyPass(_) | PromptKind::VerifyFail(_) => stage.can_verify(true, ""),
+        PromptKind::Escalate(_) => stage.next_escalation(today).map(|_| ()),
+        _ => Ok(()),
+    };
+    verdict.err().map(|e| e.to_string())
 }
 
 fn prompt_for(cmd: Command, id: Uuid, next_level: &str) -> Option<Prompt> {
