@@ -20,6 +20,8 @@ pub struct LineInfo {
     pub name: String,
     pub core: bool,
     pub items: usize,
+    /// (item id, check text) of the line's items, so screens can name an item in Chinese.
+    pub checks: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -599,6 +601,15 @@ impl App {
         self.stack
             .last_mut()
             .expect("the screen stack is never empty")
+    }
+
+    /// The check text of a checklist item, for showing it instead of its id.
+    pub fn item_check(&self, item_id: &str) -> Option<&str> {
+        self.lines
+            .iter()
+            .flat_map(|l| l.checks.iter())
+            .find(|(id, _)| id == item_id)
+            .map(|(_, check)| check.as_str())
     }
 
     pub fn line_name<'a>(&'a self, id: &'a str) -> &'a str {

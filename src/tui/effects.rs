@@ -119,6 +119,12 @@ pub fn line_infos(ctx: &Ctx) -> Vec<LineInfo> {
             name: l.name.clone(),
             core: l.core,
             items: l.sections.iter().map(|s| s.items.len()).sum(),
+            checks: l
+                .sections
+                .iter()
+                .flat_map(|s| s.items.iter())
+                .map(|i| (i.id.clone(), i.check.clone()))
+                .collect(),
         })
         .collect()
 }

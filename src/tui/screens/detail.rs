@@ -59,7 +59,10 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
             Span::raw(v.app.line_name(&f.line).to_string()),
             Span::raw("  "),
             label("检查项"),
-            Span::raw(f.item_id.clone().unwrap_or_else(|| "（无）".into())),
+            Span::raw(match f.item_id.as_deref() {
+                Some(id) => v.app.item_check(id).unwrap_or(id).to_string(),
+                None => "（检查表外发现）".into(),
+            }),
         ]),
         Line::from(vec![label("整改措施"), Span::raw(f.measures.clone())]),
         Line::from(vec![
@@ -93,9 +96,14 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
     }
     // As tall as the wrapped text (long Chinese text wraps on narrow screens), history below.
     let inner_w = area.width.saturating_sub(2).max(1) as usize;
+    // Word wrapping breaks at spaces and never splits a wide character, so a wrapped line can
+    // take one row more than its width suggests: count that row too.
     let want: usize = lines
         .iter()
-        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .map(|l| {
+            let rows = l.width().div_ceil(inner_w).max(1);
+            if rows > 1 { rows + 1 } else { rows }
+        })
         .sum();
     let [top, hist] =
         Layout::vertical([Constraint::Max(want as u16 + 2), Constraint::Min(3)]).areas(area);
