@@ -8,19 +8,7 @@ use common::Env;
 fn bad_input_is_refused_and_nothing_is_written() {
     let env = Env::new();
     let insp = env.start("西城区中医院", &["fire"]);
-    let id = env
-        .ok(&[
-            "finding",
-            "add",
-            "--inspection",
-            &insp,
-            "--line",
-            "fire",
-            "--description",
-            "灭火器过期",
-        ])
-        .trim()
-        .to_string();
+    let id = env.add_finding(&insp, "fire", "灭火器过期");
     let before = env.events();
 
     let cases: Vec<(Vec<&str>, &str)> = vec![

@@ -48,30 +48,9 @@ fn two_inspectors_and_the_office_converge_through_one_folder() {
     let usb = usb.path();
 
     let insp = a.start("东城区人民医院", &["fire"]);
-    let f = a
-        .ok(&[
-            "finding",
-            "add",
-            "--inspection",
-            &insp,
-            "--line",
-            "fire",
-            "--description",
-            "消防通道堆放杂物",
-        ])
-        .trim()
-        .to_string();
+    let f = a.add_finding(&insp, "fire", "消防通道堆放杂物");
     let insp_b = b.start("南湖镇卫生院", &["fire"]);
-    b.ok(&[
-        "finding",
-        "add",
-        "--inspection",
-        &insp_b,
-        "--line",
-        "fire",
-        "--description",
-        "灭火器压力不足",
-    ]);
+    b.add_finding(&insp_b, "fire", "灭火器压力不足");
 
     let out = a.ok(&["sync", "--dir", usb.to_str().unwrap()]);
     assert!(out.contains("本机新事件 2 条"), "{out}");
@@ -129,16 +108,7 @@ fn a_torn_bundle_is_rejected_with_exit_3_and_repaired_by_the_next_export() {
     let usb = tempfile::tempdir().unwrap();
     let usb = usb.path();
     let insp = a.start("西城区中医院", &["fire"]);
-    a.ok(&[
-        "finding",
-        "add",
-        "--inspection",
-        &insp,
-        "--line",
-        "fire",
-        "--description",
-        "安全出口指示灯不亮",
-    ]);
+    a.add_finding(&insp, "fire", "安全出口指示灯不亮");
     sync_json(&a, usb);
     let file = bundles(usb).pop().unwrap();
     let bytes = std::fs::read(&file).unwrap();

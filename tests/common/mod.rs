@@ -104,6 +104,24 @@ impl Env {
     }
 }
 
+impl Env {
+    /// Records a finding on `line` of an inspection and returns its id.
+    pub fn add_finding(&self, insp: &str, line: &str, description: &str) -> String {
+        self.ok(&[
+            "finding",
+            "add",
+            "--inspection",
+            insp,
+            "--line",
+            line,
+            "--description",
+            description,
+        ])
+        .trim()
+        .to_string()
+    }
+}
+
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
