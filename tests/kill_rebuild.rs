@@ -29,7 +29,11 @@ fn demo_env(scale: &str) -> (Env, Vec<String>) {
 }
 
 fn assert_whole(env: &Env, ids: &[String], when: &str) {
-    assert_eq!(listed(env), ids, "after a kill {when}, findings went missing");
+    assert_eq!(
+        listed(env),
+        ids,
+        "after a kill {when}, findings went missing"
+    );
     let doctor = env.json(&["doctor"]);
     assert!(
         doctor["view_mismatches"].as_array().unwrap().is_empty(),
@@ -48,7 +52,10 @@ fn rebuild_stopped_at_every_step_is_finished_on_the_next_open() {
             .stderr(Stdio::null())
             .status()
             .expect("run");
-        assert!(!out.success(), "the rebuild must have been stopped at {point}");
+        assert!(
+            !out.success(),
+            "the rebuild must have been stopped at {point}"
+        );
         assert_whole(&env, &ids, &format!("at step {point}"));
     }
 }
