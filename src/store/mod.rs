@@ -168,6 +168,7 @@ impl Store {
             hlc: Hlc::default(),
         };
         s.load_identity()?;
+        s.finish_interrupted_rebuild()?;
         Ok(s)
     }
 
