@@ -13,6 +13,7 @@ pub fn run(cli: &Cli) -> CmdResult {
             "device_id": s.device_id(), "public_key": s.public_key_hex(),
             "own_events": s.own_seq(), "events": s.event_count(),
             "data_dir": s.dir(), "frozen": frozen,
+            "peers": crate::ops::peers(s)?,
         }));
     }
     println!("设备编号：{}", s.device_id());
@@ -21,6 +22,13 @@ pub fn run(cli: &Cli) -> CmdResult {
     println!("数据目录：{}", s.dir().display());
     if let Some(r) = frozen {
         println!("⚠ 已停止写入：{r}");
+    }
+    let lines = crate::ops::peer_lines(s, &crate::ops::peers(s)?, &ctx.now);
+    if !lines.is_empty() {
+        println!("各设备（据各自最近一次同步留下的记录）：");
+        for l in lines {
+            println!("  · {l}");
+        }
     }
     Ok(())
 }

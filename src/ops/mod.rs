@@ -4,6 +4,7 @@
 mod demo;
 mod finding;
 mod inspection;
+mod peers;
 mod recover;
 mod stats;
 
@@ -13,6 +14,7 @@ pub use finding::{
     verify,
 };
 pub use inspection::{NewInspection, answer, finish_inspection, start_inspection};
+pub use peers::{device_name, peer_line, peer_lines, peers};
 pub use recover::{RecoverError, RecoveryReport, recover};
 pub use stats::{Stats, StatsRow, Tally, stats};
 

@@ -11,6 +11,7 @@ pub mod codec;
 mod demo_mark;
 mod identity;
 mod import;
+mod peers;
 mod query;
 mod rebuild;
 mod recover;
@@ -25,6 +26,7 @@ pub use import::{
     Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
     verify_records,
 };
+pub use peers::{PeerHolds, PeerStatus};
 pub use query::{FindingQuery, StatusFilter};
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};

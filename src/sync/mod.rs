@@ -4,6 +4,7 @@
 pub mod bundle;
 mod demo_guard;
 pub mod folder;
+pub mod holds;
 pub mod report;
 
 pub use report::{
@@ -185,7 +186,14 @@ pub fn sync(
         marks.last_sync_ms = Some(now.millis());
         marks.last_dir = Some(dir.display().to_string());
         store.set_sync_marks(&marks)?;
+        holds::publish(store, &folder.root, now.millis()).map_err(|e| {
+            SyncError::Folder(format!("写入本机的同步记录（{}/）失败：{e}", holds::DIR))
+        })?;
     }
+    if folder.exists {
+        holds::take_in(store, &folder.root)?;
+    }
+    rep.peers = store.peer_statuses()?;
     Ok(rep)
 }
 
@@ -239,6 +247,7 @@ fn new_report(store: &Store, now: &Now, dir: &Path, dry_run: bool) -> SyncReport
         far_future: vec![],
         gaps: vec![],
         frozen: None,
+        peers: vec![],
     }
 }
 

@@ -1,6 +1,6 @@
 //! What a sync did (or, in a dry run, would do): serialisable for `--json` and the TUI.
 
-use crate::store::NewConflict;
+use crate::store::{NewConflict, PeerStatus};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -29,6 +29,8 @@ pub struct SyncReport {
     pub gaps: Vec<DeviceGaps>,
     /// Why this device no longer writes (a cloned or restored data dir), if so.
     pub frozen: Option<String>,
+    /// Per other device: when it last synced and which of our events it lacked then.
+    pub peers: Vec<PeerStatus>,
 }
 
 #[derive(Debug, Clone, Serialize)]

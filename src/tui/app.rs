@@ -111,6 +111,8 @@ pub struct SyncInfo {
     pub dir: Option<String>,
     /// Why this device stopped writing (a cloned or restored data dir), if it did.
     pub frozen: Option<String>,
+    /// Per other device, by name: when it last synced and whether it holds our events.
+    pub peers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

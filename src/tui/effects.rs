@@ -95,6 +95,7 @@ pub fn sync_info(ctx: &Ctx, config: &Config) -> Result<SyncInfo, OpsError> {
             .map(|d| d.display().to_string())
             .or(st.last_dir),
         frozen: st.frozen,
+        peers: crate::ops::peer_lines(&ctx.store, &crate::ops::peers(&ctx.store)?, &ctx.now),
     })
 }
 
