@@ -7,9 +7,9 @@ use crate::ops;
 use std::time::Instant;
 
 pub fn run(cli: &Cli, args: &DoctorArgs) -> CmdResult {
-    let ctx = context(cli)?;
+    let mut ctx = context(cli)?;
     let t = Instant::now();
-    let rep = ctx.store.rebuild(args.rebuild)?;
+    let rep = ops::doctor(&mut ctx, args.rebuild)?;
     if cli.json {
         print_json(&rep)?;
     } else {

@@ -17,12 +17,12 @@ mod sync_marks;
 mod views;
 mod vv;
 
+pub use crate::domain::{FindingQuery, StatusFilter};
 pub use codec::{EventBody, Record};
 pub use import::{
     Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
     verify_records,
 };
-pub use query::{FindingQuery, StatusFilter};
 pub use rebuild::RebuildReport;
 pub use sync_marks::SyncMarks;
 pub use vv::{Held, VersionVector};
