@@ -8,6 +8,7 @@ mod inspection;
 mod kinds;
 mod now;
 mod query;
+pub mod sanitize;
 mod stage;
 
 pub use dates::parse_date_input;

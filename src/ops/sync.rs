@@ -17,7 +17,7 @@ pub type Cancel = Arc<AtomicBool>;
 impl From<SyncError> for OpsError {
     fn from(e: SyncError) -> OpsError {
         match e {
-            SyncError::Folder(m) => OpsError::Folder(m),
+            SyncError::Folder(m) | SyncError::Refused(m) => OpsError::Folder(m),
             SyncError::Store(s) => OpsError::Store(s),
         }
     }

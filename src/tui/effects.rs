@@ -128,7 +128,7 @@ impl Runner {
             Err(e) => failed(e),
         };
         self.keep_index_current(&action);
-        action
+        super::sanitize::escape_action(action)
     }
 
     /// Saved findings go into the search index at once (ops drops it after a sync).

@@ -8,6 +8,7 @@ pub mod app;
 pub mod effects;
 pub mod keymap;
 pub mod paste;
+pub mod sanitize;
 pub mod screens;
 pub mod theme;
 pub mod update;
