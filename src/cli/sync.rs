@@ -4,7 +4,7 @@ use super::args::SyncArgs;
 use super::output::{print_json, short};
 use super::{Cli, CmdResult, Failure, context};
 use crate::domain::sanitize::escape_line;
-use crate::sync::{self, RejectKind, SyncOptions, SyncReport};
+use crate::ops::{self, RejectKind, SyncOptions, SyncReport};
 use std::io::{IsTerminal, Write};
 
 pub fn run(cli: &Cli, args: &SyncArgs) -> CmdResult {
@@ -20,21 +20,15 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> CmdResult {
             let _ = std::io::stderr().flush();
         }
     };
-    let rep =
-        sync::sync(&mut ctx.store, &ctx.now, &args.dir, &opts, &mut progress).map_err(|e| {
-            Failure {
-                code: e.exit_code(),
-                message: e.to_string(),
-            }
-        })?;
+    let rep = ops::sync(&mut ctx, &args.dir, &opts, &mut progress)?;
     if show_progress {
         eprint!("\r\x1b[K");
     }
     if cli.json {
         print_json(&rep)?;
     } else {
-        print_text(&rep, &|d| crate::ops::device_name(&ctx.store, d));
-        let lines = crate::ops::peer_lines(&ctx.store, &rep.peers, &ctx.now);
+        print_text(&rep, &|d| ops::device_name(&ctx, d));
+        let lines = ops::peer_lines(&ctx, &rep.peers);
         if !lines.is_empty() {
             println!("各设备：");
             for l in lines {

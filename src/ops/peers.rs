@@ -2,6 +2,7 @@
 //! last synced and whether it holds this device's events ("王芳 尚未收到本机 3 天以来的 12 条
 //! 事件"). The figures come from the notes devices leave in the sync folder (`sync::holds`).
 
+use super::Ctx;
 use crate::domain::Now;
 use crate::store::{PeerStatus, Store};
 use uuid::Uuid;
@@ -10,7 +11,11 @@ const DAY_MS: i64 = 86_400_000;
 
 /// A device as a person names it: the inspector who signed its newest event held here, with
 /// the end of its id ("王芳（设备 1a2b3c4d）"); the id alone when none is held.
-pub fn device_name(store: &Store, device: Uuid) -> String {
+pub fn device_name(ctx: &Ctx, device: Uuid) -> String {
+    name_in(&ctx.store, device)
+}
+
+fn name_in(store: &Store, device: Uuid) -> String {
     let s = device.simple().to_string();
     let short = &s[s.len() - 8..];
     let author = store
@@ -30,10 +35,10 @@ pub fn device_name(store: &Store, device: Uuid) -> String {
 
 /// One line per other device, e.g. "王芳（设备 1a2b3c4d） 尚未收到本机 3 天以来的 12 条事件
 /// （上次同步 2026-12-01 17:00）". Times are shown in `now`'s offset.
-pub fn peer_lines(store: &Store, peers: &[PeerStatus], now: &Now) -> Vec<String> {
+pub fn peer_lines(ctx: &Ctx, peers: &[PeerStatus]) -> Vec<String> {
     peers
         .iter()
-        .map(|p| peer_line(&device_name(store, p.device), p, now))
+        .map(|p| peer_line(&name_in(&ctx.store, p.device), p, &ctx.now))
         .collect()
 }
 
@@ -65,6 +70,9 @@ pub fn peer_line(label: &str, p: &PeerStatus, now: &Now) -> String {
 }
 
 /// What each other device held at its last reported sync, from the store (no folder needed).
-pub fn peers(store: &Store) -> crate::store::Result<Vec<PeerStatus>> {
-    store.peer_statuses()
+///
+/// # Errors
+/// `Store` when the store cannot be read.
+pub fn peers(ctx: &Ctx) -> super::Result<Vec<PeerStatus>> {
+    Ok(ctx.store.peer_statuses()?)
 }

@@ -20,6 +20,7 @@ mod sync_marks;
 mod views;
 mod vv;
 
+pub use crate::domain::{FindingQuery, StatusFilter};
 pub use codec::{EventBody, Record};
 pub use demo_mark::is_demo_device;
 pub use import::{
@@ -27,7 +28,6 @@ pub use import::{
     verify_records,
 };
 pub use peers::{PeerHolds, PeerStatus};
-pub use query::{FindingQuery, StatusFilter};
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
 pub use sync_marks::SyncMarks;

@@ -31,6 +31,8 @@ pub struct SyncReport {
     pub frozen: Option<String>,
     /// Per other device: when it last synced and which of our events it lacked then.
     pub peers: Vec<PeerStatus>,
+    /// Stopped by the user: what is counted here was done whole; the rest was not started.
+    pub cancelled: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -2,7 +2,7 @@
 //! it runs, and what the sync did.
 
 use super::{View, fit};
-use crate::sync::{RejectKind, SyncReport};
+use crate::ops::{RejectKind, SyncReport};
 use crate::tui::action::Command;
 use crate::tui::app::{SyncPhase, SyncState};
 use crate::tui::theme::Role;
@@ -158,7 +158,17 @@ fn peer_lines<'a>(v: &View, peers: &[String]) -> Vec<Line<'a>> {
         } else {
             Role::Muted
         };
-        out.push(Line::from(Span::styled(format!("  · {p}"), v.st(role))));
+        // The time of the device's last sync on a line of its own: one line fills 80 columns.
+        match p.split_once("（上次同步") {
+            Some((who, when)) => {
+                out.push(Line::from(Span::styled(format!("  · {who}"), v.st(role))));
+                out.push(Line::from(Span::styled(
+                    format!("    （上次同步{when}"),
+                    v.st(Role::Muted),
+                )));
+            }
+            None => out.push(Line::from(Span::styled(format!("  · {p}"), v.st(role)))),
+        }
     }
     out.push(Line::from(""));
     out
