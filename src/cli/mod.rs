@@ -69,7 +69,8 @@ pub fn context(cli: &Cli) -> Result<Ctx, Failure> {
     for p in problems {
         eprintln!("警告：自定义检查表有误，已跳过：{p}");
     }
-    let store = Store::open(&data_dir(cli))?;
+    let mut store = Store::open(&data_dir(cli))?;
+    crate::ops::describe_self(&mut store, &cfg.author());
     Ok(Ctx {
         store,
         catalog,

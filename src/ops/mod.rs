@@ -2,11 +2,13 @@
 //! The CLI and the TUI both call these; neither writes to the store another way.
 
 mod demo;
+mod device;
 mod finding;
 mod inspection;
 mod stats;
 
 pub use demo::{DemoSummary, demo};
+pub use device::{describe_self, device_label_in, host_name};
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, retract, set_field, settle_conflict,
     verify,

@@ -126,7 +126,8 @@ pub fn build(cli: &Cli) -> Result<(Tui, App, Vec<String>), Failure> {
         .iter()
         .map(|p| format!("自定义检查表有误，已跳过：{p}"))
         .collect();
-    let store = Store::open(&data_dir(cli))?;
+    let mut store = Store::open(&data_dir(cli))?;
+    crate::ops::describe_self(&mut store, &cfg.author());
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (theme, w) = Theme::choose(
         cli.theme.as_deref(),
