@@ -106,6 +106,7 @@ fn print_text(r: &SyncReport) {
                 RejectKind::Forged => "伪造",
                 RejectKind::Fork => "分叉",
                 RejectKind::Clone => "本机身份冲突",
+                RejectKind::Demo => "演示数据",
             };
             let fixed = if x.repaired {
                 "（本次已用本机数据修复）"

@@ -5,15 +5,17 @@ mod demo;
 mod device;
 mod finding;
 mod inspection;
+mod recover;
 mod stats;
 
-pub use demo::{DemoSummary, demo};
+pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, retract, set_field, settle_conflict,
     verify,
 };
 pub use inspection::{NewInspection, answer, finish_inspection, start_inspection};
+pub use recover::{RecoverError, RecoveryReport, recover};
 pub use stats::{Stats, StatsRow, Tally, stats};
 
 use crate::catalog::Catalog;
