@@ -173,6 +173,7 @@ impl Store {
             describe: None,
         };
         s.load_identity()?;
+        s.finish_interrupted_rebuild()?;
         Ok(s)
     }
 
