@@ -37,7 +37,8 @@ fn the_report_names_a_device_that_lacks_our_events() {
     let folder = a.tmp.path().join("share");
     std::fs::create_dir_all(&folder).unwrap();
 
-    // Day 1: the office (王芳) syncs first; then inspector 张三 records 12 events and syncs.
+    // Day 1: the office (王芳) syncs first; then inspector 张三 records 12 events (its
+    // self-description, an inspection, ten findings) and syncs.
     at(&mut office, "2026-12-01T09:00:00+08:00");
     let oi = ok_as(
         &office,
@@ -76,7 +77,7 @@ fn the_report_names_a_device_that_lacks_our_events() {
             "fire",
         ],
     );
-    for k in 1..=11 {
+    for k in 1..=10 {
         let d = format!("灭火器过期 {k}");
         ok_as(
             &a,
@@ -99,7 +100,7 @@ fn the_report_names_a_device_that_lacks_our_events() {
     at(&mut a, "2026-12-04T17:00:00+08:00");
     let out = sync(&a, &folder);
     assert!(
-        out.contains("王芳（设备 ") && out.contains("尚未收到本机 3 天以来的 12 条事件"),
+        out.contains("王芳") && out.contains("尚未收到本机 3 天以来的 12 条事件"),
         "{out}"
     );
     assert!(out.contains("上次同步 2026-12-01 09:00"), "{out}");
@@ -116,14 +117,13 @@ fn the_report_names_a_device_that_lacks_our_events() {
     at(&mut office, "2026-12-04T18:00:00+08:00");
     let o = sync(&office, &folder);
     assert!(
-        o.contains("张三（设备 ") && o.contains("已收到本机全部事件"),
+        o.contains("张三") && o.contains("已收到本机全部事件"),
         "{o}"
     );
     at(&mut a, "2026-12-04T19:00:00+08:00");
     let out = sync(&a, &folder);
     assert!(
-        out.contains("王芳（设备 ")
-            && out.contains("已收到本机全部事件（上次同步 2026-12-04 18:00）"),
+        out.contains("王芳") && out.contains("已收到本机全部事件（上次同步 2026-12-04 18:00）"),
         "{out}"
     );
     assert_eq!(a.json(&["device"])["peers"][0]["lacks"], 0);
@@ -142,7 +142,7 @@ fn a_device_that_never_left_a_note_is_named_as_such() {
     std::fs::remove_dir_all(folder.join("xuncha-sync/holds")).unwrap();
     let out = sync(&a, &folder);
     assert!(
-        out.contains("测试员（设备 ") && out.contains("没有留下同步记录"),
+        out.contains("测试员") && out.contains("没有留下同步记录"),
         "{out}"
     );
 }

@@ -9,13 +9,24 @@ use uuid::Uuid;
 
 const DAY_MS: i64 = 86_400_000;
 
-/// A device as a person names it: the inspector who signed its newest event held here, with
-/// the end of its id ("王芳（设备 1a2b3c4d）"); the id alone when none is held.
+/// A device as a person names it: its self-description ("王芳（laptop-3）"), else the
+/// inspector who signed its newest event held here with the end of its id ("王芳（设备
+/// 1a2b3c4d）"), else the id alone.
 pub fn device_name(ctx: &Ctx, device: Uuid) -> String {
     name_in(&ctx.store, device)
 }
 
+/// The device's own description ("王芳（laptop-3）", see `device_label_in`) when it gave one;
+/// else the inspector who signed its newest event held here, with the end of its id.
 fn name_in(store: &Store, device: Uuid) -> String {
+    let label = super::device_label_in(store, device);
+    if !label.starts_with("设备 ") {
+        return label;
+    }
+    signed_by(store, device)
+}
+
+fn signed_by(store: &Store, device: Uuid) -> String {
     let s = device.simple().to_string();
     let short = &s[s.len() - 8..];
     let author = store

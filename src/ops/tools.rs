@@ -26,6 +26,8 @@ pub struct DeviceInfo {
     pub frozen: Option<String>,
     /// Per other device: its last reported sync and which of our events it lacked then.
     pub peers: Vec<crate::store::PeerStatus>,
+    /// How people name this device: "王芳（laptop-3）" (see `device_label_in`).
+    pub label: String,
 }
 
 /// This device's identity.
@@ -42,6 +44,7 @@ pub fn device(ctx: &Ctx) -> Result<DeviceInfo> {
         data_dir: s.dir().to_path_buf(),
         frozen: s.frozen()?,
         peers: s.peer_statuses()?,
+        label: super::device_label_in(s, s.device_id()),
     })
 }
 
