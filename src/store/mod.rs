@@ -24,7 +24,7 @@ pub use import::{
 };
 pub use query::{FindingQuery, StatusFilter};
 pub use rebuild::RebuildReport;
-pub use sync_marks::SyncMarks;
+pub use sync_marks::{Arrival, SyncMarks};
 pub use vv::{Held, VersionVector};
 
 use crate::domain::{EventRef, Hlc, Now, Payload};
