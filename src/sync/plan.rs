@@ -9,7 +9,7 @@
 //! files merge when the older is less than twice the newer), so a chunk never has more than
 //! about log2(chunk) files and each event is rewritten about log2 times in all.
 //!
-//! Removing (compaction, see `docs/sync-folder.md`): a device removes a file of its own origin
+//! Removing (compaction, README「同步文件夹」): a device removes a file of its own origin
 //! only when another file of its own origin strictly covers its range (a larger range, or the
 //! same range under the canonical lower-case name), and that covering file was already in the
 //! folder when this sync began and reads back whole now. Files written by this sync never
