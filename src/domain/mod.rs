@@ -7,6 +7,7 @@ mod hlc;
 mod inspection;
 mod kinds;
 mod now;
+pub mod sanitize;
 mod stage;
 
 pub use dates::parse_date_input;

@@ -68,7 +68,12 @@ pub enum Verdict {
     Vanished,
 }
 
-fn reject(rep: &mut SyncReport, f: &Listed, kind: RejectKind, reason: String) -> Verdict {
+pub(crate) fn reject(
+    rep: &mut SyncReport,
+    f: &Listed,
+    kind: RejectKind,
+    reason: String,
+) -> Verdict {
     rep.rejected.push(Rejection {
         file: f.label(),
         kind,

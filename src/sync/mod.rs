@@ -2,6 +2,7 @@
 //! holds (own events and relays) as immutable bundles. No server; any order, any repetition.
 
 pub mod bundle;
+mod demo_guard;
 mod export;
 pub mod folder;
 mod load;
@@ -73,6 +74,9 @@ pub enum SyncError {
     /// The folder cannot be used (missing, not writable, not a sync folder).
     #[error("{0}")]
     Folder(String),
+    /// This store may not sync at all (a demo store).
+    #[error("{0}")]
+    Refused(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -80,7 +84,7 @@ pub enum SyncError {
 impl SyncError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            SyncError::Folder(_) => 2,
+            SyncError::Folder(_) | SyncError::Refused(_) => 2,
             SyncError::Store(StoreError::Locked(_)) => 2,
             SyncError::Store(_) => 1,
         }
@@ -113,6 +117,7 @@ pub fn sync(
     opts: &SyncOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<SyncReport, SyncError> {
+    demo_guard::refuse_demo_store(store)?;
     let folder = folder::open(dir, opts.dry_run).map_err(SyncError::Folder)?;
     let list = || -> Result<Listing, SyncError> {
         if !folder.exists {
@@ -240,7 +245,10 @@ fn import_pass(
     let mut out = Verdicts::new();
     let mut unseen = Vec::new();
     for f in files {
-        unseen.push(!store.bundle_seen(&f.label(), f.size, f.mtime_ms)?);
+        unseen.push(
+            !demo_guard::from_demo_device(f)
+                && !store.bundle_seen(&f.label(), f.size, f.mtime_ms)?,
+        );
     }
     let to_load: Vec<Listed> = files
         .iter()
@@ -258,7 +266,9 @@ fn import_pass(
             }
         });
         for (i, (f, unseen)) in files.iter().zip(unseen).enumerate() {
-            let verdict = if !unseen {
+            let verdict = if demo_guard::from_demo_device(f) {
+                load::reject(rep, f, RejectKind::Demo, demo_guard::demo_reason(f))
+            } else if !unseen {
                 rep.bundles_known += 1;
                 Verdict::Valid
             } else {
@@ -277,6 +287,7 @@ fn import_pass(
 
 /// Imports one bundle file (its parent folder names the origin); for tests and tools.
 pub fn import_file(store: &mut Store, now: &Now, path: &Path) -> Result<SyncReport, SyncError> {
+    demo_guard::refuse_demo_store(store)?;
     let meta = std::fs::symlink_metadata(path)
         .map_err(|e| SyncError::Folder(format!("无法读取 {}：{e}", path.display())))?;
     let name = |p: Option<&std::ffi::OsStr>| p.map(|s| s.to_string_lossy().into_owned());
@@ -305,7 +316,14 @@ pub fn import_file(store: &mut Store, now: &Now, path: &Path) -> Result<SyncRepo
         last,
         hash,
     };
-    if store.bundle_seen(&listed.label(), listed.size, listed.mtime_ms)? {
+    if demo_guard::from_demo_device(&listed) {
+        load::reject(
+            &mut rep,
+            &listed,
+            RejectKind::Demo,
+            demo_guard::demo_reason(&listed),
+        );
+    } else if store.bundle_seen(&listed.label(), listed.size, listed.mtime_ms)? {
         rep.bundles_known += 1;
     } else {
         let loaded = load::load(&listed);
