@@ -7,6 +7,7 @@ mod hlc;
 mod inspection;
 mod kinds;
 mod now;
+mod query;
 pub mod sanitize;
 mod stage;
 
@@ -19,4 +20,5 @@ pub use hlc::Hlc;
 pub use inspection::{AnswerRecord, Inspection};
 pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;
+pub use query::{FindingQuery, StatusFilter};
 pub use stage::Stage;

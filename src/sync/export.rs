@@ -118,10 +118,15 @@ pub fn export(
     verdicts: &Verdicts,
     chunk: u64,
     dry_run: bool,
+    cancelled: &dyn Fn() -> bool,
     rep: &mut SyncReport,
 ) -> Result<(), SyncError> {
     let own = store.device_id();
     for (origin, held) in store.version_vector()? {
+        if cancelled() {
+            rep.cancelled = true;
+            return Ok(());
+        }
         let spans = plan::writes(
             &held.ranges,
             &present(verdicts, origin),

@@ -21,6 +21,8 @@ use export::Verdicts;
 use folder::{Listed, Listing};
 use load::Verdict;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
 
 /// Events per bundle; bundles start at multiples of this, so relays write the same files.
@@ -58,6 +60,9 @@ impl Pending {
 pub struct SyncOptions {
     pub dry_run: bool,
     pub chunk: u64,
+    /// Set from another thread to stop: no further bundle is read or written; bundles already
+    /// verified whole are applied (never part of one), and the sync marks stay as they were.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for SyncOptions {
@@ -65,7 +70,16 @@ impl Default for SyncOptions {
         SyncOptions {
             dry_run: false,
             chunk: DEFAULT_CHUNK,
+            cancel: None,
         }
+    }
+}
+
+impl SyncOptions {
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
     }
 }
 
@@ -148,7 +162,7 @@ pub fn sync(
             store,
             now,
             &files,
-            opts.dry_run,
+            opts,
             &mut pending,
             &mut arrivals,
             &mut rep,
@@ -161,7 +175,7 @@ pub fn sync(
         } else {
             later.extend(verdicts);
         }
-        if !vanished {
+        if !vanished || rep.cancelled {
             break;
         }
         // Another device compacted while this one read: read what replaced those files.
@@ -194,10 +208,21 @@ pub fn sync(
         }
     }
     rep.frozen = store.frozen()?;
-    if rep.frozen.is_none() {
-        export::export(store, &folder, &all, chunk, opts.dry_run, &mut rep)?;
-        export::repair(store, &folder, &all, opts.dry_run, &mut rep)?;
-        export::compact(store, &folder, &start, opts.dry_run, &mut rep)?;
+    if rep.frozen.is_none() && !rep.cancelled {
+        let cancelled = || opts.cancelled();
+        export::export(
+            store,
+            &folder,
+            &all,
+            chunk,
+            opts.dry_run,
+            &cancelled,
+            &mut rep,
+        )?;
+        if !rep.cancelled {
+            export::repair(store, &folder, &all, opts.dry_run, &mut rep)?;
+            export::compact(store, &folder, &start, opts.dry_run, &mut rep)?;
+        }
         rep.own_events_out = store.unsynced_events()?;
     } else {
         export::mark_covered(&all, &mut rep);
@@ -205,7 +230,7 @@ pub fn sync(
     let steps = done + rep.bundles_written.len();
     progress(steps.max(1), steps.max(1));
     rep.gaps = gaps(store)?;
-    if !opts.dry_run {
+    if !opts.dry_run && !rep.cancelled {
         if rep.frozen.is_none() {
             marks.exported_seq = store.own_seq();
         }
@@ -236,12 +261,13 @@ fn import_pass(
     store: &mut Store,
     now: &Now,
     files: &[Listed],
-    dry_run: bool,
+    opts: &SyncOptions,
     pending: &mut Pending,
     arrivals: &mut load::Arrivals,
     rep: &mut SyncReport,
     progress: &mut dyn FnMut(usize),
 ) -> Result<Verdicts, SyncError> {
+    let dry_run = opts.dry_run;
     let mut out = Verdicts::new();
     let mut unseen = Vec::new();
     for f in files {
@@ -266,6 +292,10 @@ fn import_pass(
             }
         });
         for (i, (f, unseen)) in files.iter().zip(unseen).enumerate() {
+            if opts.cancelled() {
+                rep.cancelled = true;
+                break;
+            }
             let verdict = if demo_guard::from_demo_device(f) {
                 load::reject(rep, f, RejectKind::Demo, demo_guard::demo_reason(f))
             } else if !unseen {
@@ -363,6 +393,7 @@ fn new_report(store: &Store, now: &Now, dir: &Path, dry_run: bool) -> SyncReport
         far_future: vec![],
         gaps: vec![],
         frozen: None,
+        cancelled: false,
         ignored: vec![],
         skipped: vec![],
         arriving: vec![],

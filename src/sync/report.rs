@@ -30,6 +30,8 @@ pub struct SyncReport {
     pub gaps: Vec<DeviceGaps>,
     /// Why this device no longer writes (a cloned or restored data dir), if so.
     pub frozen: Option<String>,
+    /// Stopped by the user: what is counted here was done whole; the rest was not started.
+    pub cancelled: bool,
     /// Files in the folder that are not ours (sync-engine conflict copies, temp files, system
     /// litter): never read, never a problem. Each counted once per sync.
     pub ignored: Vec<IgnoredNote>,
