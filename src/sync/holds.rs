@@ -90,7 +90,12 @@ fn note_time(name: &str) -> Option<i64> {
 /// Reads the newest valid note of every other device in `root` and keeps what each holds of
 /// this device in the store. Unreadable, oversized, unsigned or foreign files are skipped.
 pub fn take_in(store: &Store, root: &Path) -> crate::store::Result<()> {
-    let Ok(dirs) = fs::read_dir(root.join(DIR)) else {
+    let top = root.join(DIR);
+    // A link in place of the folder is not followed (the folder is hostile ground).
+    if !fs::symlink_metadata(&top).is_ok_and(|m| m.is_dir()) {
+        return Ok(());
+    }
+    let Ok(dirs) = fs::read_dir(&top) else {
         return Ok(());
     };
     for d in dirs.flatten() {
