@@ -71,12 +71,17 @@ pub fn context(cli: &Cli) -> Result<Ctx, Failure> {
         eprintln!("警告：自定义检查表有误，已跳过：{p}");
     }
     let store = Store::open(&data_dir(cli))?;
-    Ok(Ctx {
+    let ctx = Ctx {
         store,
         catalog,
         now,
         author: cfg.author(),
-    })
+    };
+    // Named before any command writes: the dates people read come from this clock.
+    if let Some(w) = crate::ops::clock_warning(&ctx)? {
+        eprintln!("警告：{w}");
+    }
+    Ok(ctx)
 }
 
 /// With no inspector name configured, the CLI signs as the inspection's first inspector rather

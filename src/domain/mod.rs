@@ -9,6 +9,7 @@ mod kinds;
 mod now;
 pub mod sanitize;
 mod stage;
+mod stamp;
 
 pub use dates::parse_date_input;
 pub use event::{Entity, EventRef, Field, Payload};
@@ -20,3 +21,4 @@ pub use inspection::{AnswerRecord, Inspection};
 pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;
 pub use stage::Stage;
+pub use stamp::{Stamp, Wall};

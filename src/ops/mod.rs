@@ -1,12 +1,14 @@
 //! The use cases, one function each: validate, append events, return the result.
 //! The CLI and the TUI both call these; neither writes to the store another way.
 
+mod clock;
 mod demo;
 mod finding;
 mod inspection;
 mod recover;
 mod stats;
 
+pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, retract, set_field, settle_conflict,

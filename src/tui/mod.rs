@@ -144,6 +144,10 @@ pub fn build(cli: &Cli) -> Result<(Tui, App, Vec<String>), Failure> {
         now,
         author: cfg.author(),
     };
+    // Named first, before anything is written: the dates people read come from this clock.
+    if let Some(w) = crate::ops::clock_warning(&ctx)? {
+        warnings.insert(0, w);
+    }
     let lines = effects::line_infos(&ctx);
     let app = App::new(now, &cfg.inspector, lines);
     let tui = Tui {
