@@ -2,8 +2,8 @@
 //! the hospital seed's 问题隐患自查（督查）整改表 for one inspection, and the 四书 document a
 //! finding has reached (整改通知书 → 警示约谈告知书 → 责任追究建议书).
 
+use super::Env as Ctx;
 use crate::domain::{Escalation, Finding, Inspection, Mode, Stamp, Status};
-use crate::ops::Ctx;
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write;
 use uuid::Uuid;

@@ -19,13 +19,13 @@ mod sync_marks;
 mod views;
 mod vv;
 
+pub use crate::domain::{FindingQuery, StatusFilter};
 pub use codec::{EventBody, Record};
 pub use demo_mark::is_demo_device;
 pub use import::{
     Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
     verify_records,
 };
-pub use query::{FindingQuery, StatusFilter};
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
 pub use sync_marks::SyncMarks;
