@@ -41,11 +41,14 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
         .collect();
     let store = Store::open(data_dir)?;
     let author = cfg.author();
-    let ctx = Ctx::new(store, catalog, now, author);
+    let mut ctx = Ctx::new(store, catalog, now, author);
     // Named first, before anything is written: the dates people read come from this clock.
     if let Some(w) = super::clock_warning(&ctx)? {
         warnings.insert(0, w);
     }
+    // Written before this device's next own event, and only if a name changed.
+    let author = ctx.author.clone();
+    super::describe_self(&mut ctx.store, &author);
     Ok(Opened {
         ctx,
         config: cfg,
