@@ -31,7 +31,10 @@ fn rectify_prompt(h: &mut Harness) -> Status {
     let status = r.selected_row().expect("an open finding").status;
     assert_eq!(status, Status::Open);
     press(h, &["r"]);
-    assert!(matches!(h.app.overlay, Some(Overlay::Prompt(_))), "rectify prompt");
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::Prompt(_))),
+        "rectify prompt"
+    );
     status
 }
 
@@ -74,7 +77,11 @@ fn a_raw_burst_with_newlines_cannot_take_a_lifecycle_step() {
     ];
     feed(&mut h, burst);
     assert_eq!(prompt_text(&h), "x v ");
-    assert_eq!(selected_status(&h), Status::Open, "not rectified, not verified");
+    assert_eq!(
+        selected_status(&h),
+        Status::Open,
+        "not rectified, not verified"
+    );
 }
 
 #[test]
@@ -91,7 +98,11 @@ fn a_paste_outside_a_text_field_runs_no_key() {
             key(KeyCode::Char('v')),
         ],
     );
-    assert!(h.app.overlay.is_none(), "no prompt opened: {:?}", h.app.overlay);
+    assert!(
+        h.app.overlay.is_none(),
+        "no prompt opened: {:?}",
+        h.app.overlay
+    );
     assert_eq!(format!("{:?}", h.app.screen()), before);
 }
 

@@ -64,19 +64,13 @@ impl View<'_> {
 /// Cuts text to `width` display columns, ending with ".." when cut (ASCII: "…" is
 /// ambiguous-width and shifts columns in CJK terminals).
 pub fn fit(s: &str, width: usize) -> String {
+    use unicode_truncate::UnicodeTruncateStr;
     if s.width() <= width {
         return s.to_string();
     }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw + 2 > width {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
+    // Cut at a whole character (a wide one never half-drawn) and mark the cut.
+    let (kept, _) = s.unicode_truncate(width.saturating_sub(2));
+    let mut out = kept.to_string();
     if width >= 2 {
         out.push_str("..");
     }

@@ -47,7 +47,11 @@ impl TextInput {
     pub fn insert_str(&mut self, s: &str) {
         let mut last_space = false;
         for c in s.chars() {
-            let c = if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c };
+            let c = if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            };
             let space = c == ' ';
             if space && last_space {
                 continue;
