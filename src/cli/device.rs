@@ -10,6 +10,7 @@ pub fn run(cli: &Cli) -> CmdResult {
     if cli.json {
         return print_json(&d);
     }
+    println!("本机：{}", d.label);
     println!("设备编号：{}", d.device_id);
     println!("公钥：{}", d.public_key);
     println!("本机事件：{}  共存事件：{}", d.own_events, d.events);

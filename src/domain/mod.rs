@@ -1,6 +1,7 @@
 //! Pure domain types and rules: no I/O, no sled, no terminal.
 
 mod dates;
+mod device;
 mod event;
 mod finding;
 mod hlc;
@@ -12,6 +13,7 @@ pub mod sanitize;
 mod stage;
 
 pub use dates::parse_date_input;
+pub use device::{DeviceProfile, device_label, short_device_id};
 pub use event::{Entity, EventRef, Field, Payload};
 pub use finding::{
     Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, StoredEvent,

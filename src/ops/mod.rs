@@ -3,6 +3,7 @@
 //! `tests/architecture.rs` holds every module to the layers in README.md.
 
 mod demo;
+mod device;
 mod finding;
 mod input;
 mod inspection;
@@ -16,6 +17,7 @@ mod views;
 
 pub use crate::report::{ExportSummary, LedgerFormat, ReportError, default_export_path};
 pub use demo::{DemoSummary, demo, demo_store};
+pub use device::{describe_self, device_label_in, host_name};
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, retract, set_field, settle_conflict,
     verify,

@@ -39,8 +39,10 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
         .iter()
         .map(|p| format!("自定义检查表有误，已跳过：{p}"))
         .collect();
-    let store = Store::open(data_dir)?;
+    let mut store = Store::open(data_dir)?;
     let author = cfg.author();
+    // Written before this device's next own event, and only if a name changed.
+    super::describe_self(&mut store, &author);
     Ok(Opened {
         ctx: Ctx::new(store, catalog, now, author),
         config: cfg,
