@@ -61,7 +61,7 @@ fn a_bracketed_paste_is_text_in_the_field() {
     let mut h = harness(30);
     rectify_prompt(&mut h);
     feed(&mut h, vec![Event::Paste("x\nv\n".into())]);
-    assert_eq!(prompt_text(&h), "x v ");
+    assert_eq!(prompt_text(&h), "xv");
     assert_eq!(selected_status(&h), Status::Open, "nothing was saved");
 }
 
@@ -76,7 +76,7 @@ fn a_raw_burst_with_newlines_cannot_take_a_lifecycle_step() {
         key(KeyCode::Enter),
     ];
     feed(&mut h, burst);
-    assert_eq!(prompt_text(&h), "x v ");
+    assert_eq!(prompt_text(&h), "xv");
     assert_eq!(
         selected_status(&h),
         Status::Open,

@@ -42,21 +42,10 @@ impl TextInput {
         self.cursor += 1;
     }
 
-    /// Inserts pasted text: a line break or tab becomes one space (a field is one line), so a
-    /// pasted "x⏎v⏎" reads "x v" and never submits anything.
+    /// Inserts pasted text on one line: line breaks are dropped (a field is one line), so a
+    /// pasted "x⏎v⏎" reads "xv" and never submits anything.
     pub fn insert_str(&mut self, s: &str) {
-        let mut last_space = false;
-        for c in s.chars() {
-            let c = if matches!(c, '\n' | '\r' | '\t') {
-                ' '
-            } else {
-                c
-            };
-            let space = c == ' ';
-            if space && last_space {
-                continue;
-            }
-            last_space = space;
+        for c in s.chars().filter(|c| *c != '\n' && *c != '\r') {
             self.insert(c);
         }
     }
