@@ -11,6 +11,7 @@ mod now;
 mod query;
 pub mod sanitize;
 mod stage;
+mod stamp;
 
 pub use dates::parse_date_input;
 pub use device::{DeviceProfile, device_label, short_device_id};
@@ -24,3 +25,4 @@ pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Stat
 pub use now::Now;
 pub use query::{FindingQuery, StatusFilter};
 pub use stage::Stage;
+pub use stamp::{Stamp, Wall};
