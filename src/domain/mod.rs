@@ -1,5 +1,6 @@
 //! Pure domain types and rules: no I/O, no sled, no terminal.
 
+mod crossing;
 mod dates;
 mod event;
 mod finding;
@@ -9,10 +10,12 @@ mod kinds;
 mod now;
 mod stage;
 
+pub use crossing::{Crossing, Hold, StepKind, rule as crossing_rule};
 pub use dates::parse_date_input;
 pub use event::{Entity, EventRef, Field, Payload};
 pub use finding::{
-    Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, StoredEvent,
+    Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, RectifyMark,
+    StepConflict, StepInfo, StoredEvent,
 };
 pub use hlc::Hlc;
 pub use inspection::{AnswerRecord, Inspection};

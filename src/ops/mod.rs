@@ -9,9 +9,9 @@ mod stats;
 pub use demo::{DemoSummary, demo};
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, retract, set_field, settle_conflict,
-    verify,
+    settle_steps, verify,
 };
-pub use inspection::{NewInspection, answer, finish_inspection, start_inspection};
+pub use inspection::{NewInspection, answer, finish_inspection, join_inspection, start_inspection};
 pub use stats::{Stats, StatsRow, Tally, stats};
 
 use crate::catalog::Catalog;
@@ -35,6 +35,9 @@ pub enum OpsError {
     Invalid { field: String, message: String },
     #[error("找不到{what}「{id}」")]
     NotFound { what: &'static str, id: String },
+    /// Someone else's inspection: answering it needs joining it first.
+    #[error("该检查由 {inspectors} 进行；作答前须先加入该检查（命令行加 --join）")]
+    NotOwner { inspectors: String },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]

@@ -22,7 +22,7 @@ pub use import::{
     Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
     verify_records,
 };
-pub use query::{FindingQuery, StatusFilter};
+pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
 pub use rebuild::RebuildReport;
 pub use sync_marks::SyncMarks;
 pub use vv::{Held, VersionVector};

@@ -10,8 +10,12 @@ pub enum StatusFilter {
     Open,
     Rectified,
     Closed,
-    /// Open or rectified, past the due date.
+    /// 逾期未整改: open, past the deadline in force.
     Overdue,
+    /// 待复查超过N天 (N is `FindingQuery::review_days`).
+    ReviewLate,
+    /// 已撤销 (only these; implies including retracted findings).
+    Retracted,
 }
 
 impl std::str::FromStr for StatusFilter {
@@ -21,15 +25,17 @@ impl std::str::FromStr for StatusFilter {
             "open" | "待整改" => Ok(Self::Open),
             "rectified" | "待复查" => Ok(Self::Rectified),
             "closed" | "已销号" => Ok(Self::Closed),
-            "overdue" | "逾期" => Ok(Self::Overdue),
+            "overdue" | "逾期" | "逾期未整改" => Ok(Self::Overdue),
+            "review-late" | "待复查超期" => Ok(Self::ReviewLate),
+            "retracted" | "已撤销" => Ok(Self::Retracted),
             _ => Err(format!(
-                "「{s}」不是有效的状态，可选：open|rectified|closed|overdue"
+                "「{s}」不是有效的状态，可选：open|rectified|closed|overdue|review-late|retracted"
             )),
         }
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct FindingQuery {
     pub status: Option<StatusFilter>,
     pub line: Option<String>,
@@ -39,11 +45,32 @@ pub struct FindingQuery {
     pub conflicted_only: bool,
     /// Include retracted findings (never by default).
     pub include_retracted: bool,
+    /// N of 待复查超过N天 (config `review_days`, default 7).
+    pub review_days: i64,
+}
+
+/// The office's default N of 待复查超过N天.
+pub const DEFAULT_REVIEW_DAYS: i64 = 7;
+
+impl Default for FindingQuery {
+    fn default() -> Self {
+        FindingQuery {
+            status: None,
+            line: None,
+            facility: None,
+            severity: None,
+            inspection: None,
+            conflicted_only: false,
+            include_retracted: false,
+            review_days: DEFAULT_REVIEW_DAYS,
+        }
+    }
 }
 
 impl FindingQuery {
     pub fn matches(&self, f: &Finding, today: NaiveDate) -> bool {
-        if f.retracted && !self.include_retracted {
+        let want_retracted = self.status == Some(StatusFilter::Retracted);
+        if f.retracted && !self.include_retracted && !want_retracted {
             return false;
         }
         let status_ok = match self.status {
@@ -52,13 +79,17 @@ impl FindingQuery {
             Some(StatusFilter::Rectified) => f.status == Status::Rectified,
             Some(StatusFilter::Closed) => f.status == Status::Closed,
             Some(StatusFilter::Overdue) => f.overdue_on(today),
+            Some(StatusFilter::ReviewLate) => {
+                f.stage().review_waiting_over(today, self.review_days)
+            }
+            Some(StatusFilter::Retracted) => f.retracted,
         };
         status_ok
             && self.line.as_ref().is_none_or(|l| &f.line == l)
             && self.facility.as_ref().is_none_or(|x| &f.facility == x)
             && self.severity.is_none_or(|s| f.severity == s)
             && self.inspection.is_none_or(|i| f.inspection_id == Some(i))
-            && (!self.conflicted_only || !f.conflicts.is_empty())
+            && (!self.conflicted_only || f.is_conflicted())
     }
 }
 
@@ -159,10 +190,12 @@ impl Store {
             StatusFilter::Open => status_ids("open"),
             StatusFilter::Rectified => status_ids("rectified"),
             StatusFilter::Closed => status_ids("closed"),
+            StatusFilter::ReviewLate => status_ids("rectified"),
+            StatusFilter::Retracted => status_ids("retracted"),
             StatusFilter::Overdue => {
-                // Keys sort by due date: read each open status up to yesterday's date.
+                // Keys sort by the deadline in force: read open ones up to yesterday's date.
                 let mut ids = Vec::new();
-                for st in ["open", "rectified"] {
+                for st in ["open"] {
                     let start = [b"s\0", st.as_bytes(), b"\0"].concat();
                     let end = [b"s\0", st.as_bytes(), b"\0", today.to_string().as_bytes()].concat();
                     for kv in self.idx.range(start..end) {

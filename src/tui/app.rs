@@ -38,6 +38,8 @@ pub struct App {
 }
 
 #[derive(Debug, Clone)]
+// A finding (in Detail) is larger than the other screens' state; screens change rarely.
+#[allow(clippy::large_enum_variant)]
 pub enum Screen {
     FirstRun(FirstRunState),
     Home(HomeState),
@@ -369,6 +371,9 @@ pub struct RegisterRow {
     pub escalation: Option<Escalation>,
     pub conflict: bool,
     pub created: NaiveDate,
+    pub fixed_on_spot: bool,
+    /// Local date of the rectification while it waits for 复查.
+    pub rectified_on: Option<NaiveDate>,
 }
 
 impl RegisterRow {
@@ -382,10 +387,15 @@ impl RegisterRow {
             description: f.description.clone(),
             severity: f.severity,
             status: f.status,
-            due: f.due,
+            due: f.due_in_force(),
             escalation: f.escalation,
-            conflict: !f.conflicts.is_empty(),
+            conflict: f.is_conflicted(),
             created: now.local_date(f.created_at),
+            fixed_on_spot: f.fixed_on_spot,
+            rectified_on: match f.status {
+                Status::Rectified => f.rectified_at.map(|t| now.local_date(t)),
+                _ => None,
+            },
         }
     }
 
@@ -396,6 +406,8 @@ impl RegisterRow {
             retracted: false,
             due: self.due,
             escalation: self.escalation,
+            fixed_on_spot: self.fixed_on_spot,
+            rectified_on: self.rectified_on,
         }
     }
 
