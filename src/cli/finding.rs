@@ -252,6 +252,7 @@ fn emit(cli: &Cli, ctx: &Ctx, f: &Finding, text: impl FnOnce() -> String) -> Cmd
 }
 
 fn show(ctx: &Ctx, f: &Finding) {
+    let f = &f.escaped();
     let mut marks = String::new();
     if f.is_overdue(&ctx.now) {
         marks.push_str(&format!(

@@ -418,11 +418,11 @@ fn describe(e: &StoredEvent) -> (String, String) {
         Payload::Escalated {
             level, note, due, ..
         } => (
-            format!("督办：{}", level.label()),
             match due {
-                Some(d) => format!("限期 {d}{}{note}", if note.is_empty() { "" } else { "；" }),
-                None => note.clone(),
+                Some(d) => format!("督办：{}（整改期限 {d}）", level.label()),
+                None => format!("督办：{}", level.label()),
             },
+            note.clone(),
         ),
         Payload::Retracted { reason, .. } => ("撤销隐患".into(), reason.clone()),
         Payload::FieldSet { field, value, .. } => (format!("修改{}", field.label()), value.clone()),

@@ -8,6 +8,7 @@ mod hlc;
 mod inspection;
 mod kinds;
 mod now;
+pub mod sanitize;
 mod stage;
 
 pub use crossing::{Crossing, Hold, StepKind, rule as crossing_rule};

@@ -152,7 +152,7 @@ impl Runner {
             Err(e) => failed(e),
         };
         self.keep_index_current(&action);
-        action
+        super::sanitize::escape_action(action)
     }
 
     /// Saved findings go into the index at once; a sync may change many, so the index is
@@ -361,9 +361,12 @@ fn home(ctx: &Ctx, config: &Config) -> Result<HomeData, OpsError> {
         };
         let c = &mut counts[i];
         c.open += 1;
+        // 逾期未整改 and 7日内到期 count findings waiting for rectification only (issue 10).
         if f.overdue_on(today) {
             c.overdue += 1;
-        } else if f.due.is_some_and(|d| d <= soon) {
+        } else if f.status == crate::domain::Status::Open
+            && f.due_in_force().is_some_and(|d| d <= soon)
+        {
             c.due_soon += 1;
         }
     }
