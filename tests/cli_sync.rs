@@ -52,23 +52,24 @@ fn two_inspectors_and_the_office_converge_through_one_folder() {
     let insp_b = b.start("南湖镇卫生院", &["fire"]);
     b.add_finding(&insp_b, "fire", "灭火器压力不足");
 
+    // Each device's first event is its self-description (who works on it, the host name).
     let out = a.ok(&["sync", "--dir", usb.to_str().unwrap()]);
-    assert!(out.contains("本机新事件 2 条"), "{out}");
+    assert!(out.contains("本机新事件 3 条"), "{out}");
     assert!(usb.join("xuncha-sync/FORMAT").exists());
 
     let rep = sync_json(&b, usb);
     assert_eq!(rep["events_in"][0]["device"], device(&a));
-    assert_eq!(events_in(&rep), 2);
-    assert_eq!(rep["own_events_out"], 2);
+    assert_eq!(events_in(&rep), 3);
+    assert_eq!(rep["own_events_out"], 3);
 
     let rep = sync_json(&office, usb);
-    assert_eq!(events_in(&rep), 4);
+    assert_eq!(events_in(&rep), 6);
     assert_eq!(
         rep["events_in"].as_array().unwrap().len(),
         2,
         "events in per device"
     );
-    assert_eq!(events_in(&sync_json(&a, usb)), 2);
+    assert_eq!(events_in(&sync_json(&a, usb)), 3);
 
     // Both inspectors change who is responsible without seeing each other's change.
     a.ok(&["finding", "edit", &f, "responsible", "总务科"]);
@@ -103,7 +104,7 @@ fn two_inspectors_and_the_office_converge_through_one_folder() {
 }
 
 #[test]
-fn a_torn_bundle_is_rejected_with_exit_3_and_repaired_by_the_next_export() {
+fn a_torn_bundle_is_read_later_and_repaired_by_the_next_export() {
     let (a, office) = (Env::new(), Env::new());
     let usb = tempfile::tempdir().unwrap();
     let usb = usb.path();
@@ -113,6 +114,40 @@ fn a_torn_bundle_is_rejected_with_exit_3_and_repaired_by_the_next_export() {
     let file = bundles(usb).pop().unwrap();
     let bytes = std::fs::read(&file).unwrap();
     std::fs::write(&file, &bytes[..bytes.len() - 40]).unwrap();
+
+    // Cut short with no footer: a copy still arriving, not damage. Exit 0, nothing applied.
+    let out = sync(&office, usb, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("未传完，下次再读"), "{stdout}");
+    assert!(!stdout.contains("拒收"), "{stdout}");
+    assert_eq!(office.events(), 0);
+
+    let out = a.ok(&["sync", "--dir", usb.to_str().unwrap()]);
+    assert!(out.contains("修复"), "{out}");
+    let out = sync(&office, usb, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(office.events(), 3, "description, inspection, finding");
+}
+
+#[test]
+fn an_altered_bundle_is_rejected_with_exit_3_and_repaired_by_the_next_export() {
+    let (a, office) = (Env::new(), Env::new());
+    let usb = tempfile::tempdir().unwrap();
+    let usb = usb.path();
+    let insp = a.start("西城区中医院", &["fire"]);
+    a.add_finding(&insp, "fire", "安全出口指示灯不亮");
+    sync_json(&a, usb);
+    let file = bundles(usb).pop().unwrap();
+    let mut bytes = std::fs::read(&file).unwrap();
+    let n = bytes.len();
+    bytes[n - 50] ^= 0x01;
+    std::fs::write(&file, &bytes).unwrap();
 
     let out = sync(&office, usb, &[]);
     assert_eq!(out.status.code(), Some(3));
@@ -133,7 +168,7 @@ fn a_torn_bundle_is_rejected_with_exit_3_and_repaired_by_the_next_export() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    assert_eq!(office.events(), 2);
+    assert_eq!(office.events(), 3, "description, inspection, finding");
 }
 
 #[test]

@@ -63,6 +63,7 @@ impl Script {
             },
             author: "王建国".into(),
             payload: p,
+            wall: None,
         });
         r
     }
@@ -315,6 +316,7 @@ fn concurrent_edits_conflict_with_a_deterministic_winner_in_any_order() {
             supersedes: vec![rec],
             after: vec![],
         },
+        wall: None,
     });
     let f = s.f();
     assert_eq!(f.conflicts.len(), 1);
@@ -373,6 +375,7 @@ fn an_edit_that_saw_the_current_value_wins_whatever_the_clocks_say() {
             supersedes: vec![first],
             after: vec![],
         },
+        wall: None,
     });
     let f = s.f();
     assert_eq!(f.measures, "乙");

@@ -50,6 +50,7 @@ impl Device {
             },
             author: format!("设备{}", self.id.as_u128()),
             payload,
+            wall: None,
         };
         self.held.push(e.clone());
         e

@@ -159,6 +159,14 @@ pub enum Payload {
         note: String,
         after: Vec<EventRef>,
     },
+    /// A device describes itself: who works on it and the computer's name. Written by the
+    /// device itself (`device` is always the writer's id) before its first event and again
+    /// whenever either name changes; the latest by HLC order counts (see `DeviceProfile`).
+    DeviceDescribed {
+        device: Uuid,
+        inspector: String,
+        host: String,
+    },
 }
 
 /// Which view an event belongs to.
@@ -166,6 +174,8 @@ pub enum Payload {
 pub enum Entity {
     Inspection(Uuid),
     Finding(Uuid),
+    /// Statements about one device (its self-description; roster changes).
+    Device(Uuid),
 }
 
 impl Payload {
@@ -184,6 +194,7 @@ impl Payload {
             | Commented { finding_id, .. }
             | Retracted { finding_id, .. }
             | Settled { finding_id, .. } => Entity::Finding(*finding_id),
+            DeviceDescribed { device, .. } => Entity::Device(*device),
         }
     }
 
@@ -216,6 +227,7 @@ impl Payload {
             Commented { .. } => "commented",
             Retracted { .. } => "retracted",
             Settled { .. } => "settled",
+            DeviceDescribed { .. } => "device_described",
         }
     }
 }

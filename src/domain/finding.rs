@@ -6,9 +6,10 @@
 
 use super::crossing::{Causality, StepKind, crossing_pairs};
 use super::{
-    Escalation, EventRef, Field, Hlc, Now, Payload, Severity, Stage, Status, event::Entity,
+    Escalation, EventRef, Field, Hlc, Now, Payload, Severity, Stage, Stamp, Status, Wall,
+    event::Entity,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -20,20 +21,27 @@ pub struct StoredEvent {
     pub hlc: Hlc,
     pub author: String,
     pub payload: Payload,
+    /// The writer's wall clock and offset; None for events written before they were recorded.
+    pub wall: Option<Wall>,
 }
 
 impl StoredEvent {
     pub fn order_key(&self) -> (Hlc, Uuid, u64) {
         (self.hlc, self.r.device, self.r.seq)
     }
-    pub fn at(&self) -> DateTime<Utc> {
-        self.hlc.to_utc()
+    /// When it happened, as people read it: the writer's wall clock and offset when recorded,
+    /// else (old events) the HLC instant with no offset.
+    pub fn at(&self) -> Stamp {
+        match self.wall {
+            Some(w) => Stamp::from_wall(w),
+            None => self.hlc.to_utc().into(),
+        }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
-    pub at: DateTime<Utc>,
+    pub at: Stamp,
     pub author: String,
     pub event: EventRef,
     /// What happened, in Chinese, e.g. "登记隐患", "复查不通过".
@@ -45,8 +53,8 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EscalationStep {
     pub level: Escalation,
-    /// When the book was issued (its 签发日期 is the local date of this instant).
-    pub at: DateTime<Utc>,
+    /// When the book was issued (its 签发日期 is the writer's date of this stamp).
+    pub at: Stamp,
     pub author: String,
     pub note: String,
     /// The deadline the book sets; None on books issued before books carried one.
@@ -64,7 +72,7 @@ pub struct StepInfo {
     /// What the step was, in Chinese ("复查通过", "撤销", ...).
     pub action: String,
     pub author: String,
-    pub at: DateTime<Utc>,
+    pub at: Stamp,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
 }
@@ -81,7 +89,7 @@ pub struct StepConflict {
 /// A rectification that took effect, with the deadline in force at that moment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RectifyMark {
-    pub at: DateTime<Utc>,
+    pub at: Stamp,
     pub due: Option<NaiveDate>,
 }
 
@@ -111,15 +119,15 @@ pub struct Finding {
     pub fixed_on_spot: bool,
     /// The highest 四书 step reached, if any.
     pub escalation: Option<Escalation>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Stamp,
+    pub updated_at: Stamp,
     pub recorded_by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rectified_at: Option<DateTime<Utc>>,
+    pub rectified_at: Option<Stamp>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub rectify_note: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<Stamp>,
     /// The reason of the last failed verification, or the note of the passing one.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub verify_note: String,
@@ -199,7 +207,9 @@ impl Finding {
             escalation: self.escalation,
             fixed_on_spot: self.fixed_on_spot,
             rectified_on: match self.status {
-                Status::Rectified => self.rectified_at.map(|t| t.date_naive()),
+                Status::Rectified => self
+                    .rectified_at
+                    .map(|t| t.date_or(&FixedOffset::east_opt(0).expect("zero"))),
                 _ => None,
             },
         }

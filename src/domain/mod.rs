@@ -2,17 +2,21 @@
 
 mod crossing;
 mod dates;
+mod device;
 mod event;
 mod finding;
 mod hlc;
 mod inspection;
 mod kinds;
 mod now;
+mod query;
 pub mod sanitize;
 mod stage;
+mod stamp;
 
 pub use crossing::{Crossing, Hold, StepKind, rule as crossing_rule};
 pub use dates::parse_date_input;
+pub use device::{DeviceProfile, device_label, short_device_id};
 pub use event::{Entity, EventRef, Field, Payload};
 pub use finding::{
     Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, RectifyMark,
@@ -22,4 +26,6 @@ pub use hlc::Hlc;
 pub use inspection::{AnswerRecord, Inspection};
 pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;
+pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
 pub use stage::Stage;
+pub use stamp::{Stamp, Wall};
