@@ -454,6 +454,8 @@ pub struct Prompt {
     pub label: String,
     pub input: TextInput,
     pub error: Option<String>,
+    /// The path the user agreed to overwrite (asked once when the file exists).
+    pub overwrite: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
