@@ -412,6 +412,9 @@ impl Default for SyncState {
 
 // ---- search ----
 
+/// Hits listed at most; the search asks for one more, so the overlay can say "50+".
+pub const SEARCH_PAGE: usize = 50;
+
 #[derive(Debug, Clone, Default)]
 pub struct SearchState {
     pub input: TextInput,

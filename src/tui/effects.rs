@@ -142,8 +142,8 @@ impl Runner {
     }
 
     fn search(&mut self, query: String) -> Result<Action, OpsError> {
-        const LIMIT: usize = 50;
-        let out = ops::search(&mut self.ctx, &query, LIMIT)?;
+        // One beyond the page, so the overlay can say "50+" when more match.
+        let out = ops::search(&mut self.ctx, &query, super::app::SEARCH_PAGE + 1)?;
         Ok(Action::SearchResults {
             query,
             hits: out.hits,
