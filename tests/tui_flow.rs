@@ -251,10 +251,17 @@ fn a_finished_inspection_refuses_a_like_p_n_f() {
     assert!(!home.entries().is_empty());
     // Reopen the finished inspection from home's list (the first entry).
     press(&mut h, &["enter"]);
-    assert!(matches!(h.app.screen(), Screen::Checklist(_)), "{:?}", h.app.screen());
+    assert!(
+        matches!(h.app.screen(), Screen::Checklist(_)),
+        "{:?}",
+        h.app.screen()
+    );
     for k in ["a", "p", "f", "n"] {
         press(&mut h, &[k]);
-        assert!(matches!(h.app.screen(), Screen::Checklist(_)), "{k}: no form opens");
+        assert!(
+            matches!(h.app.screen(), Screen::Checklist(_)),
+            "{k}: no form opens"
+        );
         let msg = &h.app.message.as_ref().expect("a message").text;
         assert!(msg.contains("已结束"), "{k}: {msg}");
     }
