@@ -110,8 +110,13 @@ const META_FROZEN: &[u8] = b"frozen";
 /// background threads still hold the file lock for a moment) to let go of the data dir.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 
+/// Opens the sled database of the data dir `dir` (`<dir>/db`).
+fn open_db(dir: &Path) -> Result<sled::Db> {
+    open_db_at(&dir.join("db"))
+}
+
 /// Opens the sled database in `db_dir` (`<data dir>/db`, or a read-only data dir's copy).
-fn open_db(db_dir: &Path) -> Result<sled::Db> {
+fn open_db_at(db_dir: &Path) -> Result<sled::Db> {
     let dir = db_dir.parent().unwrap_or(db_dir);
     let started = std::time::Instant::now();
     loop {
@@ -167,10 +172,10 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Io(format!("无法创建数据目录 {}：{e}", dir.display())))?;
-        let (db, read_only) = match open_db(&dir.join("db")) {
+        let (db, read_only) = match open_db(dir) {
             Err(StoreError::ReadOnly(_)) => {
                 let copy = read_only::ReadOnlyCopy::take(dir)?;
-                (open_db(&copy.db_dir())?, Some(copy))
+                (open_db_at(&copy.db_dir())?, Some(copy))
             }
             opened => (opened?, None),
         };
