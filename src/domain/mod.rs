@@ -9,6 +9,7 @@ mod inspection;
 mod kinds;
 mod now;
 mod query;
+mod roster;
 pub mod sanitize;
 mod stage;
 
@@ -23,4 +24,5 @@ pub use inspection::{AnswerRecord, Inspection};
 pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;
 pub use query::{FindingQuery, StatusFilter};
+pub use roster::{Admit, RosterChange, RosterStatement, RosterStatus};
 pub use stage::Stage;

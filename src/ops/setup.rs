@@ -35,11 +35,12 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
     let now = config::now().map_err(OpsError::Setup)?;
     let cfg = Config::load(config_dir).map_err(OpsError::Setup)?;
     let (catalog, problems) = Catalog::load(Some(&config_dir.join("checklists")));
-    let warnings = problems
+    let mut warnings: Vec<String> = problems
         .iter()
         .map(|p| format!("自定义检查表有误，已跳过：{p}"))
         .collect();
     let mut store = Store::open(data_dir)?;
+    warnings.extend(store.open_warnings().iter().cloned());
     let author = cfg.author();
     // Written before this device's next own event, and only if a name changed.
     super::describe_self(&mut store, &author);
