@@ -12,6 +12,7 @@ mod query;
 mod roster;
 pub mod sanitize;
 mod stage;
+mod stamp;
 
 pub use dates::parse_date_input;
 pub use device::{DeviceProfile, device_label, short_device_id};
@@ -26,3 +27,4 @@ pub use now::Now;
 pub use query::{FindingQuery, StatusFilter};
 pub use roster::{Admit, RosterChange, RosterStatement, RosterStatus};
 pub use stage::Stage;
+pub use stamp::{Stamp, Wall};

@@ -39,13 +39,19 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
         .iter()
         .map(|p| format!("自定义检查表有误，已跳过：{p}"))
         .collect();
-    let mut store = Store::open(data_dir)?;
+    let store = Store::open(data_dir)?;
     warnings.extend(store.open_warnings().iter().cloned());
     let author = cfg.author();
+    let mut ctx = Ctx::new(store, catalog, now, author);
+    // Named first, before anything is written: the dates people read come from this clock.
+    if let Some(w) = super::clock_warning(&ctx)? {
+        warnings.insert(0, w);
+    }
     // Written before this device's next own event, and only if a name changed.
-    super::describe_self(&mut store, &author);
+    let author = ctx.author.clone();
+    super::describe_self(&mut ctx.store, &author);
     Ok(Opened {
-        ctx: Ctx::new(store, catalog, now, author),
+        ctx,
         config: cfg,
         config_dir: config_dir.to_path_buf(),
         warnings,
