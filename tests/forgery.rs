@@ -27,6 +27,7 @@ fn forged_bundle(folder: &Path, ms: i64, payloads: Vec<Payload>) -> Uuid {
             prev,
             hlc: xuncha::domain::Hlc { ms, c: i as u32 },
             author: "王建国".into(),
+            wall: None,
             payload,
         };
         let r = Record::seal(&body, &key);
