@@ -79,11 +79,13 @@ fn the_forged_1970_closure_is_refused_and_named_and_nothing_changes() {
             Payload::Rectified {
                 finding_id: id,
                 note: "已整改".into(),
+                after: vec![],
             },
             Payload::Verified {
                 finding_id: id,
                 passed: true,
                 note: "无问题（已核实）".into(),
+                after: vec![],
             },
         ],
     );
