@@ -46,8 +46,20 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// 生成演示数据
     Demo(DemoArgs),
-    /// 本设备编号和公钥
-    Device,
+    /// 本设备编号和公钥；device list：各设备的同步情况
+    Device(DeviceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeviceArgs {
+    #[command(subcommand)]
+    pub cmd: Option<DeviceCmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCmd {
+    /// 各设备（按人名）：最近一次同步的时间，是否已收到本机的事件
+    List,
 }
 
 #[derive(Debug, Subcommand)]
