@@ -75,8 +75,8 @@ fn overdue_late_on_time_and_the_review_queue_with_a_pinned_clock() {
             .map(|f| f["id"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(ids(&env, "overdue"), [open.clone()]);
-    assert_eq!(ids(&env, "review-late"), [waiting.clone()]);
+    assert_eq!(ids(&env, "overdue"), vec![open.clone()]);
+    assert_eq!(ids(&env, "review-late"), vec![waiting.clone()]);
     let shown = env.json(&["finding", "show", &waiting]);
     assert_eq!(shown["overdue"], false);
 
