@@ -40,6 +40,26 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
         "hazwaste.toml",
         include_str!("../../data/checklists/hazwaste.toml"),
     ),
+    (
+        "medical_waste.toml",
+        include_str!("../../data/checklists/medical_waste.toml"),
+    ),
+    (
+        "narcotics.toml",
+        include_str!("../../data/checklists/narcotics.toml"),
+    ),
+    (
+        "biosafety.toml",
+        include_str!("../../data/checklists/biosafety.toml"),
+    ),
+    (
+        "radiation.toml",
+        include_str!("../../data/checklists/radiation.toml"),
+    ),
+    (
+        "utility_site.toml",
+        include_str!("../../data/checklists/utility_site.toml"),
+    ),
 ];
 
 /// The source label of the embedded checklists.
