@@ -216,7 +216,7 @@ fn show(ctx: &Ctx, f: &Finding) {
         f.severity.label()
     );
     let item = match f.item_id.as_deref() {
-        Some(id) => match ctx.catalog.item(id) {
+        Some(id) => match ctx.item_for(f.inspection_id, id) {
             Some(it) => format!("{}（{id}）", it.check),
             None => id.to_string(),
         },

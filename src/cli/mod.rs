@@ -64,18 +64,26 @@ pub fn data_dir(cli: &Cli) -> PathBuf {
 pub fn context(cli: &Cli) -> Result<Ctx, Failure> {
     let now = config::now().map_err(Failure::usage)?;
     let cfg = Config::load(&config::config_dir()).map_err(Failure::usage)?;
-    let user_lists = config::config_dir().join("checklists");
-    let (catalog, problems) = Catalog::load(Some(&user_lists));
-    for p in problems {
-        eprintln!("警告：自定义检查表有误，已跳过：{p}");
-    }
+    let catalog = load_catalog();
     let store = Store::open(&data_dir(cli))?;
-    Ok(Ctx {
+    let mut ctx = Ctx {
         store,
         catalog,
         now,
         author: cfg.author(),
-    })
+    };
+    ctx.adopt_recorded_checklists()?;
+    Ok(ctx)
+}
+
+/// The checklists: built in plus the user's folder. Every problem in a user file is reported on
+/// stderr with its file and line (the file is not loaded), never skipped silently.
+pub fn load_catalog() -> Catalog {
+    let (catalog, problems) = Catalog::load(Some(&config::config_dir().join("checklists")));
+    for p in problems {
+        eprintln!("警告：{}", crate::catalog::skipped_message(&p));
+    }
+    catalog
 }
 
 /// With no inspector name configured, the CLI signs as the inspection's first inspector rather

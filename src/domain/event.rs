@@ -1,8 +1,9 @@
 //! Event payloads: each carries the intent of one user action.
 
-use super::{Answer, Escalation, Mode, Severity};
+use super::{Answer, Checklist, Escalation, Mode, Severity};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Names one event: the device that wrote it and its sequence number there.
@@ -58,6 +59,10 @@ pub enum Payload {
         mode: Mode,
         inspectors: Vec<String>,
         lines: Vec<String>,
+        /// The checklist version each line was inspected with: line id → content hash
+        /// (`Checklist::content_hash`). Empty in inspections recorded before versions were.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        checklists: BTreeMap<String, String>,
     },
     ItemAnswered {
         inspection_id: Uuid,
@@ -113,6 +118,12 @@ pub enum Payload {
         finding_id: Uuid,
         reason: String,
     },
+    /// One checklist version, whole, recorded when an inspection on this store first uses it
+    /// (see `domain::checklist`). `hash` is its content hash; `checklist.source` is empty.
+    ChecklistRecorded {
+        hash: String,
+        checklist: Checklist,
+    },
 }
 
 /// Which view an event belongs to.
@@ -120,6 +131,8 @@ pub enum Payload {
 pub enum Entity {
     Inspection(Uuid),
     Finding(Uuid),
+    /// A checklist version, by `checklist_entity_id(hash)`; it has no view of its own.
+    Checklist(Uuid),
 }
 
 impl Payload {
@@ -136,6 +149,9 @@ impl Payload {
             | Escalated { finding_id, .. }
             | Commented { finding_id, .. }
             | Retracted { finding_id, .. } => Entity::Finding(*finding_id),
+            ChecklistRecorded { hash, .. } => {
+                Entity::Checklist(super::checklist_entity_id(hash).unwrap_or(Uuid::nil()))
+            }
         }
     }
 
@@ -152,6 +168,7 @@ impl Payload {
             Escalated { .. } => "escalated",
             Commented { .. } => "commented",
             Retracted { .. } => "retracted",
+            ChecklistRecorded { .. } => "checklist_recorded",
         }
     }
 }

@@ -28,6 +28,10 @@ pub struct Inspection {
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     pub started_by: String,
+    /// The checklist version each line was inspected with (line id → content hash); empty for
+    /// inspections recorded before versions were.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub checklists: BTreeMap<String, String>,
 }
 
 impl Inspection {
@@ -50,6 +54,7 @@ impl Inspection {
                 mode,
                 inspectors,
                 lines,
+                checklists,
             } => Some(Inspection {
                 id: *inspection_id,
                 facility: facility.clone(),
@@ -61,6 +66,7 @@ impl Inspection {
                 started_at: e.at(),
                 finished_at: None,
                 started_by: e.author.clone(),
+                checklists: checklists.clone(),
             }),
             _ => None,
         });

@@ -1,5 +1,6 @@
 //! Pure domain types and rules: no I/O, no sled, no terminal.
 
+mod checklist;
 mod dates;
 mod event;
 mod finding;
@@ -9,6 +10,7 @@ mod kinds;
 mod now;
 mod stage;
 
+pub use checklist::{Checklist, Item, Section, checklist_entity_id, fold_checklist};
 pub use dates::parse_date_input;
 pub use event::{Entity, EventRef, Field, Payload};
 pub use finding::{

@@ -290,7 +290,7 @@ pub fn notice(ctx: &Ctx, f: &Finding, insp: Option<&Inspection>) -> String {
     let item = f
         .item_id
         .as_deref()
-        .map(|id| match ctx.catalog.item(id) {
+        .map(|id| match ctx.item_for(f.inspection_id, id) {
             Some(i) => format!("{}（{id}）", i.check),
             None => id.to_string(),
         })
