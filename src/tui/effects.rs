@@ -197,6 +197,8 @@ impl Runner {
             Ok(r) => r,
             Err(e) => return Action::Failed(e.to_string()),
         };
+        // Checklists other devices used arrive with their inspections.
+        let _ = ctx.adopt_recorded_checklists();
         let mut config_error = None;
         if !dry_run && self.config.sync_dir.as_ref() != Some(&path) {
             self.config.sync_dir = Some(path);
@@ -366,6 +368,22 @@ fn home(ctx: &Ctx, config: &Config) -> Result<HomeData, OpsError> {
         } else if f.due.is_some_and(|d| d <= soon) {
             c.due_soon += 1;
         }
+    }
+    // The seven lines always show; an extra line only while it has something open, so that the
+    // home screen keeps room for the inspections at 80x24 however many extra lines there are.
+    // More than two such extra lines are summed in one row (the register has them one by one).
+    let is_core = |c: &LineCount| ctx.catalog.line(&c.id).is_some_and(|l| l.core);
+    counts.retain(|c| c.open > 0 || is_core(c));
+    let extras: Vec<LineCount> = counts.iter().filter(|c| !is_core(c)).cloned().collect();
+    if extras.len() > 2 {
+        counts.retain(is_core);
+        counts.push(LineCount {
+            id: String::new(),
+            name: format!("扩展清单（{} 道）", extras.len()),
+            open: extras.iter().map(|c| c.open).sum(),
+            overdue: extras.iter().map(|c| c.overdue).sum(),
+            due_soon: extras.iter().map(|c| c.due_soon).sum(),
+        });
     }
     let mut unfinished = Vec::new();
     let mut recent = Vec::new();

@@ -5,6 +5,7 @@ pub mod action;
 pub mod app;
 pub mod effects;
 pub mod keymap;
+pub mod line_keys;
 pub mod screens;
 pub mod theme;
 pub mod update;
@@ -124,7 +125,7 @@ pub fn build(cli: &Cli) -> Result<(Tui, App, Vec<String>), Failure> {
     let (catalog, problems) = Catalog::load(Some(&config_dir.join("checklists")));
     let mut warnings: Vec<String> = problems
         .iter()
-        .map(|p| format!("自定义检查表有误，已跳过：{p}"))
+        .map(crate::catalog::skipped_message)
         .collect();
     let store = Store::open(&data_dir(cli))?;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -137,12 +138,13 @@ pub fn build(cli: &Cli) -> Result<(Tui, App, Vec<String>), Failure> {
     warnings.extend(w);
     let (keymap, w) = Keymap::load(&config_dir);
     warnings.extend(w);
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         store,
         catalog,
         now,
         author: cfg.author(),
     };
+    ctx.adopt_recorded_checklists()?;
     let lines = effects::line_infos(&ctx);
     let app = App::new(now, &cfg.inspector, lines);
     let tui = Tui {
@@ -158,6 +160,22 @@ pub fn build(cli: &Cli) -> Result<(Tui, App, Vec<String>), Failure> {
     Ok((tui, app, warnings))
 }
 
+/// Shows the start-up warnings (a broken checklist file, theme or keymap) in the message line:
+/// the first in full, with how many more there are.
+pub fn start_warning(app: &mut App, warnings: &[String]) {
+    if let Some((first, rest)) = warnings.split_first() {
+        let text = if rest.is_empty() {
+            first.clone()
+        } else {
+            format!(
+                "{first}（另有 {} 条警告，`xuncha checklist list` 可查看全部）",
+                rest.len()
+            )
+        };
+        update::warn(app, &text);
+    }
+}
+
 pub fn main(cli: &Cli) -> CmdResult {
     // init() installs a panic hook that restores the terminal before the panic is reported.
     let mut terminal = ratatui::try_init().map_err(|e| Failure {
@@ -167,9 +185,7 @@ pub fn main(cli: &Cli) -> CmdResult {
     // Opening a big store takes seconds: say so before it starts.
     let _ = terminal.draw(screens::opening);
     let result = build(cli).and_then(|(mut tui, mut app, warnings)| {
-        if let Some(w) = warnings.first() {
-            update::warn(&mut app, w);
-        }
+        start_warning(&mut app, &warnings);
         tui.run(&mut terminal, &mut app).map_err(|m| Failure {
             code: 1,
             message: m,
