@@ -9,6 +9,7 @@ mod export;
 mod finding;
 mod inspection;
 mod output;
+mod recover;
 mod report;
 mod search;
 mod sync;

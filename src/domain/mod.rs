@@ -8,6 +8,7 @@ mod hlc;
 mod inspection;
 mod kinds;
 mod now;
+pub mod sanitize;
 mod stage;
 
 pub use checklist::{Checklist, Item, Section, checklist_entity_id, fold_checklist};

@@ -1,6 +1,8 @@
 //! Findings: record, edit, and the closed loop (rectify → verify → close, escalate).
 
-use super::{Ctx, OpsError, Result, clean, required};
+use super::{
+    Ctx, MAX_NAME_CHARS, MAX_TEXT_CHARS, OpsError, Result, clean, limited, required, required_max,
+};
 use crate::domain::{Field, Finding, Payload, Severity, parse_date_input};
 use chrono::{Duration, NaiveDate};
 use uuid::Uuid;
@@ -86,7 +88,7 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
     }
     let facility = match (&insp, &new.facility) {
         (Some(i), _) => i.facility.clone(),
-        (None, Some(f)) => required("单位（--facility）", f)?,
+        (None, Some(f)) => required_max("单位（--facility）", f, MAX_NAME_CHARS)?,
         (None, None) => {
             return Err(OpsError::invalid(
                 "检查（--inspection）",
@@ -95,7 +97,7 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
         }
     };
     let department = match &new.department {
-        Some(d) => clean(d),
+        Some(d) => limited("科室（--department）", d, MAX_NAME_CHARS)?,
         None => insp
             .as_ref()
             .and_then(|i| i.departments.first().cloned())
@@ -106,7 +108,13 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
         .severity
         .or(item.as_ref().map(|i| i.severity))
         .unwrap_or(Severity::General);
-    let mut measures = clean(&new.measures);
+    let mut measures = limited("整改措施（--measures）", &new.measures, MAX_TEXT_CHARS)?;
+    let location = limited("部位（--location）", &new.location, MAX_NAME_CHARS)?;
+    let responsible = limited(
+        "责任单位及人员（--responsible）",
+        &new.responsible,
+        MAX_NAME_CHARS,
+    )?;
     if measures.is_empty()
         && let Some(item) = &item
     {
@@ -133,14 +141,14 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
             inspection_id: insp.map(|i| i.id),
             facility,
             department,
-            location: clean(&new.location),
+            location,
             line,
             item_id: item.map(|i| i.id),
             description,
             severity,
             measures,
             due,
-            responsible: clean(&new.responsible),
+            responsible,
             fixed_on_spot: new.fixed_on_spot,
         }],
     )?;
@@ -169,7 +177,10 @@ fn field_value(ctx: &Ctx, f: &Finding, field: Field, value: &str) -> Result<Stri
             }
             d.to_string()
         }
-        _ => clean(value),
+        Field::Measures => limited(label, value, MAX_TEXT_CHARS)?,
+        Field::Location | Field::Department | Field::Responsible => {
+            limited(label, value, MAX_NAME_CHARS)?
+        }
     })
 }
 
@@ -221,7 +232,7 @@ pub fn rectify(ctx: &mut Ctx, id: Uuid, note: &str) -> Result<Finding> {
 
 pub fn verify(ctx: &mut Ctx, id: Uuid, passed: bool, note: &str) -> Result<Finding> {
     let f = ctx.finding_by_id(id)?;
-    let note = clean(note);
+    let note = limited("复查情况（--note）", note, MAX_TEXT_CHARS)?;
     f.can_verify(passed, &note)?;
     append(
         ctx,
@@ -242,7 +253,7 @@ pub fn escalate(ctx: &mut Ctx, id: Uuid, note: &str) -> Result<Finding> {
         Payload::Escalated {
             finding_id: id,
             level,
-            note: clean(note),
+            note: limited("督办说明（--note）", note, MAX_TEXT_CHARS)?,
         },
     )?;
     ctx.finding_by_id(id)

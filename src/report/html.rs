@@ -8,8 +8,10 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use std::fmt::Write;
 use uuid::Uuid;
 
-/// HTML-escapes user text for element content and attribute values.
+/// HTML-escapes user text for element content and attribute values; control characters and
+/// bidi overrides are shown as visible escapes first (`domain::sanitize::escape`).
 pub fn esc(s: &str) -> String {
+    let s = crate::domain::sanitize::escape(s);
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {

@@ -82,6 +82,8 @@ impl LedgerRow {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" / ");
+        // Text from other devices was never cleaned here: escape it once for CSV and XLSX.
+        let f = &f.escaped();
         LedgerRow {
             line: f.line.clone(),
             description: f.description.clone(),

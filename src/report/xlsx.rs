@@ -5,6 +5,7 @@
 
 use super::ledger::{COLUMNS, Ledger, LedgerRow, Value};
 use super::{ReportError, Result};
+use crate::domain::sanitize;
 use crate::ops::StatsRow;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
@@ -97,7 +98,8 @@ pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
         // The row spill files go next to the output, not to a possibly small /tmp.
         book.set_tempdir(dir).map_err(fail)?;
     }
-    let place = ledger.facility.as_deref().unwrap_or("全部单位");
+    let place = sanitize::escape(ledger.facility.as_deref().unwrap_or("全部单位"));
+    let place = place.as_ref();
     let date = cn_date(ledger.today);
     let sheet = book.add_worksheet();
     summary_sheet(sheet, ledger, place, &date, &styles).map_err(fail)?;
@@ -229,7 +231,7 @@ fn line_sheet(
                     sheet.write_blank(r, c, text_fmt)?;
                 }
                 Value::Text(t) => {
-                    sheet.write_string_with_format(r, c, *t, text_fmt)?;
+                    sheet.write_string_with_format(r, c, fit_cell(t).as_ref(), text_fmt)?;
                 }
             }
         }
@@ -240,6 +242,18 @@ fn line_sheet(
     // The id column is for looking a finding up in xuncha, not for the printed ledger.
     sheet.set_print_area(0, 0, last_row, last_col - 1)?;
     Ok(())
+}
+
+/// The most characters an XLSX cell holds (Excel's limit; rust_xlsxwriter refuses more).
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// Text cut to what a cell holds, ending in "…" when cut, so one long record (synced from
+/// another device, which our input limits never saw) cannot make the export fail.
+fn fit_cell(t: &str) -> std::borrow::Cow<'_, str> {
+    match t.char_indices().nth(MAX_CELL_CHARS - 1) {
+        Some((at, _)) if t[at..].chars().count() > 1 => format!("{}…", &t[..at]).into(),
+        _ => t.into(),
+    }
 }
 
 fn excel_date(d: NaiveDate) -> std::result::Result<ExcelDateTime, XlsxError> {
@@ -319,7 +333,12 @@ fn stats_row(
     number: &Format,
     percent: &Format,
 ) -> std::result::Result<(), XlsxError> {
-    sheet.write_string_with_format(r, 0, &row.label, label)?;
+    sheet.write_string_with_format(
+        r,
+        0,
+        fit_cell(&sanitize::escape(&row.label)).as_ref(),
+        label,
+    )?;
     let figures = [
         row.found,
         row.major,

@@ -6,6 +6,7 @@ pub mod app;
 pub mod effects;
 pub mod keymap;
 pub mod line_keys;
+pub mod sanitize;
 pub mod screens;
 pub mod theme;
 pub mod update;
