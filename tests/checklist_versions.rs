@@ -126,6 +126,8 @@ fn own_line_shows_its_name_and_items_on_a_device_without_the_file() {
 #[test]
 fn builtin_lines_record_their_version_too() {
     let env = Env::new();
+    // The first command also writes the device's self-description.
+    start(&env, "energy");
     let before = env.events();
     start(&env, "fire");
     // The version of 消防 and the inspection.

@@ -71,23 +71,17 @@ fn every_line_of_forty_is_reachable() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(catalog.lines.len(), 40);
     let store = Store::open(&dir.path().join("data")).unwrap();
-    let ctx = Ctx {
-        store,
-        catalog,
-        now: now(),
-        author: INSPECTOR.into(),
-    };
+    let ctx = Ctx::new(store, catalog, now(), INSPECTOR);
     let app = App::new(now(), INSPECTOR, line_infos(&ctx));
     let mut tui = Tui {
-        runner: Runner {
+        runner: Runner::new(
             ctx,
-            config_dir: dir.path().join("config"),
-            config: Config {
+            dir.path().join("config"),
+            Config {
                 inspector: INSPECTOR.into(),
                 ..Default::default()
             },
-            index: None,
-        },
+        ),
         theme: Theme::builtin("default").unwrap(),
         keymap: Keymap::builtin(),
     };

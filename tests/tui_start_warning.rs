@@ -2,11 +2,9 @@
 //! and the line, in the message line of the first screen (issue 15). Its own test binary: it sets
 //! the process environment that `tui::build` reads.
 
-use clap::Parser;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::fs;
-use xuncha::cli::Cli;
 
 #[test]
 fn broken_override_is_reported_on_start() {
@@ -24,8 +22,7 @@ fn broken_override_is_reported_on_start() {
         std::env::set_var("XUNCHA_NOW", "2026-11-22T09:00:00+08:00");
     }
     let data = dir.path().join("data");
-    let cli = Cli::parse_from(["xuncha", "--data-dir", data.to_str().unwrap()]);
-    let (tui, mut app, warnings) = xuncha::tui::build(&cli).expect("the TUI starts");
+    let (tui, mut app, warnings) = xuncha::tui::build(&data, None).expect("the TUI starts");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
         warnings[0].contains("fire.toml 第 3 行有误，该文件未加载"),

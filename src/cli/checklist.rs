@@ -3,30 +3,15 @@
 use super::args::ChecklistCmd;
 use super::output::{cell, print_json};
 use super::{Cli, CmdResult, Failure};
-use crate::catalog::{self, Catalog};
+use crate::catalog;
 use crate::config;
 use serde_json::json;
-
-/// The catalog plus the checklist versions recorded in an existing store (lines this device has
-/// no file for, used by inspections synced from other devices). A missing or busy store adds
-/// nothing: listing checklists needs no data.
-fn with_recorded(cli: &Cli, catalog: Catalog) -> Catalog {
-    let dir = super::data_dir(cli);
-    if !dir.join("db").exists() {
-        return catalog;
-    }
-    let mut catalog = catalog;
-    if let Ok(versions) = crate::store::Store::open(&dir).and_then(|s| s.checklist_versions()) {
-        catalog.adopt_recorded(versions.into_iter().map(|(_, c)| c).collect());
-    }
-    catalog
-}
 
 pub fn run(cli: &Cli, cmd: &ChecklistCmd) -> CmdResult {
     let user_dir = config::config_dir().join("checklists");
     match cmd {
         ChecklistCmd::List => {
-            let cat = with_recorded(cli, super::load_catalog());
+            let cat = super::load_catalog(cli);
             if cli.json {
                 let v: Vec<_> = cat
                     .lines
@@ -55,7 +40,7 @@ pub fn run(cli: &Cli, cmd: &ChecklistCmd) -> CmdResult {
             Ok(())
         }
         ChecklistCmd::Show { line } => {
-            let cat = with_recorded(cli, super::load_catalog());
+            let cat = super::load_catalog(cli);
             let l = cat.line(line).ok_or_else(|| {
                 let known: Vec<&str> = cat.lines.iter().map(|l| l.line.as_str()).collect();
                 Failure::usage(format!("未知防线「{line}」，可选：{}", known.join("|")))

@@ -3,16 +3,7 @@
 use super::args::{ExportArgs, ExportFormat};
 use super::output::print_json;
 use super::{Cli, CmdResult, Failure, context, finding::query};
-use crate::report::{self, ExportSummary, LedgerFormat, ReportError};
-
-impl From<ReportError> for Failure {
-    fn from(e: ReportError) -> Failure {
-        Failure {
-            code: if e.is_user_error() { 2 } else { 1 },
-            message: e.to_string(),
-        }
-    }
-}
+use crate::ops::{self, ExportSummary, LedgerFormat};
 
 pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
     let form = match (&args.inspection, &args.finding) {
@@ -41,8 +32,8 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
         (ExportFormat::Html, Some(form)) => {
             let ctx = context(cli)?;
             match form {
-                Form::Inspection(id) => report::export_inspection_form(&ctx, id, &args.out)?,
-                Form::Finding(id) => report::export_finding_notice(&ctx, id, &args.out)?,
+                Form::Inspection(id) => ops::export_inspection_form(&ctx, id, &args.out)?,
+                Form::Finding(id) => ops::export_finding_notice(&ctx, id, &args.out)?,
             }
         }
         (fmt, None) => {
@@ -53,7 +44,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
             } else {
                 LedgerFormat::Csv
             };
-            report::export_ledger(&ctx, &q, fmt, &args.out)?
+            ops::export_ledger(&ctx, &q, fmt, &args.out, None)?
         }
     };
     if cli.json {

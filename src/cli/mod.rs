@@ -18,8 +18,7 @@ pub use args::{Cli, Command};
 
 use crate::catalog::Catalog;
 use crate::config::{self, Config};
-use crate::ops::{Ctx, OpsError};
-use crate::store::Store;
+use crate::ops::{self, Ctx, OpsError};
 use std::path::PathBuf;
 
 /// A failed command: the message for stderr and the exit status.
@@ -39,17 +38,17 @@ impl Failure {
 }
 
 impl From<OpsError> for Failure {
+    /// A refused input is named by its flag here (`整改时限（--due）：…`); ops names it by meaning.
     fn from(e: OpsError) -> Failure {
-        Failure {
-            code: if e.is_user_error() { 2 } else { 1 },
-            message: e.to_string(),
-        }
-    }
-}
-
-impl From<crate::store::StoreError> for Failure {
-    fn from(e: crate::store::StoreError) -> Failure {
-        OpsError::from(e).into()
+        let code = if e.is_user_error() { 2 } else { 1 };
+        let message = match &e {
+            OpsError::Invalid { field, message } => match field.flag() {
+                Some(flag) => format!("{}（{flag}）：{message}", field.label()),
+                None => e.to_string(),
+            },
+            _ => e.to_string(),
+        };
+        Failure { code, message }
     }
 }
 
@@ -61,29 +60,24 @@ pub fn data_dir(cli: &Cli) -> PathBuf {
         .unwrap_or_else(config::default_data_dir)
 }
 
-/// Opens the store and loads the checklists (built in, plus the user's own folder).
+/// Opens the context through the one start-up path (`ops::open`); warnings go to stderr.
 pub fn context(cli: &Cli) -> Result<Ctx, Failure> {
-    let now = config::now().map_err(Failure::usage)?;
-    let cfg = Config::load(&config::config_dir()).map_err(Failure::usage)?;
-    let catalog = load_catalog();
-    let store = Store::open(&data_dir(cli))?;
-    let mut ctx = Ctx {
-        store,
-        catalog,
-        now,
-        author: cfg.author(),
-    };
-    ctx.adopt_recorded_checklists()?;
-    Ok(ctx)
+    let opened = ops::open(&data_dir(cli))?;
+    for w in &opened.warnings {
+        eprintln!("警告：{w}");
+    }
+    Ok(opened.ctx)
 }
 
-/// The checklists: built in plus the user's folder. Every problem in a user file is reported on
-/// stderr with its file and line (the file is not loaded), never skipped silently.
-pub fn load_catalog() -> Catalog {
-    let (catalog, problems) = Catalog::load(Some(&config::config_dir().join("checklists")));
+/// The checklists for `checklist list|show`, which open no store for writing: built in, the
+/// user's folder (every problem in a user file reported on stderr with its file and line, the
+/// file not loaded), and the versions an existing store records for lines without a file here.
+pub fn load_catalog(cli: &Cli) -> Catalog {
+    let (mut catalog, problems) = Catalog::load(Some(&config::config_dir().join("checklists")));
     for p in problems {
         eprintln!("警告：{}", crate::catalog::skipped_message(&p));
     }
+    catalog.adopt_recorded(ops::recorded_checklists(&data_dir(cli)));
     catalog
 }
 

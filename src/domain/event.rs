@@ -124,6 +124,14 @@ pub enum Payload {
         hash: String,
         checklist: Checklist,
     },
+    /// A device describes itself: who works on it and the computer's name. Written by the
+    /// device itself (`device` is always the writer's id) before its first event and again
+    /// whenever either name changes; the latest by HLC order counts (see `DeviceProfile`).
+    DeviceDescribed {
+        device: Uuid,
+        inspector: String,
+        host: String,
+    },
 }
 
 /// Which view an event belongs to.
@@ -133,6 +141,8 @@ pub enum Entity {
     Finding(Uuid),
     /// A checklist version, by `checklist_entity_id(hash)`; it has no view of its own.
     Checklist(Uuid),
+    /// Statements about one device (its self-description; roster changes).
+    Device(Uuid),
 }
 
 impl Payload {
@@ -152,6 +162,7 @@ impl Payload {
             ChecklistRecorded { hash, .. } => {
                 Entity::Checklist(super::checklist_entity_id(hash).unwrap_or(Uuid::nil()))
             }
+            DeviceDescribed { device, .. } => Entity::Device(*device),
         }
     }
 
@@ -169,6 +180,7 @@ impl Payload {
             Commented { .. } => "commented",
             Retracted { .. } => "retracted",
             ChecklistRecorded { .. } => "checklist_recorded",
+            DeviceDescribed { .. } => "device_described",
         }
     }
 }

@@ -2,17 +2,20 @@
 
 mod checklist;
 mod dates;
+mod device;
 mod event;
 mod finding;
 mod hlc;
 mod inspection;
 mod kinds;
 mod now;
+mod query;
 pub mod sanitize;
 mod stage;
 
 pub use checklist::{Checklist, Item, Section, checklist_entity_id, fold_checklist};
 pub use dates::parse_date_input;
+pub use device::{DeviceProfile, device_label, short_device_id};
 pub use event::{Entity, EventRef, Field, Payload};
 pub use finding::{
     Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, StoredEvent,
@@ -21,4 +24,5 @@ pub use hlc::Hlc;
 pub use inspection::{AnswerRecord, Inspection};
 pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;
+pub use query::{FindingQuery, StatusFilter};
 pub use stage::Stage;

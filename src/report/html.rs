@@ -2,8 +2,8 @@
 //! the hospital seed's 问题隐患自查（督查）整改表 for one inspection, and the 四书 document a
 //! finding has reached (整改通知书 → 警示约谈告知书 → 责任追究建议书).
 
+use super::Env as Ctx;
 use crate::domain::{Escalation, Finding, Inspection, Mode, Status};
-use crate::ops::Ctx;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use std::fmt::Write;
 use uuid::Uuid;
@@ -292,7 +292,7 @@ pub fn notice(ctx: &Ctx, f: &Finding, insp: Option<&Inspection>) -> String {
     let item = f
         .item_id
         .as_deref()
-        .map(|id| match ctx.item_for(f.inspection_id, id) {
+        .map(|id| match ctx.catalog.item(id) {
             Some(i) => format!("{}（{id}）", i.check),
             None => id.to_string(),
         })

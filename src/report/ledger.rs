@@ -1,9 +1,10 @@
 //! The ledger rows, shared by the CSV and XLSX writers: the columns of the seed's
 //! 问题隐患和制度措施清单, then what the office needs to follow each hazard up.
 
+use super::Env as Ctx;
+use super::{Stats, Tally};
+use crate::domain::FindingQuery;
 use crate::domain::{Finding, Inspection, Status};
-use crate::ops::{Ctx, Stats, Tally};
-use crate::store::FindingQuery;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -195,19 +196,19 @@ impl Ledger {
     }
 }
 
-/// Builds the ledger of the findings matching `q`. Findings are streamed from the store and
-/// turned into rows at once, so a large register never sits in memory twice.
-pub fn ledger(ctx: &Ctx, q: &FindingQuery) -> crate::ops::Result<Ledger> {
+/// Builds the ledger of the findings matching `q`, out of `findings` as they stream in (so a
+/// large register never sits in memory twice). `inspections` supplies each row's visit; the
+/// first error from the stream stops the build and is returned.
+pub fn ledger<E>(
+    ctx: &Ctx,
+    q: &FindingQuery,
+    inspections: &HashMap<Uuid, Inspection>,
+    findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
+) -> std::result::Result<Ledger, E> {
     let today = ctx.now.today();
-    let inspections: HashMap<Uuid, Inspection> = ctx
-        .store
-        .all_inspections()?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect();
     let mut by_line: HashMap<String, Vec<LedgerRow>> = HashMap::new();
     let mut tally = Tally::default();
-    for f in ctx.store.all_findings() {
+    for f in findings {
         let f = f?;
         if !q.matches(&f, today) {
             continue;

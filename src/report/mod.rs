@@ -6,13 +6,14 @@
 mod csv;
 mod html;
 mod ledger;
+mod stats;
 mod xlsx;
 
-pub use ledger::{COLUMNS, LedgerRow, ledger};
+pub use ledger::{COLUMNS, Ledger, LedgerRow, ledger};
+pub use stats::{Stats, StatsRow, Tally};
 
-use crate::domain::Now;
-use crate::ops::{Ctx, OpsError};
-use crate::store::FindingQuery;
+use crate::catalog::Catalog;
+use crate::domain::{Finding, Inspection, Now};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -45,10 +46,21 @@ pub struct ExportSummary {
     pub bytes: u64,
 }
 
+/// What the documents are written with: the checklists (for names) and today.
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    pub catalog: &'a Catalog,
+    pub now: Now,
+}
+
+impl<'a> Env<'a> {
+    pub fn of(catalog: &'a Catalog, now: Now) -> Env<'a> {
+        Env { catalog, now }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error(transparent)]
-    Ops(#[from] OpsError),
     /// The output path cannot be written: the user can pick another one.
     #[error("无法写入导出文件 {path}：{reason}")]
     Output { path: String, reason: String },
@@ -60,7 +72,6 @@ pub enum ReportError {
 impl ReportError {
     pub fn is_user_error(&self) -> bool {
         match self {
-            ReportError::Ops(e) => e.is_user_error(),
             ReportError::Output { .. } => true,
             ReportError::Writer { .. } => false,
         }
@@ -74,55 +85,53 @@ impl ReportError {
     }
 }
 
-impl From<crate::store::StoreError> for ReportError {
-    fn from(e: crate::store::StoreError) -> Self {
-        ReportError::Ops(e.into())
-    }
-}
-
 pub type Result<T> = std::result::Result<T, ReportError>;
 
-/// Writes the hazard ledger of the findings matching `q` to `path`.
-pub fn export_ledger(
-    ctx: &Ctx,
-    q: &FindingQuery,
-    format: LedgerFormat,
-    path: &Path,
-) -> Result<ExportSummary> {
-    let ledger = ledger(ctx, q)?;
+/// Writes a built ledger to `path` (temp file, then rename).
+///
+/// # Errors
+/// `Output` when `path` cannot be written (nothing is left under its name); `Writer` when the
+/// file writer fails.
+pub fn write_ledger(ledger: &Ledger, format: LedgerFormat, path: &Path) -> Result<ExportSummary> {
     let sheets = match format {
         LedgerFormat::Xlsx => {
-            write_atomically(path, |tmp| xlsx::write(&ledger, tmp))?;
+            write_atomically(path, |tmp| xlsx::write(ledger, tmp))?;
             1 + ledger.lines.len()
         }
         LedgerFormat::Csv => {
-            write_atomically(path, |tmp| csv::write(&ledger, tmp))?;
+            write_atomically(path, |tmp| csv::write(ledger, tmp))?;
             1
         }
     };
     summary(path, format.extension(), ledger.len(), sheets)
 }
 
-/// Writes the 自查（督查）整改表 of one inspection as printable HTML.
-pub fn export_inspection_form(ctx: &Ctx, inspection: &str, path: &Path) -> Result<ExportSummary> {
-    let insp = ctx.inspection(inspection)?;
-    let findings = ctx.list_findings(&FindingQuery {
-        inspection: Some(insp.id),
-        ..Default::default()
-    })?;
-    let page = html::inspection_form(ctx, &insp, &findings);
+/// Writes the 自查（督查）整改表 of one inspection, with its findings, as printable HTML.
+///
+/// # Errors
+/// As [`write_ledger`].
+pub fn write_inspection_form(
+    env: &Env,
+    insp: &Inspection,
+    findings: &[Finding],
+    path: &Path,
+) -> Result<ExportSummary> {
+    let page = html::inspection_form(env, insp, findings);
     write_atomically(path, |tmp| write_text(tmp, &page))?;
     summary(path, "html", findings.len(), 1)
 }
 
 /// Writes the 四书 document a finding has reached (整改通知书 at first) as printable HTML.
-pub fn export_finding_notice(ctx: &Ctx, finding: &str, path: &Path) -> Result<ExportSummary> {
-    let f = ctx.finding(finding)?;
-    let insp = match f.inspection_id {
-        Some(id) => ctx.store.inspection(id)?,
-        None => None,
-    };
-    let page = html::notice(ctx, &f, insp.as_ref());
+///
+/// # Errors
+/// As [`write_ledger`].
+pub fn write_finding_notice(
+    env: &Env,
+    f: &Finding,
+    insp: Option<&Inspection>,
+    path: &Path,
+) -> Result<ExportSummary> {
+    let page = html::notice(env, f, insp);
     write_atomically(path, |tmp| write_text(tmp, &page))?;
     summary(path, "html", 1, 1)
 }

@@ -110,6 +110,7 @@ impl Store {
                     }
                 }
                 Entity::Checklist(_) => {}
+                Entity::Device(_) => {}
             }
         }
         rep.findings = fresh_findings.len();
