@@ -30,7 +30,7 @@ pub use import::{
 };
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
-pub use sync_marks::SyncMarks;
+pub use sync_marks::{Arrival, SyncMarks};
 pub use vv::{Held, VersionVector};
 
 use crate::domain::{EventRef, Hlc, Now, Payload};
