@@ -133,7 +133,11 @@ fn a_torn_bundle_is_read_later_and_repaired_by_the_next_export() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    assert_eq!(office.events(), 3, "description, inspection, finding");
+    assert_eq!(
+        office.events(),
+        4,
+        "description, checklist version, inspection, finding"
+    );
 }
 
 #[test]
