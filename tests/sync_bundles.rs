@@ -194,6 +194,7 @@ fn a_known_device_with_another_key_is_forged() {
             finding_id: Uuid::from_u128(1),
             reason: "删掉".into(),
         },
+        wall: None,
     };
     let rec = Record::seal(&body, &thief);
     let bytes = bundle::encode(origin, thief.verifying_key().as_bytes(), 4, &[rec]);

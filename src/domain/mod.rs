@@ -12,6 +12,7 @@ mod now;
 mod query;
 pub mod sanitize;
 mod stage;
+mod stamp;
 
 pub use checklist::{Checklist, Item, Section, checklist_entity_id, fold_checklist};
 pub use dates::parse_date_input;
@@ -26,3 +27,4 @@ pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Stat
 pub use now::Now;
 pub use query::{FindingQuery, StatusFilter};
 pub use stage::Stage;
+pub use stamp::{Stamp, Wall};

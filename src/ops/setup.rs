@@ -35,15 +35,20 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
     let now = config::now().map_err(OpsError::Setup)?;
     let cfg = Config::load(config_dir).map_err(OpsError::Setup)?;
     let (catalog, problems) = Catalog::load(Some(&config_dir.join("checklists")));
-    let warnings = problems
+    let mut warnings: Vec<String> = problems
         .iter()
         .map(crate::catalog::skipped_message)
         .collect();
-    let mut store = Store::open(data_dir)?;
+    let store = Store::open(data_dir)?;
     let author = cfg.author();
-    // Written before this device's next own event, and only if a name changed.
-    super::describe_self(&mut store, &author);
     let mut ctx = Ctx::new(store, catalog, now, author);
+    // Named first, before anything is written: the dates people read come from this clock.
+    if let Some(w) = super::clock_warning(&ctx)? {
+        warnings.insert(0, w);
+    }
+    // Written before this device's next own event, and only if a name changed.
+    let author = ctx.author.clone();
+    super::describe_self(&mut ctx.store, &author);
     ctx.adopt_recorded_checklists()?;
     Ok(Opened {
         ctx,

@@ -3,8 +3,8 @@
 //! finding has reached (整改通知书 → 警示约谈告知书 → 责任追究建议书).
 
 use super::Env as Ctx;
-use crate::domain::{Escalation, Finding, Inspection, Mode, Status};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use crate::domain::{Escalation, Finding, Inspection, Mode, Stamp, Status};
+use chrono::{Datelike, NaiveDate};
 use std::fmt::Write;
 use uuid::Uuid;
 
@@ -96,7 +96,7 @@ fn mode_boxes(mode: Mode) -> String {
 }
 
 /// 整改落实情况 of one finding, in words.
-fn rectification(f: &Finding, date: impl Fn(DateTime<Utc>) -> NaiveDate) -> String {
+fn rectification(f: &Finding, date: impl Fn(Stamp) -> NaiveDate) -> String {
     if f.fixed_on_spot {
         return "立查立改，当场整改".into();
     }
@@ -107,7 +107,7 @@ fn rectification(f: &Finding, date: impl Fn(DateTime<Utc>) -> NaiveDate) -> Stri
 }
 
 /// 复查情况 of one finding, in words.
-fn verification(f: &Finding, date: impl Fn(DateTime<Utc>) -> NaiveDate) -> String {
+fn verification(f: &Finding, date: impl Fn(Stamp) -> NaiveDate) -> String {
     let note = |s: &str| {
         if f.verify_note.is_empty() {
             s.to_string()

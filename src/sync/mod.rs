@@ -222,6 +222,9 @@ pub fn sync(
         if !rep.cancelled {
             export::repair(store, &folder, &all, opts.dry_run, &mut rep)?;
             export::compact(store, &folder, &start, opts.dry_run, &mut rep)?;
+            if !opts.dry_run {
+                folder.clean_stale_temps();
+            }
         }
         rep.own_events_out = store.unsynced_events()?;
     } else {

@@ -110,6 +110,8 @@ pub fn summary<'a>(v: &View, r: &SyncReport) -> Vec<Line<'a>> {
         for x in &r.rejected {
             let fixed = if x.repaired {
                 "（已用本机数据修复）"
+            } else if x.covered {
+                "（内容都在另一个完整的同步包里，无需处理）"
             } else {
                 ""
             };
@@ -120,6 +122,39 @@ pub fn summary<'a>(v: &View, r: &SyncReport) -> Vec<Line<'a>> {
             );
             line(Role::Error, format!("    {}", x.reason));
         }
+    }
+    for a in &r.arriving {
+        let role = if a.repaired {
+            Role::Muted
+        } else {
+            Role::Warning
+        };
+        line(
+            role,
+            format!("未传完，下次再读：{}（现有 {} 字节）", a.file, a.size),
+        );
+    }
+    if !r.ignored.is_empty() {
+        line(
+            Role::Muted,
+            format!(
+                "忽略：{} 个不属于 xuncha 的文件（同步软件的冲突副本、临时文件等），未读取，无需处理",
+                r.ignored.len()
+            ),
+        );
+    }
+    for x in &r.skipped {
+        line(Role::Warning, format!("已跳过 {}：{}", x.file, x.reason));
+    }
+    if !r.removed.is_empty() {
+        line(
+            Role::Muted,
+            format!(
+                "整理：{}移除已被更大同步包覆盖的本机旧同步包 {} 个",
+                will("已", "将"),
+                r.removed.len()
+            ),
+        );
     }
     if !r.far_future.is_empty() {
         line(
