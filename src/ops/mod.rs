@@ -8,6 +8,7 @@ mod device;
 mod finding;
 mod input;
 mod inspection;
+mod peers;
 mod recover;
 mod search;
 mod setup;
@@ -26,6 +27,7 @@ pub use finding::{
 };
 pub use input::Input;
 pub use inspection::{NewInspection, answer, finish_inspection, start_inspection};
+pub use peers::{device_name, peer_line, peer_lines, peers};
 pub use recover::{RecoverError, RecoveryReport, recover};
 pub use search::{SearchOutcome, index_finding, load_search_index, search};
 pub use setup::{Opened, open, open_at, recorded_checklists};

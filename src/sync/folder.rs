@@ -206,6 +206,7 @@ fn only_ours(root: &Path) -> bool {
         let name = e.file_name().to_string_lossy().into_owned();
         name == FORMAT_FILE
             || name == BUNDLES
+            || name == super::holds::DIR
             || name.starts_with('.')
             || matches!(names::foreign_kind(&name), Foreign::Temp | Foreign::OsFile)
     })
@@ -337,7 +338,7 @@ impl SyncFolder {
         for e in fs::read_dir(&self.root)? {
             let e = e?;
             let name = e.file_name().to_string_lossy().into_owned();
-            if name != FORMAT_FILE && name != BUNDLES {
+            if name != FORMAT_FILE && name != BUNDLES && name != super::holds::DIR {
                 let t = e.file_type()?;
                 let kind = if t.is_dir() {
                     Foreign::Folder

@@ -180,6 +180,35 @@ pub fn summary<'a>(v: &View, r: &SyncReport) -> Vec<Line<'a>> {
     out
 }
 
+/// Who holds what, one line per other device, then a blank line; nothing when no device
+/// is known. A device that lacks our events is shown as a warning.
+fn peer_lines<'a>(v: &View, peers: &[String]) -> Vec<Line<'a>> {
+    if peers.is_empty() {
+        return vec![];
+    }
+    let mut out = vec![Line::from(Span::styled("各设备：", v.st(Role::Header)))];
+    for p in peers {
+        let role = if p.contains("尚未收到") {
+            Role::Warning
+        } else {
+            Role::Muted
+        };
+        // The time of the device's last sync on a line of its own: one line fills 80 columns.
+        match p.split_once("（上次同步") {
+            Some((who, when)) => {
+                out.push(Line::from(Span::styled(format!("  · {who}"), v.st(role))));
+                out.push(Line::from(Span::styled(
+                    format!("    （上次同步{when}"),
+                    v.st(Role::Muted),
+                )));
+            }
+            None => out.push(Line::from(Span::styled(format!("  · {p}"), v.st(role)))),
+        }
+    }
+    out.push(Line::from(""));
+    out
+}
+
 pub fn render(v: &View, s: &SyncState, frame: &mut Frame, area: Rect) {
     let block = v.block(" 同步（U 盘或共享文件夹） ", true);
     let inner = block.inner(area);
@@ -252,20 +281,24 @@ pub fn render(v: &View, s: &SyncState, frame: &mut Frame, area: Rect) {
         Line::from(spans)
     };
     let mut lines: Vec<Line> = match &s.phase {
-        SyncPhase::Folder => {
-            vec![
-                Line::from(Span::styled(
-                    "先试运行：列出将送出和收到的内容、将产生的冲突和会被拒收的同步包，",
-                    v.st(Role::Muted),
-                )),
-                Line::from(Span::styled(
-                    "不做任何改动；确认后再正式同步。",
-                    v.st(Role::Muted),
-                )),
-                Line::from(""),
-                keys(&[(Command::Submit, "试运行"), (Command::Back, "返回")]),
-            ]
-        }
+        SyncPhase::Folder => vec![
+            Line::from(Span::styled(
+                "先试运行：列出将送出和收到的内容、将产生的冲突和会被拒收的同步包，",
+                v.st(Role::Muted),
+            )),
+            Line::from(Span::styled(
+                "不做任何改动；确认后再正式同步。",
+                v.st(Role::Muted),
+            )),
+            Line::from(""),
+        ]
+        .into_iter()
+        .chain(peer_lines(v, &s.info.peers))
+        .chain([keys(&[
+            (Command::Submit, "试运行"),
+            (Command::Back, "返回"),
+        ])])
+        .collect(),
         SyncPhase::Running {
             dry_run,
             done,
@@ -309,6 +342,7 @@ pub fn render(v: &View, s: &SyncState, frame: &mut Frame, area: Rect) {
         SyncPhase::Done(r) => {
             let mut l = summary(v, r);
             l.push(Line::from(""));
+            l.extend(peer_lines(v, &s.info.peers));
             l.push(keys(&[
                 (Command::Yes, "返回首页"),
                 (Command::EditFolder, "换个文件夹再同步"),
