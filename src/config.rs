@@ -49,6 +49,9 @@ pub struct Config {
     pub theme: Option<String>,
     pub sync_dir: Option<PathBuf>,
     pub export_dir: Option<PathBuf>,
+    /// N of the office's queue 待复查超过N天 (days a rectified finding may wait for 复查);
+    /// default 7.
+    pub review_days: Option<i64>,
 }
 
 impl Config {

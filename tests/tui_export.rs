@@ -114,3 +114,27 @@ fn snapshot_of_the_export_prompt_under_the_configured_folder() {
         insta::assert_snapshot!(format!("export_prompt_{w}x{ht}"), screen_text(&h, &t));
     }
 }
+
+#[test]
+fn export_asks_before_it_replaces_a_file() {
+    let mut h = harness(30);
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("台账.csv");
+    std::fs::write(&path, "旧的台账").unwrap();
+    press(&mut h, &["r", "E", "ctrl-u"]);
+    type_text(&mut h, &path.display().to_string());
+    press(&mut h, &["enter"]);
+    let Some(Overlay::Prompt(p)) = &h.app.overlay else {
+        panic!("the prompt stays open: {:?}", h.app.overlay);
+    };
+    assert!(
+        p.error.as_deref().unwrap().contains("已存在"),
+        "{:?}",
+        p.error
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "旧的台账");
+    // Enter again: replaced.
+    press(&mut h, &["enter"]);
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    assert_ne!(std::fs::read_to_string(&path).unwrap(), "旧的台账");
+}

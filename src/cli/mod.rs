@@ -108,6 +108,6 @@ pub fn run(cli: &Cli) -> CmdResult {
         Command::Report(c) => report::run(cli, c),
         Command::Doctor(c) => doctor::run(cli, c),
         Command::Demo(c) => doctor::demo(cli, c),
-        Command::Device => device::run(cli),
+        Command::Device(a) => device::run(cli, a),
     }
 }

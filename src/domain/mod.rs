@@ -1,6 +1,7 @@
 //! Pure domain types and rules: no I/O, no sled, no terminal.
 
 mod checklist;
+mod crossing;
 mod dates;
 mod device;
 mod event;
@@ -15,16 +16,18 @@ mod stage;
 mod stamp;
 
 pub use checklist::{Checklist, Item, Section, checklist_entity_id, fold_checklist};
+pub use crossing::{Crossing, Hold, StepKind, rule as crossing_rule};
 pub use dates::parse_date_input;
 pub use device::{DeviceProfile, device_label, short_device_id};
 pub use event::{Entity, EventRef, Field, Payload};
 pub use finding::{
-    Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, StoredEvent,
+    Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, RectifyMark,
+    StepConflict, StepInfo, StoredEvent,
 };
 pub use hlc::Hlc;
 pub use inspection::{AnswerRecord, Inspection};
 pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;
-pub use query::{FindingQuery, StatusFilter};
+pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
 pub use stage::Stage;
 pub use stamp::{Stamp, Wall};

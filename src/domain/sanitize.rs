@@ -116,6 +116,7 @@ impl super::Finding {
             &mut f.recorded_by,
             &mut f.rectify_note,
             &mut f.verify_note,
+            &mut f.retract_reason,
         ] {
             escape_in_place(s);
         }
@@ -130,6 +131,10 @@ impl super::Finding {
             for (_, v) in &mut c.values {
                 escape_in_place(v);
             }
+        }
+        for s in f.step_conflicts.iter_mut().flat_map(|c| c.steps.iter_mut()) {
+            escape_in_place(&mut s.author);
+            escape_in_place(&mut s.note);
         }
         for h in &mut f.history {
             escape_in_place(&mut h.author);
@@ -153,6 +158,10 @@ impl super::Inspection {
             .chain(i.lines.iter_mut())
         {
             escape_in_place(s);
+        }
+        for a in i.answer_conflicts.values_mut().flatten() {
+            escape_in_place(&mut a.author);
+            escape_in_place(&mut a.note);
         }
         for a in i.answers.values_mut() {
             escape_in_place(&mut a.author);

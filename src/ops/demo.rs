@@ -240,6 +240,7 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
                     item_id: item.id.clone(),
                     answer,
                     note: String::new(),
+                    supersedes: vec![],
                 },
             );
         }
@@ -359,6 +360,10 @@ fn finding(
                         finding_id: id,
                         level,
                         note: format!("逾期未整改，发出{}", level.label()),
+                        // Each book sets its own deadline, ten days on.
+                        due: chrono::DateTime::from_timestamp_millis(at + 10 * DAY_MS)
+                            .map(|d| d.date_naive()),
+                        after: vec![],
                     },
                 );
             } else {
@@ -377,6 +382,7 @@ fn finding(
             Payload::Rectified {
                 finding_id: id,
                 note: "已按整改措施完成整改".into(),
+                after: vec![],
             },
         );
         // Most are verified within a week; some wait weeks for the office to come back.
@@ -402,6 +408,7 @@ fn finding(
                 finding_id: id,
                 passed,
                 note,
+                after: vec![],
             },
         );
         if passed {

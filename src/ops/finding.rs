@@ -3,7 +3,7 @@
 use super::{
     Ctx, MAX_NAME_CHARS, MAX_TEXT_CHARS, OpsError, Result, clean, limited, required, required_max,
 };
-use crate::domain::{Field, Finding, Payload, Severity, parse_date_input};
+use crate::domain::{EventRef, Field, Finding, Payload, Severity, parse_date_input};
 use chrono::{Duration, NaiveDate};
 use uuid::Uuid;
 
@@ -200,6 +200,7 @@ pub fn set_field(ctx: &mut Ctx, id: Uuid, field: Field, value: &str) -> Result<F
             field,
             value,
             supersedes,
+            after: f.heads.clone(),
         },
     )?;
     ctx.finding_by_id(id)
@@ -225,6 +226,7 @@ pub fn rectify(ctx: &mut Ctx, id: Uuid, note: &str) -> Result<Finding> {
         Payload::Rectified {
             finding_id: id,
             note,
+            after: f.heads.clone(),
         },
     )?;
     ctx.finding_by_id(id)
@@ -240,20 +242,80 @@ pub fn verify(ctx: &mut Ctx, id: Uuid, passed: bool, note: &str) -> Result<Findi
             finding_id: id,
             passed,
             note,
+            after: f.heads.clone(),
         },
     )?;
     ctx.finding_by_id(id)
 }
 
-pub fn escalate(ctx: &mut Ctx, id: Uuid, note: &str) -> Result<Finding> {
+/// Issues the next 四书 step (seed 003 (二十一)) with its own deadline. `due` is the deadline
+/// the book sets; without it: for the 整改通知书 the deadline in force if it has not passed,
+/// otherwise today plus the severity's default days. The deadline may not be before today.
+pub fn escalate(ctx: &mut Ctx, id: Uuid, note: &str, due: Option<NaiveDate>) -> Result<Finding> {
     let f = ctx.finding_by_id(id)?;
-    let level = f.next_escalation(ctx.now.today())?;
+    let today = ctx.now.today();
+    let level = f.next_escalation(today)?;
+    let due = match due {
+        Some(d) if d < today => {
+            return Err(OpsError::invalid(
+                "整改期限（--due）",
+                format!("{d} 早于发文日期 {today}"),
+            ));
+        }
+        Some(d) => d,
+        None => match f.due_in_force() {
+            Some(d) if level == crate::domain::Escalation::Notice && d >= today => d,
+            _ => today + Duration::days(f.severity.default_days()),
+        },
+    };
     append(
         ctx,
         Payload::Escalated {
             finding_id: id,
             level,
             note: limited("督办说明（--note）", note, MAX_TEXT_CHARS)?,
+            due: Some(due),
+            after: f.heads.clone(),
+        },
+    )?;
+    ctx.finding_by_id(id)
+}
+
+/// Settles crossing lifecycle steps: `keep` is the step that stands; the other step of each
+/// unsettled pair that contains it is dropped (it stays in the history as not adopted).
+pub fn settle_steps(ctx: &mut Ctx, id: Uuid, keep: EventRef, note: &str) -> Result<Finding> {
+    let f = ctx.finding_by_id(id)?;
+    let dropped: Vec<EventRef> = f
+        .step_conflicts
+        .iter()
+        .filter_map(|c| {
+            let [a, b] = &c.steps;
+            if a.event == keep {
+                Some(b.event)
+            } else if b.event == keep {
+                Some(a.event)
+            } else {
+                None
+            }
+        })
+        .collect();
+    if dropped.is_empty() {
+        return Err(OpsError::invalid(
+            "裁定",
+            if f.step_conflicts.is_empty() {
+                "该隐患没有待裁定的冲突步骤".to_string()
+            } else {
+                "所选步骤不在待裁定的冲突中".to_string()
+            },
+        ));
+    }
+    append(
+        ctx,
+        Payload::Settled {
+            finding_id: id,
+            dropped,
+            note: limited("裁定说明（--note）", note, MAX_TEXT_CHARS)?,
+            after: f.heads.clone(),
         },
     )?;
     ctx.finding_by_id(id)
@@ -286,6 +348,7 @@ pub fn retract(ctx: &mut Ctx, id: Uuid, reason: &str) -> Result<Finding> {
         Payload::Retracted {
             finding_id: id,
             reason,
+            after: f.heads.clone(),
         },
     )?;
     ctx.finding_by_id(id)

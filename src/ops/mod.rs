@@ -5,6 +5,7 @@
 mod clock;
 mod demo;
 mod device;
+mod filter;
 mod finding;
 mod input;
 mod inspection;
@@ -21,12 +22,13 @@ pub use crate::report::{ExportSummary, LedgerFormat, ReportError, default_export
 pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
+pub use filter::resolve_filter;
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, retract, set_field, settle_conflict,
-    verify,
+    settle_steps, verify,
 };
 pub use input::Input;
-pub use inspection::{NewInspection, answer, finish_inspection, start_inspection};
+pub use inspection::{NewInspection, answer, finish_inspection, join_inspection, start_inspection};
 pub use peers::{device_name, peer_line, peer_lines, peers};
 pub use recover::{RecoverError, RecoveryReport, recover};
 pub use search::{SearchOutcome, index_finding, load_search_index, search};
@@ -59,6 +61,8 @@ pub struct Ctx {
     pub catalog: Catalog,
     pub now: Now,
     pub author: String,
+    /// N of the office's 待复查超过N天 queue (config `review_days`, default 7).
+    pub review_days: i64,
     /// Built on the first search, kept current by `index_finding`, dropped after a sync.
     index: Option<Index>,
 }
@@ -83,6 +87,9 @@ pub enum OpsError {
     Report(Box<crate::report::ReportError>),
     #[error("找不到{what}「{id}」")]
     NotFound { what: &'static str, id: String },
+    /// Someone else's inspection: answering it needs joining it first.
+    #[error("该检查由 {inspectors} 进行；作答前须先加入该检查（命令行加 --join）")]
+    NotOwner { inspectors: String },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]
@@ -176,6 +183,7 @@ impl Ctx {
             catalog,
             now,
             author: author.into(),
+            review_days: crate::domain::DEFAULT_REVIEW_DAYS,
             index: None,
         }
     }
@@ -246,8 +254,13 @@ impl Ctx {
             })
     }
 
+    /// Findings matching `q`; 待复查超过N天 uses this context's N.
     pub fn list_findings(&self, q: &FindingQuery) -> Result<Vec<Finding>> {
-        Ok(self.store.query(q, self.now.today())?)
+        let q = FindingQuery {
+            review_days: self.review_days,
+            ..q.clone()
+        };
+        Ok(self.store.query(&q, self.now.today())?)
     }
 
     /// An inspection by its id, if it is held.

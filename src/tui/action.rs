@@ -97,6 +97,8 @@ pub enum Action {
     /// Where an export goes unless the user says otherwise (an .xlsx path).
     ExportPathSuggested(String),
     Exported(ExportSummary),
+    /// The export file exists; nothing was written (the prompt asks before replacing it).
+    ExportExists(String),
     SearchResults {
         query: String,
         hits: Vec<crate::search::Hit>,

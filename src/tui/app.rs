@@ -28,6 +28,8 @@ pub struct App {
 }
 
 #[derive(Debug, Clone)]
+// A finding (in Detail) is larger than the other screens' state; screens change rarely.
+#[allow(clippy::large_enum_variant)]
 pub enum Screen {
     FirstRun(FirstRunState),
     Home(HomeState),
@@ -412,6 +414,9 @@ impl Default for SyncState {
 
 // ---- search ----
 
+/// Hits listed at most; the search asks for one more, so the overlay can say "50+".
+pub const SEARCH_PAGE: usize = 50;
+
 #[derive(Debug, Clone, Default)]
 pub struct SearchState {
     pub input: TextInput,
@@ -454,6 +459,8 @@ pub struct Prompt {
     pub label: String,
     pub input: TextInput,
     pub error: Option<String>,
+    /// The path the user agreed to overwrite (asked once when the file exists).
+    pub overwrite: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

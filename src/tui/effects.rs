@@ -52,6 +52,9 @@ pub enum Effect {
         query: FindingQuery,
         format: LedgerFormat,
         path: String,
+        /// The user agreed to replace an existing file; without it an existing file is asked
+        /// about (`Action::ExportExists`) and left alone.
+        overwrite: bool,
     },
     /// The best hits for what is typed in the search overlay (the index is built on first use).
     Search(String),
@@ -139,8 +142,8 @@ impl Runner {
     }
 
     fn search(&mut self, query: String) -> Result<Action, OpsError> {
-        const LIMIT: usize = 50;
-        let out = ops::search(&mut self.ctx, &query, LIMIT)?;
+        // One beyond the page, so the overlay can say "50+" when more match.
+        let out = ops::search(&mut self.ctx, &query, super::app::SEARCH_PAGE + 1)?;
         Ok(Action::SearchResults {
             query,
             hits: out.hits,
@@ -213,11 +216,15 @@ impl Runner {
             Effect::Export {
                 query,
                 format,
-                path,
+                path: typed,
+                overwrite,
             } => {
                 self.cancel
                     .store(false, std::sync::atomic::Ordering::Relaxed);
-                let path = expand_home(path.trim());
+                let path = expand_home(typed.trim());
+                if !overwrite && path.exists() {
+                    return Ok(Action::ExportExists(typed));
+                }
                 match ops::export_ledger(ctx, &query, format, &path, Some(&self.cancel)) {
                     Ok(s) => Action::Exported(s),
                     Err(e) => Action::Failed(e.to_string()),
@@ -260,7 +267,7 @@ impl Runner {
                 },
             },
             Effect::Escalate { id, note } => {
-                let f = ops::escalate(ctx, id, &note)?;
+                let f = ops::escalate(ctx, id, &note, None)?;
                 let level = f.escalation.map(|e| e.label()).unwrap_or("督办");
                 Action::FindingUpdated {
                     what: format!("已发出{level}"),

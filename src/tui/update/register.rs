@@ -75,6 +75,7 @@ fn prompt_for(cmd: Command, id: Uuid, next_level: &str) -> Option<Prompt> {
         label: label.to_string(),
         input: TextInput::default(),
         error: None,
+        overwrite: None,
     })
 }
 
@@ -86,6 +87,7 @@ pub fn export_prompt(st: &RegisterState, path: &str) -> Prompt {
         label: "保存到（.xlsx 或 .csv）".into(),
         input: TextInput::new(path),
         error: None,
+        overwrite: None,
     }
 }
 
