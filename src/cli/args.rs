@@ -85,15 +85,15 @@ pub enum ModeArg {
 pub enum InspectionCmd {
     /// 开始一次检查，输出检查编号
     Start {
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         facility: String,
-        #[arg(long = "department")]
+        #[arg(long = "department", allow_hyphen_values = true)]
         departments: Vec<String>,
         #[arg(long)]
         mode: ModeArg,
-        #[arg(long = "inspector", required = true)]
+        #[arg(long = "inspector", required = true, allow_hyphen_values = true)]
         inspectors: Vec<String>,
-        #[arg(long = "line", required = true)]
+        #[arg(long = "line", required = true, allow_hyphen_values = true)]
         lines: Vec<String>,
     },
     /// 回答一个检查项：pass（合格）、fail（不合格）、na（不适用）
@@ -101,7 +101,7 @@ pub enum InspectionCmd {
         id: String,
         item: String,
         answer: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
         /// 回答他人的检查：以检查人员身份加入该检查
         #[arg(long)]
@@ -117,15 +117,16 @@ pub enum InspectionCmd {
 
 #[derive(Debug, Args, Default)]
 pub struct FindingFilter {
-    /// 状态：open（待整改）、rectified（待复查）、closed（已销号）、overdue（逾期）
-    #[arg(long)]
+    /// 状态：open（待整改）、rectified（待复查）、closed（已销号）、overdue（逾期未整改）、
+    /// review-late（待复查超过N天，N 见配置 review_days，默认 7）、retracted（已撤销）
+    #[arg(long, allow_hyphen_values = true)]
     pub status: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub line: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub facility: Option<String>,
     /// 等级：general（一般）或 major（重大）
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub severity: Option<String>,
     /// 只看有未处理冲突的隐患
     #[arg(long)]
@@ -136,26 +137,26 @@ pub struct FindingFilter {
 pub enum FindingCmd {
     /// 登记隐患，输出隐患编号
     Add {
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         inspection: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         item: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         line: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         description: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         location: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         department: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         severity: Option<String>,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         measures: String,
-        /// 整改时限：YYYY-MM-DD、+7（天）或 +2w（周）
-        #[arg(long)]
+        /// 整改时限：2026-03-20、2026/3/20、20260320、2026年3月20日、3月20日、+7（天）或 +2周
+        #[arg(long, allow_hyphen_values = true)]
         due: Option<String>,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         responsible: String,
         #[arg(long)]
         fixed_on_spot: bool,
@@ -167,7 +168,7 @@ pub enum FindingCmd {
     /// 登记整改落实情况
     Rectify {
         id: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         note: String,
     },
     /// 复查：--pass 通过并销号，--fail 退回整改（须 --note 说明原因）
@@ -177,23 +178,24 @@ pub enum FindingCmd {
         pass: bool,
         #[arg(long)]
         fail: bool,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
     },
     /// 发出下一份督办文书（四书）：整改通知书（未立查立改的隐患即可发）→ 警示约谈告知书 →
     /// 责任追究建议书（上一份文书的期限届满仍未整改方可发），每份文书有自己的整改期限
     Escalate {
         id: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
         /// 本文书规定的整改期限：2026-03-20、3月20日、+15 等（默认：整改通知书沿用现行时限）
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         due: Option<String>,
     },
     /// 修改字段（description、location、department、severity、measures、due、responsible）
     Edit {
         id: String,
         field: String,
+        #[arg(allow_hyphen_values = true)]
         value: String,
     },
     /// 裁定冲突：--keep N 采用 `finding show` 列出的第 N 个冲突步骤（另一步不生效，仍留在记录中）；
@@ -202,19 +204,23 @@ pub enum FindingCmd {
         id: String,
         #[arg(long, conflicts_with_all = ["field", "value"])]
         keep: Option<usize>,
-        #[arg(long, requires = "value")]
+        #[arg(long, requires = "value", allow_hyphen_values = true)]
         field: Option<String>,
-        #[arg(long, requires = "field")]
+        #[arg(long, requires = "field", allow_hyphen_values = true)]
         value: Option<String>,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
     },
     /// 添加备注
-    Comment { id: String, text: String },
+    Comment {
+        id: String,
+        #[arg(allow_hyphen_values = true)]
+        text: String,
+    },
     /// 撤销误登记的隐患
     Retract {
         id: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         reason: String,
     },
 }
@@ -249,10 +255,10 @@ pub struct ExportArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// html：导出该次检查的自查（督查）整改表
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub inspection: Option<String>,
     /// html：导出该隐患的整改通知书（或已到的督办文书）
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub finding: Option<String>,
     #[command(flatten)]
     pub filter: FindingFilter,
@@ -261,10 +267,10 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// 发现日期起（YYYY-MM-DD）
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub from: Option<String>,
     /// 发现日期止（YYYY-MM-DD）
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub to: Option<String>,
 }
 

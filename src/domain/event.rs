@@ -178,10 +178,18 @@ pub enum Payload {
         inspector: String,
         host: String,
     },
+    /// A roster change signed by the organisation key: `statement` is the exact JSON text of a
+    /// `RosterStatement` about `device`, `org_sig` the hex ed25519 signature over it. Any
+    /// device may carry it; only the signature makes it count.
+    Roster {
+        device: Uuid,
+        statement: String,
+        org_sig: String,
+    },
 }
 
 /// Which view an event belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Entity {
     Inspection(Uuid),
     Finding(Uuid),
@@ -210,7 +218,7 @@ impl Payload {
             ChecklistRecorded { hash, .. } => {
                 Entity::Checklist(super::checklist_entity_id(hash).unwrap_or(Uuid::nil()))
             }
-            DeviceDescribed { device, .. } => Entity::Device(*device),
+            DeviceDescribed { device, .. } | Roster { device, .. } => Entity::Device(*device),
         }
     }
 
@@ -245,6 +253,7 @@ impl Payload {
             Settled { .. } => "settled",
             ChecklistRecorded { .. } => "checklist_recorded",
             DeviceDescribed { .. } => "device_described",
+            Roster { .. } => "roster",
         }
     }
 }

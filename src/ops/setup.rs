@@ -40,6 +40,7 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
         .map(crate::catalog::skipped_message)
         .collect();
     let store = Store::open(data_dir)?;
+    warnings.extend(store.open_warnings().iter().cloned());
     let author = cfg.author();
     let mut ctx = Ctx::new(store, catalog, now, author);
     if let Some(n) = cfg.review_days.filter(|n| *n >= 0) {

@@ -67,7 +67,10 @@ pub struct LedgerRow {
     pub mode: &'static str,
     pub inspectors: String,
     pub status: &'static str,
+    /// 逾期未整改 now (the row is marked red).
     pub overdue: bool,
+    /// 是否逾期 as the office reads it: 是（逾期N天未整改）, 是（逾期N天整改）, 否.
+    pub overdue_text: String,
     pub rectification: String,
     pub verification: String,
     pub closed: Option<NaiveDate>,
@@ -100,6 +103,7 @@ impl LedgerRow {
             inspectors: insp.map(|i| i.inspectors.join("、")).unwrap_or_default(),
             status: f.status.label(),
             overdue: f.is_overdue(&ctx.now),
+            overdue_text: overdue_text(ctx, f),
             rectification: rectification(f, date),
             verification: verification(f),
             closed: f.closed_at.map(date),
@@ -130,13 +134,27 @@ impl LedgerRow {
             Text(self.mode),
             Text(&self.inspectors),
             Text(self.status),
-            Text(if self.overdue { "是" } else { "否" }),
+            Text(&self.overdue_text),
             Text(&self.rectification),
             Text(&self.verification),
             Date(self.closed),
             Text(&self.escalation),
             Text(&self.id),
         ]
+    }
+}
+
+/// 是否逾期 (issue 10): 逾期未整改 now, else 逾期整改 (a fact kept forever), else 否.
+fn overdue_text(ctx: &Ctx, f: &Finding) -> String {
+    if f.is_overdue(&ctx.now) {
+        format!(
+            "是（逾期{}天未整改）",
+            f.stage().overdue_days(ctx.now.today())
+        )
+    } else if let Some(n) = f.late_days(&ctx.now).filter(|_| f.status != Status::Open) {
+        format!("是（逾期{n}天整改）")
+    } else {
+        "否".to_string()
     }
 }
 

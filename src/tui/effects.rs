@@ -60,6 +60,9 @@ pub enum Effect {
     Search(String),
     /// The sync screen's starting point (folder to offer, events waiting).
     OpenSync,
+    /// Print the document a finding has reached as HTML in the export (else documents) folder,
+    /// and open it in the system viewer where there is one.
+    PrintNotice(Uuid),
     /// Stop the sync or export under way (the loop sets the flag at once; the worker is busy).
     Cancel,
     /// A sync through `dir`, or only its preview; reports progress while it runs.
@@ -77,6 +80,8 @@ pub struct Runner {
     pub config: Config,
     /// Set by the loop when the user presses Esc during a sync or an export.
     pub cancel: Cancel,
+    /// Open printed documents in the system viewer (off in tests).
+    pub open_viewer: bool,
 }
 
 impl Runner {
@@ -86,6 +91,7 @@ impl Runner {
             config_dir,
             config,
             cancel: Cancel::default(),
+            open_viewer: false,
         }
     }
 }
@@ -189,6 +195,28 @@ impl Runner {
     ) -> Result<Action, OpsError> {
         let ctx = &mut self.ctx;
         Ok(match effect {
+            Effect::PrintNotice(id) => {
+                let dir = match &self.config.export_dir {
+                    Some(d) => d.clone(),
+                    None => ops::default_export_path(LedgerFormat::Csv, &ctx.now)
+                        .parent()
+                        .map(|p| p.to_path_buf())
+                        .unwrap_or_else(|| PathBuf::from(".")),
+                };
+                let short = id.simple().to_string();
+                let name = format!(
+                    "隐患文书-{}-{}.html",
+                    &short[short.len() - 8..],
+                    ctx.now.today()
+                );
+                let path = dir.join(name);
+                let s = ops::export_finding_notice(ctx, &id.to_string(), &path)?;
+                let opened = self.open_viewer && open_in_viewer(&s.path);
+                Action::Printed {
+                    path: s.path.display().to_string(),
+                    opened,
+                }
+            }
             Effect::Cancel => {
                 self.cancel
                     .store(true, std::sync::atomic::Ordering::Relaxed);
@@ -280,4 +308,25 @@ impl Runner {
             },
         })
     }
+}
+
+/// Hands a file to the system viewer (xdg-open, open, start) without waiting for it; false when
+/// there is none.
+fn open_in_viewer(path: &std::path::Path) -> bool {
+    use std::process::{Command, Stdio};
+    let mut cmd = if cfg!(target_os = "macos") {
+        Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        Command::new("xdg-open")
+    };
+    cmd.arg(path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .is_ok()
 }

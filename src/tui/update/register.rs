@@ -218,6 +218,10 @@ pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
             lifecycle(app, cmd, &row);
             vec![]
         }
+        Command::Print => {
+            say(app, MessageKind::Info, "正在生成文书……");
+            vec![Effect::PrintNotice(f.id)]
+        }
         Command::Settle => {
             match f.conflicts.first() {
                 Some(c) => {
