@@ -115,7 +115,7 @@ fn the_report_names_a_device_that_lacks_our_events() {
         "{list}"
     );
     let rows = a.json(&["device", "list"]);
-    assert_eq!(rows[0]["lacks"], 12, "{rows}");
+    assert_eq!(rows[0]["lacks"], 13, "{rows}");
     assert!(rows[0]["name"].as_str().unwrap().contains("王芳"), "{rows}");
     let peers = a.json(&["device"])["peers"].clone();
     assert_eq!(peers.as_array().unwrap().len(), 1, "{peers}");
