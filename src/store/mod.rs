@@ -7,6 +7,7 @@
 //! - `findings`, `inspections`: id(16) → JSON view; `idx`: secondary index keys → ().
 //!   All three are derived and rebuilt by `rebuild`.
 
+mod checklists;
 pub mod codec;
 mod demo_mark;
 mod devices;
