@@ -51,6 +51,10 @@ pub enum Command {
     VerifyFail,
     Escalate,
     Settle,
+    /// Add a comment (备注) to a finding: a one-line prompt.
+    Comment,
+    /// Retract a finding recorded in error: a prompt that requires the reason.
+    Retract,
     Yes,
     No,
     Sync,

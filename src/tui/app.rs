@@ -448,6 +448,10 @@ pub enum PromptKind {
     VerifyPass(Uuid),
     VerifyFail(Uuid),
     Escalate(Uuid),
+    /// A comment on the finding (required, one line).
+    Comment(Uuid),
+    /// Retract the finding; the reason is required.
+    Retract(Uuid),
     /// Export the register with its current filter, in this format.
     Export(LedgerFormat),
 }

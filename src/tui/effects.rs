@@ -41,6 +41,16 @@ pub enum Effect {
         id: Uuid,
         note: String,
     },
+    /// Add a comment (备注) to a finding through `ops::comment`.
+    Comment {
+        id: Uuid,
+        text: String,
+    },
+    /// Retract a finding with a reason through `ops::retract`.
+    Retract {
+        id: Uuid,
+        reason: String,
+    },
     Settle {
         id: Uuid,
         field: Field,
@@ -311,6 +321,14 @@ impl Runner {
                     finding: f,
                 }
             }
+            Effect::Comment { id, text } => Action::FindingUpdated {
+                finding: ops::comment(ctx, id, &text)?,
+                what: "已添加备注".into(),
+            },
+            Effect::Retract { id, reason } => Action::FindingUpdated {
+                finding: ops::retract(ctx, id, &reason)?,
+                what: "已撤销隐患".into(),
+            },
             Effect::Settle { id, field, value } => Action::FindingUpdated {
                 finding: ops::settle_conflict(ctx, id, field, &value)?,
                 what: format!("冲突已处理：{}", field.label()),

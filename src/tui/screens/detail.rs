@@ -41,6 +41,14 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
                 },
                 v.st(Role::Overdue),
             ),
+            Span::styled(
+                if f.retracted {
+                    "  已撤销".to_string()
+                } else {
+                    String::new()
+                },
+                v.st(Role::Warning),
+            ),
             Span::styled(format!("  {}", f.id), v.st(Role::Muted)),
         ]),
         Line::from(vec![label("问题隐患"), Span::raw(f.description.clone())]),

@@ -299,6 +299,8 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (VerifyPass, "通过"),
             (VerifyFail, "不通过"),
             (Escalate, "督办"),
+            (Comment, "备注"),
+            (Retract, "撤销"),
             (Print, "打印"),
             (Back, "返回"),
         ],

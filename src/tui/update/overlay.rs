@@ -92,7 +92,13 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             }
             Action::Cmd(Command::Submit) => {
                 let note = p.input.text().trim().to_string();
-                let required = matches!(p.kind, PromptKind::Rectify(_) | PromptKind::VerifyFail(_));
+                let required = matches!(
+                    p.kind,
+                    PromptKind::Rectify(_)
+                        | PromptKind::VerifyFail(_)
+                        | PromptKind::Comment(_)
+                        | PromptKind::Retract(_)
+                );
                 if required && note.is_empty() {
                     p.error = Some(format!("{}：不能为空", p.label.replace("（必填）", "")));
                     return vec![];
@@ -111,6 +117,8 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         note,
                     },
                     PromptKind::Escalate(id) => Effect::Escalate { id, note },
+                    PromptKind::Comment(id) => Effect::Comment { id, text: note },
+                    PromptKind::Retract(id) => Effect::Retract { id, reason: note },
                     PromptKind::Export(_) => return vec![],
                 }]
             }

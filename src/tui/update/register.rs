@@ -62,6 +62,12 @@ fn prompt_for(cmd: Command, id: Uuid, next_level: &str) -> Option<Prompt> {
             "不通过的原因（必填）",
         ),
         Command::Escalate => (PromptKind::Escalate(id), "督办", "督办说明（可空）"),
+        Command::Comment => (PromptKind::Comment(id), "写备注", "备注内容（必填）"),
+        Command::Retract => (
+            PromptKind::Retract(id),
+            "撤销隐患（登记有误时用；记录保留）",
+            "撤销原因（必填）",
+        ),
         _ => return None,
     };
     let title = if cmd == Command::Escalate {
@@ -213,7 +219,19 @@ pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
     let f: Finding = d.finding.clone();
     match cmd {
         Command::Back => back(app),
-        Command::Rectify | Command::VerifyPass | Command::VerifyFail | Command::Escalate => {
+        Command::Rectify
+        | Command::VerifyPass
+        | Command::VerifyFail
+        | Command::Escalate
+        | Command::Comment
+        | Command::Retract => {
+            if f.retracted && cmd == Command::Retract {
+                let why = crate::domain::LifecycleError::Retracted {
+                    action: "再次撤销"
+                };
+                say(app, MessageKind::Error, why.to_string());
+                return vec![];
+            }
             let row = RegisterRow::from_finding(&f, "", &app.now);
             lifecycle(app, cmd, &row);
             vec![]

@@ -1,0 +1,79 @@
+//! Comment on and retract a hazard from its detail (register → Enter) through the real keymap,
+//! `update` and effect runner: the comment shows in the history, an empty retraction reason is
+//! refused with nothing saved, a real one marks the hazard 已撤销; reopening the store agrees.
+
+mod tui_support;
+
+use tui_support::*;
+use xuncha::store::Store;
+use xuncha::tui::app::{Overlay, Screen};
+
+fn detail_id(h: &Harness) -> uuid::Uuid {
+    let Screen::Detail(d) = h.app.screen() else {
+        panic!("expected the detail, got {:?}", h.app.screen());
+    };
+    d.finding.id
+}
+
+#[test]
+fn comment_then_retract_from_the_detail() {
+    let mut h = harness(3);
+    press(&mut h, &["r", "g", "enter"]);
+    let id = detail_id(&h);
+
+    // Comment: b opens a one-line prompt; the comment lands in the history on screen.
+    press(&mut h, &["b"]);
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::Prompt(_))),
+        "b opens a prompt"
+    );
+    type_text(&mut h, "已电话通知后勤科长");
+    press(&mut h, &["enter"]);
+    assert!(h.app.overlay.is_none());
+    assert_eq!(h.app.message.as_ref().unwrap().text, "已保存：已添加备注");
+    let t = draw(&h, 120, 40);
+    let text = screen_text(&h, &t);
+    assert!(text.contains("备注：已电话通知后勤科长"), "{text}");
+
+    // Retract: an empty reason is refused in the prompt and nothing is saved.
+    press(&mut h, &["D", "enter"]);
+    let Some(Overlay::Prompt(p)) = &h.app.overlay else {
+        panic!("the prompt stays open on an empty reason");
+    };
+    assert_eq!(p.error.as_deref(), Some("撤销原因：不能为空"));
+    let Screen::Detail(d) = h.app.screen() else {
+        panic!()
+    };
+    assert!(!d.finding.retracted);
+
+    type_text(&mut h, "重复登记，与上一条为同一隐患");
+    press(&mut h, &["enter"]);
+    assert!(h.app.overlay.is_none());
+    assert_eq!(h.app.message.as_ref().unwrap().text, "已保存：已撤销隐患");
+    let t = draw(&h, 120, 40);
+    let text = screen_text(&h, &t);
+    assert!(text.contains("已撤销"), "{text}");
+    assert!(
+        text.contains("撤销隐患：重复登记，与上一条为同一隐患"),
+        "{text}"
+    );
+
+    // A second retraction is refused before any prompt opens.
+    press(&mut h, &["D"]);
+    assert!(h.app.overlay.is_none());
+    assert!(h.app.message.as_ref().unwrap().text.contains("撤销"));
+
+    // Reopen the store: the comment and the retraction are there.
+    assert_eq!(detail_id(&h), id);
+    let dir = h.data_dir();
+    drop(h.tui);
+    let store = Store::open(&dir).unwrap();
+    let f = store.finding_full(id).unwrap().unwrap();
+    assert!(f.retracted);
+    assert!(f.history.iter().any(|e| e.note == "已电话通知后勤科长"));
+    assert!(
+        f.history
+            .iter()
+            .any(|e| e.note == "重复登记，与上一条为同一隐患")
+    );
+}
