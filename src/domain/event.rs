@@ -1,8 +1,9 @@
 //! Event payloads: each carries the intent of one user action.
 
-use super::{Answer, Escalation, Mode, Severity};
+use super::{Answer, Checklist, Escalation, Mode, Severity};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Names one event: the device that wrote it and its sequence number there.
@@ -58,6 +59,10 @@ pub enum Payload {
         mode: Mode,
         inspectors: Vec<String>,
         lines: Vec<String>,
+        /// The checklist version each line was inspected with: line id → content hash
+        /// (`Checklist::content_hash`). Empty in inspections recorded before versions were.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        checklists: BTreeMap<String, String>,
     },
     ItemAnswered {
         inspection_id: Uuid,
@@ -159,6 +164,12 @@ pub enum Payload {
         note: String,
         after: Vec<EventRef>,
     },
+    /// One checklist version, whole, recorded when an inspection on this store first uses it
+    /// (see `domain::checklist`). `hash` is its content hash; `checklist.source` is empty.
+    ChecklistRecorded {
+        hash: String,
+        checklist: Checklist,
+    },
     /// A device describes itself: who works on it and the computer's name. Written by the
     /// device itself (`device` is always the writer's id) before its first event and again
     /// whenever either name changes; the latest by HLC order counts (see `DeviceProfile`).
@@ -167,13 +178,23 @@ pub enum Payload {
         inspector: String,
         host: String,
     },
+    /// A roster change signed by the organisation key: `statement` is the exact JSON text of a
+    /// `RosterStatement` about `device`, `org_sig` the hex ed25519 signature over it. Any
+    /// device may carry it; only the signature makes it count.
+    Roster {
+        device: Uuid,
+        statement: String,
+        org_sig: String,
+    },
 }
 
 /// Which view an event belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Entity {
     Inspection(Uuid),
     Finding(Uuid),
+    /// A checklist version, by `checklist_entity_id(hash)`; it has no view of its own.
+    Checklist(Uuid),
     /// Statements about one device (its self-description; roster changes).
     Device(Uuid),
 }
@@ -194,7 +215,10 @@ impl Payload {
             | Commented { finding_id, .. }
             | Retracted { finding_id, .. }
             | Settled { finding_id, .. } => Entity::Finding(*finding_id),
-            DeviceDescribed { device, .. } => Entity::Device(*device),
+            ChecklistRecorded { hash, .. } => {
+                Entity::Checklist(super::checklist_entity_id(hash).unwrap_or(Uuid::nil()))
+            }
+            DeviceDescribed { device, .. } | Roster { device, .. } => Entity::Device(*device),
         }
     }
 
@@ -227,7 +251,9 @@ impl Payload {
             Commented { .. } => "commented",
             Retracted { .. } => "retracted",
             Settled { .. } => "settled",
+            ChecklistRecorded { .. } => "checklist_recorded",
             DeviceDescribed { .. } => "device_described",
+            Roster { .. } => "roster",
         }
     }
 }

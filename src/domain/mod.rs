@@ -1,5 +1,6 @@
 //! Pure domain types and rules: no I/O, no sled, no terminal.
 
+mod checklist;
 mod crossing;
 mod dates;
 mod device;
@@ -10,10 +11,12 @@ mod inspection;
 mod kinds;
 mod now;
 mod query;
+mod roster;
 pub mod sanitize;
 mod stage;
 mod stamp;
 
+pub use checklist::{Checklist, Item, Section, checklist_entity_id, fold_checklist};
 pub use crossing::{Crossing, Hold, StepKind, rule as crossing_rule};
 pub use dates::parse_date_input;
 pub use device::{DeviceProfile, device_label, short_device_id};
@@ -27,5 +30,6 @@ pub use inspection::{AnswerRecord, Inspection};
 pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;
 pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
+pub use roster::{Admit, RosterChange, RosterStatement, RosterStatus};
 pub use stage::Stage;
 pub use stamp::{Stamp, Wall};
