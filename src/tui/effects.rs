@@ -56,6 +56,11 @@ pub enum Effect {
         field: Field,
         value: String,
     },
+    /// Settles crossing lifecycle steps, keeping `keep`.
+    SettleSteps {
+        id: Uuid,
+        keep: crate::domain::EventRef,
+    },
     /// Where an export goes by default (the configured export folder, else documents).
     SuggestExportPath,
     Export {
@@ -328,6 +333,10 @@ impl Runner {
             Effect::Retract { id, reason } => Action::FindingUpdated {
                 finding: ops::retract(ctx, id, &reason)?,
                 what: "已撤销隐患".into(),
+            },
+            Effect::SettleSteps { id, keep } => Action::FindingUpdated {
+                finding: ops::settle_steps(ctx, id, keep, "")?,
+                what: "冲突已裁定".into(),
             },
             Effect::Settle { id, field, value } => Action::FindingUpdated {
                 finding: ops::settle_conflict(ctx, id, field, &value)?,
