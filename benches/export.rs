@@ -46,6 +46,7 @@ fn main() {
         catalog: Catalog::builtin(),
         now,
         author: "bench".into(),
+        org: Default::default(),
     };
     if ctx.store.finding_count() == 0 {
         let t = Instant::now();

@@ -55,6 +55,7 @@ fn main() {
             catalog: catalog.clone(),
             now,
             author: "bench".into(),
+            org: Default::default(),
         };
         let s = ops::demo(&mut ctx, scale).expect("demo");
         println!(

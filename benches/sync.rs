@@ -46,6 +46,7 @@ fn main() {
         catalog: Catalog::builtin(),
         now,
         author: "王建国".into(),
+        org: Default::default(),
     };
     let scale = std::env::var("XUNCHA_BENCH_SCALE")
         .ok()

@@ -68,6 +68,7 @@ fn main() {
                 catalog: Catalog::builtin(),
                 now,
                 author: "演示".into(),
+                org: Default::default(),
             };
             let s = Instant::now();
             let sum = xuncha::ops::demo(&mut ctx, scale).unwrap();
@@ -86,6 +87,7 @@ fn main() {
         catalog: Catalog::builtin(),
         now,
         author: "王检查".into(),
+        org: Default::default(),
     };
     let mut app = App::new(now, "王检查", line_infos(&ctx));
     let mut tui = Tui {

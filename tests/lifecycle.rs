@@ -44,6 +44,10 @@ impl Script {
                 due: Some(NaiveDate::from_ymd_opt(2026, 11, 8).unwrap()),
                 responsible: "总务科".into(),
                 fixed_on_spot: fixed,
+                number: None,
+                category: String::new(),
+                interim: String::new(),
+                funds: String::new(),
             },
         );
         s
@@ -78,6 +82,7 @@ impl Script {
             Payload::Rectified {
                 finding_id: fid,
                 note: "已整改".into(),
+                completed_on: None,
             },
         );
     }
@@ -100,6 +105,7 @@ impl Script {
                 finding_id: fid,
                 level,
                 note: "".into(),
+                issued: None,
             },
         );
     }

@@ -199,6 +199,7 @@ fn world() -> World {
         catalog,
         now: at("2026-06-01"),
         author: "测试员".into(),
+        org: Default::default(),
     };
     let mut f = std::collections::HashMap::new();
     for s in &SPECS {

@@ -16,6 +16,7 @@ fn ctx(dir: &std::path::Path) -> Ctx {
         catalog: Catalog::builtin(),
         now: now(),
         author: "王建国".into(),
+        org: Default::default(),
     }
 }
 

@@ -144,6 +144,15 @@ pub enum FindingCmd {
         responsible: String,
         #[arg(long)]
         fixed_on_spot: bool,
+        /// 隐患类别，如 设备设施类、现场管理类、基础管理类
+        #[arg(long, default_value = "")]
+        category: String,
+        /// 临时防范措施（整改完成前）
+        #[arg(long, default_value = "")]
+        interim: String,
+        /// 整改资金，如 3000元
+        #[arg(long, default_value = "")]
+        funds: String,
     },
     /// 列出隐患
     List(FindingFilter),
@@ -154,6 +163,9 @@ pub enum FindingCmd {
         id: String,
         #[arg(long)]
         note: String,
+        /// 实际完成日期（早于登记日时填写）
+        #[arg(long)]
+        completed: Option<String>,
     },
     /// 复查：--pass 通过并销号，--fail 退回整改（须 --note 说明原因）
     Verify {

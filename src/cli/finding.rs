@@ -24,6 +24,9 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             due,
             responsible,
             fixed_on_spot,
+            category,
+            interim,
+            funds,
         } => {
             let severity = severity
                 .as_deref()
@@ -52,6 +55,9 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                     due,
                     responsible: responsible.clone(),
                     fixed_on_spot: *fixed_on_spot,
+                    category: category.clone(),
+                    interim: interim.clone(),
+                    funds: funds.clone(),
                 },
             )?;
             emit(cli, &ctx, &f, || f.id.to_string())
@@ -85,9 +91,18 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             show(&ctx, &f);
             Ok(())
         }
-        FindingCmd::Rectify { id, note } => {
+        FindingCmd::Rectify {
+            id,
+            note,
+            completed,
+        } => {
+            let completed = completed
+                .as_deref()
+                .map(|d| parse_date_input(d, ctx.now.today()))
+                .transpose()
+                .map_err(|e| Failure::usage(format!("实际完成日期（--completed）：{e}")))?;
             let id = resolve_and_sign(&mut ctx, id)?;
-            let f = ops::rectify(&mut ctx, id, note)?;
+            let f = ops::rectify_completed(&mut ctx, id, note, completed)?;
             emit(cli, &ctx, &f, || {
                 format!("已登记整改，待复查：{}", f.description)
             })
@@ -164,9 +179,12 @@ pub fn parse_field(s: &str) -> Result<Field, Failure> {
         "measures" => Field::Measures,
         "due" => Field::Due,
         "responsible" => Field::Responsible,
+        "category" => Field::Category,
+        "interim" => Field::Interim,
+        "funds" => Field::Funds,
         other => {
             return Err(Failure::usage(format!(
-                "未知字段「{other}」，可选：description|location|department|severity|measures|due|responsible"
+                "未知字段「{other}」，可选：description|location|department|severity|measures|due|responsible|category|interim|funds"
             )));
         }
     };
@@ -209,7 +227,10 @@ fn show(ctx: &Ctx, f: &Finding) {
     } else {
         ""
     };
-    println!("隐患 {}", f.id);
+    match &f.number {
+        Some(n) => println!("隐患 {}（{}）", n.code(), f.id),
+        None => println!("隐患 {}", f.id),
+    }
     println!(
         "状态：{}{overdue}  等级：{}",
         f.status.label(),
@@ -237,8 +258,22 @@ fn show(ctx: &Ctx, f: &Finding) {
     if f.fixed_on_spot {
         println!("立查立改：是");
     }
+    for (label, value) in [
+        ("隐患类别", &f.category),
+        ("临时防范措施", &f.interim),
+        ("整改资金", &f.funds),
+    ] {
+        if !value.is_empty() {
+            println!("{label}：{value}");
+        }
+    }
     if let Some(e) = f.escalation {
         println!("督办：{}", e.label());
+    }
+    for s in &f.escalations {
+        if let Some(i) = &s.issued {
+            println!("  {}　{}", s.level.label(), i.wenhao);
+        }
     }
     for c in &f.conflicts {
         println!("⚠ 冲突（{}）：", c.field.label());

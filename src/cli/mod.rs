@@ -75,6 +75,7 @@ pub fn context(cli: &Cli) -> Result<Ctx, Failure> {
         catalog,
         now,
         author: cfg.author(),
+        org: cfg.org,
     })
 }
 

@@ -1,6 +1,6 @@
 //! The inspection (检查) view: one visit and its answers.
 
-use super::{Answer, EventRef, Mode, Payload, StoredEvent, event::Entity};
+use super::{Answer, EventRef, Mode, Number, Payload, StoredEvent, event::Entity};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -19,6 +19,9 @@ pub struct AnswerRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inspection {
     pub id: Uuid,
+    /// 检查编号; None for inspections started before numbering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<Number>,
     pub facility: String,
     pub departments: Vec<String>,
     pub mode: Mode,
@@ -50,8 +53,10 @@ impl Inspection {
                 mode,
                 inspectors,
                 lines,
+                number,
             } => Some(Inspection {
                 id: *inspection_id,
+                number: number.clone(),
                 facility: facility.clone(),
                 departments: departments.clone(),
                 mode: *mode,

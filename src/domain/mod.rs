@@ -7,6 +7,8 @@ mod hlc;
 mod inspection;
 mod kinds;
 mod now;
+mod number;
+mod org;
 mod stage;
 
 pub use dates::parse_date_input;
@@ -18,4 +20,6 @@ pub use hlc::Hlc;
 pub use inspection::{AnswerRecord, Inspection};
 pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;
+pub use number::{CODE_ALPHABET, Number, Series, device_code, index_key, number_key};
+pub use org::{Issued, NoticeHazard, Org};
 pub use stage::Stage;

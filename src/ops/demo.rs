@@ -198,6 +198,7 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
                     vec![a.clone(), b]
                 },
                 lines: insp_lines.clone(),
+                number: None,
             },
         );
         let items: Vec<Item> = ctx.catalog.items_of(&insp_lines).cloned().collect();
@@ -259,6 +260,7 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
         .count();
     let mut actions = std::mem::take(&mut g.actions);
     actions.sort_by_key(|a| a.0);
+    super::number_demo(ctx, &mut actions)?;
     let events = actions.len();
     let mut batch = Vec::with_capacity(BATCH);
     for (ms, who, p) in actions {
@@ -326,6 +328,10 @@ fn finding(
             due: if fixed { None } else { Some(due) },
             responsible: responsible.clone(),
             fixed_on_spot: fixed,
+            number: None,
+            category: String::new(),
+            interim: String::new(),
+            funds: String::new(),
         },
     );
     if fixed {
@@ -349,6 +355,7 @@ fn finding(
                         finding_id: id,
                         level,
                         note: format!("逾期未整改，发出{}", level.label()),
+                        issued: None,
                     },
                 );
             } else {
@@ -367,6 +374,7 @@ fn finding(
             Payload::Rectified {
                 finding_id: id,
                 note: "已按整改措施完成整改".into(),
+                completed_on: None,
             },
         );
         // Most are verified within a week; some wait weeks for the office to come back.

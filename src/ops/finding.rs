@@ -21,6 +21,12 @@ pub struct NewFinding {
     pub due: Option<NaiveDate>,
     pub responsible: String,
     pub fixed_on_spot: bool,
+    /// 隐患类别.
+    pub category: String,
+    /// 临时防范措施.
+    pub interim: String,
+    /// 整改资金.
+    pub funds: String,
 }
 
 pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
@@ -124,6 +130,7 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
         None => Some(today + Duration::days(severity.default_days())),
     };
     let id = Uuid::now_v7();
+    let number = super::next_number(ctx, crate::domain::Series::Finding)?;
     let author = ctx.author.clone();
     ctx.store.append(
         &author,
@@ -142,6 +149,10 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
             due,
             responsible: clean(&new.responsible),
             fixed_on_spot: new.fixed_on_spot,
+            number: Some(number),
+            category: clean(&new.category),
+            interim: clean(&new.interim),
+            funds: clean(&new.funds),
         }],
     )?;
     ctx.finding_by_id(id)
@@ -206,7 +217,28 @@ fn append(ctx: &mut Ctx, p: Payload) -> Result<()> {
 }
 
 pub fn rectify(ctx: &mut Ctx, id: Uuid, note: &str) -> Result<Finding> {
+    rectify_completed(ctx, id, note, None)
+}
+
+/// Records a rectification with its 实际完成日期 when the facility finished earlier than the
+/// day it is recorded (not before the hazard was found, not after today).
+pub fn rectify_completed(
+    ctx: &mut Ctx,
+    id: Uuid,
+    note: &str,
+    completed_on: Option<NaiveDate>,
+) -> Result<Finding> {
     let f = ctx.finding_by_id(id)?;
+    if let Some(d) = completed_on {
+        let found = ctx.now.local_date(f.created_at);
+        let today = ctx.now.today();
+        if d < found || d > today {
+            return Err(OpsError::invalid(
+                "实际完成日期（--completed）",
+                format!("{d} 应在发现日期 {found} 与今天 {today} 之间"),
+            ));
+        }
+    }
     f.can_rectify()?;
     let note = required("整改落实情况（--note）", note)?;
     append(
@@ -214,6 +246,7 @@ pub fn rectify(ctx: &mut Ctx, id: Uuid, note: &str) -> Result<Finding> {
         Payload::Rectified {
             finding_id: id,
             note,
+            completed_on,
         },
     )?;
     ctx.finding_by_id(id)
@@ -234,17 +267,9 @@ pub fn verify(ctx: &mut Ctx, id: Uuid, passed: bool, note: &str) -> Result<Findi
     ctx.finding_by_id(id)
 }
 
+/// Takes the next 四书 step for one finding: a document of its own (see `issue_notice`).
 pub fn escalate(ctx: &mut Ctx, id: Uuid, note: &str) -> Result<Finding> {
-    let f = ctx.finding_by_id(id)?;
-    let level = f.next_escalation(ctx.now.today())?;
-    append(
-        ctx,
-        Payload::Escalated {
-            finding_id: id,
-            level,
-            note: clean(note),
-        },
-    )?;
+    super::issue_notice(ctx, &[id], note, None)?;
     ctx.finding_by_id(id)
 }
 

@@ -51,6 +51,7 @@ pub fn start_inspection(ctx: &mut Ctx, new: NewInspection) -> Result<Inspection>
         .filter(|s| !s.is_empty())
         .collect();
     let id = Uuid::now_v7();
+    let number = super::next_number(ctx, crate::domain::Series::Inspection)?;
     let author = ctx.author.clone();
     ctx.store.append(
         &author,
@@ -62,6 +63,7 @@ pub fn start_inspection(ctx: &mut Ctx, new: NewInspection) -> Result<Inspection>
             mode,
             inspectors,
             lines,
+            number: Some(number),
         }],
     )?;
     inspection_by_id(ctx, id)

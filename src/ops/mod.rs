@@ -4,18 +4,22 @@
 mod demo;
 mod finding;
 mod inspection;
+mod notice;
 mod stats;
 
 pub use demo::{DemoSummary, demo};
 pub use finding::{
-    NewFinding, comment, escalate, record_finding, rectify, retract, set_field, settle_conflict,
-    verify,
+    NewFinding, comment, escalate, record_finding, rectify, rectify_completed, retract, set_field,
+    settle_conflict, verify,
 };
 pub use inspection::{NewInspection, answer, finish_inspection, start_inspection};
+pub use notice::{
+    earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
+};
 pub use stats::{Stats, StatsRow, Tally, stats};
 
 use crate::catalog::Catalog;
-use crate::domain::{Finding, Inspection, LifecycleError, Now};
+use crate::domain::{Finding, Inspection, LifecycleError, Now, Org};
 use crate::store::{FindingQuery, Store, StoreError};
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
@@ -26,6 +30,8 @@ pub struct Ctx {
     pub catalog: Catalog,
     pub now: Now,
     pub author: String,
+    /// The organisation profile: issuer and 机关代字 of the 四书, names on the forms.
+    pub org: Org,
 }
 
 #[derive(Debug, thiserror::Error)]

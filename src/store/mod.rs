@@ -10,6 +10,7 @@
 pub mod codec;
 mod identity;
 mod import;
+mod numbering;
 mod query;
 mod rebuild;
 mod scan;

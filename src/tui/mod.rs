@@ -142,6 +142,7 @@ pub fn build(cli: &Cli) -> Result<(Tui, App, Vec<String>), Failure> {
         catalog,
         now,
         author: cfg.author(),
+        org: cfg.org.clone(),
     };
     let lines = effects::line_infos(&ctx);
     let app = App::new(now, &cfg.inspector, lines);

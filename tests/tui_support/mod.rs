@@ -65,6 +65,7 @@ pub fn open(dir: tempfile::TempDir, inspector: &str) -> Harness {
         } else {
             inspector.into()
         },
+        org: Default::default(),
     };
     let app = App::new(now(), inspector, line_infos(&ctx));
     let mut tui = Tui {
@@ -95,6 +96,7 @@ pub fn harness(demo: usize) -> Harness {
             catalog: Catalog::builtin(),
             now: now(),
             author: "演示".into(),
+            org: Default::default(),
         };
         xuncha::ops::demo(&mut ctx, demo).unwrap();
     }

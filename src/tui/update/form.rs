@@ -83,6 +83,7 @@ pub fn validate(f: &mut FormState, today: NaiveDate) -> Option<NewFinding> {
         due,
         responsible: f.responsible.text().to_string(),
         fixed_on_spot: f.fixed_on_spot,
+        ..Default::default()
     })
 }
 
