@@ -8,6 +8,7 @@ mod doctor;
 mod export;
 mod finding;
 mod inspection;
+mod notice;
 mod output;
 mod report;
 mod search;
@@ -107,5 +108,7 @@ pub fn run(cli: &Cli) -> CmdResult {
         Command::Doctor(c) => doctor::run(cli, c),
         Command::Demo(c) => doctor::demo(cli, c),
         Command::Device => device::run(cli),
+        Command::Notice(a) => notice::run(cli, a),
+        Command::Org(a) => notice::org(cli, a),
     }
 }

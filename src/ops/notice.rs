@@ -9,6 +9,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// The most hazards one document lists: what fits one A4 page with its 回执.
+pub const MAX_PER_NOTICE: usize = 3;
+
 /// The next number of `series` on this device for the current year.
 pub fn next_number(ctx: &Ctx, series: Series) -> Result<Number> {
     Ok(ctx.store.next_number(series, ctx.now.today().year())?)
@@ -77,6 +80,12 @@ pub fn issue_notice(
     let today = ctx.now.today();
     if ids.is_empty() {
         return Err(OpsError::invalid("隐患", "至少选择一条隐患"));
+    }
+    if ids.len() > MAX_PER_NOTICE {
+        return Err(OpsError::invalid(
+            "隐患",
+            format!("一份文书最多列 {MAX_PER_NOTICE} 条隐患（一页 A4），请分份发出"),
+        ));
     }
     let mut findings = Vec::with_capacity(ids.len());
     for id in ids {
