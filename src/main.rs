@@ -19,7 +19,7 @@ fn main() {
         cli::run(&cli)
     };
     if let Err(f) = result {
-        eprintln!("错误：{}", f.message);
+        eprintln!("错误：{}", xuncha::domain::sanitize::escape(&f.message));
         std::process::exit(f.code);
     }
 }

@@ -299,6 +299,12 @@ pub struct DoctorArgs {
     /// 从事件日志重写全部视图
     #[arg(long)]
     pub rebuild: bool,
+    /// 数据库无法打开时：用同步文件夹里的同步包重建数据目录（原数据库移到 db.broken-… 保留）
+    #[arg(long, requires = "from", conflicts_with = "rebuild")]
+    pub recover: bool,
+    /// 恢复所用的同步文件夹（可写多次）
+    #[arg(long, requires = "recover")]
+    pub from: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,10 @@ use crate::ops;
 use std::time::Instant;
 
 pub fn run(cli: &Cli, args: &DoctorArgs) -> CmdResult {
-    let ctx = context(cli)?;
+    if args.recover {
+        return super::recover::run(cli, &args.from);
+    }
+    let ctx = context(cli).map_err(super::recover::open_failure)?;
     let t = Instant::now();
     let rep = ctx.store.rebuild(args.rebuild)?;
     if cli.json {
@@ -43,12 +46,13 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> CmdResult {
 }
 
 pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
+    refuse_foreign_files(&super::data_dir(cli))?;
     let mut ctx = context(cli)?;
     if ctx.catalog.lines.is_empty() {
         return Err(Failure::usage("没有可用的检查表"));
     }
     let t = Instant::now();
-    let s = ops::demo(&mut ctx, args.scale)?;
+    let s = ops::demo_store(&mut ctx, args.scale)?;
     let secs = t.elapsed().as_secs_f64();
     if cli.json {
         let mut v = serde_json::to_value(&s).unwrap_or_default();
@@ -64,5 +68,27 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
         secs,
         s.events as f64 / secs.max(1e-9)
     );
+    Ok(())
+}
+
+/// The demo writes only into a data dir that is new or holds nothing but a store: a folder
+/// with other files (a home or documents folder given by mistake) is refused, named.
+fn refuse_foreign_files(dir: &std::path::Path) -> CmdResult {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    let foreign: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "db" && !n.ends_with(".key"))
+        .collect();
+    if let Some(first) = foreign.first() {
+        return Err(Failure::usage(format!(
+            "数据目录：{} 里还有别的文件（{first} 等 {} 项），不是 xuncha 的空数据目录；\
+             演示数据只生成在新的空数据目录里，例如：xuncha --data-dir /tmp/xuncha-demo demo",
+            dir.display(),
+            foreign.len()
+        )));
+    }
     Ok(())
 }

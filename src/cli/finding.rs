@@ -222,6 +222,7 @@ fn emit(cli: &Cli, ctx: &Ctx, f: &Finding, text: impl FnOnce() -> String) -> Cmd
 }
 
 fn show(ctx: &Ctx, f: &Finding) {
+    let f = &f.escaped();
     let overdue = if f.is_overdue(&ctx.now) {
         "（逾期）"
     } else {

@@ -122,6 +122,7 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
                 return print_json(&v);
             }
             let (done, total) = progress(&ctx, &insp);
+            let insp = insp.escaped();
             println!("检查 {}", insp.id);
             println!(
                 "单位：{}  科室：{}",

@@ -10,6 +10,7 @@ mod finding;
 mod inspection;
 mod notice;
 mod output;
+mod recover;
 mod report;
 mod search;
 mod sync;

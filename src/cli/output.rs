@@ -2,7 +2,7 @@
 
 use super::Failure;
 use crate::catalog::Catalog;
-use crate::domain::{Escalation, Finding, Now, Severity, Status};
+use crate::domain::{Escalation, Finding, Now, Severity, Status, sanitize};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
@@ -17,8 +17,10 @@ pub fn print_json<T: Serialize + ?Sized>(v: &T) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Pads (or cuts) to a display width, counting CJK characters as two cells.
+/// Pads (or cuts) to a display width, counting CJK characters as two cells. Control
+/// characters and bidi overrides are shown escaped (`domain::sanitize::escape_line`).
 pub fn cell(s: &str, width: usize) -> String {
+    let s = sanitize::escape_line(s);
     let mut out = String::new();
     let mut w = 0;
     for ch in s.chars() {
@@ -129,7 +131,7 @@ pub fn finding_row(f: &Finding, now: &Now, catalog: &Catalog) -> String {
         cell(catalog.line_name(&f.line), 12),
         cell(&f.facility, 22),
         cell(&due, 10),
-        f.description
+        sanitize::escape_line(&f.description)
     )
 }
 

@@ -3,6 +3,7 @@
 
 use super::output::{cell, print_json, short};
 use super::{Cli, CmdResult, Failure, context};
+use crate::domain::sanitize::escape_line;
 use crate::search::{Hit, Query, Target, load_index};
 use serde::Serialize;
 use std::time::Instant;
@@ -41,7 +42,10 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
         return print_json(&out);
     }
     if hits.is_empty() {
-        println!("没有找到与「{}」相符的检查项或隐患", args.query.trim());
+        println!(
+            "没有找到与「{}」相符的检查项或隐患",
+            escape_line(args.query.trim())
+        );
         return Ok(());
     }
     for hit in &hits {
@@ -68,15 +72,15 @@ fn row(hit: &Hit) -> String {
         "{}  {}  {}  ｜{}",
         cell(&kind, 11),
         cell(&id, 24),
-        hit.title,
-        hit.subtitle
+        escape_line(&hit.title),
+        escape_line(&hit.subtitle)
     );
     if hit.field_text != hit.title && !hit.field_indices.is_empty() {
         line.push_str(&format!(
             "\n{}  {}：{}",
             " ".repeat(37),
             hit.field.label(),
-            hit.field_text
+            escape_line(&hit.field_text)
         ));
     }
     line

@@ -3,6 +3,7 @@
 use super::args::SyncArgs;
 use super::output::{print_json, short};
 use super::{Cli, CmdResult, Failure, context};
+use crate::domain::sanitize::escape_line;
 use crate::sync::{self, RejectKind, SyncOptions, SyncReport};
 use std::io::{IsTerminal, Write};
 
@@ -87,12 +88,16 @@ fn print_text(r: &SyncReport) {
             r.conflicts.len()
         );
         for c in &r.conflicts {
-            let values: Vec<String> = c.values.iter().map(|v| format!("「{v}」")).collect();
+            let values: Vec<String> = c
+                .values
+                .iter()
+                .map(|v| format!("「{}」", escape_line(v)))
+                .collect();
             println!(
                 "  · 隐患 {} {} {}：{} {}（前者暂定）",
                 short(c.finding_id),
-                c.facility,
-                c.description,
+                escape_line(&c.facility),
+                escape_line(&c.description),
                 c.field_label,
                 values.join(" / ")
             );
@@ -106,13 +111,18 @@ fn print_text(r: &SyncReport) {
                 RejectKind::Forged => "伪造",
                 RejectKind::Fork => "分叉",
                 RejectKind::Clone => "本机身份冲突",
+                RejectKind::Demo => "演示数据",
             };
             let fixed = if x.repaired {
                 "（本次已用本机数据修复）"
             } else {
                 ""
             };
-            println!("  · [{kind}] {}：{}{fixed}", x.file, x.reason);
+            println!(
+                "  · [{kind}] {}：{}{fixed}",
+                escape_line(&x.file),
+                escape_line(&x.reason)
+            );
         }
     }
     if !r.far_future.is_empty() {

@@ -9,6 +9,7 @@ mod kinds;
 mod now;
 mod number;
 mod org;
+pub mod sanitize;
 mod stage;
 
 pub use dates::parse_date_input;

@@ -408,3 +408,23 @@ fn finding(
         rt = vt + g.rng.i64(1..10) * DAY_MS;
     }
 }
+
+/// `xuncha demo`: fills an empty store with demo data and marks it as a demo store for good
+/// (its device id carries the demo mark, see `store::is_demo_device`), so its events are
+/// refused by every sync, on export here and on import anywhere else.
+///
+/// Errors: `Invalid { field: "数据目录" }` when the store holds anything (a finding, an
+/// inspection, another device's events), demo or not; nothing is written then.
+pub fn demo_store(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
+    if ctx.store.holds_anything()? {
+        return Err(super::OpsError::invalid(
+            "数据目录",
+            format!(
+                "{} 里已有数据；演示数据只生成在新的空数据目录里，例如：xuncha --data-dir /tmp/xuncha-demo demo",
+                ctx.store.dir().display()
+            ),
+        ));
+    }
+    ctx.store.become_demo()?;
+    demo(ctx, scale)
+}

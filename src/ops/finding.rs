@@ -1,6 +1,8 @@
 //! Findings: record, edit, and the closed loop (rectify → verify → close, escalate).
 
-use super::{Ctx, OpsError, Result, clean, required};
+use super::{
+    Ctx, MAX_NAME_CHARS, MAX_TEXT_CHARS, OpsError, Result, clean, limited, required, required_max,
+};
 use crate::domain::{Field, Finding, Payload, Severity, parse_date_input};
 use chrono::{Duration, NaiveDate};
 use uuid::Uuid;
@@ -92,7 +94,7 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
     }
     let facility = match (&insp, &new.facility) {
         (Some(i), _) => i.facility.clone(),
-        (None, Some(f)) => required("单位（--facility）", f)?,
+        (None, Some(f)) => required_max("单位（--facility）", f, MAX_NAME_CHARS)?,
         (None, None) => {
             return Err(OpsError::invalid(
                 "检查（--inspection）",
@@ -101,7 +103,7 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
         }
     };
     let department = match &new.department {
-        Some(d) => clean(d),
+        Some(d) => limited("科室（--department）", d, MAX_NAME_CHARS)?,
         None => insp
             .as_ref()
             .and_then(|i| i.departments.first().cloned())
@@ -112,7 +114,13 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
         .severity
         .or(item.as_ref().map(|i| i.severity))
         .unwrap_or(Severity::General);
-    let mut measures = clean(&new.measures);
+    let mut measures = limited("整改措施（--measures）", &new.measures, MAX_TEXT_CHARS)?;
+    let location = limited("部位（--location）", &new.location, MAX_NAME_CHARS)?;
+    let responsible = limited(
+        "责任单位及人员（--responsible）",
+        &new.responsible,
+        MAX_NAME_CHARS,
+    )?;
     if measures.is_empty()
         && let Some(item) = &item
     {
@@ -130,6 +138,9 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
         None => Some(today + Duration::days(severity.default_days())),
     };
     let id = Uuid::now_v7();
+    let category = limited("隐患类别（--category）", &new.category, MAX_NAME_CHARS)?;
+    let interim = limited("临时防范措施（--interim）", &new.interim, MAX_TEXT_CHARS)?;
+    let funds = limited("整改资金（--funds）", &new.funds, MAX_NAME_CHARS)?;
     let number = super::next_number(ctx, crate::domain::Series::Finding)?;
     let author = ctx.author.clone();
     ctx.store.append(
@@ -140,19 +151,19 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
             inspection_id: insp.map(|i| i.id),
             facility,
             department,
-            location: clean(&new.location),
+            location,
             line,
             item_id: item.map(|i| i.id),
             description,
             severity,
             measures,
             due,
-            responsible: clean(&new.responsible),
+            responsible,
             fixed_on_spot: new.fixed_on_spot,
             number: Some(number),
-            category: clean(&new.category),
-            interim: clean(&new.interim),
-            funds: clean(&new.funds),
+            category,
+            interim,
+            funds,
         }],
     )?;
     ctx.finding_by_id(id)
@@ -180,7 +191,12 @@ fn field_value(ctx: &Ctx, f: &Finding, field: Field, value: &str) -> Result<Stri
             }
             d.to_string()
         }
-        _ => clean(value),
+        Field::Measures | Field::Interim => limited(label, value, MAX_TEXT_CHARS)?,
+        Field::Location
+        | Field::Department
+        | Field::Responsible
+        | Field::Category
+        | Field::Funds => limited(label, value, MAX_NAME_CHARS)?,
     })
 }
 
@@ -254,7 +270,7 @@ pub fn rectify_completed(
 
 pub fn verify(ctx: &mut Ctx, id: Uuid, passed: bool, note: &str) -> Result<Finding> {
     let f = ctx.finding_by_id(id)?;
-    let note = clean(note);
+    let note = limited("复查情况（--note）", note, MAX_TEXT_CHARS)?;
     f.can_verify(passed, &note)?;
     append(
         ctx,

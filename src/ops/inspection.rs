@@ -1,6 +1,6 @@
 //! Inspections: start, answer an item, finish.
 
-use super::{Ctx, OpsError, Result, clean, required};
+use super::{Ctx, MAX_NAME_CHARS, MAX_TEXT_CHARS, OpsError, Result, clean, limited, required_max};
 use crate::domain::{Answer, Inspection, Mode, Payload};
 use uuid::Uuid;
 
@@ -14,19 +14,20 @@ pub struct NewInspection {
 }
 
 pub fn start_inspection(ctx: &mut Ctx, new: NewInspection) -> Result<Inspection> {
-    let facility = required("单位（--facility）", &new.facility)?;
+    let facility = required_max("单位（--facility）", &new.facility, MAX_NAME_CHARS)?;
     let mode = new.mode.ok_or_else(|| {
         OpsError::invalid(
             "检查方式（--mode）",
             "必须选择：self|supervision|mutual|unannounced",
         )
     })?;
-    let inspectors: Vec<String> = new
-        .inspectors
-        .iter()
-        .map(|s| clean(s))
-        .filter(|s| !s.is_empty())
-        .collect();
+    let mut inspectors: Vec<String> = Vec::new();
+    for s in &new.inspectors {
+        let s = limited("检查人员（--inspector）", s, MAX_NAME_CHARS)?;
+        if !s.is_empty() {
+            inspectors.push(s);
+        }
+    }
     if inspectors.is_empty() {
         return Err(OpsError::invalid(
             "检查人员（--inspector）",
@@ -44,12 +45,13 @@ pub fn start_inspection(ctx: &mut Ctx, new: NewInspection) -> Result<Inspection>
     if lines.is_empty() {
         return Err(OpsError::invalid("防线（--line）", "至少选择一道防线"));
     }
-    let departments = new
-        .departments
-        .iter()
-        .map(|s| clean(s))
-        .filter(|s| !s.is_empty())
-        .collect();
+    let mut departments: Vec<String> = Vec::new();
+    for s in &new.departments {
+        let s = limited("科室（--department）", s, MAX_NAME_CHARS)?;
+        if !s.is_empty() {
+            departments.push(s);
+        }
+    }
     let id = Uuid::now_v7();
     let number = super::next_number(ctx, crate::domain::Series::Inspection)?;
     let author = ctx.author.clone();
@@ -101,6 +103,7 @@ pub fn answer(
             ),
         ));
     }
+    let note = limited("备注（--note）", note, MAX_TEXT_CHARS)?;
     let author = ctx.author.clone();
     ctx.store.append(
         &author,
@@ -109,7 +112,7 @@ pub fn answer(
             inspection_id,
             item_id: item.id.clone(),
             answer,
-            note: clean(note),
+            note,
         }],
     )?;
     inspection_by_id(ctx, inspection_id)

@@ -5,9 +5,10 @@ mod demo;
 mod finding;
 mod inspection;
 mod notice;
+mod recover;
 mod stats;
 
-pub use demo::{DemoSummary, demo};
+pub use demo::{DemoSummary, demo, demo_store};
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, rectify_completed, retract, set_field,
     settle_conflict, verify,
@@ -16,6 +17,7 @@ pub use inspection::{NewInspection, answer, finish_inspection, start_inspection}
 pub use notice::{
     earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
 };
+pub use recover::{RecoverError, RecoveryReport, recover};
 pub use stats::{Stats, StatsRow, Tally, stats};
 
 use crate::catalog::Catalog;
@@ -66,13 +68,42 @@ impl OpsError {
 
 pub type Result<T> = std::result::Result<T, OpsError>;
 
-/// Trimmed, NFC-normalised text: what we store for anything a person typed.
+/// Trimmed, NFC-normalised text without control characters or bidi overrides
+/// (`domain::sanitize`): what we store for anything a person typed.
 pub fn clean(text: &str) -> String {
-    text.trim().nfc().collect()
+    crate::domain::sanitize::strip(text).trim().nfc().collect()
 }
 
-pub fn required(field: &str, text: &str) -> Result<String> {
+/// The longest name-like text accepted, in characters (Unicode scalar values): 单位, 科室,
+/// 部位, 责任单位及人员, 检查人员. A hospital's full name with its campus is under 60.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// The longest free text accepted, in characters: 问题隐患, 整改措施, every note, reason and
+/// comment. About two printed pages; far below the 32,767 characters of an XLSX cell, so an
+/// export never fails on text that input accepted.
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+/// `clean`, then refused (naming the field) when longer than `max` characters.
+pub fn limited(field: &str, text: &str, max: usize) -> Result<String> {
     let t = clean(text);
+    let n = t.chars().count();
+    if n > max {
+        return Err(OpsError::invalid(
+            field,
+            format!("太长（{n} 字），最多 {max} 字"),
+        ));
+    }
+    Ok(t)
+}
+
+/// `limited` to `MAX_TEXT_CHARS`, and refused when empty.
+pub fn required(field: &str, text: &str) -> Result<String> {
+    required_max(field, text, MAX_TEXT_CHARS)
+}
+
+/// `limited` to `max` characters, and refused when empty.
+pub fn required_max(field: &str, text: &str, max: usize) -> Result<String> {
+    let t = limited(field, text, max)?;
     if t.is_empty() {
         return Err(OpsError::invalid(field, "不能为空"));
     }

@@ -1,7 +1,7 @@
 //! Record numbers and the 四书 documents: 隐患编号 / 检查编号 for new records, and issuing a
 //! notice (one 文号) for one or several hazards of a facility.
 
-use super::{Ctx, OpsError, Result, clean};
+use super::{Ctx, OpsError, Result};
 use crate::domain::{
     Escalation, Finding, Issued, NoticeHazard, Number, Org, Payload, Series, parse_date_input,
 };
@@ -125,7 +125,7 @@ pub fn issue_notice(
     let number = next_number(ctx, series_of(level))?;
     let wenhao = number.wenhao(&ctx.org.agency_code);
     let org: Org = ctx.org.clone();
-    let note = clean(note);
+    let note = super::limited("督办说明（--note）", note, super::MAX_TEXT_CHARS)?;
     let payloads = findings
         .iter()
         .map(|f| {

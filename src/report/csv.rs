@@ -3,6 +3,7 @@
 
 use super::ledger::{COLUMNS, Ledger, Value};
 use super::{ReportError, Result};
+use crate::domain::sanitize;
 use std::io::Write;
 use std::path::Path;
 
@@ -24,7 +25,7 @@ pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
     for (i, row) in ledger.rows().enumerate() {
         cells.clear();
         cells.extend(row.values(i + 1).iter().map(|v| match v {
-            Value::Text(s) => s.to_string(),
+            Value::Text(s) => sanitize::spreadsheet_cell(s).into_owned(),
             Value::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
             Value::Number(n) => n.to_string(),
         }));

@@ -117,8 +117,10 @@ pub const MARGIN_SIDE_MM: f32 = 20.0;
 pub const MARGIN_TOP_MM: f32 = 15.0;
 pub const MARGIN_BOTTOM_MM: f32 = 13.0;
 
-/// Escapes text for XML and HTML content and attributes.
+/// Escapes text for XML and HTML content and attributes; control characters and bidi
+/// overrides are shown as visible escapes first (`domain::sanitize::escape`).
 pub fn esc(s: &str) -> String {
+    let s = crate::domain::sanitize::escape(s);
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {

@@ -110,6 +110,8 @@ impl LedgerRow {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" / ");
+        // Text from other devices was never cleaned here: escape it once for CSV and XLSX.
+        let f = &f.escaped();
         let completed = if f.fixed_on_spot {
             Some(date(f.created_at))
         } else {

@@ -5,7 +5,7 @@
 
 use super::ledger::{COLUMNS, Ledger, LedgerRow, PRINTED, Value};
 use super::{ReportError, Result};
-use crate::domain::Org;
+use crate::domain::{Org, sanitize};
 use crate::ops::StatsRow;
 use chrono::{Datelike, NaiveDate, Timelike};
 use rust_xlsxwriter::{
@@ -116,10 +116,7 @@ pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
     }
     book.set_properties(&properties(ledger));
     let head = Head {
-        place: ledger
-            .facility
-            .clone()
-            .unwrap_or_else(|| "全部单位".to_string()),
+        place: sanitize::escape(ledger.facility.as_deref().unwrap_or("全部单位")).into_owned(),
         filter: ledger.filter.clone(),
         range: ledger.range_text(),
         date: cn_date(ledger.today),
@@ -328,7 +325,7 @@ fn line_sheet(
                     sheet.write_blank(r, c, text_fmt)?;
                 }
                 Value::Text(t) => {
-                    sheet.write_string_with_format(r, c, *t, text_fmt)?;
+                    sheet.write_string_with_format(r, c, fit_cell(t).as_ref(), text_fmt)?;
                 }
             }
         }
@@ -354,6 +351,18 @@ fn sign_off(org: &Org) -> String {
         "填表人：＿＿＿＿＿＿　　审核人：＿＿＿＿＿＿　　负责人（签字）：＿＿＿＿＿＿　　\
          填报单位（盖章）：{unit}　　　　　年　　月　　日"
     )
+}
+
+/// The most characters an XLSX cell holds (Excel's limit; rust_xlsxwriter refuses more).
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// Text cut to what a cell holds, ending in "…" when cut, so one long record (synced from
+/// another device, which our input limits never saw) cannot make the export fail.
+fn fit_cell(t: &str) -> std::borrow::Cow<'_, str> {
+    match t.char_indices().nth(MAX_CELL_CHARS - 1) {
+        Some((at, _)) if t[at..].chars().count() > 1 => format!("{}…", &t[..at]).into(),
+        _ => t.into(),
+    }
 }
 
 fn excel_date(d: NaiveDate) -> std::result::Result<ExcelDateTime, XlsxError> {
@@ -419,7 +428,12 @@ fn stats_row(
     number: &Format,
     percent: &Format,
 ) -> std::result::Result<(), XlsxError> {
-    sheet.write_string_with_format(r, 0, &row.label, label)?;
+    sheet.write_string_with_format(
+        r,
+        0,
+        fit_cell(&sanitize::escape(&row.label)).as_ref(),
+        label,
+    )?;
     let figures = [
         row.found,
         row.major,

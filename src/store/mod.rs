@@ -8,23 +8,27 @@
 //!   All three are derived and rebuilt by `rebuild`.
 
 pub mod codec;
+mod demo_mark;
 mod identity;
 mod import;
 mod numbering;
 mod query;
 mod rebuild;
+mod recover;
 mod scan;
 mod sync_marks;
 mod views;
 mod vv;
 
 pub use codec::{EventBody, Record};
+pub use demo_mark::is_demo_device;
 pub use import::{
     Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
     verify_records,
 };
 pub use query::{FindingQuery, StatusFilter};
 pub use rebuild::RebuildReport;
+pub use recover::{OwnRecovered, read_device_key};
 pub use sync_marks::SyncMarks;
 pub use vv::{Held, VersionVector};
 
@@ -165,6 +169,7 @@ impl Store {
             hlc: Hlc::default(),
         };
         s.load_identity()?;
+        s.finish_interrupted_rebuild()?;
         Ok(s)
     }
 

@@ -120,10 +120,22 @@ impl Store {
         compare_keys(&self.ent, &expected_ent, "事件归属", &mut rep)?;
 
         if write {
+            // Kill-safety: the mark is on disk before the first view is cleared and leaves only
+            // after the last one is written and flushed. sled recovers a prefix of its writes,
+            // so a process killed anywhere in between leaves the mark, and the next open
+            // finishes the rebuild (`Store::open` → `finish_interrupted_rebuild`).
+            self.meta.insert(META_REBUILDING, &b"1"[..])?;
+            self.flush()?;
+            self.fault_point("marked");
             for t in [&self.findings, &self.inspections, &self.idx, &self.ent] {
                 t.clear()?;
             }
-            for (id, v) in fresh_findings {
+            self.fault_point("cleared");
+            let half = fresh_findings.len() / 2;
+            for (n, (id, v)) in fresh_findings.into_iter().enumerate() {
+                if n == half {
+                    self.fault_point("half");
+                }
                 self.findings.insert(id.as_bytes(), v)?;
             }
             for (id, v) in fresh_inspections {
@@ -135,10 +147,45 @@ impl Store {
             for k in expected_ent {
                 self.ent.insert(k, &[])?;
             }
+            self.fault_point("written");
+            self.flush()?;
+            self.fault_point("flushed");
+            self.meta.remove(META_REBUILDING)?;
             self.flush()?;
             rep.rebuilt = true;
         }
         Ok(rep)
+    }
+
+    /// Whether a `doctor --rebuild` was interrupted (killed) before it finished.
+    pub fn rebuild_interrupted(&self) -> Result<bool> {
+        Ok(self.meta.contains_key(META_REBUILDING)?)
+    }
+
+    /// Called on open: a rebuild that was killed half-way left the views partly cleared, so
+    /// it is run again to the end before anything reads them. Returns whether it ran.
+    pub(crate) fn finish_interrupted_rebuild(&self) -> Result<bool> {
+        if !self.rebuild_interrupted()? {
+            return Ok(false);
+        }
+        self.rebuild(true)?;
+        Ok(true)
+    }
+}
+
+/// Set while `rebuild(write)` replaces the views (in the `meta` tree).
+const META_REBUILDING: &[u8] = b"rebuilding";
+
+impl Store {
+    /// Test hook for the kill-safety tests (`tests/kill_rebuild.rs`): when the environment
+    /// variable `XUNCHA_FAULT_REBUILD` names this point (`marked`, `cleared`, `half`,
+    /// `written`, `flushed`), the process flushes what it has written so far (the worst case:
+    /// sled's background flusher has just run) and aborts there as a SIGKILL would.
+    fn fault_point(&self, name: &str) {
+        if std::env::var_os("XUNCHA_FAULT_REBUILD").is_some_and(|v| v == name) {
+            let _ = self.flush();
+            std::process::abort();
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! holds (own events and relays) as immutable bundles. No server; any order, any repetition.
 
 pub mod bundle;
+mod demo_guard;
 pub mod folder;
 pub mod report;
 
@@ -67,6 +68,9 @@ pub enum SyncError {
     /// The folder cannot be used (missing, not writable, not a sync folder).
     #[error("{0}")]
     Folder(String),
+    /// This store may not sync at all (a demo store).
+    #[error("{0}")]
+    Refused(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -74,7 +78,7 @@ pub enum SyncError {
 impl SyncError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            SyncError::Folder(_) => 2,
+            SyncError::Folder(_) | SyncError::Refused(_) => 2,
             SyncError::Store(StoreError::Locked(_)) => 2,
             SyncError::Store(_) => 1,
         }
@@ -102,6 +106,7 @@ pub fn sync(
     opts: &SyncOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<SyncReport, SyncError> {
+    demo_guard::refuse_demo_store(store)?;
     let folder = folder::open(dir, opts.dry_run).map_err(SyncError::Folder)?;
     let files = if folder.exists {
         folder
@@ -119,7 +124,7 @@ pub fn sync(
     // checked on another thread one bundle ahead, while this one applies the previous bundle.
     let mut unseen = Vec::new();
     for f in &files {
-        unseen.push(!store.bundle_seen(&f.label(), f.size)?);
+        unseen.push(!demo_guard::from_demo_device(f) && !store.bundle_seen(&f.label(), f.size)?);
     }
     let to_load: Vec<Listed> = files
         .iter()
@@ -137,7 +142,9 @@ pub fn sync(
             }
         });
         for (i, (f, unseen)) in files.iter().zip(unseen).enumerate() {
-            if !unseen {
+            if demo_guard::from_demo_device(f) {
+                reject(&mut rep, f, RejectKind::Demo, demo_guard::demo_reason(f));
+            } else if !unseen {
                 rep.bundles_known += 1;
             } else {
                 let loaded = rx
@@ -193,8 +200,16 @@ pub fn import_file(store: &mut Store, now: &Now, path: &Path) -> Result<SyncRepo
         path: path.to_path_buf(),
         size: meta.len(),
     };
+    demo_guard::refuse_demo_store(store)?;
     let mut rep = new_report(store, now, path, false);
-    if store.bundle_seen(&listed.label(), listed.size)? {
+    if demo_guard::from_demo_device(&listed) {
+        reject(
+            &mut rep,
+            &listed,
+            RejectKind::Demo,
+            demo_guard::demo_reason(&listed),
+        );
+    } else if store.bundle_seen(&listed.label(), listed.size)? {
         rep.bundles_known += 1;
     } else {
         let loaded = load(&listed);

@@ -59,6 +59,8 @@ pub enum RejectKind {
     Fork,
     /// This device's own id ahead of its log.
     Clone,
+    /// Events of a demo store (`xuncha demo`), never imported into a real one.
+    Demo,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -152,7 +152,7 @@ impl Runner {
             Err(e) => failed(e),
         };
         self.keep_index_current(&action);
-        action
+        super::sanitize::escape_action(action)
     }
 
     /// Saved findings go into the index at once; a sync may change many, so the index is

@@ -5,6 +5,7 @@ pub mod action;
 pub mod app;
 pub mod effects;
 pub mod keymap;
+pub mod sanitize;
 pub mod screens;
 pub mod theme;
 pub mod update;

@@ -23,6 +23,7 @@ fn reject_label(k: RejectKind) -> &'static str {
         RejectKind::Forged => "伪造",
         RejectKind::Fork => "分叉",
         RejectKind::Clone => "本机身份冲突",
+        RejectKind::Demo => "演示数据",
     }
 }
 

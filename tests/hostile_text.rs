@@ -1,0 +1,265 @@
+//! No control character reaches a terminal or a spreadsheet (issue 9 point 6).
+//! Typed text is cleaned at input; text from another device (which this one never cleaned)
+//! is shown escaped in `finding list`/`show`, the TUI, CSV, XLSX and HTML; CSV cells never
+//! start a formula; every text field has a maximum length, checked with a Chinese error.
+
+mod common;
+#[path = "tui_support/mod.rs"]
+mod tui_support;
+
+use calamine::{Reader, Xlsx, open_workbook};
+use chrono::DateTime;
+use common::Env;
+use std::path::Path;
+use xuncha::domain::{Now, Payload, Severity};
+use xuncha::store::Store;
+use xuncha::sync::{SyncOptions, sync};
+
+/// What a hostile device writes: an OSC that retitles the window, a screen clear, a cursor
+/// move that redraws a row, an 8-bit CSI, a bidi override, and a formula.
+const HOSTILE: &str =
+    "=HYPERLINK(\"http://x\")\u{1b}]0;已整改\u{7}\u{1b}[2J\u{1b}[1A\u{9b}31m\u{202e}改整已";
+const HOSTILE_FACILITY: &str = "-临河\u{1b}[31m医院";
+
+fn now() -> Now {
+    Now(DateTime::parse_from_rfc3339(common::NOW).unwrap())
+}
+
+/// Another device writes a finding with raw control characters (bypassing `ops`, as a
+/// modified program would) and leaves it in the sync folder `dir`.
+fn hostile_device(tmp: &Path, dir: &Path) -> String {
+    let mut s = Store::open(&tmp.join("hostile")).unwrap();
+    let id = uuid::Uuid::now_v7();
+    s.append(
+        "恶意\u{1b}[8m",
+        &now(),
+        vec![Payload::FindingRecorded {
+            finding_id: id,
+            inspection_id: None,
+            facility: HOSTILE_FACILITY.into(),
+            department: "急诊科".into(),
+            location: "@SUM(A1)".into(),
+            line: "fire".into(),
+            item_id: None,
+            description: HOSTILE.into(),
+            severity: Severity::Major,
+            measures: "+清理\u{1b}[0m杂物".into(),
+            due: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+            responsible: "\t后勤".into(),
+            fixed_on_spot: false,
+            number: None,
+            category: String::new(),
+            interim: String::new(),
+            funds: String::new(),
+        }],
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    sync(&mut s, &now(), dir, &SyncOptions::default(), &mut |_, _| {}).unwrap();
+    id.to_string()
+}
+
+fn no_raw_controls(what: &str, text: &str) {
+    for c in text.chars() {
+        assert!(
+            !xuncha::domain::sanitize::is_unsafe(c),
+            "{what} carries a raw U+{:04X}:\n{text}",
+            c as u32
+        );
+    }
+}
+
+fn synced_env() -> (Env, String) {
+    let env = Env::new();
+    let dir = env.tmp.path().join("stick");
+    let id = hostile_device(env.tmp.path(), &dir);
+    env.ok(&["sync", "--dir", dir.to_str().unwrap()]);
+    (env, id)
+}
+
+#[test]
+fn synced_hostile_text_is_shown_escaped_in_the_cli() {
+    let (env, id) = synced_env();
+    let list = env.ok(&["finding", "list"]);
+    no_raw_controls("finding list", &list);
+    assert!(list.contains("\\x1b]0;已整改\\x07"), "{list}");
+    assert!(list.contains("\\u{202e}"), "{list}");
+    let show = env.ok(&["finding", "show", &id]);
+    no_raw_controls("finding show", &show);
+    assert!(
+        show.contains("\\x1b[2J") && show.contains("\\x9b31m"),
+        "{show}"
+    );
+    let report = env.ok(&["report"]);
+    no_raw_controls("report", &report);
+    let search = env.ok(&["search", "HYPERLINK"]);
+    no_raw_controls("search", &search);
+    assert!(search.contains("\\x1b"), "{search}");
+}
+
+#[test]
+fn synced_hostile_text_is_escaped_in_every_export() {
+    let (env, id) = synced_env();
+    let csv_path = env.tmp.path().join("台账.csv");
+    env.ok(&[
+        "export",
+        "--format",
+        "csv",
+        "--out",
+        csv_path.to_str().unwrap(),
+    ]);
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    no_raw_controls("CSV", &csv);
+    let mut r = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let head = r.headers().unwrap().clone();
+    let row = r.records().next().unwrap().unwrap();
+    let cell = |title: &str| row[head.iter().position(|h| h == title).unwrap()].to_string();
+    assert!(cell("问题隐患").starts_with("'=HYPERLINK"), "{row:?}");
+    assert!(cell("问题隐患").contains("\\x1b]0;"), "{row:?}");
+    assert_eq!(cell("整改制度措施"), "'+清理\\x1b[0m杂物");
+    assert_eq!(cell("责任单位（部门）及人员"), "'\t后勤");
+    assert!(cell("单位").starts_with("'-临河\\x1b[31m"), "{row:?}");
+    assert!(cell("科室/部位").contains("@SUM"), "{row:?}");
+
+    let xlsx_path = env.tmp.path().join("台账.xlsx");
+    env.ok(&[
+        "export",
+        "--format",
+        "xlsx",
+        "--out",
+        xlsx_path.to_str().unwrap(),
+    ]);
+    let mut book: Xlsx<_> = open_workbook(&xlsx_path).unwrap();
+    let mut seen = false;
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        for c in range.used_cells() {
+            let text = c.2.to_string();
+            no_raw_controls("XLSX", &text);
+            seen |= text.contains("\\x1b]0;已整改\\x07");
+        }
+    }
+    assert!(seen, "the hostile description is in the XLSX, escaped");
+
+    // A notice exists once its step was taken; it carries the synced text as it read then.
+    env.ok(&["finding", "escalate", &id]);
+    let html_path = env.tmp.path().join("通知书.html");
+    env.ok(&[
+        "export",
+        "--format",
+        "html",
+        "--out",
+        html_path.to_str().unwrap(),
+        "--finding",
+        &id,
+    ]);
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    no_raw_controls("HTML", &html);
+    assert!(html.contains("\\x1b]0;已整改\\x07"));
+}
+
+#[test]
+fn synced_hostile_text_is_shown_escaped_in_the_tui() {
+    let dir = tempfile::tempdir().unwrap();
+    let stick = dir.path().join("stick");
+    hostile_device(dir.path(), &stick);
+    {
+        let mut s = Store::open(&dir.path().join("data")).unwrap();
+        sync(
+            &mut s,
+            &now(),
+            &stick,
+            &SyncOptions::default(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+    }
+    let mut h = tui_support::open(dir, tui_support::INSPECTOR);
+    tui_support::press(&mut h, &["r"]);
+    let t = tui_support::draw(&h, 120, 40);
+    let register = tui_support::screen_text(&h, &t);
+    no_raw_controls("TUI register", &register);
+    assert!(register.contains("\\x1b"), "{register}");
+    tui_support::press(&mut h, &["enter"]);
+    let t = tui_support::draw(&h, 120, 40);
+    let detail = tui_support::screen_text(&h, &t);
+    no_raw_controls("TUI detail", &detail);
+    assert!(detail.contains("\\x1b]0;已整改\\x07"), "{detail}");
+}
+
+#[test]
+fn typed_controls_are_removed_before_anything_is_stored() {
+    let env = Env::new();
+    let insp = env.start("临河\u{1b}[31m区医院", &["fire"]);
+    let id = env.add_finding(
+        &insp,
+        "fire",
+        "消防\u{1b}]0;x\u{7}通道\u{202e}堵塞\r\n第二行",
+    );
+    let f = env.json(&["finding", "show", &id]);
+    assert_eq!(f["description"], "消防]0;x通道堵塞\n第二行");
+    assert_eq!(f["facility"], "临河[31m区医院");
+}
+
+#[test]
+fn every_text_field_has_a_maximum_length_named_in_the_error() {
+    let env = Env::new();
+    let insp = env.start("临河区医院", &["fire"]);
+    let long_text = "字".repeat(xuncha::ops::MAX_TEXT_CHARS + 1);
+    let long_name = "名".repeat(xuncha::ops::MAX_NAME_CHARS + 1);
+    let before = env.events();
+    let add = |flag: &str, value: &str| {
+        let mut args = vec![
+            "finding",
+            "add",
+            "--inspection",
+            &insp,
+            "--line",
+            "fire",
+            "--description",
+            "消防通道堵塞",
+        ];
+        if flag == "--description" {
+            args[7] = value;
+        } else {
+            args.extend([flag, value]);
+        }
+        env.fails(&args)
+    };
+    for (flag, value, label) in [
+        ("--description", &long_text, "问题隐患（--description）"),
+        ("--measures", &long_text, "整改措施（--measures）"),
+        ("--location", &long_name, "部位（--location）"),
+        (
+            "--responsible",
+            &long_name,
+            "责任单位及人员（--responsible）",
+        ),
+        ("--department", &long_name, "科室（--department）"),
+    ] {
+        let err = add(flag, value);
+        assert!(err.contains(label) && err.contains("最多"), "{flag}: {err}");
+    }
+    let err = env.fails(&[
+        "inspection",
+        "start",
+        "--facility",
+        &long_name,
+        "--mode",
+        "self",
+        "--inspector",
+        "王",
+        "--line",
+        "fire",
+    ]);
+    assert!(
+        err.contains("单位（--facility）") && err.contains("最多"),
+        "{err}"
+    );
+    assert_eq!(env.events(), before, "nothing was written");
+    // At the limit, it is accepted, and every export of it succeeds.
+    let at_limit = "字".repeat(xuncha::ops::MAX_TEXT_CHARS);
+    env.add_finding(&insp, "fire", &at_limit);
+    let out = env.tmp.path().join("a.xlsx");
+    env.ok(&["export", "--format", "xlsx", "--out", out.to_str().unwrap()]);
+}
