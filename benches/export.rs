@@ -4,10 +4,12 @@
 
 use std::time::Instant;
 use xuncha::catalog::Catalog;
+use xuncha::domain::FindingQuery;
 use xuncha::domain::Now;
+use xuncha::ops::export_ledger;
 use xuncha::ops::{self, Ctx};
-use xuncha::report::{LedgerFormat, export_ledger, ledger};
-use xuncha::store::{FindingQuery, Store};
+use xuncha::report::{Env, LedgerFormat, ledger};
+use xuncha::store::Store;
 
 /// Resets the peak-memory mark so each phase is measured on its own (Linux only).
 fn reset_peak() {
@@ -41,14 +43,13 @@ fn main() {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| tmp.path().to_path_buf());
     let now = Now(chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap());
-    let mut ctx = Ctx {
-        store: Store::open(&dir.join("data")).expect("store"),
-        catalog: Catalog::builtin(),
+    let mut ctx = Ctx::new(
+        Store::open(&dir.join("data")).expect("store"),
+        Catalog::builtin(),
         now,
-        author: "bench".into(),
-        org: Default::default(),
-    };
-    if ctx.store.finding_count() == 0 {
+        "bench",
+    );
+    if ctx.raw_store().finding_count() == 0 {
         let t = Instant::now();
         let made = ops::demo(&mut ctx, scale).expect("demo");
         println!(
@@ -60,14 +61,24 @@ fn main() {
     }
     println!(
         "store: {} findings, resident memory after opening: {:.0} MB",
-        ctx.store.finding_count(),
+        ctx.raw_store().finding_count(),
         rss_field("VmRSS:").unwrap_or(0.0)
     );
     let q = FindingQuery::default();
 
     reset_peak();
     let t = Instant::now();
-    let rows = ledger(&ctx, &q).expect("ledger").len();
+    let env = Env::of(&ctx.catalog, ctx.now);
+    let inspections = ctx
+        .raw_store()
+        .all_inspections()
+        .expect("inspections")
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let rows = ledger(&env, &q, &inspections, ctx.raw_store().all_findings())
+        .expect("ledger")
+        .len();
     println!(
         "ledger rows only (read + fold into rows): {rows} rows, {:.2} s",
         t.elapsed().as_secs_f64()
@@ -80,7 +91,7 @@ fn main() {
         reset_peak();
         let out = tmp.path().join(format!("台账.{}", format.extension()));
         let t = Instant::now();
-        let s = export_ledger(&ctx, &q, format, &out).expect("export");
+        let s = export_ledger(&ctx, &q, format, &out, None).expect("export");
         println!(
             "export {:>4}: {} rows, {} sheets, {:.2} s, {:.1} MB",
             format.extension(),

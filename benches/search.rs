@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use xuncha::catalog::Catalog;
 use xuncha::domain::Now;
 use xuncha::ops::{self, Ctx};
-use xuncha::search::{FindingDoc, Index, load_index};
+use xuncha::search::{FindingDoc, Index};
 use xuncha::store::Store;
 
 const QUERIES: [&str; 9] = [
@@ -50,13 +50,7 @@ fn main() {
     let store = Store::open(&dir).expect("store");
     let store = if store.finding_count() == 0 {
         let t = Instant::now();
-        let mut ctx = Ctx {
-            store,
-            catalog: catalog.clone(),
-            now,
-            author: "bench".into(),
-            org: Default::default(),
-        };
+        let mut ctx = Ctx::new(store, catalog.clone(), now, "bench");
         let s = ops::demo(&mut ctx, scale).expect("demo");
         println!(
             "demo: {} findings, {} events in {:.1?}",
@@ -64,7 +58,7 @@ fn main() {
             s.events,
             t.elapsed()
         );
-        ctx.store
+        ctx.into_store()
     } else {
         store
     };
@@ -76,7 +70,9 @@ fn main() {
 
     let rss0 = resident_bytes();
     let t = Instant::now();
-    let (index, times) = load_index(&store, &catalog).expect("load");
+    let ctx = Ctx::new(store, catalog.clone(), now, "bench");
+    let (index, times) = xuncha::ops::load_search_index(&ctx).expect("load");
+    let store = ctx.into_store();
     let build = t.elapsed();
     let rss1 = resident_bytes();
     println!(

@@ -41,19 +41,18 @@ fn main() {
     std::fs::create_dir_all(&usb).unwrap();
 
     let t = Instant::now();
-    let mut ctx = Ctx {
-        store: Store::open(&tmp.path().join("a")).unwrap(),
-        catalog: Catalog::builtin(),
+    let mut ctx = Ctx::new(
+        Store::open(&tmp.path().join("a")).unwrap(),
+        Catalog::builtin(),
         now,
-        author: "王建国".into(),
-        org: Default::default(),
-    };
+        "王建国",
+    );
     let scale = std::env::var("XUNCHA_BENCH_SCALE")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(SCALE);
     let demo = ops::demo(&mut ctx, scale).expect("demo");
-    let events = ctx.store.event_count() as f64;
+    let events = ctx.raw_store().event_count() as f64;
     println!(
         "setup: demo --scale {scale}: {} findings, {} events in {:.2} s",
         demo.findings,
@@ -61,7 +60,7 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    let (secs, rep) = timed(&mut ctx.store, &now, &usb, false);
+    let (secs, rep) = timed(ctx.raw_store_mut(), &now, &usb, false);
     let bundle_bytes = dir_bytes(&usb.join("xuncha-sync"));
     println!(
         "export: {} events in {} bundles: {secs:.2} s ({:.1} µs/event)",
@@ -75,7 +74,7 @@ fn main() {
         bundle_bytes as f64 / 1e6,
         dir_bytes(&tmp.path().join("a")) as f64 / events
     );
-    let (secs, _) = timed(&mut ctx.store, &now, &usb, false);
+    let (secs, _) = timed(ctx.raw_store_mut(), &now, &usb, false);
     println!("export again, nothing new (re-checks every bundle): {secs:.2} s");
 
     let mut b = Store::open(&tmp.path().join("b")).unwrap();

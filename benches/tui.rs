@@ -63,13 +63,7 @@ fn main() {
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(100_000);
             let dir = tmp.path().join("data");
-            let mut ctx = Ctx {
-                store: Store::open(&dir).unwrap(),
-                catalog: Catalog::builtin(),
-                now,
-                author: "演示".into(),
-                org: Default::default(),
-            };
+            let mut ctx = Ctx::new(Store::open(&dir).unwrap(), Catalog::builtin(), now, "演示");
             let s = Instant::now();
             let sum = xuncha::ops::demo(&mut ctx, scale).unwrap();
             println!(
@@ -82,21 +76,15 @@ fn main() {
         }
     };
     let open = Instant::now();
-    let ctx = Ctx {
-        store: Store::open(&data).unwrap(),
-        catalog: Catalog::builtin(),
+    let ctx = Ctx::new(
+        Store::open(&data).unwrap(),
+        Catalog::builtin(),
         now,
-        author: "王检查".into(),
-        org: Default::default(),
-    };
+        "王检查",
+    );
     let mut app = App::new(now, "王检查", line_infos(&ctx));
     let mut tui = Tui {
-        runner: Runner {
-            ctx,
-            config_dir: tmp.path().join("config"),
-            config: Config::default(),
-            index: None,
-        },
+        runner: Runner::new(ctx, tmp.path().join("config"), Config::default()),
         theme: Theme::builtin("default").unwrap(),
         keymap: Keymap::builtin(),
     };
@@ -158,13 +146,13 @@ fn main() {
     let (mean, p95) = frames(&tui, &app, 300);
     println!("checklist frame 120x40 ({items} items): mean {mean:.2?}, p95 {p95:.2?}");
 
-    let before = tui.runner.ctx.store.finding_count();
+    let before = tui.runner.ctx.raw_store().finding_count();
     let keys = ["f", "ctrl-s"];
     let s = Instant::now();
     for k in keys {
         press(&mut tui, &mut app, k);
     }
-    assert_eq!(tui.runner.ctx.store.finding_count(), before + 1);
+    assert_eq!(tui.runner.ctx.raw_store().finding_count(), before + 1);
     println!(
         "keys to fail an item and save its pre-filled finding: {} ({}), flushed in {:.1?}",
         keys.len(),

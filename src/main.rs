@@ -13,7 +13,10 @@ fn main() {
         },
     };
     let result = if cli.command.is_none() {
-        xuncha::tui::main(&cli)
+        xuncha::tui::main(&cli::data_dir(&cli), cli.theme.as_deref()).map_err(|f| cli::Failure {
+            code: f.code,
+            message: f.message,
+        })
     } else {
         restore_sigpipe();
         cli::run(&cli)

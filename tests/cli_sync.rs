@@ -52,23 +52,24 @@ fn two_inspectors_and_the_office_converge_through_one_folder() {
     let insp_b = b.start("南湖镇卫生院", &["fire"]);
     b.add_finding(&insp_b, "fire", "灭火器压力不足");
 
+    // Each device's first event is its self-description (who works on it, the host name).
     let out = a.ok(&["sync", "--dir", usb.to_str().unwrap()]);
-    assert!(out.contains("本机新事件 2 条"), "{out}");
+    assert!(out.contains("本机新事件 3 条"), "{out}");
     assert!(usb.join("xuncha-sync/FORMAT").exists());
 
     let rep = sync_json(&b, usb);
     assert_eq!(rep["events_in"][0]["device"], device(&a));
-    assert_eq!(events_in(&rep), 2);
-    assert_eq!(rep["own_events_out"], 2);
+    assert_eq!(events_in(&rep), 3);
+    assert_eq!(rep["own_events_out"], 3);
 
     let rep = sync_json(&office, usb);
-    assert_eq!(events_in(&rep), 4);
+    assert_eq!(events_in(&rep), 6);
     assert_eq!(
         rep["events_in"].as_array().unwrap().len(),
         2,
         "events in per device"
     );
-    assert_eq!(events_in(&sync_json(&a, usb)), 2);
+    assert_eq!(events_in(&sync_json(&a, usb)), 3);
 
     // Both inspectors change who is responsible without seeing each other's change.
     a.ok(&["finding", "edit", &f, "responsible", "总务科"]);
@@ -133,7 +134,7 @@ fn a_torn_bundle_is_rejected_with_exit_3_and_repaired_by_the_next_export() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    assert_eq!(office.events(), 2);
+    assert_eq!(office.events(), 3, "description, inspection, finding");
 }
 
 #[test]

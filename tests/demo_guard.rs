@@ -85,15 +85,14 @@ fn a_real_store_refuses_a_demo_devices_bundle() {
 
     let demo_dir = office.tmp.path().join("demo");
     let (origin, name, bytes) = {
-        let mut ctx = Ctx {
-            store: Store::open(&demo_dir).unwrap(),
-            catalog: xuncha::catalog::Catalog::builtin(),
-            now: xuncha::domain::Now(chrono::DateTime::parse_from_rfc3339(common::NOW).unwrap()),
-            author: "演示".into(),
-            org: Default::default(),
-        };
+        let mut ctx = Ctx::new(
+            Store::open(&demo_dir).unwrap(),
+            xuncha::catalog::Catalog::builtin(),
+            xuncha::domain::Now(chrono::DateTime::parse_from_rfc3339(common::NOW).unwrap()),
+            "演示",
+        );
         ops::demo_store(&mut ctx, 5).unwrap();
-        let s = &ctx.store;
+        let s = ctx.raw_store();
         assert!(s.is_demo());
         let origin = s.device_id();
         let records = s.records(origin, 1, s.own_seq()).unwrap();

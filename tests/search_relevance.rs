@@ -194,13 +194,12 @@ fn world() -> World {
             "built-in checklists lack line {line}"
         );
     }
-    let mut ctx = Ctx {
-        store: Store::open(dir.path()).unwrap(),
+    let mut ctx = Ctx::new(
+        Store::open(dir.path()).unwrap(),
         catalog,
-        now: at("2026-06-01"),
-        author: "测试员".into(),
-        org: Default::default(),
-    };
+        at("2026-06-01"),
+        "测试员",
+    );
     let mut f = std::collections::HashMap::new();
     for s in &SPECS {
         ctx.now = at(s.day);
@@ -244,7 +243,7 @@ fn world() -> World {
 fn index(w: &World) -> Index {
     Index::build(
         &w.ctx.catalog,
-        w.ctx.store.all_findings().map(|f| f.unwrap()),
+        w.ctx.raw_store().all_findings().map(|f| f.unwrap()),
     )
 }
 

@@ -11,13 +11,12 @@ fn now() -> Now {
 }
 
 fn ctx(dir: &std::path::Path) -> Ctx {
-    Ctx {
-        store: Store::open(dir).expect("open store"),
-        catalog: Catalog::builtin(),
-        now: now(),
-        author: "王建国".into(),
-        org: Default::default(),
-    }
+    Ctx::new(
+        Store::open(dir).expect("open store"),
+        Catalog::builtin(),
+        now(),
+        "王建国",
+    )
 }
 
 fn sample(ctx: &mut Ctx) -> (uuid::Uuid, uuid::Uuid) {
@@ -55,13 +54,17 @@ fn reopen_keeps_everything() {
     {
         let mut c = ctx(tmp.path());
         (insp_id, fid) = sample(&mut c);
-        device = c.store.device_id();
+        device = c.raw_store().device_id();
         findings = c.list_findings(&FindingQuery::default()).unwrap();
         inspections = c.list_inspections().unwrap();
     }
     let c = ctx(tmp.path());
-    assert_eq!(c.store.device_id(), device, "the device keeps its identity");
-    assert_eq!(c.store.own_seq(), 3);
+    assert_eq!(
+        c.raw_store().device_id(),
+        device,
+        "the device keeps its identity"
+    );
+    assert_eq!(c.raw_store().own_seq(), 3);
     assert_eq!(c.list_findings(&FindingQuery::default()).unwrap(), findings);
     assert_eq!(c.list_inspections().unwrap(), inspections);
     assert_eq!(
@@ -69,13 +72,13 @@ fn reopen_keeps_everything() {
         "已加锁并专人管理"
     );
     assert_eq!(
-        c.store.inspection(insp_id).unwrap().unwrap().facility,
+        c.raw_store().inspection(insp_id).unwrap().unwrap().facility,
         "东城区人民医院"
     );
     // Appending after reopen continues the chain.
     let mut c = c;
     ops::verify(&mut c, fid, true, "").unwrap();
-    assert!(c.store.rebuild(false).unwrap().is_clean());
+    assert!(c.raw_store().rebuild(false).unwrap().is_clean());
 }
 
 #[test]
@@ -99,10 +102,10 @@ fn rebuild_equals_live_views_on_a_demo_store() {
     let mut c = ctx(tmp.path());
     let s = ops::demo(&mut c, 600).unwrap();
     assert_eq!(s.findings, 600);
-    let rep = c.store.rebuild(false).unwrap();
+    let rep = c.raw_store().rebuild(false).unwrap();
     assert!(rep.is_clean(), "{rep:?}");
     assert_eq!(rep.findings, 600);
-    assert_eq!(rep.events, c.store.event_count());
+    assert_eq!(rep.events, c.raw_store().event_count());
 
     // Every lifecycle state and some overdue and escalated findings are in the demo.
     let all = c.list_findings(&FindingQuery::default()).unwrap();
@@ -130,7 +133,7 @@ fn rebuild_equals_live_views_on_a_demo_store() {
         status: Some(xuncha::store::StatusFilter::Overdue),
         ..Default::default()
     };
-    let indexed = c.store.query(&q, today).unwrap();
+    let indexed = c.raw_store().query(&q, today).unwrap();
     let scanned: Vec<_> = all
         .iter()
         .filter(|f| f.is_overdue(&c.now))
@@ -140,10 +143,10 @@ fn rebuild_equals_live_views_on_a_demo_store() {
 
     // A rebuild that rewrites the views leaves them exactly as they were.
     let before = c.list_findings(&FindingQuery::default()).unwrap();
-    let rep = c.store.rebuild(true).unwrap();
+    let rep = c.raw_store().rebuild(true).unwrap();
     assert!(rep.rebuilt);
     assert_eq!(c.list_findings(&FindingQuery::default()).unwrap(), before);
-    assert!(c.store.rebuild(false).unwrap().is_clean());
+    assert!(c.raw_store().rebuild(false).unwrap().is_clean());
 }
 
 #[test]
@@ -153,17 +156,18 @@ fn doctor_notices_a_view_that_drifted_from_the_log() {
     let (_, fid) = sample(&mut c);
     // Write an event whose view update we then undo by hand through a second, stale append:
     // simulate drift by appending an event for an entity and deleting its view.
-    c.store
+    let now = c.now;
+    c.raw_store_mut()
         .append(
             "王建国",
-            &c.now.clone(),
+            &now,
             vec![Payload::Commented {
                 finding_id: fid,
                 text: "备注".into(),
             }],
         )
         .unwrap();
-    let good = c.store.rebuild(false).unwrap();
+    let good = c.raw_store().rebuild(false).unwrap();
     assert!(good.is_clean(), "{good:?}");
     drop(c);
     // Tamper with the derived tree directly, as a crash between trees (or a bug) would.
@@ -176,7 +180,7 @@ fn doctor_notices_a_view_that_drifted_from_the_log() {
         db.flush().unwrap();
     }
     let c = ctx(tmp.path());
-    let rep = c.store.rebuild(false).unwrap();
+    let rep = c.raw_store().rebuild(false).unwrap();
     assert!(!rep.is_clean());
     assert!(
         rep.view_mismatches
@@ -184,10 +188,10 @@ fn doctor_notices_a_view_that_drifted_from_the_log() {
             .any(|m| m.contains(&fid.to_string())),
         "{rep:?}"
     );
-    let rep = c.store.rebuild(true).unwrap();
+    let rep = c.raw_store().rebuild(true).unwrap();
     assert!(rep.rebuilt);
-    assert!(c.store.rebuild(false).unwrap().is_clean());
-    assert!(c.store.finding(fid).unwrap().is_some());
+    assert!(c.raw_store().rebuild(false).unwrap().is_clean());
+    assert!(c.raw_store().finding(fid).unwrap().is_some());
 }
 
 #[test]
@@ -206,7 +210,7 @@ fn a_snapshot_torn_by_a_crash_does_not_lock_the_user_out() {
         .join("snap.7FFFFFFFFFFFFFFF.generating");
     std::fs::write(&torn, b"").unwrap();
     let c = ctx(tmp.path());
-    assert!(c.store.finding(fid).unwrap().is_some());
+    assert!(c.raw_store().finding(fid).unwrap().is_some());
     assert!(!torn.exists(), "the torn snapshot is cleared away");
-    assert!(c.store.rebuild(false).unwrap().is_clean());
+    assert!(c.raw_store().rebuild(false).unwrap().is_clean());
 }

@@ -157,16 +157,16 @@ fn an_invalid_form_saves_nothing_and_finishing_early_asks_first() {
         panic!("the form stays open");
     };
     assert!(f.errors.values().any(|e| e.contains("下周")));
-    assert_eq!(h.tui.runner.ctx.store.finding_count(), 0);
+    assert_eq!(h.tui.runner.ctx.raw_store().finding_count(), 0);
     press(&mut h, &["ctrl-u"]);
     type_text(&mut h, "+2w");
     press(&mut h, &["ctrl-s"]);
-    assert_eq!(h.tui.runner.ctx.store.finding_count(), 1);
+    assert_eq!(h.tui.runner.ctx.raw_store().finding_count(), 1);
     let f = h
         .tui
         .runner
         .ctx
-        .store
+        .raw_store()
         .all_findings()
         .next()
         .unwrap()

@@ -56,7 +56,7 @@ fn two_stores_sync_through_one_folder_from_the_tui() {
     one_finding(&mut a, "东城区人民医院");
     let mut b = harness(0);
     one_finding(&mut b, "南湖镇卫生院");
-    let a_events = a.tui.runner.ctx.store.own_seq();
+    let a_events = a.tui.runner.ctx.raw_store().own_seq();
 
     // A: folder, Enter = dry run. Nothing is written; the preview says what would go out.
     open_sync_with(&mut a, folder.path());
@@ -89,17 +89,17 @@ fn two_stores_sync_through_one_folder_from_the_tui() {
     let SyncPhase::Preview(r) = &sync_state(&b).phase else {
         panic!("preview expected: {:?}", sync_state(&b));
     };
-    let a_device = a.tui.runner.ctx.store.device_id();
+    let a_device = a.tui.runner.ctx.raw_store().device_id();
     assert_eq!(r.events_in.len(), 1);
     assert_eq!(r.events_in[0].device, a_device);
     assert_eq!(r.events_in[0].events, a_events);
     assert_eq!(
-        b.tui.runner.ctx.store.finding_count(),
+        b.tui.runner.ctx.raw_store().finding_count(),
         1,
         "dry run: not yet"
     );
     press(&mut b, &["y"]);
-    assert_eq!(b.tui.runner.ctx.store.finding_count(), 2);
+    assert_eq!(b.tui.runner.ctx.raw_store().finding_count(), 2);
     // Back home: the last sync and nothing waiting.
     press(&mut b, &["enter"]);
     let Screen::Home(home) = b.app.screen() else {
@@ -116,13 +116,13 @@ fn two_stores_sync_through_one_folder_from_the_tui() {
         folder.path().display().to_string()
     );
     press(&mut a, &["enter", "y"]);
-    assert_eq!(a.tui.runner.ctx.store.finding_count(), 2);
+    assert_eq!(a.tui.runner.ctx.raw_store().finding_count(), 2);
     let facilities = |h: &Harness| {
         let mut v: Vec<String> = h
             .tui
             .runner
             .ctx
-            .store
+            .raw_store()
             .all_findings()
             .map(|f| f.unwrap().facility)
             .collect();
@@ -179,11 +179,11 @@ fn snapshots_folder_preview_and_a_result_with_a_rejected_bundle() {
     one_finding(&mut other, "西城区中医院");
     open_sync_with(&mut other, folder.path());
     press(&mut other, &["enter", "y"]);
-    let other_device = other.tui.runner.ctx.store.device_id();
+    let other_device = other.tui.runner.ctx.raw_store().device_id();
 
     let mut h = harness(0);
     one_finding(&mut h, "东城区人民医院");
-    let devices = [h.tui.runner.ctx.store.device_id(), other_device];
+    let devices = [h.tui.runner.ctx.raw_store().device_id(), other_device];
     open_sync_with(&mut h, folder.path());
     snap(&h, "sync_folder", folder.path(), &devices);
 

@@ -2,24 +2,20 @@
 
 use super::output::print_json;
 use super::{Cli, CmdResult, context};
-use serde_json::json;
+use crate::ops;
 
 pub fn run(cli: &Cli) -> CmdResult {
     let ctx = context(cli)?;
-    let s = &ctx.store;
-    let frozen = s.frozen()?;
+    let d = ops::device(&ctx)?;
     if cli.json {
-        return print_json(&json!({
-            "device_id": s.device_id(), "public_key": s.public_key_hex(),
-            "own_events": s.own_seq(), "events": s.event_count(),
-            "data_dir": s.dir(), "frozen": frozen,
-        }));
+        return print_json(&d);
     }
-    println!("设备编号：{}", s.device_id());
-    println!("公钥：{}", s.public_key_hex());
-    println!("本机事件：{}  共存事件：{}", s.own_seq(), s.event_count());
-    println!("数据目录：{}", s.dir().display());
-    if let Some(r) = frozen {
+    println!("本机：{}", d.label);
+    println!("设备编号：{}", d.device_id);
+    println!("公钥：{}", d.public_key);
+    println!("本机事件：{}  共存事件：{}", d.own_events, d.events);
+    println!("数据目录：{}", d.data_dir.display());
+    if let Some(r) = d.frozen {
         println!("⚠ 已停止写入：{r}");
     }
     Ok(())

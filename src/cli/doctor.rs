@@ -10,9 +10,9 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> CmdResult {
     if args.recover {
         return super::recover::run(cli, &args.from);
     }
-    let ctx = context(cli).map_err(super::recover::open_failure)?;
+    let mut ctx = context(cli).map_err(super::recover::open_failure)?;
     let t = Instant::now();
-    let rep = ctx.store.rebuild(args.rebuild)?;
+    let rep = ops::doctor(&mut ctx, args.rebuild)?;
     if cli.json {
         print_json(&rep)?;
     } else {

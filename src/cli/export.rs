@@ -4,16 +4,7 @@ use super::args::{ExportArgs, ExportFormat};
 use super::output::print_json;
 use super::{Cli, CmdResult, Failure, context, finding::query};
 use crate::domain::{Escalation, parse_date_input};
-use crate::report::{self, ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError};
-
-impl From<ReportError> for Failure {
-    fn from(e: ReportError) -> Failure {
-        Failure {
-            code: if e.is_user_error() { 2 } else { 1 },
-            message: e.to_string(),
-        }
-    }
-}
+use crate::ops::{self, ExportSummary, FormFormat, LedgerFilter, LedgerFormat};
 
 pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
     let form = match (&args.inspection, &args.finding) {
@@ -47,9 +38,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 FormFormat::Html
             };
             match form {
-                Form::Inspection(id) => {
-                    report::export_inspection_form_as(&ctx, id, fmt, &args.out)?
-                }
+                Form::Inspection(id) => ops::export_inspection_form_as(&ctx, id, fmt, &args.out)?,
                 Form::Finding(id) => {
                     let level = args
                         .level
@@ -57,7 +46,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
                         .map(|l| l.parse::<Escalation>())
                         .transpose()
                         .map_err(|e| Failure::usage(format!("文书（--level）：{e}")))?;
-                    report::export_notice(&ctx, id, level, fmt, &args.out)?
+                    ops::export_notice(&ctx, id, level, fmt, &args.out)?
                 }
             }
         }
@@ -80,7 +69,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 from: day("发现日期起（--from）", &args.from)?,
                 to: day("发现日期止（--to）", &args.to)?,
             };
-            report::export_ledger_filtered(&ctx, &filter, fmt, &args.out)?
+            ops::export_ledger_filtered(&ctx, &filter, fmt, &args.out, None)?
         }
     };
     if cli.json {

@@ -6,8 +6,8 @@ use super::output::{
 };
 use super::{Cli, CmdResult, Failure, context};
 use crate::domain::{Field, Finding, Severity, parse_date_input};
+use crate::domain::{FindingQuery, StatusFilter};
 use crate::ops::{self, Ctx, NewFinding};
-use crate::store::{FindingQuery, StatusFilter};
 
 pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
     let mut ctx = context(cli)?;
@@ -163,7 +163,7 @@ fn resolve_and_sign(ctx: &mut Ctx, id: &str) -> Result<uuid::Uuid, Failure> {
     let f = ctx.finding(id)?;
     if let Some(insp) = f
         .inspection_id
-        .and_then(|i| ctx.store.inspection(i).ok().flatten())
+        .and_then(|i| ctx.inspection_by_id(i).ok().flatten())
     {
         super::sign_as_inspector(ctx, &insp.inspectors);
     }

@@ -3,9 +3,9 @@
 use super::args::{InspectionCmd, ModeArg};
 use super::output::{FindingJson, cell, finding_header, finding_row, local, print_json, short};
 use super::{Cli, CmdResult, Failure, context};
+use crate::domain::FindingQuery;
 use crate::domain::{Answer, Inspection, Mode};
 use crate::ops::{self, Ctx, NewInspection};
-use crate::store::FindingQuery;
 use serde_json::json;
 
 impl From<ModeArg> for Mode {

@@ -17,10 +17,8 @@ mod sync;
 
 pub use args::{Cli, Command};
 
-use crate::catalog::Catalog;
 use crate::config::{self, Config};
-use crate::ops::{Ctx, OpsError};
-use crate::store::Store;
+use crate::ops::{self, Ctx, OpsError};
 use std::path::PathBuf;
 
 /// A failed command: the message for stderr and the exit status.
@@ -40,17 +38,17 @@ impl Failure {
 }
 
 impl From<OpsError> for Failure {
+    /// A refused input is named by its flag here (`整改时限（--due）：…`); ops names it by meaning.
     fn from(e: OpsError) -> Failure {
-        Failure {
-            code: if e.is_user_error() { 2 } else { 1 },
-            message: e.to_string(),
-        }
-    }
-}
-
-impl From<crate::store::StoreError> for Failure {
-    fn from(e: crate::store::StoreError) -> Failure {
-        OpsError::from(e).into()
+        let code = if e.is_user_error() { 2 } else { 1 };
+        let message = match &e {
+            OpsError::Invalid { field, message } => match field.flag() {
+                Some(flag) => format!("{}（{flag}）：{message}", field.label()),
+                None => e.to_string(),
+            },
+            _ => e.to_string(),
+        };
+        Failure { code, message }
     }
 }
 
@@ -62,23 +60,13 @@ pub fn data_dir(cli: &Cli) -> PathBuf {
         .unwrap_or_else(config::default_data_dir)
 }
 
-/// Opens the store and loads the checklists (built in, plus the user's own folder).
+/// Opens the context through the one start-up path (`ops::open`); warnings go to stderr.
 pub fn context(cli: &Cli) -> Result<Ctx, Failure> {
-    let now = config::now().map_err(Failure::usage)?;
-    let cfg = Config::load(&config::config_dir()).map_err(Failure::usage)?;
-    let user_lists = config::config_dir().join("checklists");
-    let (catalog, problems) = Catalog::load(Some(&user_lists));
-    for p in problems {
-        eprintln!("警告：自定义检查表有误，已跳过：{p}");
+    let opened = ops::open(&data_dir(cli))?;
+    for w in &opened.warnings {
+        eprintln!("警告：{w}");
     }
-    let store = Store::open(&data_dir(cli))?;
-    Ok(Ctx {
-        store,
-        catalog,
-        now,
-        author: cfg.author(),
-        org: cfg.org,
-    })
+    Ok(opened.ctx)
 }
 
 /// With no inspector name configured, the CLI signs as the inspection's first inspector rather

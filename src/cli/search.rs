@@ -4,7 +4,8 @@
 use super::output::{cell, print_json, short};
 use super::{Cli, CmdResult, Failure, context};
 use crate::domain::sanitize::escape_line;
-use crate::search::{Hit, Query, Target, load_index};
+use crate::ops;
+use crate::search::{Hit, Query, Target};
 use serde::Serialize;
 use std::time::Instant;
 
@@ -18,7 +19,7 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
     }
     let ctx = context(cli)?;
     let t1 = Instant::now();
-    let (index, times) = load_index(&ctx.store, &ctx.catalog)?;
+    let (index, times) = ops::load_search_index(&ctx)?;
     index
         .check(&query)
         .map_err(|e| Failure::usage(format!("搜索：{e}")))?;

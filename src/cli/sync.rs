@@ -4,7 +4,7 @@ use super::args::SyncArgs;
 use super::output::{print_json, short};
 use super::{Cli, CmdResult, Failure, context};
 use crate::domain::sanitize::escape_line;
-use crate::sync::{self, RejectKind, SyncOptions, SyncReport};
+use crate::ops::{self, RejectKind, SyncOptions, SyncReport};
 use std::io::{IsTerminal, Write};
 
 pub fn run(cli: &Cli, args: &SyncArgs) -> CmdResult {
@@ -20,13 +20,7 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> CmdResult {
             let _ = std::io::stderr().flush();
         }
     };
-    let rep =
-        sync::sync(&mut ctx.store, &ctx.now, &args.dir, &opts, &mut progress).map_err(|e| {
-            Failure {
-                code: e.exit_code(),
-                message: e.to_string(),
-            }
-        })?;
+    let rep = ops::sync(&mut ctx, &args.dir, &opts, &mut progress)?;
     if show_progress {
         eprint!("\r\x1b[K");
     }

@@ -147,6 +147,14 @@ pub enum Payload {
         finding_id: Uuid,
         reason: String,
     },
+    /// A device describes itself: who works on it and the computer's name. Written by the
+    /// device itself (`device` is always the writer's id) before its first event and again
+    /// whenever either name changes; the latest by HLC order counts (see `DeviceProfile`).
+    DeviceDescribed {
+        device: Uuid,
+        inspector: String,
+        host: String,
+    },
 }
 
 /// Which view an event belongs to.
@@ -154,6 +162,8 @@ pub enum Payload {
 pub enum Entity {
     Inspection(Uuid),
     Finding(Uuid),
+    /// Statements about one device (its self-description; roster changes).
+    Device(Uuid),
 }
 
 impl Payload {
@@ -170,6 +180,7 @@ impl Payload {
             | Escalated { finding_id, .. }
             | Commented { finding_id, .. }
             | Retracted { finding_id, .. } => Entity::Finding(*finding_id),
+            DeviceDescribed { device, .. } => Entity::Device(*device),
         }
     }
 
@@ -200,6 +211,7 @@ impl Payload {
             Escalated { .. } => "escalated",
             Commented { .. } => "commented",
             Retracted { .. } => "retracted",
+            DeviceDescribed { .. } => "device_described",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Pure domain types and rules: no I/O, no sled, no terminal.
 
 mod dates;
+mod device;
 mod event;
 mod finding;
 mod hlc;
@@ -9,10 +10,12 @@ mod kinds;
 mod now;
 mod number;
 mod org;
+mod query;
 pub mod sanitize;
 mod stage;
 
 pub use dates::parse_date_input;
+pub use device::{DeviceProfile, device_label, short_device_id};
 pub use event::{Entity, EventRef, Field, Payload};
 pub use finding::{
     Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, StoredEvent,
@@ -23,4 +26,5 @@ pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Stat
 pub use now::Now;
 pub use number::{CODE_ALPHABET, Number, Series, device_code, index_key, number_key};
 pub use org::{Issued, NoticeHazard, Org};
+pub use query::{FindingQuery, StatusFilter};
 pub use stage::Stage;

@@ -24,6 +24,15 @@ pub struct Org {
 }
 
 impl Org {
+    /// No profile at all.
+    pub const EMPTY: Org = Org {
+        authority: String::new(),
+        agency_code: String::new(),
+        unit: String::new(),
+        contact: String::new(),
+        phone: String::new(),
+    };
+
     /// The field names, for messages and the CLI.
     pub const FIELDS: [(&'static str, &'static str); 5] = [
         ("authority", "发文机关"),
@@ -89,6 +98,27 @@ pub struct Issued {
     #[serde(default)]
     pub cites: Vec<String>,
     pub hazard: NoticeHazard,
+}
+
+impl NoticeHazard {
+    /// The hazard as a notice prints it, taken from the finding as it reads now.
+    pub fn of(f: &super::Finding) -> NoticeHazard {
+        let place = [f.department.as_str(), f.location.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" / ");
+        NoticeHazard {
+            number: f.number.as_ref().map(Number::code).unwrap_or_default(),
+            facility: f.facility.clone(),
+            place,
+            description: f.description.clone(),
+            severity: f.severity,
+            measures: f.measures.clone(),
+            responsible: f.responsible.clone(),
+            interim: f.interim.clone(),
+        }
+    }
 }
 
 /// One hazard as a notice lists it.

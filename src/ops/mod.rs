@@ -1,46 +1,90 @@
-//! The use cases, one function each: validate, append events, return the result.
-//! The CLI and the TUI both call these; neither writes to the store another way.
+//! The one door: every use case and every read model, one function each (validate, append
+//! events, return the result). The CLI and the TUI both call these; neither names the store, and
+//! `tests/architecture.rs` holds every module to the layers in README.md.
 
 mod demo;
+mod device;
 mod finding;
+mod input;
 mod inspection;
 mod notice;
 mod recover;
+mod search;
+mod setup;
 mod stats;
+mod sync;
+mod tools;
+mod views;
 
+pub use crate::report::{
+    ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError, default_export_path,
+};
 pub use demo::{DemoSummary, demo, demo_store};
+pub use device::{describe_self, device_label_in, host_name};
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, rectify_completed, retract, set_field,
     settle_conflict, verify,
 };
+pub use input::Input;
 pub use inspection::{NewInspection, answer, finish_inspection, start_inspection};
 pub use notice::{
     earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
 };
 pub use recover::{RecoverError, RecoveryReport, recover};
+pub use search::{SearchOutcome, index_finding, load_search_index, search};
+pub use setup::{Opened, open, open_at};
 pub use stats::{Stats, StatsRow, Tally, stats};
+pub use sync::{
+    BundleNote, Cancel, DeviceCount, DeviceGaps, EventNote, RejectKind, Rejection, SyncOptions,
+    SyncReport, SyncStatus, sync, sync_status,
+};
+pub use tools::{
+    DeviceInfo, RebuildReport, device, doctor, export_finding_notice, export_inspection_form,
+    export_inspection_form_as, export_ledger, export_ledger_filtered, export_notice,
+};
+pub use views::{
+    ChecklistData, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow, SyncInfo,
+    checklist, facilities, home, line_infos, register_rows, sync_info,
+};
 
 use crate::catalog::Catalog;
-use crate::domain::{Finding, Inspection, LifecycleError, Now, Org};
-use crate::store::{FindingQuery, Store, StoreError};
+use crate::domain::{Finding, FindingQuery, Inspection, LifecycleError, Now, Org};
+use crate::search::Index;
+use crate::store::{Store, StoreError};
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
-/// Everything an operation needs: the store, the checklists, who acts and when.
+/// Everything an operation needs: the store (sealed: only ops reads or writes it), the
+/// checklists, who acts and when, and the search index once built.
 pub struct Ctx {
-    pub store: Store,
+    store: Store,
     pub catalog: Catalog,
     pub now: Now,
     pub author: String,
     /// The organisation profile: issuer and 机关代字 of the 四书, names on the forms.
     pub org: Org,
+    /// Built on the first search, kept current by `index_finding`, dropped after a sync.
+    index: Option<Index>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum OpsError {
-    /// Bad input: names the field and why; nothing was written.
-    #[error("{field}：{message}")]
-    Invalid { field: String, message: String },
+    /// Bad input: names the field and why; nothing was written. The field is typed, so the CLI
+    /// can name its flag and the TUI its form field.
+    #[error("{}：{message}", field.label())]
+    Invalid { field: Input, message: String },
+    /// Start-up could not read its settings (config file, clock); the message names the file.
+    #[error("{0}")]
+    Setup(String),
+    /// The user stopped a long run (sync, export); nothing of the unfinished part was kept.
+    #[error("已取消：{0}")]
+    Cancelled(String),
+    /// The sync folder cannot be used (missing, not writable, not a sync folder).
+    #[error("{0}")]
+    Folder(String),
+    /// An export could not be written; the message names the path.
+    #[error(transparent)]
+    Report(Box<crate::report::ReportError>),
     #[error("找不到{what}「{id}」")]
     NotFound { what: &'static str, id: String },
     #[error(transparent)]
@@ -50,19 +94,37 @@ pub enum OpsError {
 }
 
 impl OpsError {
-    pub fn invalid(field: &str, message: impl Into<String>) -> OpsError {
+    /// A refusal of one input; `field` is an [`Input`] or its Chinese label.
+    pub fn invalid(field: impl Into<Input>, message: impl Into<String>) -> OpsError {
         OpsError::Invalid {
-            field: field.to_string(),
+            field: field.into(),
             message: message.into(),
         }
     }
 
     /// Whether the user can fix it by changing the input (exit status 2 in the CLI).
     pub fn is_user_error(&self) -> bool {
-        !matches!(
-            self,
-            OpsError::Store(StoreError::Db(_) | StoreError::Corrupt(_) | StoreError::Io(_))
-        )
+        match self {
+            OpsError::Store(StoreError::Db(_) | StoreError::Corrupt(_) | StoreError::Io(_)) => {
+                false
+            }
+            OpsError::Report(r) => r.is_user_error(),
+            _ => true,
+        }
+    }
+
+    /// The input a refusal is about, if it is about one.
+    pub fn field(&self) -> Option<&Input> {
+        match self {
+            OpsError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+impl From<crate::report::ReportError> for OpsError {
+    fn from(e: crate::report::ReportError) -> OpsError {
+        OpsError::Report(Box::new(e))
     }
 }
 
@@ -111,6 +173,47 @@ pub fn required_max(field: &str, text: &str, max: usize) -> Result<String> {
 }
 
 impl Ctx {
+    /// A context over an open store; `author` signs every event it appends.
+    pub fn new(store: Store, catalog: Catalog, now: Now, author: impl Into<String>) -> Ctx {
+        Ctx {
+            store,
+            catalog,
+            now,
+            author: author.into(),
+            org: Org::default(),
+            index: None,
+        }
+    }
+
+    /// The store itself, for tests and benchmarks of the store layer only. The faces never call
+    /// this (`tests/architecture.rs` refuses it in `src/cli` and `src/tui`).
+    #[doc(hidden)]
+    pub fn raw_store(&self) -> &Store {
+        &self.store
+    }
+
+    /// As [`Ctx::raw_store`], writable; tests and benchmarks only.
+    #[doc(hidden)]
+    pub fn raw_store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// Gives the store back (closing the context), for tests that reopen it.
+    #[doc(hidden)]
+    pub fn into_store(self) -> Store {
+        self.store
+    }
+
+    /// Findings recorded in the store (including retracted ones).
+    pub fn finding_count(&self) -> usize {
+        self.store.finding_count()
+    }
+
+    /// Events held (this device's and everyone else's).
+    pub fn event_count(&self) -> u64 {
+        self.store.event_count() as u64
+    }
+
     pub fn finding(&self, id_text: &str) -> Result<Finding> {
         let id = self
             .store
@@ -150,6 +253,11 @@ impl Ctx {
 
     pub fn list_findings(&self, q: &FindingQuery) -> Result<Vec<Finding>> {
         Ok(self.store.query(q, self.now.today())?)
+    }
+
+    /// An inspection by its id, if it is held.
+    pub fn inspection_by_id(&self, id: Uuid) -> Result<Option<Inspection>> {
+        Ok(self.store.inspection(id)?)
     }
 
     /// Inspections, newest first.

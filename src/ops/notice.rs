@@ -28,21 +28,7 @@ pub fn series_of(level: Escalation) -> Series {
 
 /// The hazard as a notice prints it, taken from the finding as it reads now.
 pub fn notice_hazard(f: &Finding) -> NoticeHazard {
-    let place = [f.department.as_str(), f.location.as_str()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" / ");
-    NoticeHazard {
-        number: f.number.as_ref().map(Number::code).unwrap_or_default(),
-        facility: f.facility.clone(),
-        place,
-        description: f.description.clone(),
-        severity: f.severity,
-        measures: f.measures.clone(),
-        responsible: f.responsible.clone(),
-        interim: f.interim.clone(),
-    }
+    NoticeHazard::of(f)
 }
 
 /// The 文号 of the earlier documents of a finding, oldest first.

@@ -2,10 +2,12 @@
 //! inspection (seed 001), and the 四书 notices (seed 003) as the step that issued them fixed
 //! them: 整改通知书 (a 自查's internal 整改通知单), 警示约谈告知书, 责任追究建议书.
 
+use super::Env as Ctx;
 use super::cn_date;
 use super::doc::{Block, Cell, Doc, Style, Table};
-use crate::domain::{Escalation, EscalationStep, Finding, Inspection, Issued, Mode, Number};
-use crate::ops::Ctx;
+use crate::domain::{
+    Escalation, EscalationStep, Finding, Inspection, Issued, Mode, NoticeHazard, Number,
+};
 
 const BLANK: &str = "＿＿＿＿＿＿";
 const YMD: &str = "　　　　年　　月　　日";
@@ -257,7 +259,7 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
         s.issued
             .as_ref()
             .map(|i| i.hazard.clone())
-            .unwrap_or_else(|| crate::ops::notice_hazard(f))
+            .unwrap_or_else(|| NoticeHazard::of(f))
     };
     let facility = hazard(first, step).facility;
     let issue_day = date(step.at);

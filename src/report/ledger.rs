@@ -2,10 +2,10 @@
 //! 问题隐患和制度措施清单 and of the 隐患排查治理台账 offices keep, then what the office needs to
 //! follow each hazard up.
 
+use super::Env as Ctx;
 use super::pinyin_key;
-use crate::domain::{Finding, Inspection, Number, Org, Status};
-use crate::ops::{Ctx, Stats, Tally};
-use crate::store::{FindingQuery, StatusFilter};
+use super::{Stats, Tally};
+use crate::domain::{Finding, FindingQuery, Inspection, Number, Org, Status, StatusFilter};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -320,31 +320,39 @@ impl Ledger {
 }
 
 /// Builds the ledger of the findings matching `q`.
-pub fn ledger(ctx: &Ctx, q: &FindingQuery) -> crate::ops::Result<Ledger> {
-    ledger_filtered(
-        ctx,
-        &LedgerFilter {
-            query: q.clone(),
-            ..Default::default()
-        },
-    )
+///
+/// # Errors
+/// The first error the `findings` stream yields.
+pub fn ledger<E>(
+    ctx: &Ctx,
+    q: &FindingQuery,
+    inspections: &HashMap<Uuid, Inspection>,
+    findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
+) -> std::result::Result<Ledger, E> {
+    let filter = LedgerFilter {
+        query: q.clone(),
+        ..Default::default()
+    };
+    ledger_filtered(ctx, &filter, inspections, findings)
 }
 
-/// Builds the ledger of the findings matching `filter`. Findings are streamed from the store
-/// and turned into rows at once, so a large register never sits in memory twice.
-pub fn ledger_filtered(ctx: &Ctx, filter: &LedgerFilter) -> crate::ops::Result<Ledger> {
+/// Builds the ledger of the findings matching `filter`. Findings are streamed in and turned
+/// into rows at once, so a large register never sits in memory twice.
+///
+/// # Errors
+/// The first error the `findings` stream yields.
+pub fn ledger_filtered<E>(
+    ctx: &Ctx,
+    filter: &LedgerFilter,
+    inspections: &HashMap<Uuid, Inspection>,
+    findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
+) -> std::result::Result<Ledger, E> {
     let today = ctx.now.today();
     let q = &filter.query;
-    let inspections: HashMap<Uuid, Inspection> = ctx
-        .store
-        .all_inspections()?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect();
     let mut by_line: HashMap<String, Vec<LedgerRow>> = HashMap::new();
     let mut tally = Tally::default();
     let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
-    for f in ctx.store.all_findings() {
+    for f in findings {
         let f = f?;
         if !q.matches(&f, today) {
             continue;

@@ -9,15 +9,17 @@ pub mod forms;
 mod html;
 mod ledger;
 mod odt;
+mod stats;
 mod xlsx;
 
+pub use forms::Notice;
 pub use ledger::{
     COLUMNS, Column, Ledger, LedgerFilter, LedgerRow, PRINTED, ledger, ledger_filtered,
 };
+pub use stats::{Stats, StatsRow, Tally};
 
-use crate::domain::{Escalation, EscalationStep, Finding, Now};
-use crate::ops::{Ctx, OpsError};
-use crate::store::FindingQuery;
+use crate::catalog::Catalog;
+use crate::domain::{Finding, Inspection, Now, Org};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -50,10 +52,35 @@ pub struct ExportSummary {
     pub bytes: u64,
 }
 
+/// What the documents are written with: the checklists (for names), today, and the
+/// organisation profile (issuer, 机关代字, names on the forms).
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    pub catalog: &'a Catalog,
+    pub now: Now,
+    pub org: &'a Org,
+}
+
+static NO_ORG: Org = Org::EMPTY;
+
+impl<'a> Env<'a> {
+    /// An environment with no organisation profile (forms print blanks to fill by hand).
+    pub fn of(catalog: &'a Catalog, now: Now) -> Env<'a> {
+        Env {
+            catalog,
+            now,
+            org: &NO_ORG,
+        }
+    }
+
+    /// The same with the organisation profile.
+    pub fn with_org(self, org: &'a Org) -> Env<'a> {
+        Env { org, ..self }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error(transparent)]
-    Ops(#[from] OpsError),
     /// The output path cannot be written: the user can pick another one.
     #[error("无法写入导出文件 {path}：{reason}")]
     Output { path: String, reason: String },
@@ -65,7 +92,6 @@ pub enum ReportError {
 impl ReportError {
     pub fn is_user_error(&self) -> bool {
         match self {
-            ReportError::Ops(e) => e.is_user_error(),
             ReportError::Output { .. } => true,
             ReportError::Writer { .. } => false,
         }
@@ -79,43 +105,21 @@ impl ReportError {
     }
 }
 
-impl From<crate::store::StoreError> for ReportError {
-    fn from(e: crate::store::StoreError) -> Self {
-        ReportError::Ops(e.into())
-    }
-}
-
 pub type Result<T> = std::result::Result<T, ReportError>;
 
-/// Writes the hazard ledger of the findings matching `q` to `path`.
-pub fn export_ledger(
-    ctx: &Ctx,
-    q: &FindingQuery,
-    format: LedgerFormat,
-    path: &Path,
-) -> Result<ExportSummary> {
-    let filter = LedgerFilter {
-        query: q.clone(),
-        ..Default::default()
-    };
-    export_ledger_filtered(ctx, &filter, format, path)
-}
-
-/// Writes the hazard ledger of the findings matching `filter` (filters and a 发现日期 range).
-pub fn export_ledger_filtered(
-    ctx: &Ctx,
-    filter: &LedgerFilter,
-    format: LedgerFormat,
-    path: &Path,
-) -> Result<ExportSummary> {
-    let ledger = ledger_filtered(ctx, filter)?;
+/// Writes a built ledger to `path` (temp file, then rename).
+///
+/// # Errors
+/// `Output` when `path` cannot be written (nothing is left under its name); `Writer` when the
+/// file writer fails.
+pub fn write_ledger(ledger: &Ledger, format: LedgerFormat, path: &Path) -> Result<ExportSummary> {
     let sheets = match format {
         LedgerFormat::Xlsx => {
-            write_atomically(path, |tmp| xlsx::write(&ledger, tmp))?;
+            write_atomically(path, |tmp| xlsx::write(ledger, tmp))?;
             1 + ledger.lines.len()
         }
         LedgerFormat::Csv => {
-            write_atomically(path, |tmp| csv::write(&ledger, tmp))?;
+            write_atomically(path, |tmp| csv::write(ledger, tmp))?;
             1
         }
     };
@@ -161,107 +165,36 @@ fn write_doc(d: &doc::Doc, format: FormFormat, path: &Path) -> Result<()> {
     }
 }
 
-/// Writes the 自查（督查）整改表 of one inspection (HTML, or ODT for a `.odt` path).
-pub fn export_inspection_form(ctx: &Ctx, inspection: &str, path: &Path) -> Result<ExportSummary> {
-    export_inspection_form_as(ctx, inspection, FormFormat::for_path(path), path)
-}
-
-/// Writes the 自查（督查）整改表 of one inspection in `format`.
-pub fn export_inspection_form_as(
-    ctx: &Ctx,
-    inspection: &str,
+/// Writes the 自查（督查）整改表 of one inspection, with its findings (in the order given), as
+/// ODT or HTML.
+///
+/// # Errors
+/// As [`write_ledger`].
+pub fn write_inspection_form(
+    env: &Env,
+    insp: &Inspection,
+    findings: &[Finding],
     format: FormFormat,
     path: &Path,
 ) -> Result<ExportSummary> {
-    let insp = ctx.inspection(inspection)?;
-    let mut findings = ctx.list_findings(&FindingQuery {
-        inspection: Some(insp.id),
-        ..Default::default()
-    })?;
-    findings.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
-    let d = forms::inspection_form(ctx, &insp, &findings);
+    let d = forms::inspection_form(env, insp, findings);
     write_doc(&d, format, path)?;
     summary(path, format.name(), findings.len(), 1)
 }
 
-/// Writes the 四书 document a finding has reached (HTML, or ODT for a `.odt` path).
-pub fn export_finding_notice(ctx: &Ctx, finding: &str, path: &Path) -> Result<ExportSummary> {
-    export_notice(ctx, finding, None, FormFormat::for_path(path), path)
-}
-
-/// Writes one 四书 document of a finding: the step `level`, else the last step taken, with every
-/// hazard issued under the same 文号. A finding with no such step has no document: refused.
-pub fn export_notice(
-    ctx: &Ctx,
-    finding: &str,
-    level: Option<Escalation>,
+/// Writes one 四书 document (the step and every hazard issued under its 文号) as ODT or HTML.
+///
+/// # Errors
+/// As [`write_ledger`].
+pub fn write_notice(
+    env: &Env,
+    notice: &Notice,
     format: FormFormat,
     path: &Path,
 ) -> Result<ExportSummary> {
-    let f = ctx.finding(finding)?;
-    let step = match level {
-        Some(l) => f.escalations.iter().find(|s| s.level == l),
-        None => f.escalations.last(),
-    };
-    let Some(step) = step else {
-        let what = level.map(|l| l.label()).unwrap_or("督办文书");
-        return Err(OpsError::invalid(
-            "隐患",
-            format!(
-                "该隐患尚未发出{what}，没有可打印的文书；文书在发出（xuncha finding escalate 或 \
-                 xuncha notice）时才产生"
-            ),
-        )
-        .into());
-    };
-    let level = step.level;
-    let mut listed: Vec<Finding> = Vec::new();
-    if let Some(issued) = &step.issued {
-        for id in ctx.store.findings_by_wenhao(&issued.wenhao)? {
-            let other = if id == f.id {
-                f.clone()
-            } else {
-                ctx.finding_by_id(id)?
-            };
-            listed.push(other);
-        }
-    }
-    if !listed.iter().any(|x| x.id == f.id) {
-        listed.insert(0, f.clone());
-    }
-    let wenhao = step.issued.as_ref().map(|i| i.wenhao.clone());
-    let step_of = |x: &Finding| -> Option<EscalationStep> {
-        x.escalations
-            .iter()
-            .find(|s| match &wenhao {
-                Some(w) => s.issued.as_ref().is_some_and(|i| &i.wenhao == w),
-                None => s.level == level,
-            })
-            .cloned()
-    };
-    let mut pairs: Vec<(Finding, EscalationStep)> = listed
-        .into_iter()
-        .filter_map(|x| step_of(&x).map(|s| (x, s)))
-        .collect();
-    pairs.sort_by_key(|(x, s)| {
-        (
-            s.issued.as_ref().map(|i| i.hazard.number.clone()),
-            x.created_at,
-            x.id,
-        )
-    });
-    let insp = match f.inspection_id {
-        Some(id) => ctx.store.inspection(id)?,
-        None => None,
-    };
-    let notice = forms::Notice {
-        level,
-        items: pairs.iter().map(|(x, s)| (x, s)).collect(),
-        inspection: insp.as_ref(),
-    };
-    let d = forms::notice(ctx, &notice);
+    let d = forms::notice(env, notice);
     write_doc(&d, format, path)?;
-    summary(path, format.name(), pairs.len(), 1)
+    summary(path, format.name(), notice.items.len(), 1)
 }
 
 /// "2026年11月29日".

@@ -3,10 +3,10 @@
 //! a frozen header, autofilter and overdue rows in red. Line sheets use the writer's low-memory
 //! mode (rows flushed as written) so 100,000 findings do not sit in memory as cells.
 
+use super::StatsRow;
 use super::ledger::{COLUMNS, Ledger, LedgerRow, PRINTED, Value};
 use super::{ReportError, Result};
 use crate::domain::{Org, sanitize};
-use crate::ops::StatsRow;
 use chrono::{Datelike, NaiveDate, Timelike};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,

@@ -1,11 +1,9 @@
-//! Building the index from a store: one raw scan of the finding views, each decoded only as
-//! far as the index needs (no history, no full `Finding`).
+//! Building the index: `ops::load_search_index` scans the finding views once and hands each
+//! stored view here, decoded only as far as the index needs (no history, no full `Finding`).
 
 use super::doc::FindingDoc;
 use super::index::Index;
-use crate::catalog::Catalog;
-use crate::store::{Store, StoreError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Where the time of a load went, for `--timings` style reports and the benchmark.
 #[derive(Debug, Clone, Default)]
@@ -15,22 +13,12 @@ pub struct LoadTimes {
     pub count: usize,
 }
 
-pub fn load_index(store: &Store, catalog: &Catalog) -> Result<(Index, LoadTimes), StoreError> {
-    let t0 = Instant::now();
-    let mut index = Index::of_catalog(catalog);
-    let t1 = Instant::now();
-    let mut count = 0;
-    store.for_each_finding_json(|bytes| {
-        let doc: FindingDoc = serde_json::from_slice(bytes)
-            .map_err(|e| StoreError::Corrupt(format!("隐患视图无法解析：{e}")))?;
-        index.upsert_doc(&doc);
-        count += 1;
+impl Index {
+    /// Adds one finding from its stored JSON view; the error names what could not be read.
+    pub fn upsert_json(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let doc: FindingDoc =
+            serde_json::from_slice(bytes).map_err(|e| format!("隐患视图无法解析：{e}"))?;
+        self.upsert_doc(&doc);
         Ok(())
-    })?;
-    let times = LoadTimes {
-        catalog: t1 - t0,
-        findings: t1.elapsed(),
-        count,
-    };
-    Ok((index, times))
+    }
 }

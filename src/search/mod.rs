@@ -17,6 +17,6 @@ pub use doc::FindingDoc;
 pub use highlight::{cell_ranges, runs};
 pub use hit::Hit;
 pub use index::{Field, Index, Target};
-pub use load::{LoadTimes, load_index};
+pub use load::LoadTimes;
 pub use matcher::Tier;
 pub use query::{Query, QueryError};

@@ -5,7 +5,7 @@
 //! (part of the facility name). A word with an unknown key is searched as text.
 
 use super::matcher::Term;
-use crate::store::StatusFilter;
+use crate::domain::StatusFilter;
 
 #[derive(Debug, Clone, Default)]
 pub struct Query {

@@ -9,6 +9,7 @@
 
 pub mod codec;
 mod demo_mark;
+mod devices;
 mod identity;
 mod import;
 mod numbering;
@@ -20,13 +21,13 @@ mod sync_marks;
 mod views;
 mod vv;
 
+pub use crate::domain::{FindingQuery, StatusFilter};
 pub use codec::{EventBody, Record};
 pub use demo_mark::is_demo_device;
 pub use import::{
     Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
     verify_records,
 };
-pub use query::{FindingQuery, StatusFilter};
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
 pub use sync_marks::SyncMarks;
@@ -88,6 +89,9 @@ pub struct Store {
     head_seq: u64,
     head_hash: [u8; 32],
     hlc: Hlc,
+    /// How this device should describe itself; written before the next own event if the
+    /// stored description differs (see `devices.rs`).
+    describe: Option<crate::domain::DeviceProfile>,
 }
 
 const META_DEVICE: &[u8] = b"device_id";
@@ -167,6 +171,7 @@ impl Store {
             head_seq: 0,
             head_hash: ZERO_HASH,
             hlc: Hlc::default(),
+            describe: None,
         };
         s.load_identity()?;
         s.finish_interrupted_rebuild()?;
@@ -284,6 +289,11 @@ impl Store {
         if let Some(reason) = self.frozen()? {
             return Err(StoreError::Frozen(reason));
         }
+        let mut items = items;
+        let described = self.description_due(&items)?;
+        if let Some(d) = described.clone() {
+            items.insert(0, d);
+        }
         let mut seq = self.head_seq;
         let mut prev = self.head_hash;
         let mut hlc = self.hlc;
@@ -304,8 +314,16 @@ impl Store {
             prev = rec.hash();
             records.push((body, rec));
         }
-        let refs = records.iter().map(|(b, _)| b.event_ref()).collect();
+        let skip = usize::from(described.is_some());
+        let refs = records
+            .iter()
+            .skip(skip)
+            .map(|(b, _)| b.event_ref())
+            .collect();
         self.write_events(records, Some(hlc))?;
+        if described.is_some() {
+            self.description_written();
+        }
         self.head_seq = seq;
         self.head_hash = prev;
         self.hlc = hlc;

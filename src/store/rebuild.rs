@@ -109,6 +109,7 @@ impl Store {
                         fresh_inspections.push((id, to_json(&i)));
                     }
                 }
+                Entity::Device(_) => {}
             }
         }
         rep.findings = fresh_findings.len();

@@ -15,6 +15,8 @@ use crate::store::{ImportError, Incoming, Staged, Store, StoreError, Verified, v
 use bundle::Bundle;
 use folder::{Listed, SyncFolder};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
 
 /// Events per bundle; bundles start at multiples of this, so relays write the same files.
@@ -52,6 +54,9 @@ impl Pending {
 pub struct SyncOptions {
     pub dry_run: bool,
     pub chunk: u64,
+    /// Set from another thread to stop: no further bundle is read or written; bundles already
+    /// verified whole are applied (never part of one), and the sync marks stay as they were.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for SyncOptions {
@@ -59,7 +64,16 @@ impl Default for SyncOptions {
         SyncOptions {
             dry_run: false,
             chunk: DEFAULT_CHUNK,
+            cancel: None,
         }
+    }
+}
+
+impl SyncOptions {
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
     }
 }
 
@@ -142,6 +156,10 @@ pub fn sync(
             }
         });
         for (i, (f, unseen)) in files.iter().zip(unseen).enumerate() {
+            if opts.cancelled() {
+                rep.cancelled = true;
+                break;
+            }
             if demo_guard::from_demo_device(f) {
                 reject(&mut rep, f, RejectKind::Demo, demo_guard::demo_reason(f));
             } else if !unseen {
@@ -166,18 +184,24 @@ pub fn sync(
         pending.apply(store, now.millis(), &mut rep)?;
     }
     rep.frozen = store.frozen()?;
-    if rep.frozen.is_none() {
+    if rep.frozen.is_none() && !rep.cancelled {
         let chunks = plan_chunks(store, chunk)?;
         total = files.len() + chunks.len();
         for (i, c) in chunks.iter().enumerate() {
+            if opts.cancelled() {
+                rep.cancelled = true;
+                break;
+            }
             export_chunk(store, &folder, c, opts.dry_run, &mut rep)?;
             progress(files.len() + i + 1, total);
         }
-        repair(store, &folder, &damaged, opts.dry_run, &mut rep)?;
+        if !rep.cancelled {
+            repair(store, &folder, &damaged, opts.dry_run, &mut rep)?;
+        }
         rep.own_events_out = store.unsynced_events()?;
     }
     rep.gaps = gaps(store)?;
-    if !opts.dry_run {
+    if !opts.dry_run && !rep.cancelled {
         let mut marks = store.sync_marks()?;
         if rep.frozen.is_none() {
             marks.exported_seq = store.own_seq();
@@ -239,6 +263,7 @@ fn new_report(store: &Store, now: &Now, dir: &Path, dry_run: bool) -> SyncReport
         far_future: vec![],
         gaps: vec![],
         frozen: None,
+        cancelled: false,
     }
 }
 

@@ -29,6 +29,8 @@ pub struct SyncReport {
     pub gaps: Vec<DeviceGaps>,
     /// Why this device no longer writes (a cloned or restored data dir), if so.
     pub frozen: Option<String>,
+    /// Stopped by the user: what is counted here was done whole; the rest was not started.
+    pub cancelled: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -3,8 +3,7 @@
 
 use super::app::{ChecklistData, HomeData, RegisterRow, SyncInfo};
 use crate::domain::{Finding, Inspection};
-use crate::report::ExportSummary;
-use crate::sync::SyncReport;
+use crate::ops::{ExportSummary, SyncReport};
 use serde::Deserialize;
 
 /// A named command, as the keymap file spells it (`action = "next_unanswered"`).
@@ -103,6 +102,8 @@ pub enum Action {
         hits: Vec<crate::search::Hit>,
         error: Option<String>,
     },
+    /// An effect with nothing to report (a cancel request).
+    Idle,
     /// An effect failed; the message says why in Chinese.
     Failed(String),
 }

@@ -3,26 +3,16 @@
 use super::keymap::Context;
 use super::widgets::text_input::TextInput;
 use crate::catalog::Item;
-use crate::domain::{
-    Answer, Escalation, Field, Finding, Inspection, Mode, Now, Severity, Stage, Status,
+use crate::domain::{Answer, Field, Finding, Mode, Now, Severity, Status};
+use crate::domain::{FindingQuery, StatusFilter};
+pub use crate::ops::{
+    ChecklistData, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow, SyncInfo,
 };
-use crate::report::LedgerFormat;
+use crate::ops::{LedgerFormat, SyncReport};
 use crate::search::Hit;
-use crate::store::{FindingQuery, StatusFilter};
-use crate::sync::SyncReport;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct LineInfo {
-    pub id: String,
-    pub name: String,
-    pub core: bool,
-    pub items: usize,
-    /// (item id, check text) of the line's items, so screens can name an item in Chinese.
-    pub checks: Vec<(String, String)>,
-}
 
 #[derive(Debug, Clone)]
 pub struct App {
@@ -80,47 +70,6 @@ pub struct FirstRunState {
 }
 
 // ---- home ----
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LineCount {
-    pub id: String,
-    pub name: String,
-    pub open: usize,
-    pub overdue: usize,
-    pub due_soon: usize,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct InspectionSummary {
-    pub id: Uuid,
-    pub facility: String,
-    pub mode: Mode,
-    pub started: NaiveDate,
-    pub line_names: Vec<String>,
-    pub answered: usize,
-    pub total: usize,
-    pub finished: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SyncInfo {
-    /// When this device last synced, as shown ("尚未同步" when never).
-    pub last: Option<String>,
-    /// Own events not yet exported.
-    pub unsynced: u64,
-    /// The folder to offer: the configured one, else the one used last.
-    pub dir: Option<String>,
-    /// Why this device stopped writing (a cloned or restored data dir), if it did.
-    pub frozen: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct HomeData {
-    pub lines: Vec<LineCount>,
-    pub unfinished: Vec<InspectionSummary>,
-    pub recent: Vec<InspectionSummary>,
-    pub sync: SyncInfo,
-}
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HomeState {
@@ -205,16 +154,6 @@ pub fn split_list(text: &str) -> Vec<String> {
 }
 
 // ---- checklist ----
-
-#[derive(Debug, Clone)]
-pub struct ChecklistData {
-    pub inspection: Inspection,
-    pub items: Vec<Item>,
-    /// (line id, line name) in checklist order.
-    pub line_names: Vec<(String, String)>,
-    /// Findings recorded per item in this inspection.
-    pub findings: BTreeMap<String, usize>,
-}
 
 #[derive(Debug, Clone)]
 pub struct ChecklistState {
@@ -355,55 +294,6 @@ impl FormState {
 }
 
 // ---- register ----
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RegisterRow {
-    pub id: Uuid,
-    pub facility: String,
-    pub department: String,
-    pub line: String,
-    pub line_name: String,
-    pub description: String,
-    pub severity: Severity,
-    pub status: Status,
-    pub due: Option<NaiveDate>,
-    pub escalation: Option<Escalation>,
-    pub conflict: bool,
-    pub created: NaiveDate,
-}
-
-impl RegisterRow {
-    pub fn from_finding(f: &Finding, line_name: &str, now: &Now) -> RegisterRow {
-        RegisterRow {
-            id: f.id,
-            facility: f.facility.clone(),
-            department: f.department.clone(),
-            line: f.line.clone(),
-            line_name: line_name.to_string(),
-            description: f.description.clone(),
-            severity: f.severity,
-            status: f.status,
-            due: f.due,
-            escalation: f.escalation,
-            conflict: !f.conflicts.is_empty(),
-            created: now.local_date(f.created_at),
-        }
-    }
-
-    /// Registers list no retracted findings, so a row is never retracted.
-    pub fn stage(&self) -> Stage {
-        Stage {
-            status: self.status,
-            retracted: false,
-            due: self.due,
-            escalation: self.escalation,
-        }
-    }
-
-    pub fn overdue_on(&self, today: NaiveDate) -> bool {
-        self.stage().overdue_on(today)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortDue {

@@ -2,20 +2,15 @@
 //! `ops` (which flush before returning) and reports back as actions.
 
 use super::action::Action;
-use super::app::{
-    ChecklistData, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow, SyncInfo,
-};
 use crate::config::Config;
-use crate::domain::{Answer, Field, Now};
-use crate::ops::{self, Ctx, NewFinding, NewInspection, OpsError};
-use crate::report::{self, LedgerFormat};
-use crate::search::{Index, Query, load_index};
-use crate::store::{FindingQuery, StatusFilter};
-use crate::sync::{self, SyncOptions};
-use chrono::Duration;
-use std::collections::BTreeMap;
+use crate::domain::{Answer, Field, FindingQuery, Now};
+use crate::ops::{
+    self, Cancel, Ctx, LedgerFormat, NewFinding, NewInspection, OpsError, SyncInfo, SyncOptions,
+};
 use std::path::PathBuf;
 use uuid::Uuid;
+
+pub use crate::ops::line_infos;
 
 #[derive(Debug, Clone)]
 pub enum Effect {
@@ -62,6 +57,8 @@ pub enum Effect {
     Search(String),
     /// The sync screen's starting point (folder to offer, events waiting).
     OpenSync,
+    /// Stop the sync or export under way (the loop sets the flag at once; the worker is busy).
+    Cancel,
     /// A sync through `dir`, or only its preview; reports progress while it runs.
     Sync {
         dir: String,
@@ -69,33 +66,31 @@ pub enum Effect {
     },
 }
 
-/// Owns the store (through `Ctx`) and the config; the only part of the TUI that does I/O.
+/// Owns the context (and through it the store) and the config; the only part of the TUI that
+/// does I/O. The loop runs it on a worker thread; tests run it inline.
 pub struct Runner {
     pub ctx: Ctx,
     pub config_dir: PathBuf,
     pub config: Config,
-    /// The search index: built on the first search, kept current as findings change.
-    pub index: Option<Index>,
+    /// Set by the loop when the user presses Esc during a sync or an export.
+    pub cancel: Cancel,
+}
+
+impl Runner {
+    pub fn new(ctx: Ctx, config_dir: PathBuf, config: Config) -> Runner {
+        Runner {
+            ctx,
+            config_dir,
+            config,
+            cancel: Cancel::default(),
+        }
+    }
 }
 
 /// The last sync, the events not yet synced, and the folder to offer (the configured one,
-/// else the one used last). Cheap: a few meta reads.
+/// else the one used last).
 pub fn sync_info(ctx: &Ctx, config: &Config) -> Result<SyncInfo, OpsError> {
-    let st = sync::status(&ctx.store)?;
-    Ok(SyncInfo {
-        last: st.last_sync.map(|at| {
-            at.with_timezone(ctx.now.0.offset())
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        }),
-        unsynced: st.unsynced_events,
-        dir: config
-            .sync_dir
-            .as_ref()
-            .map(|d| d.display().to_string())
-            .or(st.last_dir),
-        frozen: st.frozen,
-    })
+    ops::sync_info(ctx, config.sync_dir.as_deref())
 }
 
 /// `~/x` is the home folder's `x`, as a shell would read it.
@@ -108,25 +103,6 @@ fn expand_home(dir: &str) -> PathBuf {
         },
         _ => PathBuf::from(dir),
     }
-}
-
-pub fn line_infos(ctx: &Ctx) -> Vec<LineInfo> {
-    ctx.catalog
-        .lines
-        .iter()
-        .map(|l| LineInfo {
-            id: l.line.clone(),
-            name: l.name.clone(),
-            core: l.core,
-            items: l.sections.iter().map(|s| s.items.len()).sum(),
-            checks: l
-                .sections
-                .iter()
-                .flat_map(|s| s.items.iter())
-                .map(|i| (i.id.clone(), i.check.clone()))
-                .collect(),
-        })
-        .collect()
 }
 
 fn failed(e: OpsError) -> Action {
@@ -155,50 +131,39 @@ impl Runner {
         super::sanitize::escape_action(action)
     }
 
-    /// Saved findings go into the index at once; a sync may change many, so the index is
-    /// rebuilt on the next search.
+    /// Saved findings go into the search index at once (ops drops it after a sync).
     fn keep_index_current(&mut self, action: &Action) {
-        let Some(index) = self.index.as_mut() else {
-            return;
-        };
-        match action {
-            Action::FindingSaved(f) | Action::FindingUpdated { finding: f, .. } => {
-                index.upsert_finding(f)
-            }
-            Action::Synced { report, .. } if !report.dry_run => self.index = None,
-            _ => {}
+        if let Action::FindingSaved(f) | Action::FindingUpdated { finding: f, .. } = action {
+            ops::index_finding(&mut self.ctx, f);
         }
     }
 
     fn search(&mut self, query: String) -> Result<Action, OpsError> {
         const LIMIT: usize = 50;
-        let index = match self.index.take() {
-            Some(i) => i,
-            None => load_index(&self.ctx.store, &self.ctx.catalog)?.0,
-        };
-        let error = Query::parse(&query)
-            .and_then(|q| index.check(&q))
-            .err()
-            .map(|e| e.to_string());
-        let hits = index.search(&query, &self.ctx.now, LIMIT);
-        self.index = Some(index);
-        Ok(Action::SearchResults { query, hits, error })
+        let out = ops::search(&mut self.ctx, &query, LIMIT)?;
+        Ok(Action::SearchResults {
+            query,
+            hits: out.hits,
+            error: out.error,
+        })
     }
 
     fn sync(&mut self, dir: &str, dry_run: bool, progress: &mut dyn FnMut(Action)) -> Action {
         let path = expand_home(dir.trim());
+        self.cancel
+            .store(false, std::sync::atomic::Ordering::Relaxed);
         let opts = SyncOptions {
             dry_run,
+            cancel: Some(self.cancel.clone()),
             ..SyncOptions::default()
         };
-        let ctx = &mut self.ctx;
         let mut report = |done, total| progress(Action::SyncProgress { done, total });
-        let rep = match sync::sync(&mut ctx.store, &ctx.now, &path, &opts, &mut report) {
+        let rep = match ops::sync(&mut self.ctx, &path, &opts, &mut report) {
             Ok(r) => r,
             Err(e) => return Action::Failed(e.to_string()),
         };
         let mut config_error = None;
-        if !dry_run && self.config.sync_dir.as_ref() != Some(&path) {
+        if !dry_run && !rep.cancelled && self.config.sync_dir.as_ref() != Some(&path) {
             self.config.sync_dir = Some(path);
             if let Err(e) = self.config.save(&self.config_dir) {
                 config_error = Some(format!("无法记住同步文件夹（配置文件 {e}）"));
@@ -221,6 +186,11 @@ impl Runner {
     ) -> Result<Action, OpsError> {
         let ctx = &mut self.ctx;
         Ok(match effect {
+            Effect::Cancel => {
+                self.cancel
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                Action::Idle
+            }
             Effect::SaveInspector(name) => {
                 self.config.inspector = name.clone();
                 self.config
@@ -229,9 +199,11 @@ impl Runner {
                 ctx.author = name.clone();
                 Action::ConfigSaved(name)
             }
-            Effect::LoadHome => Action::HomeLoaded(home(ctx, &self.config)?),
+            Effect::LoadHome => {
+                Action::HomeLoaded(ops::home(ctx, self.config.sync_dir.as_deref())?)
+            }
             Effect::SuggestExportPath => {
-                let default = report::default_export_path(LedgerFormat::Xlsx, &ctx.now);
+                let default = ops::default_export_path(LedgerFormat::Xlsx, &ctx.now);
                 let path = match (&self.config.export_dir, default.file_name()) {
                     (Some(dir), Some(name)) => dir.join(name),
                     _ => default,
@@ -242,29 +214,24 @@ impl Runner {
                 query,
                 format,
                 path,
-            } => match report::export_ledger(ctx, &query, format, &expand_home(path.trim())) {
-                Ok(s) => Action::Exported(s),
-                Err(e) => Action::Failed(e.to_string()),
-            },
+            } => {
+                self.cancel
+                    .store(false, std::sync::atomic::Ordering::Relaxed);
+                let path = expand_home(path.trim());
+                match ops::export_ledger(ctx, &query, format, &path, Some(&self.cancel)) {
+                    Ok(s) => Action::Exported(s),
+                    Err(e) => Action::Failed(e.to_string()),
+                }
+            }
             Effect::Search(q) => self.search(q)?,
             Effect::OpenSync => Action::SyncOpened(sync_info(ctx, &self.config)?),
             Effect::Sync { dir, dry_run } => self.sync(&dir, dry_run, progress),
-            Effect::LoadFacilities => {
-                let mut seen = BTreeMap::new();
-                for i in ctx.list_inspections()? {
-                    // Newest first: the first time a name is seen is its latest visit.
-                    let n = seen.len();
-                    seen.entry(i.facility).or_insert(n);
-                }
-                let mut v: Vec<(String, usize)> = seen.into_iter().collect();
-                v.sort_by_key(|(_, n)| *n);
-                Action::FacilitiesLoaded(v.into_iter().map(|(f, _)| f).collect())
-            }
+            Effect::LoadFacilities => Action::FacilitiesLoaded(ops::facilities(ctx)?),
             Effect::StartInspection(new) => {
                 let i = ops::start_inspection(ctx, new)?;
-                Action::ChecklistLoaded(checklist(ctx, i.id)?)
+                Action::ChecklistLoaded(ops::checklist(ctx, i.id)?)
             }
-            Effect::OpenChecklist(id) => Action::ChecklistLoaded(checklist(ctx, id)?),
+            Effect::OpenChecklist(id) => Action::ChecklistLoaded(ops::checklist(ctx, id)?),
             Effect::Answer {
                 inspection,
                 item,
@@ -278,25 +245,7 @@ impl Runner {
             }
             Effect::Finish(id) => Action::Finished(ops::finish_inspection(ctx, id)?),
             Effect::RecordFinding(new) => Action::FindingSaved(ops::record_finding(ctx, new)?),
-            Effect::LoadRegister => {
-                let names: BTreeMap<String, String> = ctx
-                    .catalog
-                    .lines
-                    .iter()
-                    .map(|l| (l.line.clone(), l.name.clone()))
-                    .collect();
-                let now = ctx.now;
-                let mut rows = Vec::new();
-                for f in ctx.store.all_findings() {
-                    let f = f?;
-                    if f.retracted {
-                        continue;
-                    }
-                    let name = names.get(&f.line).map(String::as_str).unwrap_or(&f.line);
-                    rows.push(RegisterRow::from_finding(&f, name, &now));
-                }
-                Action::RegisterLoaded(rows)
-            }
+            Effect::LoadRegister => Action::RegisterLoaded(ops::register_rows(ctx)?),
             Effect::LoadFinding(id) => Action::FindingLoaded(ctx.finding_by_id(id)?),
             Effect::Rectify { id, note } => Action::FindingUpdated {
                 finding: ops::rectify(ctx, id, &note)?,
@@ -324,106 +273,4 @@ impl Runner {
             },
         })
     }
-}
-
-fn home(ctx: &Ctx, config: &Config) -> Result<HomeData, OpsError> {
-    let today = ctx.now.today();
-    let soon = today + Duration::days(7);
-    let mut counts: Vec<LineCount> = ctx
-        .catalog
-        .lines
-        .iter()
-        .map(|l| LineCount {
-            id: l.line.clone(),
-            name: l.name.clone(),
-            ..Default::default()
-        })
-        .collect();
-    // Only findings not yet closed count; the status index finds them without a full scan.
-    let mut open = Vec::new();
-    for s in [StatusFilter::Open, StatusFilter::Rectified] {
-        open.extend(ctx.list_findings(&FindingQuery {
-            status: Some(s),
-            ..Default::default()
-        })?);
-    }
-    for f in open {
-        let i = match counts.iter().position(|c| c.id == f.line) {
-            Some(i) => i,
-            None => {
-                counts.push(LineCount {
-                    id: f.line.clone(),
-                    name: f.line.clone(),
-                    ..Default::default()
-                });
-                counts.len() - 1
-            }
-        };
-        let c = &mut counts[i];
-        c.open += 1;
-        if f.overdue_on(today) {
-            c.overdue += 1;
-        } else if f.due.is_some_and(|d| d <= soon) {
-            c.due_soon += 1;
-        }
-    }
-    let mut unfinished = Vec::new();
-    let mut recent = Vec::new();
-    for i in ctx.list_inspections()? {
-        let total = ctx.catalog.items_of(&i.lines).count();
-        let s = InspectionSummary {
-            id: i.id,
-            facility: i.facility.clone(),
-            mode: i.mode,
-            started: ctx.now.local_date(i.started_at),
-            line_names: i
-                .lines
-                .iter()
-                .map(|l| ctx.catalog.line_name(l).to_string())
-                .collect(),
-            answered: i.answers.len(),
-            total,
-            finished: i.is_finished(),
-        };
-        if !s.finished && unfinished.len() < 10 {
-            unfinished.push(s);
-        } else if s.finished && recent.len() < 8 {
-            recent.push(s);
-        }
-    }
-    Ok(HomeData {
-        lines: counts,
-        unfinished,
-        recent,
-        sync: sync_info(ctx, config)?,
-    })
-}
-
-fn checklist(ctx: &Ctx, id: Uuid) -> Result<ChecklistData, OpsError> {
-    let inspection = ctx.store.inspection(id)?.ok_or(OpsError::NotFound {
-        what: "检查",
-        id: id.to_string(),
-    })?;
-    let items = ctx.catalog.items_of(&inspection.lines).cloned().collect();
-    let line_names = inspection
-        .lines
-        .iter()
-        .map(|l| (l.clone(), ctx.catalog.line_name(l).to_string()))
-        .collect();
-    let mut findings = BTreeMap::new();
-    let q = FindingQuery {
-        inspection: Some(id),
-        ..Default::default()
-    };
-    for f in ctx.list_findings(&q)? {
-        if let Some(item) = f.item_id {
-            *findings.entry(item).or_insert(0) += 1;
-        }
-    }
-    Ok(ChecklistData {
-        inspection,
-        items,
-        line_names,
-        findings,
-    })
 }

@@ -1,32 +1,34 @@
 //! The terminal UI: crossterm event → keymap → `update` → effects through `ops` → actions back.
-//! `render` reads the state only. The loop is generic over the backend so tests drive it too.
+//! `render` reads the state only. In the terminal a worker thread owns the context (and the
+//! store): effects go to it over a channel and come back as actions while the loop keeps
+//! drawing and taking keys. Tests run the same runner inline, so flows stay deterministic.
 
 pub mod action;
 pub mod app;
 pub mod effects;
 pub mod keymap;
+pub mod paste;
 pub mod sanitize;
 pub mod screens;
 pub mod theme;
 pub mod update;
 pub mod widgets;
+mod worker;
 
-use crate::catalog::Catalog;
-use crate::cli::{Cli, CmdResult, Failure, data_dir};
-use crate::config::{self, Config};
-use crate::ops::Ctx;
-use crate::store::Store;
+use crate::config;
+use crate::ops::{self, OpsError};
 use action::Action;
 use app::App;
 use effects::{Effect, Runner};
 use keymap::Keymap;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::Event;
 use std::collections::VecDeque;
+use std::path::Path;
 use theme::Theme;
 
-/// Draws the state mid-effect (the loop's terminal; nothing in tests).
+/// Draws the state after a progress report (tests; the terminal loop draws on its own).
 pub type Redraw<'a> = dyn FnMut(&App, &Theme, &Keymap) + 'a;
 
 /// Everything the loop needs besides the state.
@@ -36,15 +38,31 @@ pub struct Tui {
     pub keymap: Keymap,
 }
 
+/// Why the TUI could not start or stopped: the message and the exit status.
+#[derive(Debug)]
+pub struct Failed {
+    pub code: i32,
+    pub message: String,
+}
+
+impl From<OpsError> for Failed {
+    fn from(e: OpsError) -> Failed {
+        Failed {
+            code: if e.is_user_error() { 2 } else { 1 },
+            message: e.to_string(),
+        }
+    }
+}
+
 impl Tui {
-    /// Runs `update` on an action and every effect that follows, feeding results back, until
-    /// nothing is left to do. Tests call this with the same keymap and runner as the loop.
+    /// Runs `update` on an action and every effect that follows, inline, feeding results back
+    /// until nothing is left to do. Tests call this with the same keymap and runner as the loop.
     pub fn dispatch(&mut self, app: &mut App, action: Action) {
         self.dispatch_with(app, action, &mut |_, _, _| {});
     }
 
     /// As `dispatch`, and `redraw` gets the state after each progress report of a long effect
-    /// (sync runs on this thread; these frames are how its progress bar moves).
+    /// (the tests' view of what the worker's progress frames show).
     pub fn dispatch_with(&mut self, app: &mut App, action: Action, redraw: &mut Redraw<'_>) {
         let effects = update::update(app, action);
         self.feed(app, effects, redraw);
@@ -71,12 +89,11 @@ impl Tui {
 
     /// The effects to run before the first key: home's figures.
     pub fn start(&mut self, app: &mut App) {
-        if matches!(app.screen(), app::Screen::Home(_)) {
-            self.feed(app, vec![Effect::LoadHome], &mut |_, _, _| {});
-        }
+        self.feed(app, start_effects(app), &mut |_, _, _| {});
     }
 
-    /// Translates one terminal event into an action, if it means anything here.
+    /// Translates one terminal event into an action, if it means anything here. A paste is
+    /// text for a text field and nothing anywhere else: it never runs a key.
     pub fn action_for(&self, app: &App, ev: &Event) -> Option<Action> {
         match ev {
             Event::Key(k) => self.keymap.resolve(app.context(), k),
@@ -85,98 +102,74 @@ impl Tui {
         }
     }
 
-    pub fn run<B: Backend>(
-        &mut self,
-        terminal: &mut Terminal<B>,
-        app: &mut App,
-    ) -> Result<(), String> {
-        let draw = |t: &mut Terminal<B>, app: &App, tui: &Tui| {
-            t.draw(|f| screens::render(app, f, &tui.theme, &tui.keymap))
-                .map(|_| ())
-                .map_err(|e| format!("无法绘制终端界面：{e}"))
-        };
-        // First frame before any store work, so a big store still opens at once.
-        draw(terminal, app, self)?;
-        self.start(app);
-        while !app.quit {
-            draw(terminal, app, self)?;
-            let ev = event::read().map_err(|e| format!("读取键盘失败：{e}"))?;
-            if let Ok(now) = config::now() {
-                app.now = now;
-            }
-            if let Some(a) = self.action_for(app, &ev) {
-                let mut redraw = |app: &App, theme: &Theme, keymap: &Keymap| {
-                    // A failed progress frame is not worth stopping a sync for; the next
-                    // regular frame reports a broken terminal.
-                    let _ = terminal.draw(|f| screens::render(app, f, theme, keymap));
-                };
-                self.dispatch_with(app, a, &mut redraw);
-            }
-        }
-        Ok(())
+    /// The terminal loop: the runner moves to a worker thread; frames keep coming while it
+    /// works (a frame at least every `worker::TICK`), and Esc can cancel a sync or export.
+    pub fn run<B: Backend>(self, terminal: &mut Terminal<B>, app: &mut App) -> Result<(), String> {
+        worker::run(self, terminal, app)
     }
 }
 
-/// Builds the state and its runner from the command line, config and store (no terminal).
-pub fn build(cli: &Cli) -> Result<(Tui, App, Vec<String>), Failure> {
-    let now = config::now().map_err(Failure::usage)?;
-    let config_dir = config::config_dir();
-    let cfg = Config::load(&config_dir).map_err(Failure::usage)?;
-    let (catalog, problems) = Catalog::load(Some(&config_dir.join("checklists")));
-    let mut warnings: Vec<String> = problems
-        .iter()
-        .map(|p| format!("自定义检查表有误，已跳过：{p}"))
-        .collect();
-    let store = Store::open(&data_dir(cli))?;
+fn start_effects(app: &App) -> Vec<Effect> {
+    if matches!(app.screen(), app::Screen::Home(_)) {
+        vec![Effect::LoadHome]
+    } else {
+        vec![]
+    }
+}
+
+/// Builds the state and its runner through the one start-up path (`ops::open`), no terminal.
+///
+/// # Errors
+/// What `ops::open` refuses (config file, clock, a data dir held by another xuncha).
+pub fn build(data_dir: &Path, theme: Option<&str>) -> Result<(Tui, App, Vec<String>), Failed> {
+    let opened = ops::open(data_dir)?;
+    let mut warnings = opened.warnings;
+    let cfg = opened.config;
+    let config_dir = opened.config_dir;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let (theme, w) = Theme::choose(
-        cli.theme.as_deref(),
-        cfg.theme.as_deref(),
-        no_color,
-        &config_dir,
-    );
+    let (theme, w) = Theme::choose(theme, cfg.theme.as_deref(), no_color, &config_dir);
     warnings.extend(w);
     let (keymap, w) = Keymap::load(&config_dir);
     warnings.extend(w);
-    let ctx = Ctx {
-        store,
-        catalog,
-        now,
-        author: cfg.author(),
-        org: cfg.org.clone(),
-    };
-    let lines = effects::line_infos(&ctx);
-    let app = App::new(now, &cfg.inspector, lines);
+    let ctx = opened.ctx;
+    let app = App::new(ctx.now, &cfg.inspector, ops::line_infos(&ctx));
     let tui = Tui {
-        runner: Runner {
-            ctx,
-            config_dir,
-            config: cfg,
-            index: None,
-        },
+        runner: Runner::new(ctx, config_dir, cfg),
         theme,
         keymap,
     };
     Ok((tui, app, warnings))
 }
 
-pub fn main(cli: &Cli) -> CmdResult {
+/// Opens the terminal, runs the UI over `data_dir`, and restores the terminal on every way out
+/// (a panic included: bracketed paste is turned off and the screen restored before the report).
+///
+/// # Errors
+/// A terminal that cannot be opened or drawn, or what `build` refuses.
+pub fn main(data_dir: &Path, theme: Option<&str>) -> Result<(), Failed> {
     // init() installs a panic hook that restores the terminal before the panic is reported.
-    let mut terminal = ratatui::try_init().map_err(|e| Failure {
+    let mut terminal = ratatui::try_init().map_err(|e| Failed {
         code: 1,
         message: format!("无法打开终端界面：{e}"),
     })?;
+    paste::enable();
     // Opening a big store takes seconds: say so before it starts.
     let _ = terminal.draw(screens::opening);
-    let result = build(cli).and_then(|(mut tui, mut app, warnings)| {
+    let result = build(data_dir, theme).and_then(|(tui, mut app, warnings)| {
         if let Some(w) = warnings.first() {
             update::warn(&mut app, w);
         }
-        tui.run(&mut terminal, &mut app).map_err(|m| Failure {
+        tui.run(&mut terminal, &mut app).map_err(|m| Failed {
             code: 1,
             message: m,
         })
     });
+    paste::disable();
     ratatui::restore();
     result
+}
+
+/// The clock as the loop reads it before each key (`XUNCHA_NOW` pins it).
+fn now() -> Option<crate::domain::Now> {
+    config::now().ok()
 }

@@ -56,28 +56,22 @@ fn open_store(dir: &std::path::Path) -> Store {
 
 pub fn open(dir: tempfile::TempDir, inspector: &str) -> Harness {
     let store = open_store(&dir.path().join("data"));
-    let ctx = Ctx {
-        store,
-        catalog: Catalog::builtin(),
-        now: now(),
-        author: if inspector.is_empty() {
-            "未署名".into()
-        } else {
-            inspector.into()
-        },
-        org: Default::default(),
+    let author = if inspector.is_empty() {
+        "未署名"
+    } else {
+        inspector
     };
+    let ctx = Ctx::new(store, Catalog::builtin(), now(), author);
     let app = App::new(now(), inspector, line_infos(&ctx));
     let mut tui = Tui {
-        runner: Runner {
+        runner: Runner::new(
             ctx,
-            config_dir: dir.path().join("config"),
-            config: Config {
+            dir.path().join("config"),
+            Config {
                 inspector: inspector.into(),
                 ..Default::default()
             },
-            index: None,
-        },
+        ),
         theme: Theme::builtin("default").unwrap(),
         keymap: Keymap::builtin(),
     };
@@ -91,13 +85,7 @@ pub fn harness(demo: usize) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     if demo > 0 {
         let store = Store::open(&dir.path().join("data")).unwrap();
-        let mut ctx = Ctx {
-            store,
-            catalog: Catalog::builtin(),
-            now: now(),
-            author: "演示".into(),
-            org: Default::default(),
-        };
+        let mut ctx = Ctx::new(store, Catalog::builtin(), now(), "演示");
         xuncha::ops::demo(&mut ctx, demo).unwrap();
     }
     open(dir, INSPECTOR)
@@ -183,14 +171,14 @@ pub fn screen_text(h: &Harness, t: &Terminal<TestBackend>) -> String {
         .tui
         .runner
         .ctx
-        .store
+        .raw_store()
         .all_findings()
         .map(|f| f.unwrap().id.to_string())
         .chain(
             h.tui
                 .runner
                 .ctx
-                .store
+                .raw_store()
                 .all_inspections()
                 .unwrap()
                 .into_iter()

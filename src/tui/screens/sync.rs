@@ -2,7 +2,7 @@
 //! it runs, and what the sync did.
 
 use super::{View, fit};
-use crate::sync::{RejectKind, SyncReport};
+use crate::ops::{RejectKind, SyncReport};
 use crate::tui::action::Command;
 use crate::tui::app::{SyncPhase, SyncState};
 use crate::tui::theme::Role;

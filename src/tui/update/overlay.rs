@@ -1,7 +1,7 @@
 //! Overlays: help, confirm, the note prompt of a lifecycle step, the conflict chooser.
 
 use super::{Effect, edit, moved};
-use crate::report::LedgerFormat;
+use crate::ops::LedgerFormat;
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{App, ConfirmKind, Overlay, Prompt, PromptKind, Screen};
 use std::path::{Path, PathBuf};

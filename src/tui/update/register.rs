@@ -2,7 +2,7 @@
 
 use super::{Effect, back, moved, say};
 use crate::domain::{Finding, Severity, Status};
-use crate::report::LedgerFormat;
+use crate::ops::LedgerFormat;
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{
     App, Chooser, MessageKind, Overlay, Prompt, PromptKind, RegisterRow, RegisterState, Screen,

@@ -158,7 +158,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
             say(app, MessageKind::Error, msg);
         }
-        Action::Cmd(_) | Action::Char(_) | Action::Paste(_) => {}
+        Action::Cmd(_) | Action::Char(_) | Action::Paste(_) | Action::Idle => {}
     }
     vec![]
 }

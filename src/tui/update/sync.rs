@@ -1,7 +1,7 @@
 //! The sync screen: folder → dry-run preview → confirm → sync with progress → result.
 
 use super::{Effect, back, edit, say};
-use crate::sync::SyncReport;
+use crate::ops::SyncReport;
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{App, MessageKind, Screen, SyncInfo, SyncPhase, SyncState};
 
@@ -29,6 +29,14 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         SyncPhase::Done(_) => P::Done,
     };
     match (phase, a) {
+        (P::Running, Action::Cmd(Command::Back)) => {
+            say(
+                app,
+                MessageKind::Info,
+                "正在取消同步：已校验完整的同步包会保留，其余不动",
+            );
+            vec![Effect::Cancel]
+        }
         (P::Running, _) => vec![],
         (P::Folder, Action::Cmd(Command::Submit)) => run(st, true),
         (_, Action::Cmd(Command::Back)) => back(app),

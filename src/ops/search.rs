@@ -1,0 +1,70 @@
+//! Search as a use case: ops owns the index (built on the first search, kept current as
+//! findings change, dropped after a sync).
+
+use super::{Ctx, OpsError, Result};
+use crate::domain::Finding;
+use crate::search::{Hit, Index, LoadTimes, Query};
+use crate::store::StoreError;
+use std::time::Instant;
+
+/// The best hits for a query, and why the query cannot be answered as typed, if so.
+#[derive(Debug, Clone, Default)]
+pub struct SearchOutcome {
+    /// Best first, at most the limit asked for.
+    pub hits: Vec<Hit>,
+    /// A filter typed wrong (`line:xyz`), in words the user reads.
+    pub error: Option<String>,
+}
+
+/// Builds the index of every checklist item and every finding: one raw scan of the finding
+/// views. The times say where the work went (for `XUNCHA_TIMINGS` and benchmarks).
+///
+/// # Errors
+/// `Store` when a view cannot be read or decoded.
+pub fn load_search_index(ctx: &Ctx) -> Result<(Index, LoadTimes)> {
+    let t0 = Instant::now();
+    let mut index = Index::of_catalog(&ctx.catalog);
+    let t1 = Instant::now();
+    let mut count = 0;
+    ctx.store.for_each_finding_json(|bytes| {
+        index.upsert_json(bytes).map_err(StoreError::Corrupt)?;
+        count += 1;
+        Ok(())
+    })?;
+    let times = LoadTimes {
+        catalog: t1 - t0,
+        findings: t1.elapsed(),
+        count,
+    };
+    Ok((index, times))
+}
+
+/// The best `limit` hits for `query` (items and findings ranked together), building the index
+/// on first use and keeping it in `ctx` for the next keystroke.
+///
+/// # Errors
+/// `Store` when the index cannot be built. A query typed wrong is not an error: it comes back
+/// in `SearchOutcome::error`.
+pub fn search(ctx: &mut Ctx, query: &str, limit: usize) -> Result<SearchOutcome> {
+    if ctx.index.is_none() {
+        ctx.index = Some(load_search_index(ctx)?.0);
+    }
+    let index = ctx
+        .index
+        .as_ref()
+        .ok_or(OpsError::Setup("搜索索引".into()))?;
+    let error = Query::parse(query)
+        .and_then(|q| index.check(&q))
+        .err()
+        .map(|e| e.to_string());
+    let hits = index.search(query, &ctx.now, limit);
+    Ok(SearchOutcome { hits, error })
+}
+
+/// Keeps a built index current after a finding was saved or changed (no-op before the first
+/// search).
+pub fn index_finding(ctx: &mut Ctx, f: &Finding) {
+    if let Some(index) = ctx.index.as_mut() {
+        index.upsert_finding(f);
+    }
+}

@@ -1,0 +1,55 @@
+//! The one start-up path both faces take: clock, config, checklists, store.
+
+use super::{Ctx, OpsError, Result};
+use crate::catalog::Catalog;
+use crate::config::{self, Config};
+use crate::store::Store;
+use std::path::{Path, PathBuf};
+
+/// An open context and what start-up learned on the way.
+pub struct Opened {
+    pub ctx: Ctx,
+    /// The user's config as read (a missing file reads as the default).
+    pub config: Config,
+    /// Where the config file, user checklists, keymap and themes live.
+    pub config_dir: PathBuf,
+    /// Problems worth telling the user that did not stop start-up (a bad user checklist), in
+    /// Chinese, one per line.
+    pub warnings: Vec<String>,
+}
+
+/// Opens `data_dir` with the platform config dir (`XUNCHA_CONFIG_DIR` overrides it).
+///
+/// # Errors
+/// `Setup` when `XUNCHA_NOW` or the config file cannot be read (naming the file); `Store` when
+/// the data dir cannot be opened (`Locked` while another xuncha holds it).
+pub fn open(data_dir: &Path) -> Result<Opened> {
+    open_at(data_dir, &config::config_dir())
+}
+
+/// As [`open`], with the config dir given.
+///
+/// # Errors
+/// As [`open`].
+pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
+    let now = config::now().map_err(OpsError::Setup)?;
+    let cfg = Config::load(config_dir).map_err(OpsError::Setup)?;
+    let (catalog, problems) = Catalog::load(Some(&config_dir.join("checklists")));
+    let warnings = problems
+        .iter()
+        .map(|p| format!("自定义检查表有误，已跳过：{p}"))
+        .collect();
+    let mut store = Store::open(data_dir)?;
+    let author = cfg.author();
+    // Written before this device's next own event, and only if a name changed.
+    super::describe_self(&mut store, &author);
+    Ok(Opened {
+        ctx: Ctx {
+            org: cfg.org.clone(),
+            ..Ctx::new(store, catalog, now, author)
+        },
+        config: cfg,
+        config_dir: config_dir.to_path_buf(),
+        warnings,
+    })
+}

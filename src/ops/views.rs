@@ -1,0 +1,308 @@
+//! The read models both faces show: home figures, the checklist of an inspection, register
+//! rows, facilities seen, sync state. Each is one function over the context.
+
+use super::{Ctx, OpsError, Result};
+use crate::catalog::Item;
+use crate::domain::{
+    Escalation, Finding, FindingQuery, Inspection, Mode, Now, Severity, Stage, Status, StatusFilter,
+};
+use chrono::{Duration, NaiveDate};
+use std::collections::BTreeMap;
+use std::path::Path;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineInfo {
+    pub id: String,
+    pub name: String,
+    pub core: bool,
+    pub items: usize,
+    /// (item id, check text) of the line's items, so screens can name an item in Chinese.
+    pub checks: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LineCount {
+    pub id: String,
+    pub name: String,
+    pub open: usize,
+    pub overdue: usize,
+    pub due_soon: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InspectionSummary {
+    pub id: Uuid,
+    pub facility: String,
+    pub mode: Mode,
+    pub started: NaiveDate,
+    pub line_names: Vec<String>,
+    pub answered: usize,
+    pub total: usize,
+    pub finished: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SyncInfo {
+    /// When this device last synced, as shown ("尚未同步" when never).
+    pub last: Option<String>,
+    /// Own events not yet exported.
+    pub unsynced: u64,
+    /// The folder to offer: the configured one, else the one used last.
+    pub dir: Option<String>,
+    /// Why this device stopped writing (a cloned or restored data dir), if it did.
+    pub frozen: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HomeData {
+    pub lines: Vec<LineCount>,
+    pub unfinished: Vec<InspectionSummary>,
+    pub recent: Vec<InspectionSummary>,
+    pub sync: SyncInfo,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChecklistData {
+    pub inspection: Inspection,
+    pub items: Vec<Item>,
+    /// (line id, line name) in checklist order.
+    pub line_names: Vec<(String, String)>,
+    /// Findings recorded per item in this inspection.
+    pub findings: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisterRow {
+    pub id: Uuid,
+    pub facility: String,
+    pub department: String,
+    pub line: String,
+    pub line_name: String,
+    pub description: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub due: Option<NaiveDate>,
+    pub escalation: Option<Escalation>,
+    pub conflict: bool,
+    pub created: NaiveDate,
+}
+
+impl RegisterRow {
+    pub fn from_finding(f: &Finding, line_name: &str, now: &Now) -> RegisterRow {
+        RegisterRow {
+            id: f.id,
+            facility: f.facility.clone(),
+            department: f.department.clone(),
+            line: f.line.clone(),
+            line_name: line_name.to_string(),
+            description: f.description.clone(),
+            severity: f.severity,
+            status: f.status,
+            due: f.due,
+            escalation: f.escalation,
+            conflict: !f.conflicts.is_empty(),
+            created: now.local_date(f.created_at),
+        }
+    }
+
+    /// Registers list no retracted findings, so a row is never retracted.
+    pub fn stage(&self) -> Stage {
+        Stage {
+            status: self.status,
+            retracted: false,
+            due: self.due,
+            escalation: self.escalation,
+        }
+    }
+
+    pub fn overdue_on(&self, today: NaiveDate) -> bool {
+        self.stage().overdue_on(today)
+    }
+}
+
+/// The last sync, the events not yet synced, and the folder to offer (the configured one,
+/// else the one used last). Cheap: a few meta reads.
+pub fn sync_info(ctx: &Ctx, configured: Option<&Path>) -> Result<SyncInfo> {
+    let st = crate::sync::status(&ctx.store)?;
+    Ok(SyncInfo {
+        last: st.last_sync.map(|at| {
+            at.with_timezone(ctx.now.0.offset())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        }),
+        unsynced: st.unsynced_events,
+        dir: configured.map(|d| d.display().to_string()).or(st.last_dir),
+        frozen: st.frozen,
+    })
+}
+
+/// Every line the catalog knows, in order, with its items' check texts.
+pub fn line_infos(ctx: &Ctx) -> Vec<LineInfo> {
+    ctx.catalog
+        .lines
+        .iter()
+        .map(|l| LineInfo {
+            id: l.line.clone(),
+            name: l.name.clone(),
+            core: l.core,
+            items: l.sections.iter().map(|s| s.items.len()).sum(),
+            checks: l
+                .sections
+                .iter()
+                .flat_map(|s| s.items.iter())
+                .map(|i| (i.id.clone(), i.check.clone()))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Home's figures: open, overdue and due-soon findings per line (from the status index, no full
+/// scan), unfinished inspections and recent finished ones, and the sync state.
+///
+/// # Errors
+/// `Store` when a view cannot be read.
+pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
+    let today = ctx.now.today();
+    let soon = today + Duration::days(7);
+    let mut counts: Vec<LineCount> = ctx
+        .catalog
+        .lines
+        .iter()
+        .map(|l| LineCount {
+            id: l.line.clone(),
+            name: l.name.clone(),
+            ..Default::default()
+        })
+        .collect();
+    // Only findings not yet closed count; the status index finds them without a full scan.
+    let mut open = Vec::new();
+    for s in [StatusFilter::Open, StatusFilter::Rectified] {
+        open.extend(ctx.list_findings(&FindingQuery {
+            status: Some(s),
+            ..Default::default()
+        })?);
+    }
+    for f in open {
+        let i = match counts.iter().position(|c| c.id == f.line) {
+            Some(i) => i,
+            None => {
+                counts.push(LineCount {
+                    id: f.line.clone(),
+                    name: f.line.clone(),
+                    ..Default::default()
+                });
+                counts.len() - 1
+            }
+        };
+        let c = &mut counts[i];
+        c.open += 1;
+        if f.overdue_on(today) {
+            c.overdue += 1;
+        } else if f.due.is_some_and(|d| d <= soon) {
+            c.due_soon += 1;
+        }
+    }
+    let mut unfinished = Vec::new();
+    let mut recent = Vec::new();
+    for i in ctx.list_inspections()? {
+        let total = ctx.catalog.items_of(&i.lines).count();
+        let s = InspectionSummary {
+            id: i.id,
+            facility: i.facility.clone(),
+            mode: i.mode,
+            started: ctx.now.local_date(i.started_at),
+            line_names: i
+                .lines
+                .iter()
+                .map(|l| ctx.catalog.line_name(l).to_string())
+                .collect(),
+            answered: i.answers.len(),
+            total,
+            finished: i.is_finished(),
+        };
+        if !s.finished && unfinished.len() < 10 {
+            unfinished.push(s);
+        } else if s.finished && recent.len() < 8 {
+            recent.push(s);
+        }
+    }
+    Ok(HomeData {
+        lines: counts,
+        unfinished,
+        recent,
+        sync: sync_info(ctx, configured_sync)?,
+    })
+}
+
+/// An inspection with its items (in checklist order), line names and hazards per item.
+///
+/// # Errors
+/// `NotFound` for an unknown inspection; `Store` when a view cannot be read.
+pub fn checklist(ctx: &Ctx, id: Uuid) -> Result<ChecklistData> {
+    let inspection = ctx.store.inspection(id)?.ok_or(OpsError::NotFound {
+        what: "检查",
+        id: id.to_string(),
+    })?;
+    let items = ctx.catalog.items_of(&inspection.lines).cloned().collect();
+    let line_names = inspection
+        .lines
+        .iter()
+        .map(|l| (l.clone(), ctx.catalog.line_name(l).to_string()))
+        .collect();
+    let mut findings = BTreeMap::new();
+    let q = FindingQuery {
+        inspection: Some(id),
+        ..Default::default()
+    };
+    for f in ctx.list_findings(&q)? {
+        if let Some(item) = f.item_id {
+            *findings.entry(item).or_insert(0) += 1;
+        }
+    }
+    Ok(ChecklistData {
+        inspection,
+        items,
+        line_names,
+        findings,
+    })
+}
+
+/// Facilities inspected before, latest visit first.
+///
+/// # Errors
+/// `Store` when a view cannot be read.
+pub fn facilities(ctx: &Ctx) -> Result<Vec<String>> {
+    let mut seen = BTreeMap::new();
+    for i in ctx.list_inspections()? {
+        // Newest first: the first time a name is seen is its latest visit.
+        let n = seen.len();
+        seen.entry(i.facility).or_insert(n);
+    }
+    let mut v: Vec<(String, usize)> = seen.into_iter().collect();
+    v.sort_by_key(|(_, n)| *n);
+    Ok(v.into_iter().map(|(f, _)| f).collect())
+}
+
+/// One row per finding not retracted, in id (creation) order: a full scan of the views.
+///
+/// # Errors
+/// `Store` when a view cannot be read.
+pub fn register_rows(ctx: &Ctx) -> Result<Vec<RegisterRow>> {
+    let names: BTreeMap<&str, &str> = ctx
+        .catalog
+        .lines
+        .iter()
+        .map(|l| (l.line.as_str(), l.name.as_str()))
+        .collect();
+    let mut rows = Vec::new();
+    for f in ctx.store.all_findings() {
+        let f = f?;
+        if f.retracted {
+            continue;
+        }
+        let name = names.get(f.line.as_str()).copied().unwrap_or(&f.line);
+        rows.push(RegisterRow::from_finding(&f, name, &ctx.now));
+    }
+    Ok(rows)
+}

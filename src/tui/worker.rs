@@ -1,0 +1,133 @@
+//! The terminal loop with the runner on a worker thread. Effects go to the worker in order over
+//! a channel; its results and progress come back as actions. The loop waits at most `TICK` for
+//! a key, applies whatever the worker sent, and draws whenever something changed, so the screen
+//! stays live while a register of 100,000 findings loads or a sync runs.
+
+use super::effects::Effect;
+use super::{Action, App, Tui, now, paste, screens, start_effects, update};
+use crate::domain::Now;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{self, Event};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{self, TryRecvError};
+use std::time::Duration;
+
+/// The longest the loop waits for a key before it looks at the worker's results again.
+pub const TICK: Duration = Duration::from_millis(25);
+
+/// Events read in one go at most (a huge raw paste is taken in pieces).
+const BATCH: usize = 4096;
+
+enum Msg {
+    /// A report from a long effect (sync progress): state only, no further effects.
+    Progress(Action),
+    /// An effect's result.
+    Done(Action),
+}
+
+pub fn run<B: Backend>(tui: Tui, terminal: &mut Terminal<B>, app: &mut App) -> Result<(), String> {
+    let Tui {
+        mut runner,
+        theme,
+        keymap,
+    } = tui;
+    let cancel = runner.cancel.clone();
+    let (effects_tx, effects_rx) = mpsc::channel::<(Effect, Now)>();
+    let (results_tx, results_rx) = mpsc::channel::<Msg>();
+    let worker = std::thread::Builder::new()
+        .name("xuncha-store".into())
+        .spawn(move || {
+            for (effect, now) in effects_rx {
+                let progress_tx = results_tx.clone();
+                let mut progress = |a: Action| {
+                    let _ = progress_tx.send(Msg::Progress(a));
+                };
+                let result = runner.run_with(effect, now, &mut progress);
+                if results_tx.send(Msg::Done(result)).is_err() {
+                    break;
+                }
+            }
+        })
+        .map_err(|e| format!("无法启动后台线程：{e}"))?;
+    let send = |effects: Vec<Effect>, app: &App| {
+        for e in effects {
+            if matches!(e, Effect::Cancel) {
+                // The worker is busy with the run to stop: the flag reaches it directly.
+                cancel.store(true, Ordering::Relaxed);
+            } else {
+                let _ = effects_tx.send((e, app.now));
+            }
+        }
+    };
+    let draw = |t: &mut Terminal<B>, app: &App| {
+        t.draw(|f| screens::render(app, f, &theme, &keymap))
+            .map(|_| ())
+            .map_err(|e| format!("无法绘制终端界面：{e}"))
+    };
+    // First frame before any store work, so a big store still opens at once.
+    draw(terminal, app)?;
+    send(start_effects(app), app);
+    let mut outcome = Ok(());
+    while !app.quit {
+        let mut dirty = false;
+        loop {
+            match results_rx.try_recv() {
+                Ok(Msg::Progress(a)) => {
+                    update::update(app, a);
+                    dirty = true;
+                }
+                Ok(Msg::Done(a)) => {
+                    let more = update::update(app, a);
+                    send(more, app);
+                    dirty = true;
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    outcome = Err("后台线程意外停止；已保存的内容不受影响".to_string());
+                    app.quit = true;
+                    break;
+                }
+            }
+        }
+        if app.quit {
+            break;
+        }
+        if dirty {
+            draw(terminal, app)?;
+        }
+        if !event::poll(TICK).map_err(|e| format!("读取键盘失败：{e}"))? {
+            continue;
+        }
+        let mut events = vec![event::read().map_err(|e| format!("读取键盘失败：{e}"))?];
+        while events.len() < BATCH && event::poll(Duration::ZERO).unwrap_or(false) {
+            match event::read() {
+                Ok(ev) => events.push(ev),
+                Err(_) => break,
+            }
+        }
+        if let Some(now) = now() {
+            app.now = now;
+        }
+        for ev in paste::coalesce(events) {
+            let action = match &ev {
+                Event::Key(k) => keymap.resolve(app.context(), k),
+                Event::Paste(s) if app.context().is_text() => Some(Action::Paste(s.clone())),
+                _ => None,
+            };
+            if let Some(a) = action {
+                let effects = update::update(app, a);
+                send(effects, app);
+            }
+            if app.quit {
+                break;
+            }
+        }
+        draw(terminal, app)?;
+    }
+    // Stop a long run, let the worker finish what it holds (confirmed saves complete), then go.
+    cancel.store(true, Ordering::Relaxed);
+    drop(effects_tx);
+    let _ = worker.join();
+    outcome
+}
