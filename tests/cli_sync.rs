@@ -104,7 +104,7 @@ fn two_inspectors_and_the_office_converge_through_one_folder() {
 }
 
 #[test]
-fn a_torn_bundle_is_rejected_with_exit_3_and_repaired_by_the_next_export() {
+fn a_torn_bundle_is_read_later_and_repaired_by_the_next_export() {
     let (a, office) = (Env::new(), Env::new());
     let usb = tempfile::tempdir().unwrap();
     let usb = usb.path();
@@ -114,6 +114,40 @@ fn a_torn_bundle_is_rejected_with_exit_3_and_repaired_by_the_next_export() {
     let file = bundles(usb).pop().unwrap();
     let bytes = std::fs::read(&file).unwrap();
     std::fs::write(&file, &bytes[..bytes.len() - 40]).unwrap();
+
+    // Cut short with no footer: a copy still arriving, not damage. Exit 0, nothing applied.
+    let out = sync(&office, usb, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("未传完，下次再读"), "{stdout}");
+    assert!(!stdout.contains("拒收"), "{stdout}");
+    assert_eq!(office.events(), 0);
+
+    let out = a.ok(&["sync", "--dir", usb.to_str().unwrap()]);
+    assert!(out.contains("修复"), "{out}");
+    let out = sync(&office, usb, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(office.events(), 3, "description, inspection, finding");
+}
+
+#[test]
+fn an_altered_bundle_is_rejected_with_exit_3_and_repaired_by_the_next_export() {
+    let (a, office) = (Env::new(), Env::new());
+    let usb = tempfile::tempdir().unwrap();
+    let usb = usb.path();
+    let insp = a.start("西城区中医院", &["fire"]);
+    a.add_finding(&insp, "fire", "安全出口指示灯不亮");
+    sync_json(&a, usb);
+    let file = bundles(usb).pop().unwrap();
+    let mut bytes = std::fs::read(&file).unwrap();
+    let n = bytes.len();
+    bytes[n - 50] ^= 0x01;
+    std::fs::write(&file, &bytes).unwrap();
 
     let out = sync(&office, usb, &[]);
     assert_eq!(out.status.code(), Some(3));

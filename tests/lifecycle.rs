@@ -67,6 +67,7 @@ impl Script {
             },
             author: "王建国".into(),
             payload: p,
+            wall: None,
         });
         r
     }
@@ -278,6 +279,7 @@ fn concurrent_edits_conflict_with_a_deterministic_winner_in_any_order() {
             value: "三楼".into(),
             supersedes: vec![rec],
         },
+        wall: None,
     });
     let f = s.f();
     assert_eq!(f.conflicts.len(), 1);
@@ -333,6 +335,7 @@ fn an_edit_that_saw_the_current_value_wins_whatever_the_clocks_say() {
             value: "乙".into(),
             supersedes: vec![first],
         },
+        wall: None,
     });
     let f = s.f();
     assert_eq!(f.measures, "乙");

@@ -2,8 +2,8 @@
 
 use super::Failure;
 use crate::catalog::Catalog;
-use crate::domain::{Escalation, Finding, Now, Severity, Status, sanitize};
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::domain::{Escalation, Finding, Now, Severity, Stamp, Status, sanitize};
+use chrono::NaiveDate;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 use uuid::Uuid;
@@ -49,8 +49,11 @@ pub fn short(id: Uuid) -> String {
     id.simple().to_string()[24..].to_string()
 }
 
-pub fn local(now: &Now, at: DateTime<Utc>) -> String {
-    at.with_timezone(now.0.offset())
+/// A time as people read it: in the writer's offset when recorded (so every reader sees the
+/// same), else (old events) in now's offset.
+pub fn local(now: &Now, at: impl Into<Stamp>) -> String {
+    at.into()
+        .local_or(now.0.offset())
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }
@@ -74,8 +77,8 @@ pub struct FindingJson<'a> {
     pub responsible: &'a str,
     pub fixed_on_spot: bool,
     pub escalation: Option<Escalation>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Stamp,
+    pub updated_at: Stamp,
     pub line_name: &'a str,
     pub conflicted: bool,
 }

@@ -109,6 +109,8 @@ fn print_text(r: &SyncReport) {
             };
             let fixed = if x.repaired {
                 "（本次已用本机数据修复）"
+            } else if x.covered {
+                "（其中的事件都在文件夹里另一个完整的同步包中，无需处理）"
             } else {
                 ""
             };
@@ -118,6 +120,42 @@ fn print_text(r: &SyncReport) {
                 escape_line(&x.reason)
             );
         }
+    }
+    for a in &r.arriving {
+        let fixed = if a.repaired {
+            "（本机有这些事件，已重写完整）"
+        } else {
+            ""
+        };
+        println!(
+            "未传完，下次再读：{}（现有 {} 字节：{}）{fixed}",
+            a.file, a.size, a.reason
+        );
+    }
+    if !r.ignored.is_empty() {
+        let mut kinds: std::collections::BTreeMap<_, usize> = Default::default();
+        for i in &r.ignored {
+            *kinds.entry(i.kind).or_default() += 1;
+        }
+        let parts: Vec<String> = kinds
+            .iter()
+            .map(|(k, n)| format!("{} {n} 个", k.label()))
+            .collect();
+        println!(
+            "忽略：{} 个不属于 xuncha 的文件（{}），未读取，无需处理",
+            r.ignored.len(),
+            parts.join("、")
+        );
+    }
+    for s in &r.skipped {
+        println!("⚠ 已跳过 {}：{}", s.file, s.reason);
+    }
+    if !r.removed.is_empty() {
+        println!(
+            "整理：{}移除本机已被更大同步包覆盖的旧同步包 {} 个",
+            verb("已", "将"),
+            r.removed.len()
+        );
     }
     if !r.far_future.is_empty() {
         println!(

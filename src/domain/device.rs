@@ -76,6 +76,7 @@ mod tests {
                 inspector: name.into(),
                 host: "laptop-3".into(),
             },
+            wall: None,
         }
     }
 

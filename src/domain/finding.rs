@@ -5,10 +5,10 @@
 //! same events compute the same finding.
 
 use super::{
-    Escalation, EventRef, Field, Hlc, Issued, Now, Number, Payload, Severity, Stage, Status,
-    event::Entity,
+    Escalation, EventRef, Field, Hlc, Issued, Now, Number, Payload, Severity, Stage, Stamp, Status,
+    Wall, event::Entity,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -20,20 +20,27 @@ pub struct StoredEvent {
     pub hlc: Hlc,
     pub author: String,
     pub payload: Payload,
+    /// The writer's wall clock and offset; None for events written before they were recorded.
+    pub wall: Option<Wall>,
 }
 
 impl StoredEvent {
     pub fn order_key(&self) -> (Hlc, Uuid, u64) {
         (self.hlc, self.r.device, self.r.seq)
     }
-    pub fn at(&self) -> DateTime<Utc> {
-        self.hlc.to_utc()
+    /// When it happened, as people read it: the writer's wall clock and offset when recorded,
+    /// else (old events) the HLC instant with no offset.
+    pub fn at(&self) -> Stamp {
+        match self.wall {
+            Some(w) => Stamp::from_wall(w),
+            None => self.hlc.to_utc().into(),
+        }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
-    pub at: DateTime<Utc>,
+    pub at: Stamp,
     pub author: String,
     pub event: EventRef,
     /// What happened, in Chinese, e.g. "登记隐患", "复查不通过".
@@ -45,7 +52,7 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EscalationStep {
     pub level: Escalation,
-    pub at: DateTime<Utc>,
+    pub at: Stamp,
     pub author: String,
     pub note: String,
     /// The document the step issued; None for steps recorded before numbering.
@@ -91,11 +98,11 @@ pub struct Finding {
     pub funds: String,
     /// The highest 四书 step reached, if any.
     pub escalation: Option<Escalation>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Stamp,
+    pub updated_at: Stamp,
     pub recorded_by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rectified_at: Option<DateTime<Utc>>,
+    pub rectified_at: Option<Stamp>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub rectify_note: String,
     /// 实际完成日期 as the rectifier gave it (else the day the step was recorded).
@@ -105,9 +112,9 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub verified_by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified_at: Option<DateTime<Utc>>,
+    pub verified_at: Option<Stamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<Stamp>,
     /// The reason of the last failed verification, or the note of the passing one.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub verify_note: String,
@@ -397,7 +404,8 @@ fn entry(e: &StoredEvent, action: &str, note: &str) -> HistoryEntry {
 /// ignored, so nothing anyone did is lost.
 fn apply_lifecycle(f: &mut Finding, e: &StoredEvent) {
     let at = e.at();
-    let today = at.date_naive();
+    // The writer's date (UTC for old events, as before): the rules saw that day.
+    let today = at.date_or(&FixedOffset::east_opt(0).expect("zero"));
     let outcome: Result<(String, String), LifecycleError> = match &e.payload {
         Payload::FindingRecorded { .. } => return,
         Payload::FieldSet { field, value, .. } => {

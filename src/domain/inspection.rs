@@ -1,7 +1,6 @@
 //! The inspection (检查) view: one visit and its answers.
 
-use super::{Answer, EventRef, Mode, Number, Payload, StoredEvent, event::Entity};
-use chrono::{DateTime, Utc};
+use super::{Answer, EventRef, Mode, Number, Payload, Stamp, StoredEvent, event::Entity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -9,7 +8,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnswerRecord {
     pub answer: Answer,
-    pub at: DateTime<Utc>,
+    pub at: Stamp,
     pub author: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
@@ -28,8 +27,8 @@ pub struct Inspection {
     pub inspectors: Vec<String>,
     pub lines: Vec<String>,
     pub answers: BTreeMap<String, AnswerRecord>,
-    pub started_at: DateTime<Utc>,
-    pub finished_at: Option<DateTime<Utc>>,
+    pub started_at: Stamp,
+    pub finished_at: Option<Stamp>,
     pub started_by: String,
 }
 

@@ -13,6 +13,7 @@ mod org;
 mod query;
 pub mod sanitize;
 mod stage;
+mod stamp;
 
 pub use dates::parse_date_input;
 pub use device::{DeviceProfile, device_label, short_device_id};
@@ -28,3 +29,4 @@ pub use number::{CODE_ALPHABET, Number, Series, device_code, index_key, number_k
 pub use org::{Issued, NoticeHazard, Org};
 pub use query::{FindingQuery, StatusFilter};
 pub use stage::Stage;
+pub use stamp::{Stamp, Wall};

@@ -263,14 +263,15 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
     super::number_demo(ctx, &mut actions)?;
     let events = actions.len();
     let mut batch = Vec::with_capacity(BATCH);
+    let off = ctx.now.0.offset().local_minus_utc();
     for (ms, who, p) in actions {
-        batch.push((who, ms, p));
+        batch.push((who, crate::domain::Wall { ms, off }, p));
         if batch.len() == BATCH {
-            ctx.store.append_timed(std::mem::take(&mut batch))?;
+            ctx.store.append_walled(std::mem::take(&mut batch))?;
         }
     }
     if !batch.is_empty() {
-        ctx.store.append_timed(batch)?;
+        ctx.store.append_walled(batch)?;
     }
     ctx.store.flush()?;
     Ok(DemoSummary {

@@ -75,7 +75,7 @@ pub fn recover(dir: &Path, from: &[PathBuf], now: &Now) -> Result<RecoveryReport
         let files = f.list().map_err(|e| {
             RecoverError::Refused(format!("无法读取同步文件夹 {}：{e}", path.display()))
         })?;
-        listed.extend(files);
+        listed.extend(files.bundles);
     }
     // This device's id and the highest own seq the folders hold, found by its public key.
     let own = read_device_key(dir).and_then(|key| {
@@ -133,6 +133,7 @@ pub fn recover(dir: &Path, from: &[PathBuf], now: &Now) -> Result<RecoveryReport
                 kind: sync::RejectKind::Damaged,
                 reason: e.to_string(),
                 repaired: false,
+                covered: false,
             }),
         }
     }
@@ -165,7 +166,9 @@ pub fn recover(dir: &Path, from: &[PathBuf], now: &Now) -> Result<RecoveryReport
 /// Header: magic(8) | version(2) | origin(16) | public key(32) | first(8) | last(8) | ...
 fn own_range(path: &Path, public: &[u8; 32]) -> Option<(Uuid, u64)> {
     let mut head = [0u8; 74];
-    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    // Never through a link, never blocking on a pipe: the folder is hostile ground.
+    let (mut file, _) = folder::open_regular(path, bundle::READ_LIMIT).ok()?;
+    file.read_exact(&mut head).ok()?;
     if &head[..8] != bundle::MAGIC || head[26..58] != public[..] {
         return None;
     }

@@ -35,19 +35,23 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
     let now = config::now().map_err(OpsError::Setup)?;
     let cfg = Config::load(config_dir).map_err(OpsError::Setup)?;
     let (catalog, problems) = Catalog::load(Some(&config_dir.join("checklists")));
-    let warnings = problems
+    let mut warnings: Vec<String> = problems
         .iter()
         .map(|p| format!("自定义检查表有误，已跳过：{p}"))
         .collect();
-    let mut store = Store::open(data_dir)?;
+    let store = Store::open(data_dir)?;
     let author = cfg.author();
+    let mut ctx = Ctx::new(store, catalog, now, author);
+    ctx.org = cfg.org.clone();
+    // Named first, before anything is written: the dates people read come from this clock.
+    if let Some(w) = super::clock_warning(&ctx)? {
+        warnings.insert(0, w);
+    }
     // Written before this device's next own event, and only if a name changed.
-    super::describe_self(&mut store, &author);
+    let author = ctx.author.clone();
+    super::describe_self(&mut ctx.store, &author);
     Ok(Opened {
-        ctx: Ctx {
-            org: cfg.org.clone(),
-            ..Ctx::new(store, catalog, now, author)
-        },
+        ctx,
         config: cfg,
         config_dir: config_dir.to_path_buf(),
         warnings,

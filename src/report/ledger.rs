@@ -201,7 +201,7 @@ impl LedgerRow {
     }
 }
 
-fn rectification(f: &Finding, date: impl Fn(chrono::DateTime<chrono::Utc>) -> NaiveDate) -> String {
+fn rectification(f: &Finding, date: impl Fn(crate::domain::Stamp) -> NaiveDate) -> String {
     if f.fixed_on_spot {
         return "立查立改，当场整改".into();
     }

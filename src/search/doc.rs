@@ -47,7 +47,7 @@ impl<'a> From<&'a Finding> for FindingDoc<'a> {
             due: f.due,
             measures: Cow::Borrowed(&f.measures),
             responsible: Cow::Borrowed(&f.responsible),
-            created_at: f.created_at,
+            created_at: f.created_at.utc(),
             retracted: f.retracted,
         }
     }

@@ -1,7 +1,7 @@
 //! The stored form of an event: the body's exact bytes plus the device's signature over them.
 //! Hashes and signatures are always over these stored bytes, never over a re-serialisation.
 
-use crate::domain::{EventRef, Hlc, Payload, StoredEvent};
+use crate::domain::{EventRef, Hlc, Payload, StoredEvent, Wall};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -21,6 +21,11 @@ pub struct EventBody {
     pub hlc: Hlc,
     pub author: String,
     pub payload: Payload,
+    /// The writer's wall clock and UTC offset: the source of the dates people read (the HLC
+    /// only orders). Absent in events written before it was recorded; readers that do not
+    /// know the key ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wall: Option<Wall>,
 }
 
 /// `len(u32 LE) | body json | ed25519 signature (64 bytes)`.
@@ -100,6 +105,7 @@ impl EventBody {
             hlc: self.hlc,
             author: self.author,
             payload: self.payload,
+            wall: self.wall,
         }
     }
 }
@@ -148,6 +154,7 @@ mod tests {
             payload: Payload::InspectionFinished {
                 inspection_id: Uuid::nil(),
             },
+            wall: None,
         }
     }
 

@@ -2,7 +2,7 @@
 //! index under `Entity::Device`, and this device's own description written when it changes.
 
 use super::{Result, Store};
-use crate::domain::{DeviceProfile, Entity, Payload};
+use crate::domain::{DeviceProfile, Entity, Payload, Wall};
 use uuid::Uuid;
 
 impl Store {
@@ -24,8 +24,8 @@ impl Store {
     /// one written. It takes the first item's author and wall time.
     pub(super) fn description_due(
         &mut self,
-        items: &[(String, i64, Payload)],
-    ) -> Result<Option<(String, i64, Payload)>> {
+        items: &[(String, Wall, Payload)],
+    ) -> Result<Option<(String, Wall, Payload)>> {
         let (Some(want), Some((author, ms, _))) = (&self.describe, items.first()) else {
             return Ok(None);
         };

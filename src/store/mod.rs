@@ -30,10 +30,10 @@ pub use import::{
 };
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
-pub use sync_marks::SyncMarks;
+pub use sync_marks::{Arrival, SyncMarks};
 pub use vv::{Held, VersionVector};
 
-use crate::domain::{EventRef, Hlc, Now, Payload};
+use crate::domain::{EventRef, Hlc, Now, Payload, Wall};
 use codec::{BODY_VERSION, ZERO_HASH};
 use ed25519_dalek::SigningKey;
 use std::path::{Path, PathBuf};
@@ -237,6 +237,23 @@ impl Store {
         self.hlc
     }
 
+    /// The wall time (Unix ms) of this device's own last event: its recorded wall clock, or
+    /// its HLC for events written before walls were recorded. None before the first event.
+    pub fn own_last_wall_ms(&self) -> Result<Option<i64>> {
+        let Some((_, v)) = self
+            .log
+            .scan_prefix(self.device.as_bytes())
+            .last()
+            .transpose()?
+        else {
+            return Ok(None);
+        };
+        let body = Record(v.to_vec())
+            .body()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Some(body.wall.map_or(body.hlc.ms, |w| w.ms)))
+    }
+
     /// Why this device may no longer write (a cloned or restored data dir), if so.
     pub fn frozen(&self) -> Result<Option<String>> {
         Ok(self
@@ -275,17 +292,30 @@ impl Store {
         now: &Now,
         payloads: Vec<Payload>,
     ) -> Result<Vec<EventRef>> {
-        let ms = now.millis();
-        self.append_timed(
+        let wall = now.wall();
+        self.append_walled(
             payloads
                 .into_iter()
-                .map(|p| (author.to_string(), ms, p))
+                .map(|p| (author.to_string(), wall, p))
                 .collect(),
         )
     }
 
-    /// Appends events each with its own author and wall time (the demo backdates its events).
+    /// Appends events each with its own author and wall time in UTC milliseconds, recorded
+    /// with offset +00:00. Prefer `append_walled`, which keeps the writer's offset.
     pub fn append_timed(&mut self, items: Vec<(String, i64, Payload)>) -> Result<Vec<EventRef>> {
+        self.append_walled(
+            items
+                .into_iter()
+                .map(|(a, ms, p)| (a, Wall { ms, off: 0 }, p))
+                .collect(),
+        )
+    }
+
+    /// Appends events each with its own author and wall clock (the demo backdates its events).
+    /// The wall clock is recorded in the event (dates people read come from it); the HLC,
+    /// which only orders, ticks from it.
+    pub fn append_walled(&mut self, items: Vec<(String, Wall, Payload)>) -> Result<Vec<EventRef>> {
         if let Some(reason) = self.frozen()? {
             return Err(StoreError::Frozen(reason));
         }
@@ -298,9 +328,9 @@ impl Store {
         let mut prev = self.head_hash;
         let mut hlc = self.hlc;
         let mut records = Vec::with_capacity(items.len());
-        for (author, ms, payload) in items {
+        for (author, wall, payload) in items {
             seq += 1;
-            hlc = Hlc::tick(hlc, ms);
+            hlc = Hlc::tick(hlc, wall.ms);
             let body = EventBody {
                 v: BODY_VERSION,
                 device: self.device,
@@ -309,6 +339,7 @@ impl Store {
                 hlc,
                 author,
                 payload,
+                wall: Some(wall),
             };
             let rec = Record::seal(&body, &self.key);
             prev = rec.hash();

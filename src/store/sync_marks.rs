@@ -3,6 +3,7 @@
 
 use super::{Result, Store};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 const META_SYNC: &[u8] = b"sync";
 const SEEN_TREE: &str = "seen_bundles";
@@ -14,6 +15,18 @@ pub struct SyncMarks {
     /// Wall time (ms) of the last completed sync.
     pub last_sync_ms: Option<i64>,
     pub last_dir: Option<String>,
+    /// Bundle files found still arriving (cut short, no footer yet), by `<origin>/<name>`:
+    /// a file that keeps the same size across syncs is a stalled transfer, not one in flight.
+    #[serde(default)]
+    pub arriving: BTreeMap<String, Arrival>,
+}
+
+/// A bundle file seen incomplete: its size then, when first seen so, and at how many syncs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Arrival {
+    pub size: u64,
+    pub since_ms: i64,
+    pub syncs: u32,
 }
 
 impl Store {
@@ -40,15 +53,23 @@ impl Store {
             .saturating_sub(self.sync_marks()?.exported_seq))
     }
 
-    /// Whether a bundle file (by name and size) was already verified and is held whole.
-    pub fn bundle_seen(&self, name: &str, size: u64) -> Result<bool> {
+    /// Whether a bundle file (by name, size and modification time in ms) was already verified
+    /// and is held whole. A file changed in place since (same name) is read again.
+    pub fn bundle_seen(&self, name: &str, size: u64, mtime_ms: i64) -> Result<bool> {
         let t = self.db.open_tree(SEEN_TREE)?;
-        Ok(t.get(name.as_bytes())?.as_deref() == Some(size.to_be_bytes().as_slice()))
+        Ok(t.get(name.as_bytes())?.as_deref() == Some(seen_stamp(size, mtime_ms).as_slice()))
     }
 
-    pub fn mark_bundle_seen(&self, name: &str, size: u64) -> Result<()> {
+    pub fn mark_bundle_seen(&self, name: &str, size: u64, mtime_ms: i64) -> Result<()> {
         let t = self.db.open_tree(SEEN_TREE)?;
-        t.insert(name.as_bytes(), size.to_be_bytes().as_slice())?;
+        t.insert(name.as_bytes(), seen_stamp(size, mtime_ms).as_slice())?;
         Ok(())
     }
+}
+
+fn seen_stamp(size: u64, mtime_ms: i64) -> [u8; 16] {
+    let mut v = [0u8; 16];
+    v[..8].copy_from_slice(&size.to_be_bytes());
+    v[8..].copy_from_slice(&mtime_ms.to_be_bytes());
+    v
 }

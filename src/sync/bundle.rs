@@ -4,6 +4,7 @@
 
 use crate::store::Record;
 use sha2::{Digest, Sha256};
+use std::io::Read;
 use uuid::Uuid;
 
 pub const MAGIC: &[u8; 8] = b"XUNCHA\0B";
@@ -55,87 +56,241 @@ pub fn file_name(first: u64, last: u64, bytes: &[u8]) -> String {
     format!("{first}-{last}-{}{EXTENSION}", hash16(bytes))
 }
 
-/// `<first>-<last>-<hash16>.bundle` → (first, last, hash16).
+/// `<first>-<last>-<hash16>.bundle` → (first, last, hash16 in lower case). Upper-case hex
+/// digits read as the same name (some tools and file systems change the case of names).
 pub fn parse_name(name: &str) -> Option<(u64, u64, String)> {
     let stem = name.strip_suffix(EXTENSION)?;
     let mut parts = stem.splitn(3, '-');
-    let first = parts.next()?.parse().ok()?;
-    let last = parts.next()?.parse().ok()?;
+    let first_s = parts.next()?;
+    let last_s = parts.next()?;
     let hash = parts.next()?;
-    (first >= 1
-        && last >= first
-        && hash.len() == 16
-        && hash
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
-    .then(|| (first, last, hash.to_string()))
+    let digits = |s: &str| !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(first_s) || !digits(last_s) {
+        return None;
+    }
+    let first: u64 = first_s.parse().ok()?;
+    let last: u64 = last_s.parse().ok()?;
+    (first >= 1 && last >= first && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| (first, last, hash.to_ascii_lowercase()))
+}
+
+/// Whether `name` is spelled exactly as this version writes it (lower-case hex).
+pub fn is_canonical_name(name: &str) -> bool {
+    parse_name(name).is_some_and(|(a, b, h)| name == format!("{a}-{b}-{h}{EXTENSION}"))
+}
+
+/// The most bytes a bundle file may have; a larger file is refused before any byte is read.
+/// Writers stay under [`WRITE_LIMIT`], so every bundle a version of xuncha writes fits.
+pub const READ_LIMIT: u64 = 16 << 20;
+/// The most bytes a writer puts in one bundle (a chunk is split when its events need more).
+pub const WRITE_LIMIT: u64 = 4 << 20;
+/// The most bytes one stored event may have (its body and signature).
+pub const RECORD_LIMIT: usize = 1 << 20;
+
+/// Why a bundle file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadFault {
+    /// The file ends early, every byte so far well formed: most likely still being copied in.
+    Incomplete(String),
+    /// The bytes are wrong (or too many); reading again will not help.
+    Damaged(String),
+}
+
+impl ReadFault {
+    pub fn reason(&self) -> &str {
+        match self {
+            ReadFault::Incomplete(r) | ReadFault::Damaged(r) => r,
+        }
+    }
+}
+
+/// SHA-256 of everything fed except the last 32 bytes, and those 32 bytes: at any point, the
+/// file read so far "has its footer" exactly when the two agree.
+struct Lagged {
+    h: Sha256,
+    tail: Vec<u8>,
+}
+
+impl Lagged {
+    fn new() -> Lagged {
+        Lagged {
+            h: Sha256::new(),
+            tail: Vec::with_capacity(2 * FOOTER_LEN),
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        if bytes.len() >= FOOTER_LEN {
+            self.h.update(&self.tail);
+            let (body, tail) = bytes.split_at(bytes.len() - FOOTER_LEN);
+            self.h.update(body);
+            self.tail.clear();
+            self.tail.extend_from_slice(tail);
+        } else {
+            self.tail.extend_from_slice(bytes);
+            let spill = self.tail.len().saturating_sub(FOOTER_LEN);
+            self.h.update(&self.tail[..spill]);
+            self.tail.drain(..spill);
+        }
+    }
+
+    /// Whether the bytes fed end with the SHA-256 of all before them.
+    fn footer_ok(&self) -> bool {
+        self.tail.len() == FOOTER_LEN && self.h.clone().finalize().as_slice() == self.tail
+    }
+}
+
+/// Reads exactly `buf.len()` bytes unless the stream ends first; returns how many it got.
+fn fill(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+/// Reads a bundle from a stream, holding only its records, and returns it with the 16 hex
+/// digits of its footer (the name's hash). At most [`READ_LIMIT`] bytes are read; a stream
+/// that ends early is [`ReadFault::Incomplete`], anything else off is [`ReadFault::Damaged`].
+pub fn read_from(r: &mut impl Read) -> Result<(Bundle, String), ReadFault> {
+    let mut r = r.take(READ_LIMIT + 1);
+    let io = |e: std::io::Error| ReadFault::Damaged(format!("无法读取：{e}"));
+    let mut read_total: u64 = 0;
+    let mut hasher = Lagged::new();
+    let mut header = [0u8; HEADER_LEN];
+    let got = fill(&mut r, &mut header).map_err(io)?;
+    read_total += got as u64;
+    let magic_so_far = MAGIC.starts_with(&header[..got.min(MAGIC.len())]);
+    if magic_so_far && got < HEADER_LEN {
+        return Err(ReadFault::Incomplete(format!(
+            "文件不完整（只有 {got} 字节），可能仍在传输"
+        )));
+    }
+    if &header[..MAGIC.len()] != MAGIC {
+        return Err(ReadFault::Damaged(
+            "不是 xuncha 同步包（文件头不符）".into(),
+        ));
+    }
+    let version = u16::from_le_bytes([header[8], header[9]]);
+    if version != VERSION {
+        return Err(ReadFault::Damaged(format!(
+            "同步包格式版本 {version} 不受支持（本程序读写版本 {VERSION}），请升级 xuncha"
+        )));
+    }
+    hasher.feed(&header);
+    let origin = Uuid::from_slice(&header[10..26]).expect("16 bytes");
+    let key: [u8; 32] = header[26..58].try_into().expect("32 bytes");
+    let (first, last, count) = (
+        u64_at(&header, 58),
+        u64_at(&header, 66),
+        u64_at(&header, 74),
+    );
+    if first == 0 || last < first || last - first + 1 != count {
+        return Err(ReadFault::Damaged(format!(
+            "包头的序号范围 {first}-{last} 与事件数 {count} 不符"
+        )));
+    }
+    // Each record takes at least 4 + 2 + 64 bytes; a count no file under the limit can hold
+    // is damage, not a bundle still arriving.
+    if count > READ_LIMIT / 70 {
+        return Err(ReadFault::Damaged(format!(
+            "包头写有 {count} 条事件，超出上限"
+        )));
+    }
+    // Cut short, unless what is there ends with a valid footer: then the file is whole and
+    // its header or a length field was altered.
+    let short = |n: usize, h: &Lagged| {
+        if h.footer_ok() {
+            ReadFault::Damaged("校验和之前的内容与包头不符（文件被改动过）".into())
+        } else {
+            ReadFault::Incomplete(format!(
+                "文件不完整（第 {n} 条事件之后中断，共应有 {count} 条），可能仍在传输"
+            ))
+        }
+    };
+    let mut records = Vec::new();
+    for i in 0..count as usize {
+        let mut len = [0u8; 4];
+        let got = fill(&mut r, &mut len).map_err(io)?;
+        read_total += got as u64;
+        hasher.feed(&len[..got]);
+        if got < 4 {
+            return Err(short(i, &hasher));
+        }
+        let n = u32::from_le_bytes(len) as usize;
+        if !(2..=RECORD_LIMIT).contains(&n) {
+            return Err(ReadFault::Damaged(format!(
+                "第 {} 条事件的长度 {n} 不合理",
+                i + 1
+            )));
+        }
+        let mut rec = vec![0u8; 4 + n + 64];
+        rec[..4].copy_from_slice(&len);
+        let got = fill(&mut r, &mut rec[4..]).map_err(io)?;
+        read_total += got as u64;
+        hasher.feed(&rec[4..4 + got]);
+        // Event bodies are JSON objects: a misplaced length shows at once.
+        if (got >= 1 && rec[4] != b'{') || (got >= n && rec[3 + n] != b'}') {
+            return Err(ReadFault::Damaged(format!(
+                "第 {} 条事件的内容格式不符",
+                i + 1
+            )));
+        }
+        if got < n + 64 {
+            return Err(short(i, &hasher));
+        }
+        if read_total > READ_LIMIT {
+            return Err(ReadFault::Damaged(format!(
+                "文件超过 {} MB 上限",
+                READ_LIMIT >> 20
+            )));
+        }
+        records.push(Record(rec));
+    }
+    let mut footer = [0u8; FOOTER_LEN];
+    let got = fill(&mut r, &mut footer).map_err(io)?;
+    hasher.feed(&footer[..got]);
+    if got < FOOTER_LEN {
+        if hasher.footer_ok() {
+            return Err(ReadFault::Damaged(
+                "校验和之前的内容与包头不符（文件被改动过）".into(),
+            ));
+        }
+        return Err(ReadFault::Incomplete(
+            "文件不完整（缺少结尾校验），可能仍在传输".into(),
+        ));
+    }
+    let mut extra = [0u8; 1];
+    if fill(&mut r, &mut extra).map_err(io)? != 0 {
+        return Err(ReadFault::Damaged("校验和之后还有多余的内容".into()));
+    }
+    if !hasher.footer_ok() {
+        return Err(ReadFault::Damaged("校验和不符：文件被截断或改动过".into()));
+    }
+    let b = Bundle {
+        origin,
+        key,
+        first,
+        last,
+        records,
+    };
+    Ok((b, hex::encode(&footer[..8])))
 }
 
 fn u64_at(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
 }
 
-/// Reads a bundle, rejecting it whole if anything about its bytes is off.
+/// Reads a bundle from bytes in memory, rejecting it whole if anything about them is off.
 pub fn decode(bytes: &[u8]) -> Result<Bundle, String> {
-    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-        return Err(if MAGIC.starts_with(bytes) {
-            format!("文件不完整（只有 {} 字节，写入时可能被中断）", bytes.len())
-        } else {
-            "不是 xuncha 同步包（文件头不符）".into()
-        });
-    }
-    if bytes.len() < HEADER_LEN + FOOTER_LEN {
-        return Err(format!(
-            "文件不完整（只有 {} 字节，写入时可能被中断）",
-            bytes.len()
-        ));
-    }
-    let version = u16::from_le_bytes([bytes[8], bytes[9]]);
-    if version != VERSION {
-        return Err(format!(
-            "同步包格式版本 {version} 不受支持（本程序读写版本 {VERSION}），请升级 xuncha"
-        ));
-    }
-    let body_end = bytes.len() - FOOTER_LEN;
-    let digest = Sha256::digest(&bytes[..body_end]);
-    if digest.as_slice() != &bytes[body_end..] {
-        return Err("校验和不符：文件被截断或改动过".into());
-    }
-    let origin = Uuid::from_slice(&bytes[10..26]).expect("16 bytes");
-    let key: [u8; 32] = bytes[26..58].try_into().expect("32 bytes");
-    let (first, last, count) = (u64_at(bytes, 58), u64_at(bytes, 66), u64_at(bytes, 74));
-    if first == 0 || last < first || last - first + 1 != count {
-        return Err(format!(
-            "包头的序号范围 {first}-{last} 与事件数 {count} 不符"
-        ));
-    }
-    let mut records = Vec::new();
-    let mut at = HEADER_LEN;
-    while at < body_end {
-        if body_end - at < 4 {
-            return Err(format!("第 {} 条事件被截断", records.len() + 1));
-        }
-        let n = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
-        let end = at
-            .checked_add(4 + n + 64)
-            .filter(|e| *e <= body_end)
-            .ok_or_else(|| format!("第 {} 条事件被截断", records.len() + 1))?;
-        records.push(Record(bytes[at..end].to_vec()));
-        at = end;
-    }
-    if records.len() as u64 != count {
-        return Err(format!(
-            "包头写有 {count} 条事件，实际 {} 条",
-            records.len()
-        ));
-    }
-    Ok(Bundle {
-        origin,
-        key,
-        first,
-        last,
-        records,
-    })
+    read_from(&mut &bytes[..])
+        .map(|(b, _)| b)
+        .map_err(|f| f.reason().to_string())
 }
 
 #[cfg(test)]
@@ -159,7 +314,7 @@ mod tests {
         let b = decode(&bytes).unwrap();
         assert_eq!((b.first, b.last, b.records.len()), (1, 2, 2));
         let mut bad = bytes.clone();
-        bad[HEADER_LEN + 5] ^= 0x10;
+        bad[HEADER_LEN + 10] ^= 0x10;
         assert!(decode(&bad).unwrap_err().contains("校验和"));
         assert!(decode(&bytes[..bytes.len() - 1]).is_err());
         assert!(decode(b"hello world, not a bundle at all, certainly not one").is_err());

@@ -3,17 +3,23 @@
 
 pub mod bundle;
 mod demo_guard;
+mod export;
 pub mod folder;
+mod load;
+pub mod names;
+pub mod plan;
 pub mod report;
 
 pub use report::{
-    BundleNote, DeviceCount, DeviceGaps, EventNote, RejectKind, Rejection, SyncReport, SyncStatus,
+    ArrivingNote, BundleNote, DeviceCount, DeviceGaps, EventNote, IgnoredNote, RejectKind,
+    Rejection, SkippedNote, SyncReport, SyncStatus,
 };
 
 use crate::domain::Now;
-use crate::store::{ImportError, Incoming, Staged, Store, StoreError, Verified, verify_records};
-use bundle::Bundle;
-use folder::{Listed, SyncFolder};
+use crate::store::{Staged, Store, StoreError};
+use export::Verdicts;
+use folder::{Listed, Listing};
+use load::Verdict;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,17 +31,17 @@ pub const DEFAULT_CHUNK: u64 = 1000;
 /// Verified bundles are applied together once they hold this many new events: one
 /// transaction and one view refresh per group instead of per bundle (each bundle still
 /// whole or not at all). Bounds the memory an import holds.
-const GROUP_EVENTS: usize = 5000;
+pub(crate) const GROUP_EVENTS: usize = 5000;
 
 /// Checked bundles not yet applied, with the files to mark as held once they are.
 #[derive(Default)]
-struct Pending {
+pub(crate) struct Pending {
     staged: Staged,
-    files: Vec<(String, u64)>,
+    files: Vec<(String, u64, i64)>,
 }
 
 impl Pending {
-    fn apply(
+    pub(crate) fn apply(
         &mut self,
         store: &mut Store,
         now_ms: i64,
@@ -43,8 +49,8 @@ impl Pending {
     ) -> Result<(), SyncError> {
         let applied = store.apply_staged(std::mem::take(&mut self.staged), now_ms)?;
         rep.conflicts.extend(applied.conflicts);
-        for (label, size) in self.files.drain(..) {
-            store.mark_bundle_seen(&label, size)?;
+        for (label, size, mtime) in self.files.drain(..) {
+            store.mark_bundle_seen(&label, size, mtime)?;
         }
         Ok(())
     }
@@ -113,6 +119,11 @@ pub fn status(store: &Store) -> Result<SyncStatus, StoreError> {
 }
 
 /// Runs one sync (or dry run) with `dir`; `progress(done, total)` after each bundle.
+///
+/// Reads every bundle file not held whole before (one file ahead on another thread), applies
+/// what verifies, then writes what the folder lacks, repairs what it can, and compacts this
+/// device's own files. Foreign names are counted and never read; a file that vanishes while
+/// read makes the folder be listed again, so files that replaced it are read in this sync.
 pub fn sync(
     store: &mut Store,
     now: &Now,
@@ -122,23 +133,148 @@ pub fn sync(
 ) -> Result<SyncReport, SyncError> {
     demo_guard::refuse_demo_store(store)?;
     let folder = folder::open(dir, opts.dry_run).map_err(SyncError::Folder)?;
-    let files = if folder.exists {
+    let list = || -> Result<Listing, SyncError> {
+        if !folder.exists {
+            return Ok(Listing::default());
+        }
         folder
             .list()
-            .map_err(|e| SyncError::Folder(format!("无法读取同步文件夹 {}：{e}", dir.display())))?
-    } else {
-        vec![]
+            .map_err(|e| SyncError::Folder(format!("无法读取同步文件夹 {}：{e}", dir.display())))
     };
+    let listing = list()?;
     let mut rep = new_report(store, now, dir, opts.dry_run);
+    note_listing(&mut rep, &listing);
     let chunk = opts.chunk.max(1);
-    let mut total = files.len() + plan_chunks(store, chunk)?.len();
+    let mut marks = store.sync_marks()?;
+    let mut arrivals = load::Arrivals {
+        before: std::mem::take(&mut marks.arriving),
+        after: Default::default(),
+    };
     let mut pending = Pending::default();
-    let mut damaged: Vec<Listed> = Vec::new();
-    // Bundles already held whole are not read again; the rest are read and their signatures
-    // checked on another thread one bundle ahead, while this one applies the previous bundle.
+    // Files listed when this sync began: only they may justify removing a file.
+    let mut start: Verdicts = Verdicts::new();
+    let mut later: Verdicts = Verdicts::new();
+    let mut files = listing.bundles;
+    let mut done = 0;
+    for pass in 0..3 {
+        let total = done + files.len();
+        let verdicts = import_pass(
+            store,
+            now,
+            &files,
+            opts,
+            &mut pending,
+            &mut arrivals,
+            &mut rep,
+            &mut |i| progress(done + i, total),
+        )?;
+        done += files.len();
+        let vanished = verdicts.values().any(|(_, v)| *v == Verdict::Vanished);
+        if pass == 0 {
+            start = verdicts;
+        } else {
+            later.extend(verdicts);
+        }
+        if !vanished || rep.cancelled {
+            break;
+        }
+        // Another device compacted while this one read: read what replaced those files.
+        let again = list()?;
+        files = again
+            .bundles
+            .into_iter()
+            .filter(|f| {
+                let l = f.label();
+                let known = |v: &Verdicts| {
+                    v.get(&l)
+                        .is_some_and(|(o, v)| o.size == f.size && *v != Verdict::Vanished)
+                };
+                !known(&start) && !known(&later)
+            })
+            .collect();
+    }
+    if opts.dry_run {
+        rep.conflicts = store.preview_conflicts(&pending.staged)?;
+    } else {
+        pending.apply(store, now.millis(), &mut rep)?;
+    }
+    let mut all = start.clone();
+    for (k, v) in later {
+        match all.get(&k) {
+            Some((_, Verdict::Valid)) => {}
+            _ => {
+                all.insert(k, v);
+            }
+        }
+    }
+    rep.frozen = store.frozen()?;
+    if rep.frozen.is_none() && !rep.cancelled {
+        let cancelled = || opts.cancelled();
+        export::export(
+            store,
+            &folder,
+            &all,
+            chunk,
+            opts.dry_run,
+            &cancelled,
+            &mut rep,
+        )?;
+        if !rep.cancelled {
+            export::repair(store, &folder, &all, opts.dry_run, &mut rep)?;
+            export::compact(store, &folder, &start, opts.dry_run, &mut rep)?;
+        }
+        rep.own_events_out = store.unsynced_events()?;
+    } else {
+        export::mark_covered(&all, &mut rep);
+    }
+    let steps = done + rep.bundles_written.len();
+    progress(steps.max(1), steps.max(1));
+    rep.gaps = gaps(store)?;
+    if !opts.dry_run && !rep.cancelled {
+        if rep.frozen.is_none() {
+            marks.exported_seq = store.own_seq();
+        }
+        marks.last_sync_ms = Some(now.millis());
+        marks.last_dir = Some(dir.display().to_string());
+        marks.arriving = arrivals.after;
+        store.set_sync_marks(&marks)?;
+    }
+    Ok(rep)
+}
+
+fn note_listing(rep: &mut SyncReport, listing: &Listing) {
+    rep.ignored
+        .extend(listing.ignored.iter().map(|i| IgnoredNote {
+            file: i.file.clone(),
+            kind: i.kind,
+        }));
+    rep.skipped
+        .extend(listing.skipped.iter().map(|s| SkippedNote {
+            file: s.file.clone(),
+            reason: s.reason.clone(),
+        }));
+}
+
+/// Reads and stages `files` (those not held whole before), returning what became of each.
+#[allow(clippy::too_many_arguments)]
+fn import_pass(
+    store: &mut Store,
+    now: &Now,
+    files: &[Listed],
+    opts: &SyncOptions,
+    pending: &mut Pending,
+    arrivals: &mut load::Arrivals,
+    rep: &mut SyncReport,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Verdicts, SyncError> {
+    let dry_run = opts.dry_run;
+    let mut out = Verdicts::new();
     let mut unseen = Vec::new();
-    for f in &files {
-        unseen.push(!demo_guard::from_demo_device(f) && !store.bundle_seen(&f.label(), f.size)?);
+    for f in files {
+        unseen.push(
+            !demo_guard::from_demo_device(f)
+                && !store.bundle_seen(&f.label(), f.size, f.mtime_ms)?,
+        );
     }
     let to_load: Vec<Listed> = files
         .iter()
@@ -150,7 +286,7 @@ pub fn sync(
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         s.spawn(move || {
             for f in &to_load {
-                if tx.send(load(f)).is_err() {
+                if tx.send(load::load(f)).is_err() {
                     break;
                 }
             }
@@ -160,85 +296,79 @@ pub fn sync(
                 rep.cancelled = true;
                 break;
             }
-            if demo_guard::from_demo_device(f) {
-                reject(&mut rep, f, RejectKind::Demo, demo_guard::demo_reason(f));
+            let verdict = if demo_guard::from_demo_device(f) {
+                load::reject(rep, f, RejectKind::Demo, demo_guard::demo_reason(f))
             } else if !unseen {
                 rep.bundles_known += 1;
+                Verdict::Valid
             } else {
                 let loaded = rx
                     .recv()
                     .expect("the loader sends one result per unseen file");
-                if import_loaded(store, now, f, loaded, opts.dry_run, &mut pending, &mut rep)?
-                    == Some(RejectKind::Damaged)
-                {
-                    damaged.push(f.clone());
-                }
-            }
-            progress(i + 1, total);
+                load::import_loaded(store, now, f, loaded, dry_run, pending, arrivals, rep)?
+            };
+            out.insert(f.label(), (f.clone(), verdict));
+            progress(i + 1);
         }
         Ok(())
     })?;
-    if opts.dry_run {
-        rep.conflicts = store.preview_conflicts(&pending.staged)?;
-    } else {
-        pending.apply(store, now.millis(), &mut rep)?;
-    }
-    rep.frozen = store.frozen()?;
-    if rep.frozen.is_none() && !rep.cancelled {
-        let chunks = plan_chunks(store, chunk)?;
-        total = files.len() + chunks.len();
-        for (i, c) in chunks.iter().enumerate() {
-            if opts.cancelled() {
-                rep.cancelled = true;
-                break;
-            }
-            export_chunk(store, &folder, c, opts.dry_run, &mut rep)?;
-            progress(files.len() + i + 1, total);
-        }
-        if !rep.cancelled {
-            repair(store, &folder, &damaged, opts.dry_run, &mut rep)?;
-        }
-        rep.own_events_out = store.unsynced_events()?;
-    }
-    rep.gaps = gaps(store)?;
-    if !opts.dry_run && !rep.cancelled {
-        let mut marks = store.sync_marks()?;
-        if rep.frozen.is_none() {
-            marks.exported_seq = store.own_seq();
-        }
-        marks.last_sync_ms = Some(now.millis());
-        marks.last_dir = Some(dir.display().to_string());
-        store.set_sync_marks(&marks)?;
-    }
-    Ok(rep)
+    Ok(out)
 }
 
 /// Imports one bundle file (its parent folder names the origin); for tests and tools.
 pub fn import_file(store: &mut Store, now: &Now, path: &Path) -> Result<SyncReport, SyncError> {
-    let meta = std::fs::metadata(path)
+    demo_guard::refuse_demo_store(store)?;
+    let meta = std::fs::symlink_metadata(path)
         .map_err(|e| SyncError::Folder(format!("无法读取 {}：{e}", path.display())))?;
     let name = |p: Option<&std::ffi::OsStr>| p.map(|s| s.to_string_lossy().into_owned());
+    let origin_dir = name(path.parent().and_then(|p| p.file_name())).unwrap_or_default();
+    let file = name(path.file_name()).unwrap_or_default();
+    let mut rep = new_report(store, now, path, false);
+    let parsed = (Uuid::try_parse(&origin_dir).ok(), bundle::parse_name(&file));
+    let (Some(origin), Some((first, last, hash))) = parsed else {
+        rep.rejected.push(Rejection {
+            file: format!("{origin_dir}/{file}"),
+            kind: RejectKind::Damaged,
+            reason: "文件名或所在目录不是同步包的名字".into(),
+            repaired: false,
+            covered: false,
+        });
+        return Ok(rep);
+    };
     let listed = Listed {
-        origin_dir: name(path.parent().and_then(|p| p.file_name())).unwrap_or_default(),
-        name: name(path.file_name()).unwrap_or_default(),
+        origin_dir,
+        name: file,
         path: path.to_path_buf(),
         size: meta.len(),
+        mtime_ms: folder::mtime_ms(&meta),
+        origin,
+        first,
+        last,
+        hash,
     };
-    demo_guard::refuse_demo_store(store)?;
-    let mut rep = new_report(store, now, path, false);
     if demo_guard::from_demo_device(&listed) {
-        reject(
+        load::reject(
             &mut rep,
             &listed,
             RejectKind::Demo,
             demo_guard::demo_reason(&listed),
         );
-    } else if store.bundle_seen(&listed.label(), listed.size)? {
+    } else if store.bundle_seen(&listed.label(), listed.size, listed.mtime_ms)? {
         rep.bundles_known += 1;
     } else {
-        let loaded = load(&listed);
+        let loaded = load::load(&listed);
         let mut pending = Pending::default();
-        import_loaded(store, now, &listed, loaded, false, &mut pending, &mut rep)?;
+        let mut arrivals = load::Arrivals::default();
+        load::import_loaded(
+            store,
+            now,
+            &listed,
+            loaded,
+            false,
+            &mut pending,
+            &mut arrivals,
+            &mut rep,
+        )?;
         pending.apply(store, now.millis(), &mut rep)?;
     }
     rep.gaps = gaps(store)?;
@@ -264,230 +394,12 @@ fn new_report(store: &Store, now: &Now, dir: &Path, dry_run: bool) -> SyncReport
         gaps: vec![],
         frozen: None,
         cancelled: false,
+        ignored: vec![],
+        skipped: vec![],
+        arriving: vec![],
+        removed: vec![],
+        vanished: 0,
     }
-}
-
-fn reject(
-    rep: &mut SyncReport,
-    f: &Listed,
-    kind: RejectKind,
-    reason: String,
-) -> Option<RejectKind> {
-    rep.rejected.push(Rejection {
-        file: f.label(),
-        kind,
-        reason,
-        repaired: false,
-    });
-    Some(kind)
-}
-
-/// A bundle file read, its bytes and names checked, and its signatures verified; or why not.
-type Loaded = Result<(Bundle, Option<Verified>), String>;
-
-/// Reads one bundle file and checks everything that needs no store: footer, shape, the names
-/// of its folder and file, every signature against the key it carries.
-fn load(f: &Listed) -> Loaded {
-    let bytes = std::fs::read(&f.path).map_err(|e| format!("无法读取：{e}"))?;
-    let b = bundle::decode(&bytes)?;
-    if f.origin_dir != b.origin.to_string() {
-        return Err(format!("所在目录与包内设备 {} 不符", b.origin));
-    }
-    if bundle::parse_name(&f.name) != Some((b.first, b.last, bundle::hash16(&bytes))) {
-        return Err("文件名与内容（序号范围或校验和）不符".to_string());
-    }
-    let verified = verify_records(&b.key, &b.records);
-    Ok((b, verified))
-}
-
-/// Checks a loaded bundle against the store and applies it; returns how it was rejected, if
-/// it was.
-fn import_loaded(
-    store: &mut Store,
-    now: &Now,
-    f: &Listed,
-    loaded: Loaded,
-    dry_run: bool,
-    pending: &mut Pending,
-    rep: &mut SyncReport,
-) -> Result<Option<RejectKind>, SyncError> {
-    let label = f.label();
-    rep.bundles_read += 1;
-    let (b, verified) = match loaded {
-        Ok(l) => l,
-        Err(reason) => return Ok(reject(rep, f, RejectKind::Damaged, reason)),
-    };
-    let inc = Incoming {
-        origin: b.origin,
-        key: b.key,
-        first: b.first,
-        records: &b.records,
-    };
-    let now_ms = now.millis();
-    match store.check_incoming(&inc, verified, &pending.staged, now_ms) {
-        Ok(c) => {
-            rep.far_future
-                .extend(c.far_future.iter().map(|r| EventNote {
-                    device: r.device,
-                    seq: r.seq,
-                }));
-            rep.add_in(c.origin, c.fresh.len() as u64);
-            pending.staged.add(c);
-            if !dry_run {
-                pending.files.push((label, f.size));
-                if pending.staged.events() >= GROUP_EVENTS {
-                    pending.apply(store, now_ms, rep)?;
-                }
-            }
-            Ok(None)
-        }
-        Err(ImportError::Rejected(r)) => Ok(reject(rep, f, RejectKind::Damaged, r)),
-        Err(ImportError::Forged(r)) => Ok(reject(rep, f, RejectKind::Forged, r)),
-        Err(ImportError::Fork { reason, .. }) => {
-            if !dry_run {
-                // Quarantine compares with the log: what is checked must be in it first.
-                pending.apply(store, now_ms, rep)?;
-                store.quarantine(b.origin, &b.records)?;
-            }
-            Ok(reject(rep, f, RejectKind::Fork, reason))
-        }
-        Err(ImportError::OwnAhead(r)) => {
-            if !dry_run {
-                store.freeze(&r)?;
-            }
-            Ok(reject(rep, f, RejectKind::Clone, r))
-        }
-        Err(ImportError::Store(e)) => Err(SyncError::Store(StoreError::Db(e))),
-    }
-}
-
-/// One bundle to export: a run of one origin's held seqs within one chunk.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Chunk {
-    origin: Uuid,
-    first: u64,
-    last: u64,
-}
-
-/// Every held run of every device, cut at multiples of `chunk`.
-fn plan_chunks(store: &Store, chunk: u64) -> Result<Vec<Chunk>, StoreError> {
-    let mut out = Vec::new();
-    for (origin, held) in store.version_vector()? {
-        for (a, b) in held.ranges {
-            let mut first = a;
-            while first <= b {
-                let last = b.min(((first - 1) / chunk + 1) * chunk);
-                out.push(Chunk {
-                    origin,
-                    first,
-                    last,
-                });
-                first = last + 1;
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn bundle_bytes(store: &Store, origin: Uuid, first: u64, last: u64) -> Result<Vec<u8>, StoreError> {
-    let key = store
-        .device_key(origin)?
-        .ok_or_else(|| StoreError::Corrupt(format!("设备 {origin} 没有公钥")))?;
-    let records = store.records(origin, first, last)?;
-    if records.len() as u64 != last - first + 1 {
-        return Err(StoreError::Corrupt(format!(
-            "设备 {origin} 的事件 {first}-{last} 不完整"
-        )));
-    }
-    Ok(bundle::encode(origin, &key, first, &records))
-}
-
-/// Writes one chunk unless a file with exactly these bytes is already there.
-fn export_chunk(
-    store: &Store,
-    folder: &SyncFolder,
-    c: &Chunk,
-    dry_run: bool,
-    rep: &mut SyncReport,
-) -> Result<(), SyncError> {
-    let bytes = bundle_bytes(store, c.origin, c.first, c.last)?;
-    let name = bundle::file_name(c.first, c.last, &bytes);
-    let origin_dir = c.origin.to_string();
-    let path = folder.bundle_path(&origin_dir, &name);
-    let repaired = match std::fs::read(&path) {
-        Ok(existing) if existing == bytes => return Ok(()),
-        Ok(_) => true,
-        Err(_) => false,
-    };
-    write(store, folder, &origin_dir, &name, &bytes, dry_run)?;
-    rep.events_out += c.last - c.first + 1;
-    rep.bundles_written.push(BundleNote {
-        file: format!("{origin_dir}/{name}"),
-        origin: c.origin,
-        first: c.first,
-        last: c.last,
-        events: c.last - c.first + 1,
-        repaired,
-    });
-    Ok(())
-}
-
-fn write(
-    store: &Store,
-    folder: &SyncFolder,
-    origin_dir: &str,
-    name: &str,
-    bytes: &[u8],
-    dry_run: bool,
-) -> Result<(), SyncError> {
-    if dry_run {
-        return Ok(());
-    }
-    folder
-        .write_bundle(origin_dir, name, bytes)
-        .map_err(|e| SyncError::Folder(format!("写入同步包 {origin_dir}/{name} 失败：{e}")))?;
-    store.mark_bundle_seen(&format!("{origin_dir}/{name}"), bytes.len() as u64)?;
-    Ok(())
-}
-
-/// Rewrites damaged files this store can reproduce byte for byte (same range, same hash).
-fn repair(
-    store: &Store,
-    folder: &SyncFolder,
-    damaged: &[Listed],
-    dry_run: bool,
-    rep: &mut SyncReport,
-) -> Result<(), SyncError> {
-    for f in damaged {
-        let label = f.label();
-        let mut fixed = rep.bundles_written.iter().any(|b| b.file == label);
-        if !fixed
-            && let Ok(origin) = Uuid::parse_str(&f.origin_dir)
-            && let Some((first, last, hash)) = bundle::parse_name(&f.name)
-            && store.held(origin)?.contains_range(first, last)
-        {
-            let bytes = bundle_bytes(store, origin, first, last)?;
-            if bundle::hash16(&bytes) == hash {
-                write(store, folder, &f.origin_dir, &f.name, &bytes, dry_run)?;
-                rep.events_out += last - first + 1;
-                rep.bundles_written.push(BundleNote {
-                    file: label.clone(),
-                    origin,
-                    first,
-                    last,
-                    events: last - first + 1,
-                    repaired: true,
-                });
-                fixed = true;
-            }
-        }
-        if fixed {
-            for r in rep.rejected.iter_mut().filter(|r| r.file == label) {
-                r.repaired = true;
-            }
-        }
-    }
-    Ok(())
 }
 
 fn gaps(store: &Store) -> Result<Vec<DeviceGaps>, StoreError> {

@@ -1,5 +1,6 @@
 //! What a sync did (or, in a dry run, would do): serialisable for `--json` and the TUI.
 
+use super::names::Foreign;
 use crate::store::NewConflict;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -31,6 +32,44 @@ pub struct SyncReport {
     pub frozen: Option<String>,
     /// Stopped by the user: what is counted here was done whole; the rest was not started.
     pub cancelled: bool,
+    /// Files in the folder that are not ours (sync-engine conflict copies, temp files, system
+    /// litter): never read, never a problem. Each counted once per sync.
+    pub ignored: Vec<IgnoredNote>,
+    /// Entries named like a bundle or device folder that are not regular files or folders
+    /// (a folder, a link, a pipe): skipped, with a warning.
+    pub skipped: Vec<SkippedNote>,
+    /// Bundle files still being copied in (shorter than their header says, no footer yet):
+    /// read at a later sync. One that stays the same size across three syncs is a rejection.
+    pub arriving: Vec<ArrivingNote>,
+    /// Bundle files removed by compaction (this device's own, covered by a larger file of its
+    /// own that was already in the folder); in a dry run, those that would be.
+    pub removed: Vec<String>,
+    /// Bundle files listed that were gone when read (another device compacted them); the
+    /// folder was listed again so the files that replaced them were read in the same sync.
+    pub vanished: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IgnoredNote {
+    /// Path below `xuncha-sync/`.
+    pub file: String,
+    pub kind: Foreign,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedNote {
+    pub file: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArrivingNote {
+    pub file: String,
+    /// Bytes present now.
+    pub size: u64,
+    pub reason: String,
+    /// This device holds the events and rewrote the file whole.
+    pub repaired: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -53,7 +92,8 @@ pub struct DeviceCount {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RejectKind {
-    /// Torn, truncated or altered bytes, or a bad signature or chain.
+    /// Altered bytes, a bad signature or chain, or a transfer that stopped part way and
+    /// stayed so across syncs.
     Damaged,
     /// A device id seen before, with another key.
     Forged,
@@ -72,6 +112,16 @@ pub struct Rejection {
     pub reason: String,
     /// A later export in this sync rewrote the file from events held here.
     pub repaired: bool,
+    /// Damaged, but a whole verified file in the folder holds all its events: nothing is lost
+    /// and nobody needs to act (the origin device removes it when it compacts).
+    pub covered: bool,
+}
+
+impl Rejection {
+    /// Whether a person must act: forged, forked, a clone, or damage nobody can repair here.
+    pub fn needs_action(&self) -> bool {
+        !self.repaired && !self.covered
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -92,9 +142,11 @@ impl SyncReport {
         self.events_in.iter().map(|d| d.events).sum()
     }
 
-    /// 0 when all went well, 3 when a bundle stays rejected or this device stopped writing.
+    /// 0 when all went well (foreign files, files still arriving, damage repaired or covered
+    /// included); 3 when a person must act: a forged or forked bundle, damage not repaired
+    /// and not covered, a transfer stalled across syncs, or this device stopped writing.
     pub fn exit_code(&self) -> i32 {
-        if self.rejected.iter().any(|r| !r.repaired) || self.frozen.is_some() {
+        if self.rejected.iter().any(Rejection::needs_action) || self.frozen.is_some() {
             3
         } else {
             0

@@ -118,7 +118,7 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
         .iter()
         .rev()
         .map(|h| {
-            let at = h.at.with_timezone(v.app.now.0.offset());
+            let at = h.at.local_or(v.app.now.0.offset());
             Line::from(vec![
                 Span::styled(at.format("%Y-%m-%d %H:%M ").to_string(), v.st(Role::Muted)),
                 Span::styled(format!("{} ", h.author), v.st(Role::Key)),

@@ -32,7 +32,7 @@ pub fn summary<'a>(v: &View, r: &SyncReport) -> Vec<Line<'a>> {
     let will = |done: &'static str, would: &'static str| if r.dry_run { would } else { done };
     let mut out = Vec::new();
     let mut line = |role: Role, text: String| out.push(Line::from(Span::styled(text, v.st(role))));
-    let rejected = r.rejected.iter().filter(|x| !x.repaired).count();
+    let rejected = r.rejected.iter().filter(|x| x.needs_action()).count();
     let (role, head) = if r.dry_run {
         (
             Role::Warning,

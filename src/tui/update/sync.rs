@@ -136,7 +136,7 @@ fn outcome(r: &SyncReport, config_error: Option<String>) -> Option<(MessageKind,
     if r.frozen.is_some() {
         return Some((MessageKind::Error, "本机已停止写入（原因见上）".into()));
     }
-    let rejected = r.rejected.iter().filter(|x| !x.repaired).count();
+    let rejected = r.rejected.iter().filter(|x| x.needs_action()).count();
     if rejected > 0 {
         return Some((
             MessageKind::Error,
