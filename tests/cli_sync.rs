@@ -189,3 +189,44 @@ fn an_unusable_folder_exits_2_with_the_reason() {
         "nothing written"
     );
 }
+
+/// The field trial's smallest repro (real-sync.md F1): a Syncthing conflict copy of a bundle
+/// made every sync on every device exit 3. It is the engine's file: ignored, exit 0, always.
+#[test]
+fn a_syncthing_conflict_copy_is_ignored_with_exit_0() {
+    let (a, office) = (Env::new(), Env::new());
+    let usb = tempfile::tempdir().unwrap();
+    let usb = usb.path();
+    let insp = a.start("医院", &["fire"]);
+    a.add_finding(&insp, "fire", "灭火器过期");
+    sync_json(&a, usb);
+    let b = bundles(usb).pop().unwrap();
+    let stem = b.file_stem().unwrap().to_string_lossy().into_owned();
+    let copy = b.with_file_name(format!(
+        "{stem}.sync-conflict-20261201-090000-GPVCES7.bundle"
+    ));
+    std::fs::copy(&b, &copy).unwrap();
+    let mut cut = std::fs::read(&b).unwrap();
+    cut.truncate(cut.len() - 100);
+    std::fs::write(
+        b.with_file_name(format!(
+            "{stem}.sync-conflict-20261129-184536-GPVCES7.bundle"
+        )),
+        cut,
+    )
+    .unwrap();
+    for env in [&a, &office, &a, &office] {
+        let out = sync(env, usb, &[]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+        assert!(
+            stdout.contains("忽略：2 个不属于 xuncha 的文件（同步软件的冲突副本 2 个）"),
+            "{stdout}"
+        );
+        assert!(
+            !stdout.contains("损坏") && !stdout.contains("拒收"),
+            "{stdout}"
+        );
+    }
+    assert_eq!(office.events(), a.events());
+}

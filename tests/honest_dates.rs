@@ -126,3 +126,91 @@ fn a_clock_far_ahead_of_everything_held_is_named_before_anything_is_written() {
     let out = env.run(&["finding", "list"]);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("本机时钟"));
 }
+
+/// The TUI names the clock on start too: the real binary in a pseudo-terminal.
+#[test]
+fn the_tui_names_a_clock_before_the_last_own_event_on_start() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let mut env = Env::new();
+    with_now(&mut env, "2099-03-01T10:00:00+08:00");
+    let insp = env.start("临河区人民医院", &["fire"]);
+    env.add_finding(&insp, "fire", "配电室堆放杂物");
+    std::fs::create_dir_all(env.config()).unwrap();
+    std::fs::write(env.config().join("config.toml"), "inspector = \"王检查\"\n").unwrap();
+
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 160,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_xuncha"));
+    cmd.env("XUNCHA_DATA_DIR", env.data());
+    cmd.env("XUNCHA_CONFIG_DIR", env.config());
+    cmd.env("XUNCHA_NOW", "2026-11-23T10:00:00+08:00");
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut keys = pty.master.take_writer().unwrap();
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let sink = out.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    // Text without escape sequences (ratatui moves the cursor around wide glyphs).
+    let plain = || {
+        let raw = String::from_utf8_lossy(&out.lock().unwrap()).into_owned();
+        let mut s = String::new();
+        let mut cs = raw.chars().peekable();
+        while let Some(c) = cs.next() {
+            if c == '\x1b' {
+                if cs.peek() == Some(&'[') {
+                    cs.next();
+                    for d in cs.by_ref() {
+                        if ('@'..='~').contains(&d) {
+                            break;
+                        }
+                    }
+                } else {
+                    cs.next();
+                }
+            } else {
+                s.push(c);
+            }
+        }
+        s
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !plain().contains("本机时钟") {
+        assert!(
+            Instant::now() < deadline,
+            "the TUI did not name the clock; screen so far:\n{}",
+            plain()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    use std::io::Write;
+    keys.write_all(b"\x03").unwrap();
+    keys.flush().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("xuncha did not quit on Ctrl-c");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

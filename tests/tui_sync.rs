@@ -212,3 +212,62 @@ fn snapshots_folder_preview_and_a_result_with_a_rejected_bundle() {
     let err = h.tui.theme.get(xuncha::tui::theme::Role::Error);
     assert_eq!(t.backend().buffer()[(x, y)].style().fg, err.fg);
 }
+
+#[test]
+fn an_engine_conflict_copy_and_a_file_still_arriving_are_no_problem_on_screen() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut other = harness(0);
+    one_finding(&mut other, "西城区中医院");
+    open_sync_with(&mut other, folder.path());
+    press(&mut other, &["enter", "y"]);
+    let origin = folder.path().join(format!(
+        "xuncha-sync/bundles/{}",
+        other.tui.runner.ctx.raw_store().device_id()
+    ));
+    let good = std::fs::read_dir(&origin)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let bytes = std::fs::read(&good).unwrap();
+    let stem = good.file_stem().unwrap().to_string_lossy().into_owned();
+    std::fs::write(
+        origin.join(format!(
+            "{stem}.sync-conflict-20261129-184536-GPVCES7.bundle"
+        )),
+        &bytes[..bytes.len() / 2],
+    )
+    .unwrap();
+    // A third device's bundle still being copied in (rclone writes in place).
+    let third = folder
+        .path()
+        .join("xuncha-sync/bundles/01a2050b-0000-7000-8000-000000000002");
+    std::fs::create_dir_all(&third).unwrap();
+    std::fs::write(
+        third.join("1-1-0123456789abcdef.bundle"),
+        b"XUNCHA\0B\x01\x00",
+    )
+    .unwrap();
+
+    let mut h = harness(0);
+    open_sync_with(&mut h, folder.path());
+    press(&mut h, &["enter", "y"]);
+    let SyncPhase::Done(r) = &sync_state(&h).phase else {
+        panic!("result expected");
+    };
+    assert_eq!(r.exit_code(), 0, "{:?}", r.rejected);
+    assert_eq!((r.ignored.len(), r.arriving.len()), (1, 1));
+    assert_eq!(
+        h.app.message.as_ref().unwrap().kind,
+        xuncha::tui::app::MessageKind::Ok
+    );
+    let t = draw(&h, 120, 40);
+    let text = screen_text(&h, &t);
+    assert!(
+        text.contains("同步完成") && !text.contains("拒收"),
+        "{text}"
+    );
+    assert!(text.contains("忽略：1 个不属于 xuncha 的文件"), "{text}");
+    assert!(text.contains("未传完，下次再读"), "{text}");
+}

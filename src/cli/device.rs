@@ -15,8 +15,15 @@ pub fn run(cli: &Cli) -> CmdResult {
     println!("公钥：{}", d.public_key);
     println!("本机事件：{}  共存事件：{}", d.own_events, d.events);
     println!("数据目录：{}", d.data_dir.display());
-    if let Some(r) = d.frozen {
+    if let Some(r) = &d.frozen {
         println!("⚠ 已停止写入：{r}");
+    }
+    let lines = ops::peer_lines(&ctx, &d.peers);
+    if !lines.is_empty() {
+        println!("各设备（据各自最近一次同步留下的记录）：");
+        for l in lines {
+            println!("  · {l}");
+        }
     }
     Ok(())
 }

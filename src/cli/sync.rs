@@ -27,7 +27,14 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> CmdResult {
     if cli.json {
         print_json(&rep)?;
     } else {
-        print_text(&rep);
+        print_text(&rep, &|d| ops::device_name(&ctx, d));
+        let lines = ops::peer_lines(&ctx, &rep.peers);
+        if !lines.is_empty() {
+            println!("各设备：");
+            for l in lines {
+                println!("  · {}", escape_line(&l));
+            }
+        }
     }
     match rep.exit_code() {
         0 => Ok(()),
@@ -42,7 +49,7 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> CmdResult {
     }
 }
 
-fn print_text(r: &SyncReport) {
+fn print_text(r: &SyncReport, name: &dyn Fn(uuid::Uuid) -> String) {
     let dry = if r.dry_run {
         "（试运行：只显示将会发生的变化，未做任何改动）"
     } else {
@@ -73,7 +80,7 @@ fn print_text(r: &SyncReport) {
             r.bundles_known
         );
         for d in &r.events_in {
-            println!("  · 设备 {}：{} 条", d.device, d.events);
+            println!("  · {}：{} 条", escape_line(&name(d.device)), d.events);
         }
     }
     if !r.conflicts.is_empty() {
@@ -166,8 +173,8 @@ fn print_text(r: &SyncReport) {
     for g in &r.gaps {
         let gaps: Vec<String> = g.gaps.iter().map(|(a, b)| format!("{a}–{b}")).collect();
         println!(
-            "缺口：设备 {} 已连续收到前 {} 条，缺第 {} 条（已收到的后续事件照常显示，等缺的到达后补齐）",
-            g.device,
+            "缺口：{} 已连续收到前 {} 条，缺第 {} 条（已收到的后续事件照常显示，等缺的到达后补齐）",
+            escape_line(&name(g.device)),
             g.frontier,
             gaps.join("、")
         );

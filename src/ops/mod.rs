@@ -9,6 +9,7 @@ mod finding;
 mod input;
 mod inspection;
 mod notice;
+mod peers;
 mod recover;
 mod search;
 mod setup;
@@ -32,6 +33,7 @@ pub use inspection::{NewInspection, answer, finish_inspection, start_inspection}
 pub use notice::{
     earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
 };
+pub use peers::{device_name, peer_line, peer_lines, peers};
 pub use recover::{RecoverError, RecoveryReport, recover};
 pub use search::{SearchOutcome, index_finding, load_search_index, search};
 pub use setup::{Opened, open, open_at};

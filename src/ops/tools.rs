@@ -24,6 +24,8 @@ pub struct DeviceInfo {
     pub data_dir: PathBuf,
     /// Why this device stopped writing (a cloned or restored data dir), if it did.
     pub frozen: Option<String>,
+    /// Per other device: its last reported sync and which of our events it lacked then.
+    pub peers: Vec<crate::store::PeerStatus>,
     /// How people name this device: "王芳（laptop-3）" (see `device_label_in`).
     pub label: String,
 }
@@ -41,6 +43,7 @@ pub fn device(ctx: &Ctx) -> Result<DeviceInfo> {
         events: s.event_count() as u64,
         data_dir: s.dir().to_path_buf(),
         frozen: s.frozen()?,
+        peers: s.peer_statuses()?,
         label: super::device_label_in(s, s.device_id()),
     })
 }

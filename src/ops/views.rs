@@ -52,6 +52,8 @@ pub struct SyncInfo {
     pub dir: Option<String>,
     /// Why this device stopped writing (a cloned or restored data dir), if it did.
     pub frozen: Option<String>,
+    /// Per other device, by name: when it last synced and whether it holds our events.
+    pub peers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -134,6 +136,7 @@ pub fn sync_info(ctx: &Ctx, configured: Option<&Path>) -> Result<SyncInfo> {
         unsynced: st.unsynced_events,
         dir: configured.map(|d| d.display().to_string()).or(st.last_dir),
         frozen: st.frozen,
+        peers: super::peer_lines(ctx, &ctx.store.peer_statuses()?),
     })
 }
 

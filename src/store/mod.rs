@@ -13,6 +13,7 @@ mod devices;
 mod identity;
 mod import;
 mod numbering;
+mod peers;
 mod query;
 mod rebuild;
 mod recover;
@@ -28,6 +29,7 @@ pub use import::{
     Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
     verify_records,
 };
+pub use peers::{PeerHolds, PeerStatus};
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
 pub use sync_marks::{Arrival, SyncMarks};

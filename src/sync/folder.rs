@@ -16,6 +16,8 @@ pub const ROOT: &str = "xuncha-sync";
 pub const FORMAT_FILE: &str = "FORMAT";
 pub const FORMAT_TEXT: &str = "xuncha-sync 1\n";
 const TMP_PREFIX: &str = ".tmp-";
+/// Age after which a temp file of ours is taken as left behind, not being written.
+pub const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(3600);
 const BUNDLES: &str = "bundles";
 
 pub struct SyncFolder {
@@ -204,6 +206,7 @@ fn only_ours(root: &Path) -> bool {
         let name = e.file_name().to_string_lossy().into_owned();
         name == FORMAT_FILE
             || name == BUNDLES
+            || name == super::holds::DIR
             || name.starts_with('.')
             || matches!(names::foreign_kind(&name), Foreign::Temp | Foreign::OsFile)
     })
@@ -335,7 +338,7 @@ impl SyncFolder {
         for e in fs::read_dir(&self.root)? {
             let e = e?;
             let name = e.file_name().to_string_lossy().into_owned();
-            if name != FORMAT_FILE && name != BUNDLES {
+            if name != FORMAT_FILE && name != BUNDLES && name != super::holds::DIR {
                 let t = e.file_type()?;
                 let kind = if t.is_dir() {
                     Foreign::Folder
@@ -459,6 +462,38 @@ impl SyncFolder {
         Ok(Some(
             fs::symlink_metadata(dir.join(name)).map_or(0, |m| mtime_ms(&m)),
         ))
+    }
+
+    /// Removes temp files of ours (`.tmp-*`) older than [`STALE_TEMP`]: what a writer killed
+    /// mid-write or stopped by a full disk left behind. A younger one may be another device's
+    /// write in progress and is left alone. Returns how many were removed.
+    pub fn clean_stale_temps(&self) -> usize {
+        let now = std::time::SystemTime::now();
+        let mut dirs = vec![self.root.clone()];
+        if let Ok(origins) = fs::read_dir(self.bundles()) {
+            for o in origins.flatten() {
+                if o.file_type().is_ok_and(|t| t.is_dir()) {
+                    dirs.push(o.path());
+                }
+            }
+        }
+        let mut removed = 0;
+        for d in dirs {
+            let Ok(entries) = fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let stale = e.file_name().to_string_lossy().starts_with(TMP_PREFIX)
+                    && e.file_type().is_ok_and(|t| t.is_file())
+                    && e.metadata()
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > STALE_TEMP));
+                if stale && fs::remove_file(e.path()).is_ok() {
+                    removed += 1;
+                }
+            }
+        }
+        removed
     }
 
     /// Removes one bundle file (compaction); one already gone is fine.

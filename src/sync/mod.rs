@@ -5,6 +5,7 @@ pub mod bundle;
 mod demo_guard;
 mod export;
 pub mod folder;
+pub mod holds;
 mod load;
 pub mod names;
 pub mod plan;
@@ -222,6 +223,9 @@ pub fn sync(
         if !rep.cancelled {
             export::repair(store, &folder, &all, opts.dry_run, &mut rep)?;
             export::compact(store, &folder, &start, opts.dry_run, &mut rep)?;
+            if !opts.dry_run {
+                folder.clean_stale_temps();
+            }
         }
         rep.own_events_out = store.unsynced_events()?;
     } else {
@@ -238,7 +242,14 @@ pub fn sync(
         marks.last_dir = Some(dir.display().to_string());
         marks.arriving = arrivals.after;
         store.set_sync_marks(&marks)?;
+        holds::publish(store, &folder.root, now.millis()).map_err(|e| {
+            SyncError::Folder(format!("写入本机的同步记录（{}/）失败：{e}", holds::DIR))
+        })?;
     }
+    if folder.exists {
+        holds::take_in(store, &folder.root)?;
+    }
+    rep.peers = store.peer_statuses()?;
     Ok(rep)
 }
 
@@ -393,6 +404,7 @@ fn new_report(store: &Store, now: &Now, dir: &Path, dry_run: bool) -> SyncReport
         far_future: vec![],
         gaps: vec![],
         frozen: None,
+        peers: vec![],
         cancelled: false,
         ignored: vec![],
         skipped: vec![],

@@ -1,7 +1,7 @@
 //! What a sync did (or, in a dry run, would do): serialisable for `--json` and the TUI.
 
 use super::names::Foreign;
-use crate::store::NewConflict;
+use crate::store::{NewConflict, PeerStatus};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -30,6 +30,8 @@ pub struct SyncReport {
     pub gaps: Vec<DeviceGaps>,
     /// Why this device no longer writes (a cloned or restored data dir), if so.
     pub frozen: Option<String>,
+    /// Per other device: when it last synced and which of our events it lacked then.
+    pub peers: Vec<PeerStatus>,
     /// Stopped by the user: what is counted here was done whole; the rest was not started.
     pub cancelled: bool,
     /// Files in the folder that are not ours (sync-engine conflict copies, temp files, system

@@ -20,7 +20,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 /// What every screen renderer gets.
 pub struct View<'a> {
@@ -64,19 +64,13 @@ impl View<'_> {
 /// Cuts text to `width` display columns, ending with ".." when cut (ASCII: "…" is
 /// ambiguous-width and shifts columns in CJK terminals).
 pub fn fit(s: &str, width: usize) -> String {
+    use unicode_truncate::UnicodeTruncateStr;
     if s.width() <= width {
         return s.to_string();
     }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw + 2 > width {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
+    // Cut at a whole character (a wide one never half-drawn) and mark the cut.
+    let (kept, _) = s.unicode_truncate(width.saturating_sub(2));
+    let mut out = kept.to_string();
     if width >= 2 {
         out.push_str("..");
     }
@@ -184,19 +178,92 @@ fn status_line(v: &View, frame: &mut Frame, area: Rect) {
                 MessageKind::Ok => Role::Ok,
                 MessageKind::Error => Role::Error,
             };
-            Line::from(Span::styled(format!(" {} ", m.text), v.st(role)))
+            let text = fit_message(&m.text, (area.width as usize).saturating_sub(2));
+            Line::from(Span::styled(format!(" {text} "), v.st(role)))
         }
-        None => {
-            let ctx = v.app.context();
-            let help = if ctx.is_text() { "F1" } else { "?" };
-            let mut spans = vec![Span::raw(" ")];
-            spans.extend(v.hints(ctx, hint_cmds(ctx)));
-            spans.push(Span::styled(help, v.st(Role::Key)));
-            spans.push(Span::styled(" 帮助", v.st(Role::StatusBar)));
-            Line::from(spans)
-        }
+        None => key_bar(v, area.width as usize),
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The key bar: the screen's keys as far as they fit, and always how to go back and how to see
+/// all keys (those two are kept, the others drop from the end).
+fn key_bar(v: &View, width: usize) -> Line<'static> {
+    let ctx = v.app.context();
+    let help = if ctx.is_text() { "F1" } else { "?" };
+    let cmds = hint_cmds(ctx);
+    let mut keep: Vec<(Command, &str)> = cmds.to_vec();
+    if !keep.iter().any(|(c, _)| *c == Command::Back) && ctx != Context::FirstRun {
+        keep.push((Command::Back, "返回"));
+    }
+    // The back key goes last (next to help), so dropping from the middle never loses it.
+    let back: Vec<(Command, &str)> = keep
+        .iter()
+        .filter(|(c, _)| *c == Command::Back)
+        .cloned()
+        .collect();
+    let mut others: Vec<(Command, &str)> = keep
+        .into_iter()
+        .filter(|(c, _)| *c != Command::Back)
+        .collect();
+    loop {
+        let mut list = others.clone();
+        list.extend(back.iter().cloned());
+        let mut spans = vec![Span::raw(" ")];
+        spans.extend(v.hints(ctx, &list));
+        spans.push(Span::styled(help, v.st(Role::Key)));
+        spans.push(Span::styled(" 帮助", v.st(Role::StatusBar)));
+        let line = Line::from(spans);
+        if line.width() <= width || others.is_empty() {
+            return line;
+        }
+        others.pop();
+    }
+}
+
+/// A status message cut to `width` so the part that says what to do survives: quoted names
+/// (「…」) are shortened first, then the start of the message gives way to its end.
+pub fn fit_message(text: &str, width: usize) -> String {
+    let mut t = text.to_string();
+    while t.width() > width {
+        // The longest quoted part, if any is long enough to shorten.
+        let mut best: Option<(usize, usize, usize)> = None;
+        let mut from = 0;
+        while let Some(a) = t[from..].find('「').map(|i| i + from) {
+            let Some(b) = t[a..].find('」').map(|i| i + a) else {
+                break;
+            };
+            let inner = &t[a + '「'.len_utf8()..b];
+            let w = inner.width();
+            if w > 8 && best.is_none_or(|(_, _, bw)| w > bw) {
+                best = Some((a + '「'.len_utf8(), b, w));
+            }
+            from = b + '」'.len_utf8();
+        }
+        let Some((a, b, w)) = best else {
+            break;
+        };
+        let over = t.width() - width;
+        let target = w.saturating_sub(over).max(8);
+        let short = fit(&t[a..b], target);
+        t = format!("{}{short}{}", &t[..a], &t[b..]);
+    }
+    if t.width() <= width {
+        return t;
+    }
+    // Still too long: keep the end (what to do), mark the cut at the front.
+    let chars: Vec<char> = t.chars().collect();
+    let mut w = 2;
+    let mut start = chars.len();
+    while start > 0 {
+        let cw = chars[start - 1].to_string().width();
+        if w + cw > width {
+            break;
+        }
+        w += cw;
+        start -= 1;
+    }
+    format!("..{}", chars[start..].iter().collect::<String>())
 }
 
 fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
@@ -214,7 +281,9 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (Fail, "不合格"),
             (Na, "不适用"),
             (NextUnanswered, "下一未答"),
+            (AddFinding, "加隐患"),
             (Finish, "结束"),
+            (Search, "搜索"),
         ],
         Context::Register => &[
             (Open, "详情"),
@@ -242,5 +311,22 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Search => &[(Open, "打开"), (Down, "下一个"), (Back, "关闭")],
         Context::Sync => &[(Back, "返回")],
         Context::SyncFolder => &[(Submit, "试运行"), (Back, "返回")],
+    }
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::fit_message;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn a_long_message_keeps_what_to_do() {
+        let m = "检查项「灭火器配置类型和数量合适，压力在绿区，在有效期内，有每月检查记录」属于已结束的检查：请先新建检查再登记";
+        let out = fit_message(m, 78);
+        assert!(out.width() <= 78, "{out}");
+        assert!(out.ends_with("请先新建检查再登记"), "{out}");
+        assert!(out.contains(".."), "the cut is marked: {out}");
+        let out = fit_message(m, 20);
+        assert!(out.width() <= 20 && out.ends_with("再登记"), "{out}");
     }
 }

@@ -9,6 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use unicode_width::UnicodeWidthStr;
 
 /// The first row shown so that `selected` stays in a window of `h` rows.
 pub fn offset(selected: usize, len: usize, h: usize) -> usize {
@@ -47,7 +48,93 @@ fn filter_line<'a>(v: &View, s: &RegisterState) -> Line<'a> {
     Line::from(spans)
 }
 
-fn row<'a>(v: &View, r: &RegisterRow, today: NaiveDate, sel: bool, desc_w: usize) -> Row<'a> {
+/// Which columns a row shows at a width, and how wide: the description takes what is left and at
+/// least half the row; as the width shrinks the line goes first, then the facility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns {
+    /// "待复查·逾期", the longest status label.
+    pub status: u16,
+    pub severity: u16,
+    /// 10 for a full date, 5 for "MM-DD".
+    pub due: u16,
+    /// 0 when the column is left out.
+    pub facility: u16,
+    pub line: u16,
+    pub description: u16,
+}
+
+impl Columns {
+    /// `facility_w` and `line_w`: the widest facility and line name among the rows.
+    pub fn at(width: u16, facility_w: u16, line_w: u16) -> Columns {
+        let due = if width >= 100 { 10 } else { 5 };
+        let base = 11 + 1 + 4 + 1 + due;
+        let desc_min = (width / 2).max(16);
+        let line = line_w.clamp(4, 12);
+        let facility_max = facility_w.clamp(6, 22);
+        // Try with both, then without the line, then with neither.
+        for with_line in [true, false] {
+            let used = base + if with_line { 1 + line } else { 0 } + 1;
+            let room = width.saturating_sub(used + 1 + desc_min);
+            if room >= 6 {
+                let facility = facility_max.min(room);
+                return Columns {
+                    status: 11,
+                    severity: 4,
+                    due,
+                    facility,
+                    line: if with_line { line } else { 0 },
+                    description: width.saturating_sub(used + 1 + facility),
+                };
+            }
+        }
+        Columns {
+            status: 11,
+            severity: 4,
+            due,
+            facility: 0,
+            line: 0,
+            description: width.saturating_sub(base + 1),
+        }
+    }
+
+    fn constraints(&self) -> Vec<Constraint> {
+        let mut c = vec![
+            Constraint::Length(self.status),
+            Constraint::Length(self.severity),
+            Constraint::Length(self.due),
+        ];
+        if self.facility > 0 {
+            c.push(Constraint::Length(self.facility));
+        }
+        if self.line > 0 {
+            c.push(Constraint::Length(self.line));
+        }
+        c.push(Constraint::Fill(1));
+        c
+    }
+
+    fn header(&self) -> Vec<&'static str> {
+        let mut h = vec![
+            "状态",
+            "等级",
+            if self.due >= 10 {
+                "整改时限"
+            } else {
+                "时限"
+            },
+        ];
+        if self.facility > 0 {
+            h.push("单位");
+        }
+        if self.line > 0 {
+            h.push("防线");
+        }
+        h.push("问题隐患");
+        h
+    }
+}
+
+fn row<'a>(v: &View, r: &RegisterRow, today: NaiveDate, sel: bool, cols: &Columns) -> Row<'a> {
     let overdue = r.overdue_on(today);
     let status_text = if overdue {
         format!("{}·逾期", r.status.label())
@@ -72,31 +159,38 @@ fn row<'a>(v: &View, r: &RegisterRow, today: NaiveDate, sel: bool, desc_w: usize
     } else {
         Role::Base
     };
-    let due = r.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
-    let desc = fit(&format!("{flags}{}", r.description), desc_w);
-    if sel {
-        let plain = [
-            status_text,
-            r.severity.label().into(),
-            due,
-            r.facility.clone(),
-            r.line_name.clone(),
-            desc,
-        ];
-        return Row::new(plain).style(v.st(Role::Selection));
-    }
-    let cells = vec![
+    let due = match r.due {
+        Some(d) if cols.due >= 10 => d.to_string(),
+        Some(d) => d.format("%m-%d").to_string(),
+        None => "—".into(),
+    };
+    let desc = fit(
+        &format!("{flags}{}", r.description),
+        cols.description as usize,
+    );
+    let mut cells = vec![
         Cell::from(status_text).style(v.st(status_role)),
         Cell::from(r.severity.label()).style(v.st(sev_role)),
         Cell::from(due).style(v.st(if overdue { Role::Overdue } else { Role::Base })),
-        Cell::from(r.facility.clone()),
-        Cell::from(r.line_name.clone()),
-        Cell::from(desc).style(if r.conflict {
-            v.st(Role::Conflict)
-        } else {
-            v.st(Role::Base)
-        }),
     ];
+    if cols.facility > 0 {
+        cells.push(Cell::from(fit(&r.facility, cols.facility as usize)));
+    }
+    if cols.line > 0 {
+        cells.push(Cell::from(fit(&r.line_name, cols.line as usize)));
+    }
+    cells.push(Cell::from(desc).style(if r.conflict {
+        v.st(Role::Conflict)
+    } else {
+        v.st(Role::Base)
+    }));
+    if sel {
+        let plain: Vec<Cell> = cells
+            .into_iter()
+            .map(|c| c.style(v.st(Role::Selection)))
+            .collect();
+        return Row::new(plain).style(v.st(Role::Selection));
+    }
     Row::new(cells)
 }
 
@@ -135,27 +229,47 @@ pub fn render(v: &View, s: &RegisterState, frame: &mut Frame, area: Rect) {
     let today = v.app.now.today();
     let h = inner.height.saturating_sub(1) as usize;
     let off = offset(s.selected, s.visible.len(), h);
-    let fac_w: u16 = if inner.width >= 110 { 22 } else { 14 };
-    let fixed = 12 + 5 + 11 + fac_w + 10 + 5;
-    let desc_w = inner.width.saturating_sub(fixed) as usize;
-    let body: Vec<Row> = s.visible[off..(off + h).min(s.visible.len())]
+    let shown = &s.visible[off..(off + h).min(s.visible.len())];
+    let widest = |f: &dyn Fn(&RegisterRow) -> &str| {
+        shown
+            .iter()
+            .map(|i| f(&rows[*i]).width())
+            .max()
+            .unwrap_or(0)
+            .min(u16::MAX as usize) as u16
+    };
+    let cols = Columns::at(
+        inner.width,
+        widest(&|r| r.facility.as_str()),
+        widest(&|r| r.line_name.as_str()),
+    );
+    let body: Vec<Row> = shown
         .iter()
         .enumerate()
-        .map(|(k, i)| row(v, &rows[*i], today, off + k == s.selected, desc_w))
+        .map(|(k, i)| row(v, &rows[*i], today, off + k == s.selected, &cols))
         .collect();
-    let header = Row::new(["状态", "等级", "整改时限", "单位", "防线", "问题隐患"])
-        .style(v.st(Role::Header));
-    let table = Table::new(
-        body,
-        [
-            Constraint::Length(12),
-            Constraint::Length(4),
-            Constraint::Length(10),
-            Constraint::Length(fac_w),
-            Constraint::Length(10),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(header);
+    let header = Row::new(cols.header()).style(v.st(Role::Header));
+    let table = Table::new(body, cols.constraints()).header(header);
     frame.render_widget(table, inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Columns;
+
+    #[test]
+    fn the_description_keeps_half_the_row_and_narrow_rows_drop_line_then_facility() {
+        let c = Columns::at(78, 14, 12);
+        assert!(c.description >= 39, "{c:?}");
+        assert_eq!(c.line, 0, "the line goes first at 80 columns: {c:?}");
+        assert!(c.facility >= 6, "{c:?}");
+        let c = Columns::at(58, 14, 12);
+        assert_eq!((c.line, c.facility), (0, 0), "{c:?}");
+        assert!(c.description >= 29, "{c:?}");
+        let c = Columns::at(118, 14, 12);
+        assert!(
+            c.line > 0 && c.facility == 14 && c.description >= 59,
+            "{c:?}"
+        );
+    }
 }

@@ -110,6 +110,8 @@ pub fn summary<'a>(v: &View, r: &SyncReport) -> Vec<Line<'a>> {
         for x in &r.rejected {
             let fixed = if x.repaired {
                 "（已用本机数据修复）"
+            } else if x.covered {
+                "（内容都在另一个完整的同步包里，无需处理）"
             } else {
                 ""
             };
@@ -120,6 +122,39 @@ pub fn summary<'a>(v: &View, r: &SyncReport) -> Vec<Line<'a>> {
             );
             line(Role::Error, format!("    {}", x.reason));
         }
+    }
+    for a in &r.arriving {
+        let role = if a.repaired {
+            Role::Muted
+        } else {
+            Role::Warning
+        };
+        line(
+            role,
+            format!("未传完，下次再读：{}（现有 {} 字节）", a.file, a.size),
+        );
+    }
+    if !r.ignored.is_empty() {
+        line(
+            Role::Muted,
+            format!(
+                "忽略：{} 个不属于 xuncha 的文件（同步软件的冲突副本、临时文件等），未读取，无需处理",
+                r.ignored.len()
+            ),
+        );
+    }
+    for x in &r.skipped {
+        line(Role::Warning, format!("已跳过 {}：{}", x.file, x.reason));
+    }
+    if !r.removed.is_empty() {
+        line(
+            Role::Muted,
+            format!(
+                "整理：{}移除已被更大同步包覆盖的本机旧同步包 {} 个",
+                will("已", "将"),
+                r.removed.len()
+            ),
+        );
     }
     if !r.far_future.is_empty() {
         line(
@@ -142,6 +177,35 @@ pub fn summary<'a>(v: &View, r: &SyncReport) -> Vec<Line<'a>> {
     if let Some(why) = &r.frozen {
         line(Role::Error, format!("本机已停止写入：{why}"));
     }
+    out
+}
+
+/// Who holds what, one line per other device, then a blank line; nothing when no device
+/// is known. A device that lacks our events is shown as a warning.
+fn peer_lines<'a>(v: &View, peers: &[String]) -> Vec<Line<'a>> {
+    if peers.is_empty() {
+        return vec![];
+    }
+    let mut out = vec![Line::from(Span::styled("各设备：", v.st(Role::Header)))];
+    for p in peers {
+        let role = if p.contains("尚未收到") {
+            Role::Warning
+        } else {
+            Role::Muted
+        };
+        // The time of the device's last sync on a line of its own: one line fills 80 columns.
+        match p.split_once("（上次同步") {
+            Some((who, when)) => {
+                out.push(Line::from(Span::styled(format!("  · {who}"), v.st(role))));
+                out.push(Line::from(Span::styled(
+                    format!("    （上次同步{when}"),
+                    v.st(Role::Muted),
+                )));
+            }
+            None => out.push(Line::from(Span::styled(format!("  · {p}"), v.st(role)))),
+        }
+    }
+    out.push(Line::from(""));
     out
 }
 
@@ -217,20 +281,24 @@ pub fn render(v: &View, s: &SyncState, frame: &mut Frame, area: Rect) {
         Line::from(spans)
     };
     let mut lines: Vec<Line> = match &s.phase {
-        SyncPhase::Folder => {
-            vec![
-                Line::from(Span::styled(
-                    "先试运行：列出将送出和收到的内容、将产生的冲突和会被拒收的同步包，",
-                    v.st(Role::Muted),
-                )),
-                Line::from(Span::styled(
-                    "不做任何改动；确认后再正式同步。",
-                    v.st(Role::Muted),
-                )),
-                Line::from(""),
-                keys(&[(Command::Submit, "试运行"), (Command::Back, "返回")]),
-            ]
-        }
+        SyncPhase::Folder => vec![
+            Line::from(Span::styled(
+                "先试运行：列出将送出和收到的内容、将产生的冲突和会被拒收的同步包，",
+                v.st(Role::Muted),
+            )),
+            Line::from(Span::styled(
+                "不做任何改动；确认后再正式同步。",
+                v.st(Role::Muted),
+            )),
+            Line::from(""),
+        ]
+        .into_iter()
+        .chain(peer_lines(v, &s.info.peers))
+        .chain([keys(&[
+            (Command::Submit, "试运行"),
+            (Command::Back, "返回"),
+        ])])
+        .collect(),
         SyncPhase::Running {
             dry_run,
             done,
@@ -274,6 +342,7 @@ pub fn render(v: &View, s: &SyncState, frame: &mut Frame, area: Rect) {
         SyncPhase::Done(r) => {
             let mut l = summary(v, r);
             l.push(Line::from(""));
+            l.extend(peer_lines(v, &s.info.peers));
             l.push(keys(&[
                 (Command::Yes, "返回首页"),
                 (Command::EditFolder, "换个文件夹再同步"),

@@ -42,6 +42,8 @@ impl TextInput {
         self.cursor += 1;
     }
 
+    /// Inserts pasted text on one line: line breaks are dropped (a field is one line), so a
+    /// pasted "x⏎v⏎" reads "xv" and never submits anything.
     pub fn insert_str(&mut self, s: &str) {
         for c in s.chars().filter(|c| *c != '\n' && *c != '\r') {
             self.insert(c);
