@@ -739,3 +739,144 @@ fn bad_input_gets_a_chinese_message_and_no_file() {
     );
     assert!(err.contains("无法写入"), "{err}");
 }
+
+// ---------- the ledger's new columns and row heights ----------
+
+/// The explicit row heights of one worksheet, by 1-based row number, from the sheet's XML.
+fn row_heights(xlsx: &Path, sheet: usize) -> std::collections::BTreeMap<u32, f64> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(xlsx).unwrap()).unwrap();
+    let mut xml = String::new();
+    z.by_name(&format!("xl/worksheets/sheet{sheet}.xml"))
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for row in xml.split("<row ").skip(1) {
+        let head = &row[..row.find('>').unwrap()];
+        let attr = |name: &str| {
+            head.split(&format!("{name}=\"")[..])
+                .nth(1)
+                .map(|t| t[..t.find('"').unwrap()].to_string())
+        };
+        let r: u32 = attr("r").unwrap().parse().unwrap();
+        if let Some(ht) = attr("ht") {
+            assert_eq!(attr("customHeight").as_deref(), Some("1"), "row {r}");
+            out.insert(r, ht.parse().unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn xlsx_ledger_reads_back_the_new_columns_and_a_height_for_every_row() {
+    let s = scene();
+    let col = |name: &str| HEADERS.iter().position(|h| *h == name).unwrap() as u32;
+    s.env.ok(
+        TODAY,
+        &[
+            "org",
+            "--authority",
+            "绍兴市卫生健康委员会",
+            "--agency-code",
+            "绍卫安",
+        ],
+    );
+    let long = "安全出口和疏散通道长期堆放杂物、纸箱和废旧设备，夜间锁闭，应急照明损坏，疏散指示标志指向错误，".repeat(3);
+    let extra = s.env.ok(
+        FOUND,
+        &[
+            "finding",
+            "add",
+            "--inspection",
+            &s.inspection,
+            "--item",
+            "fire.exit-clear",
+            "--description",
+            &long,
+            "--due",
+            "2026-11-20",
+            "--category",
+            "现场管理类",
+            "--interim",
+            "设专人值守，每日巡查",
+            "--funds",
+            "3000元",
+        ],
+    );
+    s.env.ok(
+        "2026-11-15T09:00:00+08:00",
+        &[
+            "finding",
+            "rectify",
+            &extra,
+            "--note",
+            "已清理",
+            "--completed",
+            "2026-11-12",
+        ],
+    );
+    s.env.ok(
+        "2026-11-16T09:00:00+08:00",
+        &["finding", "verify", &extra, "--pass"],
+    );
+    let out = s.env.path("台账.xlsx");
+    s.env.ok(
+        TODAY,
+        &["export", "--format", "xlsx", "--out", out.to_str().unwrap()],
+    );
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    let fire = book.worksheet_range("消防").unwrap();
+    let row = (3..=fire.end().unwrap().0)
+        .find(|r| text(fire.get_value((*r, col("记录ID")))) == extra)
+        .expect("the new finding's row");
+    let at = |name: &str| fire.get_value((row, col(name)));
+    assert!(
+        text(at("隐患编号")).starts_with("YH-2026-"),
+        "{}",
+        text(at("隐患编号"))
+    );
+    assert_eq!(text(at("隐患类别")), "现场管理类");
+    assert_eq!(text(at("临时防范措施")), "设专人值守，每日巡查");
+    assert_eq!(text(at("整改资金")), "3000元");
+    assert_eq!(
+        date(at("实际完成日期")),
+        NaiveDate::from_ymd_opt(2026, 11, 12).unwrap()
+    );
+    assert_eq!(text(at("复查人")), "王督查");
+    assert_eq!(
+        date(at("复查日期")),
+        NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+    );
+    // The search finds the record by its number as people say it.
+    let number = text(at("隐患编号")).to_lowercase();
+    let shown = s.env.ok(TODAY, &["finding", "show", &number]);
+    assert!(shown.contains(&extra), "{shown}");
+
+    // Every row with cells has an explicit height; the long text's row is several lines tall.
+    let sheets = book.sheet_names();
+    let fire_sheet = sheets.iter().position(|n| n == "消防").unwrap() + 1;
+    let heights = row_heights(&out, fire_sheet);
+    for r in 1..=fire.end().unwrap().0 + 1 {
+        let cells = (0..26).any(|c| {
+            fire.get_value((r - 1, c))
+                .is_some_and(|d| *d != Data::Empty)
+        });
+        if cells {
+            assert!(heights.contains_key(&r), "row {r} has no height");
+        }
+    }
+    let tall = heights[&(row + 1)];
+    let short = heights[&4];
+    assert!(tall > 3.0 * 14.0 && tall > short, "{tall} vs {short}");
+
+    // Title and properties: the organisation is the author; the clock is the pinned one.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("docProps/core.xml").unwrap(), &mut core).unwrap();
+    assert!(
+        core.contains("<dc:creator>绍兴市卫生健康委员会</dc:creator>"),
+        "{core}"
+    );
+    assert!(core.contains("2026-11-22T01:00:00Z"), "{core}");
+}
