@@ -51,6 +51,9 @@ pub struct Config {
     pub export_dir: Option<PathBuf>,
     /// The organisation profile printed on the forms (`[org]` in config.toml).
     pub org: Org,
+    /// N of the office's queue 待复查超过N天 (days a rectified finding may wait for 复查);
+    /// default 7.
+    pub review_days: Option<i64>,
 }
 
 impl Config {

@@ -110,9 +110,7 @@ fn overdue_and_escalation_with_a_pinned_clock() {
         .trim()
         .to_string();
 
-    // Not overdue yet: escalation is refused with the reason.
-    let err = env.fails(&["finding", "escalate", &id]);
-    assert!(err.contains("未逾期"), "{err}");
+    // Not overdue yet: no 逾期未整改.
     assert!(
         env.json(&["finding", "list", "--status", "overdue"])
             .as_array()
@@ -128,21 +126,15 @@ fn overdue_and_escalation_with_a_pinned_clock() {
     let overdue = env.json(&["finding", "list", "--status", "overdue"]);
     assert_eq!(overdue.as_array().unwrap().len(), 1);
 
-    let steps = ["notice", "interview", "referral"];
-    for step in steps {
-        let f = env.json(&["finding", "escalate", &id, "--note", "逾期未整改"]);
-        assert_eq!(f["escalation"], step);
-    }
-    let err = env.fails(&["finding", "escalate", &id]);
-    assert!(err.contains("最后一级"), "{err}");
-
-    // Rectified but not yet verified: still overdue; once closed, no longer.
+    // Rectified (late): no longer 逾期未整改, but 逾期整改 by one day, for good.
     env.ok(&["finding", "rectify", &id, "--note", "可燃物已清理"]);
-    assert_eq!(env.json(&["finding", "show", &id])["overdue"], true);
-    env.ok(&["finding", "verify", &id, "--pass"]);
     let f = env.json(&["finding", "show", &id]);
     assert_eq!(f["overdue"], false);
-    assert_eq!(f["escalations"].as_array().unwrap().len(), 3);
+    env.ok(&["finding", "verify", &id, "--pass"]);
+    env.now = "2027-11-26T08:00:00+08:00".into();
+    let f = env.json(&["finding", "list"]);
+    assert_eq!(f[0]["overdue"], false);
+    assert_eq!(f[0]["late_days"], 1);
     let err = env.fails(&["finding", "escalate", &id]);
     assert!(err.contains("已销号"), "{err}");
 }

@@ -11,6 +11,7 @@ use std::process::{Command, Output};
 const FACILITY: &str = "绍兴市某中医院";
 const FOUND: &str = "2026-11-01T09:00:00+08:00";
 const TODAY: &str = "2026-11-22T09:00:00+08:00";
+const NOTICE: &str = "2026-11-03T09:00:00+08:00";
 
 struct Env {
     dir: tempfile::TempDir,
@@ -60,7 +61,7 @@ impl Env {
 /// One supervision inspection on 2026-11-01 with three findings in two lines:
 /// - `fixed`: chemicals cabinet unlocked, fixed on the spot (危险化学品);
 /// - `closed`: extinguisher, rectified and verified (消防);
-/// - `late`: exit blocked, major, due 11-05, never rectified, escalated on 11-22 (消防).
+/// - `late`: exit blocked, major, due 11-05, 整改通知书 on 11-03, never rectified (消防).
 struct Scene {
     env: Env,
     inspection: String,
@@ -154,6 +155,17 @@ fn scene() -> Scene {
             "--fixed-on-spot",
         ],
     );
+    // Seed 003: a 重大隐患 not fixed on the spot gets its 整改通知书 at once.
+    env.ok(
+        NOTICE,
+        &[
+            "finding",
+            "escalate",
+            &late,
+            "--note",
+            "重大隐患不能当场整改",
+        ],
+    );
     env.ok(
         "2026-11-08T10:00:00+08:00",
         &["finding", "rectify", &closed, "--note", "已更换3具灭火器"],
@@ -168,10 +180,6 @@ fn scene() -> Scene {
             "--note",
             "现场查看合格",
         ],
-    );
-    env.ok(
-        TODAY,
-        &["finding", "escalate", &late, "--note", "逾期未整改"],
     );
     Scene {
         env,
@@ -314,7 +322,7 @@ fn xlsx_ledger_has_the_seed_columns_real_dates_and_one_sheet_per_line() {
     assert_eq!(text(at(4, 17)), "未整改");
     assert_eq!(at(4, 19), Some(&Data::Empty), "no closing date yet");
     assert!(text(at(4, 20)).starts_with("整改通知书（巡查整〔2026〕"));
-    assert!(text(at(4, 20)).ends_with("号，2026-11-22）"));
+    assert!(text(at(4, 20)).ends_with("号，2026-11-03）"));
     assert_eq!(text(at(4, 25)), s.late);
 
     let chem = book.worksheet_range("危险化学品").unwrap();
@@ -411,7 +419,7 @@ fn xlsx_filters_like_finding_list() {
     let fire = book.worksheet_range("消防").unwrap();
     assert_eq!(
         text(fire.get_value((1, 0))),
-        format!("单位（部门）：{FACILITY}\n筛选：状态：逾期")
+        format!("单位（部门）：{FACILITY}\n筛选：状态：逾期未整改")
     );
     assert_eq!(fire.end(), Some((5, 25)));
     assert_eq!(text(fire.get_value((3, 25))), s.late);
@@ -450,7 +458,7 @@ fn csv_ledger_has_a_bom_and_parses_back() {
         "{}",
         &late[20]
     );
-    assert!(late[20].ends_with("号，2026-11-22）"), "{}", &late[20]);
+    assert!(late[20].ends_with("号，2026-11-03）"), "{}", &late[20]);
     assert!(late[1].starts_with("YH-2026-"), "{}", &late[1]);
     assert_eq!(&rows[0][18], "当场销号");
     assert_eq!(&rows[1][19], "2026-11-09");
@@ -566,7 +574,7 @@ fn finding_notice_follows_the_four_documents() {
         "急诊科 / 一楼东侧",
         "回　执",
         "签收单位（盖章）",
-        "2026年11月22日",
+        "2026年11月3日",
     ] {
         assert!(page.contains(value), "missing {value}");
     }
@@ -584,7 +592,7 @@ fn finding_notice_follows_the_four_documents() {
     );
     let page = html(&s, "--finding", &s.late, "2026-12-06T09:00:00+08:00");
     assert!(page.contains("安全生产隐患警示约谈告知书"));
-    assert!(page.contains("你单位于2026年11月22日接到《安全生产隐患整改通知书》（巡查整〔2026〕"));
+    assert!(page.contains("你单位于2026年11月3日接到《安全生产隐患整改通知书》（巡查整〔2026〕"));
     assert!(page.contains("巡查约〔2026〕"));
     assert!(page.contains("主要负责人"));
 

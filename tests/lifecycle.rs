@@ -84,6 +84,7 @@ impl Script {
                 finding_id: fid,
                 note: "已整改".into(),
                 completed_on: None,
+                after: vec![],
             },
         );
     }
@@ -95,6 +96,7 @@ impl Script {
                 finding_id: fid,
                 passed,
                 note: "复查".into(),
+                after: vec![],
             },
         );
     }
@@ -107,6 +109,22 @@ impl Script {
                 level,
                 note: "".into(),
                 issued: None,
+                due: None,
+                after: vec![],
+            },
+        );
+    }
+    fn escalate_due(&mut self, day: i64, level: Escalation, due: NaiveDate) {
+        let fid = self.fid;
+        self.push(
+            day,
+            Payload::Escalated {
+                finding_id: fid,
+                level,
+                note: "".into(),
+                due: Some(due),
+                issued: None,
+                after: vec![],
             },
         );
     }
@@ -189,37 +207,60 @@ fn overdue_is_derived_from_due_and_today() {
     assert!(s.f().overdue_on(day(9)));
     s.rectify(9);
     assert!(
-        s.f().overdue_on(day(10)),
-        "rectified but not verified stays overdue"
+        !s.f().overdue_on(day(10)),
+        "rectified and waiting for 复查 is not overdue for the facility"
     );
+    assert!(
+        s.f().stage().review_waiting_over(day(18), 7),
+        "rectified on the 10th"
+    );
+    assert!(!s.f().stage().review_waiting_over(day(17), 7));
 }
 
 #[test]
-fn escalation_only_when_overdue_and_in_order() {
+fn notice_at_once_then_each_book_after_the_previous_deadline() {
     let mut s = Script::new(false);
+    // Seed 003: a hazard not fixed on the spot may get its 整改通知书 at once.
+    assert_eq!(s.f().next_escalation(day(2)), Ok(Escalation::Notice));
+    s.escalate_due(2, Escalation::Notice, day(8));
     assert!(matches!(
         s.f().next_escalation(day(8)),
         Err(LifecycleError::NotOverdue { .. })
     ));
-    assert_eq!(s.f().next_escalation(day(9)), Ok(Escalation::Notice));
-    s.escalate(9, Escalation::Notice);
-    assert_eq!(s.f().next_escalation(day(20)), Ok(Escalation::Interview));
-    s.escalate(20, Escalation::Interview);
-    s.escalate(25, Escalation::Referral);
+    assert_eq!(s.f().next_escalation(day(9)), Ok(Escalation::Interview));
+    s.escalate_due(9, Escalation::Interview, day(20));
+    assert_eq!(s.f().due_in_force(), Some(day(20)));
+    assert!(
+        !s.f().overdue_on(day(15)),
+        "the interview's own deadline is in force"
+    );
+    assert!(matches!(
+        s.f().next_escalation(day(20)),
+        Err(LifecycleError::NotOverdue { .. })
+    ));
+    s.escalate_due(21, Escalation::Referral, day(28));
     let f = s.f();
     assert_eq!(f.escalation, Some(Escalation::Referral));
     assert_eq!(f.escalations.len(), 3);
     assert_eq!(
+        f.escalations.iter().map(|e| e.due).collect::<Vec<_>>(),
+        [Some(day(8)), Some(day(20)), Some(day(28))]
+    );
+    assert_eq!(
         f.next_escalation(day(30)),
         Err(LifecycleError::FullyEscalated)
     );
+    assert!(matches!(
+        Script::new(true).f().next_escalation(day(2)),
+        Err(LifecycleError::FixedOnSpot)
+    ));
 }
 
 #[test]
-fn an_escalation_that_was_not_allowed_is_kept_but_ignored() {
-    // Another device escalated before the due date (its clock or its judgement was wrong).
+fn an_escalation_out_of_order_is_kept_but_ignored() {
+    // Another device's book skipped a step.
     let mut s = Script::new(false);
-    s.escalate(3, Escalation::Notice);
+    s.escalate(3, Escalation::Interview);
     let f = s.f();
     assert_eq!(f.escalation, None);
     assert!(f.history.iter().any(|h| h.action.contains("未生效")));
@@ -234,6 +275,7 @@ fn retracted_finding_refuses_every_step() {
         Payload::Retracted {
             finding_id: fid,
             reason: "重复登记".into(),
+            after: vec![],
         },
     );
     let f = s.f();
@@ -263,6 +305,7 @@ fn concurrent_edits_conflict_with_a_deterministic_winner_in_any_order() {
             field: Field::Location,
             value: "二楼".into(),
             supersedes: vec![rec],
+            after: vec![],
         },
     );
     // A second device, unaware of the first edit.
@@ -278,6 +321,7 @@ fn concurrent_edits_conflict_with_a_deterministic_winner_in_any_order() {
             field: Field::Location,
             value: "三楼".into(),
             supersedes: vec![rec],
+            after: vec![],
         },
         wall: None,
     });
@@ -301,6 +345,7 @@ fn concurrent_edits_conflict_with_a_deterministic_winner_in_any_order() {
             field: Field::Location,
             value: "二楼东侧".into(),
             supersedes: heads,
+            after: vec![],
         },
     );
     let f = s.f();
@@ -319,6 +364,7 @@ fn an_edit_that_saw_the_current_value_wins_whatever_the_clocks_say() {
             field: Field::Measures,
             value: "甲".into(),
             supersedes: vec![s_rec(&s)],
+            after: vec![],
         },
     );
     // A device with a slow clock edits after seeing "甲": its stamp is earlier, it still wins.
@@ -334,6 +380,7 @@ fn an_edit_that_saw_the_current_value_wins_whatever_the_clocks_say() {
             field: Field::Measures,
             value: "乙".into(),
             supersedes: vec![first],
+            after: vec![],
         },
         wall: None,
     });

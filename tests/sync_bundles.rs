@@ -193,6 +193,7 @@ fn a_known_device_with_another_key_is_forged() {
         payload: Payload::Retracted {
             finding_id: Uuid::from_u128(1),
             reason: "删掉".into(),
+            after: vec![],
         },
         wall: None,
     };

@@ -57,6 +57,7 @@ fn folder_size_after_100_syncs_of_10_events() {
     let now = now_ms(BASE_MS);
     let mut written = 0u64;
     let mut most_files = 0;
+    let mut most_bytes = 0;
     for k in 0..100 {
         add(&mut a, 10, &format!("第{k}次"));
         let rep = sync_with(&mut a, &now, &usb);
@@ -67,6 +68,7 @@ fn folder_size_after_100_syncs_of_10_events() {
                 .unwrap_or(0);
         }
         most_files = most_files.max(bundle_files(&usb).len());
+        most_bytes = most_bytes.max(folder_bytes(&usb).0);
     }
     sync_with(&mut a, &now, &usb);
     let (bytes, files) = folder_bytes(&usb);
@@ -78,9 +80,10 @@ fn folder_size_after_100_syncs_of_10_events() {
     let (least, _) = folder_bytes(one.path());
     println!(
         "100 syncs of 10 events: folder {bytes} B in {files} files (at most {most_files} files \
-         at once); all bundles written over the 100 syncs {written} B; the 1000 events in one \
-         file: {least} B"
+         and {most_bytes} B at once); all bundles written over the 100 syncs {written} B; the \
+         1000 events in one file: {least} B"
     );
+    assert!(most_bytes <= 2 * least, "{most_bytes} vs {least}");
     assert!(bytes <= least + least / 10, "{bytes} vs {least}");
     assert!(most_files <= 12, "{most_files}");
     assert!(written < 12 * least, "{written} vs {least}");

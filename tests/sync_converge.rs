@@ -146,6 +146,7 @@ impl World {
                             finding_id: id,
                             note: "已整改".into(),
                             completed_on: None,
+                            after: vec![],
                         }
                     } else {
                         Payload::Commented {

@@ -54,6 +54,7 @@ fn write_golden() {
             finding_id: id,
             note: "纸箱已清走".into(),
             completed_on: None,
+            after: vec![],
         }],
     )
     .unwrap();

@@ -203,19 +203,33 @@ fn escalating_an_overdue_finding_sends_the_next_notice() {
     press(&mut h, &["e"]);
     type_text(&mut h, "请于三日内整改");
     press(&mut h, &["enter"]);
-    let Screen::Register(r) = h.app.screen() else {
-        panic!("register");
-    };
-    let row = r.selected_row().unwrap();
-    assert_eq!(row.id, before.id);
     let expected = before
         .escalation
         .map_or(xuncha::domain::Escalation::Notice, |e| e.next().unwrap());
-    assert_eq!(row.escalation, Some(expected));
     assert_eq!(
         h.app.message.as_ref().unwrap().text,
         format!("已保存：已发出{}", expected.label())
     );
+    // The book sets its own deadline, now in force: the finding leaves the overdue list.
+    press(&mut h, &["o", "g"]);
+    let k = {
+        let Screen::Register(r) = h.app.screen() else {
+            panic!("register");
+        };
+        let rows = r.rows.as_ref().unwrap();
+        let k = r
+            .visible
+            .iter()
+            .position(|i| rows[*i].id == before.id)
+            .expect("listed without the overdue filter");
+        let row = &rows[r.visible[k]];
+        assert_eq!(row.escalation, Some(expected));
+        assert!(!row.overdue_on(h.app.now.today()));
+        k
+    };
+    for _ in 0..k {
+        press(&mut h, &["j"]);
+    }
     // The detail shows who escalated, with the note.
     press(&mut h, &["enter"]);
     let Screen::Detail(d) = h.app.screen() else {

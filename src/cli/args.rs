@@ -95,6 +95,9 @@ pub enum InspectionCmd {
         answer: String,
         #[arg(long, default_value = "")]
         note: String,
+        /// 回答他人的检查：以检查人员身份加入该检查
+        #[arg(long)]
+        join: bool,
     },
     /// 结束检查
     Finish { id: String },
@@ -182,17 +185,34 @@ pub enum FindingCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// 督办逾期隐患：整改通知书 → 警示约谈告知书 → 责任追究建议书
+    /// 发出下一份督办文书（四书）：整改通知书（未立查立改的隐患即可发）→ 警示约谈告知书 →
+    /// 责任追究建议书（上一份文书的期限届满仍未整改方可发），每份文书有自己的整改期限
     Escalate {
         id: String,
         #[arg(long, default_value = "")]
         note: String,
+        /// 本文书规定的整改期限：2026-03-20、3月20日、+15 等（默认：整改通知书沿用现行时限）
+        #[arg(long)]
+        due: Option<String>,
     },
     /// 修改字段（description、location、department、severity、measures、due、responsible）
     Edit {
         id: String,
         field: String,
         value: String,
+    },
+    /// 裁定冲突：--keep N 采用 `finding show` 列出的第 N 个冲突步骤（另一步不生效，仍留在记录中）；
+    /// 字段冲突用 --field 与 --value 定下该字段的值
+    Settle {
+        id: String,
+        #[arg(long, conflicts_with_all = ["field", "value"])]
+        keep: Option<usize>,
+        #[arg(long, requires = "value")]
+        field: Option<String>,
+        #[arg(long, requires = "field")]
+        value: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
     },
     /// 添加备注
     Comment { id: String, text: String },

@@ -128,9 +128,14 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                 }
             })
         }
-        FindingCmd::Escalate { id, note } => {
+        FindingCmd::Escalate { id, note, due } => {
+            let due = due
+                .as_deref()
+                .map(|d| parse_date_input(d, ctx.now.today()))
+                .transpose()
+                .map_err(|e| Failure::usage(format!("整改期限（--due）：{e}")))?;
             let id = resolve_and_sign(&mut ctx, id)?;
-            let f = ops::escalate(&mut ctx, id, note)?;
+            let f = ops::escalate(&mut ctx, id, note, due)?;
             emit(cli, &ctx, &f, || {
                 format!(
                     "已发出{}",
@@ -143,6 +148,49 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             let id = resolve_and_sign(&mut ctx, id)?;
             let f = ops::set_field(&mut ctx, id, field, value)?;
             emit(cli, &ctx, &f, || format!("已修改{}", field.label()))
+        }
+        FindingCmd::Settle {
+            id,
+            keep,
+            field,
+            value,
+            note,
+        } => {
+            let id = resolve_and_sign(&mut ctx, id)?;
+            let f = match (keep, field, value) {
+                (Some(n), _, _) => {
+                    let f = ctx.finding_by_id(id)?;
+                    let steps: Vec<_> = f
+                        .step_conflicts
+                        .iter()
+                        .flat_map(|c| c.steps.iter())
+                        .collect();
+                    let Some(step) = n.checked_sub(1).and_then(|i| steps.get(i)) else {
+                        return Err(Failure::usage(if steps.is_empty() {
+                            "该隐患没有待裁定的冲突步骤".to_string()
+                        } else {
+                            format!(
+                                "--keep 须为 1 到 {}（见 finding show 的冲突步骤编号）",
+                                steps.len()
+                            )
+                        }));
+                    };
+                    let keep = step.event;
+                    ops::settle_steps(&mut ctx, id, keep, note)?
+                }
+                (None, Some(field), Some(value)) => {
+                    let field = parse_field(field)?;
+                    ops::settle_conflict(&mut ctx, id, field, value)?
+                }
+                _ => {
+                    return Err(Failure::usage(
+                        "裁定须给出 --keep N（冲突步骤编号）或 --field 字段 --value 值",
+                    ));
+                }
+            };
+            emit(cli, &ctx, &f, || {
+                format!("已裁定；当前状态：{}", f.status_label())
+            })
         }
         FindingCmd::Comment { id, text } => {
             let id = resolve_and_sign(&mut ctx, id)?;
@@ -223,20 +271,28 @@ fn emit(cli: &Cli, ctx: &Ctx, f: &Finding, text: impl FnOnce() -> String) -> Cmd
 
 fn show(ctx: &Ctx, f: &Finding) {
     let f = &f.escaped();
-    let overdue = if f.is_overdue(&ctx.now) {
-        "（逾期）"
-    } else {
-        ""
-    };
+    let mut marks = String::new();
+    if f.is_overdue(&ctx.now) {
+        marks.push_str(&format!(
+            "（逾期未整改 {} 天）",
+            f.stage().overdue_days(ctx.now.today())
+        ));
+    }
+    if let Some(n) = f.late_days(&ctx.now) {
+        marks.push_str(&format!("（逾期整改：逾期{n}天整改）"));
+    }
     match &f.number {
         Some(n) => println!("隐患 {}（{}）", n.code(), f.id),
         None => println!("隐患 {}", f.id),
     }
     println!(
-        "状态：{}{overdue}  等级：{}",
-        f.status.label(),
+        "状态：{}{marks}  等级：{}",
+        f.status_label(),
         f.severity.label()
     );
+    if f.retracted {
+        println!("撤销原因：{}", f.retract_reason);
+    }
     let item = match f.item_id.as_deref() {
         Some(id) => match ctx.catalog.item(id) {
             Some(it) => format!("{}（{id}）", it.check),
@@ -251,9 +307,13 @@ fn show(ctx: &Ctx, f: &Finding) {
     );
     println!("问题隐患：{}", f.description);
     println!("整改措施：{}", f.measures);
+    let due = f.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+    let in_force = match f.due_in_force() {
+        Some(d) if Some(d) != f.due => format!("（现行期限 {d}，见督办文书）"),
+        _ => String::new(),
+    };
     println!(
-        "整改时限：{}  责任单位及人员：{}",
-        f.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+        "整改时限：{due}{in_force}  责任单位及人员：{}",
         f.responsible
     );
     if f.fixed_on_spot {
@@ -268,13 +328,21 @@ fn show(ctx: &Ctx, f: &Finding) {
             println!("{label}：{value}");
         }
     }
-    if let Some(e) = f.escalation {
-        println!("督办：{}", e.label());
-    }
-    for s in &f.escalations {
-        if let Some(i) = &s.issued {
-            println!("  {}　{}", s.level.label(), i.wenhao);
-        }
+    for e in &f.escalations {
+        println!(
+            "督办：{}  签发 {}  整改期限 {}{}",
+            match &e.issued {
+                Some(i) => format!("{}（{}）", e.level.label(), i.wenhao),
+                None => e.level.label().to_string(),
+            },
+            ctx.now.local_date(e.at),
+            e.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+            if e.note.is_empty() {
+                String::new()
+            } else {
+                format!("  {}", e.note)
+            }
+        );
     }
     for c in &f.conflicts {
         println!("⚠ 冲突（{}）：", c.field.label());
@@ -285,6 +353,35 @@ fn show(ctx: &Ctx, f: &Finding) {
                 r.seq
             );
         }
+    }
+    if !f.step_conflicts.is_empty() {
+        println!("⚠ 冲突步骤（两台设备互不知情；裁定前保持较稳妥的状态）：");
+        let mut n = 0;
+        for c in &f.step_conflicts {
+            for s in &c.steps {
+                n += 1;
+                let held = if s.event == c.held {
+                    "（暂不生效）"
+                } else {
+                    ""
+                };
+                let note = if s.note.is_empty() {
+                    String::new()
+                } else {
+                    format!("：{}", s.note)
+                };
+                println!(
+                    "  [{n}] {}  {}  {}{held}{note}",
+                    local(&ctx.now, s.at),
+                    s.author,
+                    s.action
+                );
+            }
+        }
+        println!(
+            "  裁定：xuncha finding settle {} --keep N",
+            super::output::short(f.id)
+        );
     }
     println!("\n过程记录：");
     for h in &f.history {

@@ -47,12 +47,17 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
             item,
             answer,
             note,
+            join,
         } => {
             let answer: Answer = answer
                 .parse()
                 .map_err(|e: crate::domain::ParseError| Failure::usage(e.to_string()))?;
             let insp = ctx.inspection(id)?;
             super::sign_as_inspector(&mut ctx, &insp.inspectors);
+            if *join && !insp.is_owner(&ctx.author) {
+                ops::join_inspection(&mut ctx, insp.id)?;
+                eprintln!("已加入检查（检查人员：{}）", insp.inspectors.join("、"));
+            }
             let insp = ops::answer(&mut ctx, insp.id, item, answer, note)?;
             emit(cli, &ctx, &insp, || {
                 let (done, total) = progress(&ctx, &insp);
@@ -147,6 +152,28 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
                     None => "·",
                 };
                 println!("  {mark} {} {}", cell(&item.id, 34), item.check);
+                if let Some(list) = insp.answer_conflicts.get(&item.id) {
+                    let both: Vec<String> = list
+                        .iter()
+                        .map(|a| {
+                            let note = if a.note.is_empty() {
+                                String::new()
+                            } else {
+                                format!("（{}）", a.note)
+                            };
+                            format!(
+                                "{} {}：{}{note}",
+                                local(&ctx.now, a.at),
+                                a.author,
+                                a.answer.label()
+                            )
+                        })
+                        .collect();
+                    println!(
+                        "      ⚠ 冲突（两台设备的回答不同，再答一次即裁定）：{}",
+                        both.join("；")
+                    );
+                }
             }
             if !findings.is_empty() {
                 println!("\n发现隐患 {} 条：\n{}", findings.len(), finding_header());

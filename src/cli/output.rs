@@ -81,6 +81,15 @@ pub struct FindingJson<'a> {
     pub updated_at: Stamp,
     pub line_name: &'a str,
     pub conflicted: bool,
+    /// The status as people read it: 已撤销 for a retracted finding.
+    pub status_label: &'a str,
+    pub retracted: bool,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub retract_reason: &'a str,
+    /// The deadline in force (the last 四书 step's deadline, else `due`).
+    pub due_in_force: Option<NaiveDate>,
+    /// 逾期整改: days the (latest late) rectification came after its deadline.
+    pub late_days: Option<i64>,
 }
 
 impl<'a> FindingJson<'a> {
@@ -105,7 +114,12 @@ impl<'a> FindingJson<'a> {
             created_at: f.created_at,
             updated_at: f.updated_at,
             line_name: catalog.line_name(&f.line),
-            conflicted: !f.conflicts.is_empty(),
+            conflicted: f.is_conflicted(),
+            status_label: f.status_label(),
+            retracted: f.retracted,
+            retract_reason: &f.retract_reason,
+            due_in_force: f.due_in_force(),
+            late_days: f.late_days(now),
         }
     }
 }
@@ -120,16 +134,21 @@ pub struct FindingDetailJson<'a> {
 }
 
 pub fn finding_row(f: &Finding, now: &Now, catalog: &Catalog) -> String {
-    let status = if f.is_overdue(now) {
-        format!("{}·逾期", f.status.label())
-    } else {
-        f.status.label().to_string()
-    };
-    let due = f.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+    let mut status = f.status_label().to_string();
+    if f.is_overdue(now) {
+        status.push_str("·逾期");
+    }
+    if f.is_conflicted() {
+        status.push_str("·冲突");
+    }
+    let due = f
+        .due_in_force()
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "—".into());
     format!(
         "{}  {}  {}  {}  {}  {}  {}",
         short(f.id),
-        cell(&status, 11),
+        cell(&status, 16),
         cell(f.severity.label(), 4),
         cell(catalog.line_name(&f.line), 12),
         cell(&f.facility, 22),
@@ -142,7 +161,7 @@ pub fn finding_header() -> String {
     format!(
         "{}  {}  {}  {}  {}  {}  {}",
         cell("编号", 8),
-        cell("状态", 11),
+        cell("状态", 16),
         cell("等级", 4),
         cell("防线", 12),
         cell("单位", 22),

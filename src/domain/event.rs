@@ -80,6 +80,15 @@ pub enum Payload {
         answer: Answer,
         #[serde(default, skip_serializing_if = "String::is_empty")]
         note: String,
+        /// The earlier answer(s) to this item the author saw and replaces. Two answers that
+        /// do not name each other, from different devices, with different values, conflict.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        supersedes: Vec<EventRef>,
+    },
+    /// A person joins an inspection someone else started (answering it adds them).
+    InspectorAdded {
+        inspection_id: Uuid,
+        name: String,
     },
     InspectionFinished {
         inspection_id: Uuid,
@@ -117,6 +126,11 @@ pub enum Payload {
         field: Field,
         value: String,
         supersedes: Vec<EventRef>,
+        /// The finding events the author had seen (the heads of its history), so that steps
+        /// taken without seeing each other can be told apart. Empty on events written before
+        /// this field existed: those count as having seen every event ordered before them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        after: Vec<EventRef>,
     },
     Rectified {
         finding_id: Uuid,
@@ -124,12 +138,24 @@ pub enum Payload {
         /// 实际完成日期 when the facility finished before the step was recorded.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         completed_on: Option<NaiveDate>,
+        /// The finding events the author had seen (the heads of its history), so that steps
+        /// taken without seeing each other can be told apart. Empty on events written before
+        /// this field existed: those count as having seen every event ordered before them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        after: Vec<EventRef>,
     },
     Verified {
         finding_id: Uuid,
         passed: bool,
         note: String,
+        /// The finding events the author had seen (the heads of its history), so that steps
+        /// taken without seeing each other can be told apart. Empty on events written before
+        /// this field existed: those count as having seen every event ordered before them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        after: Vec<EventRef>,
     },
+    /// One step of the 四书. `due` is the new deadline the document sets (seed 003: each
+    /// book orders rectification by its own date); None on events written before it existed.
     Escalated {
         finding_id: Uuid,
         level: Escalation,
@@ -138,6 +164,13 @@ pub enum Payload {
         /// Steps recorded before numbering have none.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         issued: Option<Box<Issued>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<NaiveDate>,
+        /// The finding events the author had seen (the heads of its history), so that steps
+        /// taken without seeing each other can be told apart. Empty on events written before
+        /// this field existed: those count as having seen every event ordered before them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        after: Vec<EventRef>,
     },
     Commented {
         finding_id: Uuid,
@@ -146,6 +179,19 @@ pub enum Payload {
     Retracted {
         finding_id: Uuid,
         reason: String,
+        /// The finding events the author had seen (the heads of its history), so that steps
+        /// taken without seeing each other can be told apart. Empty on events written before
+        /// this field existed: those count as having seen every event ordered before them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        after: Vec<EventRef>,
+    },
+    /// Settles crossing lifecycle steps: the author saw them all (`after`) and decided that
+    /// the steps in `dropped` do not take effect. They stay in the history.
+    Settled {
+        finding_id: Uuid,
+        dropped: Vec<EventRef>,
+        note: String,
+        after: Vec<EventRef>,
     },
     /// A device describes itself: who works on it and the computer's name. Written by the
     /// device itself (`device` is always the writer's id) before its first event and again
@@ -172,14 +218,16 @@ impl Payload {
         match self {
             InspectionStarted { inspection_id, .. }
             | ItemAnswered { inspection_id, .. }
-            | InspectionFinished { inspection_id } => Entity::Inspection(*inspection_id),
+            | InspectionFinished { inspection_id }
+            | InspectorAdded { inspection_id, .. } => Entity::Inspection(*inspection_id),
             FindingRecorded { finding_id, .. }
             | FieldSet { finding_id, .. }
             | Rectified { finding_id, .. }
             | Verified { finding_id, .. }
             | Escalated { finding_id, .. }
             | Commented { finding_id, .. }
-            | Retracted { finding_id, .. } => Entity::Finding(*finding_id),
+            | Retracted { finding_id, .. }
+            | Settled { finding_id, .. } => Entity::Finding(*finding_id),
             DeviceDescribed { device, .. } => Entity::Device(*device),
         }
     }
@@ -198,12 +246,27 @@ impl Payload {
         }
     }
 
+    /// The finding events the author had seen, for lifecycle steps and edits.
+    pub fn after(&self) -> &[EventRef] {
+        use Payload::*;
+        match self {
+            FieldSet { after, .. }
+            | Rectified { after, .. }
+            | Verified { after, .. }
+            | Escalated { after, .. }
+            | Retracted { after, .. }
+            | Settled { after, .. } => after,
+            _ => &[],
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         use Payload::*;
         match self {
             InspectionStarted { .. } => "inspection_started",
             ItemAnswered { .. } => "item_answered",
             InspectionFinished { .. } => "inspection_finished",
+            InspectorAdded { .. } => "inspector_added",
             FindingRecorded { .. } => "finding_recorded",
             FieldSet { .. } => "field_set",
             Rectified { .. } => "rectified",
@@ -211,6 +274,7 @@ impl Payload {
             Escalated { .. } => "escalated",
             Commented { .. } => "commented",
             Retracted { .. } => "retracted",
+            Settled { .. } => "settled",
             DeviceDescribed { .. } => "device_described",
         }
     }

@@ -4,13 +4,14 @@
 //! before folding, and field edits are resolved by `supersedes`, so any two devices holding the
 //! same events compute the same finding.
 
+use super::crossing::{Causality, StepKind, crossing_pairs};
 use super::{
     Escalation, EventRef, Field, Hlc, Issued, Now, Number, Payload, Severity, Stage, Stamp, Status,
     Wall, event::Entity,
 };
 use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// One event as the folds see it.
@@ -52,12 +53,47 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EscalationStep {
     pub level: Escalation,
+    /// When the book was issued (its 签发日期 is the writer's date of this stamp).
     pub at: Stamp,
     pub author: String,
     pub note: String,
     /// The document the step issued; None for steps recorded before numbering.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued: Option<Box<Issued>>,
+    /// The deadline the book sets; None on books issued before books carried one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
+    /// The event that issued it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventRef>,
+}
+
+/// One step of a pair of crossing steps, as the detail and `finding show` print it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepInfo {
+    pub event: EventRef,
+    /// What the step was, in Chinese ("复查通过", "撤销", ...).
+    pub action: String,
+    pub author: String,
+    pub at: Stamp,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// Two lifecycle steps taken without seeing each other, that the table in docs/lifecycle.md
+/// says conflict. Until someone settles it, `held` does not take effect (the finding stays in
+/// the more cautious state).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepConflict {
+    pub steps: [StepInfo; 2],
+    pub held: EventRef,
+}
+
+/// A rectification that took effect, with the deadline in force at that moment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RectifyMark {
+    pub at: Stamp,
+    pub due: Option<NaiveDate>,
 }
 
 /// Two or more edits of one field that did not see each other.
@@ -122,8 +158,16 @@ pub struct Finding {
     pub escalations: Vec<EscalationStep>,
     #[serde(default)]
     pub conflicts: Vec<Conflict>,
+    /// Unsettled crossing lifecycle steps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub step_conflicts: Vec<StepConflict>,
+    /// Every rectification that took effect (逾期整改 is judged from these, forever).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rectifications: Vec<RectifyMark>,
     #[serde(default)]
     pub retracted: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub retract_reason: String,
     /// Who did what, when. Derived from the events on demand; not kept in the stored view.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryEntry>,
@@ -131,6 +175,10 @@ pub struct Finding {
     /// Not kept in the stored view either (see `Finding::slim`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub versions: BTreeMap<Field, Vec<EventRef>>,
+    /// The latest events of the finding that no other event had seen: what a new step names
+    /// as `after`. Not kept in the stored view.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub heads: Vec<EventRef>,
 }
 
 /// An illegal lifecycle step, saying what is allowed instead.
@@ -142,8 +190,12 @@ pub enum LifecycleError {
         current: &'static str,
         allowed: &'static str,
     },
-    #[error("隐患未逾期（整改时限 {due}），不能督办；只有逾期未销号的隐患可以发督办文书")]
-    NotOverdue { due: String },
+    #[error(
+        "{previous}规定的整改期限（{due}）尚未届满，不能发出下一级督办文书；期限届满仍未整改方可升级"
+    )]
+    NotOverdue { previous: &'static str, due: String },
+    #[error("立查立改的隐患已当场销号，不发督办文书")]
+    FixedOnSpot,
     #[error("隐患已发出最后一级督办文书（责任追究建议书），不能再升级")]
     FullyEscalated,
     #[error("隐患已撤销，不能{action}")]
@@ -159,11 +211,12 @@ impl Finding {
         Finding {
             history: Vec::new(),
             versions: BTreeMap::new(),
+            heads: Vec::new(),
             ..self.clone()
         }
     }
 
-    /// 逾期: open or rectified-not-verified after the due date. Derived, never stored.
+    /// 逾期未整改 now (see `Stage`). Derived, never stored.
     pub fn is_overdue(&self, now: &Now) -> bool {
         self.overdue_on(now.today())
     }
@@ -173,13 +226,62 @@ impl Finding {
         Stage {
             status: self.status,
             retracted: self.retracted,
-            due: self.due,
+            due: self.due_in_force(),
             escalation: self.escalation,
+            fixed_on_spot: self.fixed_on_spot,
+            rectified_on: match self.status {
+                Status::Rectified => self
+                    .rectified_at
+                    .map(|t| t.date_or(&FixedOffset::east_opt(0).expect("zero"))),
+                _ => None,
+            },
         }
+    }
+
+    /// The deadline now in force: the last 四书 step's own deadline, else 整改时限.
+    pub fn due_in_force(&self) -> Option<NaiveDate> {
+        self.escalations
+            .iter()
+            .rev()
+            .find_map(|e| e.due)
+            .or(self.due)
     }
 
     pub fn overdue_on(&self, today: NaiveDate) -> bool {
         self.stage().overdue_on(today)
+    }
+
+    /// 逾期整改: the most days any rectification came after the deadline then in force
+    /// (local dates); None when every rectification was on time. Kept forever.
+    pub fn late_days(&self, now: &Now) -> Option<i64> {
+        self.rectifications
+            .iter()
+            .filter_map(|m| Some((now.local_date(m.at) - m.due?).num_days()))
+            .filter(|d| *d > 0)
+            .max()
+    }
+
+    /// 待复查超过N天: rectified and waiting for 复查 more than `days` days.
+    pub fn review_waiting_over(&self, now: &Now, days: i64) -> bool {
+        !self.retracted
+            && self.status == Status::Rectified
+            && self
+                .rectified_at
+                .is_some_and(|r| (now.today() - now.local_date(r)).num_days() > days)
+    }
+
+    /// Whether anything waits for someone to settle (a field or crossing steps).
+    pub fn is_conflicted(&self) -> bool {
+        !self.conflicts.is_empty() || !self.step_conflicts.is_empty()
+    }
+
+    /// The status as people read it: 已撤销 wins over the loop status.
+    pub fn status_label(&self) -> &'static str {
+        if self.retracted {
+            "已撤销"
+        } else {
+            self.status.label()
+        }
     }
 
     pub fn can_rectify(&self) -> Result<(), LifecycleError> {
@@ -252,8 +354,24 @@ impl FindingFold {
         let first = evs
             .iter()
             .position(|e| matches!(e.payload, Payload::FindingRecorded { .. }))?;
-        let mut f = recorded(evs[first])?;
-        let field_edits = resolve_fields(&evs, evs[first].r);
+        // The record first (a skewed clock may stamp an edit before it), then the rest.
+        let rec = evs.remove(first);
+        evs.insert(0, rec);
+        let mut f = recorded(evs[0])?;
+        let cause = Causality::new(&evs);
+        let pairs = crossing_pairs(&evs, &cause);
+        let dropped = dropped_steps(&evs, &cause);
+        let held: BTreeSet<EventRef> = pairs
+            .iter()
+            .filter(|p| p.settled_by.is_none())
+            .map(|p| p.held)
+            .collect();
+        let live: Vec<&StoredEvent> = evs
+            .iter()
+            .copied()
+            .filter(|e| !dropped.contains(&e.r) && !held.contains(&e.r))
+            .collect();
+        let field_edits = resolve_fields(&live, evs[0].r);
         for (field, (winner, others)) in &field_edits {
             f.apply_field(*field, &winner.1);
             let mut refs = vec![winner.0];
@@ -268,14 +386,88 @@ impl FindingFold {
                 });
             }
         }
-        for e in evs.iter().skip(first + 1) {
-            apply_lifecycle(&mut f, e);
+        let mut applied: Vec<(EventRef, StepKind)> = Vec::new();
+        for e in evs.iter().skip(1) {
+            if dropped.contains(&e.r) {
+                let (action, note) = describe(e);
+                f.history
+                    .push(entry(e, &format!("{action}（经裁定不采用）"), &note));
+            } else if held.contains(&e.r) {
+                let (action, note) = describe(e);
+                f.history.push(entry(
+                    e,
+                    &format!("{action}（与其他设备的操作冲突，待裁定）"),
+                    &note,
+                ));
+            } else {
+                let merged = StepKind::of(&e.payload).is_some_and(|k| {
+                    applied
+                        .iter()
+                        .any(|(r, ak)| *ak == k && cause.concurrent(*r, e.r))
+                });
+                apply_lifecycle(&mut f, e, merged);
+                if let Some(k) = StepKind::of(&e.payload) {
+                    applied.push((e.r, k));
+                }
+            }
         }
-        // Events that came before the record (clock skew) still count for the record.
-        for e in evs.iter().take(first) {
-            apply_lifecycle(&mut f, e);
-        }
+        let info = |r: EventRef| {
+            let e = evs.iter().find(|e| e.r == r).expect("pair of held events");
+            let (action, note) = describe(e);
+            StepInfo {
+                event: r,
+                action,
+                author: e.author.clone(),
+                at: e.at(),
+                note,
+            }
+        };
+        f.step_conflicts = pairs
+            .iter()
+            .filter(|p| p.settled_by.is_none())
+            .map(|p| StepConflict {
+                steps: [info(p.a), info(p.b)],
+                held: p.held,
+            })
+            .collect();
+        f.heads = cause.heads(&evs);
         Some(f)
+    }
+}
+
+/// Steps a settlement said do not take effect (only steps the settler had seen).
+fn dropped_steps(evs: &[&StoredEvent], cause: &Causality) -> BTreeSet<EventRef> {
+    let mut out = BTreeSet::new();
+    for e in evs {
+        if let Payload::Settled { dropped, .. } = &e.payload {
+            out.extend(dropped.iter().filter(|d| cause.saw(e.r, **d)).copied());
+        }
+    }
+    out
+}
+
+/// The Chinese name of a step and the note its author wrote.
+fn describe(e: &StoredEvent) -> (String, String) {
+    match &e.payload {
+        Payload::Rectified { note, .. } => ("登记整改".into(), note.clone()),
+        Payload::Verified {
+            passed: true, note, ..
+        } => ("复查通过".into(), note.clone()),
+        Payload::Verified { note, .. } => ("复查不通过".into(), note.clone()),
+        Payload::Escalated {
+            level, note, due, ..
+        } => (
+            match due {
+                Some(d) => format!("督办：{}（整改期限 {d}）", level.label()),
+                None => format!("督办：{}", level.label()),
+            },
+            note.clone(),
+        ),
+        Payload::Retracted { reason, .. } => ("撤销隐患".into(), reason.clone()),
+        Payload::FieldSet { field, value, .. } => (format!("修改{}", field.label()), value.clone()),
+        Payload::Commented { text, .. } => ("备注".into(), text.clone()),
+        Payload::Settled { note, .. } => ("裁定冲突".into(), note.clone()),
+        _ => (String::new(), String::new()),
     }
 }
 
@@ -335,7 +527,11 @@ fn recorded(e: &StoredEvent) -> Option<Finding> {
         verify_note: String::new(),
         escalations: vec![],
         conflicts: vec![],
+        step_conflicts: vec![],
+        rectifications: vec![],
         retracted: false,
+        retract_reason: String::new(),
+        heads: vec![],
         history: vec![],
         versions: Field::ALL.iter().map(|f| (*f, vec![e.r])).collect(),
     };
@@ -399,17 +595,16 @@ fn entry(e: &StoredEvent, action: &str, note: &str) -> HistoryEntry {
     }
 }
 
-/// Applies one non-record event in order. A step the state machine does not allow at that point
-/// (two devices acting on the same finding unaware of each other) is kept in the history as
-/// ignored, so nothing anyone did is lost.
-fn apply_lifecycle(f: &mut Finding, e: &StoredEvent) {
+/// Applies one non-record event in order. A step the state machine does not allow at that
+/// point is kept in the history as without effect, so nothing anyone did is lost; `merged`
+/// says an equal step from another device crossed it (both said the same: no conflict).
+fn apply_lifecycle(f: &mut Finding, e: &StoredEvent, merged: bool) {
     let at = e.at();
-    // The writer's date (UTC for old events, as before): the rules saw that day.
-    let today = at.date_or(&FixedOffset::east_opt(0).expect("zero"));
-    let outcome: Result<(String, String), LifecycleError> = match &e.payload {
+    let (label, note) = describe(e);
+    let outcome: Result<String, LifecycleError> = match &e.payload {
         Payload::FindingRecorded { .. } => return,
-        Payload::FieldSet { field, value, .. } => {
-            Ok((format!("修改{}", field.label()), value.clone()))
+        Payload::FieldSet { .. } | Payload::Commented { .. } | Payload::Settled { .. } => {
+            Ok(label.clone())
         }
         Payload::Rectified {
             note, completed_on, ..
@@ -418,7 +613,11 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent) {
             f.rectified_at = Some(at);
             f.completed_on = *completed_on;
             f.rectify_note = note.clone();
-            ("登记整改".to_string(), note.clone())
+            f.rectifications.push(RectifyMark {
+                at,
+                due: f.due_in_force(),
+            });
+            label.clone()
         }),
         Payload::Verified { passed, note, .. } => f.can_verify(*passed, note).map(|_| {
             f.verify_note = note.clone();
@@ -427,19 +626,35 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent) {
             if *passed {
                 f.status = Status::Closed;
                 f.closed_at = Some(at);
-                ("复查通过，销号".to_string(), note.clone())
+                "复查通过，销号".to_string()
             } else {
                 f.status = Status::Open;
-                ("复查不通过，退回整改".to_string(), note.clone())
+                "复查不通过，退回整改".to_string()
             }
         }),
         Payload::Escalated {
             level,
             note,
+            due,
             issued,
             ..
-        } => match f.next_escalation(today) {
-            Ok(next) if next == *level => {
+        } => {
+            // The writer checked the dates; the fold checks the order of the books.
+            let expected = match f.escalation {
+                None => Some(super::Escalation::Notice),
+                Some(x) => x.next(),
+            };
+            if f.retracted {
+                Err(LifecycleError::Retracted { action: "督办" })
+            } else if f.status == Status::Closed {
+                Err(LifecycleError::WrongStatus {
+                    action: "督办",
+                    current: Status::Closed.label(),
+                    allowed: "已销号的隐患只能重印已发出的文书",
+                })
+            } else if expected != Some(*level) {
+                Err(LifecycleError::FullyEscalated)
+            } else {
                 f.escalation = Some(*level);
                 f.escalations.push(EscalationStep {
                     level: *level,
@@ -447,26 +662,29 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent) {
                     author: e.author.clone(),
                     note: note.clone(),
                     issued: issued.clone(),
+                    due: *due,
+                    event: Some(e.r),
                 });
-                Ok((format!("督办：{}", level.label()), note.clone()))
+                Ok(label.clone())
             }
-            Ok(_) => Err(LifecycleError::FullyEscalated),
-            Err(err) => Err(err),
-        },
-        Payload::Commented { text, .. } => Ok(("备注".to_string(), text.clone())),
+        }
         Payload::Retracted { reason, .. } => {
             f.retracted = true;
-            Ok(("撤销隐患".to_string(), reason.clone()))
+            f.retract_reason = reason.clone();
+            Ok(label.clone())
         }
         _ => return,
     };
     match outcome {
-        Ok((action, note)) => f.history.push(entry(e, &action, &note)),
-        Err(err) => f.history.push(entry(
+        Ok(action) => f.history.push(entry(e, &action, &note)),
+        Err(_) if merged => f.history.push(entry(
             e,
-            "操作未生效（与其他设备的操作冲突）",
-            &err.to_string(),
+            &format!("{label}（与其他设备同时进行，结论一致）"),
+            &note,
         )),
+        Err(err) => f
+            .history
+            .push(entry(e, &format!("{label}（未生效：{err}）"), &note)),
     }
     if at > f.updated_at {
         f.updated_at = at;

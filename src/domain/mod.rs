@@ -1,5 +1,6 @@
 //! Pure domain types and rules: no I/O, no sled, no terminal.
 
+mod crossing;
 mod dates;
 mod device;
 mod event;
@@ -15,11 +16,13 @@ pub mod sanitize;
 mod stage;
 mod stamp;
 
+pub use crossing::{Crossing, Hold, StepKind, rule as crossing_rule};
 pub use dates::parse_date_input;
 pub use device::{DeviceProfile, device_label, short_device_id};
 pub use event::{Entity, EventRef, Field, Payload};
 pub use finding::{
-    Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, StoredEvent,
+    Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, RectifyMark,
+    StepConflict, StepInfo, StoredEvent,
 };
 pub use hlc::Hlc;
 pub use inspection::{AnswerRecord, Inspection};
@@ -27,6 +30,6 @@ pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Stat
 pub use now::Now;
 pub use number::{CODE_ALPHABET, Number, Series, device_code, index_key, number_key};
 pub use org::{Issued, NoticeHazard, Org};
-pub use query::{FindingQuery, StatusFilter};
+pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
 pub use stage::Stage;
 pub use stamp::{Stamp, Wall};

@@ -120,6 +120,7 @@ impl super::Finding {
             &mut f.interim,
             &mut f.funds,
             &mut f.verified_by,
+            &mut f.retract_reason,
         ] {
             escape_in_place(s);
         }
@@ -155,6 +156,10 @@ impl super::Finding {
                 escape_in_place(v);
             }
         }
+        for s in f.step_conflicts.iter_mut().flat_map(|c| c.steps.iter_mut()) {
+            escape_in_place(&mut s.author);
+            escape_in_place(&mut s.note);
+        }
         for h in &mut f.history {
             escape_in_place(&mut h.author);
             escape_in_place(&mut h.action);
@@ -177,6 +182,10 @@ impl super::Inspection {
             .chain(i.lines.iter_mut())
         {
             escape_in_place(s);
+        }
+        for a in i.answer_conflicts.values_mut().flatten() {
+            escape_in_place(&mut a.author);
+            escape_in_place(&mut a.note);
         }
         for a in i.answers.values_mut() {
             escape_in_place(&mut a.author);

@@ -232,6 +232,7 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
                     item_id: item.id.clone(),
                     answer,
                     note: String::new(),
+                    supersedes: vec![],
                 },
             );
         }
@@ -357,6 +358,10 @@ fn finding(
                         level,
                         note: format!("逾期未整改，发出{}", level.label()),
                         issued: None,
+                        // Each book sets its own deadline, ten days on.
+                        due: chrono::DateTime::from_timestamp_millis(at + 10 * DAY_MS)
+                            .map(|d| d.date_naive()),
+                        after: vec![],
                     },
                 );
             } else {
@@ -376,6 +381,7 @@ fn finding(
                 finding_id: id,
                 note: "已按整改措施完成整改".into(),
                 completed_on: None,
+                after: vec![],
             },
         );
         // Most are verified within a week; some wait weeks for the office to come back.
@@ -401,6 +407,7 @@ fn finding(
                 finding_id: id,
                 passed,
                 note,
+                after: vec![],
             },
         );
         if passed {

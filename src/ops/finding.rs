@@ -3,7 +3,7 @@
 use super::{
     Ctx, MAX_NAME_CHARS, MAX_TEXT_CHARS, OpsError, Result, clean, limited, required, required_max,
 };
-use crate::domain::{Field, Finding, Payload, Severity, parse_date_input};
+use crate::domain::{EventRef, Field, Finding, Payload, Severity, parse_date_input};
 use chrono::{Duration, NaiveDate};
 use uuid::Uuid;
 
@@ -216,6 +216,7 @@ pub fn set_field(ctx: &mut Ctx, id: Uuid, field: Field, value: &str) -> Result<F
             field,
             value,
             supersedes,
+            after: f.heads.clone(),
         },
     )?;
     ctx.finding_by_id(id)
@@ -263,6 +264,7 @@ pub fn rectify_completed(
             finding_id: id,
             note,
             completed_on,
+            after: f.heads.clone(),
         },
     )?;
     ctx.finding_by_id(id)
@@ -278,14 +280,58 @@ pub fn verify(ctx: &mut Ctx, id: Uuid, passed: bool, note: &str) -> Result<Findi
             finding_id: id,
             passed,
             note,
+            after: f.heads.clone(),
         },
     )?;
     ctx.finding_by_id(id)
 }
 
-/// Takes the next 四书 step for one finding: a document of its own (see `issue_notice`).
-pub fn escalate(ctx: &mut Ctx, id: Uuid, note: &str) -> Result<Finding> {
-    super::issue_notice(ctx, &[id], note, None)?;
+/// Issues the next 四书 step (seed 003 (二十一)) with its own deadline, as a document of its own
+/// (one 文号, see `issue_notice`). `due` is the deadline the book sets; without it: for the
+/// 整改通知书 the deadline in force if it has not passed, otherwise today plus the severity's
+/// default days. The deadline may not be before today.
+pub fn escalate(ctx: &mut Ctx, id: Uuid, note: &str, due: Option<NaiveDate>) -> Result<Finding> {
+    super::issue_notice(ctx, &[id], note, due)?;
+    ctx.finding_by_id(id)
+}
+
+/// Settles crossing lifecycle steps: `keep` is the step that stands; the other step of each
+/// unsettled pair that contains it is dropped (it stays in the history as not adopted).
+pub fn settle_steps(ctx: &mut Ctx, id: Uuid, keep: EventRef, note: &str) -> Result<Finding> {
+    let f = ctx.finding_by_id(id)?;
+    let dropped: Vec<EventRef> = f
+        .step_conflicts
+        .iter()
+        .filter_map(|c| {
+            let [a, b] = &c.steps;
+            if a.event == keep {
+                Some(b.event)
+            } else if b.event == keep {
+                Some(a.event)
+            } else {
+                None
+            }
+        })
+        .collect();
+    if dropped.is_empty() {
+        return Err(OpsError::invalid(
+            "裁定",
+            if f.step_conflicts.is_empty() {
+                "该隐患没有待裁定的冲突步骤".to_string()
+            } else {
+                "所选步骤不在待裁定的冲突中".to_string()
+            },
+        ));
+    }
+    append(
+        ctx,
+        Payload::Settled {
+            finding_id: id,
+            dropped,
+            note: limited("裁定说明（--note）", note, MAX_TEXT_CHARS)?,
+            after: f.heads.clone(),
+        },
+    )?;
     ctx.finding_by_id(id)
 }
 
@@ -316,6 +362,7 @@ pub fn retract(ctx: &mut Ctx, id: Uuid, reason: &str) -> Result<Finding> {
         Payload::Retracted {
             finding_id: id,
             reason,
+            after: f.heads.clone(),
         },
     )?;
     ctx.finding_by_id(id)

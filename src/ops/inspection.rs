@@ -89,6 +89,11 @@ pub fn answer(
     if insp.is_finished() {
         return Err(OpsError::invalid("检查", "该检查已结束，不能再作答"));
     }
+    if !insp.is_owner(&ctx.author) {
+        return Err(OpsError::NotOwner {
+            inspectors: insp.inspectors.join("、"),
+        });
+    }
     let item = ctx
         .catalog
         .item(item_id)
@@ -105,6 +110,7 @@ pub fn answer(
     }
     let note = limited("备注（--note）", note, MAX_TEXT_CHARS)?;
     let author = ctx.author.clone();
+    let supersedes = insp.answer_heads(&item.id);
     ctx.store.append(
         &author,
         &ctx.now,
@@ -113,6 +119,29 @@ pub fn answer(
             item_id: item.id.clone(),
             answer,
             note,
+            supersedes,
+        }],
+    )?;
+    inspection_by_id(ctx, inspection_id)
+}
+
+/// Adds the acting person to the inspectors of someone else's inspection (asked first by the
+/// faces), so they may answer it. Joining one's own inspection changes nothing.
+pub fn join_inspection(ctx: &mut Ctx, inspection_id: Uuid) -> Result<Inspection> {
+    let insp = inspection_by_id(ctx, inspection_id)?;
+    if insp.is_owner(&ctx.author) {
+        return Ok(insp);
+    }
+    if insp.is_finished() {
+        return Err(OpsError::invalid("检查", "该检查已结束，不能再加入"));
+    }
+    let author = ctx.author.clone();
+    ctx.store.append(
+        &author,
+        &ctx.now,
+        vec![Payload::InspectorAdded {
+            inspection_id,
+            name: author.clone(),
         }],
     )?;
     inspection_by_id(ctx, inspection_id)

@@ -26,10 +26,10 @@ pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, rectify_completed, retract, set_field,
-    settle_conflict, verify,
+    settle_conflict, settle_steps, verify,
 };
 pub use input::Input;
-pub use inspection::{NewInspection, answer, finish_inspection, start_inspection};
+pub use inspection::{NewInspection, answer, finish_inspection, join_inspection, start_inspection};
 pub use notice::{
     earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
 };
@@ -67,6 +67,8 @@ pub struct Ctx {
     pub author: String,
     /// The organisation profile: issuer and 机关代字 of the 四书, names on the forms.
     pub org: Org,
+    /// N of the office's 待复查超过N天 queue (config `review_days`, default 7).
+    pub review_days: i64,
     /// Built on the first search, kept current by `index_finding`, dropped after a sync.
     index: Option<Index>,
 }
@@ -91,6 +93,9 @@ pub enum OpsError {
     Report(Box<crate::report::ReportError>),
     #[error("找不到{what}「{id}」")]
     NotFound { what: &'static str, id: String },
+    /// Someone else's inspection: answering it needs joining it first.
+    #[error("该检查由 {inspectors} 进行；作答前须先加入该检查（命令行加 --join）")]
+    NotOwner { inspectors: String },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]
@@ -185,6 +190,7 @@ impl Ctx {
             now,
             author: author.into(),
             org: Org::default(),
+            review_days: crate::domain::DEFAULT_REVIEW_DAYS,
             index: None,
         }
     }
@@ -255,8 +261,13 @@ impl Ctx {
             })
     }
 
+    /// Findings matching `q`; 待复查超过N天 uses this context's N.
     pub fn list_findings(&self, q: &FindingQuery) -> Result<Vec<Finding>> {
-        Ok(self.store.query(q, self.now.today())?)
+        let q = FindingQuery {
+            review_days: self.review_days,
+            ..q.clone()
+        };
+        Ok(self.store.query(&q, self.now.today())?)
     }
 
     /// An inspection by its id, if it is held.

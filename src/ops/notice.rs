@@ -55,8 +55,9 @@ pub fn notice_due(ctx: &Ctx, text: &str) -> Result<NaiveDate> {
 /// Issues the next 四书 document for one or several hazards of one facility under one 文号:
 /// each finding gets an `Escalated` event carrying the document (文号, the issuer as the
 /// profile stands, the deadline, the hazard as it reads), all in one write. `due` is the
-/// deadline the document states; without one, the finding's own deadline if it has not passed,
-/// else today plus the severity's default days. The findings must all be at the same step.
+/// deadline the document states (not before today); without one, for a 整改通知书 the deadline
+/// in force if it has not passed, else today plus the severity's default days. The findings
+/// must all be at the same step and of one facility.
 pub fn issue_notice(
     ctx: &mut Ctx,
     ids: &[Uuid],
@@ -112,16 +113,27 @@ pub fn issue_notice(
     let wenhao = number.wenhao(&ctx.org.agency_code);
     let org: Org = ctx.org.clone();
     let note = super::limited("督办说明（--note）", note, super::MAX_TEXT_CHARS)?;
+    if let Some(d) = due
+        && d < today
+    {
+        return Err(OpsError::invalid(
+            "整改期限（--due）",
+            format!("{d} 早于发文日期 {today}"),
+        ));
+    }
     let payloads = findings
         .iter()
         .map(|f| {
-            let due = due
-                .or(f.due.filter(|d| *d >= today))
-                .unwrap_or_else(|| today + Duration::days(f.severity.default_days()));
+            let due = due.unwrap_or_else(|| match f.due_in_force() {
+                Some(d) if level == Escalation::Notice && d >= today => d,
+                _ => today + Duration::days(f.severity.default_days()),
+            });
             Payload::Escalated {
                 finding_id: f.id,
                 level,
                 note: note.clone(),
+                due: Some(due),
+                after: f.heads.clone(),
                 issued: Some(Box::new(Issued {
                     number: number.clone(),
                     wenhao: wenhao.clone(),

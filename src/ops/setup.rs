@@ -43,6 +43,9 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
     let author = cfg.author();
     let mut ctx = Ctx::new(store, catalog, now, author);
     ctx.org = cfg.org.clone();
+    if let Some(n) = cfg.review_days.filter(|n| *n >= 0) {
+        ctx.review_days = n;
+    }
     // Named first, before anything is written: the dates people read come from this clock.
     if let Some(w) = super::clock_warning(&ctx)? {
         warnings.insert(0, w);

@@ -26,8 +26,12 @@ pub struct LineCount {
     pub id: String,
     pub name: String,
     pub open: usize,
+    /// 逾期未整改.
     pub overdue: usize,
+    /// Waiting for rectification, due within 7 days.
     pub due_soon: usize,
+    /// 待复查超过N天: the office's own backlog (N is `Ctx::review_days`).
+    pub review_late: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +44,12 @@ pub struct InspectionSummary {
     pub answered: usize,
     pub total: usize,
     pub finished: bool,
+    /// Its inspectors (those named at the start and those who joined).
+    pub inspectors: Vec<String>,
+    /// Whether the acting person is one of them (or started it).
+    pub mine: bool,
+    /// Items answered differently on two devices, not yet settled.
+    pub conflicts: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -59,8 +69,13 @@ pub struct SyncInfo {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HomeData {
     pub lines: Vec<LineCount>,
+    /// My unfinished inspections (未完成).
     pub unfinished: Vec<InspectionSummary>,
+    /// Other people's unfinished inspections (他人进行中), read-only.
+    pub others: Vec<InspectionSummary>,
     pub recent: Vec<InspectionSummary>,
+    /// N of the 待复查超过N天 column.
+    pub review_days: i64,
     pub sync: SyncInfo,
 }
 
@@ -88,6 +103,9 @@ pub struct RegisterRow {
     pub escalation: Option<Escalation>,
     pub conflict: bool,
     pub created: NaiveDate,
+    pub fixed_on_spot: bool,
+    /// Local date of the rectification while it waits for 复查.
+    pub rectified_on: Option<NaiveDate>,
 }
 
 impl RegisterRow {
@@ -101,20 +119,28 @@ impl RegisterRow {
             description: f.description.clone(),
             severity: f.severity,
             status: f.status,
-            due: f.due,
+            due: f.due_in_force(),
             escalation: f.escalation,
-            conflict: !f.conflicts.is_empty(),
+            conflict: f.is_conflicted(),
             created: now.local_date(f.created_at),
+            fixed_on_spot: f.fixed_on_spot,
+            rectified_on: match f.status {
+                Status::Rectified => f.rectified_at.map(|t| now.local_date(t)),
+                _ => None,
+            },
         }
     }
 
-    /// Registers list no retracted findings, so a row is never retracted.
+    /// Registers list no retracted findings, so a row is never retracted. `due` is the
+    /// deadline in force.
     pub fn stage(&self) -> Stage {
         Stage {
             status: self.status,
             retracted: false,
             due: self.due,
             escalation: self.escalation,
+            fixed_on_spot: self.fixed_on_spot,
+            rectified_on: self.rectified_on,
         }
     }
 
@@ -160,8 +186,9 @@ pub fn line_infos(ctx: &Ctx) -> Vec<LineInfo> {
         .collect()
 }
 
-/// Home's figures: open, overdue and due-soon findings per line (from the status index, no full
-/// scan), unfinished inspections and recent finished ones, and the sync state.
+/// Home's figures: open, 逾期未整改, due-soon and 待复查超过N天 findings per line (from the status
+/// index, no full scan); my unfinished inspections, other people's (他人进行中) and recent
+/// finished ones; and the sync state.
 ///
 /// # Errors
 /// `Store` when a view cannot be read.
@@ -200,13 +227,18 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
         };
         let c = &mut counts[i];
         c.open += 1;
+        // 逾期未整改 and 7日内到期 count findings waiting for rectification only (issue 10).
         if f.overdue_on(today) {
             c.overdue += 1;
-        } else if f.due.is_some_and(|d| d <= soon) {
+        } else if f.status == Status::Open && f.due_in_force().is_some_and(|d| d <= soon) {
             c.due_soon += 1;
+        }
+        if f.review_waiting_over(&ctx.now, ctx.review_days) {
+            c.review_late += 1;
         }
     }
     let mut unfinished = Vec::new();
+    let mut others = Vec::new();
     let mut recent = Vec::new();
     for i in ctx.list_inspections()? {
         let total = ctx.catalog.items_of(&i.lines).count();
@@ -223,9 +255,14 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
             answered: i.answers.len(),
             total,
             finished: i.is_finished(),
+            inspectors: i.inspectors.clone(),
+            mine: i.is_owner(&ctx.author),
+            conflicts: i.answer_conflicts.len(),
         };
-        if !s.finished && unfinished.len() < 10 {
+        if !s.finished && s.mine && unfinished.len() < 10 {
             unfinished.push(s);
+        } else if !s.finished && !s.mine && others.len() < 10 {
+            others.push(s);
         } else if s.finished && recent.len() < 8 {
             recent.push(s);
         }
@@ -233,7 +270,9 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
     Ok(HomeData {
         lines: counts,
         unfinished,
+        others,
         recent,
+        review_days: ctx.review_days,
         sync: sync_info(ctx, configured_sync)?,
     })
 }

@@ -92,6 +92,8 @@ pub struct LedgerRow {
     pub inspectors: String,
     pub status: &'static str,
     pub overdue: bool,
+    /// 是否逾期 in words: "是" (open past the deadline), "是（逾期N天整改）", "否".
+    pub overdue_text: String,
     pub completed: Option<NaiveDate>,
     pub rectification: String,
     pub verifier: String,
@@ -140,6 +142,13 @@ impl LedgerRow {
                 f.status.label()
             },
             overdue: f.is_overdue(&ctx.now),
+            overdue_text: if f.is_overdue(&ctx.now) {
+                "是".to_string()
+            } else if let Some(n) = f.late_days(&ctx.now) {
+                format!("是（逾期{n}天整改）")
+            } else {
+                "否".to_string()
+            },
             completed,
             rectification: rectification(f, date),
             verifier: if f.fixed_on_spot {
@@ -186,7 +195,7 @@ impl LedgerRow {
             Text(&self.verifier),
             Date(self.verified),
             Text(self.status),
-            Text(if self.overdue { "是" } else { "否" }),
+            Text(&self.overdue_text),
             Text(&self.funds),
             Text(&self.rectification),
             Text(&self.verification),
@@ -249,7 +258,9 @@ impl LedgerFilter {
                 StatusFilter::Open => "待整改",
                 StatusFilter::Rectified => "待复查",
                 StatusFilter::Closed => "已销号",
-                StatusFilter::Overdue => "逾期",
+                StatusFilter::Overdue => "逾期未整改",
+                StatusFilter::ReviewLate => "待复查超期",
+                StatusFilter::Retracted => "已撤销",
             };
             parts.push(format!("状态：{s}"));
         }

@@ -247,6 +247,10 @@ impl Index {
             Some(StatusFilter::Rectified) => status == Status::Rectified,
             Some(StatusFilter::Closed) => status == Status::Closed,
             Some(StatusFilter::Overdue) => overdue(hot, today),
+            // The index holds no rectification dates: every finding waiting for 复查.
+            Some(StatusFilter::ReviewLate) => status == Status::Rectified,
+            // Retracted findings are not indexed.
+            Some(StatusFilter::Retracted) => false,
         };
         status_ok
             && facility_ok.as_ref().is_none_or(|ok| {
@@ -370,5 +374,6 @@ fn group_of(hot: &Hot, today: NaiveDate) -> u8 {
 }
 
 fn overdue(hot: &Hot, today: NaiveDate) -> bool {
-    hot.status.is_some_and(|s| s != Status::Closed) && hot.due.is_some_and(|d| today > d)
+    // 逾期未整改: rectified findings are not overdue for the facility (issue 10).
+    hot.status.is_some_and(|s| s == Status::Open) && hot.due.is_some_and(|d| today > d)
 }

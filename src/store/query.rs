@@ -102,10 +102,12 @@ impl Store {
             StatusFilter::Open => status_ids("open"),
             StatusFilter::Rectified => status_ids("rectified"),
             StatusFilter::Closed => status_ids("closed"),
+            StatusFilter::ReviewLate => status_ids("rectified"),
+            StatusFilter::Retracted => status_ids("retracted"),
             StatusFilter::Overdue => {
-                // Keys sort by due date: read each open status up to yesterday's date.
+                // Keys sort by the deadline in force: read open ones up to yesterday's date.
                 let mut ids = Vec::new();
-                for st in ["open", "rectified"] {
+                for st in ["open"] {
                     let start = [b"s\0", st.as_bytes(), b"\0"].concat();
                     let end = [b"s\0", st.as_bytes(), b"\0", today.to_string().as_bytes()].concat();
                     for kv in self.idx.range(start..end) {

@@ -34,7 +34,7 @@ pub(crate) fn finding_index_keys(f: &Finding) -> Vec<Vec<u8>> {
         f.status.id()
     };
     let due = f
-        .due
+        .due_in_force()
         .map(|d| d.to_string())
         .unwrap_or_else(|| "9999-12-31".into());
     let key = |parts: &[&[u8]]| {
@@ -52,7 +52,7 @@ pub(crate) fn finding_index_keys(f: &Finding) -> Vec<Vec<u8>> {
     if let Some(i) = f.inspection_id {
         keys.push(key(&[b"i\0", i.as_bytes(), id]));
     }
-    if !f.conflicts.is_empty() {
+    if f.is_conflicted() {
         keys.push(key(&[b"c\0", id]));
     }
     // 隐患编号 and the 文号 of every document issued for it, for lookups by number.

@@ -28,7 +28,8 @@ pub struct App {
 }
 
 #[derive(Debug, Clone)]
-#[allow(clippy::large_enum_variant)] // one screen value at a time; the finding view grew
+// A finding (in Detail) is larger than the other screens' state; screens change rarely.
+#[allow(clippy::large_enum_variant)]
 pub enum Screen {
     FirstRun(FirstRunState),
     Home(HomeState),

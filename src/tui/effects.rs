@@ -263,7 +263,7 @@ impl Runner {
                 },
             },
             Effect::Escalate { id, note } => {
-                let f = ops::escalate(ctx, id, &note)?;
+                let f = ops::escalate(ctx, id, &note, None)?;
                 let level = f.escalation.map(|e| e.label()).unwrap_or("督办");
                 Action::FindingUpdated {
                     what: format!("已发出{level}"),

@@ -96,8 +96,8 @@ check_time() {
 x() { # x DEV args...: xuncha with DEV's data and config dir
   local d=$1
   shift
-  XUNCHA_DATA_DIR="$S/x$d" XUNCHA_CONFIG_DIR="$S/c$d" XUNCHA_USER="巡查员$d" \
-    XUNCHA_NOW=${XUNCHA_NOW:-2026-12-01T09:00:00+08:00} "$BIN" "$@"
+  XUNCHA_DATA_DIR="$S/x$d" XUNCHA_CONFIG_DIR="$S/c$d" XUNCHA_USER="巡查员$d" XUNCHA_HOST="host-$d" \
+    "$BIN" "$@"
 }
 
 xsync() { # xsync DEV DIR: one sync that must exit 0
@@ -202,7 +202,10 @@ st_start() { # st_start N
 tree_sum() { # tree_sum DIR: names, sizes and hashes of every file but the engine's own
   (cd "$1" && find . \( -name .stfolder -o -name .stversions \) -prune -o -type f \
     ! -name '.syncthing.*' ! -name '~syncthing~*' -printf '%P\n' | LC_ALL=C sort |
-    while read -r f; do printf '%s %s\n' "$f" "$(sha1sum <"$f" | cut -c1-12)"; done) | sha1sum
+    while read -r f; do
+      # A note replaced meanwhile (each sync writes a new one and removes the old) is skipped.
+      [ -f "$f" ] && printf '%s %s\n' "$f" "$(sha1sum <"$f" 2>/dev/null | cut -c1-12)"
+    done) | sha1sum
 }
 
 st_wait() { # st_wait LABEL [TIMEOUT]: until the three copies hold the same files, all idle
@@ -274,8 +277,8 @@ converge "record + sync at once" A B O
 
 # 3. The same field edited on A and B, neither seeing the other: one conflict, everywhere.
 F1=$(jq -r '[.[]|select(.description=="灭火器压力不足")][0].id' "$S/out/list-A.json")
-XUNCHA_NOW=2026-12-01T10:00:00+08:00 x A finding edit "$F1" measures "A：立即更换灭火器" >/dev/null
-XUNCHA_NOW=2026-12-01T10:05:00+08:00 x B finding edit "$F1" measures "B：送检充装" >/dev/null
+x A finding edit "$F1" measures "A：立即更换灭火器" >/dev/null
+x B finding edit "$F1" measures "B：送检充装" >/dev/null
 sync_all_at_once "$S/f@" A B
 st_wait "crossed edits"
 sync_all_at_once "$S/f@" A B O
@@ -310,19 +313,26 @@ converge "Syncthing conflict copy" A B O
 st_api 2 POST /rest/system/pause >/dev/null
 record A 市第一人民医院 配电室门未上锁
 record B 区妇幼保健院 疏散指示损坏
-XUNCHA_NOW=2026-12-01T11:00:00+08:00 x A finding edit "$F1" responsible 后勤科 >/dev/null
+x A finding edit "$F1" responsible 后勤科 >/dev/null
 sync_all_at_once "$S/f@" A B O
 sleep 2
 sync_all_at_once "$S/f@" A O
 if x O --json finding list | jq -e 'any(.[]; .description=="疏散指示损坏")' >/dev/null; then
   die "B's finding reached the office while B's Syncthing was paused: the pause did not hold"
 fi
+# Who holds what: A's sync names B, by its inspector, as lacking A's new events.
+xsync A "$S/fA"
+grep -q '巡查员B（host-B） 尚未收到本机' "$S/out/sync-A.txt" ||
+  { cat "$S/out/sync-A.txt"; die "A's sync does not say that B lacks its events"; }
+say "while B is paused, A's sync says: $(grep -o '巡查员B（host-B） 尚未收到本机[^（]*' "$S/out/sync-A.txt")"
 st_api 2 POST /rest/system/resume >/dev/null
 st_wait "pause and resume" 90
 sync_all_at_once "$S/f@" A B O
 st_wait "after resume"
 sync_all_at_once "$S/f@" A B O
 converge "pause and resume" A B O
+grep -q '巡查员B（host-B）：已收到本机全部事件' "$S/out/sync-A.txt" ||
+  { cat "$S/out/sync-A.txt"; die "after resume, A's sync does not say that B holds its events"; }
 
 # ---- rclone serve webdav, rclone copy down and up ---------------------------------------------
 mkdir -p "$S/webdav/xuncha" "$S/rclone"
@@ -366,8 +376,8 @@ wait $p1 && wait $p2 || die "concurrent rclone cycles failed"
 for d in WO WA WB; do cycle "$d"; done
 converge "rclone copy around" WA WB WO
 F2=$(jq -r '.[0].id' "$S/out/list-WA.json")
-XUNCHA_NOW=2026-12-01T10:00:00+08:00 x WA finding edit "$F2" measures "A：设置警示标识" >/dev/null
-XUNCHA_NOW=2026-12-01T10:05:00+08:00 x WB finding edit "$F2" measures "B：更换储瓶间" >/dev/null
+x WA finding edit "$F2" measures "A：设置警示标识" >/dev/null
+x WB finding edit "$F2" measures "B：更换储瓶间" >/dev/null
 for r in 1 2; do for d in WA WB WO; do cycle "$d"; done; done
 converge "rclone crossed edits" WA WB WO
 [ "$(jq '[.[]|select(.conflicted)]|length' "$S/out/list-WO.json")" = 1 ] || die "rclone: the crossed edit is not flagged"

@@ -59,6 +59,7 @@ pub fn edit(s: &mut Store, now: &Now, id: Uuid, field: Field, value: &str) {
         field,
         value: value.into(),
         supersedes,
+        after: vec![],
     };
     s.append("李秀英", now, vec![p]).unwrap();
 }

@@ -89,7 +89,6 @@ pub fn validate(f: &mut FormState, today: NaiveDate) -> Option<NewFinding> {
         category: f.category.text().to_string(),
         interim: f.interim.text().to_string(),
         funds: f.funds.text().to_string(),
-        ..Default::default()
     })
 }
 
