@@ -57,7 +57,8 @@ impl Styles {
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter);
         let text = cell.clone().set_text_wrap();
-        let center = cell.clone().set_align(FormatAlign::Center);
+        // Centred cells wrap too: a long short value (是（逾期11天整改）) must not spill sideways.
+        let center = cell.clone().set_align(FormatAlign::Center).set_text_wrap();
         let date = center.clone().set_num_format("yyyy-mm-dd");
         let late = |f: &Format| {
             f.clone()
