@@ -318,7 +318,7 @@ fn xlsx_ledger_has_the_seed_columns_real_dates_and_one_sheet_per_line() {
     );
     assert_eq!(text(at(4, 6)), "重大");
     assert_eq!(text(at(4, 14)), "待整改");
-    assert_eq!(text(at(4, 15)), "是");
+    assert_eq!(text(at(4, 15)), "是（逾期17天未整改）");
     assert_eq!(text(at(4, 17)), "未整改");
     assert_eq!(at(4, 19), Some(&Data::Empty), "no closing date yet");
     assert!(text(at(4, 20)).starts_with("整改通知书（巡查整〔2026〕"));
@@ -390,7 +390,12 @@ fn report_text_shows_the_rate_per_line() {
     let text = s.env.ok(TODAY, &["report"]);
     let fire = text.lines().find(|l| l.starts_with("消防")).unwrap();
     let cols: Vec<&str> = fire.split_whitespace().collect();
-    assert_eq!(cols, ["消防", "2", "1", "0", "1", "1", "1", "1", "50.0%"]);
+    assert_eq!(
+        cols,
+        [
+            "消防", "2", "1", "0", "1", "1", "1", "1", "50.0%", "0", "50.0%"
+        ]
+    );
     let narrow = s.env.ok(TODAY, &["report", "--from", "2026-11-02"]);
     assert!(!narrow.lines().any(|l| l.starts_with("消防")), "{narrow}");
 }
@@ -452,7 +457,7 @@ fn csv_ledger_has_a_bom_and_parses_back() {
     assert_eq!(&late[7], "立即清理，落实每日巡查");
     assert_eq!(&late[9], "2026-11-05");
     assert_eq!(&late[21], "2026-11-01");
-    assert_eq!(&late[15], "是");
+    assert_eq!(&late[15], "是（逾期17天未整改）");
     assert!(
         late[20].starts_with("整改通知书（巡查整〔2026〕"),
         "{}",

@@ -109,6 +109,14 @@ fn the_report_names_a_device_that_lacks_our_events() {
         dev.contains("王芳") && dev.contains("尚未收到本机 3 天以来的 12 条事件"),
         "{dev}"
     );
+    let list = a.ok(&["device", "list"]);
+    assert!(
+        list.contains("王芳") && list.contains("尚未收到本机 3 天以来的 12 条事件"),
+        "{list}"
+    );
+    let rows = a.json(&["device", "list"]);
+    assert_eq!(rows[0]["lacks"], 12, "{rows}");
+    assert!(rows[0]["name"].as_str().unwrap().contains("王芳"), "{rows}");
     let peers = a.json(&["device"])["peers"].clone();
     assert_eq!(peers.as_array().unwrap().len(), 1, "{peers}");
     assert_eq!(peers[0]["lacks"], 12);

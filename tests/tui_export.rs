@@ -114,3 +114,50 @@ fn snapshot_of_the_export_prompt_under_the_configured_folder() {
         insta::assert_snapshot!(format!("export_prompt_{w}x{ht}"), screen_text(&h, &t));
     }
 }
+
+#[test]
+fn export_asks_before_it_replaces_a_file() {
+    let mut h = harness(30);
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("台账.csv");
+    std::fs::write(&path, "旧的台账").unwrap();
+    press(&mut h, &["r", "E", "ctrl-u"]);
+    type_text(&mut h, &path.display().to_string());
+    press(&mut h, &["enter"]);
+    let Some(Overlay::Prompt(p)) = &h.app.overlay else {
+        panic!("the prompt stays open: {:?}", h.app.overlay);
+    };
+    assert!(
+        p.error.as_deref().unwrap().contains("已存在"),
+        "{:?}",
+        p.error
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "旧的台账");
+    // Enter again: replaced.
+    press(&mut h, &["enter"]);
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    assert_ne!(std::fs::read_to_string(&path).unwrap(), "旧的台账");
+}
+
+#[test]
+fn print_from_the_detail_writes_the_notice_to_the_documents_folder() {
+    let mut h = harness(30);
+    let out = tempfile::tempdir().unwrap();
+    h.tui.runner.config.export_dir = Some(out.path().to_path_buf());
+    press(&mut h, &["r", "s", "enter"]);
+    assert!(
+        matches!(h.app.screen(), Screen::Detail(_)),
+        "{:?}",
+        h.app.screen()
+    );
+    press(&mut h, &["P"]);
+    let msg = &h.app.message.as_ref().expect("a message").text;
+    assert!(msg.starts_with("文书已存到"), "{msg}");
+    let files: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let html = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(html.contains("整改通知书"), "the notice is printed");
+}

@@ -267,3 +267,31 @@ fn the_form_records_category_interim_measures_and_funds() {
     assert_eq!(f.funds, "3000元");
     assert!(f.number.is_some_and(|n| n.code().starts_with("YH-2026-")));
 }
+
+#[test]
+fn a_finished_inspection_refuses_a_like_p_n_f() {
+    let mut h = harness(0);
+    start_inspection(&mut h, "东城区人民医院", "fire");
+    press(&mut h, &["F", "y"]);
+    let Screen::Home(home) = h.app.screen() else {
+        panic!("home after finishing: {:?}", h.app.screen());
+    };
+    assert!(!home.entries().is_empty());
+    // Reopen the finished inspection from home's list (the first entry).
+    press(&mut h, &["enter"]);
+    assert!(
+        matches!(h.app.screen(), Screen::Checklist(_)),
+        "{:?}",
+        h.app.screen()
+    );
+    for k in ["a", "p", "f", "n"] {
+        press(&mut h, &[k]);
+        assert!(
+            matches!(h.app.screen(), Screen::Checklist(_)),
+            "{k}: no form opens"
+        );
+        let msg = &h.app.message.as_ref().expect("a message").text;
+        assert!(msg.contains("已结束"), "{k}: {msg}");
+    }
+    assert_eq!(h.tui.runner.ctx.finding_count(), 0);
+}

@@ -140,3 +140,21 @@ fn new_screens_never_panic_at_tiny_sizes() {
         draw(&h, w, ht);
     }
 }
+
+#[test]
+fn counts_beyond_the_page_say_so() {
+    let mut h = harness(300);
+    press(&mut h, &["/"]);
+    type_text(&mut h, "h");
+    assert!(hits(&h).len() > 50, "a broad query fills the page and more");
+    let t = draw(&h, 80, 24);
+    let text = screen_text(&h, &t);
+    assert!(text.contains("（1/50+）"), "{text}");
+    for _ in 0..60 {
+        press(&mut h, &["down"]);
+    }
+    let Screen::Search(s) = h.app.screen() else {
+        panic!()
+    };
+    assert_eq!(s.selected, 49, "the selection stays on the page");
+}

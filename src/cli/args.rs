@@ -46,12 +46,24 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// 生成演示数据
     Demo(DemoArgs),
-    /// 本设备编号和公钥
-    Device,
+    /// 本设备编号和公钥；device list：各设备的同步情况
+    Device(DeviceArgs),
     /// 发出督办文书（四书）：一个文号列出同一单位的一条或多条隐患
     Notice(NoticeArgs),
     /// 查看或设置单位信息（发文机关、机关代字、检查单位、联系人、电话），印在表单和文书上
     Org(OrgArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeviceArgs {
+    #[command(subcommand)]
+    pub cmd: Option<DeviceCmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCmd {
+    /// 各设备（按人名）：最近一次同步的时间，是否已收到本机的事件
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,15 +89,15 @@ pub enum ModeArg {
 pub enum InspectionCmd {
     /// 开始一次检查，输出检查编号
     Start {
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         facility: String,
-        #[arg(long = "department")]
+        #[arg(long = "department", allow_hyphen_values = true)]
         departments: Vec<String>,
         #[arg(long)]
         mode: ModeArg,
-        #[arg(long = "inspector", required = true)]
+        #[arg(long = "inspector", required = true, allow_hyphen_values = true)]
         inspectors: Vec<String>,
-        #[arg(long = "line", required = true)]
+        #[arg(long = "line", required = true, allow_hyphen_values = true)]
         lines: Vec<String>,
     },
     /// 回答一个检查项：pass（合格）、fail（不合格）、na（不适用）
@@ -93,7 +105,7 @@ pub enum InspectionCmd {
         id: String,
         item: String,
         answer: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
         /// 回答他人的检查：以检查人员身份加入该检查
         #[arg(long)]
@@ -109,15 +121,16 @@ pub enum InspectionCmd {
 
 #[derive(Debug, Args, Default)]
 pub struct FindingFilter {
-    /// 状态：open（待整改）、rectified（待复查）、closed（已销号）、overdue（逾期）
-    #[arg(long)]
+    /// 状态：open（待整改）、rectified（待复查）、closed（已销号）、overdue（逾期未整改）、
+    /// review-late（待复查超过N天，N 见配置 review_days，默认 7）、retracted（已撤销）
+    #[arg(long, allow_hyphen_values = true)]
     pub status: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub line: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub facility: Option<String>,
     /// 等级：general（一般）或 major（重大）
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub severity: Option<String>,
     /// 只看有未处理冲突的隐患
     #[arg(long)]
@@ -129,26 +142,26 @@ pub struct FindingFilter {
 pub enum FindingCmd {
     /// 登记隐患，输出隐患编号
     Add {
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         inspection: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         item: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         line: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         description: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         location: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         department: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         severity: Option<String>,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         measures: String,
-        /// 整改时限：YYYY-MM-DD、+7（天）或 +2w（周）
-        #[arg(long)]
+        /// 整改时限：2026-03-20、2026/3/20、20260320、2026年3月20日、3月20日、+7（天）或 +2周
+        #[arg(long, allow_hyphen_values = true)]
         due: Option<String>,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         responsible: String,
         #[arg(long)]
         fixed_on_spot: bool,
@@ -169,7 +182,7 @@ pub enum FindingCmd {
     /// 登记整改落实情况
     Rectify {
         id: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         note: String,
         /// 实际完成日期（早于登记日时填写）
         #[arg(long)]
@@ -182,23 +195,24 @@ pub enum FindingCmd {
         pass: bool,
         #[arg(long)]
         fail: bool,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
     },
     /// 发出下一份督办文书（四书）：整改通知书（未立查立改的隐患即可发）→ 警示约谈告知书 →
     /// 责任追究建议书（上一份文书的期限届满仍未整改方可发），每份文书有自己的整改期限
     Escalate {
         id: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
         /// 本文书规定的整改期限：2026-03-20、3月20日、+15 等（默认：整改通知书沿用现行时限）
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         due: Option<String>,
     },
     /// 修改字段（description、location、department、severity、measures、due、responsible）
     Edit {
         id: String,
         field: String,
+        #[arg(allow_hyphen_values = true)]
         value: String,
     },
     /// 裁定冲突：--keep N 采用 `finding show` 列出的第 N 个冲突步骤（另一步不生效，仍留在记录中）；
@@ -207,19 +221,23 @@ pub enum FindingCmd {
         id: String,
         #[arg(long, conflicts_with_all = ["field", "value"])]
         keep: Option<usize>,
-        #[arg(long, requires = "value")]
+        #[arg(long, requires = "value", allow_hyphen_values = true)]
         field: Option<String>,
-        #[arg(long, requires = "field")]
+        #[arg(long, requires = "field", allow_hyphen_values = true)]
         value: Option<String>,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
     },
     /// 添加备注
-    Comment { id: String, text: String },
+    Comment {
+        id: String,
+        #[arg(allow_hyphen_values = true)]
+        text: String,
+    },
     /// 撤销误登记的隐患
     Retract {
         id: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         reason: String,
     },
 }
@@ -255,10 +273,10 @@ pub struct ExportArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// html：导出该次检查的自查（督查）整改表
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub inspection: Option<String>,
     /// html/odt：导出该隐患已发出的督办文书（默认最近一份）
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub finding: Option<String>,
     /// 与 --finding 同用：notice（整改通知书）、interview（警示约谈告知书）、referral（责任追究建议书）
     #[arg(long)]
@@ -307,10 +325,10 @@ pub struct OrgArgs {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// 发现日期起（YYYY-MM-DD）
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub from: Option<String>,
     /// 发现日期止（YYYY-MM-DD）
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub to: Option<String>,
 }
 

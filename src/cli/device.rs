@@ -1,12 +1,37 @@
-//! `xuncha device`: this device's identity.
+//! `xuncha device`: this device's identity; `xuncha device list`: who holds what.
 
+use super::args::{DeviceArgs, DeviceCmd};
 use super::output::print_json;
 use super::{Cli, CmdResult, context};
 use crate::ops;
 
-pub fn run(cli: &Cli) -> CmdResult {
+pub fn run(cli: &Cli, args: &DeviceArgs) -> CmdResult {
     let ctx = context(cli)?;
     let d = ops::device(&ctx)?;
+    if let Some(DeviceCmd::List) = args.cmd {
+        let lines = ops::peer_lines(&ctx, &d.peers);
+        if cli.json {
+            let rows: Vec<serde_json::Value> = d
+                .peers
+                .iter()
+                .zip(&lines)
+                .map(|(p, l)| {
+                    let mut v = serde_json::to_value(p).unwrap_or_default();
+                    v["name"] = ops::device_name(&ctx, p.device).into();
+                    v["text"] = l.clone().into();
+                    v
+                })
+                .collect();
+            return print_json(&rows);
+        }
+        if lines.is_empty() {
+            println!("还没有其他设备（尚未与任何设备同步过）");
+        }
+        for l in lines {
+            println!("{l}");
+        }
+        return Ok(());
+    }
     if cli.json {
         return print_json(&d);
     }

@@ -51,8 +51,9 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
             }
         }
         (fmt, None) => {
-            let q = query(&args.filter)?;
+            let mut q = query(&args.filter)?;
             let ctx = context(cli)?;
+            ops::resolve_filter(&ctx, &mut q)?;
             let fmt = if fmt == ExportFormat::Xlsx {
                 LedgerFormat::Xlsx
             } else {

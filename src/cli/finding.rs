@@ -63,7 +63,8 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             emit(cli, &ctx, &f, || f.id.to_string())
         }
         FindingCmd::List(filter) => {
-            let q = query(filter)?;
+            let mut q = query(filter)?;
+            ops::resolve_filter(&ctx, &mut q)?;
             let list = ctx.list_findings(&q)?;
             if cli.json {
                 let v: Vec<_> = list

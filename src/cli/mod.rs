@@ -96,7 +96,7 @@ pub fn run(cli: &Cli) -> CmdResult {
         Command::Report(c) => report::run(cli, c),
         Command::Doctor(c) => doctor::run(cli, c),
         Command::Demo(c) => doctor::demo(cli, c),
-        Command::Device => device::run(cli),
+        Command::Device(a) => device::run(cli, a),
         Command::Notice(a) => notice::run(cli, a),
         Command::Org(a) => notice::org(cli, a),
     }

@@ -47,15 +47,17 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> CmdResult {
 }
 
 fn table(title: &str, rows: &[StatsRow], total: &StatsRow) {
-    const HEAD: [&str; 8] = [
+    const HEAD: [&str; 10] = [
         "发现",
         "重大",
         "立查立改",
         "已整改",
         "已销号",
-        "逾期",
+        "逾期未整改",
         "督办",
         "整改率",
+        "逾期整改",
+        "按期整改率",
     ];
     let mut line = cell(title, 26);
     for h in HEAD {
@@ -76,6 +78,8 @@ fn table(title: &str, rows: &[StatsRow], total: &StatsRow) {
             line.push_str(&rcell(&n.to_string(), 10));
         }
         line.push_str(&rcell(&format!("{:.1}%", r.rate()), 10));
+        line.push_str(&rcell(&r.late_rectified.to_string(), 10));
+        line.push_str(&rcell(&format!("{:.1}%", r.on_time_rate()), 10));
         println!("{line}");
     }
 }

@@ -201,10 +201,18 @@ pub enum Payload {
         inspector: String,
         host: String,
     },
+    /// A roster change signed by the organisation key: `statement` is the exact JSON text of a
+    /// `RosterStatement` about `device`, `org_sig` the hex ed25519 signature over it. Any
+    /// device may carry it; only the signature makes it count.
+    Roster {
+        device: Uuid,
+        statement: String,
+        org_sig: String,
+    },
 }
 
 /// Which view an event belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Entity {
     Inspection(Uuid),
     Finding(Uuid),
@@ -228,7 +236,7 @@ impl Payload {
             | Commented { finding_id, .. }
             | Retracted { finding_id, .. }
             | Settled { finding_id, .. } => Entity::Finding(*finding_id),
-            DeviceDescribed { device, .. } => Entity::Device(*device),
+            DeviceDescribed { device, .. } | Roster { device, .. } => Entity::Device(*device),
         }
     }
 
@@ -276,6 +284,7 @@ impl Payload {
             Retracted { .. } => "retracted",
             Settled { .. } => "settled",
             DeviceDescribed { .. } => "device_described",
+            Roster { .. } => "roster",
         }
     }
 }

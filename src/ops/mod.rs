@@ -5,6 +5,7 @@
 mod clock;
 mod demo;
 mod device;
+mod filter;
 mod finding;
 mod input;
 mod inspection;
@@ -24,6 +25,7 @@ pub use crate::report::{
 pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
+pub use filter::resolve_filter;
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, rectify_completed, retract, set_field,
     settle_conflict, settle_steps, verify,

@@ -40,6 +40,7 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
         .map(|p| format!("自定义检查表有误，已跳过：{p}"))
         .collect();
     let store = Store::open(data_dir)?;
+    warnings.extend(store.open_warnings().iter().cloned());
     let author = cfg.author();
     let mut ctx = Ctx::new(store, catalog, now, author);
     ctx.org = cfg.org.clone();

@@ -91,8 +91,9 @@ pub struct LedgerRow {
     pub mode: &'static str,
     pub inspectors: String,
     pub status: &'static str,
+    /// 逾期未整改 now (the row is marked red).
     pub overdue: bool,
-    /// 是否逾期 in words: "是" (open past the deadline), "是（逾期N天整改）", "否".
+    /// 是否逾期 as the office reads it: 是（逾期N天未整改）, 是（逾期N天整改）, 否.
     pub overdue_text: String,
     pub completed: Option<NaiveDate>,
     pub rectification: String,
@@ -142,13 +143,7 @@ impl LedgerRow {
                 f.status.label()
             },
             overdue: f.is_overdue(&ctx.now),
-            overdue_text: if f.is_overdue(&ctx.now) {
-                "是".to_string()
-            } else if let Some(n) = f.late_days(&ctx.now) {
-                format!("是（逾期{n}天整改）")
-            } else {
-                "否".to_string()
-            },
+            overdue_text: overdue_text(ctx, f),
             completed,
             rectification: rectification(f, date),
             verifier: if f.fixed_on_spot {
@@ -207,6 +202,20 @@ impl LedgerRow {
             Text(&self.line_name),
             Text(&self.id),
         ]
+    }
+}
+
+/// 是否逾期 (issue 10): 逾期未整改 now, else 逾期整改 (a fact kept forever), else 否.
+fn overdue_text(ctx: &Ctx, f: &Finding) -> String {
+    if f.is_overdue(&ctx.now) {
+        format!(
+            "是（逾期{}天未整改）",
+            f.stage().overdue_days(ctx.now.today())
+        )
+    } else if let Some(n) = f.late_days(&ctx.now).filter(|_| f.status != Status::Open) {
+        format!("是（逾期{n}天整改）")
+    } else {
+        "否".to_string()
     }
 }
 

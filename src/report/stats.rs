@@ -22,10 +22,19 @@ pub struct StatsRow {
     pub rectified: usize,
     /// 已销号
     pub closed: usize,
-    /// 逾期 (as of now)
+    /// 逾期未整改 (as of now: waiting for rectification past the deadline in force)
     pub overdue: usize,
     /// 已督办
     pub escalated: usize,
+    /// 逾期整改: rectified after the deadline in force at that moment (kept forever)
+    #[serde(default)]
+    pub late_rectified: usize,
+    /// 整改率 in percent (`rate()`), for JSON readers
+    #[serde(default)]
+    pub rectified_rate: f64,
+    /// 按期整改率 in percent (`on_time_rate()`), for JSON readers
+    #[serde(default)]
+    pub on_time_rate: f64,
 }
 
 impl StatsRow {
@@ -38,6 +47,21 @@ impl StatsRow {
         }
     }
 
+    /// 按期整改率: rectified (or closed on the spot) by the deadline in force, over found, in
+    /// percent. 逾期整改 counts for 整改率 but not here.
+    pub fn on_time_rate(&self) -> f64 {
+        if self.found == 0 {
+            0.0
+        } else {
+            (self.rectified - self.late_rectified) as f64 * 100.0 / self.found as f64
+        }
+    }
+
+    fn set_rates(&mut self) {
+        self.rectified_rate = self.rate();
+        self.on_time_rate = self.on_time_rate();
+    }
+
     fn add(&mut self, f: &Finding, now: &Now) {
         self.found += 1;
         self.major += (f.severity == Severity::Major) as usize;
@@ -46,6 +70,8 @@ impl StatsRow {
         self.closed += (f.status == Status::Closed) as usize;
         self.overdue += f.is_overdue(now) as usize;
         self.escalated += f.escalation.is_some() as usize;
+        self.late_rectified += (f.status != Status::Open && f.late_days(now).is_some()) as usize;
+        self.set_rates();
     }
 }
 

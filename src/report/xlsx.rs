@@ -370,16 +370,18 @@ fn excel_date(d: NaiveDate) -> std::result::Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
 }
 
-const STATS_HEADERS: [&str; 9] = [
+const STATS_HEADERS: [&str; 11] = [
     "",
     "发现隐患",
     "重大隐患",
     "立查立改",
     "已整改",
     "已销号",
-    "逾期",
+    "逾期未整改",
     "督办",
     "整改率",
+    "逾期整改",
+    "按期整改率",
 ];
 
 fn summary_sheet(
@@ -448,5 +450,7 @@ fn stats_row(
         sheet.write_number_with_format(r, c as u16 + 1, *n as f64, number)?;
     }
     sheet.write_number_with_format(r, 8, row.rate() / 100.0, percent)?;
+    sheet.write_number_with_format(r, 9, row.late_rectified as f64, number)?;
+    sheet.write_number_with_format(r, 10, row.on_time_rate() / 100.0, percent)?;
     Ok(())
 }

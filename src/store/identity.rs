@@ -45,3 +45,53 @@ pub fn read_key(dir: &Path) -> Result<SigningKey, StoreError> {
         .ok_or_else(|| StoreError::Identity(format!("设备密钥 {} 已损坏", path.display())))?;
     Ok(SigningKey::from_bytes(&bytes))
 }
+
+/// What to tell the user when `device.key` is not the key this data dir's device signs with
+/// (the public key the store recorded at creation): the file came from another data dir.
+pub fn mismatch_message(
+    dir: &Path,
+    device: uuid::Uuid,
+    known: &[u8; 32],
+    found: &[u8; 32],
+) -> String {
+    format!(
+        "设备密钥 {} 不属于本数据目录的设备 {device}（本设备公钥 {}…，密钥文件对应 {}…），\
+         很可能是从另一个数据目录复制来的；用它写入的记录别人无法验证，所以拒绝打开。\
+         修复：把本数据目录原来的 device.key 放回（从备份恢复）；找不回时，把本数据目录移走保存，\
+         用新的数据目录同步取回全部数据后继续工作",
+        dir.join(KEY_FILE).display(),
+        &hex::encode(known)[..16],
+        &hex::encode(found)[..16],
+    )
+}
+
+/// Sets `device.key` to 0600 when others may read it; returns the warning to show, if it did.
+pub fn tighten_mode(dir: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join(KEY_FILE);
+        let mode = std::fs::metadata(&path).ok()?.permissions().mode();
+        if mode & 0o077 == 0 {
+            return None;
+        }
+        let fixed = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+        Some(match fixed {
+            Ok(()) => format!(
+                "设备密钥 {} 的权限为 {:o}，其他用户可以读取；已改为 600（仅本用户可读写）",
+                path.display(),
+                mode & 0o777
+            ),
+            Err(e) => format!(
+                "设备密钥 {} 的权限为 {:o}，其他用户可以读取，且无法改为 600（{e}）；请手动执行 chmod 600",
+                path.display(),
+                mode & 0o777
+            ),
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}

@@ -6,11 +6,11 @@ use super::codec::{CodecError, EventBody, Record, ZERO_HASH, log_key};
 use super::views::{self, Plan};
 use super::vv::{Held, decode_held};
 use super::{Result, Store, StoreError};
-use crate::domain::{EventRef, Field, Finding};
+use crate::domain::{Entity, EventRef, Field, Finding, Payload};
 use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// Stamps further ahead of the local clock than this are flagged and not adopted by the HLC.
@@ -83,6 +83,8 @@ pub struct Staged {
     records: BTreeMap<(Uuid, u64), Record>,
     keys: BTreeMap<Uuid, [u8; 32]>,
     bodies: Vec<(EventBody, Record)>,
+    /// Findings and inspections the staged events create (see `creates`).
+    created: BTreeSet<Entity>,
 }
 
 impl Staged {
@@ -94,6 +96,9 @@ impl Staged {
     pub fn add(&mut self, c: Checked) {
         self.keys.insert(c.origin, c.key);
         for (b, r) in c.fresh {
+            if let Some(e) = creates(&b.payload) {
+                self.created.insert(e);
+            }
             self.records.insert((b.device, b.seq), r.clone());
             self.bodies.push((b, r));
         }
@@ -284,6 +289,7 @@ impl Store {
                 seqs: forks,
             });
         }
+        self.check_creations(&fresh, staged, &short)?;
         Ok(Checked {
             origin,
             key: inc.key,
@@ -291,6 +297,40 @@ impl Store {
             skipped,
             far_future,
         })
+    }
+
+    /// Checks that need no key (DESIGN "Trust"): an event may not create a finding or an
+    /// inspection whose id this store (or an earlier event of this import) already holds.
+    /// Such an event could only replace the real record's first history line (a forged
+    /// "登记" stamped 1970 sorts first), so the whole bundle is refused as forged and named.
+    /// Events acting on an entity not held yet are kept: they change no view until the
+    /// creating event arrives (the fold needs it), and then count in HLC order.
+    fn check_creations(
+        &self,
+        fresh: &[(EventBody, Record)],
+        staged: &Staged,
+        short: &str,
+    ) -> std::result::Result<(), ImportError> {
+        let mut here = BTreeSet::new();
+        for (b, _) in fresh {
+            let Some(entity) = creates(&b.payload) else {
+                continue;
+            };
+            let (what, id, held) = match entity {
+                Entity::Finding(id) => ("隐患", id, self.finding(id)?.is_some()),
+                Entity::Inspection(id) => ("检查", id, self.inspection(id)?.is_some()),
+                Entity::Device(_) => continue,
+            };
+            if held || staged.created.contains(&entity) || !here.insert(entity) {
+                return Err(ImportError::Forged(format!(
+                    "伪造：设备 {short} 第 {} 条事件（时间戳 {}）要再次创建已存在的{what} {id}；\
+                     编号只能创建一次，整包拒收，本机记录未改变",
+                    b.seq,
+                    b.hlc.to_utc().format("%Y-%m-%d %H:%M"),
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Applies a checked bundle in one transaction: log, entity links, views, version vector,
@@ -444,6 +484,17 @@ impl Store {
 }
 
 const QUARANTINE_TREE: &str = "quarantine";
+
+/// The finding or inspection an event creates, if it creates one.
+fn creates(p: &Payload) -> Option<Entity> {
+    match p {
+        Payload::FindingRecorded { finding_id, .. } => Some(Entity::Finding(*finding_id)),
+        Payload::InspectionStarted { inspection_id, .. } => {
+            Some(Entity::Inspection(*inspection_id))
+        }
+        _ => None,
+    }
+}
 
 /// Devices are named in full: UUIDv7 prefixes are timestamps and look alike.
 fn short_id(id: Uuid) -> String {

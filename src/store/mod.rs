@@ -94,6 +94,10 @@ pub struct Store {
     /// How this device should describe itself; written before the next own event if the
     /// stored description differs (see `devices.rs`).
     describe: Option<crate::domain::DeviceProfile>,
+    /// Why this device cannot sign (its key file is missing or damaged), if so.
+    no_key: Option<String>,
+    /// What opening found worth telling the user (a key readable by others, a missing key).
+    warnings: Vec<String>,
 }
 
 const META_DEVICE: &[u8] = b"device_id";
@@ -174,6 +178,8 @@ impl Store {
             head_hash: ZERO_HASH,
             hlc: Hlc::default(),
             describe: None,
+            no_key: None,
+            warnings: Vec::new(),
         };
         s.load_identity()?;
         s.finish_interrupted_rebuild()?;
@@ -185,7 +191,32 @@ impl Store {
             Some(v) => {
                 self.device =
                     Uuid::from_slice(&v).map_err(|_| StoreError::Corrupt("设备编号无效".into()))?;
-                self.key = identity::read_key(&self.dir)?;
+                match identity::read_key(&self.dir) {
+                    Ok(key) => {
+                        let public = *key.verifying_key().as_bytes();
+                        if let Some(known) = self.device_key(self.device)?
+                            && known != public
+                        {
+                            return Err(StoreError::Identity(identity::mismatch_message(
+                                &self.dir,
+                                self.device,
+                                &known,
+                                &public,
+                            )));
+                        }
+                        self.key = key;
+                        if let Some(w) = identity::tighten_mode(&self.dir) {
+                            self.warnings.push(w);
+                        }
+                    }
+                    // Without the key nothing can be signed, but everything can be read.
+                    Err(StoreError::Identity(why)) => {
+                        self.warnings
+                            .push(format!("{why}；在恢复之前只能查看，不能写入"));
+                        self.no_key = Some(why);
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             None => {
                 // Key file first: a crash before the meta write leaves a retry-able state.
@@ -217,6 +248,12 @@ impl Store {
             self.head_hash = Record(v.to_vec()).hash();
         }
         Ok(())
+    }
+
+    /// Problems opening found that did not stop it, in Chinese, one per line: a device key
+    /// readable by others (now set to 0600), a missing or damaged key (read-only use).
+    pub fn open_warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     pub fn dir(&self) -> &Path {
@@ -320,6 +357,11 @@ impl Store {
     pub fn append_walled(&mut self, items: Vec<(String, Wall, Payload)>) -> Result<Vec<EventRef>> {
         if let Some(reason) = self.frozen()? {
             return Err(StoreError::Frozen(reason));
+        }
+        if let Some(why) = &self.no_key {
+            return Err(StoreError::Identity(format!(
+                "本设备不能签名新记录：{why}。查看、搜索、导出、报表和 doctor 仍可使用"
+            )));
         }
         let mut items = items;
         let described = self.description_due(&items)?;

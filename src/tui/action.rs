@@ -57,6 +57,8 @@ pub enum Command {
     EditFolder,
     Export,
     ToggleFormat,
+    /// Print the document a finding has reached (HTML, opened in the system viewer).
+    Print,
 }
 
 #[derive(Debug, Clone)]
@@ -97,6 +99,13 @@ pub enum Action {
     /// Where an export goes unless the user says otherwise (an .xlsx path).
     ExportPathSuggested(String),
     Exported(ExportSummary),
+    /// A document was printed to this file; `opened` when the system viewer took it.
+    Printed {
+        path: String,
+        opened: bool,
+    },
+    /// The export file exists; nothing was written (the prompt asks before replacing it).
+    ExportExists(String),
     SearchResults {
         query: String,
         hits: Vec<crate::search::Hit>,

@@ -456,6 +456,9 @@ impl Default for SyncState {
 
 // ---- search ----
 
+/// Hits listed at most; the search asks for one more, so the overlay can say "50+".
+pub const SEARCH_PAGE: usize = 50;
+
 #[derive(Debug, Clone, Default)]
 pub struct SearchState {
     pub input: TextInput,
@@ -498,6 +501,8 @@ pub struct Prompt {
     pub label: String,
     pub input: TextInput,
     pub error: Option<String>,
+    /// The path the user agreed to overwrite (asked once when the file exists).
+    pub overwrite: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -53,11 +53,17 @@ pub enum Effect {
         query: FindingQuery,
         format: LedgerFormat,
         path: String,
+        /// The user agreed to replace an existing file; without it an existing file is asked
+        /// about (`Action::ExportExists`) and left alone.
+        overwrite: bool,
     },
     /// The best hits for what is typed in the search overlay (the index is built on first use).
     Search(String),
     /// The sync screen's starting point (folder to offer, events waiting).
     OpenSync,
+    /// Print the document a finding has reached as HTML in the export (else documents) folder,
+    /// and open it in the system viewer where there is one.
+    PrintNotice(Uuid),
     /// Stop the sync or export under way (the loop sets the flag at once; the worker is busy).
     Cancel,
     /// A sync through `dir`, or only its preview; reports progress while it runs.
@@ -75,6 +81,8 @@ pub struct Runner {
     pub config: Config,
     /// Set by the loop when the user presses Esc during a sync or an export.
     pub cancel: Cancel,
+    /// Open printed documents in the system viewer (off in tests).
+    pub open_viewer: bool,
 }
 
 impl Runner {
@@ -84,6 +92,7 @@ impl Runner {
             config_dir,
             config,
             cancel: Cancel::default(),
+            open_viewer: false,
         }
     }
 }
@@ -140,8 +149,8 @@ impl Runner {
     }
 
     fn search(&mut self, query: String) -> Result<Action, OpsError> {
-        const LIMIT: usize = 50;
-        let out = ops::search(&mut self.ctx, &query, LIMIT)?;
+        // One beyond the page, so the overlay can say "50+" when more match.
+        let out = ops::search(&mut self.ctx, &query, super::app::SEARCH_PAGE + 1)?;
         Ok(Action::SearchResults {
             query,
             hits: out.hits,
@@ -187,6 +196,28 @@ impl Runner {
     ) -> Result<Action, OpsError> {
         let ctx = &mut self.ctx;
         Ok(match effect {
+            Effect::PrintNotice(id) => {
+                let dir = match &self.config.export_dir {
+                    Some(d) => d.clone(),
+                    None => ops::default_export_path(LedgerFormat::Csv, &ctx.now)
+                        .parent()
+                        .map(|p| p.to_path_buf())
+                        .unwrap_or_else(|| PathBuf::from(".")),
+                };
+                let short = id.simple().to_string();
+                let name = format!(
+                    "隐患文书-{}-{}.html",
+                    &short[short.len() - 8..],
+                    ctx.now.today()
+                );
+                let path = dir.join(name);
+                let s = ops::export_finding_notice(ctx, &id.to_string(), &path)?;
+                let opened = self.open_viewer && open_in_viewer(&s.path);
+                Action::Printed {
+                    path: s.path.display().to_string(),
+                    opened,
+                }
+            }
             Effect::Cancel => {
                 self.cancel
                     .store(true, std::sync::atomic::Ordering::Relaxed);
@@ -216,11 +247,15 @@ impl Runner {
             Effect::Export {
                 query,
                 format,
-                path,
+                path: typed,
+                overwrite,
             } => {
                 self.cancel
                     .store(false, std::sync::atomic::Ordering::Relaxed);
-                let path = expand_home(path.trim());
+                let path = expand_home(typed.trim());
+                if !overwrite && path.exists() {
+                    return Ok(Action::ExportExists(typed));
+                }
                 match ops::export_ledger(ctx, &query, format, &path, Some(&self.cancel)) {
                     Ok(s) => Action::Exported(s),
                     Err(e) => Action::Failed(e.to_string()),
@@ -276,4 +311,25 @@ impl Runner {
             },
         })
     }
+}
+
+/// Hands a file to the system viewer (xdg-open, open, start) without waiting for it; false when
+/// there is none.
+fn open_in_viewer(path: &std::path::Path) -> bool {
+    use std::process::{Command, Stdio};
+    let mut cmd = if cfg!(target_os = "macos") {
+        Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        Command::new("xdg-open")
+    };
+    cmd.arg(path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .is_ok()
 }

@@ -133,8 +133,10 @@ pub fn build(data_dir: &Path, theme: Option<&str>) -> Result<(Tui, App, Vec<Stri
     warnings.extend(w);
     let ctx = opened.ctx;
     let app = App::new(ctx.now, &cfg.inspector, ops::line_infos(&ctx));
+    let mut runner = Runner::new(ctx, config_dir, cfg);
+    runner.open_viewer = true;
     let tui = Tui {
-        runner: Runner::new(ctx, config_dir, cfg),
+        runner,
         theme,
         keymap,
     };

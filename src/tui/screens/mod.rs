@@ -299,6 +299,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (VerifyPass, "通过"),
             (VerifyFail, "不通过"),
             (Escalate, "督办"),
+            (Print, "打印"),
             (Back, "返回"),
         ],
         Context::Form => &[(Submit, "保存"), (NextField, "下一栏"), (Back, "取消")],

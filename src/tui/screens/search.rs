@@ -3,7 +3,7 @@
 
 use super::{View, fit};
 use crate::search::{Hit, Target};
-use crate::tui::app::SearchState;
+use crate::tui::app::{SEARCH_PAGE as PAGE, SearchState};
 use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -130,6 +130,7 @@ pub fn render(v: &View, s: &SearchState, frame: &mut Frame, area: Rect) {
     );
     let title = match s.hits.len() {
         0 => " 搜索隐患和检查项 ".to_string(),
+        n if n > PAGE => format!(" 搜索隐患和检查项（{}/{PAGE}+） ", s.selected + 1),
         n => format!(" 搜索隐患和检查项（{}/{n}） ", s.selected + 1),
     };
     let block = v.block(&title, true);
@@ -186,8 +187,7 @@ pub fn render(v: &View, s: &SearchState, frame: &mut Frame, area: Rect) {
     }
     let per_page = (list.height as usize / 2).max(1);
     let first = s.selected.saturating_sub(per_page - 1);
-    let lines: Vec<Line> = s
-        .hits
+    let lines: Vec<Line> = s.hits[..s.hits.len().min(PAGE)]
         .iter()
         .enumerate()
         .skip(first)

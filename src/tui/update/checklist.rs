@@ -21,6 +21,10 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Command::Fail => Answer::Fail,
         Command::Na => Answer::Na,
         Command::AddFinding => {
+            if finished {
+                say(app, MessageKind::Error, "该检查已结束，不能再登记隐患");
+                return vec![];
+            }
             let Some(f) = form::prefilled(st, today) else {
                 return vec![];
             };

@@ -82,10 +82,12 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     return vec![];
                 };
                 p.error = None;
+                let overwrite = p.overwrite.as_deref() == Some(path.as_str());
                 vec![Effect::Export {
                     query,
                     format,
                     path,
+                    overwrite,
                 }]
             }
             Action::Cmd(Command::Submit) => {

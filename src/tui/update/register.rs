@@ -75,6 +75,7 @@ fn prompt_for(cmd: Command, id: Uuid, next_level: &str) -> Option<Prompt> {
         label: label.to_string(),
         input: TextInput::default(),
         error: None,
+        overwrite: None,
     })
 }
 
@@ -86,6 +87,7 @@ pub fn export_prompt(st: &RegisterState, path: &str) -> Prompt {
         label: "保存到（.xlsx 或 .csv）".into(),
         input: TextInput::new(path),
         error: None,
+        overwrite: None,
     }
 }
 
@@ -215,6 +217,10 @@ pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
             let row = RegisterRow::from_finding(&f, "", &app.now);
             lifecycle(app, cmd, &row);
             vec![]
+        }
+        Command::Print => {
+            say(app, MessageKind::Info, "正在生成文书……");
+            vec![Effect::PrintNotice(f.id)]
         }
         Command::Settle => {
             match f.conflicts.first() {

@@ -140,6 +140,20 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 format!("已导出 {} 条到 {}", s.rows, s.path.display()),
             );
         }
+        Action::Printed { path, opened } => {
+            let how = if opened {
+                "已用系统查看器打开，可从浏览器打印"
+            } else {
+                "请用浏览器打开后打印"
+            };
+            say(app, MessageKind::Ok, format!("文书已存到 {path}：{how}"));
+        }
+        Action::ExportExists(path) => {
+            if let Some(Overlay::Prompt(p)) = &mut app.overlay {
+                p.error = Some("该文件已存在：再按 Enter 覆盖，或改文件名".into());
+                p.overwrite = Some(path);
+            }
+        }
         Action::SearchResults { query, hits, error } => search::results(app, query, hits, error),
         Action::SyncOpened(info) => sync::opened(app, info),
         Action::SyncProgress { done, total } => sync::progress(app, done, total),

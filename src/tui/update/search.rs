@@ -4,7 +4,7 @@
 use super::{Effect, edit, moved, say};
 use crate::search::{Hit, Target};
 use crate::tui::action::{Action, Command};
-use crate::tui::app::{App, MessageKind, Screen, SearchState};
+use crate::tui::app::{App, MessageKind, SEARCH_PAGE as PAGE, Screen, SearchState};
 
 pub fn open(app: &mut App) -> Vec<Effect> {
     app.stack.push(Screen::Search(SearchState::default()));
@@ -22,7 +22,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Action::Cmd(Command::Open) => enter(app),
         Action::Cmd(c @ (Command::Up | Command::Down | Command::PageUp | Command::PageDown)) => {
-            if let Some(i) = moved(st.selected, st.hits.len(), c) {
+            if let Some(i) = moved(st.selected, st.hits.len().min(PAGE), c) {
                 st.selected = i;
             }
             vec![]

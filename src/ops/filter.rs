@@ -1,0 +1,67 @@
+//! A filter as a person types it, resolved against what exists: a line by id or Chinese name,
+//! a facility by the whole name or a unique part of it. A value that names nothing is refused
+//! with the values that exist, never answered with an empty list.
+
+use super::{Ctx, Input, OpsError, Result};
+use crate::domain::FindingQuery;
+
+/// Resolves `q.line` and `q.facility` in place.
+///
+/// # Errors
+/// `Invalid` naming `Line` or `Facility` when the value names nothing (or, for a facility part,
+/// more than one), with the values that exist.
+pub fn resolve_filter(ctx: &Ctx, q: &mut FindingQuery) -> Result<()> {
+    if let Some(l) = q.line.as_deref().map(str::trim) {
+        let found = ctx
+            .catalog
+            .lines
+            .iter()
+            .find(|c| c.line == l || c.name == l)
+            .map(|c| c.line.clone());
+        match found {
+            Some(id) => q.line = Some(id),
+            None => {
+                let known: Vec<String> = ctx
+                    .catalog
+                    .lines
+                    .iter()
+                    .map(|c| format!("{}（{}）", c.line, c.name))
+                    .collect();
+                return Err(OpsError::invalid(
+                    Input::Line,
+                    format!("没有防线「{l}」，可选：{}", known.join("、")),
+                ));
+            }
+        }
+    }
+    if let Some(f) = q.facility.as_deref().map(str::trim) {
+        let mut names = super::facilities(ctx)?;
+        for x in ctx.list_findings(&FindingQuery::default())? {
+            if !names.contains(&x.facility) {
+                names.push(x.facility);
+            }
+        }
+        if !names.iter().any(|n| n == f) {
+            let parts: Vec<&String> = names.iter().filter(|n| n.contains(f)).collect();
+            match parts.as_slice() {
+                [one] => q.facility = Some((*one).clone()),
+                [] => {
+                    let shown: Vec<&str> = names.iter().take(10).map(String::as_str).collect();
+                    let more = if names.len() > 10 { "……" } else { "" };
+                    return Err(OpsError::invalid(
+                        Input::Facility,
+                        format!("没有单位「{f}」，已有：{}{more}", shown.join("、")),
+                    ));
+                }
+                many => {
+                    let shown: Vec<&str> = many.iter().take(10).map(|s| s.as_str()).collect();
+                    return Err(OpsError::invalid(
+                        Input::Facility,
+                        format!("「{f}」对应多个单位，请写全称：{}", shown.join("、")),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
