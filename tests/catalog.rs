@@ -5,8 +5,11 @@ use std::fs;
 use xuncha::catalog::{Catalog, validate_files, validate_str};
 use xuncha::domain::{CORE_LINES, Severity};
 
+/// The built-in lines: the seven defense lines and seven extras.
+const BUILTIN_LINES: usize = 14;
+
 #[test]
-fn builtin_has_nine_lines_in_order() {
+fn builtin_has_fourteen_lines_in_order() {
     let c = Catalog::builtin();
     let ids: Vec<&str> = c.lines.iter().map(|l| l.line.as_str()).collect();
     assert_eq!(
@@ -20,7 +23,12 @@ fn builtin_has_nine_lines_in_order() {
             "contractor",
             "key_site",
             "special_equipment",
-            "hazwaste"
+            "hazwaste",
+            "medical_waste",
+            "narcotics",
+            "biosafety",
+            "radiation",
+            "utility_site",
         ]
     );
     for (i, core) in CORE_LINES.iter().enumerate() {
@@ -33,8 +41,10 @@ fn builtin_has_nine_lines_in_order() {
             l.item_count()
         );
     }
-    assert!(!c.line("special_equipment").unwrap().core);
-    assert!(!c.line("hazwaste").unwrap().core);
+    for extra in &ids[7..] {
+        assert!(!c.line(extra).unwrap().core, "{extra} is an extra line");
+        assert!(c.line(extra).unwrap().item_count() >= 7, "{extra}");
+    }
     assert_eq!(c.line_name("key_site"), "重点部位");
     assert_eq!(c.line_name("hazwaste"), "危险废物");
 }
@@ -107,6 +117,7 @@ fn search_words_are_present() {
         text.push_str(&it.check);
         text.push_str(&it.keywords.join(" "));
         text.push_str(&it.hazard);
+        text.push_str(&it.basis);
     }
     for w in [
         "灭火器",
@@ -120,6 +131,24 @@ fn search_words_are_present() {
         "燃气报警器",
         "醇基燃料",
         "电动车",
+        "WS 308-2019",
+        "九项规定",
+        "GB/T 40248-2021",
+        "防火卷帘",
+        "微型消防站",
+        "消防安全例会",
+        "行动不便",
+        "三铁一器",
+        "双人双锁",
+        "菌毒种",
+        "放射源",
+        "液化石油气",
+        "液氧",
+        "汇流排",
+        "污水处理站",
+        "有限空间",
+        "环氧乙烷",
+        "医疗废物",
     ] {
         assert!(text.contains(w), "no item mentions {w}");
     }
@@ -262,7 +291,7 @@ fn user_dir_overrides_and_broken_files_do_not_panic() {
     fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
 
     let (c, problems) = Catalog::load(Some(dir.path()));
-    assert_eq!(c.lines.len(), 10);
+    assert_eq!(c.lines.len(), BUILTIN_LINES + 1);
     let fire = c.line("fire").unwrap();
     assert_eq!(fire.name, "消防（本院）");
     assert_eq!(fire.item_count(), 1);
@@ -284,10 +313,10 @@ fn user_dir_overrides_and_broken_files_do_not_panic() {
 
     let (c2, p2) = Catalog::load(None);
     assert!(p2.is_empty());
-    assert_eq!(c2.lines.len(), 9);
+    assert_eq!(c2.lines.len(), BUILTIN_LINES);
     let (c3, p3) = Catalog::load(Some(&dir.path().join("does-not-exist")));
     assert!(p3.is_empty());
-    assert_eq!(c3.lines.len(), 9);
+    assert_eq!(c3.lines.len(), BUILTIN_LINES);
 }
 
 #[test]
@@ -308,5 +337,98 @@ fn user_file_with_duplicate_ids_is_skipped() {
         .iter()
         .map(|l| (l.line.as_str(), l.item_count()))
         .collect();
-    assert_eq!(counts.len(), 9);
+    assert_eq!(counts.len(), BUILTIN_LINES);
+}
+
+/// The documents a basis may name: a title in 《》, a standard number, or one of the seed notices.
+fn names_a_document(basis: &str) -> bool {
+    const SEEDS: [&str; 5] = [
+        "市卫健委安全生产通知（2022）",
+        "郑州市卫健委2019年工作要点",
+        "乐山市卫健委三年行动方案（2020）",
+        "绍兴市中医院三年行动方案（2021）",
+        "盐池县",
+    ];
+    const CODES: [&str; 10] = [
+        "GB ", "GB/T ", "GBZ ", "GBZ/T ", "WS ", "WS/T ", "TSG ", "JGJ ", "HJ ", "CJJ ",
+    ];
+    let code = CODES.iter().any(|c| {
+        basis
+            .match_indices(c)
+            .any(|(i, _)| basis[i + c.len()..].starts_with(|ch: char| ch.is_ascii_digit()))
+    });
+    basis.contains('《') || code || SEEDS.iter().any(|s| basis.contains(s))
+}
+
+#[test]
+fn every_basis_names_a_document() {
+    let c = Catalog::builtin();
+    let mut missing = Vec::new();
+    for it in c.all_items() {
+        if !names_a_document(&it.basis) {
+            missing.push(format!("{}: {}", it.id, it.basis));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "no document named:\n{}",
+        missing.join("\n")
+    );
+    assert!(!names_a_document("实务补充：通行做法"));
+    assert!(names_a_document("GB 50016-2014 第6.5.3条"));
+    // The citations the office found wrong are fixed.
+    let basis = |id: &str| c.item(id).unwrap().basis.clone();
+    assert!(
+        basis("construction.no-dorm-in-building")
+            .contains("《建设工程安全生产管理条例》第二十九条")
+    );
+    assert!(!basis("key_site.kitchen-hood").contains("18483"));
+    assert!(basis("key_site.kitchen-hood").contains("GB/T 40248-2021"));
+    for id in ["epidemic.alcohol-storage", "energy.alcohol-fuel"] {
+        assert!(!c.item(id).unwrap().check.contains("当日用量"), "{id}");
+        assert!(
+            basis(id).contains("实务补充"),
+            "{id} says where its limit comes from"
+        );
+    }
+    // The national fire standards the seeds name are cited.
+    let all: String = c.all_items().map(|i| i.basis.as_str()).collect();
+    for doc in [
+        "WS 308-2019《医疗机构消防安全管理》",
+        "《医疗机构消防安全管理九项规定（2020年版）》",
+        "GB/T 40248-2021《人员密集场所消防安全管理》",
+    ] {
+        assert!(all.contains(doc), "nothing cites {doc}");
+    }
+}
+
+#[test]
+fn every_shipped_item_id_still_resolves() {
+    let c = Catalog::builtin();
+    let listed = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/catalog_ids.txt"
+    ))
+    .unwrap();
+    let ids: Vec<&str> = listed
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert!(ids.len() >= 193, "{}", ids.len());
+    for id in &ids {
+        let it = c
+            .item(id)
+            .unwrap_or_else(|| panic!("{id} no longer resolves"));
+        assert!(id.starts_with(&format!("{}.", it.line)));
+    }
+    // A new builtin item must be listed too, so that removing it later is caught.
+    let listed: HashSet<&str> = ids.into_iter().collect();
+    for it in c.all_items() {
+        assert!(
+            listed.contains(it.id.as_str()),
+            "add {} to tests/catalog_ids.txt",
+            it.id
+        );
+    }
 }

@@ -52,24 +52,25 @@ fn two_inspectors_and_the_office_converge_through_one_folder() {
     let insp_b = b.start("南湖镇卫生院", &["fire"]);
     b.add_finding(&insp_b, "fire", "灭火器压力不足");
 
-    // Each device's first event is its self-description (who works on it, the host name).
+    // Each device's first event is its self-description (who works on it, the host name); then
+    // the version of 消防 its inspection used, the inspection and the finding.
     let out = a.ok(&["sync", "--dir", usb.to_str().unwrap()]);
-    assert!(out.contains("本机新事件 3 条"), "{out}");
+    assert!(out.contains("本机新事件 4 条"), "{out}");
     assert!(usb.join("xuncha-sync/FORMAT").exists());
 
     let rep = sync_json(&b, usb);
     assert_eq!(rep["events_in"][0]["device"], device(&a));
-    assert_eq!(events_in(&rep), 3);
-    assert_eq!(rep["own_events_out"], 3);
+    assert_eq!(events_in(&rep), 4);
+    assert_eq!(rep["own_events_out"], 4);
 
     let rep = sync_json(&office, usb);
-    assert_eq!(events_in(&rep), 6);
+    assert_eq!(events_in(&rep), 8);
     assert_eq!(
         rep["events_in"].as_array().unwrap().len(),
         2,
         "events in per device"
     );
-    assert_eq!(events_in(&sync_json(&a, usb)), 3);
+    assert_eq!(events_in(&sync_json(&a, usb)), 4);
 
     // Both inspectors change who is responsible without seeing each other's change.
     a.ok(&["finding", "edit", &f, "responsible", "总务科"]);
@@ -132,7 +133,11 @@ fn a_torn_bundle_is_read_later_and_repaired_by_the_next_export() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    assert_eq!(office.events(), 3, "description, inspection, finding");
+    assert_eq!(
+        office.events(),
+        4,
+        "description, checklist version, inspection, finding"
+    );
 }
 
 #[test]
@@ -168,7 +173,11 @@ fn an_altered_bundle_is_rejected_with_exit_3_and_repaired_by_the_next_export() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    assert_eq!(office.events(), 3, "description, inspection, finding");
+    assert_eq!(
+        office.events(),
+        4,
+        "description, checklist version, inspection, finding"
+    );
 }
 
 #[test]

@@ -97,6 +97,16 @@ fn synced_hostile_text_is_shown_escaped_in_the_cli() {
     assert!(search.contains("\\x1b"), "{search}");
 }
 
+/// The other device is named by its writer's name in `xuncha device`: that name came from
+/// the folder too, and is shown escaped (a raw ESC or bidi override would reach the terminal).
+#[test]
+fn a_synced_device_name_is_shown_escaped_in_device() {
+    let (env, _) = synced_env();
+    let device = env.ok(&["device"]);
+    no_raw_controls("device", &device);
+    assert!(device.contains("恶意\\x1b[8m"), "{device}");
+}
+
 #[test]
 fn synced_hostile_text_is_escaped_in_every_export() {
     let (env, id) = synced_env();

@@ -37,8 +37,8 @@ fn the_report_names_a_device_that_lacks_our_events() {
     let folder = a.tmp.path().join("share");
     std::fs::create_dir_all(&folder).unwrap();
 
-    // Day 1: the office (王芳) syncs first; then inspector 张三 records 12 events (its
-    // self-description, an inspection, ten findings) and syncs.
+    // Day 1: the office (王芳) syncs first; then inspector 张三 records 13 events (its
+    // self-description, the version of 消防 it used, an inspection, ten findings) and syncs.
     at(&mut office, "2026-12-01T09:00:00+08:00");
     let oi = ok_as(
         &office,
@@ -100,26 +100,26 @@ fn the_report_names_a_device_that_lacks_our_events() {
     at(&mut a, "2026-12-04T17:00:00+08:00");
     let out = sync(&a, &folder);
     assert!(
-        out.contains("王芳") && out.contains("尚未收到本机 3 天以来的 12 条事件"),
+        out.contains("王芳") && out.contains("尚未收到本机 3 天以来的 13 条事件"),
         "{out}"
     );
     assert!(out.contains("上次同步 2026-12-01 09:00"), "{out}");
     let dev = a.ok(&["device"]);
     assert!(
-        dev.contains("王芳") && dev.contains("尚未收到本机 3 天以来的 12 条事件"),
+        dev.contains("王芳") && dev.contains("尚未收到本机 3 天以来的 13 条事件"),
         "{dev}"
     );
     let list = a.ok(&["device", "list"]);
     assert!(
-        list.contains("王芳") && list.contains("尚未收到本机 3 天以来的 12 条事件"),
+        list.contains("王芳") && list.contains("尚未收到本机 3 天以来的 13 条事件"),
         "{list}"
     );
     let rows = a.json(&["device", "list"]);
-    assert_eq!(rows[0]["lacks"], 12, "{rows}");
+    assert_eq!(rows[0]["lacks"], 13, "{rows}");
     assert!(rows[0]["name"].as_str().unwrap().contains("王芳"), "{rows}");
     let peers = a.json(&["device"])["peers"].clone();
     assert_eq!(peers.as_array().unwrap().len(), 1, "{peers}");
-    assert_eq!(peers[0]["lacks"], 12);
+    assert_eq!(peers[0]["lacks"], 13);
 
     // The office syncs; now 张三 sees that it holds everything.
     at(&mut office, "2026-12-04T18:00:00+08:00");

@@ -64,7 +64,8 @@ fn reopen_keeps_everything() {
         device,
         "the device keeps its identity"
     );
-    assert_eq!(c.raw_store().own_seq(), 3);
+    // The version of 危险化学品 it used, the inspection, the finding and its rectification.
+    assert_eq!(c.raw_store().own_seq(), 4);
     assert_eq!(c.list_findings(&FindingQuery::default()).unwrap(), findings);
     assert_eq!(c.list_inspections().unwrap(), inspections);
     assert_eq!(

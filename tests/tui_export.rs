@@ -161,3 +161,27 @@ fn print_from_the_detail_writes_the_notice_to_the_documents_folder() {
     let html = std::fs::read_to_string(&files[0]).unwrap();
     assert!(html.contains("整改通知书"), "the notice is printed");
 }
+
+#[test]
+fn print_from_the_checklist_writes_the_inspections_form() {
+    let mut h = harness(0);
+    let out = tempfile::tempdir().unwrap();
+    h.tui.runner.config.export_dir = Some(out.path().to_path_buf());
+    start_inspection(&mut h, "东城区人民医院", "fire");
+    press(&mut h, &["f", "ctrl-s", "P"]);
+    let msg = &h.app.message.as_ref().expect("a message").text;
+    assert!(
+        msg.starts_with("文书已存到") && msg.contains("整改表"),
+        "{msg}"
+    );
+    let files: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let html = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        html.contains("东城区人民医院"),
+        "the form names the facility"
+    );
+}

@@ -40,10 +40,34 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
         "hazwaste.toml",
         include_str!("../../data/checklists/hazwaste.toml"),
     ),
+    (
+        "medical_waste.toml",
+        include_str!("../../data/checklists/medical_waste.toml"),
+    ),
+    (
+        "narcotics.toml",
+        include_str!("../../data/checklists/narcotics.toml"),
+    ),
+    (
+        "biosafety.toml",
+        include_str!("../../data/checklists/biosafety.toml"),
+    ),
+    (
+        "radiation.toml",
+        include_str!("../../data/checklists/radiation.toml"),
+    ),
+    (
+        "utility_site.toml",
+        include_str!("../../data/checklists/utility_site.toml"),
+    ),
 ];
 
 /// The source label of the embedded checklists.
 pub const BUILTIN_SOURCE: &str = "内置";
+
+/// The source label of a checklist known only from the log: an inspection synced from another
+/// device used it, and this device has no file for it.
+pub const RECORDED_SOURCE: &str = "检查记录（本机无此检查表文件）";
 
 /// All checklists, sorted by `(order, line)`, with an item index.
 #[derive(Debug, Clone, Default)]
@@ -51,21 +75,65 @@ pub struct Catalog {
     pub lines: Vec<Checklist>,
     /// item id → (line index, section index, item index)
     index: HashMap<String, (usize, usize, usize)>,
+    /// line id → content hash of the loaded version (`Checklist::content_hash`)
+    hashes: HashMap<String, String>,
 }
 
 impl Catalog {
-    /// Builds a catalog from checklists: sorts them and indexes the items.
+    /// Builds a catalog from checklists: sorts them, indexes the items and hashes each line.
     pub fn from_lines(mut lines: Vec<Checklist>) -> Catalog {
         lines.sort_by(|a, b| (a.order, &a.line).cmp(&(b.order, &b.line)));
         let mut index = HashMap::new();
+        let mut hashes = HashMap::new();
         for (li, cl) in lines.iter().enumerate() {
+            hashes.insert(cl.line.clone(), cl.content_hash());
             for (si, s) in cl.sections.iter().enumerate() {
                 for (ii, it) in s.items.iter().enumerate() {
                     index.entry(it.id.clone()).or_insert((li, si, ii));
                 }
             }
         }
-        Catalog { lines, index }
+        Catalog {
+            lines,
+            index,
+            hashes,
+        }
+    }
+
+    /// The content hash of the loaded version of a line.
+    pub fn hash_of(&self, line: &str) -> Option<&str> {
+        self.hashes.get(line).map(String::as_str)
+    }
+
+    /// Adds the checklist versions recorded in the log (oldest first) for lines this device has
+    /// no file for, so their names and items show everywhere; a later version of such a line
+    /// replaces an earlier one. Lines loaded from a file are never touched, and a version whose
+    /// items are inconsistent or whose ids belong to another loaded line is left out.
+    pub fn adopt_recorded(&mut self, versions: Vec<Checklist>) {
+        let mut lines = std::mem::take(&mut self.lines);
+        let mut changed = false;
+        for mut v in versions {
+            // Consistent items carry their own line's prefix, and line ids have no '.', so
+            // they cannot clash with another line's ids.
+            if !v.is_consistent() {
+                continue;
+            }
+            match lines.iter().position(|l| l.line == v.line) {
+                Some(i) if lines[i].source != RECORDED_SOURCE => continue,
+                Some(i) => {
+                    lines.remove(i);
+                }
+                None => {}
+            }
+            v.source = RECORDED_SOURCE.to_string();
+            lines.push(v);
+            changed = true;
+        }
+        if changed {
+            *self = Catalog::from_lines(lines);
+        } else {
+            self.lines = lines;
+        }
     }
 
     fn builtin_with_problems() -> (Vec<Checklist>, Vec<Problem>) {
@@ -213,4 +281,13 @@ impl Catalog {
     pub fn all_items(&self) -> impl Iterator<Item = &Item> {
         self.lines.iter().flat_map(|c| c.items())
     }
+}
+
+/// How a problem in a user checklist file is reported on start (CLI stderr, TUI message line):
+/// the file and line, what is wrong, and that the file was not loaded.
+pub fn skipped_message(p: &Problem) -> String {
+    format!(
+        "自定义检查表 {} 第 {} 行有误，该文件未加载：{}",
+        p.file, p.line, p.message
+    )
 }

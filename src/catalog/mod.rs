@@ -6,7 +6,7 @@ mod load;
 mod model;
 mod validate;
 
-pub use load::{BUILTIN_FILES, BUILTIN_SOURCE, Catalog};
+pub use load::{BUILTIN_FILES, BUILTIN_SOURCE, Catalog, RECORDED_SOURCE, skipped_message};
 pub use model::{Checklist, Item, Problem, Section};
 pub use validate::{validate_files, validate_str};
 

@@ -3,7 +3,7 @@
 use super::args::ChecklistCmd;
 use super::output::{cell, print_json};
 use super::{Cli, CmdResult, Failure};
-use crate::catalog::{self, Catalog};
+use crate::catalog;
 use crate::config;
 use serde_json::json;
 
@@ -11,10 +11,7 @@ pub fn run(cli: &Cli, cmd: &ChecklistCmd) -> CmdResult {
     let user_dir = config::config_dir().join("checklists");
     match cmd {
         ChecklistCmd::List => {
-            let (cat, problems) = Catalog::load(Some(&user_dir));
-            for p in &problems {
-                eprintln!("警告：{p}");
-            }
+            let cat = super::load_catalog(cli);
             if cli.json {
                 let v: Vec<_> = cat
                     .lines
@@ -43,7 +40,7 @@ pub fn run(cli: &Cli, cmd: &ChecklistCmd) -> CmdResult {
             Ok(())
         }
         ChecklistCmd::Show { line } => {
-            let (cat, _) = Catalog::load(Some(&user_dir));
+            let cat = super::load_catalog(cli);
             let l = cat.line(line).ok_or_else(|| {
                 let known: Vec<&str> = cat.lines.iter().map(|l| l.line.as_str()).collect();
                 Failure::usage(format!("未知防线「{line}」，可选：{}", known.join("|")))

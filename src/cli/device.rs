@@ -3,6 +3,7 @@
 use super::args::{DeviceArgs, DeviceCmd};
 use super::output::print_json;
 use super::{Cli, CmdResult, context};
+use crate::domain::sanitize::escape_line;
 use crate::ops;
 
 pub fn run(cli: &Cli, args: &DeviceArgs) -> CmdResult {
@@ -35,19 +36,20 @@ pub fn run(cli: &Cli, args: &DeviceArgs) -> CmdResult {
     if cli.json {
         return print_json(&d);
     }
-    println!("本机：{}", d.label);
+    println!("本机：{}", escape_line(&d.label));
     println!("设备编号：{}", d.device_id);
     println!("公钥：{}", d.public_key);
     println!("本机事件：{}  共存事件：{}", d.own_events, d.events);
     println!("数据目录：{}", d.data_dir.display());
     if let Some(r) = &d.frozen {
-        println!("⚠ 已停止写入：{r}");
+        println!("⚠ 已停止写入：{}", escape_line(r));
     }
     let lines = ops::peer_lines(&ctx, &d.peers);
     if !lines.is_empty() {
         println!("各设备（据各自最近一次同步留下的记录）：");
         for l in lines {
-            println!("  · {l}");
+            // Names and labels come from other devices' events: never raw to the terminal.
+            println!("  · {}", escape_line(&l));
         }
     }
     Ok(())

@@ -295,7 +295,7 @@ fn show(ctx: &Ctx, f: &Finding) {
         println!("撤销原因：{}", f.retract_reason);
     }
     let item = match f.item_id.as_deref() {
-        Some(id) => match ctx.catalog.item(id) {
+        Some(id) => match ctx.item_for(f.inspection_id, id) {
             Some(it) => format!("{}（{id}）", it.check),
             None => id.to_string(),
         },

@@ -17,6 +17,7 @@ mod sync;
 
 pub use args::{Cli, Command};
 
+use crate::catalog::Catalog;
 use crate::config::{self, Config};
 use crate::ops::{self, Ctx, OpsError};
 use std::path::PathBuf;
@@ -67,6 +68,18 @@ pub fn context(cli: &Cli) -> Result<Ctx, Failure> {
         eprintln!("警告：{w}");
     }
     Ok(opened.ctx)
+}
+
+/// The checklists for `checklist list|show`, which open no store for writing: built in, the
+/// user's folder (every problem in a user file reported on stderr with its file and line, the
+/// file not loaded), and the versions an existing store records for lines without a file here.
+pub fn load_catalog(cli: &Cli) -> Catalog {
+    let (mut catalog, problems) = Catalog::load(Some(&config::config_dir().join("checklists")));
+    for p in problems {
+        eprintln!("警告：{}", crate::catalog::skipped_message(&p));
+    }
+    catalog.adopt_recorded(ops::recorded_checklists(&data_dir(cli)));
+    catalog
 }
 
 /// With no inspector name configured, the CLI signs as the inspection's first inspector rather

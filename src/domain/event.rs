@@ -1,8 +1,9 @@
 //! Event payloads: each carries the intent of one user action.
 
-use super::{Answer, Escalation, Issued, Mode, Number, Severity};
+use super::{Answer, Checklist, Escalation, Issued, Mode, Number, Severity};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Names one event: the device that wrote it and its sequence number there.
@@ -73,6 +74,10 @@ pub enum Payload {
         /// 检查编号, made once by the device that started the inspection.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         number: Option<Number>,
+        /// The checklist version each line was inspected with: line id → content hash
+        /// (`Checklist::content_hash`). Empty in inspections recorded before versions were.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        checklists: BTreeMap<String, String>,
     },
     ItemAnswered {
         inspection_id: Uuid,
@@ -193,6 +198,12 @@ pub enum Payload {
         note: String,
         after: Vec<EventRef>,
     },
+    /// One checklist version, whole, recorded when an inspection on this store first uses it
+    /// (see `domain::checklist`). `hash` is its content hash; `checklist.source` is empty.
+    ChecklistRecorded {
+        hash: String,
+        checklist: Checklist,
+    },
     /// A device describes itself: who works on it and the computer's name. Written by the
     /// device itself (`device` is always the writer's id) before its first event and again
     /// whenever either name changes; the latest by HLC order counts (see `DeviceProfile`).
@@ -216,6 +227,8 @@ pub enum Payload {
 pub enum Entity {
     Inspection(Uuid),
     Finding(Uuid),
+    /// A checklist version, by `checklist_entity_id(hash)`; it has no view of its own.
+    Checklist(Uuid),
     /// Statements about one device (its self-description; roster changes).
     Device(Uuid),
 }
@@ -236,6 +249,9 @@ impl Payload {
             | Commented { finding_id, .. }
             | Retracted { finding_id, .. }
             | Settled { finding_id, .. } => Entity::Finding(*finding_id),
+            ChecklistRecorded { hash, .. } => {
+                Entity::Checklist(super::checklist_entity_id(hash).unwrap_or(Uuid::nil()))
+            }
             DeviceDescribed { device, .. } | Roster { device, .. } => Entity::Device(*device),
         }
     }
@@ -283,6 +299,7 @@ impl Payload {
             Commented { .. } => "commented",
             Retracted { .. } => "retracted",
             Settled { .. } => "settled",
+            ChecklistRecorded { .. } => "checklist_recorded",
             DeviceDescribed { .. } => "device_described",
             Roster { .. } => "roster",
         }

@@ -33,6 +33,10 @@ pub struct Inspection {
     pub started_at: Stamp,
     pub finished_at: Option<Stamp>,
     pub started_by: String,
+    /// The checklist version each line was inspected with (line id → content hash); empty for
+    /// inspections recorded before versions were.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub checklists: BTreeMap<String, String>,
     /// Items answered differently on two devices that had not seen each other's answer:
     /// every standing answer, the one shown in `answers` first. Answering the item again
     /// settles it.
@@ -82,6 +86,7 @@ impl Inspection {
                 inspectors,
                 lines,
                 number,
+                checklists,
             } => Some(Inspection {
                 id: *inspection_id,
                 number: number.clone(),
@@ -94,6 +99,7 @@ impl Inspection {
                 started_at: e.at(),
                 finished_at: None,
                 started_by: e.author.clone(),
+                checklists: checklists.clone(),
                 answer_conflicts: BTreeMap::new(),
                 answer_heads: BTreeMap::new(),
             }),

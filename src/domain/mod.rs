@@ -1,5 +1,6 @@
 //! Pure domain types and rules: no I/O, no sled, no terminal.
 
+mod checklist;
 mod crossing;
 mod dates;
 mod device;
@@ -17,6 +18,7 @@ pub mod sanitize;
 mod stage;
 mod stamp;
 
+pub use checklist::{Checklist, Item, Section, checklist_entity_id, fold_checklist};
 pub use crossing::{Crossing, Hold, StepKind, rule as crossing_rule};
 pub use dates::parse_date_input;
 pub use device::{DeviceProfile, device_label, short_device_id};

@@ -149,6 +149,11 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
         rng: fastrand::Rng::with_seed(scale as u64 ^ 0x5eed),
         actions: Vec::new(),
     };
+    // The checklist versions the demo inspections use, recorded before the first of them.
+    let (versions, records) = super::inspection::versions_of(ctx, &lines)?;
+    for p in records {
+        g.push(start_ms - 60_000, &ctx.author, p);
+    }
     let n_insp = (scale / 8).max(1);
     let mut made = 0usize;
     let mut used_fac = std::collections::BTreeSet::new();
@@ -199,6 +204,10 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
                 },
                 lines: insp_lines.clone(),
                 number: None,
+                checklists: insp_lines
+                    .iter()
+                    .filter_map(|l| versions.get(l).map(|h| (l.clone(), h.clone())))
+                    .collect(),
             },
         );
         let items: Vec<Item> = ctx.catalog.items_of(&insp_lines).cloned().collect();

@@ -2,6 +2,7 @@
 
 use super::{Ctx, MAX_NAME_CHARS, MAX_TEXT_CHARS, OpsError, Result, clean, limited, required_max};
 use crate::domain::{Answer, Inspection, Mode, Payload};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Default)]
@@ -55,20 +56,45 @@ pub fn start_inspection(ctx: &mut Ctx, new: NewInspection) -> Result<Inspection>
     let id = Uuid::now_v7();
     let number = super::next_number(ctx, crate::domain::Series::Inspection)?;
     let author = ctx.author.clone();
-    ctx.store.append(
-        &author,
-        &ctx.now,
-        vec![Payload::InspectionStarted {
-            inspection_id: id,
-            facility,
-            departments,
-            mode,
-            inspectors,
-            lines,
-            number: Some(number),
-        }],
-    )?;
+    let (checklists, mut payloads) = versions_of(ctx, &lines)?;
+    payloads.push(Payload::InspectionStarted {
+        inspection_id: id,
+        facility,
+        departments,
+        mode,
+        inspectors,
+        lines,
+        checklists,
+        number: Some(number),
+    });
+    ctx.store.append(&author, &ctx.now, payloads)?;
     inspection_by_id(ctx, id)
+}
+
+/// The checklist version of each line (line id → content hash), and a `ChecklistRecorded` event
+/// for each version the log does not hold yet, so that the inspection can name its versions and
+/// every device that receives it can show their items.
+pub(crate) fn versions_of(
+    ctx: &Ctx,
+    lines: &[String],
+) -> Result<(BTreeMap<String, String>, Vec<Payload>)> {
+    let mut hashes = BTreeMap::new();
+    let mut records = Vec::new();
+    for line in lines {
+        let (Some(cl), Some(hash)) = (ctx.catalog.line(line), ctx.catalog.hash_of(line)) else {
+            continue;
+        };
+        if !ctx.store.has_checklist_version(hash)? {
+            let mut checklist = cl.clone();
+            checklist.source.clear();
+            records.push(Payload::ChecklistRecorded {
+                hash: hash.to_string(),
+                checklist,
+            });
+        }
+        hashes.insert(line.clone(), hash.to_string());
+    }
+    Ok((hashes, records))
 }
 
 fn inspection_by_id(ctx: &Ctx, id: Uuid) -> Result<Inspection> {

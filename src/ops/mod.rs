@@ -38,7 +38,7 @@ pub use notice::{
 pub use peers::{device_name, peer_line, peer_lines, peers};
 pub use recover::{RecoverError, RecoveryReport, recover};
 pub use search::{SearchOutcome, index_finding, load_search_index, search};
-pub use setup::{Opened, open, open_at};
+pub use setup::{Opened, open, open_at, recorded_checklists};
 pub use stats::{Stats, StatsRow, Tally, stats};
 pub use sync::{
     BundleNote, Cancel, DeviceCount, DeviceGaps, EventNote, RejectKind, Rejection, SyncOptions,
@@ -53,8 +53,8 @@ pub use views::{
     checklist, facilities, home, line_infos, register_rows, sync_info,
 };
 
-use crate::catalog::Catalog;
-use crate::domain::{Finding, FindingQuery, Inspection, LifecycleError, Now, Org};
+use crate::catalog::{Catalog, Item};
+use crate::domain::{Checklist, Finding, FindingQuery, Inspection, LifecycleError, Now, Org};
 use crate::search::Index;
 use crate::store::{Store, StoreError};
 use unicode_normalization::UnicodeNormalization;
@@ -282,6 +282,43 @@ impl Ctx {
         let mut v = self.store.all_inspections()?;
         v.sort_by(|a, b| b.started_at.cmp(&a.started_at).then(b.id.cmp(&a.id)));
         Ok(v)
+    }
+
+    /// Adds the checklist versions recorded in the log for lines this device has no file for
+    /// (see `Catalog::adopt_recorded`). Run on start and after each import.
+    pub fn adopt_recorded_checklists(&mut self) -> Result<()> {
+        let versions = self.store.checklist_versions()?;
+        self.catalog
+            .adopt_recorded(versions.into_iter().map(|(_, c)| c).collect());
+        Ok(())
+    }
+
+    /// The checklist of `line` as `inspection` used it: the recorded version when the loaded
+    /// file has changed since (old inspections keep theirs), else the loaded one.
+    pub fn checklist_for(&self, inspection: &Inspection, line: &str) -> Option<Checklist> {
+        let loaded = self.catalog.line(line);
+        if let Some(hash) = inspection.checklists.get(line)
+            && self.catalog.hash_of(line) != Some(hash.as_str())
+            && let Ok(Some(recorded)) = self.store.checklist_version(hash)
+        {
+            let mut recorded = recorded;
+            recorded.source = crate::catalog::RECORDED_SOURCE.to_string();
+            return Some(recorded);
+        }
+        loaded.cloned()
+    }
+
+    /// A checklist item as the inspection it was answered or found in saw it (see
+    /// `checklist_for`); without an inspection, the loaded item.
+    pub fn item_for(&self, inspection_id: Option<Uuid>, item_id: &str) -> Option<Item> {
+        let insp = inspection_id.and_then(|id| self.store.inspection(id).ok().flatten());
+        let line = item_id.split('.').next().unwrap_or_default();
+        match insp {
+            Some(i) if i.checklists.contains_key(line) => self
+                .checklist_for(&i, line)
+                .and_then(|c| c.items().find(|it| it.id == item_id).cloned()),
+            _ => self.catalog.item(item_id).cloned(),
+        }
     }
 
     pub fn check_line(&self, field: &str, line: &str) -> Result<()> {

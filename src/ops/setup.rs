@@ -37,7 +37,7 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
     let (catalog, problems) = Catalog::load(Some(&config_dir.join("checklists")));
     let mut warnings: Vec<String> = problems
         .iter()
-        .map(|p| format!("自定义检查表有误，已跳过：{p}"))
+        .map(crate::catalog::skipped_message)
         .collect();
     let store = Store::open(data_dir)?;
     warnings.extend(store.open_warnings().iter().cloned());
@@ -54,10 +54,24 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
     // Written before this device's next own event, and only if a name changed.
     let author = ctx.author.clone();
     super::describe_self(&mut ctx.store, &author);
+    ctx.adopt_recorded_checklists()?;
     Ok(Opened {
         ctx,
         config: cfg,
         config_dir: config_dir.to_path_buf(),
         warnings,
     })
+}
+
+/// The checklist versions recorded in the store in `data_dir` (oldest first), for listing
+/// checklists without a whole context: none when the store does not exist yet or cannot be
+/// opened (listing checklists needs no data).
+pub fn recorded_checklists(data_dir: &Path) -> Vec<crate::domain::Checklist> {
+    if !data_dir.join("db").exists() {
+        return Vec::new();
+    }
+    Store::open(data_dir)
+        .and_then(|s| s.checklist_versions())
+        .map(|v| v.into_iter().map(|(_, c)| c).collect())
+        .unwrap_or_default()
 }

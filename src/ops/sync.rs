@@ -26,7 +26,8 @@ impl From<SyncError> for OpsError {
 /// Exports this device's new events to `dir` and imports everyone else's (or, with
 /// `opts.dry_run`, only says what it would do). `progress(done, total)` after each bundle.
 /// A cancelled run (`opts.cancel`) applies only bundles verified whole and keeps the sync marks;
-/// the report says `cancelled`. A real sync drops the search index (many findings may change).
+/// the report says `cancelled`. A real sync drops the search index (many findings may change)
+/// and adopts the checklist versions that came in for lines without a file here.
 ///
 /// # Errors
 /// `Folder` when `dir` cannot be used; `Store` when the store fails.
@@ -39,6 +40,8 @@ pub fn sync(
     let rep = bundles::sync(&mut ctx.store, &ctx.now, dir, opts, progress)?;
     if !rep.dry_run {
         ctx.index = None;
+        // Checklists other devices used arrive with their inspections.
+        ctx.adopt_recorded_checklists()?;
     }
     Ok(rep)
 }

@@ -54,6 +54,9 @@ pub fn device(ctx: &Ctx) -> Result<DeviceInfo> {
 /// # Errors
 /// `Store` when the store cannot be read or written.
 pub fn doctor(ctx: &mut Ctx, rebuild: bool) -> Result<RebuildReport> {
+    if rebuild && let Some(why) = ctx.store.read_only() {
+        return Err(crate::store::StoreError::Frozen(why).into());
+    }
     let rep = ctx.store.rebuild(rebuild)?;
     if rebuild {
         ctx.index = None;

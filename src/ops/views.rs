@@ -237,6 +237,23 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
             c.review_late += 1;
         }
     }
+    // The seven lines always show; an extra line only while it has something open, and more
+    // than two such extra lines are summed in one row (the register has them one by one), so
+    // the home screen keeps room for the inspections at 80x24 however many extra lines exist.
+    let is_core = |c: &LineCount| ctx.catalog.line(&c.id).is_some_and(|l| l.core);
+    counts.retain(|c| c.open > 0 || is_core(c));
+    let extras: Vec<LineCount> = counts.iter().filter(|c| !is_core(c)).cloned().collect();
+    if extras.len() > 2 {
+        counts.retain(is_core);
+        counts.push(LineCount {
+            id: String::new(),
+            name: format!("扩展清单（{} 道）", extras.len()),
+            open: extras.iter().map(|c| c.open).sum(),
+            overdue: extras.iter().map(|c| c.overdue).sum(),
+            due_soon: extras.iter().map(|c| c.due_soon).sum(),
+            review_late: extras.iter().map(|c| c.review_late).sum(),
+        });
+    }
     let mut unfinished = Vec::new();
     let mut others = Vec::new();
     let mut recent = Vec::new();
@@ -286,7 +303,20 @@ pub fn checklist(ctx: &Ctx, id: Uuid) -> Result<ChecklistData> {
         what: "检查",
         id: id.to_string(),
     })?;
-    let items = ctx.catalog.items_of(&inspection.lines).cloned().collect();
+    // Each line as the inspection used it (an old inspection keeps its version), in catalog order.
+    let mut lines = inspection.lines.clone();
+    lines.sort_by_key(|l| {
+        ctx.catalog
+            .lines
+            .iter()
+            .position(|c| &c.line == l)
+            .unwrap_or(usize::MAX)
+    });
+    let items = lines
+        .iter()
+        .filter_map(|l| ctx.checklist_for(&inspection, l))
+        .flat_map(|c| c.items().cloned().collect::<Vec<_>>())
+        .collect();
     let line_names = inspection
         .lines
         .iter()

@@ -320,6 +320,9 @@ impl Store {
                 Entity::Finding(id) => ("隐患", id, self.finding(id)?.is_some()),
                 Entity::Inspection(id) => ("检查", id, self.inspection(id)?.is_some()),
                 Entity::Device(_) => continue,
+                // Content-addressed: two devices may record the same checklist version; the
+                // fold keeps one whose content matches its hash.
+                Entity::Checklist(_) => continue,
             };
             if held || staged.created.contains(&entity) || !here.insert(entity) {
                 return Err(ImportError::Forged(format!(

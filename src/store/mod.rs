@@ -7,6 +7,7 @@
 //! - `findings`, `inspections`: id(16) → JSON view; `idx`: secondary index keys → ().
 //!   All three are derived and rebuilt by `rebuild`.
 
+mod checklists;
 pub mod codec;
 mod demo_mark;
 mod devices;
@@ -15,6 +16,7 @@ mod import;
 mod numbering;
 mod peers;
 mod query;
+mod read_only;
 mod rebuild;
 mod recover;
 mod scan;
@@ -57,6 +59,9 @@ pub enum StoreError {
     Ambiguous(String, usize),
     #[error("数据损坏：{0}")]
     Corrupt(String),
+    /// sled could not open the database for writing; `Store::open` then opens a copy.
+    #[error("数据目录只读：{0}")]
+    ReadOnly(String),
 }
 
 impl From<sled::Error> for StoreError {
@@ -86,6 +91,9 @@ pub struct Store {
     findings: sled::Tree,
     inspections: sled::Tree,
     idx: sled::Tree,
+    /// Set when the data dir cannot be written: the database is a temporary copy (dropped
+    /// after the trees above) and every write is refused (see `read_only.rs`).
+    read_only: Option<read_only::ReadOnlyCopy>,
     device: Uuid,
     key: SigningKey,
     head_seq: u64,
@@ -108,11 +116,18 @@ const META_FROZEN: &[u8] = b"frozen";
 /// background threads still hold the file lock for a moment) to let go of the data dir.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 
+/// Opens the sled database of the data dir `dir` (`<dir>/db`).
 fn open_db(dir: &Path) -> Result<sled::Db> {
+    open_db_at(&dir.join("db"))
+}
+
+/// Opens the sled database in `db_dir` (`<data dir>/db`, or a read-only data dir's copy).
+fn open_db_at(db_dir: &Path) -> Result<sled::Db> {
+    let dir = db_dir.parent().unwrap_or(db_dir);
     let started = std::time::Instant::now();
     loop {
         let opened = sled::Config::new()
-            .path(dir.join("db"))
+            .path(db_dir)
             // sled caches 1 GiB by default; the app's budget is 100 MB resident.
             .cache_capacity(32 * 1024 * 1024)
             .open();
@@ -126,6 +141,9 @@ fn open_db(dir: &Path) -> Result<sled::Db> {
                     return Err(StoreError::Locked(dir.to_path_buf()));
                 }
                 std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(sled::Error::Io(io)) if read_only::is_read_only_error(&io) => {
+                return Err(StoreError::ReadOnly(io.to_string()));
             }
             Err(sled::Error::Corruption { .. }) if remove_torn_snapshots(dir)? => {}
             Err(e) => return Err(StoreError::Db(e.to_string())),
@@ -160,7 +178,13 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Io(format!("无法创建数据目录 {}：{e}", dir.display())))?;
-        let db = open_db(dir)?;
+        let (db, read_only) = match open_db(dir) {
+            Err(StoreError::ReadOnly(_)) => {
+                let copy = read_only::ReadOnlyCopy::take(dir)?;
+                (open_db_at(&copy.db_dir())?, Some(copy))
+            }
+            opened => (opened?, None),
+        };
         let tree = |n: &str| db.open_tree(n);
         let mut s = Store {
             dir: dir.to_path_buf(),
@@ -171,6 +195,7 @@ impl Store {
             findings: tree("findings")?,
             inspections: tree("inspections")?,
             idx: tree("idx")?,
+            read_only,
             db,
             device: Uuid::nil(),
             key: SigningKey::from_bytes(&[0; 32]),
@@ -295,10 +320,19 @@ impl Store {
 
     /// Why this device may no longer write (a cloned or restored data dir), if so.
     pub fn frozen(&self) -> Result<Option<String>> {
+        if let Some(copy) = &self.read_only {
+            return Ok(Some(copy.reason()));
+        }
         Ok(self
             .meta
             .get(META_FROZEN)?
             .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    /// Why nothing may be written to this data dir at all (it is read-only), if so: unlike
+    /// `frozen`, this also stops imports, sync and `doctor --rebuild`.
+    pub fn read_only(&self) -> Option<String> {
+        self.read_only.as_ref().map(|c| c.reason())
     }
 
     pub fn freeze(&self, reason: &str) -> Result<()> {

@@ -109,6 +109,7 @@ impl Store {
                         fresh_inspections.push((id, to_json(&i)));
                     }
                 }
+                Entity::Checklist(_) => {}
                 Entity::Device(_) => {}
             }
         }

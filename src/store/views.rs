@@ -11,6 +11,7 @@ pub(crate) fn entity_prefix(e: &Entity) -> [u8; 17] {
     let (tag, id) = match e {
         Entity::Inspection(id) => (b'i', id),
         Entity::Finding(id) => (b'f', id),
+        Entity::Checklist(id) => (b'k', id),
         Entity::Device(id) => (b'd', id),
     };
     let mut k = [0u8; 17];
@@ -172,6 +173,8 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
                     plan.inspections.insert(id, to_json(&new));
                 }
             }
+            // A checklist version has no view: its events are read through `ent`.
+            Entity::Checklist(_) => {}
             // Device statements have no stored view: read through `ent` when asked.
             Entity::Device(_) => {}
         }

@@ -133,6 +133,10 @@ pub fn sync(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<SyncReport, SyncError> {
     demo_guard::refuse_demo_store(store)?;
+    // A read-only data dir is a temporary copy: what sync imported would be lost.
+    if let Some(why) = store.read_only() {
+        return Err(SyncError::Refused(why));
+    }
     let folder = folder::open(dir, opts.dry_run).map_err(SyncError::Folder)?;
     let list = || -> Result<Listing, SyncError> {
         if !folder.exists {

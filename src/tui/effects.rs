@@ -64,6 +64,8 @@ pub enum Effect {
     /// Print the document a finding has reached as HTML in the export (else documents) folder,
     /// and open it in the system viewer where there is one.
     PrintNotice(Uuid),
+    /// Print the 整改表 of an inspection, as `PrintNotice` does.
+    PrintForm(Uuid),
     /// Stop the sync or export under way (the loop sets the flag at once; the worker is busy).
     Cancel,
     /// A sync through `dir`, or only its preview; reports progress while it runs.
@@ -195,8 +197,9 @@ impl Runner {
         progress: &mut dyn FnMut(Action),
     ) -> Result<Action, OpsError> {
         let ctx = &mut self.ctx;
+        let effect_kind = matches!(effect, Effect::PrintForm(_));
         Ok(match effect {
-            Effect::PrintNotice(id) => {
+            Effect::PrintNotice(id) | Effect::PrintForm(id) => {
                 let dir = match &self.config.export_dir {
                     Some(d) => d.clone(),
                     None => ops::default_export_path(LedgerFormat::Csv, &ctx.now)
@@ -205,13 +208,19 @@ impl Runner {
                         .unwrap_or_else(|| PathBuf::from(".")),
                 };
                 let short = id.simple().to_string();
+                let form = effect_kind;
+                let what = if form { "整改表" } else { "隐患文书" };
                 let name = format!(
-                    "隐患文书-{}-{}.html",
+                    "{what}-{}-{}.html",
                     &short[short.len() - 8..],
                     ctx.now.today()
                 );
                 let path = dir.join(name);
-                let s = ops::export_finding_notice(ctx, &id.to_string(), &path)?;
+                let s = if form {
+                    ops::export_inspection_form(ctx, &id.to_string(), &path)?
+                } else {
+                    ops::export_finding_notice(ctx, &id.to_string(), &path)?
+                };
                 let opened = self.open_viewer && open_in_viewer(&s.path);
                 Action::Printed {
                     path: s.path.display().to_string(),

@@ -7,6 +7,7 @@ pub mod action;
 pub mod app;
 pub mod effects;
 pub mod keymap;
+pub mod line_keys;
 pub mod paste;
 pub mod sanitize;
 pub mod screens;
@@ -143,6 +144,22 @@ pub fn build(data_dir: &Path, theme: Option<&str>) -> Result<(Tui, App, Vec<Stri
     Ok((tui, app, warnings))
 }
 
+/// Shows the start-up warnings (a broken checklist file, theme or keymap) in the message line:
+/// the first in full, with how many more there are.
+pub fn start_warning(app: &mut App, warnings: &[String]) {
+    if let Some((first, rest)) = warnings.split_first() {
+        let text = if rest.is_empty() {
+            first.clone()
+        } else {
+            format!(
+                "{first}（另有 {} 条警告，`xuncha checklist list` 可查看全部）",
+                rest.len()
+            )
+        };
+        update::warn(app, &text);
+    }
+}
+
 /// Opens the terminal, runs the UI over `data_dir`, and restores the terminal on every way out
 /// (a panic included: bracketed paste is turned off and the screen restored before the report).
 ///
@@ -158,9 +175,7 @@ pub fn main(data_dir: &Path, theme: Option<&str>) -> Result<(), Failed> {
     // Opening a big store takes seconds: say so before it starts.
     let _ = terminal.draw(screens::opening);
     let result = build(data_dir, theme).and_then(|(tui, mut app, warnings)| {
-        if let Some(w) = warnings.first() {
-            update::warn(&mut app, w);
-        }
+        start_warning(&mut app, &warnings);
         tui.run(&mut terminal, &mut app).map_err(|m| Failed {
             code: 1,
             message: m,

@@ -206,10 +206,12 @@ pub fn find(t: &Terminal<TestBackend>, needle: &str) -> Option<(u16, u16)> {
     None
 }
 
-/// The index of a line among the catalog lines (1-based, as the new-inspection digits).
+/// The key that toggles a line in the new-inspection picker (`1`–`9`, then `a`–`z`).
 pub fn line_digit(h: &Harness, line: &str) -> String {
     let i = h.app.lines.iter().position(|l| l.id == line).unwrap();
-    (i + 1).to_string()
+    xuncha::tui::line_keys::key_of(i)
+        .expect("a line with a key")
+        .to_string()
 }
 
 /// Starts an inspection through the new-inspection screen.

@@ -145,11 +145,9 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
         let text = format!(
             "[{}] {}{}{}",
             if *on { "x" } else { " " },
-            if i < 9 {
-                format!("{} ", i + 1)
-            } else {
-                String::new()
-            },
+            crate::tui::line_keys::key_of(i)
+                .map(|k| format!("{k} "))
+                .unwrap_or_default(),
             l.name,
             if l.core { "" } else { "（扩展）" }
         );
@@ -181,7 +179,7 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
             Span::styled("正在保存……", v.st(Role::Muted))
         } else {
             Span::styled(
-                "防线：←→ 移动，空格或数字键选中。填好后 Ctrl-s 开始检查",
+                "防线：←→ 移动，空格或所标的键选中。填好后 Ctrl-s 开始检查",
                 v.st(Role::Muted),
             )
         };

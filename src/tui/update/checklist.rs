@@ -39,6 +39,10 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             return vec![];
         }
         Command::Finish => return finish(app),
+        Command::Print => {
+            say(app, MessageKind::Info, "正在生成整改表……");
+            return vec![Effect::PrintForm(id)];
+        }
         c => {
             if let Some(i) = moved(st.cursor, st.data.items.len(), c) {
                 st.cursor = i;

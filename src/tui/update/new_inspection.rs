@@ -112,9 +112,10 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     Action::Char(' ') if n > 0 => {
                         st.chosen[st.line_cursor] = !st.chosen[st.line_cursor]
                     }
-                    Action::Char(c @ '1'..='9') => {
-                        let i = c as usize - '1' as usize;
-                        if i < n {
+                    Action::Char(c) => {
+                        if let Some(i) = crate::tui::line_keys::index_of(c)
+                            && i < n
+                        {
                             st.chosen[i] = !st.chosen[i];
                             st.line_cursor = i;
                         }
