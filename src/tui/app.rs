@@ -98,7 +98,7 @@ impl FirstRunState {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HomeState {
     pub data: Option<HomeData>,
-    /// Index into unfinished ++ recent.
+    /// Index into unfinished ++ others ++ recent.
     pub selected: usize,
 }
 
@@ -106,7 +106,7 @@ impl HomeState {
     pub fn entries(&self) -> Vec<&InspectionSummary> {
         self.data
             .iter()
-            .flat_map(|d| d.unfinished.iter().chain(d.recent.iter()))
+            .flat_map(|d| d.unfinished.iter().chain(&d.others).chain(d.recent.iter()))
             .collect()
     }
 }
@@ -512,6 +512,8 @@ pub struct Chooser {
     /// The competing values, winner first.
     pub options: Vec<String>,
     pub selected: usize,
+    /// For crossing lifecycle steps: the step each option keeps (empty for a field conflict).
+    pub steps: Vec<crate::domain::EventRef>,
 }
 
 impl App {

@@ -47,6 +47,11 @@ pub enum Effect {
         field: Field,
         value: String,
     },
+    /// Settles crossing lifecycle steps, keeping `keep`.
+    SettleSteps {
+        id: Uuid,
+        keep: crate::domain::EventRef,
+    },
     /// Where an export goes by default (the configured export folder, else documents).
     SuggestExportPath,
     Export {
@@ -314,6 +319,10 @@ impl Runner {
                     finding: f,
                 }
             }
+            Effect::SettleSteps { id, keep } => Action::FindingUpdated {
+                finding: ops::settle_steps(ctx, id, keep, "")?,
+                what: "冲突已裁定".into(),
+            },
             Effect::Settle { id, field, value } => Action::FindingUpdated {
                 finding: ops::settle_conflict(ctx, id, field, &value)?,
                 what: format!("冲突已处理：{}", field.label()),

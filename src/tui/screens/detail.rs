@@ -68,7 +68,9 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
         Line::from(vec![
             label("整改时限"),
             Span::styled(
-                f.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                f.due_in_force()
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "—".into()),
                 if overdue {
                     v.st(Role::Overdue)
                 } else {
@@ -93,6 +95,37 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
             Span::raw(vals.join(" 与 ")),
             Span::styled("（按 c 选定）", v.st(Role::Muted)),
         ]));
+    }
+    if f.retracted {
+        lines.push(Line::from(vec![
+            Span::styled("已撤销：", v.st(Role::Warning)),
+            Span::raw(f.retract_reason.clone()),
+        ]));
+    }
+    if !f.step_conflicts.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "冲突步骤（两台设备互不知情；裁定前不销号，按 c 裁定）：",
+            v.st(Role::Conflict),
+        )));
+        for c in &f.step_conflicts {
+            for st in &c.steps {
+                let when = st.at.local_or(v.app.now.0.offset()).format("%m-%d %H:%M");
+                let held = if st.event == c.held {
+                    "（暂不生效）"
+                } else {
+                    ""
+                };
+                let note = if st.note.is_empty() {
+                    String::new()
+                } else {
+                    format!("：{}", st.note)
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" · {when} {} ", st.author), v.st(Role::Muted)),
+                    Span::raw(format!("{}{held}{note}", st.action)),
+                ]));
+            }
+        }
     }
     // As tall as the wrapped text (long Chinese text wraps on narrow screens), history below.
     let inner_w = area.width.saturating_sub(2).max(1) as usize;

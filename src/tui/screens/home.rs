@@ -19,7 +19,7 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
     let [main, sync] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     let table_h = d.lines.len() as u16 + 4;
     let (counts_area, list_area) = if area.width >= 100 {
-        let [a, b] = Layout::horizontal([Constraint::Length(46), Constraint::Fill(1)]).areas(main);
+        let [a, b] = Layout::horizontal([Constraint::Length(56), Constraint::Fill(1)]).areas(main);
         (a, b)
     } else {
         let [a, b] =
@@ -44,6 +44,7 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
                 num(c.open, Role::Base),
                 num(c.overdue, Role::Overdue),
                 num(c.due_soon, Role::Warning),
+                num(c.review_late, Role::Warning),
             ])
         })
         .collect();
@@ -54,16 +55,26 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
             num(total(|c| c.open), Role::Header),
             num(total(|c| c.overdue), Role::Overdue),
             num(total(|c| c.due_soon), Role::Warning),
+            num(total(|c| c.review_late), Role::Warning),
         ])
         .style(v.st(Role::Header)),
     );
-    let header = Row::new(["防线", "未销号", "逾期", "7日内到期"]).style(v.st(Role::Header));
+    let review = format!("复查超{}天", d.review_days);
+    let header = Row::new(vec![
+        "防线".to_string(),
+        "未销号".into(),
+        "逾期".into(),
+        "7日内到期".into(),
+        review,
+    ])
+    .style(v.st(Role::Header));
     let table = Table::new(
         rows,
         [
             Constraint::Fill(1),
             Constraint::Length(6),
             Constraint::Length(6),
+            Constraint::Length(9),
             Constraint::Length(9),
         ],
     )
@@ -95,8 +106,18 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
             } else {
                 format!("已答 {}/{}", i.answered, i.total)
             };
+            let who = if i.mine {
+                String::new()
+            } else {
+                format!(" · {}", i.inspectors.join("、"))
+            };
+            let conflicts = if i.conflicts > 0 {
+                format!(" · {} 项回答冲突", i.conflicts)
+            } else {
+                String::new()
+            };
             let text = format!(
-                " {} {} {} · {} · {}",
+                " {} {} {}{who} · {} · {}{conflicts}",
                 i.started.format("%m-%d"),
                 i.facility,
                 i.mode.label(),
@@ -115,7 +136,10 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
         }
     };
     push_group("未完成（可继续）", &d.unfinished, 0);
-    push_group("最近的检查", &d.recent, d.unfinished.len());
+    if !d.others.is_empty() {
+        push_group("他人进行中（只读）", &d.others, d.unfinished.len());
+    }
+    push_group("最近的检查", &d.recent, d.unfinished.len() + d.others.len());
     if entries.is_empty() {
         lines.push(Line::from(Span::styled(
             " 按 n 开始第一次检查",

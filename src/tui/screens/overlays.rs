@@ -85,11 +85,18 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
         Some(Overlay::Chooser(c)) => {
             let h = c.options.len() as u16 + 3;
             let r = popup(frame, area, 60, h);
-            let title = format!(" 选定「{}」的有效值 ", c.field.label());
-            let mut lines = vec![Line::from(Span::styled(
-                "以下修改互不知情，选一个作为最终值：",
-                v.st(Role::Muted),
-            ))];
+            let (title, hint) = if c.steps.is_empty() {
+                (
+                    format!(" 选定「{}」的有效值 ", c.field.label()),
+                    "以下修改互不知情，选一个作为最终值：",
+                )
+            } else {
+                (
+                    " 裁定冲突步骤 ".to_string(),
+                    "以下步骤互不知情，选定采用的一步（另一步留在记录中）：",
+                )
+            };
+            let mut lines = vec![Line::from(Span::styled(hint, v.st(Role::Muted)))];
             for (i, o) in c.options.iter().enumerate() {
                 let st = if i == c.selected {
                     v.st(Role::Selection)

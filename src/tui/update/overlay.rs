@@ -127,6 +127,14 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 vec![]
             }
             Action::Cmd(Command::Open) => {
+                if let Some(keep) = c.steps.get(c.selected).copied() {
+                    let e = Effect::SettleSteps {
+                        id: c.finding,
+                        keep,
+                    };
+                    app.overlay = None;
+                    return vec![e];
+                }
                 let Some(value) = c.options.get(c.selected).cloned() else {
                     return vec![];
                 };

@@ -223,16 +223,43 @@ pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
             vec![Effect::PrintNotice(f.id)]
         }
         Command::Settle => {
-            match f.conflicts.first() {
-                Some(c) => {
+            match (f.conflicts.first(), f.step_conflicts.first()) {
+                (Some(c), _) => {
                     app.overlay = Some(Overlay::Chooser(Chooser {
                         finding: f.id,
                         field: c.field,
                         options: c.values.iter().map(|(_, v)| v.clone()).collect(),
                         selected: 0,
+                        steps: vec![],
                     }))
                 }
-                None => say(app, MessageKind::Info, "此隐患没有冲突，无需处理"),
+                (None, Some(c)) => {
+                    let offset = app.now.0.offset().to_owned();
+                    app.overlay = Some(Overlay::Chooser(Chooser {
+                        finding: f.id,
+                        field: crate::domain::Field::Description,
+                        options: c
+                            .steps
+                            .iter()
+                            .map(|s| {
+                                let note = if s.note.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!("：{}", s.note)
+                                };
+                                format!(
+                                    "{} {} {}{note}",
+                                    s.at.local_or(&offset).format("%m-%d %H:%M"),
+                                    s.author,
+                                    s.action
+                                )
+                            })
+                            .collect(),
+                        selected: 0,
+                        steps: c.steps.iter().map(|s| s.event).collect(),
+                    }))
+                }
+                (None, None) => say(app, MessageKind::Info, "此隐患没有冲突，无需处理"),
             }
             vec![]
         }
