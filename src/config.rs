@@ -1,6 +1,6 @@
 //! Paths, the clock and the user's config file (inspector name, theme, sync folder).
 
-use crate::domain::Now;
+use crate::domain::{Now, Org};
 use chrono::{DateTime, Local};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -49,6 +49,8 @@ pub struct Config {
     pub theme: Option<String>,
     pub sync_dir: Option<PathBuf>,
     pub export_dir: Option<PathBuf>,
+    /// The organisation profile printed on the forms (`[org]` in config.toml).
+    pub org: Org,
     /// N of the office's queue 待复查超过N天 (days a rectified finding may wait for 复查);
     /// default 7.
     pub review_days: Option<i64>,

@@ -99,7 +99,7 @@ fn overdue_late_on_time_and_the_review_queue_with_a_pinned_clock() {
             .find(|c| text(sheet.get_value((2, *c))) == name)
             .unwrap()
     };
-    let (overdue_col, id_col) = (col("是否逾期"), col("隐患编号"));
+    let (overdue_col, id_col) = (col("是否逾期"), col("记录ID"));
     let overdue_of = |id: &str| {
         let r = (3..=sheet.end().unwrap().0)
             .find(|r| text(sheet.get_value((*r, id_col))) == id)

@@ -219,26 +219,33 @@ fn number(d: Option<&Data>) -> f64 {
     }
 }
 
-const HEADERS: [&str; 19] = [
+const HEADERS: [&str; 26] = [
     "序号",
-    "问题隐患",
-    "整改制度措施",
-    "整改时限",
-    "责任单位（部门）及人员",
+    "隐患编号",
     "单位",
     "科室/部位",
-    "防线",
+    "问题隐患",
+    "隐患类别",
     "隐患等级",
-    "发现日期",
-    "检查方式",
-    "检查人员",
+    "整改制度措施",
+    "临时防范措施",
+    "整改时限",
+    "责任单位（部门）及人员",
+    "实际完成日期",
+    "复查人",
+    "复查日期",
     "状态",
     "是否逾期",
+    "整改资金",
     "整改落实情况",
     "复查情况",
     "销号日期",
     "督办（四书）",
-    "隐患编号",
+    "发现日期",
+    "检查方式",
+    "检查人员",
+    "防线",
+    "记录ID",
 ];
 
 #[test]
@@ -257,62 +264,71 @@ fn xlsx_ledger_has_the_seed_columns_real_dates_and_one_sheet_per_line() {
     let fire = book.worksheet_range("消防").unwrap();
     let at = |r: u32, c: u32| fire.get_value((r, c));
     assert!(text(at(0, 0)).contains("问题隐患和制度措施清单（消防）"));
-    assert_eq!(text(at(1, 0)), "单位（部门）：全部单位");
-    let date_line = (1..19).map(|c| text(at(1, c))).collect::<String>();
-    assert_eq!(date_line, "时间：2026年11月22日");
-    let headers: Vec<String> = (0..19).map(|c| text(at(2, c))).collect();
+    assert_eq!(text(at(1, 0)), "单位（部门）：全部单位\n筛选：全部");
+    let date_line = (1..26).map(|c| text(at(1, c))).collect::<String>();
+    assert!(
+        date_line.ends_with("填报时间：2026年11月22日"),
+        "{date_line}"
+    );
+    assert!(date_line.starts_with("发现日期：2026年11月"), "{date_line}");
+    let headers: Vec<String> = (0..26).map(|c| text(at(2, c))).collect();
     assert_eq!(headers, HEADERS);
-    assert_eq!(fire.end(), Some((4, 18)), "two findings under the header");
+    assert_eq!(
+        fire.end(),
+        Some((6, 25)),
+        "two findings under the header, then the sign-off line"
+    );
 
     // Row 4 (first data row): the extinguisher, closed.
     assert_eq!(number(at(3, 0)), 1.0);
-    assert_eq!(text(at(3, 1)), "急诊科走廊灭火器压力不足");
-    assert_eq!(text(at(3, 2)), "更换灭火器并建立月检记录");
-    assert_eq!(
-        date(at(3, 3)),
-        NaiveDate::from_ymd_opt(2026, 11, 10).unwrap()
-    );
-    assert_eq!(text(at(3, 4)), "总务科 王建国");
-    assert_eq!(text(at(3, 5)), FACILITY);
-    assert_eq!(text(at(3, 6)), "急诊科 / 二楼走廊");
-    assert_eq!(text(at(3, 7)), "消防");
-    assert_eq!(text(at(3, 8)), "一般");
+    assert_eq!(text(at(3, 4)), "急诊科走廊灭火器压力不足");
+    assert_eq!(text(at(3, 7)), "更换灭火器并建立月检记录");
     assert_eq!(
         date(at(3, 9)),
+        NaiveDate::from_ymd_opt(2026, 11, 10).unwrap()
+    );
+    assert_eq!(text(at(3, 10)), "总务科 王建国");
+    assert_eq!(text(at(3, 2)), FACILITY);
+    assert_eq!(text(at(3, 3)), "急诊科 / 二楼走廊");
+    assert_eq!(text(at(3, 24)), "消防");
+    assert_eq!(text(at(3, 6)), "一般");
+    assert_eq!(
+        date(at(3, 21)),
         NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
     );
-    assert_eq!(text(at(3, 10)), "督查");
-    assert_eq!(text(at(3, 11)), "张三、李四");
-    assert_eq!(text(at(3, 12)), "已销号");
-    assert_eq!(text(at(3, 13)), "否");
-    assert_eq!(text(at(3, 14)), "2026-11-08 已更换3具灭火器");
-    assert_eq!(text(at(3, 15)), "复查通过：现场查看合格");
+    assert_eq!(text(at(3, 22)), "督查");
+    assert_eq!(text(at(3, 23)), "张三、李四");
+    assert_eq!(text(at(3, 14)), "已销号");
+    assert_eq!(text(at(3, 15)), "否");
+    assert_eq!(text(at(3, 17)), "2026-11-08 已更换3具灭火器");
+    assert_eq!(text(at(3, 18)), "复查通过：现场查看合格");
     assert_eq!(
-        date(at(3, 16)),
+        date(at(3, 19)),
         NaiveDate::from_ymd_opt(2026, 11, 9).unwrap()
     );
-    assert_eq!(text(at(3, 17)), "");
-    assert_eq!(text(at(3, 18)), s.closed);
+    assert_eq!(text(at(3, 20)), "");
+    assert_eq!(text(at(3, 25)), s.closed);
 
     // Row 5: the blocked exit, overdue and escalated.
     assert_eq!(number(at(4, 0)), 2.0);
-    assert_eq!(text(at(4, 1)), "安全出口堆放杂物<b>&");
+    assert_eq!(text(at(4, 4)), "安全出口堆放杂物<b>&");
     assert_eq!(
-        date(at(4, 3)),
+        date(at(4, 9)),
         NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()
     );
-    assert_eq!(text(at(4, 8)), "重大");
-    assert_eq!(text(at(4, 12)), "待整改");
-    assert_eq!(text(at(4, 13)), "是（逾期17天未整改）");
-    assert_eq!(text(at(4, 14)), "未整改");
-    assert_eq!(at(4, 16), Some(&Data::Empty), "no closing date yet");
-    assert_eq!(text(at(4, 17)), "整改通知书（2026-11-03）");
-    assert_eq!(text(at(4, 18)), s.late);
+    assert_eq!(text(at(4, 6)), "重大");
+    assert_eq!(text(at(4, 14)), "待整改");
+    assert_eq!(text(at(4, 15)), "是（逾期17天未整改）");
+    assert_eq!(text(at(4, 17)), "未整改");
+    assert_eq!(at(4, 19), Some(&Data::Empty), "no closing date yet");
+    assert!(text(at(4, 20)).starts_with("整改通知书（巡查整〔2026〕"));
+    assert!(text(at(4, 20)).ends_with("号，2026-11-03）"));
+    assert_eq!(text(at(4, 25)), s.late);
 
     let chem = book.worksheet_range("危险化学品").unwrap();
-    assert_eq!(text(chem.get_value((3, 1))), "危化品柜未上锁");
-    assert_eq!(text(chem.get_value((3, 14))), "立查立改，当场整改");
-    assert_eq!(text(chem.get_value((3, 18))), s.fixed);
+    assert_eq!(text(chem.get_value((3, 4))), "危化品柜未上锁");
+    assert_eq!(text(chem.get_value((3, 17))), "立查立改，当场整改");
+    assert_eq!(text(chem.get_value((3, 25))), s.fixed);
 }
 
 #[test]
@@ -408,10 +424,10 @@ fn xlsx_filters_like_finding_list() {
     let fire = book.worksheet_range("消防").unwrap();
     assert_eq!(
         text(fire.get_value((1, 0))),
-        format!("单位（部门）：{FACILITY}")
+        format!("单位（部门）：{FACILITY}\n筛选：状态：逾期未整改")
     );
-    assert_eq!(fire.end(), Some((3, 18)));
-    assert_eq!(text(fire.get_value((3, 18))), s.late);
+    assert_eq!(fire.end(), Some((5, 25)));
+    assert_eq!(text(fire.get_value((3, 25))), s.late);
 }
 
 // ---------- CSV ----------
@@ -432,19 +448,25 @@ fn csv_ledger_has_a_bom_and_parses_back() {
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     assert_eq!(rows.len(), 3);
     // Lines in checklist order (危险化学品 before 消防), each in the order found.
-    let ids: Vec<&str> = rows.iter().map(|r| &r[18]).collect();
+    let ids: Vec<&str> = rows.iter().map(|r| &r[25]).collect();
     assert_eq!(ids, [s.fixed.as_str(), s.closed.as_str(), s.late.as_str()]);
     let seq: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(seq, ["1", "2", "3"]);
     let late = &rows[2];
-    assert_eq!(&late[1], "安全出口堆放杂物<b>&");
-    assert_eq!(&late[2], "立即清理，落实每日巡查");
-    assert_eq!(&late[3], "2026-11-05");
-    assert_eq!(&late[9], "2026-11-01");
-    assert_eq!(&late[13], "是（逾期17天未整改）");
-    assert_eq!(&late[17], "整改通知书（2026-11-03）");
-    assert_eq!(&rows[0][15], "当场销号");
-    assert_eq!(&rows[1][16], "2026-11-09");
+    assert_eq!(&late[4], "安全出口堆放杂物<b>&");
+    assert_eq!(&late[7], "立即清理，落实每日巡查");
+    assert_eq!(&late[9], "2026-11-05");
+    assert_eq!(&late[21], "2026-11-01");
+    assert_eq!(&late[15], "是（逾期17天未整改）");
+    assert!(
+        late[20].starts_with("整改通知书（巡查整〔2026〕"),
+        "{}",
+        &late[20]
+    );
+    assert!(late[20].ends_with("号，2026-11-03）"), "{}", &late[20]);
+    assert!(late[1].starts_with("YH-2026-"), "{}", &late[1]);
+    assert_eq!(&rows[0][18], "当场销号");
+    assert_eq!(&rows[1][19], "2026-11-09");
 }
 
 #[test]
@@ -465,7 +487,7 @@ fn csv_with_a_filter_that_matches_nothing_still_has_the_header() {
     );
     let bytes = std::fs::read(&out).unwrap();
     let mut r = csv::Reader::from_reader(&bytes[3..]);
-    assert_eq!(r.headers().unwrap().len(), 19);
+    assert_eq!(r.headers().unwrap().len(), 26);
     assert_eq!(r.records().count(), 0);
 }
 
@@ -500,7 +522,7 @@ fn inspection_form_has_every_box_of_the_hospital_seed() {
     for field in [
         "问题隐患自查（督查）整改表",
         "科　　室",
-        "责　任　人",
+        "责任人",
         "检查时间",
         "检查人员签名",
         "检查发现问题",
@@ -509,13 +531,16 @@ fn inspection_form_has_every_box_of_the_hospital_seed() {
         "整改落实情况反馈和负责人签字",
         "整改确认签字",
         "分管领导签字",
+        "检查编号：JC-2026-",
+        "<thead>",
     ] {
         assert!(page.contains(field), "missing {field}");
     }
     for value in [
         FACILITY,
         "急诊科",
-        "总务科 王建国、保卫科 李秀英、检验科 张伟",
+        "总务科 王建国",
+        "保卫科 李秀英",
         "2026年11月1日",
         "张三、李四",
         "☑督查",
@@ -523,19 +548,19 @@ fn inspection_form_has_every_box_of_the_hospital_seed() {
         "安全出口堆放杂物&lt;b&gt;&amp;",
         "危化品柜未上锁",
         "更换灭火器并建立月检记录",
-        "2026年11月10日",
-        "2026年11月5日",
+        "2026-11-10",
+        "2026-11-05",
         "立查立改",
-        "已更换3具灭火器",
-        "复查通过，已销号：现场查看合格",
-        "尚未整改",
     ] {
         assert!(page.contains(value), "missing {value}");
     }
+    // The facility writes its 整改落实情况 by hand: nothing pre-filled.
+    assert!(!page.contains("尚未整改"));
+    assert!(!page.contains(&s.inspection), "no internal id on paper");
     assert_eq!(
         page.matches("年　　月　　日").count(),
-        3,
-        "three sign-off lines"
+        2,
+        "two sign-off rows"
     );
 }
 
@@ -543,32 +568,37 @@ fn inspection_form_has_every_box_of_the_hospital_seed() {
 fn finding_notice_follows_the_four_documents() {
     let s = scene();
     let page = html(&s, "--finding", &s.late, TODAY);
-    assert!(page.contains("<h1>安全生产隐患整改通知书</h1>"));
+    assert!(page.contains("安全生产隐患整改通知书"));
     let addressee = format!("{FACILITY}：");
     for value in [
         addressee.as_str(),
+        "巡查整〔2026〕",
         "安全出口堆放杂物&lt;b&gt;&amp;",
         "立即清理，落实每日巡查",
-        "于2026年11月5日前整改到位",
-        "保卫科 李秀英",
-        "重大隐患",
+        "重大",
         "急诊科 / 一楼东侧",
-        "待整改（已逾期 17 天）",
-        "2026年11月3日 整改通知书（王督查）：重大隐患不能当场整改",
-        "签收日期",
-        s.late.as_str(),
+        "回　执",
+        "签收单位（盖章）",
+        "2026年11月3日",
     ] {
         assert!(page.contains(value), "missing {value}");
     }
+    for absent in ["已逾期", s.late.as_str(), "fire."] {
+        assert!(!page.contains(absent), "{absent} must not be printed");
+    }
+    // A reprint a year later is the same document.
+    let again = html(&s, "--finding", &s.late, "2027-11-22T09:00:00+08:00");
+    assert_eq!(page, again);
 
-    // Still not rectified: the next steps of the 四书.
+    // Still not rectified: the next steps of the 四书, each citing the earlier 文号.
     s.env.ok(
         "2026-12-06T09:00:00+08:00",
         &["finding", "escalate", &s.late],
     );
     let page = html(&s, "--finding", &s.late, "2026-12-06T09:00:00+08:00");
-    assert!(page.contains("<h1>安全生产隐患警示约谈告知书</h1>"));
-    assert!(page.contains("你单位于2026年11月3日接到《安全生产隐患整改通知书》"));
+    assert!(page.contains("安全生产隐患警示约谈告知书"));
+    assert!(page.contains("你单位于2026年11月3日接到《安全生产隐患整改通知书》（巡查整〔2026〕"));
+    assert!(page.contains("巡查约〔2026〕"));
     assert!(page.contains("主要负责人"));
 
     s.env.ok(
@@ -576,15 +606,26 @@ fn finding_notice_follows_the_four_documents() {
         &["finding", "escalate", &s.late],
     );
     let page = html(&s, "--finding", &s.late, "2026-12-20T09:00:00+08:00");
-    assert!(page.contains("<h1>安全生产隐患责任追究建议书</h1>"));
+    assert!(page.contains("安全生产隐患责任追究建议书"));
     assert!(page.contains("于2026年12月6日下发"));
-    assert!(page.contains("追究"));
+    assert!(page.contains("签收机关（盖章）"));
 
-    // A closed finding still prints its 整改通知书, showing it was rectified.
-    let page = html(&s, "--finding", &s.closed, TODAY);
-    assert!(page.contains("<h1>安全生产隐患整改通知书</h1>"));
-    assert!(page.contains("2026年11月8日 已整改：已更换3具灭火器"));
-    assert!(page.contains("灭火器")); // the checklist item's name
+    // A finding that never had a step has no notice: refused, no file.
+    let out = s.env.path("无文书.html");
+    let msg = s.env.user_error(
+        TODAY,
+        &[
+            "export",
+            "--format",
+            "html",
+            "--finding",
+            &s.closed,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(msg.contains("尚未发出"), "{msg}");
+    assert!(!out.exists());
 }
 
 // ---------- bad input ----------
@@ -710,4 +751,145 @@ fn bad_input_gets_a_chinese_message_and_no_file() {
         ],
     );
     assert!(err.contains("无法写入"), "{err}");
+}
+
+// ---------- the ledger's new columns and row heights ----------
+
+/// The explicit row heights of one worksheet, by 1-based row number, from the sheet's XML.
+fn row_heights(xlsx: &Path, sheet: usize) -> std::collections::BTreeMap<u32, f64> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(xlsx).unwrap()).unwrap();
+    let mut xml = String::new();
+    z.by_name(&format!("xl/worksheets/sheet{sheet}.xml"))
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for row in xml.split("<row ").skip(1) {
+        let head = &row[..row.find('>').unwrap()];
+        let attr = |name: &str| {
+            head.split(&format!("{name}=\"")[..])
+                .nth(1)
+                .map(|t| t[..t.find('"').unwrap()].to_string())
+        };
+        let r: u32 = attr("r").unwrap().parse().unwrap();
+        if let Some(ht) = attr("ht") {
+            assert_eq!(attr("customHeight").as_deref(), Some("1"), "row {r}");
+            out.insert(r, ht.parse().unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn xlsx_ledger_reads_back_the_new_columns_and_a_height_for_every_row() {
+    let s = scene();
+    let col = |name: &str| HEADERS.iter().position(|h| *h == name).unwrap() as u32;
+    s.env.ok(
+        TODAY,
+        &[
+            "org",
+            "--authority",
+            "绍兴市卫生健康委员会",
+            "--agency-code",
+            "绍卫安",
+        ],
+    );
+    let long = "安全出口和疏散通道长期堆放杂物、纸箱和废旧设备，夜间锁闭，应急照明损坏，疏散指示标志指向错误，".repeat(3);
+    let extra = s.env.ok(
+        FOUND,
+        &[
+            "finding",
+            "add",
+            "--inspection",
+            &s.inspection,
+            "--item",
+            "fire.exit-clear",
+            "--description",
+            &long,
+            "--due",
+            "2026-11-20",
+            "--category",
+            "现场管理类",
+            "--interim",
+            "设专人值守，每日巡查",
+            "--funds",
+            "3000元",
+        ],
+    );
+    s.env.ok(
+        "2026-11-15T09:00:00+08:00",
+        &[
+            "finding",
+            "rectify",
+            &extra,
+            "--note",
+            "已清理",
+            "--completed",
+            "2026-11-12",
+        ],
+    );
+    s.env.ok(
+        "2026-11-16T09:00:00+08:00",
+        &["finding", "verify", &extra, "--pass"],
+    );
+    let out = s.env.path("台账.xlsx");
+    s.env.ok(
+        TODAY,
+        &["export", "--format", "xlsx", "--out", out.to_str().unwrap()],
+    );
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    let fire = book.worksheet_range("消防").unwrap();
+    let row = (3..=fire.end().unwrap().0)
+        .find(|r| text(fire.get_value((*r, col("记录ID")))) == extra)
+        .expect("the new finding's row");
+    let at = |name: &str| fire.get_value((row, col(name)));
+    assert!(
+        text(at("隐患编号")).starts_with("YH-2026-"),
+        "{}",
+        text(at("隐患编号"))
+    );
+    assert_eq!(text(at("隐患类别")), "现场管理类");
+    assert_eq!(text(at("临时防范措施")), "设专人值守，每日巡查");
+    assert_eq!(text(at("整改资金")), "3000元");
+    assert_eq!(
+        date(at("实际完成日期")),
+        NaiveDate::from_ymd_opt(2026, 11, 12).unwrap()
+    );
+    assert_eq!(text(at("复查人")), "王督查");
+    assert_eq!(
+        date(at("复查日期")),
+        NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+    );
+    // The search finds the record by its number as people say it.
+    let number = text(at("隐患编号")).to_lowercase();
+    let shown = s.env.ok(TODAY, &["finding", "show", &number]);
+    assert!(shown.contains(&extra), "{shown}");
+
+    // Every row with cells has an explicit height; the long text's row is several lines tall.
+    let sheets = book.sheet_names();
+    let fire_sheet = sheets.iter().position(|n| n == "消防").unwrap() + 1;
+    let heights = row_heights(&out, fire_sheet);
+    for r in 1..=fire.end().unwrap().0 + 1 {
+        let cells = (0..26).any(|c| {
+            fire.get_value((r - 1, c))
+                .is_some_and(|d| *d != Data::Empty)
+        });
+        if cells {
+            assert!(heights.contains_key(&r), "row {r} has no height");
+        }
+    }
+    let tall = heights[&(row + 1)];
+    let short = heights[&4];
+    assert!(tall > 3.0 * 14.0 && tall > short, "{tall} vs {short}");
+
+    // Title and properties: the organisation is the author; the clock is the pinned one.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("docProps/core.xml").unwrap(), &mut core).unwrap();
+    assert!(
+        core.contains("<dc:creator>绍兴市卫生健康委员会</dc:creator>"),
+        "{core}"
+    );
+    assert!(core.contains("2026-11-22T01:00:00Z"), "{core}");
 }

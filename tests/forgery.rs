@@ -79,6 +79,7 @@ fn the_forged_1970_closure_is_refused_and_named_and_nothing_changes() {
             Payload::Rectified {
                 finding_id: id,
                 note: "已整改".into(),
+                completed_on: None,
                 after: vec![],
             },
             Payload::Verified {

@@ -24,7 +24,7 @@ fn csv_found(env: &Env, id: &str) -> String {
     let col = |t: &str| head.iter().position(|h| h == t).unwrap();
     for row in r.records() {
         let row = row.unwrap();
-        if &row[col("隐患编号")] == id {
+        if &row[col("记录ID")] == id {
             return row[col("发现日期")].to_string();
         }
     }

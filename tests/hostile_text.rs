@@ -47,6 +47,10 @@ fn hostile_device(tmp: &Path, dir: &Path) -> String {
             due: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
             responsible: "\t后勤".into(),
             fixed_on_spot: false,
+            number: None,
+            category: String::new(),
+            interim: String::new(),
+            funds: String::new(),
         }],
     )
     .unwrap();
@@ -147,6 +151,8 @@ fn synced_hostile_text_is_escaped_in_every_export() {
     }
     assert!(seen, "the hostile description is in the XLSX, escaped");
 
+    // A notice exists once its step was taken; it carries the synced text as it read then.
+    env.ok(&["finding", "escalate", &id]);
     let html_path = env.tmp.path().join("通知书.html");
     env.ok(&[
         "export",

@@ -44,6 +44,10 @@ impl Script {
                 due: Some(NaiveDate::from_ymd_opt(2026, 11, 8).unwrap()),
                 responsible: "总务科".into(),
                 fixed_on_spot: fixed,
+                number: None,
+                category: String::new(),
+                interim: String::new(),
+                funds: String::new(),
             },
         );
         s
@@ -79,6 +83,7 @@ impl Script {
             Payload::Rectified {
                 finding_id: fid,
                 note: "已整改".into(),
+                completed_on: None,
                 after: vec![],
             },
         );
@@ -103,6 +108,7 @@ impl Script {
                 finding_id: fid,
                 level,
                 note: "".into(),
+                issued: None,
                 due: None,
                 after: vec![],
             },
@@ -117,6 +123,7 @@ impl Script {
                 level,
                 note: "".into(),
                 due: Some(due),
+                issued: None,
                 after: vec![],
             },
         );

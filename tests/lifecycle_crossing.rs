@@ -80,6 +80,10 @@ fn record(fid: Uuid) -> Payload {
         due: Some(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()),
         responsible: "总务科".into(),
         fixed_on_spot: false,
+        number: None,
+        category: String::new(),
+        interim: String::new(),
+        funds: String::new(),
     }
 }
 
@@ -91,6 +95,7 @@ fn step(d: &Device, fid: Uuid, k: StepKind, tag: &str) -> Payload {
         StepKind::Rectify => Payload::Rectified {
             finding_id: fid,
             note: format!("{tag}整改"),
+            completed_on: None,
             after,
         },
         StepKind::VerifyPass | StepKind::VerifyFail => Payload::Verified {
@@ -106,6 +111,7 @@ fn step(d: &Device, fid: Uuid, k: StepKind, tag: &str) -> Payload {
                 .expect("notice may be issued"),
             note: format!("{tag}督办"),
             due: Some(NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()),
+            issued: None,
             after,
         },
         StepKind::Retract => Payload::Retracted {

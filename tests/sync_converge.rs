@@ -145,6 +145,7 @@ impl World {
                         Payload::Rectified {
                             finding_id: id,
                             note: "已整改".into(),
+                            completed_on: None,
                             after: vec![],
                         }
                     } else {

@@ -53,6 +53,7 @@ fn write_golden() {
         vec![Payload::Rectified {
             finding_id: id,
             note: "纸箱已清走".into(),
+            completed_on: None,
             after: vec![],
         }],
     )

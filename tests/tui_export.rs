@@ -60,7 +60,13 @@ fn export_with_the_register_filter_and_read_it_back() {
     assert_eq!(book.sheet_names(), ["统计汇总", line_name.as_str()]);
     let sheet = book.worksheet_range(&line_name).unwrap();
     // Three rows of title and headers, then one row per finding; the id is the last column.
-    let ids: BTreeSet<String> = sheet.rows().skip(3).map(|r| r[18].to_string()).collect();
+    // (记录ID, column 26) under the head; the sign-off line below the table has none.
+    let ids: BTreeSet<String> = sheet
+        .rows()
+        .skip(3)
+        .map(|r| r[25].to_string())
+        .filter(|id| !id.is_empty())
+        .collect();
     assert_eq!(ids, shown);
 
     // Tab switches to CSV (the extension follows); the same rows again.
@@ -76,7 +82,7 @@ fn export_with_the_register_filter_and_read_it_back() {
     press(&mut h, &["enter"]);
     let bytes = std::fs::read(&csv_path).unwrap();
     let mut rdr = csv::Reader::from_reader(&bytes[3..]);
-    let ids: BTreeSet<String> = rdr.records().map(|r| r.unwrap()[18].to_string()).collect();
+    let ids: BTreeSet<String> = rdr.records().map(|r| r.unwrap()[25].to_string()).collect();
     assert_eq!(ids, shown);
 }
 
@@ -150,6 +156,18 @@ fn print_from_the_detail_writes_the_notice_to_the_documents_folder() {
         "{:?}",
         h.app.screen()
     );
+    // A notice exists only once its step was taken: none yet, nothing written.
+    let Screen::Detail(d) = h.app.screen() else {
+        panic!()
+    };
+    let id = d.finding.id;
+    if d.finding.escalations.is_empty() {
+        press(&mut h, &["P"]);
+        let msg = &h.app.message.as_ref().expect("a message").text;
+        assert!(msg.contains("尚未发出"), "{msg}");
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+        xuncha::ops::escalate(&mut h.tui.runner.ctx, id, "", None).unwrap();
+    }
     press(&mut h, &["P"]);
     let msg = &h.app.message.as_ref().expect("a message").text;
     assert!(msg.starts_with("文书已存到"), "{msg}");

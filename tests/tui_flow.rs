@@ -241,6 +241,34 @@ fn escalating_an_overdue_finding_sends_the_next_notice() {
 }
 
 #[test]
+fn the_form_records_category_interim_measures_and_funds() {
+    let mut h = harness(0);
+    start_inspection(&mut h, "南湖镇卫生院", "fire");
+    press(&mut h, &["f"]);
+    // Focus starts on 部位; 隐患类别 is five fields on, then 临时防范措施 and 整改资金.
+    press(&mut h, &["tab", "tab", "tab", "tab", "tab"]);
+    type_text(&mut h, "设备设施类");
+    press(&mut h, &["tab"]);
+    type_text(&mut h, "设专人值守，每日巡查");
+    press(&mut h, &["tab"]);
+    type_text(&mut h, "3000元");
+    press(&mut h, &["ctrl-s"]);
+    let f = h
+        .tui
+        .runner
+        .ctx
+        .raw_store()
+        .all_findings()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(f.category, "设备设施类");
+    assert_eq!(f.interim, "设专人值守，每日巡查");
+    assert_eq!(f.funds, "3000元");
+    assert!(f.number.is_some_and(|n| n.code().starts_with("YH-2026-")));
+}
+
+#[test]
 fn a_finished_inspection_refuses_a_like_p_n_f() {
     let mut h = harness(0);
     start_inspection(&mut h, "东城区人民医院", "fire");

@@ -26,10 +26,20 @@ fn first_run_empty_and_error() {
     press(&mut h, &["enter"]);
     snap(&h, "first_run_error");
     type_text(&mut h, "李秀英");
+    // The organisation profile, field by field with Tab.
+    press(&mut h, &["tab"]);
+    type_text(&mut h, "某某市卫生健康委员会");
+    press(&mut h, &["tab"]);
+    type_text(&mut h, "某卫安");
+    press(&mut h, &["tab", "tab", "tab"]);
+    type_text(&mut h, "0371-12345678");
     press(&mut h, &["enter"]);
     assert!(matches!(h.app.screen(), Screen::Home(_)));
     let saved = xuncha::config::Config::load(&h.config_dir()).unwrap();
     assert_eq!(saved.inspector, "李秀英");
+    assert_eq!(saved.org.authority, "某某市卫生健康委员会");
+    assert_eq!(saved.org.agency_code, "某卫安");
+    assert_eq!(saved.org.phone, "0371-12345678");
 }
 
 #[test]

@@ -48,6 +48,10 @@ pub enum Command {
     Demo(DemoArgs),
     /// 本设备编号和公钥；device list：各设备的同步情况
     Device(DeviceArgs),
+    /// 发出督办文书（四书）：一个文号列出同一单位的一条或多条隐患
+    Notice(NoticeArgs),
+    /// 查看或设置单位信息（发文机关、机关代字、检查单位、联系人、电话），印在表单和文书上
+    Org(OrgArgs),
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +138,7 @@ pub struct FindingFilter {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum FindingCmd {
     /// 登记隐患，输出隐患编号
     Add {
@@ -160,6 +165,15 @@ pub enum FindingCmd {
         responsible: String,
         #[arg(long)]
         fixed_on_spot: bool,
+        /// 隐患类别，如 设备设施类、现场管理类、基础管理类
+        #[arg(long, default_value = "")]
+        category: String,
+        /// 临时防范措施（整改完成前）
+        #[arg(long, default_value = "")]
+        interim: String,
+        /// 整改资金，如 3000元
+        #[arg(long, default_value = "")]
+        funds: String,
     },
     /// 列出隐患
     List(FindingFilter),
@@ -170,6 +184,9 @@ pub enum FindingCmd {
         id: String,
         #[arg(long, allow_hyphen_values = true)]
         note: String,
+        /// 实际完成日期（早于登记日时填写）
+        #[arg(long)]
+        completed: Option<String>,
     },
     /// 复查：--pass 通过并销号，--fail 退回整改（须 --note 说明原因）
     Verify {
@@ -246,6 +263,7 @@ pub enum ExportFormat {
     Csv,
     Xlsx,
     Html,
+    Odt,
 }
 
 #[derive(Debug, Args)]
@@ -257,11 +275,51 @@ pub struct ExportArgs {
     /// html：导出该次检查的自查（督查）整改表
     #[arg(long, allow_hyphen_values = true)]
     pub inspection: Option<String>,
-    /// html：导出该隐患的整改通知书（或已到的督办文书）
+    /// html/odt：导出该隐患已发出的督办文书（默认最近一份）
     #[arg(long, allow_hyphen_values = true)]
     pub finding: Option<String>,
+    /// 与 --finding 同用：notice（整改通知书）、interview（警示约谈告知书）、referral（责任追究建议书）
+    #[arg(long)]
+    pub level: Option<String>,
+    /// 台账：发现日期起
+    #[arg(long)]
+    pub from: Option<String>,
+    /// 台账：发现日期止
+    #[arg(long)]
+    pub to: Option<String>,
     #[command(flatten)]
     pub filter: FindingFilter,
+}
+
+#[derive(Debug, Args)]
+pub struct NoticeArgs {
+    /// 隐患编号（同一单位、同一级文书的多条隐患共用一个文号）
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// 文书载明的整改期限（默认：隐患的整改时限，已过则按等级顺延）
+    #[arg(long)]
+    pub due: Option<String>,
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+#[derive(Debug, Args)]
+pub struct OrgArgs {
+    /// 发文机关，如 某某市卫生健康委员会
+    #[arg(long)]
+    pub authority: Option<String>,
+    /// 机关代字（用于文号），如 某卫安
+    #[arg(long)]
+    pub agency_code: Option<String>,
+    /// 检查单位
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// 联系人
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// 联系电话
+    #[arg(long)]
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,8 @@
 use super::args::{ExportArgs, ExportFormat};
 use super::output::print_json;
 use super::{Cli, CmdResult, Failure, context, finding::query};
-use crate::ops::{self, ExportSummary, LedgerFormat};
+use crate::domain::{Escalation, parse_date_input};
+use crate::ops::{self, ExportSummary, FormFormat, LedgerFilter, LedgerFormat};
 
 pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
     let form = match (&args.inspection, &args.finding) {
@@ -17,23 +18,36 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
         (None, None) => None,
     };
     let summary = match (args.format, form) {
-        (ExportFormat::Html, None) => {
+        (ExportFormat::Html | ExportFormat::Odt, None) => {
             return Err(Failure::usage(
-                "html 格式导出的是打印表单：请用 --inspection 检查编号 导出自查（督查）整改表，\
-                 或用 --finding 隐患编号 导出整改通知书",
+                "html/odt 格式导出的是打印表单：请用 --inspection 检查编号 导出自查（督查）整改表，\
+                 或用 --finding 隐患编号 导出已发出的督办文书",
             ));
         }
         (ExportFormat::Csv | ExportFormat::Xlsx, Some(_)) => {
             return Err(Failure::usage(
-                "--inspection / --finding 只用于 html 表单；导出台账（csv/xlsx）请用 \
+                "--inspection / --finding 只用于 html/odt 表单；导出台账（csv/xlsx）请用 \
                  --status/--line/--facility/--severity 筛选",
             ));
         }
-        (ExportFormat::Html, Some(form)) => {
+        (fmt @ (ExportFormat::Html | ExportFormat::Odt), Some(form)) => {
             let ctx = context(cli)?;
+            let fmt = if fmt == ExportFormat::Odt {
+                FormFormat::Odt
+            } else {
+                FormFormat::Html
+            };
             match form {
-                Form::Inspection(id) => ops::export_inspection_form(&ctx, id, &args.out)?,
-                Form::Finding(id) => ops::export_finding_notice(&ctx, id, &args.out)?,
+                Form::Inspection(id) => ops::export_inspection_form_as(&ctx, id, fmt, &args.out)?,
+                Form::Finding(id) => {
+                    let level = args
+                        .level
+                        .as_deref()
+                        .map(|l| l.parse::<Escalation>())
+                        .transpose()
+                        .map_err(|e| Failure::usage(format!("文书（--level）：{e}")))?;
+                    ops::export_notice(&ctx, id, level, fmt, &args.out)?
+                }
             }
         }
         (fmt, None) => {
@@ -45,7 +59,18 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
             } else {
                 LedgerFormat::Csv
             };
-            ops::export_ledger(&ctx, &q, fmt, &args.out, None)?
+            let day = |field: &str, v: &Option<String>| {
+                v.as_deref()
+                    .map(|d| parse_date_input(d, ctx.now.today()))
+                    .transpose()
+                    .map_err(|e| Failure::usage(format!("{field}：{e}")))
+            };
+            let filter = LedgerFilter {
+                query: q,
+                from: day("发现日期起（--from）", &args.from)?,
+                to: day("发现日期止（--to）", &args.to)?,
+            };
+            ops::export_ledger_filtered(&ctx, &filter, fmt, &args.out, None)?
         }
     };
     if cli.json {
@@ -67,7 +92,7 @@ fn describe(s: &ExportSummary) -> String {
         format!("{:.1} KB", s.bytes as f64 / 1024.0)
     };
     let what = match s.format {
-        "html" => "打印表单".to_string(),
+        "html" | "odt" => "打印表单".to_string(),
         "xlsx" => format!("隐患台账 {} 条（{} 个工作表）", s.rows, s.sheets),
         _ => format!("隐患台账 {} 条", s.rows),
     };

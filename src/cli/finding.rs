@@ -24,6 +24,9 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             due,
             responsible,
             fixed_on_spot,
+            category,
+            interim,
+            funds,
         } => {
             let severity = severity
                 .as_deref()
@@ -52,6 +55,9 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                     due,
                     responsible: responsible.clone(),
                     fixed_on_spot: *fixed_on_spot,
+                    category: category.clone(),
+                    interim: interim.clone(),
+                    funds: funds.clone(),
                 },
             )?;
             emit(cli, &ctx, &f, || f.id.to_string())
@@ -86,9 +92,18 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             show(&ctx, &f);
             Ok(())
         }
-        FindingCmd::Rectify { id, note } => {
+        FindingCmd::Rectify {
+            id,
+            note,
+            completed,
+        } => {
+            let completed = completed
+                .as_deref()
+                .map(|d| parse_date_input(d, ctx.now.today()))
+                .transpose()
+                .map_err(|e| Failure::usage(format!("实际完成日期（--completed）：{e}")))?;
             let id = resolve_and_sign(&mut ctx, id)?;
-            let f = ops::rectify(&mut ctx, id, note)?;
+            let f = ops::rectify_completed(&mut ctx, id, note, completed)?;
             emit(cli, &ctx, &f, || {
                 format!("已登记整改，待复查：{}", f.description)
             })
@@ -213,9 +228,12 @@ pub fn parse_field(s: &str) -> Result<Field, Failure> {
         "measures" => Field::Measures,
         "due" => Field::Due,
         "responsible" => Field::Responsible,
+        "category" => Field::Category,
+        "interim" => Field::Interim,
+        "funds" => Field::Funds,
         other => {
             return Err(Failure::usage(format!(
-                "未知字段「{other}」，可选：description|location|department|severity|measures|due|responsible"
+                "未知字段「{other}」，可选：description|location|department|severity|measures|due|responsible|category|interim|funds"
             )));
         }
     };
@@ -264,7 +282,10 @@ fn show(ctx: &Ctx, f: &Finding) {
     if let Some(n) = f.late_days(&ctx.now) {
         marks.push_str(&format!("（逾期整改：逾期{n}天整改）"));
     }
-    println!("隐患 {}", f.id);
+    match &f.number {
+        Some(n) => println!("隐患 {}（{}）", n.code(), f.id),
+        None => println!("隐患 {}", f.id),
+    }
     println!(
         "状态：{}{marks}  等级：{}",
         f.status_label(),
@@ -299,10 +320,22 @@ fn show(ctx: &Ctx, f: &Finding) {
     if f.fixed_on_spot {
         println!("立查立改：是");
     }
+    for (label, value) in [
+        ("隐患类别", &f.category),
+        ("临时防范措施", &f.interim),
+        ("整改资金", &f.funds),
+    ] {
+        if !value.is_empty() {
+            println!("{label}：{value}");
+        }
+    }
     for e in &f.escalations {
         println!(
             "督办：{}  签发 {}  整改期限 {}{}",
-            e.level.label(),
+            match &e.issued {
+                Some(i) => format!("{}（{}）", e.level.label(), i.wenhao),
+                None => e.level.label().to_string(),
+            },
             ctx.now.local_date(e.at),
             e.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
             if e.note.is_empty() {

@@ -8,6 +8,7 @@ mod doctor;
 mod export;
 mod finding;
 mod inspection;
+mod notice;
 mod output;
 mod recover;
 mod report;
@@ -109,5 +110,7 @@ pub fn run(cli: &Cli) -> CmdResult {
         Command::Doctor(c) => doctor::run(cli, c),
         Command::Demo(c) => doctor::demo(cli, c),
         Command::Device(a) => device::run(cli, a),
+        Command::Notice(a) => notice::run(cli, a),
+        Command::Org(a) => notice::org(cli, a),
     }
 }

@@ -1,6 +1,6 @@
 //! Event payloads: each carries the intent of one user action.
 
-use super::{Answer, Checklist, Escalation, Mode, Severity};
+use super::{Answer, Checklist, Escalation, Issued, Mode, Number, Severity};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -24,10 +24,16 @@ pub enum Field {
     Measures,
     Due,
     Responsible,
+    /// 隐患类别 (e.g. 设备设施类, 现场管理类).
+    Category,
+    /// 临时防范措施: what keeps people safe until the hazard is fixed.
+    Interim,
+    /// 整改资金, free text with its unit (e.g. "3000元").
+    Funds,
 }
 
 impl Field {
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 10] = [
         Field::Description,
         Field::Location,
         Field::Department,
@@ -35,6 +41,9 @@ impl Field {
         Field::Measures,
         Field::Due,
         Field::Responsible,
+        Field::Category,
+        Field::Interim,
+        Field::Funds,
     ];
     pub fn label(self) -> &'static str {
         match self {
@@ -45,6 +54,9 @@ impl Field {
             Field::Measures => "整改措施",
             Field::Due => "整改时限",
             Field::Responsible => "责任单位及人员",
+            Field::Category => "隐患类别",
+            Field::Interim => "临时防范措施",
+            Field::Funds => "整改资金",
         }
     }
 }
@@ -59,6 +71,9 @@ pub enum Payload {
         mode: Mode,
         inspectors: Vec<String>,
         lines: Vec<String>,
+        /// 检查编号, made once by the device that started the inspection.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        number: Option<Number>,
         /// The checklist version each line was inspected with: line id → content hash
         /// (`Checklist::content_hash`). Empty in inspections recorded before versions were.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -97,6 +112,18 @@ pub enum Payload {
         due: Option<NaiveDate>,
         responsible: String,
         fixed_on_spot: bool,
+        /// 隐患编号, made once by the recording device.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        number: Option<Number>,
+        /// 隐患类别.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        category: String,
+        /// 临时防范措施.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        interim: String,
+        /// 整改资金.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        funds: String,
     },
     /// An edit of one field; `supersedes` names the value(s) the editor saw.
     FieldSet {
@@ -113,6 +140,9 @@ pub enum Payload {
     Rectified {
         finding_id: Uuid,
         note: String,
+        /// 实际完成日期 when the facility finished before the step was recorded.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        completed_on: Option<NaiveDate>,
         /// The finding events the author had seen (the heads of its history), so that steps
         /// taken without seeing each other can be told apart. Empty on events written before
         /// this field existed: those count as having seen every event ordered before them.
@@ -135,6 +165,10 @@ pub enum Payload {
         finding_id: Uuid,
         level: Escalation,
         note: String,
+        /// The document this step issued (文号, issuer, deadline, the hazard as printed).
+        /// Steps recorded before numbering have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        issued: Option<Box<Issued>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         due: Option<NaiveDate>,
         /// The finding events the author had seen (the heads of its history), so that steps
@@ -219,6 +253,20 @@ impl Payload {
                 Entity::Checklist(super::checklist_entity_id(hash).unwrap_or(Uuid::nil()))
             }
             DeviceDescribed { device, .. } | Roster { device, .. } => Entity::Device(*device),
+        }
+    }
+
+    /// The record numbers this event assigns (隐患编号, 检查编号, a notice's 文号).
+    pub fn numbers(&self) -> Vec<&Number> {
+        use Payload::*;
+        match self {
+            InspectionStarted { number, .. } | FindingRecorded { number, .. } => {
+                number.iter().collect()
+            }
+            Escalated {
+                issued: Some(i), ..
+            } => vec![&i.number],
+            _ => vec![],
         }
     }
 

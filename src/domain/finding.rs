@@ -6,8 +6,8 @@
 
 use super::crossing::{Causality, StepKind, crossing_pairs};
 use super::{
-    Escalation, EventRef, Field, Hlc, Now, Payload, Severity, Stage, Stamp, Status, Wall,
-    event::Entity,
+    Escalation, EventRef, Field, Hlc, Issued, Now, Number, Payload, Severity, Stage, Stamp, Status,
+    Wall, event::Entity,
 };
 use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -57,6 +57,9 @@ pub struct EscalationStep {
     pub at: Stamp,
     pub author: String,
     pub note: String,
+    /// The document the step issued; None for steps recorded before numbering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<Box<Issued>>,
     /// The deadline the book sets; None on books issued before books carried one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
@@ -104,6 +107,9 @@ pub struct Conflict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub id: Uuid,
+    /// 隐患编号; None for findings recorded before numbering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<Number>,
     pub inspection_id: Option<Uuid>,
     pub facility: String,
     pub department: String,
@@ -117,6 +123,15 @@ pub struct Finding {
     pub measures: String,
     pub responsible: String,
     pub fixed_on_spot: bool,
+    /// 隐患类别.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub category: String,
+    /// 临时防范措施.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub interim: String,
+    /// 整改资金.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub funds: String,
     /// The highest 四书 step reached, if any.
     pub escalation: Option<Escalation>,
     pub created_at: Stamp,
@@ -126,6 +141,14 @@ pub struct Finding {
     pub rectified_at: Option<Stamp>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub rectify_note: String,
+    /// 实际完成日期 as the rectifier gave it (else the day the step was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_on: Option<NaiveDate>,
+    /// 复查人 and the moment of the last 复查 (passed or failed).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub verified_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<Stamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<Stamp>,
     /// The reason of the last failed verification, or the note of the passing one.
@@ -283,6 +306,9 @@ impl Finding {
             Field::Measures => self.measures.clone(),
             Field::Due => self.due.map(|d| d.to_string()).unwrap_or_default(),
             Field::Responsible => self.responsible.clone(),
+            Field::Category => self.category.clone(),
+            Field::Interim => self.interim.clone(),
+            Field::Funds => self.funds.clone(),
         }
     }
 
@@ -307,6 +333,9 @@ impl Finding {
                 }
             }
             Field::Responsible => self.responsible = value.to_string(),
+            Field::Category => self.category = value.to_string(),
+            Field::Interim => self.interim = value.to_string(),
+            Field::Funds => self.funds = value.to_string(),
         }
     }
 }
@@ -457,6 +486,10 @@ fn recorded(e: &StoredEvent) -> Option<Finding> {
         due,
         responsible,
         fixed_on_spot,
+        number,
+        category,
+        interim,
+        funds,
     } = &e.payload
     else {
         return None;
@@ -464,6 +497,7 @@ fn recorded(e: &StoredEvent) -> Option<Finding> {
     let at = e.at();
     let mut f = Finding {
         id: *finding_id,
+        number: number.clone(),
         inspection_id: *inspection_id,
         facility: facility.clone(),
         department: department.clone(),
@@ -477,12 +511,18 @@ fn recorded(e: &StoredEvent) -> Option<Finding> {
         measures: measures.clone(),
         responsible: responsible.clone(),
         fixed_on_spot: *fixed_on_spot,
+        category: category.clone(),
+        interim: interim.clone(),
+        funds: funds.clone(),
         escalation: None,
         created_at: at,
         updated_at: at,
         recorded_by: e.author.clone(),
         rectified_at: None,
         rectify_note: String::new(),
+        completed_on: None,
+        verified_by: String::new(),
+        verified_at: None,
         closed_at: None,
         verify_note: String::new(),
         escalations: vec![],
@@ -566,9 +606,12 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent, merged: bool) {
         Payload::FieldSet { .. } | Payload::Commented { .. } | Payload::Settled { .. } => {
             Ok(label.clone())
         }
-        Payload::Rectified { note, .. } => f.can_rectify().map(|_| {
+        Payload::Rectified {
+            note, completed_on, ..
+        } => f.can_rectify().map(|_| {
             f.status = Status::Rectified;
             f.rectified_at = Some(at);
+            f.completed_on = *completed_on;
             f.rectify_note = note.clone();
             f.rectifications.push(RectifyMark {
                 at,
@@ -578,6 +621,8 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent, merged: bool) {
         }),
         Payload::Verified { passed, note, .. } => f.can_verify(*passed, note).map(|_| {
             f.verify_note = note.clone();
+            f.verified_by = e.author.clone();
+            f.verified_at = Some(at);
             if *passed {
                 f.status = Status::Closed;
                 f.closed_at = Some(at);
@@ -588,7 +633,11 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent, merged: bool) {
             }
         }),
         Payload::Escalated {
-            level, note, due, ..
+            level,
+            note,
+            due,
+            issued,
+            ..
         } => {
             // The writer checked the dates; the fold checks the order of the books.
             let expected = match f.escalation {
@@ -612,6 +661,7 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent, merged: bool) {
                     at,
                     author: e.author.clone(),
                     note: note.clone(),
+                    issued: issued.clone(),
                     due: *due,
                     event: Some(e.r),
                 });

@@ -1,6 +1,6 @@
 //! The inspection (检查) view: one visit and its answers.
 
-use super::{Answer, EventRef, Mode, Payload, Stamp, StoredEvent, event::Entity};
+use super::{Answer, EventRef, Mode, Number, Payload, Stamp, StoredEvent, event::Entity};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -21,6 +21,9 @@ type Answered<'a> = (&'a StoredEvent, AnswerRecord, &'a [EventRef]);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inspection {
     pub id: Uuid,
+    /// 检查编号; None for inspections started before numbering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<Number>,
     pub facility: String,
     pub departments: Vec<String>,
     pub mode: Mode,
@@ -82,9 +85,11 @@ impl Inspection {
                 mode,
                 inspectors,
                 lines,
+                number,
                 checklists,
             } => Some(Inspection {
                 id: *inspection_id,
+                number: number.clone(),
                 facility: facility.clone(),
                 departments: departments.clone(),
                 mode: *mode,

@@ -116,6 +116,10 @@ impl super::Finding {
             &mut f.recorded_by,
             &mut f.rectify_note,
             &mut f.verify_note,
+            &mut f.category,
+            &mut f.interim,
+            &mut f.funds,
+            &mut f.verified_by,
             &mut f.retract_reason,
         ] {
             escape_in_place(s);
@@ -126,6 +130,26 @@ impl super::Finding {
         for e in &mut f.escalations {
             escape_in_place(&mut e.author);
             escape_in_place(&mut e.note);
+            if let Some(i) = &mut e.issued {
+                let h = &mut i.hazard;
+                for s in [
+                    &mut i.wenhao,
+                    &mut i.org.authority,
+                    &mut i.org.agency_code,
+                    &mut i.org.unit,
+                    &mut i.org.contact,
+                    &mut i.org.phone,
+                    &mut h.number,
+                    &mut h.facility,
+                    &mut h.place,
+                    &mut h.description,
+                    &mut h.measures,
+                    &mut h.responsible,
+                    &mut h.interim,
+                ] {
+                    escape_in_place(s);
+                }
+            }
         }
         for c in &mut f.conflicts {
             for (_, v) in &mut c.values {

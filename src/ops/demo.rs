@@ -203,6 +203,7 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
                     vec![a.clone(), b]
                 },
                 lines: insp_lines.clone(),
+                number: None,
                 checklists: insp_lines
                     .iter()
                     .filter_map(|l| versions.get(l).map(|h| (l.clone(), h.clone())))
@@ -269,6 +270,7 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
         .count();
     let mut actions = std::mem::take(&mut g.actions);
     actions.sort_by_key(|a| a.0);
+    super::number_demo(ctx, &mut actions)?;
     let events = actions.len();
     let mut batch = Vec::with_capacity(BATCH);
     let off = ctx.now.0.offset().local_minus_utc();
@@ -337,6 +339,10 @@ fn finding(
             due: if fixed { None } else { Some(due) },
             responsible: responsible.clone(),
             fixed_on_spot: fixed,
+            number: None,
+            category: String::new(),
+            interim: String::new(),
+            funds: String::new(),
         },
     );
     if fixed {
@@ -360,6 +366,7 @@ fn finding(
                         finding_id: id,
                         level,
                         note: format!("逾期未整改，发出{}", level.label()),
+                        issued: None,
                         // Each book sets its own deadline, ten days on.
                         due: chrono::DateTime::from_timestamp_millis(at + 10 * DAY_MS)
                             .map(|d| d.date_naive()),
@@ -382,6 +389,7 @@ fn finding(
             Payload::Rectified {
                 finding_id: id,
                 note: "已按整改措施完成整改".into(),
+                completed_on: None,
                 after: vec![],
             },
         );

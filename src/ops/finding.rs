@@ -23,6 +23,12 @@ pub struct NewFinding {
     pub due: Option<NaiveDate>,
     pub responsible: String,
     pub fixed_on_spot: bool,
+    /// 隐患类别.
+    pub category: String,
+    /// 临时防范措施.
+    pub interim: String,
+    /// 整改资金.
+    pub funds: String,
 }
 
 pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
@@ -132,6 +138,10 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
         None => Some(today + Duration::days(severity.default_days())),
     };
     let id = Uuid::now_v7();
+    let category = limited("隐患类别（--category）", &new.category, MAX_NAME_CHARS)?;
+    let interim = limited("临时防范措施（--interim）", &new.interim, MAX_TEXT_CHARS)?;
+    let funds = limited("整改资金（--funds）", &new.funds, MAX_NAME_CHARS)?;
+    let number = super::next_number(ctx, crate::domain::Series::Finding)?;
     let author = ctx.author.clone();
     ctx.store.append(
         &author,
@@ -150,6 +160,10 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
             due,
             responsible,
             fixed_on_spot: new.fixed_on_spot,
+            number: Some(number),
+            category,
+            interim,
+            funds,
         }],
     )?;
     ctx.finding_by_id(id)
@@ -177,10 +191,12 @@ fn field_value(ctx: &Ctx, f: &Finding, field: Field, value: &str) -> Result<Stri
             }
             d.to_string()
         }
-        Field::Measures => limited(label, value, MAX_TEXT_CHARS)?,
-        Field::Location | Field::Department | Field::Responsible => {
-            limited(label, value, MAX_NAME_CHARS)?
-        }
+        Field::Measures | Field::Interim => limited(label, value, MAX_TEXT_CHARS)?,
+        Field::Location
+        | Field::Department
+        | Field::Responsible
+        | Field::Category
+        | Field::Funds => limited(label, value, MAX_NAME_CHARS)?,
     })
 }
 
@@ -218,7 +234,28 @@ fn append(ctx: &mut Ctx, p: Payload) -> Result<()> {
 }
 
 pub fn rectify(ctx: &mut Ctx, id: Uuid, note: &str) -> Result<Finding> {
+    rectify_completed(ctx, id, note, None)
+}
+
+/// Records a rectification with its 实际完成日期 when the facility finished earlier than the
+/// day it is recorded (not before the hazard was found, not after today).
+pub fn rectify_completed(
+    ctx: &mut Ctx,
+    id: Uuid,
+    note: &str,
+    completed_on: Option<NaiveDate>,
+) -> Result<Finding> {
     let f = ctx.finding_by_id(id)?;
+    if let Some(d) = completed_on {
+        let found = ctx.now.local_date(f.created_at);
+        let today = ctx.now.today();
+        if d < found || d > today {
+            return Err(OpsError::invalid(
+                "实际完成日期（--completed）",
+                format!("{d} 应在发现日期 {found} 与今天 {today} 之间"),
+            ));
+        }
+    }
     f.can_rectify()?;
     let note = required("整改落实情况（--note）", note)?;
     append(
@@ -226,6 +263,7 @@ pub fn rectify(ctx: &mut Ctx, id: Uuid, note: &str) -> Result<Finding> {
         Payload::Rectified {
             finding_id: id,
             note,
+            completed_on,
             after: f.heads.clone(),
         },
     )?;
@@ -248,36 +286,12 @@ pub fn verify(ctx: &mut Ctx, id: Uuid, passed: bool, note: &str) -> Result<Findi
     ctx.finding_by_id(id)
 }
 
-/// Issues the next 四书 step (seed 003 (二十一)) with its own deadline. `due` is the deadline
-/// the book sets; without it: for the 整改通知书 the deadline in force if it has not passed,
-/// otherwise today plus the severity's default days. The deadline may not be before today.
+/// Issues the next 四书 step (seed 003 (二十一)) with its own deadline, as a document of its own
+/// (one 文号, see `issue_notice`). `due` is the deadline the book sets; without it: for the
+/// 整改通知书 the deadline in force if it has not passed, otherwise today plus the severity's
+/// default days. The deadline may not be before today.
 pub fn escalate(ctx: &mut Ctx, id: Uuid, note: &str, due: Option<NaiveDate>) -> Result<Finding> {
-    let f = ctx.finding_by_id(id)?;
-    let today = ctx.now.today();
-    let level = f.next_escalation(today)?;
-    let due = match due {
-        Some(d) if d < today => {
-            return Err(OpsError::invalid(
-                "整改期限（--due）",
-                format!("{d} 早于发文日期 {today}"),
-            ));
-        }
-        Some(d) => d,
-        None => match f.due_in_force() {
-            Some(d) if level == crate::domain::Escalation::Notice && d >= today => d,
-            _ => today + Duration::days(f.severity.default_days()),
-        },
-    };
-    append(
-        ctx,
-        Payload::Escalated {
-            finding_id: id,
-            level,
-            note: limited("督办说明（--note）", note, MAX_TEXT_CHARS)?,
-            due: Some(due),
-            after: f.heads.clone(),
-        },
-    )?;
+    super::issue_notice(ctx, &[id], note, due)?;
     ctx.finding_by_id(id)
 }
 

@@ -54,6 +54,7 @@ pub fn start_inspection(ctx: &mut Ctx, new: NewInspection) -> Result<Inspection>
         }
     }
     let id = Uuid::now_v7();
+    let number = super::next_number(ctx, crate::domain::Series::Inspection)?;
     let author = ctx.author.clone();
     let (checklists, mut payloads) = versions_of(ctx, &lines)?;
     payloads.push(Payload::InspectionStarted {
@@ -64,6 +65,7 @@ pub fn start_inspection(ctx: &mut Ctx, new: NewInspection) -> Result<Inspection>
         inspectors,
         lines,
         checklists,
+        number: Some(number),
     });
     ctx.store.append(&author, &ctx.now, payloads)?;
     inspection_by_id(ctx, id)

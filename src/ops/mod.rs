@@ -9,6 +9,7 @@ mod filter;
 mod finding;
 mod input;
 mod inspection;
+mod notice;
 mod peers;
 mod recover;
 mod search;
@@ -18,17 +19,22 @@ mod sync;
 mod tools;
 mod views;
 
-pub use crate::report::{ExportSummary, LedgerFormat, ReportError, default_export_path};
+pub use crate::report::{
+    ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError, default_export_path,
+};
 pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
 pub use filter::resolve_filter;
 pub use finding::{
-    NewFinding, comment, escalate, record_finding, rectify, retract, set_field, settle_conflict,
-    settle_steps, verify,
+    NewFinding, comment, escalate, record_finding, rectify, rectify_completed, retract, set_field,
+    settle_conflict, settle_steps, verify,
 };
 pub use input::Input;
 pub use inspection::{NewInspection, answer, finish_inspection, join_inspection, start_inspection};
+pub use notice::{
+    earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
+};
 pub use peers::{device_name, peer_line, peer_lines, peers};
 pub use recover::{RecoverError, RecoveryReport, recover};
 pub use search::{SearchOutcome, index_finding, load_search_index, search};
@@ -40,7 +46,7 @@ pub use sync::{
 };
 pub use tools::{
     DeviceInfo, RebuildReport, device, doctor, export_finding_notice, export_inspection_form,
-    export_ledger,
+    export_inspection_form_as, export_ledger, export_ledger_filtered, export_notice,
 };
 pub use views::{
     ChecklistData, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow, SyncInfo,
@@ -48,7 +54,7 @@ pub use views::{
 };
 
 use crate::catalog::{Catalog, Item};
-use crate::domain::{Checklist, Finding, FindingQuery, Inspection, LifecycleError, Now};
+use crate::domain::{Checklist, Finding, FindingQuery, Inspection, LifecycleError, Now, Org};
 use crate::search::Index;
 use crate::store::{Store, StoreError};
 use unicode_normalization::UnicodeNormalization;
@@ -61,6 +67,8 @@ pub struct Ctx {
     pub catalog: Catalog,
     pub now: Now,
     pub author: String,
+    /// The organisation profile: issuer and 机关代字 of the 四书, names on the forms.
+    pub org: Org,
     /// N of the office's 待复查超过N天 queue (config `review_days`, default 7).
     pub review_days: i64,
     /// Built on the first search, kept current by `index_finding`, dropped after a sync.
@@ -183,6 +191,7 @@ impl Ctx {
             catalog,
             now,
             author: author.into(),
+            org: Org::default(),
             review_days: crate::domain::DEFAULT_REVIEW_DAYS,
             index: None,
         }

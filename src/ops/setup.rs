@@ -43,6 +43,7 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
     warnings.extend(store.open_warnings().iter().cloned());
     let author = cfg.author();
     let mut ctx = Ctx::new(store, catalog, now, author);
+    ctx.org = cfg.org.clone();
     if let Some(n) = cfg.review_days.filter(|n| *n >= 0) {
         ctx.review_days = n;
     }

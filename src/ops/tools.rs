@@ -1,8 +1,8 @@
 //! Exports, the store check and this device's identity, as use cases.
 
 use super::{Cancel, Ctx, OpsError, Result};
-use crate::domain::{FindingQuery, Inspection};
-use crate::report::{self, Env, ExportSummary, LedgerFormat};
+use crate::domain::{Escalation, EscalationStep, Finding, FindingQuery, Inspection};
+use crate::report::{self, Env, ExportSummary, FormFormat, LedgerFilter, LedgerFormat, Notice};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -77,6 +77,24 @@ pub fn export_ledger(
     path: &Path,
     cancel: Option<&Cancel>,
 ) -> Result<ExportSummary> {
+    let filter = LedgerFilter {
+        query: q.clone(),
+        ..Default::default()
+    };
+    export_ledger_filtered(ctx, &filter, format, path, cancel)
+}
+
+/// As [`export_ledger`], with a range of 发现日期 as well.
+///
+/// # Errors
+/// As [`export_ledger`].
+pub fn export_ledger_filtered(
+    ctx: &Ctx,
+    filter: &LedgerFilter,
+    format: LedgerFormat,
+    path: &Path,
+    cancel: Option<&Cancel>,
+) -> Result<ExportSummary> {
     let inspections: HashMap<Uuid, Inspection> = ctx
         .store
         .all_inspections()?
@@ -84,7 +102,7 @@ pub fn export_ledger(
         .map(|i| (i.id, i))
         .collect();
     let stopped = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    let env = Env::of(&ctx.catalog, ctx.now);
+    let env = Env::of(&ctx.catalog, ctx.now).with_org(&ctx.org);
     let findings = ctx.store.all_findings().map(|f| {
         if stopped() {
             Err(OpsError::Cancelled("导出未写任何文件".into()))
@@ -92,34 +110,123 @@ pub fn export_ledger(
             f.map_err(OpsError::from)
         }
     });
-    let ledger = report::ledger(&env, q, &inspections, findings)?;
+    let ledger = report::ledger_filtered(&env, filter, &inspections, findings)?;
     Ok(report::write_ledger(&ledger, format, path)?)
 }
 
-/// Writes the 自查（督查）整改表 of one inspection (id or a short id) as printable HTML.
+/// Writes the 自查（督查）整改表 of one inspection (id, short id or 检查编号): ODT for a path
+/// ending in `.odt`, else HTML.
 ///
 /// # Errors
 /// `NotFound` for an unknown inspection; `Report` when `path` cannot be written.
 pub fn export_inspection_form(ctx: &Ctx, inspection: &str, path: &Path) -> Result<ExportSummary> {
+    export_inspection_form_as(ctx, inspection, FormFormat::for_path(path), path)
+}
+
+/// As [`export_inspection_form`], in `format`.
+///
+/// # Errors
+/// As [`export_inspection_form`].
+pub fn export_inspection_form_as(
+    ctx: &Ctx,
+    inspection: &str,
+    format: FormFormat,
+    path: &Path,
+) -> Result<ExportSummary> {
     let insp = ctx.inspection(inspection)?;
-    let findings = ctx.list_findings(&FindingQuery {
+    let mut findings = ctx.list_findings(&FindingQuery {
         inspection: Some(insp.id),
         ..Default::default()
     })?;
-    let env = Env::of(&ctx.catalog, ctx.now);
-    Ok(report::write_inspection_form(&env, &insp, &findings, path)?)
+    findings.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    let env = Env::of(&ctx.catalog, ctx.now).with_org(&ctx.org);
+    Ok(report::write_inspection_form(
+        &env, &insp, &findings, format, path,
+    )?)
 }
 
-/// Writes the 四书 document a finding (id or a short id) has reached as printable HTML.
+/// Writes the 四书 document a finding (id, short id or 隐患编号) has reached: ODT for a path
+/// ending in `.odt`, else HTML.
 ///
 /// # Errors
-/// `NotFound` for an unknown finding; `Report` when `path` cannot be written.
+/// As [`export_notice`].
 pub fn export_finding_notice(ctx: &Ctx, finding: &str, path: &Path) -> Result<ExportSummary> {
+    export_notice(ctx, finding, None, FormFormat::for_path(path), path)
+}
+
+/// Writes one 四书 document of a finding: the step `level`, else the last step taken, listing
+/// every hazard issued under the same 文号, as the step fixed them. A finding with no such
+/// step has no document.
+///
+/// # Errors
+/// `NotFound` for an unknown finding; `Invalid` when the step was never taken; `Report` when
+/// `path` cannot be written.
+pub fn export_notice(
+    ctx: &Ctx,
+    finding: &str,
+    level: Option<Escalation>,
+    format: FormFormat,
+    path: &Path,
+) -> Result<ExportSummary> {
     let f = ctx.finding(finding)?;
+    let step = match level {
+        Some(l) => f.escalations.iter().find(|s| s.level == l),
+        None => f.escalations.last(),
+    };
+    let Some(step) = step else {
+        let what = level.map(|l| l.label()).unwrap_or("督办文书");
+        return Err(OpsError::invalid(
+            "隐患",
+            format!(
+                "该隐患尚未发出{what}，没有可打印的文书；文书在发出（xuncha finding escalate 或 \
+                 xuncha notice）时才产生"
+            ),
+        ));
+    };
+    let level = step.level;
+    let wenhao = step.issued.as_ref().map(|i| i.wenhao.clone());
+    let mut listed: Vec<Finding> = Vec::new();
+    if let Some(w) = &wenhao {
+        for id in ctx.store.findings_by_wenhao(w)? {
+            listed.push(if id == f.id {
+                f.clone()
+            } else {
+                ctx.finding_by_id(id)?
+            });
+        }
+    }
+    if !listed.iter().any(|x| x.id == f.id) {
+        listed.insert(0, f.clone());
+    }
+    let step_of = |x: &Finding| -> Option<EscalationStep> {
+        x.escalations
+            .iter()
+            .find(|s| match &wenhao {
+                Some(w) => s.issued.as_ref().is_some_and(|i| &i.wenhao == w),
+                None => s.level == level,
+            })
+            .cloned()
+    };
+    let mut pairs: Vec<(Finding, EscalationStep)> = listed
+        .into_iter()
+        .filter_map(|x| step_of(&x).map(|s| (x, s)))
+        .collect();
+    pairs.sort_by_key(|(x, s)| {
+        (
+            s.issued.as_ref().map(|i| i.hazard.number.clone()),
+            x.created_at,
+            x.id,
+        )
+    });
     let insp = match f.inspection_id {
         Some(id) => ctx.store.inspection(id)?,
         None => None,
     };
-    let env = Env::of(&ctx.catalog, ctx.now);
-    Ok(report::write_finding_notice(&env, &f, insp.as_ref(), path)?)
+    let notice = Notice {
+        level,
+        items: pairs.iter().map(|(x, s)| (x, s)).collect(),
+        inspection: insp.as_ref(),
+    };
+    let env = Env::of(&ctx.catalog, ctx.now).with_org(&ctx.org);
+    Ok(report::write_notice(&env, &notice, format, path)?)
 }

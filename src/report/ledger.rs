@@ -1,47 +1,67 @@
 //! The ledger rows, shared by the CSV and XLSX writers: the columns of the seed's
-//! 问题隐患和制度措施清单, then what the office needs to follow each hazard up.
+//! 问题隐患和制度措施清单 and of the 隐患排查治理台账 offices keep, then what the office needs to
+//! follow each hazard up.
 
 use super::Env as Ctx;
+use super::pinyin_key;
 use super::{Stats, Tally};
-use crate::domain::FindingQuery;
-use crate::domain::{Finding, Inspection, Status};
+use crate::domain::{Finding, FindingQuery, Inspection, Number, Org, Status, StatusFilter};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// A column of the ledger: its Chinese title and how wide it may grow (in display cells).
+/// A column of the ledger: its Chinese title, its width in the XLSX (in character units,
+/// a CJK character counting 2) and whether it is on the printed page.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     pub title: &'static str,
-    pub max_width: usize,
+    pub width: f64,
+    pub printed: bool,
 }
 
-const fn col(title: &'static str, max_width: usize) -> Column {
-    Column { title, max_width }
+const fn col(title: &'static str, width: f64, printed: bool) -> Column {
+    Column {
+        title,
+        width,
+        printed,
+    }
 }
 
-/// The ledger columns, in order. The first five are the seed form's.
-pub const COLUMNS: [Column; 19] = [
-    col("序号", 6),
-    col("问题隐患", 32),
-    col("整改制度措施", 32),
-    col("整改时限", 12),
-    col("责任单位（部门）及人员", 20),
-    col("单位", 22),
-    col("科室/部位", 20),
-    col("防线", 12),
-    col("隐患等级", 8),
-    col("发现日期", 12),
-    col("检查方式", 10),
-    col("检查人员", 14),
-    col("状态", 8),
-    col("是否逾期", 8),
-    col("整改落实情况", 28),
-    col("复查情况", 24),
-    col("销号日期", 12),
-    col("督办（四书）", 30),
-    col("隐患编号", 38),
+/// The ledger columns, in order. The printed ones come first (the print area is one block):
+/// they add up to 200 character units, which fit the width of A3 landscape at 100 % scale, so
+/// the 10 pt text prints at 10 pt. The rest are on screen and in the file, not on paper.
+/// The CSV has the same columns in the same order; its header is pinned by a test.
+pub const COLUMNS: [Column; 26] = [
+    col("序号", 5.0, true),
+    col("隐患编号", 19.0, true),
+    col("单位", 13.0, true),
+    col("科室/部位", 11.0, true),
+    col("问题隐患", 25.0, true),
+    col("隐患类别", 8.0, true),
+    col("隐患等级", 6.0, true),
+    col("整改制度措施", 25.0, true),
+    col("临时防范措施", 14.0, true),
+    col("整改时限", 11.0, true),
+    col("责任单位（部门）及人员", 14.0, true),
+    col("实际完成日期", 11.0, true),
+    col("复查人", 8.0, true),
+    col("复查日期", 11.0, true),
+    col("状态", 8.0, true),
+    col("是否逾期", 10.0, true),
+    col("整改资金", 10.0, false),
+    col("整改落实情况", 28.0, false),
+    col("复查情况", 24.0, false),
+    col("销号日期", 12.0, false),
+    col("督办（四书）", 34.0, false),
+    col("发现日期", 12.0, false),
+    col("检查方式", 10.0, false),
+    col("检查人员", 14.0, false),
+    col("防线", 12.0, false),
+    col("记录ID", 38.0, false),
 ];
+
+/// How many leading columns are printed.
+pub const PRINTED: usize = 16;
 
 /// One cell value: text, a date (written as a real date in XLSX), or the row number.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,10 +75,14 @@ pub enum Value<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LedgerRow {
     pub line: String,
+    pub number: String,
     pub description: String,
+    pub category: String,
     pub measures: String,
+    pub interim: String,
     pub due: Option<NaiveDate>,
     pub responsible: String,
+    pub funds: String,
     pub facility: String,
     pub place: String,
     pub line_name: String,
@@ -71,7 +95,10 @@ pub struct LedgerRow {
     pub overdue: bool,
     /// 是否逾期 as the office reads it: 是（逾期N天未整改）, 是（逾期N天整改）, 否.
     pub overdue_text: String,
+    pub completed: Option<NaiveDate>,
     pub rectification: String,
+    pub verifier: String,
+    pub verified: Option<NaiveDate>,
     pub verification: String,
     pub closed: Option<NaiveDate>,
     pub escalation: String,
@@ -88,12 +115,21 @@ impl LedgerRow {
             .join(" / ");
         // Text from other devices was never cleaned here: escape it once for CSV and XLSX.
         let f = &f.escaped();
+        let completed = if f.fixed_on_spot {
+            Some(date(f.created_at))
+        } else {
+            f.completed_on.or(f.rectified_at.map(date))
+        };
         LedgerRow {
             line: f.line.clone(),
+            number: f.number.as_ref().map(Number::code).unwrap_or_default(),
             description: f.description.clone(),
+            category: f.category.clone(),
             measures: f.measures.clone(),
+            interim: f.interim.clone(),
             due: f.due,
             responsible: f.responsible.clone(),
+            funds: f.funds.clone(),
             facility: f.facility.clone(),
             place,
             line_name: ctx.catalog.line_name(&f.line).to_string(),
@@ -101,16 +137,34 @@ impl LedgerRow {
             found: date(f.created_at),
             mode: insp.map(|i| i.mode.label()).unwrap_or(""),
             inspectors: insp.map(|i| i.inspectors.join("、")).unwrap_or_default(),
-            status: f.status.label(),
+            status: if f.retracted {
+                "已撤销"
+            } else {
+                f.status.label()
+            },
             overdue: f.is_overdue(&ctx.now),
             overdue_text: overdue_text(ctx, f),
+            completed,
             rectification: rectification(f, date),
+            verifier: if f.fixed_on_spot {
+                f.recorded_by.clone()
+            } else {
+                f.verified_by.clone()
+            },
+            verified: if f.fixed_on_spot {
+                Some(date(f.created_at))
+            } else {
+                f.verified_at.map(date)
+            },
             verification: verification(f),
             closed: f.closed_at.map(date),
             escalation: f
                 .escalations
                 .iter()
-                .map(|s| format!("{}（{}）", s.level.label(), date(s.at)))
+                .map(|s| match &s.issued {
+                    Some(i) => format!("{}（{}，{}）", s.level.label(), i.wenhao, date(s.at)),
+                    None => format!("{}（{}）", s.level.label(), date(s.at)),
+                })
                 .collect::<Vec<_>>()
                 .join("；"),
             id: f.id.to_string(),
@@ -122,23 +176,30 @@ impl LedgerRow {
         use Value::*;
         [
             Number(seq),
-            Text(&self.description),
-            Text(&self.measures),
-            Date(self.due),
-            Text(&self.responsible),
+            Text(&self.number),
             Text(&self.facility),
             Text(&self.place),
-            Text(&self.line_name),
+            Text(&self.description),
+            Text(&self.category),
             Text(self.severity),
-            Date(Some(self.found)),
-            Text(self.mode),
-            Text(&self.inspectors),
+            Text(&self.measures),
+            Text(&self.interim),
+            Date(self.due),
+            Text(&self.responsible),
+            Date(self.completed),
+            Text(&self.verifier),
+            Date(self.verified),
             Text(self.status),
             Text(&self.overdue_text),
+            Text(&self.funds),
             Text(&self.rectification),
             Text(&self.verification),
             Date(self.closed),
             Text(&self.escalation),
+            Date(Some(self.found)),
+            Text(self.mode),
+            Text(&self.inspectors),
+            Text(&self.line_name),
             Text(&self.id),
         ]
     }
@@ -187,8 +248,53 @@ fn verification(f: &Finding) -> String {
     }
 }
 
-/// The whole ledger: rows grouped by line (checklist order), each in order found, plus the
-/// figures for exactly these rows.
+/// Which findings a ledger holds: the register filters plus a range of 发现日期.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerFilter {
+    pub query: FindingQuery,
+    /// First and last 发现日期 (inclusive, local dates).
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl LedgerFilter {
+    /// The filter in words for the title block, e.g. "状态：逾期；防线：消防"; "全部" if none.
+    pub fn describe(&self, ctx: &Ctx) -> String {
+        let q = &self.query;
+        let mut parts = Vec::new();
+        if let Some(s) = q.status {
+            let s = match s {
+                StatusFilter::Open => "待整改",
+                StatusFilter::Rectified => "待复查",
+                StatusFilter::Closed => "已销号",
+                StatusFilter::Overdue => "逾期未整改",
+                StatusFilter::ReviewLate => "待复查超期",
+                StatusFilter::Retracted => "已撤销",
+            };
+            parts.push(format!("状态：{s}"));
+        }
+        if let Some(l) = &q.line {
+            parts.push(format!("防线：{}", ctx.catalog.line_name(l)));
+        }
+        if let Some(s) = q.severity {
+            parts.push(format!("等级：{}隐患", s.label()));
+        }
+        if q.conflicted_only {
+            parts.push("仅有冲突的隐患".into());
+        }
+        if q.include_retracted {
+            parts.push("含已撤销".into());
+        }
+        if parts.is_empty() {
+            "全部".into()
+        } else {
+            parts.join("；")
+        }
+    }
+}
+
+/// The whole ledger: rows grouped by line (checklist order), each in facility pinyin order
+/// and then in order found, plus the figures for exactly these rows.
 #[derive(Debug, Clone)]
 pub struct Ledger {
     /// (line id, line name, rows)
@@ -196,7 +302,16 @@ pub struct Ledger {
     pub stats: Stats,
     /// The facility filter, for the 单位（部门） header; None means all facilities.
     pub facility: Option<String>,
+    /// The other filters in words ("全部" when none).
+    pub filter: String,
+    /// The 发现日期 range asked for, else the range of the rows.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
     pub today: NaiveDate,
+    /// The organisation: author of the file and 单位 of the sign-off line.
+    pub org: Org,
+    /// The export's moment, for the file properties (follows XUNCHA_NOW).
+    pub created: chrono::DateTime<chrono::Utc>,
 }
 
 impl Ledger {
@@ -212,25 +327,62 @@ impl Ledger {
     pub fn rows(&self) -> impl Iterator<Item = &LedgerRow> {
         self.lines.iter().flat_map(|(_, _, r)| r.iter())
     }
+
+    /// "2026年1月5日至2026年11月29日", or "—" for an empty ledger with no range asked.
+    pub fn range_text(&self) -> String {
+        match (self.from, self.to) {
+            (Some(a), Some(b)) => format!("{}至{}", super::cn_date(a), super::cn_date(b)),
+            (Some(a), None) => format!("{}起", super::cn_date(a)),
+            (None, Some(b)) => format!("截至{}", super::cn_date(b)),
+            (None, None) => "—".into(),
+        }
+    }
 }
 
-/// Builds the ledger of the findings matching `q`, out of `findings` as they stream in (so a
-/// large register never sits in memory twice). `inspections` supplies each row's visit; the
-/// first error from the stream stops the build and is returned.
+/// Builds the ledger of the findings matching `q`.
+///
+/// # Errors
+/// The first error the `findings` stream yields.
 pub fn ledger<E>(
     ctx: &Ctx,
     q: &FindingQuery,
     inspections: &HashMap<Uuid, Inspection>,
     findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
 ) -> std::result::Result<Ledger, E> {
+    let filter = LedgerFilter {
+        query: q.clone(),
+        ..Default::default()
+    };
+    ledger_filtered(ctx, &filter, inspections, findings)
+}
+
+/// Builds the ledger of the findings matching `filter`. Findings are streamed in and turned
+/// into rows at once, so a large register never sits in memory twice.
+///
+/// # Errors
+/// The first error the `findings` stream yields.
+pub fn ledger_filtered<E>(
+    ctx: &Ctx,
+    filter: &LedgerFilter,
+    inspections: &HashMap<Uuid, Inspection>,
+    findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
+) -> std::result::Result<Ledger, E> {
     let today = ctx.now.today();
+    let q = &filter.query;
     let mut by_line: HashMap<String, Vec<LedgerRow>> = HashMap::new();
     let mut tally = Tally::default();
+    let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
     for f in findings {
         let f = f?;
         if !q.matches(&f, today) {
             continue;
         }
+        let found = ctx.now.local_date(f.created_at);
+        if filter.from.is_some_and(|d| found < d) || filter.to.is_some_and(|d| found > d) {
+            continue;
+        }
+        first = Some(first.map_or(found, |d| d.min(found)));
+        last = Some(last.map_or(found, |d| d.max(found)));
         tally.add(ctx, &f);
         let insp = f.inspection_id.and_then(|i| inspections.get(&i));
         by_line
@@ -238,21 +390,37 @@ pub fn ledger<E>(
             .or_default()
             .push(LedgerRow::new(ctx, &f, insp));
     }
-    let stats = tally.finish(ctx, None, None);
+    let mut stats = tally.finish(ctx, filter.from, filter.to);
+    stats
+        .by_facility
+        .sort_by_cached_key(|r| pinyin_key(&r.label));
     // The same line order as the statistics: checklist order, then unknown lines.
     let lines = stats
         .by_line
         .iter()
         .filter_map(|s| {
-            by_line
-                .remove(&s.key)
-                .map(|rows| (s.key.clone(), s.label.clone(), rows))
+            by_line.remove(&s.key).map(|mut rows| {
+                rows.sort_by_cached_key(|r| {
+                    (
+                        pinyin_key(&r.facility),
+                        r.found,
+                        r.number.clone(),
+                        r.id.clone(),
+                    )
+                });
+                (s.key.clone(), s.label.clone(), rows)
+            })
         })
         .collect();
     Ok(Ledger {
         lines,
         stats,
         facility: q.facility.clone(),
+        filter: filter.describe(ctx),
+        from: filter.from.or(first),
+        to: filter.to.or(last),
         today,
+        org: ctx.org.clone(),
+        created: ctx.now.0.with_timezone(&chrono::Utc),
     })
 }

@@ -4,16 +4,22 @@
 //! failed export never leaves a half-written file under the name the user asked for.
 
 mod csv;
+pub mod doc;
+pub mod forms;
 mod html;
 mod ledger;
+mod odt;
 mod stats;
 mod xlsx;
 
-pub use ledger::{COLUMNS, Ledger, LedgerRow, ledger};
+pub use forms::Notice;
+pub use ledger::{
+    COLUMNS, Column, Ledger, LedgerFilter, LedgerRow, PRINTED, ledger, ledger_filtered,
+};
 pub use stats::{Stats, StatsRow, Tally};
 
 use crate::catalog::Catalog;
-use crate::domain::{Finding, Inspection, Now};
+use crate::domain::{Finding, Inspection, Now, Org};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -46,16 +52,30 @@ pub struct ExportSummary {
     pub bytes: u64,
 }
 
-/// What the documents are written with: the checklists (for names) and today.
+/// What the documents are written with: the checklists (for names), today, and the
+/// organisation profile (issuer, 机关代字, names on the forms).
 #[derive(Clone, Copy)]
 pub struct Env<'a> {
     pub catalog: &'a Catalog,
     pub now: Now,
+    pub org: &'a Org,
 }
 
+static NO_ORG: Org = Org::EMPTY;
+
 impl<'a> Env<'a> {
+    /// An environment with no organisation profile (forms print blanks to fill by hand).
     pub fn of(catalog: &'a Catalog, now: Now) -> Env<'a> {
-        Env { catalog, now }
+        Env {
+            catalog,
+            now,
+            org: &NO_ORG,
+        }
+    }
+
+    /// The same with the organisation profile.
+    pub fn with_org(self, org: &'a Org) -> Env<'a> {
+        Env { org, ..self }
     }
 }
 
@@ -106,7 +126,47 @@ pub fn write_ledger(ledger: &Ledger, format: LedgerFormat, path: &Path) -> Resul
     summary(path, format.extension(), ledger.len(), sheets)
 }
 
-/// Writes the 自查（督查）整改表 of one inspection, with its findings, as printable HTML.
+/// The file formats of the printed forms: ODT prints page-exact in LibreOffice, WPS and Word;
+/// HTML is for a browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FormFormat {
+    Odt,
+    Html,
+}
+
+impl FormFormat {
+    /// ODT for a path ending in `.odt`, else HTML.
+    pub fn for_path(path: &Path) -> FormFormat {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("odt") => FormFormat::Odt,
+            _ => FormFormat::Html,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            FormFormat::Odt => "odt",
+            FormFormat::Html => "html",
+        }
+    }
+}
+
+fn write_doc(d: &doc::Doc, format: FormFormat, path: &Path) -> Result<()> {
+    match format {
+        FormFormat::Html => write_atomically(path, |tmp| write_text(tmp, &html::render(d))),
+        FormFormat::Odt => write_atomically(path, |tmp| {
+            let file = std::fs::File::create(tmp).map_err(|e| ReportError::output(path, e))?;
+            odt::write(d, std::io::BufWriter::new(file)).map_err(|e| ReportError::Writer {
+                what: "ODT",
+                reason: e.to_string(),
+            })
+        }),
+    }
+}
+
+/// Writes the 自查（督查）整改表 of one inspection, with its findings (in the order given), as
+/// ODT or HTML.
 ///
 /// # Errors
 /// As [`write_ledger`].
@@ -114,26 +174,48 @@ pub fn write_inspection_form(
     env: &Env,
     insp: &Inspection,
     findings: &[Finding],
+    format: FormFormat,
     path: &Path,
 ) -> Result<ExportSummary> {
-    let page = html::inspection_form(env, insp, findings);
-    write_atomically(path, |tmp| write_text(tmp, &page))?;
-    summary(path, "html", findings.len(), 1)
+    let d = forms::inspection_form(env, insp, findings);
+    write_doc(&d, format, path)?;
+    summary(path, format.name(), findings.len(), 1)
 }
 
-/// Writes the 四书 document a finding has reached (整改通知书 at first) as printable HTML.
+/// Writes one 四书 document (the step and every hazard issued under its 文号) as ODT or HTML.
 ///
 /// # Errors
 /// As [`write_ledger`].
-pub fn write_finding_notice(
+pub fn write_notice(
     env: &Env,
-    f: &Finding,
-    insp: Option<&Inspection>,
+    notice: &Notice,
+    format: FormFormat,
     path: &Path,
 ) -> Result<ExportSummary> {
-    let page = html::notice(env, f, insp);
-    write_atomically(path, |tmp| write_text(tmp, &page))?;
-    summary(path, "html", 1, 1)
+    let d = forms::notice(env, notice);
+    write_doc(&d, format, path)?;
+    summary(path, format.name(), notice.items.len(), 1)
+}
+
+/// "2026年11月29日".
+pub fn cn_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// A sort key that puts Chinese names in pinyin order (as an office index does): each Han
+/// character by its toneless pinyin, anything else as itself.
+pub fn pinyin_key(text: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut key = String::with_capacity(text.len() * 3);
+    for (ch, py) in text.chars().zip(text.to_pinyin()) {
+        match py {
+            Some(p) => key.push_str(p.plain()),
+            None => key.extend(ch.to_lowercase()),
+        }
+        key.push(' ');
+    }
+    key
 }
 
 /// Where the TUI saves a ledger by default: the documents folder (else home, else the current
@@ -213,6 +295,26 @@ mod tests {
         let p = default_export_path(LedgerFormat::Csv, &now);
         assert_eq!(p.file_name().unwrap(), "隐患台账-2026-11-22.csv");
         assert!(p.parent().is_some_and(|d| !d.as_os_str().is_empty()));
+    }
+
+    #[test]
+    fn names_sort_in_pinyin_order() {
+        let mut v = vec![
+            "中原区人民医院",
+            "北苑社区卫生服务中心",
+            "二七区妇幼保健院",
+            "安阳市第一人民医院",
+        ];
+        v.sort_by_cached_key(|s| pinyin_key(s));
+        assert_eq!(
+            v,
+            [
+                "安阳市第一人民医院",
+                "北苑社区卫生服务中心",
+                "二七区妇幼保健院",
+                "中原区人民医院"
+            ]
+        );
     }
 
     #[test]

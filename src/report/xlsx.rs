@@ -4,12 +4,13 @@
 //! mode (rows flushed as written) so 100,000 findings do not sit in memory as cells.
 
 use super::StatsRow;
-use super::ledger::{COLUMNS, Ledger, LedgerRow, Value};
+use super::ledger::{COLUMNS, Ledger, LedgerRow, PRINTED, Value};
 use super::{ReportError, Result};
-use crate::domain::sanitize;
-use chrono::{Datelike, NaiveDate};
+use crate::domain::{Org, sanitize};
+use chrono::{Datelike, NaiveDate, Timelike};
 use rust_xlsxwriter::{
-    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
 };
 use std::path::Path;
 use unicode_width::UnicodeWidthStr;
@@ -19,7 +20,7 @@ const SUMMARY_SHEET: &str = "统计汇总";
 /// Title, 单位/时间 line, then the header row.
 const HEADER_ROW: u32 = 2;
 const FONT: &str = "宋体";
-/// Paper sizes (Excel codes). Eighteen ledger columns print legibly only across A3.
+/// Paper sizes (Excel codes). The sixteen printed ledger columns fit A3 landscape at 100 %.
 const A4: u8 = 9;
 const A3: u8 = 8;
 
@@ -45,6 +46,7 @@ struct Styles {
     late_date: Format,
     total: Format,
     total_percent: Format,
+    sign: Format,
 }
 
 impl Styles {
@@ -55,7 +57,8 @@ impl Styles {
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter);
         let text = cell.clone().set_text_wrap();
-        let center = cell.clone().set_align(FormatAlign::Center);
+        // Centred cells wrap too: a long short value (是（逾期11天整改）) must not spill sideways.
+        let center = cell.clone().set_align(FormatAlign::Center).set_text_wrap();
         let date = center.clone().set_num_format("yyyy-mm-dd");
         let late = |f: &Format| {
             f.clone()
@@ -70,8 +73,22 @@ impl Styles {
                 .set_bold()
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter),
-            meta_left: base.clone().set_font_size(11),
-            meta_right: base.clone().set_font_size(11).set_align(FormatAlign::Right),
+            meta_left: base
+                .clone()
+                .set_font_size(11)
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter),
+            meta_right: base
+                .clone()
+                .set_font_size(11)
+                .set_text_wrap()
+                .set_align(FormatAlign::Right)
+                .set_align(FormatAlign::VerticalCenter),
+            sign: base
+                .clone()
+                .set_font_size(11)
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::VerticalCenter),
             header: center
                 .clone()
                 .set_bold()
@@ -98,18 +115,22 @@ pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
         // The row spill files go next to the output, not to a possibly small /tmp.
         book.set_tempdir(dir).map_err(fail)?;
     }
-    let place = sanitize::escape(ledger.facility.as_deref().unwrap_or("全部单位"));
-    let place = place.as_ref();
-    let date = cn_date(ledger.today);
+    book.set_properties(&properties(ledger));
+    let head = Head {
+        place: sanitize::escape(ledger.facility.as_deref().unwrap_or("全部单位")).into_owned(),
+        filter: ledger.filter.clone(),
+        range: ledger.range_text(),
+        date: cn_date(ledger.today),
+    };
     let sheet = book.add_worksheet();
-    summary_sheet(sheet, ledger, place, &date, &styles).map_err(fail)?;
+    summary_sheet(sheet, ledger, &head, &styles).map_err(fail)?;
     let mut used = vec![SUMMARY_SHEET.to_string()];
     for (_, name, rows) in &ledger.lines {
         let sheet = book.add_worksheet_with_low_memory().map_err(fail)?;
         let sheet_name = unique_sheet_name(name, &used);
         sheet.set_name(&sheet_name).map_err(fail)?;
         used.push(sheet_name);
-        line_sheet(sheet, name, rows, place, &date, &styles).map_err(fail)?;
+        line_sheet(sheet, name, rows, &head, &ledger.org, &styles).map_err(fail)?;
     }
     book.save(path).map_err(|e| match e {
         XlsxError::IoError(io) => ReportError::output(path, io),
@@ -117,8 +138,41 @@ pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
     })
 }
 
+/// Title, author (the organisation) and creation time (the pinned clock, if any).
+fn properties(ledger: &Ledger) -> DocProperties {
+    let author = match ledger.org.issuer() {
+        "" => "巡查（xuncha）",
+        a => a,
+    };
+    let t = ledger.created;
+    let mut props = DocProperties::new()
+        .set_title(format!("{TITLE}（{}）", cn_date(ledger.today)))
+        .set_subject("隐患排查治理台账")
+        .set_author(author)
+        .set_company(author)
+        .set_comment(format!(
+            "筛选：{}；发现日期：{}",
+            ledger.filter,
+            ledger.range_text()
+        ));
+    if let Ok(dt) = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)
+        .and_then(|d| d.and_hms(t.hour() as u16, t.minute() as u8, t.second() as f64))
+    {
+        props = props.set_creation_datetime(&dt);
+    }
+    props
+}
+
+/// What the title block says: where, what was filtered, which dates, when printed.
+struct Head {
+    place: String,
+    filter: String,
+    range: String,
+    date: String,
+}
+
 fn cn_date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+    super::cn_date(d)
 }
 
 /// Excel forbids `[]:*?/\` in sheet names and allows 31 characters; names must be unique.
@@ -142,25 +196,25 @@ fn unique_sheet_name(name: &str, used: &[String]) -> String {
     candidate
 }
 
-/// Title row and the 单位（部门）/时间 line, as on the seed form.
+/// Title row, the 单位（部门）/筛选/时间 line, page setup and the page-number footer.
 fn form_head(
     sheet: &mut Worksheet,
     title: &str,
     last_col: u16,
-    place: &str,
-    date: &str,
+    head: &Head,
     paper: u8,
     s: &Styles,
 ) -> std::result::Result<(), XlsxError> {
     sheet.set_row_height(0, 32)?;
     sheet.merge_range(0, 0, 0, last_col, title, &s.title)?;
+    sheet.set_row_height(1, 30)?;
     let split = last_col / 2;
     sheet.merge_range(
         1,
         0,
         1,
         split,
-        &format!("单位（部门）：{place}"),
+        &format!("单位（部门）：{}\n筛选：{}", head.place, head.filter),
         &s.meta_left,
     )?;
     sheet.merge_range(
@@ -168,33 +222,73 @@ fn form_head(
         split + 1,
         1,
         last_col,
-        &format!("时间：{date}"),
+        &format!("发现日期：{}\n填报时间：{}", head.range, head.date),
         &s.meta_right,
     )?;
     sheet.set_landscape();
     sheet.set_paper_size(paper);
+    sheet.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+    // Fit the width only: a long ledger runs on to more pages, never shrinks.
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(0, HEADER_ROW)?;
+    sheet.set_footer("&C第 &P 页 共 &N 页");
     Ok(())
+}
+
+/// Printed lines a text needs in a column `width` characters wide (CJK counting 2): each
+/// paragraph wraps on its own, a little narrower than the column for the cell padding.
+pub fn lines_needed(text: &str, width: f64) -> u32 {
+    let room = (width - 1.5).max(1.0);
+    text.split('\n')
+        .map(|para| {
+            let w = para.width() as f64;
+            ((w / room).ceil() as u32).max(1)
+        })
+        .sum()
+}
+
+/// Points per printed line of 10 pt CJK text (Noto/宋体 line height ≈ 1.4 em) and the cell's
+/// top and bottom padding; Excel's highest row is 409 pt.
+const LINE_PT: f64 = 14.5;
+const PAD_PT: f64 = 4.0;
+const MAX_ROW_PT: f64 = 409.0;
+
+/// The height of a data row: enough for its tallest wrapped cell. Written on every row,
+/// because LibreOffice does not grow rows when it opens a file (Excel and WPS differ), and a
+/// row without a height prints its wrapped text over the rows below.
+pub fn row_height(row: &LedgerRow) -> f64 {
+    let lines = row
+        .values(0)
+        .iter()
+        .zip(COLUMNS.iter())
+        .map(|(v, c)| match v {
+            Value::Text(t) => lines_needed(t, c.width),
+            _ => 1,
+        })
+        .max()
+        .unwrap_or(1);
+    (lines as f64 * LINE_PT + PAD_PT).min(MAX_ROW_PT)
 }
 
 fn line_sheet(
     sheet: &mut Worksheet,
     line_name: &str,
     rows: &[LedgerRow],
-    place: &str,
-    date: &str,
+    head: &Head,
+    org: &Org,
     s: &Styles,
 ) -> std::result::Result<(), XlsxError> {
     let last_col = (COLUMNS.len() - 1) as u16;
-    set_widths(sheet, rows)?;
+    let last_printed = (PRINTED - 1) as u16;
+    for (c, column) in COLUMNS.iter().enumerate() {
+        sheet.set_column_width(c as u16, column.width)?;
+    }
     // The head spans the printed columns, so it stays centred on paper.
     form_head(
         sheet,
         &format!("{TITLE}（{line_name}）"),
-        last_col - 1,
-        place,
-        date,
+        last_printed,
+        head,
         A3,
         s,
     )?;
@@ -204,6 +298,7 @@ fn line_sheet(
     }
     for (i, row) in rows.iter().enumerate() {
         let r = HEADER_ROW + 1 + i as u32;
+        sheet.set_row_height(r, row_height(row))?;
         let (text, center, date) = if row.overdue {
             (&s.late_text, &s.late_center, &s.late_date)
         } else {
@@ -212,7 +307,7 @@ fn line_sheet(
         for (c, v) in row.values(i + 1).iter().enumerate() {
             let c = c as u16;
             // Short coded values read better centred; free text wraps to the left.
-            let text_fmt = if matches!(c, 7..=10 | 12 | 13) {
+            let text_fmt = if matches!(c, 1 | 5 | 6 | 12 | 14 | 15 | 22 | 24) {
                 center
             } else {
                 text
@@ -237,11 +332,26 @@ fn line_sheet(
         }
     }
     let last_row = HEADER_ROW + rows.len() as u32;
+    // The sign-off line under the table, inside the print area.
+    let sign = last_row + 2;
+    sheet.set_row_height(sign, 36)?;
+    sheet.merge_range(sign, 0, sign, last_printed, &sign_off(org), &s.sign)?;
     sheet.set_freeze_panes(HEADER_ROW + 1, 0)?;
     sheet.autofilter(HEADER_ROW, 0, last_row, last_col)?;
-    // The id column is for looking a finding up in xuncha, not for the printed ledger.
-    sheet.set_print_area(0, 0, last_row, last_col - 1)?;
+    sheet.set_print_area(0, 0, sign, last_printed)?;
     Ok(())
+}
+
+/// 填表人 / 审核人 / 负责人 / 单位（盖章）, with the organisation's name where it is known.
+fn sign_off(org: &Org) -> String {
+    let unit = match org.issuer() {
+        "" => "　　　　　　　　".to_string(),
+        u => u.to_string(),
+    };
+    format!(
+        "填表人：＿＿＿＿＿＿　　审核人：＿＿＿＿＿＿　　负责人（签字）：＿＿＿＿＿＿　　\
+         填报单位（盖章）：{unit}　　　　　年　　月　　日"
+    )
 }
 
 /// The most characters an XLSX cell holds (Excel's limit; rust_xlsxwriter refuses more).
@@ -258,26 +368,6 @@ fn fit_cell(t: &str) -> std::borrow::Cow<'_, str> {
 
 fn excel_date(d: NaiveDate) -> std::result::Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
-}
-
-/// Widths that fit the Chinese text: the widest value (CJK counts double), capped per column.
-fn set_widths(sheet: &mut Worksheet, rows: &[LedgerRow]) -> std::result::Result<(), XlsxError> {
-    let mut widths: Vec<usize> = COLUMNS.iter().map(|c| c.title.width() + 2).collect();
-    for row in rows {
-        for (w, v) in widths.iter_mut().zip(row.values(rows.len()).iter()) {
-            let vw = match v {
-                Value::Text(t) => t.width(),
-                Value::Date(_) => 10,
-                Value::Number(n) => n.to_string().len(),
-            };
-            *w = (*w).max(vw + 2);
-        }
-    }
-    for (c, (w, column)) in widths.iter().zip(COLUMNS.iter()).enumerate() {
-        let w = (*w).clamp(6, column.max_width);
-        sheet.set_column_width(c as u16, w as f64)?;
-    }
-    Ok(())
 }
 
 const STATS_HEADERS: [&str; 11] = [
@@ -297,32 +387,38 @@ const STATS_HEADERS: [&str; 11] = [
 fn summary_sheet(
     sheet: &mut Worksheet,
     ledger: &Ledger,
-    place: &str,
-    date: &str,
+    head: &Head,
     s: &Styles,
 ) -> std::result::Result<(), XlsxError> {
     sheet.set_name(SUMMARY_SHEET)?;
     let last_col = (STATS_HEADERS.len() - 1) as u16;
-    form_head(sheet, "隐患排查整治统计汇总", last_col, place, date, A4, s)?;
+    form_head(sheet, "隐患排查整治统计汇总", last_col, head, A4, s)?;
     sheet.set_column_width(0, 30)?;
     for c in 1..=last_col {
         sheet.set_column_width(c, 11)?;
     }
     let stats = &ledger.stats;
     let mut r = HEADER_ROW;
-    for (head, rows) in [("防线", &stats.by_line), ("单位", &stats.by_facility)] {
+    for (title, rows) in [("防线", &stats.by_line), ("单位", &stats.by_facility)] {
+        sheet.set_row_height(r, 20)?;
         for (c, h) in STATS_HEADERS.iter().enumerate() {
-            let h = if c == 0 { head } else { h };
+            let h = if c == 0 { title } else { h };
             sheet.write_string_with_format(r, c as u16, h, &s.header)?;
         }
         r += 1;
         for row in rows.iter() {
+            let lines = super::xlsx::lines_needed(&row.label, 30.0);
+            sheet.set_row_height(r, lines as f64 * LINE_PT + PAD_PT)?;
             stats_row(sheet, r, row, &s.text, &s.number, &s.percent)?;
             r += 1;
         }
+        sheet.set_row_height(r, LINE_PT + PAD_PT)?;
         stats_row(sheet, r, &stats.total, &s.total, &s.total, &s.total_percent)?;
         r += 2;
     }
+    sheet.set_row_height(r, 36)?;
+    sheet.merge_range(r, 0, r, last_col, &sign_off(&ledger.org), &s.sign)?;
+    sheet.set_print_area(0, 0, r, last_col)?;
     sheet.set_freeze_panes(HEADER_ROW + 1, 0)?;
     Ok(())
 }

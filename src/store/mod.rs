@@ -13,6 +13,7 @@ mod demo_mark;
 mod devices;
 mod identity;
 mod import;
+mod numbering;
 mod peers;
 mod query;
 mod read_only;

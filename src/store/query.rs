@@ -126,12 +126,57 @@ impl Store {
     /// Resolves a full id, or a unique piece of at least 6 hex digits from its start or its end.
     /// Lists print the last 8 digits: a UUIDv7 starts with its timestamp, so ids made in the
     /// same minute share their first digits, while the end is random.
+    /// A finding by its full id, an id prefix or tail, or its 隐患编号.
     pub fn resolve_finding(&self, text: &str) -> Result<Option<Uuid>> {
+        if let Some(id) = self.finding_by_number(text)? {
+            return Ok(Some(id));
+        }
         self.resolve(&self.findings, text)
     }
 
+    /// An inspection by its full id, an id prefix or tail, or its 检查编号.
     pub fn resolve_inspection(&self, text: &str) -> Result<Option<Uuid>> {
+        if crate::domain::number_key(text).is_some()
+            && let Some(id) = self.inspection_by_number(text)?
+        {
+            return Ok(Some(id));
+        }
         self.resolve(&self.inspections, text)
+    }
+
+    /// Findings listed under one 文号 (the hazards of one notice), in id order.
+    pub fn findings_by_wenhao(&self, wenhao: &str) -> Result<Vec<Uuid>> {
+        let mut prefix = b"w\0".to_vec();
+        prefix.extend_from_slice(wenhao.trim().as_bytes());
+        prefix.push(0);
+        self.ids_under(&prefix)
+    }
+
+    /// The finding whose 隐患编号 is `text` as typed ("YH-2026-A3K-0007", "yh2026a3k7").
+    pub fn finding_by_number(&self, text: &str) -> Result<Option<Uuid>> {
+        let Some(key) = crate::domain::number_key(text) else {
+            return Ok(None);
+        };
+        let mut prefix = b"n\0".to_vec();
+        prefix.extend_from_slice(key.as_bytes());
+        prefix.push(0);
+        Ok(self.ids_under(&prefix)?.into_iter().next())
+    }
+
+    /// The inspection whose 检查编号 is `text` as typed.
+    pub fn inspection_by_number(&self, text: &str) -> Result<Option<Uuid>> {
+        let Some(key) = crate::domain::number_key(text) else {
+            return Ok(None);
+        };
+        for kv in self.inspections.iter() {
+            let (_, v) = kv?;
+            if let Ok(i) = serde_json::from_slice::<crate::domain::Inspection>(&v)
+                && i.number.as_ref().map(crate::domain::index_key) == Some(key.clone())
+            {
+                return Ok(Some(i.id));
+            }
+        }
+        Ok(None)
     }
 
     fn resolve(&self, tree: &sled::Tree, text: &str) -> Result<Option<Uuid>> {

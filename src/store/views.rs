@@ -56,6 +56,20 @@ pub(crate) fn finding_index_keys(f: &Finding) -> Vec<Vec<u8>> {
     if f.is_conflicted() {
         keys.push(key(&[b"c\0", id]));
     }
+    // 隐患编号 and the 文号 of every document issued for it, for lookups by number.
+    if let Some(n) = &f.number {
+        keys.push(key(&[
+            b"n\0",
+            crate::domain::index_key(n).as_bytes(),
+            b"\0",
+            id,
+        ]));
+    }
+    for s in &f.escalations {
+        if let Some(i) = &s.issued {
+            keys.push(key(&[b"w\0", i.wenhao.as_bytes(), b"\0", id]));
+        }
+    }
     keys
 }
 

@@ -67,7 +67,30 @@ pub struct Message {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FirstRunState {
     pub name: TextInput,
+    /// The organisation profile, in the order of `Org::FIELDS` (all optional).
+    pub org: [TextInput; 5],
+    /// 0: the name; 1..=5: the profile fields.
+    pub focus: usize,
     pub error: Option<String>,
+}
+
+impl FirstRunState {
+    /// The field under the cursor.
+    pub fn focused_mut(&mut self) -> &mut TextInput {
+        match self.focus {
+            0 => &mut self.name,
+            i => &mut self.org[(i - 1).min(4)],
+        }
+    }
+
+    /// The profile as typed.
+    pub fn org(&self) -> crate::domain::Org {
+        let mut org = crate::domain::Org::default();
+        for ((id, _), input) in crate::domain::Org::FIELDS.iter().zip(&self.org) {
+            org.set(id, input.text().trim().to_string());
+        }
+        org
+    }
 }
 
 // ---- home ----
@@ -214,11 +237,14 @@ pub enum FormField {
     Measures,
     Due,
     Responsible,
+    Category,
+    Interim,
+    Funds,
     FixedOnSpot,
 }
 
 impl FormField {
-    pub const ALL: [FormField; 8] = [
+    pub const ALL: [FormField; 11] = [
         FormField::Description,
         FormField::Severity,
         FormField::Location,
@@ -226,6 +252,9 @@ impl FormField {
         FormField::Measures,
         FormField::Due,
         FormField::Responsible,
+        FormField::Category,
+        FormField::Interim,
+        FormField::Funds,
         FormField::FixedOnSpot,
     ];
     pub fn label(self) -> &'static str {
@@ -237,6 +266,9 @@ impl FormField {
             FormField::Measures => "整改措施",
             FormField::Due => "整改时限",
             FormField::Responsible => "责任单位及人员",
+            FormField::Category => "隐患类别",
+            FormField::Interim => "临时防范措施",
+            FormField::Funds => "整改资金",
             FormField::FixedOnSpot => "立查立改",
         }
     }
@@ -259,6 +291,10 @@ pub struct FormState {
     pub measures: TextInput,
     pub due: TextInput,
     pub responsible: TextInput,
+    /// 隐患类别, 临时防范措施, 整改资金 (optional).
+    pub category: TextInput,
+    pub interim: TextInput,
+    pub funds: TextInput,
     pub fixed_on_spot: bool,
     pub focus: FormField,
     /// The due text was typed by the user (so a severity change leaves it alone).
@@ -277,6 +313,9 @@ impl FormState {
             FormField::Measures => &self.measures,
             FormField::Due => &self.due,
             FormField::Responsible => &self.responsible,
+            FormField::Category => &self.category,
+            FormField::Interim => &self.interim,
+            FormField::Funds => &self.funds,
             _ => return None,
         })
     }
@@ -289,6 +328,9 @@ impl FormState {
             FormField::Measures => &mut self.measures,
             FormField::Due => &mut self.due,
             FormField::Responsible => &mut self.responsible,
+            FormField::Category => &mut self.category,
+            FormField::Interim => &mut self.interim,
+            FormField::Funds => &mut self.funds,
             _ => return None,
         })
     }

@@ -14,7 +14,8 @@ pub use crate::ops::line_infos;
 
 #[derive(Debug, Clone)]
 pub enum Effect {
-    SaveInspector(String),
+    /// The first run's answers: the inspector's name and the organisation profile.
+    SaveInspector(String, crate::domain::Org),
     LoadHome,
     LoadFacilities,
     StartInspection(NewInspection),
@@ -246,8 +247,10 @@ impl Runner {
                     .store(true, std::sync::atomic::Ordering::Relaxed);
                 Action::Idle
             }
-            Effect::SaveInspector(name) => {
+            Effect::SaveInspector(name, org) => {
                 self.config.inspector = name.clone();
+                self.config.org = org.clone();
+                ctx.org = org;
                 self.config
                     .save(&self.config_dir)
                     .map_err(|e| OpsError::invalid("配置文件", e))?;

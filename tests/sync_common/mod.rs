@@ -34,6 +34,10 @@ pub fn record_payload(id: Uuid, facility: &str, description: &str) -> Payload {
         due: None,
         responsible: "保卫科".into(),
         fixed_on_spot: false,
+        number: None,
+        category: String::new(),
+        interim: String::new(),
+        funds: String::new(),
     }
 }
 

@@ -27,6 +27,9 @@ pub fn prefilled(st: &ChecklistState, today: NaiveDate) -> Option<FormState> {
         measures: TextInput::new(&item.measures),
         due: TextInput::new(&default_due(item.severity, today)),
         responsible: TextInput::default(),
+        category: TextInput::default(),
+        interim: TextInput::default(),
+        funds: TextInput::default(),
         fixed_on_spot: false,
         focus: FormField::Location,
         due_touched: false,
@@ -83,6 +86,9 @@ pub fn validate(f: &mut FormState, today: NaiveDate) -> Option<NewFinding> {
         due,
         responsible: f.responsible.text().to_string(),
         fixed_on_spot: f.fixed_on_spot,
+        category: f.category.text().to_string(),
+        interim: f.interim.text().to_string(),
+        funds: f.funds.text().to_string(),
     })
 }
 

@@ -18,14 +18,22 @@ pub fn first_run(app: &mut App, a: Action) -> Vec<Effect> {
                 return vec![];
             }
             st.error = None;
-            vec![Effect::SaveInspector(name)]
+            vec![Effect::SaveInspector(name, st.org())]
+        }
+        Action::Cmd(Command::NextField) => {
+            st.focus = (st.focus + 1) % 6;
+            vec![]
+        }
+        Action::Cmd(Command::PrevField) => {
+            st.focus = (st.focus + 5) % 6;
+            vec![]
         }
         Action::Cmd(Command::Back) => {
             app.quit = true;
             vec![]
         }
         a => {
-            if edit(&mut st.name, &a) {
+            if edit(st.focused_mut(), &a) {
                 st.error = None;
             }
             vec![]

@@ -1,0 +1,76 @@
+//! `xuncha notice` (issue a 四书 document for one or several hazards) and `xuncha org` (the
+//! organisation profile printed on the forms).
+
+use super::args::{NoticeArgs, OrgArgs};
+use super::output::print_json;
+use super::{Cli, CmdResult, Failure, context};
+use crate::config::{self, Config};
+use crate::domain::Org;
+use crate::ops;
+
+pub fn run(cli: &Cli, args: &NoticeArgs) -> CmdResult {
+    let mut ctx = context(cli)?;
+    let mut ids = Vec::with_capacity(args.ids.len());
+    for text in &args.ids {
+        ids.push(ctx.finding(text)?.id);
+    }
+    let due = args
+        .due
+        .as_deref()
+        .map(|d| ops::notice_due(&ctx, d))
+        .transpose()?;
+    let done = ops::issue_notice(&mut ctx, &ids, &args.note, due)?;
+    let step = done
+        .first()
+        .and_then(|f| f.escalations.last())
+        .and_then(|s| s.issued.as_ref().map(|i| (s.level, i.wenhao.clone())));
+    if cli.json {
+        let v: Vec<_> = done
+            .iter()
+            .map(|f| super::output::FindingJson::new(f, &ctx.now, &ctx.catalog))
+            .collect();
+        return print_json(&v);
+    }
+    if let Some((level, wenhao)) = step {
+        println!(
+            "已发出{}（{wenhao}），列隐患 {} 条",
+            level.label(),
+            done.len()
+        );
+    }
+    Ok(())
+}
+
+pub fn org(cli: &Cli, args: &OrgArgs) -> CmdResult {
+    let dir = config::config_dir();
+    let mut cfg = Config::load(&dir).map_err(Failure::usage)?;
+    let changes = [
+        ("authority", &args.authority),
+        ("agency_code", &args.agency_code),
+        ("unit", &args.unit),
+        ("contact", &args.contact),
+        ("phone", &args.phone),
+    ];
+    let mut changed = false;
+    for (id, v) in changes {
+        if let Some(v) = v {
+            cfg.org.set(id, ops::clean(v));
+            changed = true;
+        }
+    }
+    if changed {
+        cfg.save(&dir).map_err(Failure::usage)?;
+    }
+    if cli.json {
+        return print_json(&cfg.org);
+    }
+    print_org(&cfg.org);
+    Ok(())
+}
+
+fn print_org(org: &Org) {
+    for (id, label) in Org::FIELDS {
+        let v = org.get(id).unwrap_or_default();
+        println!("{label}：{}", if v.is_empty() { "（未设置）" } else { v });
+    }
+}

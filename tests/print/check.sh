@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# The papers as the office prints them: builds xuncha, records an inspection with 12 hazards,
+# issues the 四书 for some of them, exports the ledger (XLSX), the 整改表 and each notice (ODT),
+# converts them to PDF with LibreOffice headless and checks what a clerk would see:
+#   - each notice is one A4 page and shows its 文号 and the issuing authority;
+#   - the 整改表 of 12 hazards has the expected page count, "第N页 共M页" and the header row on
+#     every page;
+#   - every ledger row has an explicit height, no text line prints over another, and the body
+#     text is at least 9 pt on paper;
+#   - the same checks FAIL on a copy of the ledger with its row heights removed.
+# Page images (pdftoppm, 60 dpi) are left in $OUT (default target/print-check) for people to look
+# at. Installs libreoffice-calc/writer, poppler-utils and CJK fonts with apt-get when missing and
+# run as root (CI). Prints its run time.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+started=$(date +%s)
+OUT=${OUT:-target/print-check}
+HERE=tests/print
+
+need=()
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi "cjk" || need+=(fonts-noto-cjk)
+# Calibri's metrics (the workbook's default font sets the column width unit); without it
+# LibreOffice falls back to a wider font and shrinks the page to fit.
+fc-list 2>/dev/null | grep -qi "carlito" || need+=(fonts-crosextra-carlito)
+if ((${#need[@]})); then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "print check: missing ${need[*]} (install them, or run as root with apt-get)" >&2
+    exit 1
+  fi
+fi
+
+if [ -n "${XUNCHA_BIN:-}" ]; then
+  BIN=$XUNCHA_BIN
+else
+  cargo build --locked -q
+  BIN=$PWD/target/debug/xuncha
+fi
+rm -rf "$OUT"
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export XUNCHA_DATA_DIR=$work/data XUNCHA_CONFIG_DIR=$work/cfg XUNCHA_USER=王检查
+export HOME=$work/home   # LibreOffice's profile goes here, not into the user's
+mkdir -p "$HOME"
+# The clock jumps between steps on purpose; xuncha's warnings about that go to a log.
+x() { XUNCHA_NOW=$1 "$BIN" "${@:2}" 2>>"$work/stderr"; }
+
+AUTHORITY=某某市卫生健康委员会
+x 2026-11-02T09:00:00+08:00 org --authority "$AUTHORITY" --agency-code 某卫安 \
+  --unit 某某市卫生健康委员会安全生产检查组 --contact 李明 --phone 0371-12345678 >/dev/null
+insp=$(x 2026-11-02T09:00:00+08:00 inspection start --facility 某某市第一人民医院 \
+  --department 后勤保障科 --mode supervision --inspector 王检查 --inspector 赵督查 \
+  --line fire --line hazchem --line energy)
+items=(fire.control-room fire.alarm-system fire.sprinkler fire.pump-room fire.smoke-control
+  fire.hydrant fire.extinguisher fire.maintenance fire.exit-clear fire.fire-door fire.evac-signs
+  fire.decoration)
+places=(门诊楼一层 住院部三楼 消防控制室 地下一层水泵房 住院部五楼 门诊楼二层走廊 药库 后勤楼
+  急诊楼东侧安全出口 住院部七楼 门诊楼负一层 行政楼会议室)
+long="现场检查发现该处长期未按规定落实，值班记录缺失，相关人员对处置流程不熟悉，存在较大安全隐患"
+for i in "${!items[@]}"; do
+  desc="${places[$i]}不符合要求（第$((i + 1))处）"
+  if ((i % 3 == 0)); then desc="$desc：$long"; fi
+  x 2026-11-02T09:00:00+08:00 finding add --inspection "$insp" --item "${items[$i]}" \
+    --location "${places[$i]}" --department 后勤保障科 --responsible "保卫科 张伟" \
+    --due 2026-11-09 --category 设备设施类 --interim "设专人值守，每日巡查" \
+    --funds "$(((i + 1) * 500))元" --description "$desc" >/dev/null
+done
+ids=($(x 2026-11-02T09:00:00+08:00 finding list --json | python3 -c \
+  'import json,sys; print(" ".join(f["id"] for f in json.load(sys.stdin)))'))
+# One 整改通知书 listing three hazards, then the 四书 ladder for one of them.
+x 2026-11-20T10:00:00+08:00 notice "${ids[0]}" "${ids[1]}" "${ids[2]}" --due 2026-11-30 >/dev/null
+x 2026-11-20T10:00:00+08:00 finding rectify "${ids[5]}" --note 已整改 --completed 2026-11-18 >/dev/null
+x 2026-11-21T10:00:00+08:00 finding verify "${ids[5]}" --pass >/dev/null
+x 2026-12-05T10:00:00+08:00 finding escalate "${ids[0]}" >/dev/null
+x 2027-01-10T10:00:00+08:00 finding escalate "${ids[0]}" >/dev/null
+
+NOW=2027-01-12T10:00:00+08:00
+x $NOW export --format xlsx --out "$OUT/ledger.xlsx" >/dev/null
+x $NOW export --format odt --inspection "$insp" --out "$OUT/form.odt" >/dev/null
+for level in notice interview referral; do
+  x $NOW export --format odt --finding "${ids[0]}" --level $level --out "$OUT/$level.odt" >/dev/null
+done
+
+(cd "$OUT" && timeout 300 soffice --headless --convert-to pdf --outdir "$OUT" \
+  ledger.xlsx form.odt notice.odt interview.odt referral.odt >/dev/null 2>&1)
+for f in ledger form notice interview referral; do
+  [ -s "$OUT/$f.pdf" ] || { echo "print check: LibreOffice made no $f.pdf" >&2; exit 1; }
+  pdftoppm -r 60 -png "$OUT/$f.pdf" "$OUT/$f"
+done
+
+fail=0
+check() { if "$@"; then echo "  ok: ${*:2}"; else echo "  FAILED: $*"; fail=1; fi; }
+pages() { python3 $HERE/pdfcheck.py pages "$1"; }
+has() { python3 $HERE/pdfcheck.py text "$1" ${3:-} | tr -d ' \n' | grep -qF "$(echo "$2" | tr -d ' ')"; }
+
+echo "notices:"
+for level in notice interview referral; do
+  pdf=$OUT/$level.pdf
+  wenhao=$(x $NOW finding show "${ids[0]}" --json | python3 -c 'import json,sys
+f = json.load(sys.stdin)
+f = f.get("finding", f)
+print([s["issued"]["wenhao"] for s in f["escalations"] if s["level"] == sys.argv[1]][0])' $level)
+  check test "$(pages "$pdf")" = 1
+  check has "$pdf" "$wenhao"
+  check has "$pdf" "$AUTHORITY"
+  check has "$pdf" "回执"
+done
+
+echo "整改表 (12 hazards):"
+form=$OUT/form.pdf
+n=$(pages "$form")
+check test "$n" = "${FORM_PAGES:-3}"
+for ((p = 1; p <= n; p++)); do
+  check has "$form" "第${p}页共${n}页" $p
+  # Every page that carries hazard rows carries the header row above them.
+  if has "$form" "YH-2026-" $p; then check has "$form" "检查发现问题" $p; fi
+done
+check has "$form" "JC-2026-"
+
+check_ledger() {
+  local xlsx=$1 pdf=$2 ok=0
+  python3 $HERE/pdfcheck.py rowheights "$xlsx" || ok=1
+  python3 $HERE/pdfcheck.py overlap "$pdf" || ok=1
+  return $ok
+}
+echo "ledger:"
+check check_ledger "$OUT/ledger.xlsx" "$OUT/ledger.pdf"
+check python3 $HERE/pdfcheck.py cjksize "$OUT/ledger.pdf" 9
+check has "$OUT/ledger.pdf" "填表人"
+check has "$OUT/ledger.pdf" "第1页共"
+
+echo "the same check on the ledger without row heights must fail:"
+mkdir -p "$work/bare"
+python3 $HERE/pdfcheck.py striprows "$OUT/ledger.xlsx" "$work/bare/ledger.xlsx"
+(cd "$work/bare" && timeout 300 soffice --headless --convert-to pdf ledger.xlsx >/dev/null 2>&1)
+if check_ledger "$work/bare/ledger.xlsx" "$work/bare/ledger.pdf" >/dev/null; then
+  echo "  FAILED: a ledger without row heights passed"
+  fail=1
+else
+  echo "  ok: caught"
+fi
+
+echo "print check: $(( $(date +%s) - started )) s; page images in $OUT"
+exit $fail
