@@ -24,7 +24,8 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
         .check(&query)
         .map_err(|e| Failure::usage(format!("搜索：{e}")))?;
     let t2 = Instant::now();
-    let hits = index.search_query(&query, &ctx.now, args.limit);
+    let mut hits = index.search_query(&query, &ctx.now, args.limit);
+    ops::put_named_record_first(&ctx, &index, &args.query, &mut hits, args.limit);
     let t3 = Instant::now();
     if std::env::var_os("XUNCHA_TIMINGS").is_some() {
         eprintln!(

@@ -37,7 +37,7 @@ pub use notice::{
 };
 pub use peers::{device_name, peer_line, peer_lines, peers};
 pub use recover::{RecoverError, RecoveryReport, recover};
-pub use search::{SearchOutcome, index_finding, load_search_index, search};
+pub use search::{SearchOutcome, index_finding, load_search_index, put_named_record_first, search};
 pub use setup::{Opened, open, open_at, recorded_checklists};
 pub use stats::{Stats, StatsRow, Tally, stats};
 pub use sync::{

@@ -57,7 +57,8 @@ pub fn search(ctx: &mut Ctx, query: &str, limit: usize) -> Result<SearchOutcome>
         .and_then(|q| index.check(&q))
         .err()
         .map(|e| e.to_string());
-    let hits = index.search(query, &ctx.now, limit);
+    let mut hits = index.search(query, &ctx.now, limit);
+    put_named_record_first(ctx, index, query, &mut hits, limit);
     Ok(SearchOutcome { hits, error })
 }
 
@@ -67,4 +68,33 @@ pub fn index_finding(ctx: &mut Ctx, f: &Finding) {
     if let Some(index) = ctx.index.as_mut() {
         index.upsert_finding(f);
     }
+}
+
+/// When `query` names one finding by its 隐患编号 or short id, puts that finding first in
+/// `hits` (once), keeping at most `limit` hits (at least the named one).
+pub fn put_named_record_first(
+    ctx: &Ctx,
+    index: &Index,
+    query: &str,
+    hits: &mut Vec<Hit>,
+    limit: usize,
+) {
+    if let Some(exact) = record_named(ctx, query).and_then(|id| index.hit_for_finding(id, &ctx.now))
+    {
+        hits.retain(|h| h.target != exact.target);
+        hits.insert(0, exact);
+        hits.truncate(limit.max(1));
+    }
+}
+
+/// The finding that `query` names by its 隐患编号 or by a short id (at least 6 hex digits from
+/// the start or the end of the id), if exactly one. Only queries shaped like an id or a number
+/// are looked up, so typing Chinese text costs nothing extra.
+fn record_named(ctx: &Ctx, query: &str) -> Option<uuid::Uuid> {
+    let q = query.trim();
+    let id_like = q.len() >= 6 && q.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !id_like {
+        return None;
+    }
+    ctx.store.resolve_finding(q).ok().flatten()
 }

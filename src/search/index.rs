@@ -110,7 +110,7 @@ pub struct Index {
     /// All records' fields, back to back; a replaced record's old run is left unused.
     pub(crate) field_list: Vec<(Field, TextId)>,
     free: Vec<u32>,
-    findings: HashMap<Uuid, u32>,
+    pub(crate) findings: HashMap<Uuid, u32>,
     /// (id, Chinese name) of every line seen, in catalog order first.
     pub(crate) lines: Vec<(String, String)>,
     pub(crate) matcher: SkimMatcherV2,

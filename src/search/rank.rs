@@ -17,6 +17,7 @@ use crate::domain::{Now, Status};
 use chrono::NaiveDate;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use uuid::Uuid;
 
 fn pack(tier: Tier, score: i64) -> u32 {
     2 + ((tier as u32) << 24 | score.clamp(0, 0xff_ffff) as u32)
@@ -106,6 +107,23 @@ fn least_key(class: u8, group: u8, recency: i32) -> SortKey {
 }
 
 impl Index {
+    /// The hit for one finding as an exact match, or None when the index does not hold it.
+    /// Search puts it first when what was typed resolves to that record (a short id such as
+    /// `77dc05e5`, or a 隐患编号 such as `YH-2026-A3K-0007`; issues 11 and 13): ops resolves the
+    /// text, the index only shows the record.
+    pub fn hit_for_finding(&self, id: Uuid, now: &Now) -> Option<Hit> {
+        let slot = *self.findings.get(&id)?;
+        let overdue = overdue(&self.hot[slot as usize], now.today());
+        let ranked = Ranked {
+            key: least_key(0, 0, 0),
+            slot,
+            tier: Tier::Whole,
+            score: i64::MAX,
+            overdue,
+        };
+        Some(build_hit(self, &ranked, &[]))
+    }
+
     /// The best `limit` hits for what the user typed. A query with a bad filter finds nothing
     /// (use `Query::parse` and `check` to show why).
     pub fn search(&self, query: &str, now: &Now, limit: usize) -> Vec<Hit> {
