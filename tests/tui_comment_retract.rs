@@ -77,3 +77,57 @@ fn comment_then_retract_from_the_detail() {
             .any(|e| e.note == "重复登记，与上一条为同一隐患")
     );
 }
+
+#[test]
+fn edit_a_field_from_the_detail() {
+    let mut h = harness(3);
+    press(&mut h, &["r", "g", "enter"]);
+    let id = detail_id(&h);
+    let Screen::Detail(d) = h.app.screen() else {
+        panic!()
+    };
+    let old_due = d.finding.due;
+
+    // i opens the prompt on the first field, pre-filled; Tab moves to 部位, pre-filled too.
+    press(&mut h, &["i"]);
+    let Some(Overlay::Prompt(p)) = &h.app.overlay else {
+        panic!("i opens a prompt");
+    };
+    assert!(p.title.contains("问题隐患"), "{}", p.title);
+    assert!(
+        !p.input.text().is_empty(),
+        "pre-filled with the current value"
+    );
+    press(&mut h, &["tab"]);
+    let Some(Overlay::Prompt(p)) = &h.app.overlay else {
+        panic!()
+    };
+    assert!(p.title.contains("部位"), "{}", p.title);
+    press(&mut h, &["ctrl-u"]);
+    type_text(&mut h, "门诊楼三层东侧配电间");
+    press(&mut h, &["enter"]);
+    assert!(h.app.overlay.is_none());
+    assert_eq!(h.app.message.as_ref().unwrap().text, "已保存：已修改部位");
+    let t = draw(&h, 120, 40);
+    assert!(screen_text(&h, &t).contains("门诊楼三层东侧配电间"));
+
+    // A bad date for 整改时限 is refused with a Chinese message; nothing is saved.
+    press(&mut h, &["i", "tab", "tab", "tab", "tab", "tab"]);
+    let Some(Overlay::Prompt(p)) = &h.app.overlay else {
+        panic!()
+    };
+    assert!(p.title.contains("整改时限"), "{}", p.title);
+    press(&mut h, &["ctrl-u"]);
+    type_text(&mut h, "下个月");
+    press(&mut h, &["enter"]);
+    let msg = h.app.message.as_ref().unwrap().text.clone();
+    assert!(msg.contains("整改时限"), "{msg}");
+    press(&mut h, &["esc"]);
+
+    let dir = h.data_dir();
+    drop(h.tui);
+    let store = Store::open(&dir).unwrap();
+    let f = store.finding_full(id).unwrap().unwrap();
+    assert_eq!(f.location, "门诊楼三层东侧配电间");
+    assert_eq!(f.due, old_due);
+}

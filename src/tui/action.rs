@@ -55,6 +55,8 @@ pub enum Command {
     Comment,
     /// Retract a finding recorded in error: a prompt that requires the reason.
     Retract,
+    /// Edit a finding's field: a prompt pre-filled with the current value; Tab picks the field.
+    EditField,
     Yes,
     No,
     Sync,

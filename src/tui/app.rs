@@ -494,6 +494,8 @@ pub enum PromptKind {
     Comment(Uuid),
     /// Retract the finding; the reason is required.
     Retract(Uuid),
+    /// Set this field of the finding (`ops::set_field` checks the value).
+    EditField(Uuid, crate::domain::Field),
     /// Export the register with its current filter, in this format.
     Export(LedgerFormat),
 }

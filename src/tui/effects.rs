@@ -52,6 +52,12 @@ pub enum Effect {
         id: Uuid,
         reason: String,
     },
+    /// Set a field of a finding through `ops::set_field` (which checks the value).
+    SetField {
+        id: Uuid,
+        field: Field,
+        value: String,
+    },
     Settle {
         id: Uuid,
         field: Field,
@@ -340,6 +346,10 @@ impl Runner {
             Effect::SettleSteps { id, keep } => Action::FindingUpdated {
                 finding: ops::settle_steps(ctx, id, keep, "")?,
                 what: "冲突已裁定".into(),
+            },
+            Effect::SetField { id, field, value } => Action::FindingUpdated {
+                finding: ops::set_field(ctx, id, field, &value)?,
+                what: format!("已修改{}", field.label()),
             },
             Effect::Settle { id, field, value } => Action::FindingUpdated {
                 finding: ops::settle_conflict(ctx, id, field, &value)?,

@@ -302,6 +302,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (Comment, "备注"),
             (Retract, "撤销"),
             (Print, "打印"),
+            (EditField, "修改"),
             (Back, "返回"),
         ],
         Context::Form => &[(Submit, "保存"), (NextField, "下一栏"), (Back, "取消")],

@@ -40,6 +40,25 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Register(st) => st.filter.query(),
         _ => None,
     };
+    // Tab in the edit prompt: the next field, pre-filled from the finding on screen.
+    let next_edit = match (&app.overlay, &a, app.screen()) {
+        (
+            Some(Overlay::Prompt(Prompt {
+                kind: PromptKind::EditField(_, field),
+                ..
+            })),
+            Action::Cmd(Command::ToggleFormat),
+            Screen::Detail(d),
+        ) => Some(super::register::edit_prompt(
+            &d.finding,
+            super::register::next_field(*field),
+        )),
+        _ => None,
+    };
+    if let Some(p) = next_edit {
+        app.overlay = Some(Overlay::Prompt(p));
+        return vec![];
+    }
     let Some(ov) = app.overlay.as_mut() else {
         return vec![];
     };
@@ -119,6 +138,11 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     PromptKind::Escalate(id) => Effect::Escalate { id, note },
                     PromptKind::Comment(id) => Effect::Comment { id, text: note },
                     PromptKind::Retract(id) => Effect::Retract { id, reason: note },
+                    PromptKind::EditField(id, field) => Effect::SetField {
+                        id,
+                        field,
+                        value: note,
+                    },
                     PromptKind::Export(_) => return vec![],
                 }]
             }

@@ -85,6 +85,25 @@ fn prompt_for(cmd: Command, id: Uuid, next_level: &str) -> Option<Prompt> {
     })
 }
 
+/// The prompt to edit `field` of `f`, pre-filled with its current value.
+pub fn edit_prompt(f: &Finding, field: crate::domain::Field) -> Prompt {
+    Prompt {
+        kind: PromptKind::EditField(f.id, field),
+        title: format!("修改：{}（Tab 换一栏）", field.label()),
+        label: field.label().to_string(),
+        input: TextInput::new(&f.field_value(field)),
+        error: None,
+        overwrite: None,
+    }
+}
+
+/// The field after `field` in `Field::ALL`, wrapping around.
+pub fn next_field(field: crate::domain::Field) -> crate::domain::Field {
+    let all = crate::domain::Field::ALL;
+    let i = all.iter().position(|x| *x == field).unwrap_or(0);
+    all[(i + 1) % all.len()]
+}
+
 /// The export prompt: the path (an .xlsx by default), the rows the current filter shows.
 pub fn export_prompt(st: &RegisterState, path: &str) -> Prompt {
     Prompt {
@@ -234,6 +253,18 @@ pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
             }
             let row = RegisterRow::from_finding(&f, "", &app.now);
             lifecycle(app, cmd, &row);
+            vec![]
+        }
+        Command::EditField => {
+            if f.retracted {
+                let why = crate::domain::LifecycleError::Retracted { action: "修改" };
+                say(app, MessageKind::Error, why.to_string());
+            } else {
+                app.overlay = Some(Overlay::Prompt(edit_prompt(
+                    &f,
+                    crate::domain::Field::ALL[0],
+                )));
+            }
             vec![]
         }
         Command::Print => {
