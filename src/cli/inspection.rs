@@ -144,7 +144,7 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
                     .unwrap_or_default()
             );
             println!("防线：{}  进度：{done}/{total}", lines_label(&ctx, &insp));
-            for item in ctx.catalog.items_of(&insp.lines) {
+            for item in ctx.items_of_inspection(&insp) {
                 let mark = match insp.answers.get(&item.id).map(|a| a.answer) {
                     Some(Answer::Pass) => "✓",
                     Some(Answer::Fail) => "✗",
@@ -189,7 +189,7 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
 fn progress(ctx: &Ctx, insp: &Inspection) -> (usize, usize) {
     let mut done = 0;
     let mut total = 0;
-    for item in ctx.catalog.items_of(&insp.lines) {
+    for item in ctx.items_of_inspection(insp) {
         total += 1;
         done += insp.answers.contains_key(&item.id) as usize;
     }

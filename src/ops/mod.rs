@@ -305,7 +305,22 @@ impl Ctx {
             recorded.source = crate::catalog::RECORDED_SOURCE.to_string();
             return Some(recorded);
         }
-        loaded.cloned()
+        let mut checklist = loaded.cloned()?;
+        if inspection.checklists.is_empty() {
+            keep_first_edition(&mut checklist, inspection);
+        }
+        Some(checklist)
+    }
+
+    /// Every item of `inspection`, line by line as it used them (see `checklist_for`): what its
+    /// progress counts ("已答 N/M").
+    pub fn items_of_inspection(&self, inspection: &Inspection) -> Vec<crate::catalog::Item> {
+        inspection
+            .lines
+            .iter()
+            .filter_map(|l| self.checklist_for(inspection, l))
+            .flat_map(|c| c.items().cloned().collect::<Vec<_>>())
+            .collect()
     }
 
     /// A checklist item as the inspection it was answered or found in saw it (see
@@ -331,4 +346,22 @@ impl Ctx {
         }
         Ok(())
     }
+}
+
+/// An inspection recorded before checklist versions existed keeps the item set it was answered
+/// against: the first built-in edition's items of a built-in line, plus any item it answered. A
+/// line with no first-edition item (a user's own line) keeps all its items.
+fn keep_first_edition(checklist: &mut crate::catalog::Checklist, inspection: &Inspection) {
+    if !checklist
+        .items()
+        .any(|i| crate::catalog::in_first_edition(&i.id))
+    {
+        return;
+    }
+    for section in &mut checklist.sections {
+        section.items.retain(|i| {
+            crate::catalog::in_first_edition(&i.id) || inspection.answers.contains_key(&i.id)
+        });
+    }
+    checklist.sections.retain(|s| !s.items.is_empty());
 }

@@ -258,7 +258,7 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
     let mut others = Vec::new();
     let mut recent = Vec::new();
     for i in ctx.list_inspections()? {
-        let total = ctx.catalog.items_of(&i.lines).count();
+        let total = ctx.items_of_inspection(&i).len();
         let s = InspectionSummary {
             id: i.id,
             facility: i.facility.clone(),
