@@ -374,5 +374,8 @@ fn a_2gb_file_costs_no_memory() {
     let (code, big_kb) = run();
     println!("peak RSS: sync beside a 2 GB file {big_kb} KB; same sync without it {base_kb} KB");
     assert_eq!(code, 3, "the huge file is refused");
-    assert!(big_kb < base_kb + 4 * 1024, "{big_kb} KB vs {base_kb} KB");
+    // A 2 GB file read into memory would cost 2 GB; what is left is run-to-run noise of the
+    // allocator and sled's cache, seen up to ~5 MB on a loaded 2-core machine. 64 MB keeps the
+    // test about the file, not about that noise.
+    assert!(big_kb < base_kb + 64 * 1024, "{big_kb} KB vs {base_kb} KB");
 }

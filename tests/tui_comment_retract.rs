@@ -63,8 +63,18 @@ fn comment_then_retract_from_the_detail() {
     assert!(h.app.overlay.is_none());
     assert!(h.app.message.as_ref().unwrap().text.contains("撤销"));
 
-    // Reopen the store: the comment and the retraction are there.
+    // Back in the register, the retracted hazard has left the list at once (no restart).
     assert_eq!(detail_id(&h), id);
+    press(&mut h, &["esc"]);
+    let Screen::Register(st) = h.app.screen() else {
+        panic!("Esc goes back to the register, got {:?}", h.app.screen());
+    };
+    let rows = st.rows.as_ref().expect("rows loaded");
+    assert!(rows.iter().all(|r| r.id != id), "the retracted row is gone");
+    press(&mut h, &["enter"]);
+    assert_ne!(detail_id(&h), id);
+
+    // Reopen the store: the comment and the retraction are there.
     let dir = h.data_dir();
     drop(h.tui);
     let store = Store::open(&dir).unwrap();

@@ -112,10 +112,14 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             for s in app.stack.iter_mut() {
                 match s {
                     Screen::Register(st) => {
-                        if let Some(rows) = st.rows.as_mut()
-                            && let Some(r) = rows.iter_mut().find(|r| r.id == row.id)
-                        {
-                            *r = row.clone();
+                        if let Some(rows) = st.rows.as_mut() {
+                            if finding.retracted {
+                                // The register lists live hazards: a retracted one leaves it
+                                // at once, as after a reload.
+                                rows.retain(|r| r.id != row.id);
+                            } else if let Some(r) = rows.iter_mut().find(|r| r.id == row.id) {
+                                *r = row.clone();
+                            }
                         }
                         register::refresh(st, today);
                     }
