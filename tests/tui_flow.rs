@@ -7,7 +7,7 @@ mod tui_support;
 use tui_support::*;
 use xuncha::domain::{Answer, Status};
 use xuncha::store::{FindingQuery, Store};
-use xuncha::tui::app::Screen;
+use xuncha::tui::app::{Overlay, Screen};
 
 #[test]
 fn inspect_fire_record_two_hazards_and_close_one() {
@@ -42,6 +42,9 @@ fn inspect_fire_record_two_hazards_and_close_one() {
     press(&mut h, &["F"]);
     assert!(matches!(h.app.screen(), Screen::Home(_)));
     assert!(h.app.message.as_ref().unwrap().text.contains("检查已结束"));
+    // The summary of what was finished is shown over home; Enter closes it.
+    assert!(matches!(h.app.overlay, Some(Overlay::Summary(_))));
+    press(&mut h, &["enter"]);
 
     // The register shows the two open findings.
     press(&mut h, &["r", "s"]);
@@ -272,7 +275,7 @@ fn the_form_records_category_interim_measures_and_funds() {
 fn a_finished_inspection_refuses_a_like_p_n_f() {
     let mut h = harness(0);
     start_inspection(&mut h, "东城区人民医院", "fire");
-    press(&mut h, &["F", "y"]);
+    press(&mut h, &["F", "y", "enter"]);
     let Screen::Home(home) = h.app.screen() else {
         panic!("home after finishing: {:?}", h.app.screen());
     };

@@ -31,7 +31,20 @@ pub struct NewFinding {
     pub funds: String,
 }
 
+/// Records a finding: checks every field, appends one `FindingRecorded` event and flushes.
+///
+/// # Errors
+/// `Invalid` naming the field (unknown item or line, empty description, due before today...);
+/// `NotFound` for an unknown inspection; `Store` when the log cannot be written.
 pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
+    let (id, payload) = finding_payload(ctx, new)?;
+    let author = ctx.author.clone();
+    ctx.store.append(&author, &ctx.now, vec![payload])?;
+    ctx.finding_by_id(id)
+}
+
+/// Checks a new finding and returns its id and the event that records it (nothing written).
+pub(crate) fn finding_payload(ctx: &mut Ctx, new: NewFinding) -> Result<(Uuid, Payload)> {
     let today = ctx.now.today();
     let insp = match new.inspection {
         Some(id) => Some(ctx.store.inspection(id)?.ok_or(OpsError::NotFound {
@@ -142,11 +155,9 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
     let interim = limited("临时防范措施（--interim）", &new.interim, MAX_TEXT_CHARS)?;
     let funds = limited("整改资金（--funds）", &new.funds, MAX_NAME_CHARS)?;
     let number = super::next_number(ctx, crate::domain::Series::Finding)?;
-    let author = ctx.author.clone();
-    ctx.store.append(
-        &author,
-        &ctx.now,
-        vec![Payload::FindingRecorded {
+    Ok((
+        id,
+        Payload::FindingRecorded {
             finding_id: id,
             inspection_id: insp.map(|i| i.id),
             facility,
@@ -164,9 +175,8 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
             category,
             interim,
             funds,
-        }],
-    )?;
-    ctx.finding_by_id(id)
+        },
+    ))
 }
 
 /// Validates the text for a field and returns it in stored form.

@@ -97,13 +97,18 @@ pub(crate) fn versions_of(
     Ok((hashes, records))
 }
 
-fn inspection_by_id(ctx: &Ctx, id: Uuid) -> Result<Inspection> {
+pub(crate) fn inspection_by_id(ctx: &Ctx, id: Uuid) -> Result<Inspection> {
     ctx.store.inspection(id)?.ok_or(OpsError::NotFound {
         what: "检查",
         id: id.to_string(),
     })
 }
 
+/// Answers one item of an unfinished inspection (a later answer supersedes the earlier one).
+///
+/// # Errors
+/// `Invalid` for a finished inspection or an item outside its lines; `NotOwner` when the acting
+/// person is not among its inspectors; `Store` when the log cannot be written.
 pub fn answer(
     ctx: &mut Ctx,
     inspection_id: Uuid,
@@ -111,6 +116,20 @@ pub fn answer(
     answer: Answer,
     note: &str,
 ) -> Result<Inspection> {
+    let payload = answer_payload(ctx, inspection_id, item_id, answer, note)?;
+    let author = ctx.author.clone();
+    ctx.store.append(&author, &ctx.now, vec![payload])?;
+    inspection_by_id(ctx, inspection_id)
+}
+
+/// Checks an answer and returns the event that records it (nothing written).
+pub(crate) fn answer_payload(
+    ctx: &Ctx,
+    inspection_id: Uuid,
+    item_id: &str,
+    answer: Answer,
+    note: &str,
+) -> Result<Payload> {
     let insp = inspection_by_id(ctx, inspection_id)?;
     if insp.is_finished() {
         return Err(OpsError::invalid("检查", "该检查已结束，不能再作答"));
@@ -135,20 +154,14 @@ pub fn answer(
         ));
     }
     let note = limited("备注（--note）", note, MAX_TEXT_CHARS)?;
-    let author = ctx.author.clone();
     let supersedes = insp.answer_heads(&item.id);
-    ctx.store.append(
-        &author,
-        &ctx.now,
-        vec![Payload::ItemAnswered {
-            inspection_id,
-            item_id: item.id.clone(),
-            answer,
-            note,
-            supersedes,
-        }],
-    )?;
-    inspection_by_id(ctx, inspection_id)
+    Ok(Payload::ItemAnswered {
+        inspection_id,
+        item_id: item.id.clone(),
+        answer,
+        note,
+        supersedes,
+    })
 }
 
 /// Adds the acting person to the inspectors of someone else's inspection (asked first by the

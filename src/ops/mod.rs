@@ -5,6 +5,7 @@
 mod clock;
 mod demo;
 mod device;
+mod draft;
 mod filter;
 mod finding;
 mod input;
@@ -25,6 +26,9 @@ pub use crate::report::{
 pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
+pub use draft::{
+    FindingDraft, MAX_DRAFT_BYTES, clear_draft, fail_with_finding, load_draft, save_draft,
+};
 pub use filter::resolve_filter;
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, rectify_completed, retract, set_field,
@@ -49,8 +53,8 @@ pub use tools::{
     export_inspection_form_as, export_ledger, export_ledger_filtered, export_notice,
 };
 pub use views::{
-    ChecklistData, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow, SyncInfo,
-    checklist, facilities, home, line_infos, register_rows, sync_info,
+    ChecklistData, HazardBrief, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow,
+    SyncInfo, checklist, facilities, home, line_infos, register_rows, sync_info,
 };
 
 use crate::catalog::{Catalog, Item};

@@ -87,6 +87,20 @@ pub struct ChecklistData {
     pub line_names: Vec<(String, String)>,
     /// Findings recorded per item in this inspection.
     pub findings: BTreeMap<String, usize>,
+    /// Every live (not retracted) finding of this inspection, oldest first: what the checklist
+    /// opens with `f`, asks about when a failed item is passed, and counts in the summary.
+    pub hazards: Vec<HazardBrief>,
+}
+
+/// One finding of an inspection, as the checklist needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HazardBrief {
+    pub id: Uuid,
+    /// None for a hazard outside the checklist.
+    pub item_id: Option<String>,
+    pub severity: Severity,
+    pub status: Status,
+    pub fixed_on_spot: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -327,16 +341,27 @@ pub fn checklist(ctx: &Ctx, id: Uuid) -> Result<ChecklistData> {
         inspection: Some(id),
         ..Default::default()
     };
+    let mut hazards = Vec::new();
     for f in ctx.list_findings(&q)? {
+        hazards.push(HazardBrief {
+            id: f.id,
+            item_id: f.item_id.clone(),
+            severity: f.severity,
+            status: f.status,
+            fixed_on_spot: f.fixed_on_spot,
+        });
         if let Some(item) = f.item_id {
             *findings.entry(item).or_insert(0) += 1;
         }
     }
+    // UUIDv7: the id orders by creation.
+    hazards.sort_by_key(|h| h.id);
     Ok(ChecklistData {
         inspection,
         items,
         line_names,
         findings,
+        hazards,
     })
 }
 

@@ -65,6 +65,8 @@ pub enum Command {
     ToggleFormat,
     /// Print the document a finding has reached (HTML, opened in the system viewer).
     Print,
+    /// Record a hazard outside the checklist: choose its line, then the form.
+    AdHocFinding,
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +85,19 @@ pub enum Action {
     },
     Finished(Inspection),
     FindingSaved(Finding),
+    /// The item was answered 不合格 and its finding recorded, together.
+    FailSaved {
+        inspection: Box<Inspection>,
+        finding: Box<Finding>,
+    },
+    /// An answer sent ahead (the cursor already moved on) was refused; nothing was stored.
+    AnswerRefused {
+        inspection: uuid::Uuid,
+        item_id: String,
+        message: String,
+    },
+    /// The finding form's draft left by an earlier run, if any.
+    DraftLoaded(Option<crate::ops::FindingDraft>),
     RegisterLoaded(Vec<RegisterRow>),
     FindingLoaded(Finding),
     FindingUpdated {

@@ -49,6 +49,10 @@ pub enum Overlay {
     Confirm(Confirm),
     Prompt(Prompt),
     Chooser(Chooser),
+    /// A question with a few answers (leave a form, a passed item's hazard, a hazard's line).
+    Choice(super::choice::Choice),
+    /// The figures of an inspection being finished, or just finished.
+    Summary(super::choice::FinishSummary),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +104,8 @@ pub struct HomeState {
     pub data: Option<HomeData>,
     /// Index into unfinished ++ others ++ recent.
     pub selected: usize,
+    /// `A` was pressed: the checklist being opened asks for the line of a hazard outside it.
+    pub ad_hoc: bool,
 }
 
 impl HomeState {
@@ -184,18 +190,62 @@ pub struct ChecklistState {
     pub data: ChecklistData,
     /// Index into data.items.
     pub cursor: usize,
+    /// Answers taken from the keyboard and sent to the worker, not yet confirmed stored
+    /// (item id → answer). The cursor has already moved on; a refusal puts it back.
+    pub pending: BTreeMap<String, Answer>,
 }
 
 impl ChecklistState {
     pub fn new(data: ChecklistData) -> ChecklistState {
-        let mut s = ChecklistState { data, cursor: 0 };
+        let mut s = ChecklistState {
+            data,
+            cursor: 0,
+            pending: BTreeMap::new(),
+        };
         s.cursor = s.next_unanswered(0).unwrap_or(0);
         s
     }
 
+    /// The answer shown for item `i`: the one waiting to be stored, else the stored one.
     pub fn answer(&self, i: usize) -> Option<Answer> {
         let item = self.data.items.get(i)?;
+        if let Some(a) = self.pending.get(&item.id) {
+            return Some(*a);
+        }
         self.data.inspection.answers.get(&item.id).map(|a| a.answer)
+    }
+
+    /// The stored answer of item `i` (what a refusal of a pending one falls back to).
+    pub fn stored_answer(&self, i: usize) -> Option<Answer> {
+        let item = self.data.items.get(i)?;
+        self.data.inspection.answers.get(&item.id).map(|a| a.answer)
+    }
+
+    /// Item `i`'s answer is sent but not confirmed yet.
+    pub fn is_pending(&self, i: usize) -> bool {
+        self.data
+            .items
+            .get(i)
+            .is_some_and(|it| self.pending.contains_key(&it.id))
+    }
+
+    /// The live findings of an item, oldest first.
+    pub fn hazards_of(&self, item_id: &str) -> Vec<&crate::ops::HazardBrief> {
+        self.data
+            .hazards
+            .iter()
+            .filter(|h| h.item_id.as_deref() == Some(item_id))
+            .collect()
+    }
+
+    /// Items answered 不合格 that have no finding, in checklist order.
+    pub fn failed_without_hazard(&self) -> Vec<usize> {
+        (0..self.data.items.len())
+            .filter(|i| {
+                self.answer(*i) == Some(Answer::Fail)
+                    && self.hazards_of(&self.data.items[*i].id).is_empty()
+            })
+            .collect()
     }
 
     /// The first unanswered item at or after `from`, wrapping around.
@@ -302,6 +352,10 @@ pub struct FormState {
     pub errors: BTreeMap<FormField, String>,
     /// Why the store refused the last save, if it did.
     pub save_error: Option<String>,
+    /// Opened with `f`: saving answers the item 不合格 together with the finding.
+    pub fail: bool,
+    /// Something was typed or changed since the form opened (leaving then asks first).
+    pub touched: bool,
 }
 
 impl FormState {
@@ -476,6 +530,8 @@ pub struct SearchState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfirmKind {
     Finish(Uuid),
+    /// Leave xuncha (asked on home, where Esc used to quit at once).
+    Quit,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -573,7 +629,8 @@ impl App {
             Some(Overlay::Help) => Context::Help,
             Some(Overlay::Confirm(_)) => Context::Confirm,
             Some(Overlay::Prompt(_)) => Context::Prompt,
-            Some(Overlay::Chooser(_)) => Context::Chooser,
+            Some(Overlay::Chooser(_) | Overlay::Choice(_)) => Context::Chooser,
+            Some(Overlay::Summary(_)) => Context::Summary,
             None => self.screen_context(),
         }
     }

@@ -27,6 +27,14 @@ pub enum Effect {
     },
     Finish(Uuid),
     RecordFinding(NewFinding),
+    /// Answer the item 不合格 and record its finding in one append (`ops::fail_with_finding`).
+    FailWithFinding(NewFinding),
+    /// Keep the finding form's draft (the worker debounces a run of these).
+    SaveDraft(crate::ops::FindingDraft),
+    /// Drop the finding form's draft.
+    ClearDraft,
+    /// Read the draft an earlier run left.
+    LoadDraft,
     LoadRegister,
     LoadFinding(Uuid),
     Rectify {
@@ -169,6 +177,9 @@ impl Runner {
         if let Action::FindingSaved(f) | Action::FindingUpdated { finding: f, .. } = action {
             ops::index_finding(&mut self.ctx, f);
         }
+        if let Action::FailSaved { finding, .. } = action {
+            ops::index_finding(&mut self.ctx, finding);
+        }
     }
 
     fn search(&mut self, query: String) -> Result<Action, OpsError> {
@@ -304,15 +315,40 @@ impl Runner {
                 inspection,
                 item,
                 answer,
-            } => {
-                let i = ops::answer(ctx, inspection, &item, answer, "")?;
-                Action::Answered {
+            } => match ops::answer(ctx, inspection, &item, answer, "") {
+                Ok(i) => Action::Answered {
                     inspection: i,
                     item_id: item,
+                },
+                Err(e) => Action::AnswerRefused {
+                    inspection,
+                    item_id: item,
+                    message: e.to_string(),
+                },
+            },
+            Effect::FailWithFinding(new) => {
+                let (inspection, finding) = ops::fail_with_finding(ctx, new)?;
+                forget_draft(ctx);
+                Action::FailSaved {
+                    inspection: Box::new(inspection),
+                    finding: Box::new(finding),
                 }
             }
+            Effect::SaveDraft(d) => {
+                ops::save_draft(ctx, &d)?;
+                Action::Idle
+            }
+            Effect::ClearDraft => {
+                ops::clear_draft(ctx)?;
+                Action::Idle
+            }
+            Effect::LoadDraft => Action::DraftLoaded(ops::load_draft(ctx)?),
             Effect::Finish(id) => Action::Finished(ops::finish_inspection(ctx, id)?),
-            Effect::RecordFinding(new) => Action::FindingSaved(ops::record_finding(ctx, new)?),
+            Effect::RecordFinding(new) => {
+                let f = ops::record_finding(ctx, new)?;
+                forget_draft(ctx);
+                Action::FindingSaved(f)
+            }
             Effect::LoadRegister => Action::RegisterLoaded(ops::register_rows(ctx)?),
             Effect::LoadFinding(id) => Action::FindingLoaded(ctx.finding_by_id(id)?),
             Effect::Rectify { id, note } => Action::FindingUpdated {
@@ -357,6 +393,12 @@ impl Runner {
             },
         })
     }
+}
+
+/// The form's draft after its finding is saved: dropped (a draft that cannot be removed is
+/// offered again on reopen, where the user can discard it; the saved finding is not at risk).
+fn forget_draft(ctx: &Ctx) {
+    let _ = ops::clear_draft(ctx);
 }
 
 /// Hands a file to the system viewer (xdg-open, open, start) without waiting for it; false when

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod app;
+pub mod choice;
 pub mod effects;
 pub mod keymap;
 pub mod line_keys;
@@ -112,7 +113,8 @@ impl Tui {
 
 fn start_effects(app: &App) -> Vec<Effect> {
     if matches!(app.screen(), app::Screen::Home(_)) {
-        vec![Effect::LoadHome]
+        // A form left unsaved by a crash is mentioned on home (and restored with its checklist).
+        vec![Effect::LoadHome, Effect::LoadDraft]
     } else {
         vec![]
     }

@@ -20,6 +20,41 @@ pub fn escape_action(action: Action) -> Action {
         },
         Action::Finished(i) => Action::Finished(i.escaped()),
         Action::FindingSaved(f) => Action::FindingSaved(f.escaped()),
+        Action::FailSaved {
+            inspection,
+            finding,
+        } => Action::FailSaved {
+            inspection: Box::new(inspection.escaped()),
+            finding: Box::new(finding.escaped()),
+        },
+        Action::DraftLoaded(Some(mut d)) => {
+            for s in [
+                &mut d.description,
+                &mut d.location,
+                &mut d.department,
+                &mut d.measures,
+                &mut d.due,
+                &mut d.responsible,
+                &mut d.category,
+                &mut d.interim,
+                &mut d.funds,
+            ] {
+                escape_in_place(s);
+            }
+            Action::DraftLoaded(Some(d))
+        }
+        Action::AnswerRefused {
+            inspection,
+            item_id,
+            mut message,
+        } => {
+            escape_in_place(&mut message);
+            Action::AnswerRefused {
+                inspection,
+                item_id,
+                message,
+            }
+        }
         Action::FindingLoaded(f) => Action::FindingLoaded(f.escaped()),
         Action::FindingUpdated { finding, what } => Action::FindingUpdated {
             finding: finding.escaped(),

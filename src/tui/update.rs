@@ -2,6 +2,8 @@
 //! runner, whose results come back as actions.
 
 mod checklist;
+mod choice;
+mod drafts;
 mod form;
 mod home;
 mod new_inspection;
@@ -19,6 +21,10 @@ use super::widgets::text_input::TextInput;
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Cmd(Command::Quit) => {
+            // A form with typed text asks first (its draft is kept either way until discarded).
+            if app.overlay.is_none() && matches!(app.screen(), Screen::Form(_)) {
+                return form::leave(app, true);
+            }
             app.quit = true;
             vec![]
         }
@@ -59,7 +65,15 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
 /// Leaves the current screen; at home, quits. Returning home refreshes its figures.
 pub(super) fn back(app: &mut App) -> Vec<Effect> {
     if app.stack.len() <= 1 {
-        app.quit = true;
+        if matches!(app.screen(), Screen::FirstRun(_)) {
+            app.quit = true;
+        } else {
+            // Esc twice must not quit by accident: ask.
+            app.overlay = Some(Overlay::Confirm(super::app::Confirm {
+                kind: super::app::ConfirmKind::Quit,
+                text: "退出巡查？（已保存的数据不会丢失；Ctrl-c 直接退出）".into(),
+            }));
+        }
         return vec![];
     }
     app.stack.pop();

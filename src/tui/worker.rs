@@ -10,11 +10,15 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event};
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::{self, TryRecvError};
+use std::sync::mpsc::{self, RecvTimeoutError, TryRecvError};
 use std::time::Duration;
 
 /// The longest the loop waits for a key before it looks at the worker's results again.
 pub const TICK: Duration = Duration::from_millis(25);
+
+/// How long the worker holds a form's draft before writing it: typing replaces it, so a burst
+/// of keys costs one write.
+pub const DRAFT_DEBOUNCE: Duration = Duration::from_millis(300);
 
 /// Events read in one go at most (a huge raw paste is taken in pieces).
 const BATCH: usize = 4096;
@@ -38,7 +42,42 @@ pub fn run<B: Backend>(tui: Tui, terminal: &mut Terminal<B>, app: &mut App) -> R
     let worker = std::thread::Builder::new()
         .name("xuncha-store".into())
         .spawn(move || {
-            for (effect, now) in effects_rx {
+            // A draft waits DRAFT_DEBOUNCE for the next keystroke's draft (which replaces it);
+            // any other effect writes it first, so effects keep their order.
+            let mut draft: Option<(Effect, Now)> = None;
+            loop {
+                let next = match &draft {
+                    Some(_) => match effects_rx.recv_timeout(DRAFT_DEBOUNCE) {
+                        Ok(x) => Some(x),
+                        Err(RecvTimeoutError::Timeout) => {
+                            let (e, now) = draft.take().expect("a draft is waiting");
+                            let result = runner.run(e, now);
+                            if results_tx.send(Msg::Done(result)).is_err() {
+                                break;
+                            }
+                            continue;
+                        }
+                        Err(RecvTimeoutError::Disconnected) => None,
+                    },
+                    None => effects_rx.recv().ok(),
+                };
+                let Some((effect, now)) = next else {
+                    // The loop has ended: a waiting draft is still written (Ctrl-c keeps it).
+                    if let Some((e, now)) = draft.take() {
+                        runner.run(e, now);
+                    }
+                    break;
+                };
+                if matches!(effect, Effect::SaveDraft(_)) {
+                    draft = Some((effect, now));
+                    continue;
+                }
+                if let Some((e, t)) = draft.take() {
+                    let result = runner.run(e, t);
+                    if results_tx.send(Msg::Done(result)).is_err() {
+                        break;
+                    }
+                }
                 let progress_tx = results_tx.clone();
                 let mut progress = |a: Action| {
                     let _ = progress_tx.send(Msg::Progress(a));

@@ -110,6 +110,12 @@ fn render_list(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
             last_section = &item.section;
         }
         let (m, role) = mark(s.answer(i));
+        // Sent but not yet stored: marked, and drawn muted until the worker confirms.
+        let (m, role) = if s.is_pending(i) {
+            (format!("{m}*"), Role::Muted)
+        } else {
+            (m.to_string(), role)
+        };
         let n = s.data.findings.get(&item.id).copied().unwrap_or(0);
         let tail = if n > 0 {
             format!(" 隐患×{n}")
@@ -120,7 +126,7 @@ fn render_list(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
         if sel {
             cursor_row = rows.len();
         }
-        let prefix = format!("{}{}", if sel { "> " } else { "  " }, pad(m, 9));
+        let prefix = format!("{}{}", if sel { "> " } else { "  " }, pad(&m, 9));
         let body = fit(&item.check, w.saturating_sub(12 + tail.width()));
         let line = if sel {
             Line::from(Span::styled(

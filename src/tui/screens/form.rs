@@ -12,7 +12,12 @@ use ratatui::widgets::Paragraph;
 const LABEL_W: u16 = 17;
 
 pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
-    let block = v.block(" 登记隐患 ", true);
+    let title = if f.fail {
+        " 登记隐患（保存时本项记为不合格） "
+    } else {
+        " 登记隐患 "
+    };
+    let block = v.block(title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width < LABEL_W + 4 || inner.height == 0 {
@@ -27,9 +32,10 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
             *y += 1;
         }
     };
+    let line_name = f.line.as_deref().map(|l| v.app.line_name(l)).unwrap_or("");
     let about = match &f.item {
-        Some(i) => format!("{} · {} · {}", f.facility, i.id, i.check),
-        None => f.facility.clone(),
+        Some(i) => format!("{} · {}", f.facility, i.check),
+        None => format!("{} · {line_name} · 检查表外隐患", f.facility),
     };
     line(
         frame,

@@ -9,6 +9,7 @@ mod new_inspection;
 mod overlays;
 mod register;
 mod search;
+mod summary;
 mod sync;
 
 use super::action::Command;
@@ -283,6 +284,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (NextUnanswered, "下一未答"),
             (AddFinding, "加隐患"),
             (Finish, "结束"),
+            (AdHocFinding, "表外隐患"),
             (Search, "搜索"),
         ],
         Context::Register => &[
@@ -311,6 +313,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Prompt => &[(Submit, "确定"), (Back, "取消")],
         Context::Confirm => &[(Yes, "确定"), (No, "取消")],
         Context::Chooser => &[(Open, "选定"), (Back, "取消")],
+        Context::Summary => &[(Yes, "确定"), (NextUnanswered, "转到"), (No, "返回")],
         Context::Help => &[(Back, "关闭")],
         Context::Search => &[(Open, "打开"), (Down, "下一个"), (Back, "关闭")],
         Context::Sync => &[(Back, "返回")],

@@ -10,7 +10,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// Clears whole rows under a popup: `Clear` alone leaves half of a wide glyph at its edges.
-fn popup(frame: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
+pub(super) fn popup(frame: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
     let r = centered(area, w, h);
     let rows = Rect {
         x: area.x,
@@ -25,6 +25,8 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
     match &v.app.overlay {
         None => {}
         Some(Overlay::Help) => help(v, frame, area),
+        Some(Overlay::Choice(c)) => super::summary::choice(v, c, frame, area),
+        Some(Overlay::Summary(s)) => super::summary::summary(v, s, frame, area),
         Some(Overlay::Confirm(c)) => {
             let r = popup(frame, area, 56, 6);
             let b = v.block(" 请确认 ", true);

@@ -1,9 +1,12 @@
-//! The checklist: one key answers and moves on; fail opens the pre-filled finding form.
+//! The checklist: one key answers and moves on at once (the answer shows as pending until the
+//! worker confirms it; a refusal puts the cursor back); `f` opens the pre-filled finding form
+//! as a draft, and the item is stored 不合格 together with its finding.
 
 use super::{Effect, back, form, moved, say};
-use crate::domain::Answer;
+use crate::domain::{Answer, Status};
 use crate::tui::action::{Action, Command};
-use crate::tui::app::{App, ChecklistState, Confirm, ConfirmKind, MessageKind, Overlay, Screen};
+use crate::tui::app::{App, ChecklistState, MessageKind, Overlay, Screen};
+use crate::tui::choice::{Choice, ChoiceKind, FinishSummary, REANSWER_OPTIONS};
 
 pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let Action::Cmd(cmd) = a else {
@@ -25,12 +28,13 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 say(app, MessageKind::Error, "该检查已结束，不能再登记隐患");
                 return vec![];
             }
-            let Some(f) = form::prefilled(st, today) else {
+            let Some(f) = form::prefilled(st, today, false) else {
                 return vec![];
             };
             app.stack.push(Screen::Form(Box::new(f)));
             return vec![];
         }
+        Command::AdHocFinding => return ad_hoc(app),
         Command::NextUnanswered => {
             match st.next_unanswered(st.cursor + 1) {
                 Some(i) => st.cursor = i,
@@ -57,50 +61,152 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let Some(item) = st.current().cloned() else {
         return vec![];
     };
-    let effects = vec![Effect::Answer {
-        inspection: id,
-        item: item.id.clone(),
-        answer,
-    }];
-    if answer == Answer::Fail
-        && let Some(f) = form::prefilled(st, today)
-    {
+    let hazards: Vec<_> = st.hazards_of(&item.id).into_iter().cloned().collect();
+    if answer == Answer::Fail {
+        if let Some(last) = hazards.last() {
+            // The item has its hazard: open it (a second one is `a`), and mark the item failed.
+            let mut effects = vec![Effect::LoadFinding(last.id)];
+            if st.answer(st.cursor) != Some(Answer::Fail) {
+                effects.push(send_answer(st, &item.id, Answer::Fail));
+            }
+            say(
+                app,
+                MessageKind::Info,
+                "该项已登记隐患：已打开它（要另记一条，在检查表按 a）",
+            );
+            return effects;
+        }
+        let Some(f) = form::prefilled(st, today, true) else {
+            return vec![];
+        };
         app.stack.push(Screen::Form(Box::new(f)));
+        return vec![];
     }
-    effects
+    let open: Vec<_> = hazards
+        .iter()
+        .filter(|h| h.status != Status::Closed)
+        .map(|h| h.id)
+        .collect();
+    if st.answer(st.cursor) == Some(Answer::Fail) && !open.is_empty() {
+        let n = open.len();
+        app.overlay = Some(Overlay::Choice(Choice {
+            kind: ChoiceKind::Reanswer {
+                inspection: id,
+                item: item.id.clone(),
+                answer,
+                open,
+            },
+            title: format!(" 改为「{}」 ", answer.label()),
+            text: format!("该项有 {n} 条未销号的隐患，它们怎么处理？"),
+            options: REANSWER_OPTIONS.iter().map(|s| s.to_string()).collect(),
+            selected: 0,
+        }));
+        return vec![];
+    }
+    vec![send_answer(st, &item.id, answer)]
 }
 
+/// Records `answer` as pending for `item`, moves the cursor past it when it is under the
+/// cursor, and returns the effect that stores it.
+pub fn send_answer(st: &mut ChecklistState, item: &str, answer: Answer) -> Effect {
+    st.pending.insert(item.to_string(), answer);
+    if st.current().is_some_and(|it| it.id == item) {
+        advance(st);
+    }
+    Effect::Answer {
+        inspection: st.data.inspection.id,
+        item: item.to_string(),
+        answer,
+    }
+}
+
+/// Moves past the item under the cursor: the next item, or after the last one the first
+/// unanswered one.
+pub fn advance(st: &mut ChecklistState) {
+    let i = st.cursor;
+    if i + 1 < st.data.items.len() {
+        st.cursor = i + 1;
+    } else if let Some(n) = st.next_unanswered(0) {
+        st.cursor = n;
+    }
+}
+
+/// `A`: a hazard outside the checklist; its line is asked when the inspection has several.
+pub fn ad_hoc(app: &mut App) -> Vec<Effect> {
+    let Screen::Checklist(st) = app.screen() else {
+        return vec![];
+    };
+    if st.data.inspection.is_finished() {
+        say(app, MessageKind::Error, "该检查已结束，不能再登记隐患");
+        return vec![];
+    }
+    let lines: Vec<(String, String)> = st.data.line_names.clone();
+    let inspection = st.data.inspection.id;
+    if lines.len() == 1 {
+        return open_ad_hoc(app, &lines[0].0);
+    }
+    app.overlay = Some(Overlay::Choice(Choice {
+        kind: ChoiceKind::AdHocLine {
+            inspection,
+            lines: lines.iter().map(|(id, _)| id.clone()).collect(),
+        },
+        title: " 检查表外隐患：属于哪道防线 ".into(),
+        text: "本次检查的防线：".into(),
+        options: lines.into_iter().map(|(_, name)| name).collect(),
+        selected: 0,
+    }));
+    vec![]
+}
+
+/// Opens the empty form of a hazard outside the checklist on `line`.
+pub fn open_ad_hoc(app: &mut App, line: &str) -> Vec<Effect> {
+    let today = app.now.today();
+    let Screen::Checklist(st) = app.screen() else {
+        return vec![];
+    };
+    let f = form::ad_hoc(st, line, today);
+    app.stack.push(Screen::Form(Box::new(f)));
+    vec![]
+}
+
+/// `F`: finishes at once when nothing is left to check (the summary follows); otherwise the
+/// summary asks first, naming unanswered items and failed items without a hazard.
 fn finish(app: &mut App) -> Vec<Effect> {
     let Screen::Checklist(st) = app.screen() else {
         return vec![];
     };
     if st.data.inspection.is_finished() {
-        say(app, MessageKind::Info, "该检查已经结束");
+        app.overlay = Some(Overlay::Summary(FinishSummary::of(st, true)));
         return vec![];
     }
-    let left = st.unanswered();
-    let id = st.data.inspection.id;
-    if left == 0 {
-        return vec![Effect::Finish(id)];
+    if !st.pending.is_empty() {
+        say(app, MessageKind::Info, "正在保存刚才的作答，请稍候再按 F");
+        return vec![];
     }
-    app.overlay = Some(Overlay::Confirm(Confirm {
-        kind: ConfirmKind::Finish(id),
-        text: format!("还有 {left} 项未作答。仍要结束这次检查吗？结束后不能再作答。"),
-    }));
+    let s = FinishSummary::of(st, false);
+    if s.complete() {
+        return vec![Effect::Finish(s.inspection)];
+    }
+    app.overlay = Some(Overlay::Summary(s));
     vec![]
 }
 
-/// After an answer is stored: move past the answered item (or to the next unanswered one).
-pub fn after_answer(st: &mut ChecklistState, item_id: &str) {
-    let Some(i) = st.data.items.iter().position(|it| it.id == item_id) else {
-        return;
-    };
-    if i != st.cursor {
-        return;
+/// The worker stored an answer: it is no longer pending once the stored one is what was sent
+/// last. The cursor moved when the key was taken and stays where the user is.
+pub fn answered(st: &mut ChecklistState, item_id: &str) {
+    let stored = st.data.inspection.answers.get(item_id).map(|a| a.answer);
+    if st.pending.get(item_id).copied() == stored {
+        st.pending.remove(item_id);
     }
-    if i + 1 < st.data.items.len() {
-        st.cursor = i + 1;
-    } else if let Some(n) = st.next_unanswered(0) {
-        st.cursor = n;
+}
+
+/// An answer sent ahead was refused: drop it and put the cursor back on its item.
+pub fn refused(st: &mut ChecklistState, item_id: &str) {
+    st.pending.remove(item_id);
+    // Back to the refused item when the cursor went past it (the earliest of several).
+    if let Some(i) = st.data.items.iter().position(|it| it.id == item_id)
+        && i < st.cursor
+    {
+        st.cursor = i;
     }
 }

@@ -3,9 +3,10 @@
 
 use super::{Effect, edit, say};
 use crate::domain::{Severity, parse_date_input};
-use crate::ops::NewFinding;
+use crate::ops::{FindingDraft, NewFinding};
 use crate::tui::action::{Action, Command};
-use crate::tui::app::{App, ChecklistState, FormField, FormState, MessageKind, Screen};
+use crate::tui::app::{App, ChecklistState, FormField, FormState, MessageKind, Overlay, Screen};
+use crate::tui::choice::{Choice, ChoiceKind, LeaveStep};
 use crate::tui::widgets::text_input::TextInput;
 use chrono::{Duration, NaiveDate};
 
@@ -13,8 +14,8 @@ fn default_due(sev: Severity, today: NaiveDate) -> String {
     (today + Duration::days(sev.default_days())).to_string()
 }
 
-/// The form for the item under the checklist cursor.
-pub fn prefilled(st: &ChecklistState, today: NaiveDate) -> Option<FormState> {
+/// The form for the item under the checklist cursor; `fail`: saving also answers it 不合格.
+pub fn prefilled(st: &ChecklistState, today: NaiveDate, fail: bool) -> Option<FormState> {
     let item = st.current()?.clone();
     let insp = &st.data.inspection;
     Some(FormState {
@@ -37,7 +38,96 @@ pub fn prefilled(st: &ChecklistState, today: NaiveDate) -> Option<FormState> {
         save_error: None,
         line: Some(item.line.clone()),
         item: Some(item),
+        fail,
+        touched: false,
     })
+}
+
+/// The empty form of a hazard outside the checklist, on `line`.
+pub fn ad_hoc(st: &ChecklistState, line: &str, today: NaiveDate) -> FormState {
+    let insp = &st.data.inspection;
+    FormState {
+        inspection: insp.id,
+        facility: insp.facility.clone(),
+        item: None,
+        line: Some(line.to_string()),
+        description: TextInput::default(),
+        severity: Severity::General,
+        location: TextInput::default(),
+        department: TextInput::new(insp.departments.first().map(String::as_str).unwrap_or("")),
+        measures: TextInput::default(),
+        due: TextInput::new(&default_due(Severity::General, today)),
+        responsible: TextInput::default(),
+        category: TextInput::default(),
+        interim: TextInput::default(),
+        funds: TextInput::default(),
+        fixed_on_spot: false,
+        focus: FormField::Description,
+        due_touched: false,
+        errors: Default::default(),
+        save_error: None,
+        fail: false,
+        touched: false,
+    }
+}
+
+/// The form as a draft to keep on disk.
+pub fn draft_of(f: &FormState) -> FindingDraft {
+    FindingDraft {
+        inspection: f.inspection,
+        item_id: f.item.as_ref().map(|i| i.id.clone()),
+        line: f.line.clone(),
+        fail: f.fail,
+        description: f.description.text().to_string(),
+        severity: f.severity,
+        location: f.location.text().to_string(),
+        department: f.department.text().to_string(),
+        measures: f.measures.text().to_string(),
+        due: f.due.text().to_string(),
+        responsible: f.responsible.text().to_string(),
+        category: f.category.text().to_string(),
+        interim: f.interim.text().to_string(),
+        funds: f.funds.text().to_string(),
+        fixed_on_spot: f.fixed_on_spot,
+    }
+}
+
+/// The form a draft left by an earlier run comes back as, over the checklist it belongs to;
+/// None when its item is not in that checklist.
+pub fn restored(st: &ChecklistState, d: &FindingDraft, today: NaiveDate) -> Option<FormState> {
+    let item = match &d.item_id {
+        Some(id) => Some(st.data.items.iter().find(|i| &i.id == id)?.clone()),
+        None => None,
+    };
+    let insp = &st.data.inspection;
+    let mut f = FormState {
+        inspection: insp.id,
+        facility: insp.facility.clone(),
+        line: d
+            .line
+            .clone()
+            .or_else(|| item.as_ref().map(|i| i.line.clone())),
+        item,
+        description: TextInput::new(&d.description),
+        severity: d.severity,
+        location: TextInput::new(&d.location),
+        department: TextInput::new(&d.department),
+        measures: TextInput::new(&d.measures),
+        due: TextInput::new(&d.due),
+        responsible: TextInput::new(&d.responsible),
+        category: TextInput::new(&d.category),
+        interim: TextInput::new(&d.interim),
+        funds: TextInput::new(&d.funds),
+        fixed_on_spot: d.fixed_on_spot,
+        focus: FormField::Description,
+        due_touched: true,
+        errors: Default::default(),
+        save_error: None,
+        fail: d.fail,
+        touched: true,
+    };
+    validate(&mut f, today);
+    Some(f)
 }
 
 /// Checks every field; fills `errors` and returns the request when all are valid.
@@ -103,16 +193,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let Screen::Form(f) = app.screen_mut() else {
         return vec![];
     };
+    let before = draft_of(f);
     let submit = match a {
-        Action::Cmd(Command::Back) => {
-            app.stack.pop();
-            say(
-                app,
-                MessageKind::Info,
-                "已取消：隐患未登记，该项仍记为不合格（按 a 补登隐患）",
-            );
-            return vec![];
-        }
+        Action::Cmd(Command::Back) => return leave(app, false),
         Action::Cmd(Command::Submit) => true,
         Action::Cmd(Command::Open) if f.focus == FormField::FixedOnSpot => true,
         Action::Cmd(Command::NextField | Command::Open) => {
@@ -161,10 +244,17 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         }
     };
     if !submit {
-        return vec![];
+        let now = draft_of(f);
+        if now == before {
+            return vec![];
+        }
+        f.touched = true;
+        return vec![Effect::SaveDraft(now)];
     }
     f.save_error = None;
+    let fail = f.fail;
     match validate(f, today) {
+        Some(new) if fail => vec![Effect::FailWithFinding(new)],
         Some(new) => vec![Effect::RecordFinding(new)],
         None => {
             let n = f.errors.len();
@@ -175,6 +265,93 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 format!("有 {n} 处需要修改，尚未保存"),
             );
             vec![]
+        }
+    }
+}
+
+/// Esc (or Ctrl-c, `quit`) in the form. A form opened with `f` always asks (the item is not
+/// answered until the user says how); a form with typed text asks; an untouched one just goes.
+pub fn leave(app: &mut App, quit: bool) -> Vec<Effect> {
+    let Screen::Form(f) = app.screen() else {
+        return vec![];
+    };
+    let steps = match (quit, f.fail, f.touched) {
+        (true, _, false) => {
+            app.quit = true;
+            return vec![Effect::ClearDraft];
+        }
+        (true, _, true) => vec![LeaveStep::Stay, LeaveStep::QuitKeep, LeaveStep::QuitDiscard],
+        (false, true, _) => vec![
+            LeaveStep::Stay,
+            LeaveStep::FailWithoutHazard,
+            LeaveStep::Discard,
+        ],
+        (false, false, true) => vec![LeaveStep::Stay, LeaveStep::Discard],
+        (false, false, false) => return take_step(app, LeaveStep::Discard),
+    };
+    let text = if f.fail {
+        "本项尚未作答：隐患保存时才记为不合格。".to_string()
+    } else {
+        "表单里有未保存的内容。".to_string()
+    };
+    app.overlay = Some(Overlay::Choice(Choice {
+        kind: ChoiceKind::LeaveForm(steps.clone()),
+        title: if quit {
+            " 退出巡查？ "
+        } else {
+            " 离开登记表？ "
+        }
+        .into(),
+        text,
+        options: steps.iter().map(|s| s.label().to_string()).collect(),
+        selected: 0,
+    }));
+    vec![]
+}
+
+/// Carries out one way out of the form.
+pub fn take_step(app: &mut App, step: LeaveStep) -> Vec<Effect> {
+    app.overlay = None;
+    let Screen::Form(f) = app.screen() else {
+        return vec![];
+    };
+    let (fail, item) = (f.fail, f.item.as_ref().map(|i| i.id.clone()));
+    match step {
+        LeaveStep::Stay => vec![],
+        LeaveStep::QuitKeep => {
+            app.quit = true;
+            vec![]
+        }
+        LeaveStep::QuitDiscard => {
+            app.quit = true;
+            vec![Effect::ClearDraft]
+        }
+        LeaveStep::Discard => {
+            app.stack.pop();
+            let text = if fail {
+                "已放弃草稿：本项未作答"
+            } else {
+                "已放弃草稿：隐患未登记"
+            };
+            say(app, MessageKind::Info, text);
+            vec![Effect::ClearDraft]
+        }
+        LeaveStep::FailWithoutHazard => {
+            app.stack.pop();
+            let mut effects = vec![Effect::ClearDraft];
+            if let (Some(item), Some(Screen::Checklist(st))) = (item, app.stack.last_mut()) {
+                effects.push(super::checklist::send_answer(
+                    st,
+                    &item,
+                    crate::domain::Answer::Fail,
+                ));
+            }
+            say(
+                app,
+                MessageKind::Info,
+                "已记为不合格，未登记隐患（回到该项按 a 补登；结束检查时会提醒）",
+            );
+            effects
         }
     }
 }

@@ -64,6 +64,30 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             vec![Effect::LoadFacilities]
         }
         Command::Sync => super::sync::open(app),
+        Command::AdHocFinding => {
+            let Screen::Home(h) = app.screen_mut() else {
+                return vec![];
+            };
+            let target = h
+                .entries()
+                .get(h.selected)
+                .filter(|e| !e.finished && e.mine)
+                .map(|e| e.id);
+            match target {
+                Some(id) => {
+                    h.ad_hoc = true;
+                    vec![Effect::OpenChecklist(id)]
+                }
+                None => {
+                    say(
+                        app,
+                        MessageKind::Info,
+                        "先选中一个自己未完成的检查再按 A（或按 n 新建检查）",
+                    );
+                    vec![]
+                }
+            }
+        }
         Command::Register => {
             app.stack.push(Screen::Register(RegisterState::default()));
             vec![Effect::LoadRegister]

@@ -71,9 +71,15 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Overlay::Confirm(c) => match a {
             Action::Cmd(Command::Yes) => {
-                let ConfirmKind::Finish(id) = c.kind;
+                let kind = c.kind;
                 app.overlay = None;
-                vec![Effect::Finish(id)]
+                match kind {
+                    ConfirmKind::Finish(id) => vec![Effect::Finish(id)],
+                    ConfirmKind::Quit => {
+                        app.quit = true;
+                        vec![]
+                    }
+                }
             }
             Action::Cmd(Command::No) => {
                 app.overlay = None;
@@ -153,6 +159,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 vec![]
             }
         },
+        Overlay::Choice(_) | Overlay::Summary(_) => super::choice::input(app, a),
         Overlay::Chooser(c) => match a {
             Action::Cmd(Command::Back) => {
                 app.overlay = None;

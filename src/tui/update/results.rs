@@ -1,11 +1,12 @@
 //! Effect results coming back as actions.
 
-use super::{Effect, checklist, home_state, register, say, search, sync};
+use super::{Effect, checklist, drafts, home_state, register, say, search, sync};
 use crate::domain::Finding;
 use crate::tui::action::Action;
 use crate::tui::app::{
     App, ChecklistState, DetailState, HomeState, MessageKind, Overlay, RegisterRow, Screen,
 };
+use crate::tui::choice::FinishSummary;
 
 fn short(f: &Finding) -> String {
     f.id.simple().to_string()[24..].to_string()
@@ -40,17 +41,59 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 app.stack.pop();
             }
             let st = ChecklistState::new(data);
-            let msg = if st.data.inspection.is_finished() {
-                Some("该检查已结束，只能查看".to_string())
+            let finished = st.data.inspection.is_finished();
+            let bare = st.failed_without_hazard().len();
+            let bare_note = if bare > 0 {
+                format!("；{bare} 项不合格未登记隐患（F 查看）")
+            } else {
+                String::new()
+            };
+            let msg = if finished {
+                Some(format!("该检查已结束，只能查看{bare_note}"))
             } else if st.data.inspection.answers.is_empty() {
                 None
             } else {
-                Some(format!("已恢复到第一个未答项，还剩 {} 项", st.unanswered()))
+                Some(format!(
+                    "已恢复到第一个未答项，还剩 {} 项{bare_note}",
+                    st.unanswered()
+                ))
             };
             app.stack.push(Screen::Checklist(st));
             if let Some(m) = msg {
                 say(app, MessageKind::Info, m);
             }
+            let ad_hoc = home_state(app).is_some_and(|h| std::mem::take(&mut h.ad_hoc));
+            if ad_hoc && !finished {
+                return checklist::ad_hoc(app);
+            }
+            // A form left unsaved by a crash comes back over its checklist.
+            if !finished {
+                return vec![Effect::LoadDraft];
+            }
+        }
+        Action::DraftLoaded(draft) => return drafts::loaded(app, draft),
+        Action::FailSaved {
+            inspection,
+            finding,
+        } => return drafts::fail_saved(app, *inspection, *finding),
+        Action::AnswerRefused {
+            inspection,
+            item_id,
+            message,
+        } => {
+            for s in app.stack.iter_mut().rev() {
+                if let Screen::Checklist(st) = s
+                    && st.data.inspection.id == inspection
+                {
+                    checklist::refused(st, &item_id);
+                    break;
+                }
+            }
+            say(
+                app,
+                MessageKind::Error,
+                format!("未保存该项作答：{message}"),
+            );
         }
         Action::Answered {
             inspection,
@@ -61,12 +104,21 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     && st.data.inspection.id == inspection.id
                 {
                     st.data.inspection = inspection;
-                    checklist::after_answer(st, &item_id);
+                    checklist::answered(st, &item_id);
                     break;
                 }
             }
         }
         Action::Finished(insp) => {
+            // The summary of what was just finished, drawn over the screen it returns to.
+            let summary = app.stack.iter_mut().rev().find_map(|s| match s {
+                Screen::Checklist(c) if c.data.inspection.id == insp.id => {
+                    c.data.inspection = insp.clone();
+                    Some(FinishSummary::of(c, true))
+                }
+                _ => None,
+            });
+            app.overlay = summary.map(Overlay::Summary);
             app.stack
                 .retain(|s| !matches!(s, Screen::Checklist(c) if c.data.inspection.id == insp.id));
             say(
@@ -82,10 +134,8 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             if matches!(app.screen(), Screen::Form(_)) {
                 app.stack.pop();
             }
-            if let Some(Screen::Checklist(st)) = app.stack.last_mut()
-                && let Some(item) = &f.item_id
-            {
-                *st.data.findings.entry(item.clone()).or_insert(0) += 1;
+            if let Some(Screen::Checklist(st)) = app.stack.last_mut() {
+                drafts::note_hazard(st, &f);
             }
             say(
                 app,
@@ -126,6 +176,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     Screen::Detail(d) if d.finding.id == finding.id => {
                         d.finding = finding.clone();
                     }
+                    Screen::Checklist(c) => drafts::hazard_changed(c, &finding),
                     _ => {}
                 }
             }
