@@ -360,3 +360,25 @@ fn esc_twice_on_home_does_not_quit() {
     press(&mut h, &["q", "y"]);
     assert!(h.app.quit);
 }
+
+#[test]
+fn a_long_basis_wraps_inside_the_pane() {
+    let mut h = harness(0);
+    start_inspection(&mut h, "东城区人民医院", "key_site");
+    let i = items(&h)
+        .iter()
+        .position(|id| id == "key_site.power-room-tools")
+        .expect("the item with the 79-column basis");
+    for _ in 0..i {
+        press(&mut h, &["j"]);
+    }
+    let t = draw(&h, 80, 24);
+    let text = screen_text(&h, &t);
+    assert!(!text.contains("overwritten"), "{text}");
+    let buf = t.backend().buffer();
+    let (_, top) = find(&t, "检查方法与依据").unwrap();
+    for y in top + 1..22 {
+        assert_eq!(buf[(79, y)].symbol(), "│", "row {y}:\n{text}");
+    }
+    insta::assert_snapshot!("checklist_long_basis_80x24", text);
+}

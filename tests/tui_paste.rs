@@ -15,7 +15,8 @@ fn key(code: KeyCode) -> Event {
 
 /// Feeds events as the loop does: one batch, coalesced, each through the keymap.
 fn feed(h: &mut Harness, events: Vec<Event>) {
-    for ev in paste::coalesce(events) {
+    let text_field = h.app.context().is_text();
+    for ev in paste::coalesce(events, text_field) {
         if let Some(a) = h.tui.action_for(&h.app, &ev) {
             h.tui.dispatch(&mut h.app, a);
         }
@@ -109,6 +110,37 @@ fn a_paste_outside_a_text_field_runs_no_key() {
 #[test]
 fn held_keys_stay_keys() {
     let j = key(KeyCode::Char('j'));
-    let out = paste::coalesce(vec![j.clone(), j.clone(), j.clone()]);
+    let out = paste::coalesce(vec![j.clone(), j.clone(), j.clone()], true);
     assert_eq!(out, vec![j.clone(), j.clone(), j]);
+}
+
+#[test]
+fn a_line_and_its_enter_in_one_burst_submit_the_field() {
+    // tmux send-keys "已更换报警控制器" Enter: the text and the Enter arrive together.
+    let mut h = harness(30);
+    rectify_prompt(&mut h);
+    let id = h
+        .app
+        .stack
+        .iter()
+        .find_map(|s| match s {
+            Screen::Register(r) => r.selected_row().map(|r| r.id),
+            _ => None,
+        })
+        .unwrap();
+    let status = |h: &Harness| h.tui.runner.ctx.finding_by_id(id).unwrap().status;
+    let mut burst: Vec<Event> = "已更换报警控制器"
+        .chars()
+        .map(|c| key(KeyCode::Char(c)))
+        .collect();
+    burst.push(key(KeyCode::Enter));
+    feed(&mut h, burst);
+    assert!(h.app.overlay.is_none(), "submitted: {:?}", h.app.overlay);
+    assert_eq!(status(&h), Status::Rectified);
+    // A line and Enter where no field takes text: nothing happens at all.
+    let before = format!("{:?}", h.app.screen());
+    feed(&mut h, vec![key(KeyCode::Char('v')), key(KeyCode::Enter)]);
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.overlay);
+    assert_eq!(format!("{:?}", h.app.screen()), before);
+    assert_eq!(status(&h), Status::Rectified, "not verified");
 }

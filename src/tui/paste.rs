@@ -41,8 +41,11 @@ fn typed(k: &KeyEvent) -> Option<char> {
 
 /// Events read together (all that were waiting at once). A burst of two or more typing keys
 /// that holds a line break and a printable character is no person typing: it becomes one
-/// `Event::Paste`. Anything else passes unchanged (a held `j` stays a run of `j`s).
-pub fn coalesce(events: Vec<Event>) -> Vec<Event> {
+/// `Event::Paste`, so it cannot take a step. One exception, in a text field (`text_field`): a
+/// single line followed by one Enter (`tmux send-keys "text" Enter`, a scanner, fast typing) is
+/// the text as a paste and then that Enter, which submits the field as typing it would. Anything
+/// else passes unchanged (a held `j` stays a run of `j`s).
+pub fn coalesce(events: Vec<Event>, text_field: bool) -> Vec<Event> {
     let keys: Vec<&KeyEvent> = events
         .iter()
         .filter_map(|e| match e {
@@ -51,13 +54,21 @@ pub fn coalesce(events: Vec<Event>) -> Vec<Event> {
         })
         .collect();
     let text: Option<String> = keys.iter().map(|k| typed(k)).collect();
+    let last_key = keys.last().map(|k| **k);
     match text {
         Some(t) if keys.len() >= 2 && t.contains('\n') && t.chars().any(|c| !c.is_whitespace()) => {
             let mut out: Vec<Event> = events
                 .into_iter()
                 .filter(|e| !matches!(e, Event::Key(_)))
                 .collect();
-            out.push(Event::Paste(t));
+            let line = t.strip_suffix('\n').filter(|l| !l.contains('\n'));
+            match (line, last_key) {
+                (Some(line), Some(enter)) if text_field && enter.code == KeyCode::Enter => {
+                    out.push(Event::Paste(line.to_string()));
+                    out.push(Event::Key(enter));
+                }
+                _ => out.push(Event::Paste(t)),
+            }
             out
         }
         _ => events,

@@ -148,7 +148,7 @@ pub fn run<B: Backend>(tui: Tui, terminal: &mut Terminal<B>, app: &mut App) -> R
         if let Some(now) = now() {
             app.now = now;
         }
-        for ev in paste::coalesce(events) {
+        for ev in paste::coalesce(events, app.context().is_text()) {
             let action = match &ev {
                 Event::Key(k) => keymap.resolve(app.context(), k),
                 Event::Paste(s) if app.context().is_text() => Some(Action::Paste(s.clone())),

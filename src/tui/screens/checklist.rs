@@ -7,7 +7,7 @@ use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 pub fn mark(a: Option<Answer>) -> (&'static str, Role) {
@@ -181,5 +181,6 @@ fn render_pane(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
         ]),
         Line::from(Span::styled(item.id.clone(), v.st(Role::Muted))),
     ];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    let rows = crate::tui::widgets::wrap::wrap_lines(&lines, inner.width as usize);
+    frame.render_widget(Paragraph::new(rows), inner);
 }

@@ -4,10 +4,11 @@ use super::View;
 use crate::domain::{Severity, Status};
 use crate::tui::app::DetailState;
 use crate::tui::theme::Role;
+use crate::tui::widgets::wrap::wrap_lines;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
     let f = &s.finding;
@@ -137,22 +138,13 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
     }
     // As tall as the wrapped text (long Chinese text wraps on narrow screens), history below.
     let inner_w = area.width.saturating_sub(2).max(1) as usize;
-    // Word wrapping breaks at spaces and never splits a wide character, so a wrapped line can
-    // take one row more than its width suggests: count that row too.
-    let want: usize = lines
-        .iter()
-        .map(|l| {
-            let rows = l.width().div_ceil(inner_w).max(1);
-            if rows > 1 { rows + 1 } else { rows }
-        })
-        .sum();
+    // Wrapped before drawing, so every row fits inside the block and the height is exact.
+    let lines = wrap_lines(&lines, inner_w);
+    let want = lines.len();
     let [top, hist] =
         Layout::vertical([Constraint::Max(want as u16 + 2), Constraint::Min(3)]).areas(area);
     let block = v.block(" 隐患 ", false);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
-        top,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), top);
 
     let hl: Vec<Line> = f
         .history
@@ -176,8 +168,5 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
         })
         .collect();
     let block = v.block(" 处理记录（最新在上） ", false);
-    frame.render_widget(
-        Paragraph::new(hl).wrap(Wrap { trim: true }).block(block),
-        hist,
-    );
+    frame.render_widget(Paragraph::new(wrap_lines(&hl, inner_w)).block(block), hist);
 }

@@ -8,7 +8,7 @@ use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 const LABEL_W: u16 = 12;
 
@@ -22,9 +22,11 @@ pub fn render(v: &View, s: &FirstRunState, frame: &mut Frame, area: Rect) {
         Line::from("请输入检查人员姓名，每条记录都会署这个名字："),
     ];
     frame.render_widget(
-        Paragraph::new(text)
-            .style(v.st(Role::Base))
-            .wrap(Wrap { trim: false }),
+        Paragraph::new(crate::tui::widgets::wrap::wrap_lines(
+            &text,
+            inner.width as usize,
+        ))
+        .style(v.st(Role::Base)),
         Rect {
             height: inner.height.min(3),
             ..inner

@@ -7,7 +7,7 @@ use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 const LABEL_W: u16 = 11;
@@ -38,7 +38,8 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
             Rect::new(inner.x, *y, LABEL_W.min(inner.width), 1),
         );
         let r = Rect::new(inner.x + LABEL_W, *y, field_w, h);
-        frame.render_widget(Paragraph::new(content).wrap(Wrap { trim: false }), r);
+        let rows = crate::tui::widgets::wrap::wrap_lines(&content, r.width as usize);
+        frame.render_widget(Paragraph::new(rows), r);
         *y += h;
         if let Some(e) = s.errors.get(&f)
             && *y < bottom

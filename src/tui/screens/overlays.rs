@@ -6,7 +6,7 @@ use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 /// Clears whole rows under a popup: `Clear` alone leaves half of a wide glyph at its edges.
@@ -30,15 +30,18 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
         Some(Overlay::Confirm(c)) => {
             let r = popup(frame, area, 56, 6);
             let b = v.block(" 请确认 ", true);
-            let p = Paragraph::new(vec![
+            let lines = vec![
                 Line::from(c.text.clone()),
                 Line::from(""),
                 Line::from(Span::styled(
                     "y / Enter 确定    n / Esc 取消",
                     v.st(Role::Key),
                 )),
-            ])
-            .wrap(Wrap { trim: true })
+            ];
+            let p = Paragraph::new(crate::tui::widgets::wrap::wrap_lines(
+                &lines,
+                b.inner(r).width as usize,
+            ))
             .block(b);
             frame.render_widget(p, r);
         }

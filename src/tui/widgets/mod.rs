@@ -1,1 +1,2 @@
 pub mod text_input;
+pub mod wrap;
