@@ -181,6 +181,6 @@ fn render_pane(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
         ]),
         Line::from(Span::styled(item.id.clone(), v.st(Role::Muted))),
     ];
-    let rows = crate::tui::widgets::wrap::wrap_lines(&lines, inner.width as usize);
+    let rows = crate::tui::widgets::wrap::wrap_lines(&lines, inner.width as usize, true);
     frame.render_widget(Paragraph::new(rows), inner);
 }

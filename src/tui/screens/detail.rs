@@ -139,7 +139,7 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
     // As tall as the wrapped text (long Chinese text wraps on narrow screens), history below.
     let inner_w = area.width.saturating_sub(2).max(1) as usize;
     // Wrapped before drawing, so every row fits inside the block and the height is exact.
-    let lines = wrap_lines(&lines, inner_w);
+    let lines = wrap_lines(&lines, inner_w, true);
     let want = lines.len();
     let [top, hist] =
         Layout::vertical([Constraint::Max(want as u16 + 2), Constraint::Min(3)]).areas(area);
@@ -168,5 +168,8 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
         })
         .collect();
     let block = v.block(" 处理记录（最新在上） ", false);
-    frame.render_widget(Paragraph::new(wrap_lines(&hl, inner_w)).block(block), hist);
+    frame.render_widget(
+        Paragraph::new(wrap_lines(&hl, inner_w, true)).block(block),
+        hist,
+    );
 }

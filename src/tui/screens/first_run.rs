@@ -25,6 +25,7 @@ pub fn render(v: &View, s: &FirstRunState, frame: &mut Frame, area: Rect) {
         Paragraph::new(crate::tui::widgets::wrap::wrap_lines(
             &text,
             inner.width as usize,
+            false,
         ))
         .style(v.st(Role::Base)),
         Rect {

@@ -38,7 +38,7 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
             Rect::new(inner.x, *y, LABEL_W.min(inner.width), 1),
         );
         let r = Rect::new(inner.x + LABEL_W, *y, field_w, h);
-        let rows = crate::tui::widgets::wrap::wrap_lines(&content, r.width as usize);
+        let rows = crate::tui::widgets::wrap::wrap_lines(&content, r.width as usize, false);
         frame.render_widget(Paragraph::new(rows), r);
         *y += h;
         if let Some(e) = s.errors.get(&f)

@@ -41,6 +41,7 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
             let p = Paragraph::new(crate::tui::widgets::wrap::wrap_lines(
                 &lines,
                 b.inner(r).width as usize,
+                true,
             ))
             .block(b);
             frame.render_widget(p, r);

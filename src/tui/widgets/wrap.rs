@@ -1,8 +1,9 @@
 //! Wrapping by display width, done before drawing so that no row can be wider than its block:
 //! a wide glyph never lands half outside (where it would overwrite the border and leave a stale
-//! cell on the terminal). Chinese text breaks between any two characters; an ASCII word
-//! (`GB 50016`, `DL/T`) moves whole to the next row when it fits there; a closing punctuation
-//! mark (，。、）》…) never starts a row: the character before it comes along.
+//! cell on the terminal). A row breaks at its last space when what follows fits on the next row
+//! (as ratatui's word wrap does); otherwise an ASCII word (`DL/T`, `50016`) moves whole, and
+//! Chinese text breaks between any two characters, except that a closing punctuation mark
+//! (，。、）》…) never starts a row: the character before it comes along.
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -37,8 +38,9 @@ fn cells_width(cells: &[(char, Style)]) -> usize {
     cells.iter().map(|(c, _)| c.width().unwrap_or(0)).sum()
 }
 
-/// One line as rows of at most `width` display columns (at least one row, maybe empty).
-pub fn wrap_line(line: &Line<'_>, width: usize) -> Vec<Line<'static>> {
+/// One line as rows of at most `width` display columns (at least one row, maybe empty);
+/// `trim` drops the spaces a row would start with.
+pub fn wrap_line(line: &Line<'_>, width: usize, trim: bool) -> Vec<Line<'static>> {
     let cells: Vec<(char, Style)> = line
         .spans
         .iter()
@@ -58,7 +60,10 @@ pub fn wrap_line(line: &Line<'_>, width: usize) -> Vec<Line<'static>> {
         if w + cw > width {
             let cur = rows.last_mut().expect("rows is never empty");
             let mut carry = Vec::new();
-            if is_word(c) {
+            let space = cur.iter().rposition(|(ch, _)| *ch == ' ');
+            if let Some(p) = space.filter(|p| *p > 0 && *p + 1 < cur.len()) {
+                carry = cur.split_off(p + 1);
+            } else if is_word(c) {
                 let start = cur
                     .iter()
                     .rposition(|(ch, _)| !is_word(*ch))
@@ -78,9 +83,9 @@ pub fn wrap_line(line: &Line<'_>, width: usize) -> Vec<Line<'static>> {
             w = cells_width(&carry);
             rows.push(carry);
         }
-        let wrapped = rows.len() > 1;
+        let lead = trim || rows.len() > 1;
         let cur = rows.last_mut().expect("rows is never empty");
-        if c == ' ' && cur.is_empty() && wrapped {
+        if c == ' ' && cur.is_empty() && lead {
             continue;
         }
         cur.push((c, st));
@@ -90,8 +95,11 @@ pub fn wrap_line(line: &Line<'_>, width: usize) -> Vec<Line<'static>> {
 }
 
 /// Every line wrapped to `width`, in order.
-pub fn wrap_lines(lines: &[Line<'_>], width: usize) -> Vec<Line<'static>> {
-    lines.iter().flat_map(|l| wrap_line(l, width)).collect()
+pub fn wrap_lines(lines: &[Line<'_>], width: usize, trim: bool) -> Vec<Line<'static>> {
+    lines
+        .iter()
+        .flat_map(|l| wrap_line(l, width, trim))
+        .collect()
 }
 
 fn to_line(cells: &[(char, Style)]) -> Line<'static> {
@@ -120,7 +128,7 @@ mod tests {
     use unicode_width::UnicodeWidthStr;
 
     fn rows(s: &str, w: usize) -> Vec<String> {
-        wrap_line(&Line::from(s.to_string()), w)
+        wrap_line(&Line::from(s.to_string()), w, true)
             .iter()
             .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
             .collect()
@@ -138,9 +146,17 @@ mod tests {
         assert_eq!(
             rows(basis, 78),
             vec![
-                "依据：实务补充：《电力安全工作规程》、DL/T 1476《电力安全工器具预防性试验规"
-                    .to_string(),
-                "程》".to_string()
+                "依据：实务补充：《电力安全工作规程》、DL/T",
+                "1476《电力安全工器具预防性试验规程》"
+            ]
+        );
+        // Without a space the row breaks between Chinese characters.
+        let tight = basis.replace(' ', "");
+        assert_eq!(
+            rows(&tight, 70),
+            vec![
+                "依据：实务补充：《电力安全工作规程》、DL/T1476《电力安全工器具预防性试",
+                "验规程》"
             ]
         );
     }
@@ -148,6 +164,8 @@ mod tests {
     #[test]
     fn words_move_whole_and_punctuation_never_starts_a_row() {
         assert_eq!(rows("依据：WS 308-2019", 12), vec!["依据：WS", "308-2019"]);
+        assert_eq!(rows("依据：GB50016", 10), vec!["依据：", "GB50016"]);
+        assert_eq!(rows(" · 09:00 李明", 40), vec!["· 09:00 李明"]);
         assert_eq!(
             rows("查看记录，明确责任", 8),
             vec!["查看记", "录，明确", "责任"]
