@@ -35,7 +35,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 app.overlay = None;
                 vec![Effect::Finish(s.inspection)]
             }
-            Action::Cmd(Command::Yes | Command::No | Command::Back) => {
+            Action::Cmd(Command::Yes | Command::No | Command::Back | Command::Open) => {
                 app.overlay = None;
                 vec![]
             }
