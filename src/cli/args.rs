@@ -52,6 +52,12 @@ pub enum Command {
     Notice(NoticeArgs),
     /// 查看或设置单位信息（发文机关、机关代字、检查单位、联系人、电话），印在表单和文书上
     Org(OrgArgs),
+    /// 单位台账：单位、场所、重点部位、风险等级
+    #[command(subcommand)]
+    Facility(super::facility::FacilityCmd),
+    /// 重点部位巡查：开始、逐个部位记录、结束、巡查记录
+    #[command(subcommand)]
+    Patrol(super::patrol::PatrolCmd),
 }
 
 #[derive(Debug, Args)]

@@ -6,10 +6,12 @@ pub mod clap_zh;
 mod device;
 mod doctor;
 mod export;
+mod facility;
 mod finding;
 mod inspection;
 mod notice;
 mod output;
+mod patrol;
 mod recover;
 mod report;
 mod search;
@@ -112,5 +114,7 @@ pub fn run(cli: &Cli) -> CmdResult {
         Command::Device(a) => device::run(cli, a),
         Command::Notice(a) => notice::run(cli, a),
         Command::Org(a) => notice::org(cli, a),
+        Command::Facility(c) => facility::run(cli, c),
+        Command::Patrol(c) => patrol::run(cli, c),
     }
 }

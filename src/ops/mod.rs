@@ -5,11 +5,13 @@
 mod clock;
 mod demo;
 mod device;
+mod facility;
 mod filter;
 mod finding;
 mod input;
 mod inspection;
 mod notice;
+mod patrol;
 mod peers;
 mod recover;
 mod search;
@@ -25,6 +27,11 @@ pub use crate::report::{
 pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
+pub use facility::{
+    NewFacility, add_facility, add_place, edit_facility, facility, facility_value,
+    import_facilities, merge_facilities, place, registry, set_place_fields, typed_names,
+    unregistered_names,
+};
 pub use filter::resolve_filter;
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, rectify_completed, retract, set_field,
@@ -34,6 +41,10 @@ pub use input::Input;
 pub use inspection::{NewInspection, answer, finish_inspection, join_inspection, start_inspection};
 pub use notice::{
     earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
+};
+pub use patrol::{
+    PATROL_LINE, VisitOutcome, VisitRow, abnormal_finding, finish_patrol, patrol, patrol_log,
+    patrol_visit, patrols, start_patrol,
 };
 pub use peers::{device_name, peer_line, peer_lines, peers};
 pub use recover::{RecoverError, RecoveryReport, recover};

@@ -110,7 +110,7 @@ impl Store {
                     }
                 }
                 Entity::Checklist(_) => {}
-                Entity::Device(_) => {}
+                Entity::Device(_) | Entity::Facility(_) | Entity::Patrol(_) => {}
             }
         }
         rep.findings = fresh_findings.len();
