@@ -125,12 +125,11 @@ pub fn run(cli: &Cli, cmd: &FacilityCmd) -> CmdResult {
                 }));
             }
             println!(
-                "{}  {}  {}  {}  {}",
+                "{}  {}  {}  {}  主要负责人",
                 cell("编号", 8),
                 cell("单位", 28),
                 cell("类型", 16),
                 cell("重点部位", 8),
-                "主要负责人"
             );
             for f in reg.active() {
                 let mut name = f.name.clone();

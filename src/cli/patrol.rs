@@ -108,14 +108,13 @@ pub fn run(cli: &Cli, cmd: &PatrolCmd) -> CmdResult {
                 return print_json(&rows);
             }
             println!(
-                "{}  {}  {}  {}  {}  {}  {}",
+                "{}  {}  {}  {}  {}  {}  情况",
                 cell("时间", 16),
                 cell("单位", 20),
                 cell("部位", 20),
                 cell("班次", 4),
                 cell("结果", 4),
                 cell("巡查人", 8),
-                "情况"
             );
             for r in rows {
                 println!(

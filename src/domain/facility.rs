@@ -456,6 +456,9 @@ fn fold_one(evs: &[&StoredEvent]) -> Option<Facility> {
     Some(f)
 }
 
+/// Edits of one place field, each with the versions it supersedes.
+type PlaceEdits<'a> = BTreeMap<(Uuid, PlaceField), Vec<(&'a StoredEvent, &'a [EventRef])>>;
+
 /// The place tree with each place's fields resolved.
 fn fold_places(f: &mut Facility, evs: &[&StoredEvent]) {
     let mut raw: Vec<Place> = Vec::new();
@@ -484,7 +487,7 @@ fn fold_places(f: &mut Facility, evs: &[&StoredEvent]) {
             });
         }
     }
-    let mut edits: BTreeMap<(Uuid, PlaceField), Vec<(&StoredEvent, &[EventRef])>> = BTreeMap::new();
+    let mut edits: PlaceEdits = BTreeMap::new();
     for e in evs {
         if let Payload::PlaceFieldSet {
             place_id,

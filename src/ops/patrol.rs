@@ -238,6 +238,6 @@ pub fn patrol_log(
             });
         }
     }
-    rows.sort_by(|a, b| b.at.cmp(&a.at));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.at));
     Ok(rows)
 }
