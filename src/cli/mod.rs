@@ -12,6 +12,7 @@ mod inspection;
 mod notice;
 mod output;
 mod patrol;
+mod plan;
 mod recover;
 mod report;
 mod search;
@@ -116,5 +117,6 @@ pub fn run(cli: &Cli) -> CmdResult {
         Command::Org(a) => notice::org(cli, a),
         Command::Facility(c) => facility::run(cli, c),
         Command::Patrol(c) => patrol::run(cli, c),
+        Command::Plan(c) => plan::run(cli, c),
     }
 }

@@ -1,8 +1,8 @@
 //! Event payloads: each carries the intent of one user action.
 
 use super::{
-    Answer, Checklist, Escalation, FacilityField, Issued, Mode, Number, PlaceField, PlaceKind,
-    Severity,
+    Answer, Checklist, Escalation, FacilityField, Issued, LeaderRole, Mode, Number, PlaceField,
+    PlaceKind, Severity,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -81,6 +81,10 @@ pub enum Payload {
         /// (`Checklist::content_hash`). Empty in inspections recorded before versions were.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         checklists: BTreeMap<String, String>,
+        /// Who led it (主要领导, 分管领导, 上级督导, 行政检查), for the rules of frequency;
+        /// None when not said (and on inspections recorded before it existed).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        leader: Option<LeaderRole>,
     },
     ItemAnswered {
         inspection_id: Uuid,

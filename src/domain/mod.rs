@@ -14,6 +14,7 @@ mod now;
 mod number;
 mod org;
 mod patrol;
+mod plan;
 mod query;
 mod roster;
 pub mod sanitize;
@@ -40,6 +41,10 @@ pub use now::Now;
 pub use number::{CODE_ALPHABET, Number, Series, device_code, index_key, number_key};
 pub use org::{Issued, NoticeHazard, Org};
 pub use patrol::{Patrol, Visit};
+pub use plan::{
+    Activity, InspectionMark, LeaderRole, MAX_PLAN_DAYS, Period, PlanRow, PlanState, Rule,
+    RulesError, SiteCount, evaluate as evaluate_plan, panel_lines, parse_rules,
+};
 pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
 pub use roster::{Admit, RosterChange, RosterStatement, RosterStatus};
 pub use stage::Stage;

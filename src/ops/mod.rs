@@ -13,6 +13,7 @@ mod inspection;
 mod notice;
 mod patrol;
 mod peers;
+mod plan;
 mod recover;
 mod search;
 mod setup;
@@ -38,7 +39,10 @@ pub use finding::{
     settle_conflict, settle_steps, verify,
 };
 pub use input::Input;
-pub use inspection::{NewInspection, answer, finish_inspection, join_inspection, start_inspection};
+pub use inspection::{
+    NewInspection, answer, finish_inspection, join_inspection, start_inspection,
+    start_led_inspection,
+};
 pub use notice::{
     earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
 };
@@ -47,6 +51,7 @@ pub use patrol::{
     patrol_visit, patrols, start_patrol,
 };
 pub use peers::{device_name, peer_line, peer_lines, peers};
+pub use plan::{BUILTIN_RULES, builtin_rules, load_rules, plan_panel, plan_status};
 pub use recover::{RecoverError, RecoveryReport, recover};
 pub use search::{SearchOutcome, index_finding, load_search_index, put_named_record_first, search};
 pub use setup::{Opened, open, open_at, recorded_checklists};
@@ -84,6 +89,8 @@ pub struct Ctx {
     pub review_days: i64,
     /// Built on the first search, kept current by `index_finding`, dropped after a sync.
     index: Option<Index>,
+    /// The rules of frequency in force (built in, or the user's `frequency.toml`).
+    pub rules: Vec<crate::domain::Rule>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -205,6 +212,7 @@ impl Ctx {
             org: Org::default(),
             review_days: crate::domain::DEFAULT_REVIEW_DAYS,
             index: None,
+            rules: plan::builtin_rules(),
         }
     }
 
