@@ -100,7 +100,7 @@ fn night_and_day_patrols_per_key_site_across_the_new_year_night() {
     assert!(r["source"].as_str().unwrap().contains("四（十七）"));
     let text = at(&mut env, "2026-12-31T22:30:00+08:00").ok(&["plan", "status"]);
     assert!(
-        text.contains("今晚 氧气储瓶间 夜间巡查 1/2（市第一人民医院）"),
+        text.contains("今晚 氧气储瓶间等 2 处 夜间巡查 1/2（市第一人民医院）"),
         "{text}"
     );
     // The community centre has no key site and is not a hospital: no patrol rows.

@@ -363,6 +363,7 @@ pub fn panel_lines(rules: &[Rule], rows: &[PlanRow], now: &Now) -> Vec<String> {
     let today = now.today();
     let night_of = (now.0.naive_local() - Duration::hours(12)).date();
     let mut out = Vec::new();
+    let mut patrol_lines = Vec::new();
     let current = |r: &&PlanRow| {
         let now_in = if r.period.ends_with("夜间") {
             r.from == night_of
@@ -393,10 +394,22 @@ pub fn panel_lines(rules: &[Rule], rows: &[PlanRow], now: &Now) -> Vec<String> {
                     _ => "今日",
                 };
                 for r in short {
+                    // Sites with the same count share a line: "厨房等 7 处".
+                    let mut groups: Vec<(u32, Vec<&str>)> = Vec::new();
                     for s in r.sites.iter().filter(|s| s.done < r.required) {
-                        out.push(format!(
-                            "{when} {} {name} {}/{}（{}）",
-                            s.site, s.done, r.required, r.facility
+                        match groups.iter_mut().find(|(d, _)| *d == s.done) {
+                            Some((_, names)) => names.push(&s.site),
+                            None => groups.push((s.done, vec![&s.site])),
+                        }
+                    }
+                    for (done, names) in groups {
+                        let sites = match names.as_slice() {
+                            [one] => one.to_string(),
+                            many => format!("{}等 {} 处", many[0], many.len()),
+                        };
+                        patrol_lines.push(format!(
+                            "{when} {sites} {name} {done}/{}（{}）",
+                            r.required, r.facility
                         ));
                     }
                 }
@@ -412,5 +425,7 @@ pub fn panel_lines(rules: &[Rule], rows: &[PlanRow], now: &Now) -> Vec<String> {
             }
         }
     }
+    // The office-wide lines first, then each facility's patrols.
+    out.extend(patrol_lines);
     out
 }

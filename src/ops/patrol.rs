@@ -177,7 +177,7 @@ pub fn finish_patrol(ctx: &mut Ctx, patrol_text: &str) -> Result<Patrol> {
 }
 
 /// One line of the patrol log: a visit with its patrol and place.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VisitRow {
     pub at: Stamp,
     pub facility: String,
