@@ -41,7 +41,7 @@ pub use search::{SearchOutcome, index_finding, load_search_index, put_named_reco
 pub use setup::{Opened, open, open_at, recorded_checklists};
 pub use stats::{Stats, StatsRow, Tally, stats};
 pub use sync::{
-    BundleNote, Cancel, DeviceCount, DeviceGaps, EventNote, RejectKind, Rejection, SyncOptions,
+    BundleNote, Cancel, DeviceCount, ForkNote, ForkOutcome, DeviceGaps, EventNote, RejectKind, Rejection, SyncOptions,
     SyncReport, SyncStatus, sync, sync_status,
 };
 pub use tools::{
