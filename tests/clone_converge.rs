@@ -171,7 +171,12 @@ fn converge(order: [usize; 3]) {
     let want = office.views();
     assert_eq!(office.descriptions(), expected, "{order:?}: office");
     for s in [&original, &copy] {
-        assert_eq!(s.views(), want, "{order:?}: {} differs from the office", s.host);
+        assert_eq!(
+            s.views(),
+            want,
+            "{order:?}: {} differs from the office",
+            s.host
+        );
     }
     // Nothing anyone confirmed was lost, and the office's comments all survived.
     let comments = |v: &[Value]| {
@@ -181,14 +186,28 @@ fn converge(order: [usize; 3]) {
             .count()
     };
     assert!(commented > 0);
-    assert_eq!(comments(&want), commented, "{order:?}: office comments kept");
+    assert_eq!(
+        comments(&want),
+        commented,
+        "{order:?}: office comments kept"
+    );
 
     // Re-reading the folder again and again changes nothing and says nothing is wrong.
     for s in sites {
         let rep = s.sync(&folder);
-        assert_eq!(rep["events_in"], Value::Array(vec![]), "{order:?} {}", s.host);
+        assert_eq!(
+            rep["events_in"],
+            Value::Array(vec![]),
+            "{order:?} {}",
+            s.host
+        );
         assert_eq!(rep["forks"], Value::Array(vec![]), "{order:?} {}", s.host);
-        assert_eq!(rep["rejected"], Value::Array(vec![]), "{order:?} {}", s.host);
+        assert_eq!(
+            rep["rejected"],
+            Value::Array(vec![]),
+            "{order:?} {}",
+            s.host
+        );
         let doc = s.json(&["doctor"]);
         assert!(doc["view_mismatches"].as_array().unwrap().is_empty());
         assert!(doc["log_problems"].as_array().unwrap().is_empty());
@@ -206,7 +225,10 @@ fn converge(order: [usize; 3]) {
         .find(|f| f["description"] == reissued)
         .expect("re-issued hazard held");
     let text = office.ok(&["finding", "show", f["id"].as_str().unwrap()]);
-    assert!(text.contains("复制的数据目录，已换新身份"), "{order:?}:\n{text}");
+    assert!(
+        text.contains("复制的数据目录，已换新身份"),
+        "{order:?}:\n{text}"
+    );
     // The losing run is kept aside, visible in doctor, on the copy that lost.
     let loser = if original.device() == id {
         &copy

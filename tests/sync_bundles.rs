@@ -283,7 +283,10 @@ fn a_fork_is_settled_by_one_rule_and_the_losing_copy_reissues() {
         }
     }
     let ids = [a.device_id(), clone.device_id()];
-    assert!(ids.contains(&shared) && ids[0] != ids[1], "one copy keeps the id");
+    assert!(
+        ids.contains(&shared) && ids[0] != ids[1],
+        "one copy keeps the id"
+    );
     assert_eq!(views(&a), views(&b.store));
     assert_eq!(views(&clone), views(&b.store));
     // Both edits are kept: the re-issued one did not see the winner's, so they conflict.
@@ -293,7 +296,10 @@ fn a_fork_is_settled_by_one_rule_and_the_losing_copy_reissues() {
         .iter()
         .map(|(_, v)| v.as_str())
         .collect();
-    assert!(shown.contains(&"配电室") && shown.contains(&"地下室"), "{shown:?}");
+    assert!(
+        shown.contains(&"配电室") && shown.contains(&"地下室"),
+        "{shown:?}"
+    );
     let loser = if a.device_id() == shared { &clone } else { &a };
     assert_eq!(loser.quarantined().unwrap().len(), 1);
     for s in [&a, &clone, &b.store] {

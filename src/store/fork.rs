@@ -143,7 +143,10 @@ impl Store {
     /// Held events of `origin` from `from` on (the losing run, with anything above it).
     fn held_from(&self, origin: Uuid, from: u64) -> Result<Vec<(u64, Record)>> {
         let mut out = Vec::new();
-        for kv in self.log.range(log_key(origin, from)..=log_key(origin, u64::MAX)) {
+        for kv in self
+            .log
+            .range(log_key(origin, from)..=log_key(origin, u64::MAX))
+        {
             let (k, v) = kv?;
             if let Some((_, seq)) = split_log_key(&k) {
                 out.push((seq, Record(v.to_vec())));
@@ -165,24 +168,23 @@ impl Store {
         }
         held.insert(from, from + winners.len() as u64 - 1);
         use sled::Transactional;
-        (&self.log, &q, &vv, &self.meta)
-            .transaction(|(log, q, vv, meta)| {
-                meta.insert(super::rebuild::META_REBUILDING, &b"1"[..])?;
-                for (seq, r) in &lost {
-                    log.remove(&log_key(origin, *seq))?;
-                    q.insert(quarantine_key(origin, *seq, r), r.0.as_slice())?;
-                }
-                for (i, r) in winners.iter().enumerate() {
-                    let seq = from + i as u64;
-                    log.insert(&log_key(origin, seq), r.0.as_slice())?;
-                    q.remove(quarantine_key(origin, seq, r))?;
-                }
-                vv.insert(
-                    origin.as_bytes(),
-                    serde_json::to_vec(&held).expect("ranges serialise"),
-                )?;
-                Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
-            })?;
+        (&self.log, &q, &vv, &self.meta).transaction(|(log, q, vv, meta)| {
+            meta.insert(super::rebuild::META_REBUILDING, &b"1"[..])?;
+            for (seq, r) in &lost {
+                log.remove(&log_key(origin, *seq))?;
+                q.insert(quarantine_key(origin, *seq, r), r.0.as_slice())?;
+            }
+            for (i, r) in winners.iter().enumerate() {
+                let seq = from + i as u64;
+                log.insert(&log_key(origin, seq), r.0.as_slice())?;
+                q.remove(quarantine_key(origin, seq, r))?;
+            }
+            vv.insert(
+                origin.as_bytes(),
+                serde_json::to_vec(&held).expect("ranges serialise"),
+            )?;
+            Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
+        })?;
         self.promote(origin)?;
         self.rebuild(true)?;
         Ok(lost.len() as u64)
@@ -289,32 +291,31 @@ impl Store {
         marks.exported_seq = 0;
         let public = *key.verifying_key().as_bytes();
         use sled::Transactional;
-        (&self.log, &q, &vv, &self.meta, &self.keys)
-            .transaction(|(log, q, vv, meta, keys)| {
-                meta.insert(super::rebuild::META_REBUILDING, &b"1"[..])?;
-                for (seq, r) in &lost {
-                    log.remove(&log_key(old, *seq))?;
-                    q.insert(quarantine_key(old, *seq, r), r.0.as_slice())?;
-                }
-                for (i, r) in winners.iter().enumerate() {
-                    log.insert(&log_key(old, from + i as u64), r.0.as_slice())?;
-                }
-                for (i, r) in fresh.iter().enumerate() {
-                    log.insert(&log_key(new, i as u64 + 1), r.0.as_slice())?;
-                }
-                vv.insert(
-                    old.as_bytes(),
-                    serde_json::to_vec(&held_old).expect("ranges serialise"),
-                )?;
-                keys.insert(new.as_bytes(), public.as_slice())?;
-                meta.insert(META_DEVICE, new.as_bytes().as_slice())?;
-                meta.insert(META_REISSUED, old.as_bytes().as_slice())?;
-                meta.insert(
-                    super::sync_marks::META_SYNC,
-                    serde_json::to_vec(&marks).expect("marks serialise"),
-                )?;
-                Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
-            })?;
+        (&self.log, &q, &vv, &self.meta, &self.keys).transaction(|(log, q, vv, meta, keys)| {
+            meta.insert(super::rebuild::META_REBUILDING, &b"1"[..])?;
+            for (seq, r) in &lost {
+                log.remove(&log_key(old, *seq))?;
+                q.insert(quarantine_key(old, *seq, r), r.0.as_slice())?;
+            }
+            for (i, r) in winners.iter().enumerate() {
+                log.insert(&log_key(old, from + i as u64), r.0.as_slice())?;
+            }
+            for (i, r) in fresh.iter().enumerate() {
+                log.insert(&log_key(new, i as u64 + 1), r.0.as_slice())?;
+            }
+            vv.insert(
+                old.as_bytes(),
+                serde_json::to_vec(&held_old).expect("ranges serialise"),
+            )?;
+            keys.insert(new.as_bytes(), public.as_slice())?;
+            meta.insert(META_DEVICE, new.as_bytes().as_slice())?;
+            meta.insert(META_REISSUED, old.as_bytes().as_slice())?;
+            meta.insert(
+                super::sync_marks::META_SYNC,
+                serde_json::to_vec(&marks).expect("marks serialise"),
+            )?;
+            Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
+        })?;
         self.flush()?;
         identity::finish_key_swap(&self.dir, Some(&public))?;
         self.device = new;

@@ -54,7 +54,8 @@ pub fn finish_key_swap(dir: &Path, expected: Option<&[u8; 32]>) -> Result<bool, 
     }
     let matches = read_key_as(dir, NEXT_KEY_FILE)
         .is_ok_and(|k| Some(k.verifying_key().as_bytes()) == expected);
-    let io = |e: std::io::Error| StoreError::Io(format!("无法更换设备密钥 {}：{e}", next.display()));
+    let io =
+        |e: std::io::Error| StoreError::Io(format!("无法更换设备密钥 {}：{e}", next.display()));
     if !matches {
         std::fs::remove_file(&next).map_err(io)?;
         return Ok(false);

@@ -26,7 +26,9 @@ pub(crate) fn noted(
             rep,
             f,
             RejectKind::Fork,
-            format!("{reason}；这个包从分叉点之后开始，暂时无法按规则判定哪一支保留，已隔离，等包含分叉点的同步包到达后自动处理"),
+            format!(
+                "{reason}；这个包从分叉点之后开始，暂时无法按规则判定哪一支保留，已隔离，等包含分叉点的同步包到达后自动处理"
+            ),
         ));
     }
     if let Some(new) = note.new_device {
