@@ -6,12 +6,15 @@ mod clock;
 mod demo;
 mod device;
 mod draft;
+mod facility;
 mod filter;
 mod finding;
 mod input;
 mod inspection;
 mod notice;
+mod patrol;
 mod peers;
+mod plan;
 mod recover;
 mod search;
 mod setup;
@@ -29,24 +32,37 @@ pub use device::{describe_self, device_label_in, host_name};
 pub use draft::{
     FindingDraft, MAX_DRAFT_BYTES, clear_draft, fail_with_finding, load_draft, save_draft,
 };
+pub use facility::{
+    NewFacility, add_facility, add_place, edit_facility, facility, facility_value,
+    import_facilities, merge_facilities, place, registry, set_place_fields, typed_names,
+    unregistered_names,
+};
 pub use filter::resolve_filter;
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, rectify_completed, retract, set_field,
     settle_conflict, settle_steps, verify,
 };
 pub use input::Input;
-pub use inspection::{NewInspection, answer, finish_inspection, join_inspection, start_inspection};
+pub use inspection::{
+    NewInspection, answer, finish_inspection, join_inspection, start_inspection,
+    start_led_inspection,
+};
 pub use notice::{
     earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
 };
+pub use patrol::{
+    PATROL_LINE, VisitOutcome, VisitRow, abnormal_finding, finish_patrol, patrol, patrol_log,
+    patrol_visit, patrols, start_patrol,
+};
 pub use peers::{device_name, peer_line, peer_lines, peers};
+pub use plan::{BUILTIN_RULES, builtin_rules, load_rules, plan_panel, plan_status};
 pub use recover::{RecoverError, RecoveryReport, recover};
 pub use search::{SearchOutcome, index_finding, load_search_index, put_named_record_first, search};
 pub use setup::{Opened, open, open_at, recorded_checklists};
 pub use stats::{Stats, StatsRow, Tally, stats};
 pub use sync::{
-    BundleNote, Cancel, DeviceCount, DeviceGaps, EventNote, RejectKind, Rejection, SyncOptions,
-    SyncReport, SyncStatus, sync, sync_status,
+    BundleNote, Cancel, DeviceCount, DeviceGaps, EventNote, ForkNote, ForkOutcome, RejectKind,
+    Rejection, SyncOptions, SyncReport, SyncStatus, sync, sync_status,
 };
 pub use tools::{
     DeviceInfo, RebuildReport, device, doctor, export_finding_notice, export_inspection_form,
@@ -77,6 +93,8 @@ pub struct Ctx {
     pub review_days: i64,
     /// Built on the first search, kept current by `index_finding`, dropped after a sync.
     index: Option<Index>,
+    /// The rules of frequency in force (built in, or the user's `frequency.toml`).
+    pub rules: Vec<crate::domain::Rule>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,6 +179,20 @@ pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_TEXT_CHARS: usize = 4000;
 
 /// `clean`, then refused (naming the field) when longer than `max` characters.
+///
+/// Every free-text input and its maximum, in characters (what is longer is refused with the
+/// field named, nothing saved):
+/// - [`MAX_NAME_CHARS`] (200): 单位, 科室, 部位, 责任单位及人员, 检查人员 (each name given to
+///   an inspection), 隐患类别, 整改资金, the inspector name this device signs with (config
+///   `inspector`, `XUNCHA_USER`, the TUI's first-run form: [`inspector_name`]) and the
+///   organisation profile (发文机关, 机关代字, 检查单位, 联系人, 联系电话: [`org_field`]);
+/// - [`MAX_TEXT_CHARS`] (4,000): 问题隐患, 整改措施, 临时防范措施, every note (整改落实情况,
+///   复查情况, 督办说明, 裁定说明, an answer's 备注), 备注 (comments) and 撤销原因.
+///
+/// A device's own description (inspector, host) is cut to 64 characters for labels.
+///
+/// # Errors
+/// `Invalid` naming `field`.
 pub fn limited(field: &str, text: &str, max: usize) -> Result<String> {
     let t = clean(text);
     let n = t.chars().count();
@@ -171,6 +203,28 @@ pub fn limited(field: &str, text: &str, max: usize) -> Result<String> {
         ));
     }
     Ok(t)
+}
+
+/// The name this device signs its events with (the 记录人 of every history line): cleaned,
+/// and refused when longer than [`MAX_NAME_CHARS`].
+///
+/// # Errors
+/// `Invalid` naming 检查人员姓名.
+pub fn inspector_name(raw: &str) -> Result<String> {
+    limited("检查人员姓名", raw, MAX_NAME_CHARS)
+}
+
+/// One field of the organisation profile (`id` from `Org::FIELDS`), cleaned, and refused
+/// when longer than [`MAX_NAME_CHARS`]. It is printed on every notice.
+///
+/// # Errors
+/// `Invalid` naming the field by its Chinese label (发文机关, ...).
+pub fn org_field(id: &str, raw: &str) -> Result<String> {
+    let label = crate::domain::Org::FIELDS
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map_or(id, |(_, l)| l);
+    limited(label, raw, MAX_NAME_CHARS)
 }
 
 /// `limited` to `MAX_TEXT_CHARS`, and refused when empty.
@@ -198,6 +252,7 @@ impl Ctx {
             org: Org::default(),
             review_days: crate::domain::DEFAULT_REVIEW_DAYS,
             index: None,
+            rules: plan::builtin_rules(),
         }
     }
 

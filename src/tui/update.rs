@@ -4,6 +4,7 @@
 mod checklist;
 mod choice;
 mod drafts;
+mod facility;
 mod form;
 mod home;
 mod new_inspection;
@@ -59,6 +60,8 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Detail(_) => register::detail_input(app, a),
         Screen::Sync(_) => sync::input(app, a),
         Screen::Search(_) => search::input(app, a),
+        Screen::Facilities(_) => facility::input(app, a),
+        Screen::Patrol(_) => facility::patrol_input(app, a),
     }
 }
 
