@@ -395,6 +395,8 @@ pub struct RegisterState {
     pub selected: usize,
     pub filter: RegisterFilter,
     pub sort: SortDue,
+    /// Rows marked (Space) for one document over several hazards, in marking order.
+    pub marked: Vec<Uuid>,
 }
 
 impl RegisterState {
@@ -498,6 +500,8 @@ pub enum PromptKind {
     EditField(Uuid, crate::domain::Field),
     /// Export the register with its current filter, in this format.
     Export(LedgerFormat),
+    /// Issue one document over the register's marked hazards (else its selected one).
+    IssueNotice,
 }
 
 #[derive(Debug, Clone, PartialEq)]
