@@ -62,7 +62,11 @@ fn scene() -> Harness {
 }
 
 fn message(h: &Harness) -> String {
-    h.app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+    h.app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -104,7 +108,11 @@ fn three_marked_hazards_get_one_notice_printed() {
         .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     let html = std::fs::read_to_string(&files[0]).unwrap();
-    for d in ["门诊楼安全出口上锁", "住院部疏散指示灯不亮", "配电室堆放杂物"] {
+    for d in [
+        "门诊楼安全出口上锁",
+        "住院部疏散指示灯不亮",
+        "配电室堆放杂物",
+    ] {
         assert!(html.contains(d), "{d} listed");
     }
     assert!(!html.contains("产科病房灭火器过期"));
@@ -140,7 +148,13 @@ fn hazards_of_two_facilities_are_refused_before_anything_is_written() {
     let Screen::Register(st) = h.app.screen() else {
         panic!()
     };
-    assert!(st.rows.as_ref().unwrap().iter().all(|r| r.escalation.is_none()));
+    assert!(
+        st.rows
+            .as_ref()
+            .unwrap()
+            .iter()
+            .all(|r| r.escalation.is_none())
+    );
     // Unmarking one leaves one facility: N then offers the document for the other.
     press(&mut h, &["space"]);
     press(&mut h, &["g", "space", "N"]);

@@ -223,6 +223,10 @@ pub fn render(v: &View, s: &RegisterState, frame: &mut Frame, area: Rect) {
         s.visible.len(),
         rows.len()
     );
+    // The selected hazard's 隐患编号, as people say it aloud.
+    if let Some(n) = s.selected_row().and_then(|r| r.number.as_deref()) {
+        count.push_str(&format!("{n} "));
+    }
     if !s.marked.is_empty() {
         count.push_str(&format!("已标记 {} 条（N 合发一份文书） ", s.marked.len()));
     }
