@@ -21,7 +21,7 @@ mod stamp;
 pub use checklist::{Checklist, Item, Section, checklist_entity_id, fold_checklist};
 pub use crossing::{Crossing, Hold, StepKind, rule as crossing_rule};
 pub use dates::parse_date_input;
-pub use device::{DeviceProfile, device_label, short_device_id};
+pub use device::{DeviceProfile, REISSUED_MARK, device_label, short_device_id};
 pub use event::{Entity, EventRef, Field, Payload};
 pub use finding::{
     Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, RectifyMark,
