@@ -121,6 +121,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         | PromptKind::VerifyFail(_)
                         | PromptKind::Comment(_)
                         | PromptKind::Retract(_)
+                        | PromptKind::PatrolAbnormal { .. }
                 );
                 if required && note.is_empty() {
                     p.error = Some(format!("{}：不能为空", p.label.replace("（必填）", "")));
@@ -150,6 +151,12 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     PromptKind::Export(_) => return vec![],
                     PromptKind::IssueNotice => Effect::IssueNotice {
                         ids: notice_ids,
+                        note,
+                    },
+                    PromptKind::PatrolAbnormal { patrol, place } => Effect::PatrolVisit {
+                        patrol,
+                        place,
+                        ok: false,
                         note,
                     },
                 }]
