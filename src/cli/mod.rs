@@ -9,6 +9,7 @@ mod export;
 mod finding;
 mod inspection;
 mod notice;
+mod org;
 mod output;
 mod recover;
 mod report;
@@ -111,6 +112,9 @@ pub fn run(cli: &Cli) -> CmdResult {
         Command::Demo(c) => doctor::demo(cli, c),
         Command::Device(a) => device::run(cli, a),
         Command::Notice(a) => notice::run(cli, a),
-        Command::Org(a) => notice::org(cli, a),
+        Command::Org(a) => match &a.cmd {
+            Some(c) => org::run(cli, c),
+            None => notice::org(cli, a),
+        },
     }
 }

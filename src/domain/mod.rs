@@ -34,6 +34,8 @@ pub use now::Now;
 pub use number::{CODE_ALPHABET, Number, Series, device_code, index_key, number_key};
 pub use org::{Issued, NoticeHazard, Org};
 pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
-pub use roster::{Admit, RosterChange, RosterStatement, RosterStatus};
+pub use roster::{
+    Admit, EnrollRequest, OrgCard, RosterChange, RosterStatement, RosterStatus, fingerprint,
+};
 pub use stage::Stage;
 pub use stamp::{Stamp, Wall};

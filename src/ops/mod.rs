@@ -10,6 +10,7 @@ mod finding;
 mod input;
 mod inspection;
 mod notice;
+mod org;
 mod peers;
 mod recover;
 mod search;
@@ -34,6 +35,10 @@ pub use input::Input;
 pub use inspection::{NewInspection, answer, finish_inspection, join_inspection, start_inspection};
 pub use notice::{
     earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
+};
+pub use org::{
+    Approved, AsideRun, OrgInfo, Roster, RosterRow, approve, org_card, org_info, org_init,
+    org_join, revoke, roster, roster_namer, trust_lines,
 };
 pub use peers::{device_name, peer_line, peer_lines, peers};
 pub use recover::{RecoverError, RecoveryReport, recover};

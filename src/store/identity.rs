@@ -13,7 +13,12 @@ pub fn new_key() -> Result<SigningKey, StoreError> {
 }
 
 pub fn write_key(dir: &Path, key: &SigningKey) -> Result<(), StoreError> {
-    let path = dir.join(KEY_FILE);
+    write_key_file(dir, KEY_FILE, key)
+}
+
+/// Writes a private key as hex into a new file `name` in `dir`, mode 0600, synced.
+pub fn write_key_file(dir: &Path, name: &str, key: &SigningKey) -> Result<(), StoreError> {
+    let path = dir.join(name);
     let text = hex::encode(key.to_bytes());
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
@@ -25,24 +30,29 @@ pub fn write_key(dir: &Path, key: &SigningKey) -> Result<(), StoreError> {
     use std::io::Write;
     let mut f = opts
         .open(&path)
-        .map_err(|e| StoreError::Io(format!("无法写入设备密钥 {}：{e}", path.display())))?;
+        .map_err(|e| StoreError::Io(format!("无法写入密钥文件 {}：{e}", path.display())))?;
     f.write_all(text.as_bytes())
         .and_then(|_| f.sync_all())
-        .map_err(|e| StoreError::Io(format!("无法写入设备密钥 {}：{e}", path.display())))
+        .map_err(|e| StoreError::Io(format!("无法写入密钥文件 {}：{e}", path.display())))
 }
 
 pub fn read_key(dir: &Path) -> Result<SigningKey, StoreError> {
-    let path = dir.join(KEY_FILE);
+    read_key_file(dir, KEY_FILE)
+}
+
+/// Reads a private key file written by `write_key_file`.
+pub fn read_key_file(dir: &Path, name: &str) -> Result<SigningKey, StoreError> {
+    let path = dir.join(name);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         StoreError::Identity(format!(
-            "设备密钥 {} 无法读取（{e}）；数据目录不完整，请从备份恢复该文件",
+            "密钥文件 {} 无法读取（{e}）；数据目录不完整，请从备份恢复该文件",
             path.display()
         ))
     })?;
     let bytes: [u8; 32] = hex::decode(text.trim())
         .ok()
         .and_then(|v| v.try_into().ok())
-        .ok_or_else(|| StoreError::Identity(format!("设备密钥 {} 已损坏", path.display())))?;
+        .ok_or_else(|| StoreError::Identity(format!("密钥文件 {} 已损坏", path.display())))?;
     Ok(SigningKey::from_bytes(&bytes))
 }
 

@@ -19,6 +19,7 @@ mod query;
 mod read_only;
 mod rebuild;
 mod recover;
+mod roster;
 mod scan;
 mod sync_marks;
 mod views;
@@ -34,6 +35,7 @@ pub use import::{
 pub use peers::{PeerHolds, PeerStatus};
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
+pub use roster::{AsideRun, ORG_KEY_FILE, OrgInfo, Promoted, SignedStatement, verify_statement};
 pub use sync_marks::{Arrival, SyncMarks};
 pub use vv::{Held, VersionVector};
 

@@ -176,7 +176,7 @@ impl Store {
 }
 
 /// Set while `rebuild(write)` replaces the views (in the `meta` tree).
-const META_REBUILDING: &[u8] = b"rebuilding";
+pub(super) const META_REBUILDING: &[u8] = b"rebuilding";
 
 impl Store {
     /// Test hook for the kill-safety tests (`tests/kill_rebuild.rs`): when the environment
