@@ -165,7 +165,7 @@ impl Store {
             )));
         }
         let key = identity::new_key()?;
-        identity::write_key_file(&self.dir, ORG_KEY_FILE, &key)?;
+        identity::write_key_as(&self.dir, ORG_KEY_FILE, &key)?;
         self.set_org(key.verifying_key().as_bytes(), name)?;
         self.org()?
             .ok_or_else(|| StoreError::Corrupt("单位信息写入后无法读出".into()))
@@ -197,7 +197,7 @@ impl Store {
         let org = self
             .org_key()?
             .ok_or_else(|| StoreError::Identity("本机未加入任何单位".into()))?;
-        let key = identity::read_key_file(&self.dir, ORG_KEY_FILE).map_err(|_| {
+        let key = identity::read_key_as(&self.dir, ORG_KEY_FILE).map_err(|_| {
             StoreError::Identity(format!(
                 "本机没有单位密钥（{ORG_KEY_FILE}）：只有创建单位的办公室电脑能批准或吊销设备"
             ))
