@@ -6,11 +6,14 @@ pub mod clap_zh;
 mod device;
 mod doctor;
 mod export;
+mod facility;
 mod finding;
 mod inspection;
 mod notice;
 mod org;
 mod output;
+mod patrol;
+mod plan;
 mod recover;
 mod report;
 mod search;
@@ -117,5 +120,8 @@ pub fn run(cli: &Cli) -> CmdResult {
             Some(c) => org::run(cli, c),
             None => notice::org(cli, a),
         },
+        Command::Facility(c) => facility::run(cli, c),
+        Command::Patrol(c) => patrol::run(cli, c),
+        Command::Plan(c) => plan::run(cli, c),
     }
 }
