@@ -7,6 +7,7 @@ mod demo;
 mod device;
 mod filter;
 mod finding;
+mod heads;
 mod input;
 mod inspection;
 mod notice;

@@ -261,10 +261,11 @@ impl Store {
         if let Some(v) = self.meta.get(META_HLC)? {
             self.hlc = serde_json::from_slice(&v).unwrap_or_default();
         }
+        // From the end of the device's key range: `Iterator::last` would read every own event.
         if let Some((k, v)) = self
             .log
             .scan_prefix(self.device.as_bytes())
-            .last()
+            .next_back()
             .transpose()?
         {
             let (_, seq) =
@@ -294,8 +295,14 @@ impl Store {
     pub fn own_seq(&self) -> u64 {
         self.head_seq
     }
+    /// Events held, all devices. Counts every key of the log (sled keeps no count): O(events),
+    /// so callers that only ask "any at all?" use [`Store::holds_events`].
     pub fn event_count(&self) -> usize {
         self.log.len()
+    }
+    /// Whether the log holds any event, read from its first key only.
+    pub fn holds_events(&self) -> bool {
+        !self.log.is_empty()
     }
     pub fn last_hlc(&self) -> Hlc {
         self.hlc
@@ -307,7 +314,7 @@ impl Store {
         let Some((_, v)) = self
             .log
             .scan_prefix(self.device.as_bytes())
-            .last()
+            .next_back()
             .transpose()?
         else {
             return Ok(None);
