@@ -256,8 +256,14 @@ impl Store {
                 }
             }
             None => {
-                // Key file first: a crash before the meta write leaves a retry-able state.
-                let _ = std::fs::remove_file(self.dir.join(identity::KEY_FILE));
+                // A key without an identity in the database: the database was deleted or
+                // rebuilt empty (or a first open was cut short). Replacing the key would lose
+                // the link to everything this device synced, so say so instead.
+                if self.dir.join(identity::KEY_FILE).exists() {
+                    return Err(StoreError::Identity(identity::orphan_key_message(
+                        &self.dir,
+                    )));
+                }
                 self.key = identity::new_key()?;
                 identity::write_key(&self.dir, &self.key)?;
                 self.device = Uuid::now_v7();
