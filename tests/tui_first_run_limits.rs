@@ -31,6 +31,9 @@ fn a_name_too_long_is_refused_on_the_first_run_and_nothing_is_saved() {
     press(&mut h, &["enter"]);
     assert!(matches!(h.app.screen(), Screen::FirstRun(_)));
     let text = screen_text(&h, &draw(&h, 120, 40));
-    assert!(text.contains("发文机关") && text.contains("最多 200 字"), "{text}");
+    assert!(
+        text.contains("发文机关") && text.contains("最多 200 字"),
+        "{text}"
+    );
     assert!(!xuncha::config::Config::path(&h.config_dir()).exists());
 }
