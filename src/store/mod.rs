@@ -20,6 +20,7 @@ mod query;
 mod read_only;
 mod rebuild;
 mod recover;
+mod registry;
 mod scan;
 mod sync_marks;
 mod views;
