@@ -8,6 +8,7 @@ mod device;
 mod facility;
 mod filter;
 mod finding;
+mod heads;
 mod input;
 mod inspection;
 mod notice;
