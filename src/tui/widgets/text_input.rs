@@ -1,45 +1,48 @@
-//! A one-line text field: a String and a cursor counted in chars, measured on screen with
-//! unicode-width so CJK (two columns) and IME input place the cursor right.
+//! A one-line text field: the editing is `tui-input`'s (cursor in codepoints, moving and
+//! deleting by grapheme, so a combining mark or an emoji sequence is one step); drawing is ours,
+//! measured with unicode-width so CJK (two columns) and IME input place the cursor right.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
+use tui_input::{Input, InputRequest};
 use unicode_width::UnicodeWidthChar;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct TextInput {
-    text: String,
-    /// Cursor position in chars, 0..=len.
-    cursor: usize,
+    input: Input,
 }
 
+impl PartialEq for TextInput {
+    fn eq(&self, other: &TextInput) -> bool {
+        self.input.value() == other.input.value() && self.input.cursor() == other.input.cursor()
+    }
+}
+
+impl Eq for TextInput {}
+
 impl TextInput {
+    /// A field holding `text`, the cursor at its end.
     pub fn new(text: &str) -> TextInput {
         TextInput {
-            text: text.to_string(),
-            cursor: text.chars().count(),
+            input: Input::new(text.to_string()),
         }
     }
 
     pub fn text(&self) -> &str {
-        &self.text
+        self.input.value()
     }
 
-    fn byte_at(&self, char_idx: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(char_idx)
-            .map(|(b, _)| b)
-            .unwrap_or(self.text.len())
+    fn edit(&mut self, req: InputRequest) {
+        self.input.handle(req);
     }
 
+    /// Types one character at the cursor; control characters are refused.
     pub fn insert(&mut self, c: char) {
         if c.is_control() {
             return;
         }
-        let b = self.byte_at(self.cursor);
-        self.text.insert(b, c);
-        self.cursor += 1;
+        self.edit(InputRequest::InsertChar(c));
     }
 
     /// Inserts pasted text on one line: line breaks are dropped (a field is one line), so a
@@ -51,34 +54,27 @@ impl TextInput {
     }
 
     pub fn backspace(&mut self) {
-        if self.cursor > 0 {
-            self.cursor -= 1;
-            let b = self.byte_at(self.cursor);
-            self.text.remove(b);
-        }
+        self.edit(InputRequest::DeletePrevChar);
     }
 
     pub fn delete(&mut self) {
-        if self.cursor < self.text.chars().count() {
-            let b = self.byte_at(self.cursor);
-            self.text.remove(b);
-        }
+        self.edit(InputRequest::DeleteNextChar);
     }
 
     pub fn left(&mut self) {
-        self.cursor = self.cursor.saturating_sub(1);
+        self.edit(InputRequest::GoToPrevChar);
     }
 
     pub fn right(&mut self) {
-        self.cursor = (self.cursor + 1).min(self.text.chars().count());
+        self.edit(InputRequest::GoToNextChar);
     }
 
     pub fn home(&mut self) {
-        self.cursor = 0;
+        self.edit(InputRequest::GoToStart);
     }
 
     pub fn end(&mut self) {
-        self.cursor = self.text.chars().count();
+        self.edit(InputRequest::GoToEnd);
     }
 
     pub fn set(&mut self, text: &str) {
@@ -99,11 +95,15 @@ impl TextInput {
         }
         buf.set_style(Rect { height: 1, ..area }, style);
         let width = area.width as usize;
-        let chars: Vec<char> = self.text.chars().collect();
+        let chars: Vec<char> = self.text().chars().collect();
         let w = |c: &char| c.width().unwrap_or(0);
         // Start as far left as possible while keeping the cursor (one spare column) in view.
         let mut start = 0;
-        let cursor = if focused { self.cursor } else { 0 };
+        let cursor = if focused {
+            self.input.cursor().min(chars.len())
+        } else {
+            0
+        };
         let before: usize = chars[..cursor].iter().map(w).sum();
         let mut shown = before;
         while shown + 1 > width && start < cursor {
@@ -147,6 +147,17 @@ mod tests {
         t.end();
         t.insert_str("材\n库");
         assert_eq!(t.text(), "器材库");
+    }
+
+    #[test]
+    fn a_combining_mark_is_one_step() {
+        // "é" typed as e + U+0301: one backspace removes both, as the user sees one letter.
+        let mut t = TextInput::new("消防e\u{301}");
+        t.backspace();
+        assert_eq!(t.text(), "消防");
+        t.left();
+        t.insert('箱');
+        assert_eq!(t.text(), "消箱防");
     }
 
     #[test]
