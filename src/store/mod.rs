@@ -21,6 +21,7 @@ mod read_only;
 mod rebuild;
 mod recover;
 mod registry;
+mod roster;
 mod scan;
 mod sync_marks;
 mod views;
@@ -37,6 +38,7 @@ pub use import::{
 pub use peers::{PeerHolds, PeerStatus};
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
+pub use roster::{AsideRun, ORG_KEY_FILE, OrgInfo, Promoted, SignedStatement, verify_statement};
 pub use sync_marks::{Arrival, SyncMarks};
 pub use vv::{Held, VersionVector};
 
@@ -287,10 +289,11 @@ impl Store {
     /// Reads this device's last own event (seq and chain hash) from the log.
     pub(crate) fn load_head(&mut self) -> Result<()> {
         (self.head_seq, self.head_hash) = (0, ZERO_HASH);
+        // From the end of the device's key range: `Iterator::last` would read every own event.
         if let Some((k, v)) = self
             .log
             .scan_prefix(self.device.as_bytes())
-            .last()
+            .next_back()
             .transpose()?
         {
             let (_, seq) =
@@ -337,8 +340,14 @@ impl Store {
     pub fn own_seq(&self) -> u64 {
         self.head_seq
     }
+    /// Events held, all devices. Counts every key of the log (sled keeps no count): O(events),
+    /// so callers that only ask "any at all?" use [`Store::holds_events`].
     pub fn event_count(&self) -> usize {
         self.log.len()
+    }
+    /// Whether the log holds any event, read from its first key only.
+    pub fn holds_events(&self) -> bool {
+        !self.log.is_empty()
     }
     pub fn last_hlc(&self) -> Hlc {
         self.hlc
@@ -350,7 +359,7 @@ impl Store {
         let Some((_, v)) = self
             .log
             .scan_prefix(self.device.as_bytes())
-            .last()
+            .next_back()
             .transpose()?
         else {
             return Ok(None);
