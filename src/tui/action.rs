@@ -65,6 +65,18 @@ pub enum Command {
     ToggleFormat,
     /// Print the document a finding has reached (HTML, opened in the system viewer).
     Print,
+    /// Home: every inspection.
+    BrowseInspections,
+    /// Home: every facility.
+    BrowseFacilities,
+    /// Browsers: show only the selected row's month (again: all months).
+    FilterMonth,
+    /// Browsers: show only the selected row's 检查方式.
+    FilterMode,
+    /// Browsers: show only inspections by the selected row's inspector.
+    FilterInspector,
+    /// Browsers: the next order.
+    SortNext,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +129,10 @@ pub enum Action {
         hits: Vec<crate::search::Hit>,
         error: Option<String>,
     },
+    /// Every inspection, newest first (the inspection browser).
+    InspectionsLoaded(Vec<crate::ops::InspectionSummary>),
+    /// Every facility with its counts (the facility browser).
+    FacilityRowsLoaded(Vec<crate::ops::FacilityRow>),
     /// An effect with nothing to report (a cancel request).
     Idle,
     /// An effect failed; the message says why in Chinese.

@@ -1,5 +1,6 @@
 //! The whole TUI state. Only `update` changes it; `render` only reads it.
 
+pub use super::browse::{FacilitiesState, InspectionsState};
 use super::keymap::Context;
 use super::widgets::text_input::TextInput;
 use crate::catalog::Item;
@@ -41,6 +42,10 @@ pub enum Screen {
     Sync(SyncState),
     /// Drawn over the screen below it.
     Search(SearchState),
+    /// Every inspection, filtered and ordered (issue 11, point 3).
+    Inspections(InspectionsState),
+    /// Every facility with its hazard counts.
+    Facilities(FacilitiesState),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -591,6 +596,8 @@ impl App {
             Screen::Sync(s) if matches!(s.phase, SyncPhase::Folder) => Context::SyncFolder,
             Screen::Sync(_) => Context::Sync,
             Screen::Search(_) => Context::Search,
+            Screen::Inspections(_) => Context::Inspections,
+            Screen::Facilities(_) => Context::Facilities,
         }
     }
 }

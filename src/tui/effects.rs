@@ -28,6 +28,10 @@ pub enum Effect {
     Finish(Uuid),
     RecordFinding(NewFinding),
     LoadRegister,
+    /// Every inspection, for the inspection browser.
+    LoadInspectionList,
+    /// Every facility with its counts, for the facility browser.
+    LoadFacilityList,
     LoadFinding(Uuid),
     Rectify {
         id: Uuid,
@@ -314,6 +318,8 @@ impl Runner {
             Effect::Finish(id) => Action::Finished(ops::finish_inspection(ctx, id)?),
             Effect::RecordFinding(new) => Action::FindingSaved(ops::record_finding(ctx, new)?),
             Effect::LoadRegister => Action::RegisterLoaded(ops::register_rows(ctx)?),
+            Effect::LoadInspectionList => Action::InspectionsLoaded(ops::all_inspections(ctx)?),
+            Effect::LoadFacilityList => Action::FacilityRowsLoaded(ops::facility_rows(ctx)?),
             Effect::LoadFinding(id) => Action::FindingLoaded(ctx.finding_by_id(id)?),
             Effect::Rectify { id, note } => Action::FindingUpdated {
                 finding: ops::rectify(ctx, id, &note)?,

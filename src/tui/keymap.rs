@@ -28,6 +28,10 @@ pub enum Context {
     Sync,
     /// The sync screen's folder field.
     SyncFolder,
+    /// The inspection browser.
+    Inspections,
+    /// The facility browser.
+    Facilities,
 }
 
 impl Context {
@@ -48,6 +52,8 @@ impl Context {
             Context::Prompt => &["prompt", "text", "global"],
             Context::Sync => &["sync", "nav", "global"],
             Context::SyncFolder => &["sync_folder", "text", "global"],
+            Context::Inspections => &["inspections", "nav", "global"],
+            Context::Facilities => &["facilities", "nav", "global"],
         }
     }
 
@@ -226,7 +232,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 16] = [
+const KNOWN_TABLES: [&str; 18] = [
     "global",
     "nav",
     "home",
@@ -243,6 +249,8 @@ const KNOWN_TABLES: [&str; 16] = [
     "prompt",
     "sync",
     "sync_folder",
+    "inspections",
+    "facilities",
 ];
 
 impl Keymap {

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod app;
+pub mod browse;
 pub mod effects;
 pub mod keymap;
 pub mod line_keys;

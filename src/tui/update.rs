@@ -1,6 +1,7 @@
 //! `update`: the only place the TUI state changes. No I/O, no clock: it returns effects for the
 //! runner, whose results come back as actions.
 
+mod browse;
 mod checklist;
 mod form;
 mod home;
@@ -53,6 +54,8 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Detail(_) => register::detail_input(app, a),
         Screen::Sync(_) => sync::input(app, a),
         Screen::Search(_) => search::input(app, a),
+        Screen::Inspections(_) => browse::inspections_input(app, a),
+        Screen::Facilities(_) => browse::facilities_input(app, a),
     }
 }
 

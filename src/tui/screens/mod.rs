@@ -1,5 +1,6 @@
 //! Rendering: reads `App` only (never the store), one file per screen.
 
+mod browse;
 mod checklist;
 mod detail;
 mod first_run;
@@ -108,6 +109,8 @@ fn title(app: &App) -> &'static str {
         Screen::Detail(_) => "隐患详情",
         Screen::Sync(_) => "同步",
         Screen::Search(_) => "搜索",
+        Screen::Inspections(_) => "全部检查",
+        Screen::Facilities(_) => "受检单位",
     }
 }
 
@@ -161,6 +164,8 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         Screen::Detail(s) => detail::render(&v, s, frame, body),
         Screen::Sync(s) => sync::render(&v, s, frame, body),
         Screen::Search(_) => {}
+        Screen::Inspections(s) => browse::render_inspections(&v, s, frame, body),
+        Screen::Facilities(s) => browse::render_facilities(&v, s, frame, body),
     }
     if let Some(s) = search {
         search::render(&v, s, frame, body);
@@ -243,6 +248,8 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (Register, "台账"),
             (Sync, "同步"),
             (Open, "继续"),
+            (BrowseInspections, "全部检查"),
+            (BrowseFacilities, "单位"),
             (Back, "退出"),
         ],
         Context::Checklist => &[
@@ -284,5 +291,16 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Search => &[(Open, "打开"), (Down, "下一个"), (Back, "关闭")],
         Context::Sync => &[(Back, "返回")],
         Context::SyncFolder => &[(Submit, "试运行"), (Back, "返回")],
+        Context::Inspections => &[
+            (Open, "打开"),
+            (FilterFacility, "单位"),
+            (FilterMonth, "月份"),
+            (FilterMode, "方式"),
+            (FilterInspector, "检查人"),
+            (FilterStatus, "状态"),
+            (SortNext, "排序"),
+            (ClearFilters, "全部"),
+        ],
+        Context::Facilities => &[(Open, "检查"), (Register, "台账"), (SortNext, "排序")],
     }
 }
