@@ -25,7 +25,23 @@ pub struct App {
     pub stack: Vec<Screen>,
     pub overlay: Option<Overlay>,
     pub message: Option<Message>,
+    /// Long work under way on the worker (a load, the search index, an export, a sync), shown
+    /// in the status line while it runs (issue 11, point 2).
+    pub busy: Option<Busy>,
     pub quit: bool,
+}
+
+/// What the worker is doing, as the status line shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Busy {
+    /// "正在读取台账" and the like.
+    pub what: &'static str,
+    /// Esc stops it cleanly (an export, a sync).
+    pub cancellable: bool,
+    /// Frames drawn since it started: the status line's spinner.
+    pub ticks: usize,
+    /// Done of total, when the work reports it.
+    pub progress: Option<(usize, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -541,6 +557,7 @@ impl App {
             stack: vec![first],
             overlay: None,
             message: None,
+            busy: None,
             quit: false,
         }
     }

@@ -100,6 +100,29 @@ pub enum Effect {
     },
 }
 
+impl Effect {
+    /// Whether Esc may stop this run: the cancel flag is cleared when it is sent, so an Esc
+    /// pressed before the worker even starts it still counts.
+    pub fn cancellable(&self) -> bool {
+        matches!(self, Effect::Export { .. } | Effect::Sync { .. })
+    }
+
+    /// What the status line says while this runs, and whether Esc stops it; None for work
+    /// too short to mention.
+    pub fn busy(&self) -> Option<(&'static str, bool)> {
+        Some(match self {
+            Effect::LoadHome => ("正在读取首页数据", false),
+            Effect::LoadRegister => ("正在读取台账", false),
+            Effect::LoadInspectionList => ("正在读取全部检查", false),
+            Effect::LoadFacilityList => ("正在统计各单位的隐患", false),
+            Effect::Search(_) => ("正在搜索（首次搜索需建立索引）", false),
+            Effect::Export { .. } => ("正在导出", true),
+            Effect::Sync { .. } => ("正在同步", true),
+            _ => return None,
+        })
+    }
+}
+
 /// Owns the context (and through it the store) and the config; the only part of the TUI that
 /// does I/O. The loop runs it on a worker thread; tests run it inline.
 pub struct Runner {
@@ -187,8 +210,6 @@ impl Runner {
 
     fn sync(&mut self, dir: &str, dry_run: bool, progress: &mut dyn FnMut(Action)) -> Action {
         let path = expand_home(dir.trim());
-        self.cancel
-            .store(false, std::sync::atomic::Ordering::Relaxed);
         let opts = SyncOptions {
             dry_run,
             cancel: Some(self.cancel.clone()),
@@ -284,8 +305,6 @@ impl Runner {
                 path: typed,
                 overwrite,
             } => {
-                self.cancel
-                    .store(false, std::sync::atomic::Ordering::Relaxed);
                 let path = expand_home(typed.trim());
                 if !overwrite && path.exists() {
                     return Ok(Action::ExportExists(typed));

@@ -13,21 +13,64 @@ mod search;
 mod sync;
 
 use super::action::{Action, Command};
-use super::app::{App, HomeState, Message, MessageKind, Overlay, Screen};
+use super::app::{App, Busy, HomeState, Message, MessageKind, Overlay, Screen};
 use super::effects::Effect;
 use super::widgets::text_input::TextInput;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
-    match action {
+    let effects = match action {
         Action::Cmd(Command::Quit) => {
             app.quit = true;
             vec![]
+        }
+        // Esc while an export or a sync runs stops it (the sync screen says so itself).
+        Action::Cmd(Command::Back)
+            if app.busy.as_ref().is_some_and(|b| b.cancellable)
+                && !matches!(app.screen(), Screen::Sync(_)) =>
+        {
+            say(app, MessageKind::Info, "正在取消……已写的部分不会留下");
+            vec![Effect::Cancel]
         }
         Action::Cmd(_) | Action::Char(_) | Action::Paste(_) => {
             app.message = None;
             input(app, action)
         }
-        other => results::apply(app, other),
+        Action::SyncProgress { done, total } => {
+            if let Some(b) = &mut app.busy {
+                b.progress = Some((done, total));
+            }
+            results::apply(app, action)
+        }
+        Action::Idle => vec![],
+        other => {
+            app.busy = None;
+            results::apply(app, other)
+        }
+    };
+    mark_busy(app, &effects);
+    effects
+}
+
+/// Notes the long work among `effects` for the status line.
+fn mark_busy(app: &mut App, effects: &[Effect]) {
+    if let Some((what, cancellable)) = effects.iter().find_map(Effect::busy) {
+        app.busy = Some(Busy {
+            what,
+            cancellable,
+            ticks: 0,
+            progress: None,
+        });
+    }
+}
+
+/// One more frame drawn while work runs (the loop calls this each tick): the spinner moves.
+pub fn tick(app: &mut App) -> bool {
+    match &mut app.busy {
+        Some(b) => {
+            b.ticks = b.ticks.wrapping_add(1);
+            true
+        }
+        None => false,
     }
 }
 

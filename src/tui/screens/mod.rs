@@ -200,7 +200,13 @@ fn status_line(
                 .map(|l| Line::from(Span::styled(format!(" {l} "), v.st(role))))
                 .collect()
         }
-        None => vec![key_bar(v, area.width as usize)],
+        None => match &v.app.busy {
+            Some(b) => vec![Line::from(Span::styled(
+                format!(" {} ", status::busy_text(b)),
+                v.st(Role::Warning),
+            ))],
+            None => vec![key_bar(v, area.width as usize)],
+        },
     };
     frame.render_widget(Paragraph::new(lines), area);
 }
