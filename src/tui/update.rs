@@ -43,7 +43,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Idle => vec![],
         other => {
-            app.busy = None;
+            if ends_busy(&other) {
+                app.busy = None;
+            }
             results::apply(app, other)
         }
     };
@@ -51,8 +53,25 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     effects
 }
 
+/// Whether this result is the end of the long work the status line shows (a quick result
+/// that arrives meanwhile, such as the sync screen's starting point, is not).
+fn ends_busy(a: &Action) -> bool {
+    matches!(
+        a,
+        Action::HomeLoaded(_)
+            | Action::RegisterLoaded(_)
+            | Action::InspectionsLoaded(_)
+            | Action::FacilityRowsLoaded(_)
+            | Action::SearchResults { .. }
+            | Action::Exported(_)
+            | Action::ExportExists(_)
+            | Action::Synced { .. }
+            | Action::Failed(_)
+    )
+}
+
 /// Notes the long work among `effects` for the status line.
-fn mark_busy(app: &mut App, effects: &[Effect]) {
+pub fn mark_busy(app: &mut App, effects: &[Effect]) {
     if let Some((what, cancellable)) = effects.iter().find_map(Effect::busy) {
         app.busy = Some(Busy {
             what,

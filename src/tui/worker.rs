@@ -105,7 +105,9 @@ pub fn run_from<B: Backend>(
     };
     // First frame before any store work, so a big store still opens at once.
     draw(terminal, app, events)?;
-    send(start_effects(app), app);
+    let first = start_effects(app);
+    update::mark_busy(app, &first);
+    send(first, app);
     let mut outcome = Ok(());
     while !app.quit {
         // While work runs the status line's spinner moves: a frame every tick.
