@@ -21,7 +21,7 @@ mod stamp;
 pub use checklist::{Checklist, Item, Section, checklist_entity_id, fold_checklist};
 pub use crossing::{Crossing, Hold, StepKind, rule as crossing_rule};
 pub use dates::parse_date_input;
-pub use device::{DeviceProfile, device_label, short_device_id};
+pub use device::{DeviceProfile, REISSUED_MARK, device_label, short_device_id};
 pub use event::{Entity, EventRef, Field, Payload};
 pub use finding::{
     Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, RectifyMark,
@@ -31,7 +31,7 @@ pub use hlc::Hlc;
 pub use inspection::{AnswerRecord, Inspection};
 pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;
-pub use number::{CODE_ALPHABET, Number, Series, device_code, index_key, number_key};
+pub use number::{CODE_ALPHABET, Number, Series, agency_stem, device_code, index_key, number_key};
 pub use org::{Issued, NoticeHazard, Org};
 pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
 pub use roster::{Admit, RosterChange, RosterStatement, RosterStatus};
