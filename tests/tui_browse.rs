@@ -96,7 +96,7 @@ fn every_facility_with_its_counts_leads_to_its_inspections_and_register() {
     let mut h = harness(300);
     press(&mut h, &["u"]);
     snap(&h, "browse_facilities");
-    let Screen::Facilities(st) = h.app.screen() else {
+    let Screen::FacilityList(st) = h.app.screen() else {
         panic!("the facility browser expected: {:?}", h.app.screen());
     };
     let rows = st.rows.clone().unwrap();

@@ -52,6 +52,15 @@ pub enum Command {
     Notice(NoticeArgs),
     /// 查看或设置单位信息（发文机关、机关代字、检查单位、联系人、电话），印在表单和文书上
     Org(OrgArgs),
+    /// 单位台账：单位、场所、重点部位、风险等级
+    #[command(subcommand)]
+    Facility(super::facility::FacilityCmd),
+    /// 重点部位巡查：开始、逐个部位记录、结束、巡查记录
+    #[command(subcommand)]
+    Patrol(super::patrol::PatrolCmd),
+    /// 巡查和检查频次：各单位按规则应做、已做、未做
+    #[command(subcommand)]
+    Plan(super::plan::PlanCmd),
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +108,10 @@ pub enum InspectionCmd {
         inspectors: Vec<String>,
         #[arg(long = "line", required = true, allow_hyphen_values = true)]
         lines: Vec<String>,
+        /// 带队：主要领导、分管领导、上级督导、行政检查（或 main_leader、deputy_leader、
+        /// superior、administrative），供频次规则统计
+        #[arg(long)]
+        leader: Option<String>,
     },
     /// 回答一个检查项：pass（合格）、fail（不合格）、na（不适用）
     Answer {

@@ -6,10 +6,13 @@ pub mod clap_zh;
 mod device;
 mod doctor;
 mod export;
+mod facility;
 mod finding;
 mod inspection;
 mod notice;
 mod output;
+mod patrol;
+mod plan;
 mod recover;
 mod report;
 mod search;
@@ -113,5 +116,8 @@ pub fn run(cli: &Cli) -> CmdResult {
         Command::Device(a) => device::run(cli, a),
         Command::Notice(a) => notice::run(cli, a),
         Command::Org(a) => notice::org(cli, a),
+        Command::Facility(c) => facility::run(cli, c),
+        Command::Patrol(c) => patrol::run(cli, c),
+        Command::Plan(c) => plan::run(cli, c),
     }
 }

@@ -319,6 +319,8 @@ impl Store {
                 Entity::Finding(id) => ("隐患", id, self.finding(id)?.is_some()),
                 Entity::Inspection(id) => ("检查", id, self.inspection(id)?.is_some()),
                 Entity::Device(_) => continue,
+                Entity::Facility(id) => ("单位", id, self.entity_created(&entity)?),
+                Entity::Patrol(id) => ("巡查", id, self.entity_created(&entity)?),
                 // Content-addressed: two devices may record the same checklist version; the
                 // fold keeps one whose content matches its hash.
                 Entity::Checklist(_) => continue,
@@ -497,6 +499,8 @@ fn creates(p: &Payload) -> Option<Entity> {
         Payload::InspectionStarted { inspection_id, .. } => {
             Some(Entity::Inspection(*inspection_id))
         }
+        Payload::FacilityAdded { facility_id, .. } => Some(Entity::Facility(*facility_id)),
+        Payload::PatrolStarted { patrol_id, .. } => Some(Entity::Patrol(*patrol_id)),
         _ => None,
     }
 }

@@ -20,6 +20,7 @@ mod query;
 mod read_only;
 mod rebuild;
 mod recover;
+mod registry;
 mod scan;
 mod sync_marks;
 mod views;
@@ -64,6 +65,10 @@ pub enum StoreError {
     /// sled could not open the database for writing; `Store::open` then opens a copy.
     #[error("数据目录只读：{0}")]
     ReadOnly(String),
+    /// The disk holding the data dir is full, so sled cannot open the database (it writes
+    /// on open); `Store::open` then opens a copy, as for a read-only data dir.
+    #[error("磁盘已满：{0}")]
+    DiskFull(String),
 }
 
 impl From<sled::Error> for StoreError {
@@ -147,6 +152,9 @@ fn open_db_at(db_dir: &Path) -> Result<sled::Db> {
             Err(sled::Error::Io(io)) if read_only::is_read_only_error(&io) => {
                 return Err(StoreError::ReadOnly(io.to_string()));
             }
+            Err(sled::Error::Io(io)) if read_only::is_disk_full_error(&io) => {
+                return Err(StoreError::DiskFull(io.to_string()));
+            }
             Err(sled::Error::Corruption { .. }) if remove_torn_snapshots(dir)? => {}
             Err(e) => return Err(StoreError::Db(e.to_string())),
         }
@@ -181,8 +189,9 @@ impl Store {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Io(format!("无法创建数据目录 {}：{e}", dir.display())))?;
         let (db, read_only) = match open_db(dir) {
-            Err(StoreError::ReadOnly(_)) => {
-                let copy = read_only::ReadOnlyCopy::take(dir)?;
+            Err(e @ (StoreError::ReadOnly(_) | StoreError::DiskFull(_))) => {
+                let full = matches!(e, StoreError::DiskFull(_));
+                let copy = read_only::ReadOnlyCopy::take(dir, full)?;
                 (open_db_at(&copy.db_dir())?, Some(copy))
             }
             opened => (opened?, None),
@@ -248,8 +257,14 @@ impl Store {
                 }
             }
             None => {
-                // Key file first: a crash before the meta write leaves a retry-able state.
-                let _ = std::fs::remove_file(self.dir.join(identity::KEY_FILE));
+                // A key without an identity in the database: the database was deleted or
+                // rebuilt empty (or a first open was cut short). Replacing the key would lose
+                // the link to everything this device synced, so say so instead.
+                if self.dir.join(identity::KEY_FILE).exists() {
+                    return Err(StoreError::Identity(identity::orphan_key_message(
+                        &self.dir,
+                    )));
+                }
                 self.key = identity::new_key()?;
                 identity::write_key(&self.dir, &self.key)?;
                 self.device = Uuid::now_v7();

@@ -114,7 +114,7 @@ impl Store {
                     }
                 }
                 Entity::Checklist(_) => {}
-                Entity::Device(_) => {}
+                Entity::Device(_) | Entity::Facility(_) | Entity::Patrol(_) => {}
             }
         }
         rep.quarantined = self

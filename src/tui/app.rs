@@ -1,7 +1,8 @@
 //! The whole TUI state. Only `update` changes it; `render` only reads it.
 
-pub use super::browse::{FacilitiesState, InspectionsState};
+pub use super::browse::{FacilityListState, InspectionsState};
 use super::keymap::Context;
+pub use super::patrol_state::{FacilitiesState, PatrolState};
 use super::widgets::text_input::TextInput;
 use crate::catalog::Item;
 use crate::domain::{Answer, Field, Finding, Mode, Now, Severity, Status};
@@ -61,7 +62,11 @@ pub enum Screen {
     /// Every inspection, filtered and ordered (issue 11, point 3).
     Inspections(InspectionsState),
     /// Every facility with its hazard counts.
+    FacilityList(FacilityListState),
+    /// The facility registry (单位台账) with places, key sites and risk grades.
     Facilities(FacilitiesState),
+    /// A patrol walking a facility's key sites.
+    Patrol(Box<PatrolState>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -519,6 +524,11 @@ pub enum PromptKind {
     EditField(Uuid, crate::domain::Field),
     /// Export the register with its current filter, in this format.
     Export(LedgerFormat),
+    /// 异常 at a key site on a patrol: what is wrong (required; it becomes the hazard).
+    PatrolAbnormal {
+        patrol: Uuid,
+        place: Uuid,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -614,7 +624,9 @@ impl App {
             Screen::Sync(_) => Context::Sync,
             Screen::Search(_) => Context::Search,
             Screen::Inspections(_) => Context::Inspections,
+            Screen::FacilityList(_) => Context::FacilityList,
             Screen::Facilities(_) => Context::Facilities,
+            Screen::Patrol(_) => Context::Patrol,
         }
     }
 }

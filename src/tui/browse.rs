@@ -166,7 +166,7 @@ impl FacilitySort {
 
 /// The facility browser.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FacilitiesState {
+pub struct FacilityListState {
     /// Every facility, most recently inspected first; None while loading.
     pub rows: Option<Vec<FacilityRow>>,
     /// Indices into rows in display order.
@@ -175,7 +175,7 @@ pub struct FacilitiesState {
     pub sort: FacilitySort,
 }
 
-impl FacilitiesState {
+impl FacilityListState {
     pub fn selected_row(&self) -> Option<&FacilityRow> {
         let i = *self.visible.get(self.selected)?;
         self.rows.as_ref()?.get(i)

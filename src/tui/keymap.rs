@@ -30,8 +30,12 @@ pub enum Context {
     SyncFolder,
     /// The inspection browser.
     Inspections,
-    /// The facility browser.
+    /// The facility browser (hazard counts per facility).
+    FacilityList,
+    /// The facility registry.
     Facilities,
+    /// A patrol under way.
+    Patrol,
 }
 
 impl Context {
@@ -53,7 +57,9 @@ impl Context {
             Context::Sync => &["sync", "nav", "global"],
             Context::SyncFolder => &["sync_folder", "text", "global"],
             Context::Inspections => &["inspections", "nav", "global"],
+            Context::FacilityList => &["facility_list", "nav", "global"],
             Context::Facilities => &["facilities", "nav", "global"],
+            Context::Patrol => &["patrol", "nav", "global"],
         }
     }
 
@@ -232,7 +238,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 18] = [
+const KNOWN_TABLES: [&str; 20] = [
     "global",
     "nav",
     "home",
@@ -250,7 +256,9 @@ const KNOWN_TABLES: [&str; 18] = [
     "sync",
     "sync_folder",
     "inspections",
+    "facility_list",
     "facilities",
+    "patrol",
 ];
 
 impl Keymap {

@@ -3,6 +3,7 @@
 
 mod browse;
 mod checklist;
+mod facility;
 mod form;
 mod home;
 mod new_inspection;
@@ -117,7 +118,9 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Sync(_) => sync::input(app, a),
         Screen::Search(_) => search::input(app, a),
         Screen::Inspections(_) => browse::inspections_input(app, a),
-        Screen::Facilities(_) => browse::facilities_input(app, a),
+        Screen::FacilityList(_) => browse::facilities_input(app, a),
+        Screen::Facilities(_) => facility::input(app, a),
+        Screen::Patrol(_) => facility::patrol_input(app, a),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::register::offset;
 use super::{View, fit};
-use crate::tui::app::{FacilitiesState, InspectionsState};
+use crate::tui::app::{FacilityListState, InspectionsState};
 use crate::tui::browse::month_label;
 use crate::tui::theme::Role;
 use ratatui::Frame;
@@ -139,7 +139,7 @@ pub fn render_inspections(v: &View, s: &InspectionsState, frame: &mut Frame, are
     frame.render_widget(table, inner);
 }
 
-pub fn render_facilities(v: &View, s: &FacilitiesState, frame: &mut Frame, area: Rect) {
+pub fn render_facilities(v: &View, s: &FacilityListState, frame: &mut Frame, area: Rect) {
     let [top, main] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     frame.render_widget(
         Paragraph::new(Line::from(vec![

@@ -3,6 +3,7 @@
 mod browse;
 mod checklist;
 mod detail;
+mod facility;
 mod first_run;
 mod form;
 mod home;
@@ -110,7 +111,9 @@ fn title(app: &App) -> &'static str {
         Screen::Sync(_) => "同步",
         Screen::Search(_) => "搜索",
         Screen::Inspections(_) => "全部检查",
-        Screen::Facilities(_) => "受检单位",
+        Screen::FacilityList(_) => "受检单位",
+        Screen::Facilities(_) => "单位台账",
+        Screen::Patrol(_) => "重点部位巡查",
     }
 }
 
@@ -165,7 +168,9 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         Screen::Sync(s) => sync::render(&v, s, frame, body),
         Screen::Search(_) => {}
         Screen::Inspections(s) => browse::render_inspections(&v, s, frame, body),
-        Screen::Facilities(s) => browse::render_facilities(&v, s, frame, body),
+        Screen::FacilityList(s) => browse::render_facilities(&v, s, frame, body),
+        Screen::Facilities(s) => facility::render(&v, s, frame, body),
+        Screen::Patrol(s) => facility::render_patrol(&v, s, frame, body),
     }
     if let Some(s) = search {
         search::render(&v, s, frame, body);
@@ -307,6 +312,17 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (SortNext, "排序"),
             (ClearFilters, "全部"),
         ],
-        Context::Facilities => &[(Open, "检查"), (Register, "台账"), (SortNext, "排序")],
+        Context::FacilityList => &[(Open, "检查"), (Register, "台账"), (SortNext, "排序")],
+        Context::Facilities => &[
+            (DayPatrol, "日间巡查"),
+            (NightPatrol, "夜间巡查"),
+            (Back, "返回"),
+        ],
+        Context::Patrol => &[
+            (Pass, "正常"),
+            (Fail, "异常"),
+            (Finish, "结束"),
+            (Back, "返回"),
+        ],
     }
 }

@@ -6,7 +6,7 @@ use super::{Effect, back, moved, say};
 use crate::ops::{FacilityRow, InspectionSummary};
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{App, MessageKind, RegisterState, Screen};
-use crate::tui::browse::{FacilitiesState, InspectionsState, month_of};
+use crate::tui::browse::{FacilityListState, InspectionsState, month_of};
 
 pub fn open_inspections(app: &mut App) -> Vec<Effect> {
     app.stack
@@ -16,7 +16,7 @@ pub fn open_inspections(app: &mut App) -> Vec<Effect> {
 
 pub fn open_facilities(app: &mut App) -> Vec<Effect> {
     app.stack
-        .push(Screen::Facilities(FacilitiesState::default()));
+        .push(Screen::FacilityList(FacilityListState::default()));
     vec![Effect::LoadFacilityList]
 }
 
@@ -32,7 +32,7 @@ pub fn inspections_loaded(app: &mut App, rows: Vec<InspectionSummary>) {
 
 pub fn facilities_loaded(app: &mut App, rows: Vec<FacilityRow>) {
     if let Some(st) = app.stack.iter_mut().rev().find_map(|s| match s {
-        Screen::Facilities(st) => Some(st),
+        Screen::FacilityList(st) => Some(st),
         _ => None,
     }) {
         st.rows = Some(rows);
@@ -101,7 +101,7 @@ pub fn facilities_input(app: &mut App, a: Action) -> Vec<Effect> {
     if cmd == Command::Back {
         return back(app);
     }
-    let Screen::Facilities(st) = app.screen_mut() else {
+    let Screen::FacilityList(st) = app.screen_mut() else {
         return vec![];
     };
     let row = st.selected_row().cloned();
