@@ -21,6 +21,7 @@ mod read_only;
 mod rebuild;
 mod recover;
 mod registry;
+mod roster;
 mod scan;
 mod sync_marks;
 mod views;
@@ -37,6 +38,7 @@ pub use import::{
 pub use peers::{PeerHolds, PeerStatus};
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
+pub use roster::{AsideRun, ORG_KEY_FILE, OrgInfo, Promoted, SignedStatement, verify_statement};
 pub use sync_marks::{Arrival, SyncMarks};
 pub use vv::{Held, VersionVector};
 
@@ -219,6 +221,7 @@ impl Store {
         };
         s.load_identity()?;
         s.finish_interrupted_rebuild()?;
+        s.lift_old_freeze()?;
         Ok(s)
     }
 
@@ -286,10 +289,11 @@ impl Store {
     /// Reads this device's last own event (seq and chain hash) from the log.
     pub(crate) fn load_head(&mut self) -> Result<()> {
         (self.head_seq, self.head_hash) = (0, ZERO_HASH);
+        // From the end of the device's key range: `Iterator::last` would read every own event.
         if let Some((k, v)) = self
             .log
             .scan_prefix(self.device.as_bytes())
-            .last()
+            .next_back()
             .transpose()?
         {
             let (_, seq) =
@@ -297,6 +301,23 @@ impl Store {
             self.head_seq = seq;
             self.head_hash = Record(v.to_vec()).hash();
         }
+        Ok(())
+    }
+
+    /// A data dir frozen by a version before the fork rule (it found its own id ahead: a
+    /// copy or a restored backup) writes again: the next sync settles the fork by the rule
+    /// and re-issues this copy's events if they lost, so none stays stranded.
+    fn lift_old_freeze(&mut self) -> Result<()> {
+        if self.read_only.is_some() || !self.meta.contains_key(META_FROZEN)? {
+            return Ok(());
+        }
+        self.meta.remove(META_FROZEN)?;
+        self.db.flush()?;
+        self.warnings.push(
+            "本设备曾因发现复制的数据目录而停止写入；现在按统一规则处理（见 docs/clone.md），\
+             已恢复写入，下次同步时自动处理，本机记录的事件都会送出"
+                .into(),
+        );
         Ok(())
     }
 
@@ -319,8 +340,14 @@ impl Store {
     pub fn own_seq(&self) -> u64 {
         self.head_seq
     }
+    /// Events held, all devices. Counts every key of the log (sled keeps no count): O(events),
+    /// so callers that only ask "any at all?" use [`Store::holds_events`].
     pub fn event_count(&self) -> usize {
         self.log.len()
+    }
+    /// Whether the log holds any event, read from its first key only.
+    pub fn holds_events(&self) -> bool {
+        !self.log.is_empty()
     }
     pub fn last_hlc(&self) -> Hlc {
         self.hlc
@@ -332,7 +359,7 @@ impl Store {
         let Some((_, v)) = self
             .log
             .scan_prefix(self.device.as_bytes())
-            .last()
+            .next_back()
             .transpose()?
         else {
             return Ok(None);
@@ -360,6 +387,9 @@ impl Store {
         self.read_only.as_ref().map(|c| c.reason())
     }
 
+    /// Stops this device writing, with the reason. Versions before the fork rule
+    /// (docs/clone.md) froze a data dir that found its own id ahead; such a mark is lifted
+    /// on open (`lift_old_freeze`). Kept so tests can make a store as those versions left it.
     pub fn freeze(&self, reason: &str) -> Result<()> {
         self.meta.insert(META_FROZEN, reason.as_bytes())?;
         self.db.flush()?;
