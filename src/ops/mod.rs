@@ -2,6 +2,7 @@
 //! events, return the result). The CLI and the TUI both call these; neither names the store, and
 //! `tests/architecture.rs` holds every module to the layers in README.md.
 
+mod browse;
 mod clock;
 mod demo;
 mod device;
@@ -27,6 +28,7 @@ mod views;
 pub use crate::report::{
     ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError, default_export_path,
 };
+pub use browse::{FacilityRow, all_inspections, facility_rows};
 pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
