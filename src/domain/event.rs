@@ -220,6 +220,22 @@ pub enum Payload {
         statement: String,
         org_sig: String,
     },
+    /// 危险化学品储存台账: a chemical at one storage place (issue 17).
+    ChemicalAdded(super::chem::ChemicalAdded),
+    /// 管理使用台账: a receipt or an issue.
+    ChemicalMoved(super::chem::ChemicalMoved),
+    /// An edit of a chemical entry's field.
+    ChemicalFieldSet(super::chem::ChemicalFieldSet),
+    /// 特种设备: a piece of equipment entered in the list.
+    EquipmentAdded(super::equipment::EquipmentAdded),
+    /// 定期检验, 维护保养 or 安全附件 record of a piece of equipment.
+    EquipmentChecked(super::equipment::EquipmentChecked),
+    /// An operator or safety manager with a certificate.
+    OperatorRecorded(super::equipment::OperatorRecorded),
+    /// An edit of an equipment entry's field.
+    EquipmentFieldSet(super::equipment::EquipmentFieldSet),
+    /// A hazard recorded on a register entry (stored under the entry).
+    HazardLinked(super::register::HazardLinked),
 }
 
 /// Which view an event belongs to.
@@ -231,6 +247,10 @@ pub enum Entity {
     Checklist(Uuid),
     /// Statements about one device (its self-description; roster changes).
     Device(Uuid),
+    /// A chemical of the 储存台账 with its movements; folded on demand, no stored view.
+    Chemical(Uuid),
+    /// A piece of special equipment with its records; folded on demand, no stored view.
+    Equipment(Uuid),
 }
 
 impl Payload {
@@ -253,6 +273,17 @@ impl Payload {
                 Entity::Checklist(super::checklist_entity_id(hash).unwrap_or(Uuid::nil()))
             }
             DeviceDescribed { device, .. } | Roster { device, .. } => Entity::Device(*device),
+            ChemicalAdded(a) => Entity::Chemical(a.chemical_id),
+            ChemicalMoved(m) => Entity::Chemical(m.chemical_id),
+            ChemicalFieldSet(f) => Entity::Chemical(f.chemical_id),
+            EquipmentAdded(a) => Entity::Equipment(a.equipment_id),
+            EquipmentChecked(c) => Entity::Equipment(c.equipment_id),
+            OperatorRecorded(o) => Entity::Equipment(o.equipment_id),
+            EquipmentFieldSet(f) => Entity::Equipment(f.equipment_id),
+            HazardLinked(l) => match l.register {
+                super::RegisterRef::Chemical(id) => Entity::Chemical(id),
+                super::RegisterRef::Equipment(id) => Entity::Equipment(id),
+            },
         }
     }
 
@@ -302,6 +333,14 @@ impl Payload {
             ChecklistRecorded { .. } => "checklist_recorded",
             DeviceDescribed { .. } => "device_described",
             Roster { .. } => "roster",
+            ChemicalAdded(_) => "chemical_added",
+            ChemicalMoved(_) => "chemical_moved",
+            ChemicalFieldSet(_) => "chemical_field_set",
+            EquipmentAdded(_) => "equipment_added",
+            EquipmentChecked(_) => "equipment_checked",
+            OperatorRecorded(_) => "operator_recorded",
+            EquipmentFieldSet(_) => "equipment_field_set",
+            HazardLinked(_) => "hazard_linked",
         }
     }
 }

@@ -1,9 +1,11 @@
 //! Pure domain types and rules: no I/O, no sled, no terminal.
 
 mod checklist;
+pub mod chem;
 mod crossing;
 mod dates;
 mod device;
+pub mod equipment;
 mod event;
 mod finding;
 mod hlc;
@@ -13,15 +15,18 @@ mod now;
 mod number;
 mod org;
 mod query;
+pub mod register;
 mod roster;
 pub mod sanitize;
 mod stage;
 mod stamp;
 
 pub use checklist::{Checklist, Item, Section, checklist_entity_id, fold_checklist};
+pub use chem::{ChemClass, Chemical, Direction, MoveFlag};
 pub use crossing::{Crossing, Hold, StepKind, rule as crossing_rule};
 pub use dates::parse_date_input;
 pub use device::{DeviceProfile, device_label, short_device_id};
+pub use equipment::{CheckKind, DueState, EquipKind, Equipment};
 pub use event::{Entity, EventRef, Field, Payload};
 pub use finding::{
     Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, RectifyMark,
@@ -34,6 +39,7 @@ pub use now::Now;
 pub use number::{CODE_ALPHABET, Number, Series, device_code, index_key, number_key};
 pub use org::{Issued, NoticeHazard, Org};
 pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
+pub use register::{Qty, RegisterRef};
 pub use roster::{Admit, RosterChange, RosterStatement, RosterStatus};
 pub use stage::Stage;
 pub use stamp::{Stamp, Wall};

@@ -2,9 +2,11 @@
 //! events, return the result). The CLI and the TUI both call these; neither names the store, and
 //! `tests/architecture.rs` holds every module to the layers in README.md.
 
+mod chem;
 mod clock;
 mod demo;
 mod device;
+mod equipment;
 mod filter;
 mod finding;
 mod input;
@@ -22,9 +24,17 @@ mod views;
 pub use crate::report::{
     ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError, default_export_path,
 };
+pub use chem::{
+    NewChemical, NewMovement, add_chemical, check_cas, chemical, chemical_by_id, chemicals,
+    hazard_links, link_hazard, move_chemical, set_chemical_field,
+};
 pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
+pub use equipment::{
+    DueCounts, DueItem, NewEquipment, add_equipment, due, due_counts, equipment, equipment_by_id,
+    equipment_list, record_check, record_operator, set_equipment_field,
+};
 pub use filter::resolve_filter;
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, rectify_completed, retract, set_field,

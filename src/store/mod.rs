@@ -19,6 +19,7 @@ mod query;
 mod read_only;
 mod rebuild;
 mod recover;
+mod registers;
 mod scan;
 mod sync_marks;
 mod views;
@@ -34,6 +35,7 @@ pub use import::{
 pub use peers::{PeerHolds, PeerStatus};
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
+pub use registers::Register;
 pub use sync_marks::{Arrival, SyncMarks};
 pub use vv::{Held, VersionVector};
 

@@ -111,6 +111,7 @@ impl Store {
                 }
                 Entity::Checklist(_) => {}
                 Entity::Device(_) => {}
+                Entity::Chemical(_) | Entity::Equipment(_) => {}
             }
         }
         rep.findings = fresh_findings.len();
