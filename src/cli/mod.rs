@@ -2,9 +2,11 @@
 
 mod args;
 mod checklist;
+mod chem;
 pub mod clap_zh;
 mod device;
 mod doctor;
+mod equipment;
 mod export;
 mod finding;
 mod inspection;
@@ -112,5 +114,7 @@ pub fn run(cli: &Cli) -> CmdResult {
         Command::Device(a) => device::run(cli, a),
         Command::Notice(a) => notice::run(cli, a),
         Command::Org(a) => notice::org(cli, a),
+        Command::Chem(c) => chem::run(cli, c),
+        Command::Equipment(c) => equipment::run(cli, c),
     }
 }

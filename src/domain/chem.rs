@@ -334,10 +334,10 @@ impl Chemical {
                     value: &s.value,
                     supersedes: &s.supersedes,
                 }),
-                Payload::HazardLinked(HazardLinked { finding_id, .. }) => {
-                    if !c.hazards.contains(finding_id) {
-                        c.hazards.push(*finding_id);
-                    }
+                Payload::HazardLinked(HazardLinked { finding_id, .. })
+                    if !c.hazards.contains(finding_id) =>
+                {
+                    c.hazards.push(*finding_id);
                 }
                 _ => {}
             }
@@ -426,7 +426,7 @@ impl Chemical {
     pub fn refusal(&self, m: &ChemicalMoved) -> Option<(&'static str, String)> {
         if m.unit != self.unit {
             return Some((
-                "单位",
+                "计量单位",
                 format!(
                     "「{}」与该化学品的计量单位「{}」不同；请换算成{}",
                     m.unit, self.unit, self.unit

@@ -97,7 +97,7 @@ fn input_refuses_an_overdraw_a_stock_above_the_maximum_and_another_unit() {
     kg.qty = Qty(1_000);
     kg.unit = "千克".into();
     let (field, msg) = c.refusal(&kg).expect("another unit is refused");
-    assert_eq!(field, "单位");
+    assert_eq!(field, "计量单位");
     assert!(msg.contains("「千克」") && msg.contains("「升」"), "{msg}");
     let Payload::ChemicalMoved(fine) = moved(9, Direction::Issue, 20_000, 3) else {
         unreachable!()

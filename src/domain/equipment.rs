@@ -76,6 +76,8 @@ pub struct EquipmentAdded {
     pub facility: String,
     /// 设备名称 (e.g. "1号病房楼客梯").
     pub name: String,
+    /// Serialised as `type`: the event's own tag is `kind`.
+    #[serde(rename = "type")]
     pub kind: EquipKind,
     /// 使用登记证号.
     #[serde(default)]
@@ -213,7 +215,7 @@ impl DueState {
     pub fn label(self) -> String {
         match self {
             DueState::Overdue { days } => format!("超期未检（{days}天）"),
-            DueState::DueSoon { days } => format!("{days}天内到期"),
+            DueState::DueSoon { days } => format!("30天内到期（剩{days}天）"),
             DueState::Ok => "正常".into(),
             DueState::Unknown => "未填检验日期".into(),
         }
@@ -297,10 +299,10 @@ impl Equipment {
                     value: &s.value,
                     supersedes: &s.supersedes,
                 }),
-                Payload::HazardLinked(HazardLinked { finding_id, .. }) => {
-                    if !q.hazards.contains(finding_id) {
-                        q.hazards.push(*finding_id);
-                    }
+                Payload::HazardLinked(HazardLinked { finding_id, .. })
+                    if !q.hazards.contains(finding_id) =>
+                {
+                    q.hazards.push(*finding_id);
                 }
                 _ => {}
             }

@@ -359,3 +359,10 @@ pub(crate) fn append(ctx: &mut Ctx, payloads: Vec<Payload>) -> Result<()> {
     ctx.store.append(&author, &ctx.now, payloads)?;
     Ok(())
 }
+
+/// The hazards (findings) with these ids that are held, in the order given.
+pub fn hazards_of(ctx: &Ctx, ids: &[Uuid]) -> Vec<crate::domain::Finding> {
+    ids.iter()
+        .filter_map(|id| ctx.finding_by_id(*id).ok())
+        .collect()
+}

@@ -26,7 +26,7 @@ pub use crate::report::{
 };
 pub use chem::{
     NewChemical, NewMovement, add_chemical, check_cas, chemical, chemical_by_id, chemicals,
-    hazard_links, link_hazard, move_chemical, set_chemical_field,
+    hazard_links, hazards_of, link_hazard, move_chemical, set_chemical_field,
 };
 pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
