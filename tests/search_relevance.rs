@@ -517,3 +517,53 @@ fn highlights_are_chars_and_convert_to_display_cells() {
         .collect();
     assert_eq!(title, "灭火器");
 }
+
+/// W8 (issue 11, point 6): searching 灭火器 listed the three hazards whose description says
+/// 灭火器 14th and 15th of 15, after every checklist item that mentions it anywhere (in its
+/// guidance or measures). A hazard that contains the query ranks with the items whose check
+/// text does: a hit in the title (check text, description, keyword) before any hit found
+/// only in a lighter field.
+#[test]
+fn a_hazard_containing_the_query_ranks_with_the_items_that_do() {
+    let w = world();
+    let index = index(&w);
+    let hits = index.search("灭火器", &w.ctx.now, 50);
+    let in_title = |h: &Hit| h.title.contains("灭火器");
+    let first_elsewhere = hits
+        .iter()
+        .position(|h| !in_title(h))
+        .expect("some item mentions 灭火器 only in its guidance or measures");
+    let last_title = hits.iter().rposition(in_title).unwrap();
+    assert!(
+        last_title < first_elsewhere,
+        "every hit with 灭火器 in its title comes first:\n  {}",
+        describe(&hits)
+    );
+    for n in ["overdue_ext", "open_ext", "closed_ext"] {
+        let pos = hits
+            .iter()
+            .position(|h| h.target == Target::Finding(w.f[n]))
+            .unwrap_or_else(|| panic!("{n} missing:\n  {}", describe(&hits)));
+        assert!(
+            pos < first_elsewhere,
+            "{n} at {pos}:\n  {}",
+            describe(&hits)
+        );
+    }
+    // The item that is about 灭火器 still leads.
+    assert_eq!(
+        hits[0].target,
+        item("fire.extinguisher"),
+        "{}",
+        describe(&hits)
+    );
+    // Two terms: the weaker term's field counts (灭火器 in the description and 门诊 in the
+    // location beats an item with both only in its guidance).
+    let hits = index.search("灭火器 门诊大厅", &w.ctx.now, 50);
+    assert_eq!(
+        hits[0].target,
+        Target::Finding(w.f["open_ext"]),
+        "{}",
+        describe(&hits)
+    );
+}

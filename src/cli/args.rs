@@ -314,7 +314,7 @@ pub struct OrgArgs {
     /// 发文机关，如 某某市卫生健康委员会
     #[arg(long)]
     pub authority: Option<String>,
-    /// 机关代字（用于文号），如 某卫安
+    /// 机关代字（用于文号，不含“整/约/追”），如 某卫安：文号为 某卫安整〔2026〕A3K-1号
     #[arg(long)]
     pub agency_code: Option<String>,
     /// 检查单位

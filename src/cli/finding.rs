@@ -85,6 +85,8 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             if cli.json {
                 return print_json(&FindingDetailJson {
                     finding: &f,
+                    number_code: f.number.as_ref().map(|n| n.code()),
+                    short_id: super::output::short(f.id),
                     overdue: f.is_overdue(&ctx.now),
                     line_name: ctx.catalog.line_name(&f.line),
                 });
@@ -283,8 +285,8 @@ fn show(ctx: &Ctx, f: &Finding) {
         marks.push_str(&format!("（逾期整改：逾期{n}天整改）"));
     }
     match &f.number {
-        Some(n) => println!("隐患 {}（{}）", n.code(), f.id),
-        None => println!("隐患 {}", f.id),
+        Some(n) => println!("隐患编号 {}", n.code()),
+        None => println!("隐患 {}", super::output::short(f.id)),
     }
     println!(
         "状态：{}{marks}  等级：{}",
@@ -384,7 +386,7 @@ fn show(ctx: &Ctx, f: &Finding) {
         }
         println!(
             "  裁定：xuncha finding settle {} --keep N",
-            super::output::short(f.id)
+            super::output::finding_label(f)
         );
     }
     println!("\n过程记录：");

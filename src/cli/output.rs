@@ -45,6 +45,15 @@ pub fn rcell(s: &str, width: usize) -> String {
     format!("{}{s}", " ".repeat(pad))
 }
 
+/// What a person calls a finding: its 隐患编号 (`YH-2026-A3K-0007`), else (a record from
+/// before numbers) the short id.
+pub fn finding_label(f: &Finding) -> String {
+    match &f.number {
+        Some(n) => n.code(),
+        None => short(f.id),
+    }
+}
+
 pub fn short(id: Uuid) -> String {
     id.simple().to_string()[24..].to_string()
 }
@@ -62,6 +71,10 @@ pub fn local(now: &Now, at: impl Into<Stamp>) -> String {
 #[derive(Debug, Serialize)]
 pub struct FindingJson<'a> {
     pub id: Uuid,
+    /// The 隐患编号 people read (`YH-2026-A3K-0007`); null for a record from before numbers.
+    pub number: Option<String>,
+    /// The last 8 hex digits of `id`, as accepted wherever an id is asked for.
+    pub short_id: String,
     pub inspection_id: Option<Uuid>,
     pub facility: &'a str,
     pub department: &'a str,
@@ -96,6 +109,8 @@ impl<'a> FindingJson<'a> {
     pub fn new(f: &'a Finding, now: &Now, catalog: &'a Catalog) -> Self {
         FindingJson {
             id: f.id,
+            number: f.number.as_ref().map(|n| n.code()),
+            short_id: short(f.id),
             inspection_id: f.inspection_id,
             facility: &f.facility,
             department: &f.department,
@@ -129,6 +144,10 @@ impl<'a> FindingJson<'a> {
 pub struct FindingDetailJson<'a> {
     #[serde(flatten)]
     pub finding: &'a Finding,
+    /// The 隐患编号 as people read it (`YH-2026-A3K-0007`); null before numbers.
+    pub number_code: Option<String>,
+    /// The last 8 hex digits of the id.
+    pub short_id: String,
     pub overdue: bool,
     pub line_name: &'a str,
 }
@@ -147,7 +166,7 @@ pub fn finding_row(f: &Finding, now: &Now, catalog: &Catalog) -> String {
         .unwrap_or_else(|| "—".into());
     format!(
         "{}  {}  {}  {}  {}  {}  {}",
-        short(f.id),
+        cell(&finding_label(f), 16),
         cell(&status, 16),
         cell(f.severity.label(), 4),
         cell(catalog.line_name(&f.line), 12),
@@ -160,7 +179,7 @@ pub fn finding_row(f: &Finding, now: &Now, catalog: &Catalog) -> String {
 pub fn finding_header() -> String {
     format!(
         "{}  {}  {}  {}  {}  {}  {}",
-        cell("编号", 8),
+        cell("隐患编号", 16),
         cell("状态", 16),
         cell("等级", 4),
         cell("防线", 12),

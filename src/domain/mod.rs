@@ -36,7 +36,7 @@ pub use hlc::Hlc;
 pub use inspection::{AnswerRecord, Inspection};
 pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;
-pub use number::{CODE_ALPHABET, Number, Series, device_code, index_key, number_key};
+pub use number::{CODE_ALPHABET, Number, Series, agency_stem, device_code, index_key, number_key};
 pub use org::{Issued, NoticeHazard, Org};
 pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
 pub use register::{Qty, RegisterRef};

@@ -75,7 +75,9 @@ impl Number {
 
     /// The 文号 of a notice: the authority's 机关代字 (e.g. "某卫安"), the book's word
     /// (整/约/追), the year in 〔〕, then device code and sequence: `某卫安整〔2026〕A3K-12号`.
-    /// Without a 机关代字 the document still gets a 文号 headed "巡查".
+    /// Without a 机关代字 the document still gets a 文号 headed "巡查". A 机关代字 typed with
+    /// a book's word or the year bracket already on it ("某卫安整", "某卫安整〔") is read as
+    /// its stem ([`agency_stem`]), so the word is never doubled ("某卫安整整〔…〕").
     pub fn wenhao(&self, agency_code: &str) -> String {
         let word = match self.series {
             Series::Notice => "整",
@@ -83,13 +85,31 @@ impl Number {
             Series::Referral => "追",
             Series::Finding | Series::Inspection => "",
         };
-        let code = agency_code.trim();
+        let code = agency_stem(agency_code);
         let code = if code.is_empty() { "巡查" } else { code };
         format!(
             "{code}{word}〔{}〕{}-{}号",
             self.year, self.device, self.seq
         )
     }
+}
+
+/// The 机关代字 proper, as the 文号 needs it: trimmed, without a trailing year bracket
+/// ("〔", "[", "（", "("), "字" or "第", and without a trailing book word 整/约/追 that the 文号
+/// adds itself. "某卫安整" → "某卫安", "某卫安整〔" → "某卫安", "某卫安" → "某卫安".
+pub fn agency_stem(typed: &str) -> &str {
+    let mut s = typed.trim();
+    s = s.trim_end_matches(['〔', '[', '［', '（', '(', '【', ' ', '　']);
+    s = s.strip_suffix('第').unwrap_or(s);
+    s = s.strip_suffix('字').unwrap_or(s);
+    for word in ['整', '约', '追'] {
+        if let Some(stem) = s.strip_suffix(word)
+            && !stem.trim().is_empty()
+        {
+            return stem.trim_end();
+        }
+    }
+    s
 }
 
 /// The characters of a device code: capital letters and digits a person cannot misread
@@ -163,6 +183,31 @@ mod tests {
             "某卫安整〔2026〕A3K-12号"
         );
         assert_eq!(n(Series::Interview, 1).wenhao(""), "巡查约〔2026〕A3K-1号");
+    }
+
+    #[test]
+    fn an_agency_code_typed_with_the_book_word_is_not_doubled() {
+        for typed in [
+            "某卫安",
+            "某卫安整",
+            " 某卫安整〔",
+            "某卫安约",
+            "某卫安追（",
+            "某卫安字",
+        ] {
+            assert_eq!(
+                n(Series::Notice, 12).wenhao(typed),
+                "某卫安整〔2026〕A3K-12号",
+                "{typed}"
+            );
+            assert_eq!(
+                n(Series::Referral, 3).wenhao(typed),
+                "某卫安追〔2026〕A3K-3号",
+                "{typed}"
+            );
+        }
+        // A code that is only the word stays (nothing else to print).
+        assert_eq!(agency_stem("整"), "整");
     }
 
     #[test]

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 pub struct Org {
     /// 发文机关, e.g. "某某市卫生健康委员会": the header of every notice.
     pub authority: String,
-    /// 机关代字 for the 文号, e.g. "某卫安" (文号 "某卫安整〔2026〕A3K-12号").
+    /// 机关代字 for the 文号 without the book's word, e.g. "某卫安" (文号
+    /// "某卫安整〔2026〕A3K-12号"; see [`super::agency_stem`]).
     pub agency_code: String,
     /// 检查单位, e.g. "某某市卫生健康委员会安全生产检查组" or a hospital's 保卫科: signs the
     /// 整改表 and issues a 自查's internal 整改通知单.
@@ -58,8 +59,15 @@ impl Org {
         })
     }
 
-    /// Sets one field by its id; false for an unknown id.
+    /// Sets one field by its id; false for an unknown id. A 机关代字 is kept as its stem
+    /// ([`super::agency_stem`]): typed "某卫安整" it is stored "某卫安", since the 文号 adds
+    /// 整/约/追 itself.
     pub fn set(&mut self, id: &str, value: String) -> bool {
+        let value = if id == "agency_code" {
+            super::agency_stem(&value).to_string()
+        } else {
+            value
+        };
         let slot = match id {
             "authority" => &mut self.authority,
             "agency_code" => &mut self.agency_code,

@@ -11,28 +11,8 @@ use crate::domain::FindingQuery;
 /// `Invalid` naming `Line` or `Facility` when the value names nothing (or, for a facility part,
 /// more than one), with the values that exist.
 pub fn resolve_filter(ctx: &Ctx, q: &mut FindingQuery) -> Result<()> {
-    if let Some(l) = q.line.as_deref().map(str::trim) {
-        let found = ctx
-            .catalog
-            .lines
-            .iter()
-            .find(|c| c.line == l || c.name == l)
-            .map(|c| c.line.clone());
-        match found {
-            Some(id) => q.line = Some(id),
-            None => {
-                let known: Vec<String> = ctx
-                    .catalog
-                    .lines
-                    .iter()
-                    .map(|c| format!("{}（{}）", c.line, c.name))
-                    .collect();
-                return Err(OpsError::invalid(
-                    Input::Line,
-                    format!("没有防线「{l}」，可选：{}", known.join("、")),
-                ));
-            }
-        }
+    if let Some(l) = q.line.as_deref() {
+        q.line = Some(ctx.resolve_line(Input::Line, l)?);
     }
     if let Some(f) = q.facility.as_deref().map(str::trim) {
         let mut names = super::facilities(ctx)?;

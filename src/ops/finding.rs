@@ -1,7 +1,8 @@
 //! Findings: record, edit, and the closed loop (rectify → verify → close, escalate).
 
 use super::{
-    Ctx, MAX_NAME_CHARS, MAX_TEXT_CHARS, OpsError, Result, clean, limited, required, required_max,
+    Ctx, Input, MAX_NAME_CHARS, MAX_TEXT_CHARS, OpsError, Result, clean, limited, required,
+    required_max,
 };
 use crate::domain::{EventRef, Field, Finding, Payload, Severity, parse_date_input};
 use chrono::{Duration, NaiveDate};
@@ -40,6 +41,13 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
         })?),
         None => None,
     };
+    // Like the TUI's checklist (issue 11, W10): a finished inspection's record is closed.
+    if insp.as_ref().is_some_and(|i| i.is_finished()) {
+        return Err(OpsError::invalid(
+            Input::Inspection,
+            "该检查已结束，不能再登记隐患；新发现的隐患请新开一次检查后登记",
+        ));
+    }
     let item = match new
         .item_id
         .as_deref()
@@ -58,11 +66,7 @@ pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
     };
     let line = match (&item, &new.line, &insp) {
         (Some(item), _, _) => item.line.clone(),
-        (None, Some(l), _) => {
-            let l = clean(l);
-            ctx.check_line("防线（--line）", &l)?;
-            l
-        }
+        (None, Some(l), _) => ctx.resolve_line(Input::Line, &clean(l))?,
         (None, None, Some(i)) if i.lines.len() == 1 => i.lines[0].clone(),
         _ => {
             return Err(OpsError::invalid(

@@ -1,6 +1,8 @@
 //! Inspections: start, answer an item, finish.
 
-use super::{Ctx, MAX_NAME_CHARS, MAX_TEXT_CHARS, OpsError, Result, clean, limited, required_max};
+use super::{
+    Ctx, Input, MAX_NAME_CHARS, MAX_TEXT_CHARS, OpsError, Result, clean, limited, required_max,
+};
 use crate::domain::{Answer, Inspection, Mode, Payload};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -37,8 +39,7 @@ pub fn start_inspection(ctx: &mut Ctx, new: NewInspection) -> Result<Inspection>
     }
     let mut lines: Vec<String> = Vec::new();
     for l in &new.lines {
-        let l = clean(l);
-        ctx.check_line("防线（--line）", &l)?;
+        let l = ctx.resolve_line(Input::Line, &clean(l))?;
         if !lines.contains(&l) {
             lines.push(l);
         }
@@ -113,7 +114,10 @@ pub fn answer(
 ) -> Result<Inspection> {
     let insp = inspection_by_id(ctx, inspection_id)?;
     if insp.is_finished() {
-        return Err(OpsError::invalid("检查", "该检查已结束，不能再作答"));
+        return Err(OpsError::invalid(
+            "检查",
+            "该检查已结束，不能再作答；需要补查请新开一次检查",
+        ));
     }
     if !insp.is_owner(&ctx.author) {
         return Err(OpsError::NotOwner {

@@ -346,15 +346,30 @@ impl Ctx {
         }
     }
 
-    pub fn check_line(&self, field: &str, line: &str) -> Result<()> {
-        if self.catalog.line(line).is_none() {
-            let known: Vec<&str> = self.catalog.lines.iter().map(|l| l.line.as_str()).collect();
-            return Err(OpsError::invalid(
-                field,
-                format!("未知防线「{line}」，可选：{}", known.join("|")),
-            ));
-        }
-        Ok(())
+    /// The line id that `typed` names: a line id (`fire`, any case) or its Chinese name
+    /// (`消防`), trimmed. One resolver for every command that takes a line (issue 11, W9).
+    ///
+    /// # Errors
+    /// `Invalid` naming `field` when it names no line, listing every line as `id（名称）`.
+    pub fn resolve_line(&self, field: impl Into<Input>, typed: &str) -> Result<String> {
+        let typed = typed.trim();
+        self.catalog
+            .lines
+            .iter()
+            .find(|c| c.line.eq_ignore_ascii_case(typed) || c.name == typed)
+            .map(|c| c.line.clone())
+            .ok_or_else(|| {
+                let known: Vec<String> = self
+                    .catalog
+                    .lines
+                    .iter()
+                    .map(|c| format!("{}（{}）", c.line, c.name))
+                    .collect();
+                OpsError::invalid(
+                    field,
+                    format!("没有防线「{typed}」，可选：{}", known.join("、")),
+                )
+            })
     }
 }
 

@@ -9,9 +9,6 @@ use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// The most hazards one document lists: what fits one A4 page with its 回执.
-pub const MAX_PER_NOTICE: usize = 3;
-
 /// The next number of `series` on this device for the current year.
 pub fn next_number(ctx: &Ctx, series: Series) -> Result<Number> {
     Ok(ctx.store.next_number(series, ctx.now.today().year())?)
@@ -57,7 +54,8 @@ pub fn notice_due(ctx: &Ctx, text: &str) -> Result<NaiveDate> {
 /// profile stands, the deadline, the hazard as it reads), all in one write. `due` is the
 /// deadline the document states (not before today); without one, for a 整改通知书 the deadline
 /// in force if it has not passed, else today plus the severity's default days. The findings
-/// must all be at the same step and of one facility.
+/// must all be at the same step and of one facility. Any number may be listed: the document
+/// prints as many as fit its one page, else a 附页 lists them all (`report::forms::notice`).
 pub fn issue_notice(
     ctx: &mut Ctx,
     ids: &[Uuid],
@@ -67,12 +65,6 @@ pub fn issue_notice(
     let today = ctx.now.today();
     if ids.is_empty() {
         return Err(OpsError::invalid("隐患", "至少选择一条隐患"));
-    }
-    if ids.len() > MAX_PER_NOTICE {
-        return Err(OpsError::invalid(
-            "隐患",
-            format!("一份文书最多列 {MAX_PER_NOTICE} 条隐患（一页 A4），请分份发出"),
-        ));
     }
     let mut findings = Vec::with_capacity(ids.len());
     for id in ids {

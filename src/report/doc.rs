@@ -42,6 +42,8 @@ pub enum Block {
     Table(Table),
     /// Vertical space, in millimetres.
     Space(f32),
+    /// What follows starts on a new page (a notice's 附页).
+    PageBreak,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

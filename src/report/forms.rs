@@ -194,8 +194,13 @@ pub fn inspection_form(ctx: &Ctx, insp: &Inspection, findings: &[Finding]) -> Do
 }
 
 /// Height on the page left for a notice's hazard table, in millimetres: A4's 264 mm of text
-/// height less the letterhead, body, seal block, contact line and the 回执.
+/// height less the letterhead, a four-line body, seal block, contact line and the 回执
+/// (measured on the LibreOffice print of `tests/print/check.sh`, less a margin).
 const TABLE_BUDGET_MM: f32 = 58.0;
+
+/// The estimate ([`row_mm`]) of a body paragraph of four lines at 12 pt, the body beside which
+/// [`TABLE_BUDGET_MM`] was measured.
+const FOUR_LINES_MM: f32 = 4.0 * 12.0 * 0.3528 * 1.3 + 2.2;
 
 /// Estimated height of a table row of `texts` in columns `widths_mm` at `pt` points: lines
 /// by text width (a CJK character is 1 em wide, others half), 125 % line height, padding.
@@ -220,17 +225,60 @@ fn row_mm(texts: &[String], widths_mm: &[f32], pt: f32) -> f32 {
     lines * em * 1.3 + 2.2
 }
 
-/// The largest text size (10.5 pt down to 8 pt) at which the rows fit in `budget_mm`, so a
-/// notice stays on one page.
-fn fit_font(rows: &[[String; 3]], widths_mm: &[f32], budget_mm: f32) -> f32 {
+/// The largest text size (10 pt down to 9 pt) at which the rows fit in `budget_mm`, so a
+/// notice stays on one page; None when they do not fit even at 9 pt (the list then goes to a
+/// 附页).
+fn fit_font(rows: &[[String; 3]], widths_mm: &[f32], budget_mm: f32) -> Option<f32> {
     let header = 8.0;
-    for pt in [10.5f32, 10.0, 9.5, 9.0, 8.5] {
-        let total: f32 = rows.iter().map(|r| row_mm(r, widths_mm, pt)).sum::<f32>() + header;
-        if total <= budget_mm {
-            return pt;
-        }
+    [10.0f32, 9.5, 9.0].into_iter().find(|pt| {
+        let total: f32 = rows.iter().map(|r| row_mm(r, widths_mm, *pt)).sum::<f32>() + header;
+        total <= budget_mm
+    })
+}
+
+/// What a notice asks of one hazard: the 整改要求 (measures), then the 临时防范措施 to keep
+/// until it is fixed, when one was recorded.
+fn requirement(h: &NoticeHazard) -> String {
+    match (h.measures.trim().is_empty(), h.interim.trim().is_empty()) {
+        (_, true) => h.measures.clone(),
+        (true, false) => format!("临时防范措施：{}", h.interim),
+        (false, false) => format!("{}\n临时防范措施：{}", h.measures, h.interim),
     }
-    8.0
+}
+
+/// Column widths of a notice's hazard table (序号, 隐患编号, 科室/部位, 问题隐患, 整改要求, 等级).
+const HAZARD_WIDTHS: [f32; 6] = [10.0, 37.0, 21.0, 48.0, 44.0, 10.0];
+
+fn hazard_header() -> Vec<Cell> {
+    vec![
+        Cell::head("序号"),
+        Cell::head("隐患编号"),
+        Cell::head("科室/部位"),
+        Cell::head("问题隐患"),
+        Cell::head("整改要求"),
+        Cell::head("等级"),
+    ]
+}
+
+fn hazard_rows(hazards: &[NoticeHazard]) -> Vec<Vec<Cell>> {
+    hazards
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            vec![
+                Cell::center((i + 1).to_string()),
+                Cell::center(or_blank(&h.number)),
+                Cell::text(h.place.clone()),
+                Cell::text(h.description.clone()),
+                Cell::text(requirement(h)),
+                Cell::center(h.severity.label()),
+            ]
+            .into_iter()
+            // A minimum height also keeps each row whole on one page (see `odt`).
+            .map(|c| c.min_mm(8.0))
+            .collect()
+        })
+        .collect()
 }
 
 /// One 四书 document: the step taken and every hazard listed under its 文号.
@@ -287,6 +335,11 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
         (Escalation::Referral, _) => "安全生产隐患责任追究建议书",
     };
     let count = n.items.len();
+    let hazards: Vec<NoticeHazard> = n.items.iter().map(|(f, s)| hazard(f, s)).collect();
+    let texts: Vec<[String; 3]> = hazards
+        .iter()
+        .map(|h| [h.place.clone(), h.description.clone(), requirement(h)])
+        .collect();
     let mut blocks = vec![
         Block::P(Style::Authority, or_blank(&issuer)),
         Block::P(Style::Title, book.to_string()),
@@ -355,46 +408,39 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
             )
         }
     };
+    // The table's room is what the body leaves: TABLE_BUDGET_MM is measured beside a body of
+    // four lines. Hazards that do not fit at 9 pt or more go to a 附页 after the 回执.
+    let body_mm = row_mm(
+        std::slice::from_ref(&body),
+        &[super::doc::TEXT_WIDTH_MM - 8.5],
+        12.0,
+    );
+    let font = fit_font(
+        &texts,
+        &[HAZARD_WIDTHS[2], HAZARD_WIDTHS[3], HAZARD_WIDTHS[4]],
+        TABLE_BUDGET_MM + FOUR_LINES_MM - body_mm,
+    );
+    let attach = font.is_none();
+    let body = if attach {
+        body.replacen("下列安全生产隐患", "附页所列安全生产隐患", 1)
+    } else {
+        body
+    };
     blocks.push(Block::P(Style::Plain, addressee));
     blocks.push(Block::P(Style::Body, body));
-    let widths = vec![8.0, 34.0, 22.0, 52.0, 44.0, 10.0];
-    let texts: Vec<[String; 3]> = n
-        .items
-        .iter()
-        .map(|(f, s)| {
-            let h = hazard(f, s);
-            [h.place, h.description, h.measures]
-        })
-        .collect();
-    let font = fit_font(&texts, &[widths[2], widths[3], widths[4]], TABLE_BUDGET_MM);
-    blocks.push(Block::Table(Table {
-        widths,
-        header: vec![vec![
-            Cell::head("序号"),
-            Cell::head("隐患编号"),
-            Cell::head("科室/部位"),
-            Cell::head("问题隐患"),
-            Cell::head("整改要求"),
-            Cell::head("等级"),
-        ]],
-        rows: n
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, (f, s))| {
-                let h = hazard(f, s);
-                vec![
-                    Cell::center((i + 1).to_string()),
-                    Cell::center(or_blank(&h.number)),
-                    Cell::text(h.place),
-                    Cell::text(h.description),
-                    Cell::text(h.measures),
-                    Cell::center(h.severity.label()),
-                ]
-            })
-            .collect(),
-        font_pt: font,
-    }));
+    if attach {
+        blocks.push(Block::P(
+            Style::Center,
+            format!("隐患清单见附页（共{count}项）"),
+        ));
+    } else {
+        blocks.push(Block::Table(Table {
+            widths: HAZARD_WIDTHS.to_vec(),
+            header: vec![hazard_header()],
+            rows: hazard_rows(&hazards),
+            font_pt: font.unwrap_or(9.0),
+        }));
+    }
     blocks.push(Block::P(
         Style::Right,
         format!("{}（盖章）", or_blank(&issuer)),
@@ -449,10 +495,25 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
         Style::Small,
         format!("请于签收后三日内将本回执交回{}。", or_blank(&issuer)),
     ));
+    if attach {
+        // The 附页: every hazard, numbered; the first header row (title, 文号, count) repeats
+        // on each page the list runs onto, so every sheet names its document.
+        blocks.push(Block::PageBreak);
+        blocks.push(Block::P(Style::Title, "附　页".into()));
+        blocks.push(Block::Table(Table {
+            widths: HAZARD_WIDTHS.to_vec(),
+            header: vec![
+                vec![Cell::head(format!("《{book}》（{wenhao}）隐患清单（共{count}项）")).span(6)],
+                hazard_header(),
+            ],
+            rows: hazard_rows(&hazards),
+            font_pt: 10.0,
+        }));
+    }
     Doc {
         title: format!("{book}（{wenhao}）"),
         author: issuer,
-        page_numbers: false,
+        page_numbers: attach,
         blocks,
     }
 }

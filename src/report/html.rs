@@ -54,6 +54,9 @@ pub fn render(doc: &Doc) -> String {
                 let _ = writeln!(b, "<div style=\"height:{mm}mm\"></div>");
             }
             Block::Table(t) => table(&mut b, t),
+            Block::PageBreak => {
+                b.push_str("<div style=\"break-before:page;page-break-before:always\"></div>\n");
+            }
         }
     }
     format!(

@@ -130,6 +130,11 @@ fn styles(doc: &Doc) -> String {
         &font(SERIF, 9.0),
     ));
     s.push_str(&pstyle("Footer", center, &font(SERIF, 10.5)));
+    s.push_str(&pstyle(
+        "PageBreak",
+        "fo:break-before=\"page\" fo:margin-top=\"0mm\" fo:margin-bottom=\"0mm\" fo:line-height=\"1mm\"",
+        "fo:font-size=\"2pt\"",
+    ));
     s.push_str("</office:styles><office:automatic-styles>");
     let _ = write!(
         s,
@@ -183,6 +188,9 @@ fn content(doc: &Doc) -> String {
                      <style:text-properties fo:font-size=\"2pt\"/></style:style>"
                 );
                 let _ = write!(body, "<text:p text:style-name=\"{sname}\"/>");
+            }
+            Block::PageBreak => {
+                body.push_str("<text:p text:style-name=\"PageBreak\"/>");
             }
             Block::Table(table) => {
                 let key = format!("{}", table.font_pt);

@@ -1,9 +1,13 @@
 //! One search: filter the records, match every term against each distinct text once, rank.
 //!
 //! Order: direct hits (whole word or substring, plain or pinyin) before hits through a rare
-//! reading of a char, before fuzzy ones; then
-//! checklist items, overdue, open, rectified, closed; then whole-word before substring; then
-//! the day found, newest first; then the score; then the id, so equal hits keep one order.
+//! reading of a char, before fuzzy ones; then the weight of the field the query was found
+//! in (the title — check text, description, keyword — before the place, before the
+//! facility, before guidance and measures; with several terms, the weakest term's field
+//! counts); then checklist items, overdue, open, rectified, closed; then whole-word before
+//! substring; then the day found, newest first; then the score; then the id, so equal hits
+//! keep one order. So a hazard whose description contains the query ranks with the items
+//! whose check text does, not after every item that mentions it somewhere (issue 11, W8).
 //! Fuzzy matching only runs when the direct hits do not fill the page: a fuzzy hit can never
 //! outrank a direct one.
 
@@ -97,13 +101,25 @@ impl TopK {
     }
 }
 
-/// (kind of match, item/overdue/open/rectified/closed, tier, newest day, score, id).
-type SortKey = (u8, u8, Tier, Reverse<i32>, Reverse<i64>, u128);
+/// (kind of match, field weight, item/overdue/open/rectified/closed, tier, newest day,
+/// score, id).
+type SortKey = (u8, Reverse<i64>, u8, Tier, Reverse<i32>, Reverse<i64>, u128);
+
+/// The heaviest field weight (`Field::weight`).
+const MAX_WEIGHT: i64 = 10;
 
 /// The least key any record of this class, group and recency can have.
 fn least_key(class: u8, group: u8, recency: i32) -> SortKey {
     let tier = if class == 2 { Tier::Fuzzy } else { Tier::Whole };
-    (class, group, tier, Reverse(recency), Reverse(i64::MAX), 0)
+    (
+        class,
+        Reverse(MAX_WEIGHT),
+        group,
+        tier,
+        Reverse(recency),
+        Reverse(i64::MAX),
+        0,
+    )
 }
 
 impl Index {
@@ -181,7 +197,7 @@ impl Index {
                     break 'direct;
                 }
                 match self.direct(slot, &q.terms, &mut memos) {
-                    Some((tier, score)) => top.offer(self.ranked(slot, tier, score, today)),
+                    Some(m) => top.offer(self.ranked(slot, m, today)),
                     None => pending.push((group, slot)),
                 }
             }
@@ -192,8 +208,13 @@ impl Index {
                 if top.closed_below(&least_key(2, group, self.recency(slot))) {
                     break;
                 }
-                if let Some(score) = self.fuzzy_record(slot, &q.terms, &mut memos) {
-                    top.offer(self.ranked(slot, Tier::Fuzzy, score, today));
+                if let Some((weight, score)) = self.fuzzy_record(slot, &q.terms, &mut memos) {
+                    let m = Match {
+                        tier: Tier::Fuzzy,
+                        weight,
+                        score,
+                    };
+                    top.offer(self.ranked(slot, m, today));
                 }
             }
         }
@@ -280,12 +301,16 @@ impl Index {
             })
     }
 
-    /// Every term matched contiguously in some field: the worst tier and the summed score.
-    fn direct(&self, slot: u32, terms: &[Term], memos: &mut [TermMemo]) -> Option<(Tier, i64)> {
+    /// Every term matched contiguously in some field: the worst tier, the weakest term's
+    /// field weight and the summed score.
+    fn direct(&self, slot: u32, terms: &[Term], memos: &mut [TermMemo]) -> Option<Match> {
         let mut tier = Tier::Whole;
+        let mut weight = MAX_WEIGHT;
         let mut total = 0;
         for (term, memo) in terms.iter().zip(memos.iter_mut()) {
             let mut best: Option<(Tier, i64)> = None;
+            // The heaviest field this term was found in by its best kind of match.
+            let mut heaviest: Option<(u8, Reverse<i64>)> = None;
             let mut all = 0;
             for (field, tid) in self.fields(slot) {
                 let m = &mut memo.direct[*tid as usize];
@@ -307,22 +332,39 @@ impl Index {
                     if best.is_none_or(|b| (t, Reverse(s)) < (b.0, Reverse(b.1))) {
                         best = Some((t, s));
                     }
+                    let here = (class_of(t), Reverse(field.weight()));
+                    if heaviest.is_none_or(|h| here < h) {
+                        heaviest = Some(here);
+                    }
                 }
             }
             let (t, s) = best?;
             tier = tier.max(t);
+            weight = weight.min(heaviest.map_or(0, |h| h.1.0));
             // The best field counts fully, further matching fields a little (an item whose
             // check text and keywords both match beats one matching in a keyword only).
             total += s + (all - s) / 4;
         }
-        Some((tier, total))
+        Some(Match {
+            tier,
+            weight,
+            score: total,
+        })
     }
 
-    /// Terms that matched directly keep their score; the others must match fuzzily.
-    fn fuzzy_record(&self, slot: u32, terms: &[Term], memos: &mut [TermMemo]) -> Option<i64> {
+    /// Terms that matched directly keep their score; the others must match fuzzily. Gives
+    /// the weakest term's heaviest field weight and the summed score.
+    fn fuzzy_record(
+        &self,
+        slot: u32,
+        terms: &[Term],
+        memos: &mut [TermMemo],
+    ) -> Option<(i64, i64)> {
         let mut total = 0;
+        let mut weight = MAX_WEIGHT;
         for (term, memo) in terms.iter().zip(memos.iter_mut()) {
             let mut best: Option<i64> = None;
+            let mut heaviest = 0;
             for (field, tid) in self.fields(slot) {
                 let direct = memo.direct[*tid as usize];
                 let score = if direct > NO_MATCH {
@@ -346,26 +388,30 @@ impl Index {
                 if let Some(s) = score {
                     let s = s * field.weight();
                     best = Some(best.map_or(s, |b| b.max(s)));
+                    heaviest = heaviest.max(field.weight());
                 }
             }
             total += best?;
+            weight = weight.min(heaviest);
         }
-        Some(total)
+        Some((weight, total))
     }
 
-    fn ranked(&self, slot: u32, tier: Tier, score: i64, today: NaiveDate) -> Ranked {
+    fn ranked(&self, slot: u32, m: Match, today: NaiveDate) -> Ranked {
+        let Match {
+            tier,
+            weight,
+            score,
+        } = m;
         let hot = &self.hot[slot as usize];
         let overdue = overdue(hot, today);
         let group = group_of(hot, today);
         let recency = self.recency(slot);
-        let class = match tier {
-            Tier::Whole | Tier::Substring => 0,
-            Tier::Heteronym => 1,
-            Tier::Fuzzy => 2,
-        };
+        let class = class_of(tier);
         Ranked {
             key: (
                 class,
+                Reverse(weight),
                 group,
                 tier,
                 Reverse(recency),
@@ -378,6 +424,25 @@ impl Index {
             overdue,
         }
     }
+}
+
+/// Direct hits (0), hits through a rare reading (1), fuzzy hits (2).
+fn class_of(tier: Tier) -> u8 {
+    match tier {
+        Tier::Whole | Tier::Substring => 0,
+        Tier::Heteronym => 1,
+        Tier::Fuzzy => 2,
+    }
+}
+
+/// How one record matched the whole query.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    tier: Tier,
+    /// The weakest term's heaviest field weight.
+    weight: i64,
+    /// Summed, weighted score.
+    score: i64,
 }
 
 /// Checklist items, then overdue, open, rectified and closed findings.

@@ -2,7 +2,9 @@
 # The papers as the office prints them: builds xuncha, records an inspection with 12 hazards,
 # issues the 四书 for some of them, exports the ledger (XLSX), the 整改表 and each notice (ODT),
 # converts them to PDF with LibreOffice headless and checks what a clerk would see:
-#   - each notice is one A4 page and shows its 文号 and the issuing authority;
+#   - each notice is one A4 page with its 回执 and shows its 文号 and the issuing authority;
+#     hazards that do not fit it go to a 附页 after it, which names title and 文号 on every page;
+#   - a notice over 8 hazards is one page with its 回执, then a 附页 listing all 8;
 #   - the 整改表 of 12 hazards has the expected page count, "第N页 共M页" and the header row on
 #     every page;
 #   - every ledger row has an explicit height, no text line prints over another, and the body
@@ -75,6 +77,9 @@ ids=($(x 2026-11-02T09:00:00+08:00 finding list --json | python3 -c \
   'import json,sys; print(" ".join(f["id"] for f in json.load(sys.stdin)))'))
 # One 整改通知书 listing three hazards, then the 四书 ladder for one of them.
 x 2026-11-20T10:00:00+08:00 notice "${ids[0]}" "${ids[1]}" "${ids[2]}" --due 2026-11-30 >/dev/null
+# One 整改通知书 over the 8 other open hazards: more than a page holds, so a 附页 lists them.
+many=("${ids[3]}" "${ids[4]}" "${ids[6]}" "${ids[7]}" "${ids[8]}" "${ids[9]}" "${ids[10]}" "${ids[11]}")
+x 2026-11-20T10:00:00+08:00 notice "${many[@]}" --due 2026-11-30 >/dev/null
 x 2026-11-20T10:00:00+08:00 finding rectify "${ids[5]}" --note 已整改 --completed 2026-11-18 >/dev/null
 x 2026-11-21T10:00:00+08:00 finding verify "${ids[5]}" --pass >/dev/null
 x 2026-12-05T10:00:00+08:00 finding escalate "${ids[0]}" >/dev/null
@@ -87,9 +92,11 @@ for level in notice interview referral; do
   x $NOW export --format odt --finding "${ids[0]}" --level $level --out "$OUT/$level.odt" >/dev/null
 done
 
+x $NOW export --format odt --finding "${many[0]}" --level notice --out "$OUT/notice8.odt" >/dev/null
+
 (cd "$OUT" && timeout 300 soffice --headless --convert-to pdf --outdir "$OUT" \
-  ledger.xlsx form.odt notice.odt interview.odt referral.odt >/dev/null 2>&1)
-for f in ledger form notice interview referral; do
+  ledger.xlsx form.odt notice.odt interview.odt referral.odt notice8.odt >/dev/null 2>&1)
+for f in ledger form notice interview referral notice8; do
   [ -s "$OUT/$f.pdf" ] || { echo "print check: LibreOffice made no $f.pdf" >&2; exit 1; }
   pdftoppm -r 60 -png "$OUT/$f.pdf" "$OUT/$f"
 done
@@ -99,17 +106,50 @@ check() { if "$@"; then echo "  ok: ${*:2}"; else echo "  FAILED: $*"; fail=1; f
 pages() { python3 $HERE/pdfcheck.py pages "$1"; }
 has() { python3 $HERE/pdfcheck.py text "$1" ${3:-} | tr -d ' \n' | grep -qF "$(echo "$2" | tr -d ' ')"; }
 
+# A notice is one page with its 回执; hazards that do not fit that page at 9 pt or more are
+# listed on a 附页 after it, whose every page names the document by title and 文号.
+check_notice() { # PDF 文号 AUTHORITY-PAGE-1-ONLY
+  local pdf=$1 wenhao=$2 n p
+  n=$(pages "$pdf")
+  check has "$pdf" "$AUTHORITY" 1
+  check has "$pdf" "回执" 1
+  check has "$pdf" "签收人" 1
+  for ((p = 1; p <= n; p++)); do
+    check has "$pdf" "$wenhao" $p
+    if ((p > 1)); then
+      check has "$pdf" "隐患清单（共" $p
+      check test -z "$(python3 $HERE/pdfcheck.py text "$pdf" $p | grep -E '回 *执|签收人' || true)"
+    fi
+  done
+  if ((n > 1)); then check has "$pdf" "隐患清单见附页" 1; fi
+}
+wenhao_of() { # FINDING LEVEL
+  x $NOW finding show "$1" --json | python3 -c 'import json,sys
+f = json.load(sys.stdin)
+print([s["issued"]["wenhao"] for s in f["escalations"] if s["level"] == sys.argv[1]][0])' "$2"
+}
+
 echo "notices:"
 for level in notice interview referral; do
-  pdf=$OUT/$level.pdf
-  wenhao=$(x $NOW finding show "${ids[0]}" --json | python3 -c 'import json,sys
-f = json.load(sys.stdin)
-f = f.get("finding", f)
-print([s["issued"]["wenhao"] for s in f["escalations"] if s["level"] == sys.argv[1]][0])' $level)
-  check test "$(pages "$pdf")" = 1
-  check has "$pdf" "$wenhao"
-  check has "$pdf" "$AUTHORITY"
-  check has "$pdf" "回执"
+  check_notice "$OUT/$level.pdf" "$(wenhao_of "${ids[0]}" $level)"
+done
+# One hazard fits beside the 回执: no 附页.
+check test "$(pages "$OUT/interview.pdf")$(pages "$OUT/referral.pdf")" = 11
+# The 临时防范措施 recorded on a hazard is printed with its 整改要求.
+check has "$OUT/notice.pdf" "临时防范措施：设专人值守"
+
+echo "整改通知书 over 8 hazards (the notice one page, then the 附页):"
+pdf=$OUT/notice8.pdf
+n=$(pages "$pdf")
+check test "$n" -ge 2
+check has "$pdf" "隐患清单见附页（共8项）" 1
+check_notice "$pdf" "$(wenhao_of "${many[0]}" notice)"
+# Every hazard is listed on the 附页.
+for id in "${many[@]}"; do
+  yh=$(x $NOW finding show "$id" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["number_code"])')
+  found=0
+  for ((p = 2; p <= n; p++)); do has "$pdf" "$yh" $p && found=1; done
+  check test "$found$yh" = "1$yh"
 done
 
 echo "整改表 (12 hazards):"

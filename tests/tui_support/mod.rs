@@ -192,7 +192,9 @@ pub fn screen_text(h: &Harness, t: &Terminal<TestBackend>) -> String {
     for id in &ids {
         s = s.replace(&id.replace('-', "")[..8], "########");
     }
-    s
+    // Record numbers carry this device's code (YH-2026-A3K-0007): random per temp store.
+    let code = h.tui.runner.ctx.raw_store().device_code();
+    s.replace(&format!("-{code}-"), "-DEV-")
 }
 
 /// The (x, y) of the first cell of `needle` on screen.

@@ -49,7 +49,14 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
                 },
                 v.st(Role::Warning),
             ),
-            Span::styled(format!("  {}", f.id), v.st(Role::Muted)),
+            // What people say aloud: the 隐患编号 (a record from before numbers: the short id).
+            Span::styled(
+                match &f.number {
+                    Some(n) => format!("  {}", n.code()),
+                    None => format!("  {}", &f.id.simple().to_string()[24..]),
+                },
+                v.st(Role::Muted),
+            ),
         ]),
         Line::from(vec![label("问题隐患"), Span::raw(f.description.clone())]),
         Line::from(vec![

@@ -62,6 +62,11 @@ pub fn render(v: &View, s: &FirstRunState, frame: &mut Frame, area: Rect) {
     y += 1;
     let note = match &s.error {
         Some(e) => Span::styled(e.clone(), v.st(Role::Error)),
+        // The 机关代字 field: the 文号 adds the book's word itself (a typed 整 is dropped).
+        None if s.focus == 2 => Span::styled(
+            "机关代字不含“整”字，如 某卫安：文号为 某卫安整〔2026〕A3K-1号",
+            v.st(Role::Muted),
+        ),
         None => Span::styled(
             "以后可在配置文件中修改（config.toml 的 inspector 和 [org]）",
             v.st(Role::Muted),

@@ -9,6 +9,7 @@ mod new_inspection;
 mod overlays;
 mod register;
 mod search;
+mod status;
 mod sync;
 
 use super::action::Command;
@@ -117,10 +118,16 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
     }
     let v = View { app, theme, keymap };
     frame.buffer_mut().set_style(area, v.st(Role::Base));
+    // A message too long for one line takes two (issue 11, point 7).
+    let message = app.message.as_ref().map(|m| {
+        let lines = status::message_lines(&m.text, (area.width as usize).saturating_sub(2));
+        (m.kind, lines)
+    });
+    let status_h = message.as_ref().map_or(1, |(_, l)| l.len().min(2)) as u16;
     let [top, body, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(status_h),
     ])
     .areas(area);
     let who = if app.inspector.is_empty() {
@@ -159,7 +166,7 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         search::render(&v, s, frame, body);
     }
     overlays::render(&v, frame, body);
-    status_line(&v, frame, bottom);
+    status_line(&v, message, frame, bottom);
 }
 
 /// The frame drawn before the store opens (no theme yet: the terminal's own colours).
@@ -169,21 +176,28 @@ pub fn opening(frame: &mut Frame) {
     frame.render_widget(Paragraph::new("正在打开数据……"), r);
 }
 
-fn status_line(v: &View, frame: &mut Frame, area: Rect) {
+fn status_line(
+    v: &View,
+    message: Option<(MessageKind, Vec<String>)>,
+    frame: &mut Frame,
+    area: Rect,
+) {
     frame.buffer_mut().set_style(area, v.st(Role::StatusBar));
-    let line = match &v.app.message {
-        Some(m) => {
-            let role = match m.kind {
+    let lines = match message {
+        Some((kind, lines)) => {
+            let role = match kind {
                 MessageKind::Info => Role::StatusBar,
                 MessageKind::Ok => Role::Ok,
                 MessageKind::Error => Role::Error,
             };
-            let text = fit_message(&m.text, (area.width as usize).saturating_sub(2));
-            Line::from(Span::styled(format!(" {text} "), v.st(role)))
+            lines
+                .into_iter()
+                .map(|l| Line::from(Span::styled(format!(" {l} "), v.st(role))))
+                .collect()
         }
-        None => key_bar(v, area.width as usize),
+        None => vec![key_bar(v, area.width as usize)],
     };
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// The key bar: the screen's keys as far as they fit, and always how to go back and how to see
@@ -219,51 +233,6 @@ fn key_bar(v: &View, width: usize) -> Line<'static> {
         }
         others.pop();
     }
-}
-
-/// A status message cut to `width` so the part that says what to do survives: quoted names
-/// (「…」) are shortened first, then the start of the message gives way to its end.
-pub fn fit_message(text: &str, width: usize) -> String {
-    let mut t = text.to_string();
-    while t.width() > width {
-        // The longest quoted part, if any is long enough to shorten.
-        let mut best: Option<(usize, usize, usize)> = None;
-        let mut from = 0;
-        while let Some(a) = t[from..].find('「').map(|i| i + from) {
-            let Some(b) = t[a..].find('」').map(|i| i + a) else {
-                break;
-            };
-            let inner = &t[a + '「'.len_utf8()..b];
-            let w = inner.width();
-            if w > 8 && best.is_none_or(|(_, _, bw)| w > bw) {
-                best = Some((a + '「'.len_utf8(), b, w));
-            }
-            from = b + '」'.len_utf8();
-        }
-        let Some((a, b, w)) = best else {
-            break;
-        };
-        let over = t.width() - width;
-        let target = w.saturating_sub(over).max(8);
-        let short = fit(&t[a..b], target);
-        t = format!("{}{short}{}", &t[..a], &t[b..]);
-    }
-    if t.width() <= width {
-        return t;
-    }
-    // Still too long: keep the end (what to do), mark the cut at the front.
-    let chars: Vec<char> = t.chars().collect();
-    let mut w = 2;
-    let mut start = chars.len();
-    while start > 0 {
-        let cw = chars[start - 1].to_string().width();
-        if w + cw > width {
-            break;
-        }
-        w += cw;
-        start -= 1;
-    }
-    format!("..{}", chars[start..].iter().collect::<String>())
 }
 
 fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
@@ -315,22 +284,5 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Search => &[(Open, "打开"), (Down, "下一个"), (Back, "关闭")],
         Context::Sync => &[(Back, "返回")],
         Context::SyncFolder => &[(Submit, "试运行"), (Back, "返回")],
-    }
-}
-
-#[cfg(test)]
-mod message_tests {
-    use super::fit_message;
-    use unicode_width::UnicodeWidthStr;
-
-    #[test]
-    fn a_long_message_keeps_what_to_do() {
-        let m = "检查项「灭火器配置类型和数量合适，压力在绿区，在有效期内，有每月检查记录」属于已结束的检查：请先新建检查再登记";
-        let out = fit_message(m, 78);
-        assert!(out.width() <= 78, "{out}");
-        assert!(out.ends_with("请先新建检查再登记"), "{out}");
-        assert!(out.contains(".."), "the cut is marked: {out}");
-        let out = fit_message(m, 20);
-        assert!(out.width() <= 20 && out.ends_with("再登记"), "{out}");
     }
 }
