@@ -32,6 +32,21 @@ pub enum ChemCmd {
         field: String,
         value: String,
     },
+    /// 导出 XLSX：储存台账、管理使用台账、隐患排查整治台账、使用统计一张表
+    Export {
+        /// 输出文件（.xlsx）
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// 只导出该单位
+        #[arg(long)]
+        facility: Option<String>,
+        /// 一张表的统计起始日期（默认今年 1 月 1 日）
+        #[arg(long, allow_hyphen_values = true)]
+        from: Option<String>,
+        /// 统计截止日期（默认今天）
+        #[arg(long, allow_hyphen_values = true)]
+        to: Option<String>,
+    },
     /// 把一条隐患关联到该化学品（隐患排查整治台账）
     Link {
         id: String,
@@ -261,6 +276,30 @@ pub fn run(cli: &Cli, cmd: &ChemCmd) -> CmdResult {
             })?;
             done(cli, &ctx, &c, "已修改")
         }
+        ChemCmd::Export {
+            out,
+            facility,
+            from,
+            to,
+        } => {
+            let day = |flag: &str, t: &Option<String>| -> Result<_, Failure> {
+                t.as_deref()
+                    .map(|t| crate::domain::parse_date_input(t, ctx.now.today()))
+                    .transpose()
+                    .map_err(|m| Failure::usage(format!("日期（{flag}）：{m}")))
+            };
+            let (from, to) = (day("--from", from)?, day("--to", to)?);
+            let rep =
+                ops::export_chem(&ctx, out, facility.as_deref(), from, to).map_err(
+                    |e| match e {
+                        OpsError::Invalid { message, .. } => {
+                            Failure::usage(format!("日期（--from）：{message}"))
+                        }
+                        e => e.into(),
+                    },
+                )?;
+            export_done(cli, &rep)
+        }
         ChemCmd::Link { id, finding } => {
             let c = ops::chemical(&ctx, id).map_err(failure)?;
             let f = ctx.finding(finding)?;
@@ -395,4 +434,16 @@ pub(super) fn hazard_lines(ctx: &Ctx, ids: &[uuid::Uuid]) {
             escape_line(&f.description)
         );
     }
+}
+
+/// Prints what a register export wrote.
+pub(super) fn export_done(cli: &Cli, rep: &ops::RegisterExport) -> CmdResult {
+    if cli.json {
+        return print_json(rep);
+    }
+    println!("已导出 {}", rep.path.display());
+    for (name, rows) in &rep.sheets {
+        println!("  {name}：{rows} 行");
+    }
+    Ok(())
 }

@@ -27,6 +27,12 @@ pub enum EquipCmd {
     Operator(OperatorArgs),
     /// 超期未检、30天内到期、证书过期
     Due,
+    /// 导出特种设备安全清单（XLSX）
+    Export {
+        /// 输出文件（.xlsx）
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// 把一条隐患关联到该设备
     Link {
         id: String,
@@ -207,6 +213,10 @@ pub fn run(cli: &Cli, cmd: &EquipCmd) -> CmdResult {
                 );
             }
             Ok(())
+        }
+        EquipCmd::Export { out } => {
+            let rep = ops::export_equipment(&ctx, out)?;
+            super::chem::export_done(cli, &rep)
         }
         EquipCmd::Link { id, finding } => {
             let q = ops::equipment(&ctx, id).map_err(failure)?;

@@ -366,3 +366,67 @@ pub fn hazards_of(ctx: &Ctx, ids: &[Uuid]) -> Vec<crate::domain::Finding> {
         .filter_map(|id| ctx.finding_by_id(*id).ok())
         .collect()
 }
+
+/// What a register export wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RegisterExport {
+    pub path: std::path::PathBuf,
+    /// Sheet name → data rows.
+    pub sheets: Vec<(String, usize)>,
+}
+
+/// Writes the three 危险化学品 ledgers and the 使用统计一张表 for `from..=to` (default: the
+/// year so far) to one XLSX workbook; `facility` keeps one unit. The 隐患排查整治台账 lists the
+/// hazards recorded on a chemical (naming it) and the other hazards of the hazchem line.
+pub fn export_chem(
+    ctx: &Ctx,
+    path: &std::path::Path,
+    facility: Option<&str>,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> Result<RegisterExport> {
+    let today = ctx.now.today();
+    let to = to.unwrap_or(today);
+    let from = from.unwrap_or_else(|| {
+        chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).unwrap_or(today)
+    });
+    if from > to {
+        return Err(OpsError::invalid(
+            field("起始日期"),
+            format!("{from} 晚于截止日期 {to}"),
+        ));
+    }
+    let chems: Vec<Chemical> = chemicals(ctx)?
+        .into_iter()
+        .filter(|c| facility.is_none_or(|f| c.facility == f))
+        .collect();
+    let mut hazards: Vec<(crate::domain::Finding, String)> = vec![];
+    let mut named = std::collections::BTreeSet::new();
+    for c in &chems {
+        for f in hazards_of(ctx, &c.hazards) {
+            if !f.retracted && named.insert(f.id) {
+                hazards.push((f, format!("{}（{}）", c.name, c.place)));
+            }
+        }
+    }
+    let q = crate::domain::FindingQuery {
+        line: Some("hazchem".into()),
+        facility: facility.map(str::to_string),
+        ..Default::default()
+    };
+    for f in ctx.list_findings(&q)? {
+        if named.insert(f.id) {
+            hazards.push((f, String::new()));
+        }
+    }
+    hazards.sort_by_key(|(f, _)| f.created_at);
+    let sheets = crate::report::registers::chem_sheets(&chems, &hazards, from, to, &ctx.now);
+    crate::report::registers::write_sheets(&sheets, path)?;
+    Ok(RegisterExport {
+        path: path.to_path_buf(),
+        sheets: sheets
+            .iter()
+            .map(|s| (s.name.to_string(), s.rows.len()))
+            .collect(),
+    })
+}

@@ -328,3 +328,16 @@ pub fn due_counts(ctx: &Ctx) -> Result<DueCounts> {
     }
     Ok(c)
 }
+
+/// Writes the 特种设备安全清单 (state on `ctx.now`'s day) to an XLSX workbook.
+pub fn export_equipment(ctx: &Ctx, path: &std::path::Path) -> Result<super::chem::RegisterExport> {
+    let list = equipment_list(ctx)?;
+    let sheet = crate::report::registers::equipment_sheet(&list, &ctx.now);
+    let rows = sheet.rows.len();
+    let name = sheet.name.to_string();
+    crate::report::registers::write_sheets(&[sheet], path)?;
+    Ok(super::chem::RegisterExport {
+        path: path.to_path_buf(),
+        sheets: vec![(name, rows)],
+    })
+}

@@ -5,6 +5,7 @@
 mod chem;
 mod clock;
 mod demo;
+mod demo_registers;
 mod device;
 mod equipment;
 mod filter;
@@ -25,15 +26,16 @@ pub use crate::report::{
     ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError, default_export_path,
 };
 pub use chem::{
-    NewChemical, NewMovement, add_chemical, check_cas, chemical, chemical_by_id, chemicals,
-    hazard_links, hazards_of, link_hazard, move_chemical, set_chemical_field,
+    NewChemical, NewMovement, RegisterExport, add_chemical, check_cas, chemical, chemical_by_id,
+    chemicals, export_chem, hazard_links, hazards_of, link_hazard, move_chemical,
+    set_chemical_field,
 };
 pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
 pub use equipment::{
     DueCounts, DueItem, NewEquipment, add_equipment, due, due_counts, equipment, equipment_by_id,
-    equipment_list, record_check, record_operator, set_equipment_field,
+    equipment_list, export_equipment, record_check, record_operator, set_equipment_field,
 };
 pub use filter::resolve_filter;
 pub use finding::{
