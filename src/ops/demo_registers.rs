@@ -12,8 +12,17 @@ use uuid::Uuid;
 
 const DAY_MS: i64 = 86_400_000;
 
-/// (name, place, unit, max, container, conditions).
-const CHEMS: [(&str, &str, &str, i64, &str, &str); 4] = [
+/// (name, place, unit, max, container, conditions, purposes of its issues).
+type DemoChem = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    &'static str,
+    &'static str,
+    [&'static str; 2],
+);
+const CHEMS: [DemoChem; 4] = [
     (
         "乙醇",
         "药剂科危化品库",
@@ -21,6 +30,7 @@ const CHEMS: [(&str, &str, &str, i64, &str, &str); 4] = [
         100,
         "5升塑料桶",
         "阴凉、通风，远离火种、热源",
+        ["手术室皮肤消毒", "病区物表消毒"],
     ),
     (
         "过氧乙酸",
@@ -29,6 +39,7 @@ const CHEMS: [(&str, &str, &str, i64, &str, &str); 4] = [
         20,
         "1千克塑料瓶",
         "阴凉避光，与还原剂分开存放",
+        ["器械浸泡消毒", "内镜消毒"],
     ),
     (
         "次氯酸钠溶液",
@@ -37,6 +48,7 @@ const CHEMS: [(&str, &str, &str, i64, &str, &str); 4] = [
         50,
         "2.5升塑料桶",
         "阴凉通风，严禁与酸性清洁剂混放",
+        ["病区物表消毒", "污物浸泡消毒"],
     ),
     (
         "甲醛",
@@ -45,6 +57,7 @@ const CHEMS: [(&str, &str, &str, i64, &str, &str); 4] = [
         10,
         "500毫升玻璃瓶",
         "专柜双人双锁，通风橱内使用",
+        ["病理标本固定", "标本固定液配制"],
     ),
 ];
 

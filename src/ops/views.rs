@@ -77,6 +77,8 @@ pub struct HomeData {
     /// N of the 待复查超过N天 column.
     pub review_days: i64,
     pub sync: SyncInfo,
+    /// 特种设备 超期未检 / 30天内到期 / 证书过期 counts (issue 17).
+    pub equipment_due: super::DueCounts,
 }
 
 #[derive(Debug, Clone)]
@@ -291,6 +293,7 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
         recent,
         review_days: ctx.review_days,
         sync: sync_info(ctx, configured_sync)?,
+        equipment_due: super::due_counts(ctx)?,
     })
 }
 

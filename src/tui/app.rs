@@ -37,6 +37,8 @@ pub enum Screen {
     Checklist(ChecklistState),
     Form(Box<FormState>),
     Register(RegisterState),
+    /// 危险化学品 and 特种设备 registers (issue 17).
+    Registers(super::screens::registers_state::RegistersState),
     Detail(DetailState),
     Sync(SyncState),
     /// Drawn over the screen below it.
@@ -591,6 +593,7 @@ impl App {
             Screen::Sync(s) if matches!(s.phase, SyncPhase::Folder) => Context::SyncFolder,
             Screen::Sync(_) => Context::Sync,
             Screen::Search(_) => Context::Search,
+            Screen::Registers(_) => Context::Registers,
         }
     }
 }

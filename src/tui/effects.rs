@@ -28,6 +28,8 @@ pub enum Effect {
     Finish(Uuid),
     RecordFinding(NewFinding),
     LoadRegister,
+    /// Load the 危险化学品 / 特种设备 registers.
+    LoadRegisters,
     LoadFinding(Uuid),
     Rectify {
         id: Uuid,
@@ -314,6 +316,12 @@ impl Runner {
             Effect::Finish(id) => Action::Finished(ops::finish_inspection(ctx, id)?),
             Effect::RecordFinding(new) => Action::FindingSaved(ops::record_finding(ctx, new)?),
             Effect::LoadRegister => Action::RegisterLoaded(ops::register_rows(ctx)?),
+            Effect::LoadRegisters => Action::RegistersLoaded(Box::new(
+                crate::tui::screens::registers_state::RegistersData {
+                    chemicals: ops::chemicals(ctx)?,
+                    equipment: ops::equipment_list(ctx)?,
+                },
+            )),
             Effect::LoadFinding(id) => Action::FindingLoaded(ctx.finding_by_id(id)?),
             Effect::Rectify { id, note } => Action::FindingUpdated {
                 finding: ops::rectify(ctx, id, &note)?,

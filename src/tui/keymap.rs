@@ -28,6 +28,8 @@ pub enum Context {
     Sync,
     /// The sync screen's folder field.
     SyncFolder,
+    /// The 危险化学品 / 特种设备 registers.
+    Registers,
 }
 
 impl Context {
@@ -48,6 +50,7 @@ impl Context {
             Context::Prompt => &["prompt", "text", "global"],
             Context::Sync => &["sync", "nav", "global"],
             Context::SyncFolder => &["sync_folder", "text", "global"],
+            Context::Registers => &["registers", "nav", "global"],
         }
     }
 
@@ -226,7 +229,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 16] = [
+const KNOWN_TABLES: [&str; 17] = [
     "global",
     "nav",
     "home",
@@ -243,6 +246,7 @@ const KNOWN_TABLES: [&str; 16] = [
     "prompt",
     "sync",
     "sync_folder",
+    "registers",
 ];
 
 impl Keymap {

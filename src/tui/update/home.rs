@@ -64,6 +64,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             vec![Effect::LoadFacilities]
         }
         Command::Sync => super::sync::open(app),
+        Command::Registers => super::registers::open(app),
         Command::Register => {
             app.stack.push(Screen::Register(RegisterState::default()));
             vec![Effect::LoadRegister]
