@@ -127,7 +127,7 @@ pub(super) fn actions(
             let mut t = t0 + DAY_MS;
             let mut k = 0usize;
             while t < now_ms - DAY_MS {
-                let receipt = k % 5 == 0;
+                let receipt = k.is_multiple_of(5);
                 let q = if receipt {
                     (max * 1000 * 6 / 10).min(max * 1000 - bal)
                 } else {

@@ -179,7 +179,7 @@ pub fn chem_sheets(
                         text(&f.measures),
                         Cell::Date(f.due_in_force()),
                         text(&f.responsible),
-                        text(&f.status_label()),
+                        text(f.status_label()),
                     ],
                     f.is_overdue(now),
                 )
