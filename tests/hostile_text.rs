@@ -273,3 +273,91 @@ fn every_text_field_has_a_maximum_length_named_in_the_error() {
     let out = env.tmp.path().join("a.xlsx");
     env.ok(&["export", "--format", "xlsx", "--out", out.to_str().unwrap()]);
 }
+
+/// `--json` is an output too: text synced from another device carries no raw control or bidi
+/// character to the terminal, and a JSON reader still gets the exact text back.
+#[test]
+fn synced_hostile_text_is_escaped_in_json_output() {
+    let (env, id) = synced_env();
+    for args in [
+        vec!["--json", "finding", "list"],
+        vec!["--json", "finding", "show", id.as_str()],
+        vec!["--json", "device", "list"],
+        vec!["--json", "search", "HYPERLINK"],
+        vec!["--json", "report"],
+    ] {
+        let out = env.ok(&args);
+        no_raw_controls(&format!("{args:?}"), &out);
+    }
+    let out = env.ok(&["--json", "finding", "show", &id]);
+    assert!(
+        out.contains("\\u009b31m") && out.contains("\\u202e"),
+        "{out}"
+    );
+    let f: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        f["description"], HOSTILE,
+        "the JSON value is the text itself"
+    );
+    assert_eq!(f["facility"], HOSTILE_FACILITY);
+}
+
+/// The name this device signs with and the organisation profile come from the config file
+/// (or `XUNCHA_USER`, or `xuncha org`): checked like typed text, with the field named.
+#[test]
+fn the_inspector_name_and_the_org_profile_have_a_maximum_length() {
+    let env = Env::new();
+    let insp = env.start("临河区医院", &["fire"]);
+    let before = env.events();
+    let long = "名".repeat(xuncha::ops::MAX_NAME_CHARS + 1);
+    let out = env
+        .cmd(&["finding", "list"])
+        .env("XUNCHA_USER", &long)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        err.contains("检查人员姓名") && err.contains("最多 200 字") && err.contains("XUNCHA_USER"),
+        "{err}"
+    );
+    std::fs::create_dir_all(env.config()).unwrap();
+    let config = env.config().join("config.toml");
+    std::fs::write(&config, format!("inspector = \"{long}\"\n")).unwrap();
+    let out = env
+        .cmd(&[
+            "finding",
+            "add",
+            "--inspection",
+            &insp,
+            "--line",
+            "fire",
+            "--description",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        err.contains("config.toml") && err.contains("检查人员姓名"),
+        "{err}"
+    );
+    std::fs::remove_file(&config).unwrap();
+    assert_eq!(env.events(), before, "nothing was written");
+
+    let err = env.fails(&["org", "--authority", &long]);
+    assert!(
+        err.contains("发文机关") && err.contains("--authority") && err.contains("最多 200 字"),
+        "{err}"
+    );
+    // At the limit it is accepted.
+    let at = "名".repeat(xuncha::ops::MAX_NAME_CHARS);
+    env.ok(&["org", "--authority", &at]);
+    let out = env
+        .cmd(&["device"])
+        .env("XUNCHA_USER", &at)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

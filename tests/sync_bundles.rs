@@ -248,7 +248,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 #[test]
-fn a_fork_is_quarantined_and_a_clone_stops_writing() {
+fn a_fork_is_settled_by_one_rule_and_the_losing_copy_reissues() {
     let now = now_ms(BASE_MS);
     let root = tempfile::tempdir().unwrap();
     let (dir_a, dir_clone) = (root.path().join("a"), root.path().join("clone"));
@@ -260,7 +260,8 @@ fn a_fork_is_quarantined_and_a_clone_stops_writing() {
     copy_dir(&dir_a, &dir_clone);
     let mut a = Store::open(&dir_a).unwrap();
     let mut clone = Store::open(&dir_clone).unwrap();
-    assert_eq!(a.device_id(), clone.device_id());
+    let shared = a.device_id();
+    assert_eq!(shared, clone.device_id());
     edit(&mut a, &now, id, Field::Location, "配电室");
     edit(&mut clone, &now, id, Field::Location, "地下室");
 
@@ -268,72 +269,57 @@ fn a_fork_is_quarantined_and_a_clone_stops_writing() {
     sync_with(&mut a, &now, usb.path());
     let rep = sync_with(&mut b.store, &now, usb.path());
     assert_eq!(rep.events_in_total(), 2);
-    let before = snapshot(&b.store);
 
-    // The clone exports its own seq 2: same device and seq as A's, other bytes.
-    let rep = sync::sync(
-        &mut clone,
-        &now,
-        usb.path(),
-        &Default::default(),
-        &mut |_, _| {},
-    )
-    .unwrap();
-    assert_eq!(
-        rep.rejected[0].kind,
-        RejectKind::Clone,
-        "{:?}",
-        rep.rejected
-    );
-    assert!(rep.frozen.is_some() && rep.exit_code() == 3);
+    // The copy meets the other writer of its id: one fork, settled, nobody stops writing.
+    let rep = sync_with(&mut clone, &now, usb.path());
+    assert_eq!(rep.forks.len(), 1, "{:?}", rep.forks);
+    assert_eq!(rep.forks[0].seq, 2);
+    assert!(rep.rejected.is_empty() && rep.frozen.is_none(), "{rep:#?}");
+    assert_eq!(rep.exit_code(), 0);
+    for _ in 0..2 {
+        for s in [&mut a, &mut clone, &mut b.store] {
+            let rep = sync_with(s, &now, usb.path());
+            assert!(rep.frozen.is_none() && rep.exit_code() == 0, "{rep:#?}");
+        }
+    }
+    let ids = [a.device_id(), clone.device_id()];
     assert!(
-        rep.bundles_written.is_empty(),
-        "a frozen device must not write"
+        ids.contains(&shared) && ids[0] != ids[1],
+        "one copy keeps the id"
     );
-    assert!(rep.frozen.as_ref().unwrap().contains("新的数据目录"));
-    assert!(
-        clone
-            .append(
-                "x",
-                &now,
-                vec![Payload::Commented {
-                    finding_id: id,
-                    text: "t".into()
-                }]
-            )
-            .is_err()
-    );
-
-    // Put the clone's bundle where B can see it, as if it had exported before noticing.
-    let rec = clone.records(clone.device_id(), 1, 2).unwrap();
-    let key = clone.device_key(clone.device_id()).unwrap().unwrap();
-    let bytes = bundle::encode(clone.device_id(), &key, 1, &rec);
-    let dir = usb
-        .path()
-        .join("xuncha-sync/bundles")
-        .join(clone.device_id().to_string());
-    std::fs::write(dir.join(bundle::file_name(1, 2, &bytes)), &bytes).unwrap();
-    let rep = sync_with(&mut b.store, &now, usb.path());
-    let fork: Vec<_> = rep
-        .rejected
+    assert_eq!(views(&a), views(&b.store));
+    assert_eq!(views(&clone), views(&b.store));
+    // Both edits are kept: the re-issued one did not see the winner's, so they conflict.
+    let f = b.store.finding_full(id).unwrap().unwrap();
+    let shown: Vec<&str> = f.conflicts[0]
+        .values
         .iter()
-        .filter(|r| r.kind == RejectKind::Fork)
+        .map(|(_, v)| v.as_str())
         .collect();
-    assert_eq!(fork.len(), 1, "{:?}", rep.rejected);
-    assert!(fork[0].reason.contains("分叉"));
-    assert_eq!(rep.exit_code(), 3);
-    assert_eq!(
-        snapshot(&b.store),
-        before,
-        "a fork must not change the log or views"
+    assert!(
+        shown.contains(&"配电室") && shown.contains(&"地下室"),
+        "{shown:?}"
     );
-    assert_eq!(b.store.quarantined().unwrap().len(), 1);
-    assert_eq!(b.store.finding(id).unwrap().unwrap().location, "配电室");
-
-    // A sees another writer under its own id too: both halves of a clone stop writing.
-    let rep = sync_with(&mut a, &now, usb.path());
-    assert!(rep.frozen.is_some());
-    assert!(a.frozen().unwrap().is_some());
+    let loser = if a.device_id() == shared { &clone } else { &a };
+    assert_eq!(loser.quarantined().unwrap().len(), 1);
+    for s in [&a, &clone, &b.store] {
+        assert!(s.rebuild(false).unwrap().is_clean());
+    }
+    // Both keep writing, and what they write arrives.
+    for s in [&mut a, &mut clone] {
+        s.append(
+            "x",
+            &now,
+            vec![Payload::Commented {
+                finding_id: id,
+                text: "t".into(),
+            }],
+        )
+        .unwrap();
+        sync_with(s, &now, usb.path());
+    }
+    let rep = sync_with(&mut b.store, &now, usb.path());
+    assert_eq!(rep.events_in_total(), 2, "{rep:#?}");
 
     // Valid events of other devices still import.
     let mut c = dev();
@@ -350,7 +336,7 @@ fn a_fork_is_quarantined_and_a_clone_stops_writing() {
 }
 
 #[test]
-fn a_restored_data_dir_sees_itself_ahead_and_stops() {
+fn a_restored_data_dir_takes_back_its_own_later_events() {
     let now = now_ms(BASE_MS);
     let root = tempfile::tempdir().unwrap();
     let (dir_a, backup) = (root.path().join("a"), root.path().join("backup"));
@@ -368,18 +354,18 @@ fn a_restored_data_dir_sees_itself_ahead_and_stops() {
     }
     let mut restored = Store::open(&backup).unwrap();
     let rep = sync_with(&mut restored, &now, usb.path());
-    assert_eq!(rep.exit_code(), 3);
-    assert_eq!(rep.rejected[0].kind, RejectKind::Clone);
-    assert!(
-        rep.rejected[0].reason.contains("第 2 条"),
-        "{}",
-        rep.rejected[0].reason
+    assert_eq!(rep.exit_code(), 0, "{rep:#?}");
+    assert_eq!(restored.own_seq(), 2);
+    assert_eq!(
+        restored.finding(id).unwrap().unwrap().measures,
+        "加装固定链"
     );
-    assert!(restored.frozen().unwrap().is_some());
-    assert!(
-        bundle_files(usb.path()).len() == 1,
-        "the restored dir wrote nothing"
-    );
+    assert!(restored.frozen().unwrap().is_none());
+    // It goes on writing after the events it took back.
+    edit(&mut restored, &now, id, Field::Location, "氧气储瓶间");
+    let rep = sync_with(&mut restored, &now, usb.path());
+    assert_eq!(rep.exit_code(), 0, "{rep:#?}");
+    assert_eq!(restored.own_seq(), 3);
 }
 
 #[test]

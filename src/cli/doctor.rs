@@ -30,6 +30,15 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> CmdResult {
         for p in &rep.view_mismatches {
             println!("视图不一致：{p}");
         }
+        if !rep.quarantined.is_empty() {
+            println!(
+                "隔离区：{} 条分叉中落选的事件（同一设备同一序号签过两种内容，多为复制的数据目录；按规则未计入视图，保留备查）",
+                rep.quarantined.len()
+            );
+            for q in rep.quarantined.iter().take(20) {
+                println!("  · {q}");
+            }
+        }
         if rep.rebuilt {
             println!("已从日志重建全部视图");
         } else if rep.is_clean() {

@@ -396,8 +396,15 @@ fn show(ctx: &Ctx, f: &Finding) {
         } else {
             format!("：{}", h.note)
         };
+        // Events re-issued by a copied data dir name the device they now come from.
+        let device = ops::device_name(ctx, h.event.device);
+        let device = if device.contains(crate::domain::REISSUED_MARK) {
+            format!("（{}）", crate::domain::sanitize::escape_line(&device))
+        } else {
+            String::new()
+        };
         println!(
-            "  {}  {}  {}{note}",
+            "  {}  {}{device}  {}{note}",
             local(&ctx.now, h.at),
             h.author,
             h.action

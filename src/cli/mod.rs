@@ -93,7 +93,8 @@ pub fn sign_as_inspector(ctx: &mut Ctx, inspectors: &[String]) {
     if chosen.is_none()
         && let Some(first) = inspectors.first()
     {
-        ctx.author = first.clone();
+        // Checked again, with the flag named, when the inspection is started.
+        ctx.author = ops::clean(first);
     }
 }
 

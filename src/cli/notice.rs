@@ -54,7 +54,9 @@ pub fn org(cli: &Cli, args: &OrgArgs) -> CmdResult {
     let mut changed = false;
     for (id, v) in changes {
         if let Some(v) = v {
-            cfg.org.set(id, ops::clean(v));
+            let v = ops::org_field(id, v)
+                .map_err(|e| Failure::usage(format!("{e}（--{}）", id.replace('_', "-"))))?;
+            cfg.org.set(id, v);
             changed = true;
         }
     }

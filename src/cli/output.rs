@@ -8,13 +8,35 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 use uuid::Uuid;
 
+///
+/// Characters that could drive a terminal (`domain::sanitize::is_unsafe`: DEL, C1 controls,
+/// bidi overrides and marks; serde_json already escapes C0) are written as JSON `\uXXXX`
+/// escapes: a JSON reader gets the same string back, a terminal sees only ASCII.
 pub fn print_json<T: Serialize + ?Sized>(v: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(v).map_err(|e| Failure {
         code: 1,
         message: e.to_string(),
     })?;
-    println!("{text}");
+    println!("{}", json_escape_unsafe(&text));
     Ok(())
+}
+
+/// Serialised JSON with every unsafe character as a `\uXXXX` escape. Outside strings JSON
+/// text is ASCII, so every such character is inside a string, where the escape means the
+/// same character. All of them are in the Basic Multilingual Plane (4 hex digits suffice).
+pub fn json_escape_unsafe(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.chars().any(sanitize::is_unsafe) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if sanitize::is_unsafe(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Pads (or cuts) to a display width, counting CJK characters as two cells. Control

@@ -104,6 +104,9 @@ fn print_text(r: &SyncReport, name: &dyn Fn(uuid::Uuid) -> String) {
             );
         }
     }
+    for f in &r.forks {
+        println!("{}", escape_line(&fork_line(f, name)));
+    }
     if !r.rejected.is_empty() {
         println!("拒收：{} 个同步包", r.rejected.len());
         for x in &r.rejected {
@@ -181,5 +184,30 @@ fn print_text(r: &SyncReport, name: &dyn Fn(uuid::Uuid) -> String) {
     }
     if let Some(reason) = &r.frozen {
         println!("⚠ 本机已停止写入，也不再向同步文件夹写入：{reason}");
+    }
+}
+
+/// One settled fork, as the sync report says it (the rule is in docs/clone.md).
+fn fork_line(f: &ops::ForkNote, name: &dyn Fn(uuid::Uuid) -> String) -> String {
+    let who = name(f.device);
+    let head = format!(
+        "分叉（复制的数据目录）：{who} 第 {} 条起有两种不同内容，按规则保留该处哈希较小的一支",
+        f.seq
+    );
+    match f.outcome {
+        ops::ForkOutcome::Kept => format!(
+            "{head}；本机已有保留的一支，另一支 {} 条事件已隔离（xuncha doctor 可查看）",
+            f.events
+        ),
+        ops::ForkOutcome::Replaced => format!(
+            "{head}；本机原先收到的是落选的一支，已换成保留的一支，落选的 {} 条事件已隔离（xuncha doctor 可查看），视图已从日志重建",
+            f.events
+        ),
+        ops::ForkOutcome::Reissued => format!(
+            "{head}：本数据目录是复制的，本机这一支落选。本机已换新身份 {}（新密钥），把本机记录的 {} 条事件以新身份重新签发，内容、记录人和时间不变，其他设备同步后都会收到；原事件保留在隔离区。以后本机以新身份写入",
+            f.new_device.map(|d| d.to_string()).unwrap_or_default(),
+            f.events
+        ),
+        ops::ForkOutcome::Undecided => format!("{head}：暂时无法判定"),
     }
 }

@@ -37,6 +37,11 @@ impl DeviceProfile {
     }
 }
 
+/// Appended to the host name in the self-description of a data dir that changed identity
+/// after a fork (a copied data dir, docs/clone.md), so the history shows which device the
+/// re-issued events come from: "王芳（laptop-3，复制的数据目录，已换新身份）".
+pub const REISSUED_MARK: &str = "复制的数据目录，已换新身份";
+
 /// The last 8 hex digits of a device id: the random end of a UUIDv7 (its start is a timestamp,
 /// alike for devices made the same day).
 pub fn short_device_id(device: Uuid) -> String {

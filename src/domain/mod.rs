@@ -25,7 +25,7 @@ pub use checklist::{Checklist, Item, Section, checklist_entity_id, fold_checklis
 pub use chem::{ChemClass, Chemical, Direction, MoveFlag};
 pub use crossing::{Crossing, Hold, StepKind, rule as crossing_rule};
 pub use dates::parse_date_input;
-pub use device::{DeviceProfile, device_label, short_device_id};
+pub use device::{DeviceProfile, REISSUED_MARK, device_label, short_device_id};
 pub use equipment::{CheckKind, DueState, EquipKind, Equipment};
 pub use event::{Entity, EventRef, Field, Payload};
 pub use finding::{

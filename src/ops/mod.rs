@@ -53,8 +53,8 @@ pub use search::{SearchOutcome, index_finding, load_search_index, put_named_reco
 pub use setup::{Opened, open, open_at, recorded_checklists};
 pub use stats::{Stats, StatsRow, Tally, stats};
 pub use sync::{
-    BundleNote, Cancel, DeviceCount, DeviceGaps, EventNote, RejectKind, Rejection, SyncOptions,
-    SyncReport, SyncStatus, sync, sync_status,
+    BundleNote, Cancel, DeviceCount, DeviceGaps, EventNote, ForkNote, ForkOutcome, RejectKind,
+    Rejection, SyncOptions, SyncReport, SyncStatus, sync, sync_status,
 };
 pub use tools::{
     DeviceInfo, RebuildReport, device, doctor, export_finding_notice, export_inspection_form,
@@ -169,6 +169,20 @@ pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_TEXT_CHARS: usize = 4000;
 
 /// `clean`, then refused (naming the field) when longer than `max` characters.
+///
+/// Every free-text input and its maximum, in characters (what is longer is refused with the
+/// field named, nothing saved):
+/// - [`MAX_NAME_CHARS`] (200): 单位, 科室, 部位, 责任单位及人员, 检查人员 (each name given to
+///   an inspection), 隐患类别, 整改资金, the inspector name this device signs with (config
+///   `inspector`, `XUNCHA_USER`, the TUI's first-run form: [`inspector_name`]) and the
+///   organisation profile (发文机关, 机关代字, 检查单位, 联系人, 联系电话: [`org_field`]);
+/// - [`MAX_TEXT_CHARS`] (4,000): 问题隐患, 整改措施, 临时防范措施, every note (整改落实情况,
+///   复查情况, 督办说明, 裁定说明, an answer's 备注), 备注 (comments) and 撤销原因.
+///
+/// A device's own description (inspector, host) is cut to 64 characters for labels.
+///
+/// # Errors
+/// `Invalid` naming `field`.
 pub fn limited(field: &str, text: &str, max: usize) -> Result<String> {
     let t = clean(text);
     let n = t.chars().count();
@@ -179,6 +193,28 @@ pub fn limited(field: &str, text: &str, max: usize) -> Result<String> {
         ));
     }
     Ok(t)
+}
+
+/// The name this device signs its events with (the 记录人 of every history line): cleaned,
+/// and refused when longer than [`MAX_NAME_CHARS`].
+///
+/// # Errors
+/// `Invalid` naming 检查人员姓名.
+pub fn inspector_name(raw: &str) -> Result<String> {
+    limited("检查人员姓名", raw, MAX_NAME_CHARS)
+}
+
+/// One field of the organisation profile (`id` from `Org::FIELDS`), cleaned, and refused
+/// when longer than [`MAX_NAME_CHARS`]. It is printed on every notice.
+///
+/// # Errors
+/// `Invalid` naming the field by its Chinese label (发文机关, ...).
+pub fn org_field(id: &str, raw: &str) -> Result<String> {
+    let label = crate::domain::Org::FIELDS
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map_or(id, |(_, l)| l);
+    limited(label, raw, MAX_NAME_CHARS)
 }
 
 /// `limited` to `MAX_TEXT_CHARS`, and refused when empty.

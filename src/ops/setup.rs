@@ -41,7 +41,7 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
         .collect();
     let store = Store::open(data_dir)?;
     warnings.extend(store.open_warnings().iter().cloned());
-    let author = cfg.author();
+    let author = checked_settings(&cfg, config_dir)?;
     let mut ctx = Ctx::new(store, catalog, now, author);
     ctx.org = cfg.org.clone();
     if let Some(n) = cfg.review_days.filter(|n| *n >= 0) {
@@ -74,4 +74,24 @@ pub fn recorded_checklists(data_dir: &Path) -> Vec<crate::domain::Checklist> {
         .and_then(|s| s.checklist_versions())
         .map(|v| v.into_iter().map(|(_, c)| c).collect())
         .unwrap_or_default()
+}
+
+/// The inspector name to sign with and the organisation profile, as read from the config file
+/// (or `XUNCHA_USER`), checked like typed input: text from outside is hostile. Returns the
+/// cleaned name.
+///
+/// # Errors
+/// `Setup` naming the config file and the field that is too long.
+fn checked_settings(cfg: &Config, config_dir: &Path) -> Result<String> {
+    let file = Config::path(config_dir);
+    let bad = |e: OpsError| {
+        OpsError::Setup(format!(
+            "配置文件 {}（或环境变量 XUNCHA_USER）：{e}；请改短后再试",
+            file.display()
+        ))
+    };
+    for (id, _) in crate::domain::Org::FIELDS {
+        super::org_field(id, cfg.org.get(id).unwrap_or_default()).map_err(bad)?;
+    }
+    super::inspector_name(&cfg.author()).map_err(bad)
 }

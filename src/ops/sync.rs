@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+pub use crate::store::{ForkNote, ForkOutcome};
 pub use crate::sync::{
     BundleNote, DeviceCount, DeviceGaps, EventNote, RejectKind, Rejection, SyncOptions, SyncReport,
     SyncStatus,

@@ -29,6 +29,17 @@ impl Store {
         let (Some(want), Some((author, ms, _))) = (&self.describe, items.first()) else {
             return Ok(None);
         };
+        // A data dir that changed identity keeps saying so (see `fork.rs`).
+        let mut want = want.clone();
+        if self.meta.contains_key(super::fork::META_REISSUED)?
+            && !want.host.contains(super::fork::REISSUED_MARK)
+        {
+            want.host = match want.host.trim() {
+                "" => super::fork::REISSUED_MARK.to_string(),
+                h => format!("{h}，{}", super::fork::REISSUED_MARK),
+            };
+        }
+        let want = &want;
         if self.device_profile(self.device)?.as_ref() == Some(want) {
             // Known current: no need to look again in this process.
             self.describe = None;

@@ -12,8 +12,17 @@ pub fn new_key() -> Result<SigningKey, StoreError> {
     Ok(SigningKey::from_bytes(&seed))
 }
 
+/// The new identity's key while a data dir changes identity (`fork.rs`): renamed over
+/// `device.key` once the store has switched; removed on open if the switch never committed.
+pub const NEXT_KEY_FILE: &str = "device.key.next";
+
 pub fn write_key(dir: &Path, key: &SigningKey) -> Result<(), StoreError> {
-    let path = dir.join(KEY_FILE);
+    write_key_as(dir, KEY_FILE, key)
+}
+
+/// Writes `key` to `dir/name`, mode 0600, failing if the file exists; synced to disk.
+pub fn write_key_as(dir: &Path, name: &str, key: &SigningKey) -> Result<(), StoreError> {
+    let path = dir.join(name);
     let text = hex::encode(key.to_bytes());
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
@@ -32,7 +41,34 @@ pub fn write_key(dir: &Path, key: &SigningKey) -> Result<(), StoreError> {
 }
 
 pub fn read_key(dir: &Path) -> Result<SigningKey, StoreError> {
-    let path = dir.join(KEY_FILE);
+    read_key_as(dir, KEY_FILE)
+}
+
+/// Puts the next identity's key in place once the store has switched to it (its public key
+/// is `expected`), syncing the folder; a leftover next key of a switch that never committed
+/// is removed. Returns whether `device.key` was replaced.
+pub fn finish_key_swap(dir: &Path, expected: Option<&[u8; 32]>) -> Result<bool, StoreError> {
+    let next = dir.join(NEXT_KEY_FILE);
+    if !next.exists() {
+        return Ok(false);
+    }
+    let matches = read_key_as(dir, NEXT_KEY_FILE)
+        .is_ok_and(|k| Some(k.verifying_key().as_bytes()) == expected);
+    let io =
+        |e: std::io::Error| StoreError::Io(format!("无法更换设备密钥 {}：{e}", next.display()));
+    if !matches {
+        std::fs::remove_file(&next).map_err(io)?;
+        return Ok(false);
+    }
+    std::fs::rename(&next, dir.join(KEY_FILE)).map_err(io)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(true)
+}
+
+fn read_key_as(dir: &Path, name: &str) -> Result<SigningKey, StoreError> {
+    let path = dir.join(name);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         StoreError::Identity(format!(
             "设备密钥 {} 无法读取（{e}）；数据目录不完整，请从备份恢复该文件",

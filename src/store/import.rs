@@ -36,7 +36,8 @@ pub enum ImportError {
     /// The origin signed two different events under the same seq: kept aside, not applied.
     #[error("{reason}")]
     Fork { reason: String, seqs: Vec<u64> },
-    /// This device's own id appears further ahead than its log: a cloned or restored data dir.
+    /// Events of this device's own id above a hole in what it holds (a cloned or restored
+    /// data dir whose earlier bundles have not arrived): nothing applied, read again later.
     #[error("{0}")]
     OwnAhead(String),
     #[error("{0}")]
@@ -247,17 +248,15 @@ impl Store {
             }
         }
 
-        if origin == self.device {
-            let last = first_seq + inc.records.len() as u64 - 1;
-            if last > self.head_seq || !forks.is_empty() {
-                return Err(ImportError::OwnAhead(format!(
-                    "同步文件夹里有本设备（{short}）的第 {} 条事件，与本机日志（共 {} 条）不一致：\
-                     本数据目录是复制或从备份恢复的。为免两台设备用同一身份写入，本机已停止写入。\
-                     修复：把本数据目录移走保存，用新的数据目录（将生成新的设备身份）运行一次同步取回全部数据后继续工作",
-                    forks.first().copied().unwrap_or(self.head_seq + 1),
-                    self.head_seq
-                )));
-            }
+        // This device's own id: a run that extends its log is adopted (a restored backup, or
+        // a copy that has not written since); a run above a hole waits for the hole; a
+        // different event under an own seq is a fork, settled by `Store::settle_fork`.
+        if origin == self.device && forks.is_empty() && first_seq > self.head_seq + 1 {
+            return Err(ImportError::OwnAhead(format!(
+                "同步文件夹里有本设备（{short}）第 {first_seq} 条起的事件，本机只有前 {} 条，\
+                 中间的还没到；等缺的同步包到达后再处理",
+                self.head_seq
+            )));
         }
         // Chain links to what is held just below and just above this run.
         let first_body = fresh.first().map(|(b, _)| b.clone());
@@ -407,6 +406,9 @@ impl Store {
         if let Some(h) = adopt {
             self.hlc = h;
         }
+        if fresh.iter().any(|(b, _)| b.device == self.device) {
+            self.load_head()?;
+        }
         Ok(Applied {
             new_events: fresh.len() as u64,
             conflicts,
@@ -488,7 +490,7 @@ impl Store {
     }
 }
 
-const QUARANTINE_TREE: &str = "quarantine";
+pub(super) const QUARANTINE_TREE: &str = "quarantine";
 
 /// The finding or inspection an event creates, if it creates one.
 fn creates(p: &Payload) -> Option<Entity> {

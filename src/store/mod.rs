@@ -11,6 +11,7 @@ mod checklists;
 pub mod codec;
 mod demo_mark;
 mod devices;
+mod fork;
 mod identity;
 mod import;
 mod numbering;
@@ -28,6 +29,7 @@ mod vv;
 pub use crate::domain::{FindingQuery, StatusFilter};
 pub use codec::{EventBody, Record};
 pub use demo_mark::is_demo_device;
+pub use fork::{ForkNote, ForkOutcome};
 pub use import::{
     Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
     verify_records,
@@ -218,6 +220,8 @@ impl Store {
             Some(v) => {
                 self.device =
                     Uuid::from_slice(&v).map_err(|_| StoreError::Corrupt("设备编号无效".into()))?;
+                // A change of identity (fork.rs) killed after the store switched: finish it.
+                identity::finish_key_swap(&self.dir, self.device_key(self.device)?.as_ref())?;
                 match identity::read_key(&self.dir) {
                     Ok(key) => {
                         let public = *key.verifying_key().as_bytes();
@@ -263,6 +267,12 @@ impl Store {
         if let Some(v) = self.meta.get(META_HLC)? {
             self.hlc = serde_json::from_slice(&v).unwrap_or_default();
         }
+        self.load_head()
+    }
+
+    /// Reads this device's last own event (seq and chain hash) from the log.
+    pub(crate) fn load_head(&mut self) -> Result<()> {
+        (self.head_seq, self.head_hash) = (0, ZERO_HASH);
         if let Some((k, v)) = self
             .log
             .scan_prefix(self.device.as_bytes())

@@ -20,6 +20,10 @@ pub struct RebuildReport {
     pub view_mismatches: Vec<String>,
     /// True when the views were rewritten from the log.
     pub rebuilt: bool,
+    /// Events kept in quarantine: the losing run of a fork (two events signed under one
+    /// device and seq, see docs/clone.md), never applied, never dropped. Each as
+    /// "<device>#<seq> <hash prefix>".
+    pub quarantined: Vec<String>,
 }
 
 impl RebuildReport {
@@ -114,6 +118,11 @@ impl Store {
                 Entity::Chemical(_) | Entity::Equipment(_) => {}
             }
         }
+        rep.quarantined = self
+            .quarantined()?
+            .into_iter()
+            .map(|(r, h)| format!("{}#{} {h}", r.device, r.seq))
+            .collect();
         rep.findings = fresh_findings.len();
         rep.inspections = fresh_inspections.len();
 
@@ -177,7 +186,7 @@ impl Store {
 }
 
 /// Set while `rebuild(write)` replaces the views (in the `meta` tree).
-const META_REBUILDING: &[u8] = b"rebuilding";
+pub(super) const META_REBUILDING: &[u8] = b"rebuilding";
 
 impl Store {
     /// Test hook for the kill-safety tests (`tests/kill_rebuild.rs`): when the environment

@@ -5,7 +5,7 @@ use super::{Result, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-const META_SYNC: &[u8] = b"sync";
+pub(super) const META_SYNC: &[u8] = b"sync";
 const SEEN_TREE: &str = "seen_bundles";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

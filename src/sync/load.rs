@@ -201,19 +201,15 @@ pub fn import_loaded(
         Err(ImportError::Rejected(r)) => Ok(reject(rep, f, RejectKind::Damaged, r)),
         Err(ImportError::Forged(r)) => Ok(reject(rep, f, RejectKind::Forged, r)),
         Err(ImportError::Fork { reason, .. }) => {
-            if !dry_run {
-                // Quarantine compares with the log: what is checked must be in it first.
-                pending.apply(store, now_ms, rep)?;
-                store.quarantine(b.origin, &b.records)?;
+            if dry_run {
+                return Ok(reject(rep, f, RejectKind::Fork, reason));
             }
-            Ok(reject(rep, f, RejectKind::Fork, reason))
+            // Settling compares with the log: what is checked must be in it first.
+            pending.apply(store, now_ms, rep)?;
+            let note = store.settle_fork(b.origin, &b.records)?;
+            Ok(super::forks::noted(store, rep, f, note, reason)?)
         }
-        Err(ImportError::OwnAhead(r)) => {
-            if !dry_run {
-                store.freeze(&r)?;
-            }
-            Ok(reject(rep, f, RejectKind::Clone, r))
-        }
+        Err(ImportError::OwnAhead(r)) => Ok(reject(rep, f, RejectKind::Clone, r)),
         Err(ImportError::Store(e)) => Err(SyncError::Store(StoreError::Db(e))),
     }
 }

@@ -5,6 +5,7 @@ pub mod bundle;
 mod demo_guard;
 mod export;
 pub mod folder;
+mod forks;
 pub mod holds;
 mod load;
 pub mod names;
@@ -415,6 +416,7 @@ fn new_report(store: &Store, now: &Now, dir: &Path, dry_run: bool) -> SyncReport
         arriving: vec![],
         removed: vec![],
         vanished: 0,
+        forks: vec![],
     }
 }
 

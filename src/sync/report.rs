@@ -1,7 +1,7 @@
 //! What a sync did (or, in a dry run, would do): serialisable for `--json` and the TUI.
 
 use super::names::Foreign;
-use crate::store::{NewConflict, PeerStatus};
+use crate::store::{ForkNote, NewConflict, PeerStatus};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -49,6 +49,9 @@ pub struct SyncReport {
     /// Bundle files listed that were gone when read (another device compacted them); the
     /// folder was listed again so the files that replaced them were read in the same sync.
     pub vanished: usize,
+    /// Forks (two events signed under one device and seq: a copied data dir) settled in this
+    /// sync by the rule in docs/clone.md; a losing run seen before is not listed again.
+    pub forks: Vec<ForkNote>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,7 +104,7 @@ pub enum RejectKind {
     Forged,
     /// Same device and seq, other bytes: quarantined.
     Fork,
-    /// This device's own id ahead of its log.
+    /// Events of this device's own id above a hole in its log: read again at a later sync.
     Clone,
     /// Events of a demo store (`xuncha demo`), never imported into a real one.
     Demo,

@@ -99,6 +99,26 @@ pub fn summary<'a>(v: &View, r: &SyncReport) -> Vec<Line<'a>> {
             );
         }
     }
+    for f in &r.forks {
+        use crate::ops::ForkOutcome::*;
+        let what = match f.outcome {
+            Kept => format!("另一支 {} 条已隔离", f.events),
+            Replaced => format!("本机换成保留的一支，落选的 {} 条已隔离", f.events),
+            Reissued => format!(
+                "本数据目录是复制的且落选：已换新身份，{} 条事件以新身份重新签发，内容与时间不变",
+                f.events
+            ),
+            Undecided => "暂时无法判定".into(),
+        };
+        line(
+            Role::Warning,
+            format!(
+                "分叉（复制的数据目录）：设备 {} 第 {} 条起，按规则保留哈希较小的一支；{what}",
+                device(f.device),
+                f.seq
+            ),
+        );
+    }
     if !r.rejected.is_empty() {
         line(
             Role::Error,

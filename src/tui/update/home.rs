@@ -12,13 +12,31 @@ pub fn first_run(app: &mut App, a: Action) -> Vec<Effect> {
     };
     match a {
         Action::Cmd(Command::Submit) => {
-            let name = st.name.text().trim().to_string();
-            if name.is_empty() {
-                st.error = Some("姓名不能为空：检查记录要署名".into());
-                return vec![];
+            let name = match crate::ops::inspector_name(st.name.text()) {
+                Ok(n) if n.is_empty() => {
+                    st.error = Some("姓名不能为空：检查记录要署名".into());
+                    return vec![];
+                }
+                Ok(n) => n,
+                Err(e) => {
+                    st.error = Some(e.to_string());
+                    return vec![];
+                }
+            };
+            let mut org = st.org();
+            for (id, _) in crate::domain::Org::FIELDS {
+                match crate::ops::org_field(id, org.get(id).unwrap_or_default()) {
+                    Ok(v) => {
+                        org.set(id, v);
+                    }
+                    Err(e) => {
+                        st.error = Some(e.to_string());
+                        return vec![];
+                    }
+                }
             }
             st.error = None;
-            vec![Effect::SaveInspector(name, st.org())]
+            vec![Effect::SaveInspector(name, org)]
         }
         Action::Cmd(Command::NextField) => {
             st.focus = (st.focus + 1) % 6;
