@@ -42,6 +42,7 @@ fn a_legacy_inspection_keeps_its_first_edition_items() {
         lines: vec!["fire".into()],
         number: None,
         checklists: BTreeMap::new(),
+        leader: None,
     }];
     for item in &first {
         events.push(Payload::ItemAnswered {

@@ -58,6 +58,15 @@ pub enum Command {
     /// 特种设备安全清单：定期检验、维护保养、安全附件、持证人员、超期未检
     #[command(subcommand)]
     Equipment(super::equipment::EquipCmd),
+    /// 单位台账：单位、场所、重点部位、风险等级
+    #[command(subcommand)]
+    Facility(super::facility::FacilityCmd),
+    /// 重点部位巡查：开始、逐个部位记录、结束、巡查记录
+    #[command(subcommand)]
+    Patrol(super::patrol::PatrolCmd),
+    /// 巡查和检查频次：各单位按规则应做、已做、未做
+    #[command(subcommand)]
+    Plan(super::plan::PlanCmd),
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +114,10 @@ pub enum InspectionCmd {
         inspectors: Vec<String>,
         #[arg(long = "line", required = true, allow_hyphen_values = true)]
         lines: Vec<String>,
+        /// 带队：主要领导、分管领导、上级督导、行政检查（或 main_leader、deputy_leader、
+        /// superior、administrative），供频次规则统计
+        #[arg(long)]
+        leader: Option<String>,
     },
     /// 回答一个检查项：pass（合格）、fail（不合格）、na（不适用）
     Answer {

@@ -28,9 +28,17 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
             mode,
             inspectors,
             lines,
+            leader,
         } => {
+            let leader = leader
+                .as_deref()
+                .map(|l| {
+                    l.parse::<crate::domain::LeaderRole>()
+                        .map_err(|e| Failure::usage(format!("带队（--leader）：{e}")))
+                })
+                .transpose()?;
             super::sign_as_inspector(&mut ctx, inspectors);
-            let insp = ops::start_inspection(
+            let insp = ops::start_led_inspection(
                 &mut ctx,
                 NewInspection {
                     facility: facility.clone(),
@@ -39,7 +47,16 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
                     inspectors: inspectors.clone(),
                     lines: lines.clone(),
                 },
+                leader,
             )?;
+            let reg = ops::registry(&ctx)?;
+            if reg.active().next().is_some() && reg.by_name(&insp.facility).is_none() {
+                eprintln!(
+                    "提示：单位「{}」尚未登记；登记：xuncha facility add {}",
+                    crate::domain::sanitize::escape_line(&insp.facility),
+                    crate::domain::sanitize::escape_line(&insp.facility)
+                );
+            }
             emit(cli, &ctx, &insp, || insp.id.to_string())
         }
         InspectionCmd::Answer {

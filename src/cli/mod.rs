@@ -8,10 +8,13 @@ mod device;
 mod doctor;
 mod equipment;
 mod export;
+mod facility;
 mod finding;
 mod inspection;
 mod notice;
 mod output;
+mod patrol;
+mod plan;
 mod recover;
 mod report;
 mod search;
@@ -117,5 +120,8 @@ pub fn run(cli: &Cli) -> CmdResult {
         Command::Org(a) => notice::org(cli, a),
         Command::Chem(c) => chem::run(cli, c),
         Command::Equipment(c) => equipment::run(cli, c),
+        Command::Facility(c) => facility::run(cli, c),
+        Command::Patrol(c) => patrol::run(cli, c),
+        Command::Plan(c) => plan::run(cli, c),
     }
 }

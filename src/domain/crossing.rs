@@ -224,6 +224,23 @@ pub fn crossing_pairs(evs: &[&StoredEvent], cause: &Causality) -> Vec<CrossPair>
     out
 }
 
+/// Among the edits of one value, each with the versions it names as seen (`supersedes`), the
+/// heads: edits no other edit supersedes, newest by (hlc, device, seq) first. One head is the
+/// value; two or more are edits that crossed (made on devices that had not seen each other's
+/// edit): the first shows, and the value is flagged until an edit naming all of them settles
+/// it. The rule hazard fields follow; the facility registry uses it as is.
+pub fn edit_heads<'a>(edits: &[(&'a StoredEvent, &[EventRef])]) -> Vec<&'a StoredEvent> {
+    let superseded: BTreeSet<EventRef> =
+        edits.iter().flat_map(|(_, s)| s.iter().copied()).collect();
+    let mut heads: Vec<&StoredEvent> = edits
+        .iter()
+        .map(|(e, _)| *e)
+        .filter(|e| !superseded.contains(&e.r))
+        .collect();
+    heads.sort_by_key(|e| std::cmp::Reverse(e.order_key()));
+    heads
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,9 @@
 //! Event payloads: each carries the intent of one user action.
 
-use super::{Answer, Checklist, Escalation, Issued, Mode, Number, Severity};
+use super::{
+    Answer, Checklist, Escalation, FacilityField, Issued, LeaderRole, Mode, Number, PlaceField,
+    PlaceKind, Severity,
+};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -78,6 +81,10 @@ pub enum Payload {
         /// (`Checklist::content_hash`). Empty in inspections recorded before versions were.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         checklists: BTreeMap<String, String>,
+        /// Who led it (主要领导, 分管领导, 上级督导, 行政检查), for the rules of frequency;
+        /// None when not said (and on inspections recorded before it existed).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        leader: Option<LeaderRole>,
     },
     ItemAnswered {
         inspection_id: Uuid,
@@ -236,6 +243,70 @@ pub enum Payload {
     EquipmentFieldSet(super::equipment::EquipmentFieldSet),
     /// A hazard recorded on a register entry (stored under the entry).
     HazardLinked(super::register::HazardLinked),
+    /// A facility enters the registry (issue 16). `fields` holds the other facility fields
+    /// given at once (type, address, people and telephones).
+    FacilityAdded {
+        facility_id: Uuid,
+        name: String,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        fields: BTreeMap<FacilityField, String>,
+    },
+    /// An edit of one facility field; `supersedes` names the version(s) the editor saw.
+    FacilityFieldSet {
+        facility_id: Uuid,
+        field: FacilityField,
+        value: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        supersedes: Vec<EventRef>,
+    },
+    /// Another spelling of the facility `facility_id`: records typed with `name` count for
+    /// it; `from`, when the spelling had its own registry entry, leaves the list.
+    FacilityMerged {
+        facility_id: Uuid,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<Uuid>,
+        name: String,
+    },
+    /// A place of a facility (院区, 楼, 层, 科室 or 部位) under `parent` (None: top level).
+    PlaceAdded {
+        facility_id: Uuid,
+        place_id: Uuid,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parent: Option<Uuid>,
+        place_kind: PlaceKind,
+        name: String,
+        #[serde(default)]
+        key_site: bool,
+    },
+    /// An edit of one field of a place (风险等级, 管控措施, 责任人, key site, name).
+    PlaceFieldSet {
+        facility_id: Uuid,
+        place_id: Uuid,
+        field: PlaceField,
+        value: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        supersedes: Vec<EventRef>,
+    },
+    /// A patrol of a facility's key sites begins (`night`: 夜间防火巡查).
+    PatrolStarted {
+        patrol_id: Uuid,
+        facility_id: Uuid,
+        night: bool,
+        patroller: String,
+    },
+    /// One place visited on a patrol: 正常 (`ok`) or 异常, with the hazard it opened.
+    PatrolVisited {
+        patrol_id: Uuid,
+        place_id: Uuid,
+        ok: bool,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        finding_id: Option<Uuid>,
+    },
+    PatrolFinished {
+        patrol_id: Uuid,
+    },
 }
 
 /// Which view an event belongs to.
@@ -251,6 +322,10 @@ pub enum Entity {
     Chemical(Uuid),
     /// A piece of special equipment with its records; folded on demand, no stored view.
     Equipment(Uuid),
+    /// A facility of the registry with its places; no stored view (folded when read).
+    Facility(Uuid),
+    /// One patrol and its visits; no stored view.
+    Patrol(Uuid),
 }
 
 impl Payload {
@@ -284,6 +359,14 @@ impl Payload {
                 super::RegisterRef::Chemical(id) => Entity::Chemical(id),
                 super::RegisterRef::Equipment(id) => Entity::Equipment(id),
             },
+            FacilityAdded { facility_id, .. }
+            | FacilityFieldSet { facility_id, .. }
+            | FacilityMerged { facility_id, .. }
+            | PlaceAdded { facility_id, .. }
+            | PlaceFieldSet { facility_id, .. } => Entity::Facility(*facility_id),
+            PatrolStarted { patrol_id, .. }
+            | PatrolVisited { patrol_id, .. }
+            | PatrolFinished { patrol_id } => Entity::Patrol(*patrol_id),
         }
     }
 
@@ -341,6 +424,14 @@ impl Payload {
             OperatorRecorded(_) => "operator_recorded",
             EquipmentFieldSet(_) => "equipment_field_set",
             HazardLinked(_) => "hazard_linked",
+            FacilityAdded { .. } => "facility_added",
+            FacilityFieldSet { .. } => "facility_field_set",
+            FacilityMerged { .. } => "facility_merged",
+            PlaceAdded { .. } => "place_added",
+            PlaceFieldSet { .. } => "place_field_set",
+            PatrolStarted { .. } => "patrol_started",
+            PatrolVisited { .. } => "patrol_visited",
+            PatrolFinished { .. } => "patrol_finished",
         }
     }
 }

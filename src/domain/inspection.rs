@@ -46,6 +46,9 @@ pub struct Inspection {
     /// names as `supersedes`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub answer_heads: BTreeMap<String, Vec<EventRef>>,
+    /// Who led it (the rules of frequency count by it); None when not said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader: Option<super::LeaderRole>,
 }
 
 impl Inspection {
@@ -87,6 +90,7 @@ impl Inspection {
                 lines,
                 number,
                 checklists,
+                leader,
             } => Some(Inspection {
                 id: *inspection_id,
                 number: number.clone(),
@@ -102,6 +106,7 @@ impl Inspection {
                 checklists: checklists.clone(),
                 answer_conflicts: BTreeMap::new(),
                 answer_heads: BTreeMap::new(),
+                leader: *leader,
             }),
             _ => None,
         });

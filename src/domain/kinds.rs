@@ -58,6 +58,9 @@ macro_rules! word_enum {
     };
 }
 
+/// Other domain modules declare their word enums with the same macro.
+pub(super) use word_enum;
+
 word_enum!(
     /// 隐患等级.
     Severity, "隐患等级", {

@@ -7,6 +7,7 @@ mod dates;
 mod device;
 pub mod equipment;
 mod event;
+mod facility;
 mod finding;
 mod hlc;
 mod inspection;
@@ -14,6 +15,8 @@ mod kinds;
 mod now;
 mod number;
 mod org;
+mod patrol;
+mod plan;
 mod query;
 pub mod register;
 mod roster;
@@ -23,11 +26,15 @@ mod stamp;
 
 pub use checklist::{Checklist, Item, Section, checklist_entity_id, fold_checklist};
 pub use chem::{ChemClass, Chemical, Direction, MoveFlag};
-pub use crossing::{Crossing, Hold, StepKind, rule as crossing_rule};
+pub use crossing::{Crossing, Hold, StepKind, edit_heads, rule as crossing_rule};
 pub use dates::parse_date_input;
 pub use device::{DeviceProfile, REISSUED_MARK, device_label, short_device_id};
 pub use equipment::{CheckKind, DueState, EquipKind, Equipment};
 pub use event::{Entity, EventRef, Field, Payload};
+pub use facility::{
+    Facility, FacilityField, FacilityKind, FieldConflict, Place, PlaceField, PlaceKind, Registry,
+    RiskGrade, name_key, version_key,
+};
 pub use finding::{
     Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, RectifyMark,
     StepConflict, StepInfo, StoredEvent,
@@ -38,6 +45,11 @@ pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Stat
 pub use now::Now;
 pub use number::{CODE_ALPHABET, Number, Series, agency_stem, device_code, index_key, number_key};
 pub use org::{Issued, NoticeHazard, Org};
+pub use patrol::{Patrol, Visit};
+pub use plan::{
+    Activity, InspectionMark, LeaderRole, MAX_PLAN_DAYS, Period, PlanRow, PlanState, Rule,
+    RulesError, SiteCount, evaluate as evaluate_plan, panel_lines, parse_rules,
+};
 pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
 pub use register::{Qty, RegisterRef};
 pub use roster::{Admit, RosterChange, RosterStatement, RosterStatus};

@@ -203,6 +203,7 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
                     vec![a.clone(), b]
                 },
                 lines: insp_lines.clone(),
+                leader: None,
                 number: None,
                 checklists: insp_lines
                     .iter()

@@ -17,6 +17,16 @@ pub struct NewInspection {
 }
 
 pub fn start_inspection(ctx: &mut Ctx, new: NewInspection) -> Result<Inspection> {
+    start_led_inspection(ctx, new, None)
+}
+
+/// As `start_inspection`, recording who led it (主要领导, 分管领导, 上级督导, 行政检查): the
+/// rules of frequency (`plan_status`) count inspections by their leader.
+pub fn start_led_inspection(
+    ctx: &mut Ctx,
+    new: NewInspection,
+    leader: Option<crate::domain::LeaderRole>,
+) -> Result<Inspection> {
     let facility = required_max("单位（--facility）", &new.facility, MAX_NAME_CHARS)?;
     let mode = new.mode.ok_or_else(|| {
         OpsError::invalid(
@@ -67,6 +77,7 @@ pub fn start_inspection(ctx: &mut Ctx, new: NewInspection) -> Result<Inspection>
         lines,
         checklists,
         number: Some(number),
+        leader,
     });
     ctx.store.append(&author, &ctx.now, payloads)?;
     inspection_by_id(ctx, id)

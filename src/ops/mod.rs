@@ -8,12 +8,16 @@ mod demo;
 mod demo_registers;
 mod device;
 mod equipment;
+mod facility;
 mod filter;
 mod finding;
+mod heads;
 mod input;
 mod inspection;
 mod notice;
+mod patrol;
 mod peers;
+mod plan;
 mod recover;
 mod search;
 mod setup;
@@ -37,17 +41,30 @@ pub use equipment::{
     DueCounts, DueItem, NewEquipment, add_equipment, due, due_counts, equipment, equipment_by_id,
     equipment_list, export_equipment, record_check, record_operator, set_equipment_field,
 };
+pub use facility::{
+    NewFacility, add_facility, add_place, edit_facility, facility, facility_value,
+    import_facilities, merge_facilities, place, registry, set_place_fields, typed_names,
+    unregistered_names,
+};
 pub use filter::resolve_filter;
 pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, rectify_completed, retract, set_field,
     settle_conflict, settle_steps, verify,
 };
 pub use input::Input;
-pub use inspection::{NewInspection, answer, finish_inspection, join_inspection, start_inspection};
+pub use inspection::{
+    NewInspection, answer, finish_inspection, join_inspection, start_inspection,
+    start_led_inspection,
+};
 pub use notice::{
     earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
 };
+pub use patrol::{
+    PATROL_LINE, VisitOutcome, VisitRow, abnormal_finding, finish_patrol, patrol, patrol_log,
+    patrol_visit, patrols, start_patrol,
+};
 pub use peers::{device_name, peer_line, peer_lines, peers};
+pub use plan::{BUILTIN_RULES, builtin_rules, load_rules, plan_panel, plan_status};
 pub use recover::{RecoverError, RecoveryReport, recover};
 pub use search::{SearchOutcome, index_finding, load_search_index, put_named_record_first, search};
 pub use setup::{Opened, open, open_at, recorded_checklists};
@@ -85,6 +102,8 @@ pub struct Ctx {
     pub review_days: i64,
     /// Built on the first search, kept current by `index_finding`, dropped after a sync.
     index: Option<Index>,
+    /// The rules of frequency in force (built in, or the user's `frequency.toml`).
+    pub rules: Vec<crate::domain::Rule>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -242,6 +261,7 @@ impl Ctx {
             org: Org::default(),
             review_days: crate::domain::DEFAULT_REVIEW_DAYS,
             index: None,
+            rules: plan::builtin_rules(),
         }
     }
 

@@ -47,6 +47,11 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
     if let Some(n) = cfg.review_days.filter(|n| *n >= 0) {
         ctx.review_days = n;
     }
+    let (rules, rules_error) = super::load_rules(config_dir);
+    ctx.rules = rules;
+    if let Some(e) = rules_error {
+        warnings.push(format!("{e}；使用内置频次规则"));
+    }
     // Named first, before anything is written: the dates people read come from this clock.
     if let Some(w) = super::clock_warning(&ctx)? {
         warnings.insert(0, w);

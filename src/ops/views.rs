@@ -4,7 +4,7 @@
 use super::{Ctx, OpsError, Result};
 use crate::catalog::Item;
 use crate::domain::{
-    Escalation, Finding, FindingQuery, Inspection, Mode, Now, Severity, Stage, Status, StatusFilter,
+    Escalation, Finding, FindingQuery, Inspection, Mode, Now, Severity, Stage, Status,
 };
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
@@ -79,6 +79,9 @@ pub struct HomeData {
     pub sync: SyncInfo,
     /// 特种设备 超期未检 / 30天内到期 / 证书过期 counts (issue 17).
     pub equipment_due: super::DueCounts,
+    /// The rules of frequency short now ("今晚 氧气储瓶间 夜间巡查 1/2", "本季度尚未四不两直
+    /// 抽查：7 家"); empty without registered facilities.
+    pub plan: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -207,15 +210,9 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
             ..Default::default()
         })
         .collect();
-    // Only findings not yet closed count; the status index finds them without a full scan.
-    let mut open = Vec::new();
-    for s in [StatusFilter::Open, StatusFilter::Rectified] {
-        open.extend(ctx.list_findings(&FindingQuery {
-            status: Some(s),
-            ..Default::default()
-        })?);
-    }
-    for f in open {
+    // Only findings not yet closed count; the status index finds them without a full scan,
+    // and only the fields the figures need are decoded (issue 14).
+    for f in super::heads::open_finding_heads(ctx)? {
         let i = match counts.iter().position(|c| c.id == f.line) {
             Some(i) => i,
             None => {
@@ -232,7 +229,7 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
         // 逾期未整改 and 7日内到期 count findings waiting for rectification only (issue 10).
         if f.overdue_on(today) {
             c.overdue += 1;
-        } else if f.status == Status::Open && f.due_in_force().is_some_and(|d| d <= soon) {
+        } else if f.open_due_by(soon) {
             c.due_soon += 1;
         }
         if f.review_waiting_over(&ctx.now, ctx.review_days) {
@@ -259,7 +256,20 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
     let mut unfinished = Vec::new();
     let mut others = Vec::new();
     let mut recent = Vec::new();
-    for i in ctx.list_inspections()? {
+    // Newest first; only the inspections shown are decoded whole.
+    for head in super::heads::inspection_heads(ctx)? {
+        let (finished, mine) = (head.is_finished(), head.is_owner(&ctx.author));
+        let room = match (finished, mine) {
+            (false, true) => unfinished.len() < 10,
+            (false, false) => others.len() < 10,
+            (true, _) => recent.len() < 8,
+        };
+        if !room {
+            continue;
+        }
+        let Some(i) = ctx.inspection_by_id(head.id)? else {
+            continue;
+        };
         let total = ctx.items_of_inspection(&i).len();
         let s = InspectionSummary {
             id: i.id,
@@ -294,6 +304,7 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
         review_days: ctx.review_days,
         sync: sync_info(ctx, configured_sync)?,
         equipment_due: super::due_counts(ctx)?,
+        plan: super::plan_panel(ctx)?,
     })
 }
 
@@ -370,14 +381,8 @@ pub fn register_rows(ctx: &Ctx) -> Result<Vec<RegisterRow>> {
         .iter()
         .map(|l| (l.line.as_str(), l.name.as_str()))
         .collect();
-    let mut rows = Vec::new();
-    for f in ctx.store.all_findings() {
-        let f = f?;
-        if f.retracted {
-            continue;
-        }
-        let name = names.get(f.line.as_str()).copied().unwrap_or(&f.line);
-        rows.push(RegisterRow::from_finding(&f, name, &ctx.now));
-    }
-    Ok(rows)
+    // Only the fields a row shows are decoded (issue 14).
+    super::heads::register_rows(ctx, |line| {
+        names.get(line).copied().unwrap_or(line).to_string()
+    })
 }

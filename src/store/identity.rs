@@ -131,3 +131,17 @@ pub fn tighten_mode(dir: &Path) -> Option<String> {
         None
     }
 }
+
+/// What to tell the user when `device.key` exists but the database holds no device identity
+/// (its `db/` was deleted or lost): nothing is replaced; recovery finds the device's synced
+/// events by this key.
+pub fn orphan_key_message(dir: &Path) -> String {
+    format!(
+        "数据目录 {} 里有设备密钥 {KEY_FILE}，但数据库里没有设备身份（数据库被删除或丢失，\
+         或首次启动时中断）。为免丢掉这台设备原来的身份，没有新建身份。\
+         修复：运行 xuncha doctor --recover --from 同步文件夹，按这把密钥找回本设备同步过的全部事件\
+         （找不到时会把密钥改名保存并生成新的设备身份）；若确定要作为新设备重新开始，\
+         先把 {KEY_FILE} 移到别处保存",
+        dir.display()
+    )
+}

@@ -114,8 +114,8 @@ impl Store {
                     }
                 }
                 Entity::Checklist(_) => {}
-                Entity::Device(_) => {}
                 Entity::Chemical(_) | Entity::Equipment(_) => {}
+                Entity::Device(_) | Entity::Facility(_) | Entity::Patrol(_) => {}
             }
         }
         rep.quarantined = self

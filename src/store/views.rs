@@ -15,6 +15,8 @@ pub(crate) fn entity_prefix(e: &Entity) -> [u8; 17] {
         Entity::Device(id) => (b'd', id),
         Entity::Chemical(id) => (b'h', id),
         Entity::Equipment(id) => (b'q', id),
+        Entity::Facility(id) => (b'r', id),
+        Entity::Patrol(id) => (b'p', id),
     };
     let mut k = [0u8; 17];
     k[0] = tag;
@@ -181,6 +183,8 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
             Entity::Device(_) => {}
             // Registers are small: folded on demand from `ent` (see `store::registers`).
             Entity::Chemical(_) | Entity::Equipment(_) => {}
+            // The registry and patrols are folded when read (`Store::registry_events`).
+            Entity::Facility(_) | Entity::Patrol(_) => {}
         }
     }
     Ok(plan)

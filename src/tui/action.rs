@@ -67,6 +67,12 @@ pub enum Command {
     Print,
     /// Open the 危险化学品 / 特种设备 registers.
     Registers,
+    /// Open the facility registry (单位台账).
+    Facilities,
+    /// Start a day patrol of the selected facility's key sites.
+    DayPatrol,
+    /// Start a night patrol (夜间防火巡查).
+    NightPatrol,
 }
 
 #[derive(Debug, Clone)]
@@ -121,6 +127,24 @@ pub enum Action {
         hits: Vec<crate::search::Hit>,
         error: Option<String>,
     },
+    /// The registry, names not registered yet, and the patrol log (newest first).
+    RegistryLoaded {
+        facilities: Vec<crate::domain::Facility>,
+        unregistered: Vec<String>,
+        log: Vec<crate::ops::VisitRow>,
+    },
+    /// A patrol began (or changed): the patrol and its facility.
+    PatrolOpened {
+        patrol: crate::domain::Patrol,
+        facility: Box<crate::domain::Facility>,
+    },
+    /// One visit saved; `finding` is the hazard an 异常 recorded.
+    PatrolVisited {
+        patrol: crate::domain::Patrol,
+        place: uuid::Uuid,
+        finding: Option<Box<crate::domain::Finding>>,
+    },
+    PatrolFinished(crate::domain::Patrol),
     /// An effect with nothing to report (a cancel request).
     Idle,
     /// An effect failed; the message says why in Chinese.

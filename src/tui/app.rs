@@ -1,6 +1,7 @@
 //! The whole TUI state. Only `update` changes it; `render` only reads it.
 
 use super::keymap::Context;
+pub use super::patrol_state::{FacilitiesState, PatrolState};
 use super::widgets::text_input::TextInput;
 use crate::catalog::Item;
 use crate::domain::{Answer, Field, Finding, Mode, Now, Severity, Status};
@@ -43,6 +44,10 @@ pub enum Screen {
     Sync(SyncState),
     /// Drawn over the screen below it.
     Search(SearchState),
+    /// The facility registry (单位台账) with places, key sites and risk grades.
+    Facilities(FacilitiesState),
+    /// A patrol walking a facility's key sites.
+    Patrol(Box<PatrolState>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -500,6 +505,11 @@ pub enum PromptKind {
     EditField(Uuid, crate::domain::Field),
     /// Export the register with its current filter, in this format.
     Export(LedgerFormat),
+    /// 异常 at a key site on a patrol: what is wrong (required; it becomes the hazard).
+    PatrolAbnormal {
+        patrol: Uuid,
+        place: Uuid,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -594,6 +604,8 @@ impl App {
             Screen::Sync(_) => Context::Sync,
             Screen::Search(_) => Context::Search,
             Screen::Registers(_) => Context::Registers,
+            Screen::Facilities(_) => Context::Facilities,
+            Screen::Patrol(_) => Context::Patrol,
         }
     }
 }

@@ -96,6 +96,20 @@ pub enum Effect {
         dir: String,
         dry_run: bool,
     },
+    /// The registry, the unregistered names and the patrol log.
+    LoadRegistry,
+    StartPatrol {
+        facility: Uuid,
+        night: bool,
+    },
+    /// One visit (异常 with its note, which records the hazard).
+    PatrolVisit {
+        patrol: Uuid,
+        place: Uuid,
+        ok: bool,
+        note: String,
+    },
+    FinishPatrol(Uuid),
 }
 
 /// Owns the context (and through it the store) and the config; the only part of the TUI that
@@ -297,6 +311,10 @@ impl Runner {
             Effect::OpenSync => Action::SyncOpened(sync_info(ctx, &self.config)?),
             Effect::Sync { dir, dry_run } => self.sync(&dir, dry_run, progress),
             Effect::LoadFacilities => Action::FacilitiesLoaded(ops::facilities(ctx)?),
+            Effect::LoadRegistry
+            | Effect::StartPatrol { .. }
+            | Effect::PatrolVisit { .. }
+            | Effect::FinishPatrol(_) => super::patrol_effects::run(ctx, effect)?,
             Effect::StartInspection(new) => {
                 let i = ops::start_inspection(ctx, new)?;
                 Action::ChecklistLoaded(ops::checklist(ctx, i.id)?)

@@ -30,6 +30,10 @@ pub enum Context {
     SyncFolder,
     /// The 危险化学品 / 特种设备 registers.
     Registers,
+    /// The facility registry.
+    Facilities,
+    /// A patrol under way.
+    Patrol,
 }
 
 impl Context {
@@ -51,6 +55,8 @@ impl Context {
             Context::Sync => &["sync", "nav", "global"],
             Context::SyncFolder => &["sync_folder", "text", "global"],
             Context::Registers => &["registers", "nav", "global"],
+            Context::Facilities => &["facilities", "nav", "global"],
+            Context::Patrol => &["patrol", "nav", "global"],
         }
     }
 
@@ -229,7 +235,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 17] = [
+const KNOWN_TABLES: [&str; 19] = [
     "global",
     "nav",
     "home",
@@ -247,6 +253,8 @@ const KNOWN_TABLES: [&str; 17] = [
     "sync",
     "sync_folder",
     "registers",
+    "facilities",
+    "patrol",
 ];
 
 impl Keymap {

@@ -9,6 +9,8 @@ pub mod effects;
 pub mod keymap;
 pub mod line_keys;
 pub mod paste;
+mod patrol_effects;
+pub mod patrol_state;
 pub mod sanitize;
 pub mod screens;
 pub mod theme;

@@ -30,10 +30,16 @@ pub enum Role {
     Input,
     Conflict,
     StatusBar,
+    /// 风险等级 重大 (red), 较大 (orange), 一般 (yellow), 低 (blue); the grade is always shown in
+    /// words too, so the mono theme loses nothing.
+    RiskMajor,
+    RiskLarge,
+    RiskGeneral,
+    RiskLow,
 }
 
 impl Role {
-    pub const ALL: [Role; 19] = [
+    pub const ALL: [Role; 23] = [
         Role::Base,
         Role::Muted,
         Role::Title,
@@ -53,6 +59,10 @@ impl Role {
         Role::Input,
         Role::Conflict,
         Role::StatusBar,
+        Role::RiskMajor,
+        Role::RiskLarge,
+        Role::RiskGeneral,
+        Role::RiskLow,
     ];
 }
 

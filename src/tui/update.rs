@@ -2,6 +2,7 @@
 //! runner, whose results come back as actions.
 
 mod checklist;
+mod facility;
 mod form;
 mod home;
 mod new_inspection;
@@ -55,6 +56,8 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Detail(_) => register::detail_input(app, a),
         Screen::Sync(_) => sync::input(app, a),
         Screen::Search(_) => search::input(app, a),
+        Screen::Facilities(_) => facility::input(app, a),
+        Screen::Patrol(_) => facility::patrol_input(app, a),
     }
 }
 

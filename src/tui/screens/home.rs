@@ -82,6 +82,15 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
     .block(v.block(" 各防线隐患 ", false));
     frame.render_widget(table, counts_area);
 
+    let list_area = if d.plan.is_empty() {
+        list_area
+    } else {
+        let h = (d.plan.len() as u16 + 2).min(6);
+        let [p, l] =
+            Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(list_area);
+        super::facility::plan_panel(v, &d.plan, frame, p);
+        l
+    };
     let entries = s.entries();
     let block = v.block(" 检查（Enter 继续/查看） ", true);
     let inner = block.inner(list_area);

@@ -2,6 +2,7 @@
 
 mod checklist;
 mod detail;
+mod facility;
 mod first_run;
 mod form;
 mod home;
@@ -111,6 +112,8 @@ fn title(app: &App) -> &'static str {
         Screen::Detail(_) => "隐患详情",
         Screen::Sync(_) => "同步",
         Screen::Search(_) => "搜索",
+        Screen::Facilities(_) => "单位台账",
+        Screen::Patrol(_) => "重点部位巡查",
     }
 }
 
@@ -165,6 +168,8 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         Screen::Detail(s) => detail::render(&v, s, frame, body),
         Screen::Sync(s) => sync::render(&v, s, frame, body),
         Screen::Search(_) => {}
+        Screen::Facilities(s) => facility::render(&v, s, frame, body),
+        Screen::Patrol(s) => facility::render_patrol(&v, s, frame, body),
     }
     if let Some(s) = search {
         search::render(&v, s, frame, body);
@@ -290,5 +295,16 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Sync => &[(Back, "返回")],
         Context::Registers => &[(NextField, "切换危化品/设备"), (Back, "返回")],
         Context::SyncFolder => &[(Submit, "试运行"), (Back, "返回")],
+        Context::Facilities => &[
+            (DayPatrol, "日间巡查"),
+            (NightPatrol, "夜间巡查"),
+            (Back, "返回"),
+        ],
+        Context::Patrol => &[
+            (Pass, "正常"),
+            (Fail, "异常"),
+            (Finish, "结束"),
+            (Back, "返回"),
+        ],
     }
 }

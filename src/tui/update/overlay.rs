@@ -117,6 +117,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         | PromptKind::VerifyFail(_)
                         | PromptKind::Comment(_)
                         | PromptKind::Retract(_)
+                        | PromptKind::PatrolAbnormal { .. }
                 );
                 if required && note.is_empty() {
                     p.error = Some(format!("{}：不能为空", p.label.replace("（必填）", "")));
@@ -144,6 +145,12 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         value: note,
                     },
                     PromptKind::Export(_) => return vec![],
+                    PromptKind::PatrolAbnormal { patrol, place } => Effect::PatrolVisit {
+                        patrol,
+                        place,
+                        ok: false,
+                        note,
+                    },
                 }]
             }
             a => {

@@ -184,6 +184,10 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
             say(app, MessageKind::Error, msg);
         }
+        Action::RegistryLoaded { .. }
+        | Action::PatrolOpened { .. }
+        | Action::PatrolVisited { .. }
+        | Action::PatrolFinished(_) => return super::facility::result(app, action),
         Action::Cmd(_) | Action::Char(_) | Action::Paste(_) | Action::Idle => {}
     }
     vec![]

@@ -1,0 +1,243 @@
+//! Patrols of a facility's key sites (issue 16 point 3): start, one visit per site (正常, or
+//! 异常 which records a hazard at that site), finish, and the log.
+
+use super::{Ctx, MAX_NAME_CHARS, MAX_TEXT_CHARS, NewFinding, OpsError, Result, limited};
+use crate::domain::{Facility, Finding, Patrol, Payload, Place, Stamp};
+use uuid::Uuid;
+
+/// The checklist line a hazard found on patrol belongs to: 重点部位.
+pub const PATROL_LINE: &str = "key_site";
+
+/// Every patrol held, oldest first.
+///
+/// # Errors
+/// `Store` when the log cannot be read.
+pub fn patrols(ctx: &Ctx) -> Result<Vec<Patrol>> {
+    Ok(Patrol::fold_all(&ctx.store.patrol_events()?))
+}
+
+/// A patrol by id (whole, or its first or last 6+ hex digits).
+pub fn patrol(ctx: &Ctx, text: &str) -> Result<Patrol> {
+    let t: String = text.trim().replace('-', "").to_ascii_lowercase();
+    let hits: Vec<Patrol> = patrols(ctx)?
+        .into_iter()
+        .filter(|p| {
+            let s = p.id.simple().to_string();
+            t.len() >= 6 && (s.ends_with(&t) || s.starts_with(&t))
+        })
+        .collect();
+    match <[Patrol; 1]>::try_from(hits) {
+        Ok([p]) => Ok(p),
+        Err(_) => Err(OpsError::NotFound {
+            what: "巡查",
+            id: text.to_string(),
+        }),
+    }
+}
+
+/// Starts a patrol of a facility's key sites (refused when it has none: add them with
+/// `facility place add … --key-site`). `patroller` defaults to the signing author.
+pub fn start_patrol(
+    ctx: &mut Ctx,
+    facility_text: &str,
+    night: bool,
+    patroller: Option<&str>,
+) -> Result<(Patrol, Facility)> {
+    let f = super::facility(ctx, facility_text)?;
+    if f.key_sites().next().is_none() {
+        return Err(OpsError::invalid(
+            super::Input::Facility,
+            format!(
+                "「{}」尚未登记重点部位；先用 xuncha facility place add 登记（加 --key-site）",
+                f.name
+            ),
+        ));
+    }
+    let patroller = match patroller {
+        Some(p) => limited("巡查人（--patroller）", p, MAX_NAME_CHARS)?,
+        None => String::new(),
+    };
+    let patroller = if patroller.is_empty() {
+        ctx.author.clone()
+    } else {
+        patroller
+    };
+    let id = Uuid::now_v7();
+    let author = ctx.author.clone();
+    ctx.store.append(
+        &author,
+        &ctx.now,
+        vec![Payload::PatrolStarted {
+            patrol_id: id,
+            facility_id: f.id,
+            night,
+            patroller,
+        }],
+    )?;
+    Ok((patrol(ctx, &id.simple().to_string())?, f))
+}
+
+/// The outcome of one visit: the patrol as it stands and the hazard an 异常 recorded.
+#[derive(Debug, Clone)]
+pub struct VisitOutcome {
+    pub patrol: Patrol,
+    pub finding: Option<Finding>,
+}
+
+/// Records one visit. 异常 (`ok` false) needs a note: it becomes the description of a hazard
+/// recorded at the site (facility, 部位 = the site's name, 科室 = its parent's, line 重点部位),
+/// written before the visit that names it. Both are flushed before this returns.
+pub fn patrol_visit(
+    ctx: &mut Ctx,
+    patrol_text: &str,
+    place_text: &str,
+    ok: bool,
+    note: &str,
+) -> Result<VisitOutcome> {
+    let p = patrol(ctx, patrol_text)?;
+    if p.finished_at.is_some() {
+        return Err(OpsError::invalid(
+            super::Input::Other("巡查".into()),
+            "该巡查已结束",
+        ));
+    }
+    let reg = super::registry(ctx)?;
+    let f = reg
+        .get(p.facility_id)
+        .cloned()
+        .ok_or_else(|| OpsError::NotFound {
+            what: "单位",
+            id: p.facility_id.to_string(),
+        })?;
+    let site = super::place(&f, place_text)?;
+    let note = limited("情况（--note）", note, MAX_TEXT_CHARS)?;
+    let finding = if ok {
+        None
+    } else {
+        if note.is_empty() {
+            return Err(OpsError::invalid(
+                super::Input::Note,
+                "异常须写明情况（将登记为隐患）",
+            ));
+        }
+        Some(super::record_finding(
+            ctx,
+            abnormal_finding(&f, &site, &note),
+        )?)
+    };
+    let author = ctx.author.clone();
+    ctx.store.append(
+        &author,
+        &ctx.now,
+        vec![Payload::PatrolVisited {
+            patrol_id: p.id,
+            place_id: site.id,
+            ok,
+            note,
+            finding_id: finding.as_ref().map(|f| f.id),
+        }],
+    )?;
+    Ok(VisitOutcome {
+        patrol: patrol(ctx, &p.id.simple().to_string())?,
+        finding,
+    })
+}
+
+/// The hazard an 异常 at `site` opens, pre-filled: facility, 部位, 科室 (the site's parent
+/// when that is a 科室), line 重点部位, and the note as 问题隐患.
+pub fn abnormal_finding(f: &Facility, site: &Place, note: &str) -> NewFinding {
+    let department = site
+        .parent
+        .and_then(|pid| f.places.iter().find(|p| p.id == pid))
+        .filter(|p| p.kind == crate::domain::PlaceKind::Department)
+        .map(|p| p.name.clone());
+    NewFinding {
+        facility: Some(f.name.clone()),
+        department,
+        location: site.name.clone(),
+        line: Some(PATROL_LINE.to_string()),
+        description: note.to_string(),
+        responsible: site.responsible.clone(),
+        ..NewFinding::default()
+    }
+}
+
+/// Ends a patrol.
+pub fn finish_patrol(ctx: &mut Ctx, patrol_text: &str) -> Result<Patrol> {
+    let p = patrol(ctx, patrol_text)?;
+    if p.finished_at.is_none() {
+        let author = ctx.author.clone();
+        ctx.store.append(
+            &author,
+            &ctx.now,
+            vec![Payload::PatrolFinished { patrol_id: p.id }],
+        )?;
+    }
+    patrol(ctx, &p.id.simple().to_string())
+}
+
+/// One line of the patrol log: a visit with its patrol and place.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VisitRow {
+    pub at: Stamp,
+    pub facility: String,
+    pub site: String,
+    pub night: bool,
+    pub result: &'static str,
+    pub note: String,
+    pub patroller: String,
+    pub patrol_id: Uuid,
+    pub finding_id: Option<Uuid>,
+}
+
+/// The patrol log, newest first: every visit, optionally of one facility and one site.
+pub fn patrol_log(
+    ctx: &Ctx,
+    facility_text: Option<&str>,
+    site_text: Option<&str>,
+) -> Result<Vec<VisitRow>> {
+    let reg = super::registry(ctx)?;
+    let only = match facility_text {
+        Some(t) => Some(super::facility(ctx, t)?),
+        None => None,
+    };
+    let site = match (&only, site_text) {
+        (Some(f), Some(s)) => Some(super::place(f, s)?.id),
+        (None, Some(_)) => {
+            return Err(OpsError::invalid(
+                super::Input::Facility,
+                "按部位查看须同时指定单位",
+            ));
+        }
+        _ => None,
+    };
+    let mut rows = Vec::new();
+    for p in patrols(ctx)? {
+        if only.as_ref().is_some_and(|f| f.id != p.facility_id) {
+            continue;
+        }
+        let f = reg.get(p.facility_id);
+        for v in &p.visits {
+            if site.is_some_and(|s| s != v.place_id) {
+                continue;
+            }
+            let site_name = f
+                .and_then(|f| f.places.iter().find(|pl| pl.id == v.place_id))
+                .map(|pl| pl.path.clone())
+                .unwrap_or_default();
+            rows.push(VisitRow {
+                at: v.at,
+                facility: f.map(|f| f.name.clone()).unwrap_or_default(),
+                site: site_name,
+                night: p.night,
+                result: v.label(),
+                note: v.note.clone(),
+                patroller: p.patroller.clone(),
+                patrol_id: p.id,
+                finding_id: v.finding_id,
+            });
+        }
+    }
+    rows.sort_by_key(|r| std::cmp::Reverse(r.at));
+    Ok(rows)
+}
