@@ -12,6 +12,7 @@ mod facility;
 mod finding;
 mod inspection;
 mod notice;
+mod org;
 mod output;
 mod patrol;
 mod plan;
@@ -117,7 +118,10 @@ pub fn run(cli: &Cli) -> CmdResult {
         Command::Demo(c) => doctor::demo(cli, c),
         Command::Device(a) => device::run(cli, a),
         Command::Notice(a) => notice::run(cli, a),
-        Command::Org(a) => notice::org(cli, a),
+        Command::Org(a) => match &a.cmd {
+            Some(c) => org::run(cli, c),
+            None => notice::org(cli, a),
+        },
         Command::Chem(c) => chem::run(cli, c),
         Command::Equipment(c) => equipment::run(cli, c),
         Command::Facility(c) => facility::run(cli, c),

@@ -52,6 +52,8 @@ pub use plan::{
 };
 pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
 pub use register::{Qty, RegisterRef};
-pub use roster::{Admit, RosterChange, RosterStatement, RosterStatus};
+pub use roster::{
+    Admit, EnrollRequest, OrgCard, RosterChange, RosterStatement, RosterStatus, fingerprint,
+};
 pub use stage::Stage;
 pub use stamp::{Stamp, Wall};

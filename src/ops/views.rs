@@ -111,6 +111,8 @@ pub struct RegisterRow {
     pub fixed_on_spot: bool,
     /// Local date of the rectification while it waits for 复查.
     pub rectified_on: Option<NaiveDate>,
+    /// The 隐患编号 (`YH-2026-A3K-0007`); None for a record from before numbers.
+    pub number: Option<String>,
 }
 
 impl RegisterRow {
@@ -133,6 +135,7 @@ impl RegisterRow {
                 Status::Rectified => f.rectified_at.map(|t| now.local_date(t)),
                 _ => None,
             },
+            number: f.number.as_ref().map(|n| n.code()),
         }
     }
 

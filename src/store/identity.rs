@@ -34,10 +34,10 @@ pub fn write_key_as(dir: &Path, name: &str, key: &SigningKey) -> Result<(), Stor
     use std::io::Write;
     let mut f = opts
         .open(&path)
-        .map_err(|e| StoreError::Io(format!("无法写入设备密钥 {}：{e}", path.display())))?;
+        .map_err(|e| StoreError::Io(format!("无法写入密钥文件 {}：{e}", path.display())))?;
     f.write_all(text.as_bytes())
         .and_then(|_| f.sync_all())
-        .map_err(|e| StoreError::Io(format!("无法写入设备密钥 {}：{e}", path.display())))
+        .map_err(|e| StoreError::Io(format!("无法写入密钥文件 {}：{e}", path.display())))
 }
 
 pub fn read_key(dir: &Path) -> Result<SigningKey, StoreError> {
@@ -67,18 +67,19 @@ pub fn finish_key_swap(dir: &Path, expected: Option<&[u8; 32]>) -> Result<bool, 
     Ok(true)
 }
 
-fn read_key_as(dir: &Path, name: &str) -> Result<SigningKey, StoreError> {
+/// Reads a private key file written by `write_key_as`.
+pub fn read_key_as(dir: &Path, name: &str) -> Result<SigningKey, StoreError> {
     let path = dir.join(name);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         StoreError::Identity(format!(
-            "设备密钥 {} 无法读取（{e}）；数据目录不完整，请从备份恢复该文件",
+            "密钥文件 {} 无法读取（{e}）；数据目录不完整，请从备份恢复该文件",
             path.display()
         ))
     })?;
     let bytes: [u8; 32] = hex::decode(text.trim())
         .ok()
         .and_then(|v| v.try_into().ok())
-        .ok_or_else(|| StoreError::Identity(format!("设备密钥 {} 已损坏", path.display())))?;
+        .ok_or_else(|| StoreError::Identity(format!("密钥文件 {} 已损坏", path.display())))?;
     Ok(SigningKey::from_bytes(&bytes))
 }
 
