@@ -2,6 +2,7 @@
 //! events, return the result). The CLI and the TUI both call these; neither names the store, and
 //! `tests/architecture.rs` holds every module to the layers in README.md.
 
+mod browse;
 mod chem;
 mod clock;
 mod demo;
@@ -30,6 +31,7 @@ mod views;
 pub use crate::report::{
     ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError, default_export_path,
 };
+pub use browse::{FacilityRow, all_inspections, facility_rows};
 pub use chem::{
     NewChemical, NewMovement, RegisterExport, add_chemical, check_cas, chemical, chemical_by_id,
     chemicals, export_chem, hazard_links, hazards_of, link_hazard, move_chemical,

@@ -273,24 +273,7 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
         let Some(i) = ctx.inspection_by_id(head.id)? else {
             continue;
         };
-        let total = ctx.items_of_inspection(&i).len();
-        let s = InspectionSummary {
-            id: i.id,
-            facility: i.facility.clone(),
-            mode: i.mode,
-            started: ctx.now.local_date(i.started_at),
-            line_names: i
-                .lines
-                .iter()
-                .map(|l| ctx.catalog.line_name(l).to_string())
-                .collect(),
-            answered: i.answers.len(),
-            total,
-            finished: i.is_finished(),
-            inspectors: i.inspectors.clone(),
-            mine: i.is_owner(&ctx.author),
-            conflicts: i.answer_conflicts.len(),
-        };
+        let s = inspection_summary(ctx, &i);
         if !s.finished && s.mine && unfinished.len() < 10 {
             unfinished.push(s);
         } else if !s.finished && !s.mine && others.len() < 10 {
@@ -309,6 +292,27 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
         equipment_due: super::due_counts(ctx)?,
         plan: super::plan_panel(ctx)?,
     })
+}
+
+/// One inspection as home and the inspection browser list it.
+pub(crate) fn inspection_summary(ctx: &Ctx, i: &Inspection) -> InspectionSummary {
+    InspectionSummary {
+        id: i.id,
+        facility: i.facility.clone(),
+        mode: i.mode,
+        started: ctx.now.local_date(i.started_at),
+        line_names: i
+            .lines
+            .iter()
+            .map(|l| ctx.catalog.line_name(l).to_string())
+            .collect(),
+        answered: i.answers.len(),
+        total: ctx.items_of_inspection(i).len(),
+        finished: i.is_finished(),
+        inspectors: i.inspectors.clone(),
+        mine: i.is_owner(&ctx.author),
+        conflicts: i.answer_conflicts.len(),
+    }
 }
 
 /// An inspection with its items (in checklist order), line names and hazards per item.

@@ -30,6 +30,10 @@ pub enum Context {
     SyncFolder,
     /// The 危险化学品 / 特种设备 registers.
     Registers,
+    /// The inspection browser.
+    Inspections,
+    /// The facility browser (hazard counts per facility).
+    FacilityList,
     /// The facility registry.
     Facilities,
     /// A patrol under way.
@@ -55,6 +59,8 @@ impl Context {
             Context::Sync => &["sync", "nav", "global"],
             Context::SyncFolder => &["sync_folder", "text", "global"],
             Context::Registers => &["registers", "nav", "global"],
+            Context::Inspections => &["inspections", "nav", "global"],
+            Context::FacilityList => &["facility_list", "nav", "global"],
             Context::Facilities => &["facilities", "nav", "global"],
             Context::Patrol => &["patrol", "nav", "global"],
         }
@@ -235,7 +241,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 19] = [
+const KNOWN_TABLES: [&str; 21] = [
     "global",
     "nav",
     "home",
@@ -253,6 +259,8 @@ const KNOWN_TABLES: [&str; 19] = [
     "sync",
     "sync_folder",
     "registers",
+    "inspections",
+    "facility_list",
     "facilities",
     "patrol",
 ];
