@@ -77,6 +77,8 @@ pub struct HomeData {
     /// N of the 待复查超过N天 column.
     pub review_days: i64,
     pub sync: SyncInfo,
+    /// 特种设备 超期未检 / 30天内到期 / 证书过期 counts (issue 17).
+    pub equipment_due: super::DueCounts,
     /// The rules of frequency short now ("今晚 氧气储瓶间 夜间巡查 1/2", "本季度尚未四不两直
     /// 抽查：7 家"); empty without registered facilities.
     pub plan: Vec<String>,
@@ -292,6 +294,7 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
         recent,
         review_days: ctx.review_days,
         sync: sync_info(ctx, configured_sync)?,
+        equipment_due: super::due_counts(ctx)?,
         plan: super::plan_panel(ctx)?,
     })
 }

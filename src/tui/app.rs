@@ -55,6 +55,8 @@ pub enum Screen {
     Checklist(ChecklistState),
     Form(Box<FormState>),
     Register(RegisterState),
+    /// 危险化学品 and 特种设备 registers (issue 17).
+    Registers(super::screens::registers_state::RegistersState),
     Detail(DetailState),
     Sync(SyncState),
     /// Drawn over the screen below it.
@@ -659,6 +661,7 @@ impl App {
             Screen::Sync(s) if matches!(s.phase, SyncPhase::Folder) => Context::SyncFolder,
             Screen::Sync(_) => Context::Sync,
             Screen::Search(_) => Context::Search,
+            Screen::Registers(_) => Context::Registers,
             Screen::Inspections(_) => Context::Inspections,
             Screen::FacilityList(_) => Context::FacilityList,
             Screen::Facilities(_) => Context::Facilities,

@@ -104,6 +104,14 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::RegistersLoaded(data) => {
+            for s in app.stack.iter_mut() {
+                if let Screen::Registers(st) = s {
+                    st.data = Some(*data);
+                    break;
+                }
+            }
+        }
         Action::FindingLoaded(f) => {
             app.stack.push(Screen::Detail(DetailState { finding: f }));
         }
