@@ -67,6 +67,8 @@ pub enum Command {
     Print,
     /// Record a hazard outside the checklist: choose its line, then the form.
     AdHocFinding,
+    /// Open the 危险化学品 / 特种设备 registers.
+    Registers,
     /// Home: every inspection.
     BrowseInspections,
     /// Home: every facility.
@@ -129,6 +131,8 @@ pub enum Action {
     /// The finding form's draft left by an earlier run, if any.
     DraftLoaded(Option<crate::ops::FindingDraft>),
     RegisterLoaded(Vec<RegisterRow>),
+    /// The 危险化学品 / 特种设备 registers, loaded through ops.
+    RegistersLoaded(Box<super::screens::registers_state::RegistersData>),
     FindingLoaded(Finding),
     FindingUpdated {
         finding: Finding,

@@ -36,6 +36,8 @@ pub enum Effect {
     /// Read the draft an earlier run left.
     LoadDraft,
     LoadRegister,
+    /// Load the 危险化学品 / 特种设备 registers.
+    LoadRegisters,
     /// Every inspection, for the inspection browser.
     LoadInspectionList,
     /// Every facility with its counts, for the facility browser.
@@ -402,6 +404,12 @@ impl Runner {
                 Action::FindingSaved(f)
             }
             Effect::LoadRegister => Action::RegisterLoaded(ops::register_rows(ctx)?),
+            Effect::LoadRegisters => Action::RegistersLoaded(Box::new(
+                crate::tui::screens::registers_state::RegistersData {
+                    chemicals: ops::chemicals(ctx)?,
+                    equipment: ops::equipment_list(ctx)?,
+                },
+            )),
             Effect::LoadInspectionList => Action::InspectionsLoaded(ops::all_inspections(ctx)?),
             Effect::LoadFacilityList => Action::FacilityRowsLoaded(ops::facility_rows(ctx)?),
             Effect::LoadFinding(id) => Action::FindingLoaded(ctx.finding_by_id(id)?),

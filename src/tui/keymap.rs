@@ -30,6 +30,8 @@ pub enum Context {
     SyncFolder,
     /// The figures of an inspection being (or just) finished.
     Summary,
+    /// The 危险化学品 / 特种设备 registers.
+    Registers,
     /// The inspection browser.
     Inspections,
     /// The facility browser (hazard counts per facility).
@@ -59,6 +61,7 @@ impl Context {
             Context::Sync => &["sync", "nav", "global"],
             Context::SyncFolder => &["sync_folder", "text", "global"],
             Context::Summary => &["summary", "global"],
+            Context::Registers => &["registers", "nav", "global"],
             Context::Inspections => &["inspections", "nav", "global"],
             Context::FacilityList => &["facility_list", "nav", "global"],
             Context::Facilities => &["facilities", "nav", "global"],
@@ -241,7 +244,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 21] = [
+const KNOWN_TABLES: [&str; 22] = [
     "global",
     "nav",
     "home",
@@ -259,6 +262,7 @@ const KNOWN_TABLES: [&str; 21] = [
     "sync",
     "sync_folder",
     "summary",
+    "registers",
     "inspections",
     "facility_list",
     "facilities",

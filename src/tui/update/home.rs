@@ -106,6 +106,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 }
             }
         }
+        Command::Registers => super::registers::open(app),
         Command::BrowseInspections => super::browse::open_inspections(app),
         Command::BrowseFacilities => super::browse::open_facilities(app),
         Command::Facilities => super::facility::open(app),
