@@ -32,6 +32,8 @@ pub enum Context {
     Facilities,
     /// A patrol under way.
     Patrol,
+    /// The devices screen (the organisation's roster).
+    Devices,
 }
 
 impl Context {
@@ -54,6 +56,7 @@ impl Context {
             Context::SyncFolder => &["sync_folder", "text", "global"],
             Context::Facilities => &["facilities", "nav", "global"],
             Context::Patrol => &["patrol", "nav", "global"],
+            Context::Devices => &["devices", "nav", "global"],
         }
     }
 
@@ -232,7 +235,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 18] = [
+const KNOWN_TABLES: [&str; 19] = [
     "global",
     "nav",
     "home",
@@ -251,6 +254,7 @@ const KNOWN_TABLES: [&str; 18] = [
     "sync_folder",
     "facilities",
     "patrol",
+    "devices",
 ];
 
 impl Keymap {

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod app;
+mod device_effects;
 pub mod effects;
 pub mod keymap;
 pub mod line_keys;

@@ -2,6 +2,7 @@
 //! runner, whose results come back as actions.
 
 mod checklist;
+mod devices;
 mod facility;
 mod form;
 mod home;
@@ -56,6 +57,7 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Search(_) => search::input(app, a),
         Screen::Facilities(_) => facility::input(app, a),
         Screen::Patrol(_) => facility::patrol_input(app, a),
+        Screen::Devices(_) => devices::input(app, a),
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod checklist;
 mod detail;
+mod devices;
 mod facility;
 mod first_run;
 mod form;
@@ -110,6 +111,7 @@ fn title(app: &App) -> &'static str {
         Screen::Sync(_) => "同步",
         Screen::Search(_) => "搜索",
         Screen::Facilities(_) => "单位台账",
+        Screen::Devices(_) => "设备",
         Screen::Patrol(_) => "重点部位巡查",
     }
 }
@@ -165,6 +167,7 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         Screen::Sync(s) => sync::render(&v, s, frame, body),
         Screen::Search(_) => {}
         Screen::Facilities(s) => facility::render(&v, s, frame, body),
+        Screen::Devices(s) => devices::render(&v, s, frame, body),
         Screen::Patrol(s) => facility::render_patrol(&v, s, frame, body),
     }
     if let Some(s) = search {
@@ -247,6 +250,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (NewInspection, "新建检查"),
             (Register, "台账"),
             (Sync, "同步"),
+            (Devices, "设备"),
             (Open, "继续"),
             (Back, "退出"),
         ],
@@ -294,6 +298,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (NightPatrol, "夜间巡查"),
             (Back, "返回"),
         ],
+        Context::Devices => &[(Approve, "批准"), (Revoke, "吊销"), (Back, "返回")],
         Context::Patrol => &[
             (Pass, "正常"),
             (Fail, "异常"),

@@ -83,6 +83,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Command::Sync => super::sync::open(app),
         Command::Facilities => super::facility::open(app),
+        Command::Devices => super::devices::open(app),
         Command::Register => {
             app.stack.push(Screen::Register(RegisterState::default()));
             vec![Effect::LoadRegister]
