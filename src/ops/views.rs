@@ -112,6 +112,8 @@ pub struct RegisterRow {
     pub fixed_on_spot: bool,
     /// Local date of the rectification while it waits for 复查.
     pub rectified_on: Option<NaiveDate>,
+    /// The 隐患编号 (`YH-2026-A3K-0007`); None for a record from before numbers.
+    pub number: Option<String>,
 }
 
 impl RegisterRow {
@@ -134,6 +136,7 @@ impl RegisterRow {
                 Status::Rectified => f.rectified_at.map(|t| now.local_date(t)),
                 _ => None,
             },
+            number: f.number.as_ref().map(|n| n.code()),
         }
     }
 
