@@ -266,7 +266,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (Register, "台账"),
             (Registers, "危化/设备"),
             (Sync, "同步"),
-            (Devices, "设备名册"),
+            (Devices, "设备"),
             (Open, "继续"),
             (BrowseInspections, "全部检查"),
             (BrowseFacilities, "单位"),
