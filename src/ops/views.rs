@@ -77,6 +77,8 @@ pub struct HomeData {
     /// N of the 待复查超过N天 column.
     pub review_days: i64,
     pub sync: SyncInfo,
+    /// 特种设备 超期未检 / 30天内到期 / 证书过期 counts (issue 17).
+    pub equipment_due: super::DueCounts,
     /// The rules of frequency short now ("今晚 氧气储瓶间 夜间巡查 1/2", "本季度尚未四不两直
     /// 抽查：7 家"); empty without registered facilities.
     pub plan: Vec<String>,
@@ -111,6 +113,9 @@ pub struct RegisterRow {
     pub rectified_on: Option<NaiveDate>,
     /// The 隐患编号 (`YH-2026-A3K-0007`); None for a record from before numbers.
     pub number: Option<String>,
+    /// 已撤销: listed only when the register's filter asks for retracted hazards.
+    pub retracted: bool,
+    pub retract_reason: String,
 }
 
 impl RegisterRow {
@@ -134,15 +139,17 @@ impl RegisterRow {
                 _ => None,
             },
             number: f.number.as_ref().map(|n| n.code()),
+            retracted: f.retracted,
+            retract_reason: f.retract_reason.clone(),
         }
     }
 
-    /// Registers list no retracted findings, so a row is never retracted. `due` is the
-    /// deadline in force.
+    /// The row's lifecycle stage (a retracted row refuses every step). `due` is the deadline
+    /// in force.
     pub fn stage(&self) -> Stage {
         Stage {
             status: self.status,
-            retracted: false,
+            retracted: self.retracted,
             due: self.due,
             escalation: self.escalation,
             fixed_on_spot: self.fixed_on_spot,
@@ -287,6 +294,7 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
         recent,
         review_days: ctx.review_days,
         sync: sync_info(ctx, configured_sync)?,
+        equipment_due: super::due_counts(ctx)?,
         plan: super::plan_panel(ctx)?,
     })
 }
@@ -374,7 +382,8 @@ pub fn facilities(ctx: &Ctx) -> Result<Vec<String>> {
     Ok(v.into_iter().map(|(f, _)| f).collect())
 }
 
-/// One row per finding not retracted, in id (creation) order: a full scan of the views.
+/// One row per finding, retracted ones included (marked; the register's filter hides them
+/// unless asked), in id (creation) order: a full scan of the views.
 ///
 /// # Errors
 /// `Store` when a view cannot be read.

@@ -9,6 +9,7 @@ pub mod forms;
 mod html;
 mod ledger;
 mod odt;
+pub mod registers;
 mod stats;
 mod xlsx;
 

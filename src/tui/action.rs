@@ -65,6 +65,8 @@ pub enum Command {
     ToggleFormat,
     /// Print the document a finding has reached (HTML, opened in the system viewer).
     Print,
+    /// Open the 危险化学品 / 特种设备 registers.
+    Registers,
     /// Home: every inspection.
     BrowseInspections,
     /// Home: every facility.
@@ -114,6 +116,8 @@ pub enum Action {
     Finished(Inspection),
     FindingSaved(Finding),
     RegisterLoaded(Vec<RegisterRow>),
+    /// The 危险化学品 / 特种设备 registers, loaded through ops.
+    RegistersLoaded(Box<super::screens::registers_state::RegistersData>),
     FindingLoaded(Finding),
     FindingUpdated {
         finding: Finding,

@@ -28,6 +28,8 @@ pub enum Effect {
     Finish(Uuid),
     RecordFinding(NewFinding),
     LoadRegister,
+    /// Load the 危险化学品 / 特种设备 registers.
+    LoadRegisters,
     /// Every inspection, for the inspection browser.
     LoadInspectionList,
     /// Every facility with its counts, for the facility browser.
@@ -366,6 +368,12 @@ impl Runner {
             Effect::Finish(id) => Action::Finished(ops::finish_inspection(ctx, id)?),
             Effect::RecordFinding(new) => Action::FindingSaved(ops::record_finding(ctx, new)?),
             Effect::LoadRegister => Action::RegisterLoaded(ops::register_rows(ctx)?),
+            Effect::LoadRegisters => Action::RegistersLoaded(Box::new(
+                crate::tui::screens::registers_state::RegistersData {
+                    chemicals: ops::chemicals(ctx)?,
+                    equipment: ops::equipment_list(ctx)?,
+                },
+            )),
             Effect::LoadInspectionList => Action::InspectionsLoaded(ops::all_inspections(ctx)?),
             Effect::LoadFacilityList => Action::FacilityRowsLoaded(ops::facility_rows(ctx)?),
             Effect::LoadFinding(id) => Action::FindingLoaded(ctx.finding_by_id(id)?),

@@ -9,6 +9,7 @@ mod home;
 mod new_inspection;
 mod overlay;
 mod register;
+mod registers;
 mod results;
 mod search;
 mod sync;
@@ -114,6 +115,7 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Checklist(_) => checklist::input(app, a),
         Screen::Form(_) => form::input(app, a),
         Screen::Register(_) => register::input(app, a),
+        Screen::Registers(_) => registers::input(app, a),
         Screen::Detail(_) => register::detail_input(app, a),
         Screen::Sync(_) => sync::input(app, a),
         Screen::Search(_) => search::input(app, a),

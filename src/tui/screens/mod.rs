@@ -10,6 +10,8 @@ mod home;
 mod new_inspection;
 mod overlays;
 mod register;
+pub mod registers;
+pub mod registers_state;
 mod search;
 mod status;
 mod sync;
@@ -107,6 +109,7 @@ fn title(app: &App) -> &'static str {
         Screen::Checklist(_) => "检查表",
         Screen::Form(_) => "登记隐患",
         Screen::Register(_) => "隐患台账",
+        Screen::Registers(_) => "危化品与特种设备台账",
         Screen::Detail(_) => "隐患详情",
         Screen::Sync(_) => "同步",
         Screen::Search(_) => "搜索",
@@ -164,6 +167,7 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         Screen::Checklist(s) => checklist::render(&v, s, frame, body),
         Screen::Form(s) => form::render(&v, s, frame, body),
         Screen::Register(s) => register::render(&v, s, frame, body),
+        Screen::Registers(s) => registers::render(&v, s, frame, body),
         Screen::Detail(s) => detail::render(&v, s, frame, body),
         Screen::Sync(s) => sync::render(&v, s, frame, body),
         Screen::Search(_) => {}
@@ -257,6 +261,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Home => &[
             (NewInspection, "新建检查"),
             (Register, "台账"),
+            (Registers, "危化/设备"),
             (Sync, "同步"),
             (Open, "继续"),
             (BrowseInspections, "全部检查"),
@@ -303,6 +308,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Help => &[(Back, "关闭")],
         Context::Search => &[(Open, "打开"), (Down, "下一个"), (Back, "关闭")],
         Context::Sync => &[(Back, "返回")],
+        Context::Registers => &[(NextField, "切换危化品/设备"), (Back, "返回")],
         Context::SyncFolder => &[(Submit, "试运行"), (Back, "返回")],
         Context::Inspections => &[
             (Open, "打开"),
