@@ -423,15 +423,21 @@ fn direct_hits_rank_before_fuzzy_ones() {
 }
 
 #[test]
-fn retracted_findings_are_not_found() {
+fn retracted_findings_are_found_marked_and_match_no_other_status() {
     let w = world();
     let index = index(&w);
     let hits = index.search("错误登记", &w.ctx.now, 20);
+    let hit = hits
+        .iter()
+        .find(|h| h.target == Target::Finding(w.f["retracted"]))
+        .unwrap_or_else(|| panic!("found (W14): {}", describe(&hits)));
+    assert!(hit.retracted && !hit.overdue);
+    let open = index.search("status:open 错误登记", &w.ctx.now, 20);
     assert!(
-        hits.iter()
+        open.iter()
             .all(|h| h.target != Target::Finding(w.f["retracted"])),
         "{}",
-        describe(&hits)
+        describe(&open)
     );
 }
 

@@ -67,7 +67,7 @@ fn inspect_fire_record_two_hazards_and_close_one() {
     }
 
     // Clear the status filter so the row stays in view, then rectify and verify it.
-    press(&mut h, &["s", "s", "s", "g"]);
+    press(&mut h, &["s", "s", "s", "s", "s", "g"]);
     let target = {
         let Screen::Register(r) = h.app.screen() else {
             panic!()

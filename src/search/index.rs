@@ -88,6 +88,8 @@ pub(crate) struct Record {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Hot {
     pub alive: bool,
+    /// A retracted (已撤销) finding: matches no status filter but `status:retracted`.
+    pub retracted: bool,
     pub line: u16,
     /// None for checklist items.
     pub status: Option<Status>,
@@ -207,7 +209,8 @@ impl Index {
         let day = f.created_at.timestamp().div_euclid(86_400) as i32;
         // A retracted finding has no deadline in force: never overdue.
         let due = if f.retracted { None } else { f.due };
-        let hot = self.hot_of(line, Some(f.status), due, day, f.id.as_u128(), &fields);
+        let mut hot = self.hot_of(line, Some(f.status), due, day, f.id.as_u128(), &fields);
+        hot.retracted = f.retracted;
         let record = Record {
             target: Target::Finding(f.id),
             severity: f.severity,
@@ -317,6 +320,7 @@ impl Index {
         self.field_list.extend_from_slice(fields);
         Hot {
             alive: true,
+            retracted: false,
             line,
             status,
             due,

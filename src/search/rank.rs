@@ -282,14 +282,14 @@ impl Index {
         };
         let status_ok = match q.status {
             None => true,
+            Some(StatusFilter::Retracted) => hot.retracted,
+            Some(_) if hot.retracted => false,
             Some(StatusFilter::Open) => status == Status::Open,
             Some(StatusFilter::Rectified) => status == Status::Rectified,
             Some(StatusFilter::Closed) => status == Status::Closed,
             Some(StatusFilter::Overdue) => overdue(hot, today),
             // The index holds no rectification dates: every finding waiting for 复查.
             Some(StatusFilter::ReviewLate) => status == Status::Rectified,
-            // Retracted findings are not indexed.
-            Some(StatusFilter::Retracted) => false,
         };
         status_ok
             && facility_ok.as_ref().is_none_or(|ok| {

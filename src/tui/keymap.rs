@@ -40,6 +40,8 @@ pub enum Context {
     Facilities,
     /// A patrol under way.
     Patrol,
+    /// The devices screen (the organisation's roster).
+    Devices,
 }
 
 impl Context {
@@ -66,6 +68,7 @@ impl Context {
             Context::FacilityList => &["facility_list", "nav", "global"],
             Context::Facilities => &["facilities", "nav", "global"],
             Context::Patrol => &["patrol", "nav", "global"],
+            Context::Devices => &["devices", "nav", "global"],
         }
     }
 
@@ -267,6 +270,7 @@ const KNOWN_TABLES: [&str; 22] = [
     "facility_list",
     "facilities",
     "patrol",
+    "devices",
 ];
 
 impl Keymap {

@@ -7,6 +7,7 @@ pub mod action;
 pub mod app;
 pub mod browse;
 pub mod choice;
+mod device_effects;
 pub mod effects;
 pub mod keymap;
 pub mod line_keys;

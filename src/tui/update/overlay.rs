@@ -128,6 +128,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         | PromptKind::Comment(_)
                         | PromptKind::Retract(_)
                         | PromptKind::PatrolAbnormal { .. }
+                        | PromptKind::RevokeDevice(_)
                 );
                 if required && note.is_empty() {
                     p.error = Some(format!("{}：不能为空", p.label.replace("（必填）", "")));
@@ -164,6 +165,10 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         place,
                         ok: false,
                         note,
+                    },
+                    PromptKind::RevokeDevice(device) => Effect::RevokeDevice {
+                        device,
+                        reason: note,
                     },
                 }]
             }
