@@ -863,7 +863,9 @@ fn xlsx_ledger_reads_back_the_new_columns_and_a_height_for_every_row() {
     );
     // The search finds the record by its number as people say it.
     let number = text(at("隐患编号"));
-    let shown = s.env.ok(TODAY, &["finding", "show", &number.to_lowercase()]);
+    let shown = s
+        .env
+        .ok(TODAY, &["finding", "show", &number.to_lowercase()]);
     assert!(shown.starts_with(&format!("隐患编号 {number}")), "{shown}");
 
     // Every row with cells has an explicit height; the long text's row is several lines tall.

@@ -4,6 +4,7 @@
 
 mod clock;
 mod demo;
+mod demo_registry;
 mod device;
 mod facility;
 mod filter;
@@ -29,9 +30,9 @@ pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
 pub use facility::{
-    NewFacility, add_facility, add_place, edit_facility, facility, facility_value,
-    import_facilities, merge_facilities, place, registry, set_place_fields, typed_names,
-    unregistered_names,
+    NewFacility, add_facility, add_place, edit_facility, export_risk_list, facility,
+    facility_value, high_risk_at, import_facilities, merge_facilities, place, registry,
+    set_place_fields, typed_names, unregistered_names,
 };
 pub use filter::resolve_filter;
 pub use finding::{
@@ -51,7 +52,9 @@ pub use patrol::{
     patrol_visit, patrols, start_patrol,
 };
 pub use peers::{device_name, peer_line, peer_lines, peers};
-pub use plan::{BUILTIN_RULES, builtin_rules, load_rules, plan_panel, plan_status};
+pub use plan::{
+    BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
+};
 pub use recover::{RecoverError, RecoveryReport, recover};
 pub use search::{SearchOutcome, index_finding, load_search_index, put_named_record_first, search};
 pub use setup::{Opened, open, open_at, recorded_checklists};

@@ -111,6 +111,20 @@ pub fn plan_status(
     ))
 }
 
+/// Writes the coverage of `plan_status` (same arguments) as XLSX.
+pub fn export_coverage(
+    ctx: &Ctx,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    facility: Option<&str>,
+    path: &Path,
+) -> Result<crate::report::ExportSummary> {
+    let rows = plan_status(ctx, from, to, facility)?;
+    let today = ctx.now.today();
+    let range = format!("{} 至 {}", from.unwrap_or(today), to.unwrap_or(today));
+    Ok(crate::report::write_coverage(&rows, &range, path)?)
+}
+
 /// The home panel's lines for now: what is short in the current periods.
 pub fn plan_panel(ctx: &Ctx) -> Result<Vec<String>> {
     let today = ctx.now.today();

@@ -109,6 +109,9 @@ pub struct RegisterRow {
     pub fixed_on_spot: bool,
     /// Local date of the rectification while it waits for 复查.
     pub rectified_on: Option<NaiveDate>,
+    /// The 风险等级 of the place it was found at, when that is 重大 or 较大 (red or orange):
+    /// such hazards are marked in the register.
+    pub risk: Option<crate::domain::RiskGrade>,
 }
 
 impl RegisterRow {
@@ -131,6 +134,7 @@ impl RegisterRow {
                 Status::Rectified => f.rectified_at.map(|t| now.local_date(t)),
                 _ => None,
             },
+            risk: None,
         }
     }
 
@@ -372,13 +376,16 @@ pub fn register_rows(ctx: &Ctx) -> Result<Vec<RegisterRow>> {
         .map(|l| (l.line.as_str(), l.name.as_str()))
         .collect();
     let mut rows = Vec::new();
+    let reg = super::registry(ctx)?;
     for f in ctx.store.all_findings() {
         let f = f?;
         if f.retracted {
             continue;
         }
         let name = names.get(f.line.as_str()).copied().unwrap_or(&f.line);
-        rows.push(RegisterRow::from_finding(&f, name, &ctx.now));
+        let mut row = RegisterRow::from_finding(&f, name, &ctx.now);
+        row.risk = super::facility::high_risk_at(&reg, &f.facility, &f.location);
+        rows.push(row);
     }
     Ok(rows)
 }

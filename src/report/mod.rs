@@ -9,6 +9,7 @@ pub mod forms;
 mod html;
 mod ledger;
 mod odt;
+mod risk;
 mod stats;
 mod xlsx;
 
@@ -16,6 +17,7 @@ pub use forms::Notice;
 pub use ledger::{
     COLUMNS, Column, Ledger, LedgerFilter, LedgerRow, PRINTED, ledger, ledger_filtered,
 };
+pub use risk::{write_coverage, write_risk_list};
 pub use stats::{Stats, StatsRow, Tally};
 
 use crate::catalog::Catalog;

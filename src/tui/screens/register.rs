@@ -148,6 +148,9 @@ fn row<'a>(v: &View, r: &RegisterRow, today: NaiveDate, sel: bool, cols: &Column
     if let Some(e) = r.escalation {
         flags.push_str(&format!("[{}]", e.label()));
     }
+    if let Some(g) = r.risk {
+        flags.push_str(&format!("[{}风险]", g.label()));
+    }
     let status_role = match (overdue, r.status) {
         (true, _) => Role::Overdue,
         (_, Status::Closed) => Role::Muted,
