@@ -145,6 +145,12 @@ fn a_night_patrol_over_seven_key_sites_with_one_abnormal() {
     press(&mut h, &["r"]);
     let text = screen_text(&h, &draw(&h, 80, 24));
     assert!(text.contains("[重大风险]氧气瓶未固定"), "{text}");
+    // A new inspection offers the registered facilities, inspected or not.
+    press(&mut h, &["esc", "n"]);
+    let Screen::NewInspection(st) = h.app.screen() else {
+        panic!("new inspection expected");
+    };
+    assert_eq!(st.suggestions(), [H, "金水区社区卫生服务中心"]);
 }
 
 #[test]

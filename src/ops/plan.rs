@@ -14,7 +14,10 @@ pub const BUILTIN_RULES: &str = include_str!("../../data/frequency.toml");
 
 /// The built-in rules (the file ships with the binary and is checked by a test).
 pub fn builtin_rules() -> Vec<Rule> {
-    parse_rules(BUILTIN_RULES, "data/frequency.toml").unwrap_or_default()
+    static RULES: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
+    RULES
+        .get_or_init(|| parse_rules(BUILTIN_RULES, "data/frequency.toml").unwrap_or_default())
+        .clone()
 }
 
 /// The rules in force: `<config_dir>/frequency.toml` when it exists and is valid, else the

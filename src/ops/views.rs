@@ -348,7 +348,7 @@ pub fn checklist(ctx: &Ctx, id: Uuid) -> Result<ChecklistData> {
     })
 }
 
-/// Facilities inspected before, latest visit first.
+/// Facilities inspected before, latest visit first, then the registered ones not inspected yet.
 ///
 /// # Errors
 /// `Store` when a view cannot be read.
@@ -361,7 +361,15 @@ pub fn facilities(ctx: &Ctx) -> Result<Vec<String>> {
     }
     let mut v: Vec<(String, usize)> = seen.into_iter().collect();
     v.sort_by_key(|(_, n)| *n);
-    Ok(v.into_iter().map(|(f, _)| f).collect())
+    let mut names: Vec<String> = v.into_iter().map(|(f, _)| f).collect();
+    // Then the registered facilities not inspected yet (issue 16: the picker offers the
+    // registry), in registration order.
+    for f in super::registry(ctx)?.active() {
+        if !names.iter().any(|n| f.answers_to(n)) {
+            names.push(f.name.clone());
+        }
+    }
+    Ok(names)
 }
 
 /// One row per finding not retracted, in id (creation) order: a full scan of the views.
