@@ -108,3 +108,35 @@ fn without_the_key_every_read_works_and_writes_say_why_not() {
     );
     assert_eq!(env.json(&["finding", "show", &f])["status"], "open");
 }
+
+/// The database deleted while the key survived (code-review field trial: the key was then
+/// deleted silently and a new identity made): nothing is replaced, the message says how to
+/// recover, and recovery from the sync folder brings back the same identity and its hazards.
+#[test]
+fn a_key_without_its_database_is_kept_and_recovery_keeps_the_identity() {
+    let env = Env::new();
+    let insp = env.start("西城区中医院", &["fire"]);
+    env.add_finding(&insp, "fire", "安全出口指示灯不亮");
+    let id = env.json(&["device"])["device_id"].clone();
+    let share = env.tmp.path().join("share");
+    std::fs::create_dir_all(&share).unwrap();
+    env.ok(&["sync", "--dir", share.to_str().unwrap()]);
+    let own = std::fs::read(key(&env)).unwrap();
+    std::fs::remove_dir_all(env.data().join("db")).unwrap();
+
+    for args in [&["finding", "list"][..], &["device"], &["doctor"]] {
+        let out = env.run(args);
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("device.key") && err.contains("doctor --recover"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(std::fs::read(key(&env)).unwrap(), own, "the key is kept");
+
+    env.ok(&["doctor", "--recover", "--from", share.to_str().unwrap()]);
+    assert_eq!(env.json(&["device"])["device_id"], id);
+    let list = env.ok(&["finding", "list"]);
+    assert!(list.contains("安全出口指示灯不亮"), "{list}");
+}

@@ -71,8 +71,21 @@ pub struct DeviceArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum DeviceCmd {
-    /// 各设备（按人名）：最近一次同步的时间，是否已收到本机的事件
+    /// 各设备（按人名）：已批准 / 待批准 / 已吊销（已加入单位时），最近一次同步，是否已收到本机的事件
     List,
+    /// 批准设备加入单位（办公室电脑）：其暂存的事件立即导入
+    Approve {
+        /// 设备编号（完整或能唯一确定的前几位）
+        id: String,
+    },
+    /// 吊销设备（办公室电脑；如笔记本丢失）：此前的记录保留，此后写的一律拒收
+    Revoke {
+        /// 设备编号（完整或能唯一确定的前几位）
+        id: String,
+        /// 吊销原因
+        #[arg(long, allow_hyphen_values = true)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -317,7 +330,10 @@ pub struct NoticeArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct OrgArgs {
+    #[command(subcommand)]
+    pub cmd: Option<OrgCmd>,
     /// 发文机关，如 某某市卫生健康委员会
     #[arg(long)]
     pub authority: Option<String>,
@@ -333,6 +349,30 @@ pub struct OrgArgs {
     /// 联系电话
     #[arg(long)]
     pub phone: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCmd {
+    /// 在办公室电脑上创建单位：生成单位密钥，批准本机，显示指纹
+    Init {
+        /// 单位名称，如 某某市卫生健康委员会
+        #[arg(long, allow_hyphen_values = true)]
+        name: String,
+    },
+    /// 在笔记本上加入单位：从同步文件夹读取单位公钥，核对指纹，留下入网申请
+    Join {
+        /// 同步文件夹（U 盘或共享目录）
+        #[arg(long)]
+        dir: PathBuf,
+        /// 不询问，直接确认指纹（供脚本使用）
+        #[arg(long)]
+        yes: bool,
+        /// 申请中写的检查人员姓名（默认：已设置的姓名）
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
+        inspector: String,
+    },
+    /// 显示本机所属单位和指纹
+    Show,
 }
 
 #[derive(Debug, Args)]

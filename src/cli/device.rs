@@ -7,10 +7,38 @@ use crate::domain::sanitize::escape_line;
 use crate::ops;
 
 pub fn run(cli: &Cli, args: &DeviceArgs) -> CmdResult {
+    match &args.cmd {
+        Some(DeviceCmd::Approve { id }) => return super::org::approve(cli, id),
+        Some(DeviceCmd::Revoke { id, reason }) => return super::org::revoke(cli, id, reason),
+        _ => {}
+    }
     let ctx = context(cli)?;
     let d = ops::device(&ctx)?;
     if let Some(DeviceCmd::List) = args.cmd {
         let lines = ops::peer_lines(&ctx, &d.peers);
+        let roster = ops::roster(&ctx)?;
+        if cli.json && roster.org.is_some() {
+            // A store in an organisation lists its roster, each row with its sync line.
+            let rows: Vec<serde_json::Value> = roster
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut v = serde_json::to_value(r).unwrap_or_default();
+                    if let Some(i) = d.peers.iter().position(|p| p.device == r.device) {
+                        v["peer"] = serde_json::to_value(&d.peers[i]).unwrap_or_default();
+                        v["text"] = lines[i].clone().into();
+                    }
+                    v
+                })
+                .collect();
+            return print_json(&rows);
+        }
+        if !cli.json {
+            super::org::print_roster(&roster);
+            if roster.org.is_none() {
+                println!("本机未加入单位，接受任何设备的事件。");
+            }
+        }
         if cli.json {
             let rows: Vec<serde_json::Value> = d
                 .peers
@@ -25,7 +53,7 @@ pub fn run(cli: &Cli, args: &DeviceArgs) -> CmdResult {
                 .collect();
             return print_json(&rows);
         }
-        if lines.is_empty() {
+        if lines.is_empty() && roster.org.is_none() {
             println!("还没有其他设备（尚未与任何设备同步过）");
         }
         for l in lines {

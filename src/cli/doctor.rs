@@ -13,8 +13,11 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> CmdResult {
     let mut ctx = context(cli).map_err(super::recover::open_failure)?;
     let t = Instant::now();
     let rep = ops::doctor(&mut ctx, args.rebuild)?;
+    let trust = ops::trust_lines(&ctx)?;
     if cli.json {
-        print_json(&rep)?;
+        let mut v = serde_json::to_value(&rep).unwrap_or_default();
+        v["trust"] = serde_json::json!(trust);
+        print_json(&v)?;
     } else {
         println!(
             "事件 {} 条（{} 台设备），隐患 {} 条，检查 {} 次；用时 {:.2} 秒",
@@ -38,6 +41,9 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> CmdResult {
             for q in rep.quarantined.iter().take(20) {
                 println!("  · {q}");
             }
+        }
+        for l in &trust {
+            println!("{}", crate::domain::sanitize::escape_line(l));
         }
         if rep.rebuilt {
             println!("已从日志重建全部视图");

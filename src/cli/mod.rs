@@ -10,6 +10,7 @@ mod facility;
 mod finding;
 mod inspection;
 mod notice;
+mod org;
 mod output;
 mod patrol;
 mod plan;
@@ -115,7 +116,10 @@ pub fn run(cli: &Cli) -> CmdResult {
         Command::Demo(c) => doctor::demo(cli, c),
         Command::Device(a) => device::run(cli, a),
         Command::Notice(a) => notice::run(cli, a),
-        Command::Org(a) => notice::org(cli, a),
+        Command::Org(a) => match &a.cmd {
+            Some(c) => org::run(cli, c),
+            None => notice::org(cli, a),
+        },
         Command::Facility(c) => facility::run(cli, c),
         Command::Patrol(c) => patrol::run(cli, c),
         Command::Plan(c) => plan::run(cli, c),

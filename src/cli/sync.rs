@@ -28,6 +28,10 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> CmdResult {
         print_json(&rep)?;
     } else {
         print_text(&rep, &|d| ops::device_name(&ctx, d));
+        let namer = ops::roster_namer(&ctx);
+        for l in rep.trust.lines(&namer) {
+            println!("{}", escape_line(&l));
+        }
         let lines = ops::peer_lines(&ctx, &rep.peers);
         if !lines.is_empty() {
             println!("各设备：");
@@ -42,6 +46,8 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> CmdResult {
             code,
             message: if rep.frozen.is_some() {
                 "本机已停止写入（见上文的原因与修复办法）".into()
+            } else if !rep.trust.refused.is_empty() {
+                "有已吊销设备在吊销后写的事件，已拒收（见上）；其余有效内容均已导入".into()
             } else {
                 "有同步包被拒收（原因见上）；其余有效内容均已导入".into()
             },

@@ -46,6 +46,8 @@ pub use plan::{
     RulesError, SiteCount, evaluate as evaluate_plan, panel_lines, parse_rules,
 };
 pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
-pub use roster::{Admit, RosterChange, RosterStatement, RosterStatus};
+pub use roster::{
+    Admit, EnrollRequest, OrgCard, RosterChange, RosterStatement, RosterStatus, fingerprint,
+};
 pub use stage::Stage;
 pub use stamp::{Stamp, Wall};

@@ -40,7 +40,7 @@ pub fn clock_warning(ctx: &Ctx) -> Result<Option<String>> {
     // A store whose every event came from a clock far ahead (the HLC is not moved by
     // those) has seen no time to compare with: it would name 1970-01-01 (HLC 0).
     let seen = ctx.store.last_hlc().ms;
-    if ctx.store.event_count() > 0 && seen > 0 && now_ms > seen + AHEAD_LIMIT_MS {
+    if ctx.store.holds_events() && seen > 0 && now_ms > seen + AHEAD_LIMIT_MS {
         return Ok(Some(format!(
             "本机时钟（{clock}）比本机保存的最晚一条记录（{}）晚一天以上。新记录的日期取自本机时钟：\
              若本机只是多日未用，可忽略此提示；否则请先核对本机的日期、时间和时区",

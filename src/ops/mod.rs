@@ -9,9 +9,11 @@ mod device;
 mod facility;
 mod filter;
 mod finding;
+mod heads;
 mod input;
 mod inspection;
 mod notice;
+mod org;
 mod patrol;
 mod peers;
 mod plan;
@@ -46,6 +48,10 @@ pub use inspection::{
 };
 pub use notice::{
     earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
+};
+pub use org::{
+    Approved, AsideRun, OrgInfo, Roster, RosterRow, approve, org_card, org_info, org_init,
+    org_join, revoke, roster, roster_namer, trust_lines,
 };
 pub use patrol::{
     PATROL_LINE, VisitOutcome, VisitRow, abnormal_finding, finish_patrol, patrol, patrol_log,

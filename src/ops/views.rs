@@ -4,7 +4,7 @@
 use super::{Ctx, OpsError, Result};
 use crate::catalog::Item;
 use crate::domain::{
-    Escalation, Finding, FindingQuery, Inspection, Mode, Now, Severity, Stage, Status, StatusFilter,
+    Escalation, Finding, FindingQuery, Inspection, Mode, Now, Severity, Stage, Status,
 };
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
@@ -212,15 +212,9 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
             ..Default::default()
         })
         .collect();
-    // Only findings not yet closed count; the status index finds them without a full scan.
-    let mut open = Vec::new();
-    for s in [StatusFilter::Open, StatusFilter::Rectified] {
-        open.extend(ctx.list_findings(&FindingQuery {
-            status: Some(s),
-            ..Default::default()
-        })?);
-    }
-    for f in open {
+    // Only findings not yet closed count; the status index finds them without a full scan,
+    // and only the fields the figures need are decoded (issue 14).
+    for f in super::heads::open_finding_heads(ctx)? {
         let i = match counts.iter().position(|c| c.id == f.line) {
             Some(i) => i,
             None => {
@@ -237,7 +231,7 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
         // 逾期未整改 and 7日内到期 count findings waiting for rectification only (issue 10).
         if f.overdue_on(today) {
             c.overdue += 1;
-        } else if f.status == Status::Open && f.due_in_force().is_some_and(|d| d <= soon) {
+        } else if f.open_due_by(soon) {
             c.due_soon += 1;
         }
         if f.review_waiting_over(&ctx.now, ctx.review_days) {
@@ -264,7 +258,20 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
     let mut unfinished = Vec::new();
     let mut others = Vec::new();
     let mut recent = Vec::new();
-    for i in ctx.list_inspections()? {
+    // Newest first; only the inspections shown are decoded whole.
+    for head in super::heads::inspection_heads(ctx)? {
+        let (finished, mine) = (head.is_finished(), head.is_owner(&ctx.author));
+        let room = match (finished, mine) {
+            (false, true) => unfinished.len() < 10,
+            (false, false) => others.len() < 10,
+            (true, _) => recent.len() < 8,
+        };
+        if !room {
+            continue;
+        }
+        let Some(i) = ctx.inspection_by_id(head.id)? else {
+            continue;
+        };
         let total = ctx.items_of_inspection(&i).len();
         let s = InspectionSummary {
             id: i.id,
@@ -383,17 +390,12 @@ pub fn register_rows(ctx: &Ctx) -> Result<Vec<RegisterRow>> {
         .iter()
         .map(|l| (l.line.as_str(), l.name.as_str()))
         .collect();
-    let mut rows = Vec::new();
+    // Only the fields a row shows are decoded (issue 14); hazards at 重大/较大 places are
+    // marked (issue 16).
     let reg = super::registry(ctx)?;
-    for f in ctx.store.all_findings() {
-        let f = f?;
-        if f.retracted {
-            continue;
-        }
-        let name = names.get(f.line.as_str()).copied().unwrap_or(&f.line);
-        let mut row = RegisterRow::from_finding(&f, name, &ctx.now);
-        row.risk = super::facility::high_risk_at(&reg, &f.facility, &f.location);
-        rows.push(row);
-    }
-    Ok(rows)
+    super::heads::register_rows(
+        ctx,
+        |line| names.get(line).copied().unwrap_or(line).to_string(),
+        |facility, location| super::facility::high_risk_at(&reg, facility, location),
+    )
 }

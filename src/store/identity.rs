@@ -34,10 +34,10 @@ pub fn write_key_as(dir: &Path, name: &str, key: &SigningKey) -> Result<(), Stor
     use std::io::Write;
     let mut f = opts
         .open(&path)
-        .map_err(|e| StoreError::Io(format!("无法写入设备密钥 {}：{e}", path.display())))?;
+        .map_err(|e| StoreError::Io(format!("无法写入密钥文件 {}：{e}", path.display())))?;
     f.write_all(text.as_bytes())
         .and_then(|_| f.sync_all())
-        .map_err(|e| StoreError::Io(format!("无法写入设备密钥 {}：{e}", path.display())))
+        .map_err(|e| StoreError::Io(format!("无法写入密钥文件 {}：{e}", path.display())))
 }
 
 pub fn read_key(dir: &Path) -> Result<SigningKey, StoreError> {
@@ -67,18 +67,19 @@ pub fn finish_key_swap(dir: &Path, expected: Option<&[u8; 32]>) -> Result<bool, 
     Ok(true)
 }
 
-fn read_key_as(dir: &Path, name: &str) -> Result<SigningKey, StoreError> {
+/// Reads a private key file written by `write_key_as`.
+pub fn read_key_as(dir: &Path, name: &str) -> Result<SigningKey, StoreError> {
     let path = dir.join(name);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         StoreError::Identity(format!(
-            "设备密钥 {} 无法读取（{e}）；数据目录不完整，请从备份恢复该文件",
+            "密钥文件 {} 无法读取（{e}）；数据目录不完整，请从备份恢复该文件",
             path.display()
         ))
     })?;
     let bytes: [u8; 32] = hex::decode(text.trim())
         .ok()
         .and_then(|v| v.try_into().ok())
-        .ok_or_else(|| StoreError::Identity(format!("设备密钥 {} 已损坏", path.display())))?;
+        .ok_or_else(|| StoreError::Identity(format!("密钥文件 {} 已损坏", path.display())))?;
     Ok(SigningKey::from_bytes(&bytes))
 }
 
@@ -130,4 +131,18 @@ pub fn tighten_mode(dir: &Path) -> Option<String> {
         let _ = dir;
         None
     }
+}
+
+/// What to tell the user when `device.key` exists but the database holds no device identity
+/// (its `db/` was deleted or lost): nothing is replaced; recovery finds the device's synced
+/// events by this key.
+pub fn orphan_key_message(dir: &Path) -> String {
+    format!(
+        "数据目录 {} 里有设备密钥 {KEY_FILE}，但数据库里没有设备身份（数据库被删除或丢失，\
+         或首次启动时中断）。为免丢掉这台设备原来的身份，没有新建身份。\
+         修复：运行 xuncha doctor --recover --from 同步文件夹，按这把密钥找回本设备同步过的全部事件\
+         （找不到时会把密钥改名保存并生成新的设备身份）；若确定要作为新设备重新开始，\
+         先把 {KEY_FILE} 移到别处保存",
+        dir.display()
+    )
 }

@@ -3,10 +3,13 @@
 //! appends, so every device holding the same events computes the same views.
 
 use super::codec::{CodecError, EventBody, Record, ZERO_HASH, log_key};
+use super::roster::{self, SignedStatement};
 use super::views::{self, Plan};
 use super::vv::{Held, decode_held};
 use super::{Result, Store, StoreError};
-use crate::domain::{Entity, EventRef, Field, Finding, Payload};
+use crate::domain::{
+    Admit, Entity, EventRef, Field, Finding, Payload, RosterStatement, RosterStatus,
+};
 use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 use std::collections::btree_map::Entry;
@@ -69,6 +72,13 @@ pub struct Checked {
     pub fresh: Vec<(EventBody, Record)>,
     pub skipped: u64,
     pub far_future: Vec<EventRef>,
+    /// Verified events the organisation's roster does not admit (yet): kept aside, not
+    /// applied (seq, record). Empty in a store that belongs to no organisation.
+    pub aside: Vec<(u64, Record)>,
+    /// Events written after the device's revocation: refused, not kept (first, last seq).
+    pub refused: Option<(u64, u64)>,
+    /// Roster statements this run carries that verify against the organisation key.
+    roster: Vec<(RosterStatement, SignedStatement)>,
 }
 
 /// What one applied bundle changed.
@@ -86,6 +96,12 @@ pub struct Staged {
     bodies: Vec<(EventBody, Record)>,
     /// Findings and inspections the staged events create (see `creates`).
     created: BTreeSet<Entity>,
+    /// Events to keep aside: `aside` tree key → record.
+    aside: BTreeMap<Vec<u8>, Record>,
+    /// Verified roster statements: `roster` tree key → statement.
+    roster: BTreeMap<Vec<u8>, (RosterStatement, SignedStatement)>,
+    /// `aside` keys of events promoted (or refused) by this import.
+    pub(super) unaside: Vec<Vec<u8>>,
 }
 
 impl Staged {
@@ -94,7 +110,23 @@ impl Staged {
         self.bodies.len()
     }
 
+    /// Events this import keeps aside.
+    pub fn aside_events(&self) -> usize {
+        self.aside.len()
+    }
+
     pub fn add(&mut self, c: Checked) {
+        for (st, signed) in c.roster {
+            self.roster
+                .insert(roster::roster_key(st.device, &signed), (st, signed));
+        }
+        for (seq, r) in c.aside {
+            self.aside
+                .insert(roster::aside_key(c.origin, &c.key, seq), r);
+        }
+        if c.fresh.is_empty() && c.skipped == 0 {
+            return;
+        }
         self.keys.insert(c.origin, c.key);
         for (b, r) in c.fresh {
             if let Some(e) = creates(&b.payload) {
@@ -155,6 +187,139 @@ impl Store {
     /// Checks one bundle's run of records against this store (and `staged`), changing nothing.
     /// `verified` is what `verify_records` gave for these records and this key, if already run.
     pub fn check_incoming(
+        &self,
+        inc: &Incoming,
+        verified: Option<Verified>,
+        staged: &Staged,
+        now_ms: i64,
+    ) -> std::result::Result<Checked, ImportError> {
+        if let Some(org) = self.org_key()? {
+            if inc.origin != self.device {
+                return self.check_admitted(&org, inc, verified, staged, now_ms);
+            }
+            // This device's id under another key is someone else's: kept aside, never a
+            // reason to stop writing (that would let a squatter freeze the real device).
+            if inc.key != *self.key.verifying_key().as_bytes() {
+                let here = carried_statements(&org, inc.records);
+                return self.check_aside(inc, verified, here);
+            }
+        }
+        self.check_run(inc, verified, staged, now_ms)
+    }
+
+    /// The roster check of a store that belongs to an organisation (DESIGN "Trust"): the
+    /// statements this run carries count at once; then the run is applied as usual (approved
+    /// key), kept aside whole (unknown device, or another key than the roster's), or cut at the
+    /// revocation's `last_seq` (the rest refused and reported, not kept).
+    fn check_admitted(
+        &self,
+        org: &[u8; 32],
+        inc: &Incoming,
+        verified: Option<Verified>,
+        staged: &Staged,
+        now_ms: i64,
+    ) -> std::result::Result<Checked, ImportError> {
+        let here = carried_statements(org, inc.records);
+        let mut list = self.roster_list(inc.origin)?;
+        list.extend(
+            staged
+                .roster
+                .values()
+                .chain(here.iter())
+                .filter(|(s, _)| s.device == inc.origin)
+                .map(|(s, _)| s.clone()),
+        );
+        let status = RosterStatus::fold(&list);
+        let key_hex = hex::encode(inc.key);
+        let last = inc
+            .first
+            .saturating_add(inc.records.len() as u64)
+            .saturating_sub(1);
+        match status.admits(&key_hex, inc.first) {
+            Admit::Aside | Admit::OtherKey => self.check_aside(inc, verified, here),
+            Admit::Refused => Ok(refused_whole(inc, here, (inc.first, last))),
+            Admit::Yes => {
+                let cut = match status {
+                    RosterStatus::Revoked { last_seq, .. } if last_seq < last => Some(last_seq),
+                    _ => None,
+                };
+                let Some(last_seq) = cut else {
+                    let mut c = self.check_run(inc, verified, staged, now_ms)?;
+                    c.roster = here;
+                    return Ok(c);
+                };
+                let keep = (last_seq + 1 - inc.first) as usize;
+                let part = Incoming {
+                    records: &inc.records[..keep],
+                    ..*inc
+                };
+                let verified = verified.map(|mut v| {
+                    v.truncate(keep);
+                    v
+                });
+                let mut c = self.check_run(&part, verified, staged, now_ms)?;
+                c.roster = here;
+                c.refused = Some((last_seq + 1, last));
+                Ok(c)
+            }
+        }
+    }
+
+    /// Verifies a run the roster does not admit (signatures, device, seqs, chain inside the
+    /// run) and keeps it aside; records held in the log byte for byte count as skipped.
+    fn check_aside(
+        &self,
+        inc: &Incoming,
+        verified: Option<Verified>,
+        here: Vec<(RosterStatement, SignedStatement)>,
+    ) -> std::result::Result<Checked, ImportError> {
+        let short = short_id(inc.origin);
+        let vkey = VerifyingKey::from_bytes(&inc.key)
+            .map_err(|_| ImportError::Rejected("包头中的公钥无效".into()))?;
+        let verified = match verified {
+            Some(v) if v.len() == inc.records.len() => v,
+            _ => open_all(&vkey, inc.records, &vec![None; inc.records.len()]),
+        };
+        let mut prev: Option<[u8; 32]> = None;
+        let mut aside = Vec::new();
+        let mut skipped = 0;
+        for (i, (r, body)) in inc.records.iter().zip(verified).enumerate() {
+            let seq = inc.first + i as u64;
+            let body = body.map_err(|e| {
+                ImportError::Rejected(format!("设备 {short} 第 {seq} 条事件：{e}，整包拒收"))
+            })?;
+            if body.device != inc.origin || body.seq != seq {
+                return Err(ImportError::Rejected(format!(
+                    "第 {} 条事件的设备或序号与包头不符，整包拒收",
+                    i + 1
+                )));
+            }
+            if prev.is_some_and(|p| p != body.prev) {
+                return Err(ImportError::Rejected(format!(
+                    "设备 {short} 第 {seq} 条事件：哈希链断裂，整包拒收"
+                )));
+            }
+            prev = Some(r.hash());
+            if self.record(inc.origin, seq)?.as_ref() == Some(r) {
+                skipped += 1;
+            } else {
+                aside.push((seq, r.clone()));
+            }
+        }
+        Ok(Checked {
+            origin: inc.origin,
+            key: inc.key,
+            fresh: vec![],
+            skipped,
+            far_future: vec![],
+            aside,
+            refused: None,
+            roster: here,
+        })
+    }
+
+    /// Checks one run against the log: signatures, chain links, forks, creations.
+    fn check_run(
         &self,
         inc: &Incoming,
         verified: Option<Verified>,
@@ -295,6 +460,9 @@ impl Store {
             fresh,
             skipped,
             far_future,
+            aside: vec![],
+            refused: None,
+            roster: vec![],
         })
     }
 
@@ -349,7 +517,11 @@ impl Store {
     /// storage error) none of them, with one view refresh for the entities they share.
     pub fn apply_staged(&mut self, staged: Staged, now_ms: i64) -> Result<Applied> {
         let fresh = staged.bodies;
-        if fresh.is_empty() {
+        if fresh.is_empty()
+            && staged.aside.is_empty()
+            && staged.roster.is_empty()
+            && staged.unaside.is_empty()
+        {
             return Ok(Applied::default());
         }
         let plan = views::plan(self, &fresh)?;
@@ -382,6 +554,8 @@ impl Store {
             .filter(|h| h.ms <= now_ms + FAR_FUTURE_MS)
             .max()
             .filter(|h| *h > self.hlc);
+        let aside_tree = self.db.open_tree(roster::ASIDE_TREE)?;
+        let roster_tree = self.db.open_tree(roster::ROSTER_TREE)?;
         use sled::Transactional;
         (
             &self.log,
@@ -392,9 +566,23 @@ impl Store {
             &self.meta,
             &self.keys,
             &vv,
+            &aside_tree,
+            &roster_tree,
         )
-            .transaction(|(log, ent, fnd, ins, idx, meta, keys, vv)| {
+            .transaction(|(log, ent, fnd, ins, idx, meta, keys, vv, aside, rost)| {
                 views::write_batch(log, ent, fnd, ins, idx, meta, &fresh, &plan, adopt)?;
+                for k in &staged.unaside {
+                    aside.remove(k.as_slice())?;
+                }
+                for (k, r) in &staged.aside {
+                    aside.insert(k.as_slice(), r.0.as_slice())?;
+                }
+                for (k, (_, signed)) in &staged.roster {
+                    rost.insert(
+                        k.as_slice(),
+                        serde_json::to_vec(signed).expect("serialises"),
+                    )?;
+                }
                 for (device, key) in &new_keys {
                     keys.insert(device.as_bytes(), key.as_slice())?;
                 }
@@ -491,6 +679,40 @@ impl Store {
 }
 
 pub(super) const QUARANTINE_TREE: &str = "quarantine";
+
+/// A run written wholly after its device's revocation: nothing of it is kept.
+fn refused_whole(
+    inc: &Incoming,
+    here: Vec<(RosterStatement, SignedStatement)>,
+    span: (u64, u64),
+) -> Checked {
+    Checked {
+        origin: inc.origin,
+        key: inc.key,
+        fresh: vec![],
+        skipped: 0,
+        far_future: vec![],
+        aside: vec![],
+        refused: Some(span),
+        roster: here,
+    }
+}
+
+/// The roster statements a run carries that verify against `org`. Statements prove
+/// themselves by the organisation's signature, so the carrying event's own standing does not
+/// matter; only records that mention a roster change are parsed.
+fn carried_statements(
+    org: &[u8; 32],
+    records: &[Record],
+) -> Vec<(RosterStatement, SignedStatement)> {
+    const MARK: &[u8] = br#""kind":"roster""#;
+    let bodies: Vec<EventBody> = records
+        .iter()
+        .filter(|r| r.0.windows(MARK.len()).any(|w| w == MARK))
+        .filter_map(|r| r.body().ok())
+        .collect();
+    roster::statements_in(org, bodies.iter().map(|b| &b.payload))
+}
 
 /// The finding or inspection an event creates, if it creates one.
 fn creates(p: &Payload) -> Option<Entity> {

@@ -21,6 +21,7 @@ mod read_only;
 mod rebuild;
 mod recover;
 mod registry;
+mod roster;
 mod scan;
 mod sync_marks;
 mod views;
@@ -37,6 +38,7 @@ pub use import::{
 pub use peers::{PeerHolds, PeerStatus};
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
+pub use roster::{AsideRun, ORG_KEY_FILE, OrgInfo, Promoted, SignedStatement, verify_statement};
 pub use sync_marks::{Arrival, SyncMarks};
 pub use vv::{Held, VersionVector};
 
@@ -65,6 +67,10 @@ pub enum StoreError {
     /// sled could not open the database for writing; `Store::open` then opens a copy.
     #[error("数据目录只读：{0}")]
     ReadOnly(String),
+    /// The disk holding the data dir is full, so sled cannot open the database (it writes
+    /// on open); `Store::open` then opens a copy, as for a read-only data dir.
+    #[error("磁盘已满：{0}")]
+    DiskFull(String),
 }
 
 impl From<sled::Error> for StoreError {
@@ -148,6 +154,9 @@ fn open_db_at(db_dir: &Path) -> Result<sled::Db> {
             Err(sled::Error::Io(io)) if read_only::is_read_only_error(&io) => {
                 return Err(StoreError::ReadOnly(io.to_string()));
             }
+            Err(sled::Error::Io(io)) if read_only::is_disk_full_error(&io) => {
+                return Err(StoreError::DiskFull(io.to_string()));
+            }
             Err(sled::Error::Corruption { .. }) if remove_torn_snapshots(dir)? => {}
             Err(e) => return Err(StoreError::Db(e.to_string())),
         }
@@ -182,8 +191,9 @@ impl Store {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Io(format!("无法创建数据目录 {}：{e}", dir.display())))?;
         let (db, read_only) = match open_db(dir) {
-            Err(StoreError::ReadOnly(_)) => {
-                let copy = read_only::ReadOnlyCopy::take(dir)?;
+            Err(e @ (StoreError::ReadOnly(_) | StoreError::DiskFull(_))) => {
+                let full = matches!(e, StoreError::DiskFull(_));
+                let copy = read_only::ReadOnlyCopy::take(dir, full)?;
                 (open_db_at(&copy.db_dir())?, Some(copy))
             }
             opened => (opened?, None),
@@ -249,8 +259,14 @@ impl Store {
                 }
             }
             None => {
-                // Key file first: a crash before the meta write leaves a retry-able state.
-                let _ = std::fs::remove_file(self.dir.join(identity::KEY_FILE));
+                // A key without an identity in the database: the database was deleted or
+                // rebuilt empty (or a first open was cut short). Replacing the key would lose
+                // the link to everything this device synced, so say so instead.
+                if self.dir.join(identity::KEY_FILE).exists() {
+                    return Err(StoreError::Identity(identity::orphan_key_message(
+                        &self.dir,
+                    )));
+                }
                 self.key = identity::new_key()?;
                 identity::write_key(&self.dir, &self.key)?;
                 self.device = Uuid::now_v7();
@@ -272,10 +288,11 @@ impl Store {
     /// Reads this device's last own event (seq and chain hash) from the log.
     pub(crate) fn load_head(&mut self) -> Result<()> {
         (self.head_seq, self.head_hash) = (0, ZERO_HASH);
+        // From the end of the device's key range: `Iterator::last` would read every own event.
         if let Some((k, v)) = self
             .log
             .scan_prefix(self.device.as_bytes())
-            .last()
+            .next_back()
             .transpose()?
         {
             let (_, seq) =
@@ -305,8 +322,14 @@ impl Store {
     pub fn own_seq(&self) -> u64 {
         self.head_seq
     }
+    /// Events held, all devices. Counts every key of the log (sled keeps no count): O(events),
+    /// so callers that only ask "any at all?" use [`Store::holds_events`].
     pub fn event_count(&self) -> usize {
         self.log.len()
+    }
+    /// Whether the log holds any event, read from its first key only.
+    pub fn holds_events(&self) -> bool {
+        !self.log.is_empty()
     }
     pub fn last_hlc(&self) -> Hlc {
         self.hlc
@@ -318,7 +341,7 @@ impl Store {
         let Some((_, v)) = self
             .log
             .scan_prefix(self.device.as_bytes())
-            .last()
+            .next_back()
             .transpose()?
         else {
             return Ok(None);

@@ -43,7 +43,7 @@ impl Store {
     }
 
     /// Ids from the index under `prefix`, taking the trailing 16 bytes of each key.
-    fn ids_under(&self, prefix: &[u8]) -> Result<Vec<Uuid>> {
+    pub(super) fn ids_under(&self, prefix: &[u8]) -> Result<Vec<Uuid>> {
         self.idx
             .scan_prefix(prefix)
             .map(|kv| {

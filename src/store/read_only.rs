@@ -15,6 +15,16 @@ pub(super) fn is_read_only_error(e: &std::io::Error) -> bool {
         || e.raw_os_error() == Some(EROFS)
 }
 
+/// Whether sled's open failed because the disk is full (ENOSPC, EDQUOT): every read must
+/// still work (issue 9 point 5), so the store is opened from a copy as for a read-only dir.
+pub(super) fn is_disk_full_error(e: &std::io::Error) -> bool {
+    const ENOSPC: i32 = 28;
+    const EDQUOT: i32 = 122;
+    e.kind() == std::io::ErrorKind::StorageFull
+        || e.kind() == std::io::ErrorKind::QuotaExceeded
+        || matches!(e.raw_os_error(), Some(ENOSPC | EDQUOT))
+}
+
 /// The temporary copy of a read-only data dir's database; removed on drop.
 #[derive(Debug)]
 pub(super) struct ReadOnlyCopy {
@@ -22,12 +32,15 @@ pub(super) struct ReadOnlyCopy {
     root: PathBuf,
     /// The data dir the copy was taken from, named in the refusal of every write.
     pub(super) source: PathBuf,
+    /// Taken because the disk is full, not because the dir is read-only.
+    full: bool,
 }
 
 impl ReadOnlyCopy {
     /// Copies `dir/db` (flat: sled keeps its files in one folder plus `blobs/`) into a new
     /// private temporary folder. Errors name the file that could not be read.
-    pub(super) fn take(dir: &Path) -> Result<ReadOnlyCopy> {
+    /// `full`: the reason is a full disk (the refusal says to free space).
+    pub(super) fn take(dir: &Path, full: bool) -> Result<ReadOnlyCopy> {
         use std::sync::atomic::{AtomicU32, Ordering};
         static N: AtomicU32 = AtomicU32::new(0);
         let root = std::env::temp_dir().join(format!(
@@ -38,6 +51,7 @@ impl ReadOnlyCopy {
         let copy = ReadOnlyCopy {
             root,
             source: dir.to_path_buf(),
+            full,
         };
         copy_tree(&dir.join("db"), &copy.db_dir())?;
         Ok(copy)
@@ -50,6 +64,13 @@ impl ReadOnlyCopy {
 
     /// Why nothing can be written, in Chinese, with what to do.
     pub(super) fn reason(&self) -> String {
+        if self.full {
+            return format!(
+                "数据目录 {} 所在的磁盘已满，只能查看、搜索、导出和生成报表；\
+                 要登记或同步，请先删除不需要的文件腾出空间",
+                self.source.display()
+            );
+        }
         format!(
             "数据目录 {} 只读（没有写入权限，或在只读磁盘上），只能查看、搜索、导出和生成报表；\
              要登记或同步，请修改该目录的权限或把它复制到可写的位置",

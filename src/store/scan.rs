@@ -1,4 +1,5 @@
-//! Read-only bulk scan for readers that decode only part of a view (the search index).
+//! Read-only bulk scans for readers that decode only part of a view (the search index, the
+//! home figures): the stored JSON is handed over undecoded.
 
 use super::{Result, Store};
 
@@ -6,6 +7,31 @@ impl Store {
     /// Calls `f` with the stored JSON of every finding view, in id order, without decoding.
     pub fn for_each_finding_json(&self, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
         for kv in self.findings.iter() {
+            let (_, v) = kv?;
+            f(&v)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `f` with the stored JSON of every finding view whose status index entry is
+    /// `status` (`open`, `rectified`, `closed` or `retracted`, as `Status::id` names them), in
+    /// deadline order, without decoding. Reads the status index, then one view per id.
+    pub fn for_each_finding_json_with_status(
+        &self,
+        status: &str,
+        mut f: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        for id in self.ids_under(&[b"s\0", status.as_bytes(), b"\0"].concat())? {
+            if let Some(v) = self.findings.get(id.as_bytes())? {
+                f(&v)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls `f` with the stored JSON of every inspection view, in id order, without decoding.
+    pub fn for_each_inspection_json(&self, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
+        for kv in self.inspections.iter() {
             let (_, v) = kv?;
             f(&v)?;
         }

@@ -207,6 +207,8 @@ fn only_ours(root: &Path) -> bool {
         name == FORMAT_FILE
             || name == BUNDLES
             || name == super::holds::DIR
+            || name == super::org::ORG_FILE
+            || name == super::org::ENROLL_DIR
             || name.starts_with('.')
             || matches!(names::foreign_kind(&name), Foreign::Temp | Foreign::OsFile)
     })
@@ -338,7 +340,14 @@ impl SyncFolder {
         for e in fs::read_dir(&self.root)? {
             let e = e?;
             let name = e.file_name().to_string_lossy().into_owned();
-            if name != FORMAT_FILE && name != BUNDLES && name != super::holds::DIR {
+            let ours = [
+                FORMAT_FILE,
+                BUNDLES,
+                super::holds::DIR,
+                super::org::ORG_FILE,
+                super::org::ENROLL_DIR,
+            ];
+            if !ours.contains(&name.as_str()) {
                 let t = e.file_type()?;
                 let kind = if t.is_dir() {
                     Foreign::Folder
@@ -514,7 +523,7 @@ pub fn mtime_ms(meta: &fs::Metadata) -> i64 {
 }
 
 /// Temp name in the same folder, write, fsync, rename, fsync the folder.
-fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = dir.join(format!("{TMP_PREFIX}{}-{name}", fastrand::u64(..)));
     let result = (|| {
         let mut f = File::create(&tmp)?;

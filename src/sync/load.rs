@@ -189,6 +189,14 @@ pub fn import_loaded(
                     seq: r.seq,
                 }));
             rep.add_in(c.origin, c.fresh.len() as u64);
+            rep.trust.add_aside(c.origin, c.aside.len() as u64);
+            if let Some((first, last)) = c.refused {
+                rep.trust.refused.push(super::RefusedNote {
+                    device: c.origin,
+                    first,
+                    last,
+                });
+            }
             pending.staged.add(c);
             if !dry_run {
                 pending.files.push((label, f.size, f.mtime_ms));

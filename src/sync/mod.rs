@@ -9,12 +9,13 @@ mod forks;
 pub mod holds;
 mod load;
 pub mod names;
+pub mod org;
 pub mod plan;
 pub mod report;
 
 pub use report::{
-    ArrivingNote, BundleNote, DeviceCount, DeviceGaps, EventNote, IgnoredNote, RejectKind,
-    Rejection, SkippedNote, SyncReport, SyncStatus,
+    ArrivingNote, BundleNote, DeviceCount, DeviceGaps, EventNote, IgnoredNote, RefusedNote,
+    RejectKind, Rejection, SkippedNote, SyncReport, SyncStatus, TrustNote,
 };
 
 use crate::domain::Now;
@@ -51,6 +52,16 @@ impl Pending {
     ) -> Result<(), SyncError> {
         let applied = store.apply_staged(std::mem::take(&mut self.staged), now_ms)?;
         rep.conflicts.extend(applied.conflicts);
+        // A roster statement just applied may admit events kept aside (now or before).
+        if rep.trust.org.is_some() {
+            let p = store.promote_aside(now_ms)?;
+            for (d, n) in p.applied {
+                rep.add_in(d, n);
+                report::add_count(&mut rep.trust.promoted, d, n);
+            }
+            rep.trust.problems = p.problems;
+            rep.conflicts.extend(p.conflicts);
+        }
         for (label, size, mtime) in self.files.drain(..) {
             store.mark_bundle_seen(&label, size, mtime)?;
         }
@@ -254,8 +265,55 @@ pub fn sync(
     if folder.exists {
         holds::take_in(store, &folder.root)?;
     }
+    if !opts.dry_run && !rep.cancelled {
+        trust_files(store, &folder.root, &mut rep)?;
+    }
+    rep.trust.held_aside = store.aside_runs()?;
+    rep.trust.self_approved = trust_note(store).self_approved;
     rep.peers = store.peer_statuses()?;
     Ok(rep)
+}
+
+/// The office publishes the organisation's card and takes in enrollment requests; a device
+/// that joined but is not approved yet leaves its request again if it is gone.
+fn trust_files(store: &Store, root: &Path, rep: &mut SyncReport) -> Result<(), SyncError> {
+    let Some(info) = store.org()? else {
+        return Ok(());
+    };
+    let folder_err = |what: &str, e: std::io::Error| {
+        SyncError::Folder(format!("写入{what}失败：{}", folder::io_text(&e)))
+    };
+    if info.office {
+        let card = crate::domain::OrgCard {
+            v: 1,
+            name: info.name.clone(),
+            key: info.key.clone(),
+            fingerprint: info.fingerprint.clone(),
+        };
+        org::publish_card(root, &card).map_err(|e| folder_err("单位信息 org.json ", e))?;
+        let (requests, problems) = org::read_requests(root, &info.key);
+        for r in &requests {
+            store.record_request(r)?;
+        }
+        rep.trust.problems.extend(problems);
+    }
+    Ok(())
+}
+
+/// The trust part of a report before anything happened: the organisation and where this
+/// device stands on its roster.
+pub fn trust_note(store: &Store) -> TrustNote {
+    let org = store.org().ok().flatten();
+    let me = store.device_id();
+    let approved = store
+        .roster_status(me)
+        .is_ok_and(|s| s.admits(&store.public_key_hex(), 1) == crate::domain::Admit::Yes);
+    TrustNote {
+        office: org.as_ref().is_some_and(|o| o.office),
+        self_approved: org.is_none() || approved,
+        org: org.map(|o| o.name),
+        ..TrustNote::default()
+    }
 }
 
 fn note_listing(rep: &mut SyncReport, listing: &Listing) {
@@ -417,6 +475,7 @@ fn new_report(store: &Store, now: &Now, dir: &Path, dry_run: bool) -> SyncReport
         removed: vec![],
         vanished: 0,
         forks: vec![],
+        trust: trust_note(store),
     }
 }
 

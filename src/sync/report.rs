@@ -1,7 +1,7 @@
 //! What a sync did (or, in a dry run, would do): serialisable for `--json` and the TUI.
 
 use super::names::Foreign;
-use crate::store::{ForkNote, NewConflict, PeerStatus};
+use crate::store::{AsideRun, ForkNote, NewConflict, PeerStatus};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -52,6 +52,113 @@ pub struct SyncReport {
     /// Forks (two events signed under one device and seq: a copied data dir) settled in this
     /// sync by the rule in docs/clone.md; a losing run seen before is not listed again.
     pub forks: Vec<ForkNote>,
+    /// The organisation's roster at work in this sync (issue 9): what was kept aside, refused
+    /// or applied on approval, and what is held aside now.
+    pub trust: TrustNote,
+}
+
+/// The roster's part of a sync report.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TrustNote {
+    /// The organisation's name; None when this store belongs to no organisation and so
+    /// accepts events of any device.
+    pub org: Option<String>,
+    /// Whether this store holds the organisation key (the office, which approves).
+    pub office: bool,
+    /// Whether the roster held here approves this device (false until the office's approval
+    /// arrives: until then other members keep this device's events aside).
+    pub self_approved: bool,
+    /// Events this sync kept aside (device not approved, or signed with another key).
+    pub aside_in: Vec<DeviceCount>,
+    /// Events refused because their device was revoked before writing them (not kept).
+    pub refused: Vec<RefusedNote>,
+    /// Events kept aside before that were applied because their device is now approved.
+    pub promoted: Vec<DeviceCount>,
+    /// Everything held aside after this sync, per device and key.
+    pub held_aside: Vec<AsideRun>,
+    /// Runs kept aside that the normal import checks still refuse, with the reason.
+    pub problems: Vec<String>,
+}
+
+/// Events of a revoked device written after its revocation.
+#[derive(Debug, Clone, Serialize)]
+pub struct RefusedNote {
+    pub device: Uuid,
+    pub first: u64,
+    pub last: u64,
+}
+
+impl TrustNote {
+    /// The lines a person reads, in Chinese; `name` labels a device.
+    pub fn lines(&self, name: &dyn Fn(Uuid) -> String) -> Vec<String> {
+        let Some(org) = &self.org else {
+            return vec![
+                "本机未加入单位，接受任何设备的事件（加入单位：xuncha org join --dir 同步文件夹）"
+                    .into(),
+            ];
+        };
+        let mut out = Vec::new();
+        if !self.self_approved {
+            out.push(format!(
+                "本机尚未获单位「{org}」批准：批准之前，本机的记录在其他设备上暂存，不进台账"
+            ));
+        }
+        for p in &self.promoted {
+            out.push(format!(
+                "{} 已获批准：先前暂存的 {} 条事件已导入",
+                name(p.device),
+                p.events
+            ));
+        }
+        let held: u64 = self.held_aside.iter().map(|r| r.events).sum();
+        if held > 0 {
+            let mut devices: Vec<String> = Vec::new();
+            for r in &self.held_aside {
+                let n = name(r.device);
+                if !devices.contains(&n) {
+                    devices.push(n);
+                }
+            }
+            let hint = if self.office {
+                "（批准：xuncha device approve 设备编号）"
+            } else {
+                "（由办公室批准）"
+            };
+            out.push(format!(
+                "{held} 条事件来自未批准的设备（{}），已暂存，待批准；不影响台账{hint}",
+                devices.join("、")
+            ));
+        }
+        for r in &self.refused {
+            out.push(format!(
+                "拒收：{} 已被吊销，其第 {}–{} 条事件写于吊销之后，未导入",
+                name(r.device),
+                r.first,
+                r.last
+            ));
+        }
+        for p in &self.problems {
+            out.push(format!("暂存事件未能导入：{p}"));
+        }
+        if out.is_empty() {
+            out.push(format!("单位「{org}」：所有事件都来自已批准的设备"));
+        }
+        out
+    }
+
+    pub(crate) fn add_aside(&mut self, device: Uuid, n: u64) {
+        add_count(&mut self.aside_in, device, n);
+    }
+}
+
+pub(crate) fn add_count(list: &mut Vec<DeviceCount>, device: Uuid, n: u64) {
+    if n == 0 {
+        return;
+    }
+    match list.iter_mut().find(|d| d.device == device) {
+        Some(d) => d.events += n,
+        None => list.push(DeviceCount { device, events: n }),
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -147,11 +254,15 @@ impl SyncReport {
         self.events_in.iter().map(|d| d.events).sum()
     }
 
-    /// 0 when all went well (foreign files, files still arriving, damage repaired or covered
-    /// included); 3 when a person must act: a forged or forked bundle, damage not repaired
-    /// and not covered, a transfer stalled across syncs, or this device stopped writing.
+    /// 0 when all went well (foreign files, files still arriving, damage repaired or covered,
+    /// events kept aside for approval included); 3 when a person must act: a forged or forked
+    /// bundle, damage not repaired and not covered, a transfer stalled across syncs, events a
+    /// revoked device wrote after its revocation, or this device stopped writing.
     pub fn exit_code(&self) -> i32 {
-        if self.rejected.iter().any(Rejection::needs_action) || self.frozen.is_some() {
+        if self.rejected.iter().any(Rejection::needs_action)
+            || self.frozen.is_some()
+            || !self.trust.refused.is_empty()
+        {
             3
         } else {
             0
@@ -159,13 +270,7 @@ impl SyncReport {
     }
 
     pub(crate) fn add_in(&mut self, device: Uuid, n: u64) {
-        if n == 0 {
-            return;
-        }
-        match self.events_in.iter_mut().find(|d| d.device == device) {
-            Some(d) => d.events += n,
-            None => self.events_in.push(DeviceCount { device, events: n }),
-        }
+        add_count(&mut self.events_in, device, n);
     }
 }
 

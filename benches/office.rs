@@ -1,0 +1,331 @@
+//! The in-process figures and the references of `benches/office.sh` (issue 14), one
+//! subcommand per row group. Not meant to be run alone: the script builds it with
+//! `cargo build --release --bench office` and calls the executable with a data dir.
+//!
+//! ```text
+//! office open DATA CONFIG REF   store open, ops::open, home figures, register rows; bare sled open of REF
+//! office bare DATA REF          copy DATA's event log bytes into a bare sled tree at REF: insert rate, bytes/event
+//! office sigs DATA [N]          check N (default all) of DATA's event signatures on every core
+//! office keys DATA              per-keystroke search latency: demo texts, then every description distinct
+//! office mkstore DATA SCALE   a syncable (not demo-marked) demo store of SCALE findings: write rate
+//! office fsync DIR              write 1 KB and fsync, 50 times
+//! office descs DATA OUT         every finding description, one a line (the fzf corpus)
+//! ```
+//!
+//! Times are wall-clock, milliseconds unless named; every figure is a fresh measurement.
+
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use xuncha::catalog::Catalog;
+use xuncha::domain::Now;
+use xuncha::ops::{self, Ctx};
+use xuncha::search::{FindingDoc, Index};
+use xuncha::store::Store;
+
+const QUERIES: [&str; 9] = [
+    "灭火器压力不足",
+    "mhq",
+    "miehuoqi",
+    "gl房",
+    "pds",
+    "kongtiao",
+    "xiaofangtongdao",
+    "status:overdue yqp",
+    "配电室 line:key_site",
+];
+const ROUNDS: usize = 5;
+const LIMIT: usize = 20;
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let a = |i: usize| -> &str { args.get(i).map(String::as_str).unwrap_or("") };
+    match a(0) {
+        "open" => open(Path::new(a(1)), Path::new(a(2)), Path::new(a(3))),
+        "bare" => bare(Path::new(a(1)), Path::new(a(2))),
+        "sigs" => sigs(Path::new(a(1)), a(2).parse().ok()),
+        "keys" => keys(Path::new(a(1))),
+        "mkstore" => mkstore(Path::new(a(1)), a(2).parse().expect("SCALE")),
+        "fsync" => fsync(Path::new(a(1))),
+        "descs" => descs(Path::new(a(1)), Path::new(a(2))),
+        other => {
+            eprintln!("unknown subcommand {other:?}; see the doc comment of benches/office.rs");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn now() -> Now {
+    let text =
+        std::env::var("XUNCHA_NOW").unwrap_or_else(|_| "2026-11-22T09:00:00+08:00".to_string());
+    Now(chrono::DateTime::parse_from_rfc3339(&text).expect("XUNCHA_NOW"))
+}
+
+/// Opens a bare sled database the way the store does (same cache size).
+fn sled_open(dir: &Path) -> sled::Db {
+    sled::Config::new()
+        .path(dir)
+        .cache_capacity(32 * 1024 * 1024)
+        .open()
+        .expect("sled open")
+}
+
+/// Store open, the whole start-up path, home figures and register rows, each timed alone;
+/// then the bare sled reference: open the database at REF and its `log` tree, count it.
+fn open(data: &Path, config: &Path, reference: &Path) {
+    let t = Instant::now();
+    let store = Store::open(data).expect("store open");
+    let open_ms = ms(t.elapsed());
+    let events = store.event_count();
+    drop(store);
+    std::thread::sleep(Duration::from_millis(300));
+    let t = Instant::now();
+    let opened = ops::open_at(data, config).expect("ops::open");
+    let ops_ms = ms(t.elapsed());
+    let ctx = opened.ctx;
+    let t = Instant::now();
+    let home = ops::home(&ctx, None).expect("home");
+    let home_ms = ms(t.elapsed());
+    let open_count: usize = home.lines.iter().map(|l| l.open).sum();
+    let t = Instant::now();
+    let rows = ops::register_rows(&ctx).expect("register");
+    let reg_ms = ms(t.elapsed());
+    let n_rows = rows.len();
+    drop(rows);
+    drop(ctx);
+
+    let (bare_open, bare_events) = if reference.exists() {
+        let t = Instant::now();
+        let db = sled_open(reference);
+        let log = db.open_tree("log").expect("tree");
+        (ms(t.elapsed()), log.len())
+    } else {
+        (f64::NAN, 0)
+    };
+    println!(
+        "store open (Store::open)            {open_ms:>9.1} ms  | bare sled open of the same event bytes: {bare_open:.1} ms ({bare_events} events; store holds {events})"
+    );
+    println!("start-up path (ops::open)           {ops_ms:>9.1} ms");
+    println!("home figures (ops::home)            {home_ms:>9.1} ms  ({open_count} open)");
+    println!(
+        "open + home figures                 {:>9.1} ms  | goal ≤ 150 ms",
+        ops_ms + home_ms
+    );
+    println!(
+        "register loaded (ops::register_rows){reg_ms:>9.1} ms  ({n_rows} rows) | goal full list ≤ 300 ms"
+    );
+}
+
+/// Copies DATA's `log` tree (the exact stored event bytes) into a fresh bare sled database at
+/// REF with batches of 10,000, timing only the inserts and the final flush.
+fn bare(data: &Path, reference: &Path) {
+    let _ = std::fs::remove_dir_all(reference);
+    let src = sled_open(&data.join("db"));
+    let src_log = src.open_tree("log").expect("log");
+    let dst = sled_open(reference);
+    let dst_log = dst.open_tree("log").expect("log");
+    let mut spent = Duration::ZERO;
+    let mut n = 0u64;
+    let mut bytes = 0u64;
+    let mut iter = src_log.iter();
+    loop {
+        let chunk: Vec<_> = iter
+            .by_ref()
+            .take(10_000)
+            .map(|kv| kv.expect("read"))
+            .collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let mut batch = sled::Batch::default();
+        for (k, v) in &chunk {
+            n += 1;
+            bytes += (k.len() + v.len()) as u64;
+            batch.insert(k.clone(), v.clone());
+        }
+        let t = Instant::now();
+        dst_log.apply_batch(batch).expect("insert");
+        spent += t.elapsed();
+    }
+    let t = Instant::now();
+    dst.flush().expect("flush");
+    spent += t.elapsed();
+    drop(dst_log);
+    drop(dst);
+    std::thread::sleep(Duration::from_millis(500));
+    let on_disk = dir_bytes(reference);
+    println!(
+        "bare sled: {n} events ({:.0} B key+value each) inserted in {:.2} s = {:.0} events/s; on disk {:.0} B per event",
+        bytes as f64 / n.max(1) as f64,
+        spent.as_secs_f64(),
+        n as f64 / spent.as_secs_f64(),
+        on_disk as f64 / n.max(1) as f64
+    );
+}
+
+fn dir_bytes(p: &Path) -> u64 {
+    let Ok(rd) = std::fs::read_dir(p) else {
+        return 0;
+    };
+    rd.flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => dir_bytes(&e.path()),
+            _ => e.metadata().map(|m| m.len()).unwrap_or(0),
+        })
+        .sum()
+}
+
+/// Checks one ed25519 signature per event (the first N of DATA's log), split over every core.
+fn sigs(data: &Path, limit: Option<usize>) {
+    let db = sled_open(&data.join("db"));
+    let keys: HashMap<Vec<u8>, VerifyingKey> = db
+        .open_tree("keys")
+        .expect("keys")
+        .iter()
+        .map(|kv| kv.expect("read"))
+        .filter_map(|(k, v)| {
+            let bytes: [u8; 32] = v.as_ref().try_into().ok()?;
+            Some((k.to_vec(), VerifyingKey::from_bytes(&bytes).ok()?))
+        })
+        .collect();
+    let log = db.open_tree("log").expect("log");
+    let records: Vec<(Vec<u8>, sled::IVec)> = log
+        .iter()
+        .take(limit.unwrap_or(usize::MAX))
+        .map(|kv| kv.expect("read"))
+        .map(|(k, v)| (k[..16].to_vec(), v))
+        .collect();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let t = Instant::now();
+    let bad: usize = std::thread::scope(|s| {
+        let handles: Vec<_> = records
+            .chunks(records.len().div_ceil(cores).max(1))
+            .map(|part| {
+                let keys = &keys;
+                s.spawn(move || {
+                    part.iter()
+                        .filter(|(device, rec)| {
+                            let n = u32::from_le_bytes(rec[..4].try_into().unwrap()) as usize;
+                            let body = &rec[4..4 + n];
+                            let sig = Signature::from_slice(&rec[4 + n..]).expect("sig");
+                            keys.get(device)
+                                .is_none_or(|k| k.verify(body, &sig).is_err())
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("thread")).sum()
+    });
+    let spent = t.elapsed();
+    println!(
+        "ed25519: {} signatures checked on {cores} cores in {:.2} s ({bad} failed)",
+        records.len(),
+        spent.as_secs_f64()
+    );
+}
+
+/// Per-keystroke latency as each query of QUERIES is typed one character at a time, over the
+/// demo texts and over the same findings with every description and measure made distinct.
+fn keys(data: &Path) {
+    let catalog = Catalog::builtin();
+    let store = Store::open(data).expect("store");
+    let ctx = Ctx::new(store, catalog.clone(), now(), "bench");
+    let (index, _) = ops::load_search_index(&ctx).expect("index");
+    let store = ctx.into_store();
+    keystrokes("descriptions shared  ", &index);
+    drop(index);
+    let mut unique = Index::of_catalog(&catalog);
+    let mut n = 0u32;
+    store
+        .for_each_finding_json(|bytes| {
+            let mut doc: FindingDoc = serde_json::from_slice(bytes).expect("doc");
+            n += 1;
+            doc.description = format!("{}（{}号）", doc.description, n).into();
+            doc.measures = format!("{}，{}日内完成", doc.measures, n % 997).into();
+            unique.upsert_doc(&doc);
+            Ok(())
+        })
+        .expect("scan");
+    keystrokes("every description distinct", &unique);
+}
+
+fn keystrokes(label: &str, index: &Index) {
+    let now = now();
+    let mut all = Vec::new();
+    for q in QUERIES {
+        let chars: Vec<char> = q.chars().collect();
+        for _ in 0..ROUNDS {
+            for k in 1..=chars.len() {
+                let prefix: String = chars[..k].iter().collect();
+                let t = Instant::now();
+                std::hint::black_box(index.search(&prefix, &now, LIMIT));
+                all.push(t.elapsed());
+            }
+        }
+    }
+    all.sort();
+    let pct = |p: usize| ms(all[(all.len() - 1) * p / 100]);
+    println!(
+        "per keystroke, {label}: median {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} keystrokes) | goal p99 ≤ 5 ms",
+        pct(50),
+        pct(99),
+        pct(100),
+        all.len()
+    );
+}
+
+/// Fills an empty store at DATA with `ops::demo` (as `xuncha demo` does, without the demo
+/// mark, so the store can sync): the app's write rate for the event-count.
+fn mkstore(data: &Path, scale: usize) {
+    let store = Store::open(data).expect("store");
+    let mut ctx = Ctx::new(store, Catalog::builtin(), now(), "王建国");
+    let t = Instant::now();
+    let s = ops::demo(&mut ctx, scale).expect("demo");
+    let spent = t.elapsed().as_secs_f64();
+    let events = ctx.event_count();
+    println!(
+        "demo (ops::demo): {} findings, {events} events in {spent:.2} s = {:.0} events/s",
+        s.findings,
+        events as f64 / spent
+    );
+}
+
+/// The disk's floor for a confirmed save: write 1 KB to a file and fsync it, 50 times.
+fn fsync(dir: &Path) {
+    let path = dir.join("fsync.probe");
+    let mut f = std::fs::File::create(&path).expect("probe file");
+    let block = [7u8; 1024];
+    let t = Instant::now();
+    for _ in 0..50 {
+        f.write_all(&block).expect("write");
+        f.sync_all().expect("fsync");
+    }
+    println!(
+        "write 1 KB + fsync on this disk: {:.2} ms each",
+        ms(t.elapsed()) / 50.0
+    );
+    let _ = std::fs::remove_file(path);
+}
+
+/// The fzf corpus: every finding's description on its own line.
+fn descs(data: &Path, out: &Path) {
+    let store = Store::open(data).expect("store");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(out).expect("out"));
+    store
+        .for_each_finding_json(|bytes| {
+            let doc: FindingDoc = serde_json::from_slice(bytes).expect("doc");
+            writeln!(w, "{}", doc.description.replace('\n', " ")).expect("write");
+            Ok(())
+        })
+        .expect("scan");
+}
