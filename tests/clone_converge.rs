@@ -268,3 +268,78 @@ fn office_original_copy() {
 fn office_copy_original() {
     converge([2, 1, 0]);
 }
+
+/// Three copies of one data dir write at once (two forks at the same seq): one keeps the id,
+/// the two others re-issue, and every store ends the same with every hazard.
+fn three_copies(order: [usize; 4]) {
+    let original = Site {
+        env: Env::new(),
+        host: "laptop-a",
+    };
+    let insp = original.env.start("东城区人民医院", &["fire"]);
+    original.add(&insp, "灭火器压力不足");
+    let mk = |host| {
+        let s = Site {
+            env: Env::new(),
+            host,
+        };
+        copy_dir(&original.env.data(), &s.env.data());
+        s
+    };
+    let (b, c) = (mk("laptop-b"), mk("laptop-c"));
+    let office = Site {
+        env: Env::new(),
+        host: "office",
+    };
+    let id = original.device();
+    let folder = office.env.tmp.path().join("share");
+    std::fs::create_dir_all(&folder).unwrap();
+    original.add(&insp, "配电室门未上锁");
+    b.add(&insp, "疏散通道堆放杂物");
+    c.add(&insp, "氧气瓶未固定");
+    let sites = [&original, &b, &c, &office];
+    for _ in 0..6 {
+        for &i in &order {
+            sites[i].sync(&folder);
+        }
+    }
+    let ids: Vec<String> = [&original, &b, &c].iter().map(|s| s.device()).collect();
+    assert_eq!(
+        ids.iter().filter(|d| **d == id).count(),
+        1,
+        "{order:?}: {ids:?}"
+    );
+    assert!(ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2]);
+    let want = office.views();
+    let mut expected = vec![
+        "灭火器压力不足",
+        "配电室门未上锁",
+        "疏散通道堆放杂物",
+        "氧气瓶未固定",
+    ];
+    expected.sort();
+    assert_eq!(office.descriptions(), expected, "{order:?}");
+    for s in [&original, &b, &c] {
+        assert_eq!(s.views(), want, "{order:?}: {}", s.host);
+    }
+    for s in sites {
+        let rep = s.sync(&folder);
+        assert_eq!(rep["forks"], Value::Array(vec![]), "{order:?} {}", s.host);
+        assert_eq!(
+            rep["rejected"],
+            Value::Array(vec![]),
+            "{order:?} {}",
+            s.host
+        );
+    }
+}
+
+#[test]
+fn three_copies_converge_in_order() {
+    three_copies([0, 1, 2, 3]);
+}
+
+#[test]
+fn three_copies_converge_in_reverse() {
+    three_copies([3, 2, 1, 0]);
+}

@@ -578,3 +578,32 @@ fn unusable_folders_are_refused_with_the_reason() {
     assert_eq!(err.exit_code(), 2);
     assert!(err.to_string().contains("不是 xuncha 同步文件夹"), "{err}");
 }
+
+/// A data dir an older version froze (it found its own id ahead) writes again after the
+/// upgrade, says so on open, and its events go out at the next sync.
+#[test]
+fn a_data_dir_frozen_by_an_older_version_writes_again() {
+    let now = now_ms(BASE_MS);
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("a");
+    let id = Uuid::from_u128(5);
+    {
+        let mut a = Store::open(&dir).unwrap();
+        record(&mut a, &now, id, "南湖镇卫生院", "氧气瓶未固定");
+        a.freeze("同步文件夹里有本设备的第 2 条事件……本机已停止写入")
+            .unwrap();
+        assert!(a.frozen().unwrap().is_some());
+    }
+    let mut a = Store::open(&dir).unwrap();
+    assert!(a.frozen().unwrap().is_none());
+    assert!(
+        a.open_warnings().iter().any(|w| w.contains("已恢复写入")),
+        "{:?}",
+        a.open_warnings()
+    );
+    edit(&mut a, &now, id, Field::Location, "氧气储瓶间");
+    let usb = tempfile::tempdir().unwrap();
+    let rep = sync_with(&mut a, &now, usb.path());
+    assert_eq!(rep.exit_code(), 0);
+    assert_eq!(rep.own_events_out, 2);
+}

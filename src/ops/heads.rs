@@ -113,6 +113,8 @@ struct RowHead<'a> {
     rectified_at: Option<Stamp>,
     #[serde(default)]
     retracted: bool,
+    #[serde(default)]
+    number: Option<crate::domain::Number>,
 }
 
 /// One register row per finding not retracted, in id (creation) order, as
@@ -152,6 +154,7 @@ pub(super) fn register_rows(
                 Status::Rectified => f.rectified_at.map(|t| now.local_date(t)),
                 _ => None,
             },
+            number: f.number.as_ref().map(|n| n.code()),
         });
         Ok(())
     })?;

@@ -112,6 +112,8 @@ pub struct RegisterRow {
     /// The 风险等级 of the place it was found at, when that is 重大 or 较大 (red or orange):
     /// such hazards are marked in the register.
     pub risk: Option<crate::domain::RiskGrade>,
+    /// The 隐患编号 (`YH-2026-A3K-0007`); None for a record from before numbers.
+    pub number: Option<String>,
 }
 
 impl RegisterRow {
@@ -135,6 +137,7 @@ impl RegisterRow {
                 _ => None,
             },
             risk: None,
+            number: f.number.as_ref().map(|n| n.code()),
         }
     }
 

@@ -221,6 +221,7 @@ impl Store {
         };
         s.load_identity()?;
         s.finish_interrupted_rebuild()?;
+        s.lift_old_freeze()?;
         Ok(s)
     }
 
@@ -303,6 +304,23 @@ impl Store {
         Ok(())
     }
 
+    /// A data dir frozen by a version before the fork rule (it found its own id ahead: a
+    /// copy or a restored backup) writes again: the next sync settles the fork by the rule
+    /// and re-issues this copy's events if they lost, so none stays stranded.
+    fn lift_old_freeze(&mut self) -> Result<()> {
+        if self.read_only.is_some() || !self.meta.contains_key(META_FROZEN)? {
+            return Ok(());
+        }
+        self.meta.remove(META_FROZEN)?;
+        self.db.flush()?;
+        self.warnings.push(
+            "本设备曾因发现复制的数据目录而停止写入；现在按统一规则处理（见 docs/clone.md），\
+             已恢复写入，下次同步时自动处理，本机记录的事件都会送出"
+                .into(),
+        );
+        Ok(())
+    }
+
     /// Problems opening found that did not stop it, in Chinese, one per line: a device key
     /// readable by others (now set to 0600), a missing or damaged key (read-only use).
     pub fn open_warnings(&self) -> &[String] {
@@ -369,6 +387,9 @@ impl Store {
         self.read_only.as_ref().map(|c| c.reason())
     }
 
+    /// Stops this device writing, with the reason. Versions before the fork rule
+    /// (docs/clone.md) froze a data dir that found its own id ahead; such a mark is lifted
+    /// on open (`lift_old_freeze`). Kept so tests can make a store as those versions left it.
     pub fn freeze(&self, reason: &str) -> Result<()> {
         self.meta.insert(META_FROZEN, reason.as_bytes())?;
         self.db.flush()?;

@@ -65,6 +65,10 @@ pub enum Command {
     ToggleFormat,
     /// Print the document a finding has reached (HTML, opened in the system viewer).
     Print,
+    /// Mark or unmark the selected register row (several hazards, one document).
+    Mark,
+    /// Issue one 四书 document over the marked hazards (else the selected one) and print it.
+    IssueNotice,
     /// Open the facility registry (单位台账).
     Facilities,
     /// Start a day patrol of the selected facility's key sites.
@@ -79,6 +83,14 @@ pub enum Action {
     /// A printable character typed into a text field (also IME output).
     Char(char),
     Paste(String),
+    /// A document issued over `findings` (as they now read) and printed to `path`.
+    NoticeIssued {
+        findings: Vec<Finding>,
+        /// "整改通知书（某卫安整〔2026〕A3K-2号）".
+        what: String,
+        path: String,
+        opened: bool,
+    },
     HomeLoaded(HomeData),
     FacilitiesLoaded(Vec<String>),
     ConfigSaved(String),

@@ -400,6 +400,8 @@ pub struct RegisterState {
     pub selected: usize,
     pub filter: RegisterFilter,
     pub sort: SortDue,
+    /// Rows marked (Space) for one document over several hazards, in marking order.
+    pub marked: Vec<Uuid>,
 }
 
 impl RegisterState {
@@ -503,6 +505,8 @@ pub enum PromptKind {
     EditField(Uuid, crate::domain::Field),
     /// Export the register with its current filter, in this format.
     Export(LedgerFormat),
+    /// Issue one document over the register's marked hazards (else its selected one).
+    IssueNotice,
     /// 异常 at a key site on a patrol: what is wrong (required; it becomes the hazard).
     PatrolAbnormal {
         patrol: Uuid,

@@ -42,6 +42,12 @@ pub enum Effect {
         id: Uuid,
         note: String,
     },
+    /// Issue one 四书 document over several hazards of one facility (`ops::issue_notice`),
+    /// then print it as `PrintNotice` does.
+    IssueNotice {
+        ids: Vec<Uuid>,
+        note: String,
+    },
     /// Add a comment (备注) to a finding through `ops::comment`.
     Comment {
         id: Uuid,
@@ -234,23 +240,28 @@ impl Runner {
         let ctx = &mut self.ctx;
         let effect_kind = matches!(effect, Effect::PrintForm(_));
         Ok(match effect {
+            Effect::IssueNotice { ids, note } => {
+                let findings = ops::issue_notice(ctx, &ids, &note, None)?;
+                let what = findings
+                    .first()
+                    .and_then(|f| f.escalations.last())
+                    .map(|s| match &s.issued {
+                        Some(i) => format!("{}（{}）", s.level.label(), i.wenhao),
+                        None => s.level.label().to_string(),
+                    })
+                    .unwrap_or_default();
+                let path = print_path(&self.config, ctx, ids[0], false);
+                let s = ops::export_finding_notice(ctx, &ids[0].to_string(), &path)?;
+                Action::NoticeIssued {
+                    findings,
+                    what,
+                    path: s.path.display().to_string(),
+                    opened: self.open_viewer && open_in_viewer(&s.path),
+                }
+            }
             Effect::PrintNotice(id) | Effect::PrintForm(id) => {
-                let dir = match &self.config.export_dir {
-                    Some(d) => d.clone(),
-                    None => ops::default_export_path(LedgerFormat::Csv, &ctx.now)
-                        .parent()
-                        .map(|p| p.to_path_buf())
-                        .unwrap_or_else(|| PathBuf::from(".")),
-                };
-                let short = id.simple().to_string();
                 let form = effect_kind;
-                let what = if form { "整改表" } else { "隐患文书" };
-                let name = format!(
-                    "{what}-{}-{}.html",
-                    &short[short.len() - 8..],
-                    ctx.now.today()
-                );
-                let path = dir.join(name);
+                let path = print_path(&self.config, ctx, id, form);
                 let s = if form {
                     ops::export_inspection_form(ctx, &id.to_string(), &path)?
                 } else {
@@ -396,4 +407,23 @@ fn open_in_viewer(path: &std::path::Path) -> bool {
         .stderr(Stdio::null())
         .spawn()
         .is_ok()
+}
+
+/// Where a printed document goes: the export folder (else the documents folder), named by the
+/// record's short id and today: `隐患文书-844c6ec4-2026-11-22.html`, `整改表-…`.
+fn print_path(config: &Config, ctx: &Ctx, id: Uuid, form: bool) -> PathBuf {
+    let dir = match &config.export_dir {
+        Some(d) => d.clone(),
+        None => ops::default_export_path(LedgerFormat::Csv, &ctx.now)
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_else(|| PathBuf::from(".")),
+    };
+    let short = id.simple().to_string();
+    let what = if form { "整改表" } else { "隐患文书" };
+    dir.join(format!(
+        "{what}-{}-{}.html",
+        &short[short.len() - 8..],
+        ctx.now.today()
+    ))
 }

@@ -267,6 +267,8 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (Rectify, "整改"),
             (VerifyPass, "复查"),
             (Export, "导出"),
+            (Mark, "标记"),
+            (IssueNotice, "合发文书"),
         ],
         Context::Detail => &[
             (Rectify, "整改"),

@@ -134,7 +134,13 @@ impl Columns {
     }
 }
 
-fn row<'a>(v: &View, r: &RegisterRow, today: NaiveDate, sel: bool, cols: &Columns) -> Row<'a> {
+fn row<'a>(
+    v: &View,
+    r: &RegisterRow,
+    today: NaiveDate,
+    (sel, marked): (bool, bool),
+    cols: &Columns,
+) -> Row<'a> {
     let overdue = r.overdue_on(today);
     let status_text = if overdue {
         format!("{}·逾期", r.status.label())
@@ -142,6 +148,9 @@ fn row<'a>(v: &View, r: &RegisterRow, today: NaiveDate, sel: bool, cols: &Column
         r.status.label().to_string()
     };
     let mut flags = String::new();
+    if marked {
+        flags.push_str("[选]");
+    }
     if r.conflict {
         flags.push_str("[冲突]");
     }
@@ -207,7 +216,7 @@ pub fn render(v: &View, s: &RegisterState, frame: &mut Frame, area: Rect) {
         );
         return;
     };
-    let count = format!(
+    let mut count = format!(
         " 隐患台账 {}/{}（共 {} 条） ",
         if s.visible.is_empty() {
             0
@@ -217,6 +226,13 @@ pub fn render(v: &View, s: &RegisterState, frame: &mut Frame, area: Rect) {
         s.visible.len(),
         rows.len()
     );
+    // The selected hazard's 隐患编号, as people say it aloud.
+    if let Some(n) = s.selected_row().and_then(|r| r.number.as_deref()) {
+        count.push_str(&format!("{n} "));
+    }
+    if !s.marked.is_empty() {
+        count.push_str(&format!("已标记 {} 条（N 合发一份文书） ", s.marked.len()));
+    }
     let block = v.block(&count, true);
     let inner = block.inner(main);
     frame.render_widget(block, main);
@@ -249,7 +265,10 @@ pub fn render(v: &View, s: &RegisterState, frame: &mut Frame, area: Rect) {
     let body: Vec<Row> = shown
         .iter()
         .enumerate()
-        .map(|(k, i)| row(v, &rows[*i], today, off + k == s.selected, &cols))
+        .map(|(k, i)| {
+            let marked = s.marked.contains(&rows[*i].id);
+            row(v, &rows[*i], today, (off + k == s.selected, marked), &cols)
+        })
         .collect();
     let header = Row::new(cols.header()).style(v.st(Role::Header));
     let table = Table::new(body, cols.constraints()).header(header);

@@ -40,6 +40,10 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Register(st) => st.filter.query(),
         _ => None,
     };
+    let notice_ids = match app.screen() {
+        Screen::Register(st) => super::register::notice_ids(st),
+        _ => vec![],
+    };
     // Tab in the edit prompt: the next field, pre-filled from the finding on screen.
     let next_edit = match (&app.overlay, &a, app.screen()) {
         (
@@ -145,6 +149,10 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         value: note,
                     },
                     PromptKind::Export(_) => return vec![],
+                    PromptKind::IssueNotice => Effect::IssueNotice {
+                        ids: notice_ids,
+                        note,
+                    },
                     PromptKind::PatrolAbnormal { patrol, place } => Effect::PatrolVisit {
                         patrol,
                         place,

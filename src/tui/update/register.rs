@@ -140,6 +140,76 @@ fn lifecycle(app: &mut App, cmd: Command, row: &RegisterRow) {
     }
 }
 
+/// The hazards a document over several would list: the marked rows (in marking order), else
+/// the selected one.
+pub fn notice_ids(st: &RegisterState) -> Vec<Uuid> {
+    if st.marked.is_empty() {
+        st.selected_row().map(|r| vec![r.id]).unwrap_or_default()
+    } else {
+        st.marked.clone()
+    }
+}
+
+/// Opens the prompt to issue one document over the marked hazards, or says why not: none
+/// chosen, hazards of two facilities, or hazards at different steps of the 四书.
+fn issue_prompt(app: &mut App) {
+    let today = app.now.today();
+    let Screen::Register(st) = app.screen() else {
+        return;
+    };
+    let ids = notice_ids(st);
+    let rows: Vec<&RegisterRow> = st
+        .rows
+        .iter()
+        .flatten()
+        .filter(|r| ids.contains(&r.id))
+        .collect();
+    let Some(first) = rows.first() else {
+        say(app, MessageKind::Info, "没有选中的隐患：按空格标记，再按 N");
+        return;
+    };
+    if let Some(other) = rows.iter().find(|r| r.facility != first.facility) {
+        let why = format!(
+            "一份文书只能发给一个单位：已标记 {} 和 {} 的隐患；按空格取消标记",
+            first.facility, other.facility
+        );
+        say(app, MessageKind::Error, why);
+        return;
+    }
+    let mut level = None;
+    for r in &rows {
+        match r.stage().next_escalation(today) {
+            Err(e) => {
+                let why = format!("「{}」：{e}", r.description);
+                say(app, MessageKind::Error, why);
+                return;
+            }
+            Ok(l) if level.is_some_and(|x| x != l) => {
+                say(
+                    app,
+                    MessageKind::Error,
+                    "一份文书只能是同一级：标记的隐患应发的文书不同，请分开发",
+                );
+                return;
+            }
+            Ok(l) => level = Some(l),
+        }
+    }
+    let book = level.map(|l| l.label()).unwrap_or("文书");
+    app.overlay = Some(Overlay::Prompt(Prompt {
+        kind: PromptKind::IssueNotice,
+        title: format!(
+            "发出一份{book}：{}，列隐患 {} 条（发出后存为 HTML 打印）",
+            first.facility,
+            rows.len()
+        ),
+        label: "督办说明（可空）".into(),
+        input: TextInput::default(),
+        error: None,
+        overwrite: None,
+    }));
+}
+
 pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let Action::Cmd(cmd) = a else {
         return vec![];
@@ -167,6 +237,25 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 return vec![];
             }
             return vec![Effect::SuggestExportPath];
+        }
+        Command::Mark => {
+            if let Some(r) = row {
+                match st.marked.iter().position(|id| *id == r.id) {
+                    Some(i) => {
+                        st.marked.remove(i);
+                    }
+                    None => st.marked.push(r.id),
+                }
+                // Move on, so Space Space Space marks three rows in a row.
+                if let Some(i) = moved(st.selected, st.visible.len(), Command::Down) {
+                    st.selected = i;
+                }
+            }
+            return vec![];
+        }
+        Command::IssueNotice => {
+            issue_prompt(app);
+            return vec![];
         }
         Command::Rectify | Command::VerifyPass | Command::VerifyFail | Command::Escalate => {
             match row {

@@ -144,6 +144,41 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 format!("已导出 {} 条到 {}", s.rows, s.path.display()),
             );
         }
+        Action::NoticeIssued {
+            findings,
+            what,
+            path,
+            opened,
+        } => {
+            app.overlay = None;
+            let lines: Vec<(String, String)> = findings
+                .iter()
+                .map(|f| (f.line.clone(), app.line_name(&f.line).to_string()))
+                .collect();
+            for s in app.stack.iter_mut() {
+                if let Screen::Register(st) = s {
+                    st.marked.clear();
+                    if let Some(rows) = st.rows.as_mut() {
+                        for (f, (_, name)) in findings.iter().zip(&lines) {
+                            if let Some(r) = rows.iter_mut().find(|r| r.id == f.id) {
+                                *r = RegisterRow::from_finding(f, name, &app.now);
+                            }
+                        }
+                    }
+                    register::refresh(st, today);
+                }
+            }
+            let how = if opened {
+                "已用系统查看器打开"
+            } else {
+                "请用浏览器打开后打印"
+            };
+            let text = format!(
+                "已发出{what}，列隐患 {} 条；文书已存到 {path}：{how}",
+                findings.len()
+            );
+            say(app, MessageKind::Ok, text);
+        }
         Action::Printed { path, opened } => {
             let how = if opened {
                 "已用系统查看器打开，可从浏览器打印"
