@@ -52,6 +52,12 @@ pub enum Command {
     Notice(NoticeArgs),
     /// 查看或设置单位信息（发文机关、机关代字、检查单位、联系人、电话），印在表单和文书上
     Org(OrgArgs),
+    /// 危险化学品：储存台账、管理使用台账（入库、领用、结存）
+    #[command(subcommand)]
+    Chem(super::chem::ChemCmd),
+    /// 特种设备安全清单：定期检验、维护保养、安全附件、持证人员、超期未检
+    #[command(subcommand)]
+    Equipment(super::equipment::EquipCmd),
     /// 单位台账：单位、场所、重点部位、风险等级
     #[command(subcommand)]
     Facility(super::facility::FacilityCmd),

@@ -309,6 +309,9 @@ fn show(ctx: &Ctx, f: &Finding) {
         f.facility, f.department, f.location
     );
     println!("问题隐患：{}", f.description);
+    for (_, text) in ops::hazard_links(ctx, f.id).unwrap_or_default() {
+        println!("关联台账：{}", crate::domain::sanitize::escape_line(&text));
+    }
     println!("整改措施：{}", f.measures);
     let due = f.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
     let in_force = match f.due_in_force() {

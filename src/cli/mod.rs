@@ -2,9 +2,11 @@
 
 mod args;
 mod checklist;
+mod chem;
 pub mod clap_zh;
 mod device;
 mod doctor;
+mod equipment;
 mod export;
 mod facility;
 mod finding;
@@ -120,6 +122,8 @@ pub fn run(cli: &Cli) -> CmdResult {
             Some(c) => org::run(cli, c),
             None => notice::org(cli, a),
         },
+        Command::Chem(c) => chem::run(cli, c),
+        Command::Equipment(c) => equipment::run(cli, c),
         Command::Facility(c) => facility::run(cli, c),
         Command::Patrol(c) => patrol::run(cli, c),
         Command::Plan(c) => plan::run(cli, c),

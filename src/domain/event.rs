@@ -227,6 +227,22 @@ pub enum Payload {
         statement: String,
         org_sig: String,
     },
+    /// 危险化学品储存台账: a chemical at one storage place (issue 17).
+    ChemicalAdded(super::chem::ChemicalAdded),
+    /// 管理使用台账: a receipt or an issue.
+    ChemicalMoved(super::chem::ChemicalMoved),
+    /// An edit of a chemical entry's field.
+    ChemicalFieldSet(super::chem::ChemicalFieldSet),
+    /// 特种设备: a piece of equipment entered in the list.
+    EquipmentAdded(super::equipment::EquipmentAdded),
+    /// 定期检验, 维护保养 or 安全附件 record of a piece of equipment.
+    EquipmentChecked(super::equipment::EquipmentChecked),
+    /// An operator or safety manager with a certificate.
+    OperatorRecorded(super::equipment::OperatorRecorded),
+    /// An edit of an equipment entry's field.
+    EquipmentFieldSet(super::equipment::EquipmentFieldSet),
+    /// A hazard recorded on a register entry (stored under the entry).
+    HazardLinked(super::register::HazardLinked),
     /// A facility enters the registry (issue 16). `fields` holds the other facility fields
     /// given at once (type, address, people and telephones).
     FacilityAdded {
@@ -302,6 +318,10 @@ pub enum Entity {
     Checklist(Uuid),
     /// Statements about one device (its self-description; roster changes).
     Device(Uuid),
+    /// A chemical of the 储存台账 with its movements; folded on demand, no stored view.
+    Chemical(Uuid),
+    /// A piece of special equipment with its records; folded on demand, no stored view.
+    Equipment(Uuid),
     /// A facility of the registry with its places; no stored view (folded when read).
     Facility(Uuid),
     /// One patrol and its visits; no stored view.
@@ -328,6 +348,17 @@ impl Payload {
                 Entity::Checklist(super::checklist_entity_id(hash).unwrap_or(Uuid::nil()))
             }
             DeviceDescribed { device, .. } | Roster { device, .. } => Entity::Device(*device),
+            ChemicalAdded(a) => Entity::Chemical(a.chemical_id),
+            ChemicalMoved(m) => Entity::Chemical(m.chemical_id),
+            ChemicalFieldSet(f) => Entity::Chemical(f.chemical_id),
+            EquipmentAdded(a) => Entity::Equipment(a.equipment_id),
+            EquipmentChecked(c) => Entity::Equipment(c.equipment_id),
+            OperatorRecorded(o) => Entity::Equipment(o.equipment_id),
+            EquipmentFieldSet(f) => Entity::Equipment(f.equipment_id),
+            HazardLinked(l) => match l.register {
+                super::RegisterRef::Chemical(id) => Entity::Chemical(id),
+                super::RegisterRef::Equipment(id) => Entity::Equipment(id),
+            },
             FacilityAdded { facility_id, .. }
             | FacilityFieldSet { facility_id, .. }
             | FacilityMerged { facility_id, .. }
@@ -385,6 +416,14 @@ impl Payload {
             ChecklistRecorded { .. } => "checklist_recorded",
             DeviceDescribed { .. } => "device_described",
             Roster { .. } => "roster",
+            ChemicalAdded(_) => "chemical_added",
+            ChemicalMoved(_) => "chemical_moved",
+            ChemicalFieldSet(_) => "chemical_field_set",
+            EquipmentAdded(_) => "equipment_added",
+            EquipmentChecked(_) => "equipment_checked",
+            OperatorRecorded(_) => "operator_recorded",
+            EquipmentFieldSet(_) => "equipment_field_set",
+            HazardLinked(_) => "hazard_linked",
             FacilityAdded { .. } => "facility_added",
             FacilityFieldSet { .. } => "facility_field_set",
             FacilityMerged { .. } => "facility_merged",

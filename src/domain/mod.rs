@@ -1,9 +1,11 @@
 //! Pure domain types and rules: no I/O, no sled, no terminal.
 
 mod checklist;
+pub mod chem;
 mod crossing;
 mod dates;
 mod device;
+pub mod equipment;
 mod event;
 mod facility;
 mod finding;
@@ -16,15 +18,18 @@ mod org;
 mod patrol;
 mod plan;
 mod query;
+pub mod register;
 mod roster;
 pub mod sanitize;
 mod stage;
 mod stamp;
 
 pub use checklist::{Checklist, Item, Section, checklist_entity_id, fold_checklist};
+pub use chem::{ChemClass, Chemical, Direction, MoveFlag};
 pub use crossing::{Crossing, Hold, StepKind, edit_heads, rule as crossing_rule};
 pub use dates::parse_date_input;
 pub use device::{DeviceProfile, REISSUED_MARK, device_label, short_device_id};
+pub use equipment::{CheckKind, DueState, EquipKind, Equipment};
 pub use event::{Entity, EventRef, Field, Payload};
 pub use facility::{
     Facility, FacilityField, FacilityKind, FieldConflict, Place, PlaceField, PlaceKind, Registry,
@@ -46,6 +51,7 @@ pub use plan::{
     RulesError, SiteCount, evaluate as evaluate_plan, panel_lines, parse_rules,
 };
 pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
+pub use register::{Qty, RegisterRef};
 pub use roster::{
     Admit, EnrollRequest, OrgCard, RosterChange, RosterStatement, RosterStatus, fingerprint,
 };

@@ -269,6 +269,8 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
         .iter()
         .filter(|a| matches!(a.2, Payload::FindingRecorded { .. }))
         .count();
+    let registers = super::demo_registers::actions(now_ms, &mut g.rng, &g.actions);
+    g.actions.extend(registers);
     let mut actions = std::mem::take(&mut g.actions);
     actions.sort_by_key(|a| a.0);
     super::number_demo(ctx, &mut actions)?;

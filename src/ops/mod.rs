@@ -2,10 +2,14 @@
 //! events, return the result). The CLI and the TUI both call these; neither names the store, and
 //! `tests/architecture.rs` holds every module to the layers in README.md.
 
+mod browse;
+mod chem;
 mod clock;
 mod demo;
+mod demo_registers;
 mod demo_registry;
 mod device;
+mod equipment;
 mod facility;
 mod filter;
 mod finding;
@@ -28,9 +32,19 @@ mod views;
 pub use crate::report::{
     ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError, default_export_path,
 };
+pub use browse::{FacilityRow, all_inspections, facility_rows};
+pub use chem::{
+    NewChemical, NewMovement, RegisterExport, add_chemical, check_cas, chemical, chemical_by_id,
+    chemicals, export_chem, hazard_links, hazards_of, link_hazard, move_chemical,
+    set_chemical_field,
+};
 pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
+pub use equipment::{
+    DueCounts, DueItem, NewEquipment, add_equipment, due, due_counts, equipment, equipment_by_id,
+    equipment_list, export_equipment, record_check, record_operator, set_equipment_field,
+};
 pub use facility::{
     NewFacility, add_facility, add_place, edit_facility, export_risk_list, facility,
     facility_value, high_risk_at, import_facilities, merge_facilities, place, registry,

@@ -111,7 +111,8 @@ pub fn export_ledger_filtered(
         }
     });
     let ledger = report::ledger_filtered(&env, filter, &inspections, findings)?;
-    Ok(report::write_ledger(&ledger, format, path)?)
+    report::write_ledger_unless(&ledger, format, path, &stopped)?
+        .ok_or_else(|| OpsError::Cancelled("导出未写任何文件".into()))
 }
 
 /// Writes the 自查（督查）整改表 of one inspection (id, short id or 检查编号): ODT for a path

@@ -77,6 +77,8 @@ pub struct HomeData {
     /// N of the 待复查超过N天 column.
     pub review_days: i64,
     pub sync: SyncInfo,
+    /// 特种设备 超期未检 / 30天内到期 / 证书过期 counts (issue 17).
+    pub equipment_due: super::DueCounts,
     /// The rules of frequency short now ("今晚 氧气储瓶间 夜间巡查 1/2", "本季度尚未四不两直
     /// 抽查：7 家"); empty without registered facilities.
     pub plan: Vec<String>,
@@ -275,24 +277,7 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
         let Some(i) = ctx.inspection_by_id(head.id)? else {
             continue;
         };
-        let total = ctx.items_of_inspection(&i).len();
-        let s = InspectionSummary {
-            id: i.id,
-            facility: i.facility.clone(),
-            mode: i.mode,
-            started: ctx.now.local_date(i.started_at),
-            line_names: i
-                .lines
-                .iter()
-                .map(|l| ctx.catalog.line_name(l).to_string())
-                .collect(),
-            answered: i.answers.len(),
-            total,
-            finished: i.is_finished(),
-            inspectors: i.inspectors.clone(),
-            mine: i.is_owner(&ctx.author),
-            conflicts: i.answer_conflicts.len(),
-        };
+        let s = inspection_summary(ctx, &i);
         if !s.finished && s.mine && unfinished.len() < 10 {
             unfinished.push(s);
         } else if !s.finished && !s.mine && others.len() < 10 {
@@ -308,8 +293,30 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
         recent,
         review_days: ctx.review_days,
         sync: sync_info(ctx, configured_sync)?,
+        equipment_due: super::due_counts(ctx)?,
         plan: super::plan_panel(ctx)?,
     })
+}
+
+/// One inspection as home and the inspection browser list it.
+pub(crate) fn inspection_summary(ctx: &Ctx, i: &Inspection) -> InspectionSummary {
+    InspectionSummary {
+        id: i.id,
+        facility: i.facility.clone(),
+        mode: i.mode,
+        started: ctx.now.local_date(i.started_at),
+        line_names: i
+            .lines
+            .iter()
+            .map(|l| ctx.catalog.line_name(l).to_string())
+            .collect(),
+        answered: i.answers.len(),
+        total: ctx.items_of_inspection(i).len(),
+        finished: i.is_finished(),
+        inspectors: i.inspectors.clone(),
+        mine: i.is_owner(&ctx.author),
+        conflicts: i.answer_conflicts.len(),
+    }
 }
 
 /// An inspection with its items (in checklist order), line names and hazards per item.

@@ -9,6 +9,7 @@ pub mod forms;
 mod html;
 mod ledger;
 mod odt;
+pub mod registers;
 mod risk;
 mod stats;
 mod xlsx;
@@ -115,17 +116,38 @@ pub type Result<T> = std::result::Result<T, ReportError>;
 /// `Output` when `path` cannot be written (nothing is left under its name); `Writer` when the
 /// file writer fails.
 pub fn write_ledger(ledger: &Ledger, format: LedgerFormat, path: &Path) -> Result<ExportSummary> {
+    write_ledger_unless(ledger, format, path, &|| false).map(|s| s.expect("never stopped"))
+}
+
+/// As [`write_ledger`], asking `stop` once the temp file is written and before it takes the
+/// file's name: when it says stop (the user pressed Esc), the temp file is removed and None is
+/// returned, so a cancelled export leaves no file, whole or partial, and an older file of that
+/// name as it was (issue 11, point 2).
+///
+/// # Errors
+/// As [`write_ledger`].
+pub fn write_ledger_unless(
+    ledger: &Ledger,
+    format: LedgerFormat,
+    path: &Path,
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<ExportSummary>> {
     let sheets = match format {
-        LedgerFormat::Xlsx => {
-            write_atomically(path, |tmp| xlsx::write(ledger, tmp))?;
-            1 + ledger.lines.len()
-        }
-        LedgerFormat::Csv => {
-            write_atomically(path, |tmp| csv::write(ledger, tmp))?;
-            1
-        }
+        LedgerFormat::Xlsx => 1 + ledger.lines.len(),
+        LedgerFormat::Csv => 1,
     };
-    summary(path, format.extension(), ledger.len(), sheets)
+    let written = write_atomically_unless(
+        path,
+        |tmp| match format {
+            LedgerFormat::Xlsx => xlsx::write(ledger, tmp),
+            LedgerFormat::Csv => csv::write(ledger, tmp),
+        },
+        stop,
+    )?;
+    if !written {
+        return Ok(None);
+    }
+    summary(path, format.extension(), ledger.len(), sheets).map(Some)
 }
 
 /// The file formats of the printed forms: ODT prints page-exact in LibreOffice, WPS and Word;
@@ -253,6 +275,16 @@ fn write_text(path: &Path, text: &str) -> Result<()> {
 /// Runs `write` on a temp file next to `path`, then renames it over `path`. On any failure the
 /// temp file is removed and `path` is left as it was.
 fn write_atomically(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    write_atomically_unless(path, write, &|| false).map(|_| ())
+}
+
+/// Writes through a temp file beside `path`, then renames it, unless `stop` says so once the
+/// temp file is written (then the temp file is removed and false returned).
+fn write_atomically_unless(
+    path: &Path,
+    write: impl FnOnce(&Path) -> Result<()>,
+    stop: &dyn Fn() -> bool,
+) -> Result<bool> {
     let name = path
         .file_name()
         .ok_or_else(|| ReportError::output(path, "不是文件名"))?;
@@ -274,12 +306,17 @@ fn write_atomically(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Res
     // Probe writability first so the message names the user's path, not the temp file.
     std::fs::File::create(&tmp).map_err(|e| ReportError::output(path, e))?;
     let done = write(&tmp).and_then(|_| {
+        if stop() {
+            return Ok(false);
+        }
         std::fs::File::open(&tmp)
             .and_then(|f| f.sync_all())
             .map_err(|e| ReportError::output(path, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| ReportError::output(path, e))
+        std::fs::rename(&tmp, path)
+            .map(|_| true)
+            .map_err(|e| ReportError::output(path, e))
     });
-    if done.is_err() {
+    if !matches!(done, Ok(true)) {
         let _ = std::fs::remove_file(&tmp);
     }
     done

@@ -487,6 +487,8 @@ impl Store {
                 Entity::Finding(id) => ("隐患", id, self.finding(id)?.is_some()),
                 Entity::Inspection(id) => ("检查", id, self.inspection(id)?.is_some()),
                 Entity::Device(_) => continue,
+                Entity::Chemical(id) => ("化学品", id, self.register_created(entity)?),
+                Entity::Equipment(id) => ("特种设备", id, self.register_created(entity)?),
                 Entity::Facility(id) => ("单位", id, self.entity_created(&entity)?),
                 Entity::Patrol(id) => ("巡查", id, self.entity_created(&entity)?),
                 // Content-addressed: two devices may record the same checklist version; the
@@ -721,6 +723,8 @@ fn creates(p: &Payload) -> Option<Entity> {
         Payload::InspectionStarted { inspection_id, .. } => {
             Some(Entity::Inspection(*inspection_id))
         }
+        Payload::ChemicalAdded(a) => Some(Entity::Chemical(a.chemical_id)),
+        Payload::EquipmentAdded(a) => Some(Entity::Equipment(a.equipment_id)),
         Payload::FacilityAdded { facility_id, .. } => Some(Entity::Facility(*facility_id)),
         Payload::PatrolStarted { patrol_id, .. } => Some(Entity::Patrol(*patrol_id)),
         _ => None,

@@ -20,6 +20,7 @@ mod query;
 mod read_only;
 mod rebuild;
 mod recover;
+mod registers;
 mod registry;
 mod roster;
 mod scan;
@@ -38,6 +39,7 @@ pub use import::{
 pub use peers::{PeerHolds, PeerStatus};
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
+pub use registers::Register;
 pub use roster::{AsideRun, ORG_KEY_FILE, OrgInfo, Promoted, SignedStatement, verify_statement};
 pub use sync_marks::{Arrival, SyncMarks};
 pub use vv::{Held, VersionVector};

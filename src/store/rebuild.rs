@@ -114,6 +114,7 @@ impl Store {
                     }
                 }
                 Entity::Checklist(_) => {}
+                Entity::Chemical(_) | Entity::Equipment(_) => {}
                 Entity::Device(_) | Entity::Facility(_) | Entity::Patrol(_) => {}
             }
         }

@@ -13,6 +13,8 @@ pub(crate) fn entity_prefix(e: &Entity) -> [u8; 17] {
         Entity::Finding(id) => (b'f', id),
         Entity::Checklist(id) => (b'k', id),
         Entity::Device(id) => (b'd', id),
+        Entity::Chemical(id) => (b'h', id),
+        Entity::Equipment(id) => (b'q', id),
         Entity::Facility(id) => (b'r', id),
         Entity::Patrol(id) => (b'p', id),
     };
@@ -179,6 +181,8 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
             Entity::Checklist(_) => {}
             // Device statements have no stored view: read through `ent` when asked.
             Entity::Device(_) => {}
+            // Registers are small: folded on demand from `ent` (see `store::registers`).
+            Entity::Chemical(_) | Entity::Equipment(_) => {}
             // The registry and patrols are folded when read (`Store::registry_events`).
             Entity::Facility(_) | Entity::Patrol(_) => {}
         }

@@ -65,6 +65,20 @@ pub enum Command {
     ToggleFormat,
     /// Print the document a finding has reached (HTML, opened in the system viewer).
     Print,
+    /// Open the 危险化学品 / 特种设备 registers.
+    Registers,
+    /// Home: every inspection.
+    BrowseInspections,
+    /// Home: every facility.
+    BrowseFacilities,
+    /// Browsers: show only the selected row's month (again: all months).
+    FilterMonth,
+    /// Browsers: show only the selected row's 检查方式.
+    FilterMode,
+    /// Browsers: show only inspections by the selected row's inspector.
+    FilterInspector,
+    /// Browsers: the next order.
+    SortNext,
     /// Mark or unmark the selected register row (several hazards, one document).
     Mark,
     /// Issue one 四书 document over the marked hazards (else the selected one) and print it.
@@ -102,6 +116,8 @@ pub enum Action {
     Finished(Inspection),
     FindingSaved(Finding),
     RegisterLoaded(Vec<RegisterRow>),
+    /// The 危险化学品 / 特种设备 registers, loaded through ops.
+    RegistersLoaded(Box<super::screens::registers_state::RegistersData>),
     FindingLoaded(Finding),
     FindingUpdated {
         finding: Finding,
@@ -135,6 +151,10 @@ pub enum Action {
         hits: Vec<crate::search::Hit>,
         error: Option<String>,
     },
+    /// Every inspection, newest first (the inspection browser).
+    InspectionsLoaded(Vec<crate::ops::InspectionSummary>),
+    /// Every facility with its counts (the facility browser).
+    FacilityRowsLoaded(Vec<crate::ops::FacilityRow>),
     /// The registry, names not registered yet, and the patrol log (newest first).
     RegistryLoaded {
         facilities: Vec<crate::domain::Facility>,

@@ -1,5 +1,6 @@
 //! The whole TUI state. Only `update` changes it; `render` only reads it.
 
+pub use super::browse::{FacilityListState, InspectionsState};
 use super::keymap::Context;
 pub use super::patrol_state::{FacilitiesState, PatrolState};
 use super::widgets::text_input::TextInput;
@@ -25,7 +26,23 @@ pub struct App {
     pub stack: Vec<Screen>,
     pub overlay: Option<Overlay>,
     pub message: Option<Message>,
+    /// Long work under way on the worker (a load, the search index, an export, a sync), shown
+    /// in the status line while it runs (issue 11, point 2).
+    pub busy: Option<Busy>,
     pub quit: bool,
+}
+
+/// What the worker is doing, as the status line shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Busy {
+    /// "正在读取台账" and the like.
+    pub what: &'static str,
+    /// Esc stops it cleanly (an export, a sync).
+    pub cancellable: bool,
+    /// Frames drawn since it started: the status line's spinner.
+    pub ticks: usize,
+    /// Done of total, when the work reports it.
+    pub progress: Option<(usize, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,10 +55,16 @@ pub enum Screen {
     Checklist(ChecklistState),
     Form(Box<FormState>),
     Register(RegisterState),
+    /// 危险化学品 and 特种设备 registers (issue 17).
+    Registers(super::screens::registers_state::RegistersState),
     Detail(DetailState),
     Sync(SyncState),
     /// Drawn over the screen below it.
     Search(SearchState),
+    /// Every inspection, filtered and ordered (issue 11, point 3).
+    Inspections(InspectionsState),
+    /// Every facility with its hazard counts.
+    FacilityList(FacilityListState),
     /// The facility registry (单位台账) with places, key sites and risk grades.
     Facilities(FacilitiesState),
     /// A patrol walking a facility's key sites.
@@ -550,6 +573,7 @@ impl App {
             stack: vec![first],
             overlay: None,
             message: None,
+            busy: None,
             quit: false,
         }
     }
@@ -605,6 +629,9 @@ impl App {
             Screen::Sync(s) if matches!(s.phase, SyncPhase::Folder) => Context::SyncFolder,
             Screen::Sync(_) => Context::Sync,
             Screen::Search(_) => Context::Search,
+            Screen::Registers(_) => Context::Registers,
+            Screen::Inspections(_) => Context::Inspections,
+            Screen::FacilityList(_) => Context::FacilityList,
             Screen::Facilities(_) => Context::Facilities,
             Screen::Patrol(_) => Context::Patrol,
         }

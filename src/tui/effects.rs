@@ -28,6 +28,12 @@ pub enum Effect {
     Finish(Uuid),
     RecordFinding(NewFinding),
     LoadRegister,
+    /// Load the 危险化学品 / 特种设备 registers.
+    LoadRegisters,
+    /// Every inspection, for the inspection browser.
+    LoadInspectionList,
+    /// Every facility with its counts, for the facility browser.
+    LoadFacilityList,
     LoadFinding(Uuid),
     Rectify {
         id: Uuid,
@@ -114,6 +120,29 @@ pub enum Effect {
         note: String,
     },
     FinishPatrol(Uuid),
+}
+
+impl Effect {
+    /// Whether Esc may stop this run: the cancel flag is cleared when it is sent, so an Esc
+    /// pressed before the worker even starts it still counts.
+    pub fn cancellable(&self) -> bool {
+        matches!(self, Effect::Export { .. } | Effect::Sync { .. })
+    }
+
+    /// What the status line says while this runs, and whether Esc stops it; None for work
+    /// too short to mention.
+    pub fn busy(&self) -> Option<(&'static str, bool)> {
+        Some(match self {
+            Effect::LoadHome => ("正在读取首页数据", false),
+            Effect::LoadRegister => ("正在读取台账", false),
+            Effect::LoadInspectionList => ("正在读取全部检查", false),
+            Effect::LoadFacilityList => ("正在统计各单位的隐患", false),
+            Effect::Search(_) => ("正在搜索（首次搜索需建立索引）", false),
+            Effect::Export { .. } => ("正在导出", true),
+            Effect::Sync { .. } => ("正在同步", true),
+            _ => return None,
+        })
+    }
 }
 
 /// Owns the context (and through it the store) and the config; the only part of the TUI that
@@ -203,8 +232,6 @@ impl Runner {
 
     fn sync(&mut self, dir: &str, dry_run: bool, progress: &mut dyn FnMut(Action)) -> Action {
         let path = expand_home(dir.trim());
-        self.cancel
-            .store(false, std::sync::atomic::Ordering::Relaxed);
         let opts = SyncOptions {
             dry_run,
             cancel: Some(self.cancel.clone()),
@@ -305,8 +332,6 @@ impl Runner {
                 path: typed,
                 overwrite,
             } => {
-                self.cancel
-                    .store(false, std::sync::atomic::Ordering::Relaxed);
                 let path = expand_home(typed.trim());
                 if !overwrite && path.exists() {
                     return Ok(Action::ExportExists(typed));
@@ -343,6 +368,14 @@ impl Runner {
             Effect::Finish(id) => Action::Finished(ops::finish_inspection(ctx, id)?),
             Effect::RecordFinding(new) => Action::FindingSaved(ops::record_finding(ctx, new)?),
             Effect::LoadRegister => Action::RegisterLoaded(ops::register_rows(ctx)?),
+            Effect::LoadRegisters => Action::RegistersLoaded(Box::new(
+                crate::tui::screens::registers_state::RegistersData {
+                    chemicals: ops::chemicals(ctx)?,
+                    equipment: ops::equipment_list(ctx)?,
+                },
+            )),
+            Effect::LoadInspectionList => Action::InspectionsLoaded(ops::all_inspections(ctx)?),
+            Effect::LoadFacilityList => Action::FacilityRowsLoaded(ops::facility_rows(ctx)?),
             Effect::LoadFinding(id) => Action::FindingLoaded(ctx.finding_by_id(id)?),
             Effect::Rectify { id, note } => Action::FindingUpdated {
                 finding: ops::rectify(ctx, id, &note)?,

@@ -28,6 +28,12 @@ pub enum Context {
     Sync,
     /// The sync screen's folder field.
     SyncFolder,
+    /// The 危险化学品 / 特种设备 registers.
+    Registers,
+    /// The inspection browser.
+    Inspections,
+    /// The facility browser (hazard counts per facility).
+    FacilityList,
     /// The facility registry.
     Facilities,
     /// A patrol under way.
@@ -52,6 +58,9 @@ impl Context {
             Context::Prompt => &["prompt", "text", "global"],
             Context::Sync => &["sync", "nav", "global"],
             Context::SyncFolder => &["sync_folder", "text", "global"],
+            Context::Registers => &["registers", "nav", "global"],
+            Context::Inspections => &["inspections", "nav", "global"],
+            Context::FacilityList => &["facility_list", "nav", "global"],
             Context::Facilities => &["facilities", "nav", "global"],
             Context::Patrol => &["patrol", "nav", "global"],
         }
@@ -232,7 +241,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 18] = [
+const KNOWN_TABLES: [&str; 21] = [
     "global",
     "nav",
     "home",
@@ -249,6 +258,9 @@ const KNOWN_TABLES: [&str; 18] = [
     "prompt",
     "sync",
     "sync_folder",
+    "registers",
+    "inspections",
+    "facility_list",
     "facilities",
     "patrol",
 ];

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod app;
+pub mod browse;
 pub mod effects;
 pub mod keymap;
 pub mod line_keys;
@@ -17,6 +18,7 @@ pub mod theme;
 pub mod update;
 pub mod widgets;
 mod worker;
+pub use worker::{EventSource, Keyboard, TICK};
 
 use crate::config;
 use crate::ops::{self, OpsError};
@@ -80,6 +82,11 @@ impl Tui {
         let mut queue: VecDeque<Effect> = effects.into();
         while let Some(e) = queue.pop_front() {
             let now = app.now;
+            if e.cancellable() {
+                runner
+                    .cancel
+                    .store(false, std::sync::atomic::Ordering::Relaxed);
+            }
             let mut progress = |a: Action| {
                 // Progress only updates state; it never asks for more effects.
                 update::update(app, a);
@@ -109,6 +116,19 @@ impl Tui {
     /// works (a frame at least every `worker::TICK`), and Esc can cancel a sync or export.
     pub fn run<B: Backend>(self, terminal: &mut Terminal<B>, app: &mut App) -> Result<(), String> {
         worker::run(self, terminal, app)
+    }
+
+    /// The same loop with its input from `events` (a script, in the frame-gap benchmark).
+    ///
+    /// # Errors
+    /// As [`Tui::run`].
+    pub fn run_from<B: Backend>(
+        self,
+        terminal: &mut Terminal<B>,
+        app: &mut App,
+        events: &mut dyn EventSource,
+    ) -> Result<(), String> {
+        worker::run_from(self, terminal, app, events)
     }
 }
 

@@ -1,6 +1,7 @@
 //! `update`: the only place the TUI state changes. No I/O, no clock: it returns effects for the
 //! runner, whose results come back as actions.
 
+mod browse;
 mod checklist;
 mod facility;
 mod form;
@@ -8,26 +9,89 @@ mod home;
 mod new_inspection;
 mod overlay;
 mod register;
+mod registers;
 mod results;
 mod search;
 mod sync;
 
 use super::action::{Action, Command};
-use super::app::{App, HomeState, Message, MessageKind, Overlay, Screen};
+use super::app::{App, Busy, HomeState, Message, MessageKind, Overlay, Screen};
 use super::effects::Effect;
 use super::widgets::text_input::TextInput;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
-    match action {
+    let effects = match action {
         Action::Cmd(Command::Quit) => {
             app.quit = true;
             vec![]
+        }
+        // Esc while an export or a sync runs stops it (the sync screen says so itself).
+        Action::Cmd(Command::Back)
+            if app.busy.as_ref().is_some_and(|b| b.cancellable)
+                && !matches!(app.screen(), Screen::Sync(_)) =>
+        {
+            say(app, MessageKind::Info, "正在取消……已写的部分不会留下");
+            vec![Effect::Cancel]
         }
         Action::Cmd(_) | Action::Char(_) | Action::Paste(_) => {
             app.message = None;
             input(app, action)
         }
-        other => results::apply(app, other),
+        Action::SyncProgress { done, total } => {
+            if let Some(b) = &mut app.busy {
+                b.progress = Some((done, total));
+            }
+            results::apply(app, action)
+        }
+        Action::Idle => vec![],
+        other => {
+            if ends_busy(&other) {
+                app.busy = None;
+            }
+            results::apply(app, other)
+        }
+    };
+    mark_busy(app, &effects);
+    effects
+}
+
+/// Whether this result is the end of the long work the status line shows (a quick result
+/// that arrives meanwhile, such as the sync screen's starting point, is not).
+fn ends_busy(a: &Action) -> bool {
+    matches!(
+        a,
+        Action::HomeLoaded(_)
+            | Action::RegisterLoaded(_)
+            | Action::InspectionsLoaded(_)
+            | Action::FacilityRowsLoaded(_)
+            | Action::SearchResults { .. }
+            | Action::Exported(_)
+            | Action::ExportExists(_)
+            | Action::Synced { .. }
+            | Action::Failed(_)
+    )
+}
+
+/// Notes the long work among `effects` for the status line.
+pub fn mark_busy(app: &mut App, effects: &[Effect]) {
+    if let Some((what, cancellable)) = effects.iter().find_map(Effect::busy) {
+        app.busy = Some(Busy {
+            what,
+            cancellable,
+            ticks: 0,
+            progress: None,
+        });
+    }
+}
+
+/// One more frame drawn while work runs (the loop calls this each tick): the spinner moves.
+pub fn tick(app: &mut App) -> bool {
+    match &mut app.busy {
+        Some(b) => {
+            b.ticks = b.ticks.wrapping_add(1);
+            true
+        }
+        None => false,
     }
 }
 
@@ -51,9 +115,12 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Checklist(_) => checklist::input(app, a),
         Screen::Form(_) => form::input(app, a),
         Screen::Register(_) => register::input(app, a),
+        Screen::Registers(_) => registers::input(app, a),
         Screen::Detail(_) => register::detail_input(app, a),
         Screen::Sync(_) => sync::input(app, a),
         Screen::Search(_) => search::input(app, a),
+        Screen::Inspections(_) => browse::inspections_input(app, a),
+        Screen::FacilityList(_) => browse::facilities_input(app, a),
         Screen::Facilities(_) => facility::input(app, a),
         Screen::Patrol(_) => facility::patrol_input(app, a),
     }

@@ -26,7 +26,40 @@ enum Msg {
     Done(Action),
 }
 
+/// Where the loop's input comes from: the terminal, or a script (the frame-gap benchmark
+/// drives the real loop this way and records each frame).
+pub trait EventSource {
+    /// Whether an event is ready within `timeout`.
+    fn poll(&mut self, timeout: Duration) -> Result<bool, String>;
+    /// The next event (after `poll` said one is ready).
+    fn read(&mut self) -> Result<Event, String>;
+    /// Called after each frame is drawn, with the state it showed.
+    fn drawn(&mut self, _app: &App) {}
+}
+
+/// The terminal's keyboard, through crossterm.
+pub struct Keyboard;
+
+impl EventSource for Keyboard {
+    fn poll(&mut self, timeout: Duration) -> Result<bool, String> {
+        event::poll(timeout).map_err(|e| format!("读取键盘失败：{e}"))
+    }
+    fn read(&mut self) -> Result<Event, String> {
+        event::read().map_err(|e| format!("读取键盘失败：{e}"))
+    }
+}
+
 pub fn run<B: Backend>(tui: Tui, terminal: &mut Terminal<B>, app: &mut App) -> Result<(), String> {
+    run_from(tui, terminal, app, &mut Keyboard)
+}
+
+/// The loop with its input from `events`.
+pub fn run_from<B: Backend>(
+    tui: Tui,
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: &mut dyn EventSource,
+) -> Result<(), String> {
     let Tui {
         mut runner,
         theme,
@@ -56,21 +89,29 @@ pub fn run<B: Backend>(tui: Tui, terminal: &mut Terminal<B>, app: &mut App) -> R
                 // The worker is busy with the run to stop: the flag reaches it directly.
                 cancel.store(true, Ordering::Relaxed);
             } else {
+                if e.cancellable() {
+                    cancel.store(false, Ordering::Relaxed);
+                }
                 let _ = effects_tx.send((e, app.now));
             }
         }
     };
-    let draw = |t: &mut Terminal<B>, app: &App| {
+    let draw = |t: &mut Terminal<B>, app: &App, events: &mut dyn EventSource| {
         t.draw(|f| screens::render(app, f, &theme, &keymap))
             .map(|_| ())
-            .map_err(|e| format!("无法绘制终端界面：{e}"))
+            .map_err(|e| format!("无法绘制终端界面：{e}"))?;
+        events.drawn(app);
+        Ok::<(), String>(())
     };
     // First frame before any store work, so a big store still opens at once.
-    draw(terminal, app)?;
-    send(start_effects(app), app);
+    draw(terminal, app, events)?;
+    let first = start_effects(app);
+    update::mark_busy(app, &first);
+    send(first, app);
     let mut outcome = Ok(());
     while !app.quit {
-        let mut dirty = false;
+        // While work runs the status line's spinner moves: a frame every tick.
+        let mut dirty = update::tick(app);
         loop {
             match results_rx.try_recv() {
                 Ok(Msg::Progress(a)) => {
@@ -94,22 +135,22 @@ pub fn run<B: Backend>(tui: Tui, terminal: &mut Terminal<B>, app: &mut App) -> R
             break;
         }
         if dirty {
-            draw(terminal, app)?;
+            draw(terminal, app, events)?;
         }
-        if !event::poll(TICK).map_err(|e| format!("读取键盘失败：{e}"))? {
+        if !events.poll(TICK)? {
             continue;
         }
-        let mut events = vec![event::read().map_err(|e| format!("读取键盘失败：{e}"))?];
-        while events.len() < BATCH && event::poll(Duration::ZERO).unwrap_or(false) {
-            match event::read() {
-                Ok(ev) => events.push(ev),
+        let mut batch = vec![events.read()?];
+        while batch.len() < BATCH && events.poll(Duration::ZERO).unwrap_or(false) {
+            match events.read() {
+                Ok(ev) => batch.push(ev),
                 Err(_) => break,
             }
         }
         if let Some(now) = now() {
             app.now = now;
         }
-        for ev in paste::coalesce(events) {
+        for ev in paste::coalesce(batch) {
             let action = match &ev {
                 Event::Key(k) => keymap.resolve(app.context(), k),
                 Event::Paste(s) if app.context().is_text() => Some(Action::Paste(s.clone())),
@@ -123,7 +164,7 @@ pub fn run<B: Backend>(tui: Tui, terminal: &mut Terminal<B>, app: &mut App) -> R
                 break;
             }
         }
-        draw(terminal, app)?;
+        draw(terminal, app, events)?;
     }
     // Stop a long run, let the worker finish what it holds (confirmed saves complete), then go.
     cancel.store(true, Ordering::Relaxed);

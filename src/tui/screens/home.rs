@@ -173,6 +173,16 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
             },
         ),
     ];
+    let due = d.equipment_due;
+    if due.overdue + due.expired_certs > 0 {
+        // Only when something is due, so a store without equipment keeps its home as it was.
+        sync_spans.push(Span::styled("  特种设备 ", v.st(Role::Muted)));
+        sync_spans.push(Span::styled(
+            format!("超期未检 {} · 证书过期 {}", due.overdue, due.expired_certs),
+            v.st(Role::Overdue),
+        ));
+        sync_spans.push(Span::styled(" z", v.st(Role::Key)));
+    }
     if d.sync.frozen.is_some() {
         sync_spans.push(Span::styled(
             "  本机已停止写入（同步页有原因）",

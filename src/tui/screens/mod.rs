@@ -1,5 +1,6 @@
 //! Rendering: reads `App` only (never the store), one file per screen.
 
+mod browse;
 mod checklist;
 mod detail;
 mod facility;
@@ -9,6 +10,8 @@ mod home;
 mod new_inspection;
 mod overlays;
 mod register;
+pub mod registers;
+pub mod registers_state;
 mod search;
 mod status;
 mod sync;
@@ -106,9 +109,12 @@ fn title(app: &App) -> &'static str {
         Screen::Checklist(_) => "检查表",
         Screen::Form(_) => "登记隐患",
         Screen::Register(_) => "隐患台账",
+        Screen::Registers(_) => "危化品与特种设备台账",
         Screen::Detail(_) => "隐患详情",
         Screen::Sync(_) => "同步",
         Screen::Search(_) => "搜索",
+        Screen::Inspections(_) => "全部检查",
+        Screen::FacilityList(_) => "受检单位",
         Screen::Facilities(_) => "单位台账",
         Screen::Patrol(_) => "重点部位巡查",
     }
@@ -161,9 +167,12 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         Screen::Checklist(s) => checklist::render(&v, s, frame, body),
         Screen::Form(s) => form::render(&v, s, frame, body),
         Screen::Register(s) => register::render(&v, s, frame, body),
+        Screen::Registers(s) => registers::render(&v, s, frame, body),
         Screen::Detail(s) => detail::render(&v, s, frame, body),
         Screen::Sync(s) => sync::render(&v, s, frame, body),
         Screen::Search(_) => {}
+        Screen::Inspections(s) => browse::render_inspections(&v, s, frame, body),
+        Screen::FacilityList(s) => browse::render_facilities(&v, s, frame, body),
         Screen::Facilities(s) => facility::render(&v, s, frame, body),
         Screen::Patrol(s) => facility::render_patrol(&v, s, frame, body),
     }
@@ -200,7 +209,13 @@ fn status_line(
                 .map(|l| Line::from(Span::styled(format!(" {l} "), v.st(role))))
                 .collect()
         }
-        None => vec![key_bar(v, area.width as usize)],
+        None => match &v.app.busy {
+            Some(b) => vec![Line::from(Span::styled(
+                format!(" {} ", status::busy_text(b)),
+                v.st(Role::Warning),
+            ))],
+            None => vec![key_bar(v, area.width as usize)],
+        },
     };
     frame.render_widget(Paragraph::new(lines), area);
 }
@@ -246,8 +261,11 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Home => &[
             (NewInspection, "新建检查"),
             (Register, "台账"),
+            (Registers, "危化/设备"),
             (Sync, "同步"),
             (Open, "继续"),
+            (BrowseInspections, "全部检查"),
+            (BrowseFacilities, "单位"),
             (Back, "退出"),
         ],
         Context::Checklist => &[
@@ -290,7 +308,19 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Help => &[(Back, "关闭")],
         Context::Search => &[(Open, "打开"), (Down, "下一个"), (Back, "关闭")],
         Context::Sync => &[(Back, "返回")],
+        Context::Registers => &[(NextField, "切换危化品/设备"), (Back, "返回")],
         Context::SyncFolder => &[(Submit, "试运行"), (Back, "返回")],
+        Context::Inspections => &[
+            (Open, "打开"),
+            (FilterFacility, "单位"),
+            (FilterMonth, "月份"),
+            (FilterMode, "方式"),
+            (FilterInspector, "检查人"),
+            (FilterStatus, "状态"),
+            (SortNext, "排序"),
+            (ClearFilters, "全部"),
+        ],
+        Context::FacilityList => &[(Open, "检查"), (Register, "台账"), (SortNext, "排序")],
         Context::Facilities => &[
             (DayPatrol, "日间巡查"),
             (NightPatrol, "夜间巡查"),

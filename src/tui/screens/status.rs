@@ -6,6 +6,21 @@
 use super::fit;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+/// The status line while work runs: a spinner, what runs, how far, and how to stop it.
+pub fn busy_text(b: &crate::tui::app::Busy) -> String {
+    const SPIN: [char; 4] = ['|', '/', '-', '\\'];
+    let mut s = format!("{} {}……", SPIN[b.ticks % 4], b.what);
+    if let Some((done, total)) = b.progress
+        && total > 0
+    {
+        s.push_str(&format!(" {done}/{total}"));
+    }
+    if b.cancellable {
+        s.push_str("（Esc 取消）");
+    }
+    s
+}
+
 /// The most lines a message may take at the bottom of the screen.
 pub const MAX_LINES: usize = 2;
 

@@ -82,6 +82,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             vec![Effect::LoadFacilities]
         }
         Command::Sync => super::sync::open(app),
+        Command::Registers => super::registers::open(app),
+        Command::BrowseInspections => super::browse::open_inspections(app),
+        Command::BrowseFacilities => super::browse::open_facilities(app),
         Command::Facilities => super::facility::open(app),
         Command::Register => {
             app.stack.push(Screen::Register(RegisterState::default()));

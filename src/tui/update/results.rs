@@ -27,6 +27,8 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 h.selected = h.selected.min(n.saturating_sub(1));
             }
         }
+        Action::InspectionsLoaded(rows) => super::browse::inspections_loaded(app, rows),
+        Action::FacilityRowsLoaded(rows) => super::browse::facilities_loaded(app, rows),
         Action::FacilitiesLoaded(v) => {
             if let Screen::NewInspection(st) = app.screen_mut() {
                 st.facilities = v;
@@ -98,6 +100,14 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 if let Screen::Register(st) = s {
                     st.rows = Some(rows);
                     register::refresh(st, today);
+                    break;
+                }
+            }
+        }
+        Action::RegistersLoaded(data) => {
+            for s in app.stack.iter_mut() {
+                if let Screen::Registers(st) = s {
+                    st.data = Some(*data);
                     break;
                 }
             }

@@ -1,0 +1,91 @@
+//! Browsing everything, not only what home shows (issue 11, point 3): every inspection, and
+//! every facility named in findings or inspections with its hazard counts.
+
+use super::views::{InspectionSummary, inspection_summary};
+use super::{Ctx, Result};
+use crate::domain::Status;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// One facility as the office knows it: the name as recorded (in inspections and in
+/// findings), its inspections, and its hazards by state. Retracted hazards are not counted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FacilityRow {
+    pub name: String,
+    /// Inspections of this facility.
+    pub inspections: usize,
+    /// Local start date of its newest inspection; None when only findings name it.
+    pub last_inspected: Option<NaiveDate>,
+    /// 待整改 (not yet rectified), overdue ones included.
+    pub open: usize,
+    /// 逾期未整改: waiting for rectification past the deadline in force (issue 10).
+    pub overdue: usize,
+    /// 待复查.
+    pub rectified: usize,
+    /// 已销号.
+    pub closed: usize,
+}
+
+/// Every inspection, newest first (start time, then id), summarised as home shows them.
+///
+/// # Errors
+/// `Store` when a view cannot be read.
+pub fn all_inspections(ctx: &Ctx) -> Result<Vec<InspectionSummary>> {
+    Ok(ctx
+        .list_inspections()?
+        .iter()
+        .map(|i| inspection_summary(ctx, i))
+        .collect())
+}
+
+/// Every facility named in an inspection or a finding: the most recently inspected first,
+/// then facilities named only in findings, by name. A full scan of the findings.
+///
+/// # Errors
+/// `Store` when a view cannot be read.
+pub fn facility_rows(ctx: &Ctx) -> Result<Vec<FacilityRow>> {
+    let today = ctx.now.today();
+    let mut rows: BTreeMap<String, FacilityRow> = BTreeMap::new();
+    for i in ctx.list_inspections()? {
+        let r = rows
+            .entry(i.facility.clone())
+            .or_insert_with(|| FacilityRow {
+                name: i.facility.clone(),
+                ..Default::default()
+            });
+        r.inspections += 1;
+        let day = ctx.now.local_date(i.started_at);
+        if r.last_inspected.is_none_or(|d| day > d) {
+            r.last_inspected = Some(day);
+        }
+    }
+    for f in ctx.store.all_findings() {
+        let f = f?;
+        if f.retracted {
+            continue;
+        }
+        let r = rows
+            .entry(f.facility.clone())
+            .or_insert_with(|| FacilityRow {
+                name: f.facility.clone(),
+                ..Default::default()
+            });
+        match f.status {
+            Status::Open => {
+                r.open += 1;
+                if f.overdue_on(today) {
+                    r.overdue += 1;
+                }
+            }
+            Status::Rectified => r.rectified += 1,
+            Status::Closed => r.closed += 1,
+        }
+    }
+    let mut v: Vec<FacilityRow> = rows.into_values().collect();
+    v.sort_by(|a, b| {
+        b.last_inspected
+            .cmp(&a.last_inspected)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    Ok(v)
+}

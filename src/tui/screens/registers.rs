@@ -1,0 +1,275 @@
+//! The 台账 screen (issue 17): 危险化学品 with computed balances and their flags (负库存, 超量,
+//! 冲突), and 特种设备 with 超期未检, 30天内到期 and 证书过期 highlighted. Tab switches.
+
+use super::register::offset;
+use super::registers_state::{RegisterTab, RegistersState};
+use super::{View, fit};
+use crate::domain::sanitize::escape_line;
+use crate::domain::{Chemical, DueState, Equipment};
+use crate::tui::theme::Role;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+pub fn render(v: &View, s: &RegistersState, frame: &mut Frame, area: Rect) {
+    let Some(d) = &s.data else {
+        frame.render_widget(
+            Paragraph::new(Span::styled(" 正在读取……", v.st(Role::Muted))),
+            area,
+        );
+        return;
+    };
+    let [tabs, list, detail] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(3),
+    ])
+    .areas(area);
+    let tab = |name: String, on: bool| {
+        Span::styled(
+            format!(" {name} "),
+            if on {
+                v.st(Role::Selection)
+            } else {
+                v.st(Role::Muted)
+            },
+        )
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::raw(" "),
+            tab(
+                format!("危险化学品 {}", d.chemicals.len()),
+                s.tab == RegisterTab::Chemicals,
+            ),
+            Span::raw(" "),
+            tab(
+                format!("特种设备 {}", d.equipment.len()),
+                s.tab == RegisterTab::Equipment,
+            ),
+            Span::styled("  Tab 切换", v.st(Role::Muted)),
+        ])),
+        tabs,
+    );
+    let today = v.app.now.today();
+    match s.tab {
+        RegisterTab::Chemicals => chemicals(v, &d.chemicals, s.selected, frame, list, detail),
+        RegisterTab::Equipment => {
+            equipment(v, &d.equipment, s.selected, today, frame, list, detail)
+        }
+    }
+}
+
+fn text(s: &str, w: usize) -> Cell<'static> {
+    Cell::from(fit(&escape_line(s), w))
+}
+
+fn chemicals(
+    v: &View,
+    list: &[Chemical],
+    selected: usize,
+    frame: &mut Frame,
+    area: Rect,
+    detail: Rect,
+) {
+    let block = v.block(" 储存台账（结存由入库、领用算出） ", true);
+    if list.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                " 尚无危险化学品：命令行 xuncha chem add 登记",
+                v.st(Role::Muted),
+            ))
+            .block(block),
+            area,
+        );
+        return;
+    }
+    let h = area.height.saturating_sub(3) as usize;
+    let first = offset(selected, list.len(), h);
+    let rows: Vec<Row> = list
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(h)
+        .map(|(i, c)| {
+            let flags = c.status_flags();
+            let unit = escape_line(&c.unit).into_owned();
+            let st = if i == selected {
+                v.st(Role::Selection)
+            } else if flags.iter().any(|f| *f == "负库存" || *f == "超量") {
+                v.st(Role::Overdue)
+            } else if !flags.is_empty() {
+                v.st(Role::Warning)
+            } else {
+                v.st(Role::Base)
+            };
+            Row::new(vec![
+                text(&c.name, 12),
+                text(&c.place, 16),
+                Cell::from(Line::from(format!("{}{unit}", c.balance)).right_aligned()),
+                Cell::from(Line::from(format!("{}{unit}", c.max)).right_aligned()),
+                Cell::from(flags.join("、")),
+            ])
+            .style(st)
+        })
+        .collect();
+    let header =
+        Row::new(vec!["名称", "储存地点", "结存", "最大量", "标记"]).style(v.st(Role::Header));
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(12),
+            Constraint::Length(16),
+            Constraint::Length(10),
+            Constraint::Length(8),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(header)
+    .block(block);
+    frame.render_widget(table, area);
+    if let Some(c) = list.get(selected) {
+        let last = c
+            .movements
+            .last()
+            .map(|m| {
+                format!(
+                    "最近：{} {} {}{} {}",
+                    m.date,
+                    m.direction.label(),
+                    m.qty,
+                    c.unit,
+                    m.who
+                )
+            })
+            .unwrap_or_else(|| "尚无入库或领用".into());
+        let lines = vec![
+            Line::from(format!(
+                " {} · {} · CAS {} · {}",
+                c.class.label(),
+                c.facility,
+                if c.cas.is_empty() { "—" } else { &c.cas },
+                c.container
+            )),
+            Line::from(format!(" 储存条件：{}", c.conditions)),
+            Line::from(format!(" {last}")),
+        ];
+        let lines = lines
+            .into_iter()
+            .map(|l| Line::from(fit(&escape_line(&l.to_string()), detail.width as usize)))
+            .collect::<Vec<_>>();
+        frame.render_widget(Paragraph::new(lines).style(v.st(Role::Muted)), detail);
+    }
+}
+
+fn equipment(
+    v: &View,
+    list: &[Equipment],
+    selected: usize,
+    today: NaiveDate,
+    frame: &mut Frame,
+    area: Rect,
+    detail: Rect,
+) {
+    let block = v.block(" 特种设备安全清单 ", true);
+    if list.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                " 尚无特种设备：命令行 xuncha equipment add 登记",
+                v.st(Role::Muted),
+            ))
+            .block(block),
+            area,
+        );
+        return;
+    }
+    let h = area.height.saturating_sub(3) as usize;
+    let first = offset(selected, list.len(), h);
+    let rows: Vec<Row> = list
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(h)
+        .map(|(i, q)| {
+            let state = q.due_state(today);
+            let expired = !q.expired_operators(today).is_empty();
+            let mut label = match state {
+                DueState::Overdue { days } => format!("超期未检{days}天"),
+                DueState::DueSoon { days } => format!("30天内到期（剩{days}天）"),
+                DueState::Ok => "正常".into(),
+                DueState::Unknown => "未填检验日期".into(),
+            };
+            if expired {
+                label.push_str(" 证书过期");
+            }
+            let st = if i == selected {
+                v.st(Role::Selection)
+            } else if matches!(state, DueState::Overdue { .. }) || expired {
+                v.st(Role::Overdue)
+            } else if matches!(state, DueState::DueSoon { .. }) {
+                v.st(Role::Warning)
+            } else {
+                v.st(Role::Base)
+            };
+            Row::new(vec![
+                text(&q.name, 14),
+                text(q.kind.label(), 8),
+                text(&q.facility, 14),
+                Cell::from(q.next_due.map(|d| d.to_string()).unwrap_or("—".into())),
+                Cell::from(label),
+            ])
+            .style(st)
+        })
+        .collect();
+    let header = Row::new(vec!["设备名称", "类别", "使用单位", "下次检验", "状态"])
+        .style(v.st(Role::Header));
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(14),
+            Constraint::Length(8),
+            Constraint::Length(14),
+            Constraint::Length(10),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(header)
+    .block(block);
+    frame.render_widget(table, area);
+    if let Some(q) = list.get(selected) {
+        let ops: Vec<String> = q
+            .operators
+            .iter()
+            .map(|o| {
+                let mark = if o.expires < today {
+                    "，已过期"
+                } else {
+                    ""
+                };
+                format!("{}（{} 至{}{mark}）", o.name, o.cert_no, o.expires)
+            })
+            .collect();
+        let maint = q
+            .last(crate::domain::CheckKind::Maintenance)
+            .map(|c| format!("{} {} {}", c.date, c.by, c.result))
+            .unwrap_or_else(|| "—".into());
+        let lines = [
+            format!(" 使用登记证号：{} · {}", q.reg_no, q.place),
+            format!(" 最近维护保养：{maint}"),
+            format!(
+                " 持证人员：{}",
+                if ops.is_empty() {
+                    "—".to_string()
+                } else {
+                    ops.join("、")
+                }
+            ),
+        ]
+        .into_iter()
+        .map(|l| Line::from(fit(&escape_line(&l), detail.width as usize)))
+        .collect::<Vec<_>>();
+        frame.render_widget(Paragraph::new(lines).style(v.st(Role::Muted)), detail);
+    }
+}

@@ -1,0 +1,43 @@
+//! The 台账 screen's state (issue 17): the chemicals and the special equipment, as loaded
+//! through `ops`, which tab is shown and the selection.
+
+use crate::domain::{Chemical, Equipment};
+
+/// What the worker loads for the 台账 screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegistersData {
+    pub chemicals: Vec<Chemical>,
+    pub equipment: Vec<Equipment>,
+}
+
+/// Which list the 台账 screen shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RegisterTab {
+    #[default]
+    Chemicals,
+    Equipment,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RegistersState {
+    /// None until loaded.
+    pub data: Option<RegistersData>,
+    pub tab: RegisterTab,
+    pub selected: usize,
+}
+
+impl RegistersState {
+    /// Rows in the list shown.
+    pub fn len(&self) -> usize {
+        match (&self.data, self.tab) {
+            (None, _) => 0,
+            (Some(d), RegisterTab::Chemicals) => d.chemicals.len(),
+            (Some(d), RegisterTab::Equipment) => d.equipment.len(),
+        }
+    }
+
+    /// Whether the list shown is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

@@ -1,0 +1,370 @@
+//! Issue 17 through the built binary: the 危险化学品 ledgers (balances computed, limits refused
+//! naming the flag, nothing written), the 特种设备 list with a pinned clock (超期未检, 30天内到期,
+//! 证书过期), a hazard linked to a register entry, and two devices issuing from the same stock
+//! converging on one flagged balance through a sync folder.
+
+mod common;
+use common::Env;
+
+fn ethanol(env: &Env) -> String {
+    let c = env.json(&[
+        "chem",
+        "add",
+        "--facility",
+        "市第一人民医院",
+        "--place",
+        "药剂科危化品库",
+        "--name",
+        "乙醇",
+        "--unit",
+        "升",
+        "--max",
+        "50",
+        "--container",
+        "5升塑料桶",
+        "--conditions",
+        "阴凉、通风，远离火种、热源",
+    ]);
+    c["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn the_balance_comes_from_movements_and_limits_are_refused_naming_the_flag() {
+    let env = Env::new();
+    let id = ethanol(&env);
+    let c = env.json(&["chem", "show", &id]);
+    assert_eq!(c["class_label"], "易燃液体");
+    assert_eq!(c["cas"], "64-17-5", "a known variety gets its CAS No.");
+    env.ok(&[
+        "chem",
+        "receive",
+        "乙醇",
+        "--qty",
+        "20",
+        "--by",
+        "张敏",
+        "--purpose",
+        "采购",
+        "--date",
+        "2026-11-20",
+    ]);
+    let c = env.json(&[
+        "chem",
+        "issue",
+        "乙醇",
+        "--qty",
+        "2.5",
+        "--by",
+        "李护士",
+        "--purpose",
+        "手术室消毒",
+    ]);
+    assert_eq!(c["balance_text"], "17.5");
+
+    let before = env.events();
+    let refusals = [
+        (
+            vec![
+                "issue",
+                "乙醇",
+                "--qty",
+                "18",
+                "--by",
+                "李护士",
+                "--purpose",
+                "消毒",
+            ],
+            "数量（--qty）：领用 18 升 超过结存",
+        ),
+        (
+            vec!["receive", "乙醇", "--qty", "40", "--by", "张敏"],
+            "最大储存量 50 升",
+        ),
+        (
+            vec!["receive", "乙醇", "--qty", "-3", "--by", "张敏"],
+            "数量（--qty）：「-3」是负数",
+        ),
+        (
+            vec!["receive", "乙醇", "--qty", "0", "--by", "张敏"],
+            "数量（--qty）：「0」为零",
+        ),
+        (
+            vec!["receive", "乙醇", "--qty", "5L", "--by", "张敏"],
+            "单位另填",
+        ),
+        (
+            vec![
+                "receive", "乙醇", "--qty", "3", "--unit", "千克", "--by", "张敏",
+            ],
+            "计量单位（--unit）：「千克」与该化学品的计量单位「升」不同",
+        ),
+        (
+            vec!["issue", "乙醇", "--qty", "1", "--by", "李护士"],
+            "用途（--purpose）：不能为空",
+        ),
+        (
+            vec![
+                "receive",
+                "乙醇",
+                "--qty",
+                "1",
+                "--by",
+                "张敏",
+                "--date",
+                "2026-12-01",
+            ],
+            "日期（--date）：2026-12-01 还没到",
+        ),
+    ];
+    for (args, want) in refusals {
+        let mut a = vec!["chem"];
+        a.extend(args.iter());
+        let err = env.fails(&a);
+        assert!(err.contains(want), "{a:?}: {err}");
+    }
+    let err = env.fails(&[
+        "chem",
+        "add",
+        "--facility",
+        "市第一人民医院",
+        "--place",
+        "检验科",
+        "--name",
+        "某试剂",
+        "--unit",
+        "瓶",
+        "--max",
+        "10",
+    ]);
+    assert!(err.contains("类别（--class）"), "{err}");
+    let err = env.fails(&[
+        "chem",
+        "add",
+        "--facility",
+        "市第一人民医院",
+        "--place",
+        "检验科",
+        "--name",
+        "甲醛",
+        "--unit",
+        "升",
+        "--max",
+        "10",
+        "--cas",
+        "50-00-1",
+    ]);
+    assert!(
+        err.contains("CAS号（--cas）") && err.contains("校验位"),
+        "{err}"
+    );
+    assert_eq!(env.events(), before, "nothing written by a refused input");
+
+    let ledger = env.ok(&["chem", "ledger", "乙醇"]);
+    assert!(
+        ledger.contains("2026-11-20 入库") && ledger.contains("17.5"),
+        "{ledger}"
+    );
+}
+
+#[test]
+fn special_equipment_due_with_a_pinned_clock() {
+    let env = Env::new(); // 2026-11-22
+    env.ok(&[
+        "equipment",
+        "add",
+        "--facility",
+        "市第一人民医院",
+        "--name",
+        "1号病房楼客梯",
+        "--kind",
+        "电梯",
+        "--reg-no",
+        "梯11吉A00123",
+        "--next-due",
+        "2026-11-01",
+    ]);
+    env.ok(&[
+        "equipment",
+        "add",
+        "--facility",
+        "市第一人民医院",
+        "--name",
+        "氧气储罐",
+        "--kind",
+        "压力容器",
+        "--next-due",
+        "2026-12-10",
+    ]);
+    env.ok(&[
+        "equipment",
+        "add",
+        "--facility",
+        "市第一人民医院",
+        "--name",
+        "燃气锅炉",
+        "--kind",
+        "boiler",
+        "--next-due",
+        "2027-06-01",
+    ]);
+    env.ok(&[
+        "equipment",
+        "operator",
+        "燃气锅炉",
+        "--name",
+        "王伟",
+        "--cert-no",
+        "G3-0001",
+        "--expires",
+        "2026-06-30",
+    ]);
+    let err = env.fails(&[
+        "equipment",
+        "add",
+        "--facility",
+        "市第一人民医院",
+        "--name",
+        "x",
+        "--kind",
+        "船",
+    ]);
+    assert!(err.contains("设备类别（--kind）：未知类别「船」"), "{err}");
+    let err = env.fails(&[
+        "equipment",
+        "inspect",
+        "梯11吉A00123",
+        "--by",
+        "市特检所",
+        "--result",
+        "合格",
+    ]);
+    assert!(err.contains("下次检验日期（--next-due）"), "{err}");
+
+    let due = env.json(&["equipment", "due"]);
+    let rows: Vec<(String, String)> = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["what"].as_str().unwrap().into(),
+                d["name"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("超期未检".into(), "1号病房楼客梯".into()),
+            ("30天内到期".into(), "氧气储罐".into()),
+            ("证书过期".into(), "燃气锅炉".into()),
+        ]
+    );
+    // The 定期检验 recorded today clears 超期未检.
+    env.ok(&[
+        "equipment",
+        "inspect",
+        "梯11吉A00123",
+        "--by",
+        "市特种设备检验所",
+        "--result",
+        "合格",
+        "--next-due",
+        "2027-11-21",
+    ]);
+    let text = env.ok(&["equipment", "due"]);
+    assert!(!text.contains("1号病房楼客梯"), "{text}");
+    assert!(
+        text.contains("王伟（G3-0001） 的证书 2026-06-30 到期，已过期 145 天"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_hazard_recorded_on_equipment_links_to_it_in_finding_show() {
+    let env = Env::new();
+    env.ok(&[
+        "equipment",
+        "add",
+        "--facility",
+        "市第一人民医院",
+        "--name",
+        "1号病房楼客梯",
+        "--kind",
+        "电梯",
+        "--reg-no",
+        "梯11吉A00123",
+    ]);
+    let insp = env.start("市第一人民医院", &["key_site"]);
+    let f = env.add_finding(&insp, "key_site", "电梯机房未配灭火器");
+    env.ok(&["equipment", "link", "梯11吉A00123", "--finding", &f]);
+    let show = env.ok(&["finding", "show", &f]);
+    assert!(
+        show.contains("关联台账：特种设备 1号病房楼客梯（电梯，梯11吉A00123）"),
+        "{show}"
+    );
+    let q = env.ok(&["equipment", "show", "1号病房楼客梯"]);
+    assert!(q.contains("电梯机房未配灭火器"), "{q}");
+}
+
+#[test]
+fn two_devices_issuing_the_same_stock_converge_on_one_flagged_balance() {
+    let (a, b) = (Env::new(), Env::new());
+    let usb = tempfile::tempdir().unwrap();
+    let dir = usb.path().to_str().unwrap();
+    let id = ethanol(&a);
+    a.ok(&[
+        "chem",
+        "receive",
+        &id,
+        "--qty",
+        "20",
+        "--by",
+        "张敏",
+        "--date",
+        "2026-11-20",
+    ]);
+    a.ok(&["sync", "--dir", dir]);
+    b.ok(&["sync", "--dir", dir]);
+    // Apart, each sees 20 升 and issues 15.
+    a.ok(&[
+        "chem",
+        "issue",
+        &id,
+        "--qty",
+        "15",
+        "--by",
+        "李护士",
+        "--purpose",
+        "手术室消毒",
+    ]);
+    b.ok(&[
+        "chem",
+        "issue",
+        &id,
+        "--qty",
+        "15",
+        "--by",
+        "王护士",
+        "--purpose",
+        "病区消毒",
+    ]);
+    a.ok(&["sync", "--dir", dir]);
+    b.ok(&["sync", "--dir", dir]);
+    a.ok(&["sync", "--dir", dir]);
+    let (ca, cb) = (
+        a.json(&["chem", "show", &id]),
+        b.json(&["chem", "show", &id]),
+    );
+    assert_eq!(
+        ca["movements"], cb["movements"],
+        "one ledger on both devices"
+    );
+    assert_eq!(ca["balance_text"], "-10");
+    assert_eq!(cb["balance_text"], "-10");
+    assert_eq!(ca["flags"], serde_json::json!(["负库存"]));
+    let list = b.ok(&["chem", "list"]);
+    assert!(list.contains("-10升") && list.contains("负库存"), "{list}");
+    let doctor = b.ok(&["doctor"]);
+    assert!(doctor.contains("视图与日志重建结果一致"), "{doctor}");
+}
