@@ -70,9 +70,48 @@ fn comment_then_retract_from_the_detail() {
         panic!("Esc goes back to the register, got {:?}", h.app.screen());
     };
     let rows = st.rows.as_ref().expect("rows loaded");
-    assert!(rows.iter().all(|r| r.id != id), "the retracted row is gone");
+    assert!(
+        st.visible.iter().all(|i| rows[*i].id != id),
+        "the retracted row is gone from the default view"
+    );
     press(&mut h, &["enter"]);
     assert_ne!(detail_id(&h), id);
+
+    // The status filter reaches 已撤销 after 已销号: the retracted hazard shows, with its reason.
+    press(&mut h, &["esc", "s", "s", "s", "s"]);
+    let Screen::Register(st) = h.app.screen() else {
+        panic!("back in the register");
+    };
+    let rows = st.rows.as_ref().unwrap();
+    let shown: Vec<_> = st.visible.iter().map(|i| rows[*i].id).collect();
+    assert_eq!(shown, vec![id], "only the retracted hazard");
+    let t = draw(&h, 120, 40);
+    let text = screen_text(&h, &t);
+    assert!(text.contains("状态:已撤销"), "{text}");
+    assert!(text.contains("（撤销：重复登记"), "{text}");
+    // Next: 全部（含已撤销）, then back to the default view without it.
+    press(&mut h, &["s"]);
+    let Screen::Register(st) = h.app.screen() else {
+        panic!()
+    };
+    assert_eq!(st.visible.len(), st.rows.as_ref().unwrap().len());
+    press(&mut h, &["s"]);
+    let Screen::Register(st) = h.app.screen() else {
+        panic!()
+    };
+    assert_eq!(st.visible.len() + 1, st.rows.as_ref().unwrap().len());
+
+    // Search finds it too, marked 已撤销 (W14).
+    let reason_free = {
+        let store_f = h.tui.runner.ctx.finding_by_id(id).unwrap();
+        store_f.description.chars().take(8).collect::<String>()
+    };
+    press(&mut h, &["/"]);
+    type_text(&mut h, &reason_free);
+    let t = draw(&h, 120, 40);
+    let text = screen_text(&h, &t);
+    assert!(text.contains("[已撤销]"), "{text}");
+    press(&mut h, &["esc"]);
 
     // Reopen the store: the comment and the retraction are there.
     let dir = h.data_dir();

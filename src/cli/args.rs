@@ -319,6 +319,9 @@ pub struct ExportArgs {
     /// 台账：发现日期止
     #[arg(long)]
     pub to: Option<String>,
+    /// 台账：连同已撤销的隐患一起导出（状态列写明“已撤销：原因”）；默认不含
+    #[arg(long)]
+    pub include_retracted: bool,
     #[command(flatten)]
     pub filter: FindingFilter,
 }

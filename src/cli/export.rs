@@ -52,6 +52,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
         }
         (fmt, None) => {
             let mut q = query(&args.filter)?;
+            q.include_retracted = args.include_retracted;
             let ctx = context(cli)?;
             ops::resolve_filter(&ctx, &mut q)?;
             let fmt = if fmt == ExportFormat::Xlsx {

@@ -398,16 +398,18 @@ fn show(ctx: &Ctx, f: &Finding) {
         };
         // Events re-issued by a copied data dir name the device they now come from.
         let device = ops::device_name(ctx, h.event.device);
-        let device = if device.contains(crate::domain::REISSUED_MARK) {
-            format!("（{}）", crate::domain::sanitize::escape_line(&device))
+        let who = if !device.contains(crate::domain::REISSUED_MARK) {
+            h.author.clone()
+        } else if device.starts_with(h.author.as_str()) {
+            // "王芳（laptop-3，复制的数据目录，已换新身份）" already names the author.
+            crate::domain::sanitize::escape_line(&device).into_owned()
         } else {
-            String::new()
+            format!(
+                "{}（{}）",
+                h.author,
+                crate::domain::sanitize::escape_line(&device)
+            )
         };
-        println!(
-            "  {}  {}{device}  {}{note}",
-            local(&ctx.now, h.at),
-            h.author,
-            h.action
-        );
+        println!("  {}  {who}  {}{note}", local(&ctx.now, h.at), h.action);
     }
 }

@@ -62,7 +62,9 @@ fn row(hit: &Hit) -> String {
         Target::Item(id) => ("检查项".to_string(), id.clone()),
         Target::Finding(id) => {
             let status = hit.status.map(|s| s.label()).unwrap_or_default();
-            let kind = if hit.overdue {
+            let kind = if hit.retracted {
+                "已撤销".to_string()
+            } else if hit.overdue {
                 format!("{status}·逾期")
             } else {
                 status.to_string()

@@ -115,9 +115,11 @@ struct RowHead<'a> {
     retracted: bool,
     #[serde(default)]
     number: Option<crate::domain::Number>,
+    #[serde(default)]
+    retract_reason: String,
 }
 
-/// One register row per finding not retracted, in id (creation) order, as
+/// One register row per finding (retracted ones marked), in id (creation) order, as
 /// `RegisterRow::from_finding` makes it from the full view; `line_name` names a line id.
 ///
 /// # Errors
@@ -131,9 +133,6 @@ pub(super) fn register_rows(
     let mut rows = Vec::new();
     ctx.store.for_each_finding_json(|bytes| {
         let f: RowHead = decode(bytes)?;
-        if f.retracted {
-            return Ok(());
-        }
         let due = f.escalations.iter().rev().find_map(|e| e.due).or(f.due);
         rows.push(RegisterRow {
             risk: risk(&f.facility, &f.location),
@@ -155,6 +154,8 @@ pub(super) fn register_rows(
                 _ => None,
             },
             number: f.number.as_ref().map(|n| n.code()),
+            retracted: f.retracted,
+            retract_reason: f.retract_reason,
         });
         Ok(())
     })?;
@@ -271,7 +272,6 @@ mod tests {
             .raw_store()
             .all_findings()
             .map(|f| f.unwrap())
-            .filter(|f| !f.retracted)
             .map(|f| RegisterRow::from_finding(&f, &format!("线{}", f.line), &ctx.now))
             .collect();
         assert_eq!(rows, full);

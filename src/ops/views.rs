@@ -116,6 +116,9 @@ pub struct RegisterRow {
     pub risk: Option<crate::domain::RiskGrade>,
     /// The 隐患编号 (`YH-2026-A3K-0007`); None for a record from before numbers.
     pub number: Option<String>,
+    /// 已撤销: listed only when the register's filter asks for retracted hazards.
+    pub retracted: bool,
+    pub retract_reason: String,
 }
 
 impl RegisterRow {
@@ -140,15 +143,17 @@ impl RegisterRow {
             },
             risk: None,
             number: f.number.as_ref().map(|n| n.code()),
+            retracted: f.retracted,
+            retract_reason: f.retract_reason.clone(),
         }
     }
 
-    /// Registers list no retracted findings, so a row is never retracted. `due` is the
-    /// deadline in force.
+    /// The row's lifecycle stage (a retracted row refuses every step). `due` is the deadline
+    /// in force.
     pub fn stage(&self) -> Stage {
         Stage {
             status: self.status,
-            retracted: false,
+            retracted: self.retracted,
             due: self.due,
             escalation: self.escalation,
             fixed_on_spot: self.fixed_on_spot,
@@ -389,7 +394,8 @@ pub fn facilities(ctx: &Ctx) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// One row per finding not retracted, in id (creation) order: a full scan of the views.
+/// One row per finding, retracted ones included (marked; the register's filter hides them
+/// unless asked), in id (creation) order: a full scan of the views.
 ///
 /// # Errors
 /// `Store` when a view cannot be read.

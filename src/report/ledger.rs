@@ -90,7 +90,7 @@ pub struct LedgerRow {
     pub found: NaiveDate,
     pub mode: &'static str,
     pub inspectors: String,
-    pub status: &'static str,
+    pub status: String,
     /// 逾期未整改 now (the row is marked red).
     pub overdue: bool,
     /// 是否逾期 as the office reads it: 是（逾期N天未整改）, 是（逾期N天整改）, 否.
@@ -137,10 +137,10 @@ impl LedgerRow {
             found: date(f.created_at),
             mode: insp.map(|i| i.mode.label()).unwrap_or(""),
             inspectors: insp.map(|i| i.inspectors.join("、")).unwrap_or_default(),
-            status: if f.retracted {
-                "已撤销"
+            status: if f.retracted && !f.retract_reason.is_empty() {
+                format!("已撤销：{}", f.retract_reason)
             } else {
-                f.status.label()
+                f.status_label().to_string()
             },
             overdue: f.is_overdue(&ctx.now),
             overdue_text: overdue_text(ctx, f),
@@ -189,7 +189,7 @@ impl LedgerRow {
             Date(self.completed),
             Text(&self.verifier),
             Date(self.verified),
-            Text(self.status),
+            Text(&self.status),
             Text(&self.overdue_text),
             Text(&self.funds),
             Text(&self.rectification),

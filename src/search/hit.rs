@@ -25,6 +25,8 @@ pub struct Hit {
     pub line_name: String,
     /// None for checklist items.
     pub status: Option<Status>,
+    /// A retracted (已撤销) finding.
+    pub retracted: bool,
     pub overdue: bool,
     pub severity: Severity,
     pub tier: Tier,
@@ -72,6 +74,7 @@ pub(crate) fn build_hit(index: &Index, r: &Ranked, terms: &[Term]) -> Hit {
         line,
         line_name,
         status: hot.status,
+        retracted: rec.retracted,
         overdue: r.overdue,
         severity: rec.severity,
         tier: r.tier,

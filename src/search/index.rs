@@ -79,6 +79,8 @@ pub(crate) struct Record {
     pub severity: Severity,
     /// Section name (items) or nothing.
     pub section: Option<TextId>,
+    /// A retracted (已撤销) finding: found, and shown as such.
+    pub retracted: bool,
 }
 
 /// What every keystroke reads of every record: small, inline, in one array, so the scan
@@ -121,7 +123,7 @@ pub struct Index {
 }
 
 impl Index {
-    /// An index of the catalog's items and the given findings (retracted ones are left out).
+    /// An index of the catalog's items and the given findings (retracted ones marked).
     pub fn build(catalog: &Catalog, findings: impl IntoIterator<Item = Finding>) -> Index {
         let mut index = Index::of_catalog(catalog);
         for f in findings {
@@ -171,6 +173,7 @@ impl Index {
                         target: Target::Item(item.id.clone()),
                         severity: item.severity,
                         section: Some(section_text),
+                        retracted: false,
                     }));
                     index.hot.push(hot);
                     order += 1;
@@ -180,16 +183,12 @@ impl Index {
         index
     }
 
-    /// Adds or replaces a finding (a retracted finding is removed).
+    /// Adds or replaces a finding (a retracted one stays findable, marked, never overdue).
     pub fn upsert_finding(&mut self, f: &Finding) {
         self.upsert_doc(&FindingDoc::from(f));
     }
 
     pub fn upsert_doc(&mut self, f: &FindingDoc) {
-        if f.retracted {
-            self.remove(f.id);
-            return;
-        }
         self.changed();
         let line = self.line_of(&f.line, &f.line);
         let mut fields = Vec::with_capacity(6);
@@ -206,11 +205,14 @@ impl Index {
             }
         }
         let day = f.created_at.timestamp().div_euclid(86_400) as i32;
-        let hot = self.hot_of(line, Some(f.status), f.due, day, f.id.as_u128(), &fields);
+        // A retracted finding has no deadline in force: never overdue.
+        let due = if f.retracted { None } else { f.due };
+        let hot = self.hot_of(line, Some(f.status), due, day, f.id.as_u128(), &fields);
         let record = Record {
             target: Target::Finding(f.id),
             severity: f.severity,
             section: None,
+            retracted: f.retracted,
         };
         let slot = match self
             .findings

@@ -196,7 +196,12 @@ impl Store {
         let q = self.db.open_tree(QUARANTINE_TREE)?;
         let vv = self.vv_tree()?;
         loop {
-            let Some((k, top)) = self.log.scan_prefix(origin.as_bytes()).last().transpose()? else {
+            let Some((k, top)) = self
+                .log
+                .scan_prefix(origin.as_bytes())
+                .next_back()
+                .transpose()?
+            else {
                 return Ok(());
             };
             let Some((_, seq)) = split_log_key(&k) else {

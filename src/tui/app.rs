@@ -378,16 +378,41 @@ pub enum SortDue {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegisterFilter {
     pub status: Option<Status>,
+    /// Retracted (已撤销) hazards: hidden (default), the only ones shown, or shown with the rest.
+    pub retracted: RetractedView,
     pub line: Option<String>,
     pub severity: Option<Severity>,
     pub overdue: bool,
     pub facility: Option<String>,
 }
 
+/// How the register treats retracted (已撤销) hazards; the status filter cycles through them
+/// after 已销号: 已撤销 (only those), then 全部（含已撤销）.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RetractedView {
+    #[default]
+    Hide,
+    Only,
+    Include,
+}
+
 impl RegisterFilter {
     /// The same filter as a store query, for exports; None when it cannot say it (a status
     /// and "overdue only" together: the query takes one status).
     pub fn query(&self) -> Option<FindingQuery> {
+        if self.retracted == RetractedView::Only {
+            return Some(FindingQuery {
+                status: if self.overdue {
+                    return None;
+                } else {
+                    Some(StatusFilter::Retracted)
+                },
+                line: self.line.clone(),
+                facility: self.facility.clone(),
+                severity: self.severity,
+                ..Default::default()
+            });
+        }
         let status = match (self.status, self.overdue) {
             (None, false) => None,
             (None, true) => Some(StatusFilter::Overdue),
@@ -401,12 +426,19 @@ impl RegisterFilter {
             line: self.line.clone(),
             facility: self.facility.clone(),
             severity: self.severity,
+            include_retracted: self.retracted == RetractedView::Include,
             ..Default::default()
         })
     }
 
     pub fn matches(&self, r: &RegisterRow, today: NaiveDate) -> bool {
-        self.status.is_none_or(|s| r.status == s)
+        let retracted_ok = match self.retracted {
+            RetractedView::Hide => !r.retracted,
+            RetractedView::Only => r.retracted,
+            RetractedView::Include => true,
+        };
+        retracted_ok
+            && self.status.is_none_or(|s| r.status == s)
             && self.line.as_ref().is_none_or(|l| &r.line == l)
             && self.severity.is_none_or(|s| r.severity == s)
             && (!self.overdue || r.overdue_on(today))

@@ -25,6 +25,17 @@ pub fn escape_action(action: Action) -> Action {
             finding: finding.escaped(),
             what,
         },
+        Action::NoticeIssued {
+            findings,
+            what,
+            path,
+            opened,
+        } => Action::NoticeIssued {
+            findings: findings.iter().map(|f| f.escaped()).collect(),
+            what,
+            path,
+            opened,
+        },
         Action::RegisterLoaded(mut rows) => {
             rows.iter_mut().for_each(row);
             Action::RegisterLoaded(rows)
@@ -89,6 +100,7 @@ fn row(r: &mut RegisterRow) {
         &mut r.line,
         &mut r.line_name,
         &mut r.description,
+        &mut r.retract_reason,
     ] {
         escape_in_place(s);
     }

@@ -2,7 +2,7 @@
 
 use super::{View, fit};
 use crate::domain::{Severity, Status};
-use crate::tui::app::{RegisterRow, RegisterState, SortDue};
+use crate::tui::app::{RegisterRow, RegisterState, RetractedView, SortDue};
 use crate::tui::theme::Role;
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -31,7 +31,14 @@ fn filter_line<'a>(v: &View, s: &RegisterState) -> Line<'a> {
             },
         ));
     };
-    item("状态", f.status.map(|x| x.label().to_string()));
+    item(
+        "状态",
+        match (f.status, f.retracted) {
+            (_, RetractedView::Only) => Some("已撤销".to_string()),
+            (None, RetractedView::Include) => Some("全部（含已撤销）".to_string()),
+            (s, _) => s.map(|x| x.label().to_string()),
+        },
+    );
     item(
         "防线",
         f.line.as_ref().map(|l| v.app.line_name(l).to_string()),
@@ -142,7 +149,9 @@ fn row<'a>(
     cols: &Columns,
 ) -> Row<'a> {
     let overdue = r.overdue_on(today);
-    let status_text = if overdue {
+    let status_text = if r.retracted {
+        "已撤销".to_string()
+    } else if overdue {
         format!("{}·逾期", r.status.label())
     } else {
         r.status.label().to_string()
@@ -160,7 +169,8 @@ fn row<'a>(
     if let Some(g) = r.risk {
         flags.push_str(&format!("[{}风险]", g.label()));
     }
-    let status_role = match (overdue, r.status) {
+    let status_role = match (overdue || r.retracted, r.status) {
+        (true, _) if r.retracted => Role::Muted,
         (true, _) => Role::Overdue,
         (_, Status::Closed) => Role::Muted,
         (_, Status::Rectified) => Role::Warning,
@@ -176,8 +186,13 @@ fn row<'a>(
         Some(d) => d.format("%m-%d").to_string(),
         None => "—".into(),
     };
+    let reason = if r.retracted && !r.retract_reason.is_empty() {
+        format!("（撤销：{}）", r.retract_reason)
+    } else {
+        String::new()
+    };
     let desc = fit(
-        &format!("{flags}{}", r.description),
+        &format!("{flags}{}{reason}", r.description),
         cols.description as usize,
     );
     let mut cells = vec![
@@ -224,7 +239,7 @@ pub fn render(v: &View, s: &RegisterState, frame: &mut Frame, area: Rect) {
             s.selected + 1
         },
         s.visible.len(),
-        rows.len()
+        rows.iter().filter(|r| !r.retracted).count()
     );
     // The selected hazard's 隐患编号, as people say it aloud.
     if let Some(n) = s.selected_row().and_then(|r| r.number.as_deref()) {

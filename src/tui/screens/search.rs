@@ -65,6 +65,7 @@ fn hit_lines(v: &View, h: &Hit, selected: bool, width: usize) -> [Line<'static>;
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     let (tag, tag_role) = match (&h.target, h.status) {
         (Target::Item(_), _) => ("[检查项]".to_string(), Role::Header),
+        (Target::Finding(_), _) if h.retracted => ("[已撤销]".to_string(), Role::Muted),
         (Target::Finding(_), _) if h.overdue => ("[逾期]".to_string(), Role::Overdue),
         (Target::Finding(_), Some(s)) => (format!("[{}]", s.label()), Role::Warning),
         (Target::Finding(_), None) => ("[隐患]".to_string(), Role::Warning),

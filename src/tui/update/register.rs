@@ -265,11 +265,16 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             return vec![];
         }
         Command::FilterStatus => {
-            st.filter.status = match st.filter.status {
-                None => Some(Status::Open),
-                Some(Status::Open) => Some(Status::Rectified),
-                Some(Status::Rectified) => Some(Status::Closed),
-                Some(Status::Closed) => None,
+            // 全部 → 待整改 → 待复查 → 已销号 → 已撤销 → 全部（含已撤销） → 全部.
+            use crate::tui::app::RetractedView as R;
+            (st.filter.status, st.filter.retracted) = match (st.filter.status, st.filter.retracted)
+            {
+                (None, R::Hide) => (Some(Status::Open), R::Hide),
+                (Some(Status::Open), _) => (Some(Status::Rectified), R::Hide),
+                (Some(Status::Rectified), _) => (Some(Status::Closed), R::Hide),
+                (Some(Status::Closed), _) => (None, R::Only),
+                (None, R::Only) => (None, R::Include),
+                (None, R::Include) => (None, R::Hide),
             }
         }
         Command::FilterLine => {

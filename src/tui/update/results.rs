@@ -123,11 +123,9 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 match s {
                     Screen::Register(st) => {
                         if let Some(rows) = st.rows.as_mut() {
-                            if finding.retracted {
-                                // The register lists live hazards: a retracted one leaves it
-                                // at once, as after a reload.
-                                rows.retain(|r| r.id != row.id);
-                            } else if let Some(r) = rows.iter_mut().find(|r| r.id == row.id) {
+                            // A retracted hazard leaves the default view at once (its row is
+                            // marked; the 已撤销 filter shows it).
+                            if let Some(r) = rows.iter_mut().find(|r| r.id == row.id) {
                                 *r = row.clone();
                             }
                         }
