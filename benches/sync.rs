@@ -1,10 +1,13 @@
 //! Sync figures for 100,000 events: export to an empty folder, import into an empty store, a
-//! repeat sync with nothing new, and bytes per event on disk. Run: `cargo bench --bench sync`.
+//! repeat sync with nothing new, and bytes per event on disk; then the roster check (issue 9):
+//! the same import into a store of the organisation (every event checked against the roster),
+//! into a store whose roster does not know the device (every event kept aside), and the
+//! approval that applies them. Run: `cargo bench --bench sync`.
 
 use std::path::Path;
 use std::time::Instant;
 use xuncha::catalog::Catalog;
-use xuncha::domain::Now;
+use xuncha::domain::{Now, RosterChange};
 use xuncha::ops::{self, Ctx};
 use xuncha::store::Store;
 use xuncha::sync::{self, SyncOptions, SyncReport};
@@ -52,6 +55,24 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(SCALE);
     let demo = ops::demo(&mut ctx, scale).expect("demo");
+    // The sender is the office of an organisation that approved itself: one roster event more.
+    let sender = ctx.raw_store_mut();
+    sender.create_org("某某市卫生健康委员会").expect("org");
+    let me = sender.device_id();
+    let key = sender.public_key_hex();
+    sender
+        .append_roster(
+            "王建国",
+            &now,
+            me,
+            RosterChange::Approved {
+                key,
+                inspector: "王建国".into(),
+                host: "office".into(),
+            },
+        )
+        .expect("roster");
+    let org_key = sender.org_key().expect("meta").expect("org key");
     let events = ctx.raw_store().event_count() as f64;
     println!(
         "setup: demo --scale {scale}: {} findings, {} events in {:.2} s",
@@ -84,6 +105,7 @@ fn main() {
         rep.events_in_total()
     );
     let (secs, rep) = timed(&mut b, &now, &usb, false);
+    let secs_b = secs;
     println!(
         "import into an empty store (verify, apply, views; then re-check the folder): {} events: {secs:.2} s ({:.1} µs/event)",
         rep.events_in_total(),
@@ -99,6 +121,61 @@ fn main() {
     println!(
         "receiver data dir: {:.0} bytes per event",
         dir_bytes(&tmp.path().join("b")) as f64 / events
+    );
+    let sender = (
+        ctx.raw_store().device_id(),
+        ctx.raw_store().public_key_hex(),
+    );
+    roster_cost(tmp.path(), &now, &usb, (&org_key, sender), events, secs_b);
+}
+
+/// The roster check on the same import: a member store (sender approved), a store whose
+/// roster does not know the sender (everything kept aside), and the approval that applies it.
+fn roster_cost(
+    tmp: &Path,
+    now: &Now,
+    usb: &Path,
+    (org_key, sender): (&[u8; 32], (uuid::Uuid, String)),
+    events: f64,
+    plain: f64,
+) {
+    let mut c = Store::open(&tmp.join("c")).unwrap();
+    c.set_org(org_key, "某某市卫生健康委员会").unwrap();
+    let (secs, rep) = timed(&mut c, now, usb, false);
+    assert_eq!(rep.events_in_total() as f64, events);
+    println!(
+        "import into a store of the organisation (roster check on every run): {} events: {secs:.2} s ({:.1} µs/event) = {:.2}× the import without an organisation above ({plain:.2} s)",
+        rep.events_in_total(),
+        secs * 1e6 / events,
+        secs / plain
+    );
+    let mut d = Store::open(&tmp.join("d")).unwrap();
+    d.create_org("另一个单位").unwrap();
+    let (secs, _) = timed(&mut d, now, usb, false);
+    let aside: u64 = d.aside_runs().unwrap().iter().map(|r| r.events).sum();
+    println!(
+        "import from a device the roster does not know (kept aside): {aside} events: {secs:.2} s = {:.2}× the import without an organisation",
+        secs / plain
+    );
+    let (sender, key) = sender;
+    let t = Instant::now();
+    d.append_roster(
+        "王建国",
+        now,
+        sender,
+        RosterChange::Approved {
+            key,
+            inspector: String::new(),
+            host: String::new(),
+        },
+    )
+    .unwrap();
+    let p = d.promote_aside(now.millis()).unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    let n: u64 = p.applied.iter().map(|(_, n)| n).sum();
+    println!(
+        "approve that device: {n} events applied from aside: {secs:.2} s = {:.2}× the import without an organisation",
+        secs / plain
     );
 }
 

@@ -64,6 +64,9 @@ pub struct SyncInfo {
     pub frozen: Option<String>,
     /// Per other device, by name: when it last synced and whether it holds our events.
     pub peers: Vec<String>,
+    /// The organisation's roster at work: whether this store belongs to one, and the events
+    /// held aside for approval (`ops::trust_lines`).
+    pub trust: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -180,6 +183,7 @@ pub fn sync_info(ctx: &Ctx, configured: Option<&Path>) -> Result<SyncInfo> {
         dir: configured.map(|d| d.display().to_string()).or(st.last_dir),
         frozen: st.frozen,
         peers: super::peer_lines(ctx, &ctx.store.peer_statuses()?),
+        trust: super::trust_lines(ctx)?,
     })
 }
 

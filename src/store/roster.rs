@@ -27,6 +27,10 @@ pub const ORG_KEY_FILE: &str = "org.key";
 const META_ORG_KEY: &[u8] = b"org_key";
 const META_ORG_NAME: &[u8] = b"org_name";
 pub(super) const ROSTER_TREE: &str = "roster";
+/// Aside records checked as one run when promoted.
+const PROMOTE_PIECE: usize = 1000;
+/// Promoted events applied per transaction (as `sync::GROUP_EVENTS`).
+const PROMOTE_GROUP: usize = 5000;
 pub(super) const ASIDE_TREE: &str = "aside";
 const REQUESTS_TREE: &str = "requests";
 
@@ -298,16 +302,6 @@ impl Store {
         Ok(out)
     }
 
-    /// The records kept aside for one device and key, in seq order.
-    pub(super) fn aside_records(&self, device: Uuid, key: &[u8; 32]) -> Result<Vec<Record>> {
-        let tree = self.db.open_tree(ASIDE_TREE)?;
-        let mut prefix = device.as_bytes().to_vec();
-        prefix.extend_from_slice(key);
-        tree.scan_prefix(prefix)
-            .map(|kv| Ok(Record(kv?.1.to_vec())))
-            .collect()
-    }
-
     /// Keeps an enrollment request read from the sync folder (the newest per device wins).
     pub fn record_request(&self, r: &EnrollRequest) -> Result<()> {
         let tree = self.db.open_tree(REQUESTS_TREE)?;
@@ -363,57 +357,97 @@ impl Store {
                 .ok()
                 .and_then(|v| v.try_into().ok())
                 .ok_or_else(|| corrupt("暂存事件"))?;
-            let records = self.aside_records(run.device, &key)?;
-            let seqs: Vec<u64> = records
-                .iter()
-                .map(|r| r.body().map(|b| b.seq).map_err(|_| corrupt("暂存事件")))
-                .collect::<Result<_>>()?;
-            // Contiguous pieces, each checked like a bundle.
-            let mut start = 0;
-            for i in 1..=records.len() {
-                if i < records.len() && seqs[i] == seqs[i - 1] + 1 {
-                    continue;
-                }
-                let piece = &records[start..i];
-                let first = seqs[start];
-                start = i;
-                let inc = super::Incoming {
-                    origin: run.device,
-                    key,
-                    first,
-                    records: piece,
+            // Contiguous pieces of at most PIECE records, each checked like a bundle, applied
+            // in groups so memory stays bounded however much was kept aside.
+            let mut prefix = run.device.as_bytes().to_vec();
+            prefix.extend_from_slice(&key);
+            let tree = self.db.open_tree(ASIDE_TREE)?;
+            let mut piece: Vec<(u64, Record)> = Vec::new();
+            let mut iter = tree.scan_prefix(&prefix);
+            loop {
+                let next = iter.next().transpose()?;
+                let next = match next {
+                    Some((k, v)) if k.len() == 56 => Some((
+                        u64::from_be_bytes(k[48..56].try_into().expect("8 bytes")),
+                        Record(v.to_vec()),
+                    )),
+                    Some(_) => continue,
+                    None => None,
                 };
-                match self.check_incoming(&inc, None, &staged, now_ms) {
-                    Ok(c) => {
-                        if !c.aside.is_empty() {
-                            continue;
-                        }
-                        let applied = c.fresh.len() as u64;
-                        if let Some((a, b)) = c.refused {
-                            out.refused += b - a + 1;
-                        }
-                        if applied > 0 {
-                            match out.applied.iter_mut().find(|(d, _)| *d == run.device) {
-                                Some((_, n)) => *n += applied,
-                                None => out.applied.push((run.device, applied)),
-                            }
-                        }
-                        for s in &seqs[i - piece.len()..i] {
-                            staged.unaside.push(aside_key(run.device, &key, *s));
-                        }
-                        staged.add(c);
+                let breaks = match (&next, piece.last()) {
+                    (Some((seq, _)), Some((last, _))) => {
+                        *seq != last + 1 || piece.len() >= PROMOTE_PIECE
                     }
-                    Err(e) => out.problems.push(e.to_string()),
+                    (None, Some(_)) => true,
+                    _ => false,
+                };
+                if breaks {
+                    let done = std::mem::take(&mut piece);
+                    self.promote_piece(run.device, &key, done, &mut staged, &mut out, now_ms)?;
+                    if staged.events() + staged.unaside.len() >= PROMOTE_GROUP {
+                        let s = std::mem::take(&mut staged);
+                        out.conflicts
+                            .extend(self.apply_staged(s, now_ms)?.conflicts);
+                    }
+                }
+                match next {
+                    Some(n) => piece.push(n),
+                    None => break,
                 }
             }
         }
         if !staged.unaside.is_empty() {
-            let applied = self.apply_staged(staged, now_ms)?;
-            out.conflicts = applied.conflicts;
-            self.flush()?;
+            out.conflicts
+                .extend(self.apply_staged(staged, now_ms)?.conflicts);
         }
+        self.flush()?;
         out.refused += self.enforce_revocations()?;
         Ok(out)
+    }
+
+    /// Checks one contiguous piece of aside records and stages what the roster now admits.
+    fn promote_piece(
+        &self,
+        device: Uuid,
+        key: &[u8; 32],
+        piece: Vec<(u64, Record)>,
+        staged: &mut super::Staged,
+        out: &mut Promoted,
+        now_ms: i64,
+    ) -> Result<()> {
+        let Some(first) = piece.first().map(|(s, _)| *s) else {
+            return Ok(());
+        };
+        let seqs: Vec<u64> = piece.iter().map(|(s, _)| *s).collect();
+        let records: Vec<Record> = piece.into_iter().map(|(_, r)| r).collect();
+        let inc = super::Incoming {
+            origin: device,
+            key: *key,
+            first,
+            records: &records,
+        };
+        match self.check_incoming(&inc, None, staged, now_ms) {
+            Ok(c) if c.aside.is_empty() => {
+                let applied = c.fresh.len() as u64;
+                if let Some((a, b)) = c.refused {
+                    out.refused += b - a + 1;
+                }
+                if applied > 0 {
+                    match out.applied.iter_mut().find(|(d, _)| *d == device) {
+                        Some((_, n)) => *n += applied,
+                        None => out.applied.push((device, applied)),
+                    }
+                }
+                staged
+                    .unaside
+                    .extend(seqs.iter().map(|s| aside_key(device, key, *s)));
+                staged.add(c);
+            }
+            Ok(_) => {}
+            Err(super::ImportError::Store(e)) => return Err(StoreError::Db(e)),
+            Err(e) => out.problems.push(e.to_string()),
+        }
+        Ok(())
     }
 
     /// After joining an organisation: the roster statements already in the log (carried by

@@ -92,10 +92,7 @@ impl TrustNote {
     /// The lines a person reads, in Chinese; `name` labels a device.
     pub fn lines(&self, name: &dyn Fn(Uuid) -> String) -> Vec<String> {
         let Some(org) = &self.org else {
-            return vec![
-                "本机未加入单位，接受任何设备的事件（加入单位：xuncha org join --dir 同步文件夹）"
-                    .into(),
-            ];
+            return vec!["本机未加入单位，接受任何设备的事件（加入单位：xuncha org join）".into()];
         };
         let mut out = Vec::new();
         if !self.self_approved {

@@ -89,6 +89,12 @@ pub enum Command {
     DayPatrol,
     /// Start a night patrol (夜间防火巡查).
     NightPatrol,
+    /// Open the devices screen (设备: the organisation's roster).
+    Devices,
+    /// Approve the selected device (office).
+    Approve,
+    /// Revoke the selected device (office): a prompt asks the reason.
+    Revoke,
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +113,11 @@ pub enum Action {
     },
     HomeLoaded(HomeData),
     FacilitiesLoaded(Vec<String>),
+    /// The roster (names escaped), and what the last approval or revocation did.
+    RosterLoaded {
+        roster: crate::ops::Roster,
+        done: Option<String>,
+    },
     ConfigSaved(String),
     ChecklistLoaded(ChecklistData),
     Answered {

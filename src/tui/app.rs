@@ -69,6 +69,15 @@ pub enum Screen {
     Facilities(FacilitiesState),
     /// A patrol walking a facility's key sites.
     Patrol(Box<PatrolState>),
+    /// The organisation's roster of devices.
+    Devices(DevicesState),
+}
+
+/// The devices screen: the roster once loaded, and the selected row.
+#[derive(Debug, Clone, Default)]
+pub struct DevicesState {
+    pub roster: Option<crate::ops::Roster>,
+    pub selected: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -567,6 +576,8 @@ pub enum PromptKind {
         patrol: Uuid,
         place: Uuid,
     },
+    /// Revoke a device; the reason is required.
+    RevokeDevice(Uuid),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -666,6 +677,7 @@ impl App {
             Screen::FacilityList(_) => Context::FacilityList,
             Screen::Facilities(_) => Context::Facilities,
             Screen::Patrol(_) => Context::Patrol,
+            Screen::Devices(_) => Context::Devices,
         }
     }
 }

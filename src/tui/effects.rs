@@ -18,6 +18,15 @@ pub enum Effect {
     SaveInspector(String, crate::domain::Org),
     LoadHome,
     LoadFacilities,
+    /// The organisation's roster (devices screen).
+    LoadRoster,
+    /// Approve a device through `ops::approve`.
+    ApproveDevice(Uuid),
+    /// Revoke a device through `ops::revoke`.
+    RevokeDevice {
+        device: Uuid,
+        reason: String,
+    },
     StartInspection(NewInspection),
     OpenChecklist(Uuid),
     Answer {
@@ -345,6 +354,9 @@ impl Runner {
             Effect::OpenSync => Action::SyncOpened(sync_info(ctx, &self.config)?),
             Effect::Sync { dir, dry_run } => self.sync(&dir, dry_run, progress),
             Effect::LoadFacilities => Action::FacilitiesLoaded(ops::facilities(ctx)?),
+            Effect::LoadRoster | Effect::ApproveDevice(_) | Effect::RevokeDevice { .. } => {
+                super::device_effects::run(ctx, effect)?
+            }
             Effect::LoadRegistry
             | Effect::StartPatrol { .. }
             | Effect::PatrolVisit { .. }

@@ -38,6 +38,8 @@ pub enum Context {
     Facilities,
     /// A patrol under way.
     Patrol,
+    /// The devices screen (the organisation's roster).
+    Devices,
 }
 
 impl Context {
@@ -63,6 +65,7 @@ impl Context {
             Context::FacilityList => &["facility_list", "nav", "global"],
             Context::Facilities => &["facilities", "nav", "global"],
             Context::Patrol => &["patrol", "nav", "global"],
+            Context::Devices => &["devices", "nav", "global"],
         }
     }
 
@@ -241,7 +244,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 21] = [
+const KNOWN_TABLES: [&str; 22] = [
     "global",
     "nav",
     "home",
@@ -263,6 +266,7 @@ const KNOWN_TABLES: [&str; 21] = [
     "facility_list",
     "facilities",
     "patrol",
+    "devices",
 ];
 
 impl Keymap {

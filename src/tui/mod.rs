@@ -6,6 +6,7 @@
 pub mod action;
 pub mod app;
 pub mod browse;
+mod device_effects;
 pub mod effects;
 pub mod keymap;
 pub mod line_keys;

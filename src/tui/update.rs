@@ -3,6 +3,7 @@
 
 mod browse;
 mod checklist;
+mod devices;
 mod facility;
 mod form;
 mod home;
@@ -123,6 +124,7 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::FacilityList(_) => browse::facilities_input(app, a),
         Screen::Facilities(_) => facility::input(app, a),
         Screen::Patrol(_) => facility::patrol_input(app, a),
+        Screen::Devices(_) => devices::input(app, a),
     }
 }
 

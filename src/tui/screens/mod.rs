@@ -3,6 +3,7 @@
 mod browse;
 mod checklist;
 mod detail;
+mod devices;
 mod facility;
 mod first_run;
 mod form;
@@ -116,6 +117,7 @@ fn title(app: &App) -> &'static str {
         Screen::Inspections(_) => "全部检查",
         Screen::FacilityList(_) => "受检单位",
         Screen::Facilities(_) => "单位台账",
+        Screen::Devices(_) => "设备",
         Screen::Patrol(_) => "重点部位巡查",
     }
 }
@@ -174,6 +176,7 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         Screen::Inspections(s) => browse::render_inspections(&v, s, frame, body),
         Screen::FacilityList(s) => browse::render_facilities(&v, s, frame, body),
         Screen::Facilities(s) => facility::render(&v, s, frame, body),
+        Screen::Devices(s) => devices::render(&v, s, frame, body),
         Screen::Patrol(s) => facility::render_patrol(&v, s, frame, body),
     }
     if let Some(s) = search {
@@ -263,6 +266,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (Register, "台账"),
             (Registers, "危化/设备"),
             (Sync, "同步"),
+            (Devices, "设备"),
             (Open, "继续"),
             (BrowseInspections, "全部检查"),
             (BrowseFacilities, "单位"),
@@ -326,6 +330,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (NightPatrol, "夜间巡查"),
             (Back, "返回"),
         ],
+        Context::Devices => &[(Approve, "批准"), (Revoke, "吊销"), (Back, "返回")],
         Context::Patrol => &[
             (Pass, "正常"),
             (Fail, "异常"),

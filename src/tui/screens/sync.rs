@@ -200,6 +200,26 @@ pub fn summary<'a>(v: &View, r: &SyncReport) -> Vec<Line<'a>> {
     out
 }
 
+/// The roster at work (organisation, events kept aside for approval), then a blank line.
+fn trust_lines<'a>(v: &View, lines: &[String]) -> Vec<Line<'a>> {
+    if lines.is_empty() {
+        return vec![];
+    }
+    let mut out: Vec<Line> = lines
+        .iter()
+        .map(|t| {
+            let role = if t.contains("待批准") || t.contains("拒收") {
+                Role::Warning
+            } else {
+                Role::Muted
+            };
+            Line::from(Span::styled(t.clone(), v.st(role)))
+        })
+        .collect();
+    out.push(Line::from(""));
+    out
+}
+
 /// Who holds what, one line per other device, then a blank line; nothing when no device
 /// is known. A device that lacks our events is shown as a warning.
 fn peer_lines<'a>(v: &View, peers: &[String]) -> Vec<Line<'a>> {
@@ -313,6 +333,7 @@ pub fn render(v: &View, s: &SyncState, frame: &mut Frame, area: Rect) {
             Line::from(""),
         ]
         .into_iter()
+        .chain(trust_lines(v, &s.info.trust))
         .chain(peer_lines(v, &s.info.peers))
         .chain([keys(&[
             (Command::Submit, "试运行"),
@@ -362,6 +383,7 @@ pub fn render(v: &View, s: &SyncState, frame: &mut Frame, area: Rect) {
         SyncPhase::Done(r) => {
             let mut l = summary(v, r);
             l.push(Line::from(""));
+            l.extend(trust_lines(v, &s.info.trust));
             l.extend(peer_lines(v, &s.info.peers));
             l.push(keys(&[
                 (Command::Yes, "返回首页"),

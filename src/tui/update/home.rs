@@ -86,6 +86,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Command::BrowseInspections => super::browse::open_inspections(app),
         Command::BrowseFacilities => super::browse::open_facilities(app),
         Command::Facilities => super::facility::open(app),
+        Command::Devices => super::devices::open(app),
         Command::Register => {
             app.stack.push(Screen::Register(RegisterState::default()));
             vec![Effect::LoadRegister]

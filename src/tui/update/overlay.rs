@@ -122,6 +122,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         | PromptKind::Comment(_)
                         | PromptKind::Retract(_)
                         | PromptKind::PatrolAbnormal { .. }
+                        | PromptKind::RevokeDevice(_)
                 );
                 if required && note.is_empty() {
                     p.error = Some(format!("{}：不能为空", p.label.replace("（必填）", "")));
@@ -158,6 +159,10 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         place,
                         ok: false,
                         note,
+                    },
+                    PromptKind::RevokeDevice(device) => Effect::RevokeDevice {
+                        device,
+                        reason: note,
                     },
                 }]
             }

@@ -219,6 +219,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
             say(app, MessageKind::Error, msg);
         }
+        Action::RosterLoaded { roster, done } => super::devices::loaded(app, roster, done),
         Action::RegistryLoaded { .. }
         | Action::PatrolOpened { .. }
         | Action::PatrolVisited { .. }
