@@ -132,6 +132,9 @@ fn a_night_patrol_over_seven_key_sites_with_one_abnormal() {
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].result, "异常");
 
+    // The hazard at a red site is marked in the register.
+    let rows = ops::register_rows(ctx).unwrap();
+    assert_eq!(rows[0].risk, Some(xuncha::domain::RiskGrade::Major));
     // Back in the registry, each key site shows its latest visit; home shows what is short.
     press(&mut h, &["esc"]);
     assert!(matches!(h.app.screen(), Screen::Facilities(_)));
@@ -139,6 +142,15 @@ fn a_night_patrol_over_seven_key_sites_with_one_abnormal() {
     assert!(text.contains("最近巡查 11-22 09:00 异常"), "{text}");
     press(&mut h, &["esc"]);
     snap(&h, "home_plan_panel");
+    press(&mut h, &["r"]);
+    let text = screen_text(&h, &draw(&h, 80, 24));
+    assert!(text.contains("[重大风险]氧气瓶未固定"), "{text}");
+    // A new inspection offers the registered facilities, inspected or not.
+    press(&mut h, &["esc", "n"]);
+    let Screen::NewInspection(st) = h.app.screen() else {
+        panic!("new inspection expected");
+    };
+    assert_eq!(st.suggestions(), [H, "金水区社区卫生服务中心"]);
 }
 
 #[test]

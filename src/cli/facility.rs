@@ -31,6 +31,12 @@ pub enum FacilityCmd {
     Place(PlaceCmd),
     /// 设置场所的风险等级（重大/较大/一般/低）、管控措施和责任人
     Grade(GradeArgs),
+    /// 导出单位的风险分级管控清单（XLSX）
+    Export {
+        facility: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -201,6 +207,18 @@ pub fn run(cli: &Cli, cmd: &FacilityCmd) -> CmdResult {
             }
             let key = if p.key_site { "（重点部位）" } else { "" };
             println!("已登记场所：{}{key}", escape_line(&p.path));
+            Ok(())
+        }
+        FacilityCmd::Export { facility, out } => {
+            let s = ops::export_risk_list(&ctx, facility, out)?;
+            if cli.json {
+                return print_json(&s);
+            }
+            println!(
+                "已导出风险分级管控清单：{}（{} 个场所）",
+                escape_line(&s.path.display().to_string()),
+                s.rows
+            );
             Ok(())
         }
         FacilityCmd::Grade(g) => {

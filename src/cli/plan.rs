@@ -23,6 +23,17 @@ pub enum PlanCmd {
     },
     /// 列出频次规则及其出处
     Rules,
+    /// 导出频次完成情况（XLSX），范围同 plan status
+    Export {
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        facility: Option<String>,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 fn date(flag: &str, s: &Option<String>) -> Result<Option<NaiveDate>, Failure> {
@@ -49,6 +60,29 @@ pub fn run(cli: &Cli, cmd: &PlanCmd) -> CmdResult {
                 println!("{}（{}）：每期至少 {} 次", r.name, r.id, r.min);
                 println!("  出处：{}", r.source);
             }
+            Ok(())
+        }
+        PlanCmd::Export {
+            from,
+            to,
+            facility,
+            out,
+        } => {
+            let s = ops::export_coverage(
+                &ctx,
+                date("--from", from)?,
+                date("--to", to)?,
+                facility.as_deref(),
+                out,
+            )?;
+            if cli.json {
+                return print_json(&s);
+            }
+            println!(
+                "已导出频次完成情况：{}（{} 行）",
+                escape_line(&s.path.display().to_string()),
+                s.rows
+            );
             Ok(())
         }
         PlanCmd::Status { from, to, facility } => {

@@ -446,5 +446,7 @@ pub fn demo_store(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
         ));
     }
     ctx.store.become_demo()?;
-    demo(ctx, scale)
+    let summary = demo(ctx, scale)?;
+    super::demo_registry::seed(ctx)?;
+    Ok(summary)
 }

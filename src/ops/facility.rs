@@ -260,19 +260,54 @@ pub fn import_facilities(ctx: &mut Ctx) -> Result<Vec<Facility>> {
     Ok(ids.iter().filter_map(|id| reg.get(*id).cloned()).collect())
 }
 
-/// The kind a place gets by default from its depth: 院区, 楼, 层, then 部位.
-fn kind_at(depth: usize) -> PlaceKind {
-    match depth {
-        0 => PlaceKind::Campus,
-        1 => PlaceKind::Building,
-        2 => PlaceKind::Floor,
-        _ => PlaceKind::Spot,
+/// The grade of the place a hazard was found at (its facility by name or merged spelling, the
+/// place by its path or unique name), when that grade is 重大 or 较大.
+pub fn high_risk_at(reg: &Registry, facility: &str, location: &str) -> Option<RiskGrade> {
+    if location.trim().is_empty() {
+        return None;
+    }
+    reg.by_name(facility)?
+        .place(location)?
+        .grade
+        .filter(|g| g.is_high())
+}
+
+/// Writes a facility's 风险分级管控清单 as XLSX (see `report::write_risk_list`).
+pub fn export_risk_list(
+    ctx: &Ctx,
+    facility_text: &str,
+    path: &std::path::Path,
+) -> Result<crate::report::ExportSummary> {
+    let f = facility(ctx, facility_text)?;
+    Ok(crate::report::write_risk_list(&f, ctx.now.today(), path)?)
+}
+
+/// The kind a place gets when none is given: from its name ("…院区", "…楼", "…层"/"3F",
+/// "…科"), else 部位 for a leaf and 院区, 楼, 层 by depth for the places above it.
+fn kind_of(name: &str, depth: usize, leaf: bool) -> PlaceKind {
+    let n = name.trim();
+    if n.ends_with("院区") || n.ends_with("校区") || n.ends_with("分院") {
+        PlaceKind::Campus
+    } else if n.ends_with('楼') || n.ends_with("大厦") {
+        PlaceKind::Building
+    } else if n.ends_with('层') || n.ends_with(['F', 'f']) && n.len() <= 4 {
+        PlaceKind::Floor
+    } else if n.ends_with('科') || n.ends_with("病区") || n.ends_with("门诊") {
+        PlaceKind::Department
+    } else if leaf {
+        PlaceKind::Spot
+    } else {
+        match depth {
+            0 => PlaceKind::Campus,
+            1 => PlaceKind::Building,
+            2 => PlaceKind::Floor,
+            _ => PlaceKind::Spot,
+        }
     }
 }
 
 /// Adds a place by its path ("本部/门诊楼/1层/配电室"): the last name is the new place, the
-/// ones before it are found or created (院区, 楼, 层 by depth). `kind` defaults by depth, to
-/// 部位 for a key site.
+/// ones before it are found or created. Kinds not given are read from the names (`kind_of`).
 pub fn add_place(
     ctx: &mut Ctx,
     facility_text: &str,
@@ -298,8 +333,7 @@ pub fn add_place(
         Some(k) => k
             .parse::<PlaceKind>()
             .map_err(|e| bad("场所类型（--kind）", e.to_string()))?,
-        None if key_site => PlaceKind::Spot,
-        None => kind_at(names.len() - 1),
+        None => kind_of(&names[names.len() - 1], names.len() - 1, true),
     };
     let mut parent: Option<Uuid> = None;
     let mut payloads = Vec::new();
@@ -320,7 +354,11 @@ pub fn add_place(
                     facility_id: f.id,
                     place_id: id,
                     parent,
-                    place_kind: if last { leaf_kind } else { kind_at(depth) },
+                    place_kind: if last {
+                        leaf_kind
+                    } else {
+                        kind_of(name, depth, false)
+                    },
                     name: name.clone(),
                     key_site: last && key_site,
                 });

@@ -91,6 +91,9 @@ struct RowHead<'a> {
     id: Uuid,
     facility: String,
     department: String,
+    /// 部位: with the facility, where a hazard's 风险等级 is looked up.
+    #[serde(default)]
+    location: String,
     #[serde(borrow)]
     line: std::borrow::Cow<'a, str>,
     description: String,
@@ -124,6 +127,7 @@ struct RowHead<'a> {
 pub(super) fn register_rows(
     ctx: &Ctx,
     line_name: impl Fn(&str) -> String,
+    risk: impl Fn(&str, &str) -> Option<crate::domain::RiskGrade>,
 ) -> Result<Vec<RegisterRow>> {
     let now = &ctx.now;
     let mut rows = Vec::new();
@@ -131,6 +135,7 @@ pub(super) fn register_rows(
         let f: RowHead = decode(bytes)?;
         let due = f.escalations.iter().rev().find_map(|e| e.due).or(f.due);
         rows.push(RegisterRow {
+            risk: risk(&f.facility, &f.location),
             id: f.id,
             line_name: line_name(&f.line),
             line: f.line.into_owned(),
@@ -262,7 +267,7 @@ mod tests {
             checked > 1000 && overdue > 0 && late > 0,
             "{checked} {overdue} {late}"
         );
-        let rows = register_rows(&ctx, |l| format!("线{l}")).unwrap();
+        let rows = register_rows(&ctx, |l| format!("线{l}"), |_, _| None).unwrap();
         let full: Vec<RegisterRow> = ctx
             .raw_store()
             .all_findings()

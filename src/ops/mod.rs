@@ -7,6 +7,7 @@ mod chem;
 mod clock;
 mod demo;
 mod demo_registers;
+mod demo_registry;
 mod device;
 mod draft;
 mod equipment;
@@ -49,9 +50,9 @@ pub use equipment::{
     equipment_list, export_equipment, record_check, record_operator, set_equipment_field,
 };
 pub use facility::{
-    NewFacility, add_facility, add_place, edit_facility, facility, facility_value,
-    import_facilities, merge_facilities, place, registry, set_place_fields, typed_names,
-    unregistered_names,
+    NewFacility, add_facility, add_place, edit_facility, export_risk_list, facility,
+    facility_value, high_risk_at, import_facilities, merge_facilities, place, registry,
+    set_place_fields, typed_names, unregistered_names,
 };
 pub use filter::resolve_filter;
 pub use finding::{
@@ -75,7 +76,9 @@ pub use patrol::{
     patrol_visit, patrols, start_patrol,
 };
 pub use peers::{device_name, peer_line, peer_lines, peers};
-pub use plan::{BUILTIN_RULES, builtin_rules, load_rules, plan_panel, plan_status};
+pub use plan::{
+    BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
+};
 pub use recover::{RecoverError, RecoveryReport, recover};
 pub use search::{SearchOutcome, index_finding, load_search_index, put_named_record_first, search};
 pub use setup::{Opened, open, open_at, recorded_checklists};

@@ -14,7 +14,10 @@ pub const BUILTIN_RULES: &str = include_str!("../../data/frequency.toml");
 
 /// The built-in rules (the file ships with the binary and is checked by a test).
 pub fn builtin_rules() -> Vec<Rule> {
-    parse_rules(BUILTIN_RULES, "data/frequency.toml").unwrap_or_default()
+    static RULES: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
+    RULES
+        .get_or_init(|| parse_rules(BUILTIN_RULES, "data/frequency.toml").unwrap_or_default())
+        .clone()
 }
 
 /// The rules in force: `<config_dir>/frequency.toml` when it exists and is valid, else the
@@ -109,6 +112,20 @@ pub fn plan_status(
         to,
         &ctx.now,
     ))
+}
+
+/// Writes the coverage of `plan_status` (same arguments) as XLSX.
+pub fn export_coverage(
+    ctx: &Ctx,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    facility: Option<&str>,
+    path: &Path,
+) -> Result<crate::report::ExportSummary> {
+    let rows = plan_status(ctx, from, to, facility)?;
+    let today = ctx.now.today();
+    let range = format!("{} 至 {}", from.unwrap_or(today), to.unwrap_or(today));
+    Ok(crate::report::write_coverage(&rows, &range, path)?)
 }
 
 /// The home panel's lines for now: what is short in the current periods.

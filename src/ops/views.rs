@@ -128,6 +128,9 @@ pub struct RegisterRow {
     pub fixed_on_spot: bool,
     /// Local date of the rectification while it waits for 复查.
     pub rectified_on: Option<NaiveDate>,
+    /// The 风险等级 of the place it was found at, when that is 重大 or 较大 (red or orange):
+    /// such hazards are marked in the register.
+    pub risk: Option<crate::domain::RiskGrade>,
     /// The 隐患编号 (`YH-2026-A3K-0007`); None for a record from before numbers.
     pub number: Option<String>,
     /// 已撤销: listed only when the register's filter asks for retracted hazards.
@@ -155,6 +158,7 @@ impl RegisterRow {
                 Status::Rectified => f.rectified_at.map(|t| now.local_date(t)),
                 _ => None,
             },
+            risk: None,
             number: f.number.as_ref().map(|n| n.code()),
             retracted: f.retracted,
             retract_reason: f.retract_reason.clone(),
@@ -395,7 +399,7 @@ pub fn checklist(ctx: &Ctx, id: Uuid) -> Result<ChecklistData> {
     })
 }
 
-/// Facilities inspected before, latest visit first.
+/// Facilities inspected before, latest visit first, then the registered ones not inspected yet.
 ///
 /// # Errors
 /// `Store` when a view cannot be read.
@@ -408,7 +412,15 @@ pub fn facilities(ctx: &Ctx) -> Result<Vec<String>> {
     }
     let mut v: Vec<(String, usize)> = seen.into_iter().collect();
     v.sort_by_key(|(_, n)| *n);
-    Ok(v.into_iter().map(|(f, _)| f).collect())
+    let mut names: Vec<String> = v.into_iter().map(|(f, _)| f).collect();
+    // Then the registered facilities not inspected yet (issue 16: the picker offers the
+    // registry), in registration order.
+    for f in super::registry(ctx)?.active() {
+        if !names.iter().any(|n| f.answers_to(n)) {
+            names.push(f.name.clone());
+        }
+    }
+    Ok(names)
 }
 
 /// One row per finding, retracted ones included (marked; the register's filter hides them
@@ -423,8 +435,12 @@ pub fn register_rows(ctx: &Ctx) -> Result<Vec<RegisterRow>> {
         .iter()
         .map(|l| (l.line.as_str(), l.name.as_str()))
         .collect();
-    // Only the fields a row shows are decoded (issue 14).
-    super::heads::register_rows(ctx, |line| {
-        names.get(line).copied().unwrap_or(line).to_string()
-    })
+    // Only the fields a row shows are decoded (issue 14); hazards at 重大/较大 places are
+    // marked (issue 16).
+    let reg = super::registry(ctx)?;
+    super::heads::register_rows(
+        ctx,
+        |line| names.get(line).copied().unwrap_or(line).to_string(),
+        |facility, location| super::facility::high_risk_at(&reg, facility, location),
+    )
 }

@@ -10,6 +10,7 @@ mod html;
 mod ledger;
 mod odt;
 pub mod registers;
+mod risk;
 mod stats;
 mod xlsx;
 
@@ -17,6 +18,7 @@ pub use forms::Notice;
 pub use ledger::{
     COLUMNS, Column, Ledger, LedgerFilter, LedgerRow, PRINTED, ledger, ledger_filtered,
 };
+pub use risk::{write_coverage, write_risk_list};
 pub use stats::{Stats, StatsRow, Tally};
 
 use crate::catalog::Catalog;

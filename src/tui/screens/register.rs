@@ -166,6 +166,9 @@ fn row<'a>(
     if let Some(e) = r.escalation {
         flags.push_str(&format!("[{}]", e.label()));
     }
+    if let Some(g) = r.risk {
+        flags.push_str(&format!("[{}风险]", g.label()));
+    }
     let status_role = match (overdue || r.retracted, r.status) {
         (true, _) if r.retracted => Role::Muted,
         (true, _) => Role::Overdue,
