@@ -247,7 +247,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 22] = [
+const KNOWN_TABLES: [&str; 23] = [
     "global",
     "nav",
     "home",

@@ -4,8 +4,8 @@
 mod browse;
 mod checklist;
 mod choice;
-mod drafts;
 mod devices;
+mod drafts;
 mod facility;
 mod form;
 mod home;
