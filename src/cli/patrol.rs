@@ -1,6 +1,6 @@
 //! `xuncha patrol start|visit|finish|log` (issue 16 point 3).
 
-use super::output::{cell, local, print_json, short};
+use super::output::{cell, local, print_json};
 use super::{Cli, CmdResult, Failure, context};
 use crate::domain::sanitize::escape_line;
 use crate::ops;
@@ -89,7 +89,7 @@ pub fn run(cli: &Cli, cmd: &PatrolCmd) -> CmdResult {
                 }));
             }
             match &out.finding {
-                Some(f) => println!("异常，已登记隐患 {}", short(f.id)),
+                Some(f) => println!("异常，已登记 {}", f.spoken_name()),
                 None => println!("正常"),
             }
             Ok(())

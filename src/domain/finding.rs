@@ -205,6 +205,18 @@ pub enum LifecycleError {
 }
 
 impl Finding {
+    /// How a person names this hazard in a message: its 隐患编号 ("YH-2026-A3K-0007"), or
+    /// for a finding recorded before numbering, "隐患 " and the last 8 hex digits of its id.
+    pub fn spoken_name(&self) -> String {
+        match &self.number {
+            Some(n) => n.code(),
+            None => {
+                let hex = self.id.simple().to_string();
+                format!("隐患 {}", &hex[24..])
+            }
+        }
+    }
+
     /// The finding without its history and field versions: what the stored view keeps, so
     /// lists and scans stay small and fast. The full finding is a fold of its few events.
     pub fn slim(&self) -> Finding {

@@ -63,12 +63,12 @@ pub fn fail_saved(app: &mut App, inspection: Inspection, finding: Finding) -> Ve
             break;
         }
     }
-    let short = finding.id.simple().to_string()[24..].to_string();
     say(
         app,
         MessageKind::Ok,
         format!(
-            "已保存：不合格，隐患 {short}（{}）",
+            "已保存：不合格，{}（{}）",
+            finding.spoken_name(),
             finding.severity.label()
         ),
     );

@@ -196,10 +196,7 @@ pub fn result(app: &mut App, action: Action) -> Vec<Effect> {
                 msg = Some(match (&finding, left) {
                     (Some(f), _) => (
                         MessageKind::Ok,
-                        format!(
-                            "{site} 异常，已登记隐患 {}",
-                            &f.id.simple().to_string()[24..]
-                        ),
+                        format!("{site} 异常，已登记 {}", f.spoken_name()),
                     ),
                     (None, 0) => (MessageKind::Ok, "全部重点部位已巡查：按 F 结束".to_string()),
                     (None, _) => (MessageKind::Ok, format!("{site} 正常，已保存")),

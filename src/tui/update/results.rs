@@ -1,16 +1,11 @@
 //! Effect results coming back as actions.
 
 use super::{Effect, checklist, drafts, home_state, register, say, search, sync};
-use crate::domain::Finding;
 use crate::tui::action::Action;
 use crate::tui::app::{
     App, ChecklistState, DetailState, HomeState, MessageKind, Overlay, RegisterRow, Screen,
 };
 use crate::tui::choice::FinishSummary;
-
-fn short(f: &Finding) -> String {
-    f.id.simple().to_string()[24..].to_string()
-}
 
 pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
     let today = app.now.today();
@@ -142,7 +137,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             say(
                 app,
                 MessageKind::Ok,
-                format!("已保存：隐患 {}（{}）", short(&f), f.severity.label()),
+                format!("已保存：{}（{}）", f.spoken_name(), f.severity.label()),
             );
         }
         Action::RegisterLoaded(rows) => {
