@@ -107,7 +107,8 @@ fn chemicals(
             };
             Row::new(vec![
                 text(&c.name, 12),
-                text(&c.place, 16),
+                text(&c.facility, 14),
+                text(&c.place, 12),
                 Cell::from(Line::from(format!("{}{unit}", c.balance)).right_aligned()),
                 Cell::from(Line::from(format!("{}{unit}", c.max)).right_aligned()),
                 Cell::from(flags.join("、")),
@@ -116,12 +117,13 @@ fn chemicals(
         })
         .collect();
     let header =
-        Row::new(vec!["名称", "储存地点", "结存", "最大量", "标记"]).style(v.st(Role::Header));
+        Row::new(vec!["名称", "单位", "储存地点", "结存", "最大量", "标记"]).style(v.st(Role::Header));
     let table = Table::new(
         rows,
         [
             Constraint::Length(12),
-            Constraint::Length(16),
+            Constraint::Length(14),
+            Constraint::Length(12),
             Constraint::Length(10),
             Constraint::Length(8),
             Constraint::Fill(1),
