@@ -116,8 +116,8 @@ fn chemicals(
             .style(st)
         })
         .collect();
-    let header =
-        Row::new(vec!["名称", "单位", "储存地点", "结存", "最大量", "标记"]).style(v.st(Role::Header));
+    let header = Row::new(vec!["名称", "单位", "储存地点", "结存", "最大量", "标记"])
+        .style(v.st(Role::Header));
     let table = Table::new(
         rows,
         [
