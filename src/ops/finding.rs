@@ -259,6 +259,18 @@ pub fn rectify_completed(
     note: &str,
     completed_on: Option<NaiveDate>,
 ) -> Result<Finding> {
+    let p = rectify_payload(ctx, id, note, completed_on)?;
+    append(ctx, p)?;
+    ctx.finding_by_id(id)
+}
+
+/// Checks a rectification and returns the event that records it (nothing written).
+pub(crate) fn rectify_payload(
+    ctx: &Ctx,
+    id: Uuid,
+    note: &str,
+    completed_on: Option<NaiveDate>,
+) -> Result<Payload> {
     let f = ctx.finding_by_id(id)?;
     if let Some(d) = completed_on {
         let found = ctx.now.local_date(f.created_at);
@@ -272,16 +284,12 @@ pub fn rectify_completed(
     }
     f.can_rectify()?;
     let note = required("整改落实情况（--note）", note)?;
-    append(
-        ctx,
-        Payload::Rectified {
-            finding_id: id,
-            note,
-            completed_on,
-            after: f.heads.clone(),
-        },
-    )?;
-    ctx.finding_by_id(id)
+    Ok(Payload::Rectified {
+        finding_id: id,
+        note,
+        completed_on,
+        after: f.heads.clone(),
+    })
 }
 
 pub fn verify(ctx: &mut Ctx, id: Uuid, passed: bool, note: &str) -> Result<Finding> {
@@ -363,6 +371,13 @@ pub fn comment(ctx: &mut Ctx, id: Uuid, text: &str) -> Result<Finding> {
 }
 
 pub fn retract(ctx: &mut Ctx, id: Uuid, reason: &str) -> Result<Finding> {
+    let p = retract_payload(ctx, id, reason)?;
+    append(ctx, p)?;
+    ctx.finding_by_id(id)
+}
+
+/// Checks a retraction and returns the event that records it (nothing written).
+pub(crate) fn retract_payload(ctx: &Ctx, id: Uuid, reason: &str) -> Result<Payload> {
     let f = ctx.finding_by_id(id)?;
     if f.retracted {
         return Err(crate::domain::LifecycleError::Retracted {
@@ -371,13 +386,9 @@ pub fn retract(ctx: &mut Ctx, id: Uuid, reason: &str) -> Result<Finding> {
         .into());
     }
     let reason = required("撤销原因", reason)?;
-    append(
-        ctx,
-        Payload::Retracted {
-            finding_id: id,
-            reason,
-            after: f.heads.clone(),
-        },
-    )?;
-    ctx.finding_by_id(id)
+    Ok(Payload::Retracted {
+        finding_id: id,
+        reason,
+        after: f.heads.clone(),
+    })
 }

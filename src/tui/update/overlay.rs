@@ -1,7 +1,7 @@
 //! Overlays: help, confirm, the note prompt of a lifecycle step, the conflict chooser.
 
 use super::{Effect, edit, moved};
-use crate::ops::LedgerFormat;
+use crate::ops::{HazardStep, LedgerFormat};
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{App, ConfirmKind, Overlay, Prompt, PromptKind, Screen};
 use std::path::{Path, PathBuf};
@@ -63,6 +63,11 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         app.overlay = Some(Overlay::Prompt(p));
         return vec![];
     }
+    // A failed item answered again waits for this prompt's note (W17).
+    let reanswer = match app.screen() {
+        Screen::Checklist(st) => st.reanswer.clone().map(|r| (st.data.inspection.id, r)),
+        _ => None,
+    };
     let Some(ov) = app.overlay.as_mut() else {
         return vec![];
     };
@@ -79,6 +84,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 app.overlay = None;
                 match kind {
                     ConfirmKind::Finish(id) => vec![Effect::Finish(id)],
+                    ConfirmKind::Join { inspection, then } => {
+                        vec![Effect::JoinInspection { inspection, then }]
+                    }
                     ConfirmKind::Quit => {
                         app.quit = true;
                         vec![]
@@ -94,6 +102,11 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Overlay::Prompt(p) => match a {
             Action::Cmd(Command::Back) => {
                 app.overlay = None;
+                if let Screen::Checklist(st) = app.screen_mut()
+                    && st.reanswer.take().is_some()
+                {
+                    super::say(app, crate::tui::app::MessageKind::Info, "未改答案");
+                }
                 vec![]
             }
             Action::Cmd(Command::ToggleFormat) => {
@@ -135,8 +148,23 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     return vec![];
                 }
                 p.error = None;
+                let with_answer = |id: uuid::Uuid, step: fn(String) -> HazardStep, note: String| {
+                    match &reanswer {
+                        Some((inspection, r)) if r.finding == id => Effect::ReanswerWithStep {
+                            inspection: *inspection,
+                            item: r.item.clone(),
+                            answer: r.answer,
+                            finding: id,
+                            step: step(note),
+                        },
+                        _ => match step(note) {
+                            HazardStep::Rectify(note) => Effect::Rectify { id, note },
+                            HazardStep::Retract(reason) => Effect::Retract { id, reason },
+                        },
+                    }
+                };
                 vec![match p.kind {
-                    PromptKind::Rectify(id) => Effect::Rectify { id, note },
+                    PromptKind::Rectify(id) => with_answer(id, HazardStep::Rectify, note),
                     PromptKind::VerifyPass(id) => Effect::Verify {
                         id,
                         passed: true,
@@ -149,7 +177,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     },
                     PromptKind::Escalate(id) => Effect::Escalate { id, note },
                     PromptKind::Comment(id) => Effect::Comment { id, text: note },
-                    PromptKind::Retract(id) => Effect::Retract { id, reason: note },
+                    PromptKind::Retract(id) => with_answer(id, HazardStep::Retract, note),
                     PromptKind::EditField(id, field) => Effect::SetField {
                         id,
                         field,
