@@ -305,6 +305,63 @@ fn a_hazard_recorded_on_equipment_links_to_it_in_finding_show() {
     );
     let q = env.ok(&["equipment", "show", "1号病房楼客梯"]);
     assert!(q.contains("电梯机房未配灭火器"), "{q}");
+
+    // The JSON names the entry by kind and id, so a program can open it.
+    let shown = env.json(&["finding", "show", &f]);
+    let eq = env.json(&["equipment", "show", "1号病房楼客梯"]);
+    assert_eq!(
+        shown["links"],
+        serde_json::json!([{
+            "register": "equipment",
+            "id": eq["id"],
+            "text": "特种设备 1号病房楼客梯（电梯，梯11吉A00123）"
+        }])
+    );
+    let other = env.add_finding(&insp, "key_site", "配电室堆放杂物");
+    assert_eq!(
+        env.json(&["finding", "show", &other])["links"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn equipment_edit_changes_one_field_and_refuses_bad_input_naming_it() {
+    let env = Env::new();
+    env.ok(&[
+        "equipment",
+        "add",
+        "--facility",
+        "市第一人民医院",
+        "--name",
+        "1号病房楼客梯",
+        "--kind",
+        "电梯",
+    ]);
+    let out = env.ok(&[
+        "equipment",
+        "edit",
+        "1号病房楼客梯",
+        "reg_no",
+        "梯11吉A00999",
+    ]);
+    assert!(out.contains("已修改：1号病房楼客梯"), "{out}");
+    env.ok(&[
+        "equipment",
+        "edit",
+        "梯11吉A00999",
+        "安装地点",
+        "住院部1号楼",
+    ]);
+    let q = env.json(&["equipment", "show", "1号病房楼客梯"]);
+    assert_eq!(q["reg_no"], "梯11吉A00999");
+    assert_eq!(q["place"], "住院部1号楼");
+
+    let before = env.events();
+    let err = env.fails(&["equipment", "edit", "1号病房楼客梯", "颜色", "红"]);
+    assert!(err.contains("未知字段「颜色」"), "{err}");
+    let err = env.fails(&["equipment", "edit", "1号病房楼客梯", "name", " "]);
+    assert!(err.contains("设备名称（VALUE）"), "{err}");
+    assert_eq!(env.events(), before, "nothing written by a refused edit");
 }
 
 #[test]
