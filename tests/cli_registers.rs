@@ -425,3 +425,52 @@ fn two_devices_issuing_the_same_stock_converge_on_one_flagged_balance() {
     let doctor = b.ok(&["doctor"]);
     assert!(doctor.contains("视图与日志重建结果一致"), "{doctor}");
 }
+
+#[test]
+fn search_finds_chemicals_and_equipment_in_chinese_and_pinyin() {
+    let env = Env::new();
+    let id = ethanol(&env);
+    env.ok(&[
+        "equipment",
+        "add",
+        "--facility",
+        "市第一人民医院",
+        "--name",
+        "1号病房楼客梯",
+        "--kind",
+        "电梯",
+        "--reg-no",
+        "梯11吉A00123",
+        "--place",
+        "住院部1号楼",
+    ]);
+    let first = |q: &str| env.json(&["search", q, "--json"])[0].clone();
+    for q in ["乙醇", "yichun", "yc", "64-17-5"] {
+        let hit = first(q);
+        assert_eq!(
+            (hit["kind"].as_str(), hit["id"].as_str()),
+            (Some("chemical"), Some(id.as_str())),
+            "{q}: {hit}"
+        );
+    }
+    for q in ["客梯", "keti", "梯11吉A00123", "住院部1号楼"] {
+        let hit = first(q);
+        assert_eq!(hit["kind"], "equipment", "{q}: {hit}");
+        assert_eq!(hit["title"], "1号病房楼客梯", "{q}");
+    }
+    let text = env.ok(&["search", "乙醇"]);
+    let row = text.lines().next().unwrap();
+    assert!(
+        row.starts_with("危险化学品") && row.contains("乙醇") && row.contains("药剂科危化品库"),
+        "{text}"
+    );
+    // A status filter asks for hazards only.
+    let none = env.json(&["search", "status:open 乙醇", "--json"]);
+    assert!(
+        none.as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["kind"] == "finding"),
+        "{none}"
+    );
+}
