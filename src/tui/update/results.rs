@@ -152,7 +152,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::RegistersLoaded(data) => {
             for s in app.stack.iter_mut() {
                 if let Screen::Registers(st) = s {
-                    st.data = Some(*data);
+                    st.loaded(*data);
                     break;
                 }
             }
