@@ -9,8 +9,11 @@ use uuid::Uuid;
 /// What becomes of the hazard of an item whose 不合格 is answered again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HazardStep {
-    /// 已整改, with the 整改落实情况 (required).
-    Rectify(String),
+    /// 已整改, with the 整改落实情况 (required) and the facility's 整改报告人 if given.
+    Rectify {
+        note: String,
+        by: Option<crate::domain::Signer>,
+    },
     /// 撤销 (recorded in error), with the reason (required).
     Retract(String),
 }
@@ -31,7 +34,9 @@ pub fn reanswer_with_step(
 ) -> Result<(Inspection, Finding)> {
     let answered = inspection::answer_payload(ctx, inspection_id, item, answer, "")?;
     let stepped = match step {
-        HazardStep::Rectify(note) => finding::rectify_payload(ctx, finding_id, note, None)?,
+        HazardStep::Rectify { note, by } => {
+            finding::rectify_payload(ctx, finding_id, note, None, by.clone())?
+        }
         HazardStep::Retract(reason) => finding::retract_payload(ctx, finding_id, reason)?,
     };
     let author = ctx.author.clone();
@@ -90,7 +95,10 @@ mod tests {
         let (_d, mut ctx) = ctx();
         let (insp, item, f) = failed_item(&mut ctx);
         let before = ctx.event_count();
-        let step = HazardStep::Rectify("已更换灭火器".into());
+        let step = HazardStep::Rectify {
+            note: "已更换灭火器".into(),
+            by: None,
+        };
         let (i, f) = reanswer_with_step(&mut ctx, insp, &item, Answer::Pass, f, &step).unwrap();
         assert_eq!(ctx.event_count(), before + 2, "two events");
         assert_eq!(i.answers[&item].answer, Answer::Pass);

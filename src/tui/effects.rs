@@ -42,14 +42,17 @@ pub enum Effect {
         inspection: Uuid,
         then: super::action::Command,
     },
-    /// Answer an item again and take a step on its hazard in one append
-    /// (`ops::reanswer_with_step`, W17).
+    /// Answer an item again and rectify (with the 整改报告人 as typed) or retract its hazard,
+    /// in one append (`ops::reanswer_with_step`, W17).
     ReanswerWithStep {
         inspection: Uuid,
         item: String,
         answer: Answer,
         finding: Uuid,
-        step: ops::HazardStep,
+        retract: bool,
+        note: String,
+        name: String,
+        role: String,
     },
     RecordFinding(NewFinding),
     /// Answer the item 不合格 and record its finding in one append (`ops::fail_with_finding`).
@@ -68,14 +71,20 @@ pub enum Effect {
     /// Every facility with its counts, for the facility browser.
     LoadFacilityList,
     LoadFinding(Uuid),
+    /// 整改, with the 整改报告人's name and role as typed (both empty: none).
     Rectify {
         id: Uuid,
         note: String,
+        name: String,
+        role: String,
     },
+    /// 复查, with the 复查人's name and role as typed (both empty: none).
     Verify {
         id: Uuid,
         passed: bool,
         note: String,
+        name: String,
+        role: String,
     },
     Escalate {
         id: Uuid,
@@ -453,12 +462,29 @@ impl Runner {
                 let label = ctx.item_label(&finding);
                 Action::FindingLoaded(finding, label)
             }
-            Effect::Rectify { id, note } => Action::FindingUpdated {
-                finding: ops::rectify(ctx, id, &note)?,
-                what: "已登记整改".into(),
-            },
-            Effect::Verify { id, passed, note } => Action::FindingUpdated {
-                finding: ops::verify(ctx, id, passed, &note)?,
+            Effect::Rectify {
+                id,
+                note,
+                name,
+                role,
+            } => {
+                let by = ops::signer(ops::REPORTER, &name, &role)?;
+                Action::FindingUpdated {
+                    finding: ops::rectify_reported(ctx, id, &note, None, by)?,
+                    what: "已登记整改".into(),
+                }
+            }
+            Effect::Verify {
+                id,
+                passed,
+                note,
+                name,
+                role,
+            } => Action::FindingUpdated {
+                finding: {
+                    let verifier = ops::signer(ops::VERIFIER, &name, &role)?;
+                    ops::verify_signed(ctx, id, passed, &note, verifier)?
+                },
                 what: if passed {
                     "复查通过，已销号".into()
                 } else {

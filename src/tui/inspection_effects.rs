@@ -16,14 +16,19 @@ pub fn run(ctx: &mut Ctx, effect: Effect) -> Result<Action, OpsError> {
             item,
             answer,
             finding,
-            step,
+            retract,
+            note,
+            name,
+            role,
         } => {
+            let (step, what) = if retract {
+                (HazardStep::Retract(note), "已撤销隐患")
+            } else {
+                let by = ops::signer(ops::REPORTER, &name, &role)?;
+                (HazardStep::Rectify { note, by }, "已登记整改")
+            };
             let (insp, f) =
                 ops::reanswer_with_step(ctx, inspection, &item, answer, finding, &step)?;
-            let what = match step {
-                HazardStep::Rectify(_) => "已登记整改",
-                HazardStep::Retract(_) => "已撤销隐患",
-            };
             Action::Reanswered {
                 inspection: Box::new(insp),
                 item_id: item,

@@ -1,9 +1,9 @@
 //! Overlays: help, confirm, the note prompt of a lifecycle step, the conflict chooser.
 
 use super::{Effect, edit, moved};
-use crate::ops::{HazardStep, LedgerFormat};
+use crate::ops::LedgerFormat;
 use crate::tui::action::{Action, Command};
-use crate::tui::app::{App, ConfirmKind, Overlay, Prompt, PromptKind, Screen};
+use crate::tui::app::{App, ConfirmKind, Overlay, Prompt, PromptKind, Screen, SignerFocus};
 use std::path::{Path, PathBuf};
 
 /// The ledger format a path names by its extension.
@@ -110,7 +110,10 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 vec![]
             }
             Action::Cmd(Command::ToggleFormat) => {
-                toggle_format(p);
+                match &mut p.signer {
+                    Some(s) => s.next(),
+                    None => toggle_format(p),
+                }
                 vec![]
             }
             Action::Cmd(Command::Submit) if matches!(p.kind, PromptKind::Export(_)) => {
@@ -148,36 +151,58 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     return vec![];
                 }
                 p.error = None;
-                let with_answer = |id: uuid::Uuid, step: fn(String) -> HazardStep, note: String| {
-                    match &reanswer {
-                        Some((inspection, r)) if r.finding == id => Effect::ReanswerWithStep {
-                            inspection: *inspection,
-                            item: r.item.clone(),
-                            answer: r.answer,
-                            finding: id,
-                            step: step(note),
-                        },
-                        _ => match step(note) {
-                            HazardStep::Rectify(note) => Effect::Rectify { id, note },
-                            HazardStep::Retract(reason) => Effect::Retract { id, reason },
-                        },
-                    }
+                let (name, role) = p
+                    .signer
+                    .as_ref()
+                    .map(|s| {
+                        (
+                            s.name.text().trim().to_string(),
+                            s.role.text().trim().to_string(),
+                        )
+                    })
+                    .unwrap_or_default();
+                // A failed item answered again: the answer goes with this step, in one append.
+                let reanswer = |id: uuid::Uuid, retract: bool, note: &str| match &reanswer {
+                    Some((inspection, r)) if r.finding == id => Some(Effect::ReanswerWithStep {
+                        inspection: *inspection,
+                        item: r.item.clone(),
+                        answer: r.answer,
+                        finding: id,
+                        retract,
+                        note: note.to_string(),
+                        name: name.clone(),
+                        role: role.clone(),
+                    }),
+                    _ => None,
                 };
                 vec![match p.kind {
-                    PromptKind::Rectify(id) => with_answer(id, HazardStep::Rectify, note),
+                    PromptKind::Rectify(id) => {
+                        reanswer(id, false, &note).unwrap_or(Effect::Rectify {
+                            id,
+                            note,
+                            name,
+                            role,
+                        })
+                    }
                     PromptKind::VerifyPass(id) => Effect::Verify {
                         id,
                         passed: true,
                         note,
+                        name,
+                        role,
                     },
                     PromptKind::VerifyFail(id) => Effect::Verify {
                         id,
                         passed: false,
                         note,
+                        name,
+                        role,
                     },
                     PromptKind::Escalate(id) => Effect::Escalate { id, note },
                     PromptKind::Comment(id) => Effect::Comment { id, text: note },
-                    PromptKind::Retract(id) => with_answer(id, HazardStep::Retract, note),
+                    PromptKind::Retract(id) => {
+                        reanswer(id, true, &note).unwrap_or(Effect::Retract { id, reason: note })
+                    }
                     PromptKind::EditField(id, field) => Effect::SetField {
                         id,
                         field,
@@ -201,7 +226,12 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 }]
             }
             a => {
-                if edit(&mut p.input, &a) {
+                let field = match &mut p.signer {
+                    Some(s) if s.focus == SignerFocus::Name => &mut s.name,
+                    Some(s) if s.focus == SignerFocus::Role => &mut s.role,
+                    _ => &mut p.input,
+                };
+                if edit(field, &a) {
                     p.error = None;
                 }
                 vec![]
