@@ -75,6 +75,7 @@ fn prompt(kind: PromptKind, title: String, label: String, value: &str) -> Prompt
         input: TextInput::new(value),
         error: None,
         overwrite: None,
+        signer: None,
     }
 }
 
