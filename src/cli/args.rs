@@ -117,14 +117,19 @@ pub enum ModeArg {
 pub enum InspectionCmd {
     /// 开始一次检查，输出检查编号
     Start {
+        /// 受检单位（全称）
         #[arg(long, allow_hyphen_values = true)]
         facility: String,
+        /// 受检科室，可重复（--department 急诊科 --department 药剂科）
         #[arg(long = "department", allow_hyphen_values = true)]
         departments: Vec<String>,
+        /// 检查方式：self（自查）、supervision（督查）、mutual（互检）、unannounced（四不两直）
         #[arg(long)]
         mode: ModeArg,
+        /// 检查人员，可重复；至少一人
         #[arg(long = "inspector", required = true, allow_hyphen_values = true)]
         inspectors: Vec<String>,
+        /// 防线：ID 或中文名（fire 或 消防），可重复；至少一道
         #[arg(long = "line", required = true, allow_hyphen_values = true)]
         lines: Vec<String>,
         /// 带队：主要领导、分管领导、上级督导、行政检查（或 main_leader、deputy_leader、
@@ -174,27 +179,37 @@ pub struct FindingFilter {
 pub enum FindingCmd {
     /// 登记隐患，输出隐患编号
     Add {
+        /// 所属检查：检查编号（JC-2026-A3K-0003）、ID 或其前/后至少 6 位
         #[arg(long, allow_hyphen_values = true)]
         inspection: String,
+        /// 检查项 ID（如 fire.extinguisher，见 checklist show 防线）；不填即检查表外的隐患
         #[arg(long, allow_hyphen_values = true)]
         item: Option<String>,
+        /// 防线：ID 或中文名（如 fire 或 消防）；检查表外的隐患且检查有多道防线时必填
         #[arg(long, allow_hyphen_values = true)]
         line: Option<String>,
+        /// 问题隐患（必填）
         #[arg(long, allow_hyphen_values = true)]
         description: String,
+        /// 部位，如 住院部3楼东侧楼梯间
         #[arg(long, default_value = "", allow_hyphen_values = true)]
         location: String,
+        /// 科室（不填即检查的第一个科室）
         #[arg(long, allow_hyphen_values = true)]
         department: Option<String>,
+        /// 隐患等级：general（一般）或 major（重大）；不填按检查项
         #[arg(long, allow_hyphen_values = true)]
         severity: Option<String>,
+        /// 整改措施
         #[arg(long, default_value = "", allow_hyphen_values = true)]
         measures: String,
         /// 整改时限：2026-03-20、2026/3/20、20260320、2026年3月20日、3月20日、+7（天）或 +2周
         #[arg(long, allow_hyphen_values = true)]
         due: Option<String>,
+        /// 责任单位（部门）及人员
         #[arg(long, default_value = "", allow_hyphen_values = true)]
         responsible: String,
+        /// 立查立改：当场已整改（登记即销号）
         #[arg(long)]
         fixed_on_spot: bool,
         /// 隐患类别，如 设备设施类、现场管理类、基础管理类

@@ -60,7 +60,8 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                     funds: funds.clone(),
                 },
             )?;
-            emit(cli, &ctx, &f, || f.id.to_string())
+            // People read the 隐患编号; scripts take the id from `--json`.
+            emit(cli, &ctx, &f, || added_line(&f))
         }
         FindingCmd::List(filter) => {
             let mut q = query(filter)?;
@@ -271,6 +272,22 @@ pub fn query(filter: &FindingFilter) -> Result<FindingQuery, Failure> {
         conflicted_only: filter.conflicted,
         ..Default::default()
     })
+}
+
+/// 「已登记隐患 YH-2026-A3K-0007（一般，整改时限 2026-11-29）：灭火器压力不足」.
+fn added_line(f: &Finding) -> String {
+    let f = f.escaped();
+    let due = match (f.fixed_on_spot, f.due) {
+        (true, _) => "，立查立改".to_string(),
+        (false, Some(d)) => format!("，整改时限 {d}"),
+        (false, None) => String::new(),
+    };
+    format!(
+        "已登记隐患 {}（{}{due}）：{}",
+        f.spoken_name(),
+        f.severity.label(),
+        crate::domain::sanitize::escape_line(&f.description)
+    )
 }
 
 fn emit(cli: &Cli, ctx: &Ctx, f: &Finding, text: impl FnOnce() -> String) -> CmdResult {

@@ -1,21 +1,13 @@
-//! The finding form's draft, kept in a small file of the data dir so a crash or a kill loses
-//! nothing typed; and the failed answer saved together with its finding.
-//!
-//! The draft is one JSON file, `<data dir>/drafts/finding.json`, replaced atomically (temp file
-//! in the same folder, fsync, rename, fsync the folder). It is not an event: it never syncs and
-//! it is dropped once the finding is saved or the user discards it. Read back as hostile input:
-//! a file over [`MAX_DRAFT_BYTES`] or one that does not parse is refused with a message naming
-//! the file, and nothing else is touched.
+//! The hazard form's drafts, one per inspection and item (or line, outside the checklist), kept
+//! through `draft_files` so a crash or a kill loses nothing typed; and the failed answer saved
+//! together with its finding.
 
+use super::draft_files::{DraftKey, clear_draft_at, save_draft_at};
 use super::{Ctx, NewFinding, OpsError, Result, finding, inspection};
 use crate::domain::{Answer, Finding, Inspection, Severity};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use uuid::Uuid;
-
-/// The largest draft file read back (bytes); a form's text is far smaller.
-pub const MAX_DRAFT_BYTES: u64 = 256 * 1024;
 
 /// What the finding form holds, as typed (the due date stays text: `+7` is kept as `+7`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,76 +36,91 @@ pub struct FindingDraft {
     pub fixed_on_spot: bool,
 }
 
-fn draft_path(ctx: &Ctx) -> PathBuf {
-    ctx.store.dir().join("drafts").join("finding.json")
+impl FindingDraft {
+    /// The form this draft belongs to: its inspection and item (or line, outside the checklist).
+    pub fn key(&self) -> DraftKey {
+        DraftKey::finding(self.inspection, self.item_id.as_deref(), self.line.as_deref())
+    }
 }
 
-fn io_error(path: &Path, what: &str, e: std::io::Error) -> OpsError {
-    OpsError::Setup(format!("无法{what}草稿文件 {}：{e}", path.display()))
+/// Where the single draft of earlier versions was kept; still read (and dropped once its form
+/// is saved or discarded).
+fn legacy_path(ctx: &Ctx) -> PathBuf {
+    super::draft_files::drafts_dir(ctx).join("finding.json")
 }
 
-/// Keeps the form's draft (replacing the previous one) atomically.
+/// Keeps the hazard form's draft (replacing that form's previous one) atomically.
 ///
 /// # Errors
 /// `Setup` naming the file when it cannot be written; the previous draft is then intact.
 pub fn save_draft(ctx: &Ctx, draft: &FindingDraft) -> Result<()> {
-    let path = draft_path(ctx);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, "创建", e))?;
-    let tmp = dir.join("finding.json.tmp");
-    let bytes = serde_json::to_vec(draft).map_err(|e| OpsError::Setup(e.to_string()))?;
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &path)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    };
-    write().map_err(|e| io_error(&path, "写入", e))
+    save_draft_at(ctx, &draft.key(), draft)
 }
 
-/// The draft left by a form that was not saved, if any.
+/// Every hazard-form draft left unsaved (of one inspection, or of all), newest first; damaged
+/// files are set aside and named in the second list, never fatal.
 ///
 /// # Errors
-/// `Setup` naming the file when it is too large, unreadable or not a draft.
-pub fn load_draft(ctx: &Ctx) -> Result<Option<FindingDraft>> {
-    let path = draft_path(ctx);
-    let meta = match std::fs::symlink_metadata(&path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io_error(&path, "读取", e)),
-    };
-    if !meta.is_file() || meta.len() > MAX_DRAFT_BYTES {
-        return Err(OpsError::Setup(format!(
-            "草稿文件 {} 不是普通文件或超过 {} KB，已忽略",
-            path.display(),
-            MAX_DRAFT_BYTES / 1024
-        )));
+/// None today: a file that cannot be read is named in the problems instead.
+pub fn finding_drafts(
+    ctx: &Ctx,
+    inspection: Option<Uuid>,
+) -> Result<(Vec<FindingDraft>, Vec<String>)> {
+    let dir = super::draft_files::drafts_dir(ctx);
+    let mut found: Vec<(std::time::SystemTime, FindingDraft)> = Vec::new();
+    let mut problems = Vec::new();
+    let prefix = inspection.map(|i| format!("finding-{}-", i.simple()));
+    for name in super::draft_files::draft_names(ctx) {
+        let ours = name.ends_with(".json")
+            && (name == "finding.json"
+                || prefix
+                    .as_deref()
+                    .map_or(name.starts_with("finding-"), |p| name.starts_with(p)));
+        if !ours {
+            continue;
+        }
+        let path = dir.join(&name);
+        match super::draft_files::read_draft::<FindingDraft>(&path) {
+            Ok(Some(d)) if inspection.is_none_or(|i| d.inspection == i) => {
+                let at = std::fs::metadata(&path)
+                    .and_then(|m| m.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH);
+                found.push((at, d));
+            }
+            Ok(_) => {}
+            Err(e) => problems.push(e.to_string()),
+        }
     }
-    let bytes = std::fs::read(&path).map_err(|e| io_error(&path, "读取", e))?;
-    serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-        OpsError::Setup(format!(
-            "草稿文件 {} 第 {} 行无法读取（{e}），已忽略",
-            path.display(),
-            e.line()
-        ))
-    })
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    Ok((found.into_iter().map(|(_, d)| d).collect(), problems))
 }
 
-/// Drops the draft (the finding was saved, or the user discarded it).
+/// The newest hazard-form draft left by a form that was not saved, if any.
+///
+/// # Errors
+/// `Setup` naming a damaged file (set aside as `….damaged`).
+pub fn load_draft(ctx: &Ctx) -> Result<Option<FindingDraft>> {
+    let (drafts, problems) = finding_drafts(ctx, None)?;
+    match (drafts.into_iter().next(), problems.into_iter().next()) {
+        (Some(d), _) => Ok(Some(d)),
+        (None, Some(p)) => Err(OpsError::Setup(p)),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Drops the draft of one hazard form (it was saved, or the user discarded it), and the single
+/// draft of earlier versions when it was that form's.
 ///
 /// # Errors
 /// `Setup` naming the file when it exists and cannot be removed.
-pub fn clear_draft(ctx: &Ctx) -> Result<()> {
-    let path = draft_path(ctx);
-    match std::fs::remove_file(&path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(io_error(&path, "删除", e)),
+pub fn clear_draft(ctx: &Ctx, key: &DraftKey) -> Result<()> {
+    let legacy = legacy_path(ctx);
+    if let Ok(Some(d)) = super::draft_files::read_draft::<FindingDraft>(&legacy)
+        && &d.key() == key
+    {
+        let _ = std::fs::remove_file(&legacy);
     }
+    clear_draft_at(ctx, key)
 }
 
 /// Answers the finding's item 不合格 and records the finding in one append (one flush): both are

@@ -10,6 +10,7 @@ mod demo_registers;
 mod demo_registry;
 mod device;
 mod draft;
+mod draft_files;
 mod equipment;
 mod facility;
 mod filter;
@@ -46,7 +47,10 @@ pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
 pub use draft::{
-    FindingDraft, MAX_DRAFT_BYTES, clear_draft, fail_with_finding, load_draft, save_draft,
+    FindingDraft, clear_draft, fail_with_finding, finding_drafts, load_draft, save_draft,
+};
+pub use draft_files::{
+    DraftKey, MAX_DRAFT_BYTES, clear_draft_at, clear_note_drafts, load_draft_at, save_draft_at,
 };
 pub use equipment::{
     DueCounts, DueItem, NewEquipment, add_equipment, due, due_counts, equipment, equipment_by_id,

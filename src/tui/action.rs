@@ -157,6 +157,18 @@ pub enum Action {
     },
     /// The finding form's draft left by an earlier run, if any.
     DraftLoaded(Option<crate::ops::FindingDraft>),
+    /// The hazard-form drafts of one inspection, newest first, and the damaged draft files that
+    /// were set aside (named).
+    DraftsLoaded {
+        inspection: uuid::Uuid,
+        drafts: Vec<crate::ops::FindingDraft>,
+        problems: Vec<String>,
+    },
+    /// Another form's draft (new inspection, a step's note), if one was kept.
+    FormDraftLoaded {
+        key: crate::ops::DraftKey,
+        value: Option<serde_json::Value>,
+    },
     RegisterLoaded(Vec<RegisterRow>),
     /// The 危险化学品 / 特种设备 registers, loaded through ops.
     RegistersLoaded(Box<super::screens::registers_state::RegistersData>),

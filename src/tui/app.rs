@@ -253,6 +253,9 @@ pub struct ChecklistState {
     /// A failed item being answered again while the prompt for its hazard's step is open: the
     /// answer is stored with that step, in one append, once the note is given (W17).
     pub reanswer: Option<Reanswer>,
+    /// Hazard-form drafts of this inspection kept from earlier (newest first): each comes back
+    /// when its form (item, or line outside the checklist) is opened again.
+    pub drafts: Vec<crate::ops::FindingDraft>,
 }
 
 /// A new answer waiting for the step on its item's hazard (see [`ChecklistState::reanswer`]).
@@ -270,6 +273,7 @@ impl ChecklistState {
             cursor: 0,
             pending: BTreeMap::new(),
             reanswer: None,
+            drafts: Vec::new(),
         };
         s.cursor = s.next_unanswered(0).unwrap_or(0);
         s

@@ -29,6 +29,9 @@ pub enum ChoiceKind {
         answer: Answer,
         open: Vec<Uuid>,
     },
+    /// Home `A`: which of my unfinished inspections a hazard outside the checklist goes to (in
+    /// the order of the options); the option after them starts a new inspection.
+    AdHocInspection { inspections: Vec<Uuid> },
     /// The line of a hazard outside the checklist (line ids, in the order of the options).
     AdHocLine {
         inspection: Uuid,
@@ -47,6 +50,8 @@ pub enum LeaveStep {
     Discard,
     /// Quit xuncha; the draft stays and comes back when the inspection is reopened.
     QuitKeep,
+    /// Back to the checklist; the draft stays and comes back when this form is reopened.
+    Keep,
     /// Drop the draft and quit.
     QuitDiscard,
 }
@@ -59,6 +64,7 @@ impl LeaveStep {
             LeaveStep::FailWithoutHazard => "不合格，暂不登记隐患（以后按 a 补登）",
             LeaveStep::Discard => "放弃草稿（本项答案不变）",
             LeaveStep::QuitKeep => "退出，保留草稿（再打开该检查时恢复）",
+            LeaveStep::Keep => "保留草稿，稍后再填（再打开该项的登记表时恢复）",
             LeaveStep::QuitDiscard => "放弃草稿并退出",
         }
     }

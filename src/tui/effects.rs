@@ -59,10 +59,21 @@ pub enum Effect {
     FailWithFinding(NewFinding),
     /// Keep the finding form's draft (the worker debounces a run of these).
     SaveDraft(crate::ops::FindingDraft),
-    /// Drop the finding form's draft.
-    ClearDraft,
-    /// Read the draft an earlier run left.
+    /// Drop one hazard form's draft.
+    ClearDraft(crate::ops::DraftKey),
+    /// Read the newest hazard-form draft an earlier run left (home mentions it).
     LoadDraft,
+    /// Read the hazard-form drafts of one inspection (its checklist restores them).
+    LoadDrafts(Uuid),
+    /// Keep another form's draft (new inspection, a step's note) under its key (debounced).
+    SaveFormDraft {
+        key: crate::ops::DraftKey,
+        value: serde_json::Value,
+    },
+    /// Read another form's draft.
+    LoadFormDraft(crate::ops::DraftKey),
+    /// Drop another form's draft.
+    ClearFormDraft(crate::ops::DraftKey),
     LoadRegister,
     /// Load the 危险化学品 / 特种设备 registers.
     LoadRegisters,
@@ -167,6 +178,15 @@ pub enum Effect {
 }
 
 impl Effect {
+    /// The draft a save effect writes (the worker keeps only the last save of one draft).
+    pub fn draft_key(&self) -> Option<crate::ops::DraftKey> {
+        match self {
+            Effect::SaveDraft(d) => Some(d.key()),
+            Effect::SaveFormDraft { key, .. } => Some(key.clone()),
+            _ => None,
+        }
+    }
+
     /// Whether Esc may stop this run: the cancel flag is cleared when it is sent, so an Esc
     /// pressed before the worker even starts it still counts.
     pub fn cancellable(&self) -> bool {
@@ -429,8 +449,9 @@ impl Runner {
                 },
             },
             Effect::FailWithFinding(new) => {
+                let key = draft_key(&new);
                 let (inspection, finding) = ops::fail_with_finding(ctx, new)?;
-                forget_draft(ctx);
+                forget_draft(ctx, &key);
                 Action::FailSaved {
                     inspection: Box::new(inspection),
                     finding: Box::new(finding),
@@ -440,15 +461,39 @@ impl Runner {
                 ops::save_draft(ctx, &d)?;
                 Action::Idle
             }
-            Effect::ClearDraft => {
-                ops::clear_draft(ctx)?;
+            Effect::ClearDraft(key) => {
+                ops::clear_draft(ctx, &key)?;
                 Action::Idle
             }
             Effect::LoadDraft => Action::DraftLoaded(ops::load_draft(ctx)?),
+            Effect::LoadDrafts(inspection) => {
+                let (drafts, problems) = ops::finding_drafts(ctx, Some(inspection))?;
+                Action::DraftsLoaded {
+                    inspection,
+                    drafts,
+                    problems,
+                }
+            }
+            Effect::SaveFormDraft { key, value } => {
+                ops::save_draft_at(ctx, &key, &value)?;
+                Action::Idle
+            }
+            Effect::LoadFormDraft(key) => {
+                // A damaged draft is set aside and named; the form opens without it.
+                match ops::load_draft_at::<serde_json::Value>(ctx, &key) {
+                    Ok(value) => Action::FormDraftLoaded { key, value },
+                    Err(e) => Action::Failed(e.to_string()),
+                }
+            }
+            Effect::ClearFormDraft(key) => {
+                ops::clear_draft_at(ctx, &key)?;
+                Action::Idle
+            }
             Effect::Finish(id) => Action::Finished(ops::finish_inspection(ctx, id)?),
             Effect::RecordFinding(new) => {
+                let key = draft_key(&new);
                 let f = ops::record_finding(ctx, new)?;
-                forget_draft(ctx);
+                forget_draft(ctx, &key);
                 Action::FindingSaved(f)
             }
             Effect::LoadRegister => Action::RegisterLoaded(ops::register_rows(ctx)?),
@@ -526,10 +571,19 @@ impl Runner {
     }
 }
 
+/// The draft of the form a finding is saved from.
+fn draft_key(new: &NewFinding) -> crate::ops::DraftKey {
+    crate::ops::DraftKey::finding(
+        new.inspection.unwrap_or_default(),
+        new.item_id.as_deref(),
+        new.line.as_deref(),
+    )
+}
+
 /// The form's draft after its finding is saved: dropped (a draft that cannot be removed is
 /// offered again on reopen, where the user can discard it; the saved finding is not at risk).
-fn forget_draft(ctx: &Ctx) {
-    let _ = ops::clear_draft(ctx);
+fn forget_draft(ctx: &Ctx, key: &crate::ops::DraftKey) {
+    let _ = ops::clear_draft(ctx, key);
 }
 
 /// Hands a file to the system viewer (xdg-open, open, start) without waiting for it; false when

@@ -43,19 +43,7 @@ pub fn escape_action(action: Action) -> Action {
             finding: Box::new(finding.escaped()),
         },
         Action::DraftLoaded(Some(mut d)) => {
-            for s in [
-                &mut d.description,
-                &mut d.location,
-                &mut d.department,
-                &mut d.measures,
-                &mut d.due,
-                &mut d.responsible,
-                &mut d.category,
-                &mut d.interim,
-                &mut d.funds,
-            ] {
-                escape_in_place(s);
-            }
+            escape_draft(&mut d);
             Action::DraftLoaded(Some(d))
         }
         Action::AnswerRefused {
@@ -69,6 +57,29 @@ pub fn escape_action(action: Action) -> Action {
                 item_id,
                 message,
             }
+        }
+        Action::DraftsLoaded {
+            inspection,
+            mut drafts,
+            mut problems,
+        } => {
+            for d in &mut drafts {
+                escape_draft(d);
+            }
+            for p in &mut problems {
+                escape_in_place(p);
+            }
+            Action::DraftsLoaded {
+                inspection,
+                drafts,
+                problems,
+            }
+        }
+        Action::FormDraftLoaded { key, mut value } => {
+            if let Some(v) = value.as_mut() {
+                escape_json(v);
+            }
+            Action::FormDraftLoaded { key, value }
         }
         Action::FindingLoaded(f, mut label) => {
             // A version recorded on another device carries that device's texts.
@@ -182,5 +193,32 @@ fn hit(h: &mut Hit) {
             *text = t;
             *ix = i;
         }
+    }
+}
+
+/// Every text of a draft read back from disk, escaped.
+fn escape_draft(d: &mut crate::ops::FindingDraft) {
+    for s in [
+        &mut d.description,
+        &mut d.location,
+        &mut d.department,
+        &mut d.measures,
+        &mut d.due,
+        &mut d.responsible,
+        &mut d.category,
+        &mut d.interim,
+        &mut d.funds,
+    ] {
+        escape_in_place(s);
+    }
+}
+
+/// Every string in a JSON value, escaped (another form's draft read back from disk).
+fn escape_json(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => escape_in_place(s),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(escape_json),
+        serde_json::Value::Object(o) => o.values_mut().for_each(escape_json),
+        _ => {}
     }
 }

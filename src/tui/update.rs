@@ -8,6 +8,7 @@ mod devices;
 mod drafts;
 mod facility;
 mod form;
+mod form_drafts;
 mod home;
 mod new_inspection;
 mod overlay;
@@ -43,7 +44,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Cmd(_) | Action::Char(_) | Action::Paste(_) => {
             app.message = None;
-            input(app, action)
+            let was = form_drafts::before(app);
+            let mut effects = input(app, action);
+            effects.extend(form_drafts::after_input(app, &was));
+            effects
         }
         Action::SyncProgress { done, total } => {
             if let Some(b) = &mut app.busy {
@@ -56,7 +60,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if ends_busy(&other) {
                 app.busy = None;
             }
-            results::apply(app, other)
+            let was = form_drafts::before(app);
+            let mut effects = results::apply(app, other);
+            effects.extend(form_drafts::after_result(app, &was));
+            effects
         }
     };
     mark_busy(app, &effects);

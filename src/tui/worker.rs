@@ -101,7 +101,12 @@ pub fn run_from<B: Backend>(
                     }
                     break;
                 };
-                if matches!(effect, Effect::SaveDraft(_)) {
+                if let Some(key) = effect.draft_key() {
+                    // Another form's draft waiting: write it first (only one draft's run of
+                    // saves is thinned).
+                    if let Some((e, t)) = draft.take_if(|(e, _)| e.draft_key() != Some(key)) {
+                        runner.run(e, t);
+                    }
                     draft = Some((effect, now));
                     continue;
                 }

@@ -109,7 +109,7 @@ impl Env {
 impl Env {
     /// Records a finding on `line` of an inspection and returns its id.
     pub fn add_finding(&self, insp: &str, line: &str, description: &str) -> String {
-        self.ok(&[
+        self.added(&[
             "finding",
             "add",
             "--inspection",
@@ -119,8 +119,15 @@ impl Env {
             "--description",
             description,
         ])
-        .trim()
-        .to_string()
+    }
+
+    /// Runs a command that creates a record (`finding add ...`) with `--json` and returns the
+    /// new record's id (the text output names it by its number, for people).
+    pub fn added(&self, args: &[&str]) -> String {
+        self.json(args)["id"]
+            .as_str()
+            .expect("the created record's id")
+            .to_string()
     }
 
     /// Exports an HTML form (`args`: `--inspection ID` or `--finding ID [--level L]`) and

@@ -42,6 +42,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             let Some(f) = form::prefilled(st, today, false) else {
                 return vec![];
             };
+            let f = form::with_draft(st, f, today);
             app.stack.push(Screen::Form(Box::new(f)));
             return vec![];
         }
@@ -90,6 +91,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         let Some(f) = form::prefilled(st, today, true) else {
             return vec![];
         };
+        let f = form::with_draft(st, f, today);
         app.stack.push(Screen::Form(Box::new(f)));
         return vec![];
     }
@@ -192,10 +194,11 @@ pub fn ad_hoc(app: &mut App) -> Vec<Effect> {
 /// Opens the empty form of a hazard outside the checklist on `line`.
 pub fn open_ad_hoc(app: &mut App, line: &str) -> Vec<Effect> {
     let today = app.now.today();
-    let Screen::Checklist(st) = app.screen() else {
+    let Screen::Checklist(st) = app.screen_mut() else {
         return vec![];
     };
     let f = form::ad_hoc(st, line, today);
+    let f = form::with_draft(st, f, today);
     app.stack.push(Screen::Form(Box::new(f)));
     vec![]
 }

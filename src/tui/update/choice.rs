@@ -69,6 +69,9 @@ fn take(app: &mut App, kind: ChoiceKind, selected: usize) -> Vec<Effect> {
         ChoiceKind::LeaveForm(steps) => {
             form::take_step(app, steps.get(selected).copied().unwrap_or(LeaveStep::Stay))
         }
+        ChoiceKind::AdHocInspection { inspections } => {
+            super::home::ad_hoc_chosen(app, &inspections, selected)
+        }
         ChoiceKind::AdHocLine { lines, .. } => match lines.get(selected) {
             Some(line) => checklist::open_ad_hoc(app, line),
             None => vec![],

@@ -43,6 +43,63 @@ pub fn loaded(app: &mut App, draft: Option<FindingDraft>) -> Vec<Effect> {
     vec![]
 }
 
+/// The hazard-form drafts of an inspection, newest first: over its checklist the newest comes
+/// back as its form at once (after a crash the user lands where they were), the others when
+/// their forms are opened. Damaged draft files were set aside: the first is named.
+pub fn loaded_for(
+    app: &mut App,
+    inspection: uuid::Uuid,
+    drafts: Vec<FindingDraft>,
+    problems: Vec<String>,
+) -> Vec<Effect> {
+    let today = app.now.today();
+    if let Some(p) = problems.first() {
+        let more = if problems.len() > 1 {
+            format!("（另有 {} 份草稿也已移开）", problems.len() - 1)
+        } else {
+            String::new()
+        };
+        say(app, MessageKind::Error, format!("{p}{more}"));
+    }
+    let Screen::Checklist(st) = app.screen_mut() else {
+        return vec![];
+    };
+    if st.data.inspection.id != inspection || drafts.is_empty() {
+        return vec![];
+    }
+    let mut drafts = drafts.into_iter();
+    let newest = drafts.next();
+    st.drafts = drafts.collect();
+    let Some(d) = newest else {
+        return vec![];
+    };
+    let others = st.drafts.len();
+    let Some(f) = form::restored(st, &d, today) else {
+        return vec![];
+    };
+    if let Some(i) = d
+        .item_id
+        .as_ref()
+        .and_then(|id| st.data.items.iter().position(|it| &it.id == id))
+    {
+        st.cursor = i;
+    }
+    app.stack.push(Screen::Form(Box::new(f)));
+    let more = if others > 0 {
+        format!("；另有 {others} 份草稿，打开其所属项的登记表时恢复")
+    } else {
+        String::new()
+    };
+    if problems.is_empty() {
+        say(
+            app,
+            MessageKind::Info,
+            format!("已恢复上次未保存的隐患草稿：Ctrl-s 保存，Esc 可放弃{more}"),
+        );
+    }
+    vec![]
+}
+
 /// The item was stored 不合格 with its finding: the form closes, the checklist moves on.
 pub fn fail_saved(app: &mut App, inspection: Inspection, finding: Finding) -> Vec<Effect> {
     if matches!(app.screen(), Screen::Form(_)) {

@@ -71,6 +71,23 @@ pub fn ad_hoc(st: &ChecklistState, line: &str, today: NaiveDate) -> FormState {
     }
 }
 
+/// `f` as it opens over `st`: with this form's draft (same inspection and item, or line)
+/// when one was kept, which is then taken out of the checklist's list.
+pub fn with_draft(st: &mut ChecklistState, f: FormState, today: NaiveDate) -> FormState {
+    let key = draft_of(&f).key();
+    let Some(pos) = st.drafts.iter().position(|d| d.key() == key) else {
+        return f;
+    };
+    let d = st.drafts.remove(pos);
+    match restored(st, &d, today) {
+        Some(mut r) => {
+            r.fail = f.fail;
+            r
+        }
+        None => f,
+    }
+}
+
 /// The form as a draft to keep on disk.
 pub fn draft_of(f: &FormState) -> FindingDraft {
     FindingDraft {
@@ -277,16 +294,18 @@ pub fn leave(app: &mut App, quit: bool) -> Vec<Effect> {
     };
     let steps = match (quit, f.fail, f.touched) {
         (true, _, false) => {
+            let key = draft_of(f).key();
             app.quit = true;
-            return vec![Effect::ClearDraft];
+            return vec![Effect::ClearDraft(key)];
         }
         (true, _, true) => vec![LeaveStep::Stay, LeaveStep::QuitKeep, LeaveStep::QuitDiscard],
         (false, true, _) => vec![
             LeaveStep::Stay,
             LeaveStep::FailWithoutHazard,
             LeaveStep::Discard,
+            LeaveStep::Keep,
         ],
-        (false, false, true) => vec![LeaveStep::Stay, LeaveStep::Discard],
+        (false, false, true) => vec![LeaveStep::Stay, LeaveStep::Discard, LeaveStep::Keep],
         (false, false, false) => return take_step(app, LeaveStep::Discard),
     };
     let text = if f.fail {
@@ -316,15 +335,31 @@ pub fn take_step(app: &mut App, step: LeaveStep) -> Vec<Effect> {
         return vec![];
     };
     let (fail, item) = (f.fail, f.item.as_ref().map(|i| i.id.clone()));
+    let draft = draft_of(f);
+    let key = draft.key();
     match step {
         LeaveStep::Stay => vec![],
+        LeaveStep::Keep => {
+            app.stack.pop();
+            if let Some(Screen::Checklist(st)) = app.stack.last_mut() {
+                st.drafts.retain(|d| d.key() != key);
+                st.drafts.insert(0, draft.clone());
+            }
+            say(
+                app,
+                MessageKind::Info,
+                "草稿已保留：再次打开该项的登记表时恢复",
+            );
+            // Written now, whatever the debounce still holds.
+            vec![Effect::SaveDraft(draft)]
+        }
         LeaveStep::QuitKeep => {
             app.quit = true;
             vec![]
         }
         LeaveStep::QuitDiscard => {
             app.quit = true;
-            vec![Effect::ClearDraft]
+            vec![Effect::ClearDraft(key)]
         }
         LeaveStep::Discard => {
             app.stack.pop();
@@ -334,11 +369,11 @@ pub fn take_step(app: &mut App, step: LeaveStep) -> Vec<Effect> {
                 "已放弃草稿：隐患未登记"
             };
             say(app, MessageKind::Info, text);
-            vec![Effect::ClearDraft]
+            vec![Effect::ClearDraft(key)]
         }
         LeaveStep::FailWithoutHazard => {
             app.stack.pop();
-            let mut effects = vec![Effect::ClearDraft];
+            let mut effects = vec![Effect::ClearDraft(key)];
             if let (Some(item), Some(Screen::Checklist(st))) = (item, app.stack.last_mut()) {
                 effects.push(super::checklist::send_answer(
                     st,

@@ -31,6 +31,11 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::ChecklistLoaded(data) => {
+            // Started from the new-inspection form: its draft has done its work.
+            let mut out = Vec::new();
+            if matches!(app.screen(), Screen::NewInspection(_)) {
+                out.push(Effect::ClearFormDraft(crate::ops::DraftKey::new_inspection()));
+            }
             if matches!(
                 app.screen(),
                 Screen::NewInspection(_) | Screen::Checklist(_)
@@ -38,6 +43,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 app.stack.pop();
             }
             let st = ChecklistState::new(data);
+            let id = st.data.inspection.id;
             let finished = st.data.inspection.is_finished();
             let bare = st.failed_without_hazard().len();
             let bare_note = if bare > 0 {
@@ -61,14 +67,24 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
             let ad_hoc = home_state(app).is_some_and(|h| std::mem::take(&mut h.ad_hoc));
             if ad_hoc && !finished {
-                return checklist::ad_hoc(app);
+                out.extend(checklist::ad_hoc(app));
+                return out;
             }
-            // A form left unsaved by a crash comes back over its checklist.
+            // Forms left unsaved (a crash, or kept) come back over their checklist.
             if !finished {
-                return vec![Effect::LoadDraft];
+                out.push(Effect::LoadDrafts(id));
             }
+            return out;
         }
         Action::DraftLoaded(draft) => return drafts::loaded(app, draft),
+        Action::DraftsLoaded {
+            inspection,
+            drafts: list,
+            problems,
+        } => return drafts::loaded_for(app, inspection, list, problems),
+        Action::FormDraftLoaded { key, value } => {
+            return super::form_drafts::loaded(app, &key, value);
+        }
         Action::FailSaved {
             inspection,
             finding,

@@ -1,0 +1,185 @@
+//! Drafts of the forms other than the hazard form (issue 11): the new-inspection form and the
+//! notes typed for a step (整改落实情况, 复查情况, 备注, 撤销原因, a patrol's 异常, a revocation's
+//! reason). Each is kept under its own key while typed, comes back when that form is opened
+//! again for the same record, and is dropped once the step is taken or the inspection started.
+
+use super::{Effect, say};
+use crate::domain::{LeaderRole, Mode};
+use crate::ops::DraftKey;
+use crate::tui::app::{App, MessageKind, NewInspectionState, Overlay, PromptKind, Screen};
+use serde::{Deserialize, Serialize};
+
+/// The new-inspection form as typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewInspectionDraft {
+    pub facility: String,
+    pub departments: String,
+    pub mode: Mode,
+    #[serde(default)]
+    pub leader: Option<LeaderRole>,
+    pub inspectors: String,
+    /// Line ids chosen.
+    pub lines: Vec<String>,
+}
+
+/// A step's note as typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct NoteDraft {
+    text: String,
+}
+
+/// The draft key of a prompt whose text is worth keeping; None for prompts pre-filled from the
+/// record (an edit) or naming a file (an export).
+pub fn note_key(kind: &PromptKind) -> Option<DraftKey> {
+    let (what, target) = match *kind {
+        PromptKind::Rectify(id) => ("rectify", id),
+        PromptKind::VerifyPass(id) => ("verify-pass", id),
+        PromptKind::VerifyFail(id) => ("verify-fail", id),
+        PromptKind::Escalate(id) => ("escalate", id),
+        PromptKind::Comment(id) => ("comment", id),
+        PromptKind::Retract(id) => ("retract", id),
+        PromptKind::PatrolAbnormal { place, .. } => ("patrol-abnormal", place),
+        PromptKind::RevokeDevice(id) => ("revoke", id),
+        PromptKind::EditField(..) | PromptKind::Export(_) | PromptKind::IssueNotice => {
+            return None;
+        }
+    };
+    Some(DraftKey::note(what, target))
+}
+
+/// What the draftable forms hold before an action, to see what it changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Before {
+    note: Option<(DraftKey, String)>,
+    new_inspection: Option<NewInspectionDraft>,
+}
+
+fn note_of(app: &App) -> Option<(DraftKey, String)> {
+    match &app.overlay {
+        Some(Overlay::Prompt(p)) => Some((note_key(&p.kind)?, p.input.text().to_string())),
+        _ => None,
+    }
+}
+
+fn inspection_draft(app: &App, st: &NewInspectionState) -> NewInspectionDraft {
+    NewInspectionDraft {
+        facility: st.facility.text().to_string(),
+        departments: st.departments.text().to_string(),
+        mode: st.mode,
+        leader: st.leader,
+        inspectors: st.inspectors.text().to_string(),
+        lines: app
+            .lines
+            .iter()
+            .zip(&st.chosen)
+            .filter(|(_, c)| **c)
+            .map(|(l, _)| l.id.clone())
+            .collect(),
+    }
+}
+
+pub fn before(app: &App) -> Before {
+    Before {
+        note: note_of(app),
+        new_inspection: match app.screen() {
+            Screen::NewInspection(st) => Some(inspection_draft(app, st)),
+            _ => None,
+        },
+    }
+}
+
+fn value<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or_default()
+}
+
+/// After a key: a prompt just opened asks for its draft; typed text is kept (emptied text drops
+/// the draft); the new-inspection form keeps what changed.
+pub fn after_input(app: &App, was: &Before) -> Vec<Effect> {
+    let mut out = Vec::new();
+    match (note_of(app), &was.note) {
+        (Some((key, _)), prev) if prev.as_ref().is_none_or(|(k, _)| *k != key) => {
+            out.push(Effect::LoadFormDraft(key));
+        }
+        (Some((key, text)), Some((_, old))) if text != *old => {
+            out.push(if text.trim().is_empty() {
+                Effect::ClearFormDraft(key)
+            } else {
+                Effect::SaveFormDraft {
+                    key,
+                    value: value(&NoteDraft { text }),
+                }
+            });
+        }
+        _ => {}
+    }
+    if let (Screen::NewInspection(st), Some(old)) = (app.screen(), &was.new_inspection) {
+        let now = inspection_draft(app, st);
+        if now != *old && !st.saving {
+            out.push(Effect::SaveFormDraft {
+                key: DraftKey::new_inspection(),
+                value: value(&now),
+            });
+        }
+    }
+    out
+}
+
+/// After a result: a prompt the result closed (the step was taken) drops its draft; a prompt
+/// still open (a refusal) keeps it.
+pub fn after_result(app: &App, was: &Before) -> Vec<Effect> {
+    match (&was.note, note_of(app)) {
+        (Some((key, _)), now) if now.is_none_or(|(k, _)| k != *key) => {
+            vec![Effect::ClearFormDraft(key.clone())]
+        }
+        _ => vec![],
+    }
+}
+
+/// A draft read back: filled into its form when that form is open and still untouched.
+pub fn loaded(app: &mut App, key: &DraftKey, value: Option<serde_json::Value>) -> Vec<Effect> {
+    let Some(value) = value else {
+        return vec![];
+    };
+    if *key == DraftKey::new_inspection() {
+        let Ok(d) = serde_json::from_value::<NewInspectionDraft>(value) else {
+            return vec![];
+        };
+        let ids: Vec<String> = app.lines.iter().map(|l| l.id.clone()).collect();
+        let me = app.inspector.clone();
+        let Screen::NewInspection(st) = app.screen_mut() else {
+            return vec![];
+        };
+        let untouched = st.facility.text().is_empty()
+            && st.departments.text().is_empty()
+            && st.inspectors.text() == me
+            && !st.chosen.iter().any(|c| *c);
+        if !untouched {
+            return vec![];
+        }
+        st.facility.set(&d.facility);
+        st.departments.set(&d.departments);
+        st.mode = d.mode;
+        st.leader = d.leader;
+        st.inspectors.set(&d.inspectors);
+        for (id, c) in ids.iter().zip(st.chosen.iter_mut()) {
+            *c = d.lines.contains(id);
+        }
+        say(
+            app,
+            MessageKind::Info,
+            "已恢复上次未完成的新建检查（Ctrl-u 清空一栏）",
+        );
+        return vec![];
+    }
+    let Ok(d) = serde_json::from_value::<NoteDraft>(value) else {
+        return vec![];
+    };
+    if let Some(Overlay::Prompt(p)) = &mut app.overlay
+        && note_key(&p.kind).as_ref() == Some(key)
+        && p.input.text().is_empty()
+    {
+        p.input.set(&d.text);
+        say(app, MessageKind::Info, "已恢复上次未提交的内容");
+    }
+    vec![]
+}
