@@ -145,5 +145,8 @@ fn a_notes_draft_comes_back_on_the_same_hazard_and_goes_once_saved() {
     assert_eq!(p.input.text(), "已更换应急照明灯");
     press(&mut h, &["enter"]);
     assert!(h.app.overlay.is_none());
-    assert!(drafts_on_disk(&h).is_empty(), "the step was taken: the draft is gone");
+    assert!(
+        drafts_on_disk(&h).is_empty(),
+        "the step was taken: the draft is gone"
+    );
 }

@@ -14,7 +14,9 @@ fn with_no_inspection_a_starts_one_and_records_the_hazard() {
     let Some(Overlay::Choice(c)) = &h.app.overlay else {
         panic!("A asks: {:?}", h.app.overlay);
     };
-    assert!(matches!(&c.kind, ChoiceKind::AdHocInspection { inspections } if inspections.is_empty()));
+    assert!(
+        matches!(&c.kind, ChoiceKind::AdHocInspection { inspections } if inspections.is_empty())
+    );
     let t = draw(&h, 80, 24);
     insta::assert_snapshot!("home_ad_hoc_no_inspection_80x24", screen_text(&h, &t));
     press(&mut h, &["enter"]);
@@ -60,7 +62,11 @@ fn on_a_finished_inspection_a_offers_my_unfinished_ones() {
         panic!("A asks: {:?}", h.app.overlay);
     };
     assert_eq!(c.options.len(), 2, "{:?}", c.options);
-    assert!(c.options[0].starts_with("东城区人民医院"), "{:?}", c.options);
+    assert!(
+        c.options[0].starts_with("东城区人民医院"),
+        "{:?}",
+        c.options
+    );
     press(&mut h, &["enter"]);
     let Screen::Form(f) = h.app.screen() else {
         panic!("the form: {:?}", h.app.screen());

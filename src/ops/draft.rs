@@ -39,7 +39,11 @@ pub struct FindingDraft {
 impl FindingDraft {
     /// The form this draft belongs to: its inspection and item (or line, outside the checklist).
     pub fn key(&self) -> DraftKey {
-        DraftKey::finding(self.inspection, self.item_id.as_deref(), self.line.as_deref())
+        DraftKey::finding(
+            self.inspection,
+            self.item_id.as_deref(),
+            self.line.as_deref(),
+        )
     }
 }
 

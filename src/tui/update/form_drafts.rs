@@ -40,9 +40,9 @@ pub fn note_key(kind: &PromptKind) -> Option<DraftKey> {
         PromptKind::Retract(id) => ("retract", id),
         PromptKind::PatrolAbnormal { place, .. } => ("patrol-abnormal", place),
         PromptKind::RevokeDevice(id) => ("revoke", id),
-        PromptKind::EditField(..) | PromptKind::Export(_) | PromptKind::IssueNotice => {
-            return None;
-        }
+        // Pre-filled from the record (an edit), naming a file (an export), or the registry's
+        // own forms: nothing typed worth keeping here.
+        _ => return None,
     };
     Some(DraftKey::note(what, target))
 }
@@ -128,7 +128,7 @@ pub fn after_input(app: &App, was: &Before) -> Vec<Effect> {
 /// still open (a refusal) keeps it.
 pub fn after_result(app: &App, was: &Before) -> Vec<Effect> {
     match (&was.note, note_of(app)) {
-        (Some((key, _)), now) if now.is_none_or(|(k, _)| k != *key) => {
+        (Some((key, _)), now) if now.as_ref().is_none_or(|(k, _)| k != key) => {
             vec![Effect::ClearFormDraft(key.clone())]
         }
         _ => vec![],

@@ -34,7 +34,9 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             // Started from the new-inspection form: its draft has done its work.
             let mut out = Vec::new();
             if matches!(app.screen(), Screen::NewInspection(_)) {
-                out.push(Effect::ClearFormDraft(crate::ops::DraftKey::new_inspection()));
+                out.push(Effect::ClearFormDraft(
+                    crate::ops::DraftKey::new_inspection(),
+                ));
             }
             if matches!(
                 app.screen(),
