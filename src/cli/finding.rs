@@ -60,8 +60,12 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                     funds: funds.clone(),
                 },
             )?;
-            // People read the 隐患编号; scripts take the id from `--json`.
-            emit(cli, &ctx, &f, || added_line(&f))
+            // stdout keeps the bare id for scripts (`id=$(xuncha finding add …)`); people read the
+            // 隐患编号 and what was saved on stderr.
+            if !cli.json {
+                eprintln!("{}", added_line(&f));
+            }
+            emit(cli, &ctx, &f, || f.id.to_string())
         }
         FindingCmd::List(filter) => {
             let mut q = query(filter)?;
