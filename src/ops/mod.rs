@@ -14,15 +14,17 @@ mod equipment;
 mod facility;
 mod filter;
 mod finding;
-mod heads;
 mod input;
 mod inspection;
+#[cfg(test)]
+mod model_checks;
 mod notice;
 mod org;
 mod patrol;
 mod peers;
 mod plan;
 mod recover;
+mod register;
 mod search;
 mod setup;
 mod stats;
@@ -80,6 +82,10 @@ pub use plan::{
     BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
 };
 pub use recover::{RecoverError, RecoveryReport, recover};
+pub use register::{
+    FIRST_SCREEN_ROWS, RegisterFilter, RegisterView, RetractedView, SortDue, register_first_screen,
+    register_rows, register_view,
+};
 pub use search::{SearchOutcome, index_finding, load_search_index, put_named_record_first, search};
 pub use setup::{Opened, open, open_at, recorded_checklists};
 pub use stats::{Stats, StatsRow, Tally, stats};
@@ -93,7 +99,7 @@ pub use tools::{
 };
 pub use views::{
     ChecklistData, HazardBrief, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow,
-    SyncInfo, checklist, facilities, home, line_infos, register_rows, sync_info,
+    SyncInfo, checklist, facilities, home, line_infos, sync_info,
 };
 
 use crate::catalog::{Catalog, Item};

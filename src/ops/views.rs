@@ -434,25 +434,3 @@ pub fn facilities(ctx: &Ctx) -> Result<Vec<String>> {
     }
     Ok(names)
 }
-
-/// One row per finding, retracted ones included (marked; the register's filter hides them
-/// unless asked), in id (creation) order: a full scan of the views.
-///
-/// # Errors
-/// `Store` when a view cannot be read.
-pub fn register_rows(ctx: &Ctx) -> Result<Vec<RegisterRow>> {
-    let names: BTreeMap<&str, &str> = ctx
-        .catalog
-        .lines
-        .iter()
-        .map(|l| (l.line.as_str(), l.name.as_str()))
-        .collect();
-    // Only the fields a row shows are decoded (issue 14); hazards at 重大/较大 places are
-    // marked (issue 16).
-    let reg = super::registry(ctx)?;
-    super::heads::register_rows(
-        ctx,
-        |line| names.get(line).copied().unwrap_or(line).to_string(),
-        |facility, location| super::facility::high_risk_at(&reg, facility, location),
-    )
-}

@@ -38,7 +38,7 @@ pub use import::{
     Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
     verify_records,
 };
-pub use models::{InspectionMark, RectifiedOn, Waiting};
+pub use models::{InspectionMark, RectifiedOn, RowModel, Waiting};
 pub use peers::{PeerHolds, PeerStatus};
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};

@@ -16,11 +16,14 @@
 //!   JSON [`InspectionMark`]: one per inspection, newest last, so home reads the few unfinished
 //!   ones and the newest finished ones without walking them all.
 //!
+//! - `#r` ‖ id(16) → JSON [`RowModel`]: what a register row shows of each finding (about a
+//!   fifth of the view), so the register reads 100,000 rows without decoding 100,000 views.
+//!
 //! A store written before these models existed gets them built from its views on open
 //! (`Store::ensure_models`), marked done in `meta` only once complete.
 
 use super::{Result, Store, StoreError};
-use crate::domain::{Finding, Inspection, LeaderRole, Mode, Stamp, Status};
+use crate::domain::{Escalation, Finding, Inspection, LeaderRole, Mode, Severity, Stamp, Status};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
@@ -30,10 +33,11 @@ use uuid::Uuid;
 /// Every model key starts with this byte.
 pub(crate) const MODEL_PREFIX: &[u8] = b"#";
 const COUNTER: &[u8] = b"#c";
+const ROW: &[u8] = b"#r";
 const MARK_FINISHED: &[u8] = b"#s";
 const MARK_UNFINISHED: &[u8] = b"#u";
 /// Set in `meta` once the models hold every view (see `Store::ensure_models`).
-const META_MODELS: &[u8] = b"models_v1";
+const META_MODELS: &[u8] = b"models_v2";
 
 /// Findings waiting, as one counter of the home figures reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +106,65 @@ impl InspectionMark {
         let name = name.trim();
         self.inspectors.iter().any(|i| i == name) || self.started_by == name
     }
+}
+
+/// What the register shows of one finding: the view's fields a row needs, with the rules
+/// already applied (deadline in force, conflicted), so reading it decodes nothing else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowModel {
+    pub id: Uuid,
+    pub facility: String,
+    pub department: String,
+    /// 部位: with the facility, where a hazard's 风险等级 is looked up.
+    pub location: String,
+    pub line: String,
+    pub description: String,
+    pub severity: Severity,
+    pub status: Status,
+    /// The deadline in force (`Finding::due_in_force`).
+    pub due: Option<NaiveDate>,
+    pub escalation: Option<Escalation>,
+    /// `Finding::is_conflicted`.
+    pub conflict: bool,
+    pub created_at: Stamp,
+    pub fixed_on_spot: bool,
+    pub rectified_at: Option<Stamp>,
+    /// The 隐患编号 as printed.
+    pub number: Option<String>,
+    pub retracted: bool,
+    pub retract_reason: String,
+}
+
+impl RowModel {
+    fn of(f: &Finding) -> RowModel {
+        RowModel {
+            id: f.id,
+            facility: f.facility.clone(),
+            department: f.department.clone(),
+            location: f.location.clone(),
+            line: f.line.clone(),
+            description: f.description.clone(),
+            severity: f.severity,
+            status: f.status,
+            due: f.due_in_force(),
+            escalation: f.escalation,
+            conflict: f.is_conflicted(),
+            created_at: f.created_at,
+            fixed_on_spot: f.fixed_on_spot,
+            rectified_at: f.rectified_at,
+            number: f.number.as_ref().map(|n| n.code()),
+            retracted: f.retracted,
+            retract_reason: f.retract_reason.clone(),
+        }
+    }
+}
+
+fn row_entry(f: &Finding) -> (Vec<u8>, Vec<u8>) {
+    let k = [ROW, f.id.as_bytes().as_slice()].concat();
+    (
+        k,
+        serde_json::to_vec(&RowModel::of(f)).expect("rows serialise"),
+    )
 }
 
 /// The counter a finding adds one to, if it is waiting (待整改 or 待复查, not retracted).
@@ -210,6 +273,12 @@ pub(crate) struct Delta {
 impl Delta {
     /// A finding's view changes from `old` to `new`.
     pub(crate) fn finding(&mut self, old: Option<&Finding>, new: Option<&Finding>) {
+        if let Some(new) = new {
+            let (k, v) = row_entry(new);
+            if old.map(row_entry).is_none_or(|(_, was)| was != v) {
+                self.insert.insert(k, v);
+            }
+        }
         let (old, new) = (old.and_then(counter_key), new.and_then(counter_key));
         if old == new {
             return;
@@ -271,11 +340,14 @@ impl Delta {
 #[derive(Default)]
 pub(crate) struct Fresh {
     counts: BTreeMap<Vec<u8>, u64>,
+    /// Rows and marks.
     marks: BTreeMap<Vec<u8>, Vec<u8>>,
 }
 
 impl Fresh {
     pub(crate) fn add_finding(&mut self, f: &Finding) {
+        let (k, v) = row_entry(f);
+        self.marks.insert(k, v);
         if let Some(k) = counter_key(f) {
             *self.counts.entry(k).or_default() += 1;
         }
@@ -308,6 +380,24 @@ impl Store {
                 parse_counter(&k, &v)
             })
             .collect()
+    }
+
+    /// Every finding's register row, in id (creation) order, or newest first with `newest`.
+    pub fn register_row_models(
+        &self,
+        newest: bool,
+    ) -> Box<dyn Iterator<Item = Result<RowModel>> + '_> {
+        let decode = |kv: sled::Result<(sled::IVec, sled::IVec)>| {
+            let (_, v) = kv?;
+            serde_json::from_slice(&v)
+                .map_err(|e| StoreError::Corrupt(format!("台账行无法解析：{e}")))
+        };
+        let rows = self.idx.scan_prefix(ROW);
+        if newest {
+            Box::new(rows.rev().map(decode))
+        } else {
+            Box::new(rows.map(decode))
+        }
     }
 
     /// Marks of the finished (or the unfinished) inspections, newest start first (then the

@@ -141,7 +141,14 @@ pub enum Action {
     },
     /// The finding form's draft left by an earlier run, if any.
     DraftLoaded(Option<crate::ops::FindingDraft>),
-    RegisterLoaded(Vec<RegisterRow>),
+    /// Register rows that pass `filter`, in `sort`'s order, read by ops on the worker; first
+    /// the first screen (`total` None), then the whole list with the number of findings.
+    RegisterLoaded {
+        filter: crate::ops::RegisterFilter,
+        sort: crate::ops::SortDue,
+        rows: Vec<RegisterRow>,
+        total: Option<usize>,
+    },
     /// The 危险化学品 / 特种设备 registers, loaded through ops.
     RegistersLoaded(Box<super::screens::registers_state::RegistersData>),
     FindingLoaded(Finding),

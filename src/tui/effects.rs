@@ -44,7 +44,12 @@ pub enum Effect {
     ClearDraft,
     /// Read the draft an earlier run left.
     LoadDraft,
-    LoadRegister,
+    /// The register's rows through a filter, in an order: ops reads, filters and sorts them
+    /// here on the worker (issue 14), first the first screen, then the whole list.
+    LoadRegister {
+        filter: crate::ops::RegisterFilter,
+        sort: crate::ops::SortDue,
+    },
     /// Load the 危险化学品 / 特种设备 registers.
     LoadRegisters,
     /// Every inspection, for the inspection browser.
@@ -151,7 +156,7 @@ impl Effect {
     pub fn busy(&self) -> Option<(&'static str, bool)> {
         Some(match self {
             Effect::LoadHome => ("正在读取首页数据", false),
-            Effect::LoadRegister => ("正在读取台账", false),
+            Effect::LoadRegister { .. } => ("正在读取台账", false),
             Effect::LoadInspectionList => ("正在读取全部检查", false),
             Effect::LoadFacilityList => ("正在统计各单位的隐患", false),
             Effect::Search(_) => ("正在搜索（首次搜索需建立索引）", false),
@@ -415,7 +420,24 @@ impl Runner {
                 forget_draft(ctx);
                 Action::FindingSaved(f)
             }
-            Effect::LoadRegister => Action::RegisterLoaded(ops::register_rows(ctx)?),
+            Effect::LoadRegister { filter, sort } => {
+                let first = ops::register_first_screen(ctx, &filter, sort, ops::FIRST_SCREEN_ROWS)?;
+                if let Some(rows) = first {
+                    progress(super::sanitize::escape_action(Action::RegisterLoaded {
+                        filter: filter.clone(),
+                        sort,
+                        rows,
+                        total: None,
+                    }));
+                }
+                let view = ops::register_view(ctx, &filter, sort)?;
+                Action::RegisterLoaded {
+                    filter,
+                    sort,
+                    rows: view.rows,
+                    total: Some(view.total),
+                }
+            }
             Effect::LoadRegisters => Action::RegistersLoaded(Box::new(
                 crate::tui::screens::registers_state::RegistersData {
                     chemicals: ops::chemicals(ctx)?,

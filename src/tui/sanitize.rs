@@ -71,9 +71,19 @@ pub fn escape_action(action: Action) -> Action {
             path,
             opened,
         },
-        Action::RegisterLoaded(mut rows) => {
+        Action::RegisterLoaded {
+            filter,
+            sort,
+            mut rows,
+            total,
+        } => {
             rows.iter_mut().for_each(row);
-            Action::RegisterLoaded(rows)
+            Action::RegisterLoaded {
+                filter,
+                sort,
+                rows,
+                total,
+            }
         }
         Action::FacilitiesLoaded(mut v) => {
             v.iter_mut().for_each(escape_in_place);

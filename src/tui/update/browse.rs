@@ -122,8 +122,9 @@ pub fn facilities_input(app: &mut App, a: Action) -> Vec<Effect> {
             } else {
                 let mut reg = RegisterState::default();
                 reg.filter.facility = Some(r.name);
+                let load = reg.load();
                 app.stack.push(Screen::Register(reg));
-                vec![Effect::LoadRegister]
+                vec![load]
             }
         }
         Command::SortNext => {

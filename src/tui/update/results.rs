@@ -140,11 +140,19 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 format!("已保存：{}（{}）", f.spoken_name(), f.severity.label()),
             );
         }
-        Action::RegisterLoaded(rows) => {
+        Action::RegisterLoaded {
+            filter,
+            sort,
+            rows,
+            total,
+        } => {
             for s in app.stack.iter_mut() {
                 if let Screen::Register(st) = s {
-                    st.rows = Some(rows);
-                    register::refresh(st, today);
+                    // Rows read for a filter since changed are not shown: their own load
+                    // follows.
+                    if st.filter == filter && st.sort == sort {
+                        register::show(st, rows, total);
+                    }
                     break;
                 }
             }
@@ -174,7 +182,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                                 *r = row.clone();
                             }
                         }
-                        register::refresh(st, today);
+                        register::recheck(st, &[row.id], today);
                     }
                     Screen::Detail(d) if d.finding.id == finding.id => {
                         d.finding = finding.clone();
@@ -219,7 +227,8 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                             }
                         }
                     }
-                    register::refresh(st, today);
+                    let ids: Vec<uuid::Uuid> = findings.iter().map(|f| f.id).collect();
+                    register::recheck(st, &ids, today);
                 }
             }
             let how = if opened {

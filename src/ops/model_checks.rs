@@ -1,110 +1,11 @@
-//! What the register reads, decoded from the views' JSON field by field (issue 14): a register
-//! row needs fifteen fields of a finding, so the rest of each view (measures, notes, history)
-//! is skipped, not built. The rules are the domain's (`due_in_force`, `is_conflicted`);
-//! `tests` below checks the rows against `RegisterRow::from_finding` on the same views, and
-//! that home's figures, read from the counters kept with the log, equal the ones counted from
-//! every full view.
+//! Checks that the read models kept with the log (issue 14: home's counters, the inspection
+//! marks, the register's rows) answer as the full views do, before and after lifecycle steps.
 
-use super::{Ctx, RegisterRow, Result};
-use crate::domain::{Escalation, Severity, Stamp, Status};
-use crate::store::StoreError;
-use chrono::NaiveDate;
-use serde::Deserialize;
-use serde::de::IgnoredAny;
-use uuid::Uuid;
-
-#[derive(Debug, Deserialize)]
-struct StepDue {
-    #[serde(default)]
-    due: Option<NaiveDate>,
-}
-
-/// The fields of a finding view that make its register row.
-#[derive(Debug, Deserialize)]
-struct RowHead<'a> {
-    id: Uuid,
-    facility: String,
-    department: String,
-    /// 部位: with the facility, where a hazard's 风险等级 is looked up.
-    #[serde(default)]
-    location: String,
-    #[serde(borrow)]
-    line: std::borrow::Cow<'a, str>,
-    description: String,
-    severity: Severity,
-    status: Status,
-    due: Option<NaiveDate>,
-    escalation: Option<Escalation>,
-    #[serde(default)]
-    escalations: Vec<StepDue>,
-    #[serde(default)]
-    conflicts: Vec<IgnoredAny>,
-    #[serde(default)]
-    step_conflicts: Vec<IgnoredAny>,
-    created_at: Stamp,
-    fixed_on_spot: bool,
-    #[serde(default)]
-    rectified_at: Option<Stamp>,
-    #[serde(default)]
-    retracted: bool,
-    #[serde(default)]
-    number: Option<crate::domain::Number>,
-    #[serde(default)]
-    retract_reason: String,
-}
-
-/// One register row per finding (retracted ones marked), in id (creation) order, as
-/// `RegisterRow::from_finding` makes it from the full view; `line_name` names a line id.
-///
-/// # Errors
-/// `Store` when a view cannot be read or decoded.
-pub(super) fn register_rows(
-    ctx: &Ctx,
-    line_name: impl Fn(&str) -> String,
-    risk: impl Fn(&str, &str) -> Option<crate::domain::RiskGrade>,
-) -> Result<Vec<RegisterRow>> {
-    let now = &ctx.now;
-    let mut rows = Vec::new();
-    ctx.store.for_each_finding_json(|bytes| {
-        let f: RowHead = decode(bytes)?;
-        let due = f.escalations.iter().rev().find_map(|e| e.due).or(f.due);
-        rows.push(RegisterRow {
-            risk: risk(&f.facility, &f.location),
-            id: f.id,
-            line_name: line_name(&f.line),
-            line: f.line.into_owned(),
-            facility: f.facility,
-            department: f.department,
-            description: f.description,
-            severity: f.severity,
-            status: f.status,
-            due,
-            escalation: f.escalation,
-            conflict: !f.conflicts.is_empty() || !f.step_conflicts.is_empty(),
-            created: now.local_date(f.created_at),
-            fixed_on_spot: f.fixed_on_spot,
-            rectified_on: match f.status {
-                Status::Rectified => f.rectified_at.map(|t| now.local_date(t)),
-                _ => None,
-            },
-            number: f.number.as_ref().map(|n| n.code()),
-            retracted: f.retracted,
-            retract_reason: f.retract_reason,
-        });
-        Ok(())
-    })?;
-    Ok(rows)
-}
-
-fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> crate::store::Result<T> {
-    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(format!("视图无法解析：{e}")))
-}
-
-#[cfg(test)]
 mod tests {
-    use super::*;
     use crate::catalog::Catalog;
+    use crate::domain::Status;
     use crate::domain::{Finding, FindingQuery, Now};
+    use crate::ops::{Ctx, RegisterRow, register_rows};
     use crate::store::Store;
 
     fn now(text: &str) -> Now {
@@ -257,12 +158,12 @@ mod tests {
             assert!(!want.is_empty());
             assert_eq!(marks(finished), want, "finished: {finished}");
         }
-        let rows = register_rows(&ctx, |l| format!("线{l}"), |_, _| None).unwrap();
+        let rows = register_rows(&ctx).unwrap();
         let full: Vec<RegisterRow> = ctx
             .raw_store()
             .all_findings()
             .map(|f| f.unwrap())
-            .map(|f| RegisterRow::from_finding(&f, &format!("线{}", f.line), &ctx.now))
+            .map(|f| RegisterRow::from_finding(&f, ctx.catalog.line_name(&f.line), &ctx.now))
             .collect();
         assert_eq!(rows, full);
     }
