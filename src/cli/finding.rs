@@ -89,6 +89,10 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                     short_id: super::output::short(f.id),
                     overdue: f.is_overdue(&ctx.now),
                     line_name: ctx.catalog.line_name(&f.line),
+                    links: ops::hazard_links(&ctx, f.id)?
+                        .into_iter()
+                        .map(|(register, text)| super::output::RegisterLinkJson { register, text })
+                        .collect(),
                 });
             }
             show(&ctx, &f);

@@ -172,6 +172,19 @@ pub struct FindingDetailJson<'a> {
     pub short_id: String,
     pub overdue: bool,
     pub line_name: &'a str,
+    /// The register entries (a chemical, a piece of special equipment) this hazard was recorded
+    /// on; empty when none.
+    pub links: Vec<RegisterLinkJson>,
+}
+
+/// A hazard's link to a register entry: `{"register": "chemical"|"equipment", "id": UUID,
+/// "text": "危险化学品 乙醇（易燃液体，药剂科危化品库）"}`. Open it with `chem show ID` or
+/// `equipment show ID`.
+#[derive(Debug, Serialize)]
+pub struct RegisterLinkJson {
+    #[serde(flatten)]
+    pub register: crate::domain::RegisterRef,
+    pub text: String,
 }
 
 pub fn finding_row(f: &Finding, now: &Now, catalog: &Catalog) -> String {

@@ -16,6 +16,7 @@ mod filter;
 mod finding;
 mod input;
 mod inspection;
+mod labels;
 #[cfg(test)]
 mod model_checks;
 mod notice;

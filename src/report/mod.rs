@@ -22,9 +22,11 @@ pub use risk::{write_coverage, write_risk_list};
 pub use stats::{Stats, StatsRow, Tally};
 
 use crate::catalog::Catalog;
-use crate::domain::{Finding, Inspection, Now, Org};
+use crate::domain::{Finding, Inspection, ItemLabel, Now, Org};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use uuid::Uuid;
 
 /// The ledger file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -62,6 +64,9 @@ pub struct Env<'a> {
     pub catalog: &'a Catalog,
     pub now: Now,
     pub org: &'a Org,
+    /// Each hazard's line name and item text from its inspection's checklist version (finding
+    /// id → label); forms print them under the hazard. None: forms print no item line.
+    pub labels: Option<&'a HashMap<Uuid, ItemLabel>>,
 }
 
 static NO_ORG: Org = Org::EMPTY;
@@ -73,7 +78,23 @@ impl<'a> Env<'a> {
             catalog,
             now,
             org: &NO_ORG,
+            labels: None,
         }
+    }
+
+    /// The same with each hazard's item label (see [`ItemLabel`]).
+    pub fn with_labels(self, labels: &'a HashMap<Uuid, ItemLabel>) -> Env<'a> {
+        Env {
+            labels: Some(labels),
+            ..self
+        }
+    }
+
+    /// The form line naming what `finding` was checked against, when labels were given.
+    pub fn label_text(&self, finding: Uuid) -> Option<String> {
+        self.labels
+            .and_then(|l| l.get(&finding))
+            .map(ItemLabel::text)
     }
 
     /// The same with the organisation profile.
