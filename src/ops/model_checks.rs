@@ -166,5 +166,16 @@ mod tests {
             .map(|f| RegisterRow::from_finding(&f, ctx.catalog.line_name(&f.line), &ctx.now))
             .collect();
         assert_eq!(rows, full);
+
+        // A counter that drifted from the log is found by doctor and mended by a rebuild.
+        ctx.raw_store().damage_a_counter().unwrap();
+        let rep = ctx.raw_store().rebuild(false).unwrap();
+        assert!(
+            rep.view_mismatches.iter().any(|m| m.contains("读模型")),
+            "{:?}",
+            rep.view_mismatches
+        );
+        assert!(ctx.raw_store().rebuild(true).unwrap().rebuilt);
+        assert!(ctx.raw_store().rebuild(false).unwrap().is_clean());
     }
 }

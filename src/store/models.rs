@@ -467,6 +467,19 @@ impl Store {
         self.flush()
     }
 
+    /// Test hook: adds one to the first counter, as a lost or doubled write would.
+    #[cfg(test)]
+    pub(crate) fn damage_a_counter(&self) -> Result<()> {
+        let (k, v) = self
+            .idx
+            .scan_prefix(COUNTER)
+            .next()
+            .ok_or_else(|| StoreError::Corrupt("no counter".into()))??;
+        let n = u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])) + 1;
+        self.idx.insert(k, &n.to_be_bytes())?;
+        Ok(())
+    }
+
     /// The live model entries, key → value, for `doctor` to compare with a rebuild.
     pub(crate) fn live_models(&self) -> Result<BTreeMap<Vec<u8>, Vec<u8>>> {
         self.idx
