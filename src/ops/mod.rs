@@ -28,6 +28,7 @@ mod recover;
 mod register;
 mod search;
 mod setup;
+mod signoff;
 mod stats;
 mod sync;
 mod tools;
@@ -59,8 +60,8 @@ pub use facility::{
 };
 pub use filter::resolve_filter;
 pub use finding::{
-    NewFinding, comment, escalate, record_finding, rectify, rectify_completed, retract, set_field,
-    settle_conflict, settle_steps, verify,
+    NewFinding, comment, escalate, record_finding, rectify, rectify_completed, rectify_reported,
+    retract, set_field, settle_conflict, settle_steps, verify, verify_signed,
 };
 pub use input::Input;
 pub use inspection::{
@@ -89,6 +90,7 @@ pub use register::{
 };
 pub use search::{SearchOutcome, index_finding, load_search_index, put_named_record_first, search};
 pub use setup::{Opened, open, open_at, recorded_checklists};
+pub use signoff::{RECEIVER, REPORTER, SignerFields, VERIFIER, receive_notice, signer};
 pub use stats::{Stats, StatsRow, Tally, stats};
 pub use sync::{
     BundleNote, Cancel, DeviceCount, DeviceGaps, EventNote, ForkNote, ForkOutcome, RejectKind,

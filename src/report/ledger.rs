@@ -31,7 +31,7 @@ const fn col(title: &'static str, width: f64, printed: bool) -> Column {
 /// they add up to 200 character units, which fit the width of A3 landscape at 100 % scale, so
 /// the 10 pt text prints at 10 pt. The rest are on screen and in the file, not on paper.
 /// The CSV has the same columns in the same order; its header is pinned by a test.
-pub const COLUMNS: [Column; 26] = [
+pub const COLUMNS: [Column; 28] = [
     col("序号", 5.0, true),
     col("隐患编号", 19.0, true),
     col("单位", 13.0, true),
@@ -57,6 +57,8 @@ pub const COLUMNS: [Column; 26] = [
     col("检查方式", 10.0, false),
     col("检查人员", 14.0, false),
     col("防线", 12.0, false),
+    col("整改报告人", 16.0, false),
+    col("签收人", 24.0, false),
     col("记录ID", 38.0, false),
 ];
 
@@ -97,11 +99,16 @@ pub struct LedgerRow {
     pub overdue_text: String,
     pub completed: Option<NaiveDate>,
     pub rectification: String,
+    /// 整改报告人 by name and role, when one was recorded.
+    pub reporter: String,
+    /// 复查人: by name and role when recorded, else the account that recorded the 复查.
     pub verifier: String,
     pub verified: Option<NaiveDate>,
     pub verification: String,
     pub closed: Option<NaiveDate>,
     pub escalation: String,
+    /// 签收人 of each document received: 「整改通知书：张三（院长）2026-11-23」, joined by "；".
+    pub receipts: String,
     pub id: String,
 }
 
@@ -146,8 +153,15 @@ impl LedgerRow {
             overdue_text: overdue_text(ctx, f),
             completed,
             rectification: rectification(f, date),
+            reporter: f
+                .rectified_by
+                .as_ref()
+                .map(|s| s.spoken())
+                .unwrap_or_default(),
             verifier: if f.fixed_on_spot {
                 f.recorded_by.clone()
+            } else if let Some(v) = &f.verifier {
+                v.spoken()
             } else {
                 f.verified_by.clone()
             },
@@ -164,6 +178,16 @@ impl LedgerRow {
                 .map(|s| match &s.issued {
                     Some(i) => format!("{}（{}，{}）", s.level.label(), i.wenhao, date(s.at)),
                     None => format!("{}（{}）", s.level.label(), date(s.at)),
+                })
+                .collect::<Vec<_>>()
+                .join("；"),
+            receipts: f
+                .escalations
+                .iter()
+                .flat_map(|s| {
+                    s.receipts.iter().map(move |r| {
+                        format!("{}：{} {}", s.level.label(), r.by.spoken(), date(r.at))
+                    })
                 })
                 .collect::<Vec<_>>()
                 .join("；"),
@@ -200,6 +224,8 @@ impl LedgerRow {
             Text(self.mode),
             Text(&self.inspectors),
             Text(&self.line_name),
+            Text(&self.reporter),
+            Text(&self.receipts),
             Text(&self.id),
         ]
     }
