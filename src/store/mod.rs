@@ -17,6 +17,7 @@ mod identity;
 mod import;
 mod models;
 mod numbering;
+mod pack;
 mod peers;
 mod query;
 mod read_only;
@@ -35,7 +36,7 @@ pub use codec::{EventBody, Record};
 pub use demo_mark::is_demo_device;
 pub use fork::{ForkNote, ForkOutcome};
 pub use import::{
-    Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
+    Applied, Auth, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
     verify_records,
 };
 pub use models::{InspectionMark, RectifiedOn, RowModel, Waiting};
@@ -305,7 +306,7 @@ impl Store {
             let (_, seq) =
                 codec::split_log_key(&k).ok_or_else(|| StoreError::Corrupt("日志键无效".into()))?;
             self.head_seq = seq;
-            self.head_hash = Record(v.to_vec()).hash();
+            self.head_hash = Record::from_stored(&v).hash();
         }
         Ok(())
     }
@@ -370,7 +371,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let body = Record(v.to_vec())
+        let body = Record::from_stored(&v)
             .body()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok(Some(body.wall.map_or(body.hlc.ms, |w| w.ms)))
