@@ -172,6 +172,18 @@ pub struct FindingDetailJson<'a> {
     pub short_id: String,
     pub overdue: bool,
     pub line_name: &'a str,
+    /// Each photo with its number, and where its file is (`present: false`: 照片未同步).
+    pub photo_files: Vec<PhotoFileJson>,
+}
+
+/// A photo of a hazard as `finding show --json` lists it.
+#[derive(Debug, Serialize)]
+pub struct PhotoFileJson {
+    pub n: usize,
+    pub hash: String,
+    pub stage: crate::domain::PhotoStage,
+    pub present: bool,
+    pub path: Option<String>,
 }
 
 pub fn finding_row(f: &Finding, now: &Now, catalog: &Catalog) -> String {

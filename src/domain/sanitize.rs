@@ -127,6 +127,9 @@ impl super::Finding {
         if let Some(item) = &mut f.item_id {
             escape_in_place(item);
         }
+        for p in &mut f.photos {
+            escape_in_place(&mut p.name);
+        }
         for e in &mut f.escalations {
             escape_in_place(&mut e.author);
             escape_in_place(&mut e.note);

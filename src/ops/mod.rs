@@ -21,6 +21,7 @@ mod notice;
 mod org;
 mod patrol;
 mod peers;
+mod photo;
 mod plan;
 mod recover;
 mod search;
@@ -75,6 +76,7 @@ pub use patrol::{
     PATROL_LINE, VisitOutcome, VisitRow, abnormal_finding, finish_patrol, patrol, patrol_log,
     patrol_visit, patrols, start_patrol,
 };
+pub use photo::{PhotoLine, attach_photos, finding_photos, photo_file};
 pub use peers::{device_name, peer_line, peer_lines, peers};
 pub use plan::{
     BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
@@ -118,6 +120,8 @@ pub struct Ctx {
     index: Option<Index>,
     /// The rules of frequency in force (built in, or the user's `frequency.toml`).
     pub rules: Vec<crate::domain::Rule>,
+    /// Cap on one photo file as attached, in bytes (config `photo_max_mb`, default 20 MB).
+    pub photo_max_bytes: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -276,6 +280,7 @@ impl Ctx {
             review_days: crate::domain::DEFAULT_REVIEW_DAYS,
             index: None,
             rules: plan::builtin_rules(),
+            photo_max_bytes: crate::photo::DEFAULT_MAX_BYTES,
         }
     }
 

@@ -102,7 +102,10 @@ pub fn export_ledger_filtered(
         .map(|i| (i.id, i))
         .collect();
     let stopped = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    let env = Env::of(&ctx.catalog, ctx.now).with_org(&ctx.org);
+    let shelf = super::photo::shelf(ctx);
+    let env = Env::of(&ctx.catalog, ctx.now)
+        .with_org(&ctx.org)
+        .with_photos(&shelf);
     let findings = ctx.store.all_findings().map(|f| {
         if stopped() {
             Err(OpsError::Cancelled("导出未写任何文件".into()))
@@ -140,7 +143,10 @@ pub fn export_inspection_form_as(
         ..Default::default()
     })?;
     findings.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
-    let env = Env::of(&ctx.catalog, ctx.now).with_org(&ctx.org);
+    let shelf = super::photo::shelf(ctx);
+    let env = Env::of(&ctx.catalog, ctx.now)
+        .with_org(&ctx.org)
+        .with_photos(&shelf);
     Ok(report::write_inspection_form(
         &env, &insp, &findings, format, path,
     )?)
@@ -228,6 +234,9 @@ pub fn export_notice(
         items: pairs.iter().map(|(x, s)| (x, s)).collect(),
         inspection: insp.as_ref(),
     };
-    let env = Env::of(&ctx.catalog, ctx.now).with_org(&ctx.org);
+    let shelf = super::photo::shelf(ctx);
+    let env = Env::of(&ctx.catalog, ctx.now)
+        .with_org(&ctx.org)
+        .with_photos(&shelf);
     Ok(report::write_notice(&env, &notice, format, path)?)
 }

@@ -103,6 +103,8 @@ pub struct LedgerRow {
     pub closed: Option<NaiveDate>,
     pub escalation: String,
     pub id: String,
+    /// The hazard's photos (issue 18), for the XLSX 照片 sheet.
+    pub photos: Vec<crate::domain::PhotoRef>,
 }
 
 impl LedgerRow {
@@ -168,6 +170,7 @@ impl LedgerRow {
                 .collect::<Vec<_>>()
                 .join("；"),
             id: f.id.to_string(),
+            photos: f.photos.clone(),
         }
     }
 
@@ -312,6 +315,8 @@ pub struct Ledger {
     pub org: Org,
     /// The export's moment, for the file properties (follows XUNCHA_NOW).
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Where the photos are, for the XLSX 照片 sheet; None leaves the sheet out.
+    pub photos: Option<crate::photo::Shelf>,
 }
 
 impl Ledger {
@@ -422,5 +427,6 @@ pub fn ledger_filtered<E>(
         today,
         org: ctx.org.clone(),
         created: ctx.now.0.with_timezone(&chrono::Utc),
+        photos: ctx.photos.cloned(),
     })
 }

@@ -9,6 +9,7 @@ pub mod forms;
 mod html;
 mod ledger;
 mod odt;
+pub mod photos;
 pub mod registers;
 mod risk;
 mod stats;
@@ -62,6 +63,9 @@ pub struct Env<'a> {
     pub catalog: &'a Catalog,
     pub now: Now,
     pub org: &'a Org,
+    /// The data dir's photos, for the forms' 照片 block and the ledger's 照片 sheet; None
+    /// leaves photos out.
+    pub photos: Option<&'a crate::photo::Shelf>,
 }
 
 static NO_ORG: Org = Org::EMPTY;
@@ -73,6 +77,15 @@ impl<'a> Env<'a> {
             catalog,
             now,
             org: &NO_ORG,
+            photos: None,
+        }
+    }
+
+    /// The same with the data dir's photos.
+    pub fn with_photos(self, photos: &'a crate::photo::Shelf) -> Env<'a> {
+        Env {
+            photos: Some(photos),
+            ..self
         }
     }
 

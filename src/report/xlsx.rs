@@ -132,6 +132,15 @@ pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
         used.push(sheet_name);
         line_sheet(sheet, name, rows, &head, &ledger.org, &styles).map_err(fail)?;
     }
+    if let Some(shelf) = &ledger.photos
+        && ledger.rows().any(|r| !r.photos.is_empty())
+    {
+        let sheet = book.add_worksheet();
+        sheet
+            .set_name(unique_sheet_name(super::photos::SHEET, &used))
+            .map_err(fail)?;
+        super::photos::sheet(sheet, ledger, shelf, [&styles.header, &styles.text, &styles.center]).map_err(fail)?;
+    }
     book.save(path).map_err(|e| match e {
         XlsxError::IoError(io) => ReportError::output(path, io),
         e => fail(e),

@@ -1,6 +1,8 @@
 //! Shared helpers for tests that drive the built binary.
 #![allow(dead_code)]
 
+pub mod photos;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
