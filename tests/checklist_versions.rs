@@ -6,60 +6,8 @@
 mod common;
 
 use common::Env;
+use common::own_line::{add_on_item as add, start_on as start, write_drug_bio};
 use std::fs;
-
-/// A user's own line, 药品与生物安全, with `check` as the text of its first item.
-fn drug_bio(check: &str) -> String {
-    let mut s = String::from(
-        "line = \"drug_bio\"\nname = \"药品与生物安全\"\norder = 20\ncore = false\ndescription = \"本院自定\"\n\n[[sections]]\nid = \"drugs\"\nname = \"麻精药品\"\n",
-    );
-    let items = [
-        ("drug_bio.three-iron", check),
-        ("drug_bio.double-lock", "麻精药品专柜双人双锁"),
-    ];
-    for (id, text) in items {
-        s.push_str(&format!(
-            "\n[[sections.items]]\nid = \"{id}\"\ncheck = \"{text}\"\nhow = \"现场查看\"\nbasis = \"《麻醉药品和精神药品管理条例》第四十六条\"\nseverity = \"major\"\nkeywords = [\"麻精药品\"]\nhazard = \"专库防盗设施不全\"\nmeasures = \"按要求整改\"\n"
-        ));
-    }
-    s
-}
-
-fn write_list(env: &Env, text: &str) {
-    let dir = env.config().join("checklists");
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("drug_bio.toml"), text).unwrap();
-}
-
-fn start(env: &Env, line: &str) -> String {
-    let v = env.json(&[
-        "inspection",
-        "start",
-        "--facility",
-        "某某区人民医院",
-        "--mode",
-        "self",
-        "--inspector",
-        "王检查",
-        "--line",
-        line,
-    ]);
-    v["id"].as_str().unwrap().to_string()
-}
-
-fn add(env: &Env, insp: &str, item: &str, text: &str) -> String {
-    let v = env.json(&[
-        "finding",
-        "add",
-        "--inspection",
-        insp,
-        "--item",
-        item,
-        "--description",
-        text,
-    ]);
-    v["id"].as_str().unwrap().to_string()
-}
 
 #[test]
 fn own_line_shows_its_name_and_items_on_a_device_without_the_file() {
@@ -68,7 +16,7 @@ fn own_line_shows_its_name_and_items_on_a_device_without_the_file() {
     let folder = tempfile::tempdir().unwrap();
     let sync_dir = folder.path().to_str().unwrap();
 
-    write_list(&laptop, &drug_bio("麻精药品专库三铁一器"));
+    write_drug_bio(&laptop, "麻精药品专库三铁一器");
     let insp = start(&laptop, "drug_bio");
     let f1 = add(&laptop, &insp, "drug_bio.three-iron", "药库专库无报警器");
     laptop.ok(&["sync", "--dir", sync_dir]);
@@ -97,7 +45,7 @@ fn own_line_shows_its_name_and_items_on_a_device_without_the_file() {
 
     // The laptop changes its list: a new version. The old inspection keeps its text; a new one
     // uses the new text; both reach the office.
-    write_list(&laptop, &drug_bio("麻精药品专库三铁一器并与公安联网"));
+    write_drug_bio(&laptop, "麻精药品专库三铁一器并与公安联网");
     let insp2 = start(&laptop, "drug_bio");
     let f2 = add(&laptop, &insp2, "drug_bio.three-iron", "报警器未联网");
     for env in [&laptop, &office] {
@@ -158,4 +106,62 @@ fn broken_user_file_is_reported_with_file_and_line() {
     }
     let err = env.fails(&["checklist", "show", "drug_bio"]);
     assert!(err.contains("drug_bio.toml 第 2 行"), "{err}");
+}
+
+/// The text of an exported HTML form, tags removed (a cell's lines are joined by `<br>`).
+fn form_text(env: &Env, args: &[&str]) -> String {
+    let out = env.tmp.path().join("form.html");
+    let mut all = vec!["export", "--format", "html", "--out", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    env.ok(&all);
+    let html = fs::read_to_string(&out).unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push('\n');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[test]
+fn forms_print_the_item_text_the_inspection_used() {
+    let laptop = Env::new();
+    let office = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    let sync_dir = folder.path().to_str().unwrap();
+    write_drug_bio(&laptop, "麻精药品专库三铁一器");
+    let insp = start(&laptop, "drug_bio");
+    let f1 = add(&laptop, &insp, "drug_bio.three-iron", "药库专库无报警器");
+    laptop.ok(&["finding", "escalate", &f1]);
+    // After the inspection the list's text changes: a new version for new inspections only.
+    write_drug_bio(&laptop, "麻精药品专库三铁一器并与公安联网");
+    laptop.ok(&["sync", "--dir", sync_dir]);
+    office.ok(&["sync", "--dir", sync_dir]);
+
+    let old = "检查项：麻精药品专库三铁一器（药品与生物安全）";
+    for env in [&laptop, &office] {
+        for (what, args) in [
+            ("整改表", ["--inspection", insp.as_str()]),
+            ("整改通知书", ["--finding", f1.as_str()]),
+        ] {
+            let text = form_text(env, &args);
+            assert!(text.contains("药库专库无报警器"), "{what}: {text}");
+            assert!(
+                text.contains(old),
+                "{what} names the item as checked: {text}"
+            );
+            assert!(
+                !text.contains("并与公安联网"),
+                "{what}: not today's text: {text}"
+            );
+        }
+    }
 }

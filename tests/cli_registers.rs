@@ -305,6 +305,63 @@ fn a_hazard_recorded_on_equipment_links_to_it_in_finding_show() {
     );
     let q = env.ok(&["equipment", "show", "1号病房楼客梯"]);
     assert!(q.contains("电梯机房未配灭火器"), "{q}");
+
+    // The JSON names the entry by kind and id, so a program can open it.
+    let shown = env.json(&["finding", "show", &f]);
+    let eq = env.json(&["equipment", "show", "1号病房楼客梯"]);
+    assert_eq!(
+        shown["links"],
+        serde_json::json!([{
+            "register": "equipment",
+            "id": eq["id"],
+            "text": "特种设备 1号病房楼客梯（电梯，梯11吉A00123）"
+        }])
+    );
+    let other = env.add_finding(&insp, "key_site", "配电室堆放杂物");
+    assert_eq!(
+        env.json(&["finding", "show", &other])["links"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn equipment_edit_changes_one_field_and_refuses_bad_input_naming_it() {
+    let env = Env::new();
+    env.ok(&[
+        "equipment",
+        "add",
+        "--facility",
+        "市第一人民医院",
+        "--name",
+        "1号病房楼客梯",
+        "--kind",
+        "电梯",
+    ]);
+    let out = env.ok(&[
+        "equipment",
+        "edit",
+        "1号病房楼客梯",
+        "reg_no",
+        "梯11吉A00999",
+    ]);
+    assert!(out.contains("已修改：1号病房楼客梯"), "{out}");
+    env.ok(&[
+        "equipment",
+        "edit",
+        "梯11吉A00999",
+        "安装地点",
+        "住院部1号楼",
+    ]);
+    let q = env.json(&["equipment", "show", "1号病房楼客梯"]);
+    assert_eq!(q["reg_no"], "梯11吉A00999");
+    assert_eq!(q["place"], "住院部1号楼");
+
+    let before = env.events();
+    let err = env.fails(&["equipment", "edit", "1号病房楼客梯", "颜色", "红"]);
+    assert!(err.contains("未知字段「颜色」"), "{err}");
+    let err = env.fails(&["equipment", "edit", "1号病房楼客梯", "name", " "]);
+    assert!(err.contains("设备名称（VALUE）"), "{err}");
+    assert_eq!(env.events(), before, "nothing written by a refused edit");
 }
 
 #[test]
@@ -367,4 +424,53 @@ fn two_devices_issuing_the_same_stock_converge_on_one_flagged_balance() {
     assert!(list.contains("-10升") && list.contains("负库存"), "{list}");
     let doctor = b.ok(&["doctor"]);
     assert!(doctor.contains("视图与日志重建结果一致"), "{doctor}");
+}
+
+#[test]
+fn search_finds_chemicals_and_equipment_in_chinese_and_pinyin() {
+    let env = Env::new();
+    let id = ethanol(&env);
+    env.ok(&[
+        "equipment",
+        "add",
+        "--facility",
+        "市第一人民医院",
+        "--name",
+        "1号病房楼客梯",
+        "--kind",
+        "电梯",
+        "--reg-no",
+        "梯11吉A00123",
+        "--place",
+        "住院部1号楼",
+    ]);
+    let first = |q: &str| env.json(&["search", q, "--json"])[0].clone();
+    for q in ["乙醇", "yichun", "yc", "64-17-5"] {
+        let hit = first(q);
+        assert_eq!(
+            (hit["kind"].as_str(), hit["id"].as_str()),
+            (Some("chemical"), Some(id.as_str())),
+            "{q}: {hit}"
+        );
+    }
+    for q in ["客梯", "keti", "梯11吉A00123", "住院部1号楼"] {
+        let hit = first(q);
+        assert_eq!(hit["kind"], "equipment", "{q}: {hit}");
+        assert_eq!(hit["title"], "1号病房楼客梯", "{q}");
+    }
+    let text = env.ok(&["search", "乙醇"]);
+    let row = text.lines().next().unwrap();
+    assert!(
+        row.starts_with("危险化学品") && row.contains("乙醇") && row.contains("药剂科危化品库"),
+        "{text}"
+    );
+    // A status filter asks for hazards only.
+    let none = env.json(&["search", "status:open 乙醇", "--json"]);
+    assert!(
+        none.as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["kind"] == "finding"),
+        "{none}"
+    );
 }

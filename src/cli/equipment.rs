@@ -2,11 +2,11 @@
 
 use super::chem::{failure, hazard_lines};
 use super::output::{cell, local, print_json, short};
-use super::{Cli, CmdResult, context};
-use crate::domain::equipment::CheckKind;
+use super::{Cli, CmdResult, Failure, context};
+use crate::domain::equipment::{CheckKind, EquipField};
 use crate::domain::sanitize::escape_line;
 use crate::domain::{Equipment, RegisterRef};
-use crate::ops::{self, Ctx, NewEquipment};
+use crate::ops::{self, Ctx, NewEquipment, OpsError};
 use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
@@ -32,6 +32,13 @@ pub enum EquipCmd {
         /// 输出文件（.xlsx）
         #[arg(long)]
         out: std::path::PathBuf,
+    },
+    /// 修改字段：name|reg_no|place|maker|factory_no（或中文名：设备名称、使用登记证号、安装地点、制造单位、出厂编号）
+    Edit {
+        id: String,
+        field: String,
+        #[arg(allow_hyphen_values = true)]
+        value: String,
     },
     /// 把一条隐患关联到该设备
     Link {
@@ -217,6 +224,22 @@ pub fn run(cli: &Cli, cmd: &EquipCmd) -> CmdResult {
         EquipCmd::Export { out } => {
             let rep = ops::export_equipment(&ctx, out)?;
             super::chem::export_done(cli, &rep)
+        }
+        EquipCmd::Edit { id, field, value } => {
+            let f = EquipField::parse(field).ok_or_else(|| {
+                Failure::usage(format!(
+                    "字段：未知字段「{}」，可选：name|reg_no|place|maker|factory_no",
+                    escape_line(field)
+                ))
+            })?;
+            let q = ops::equipment(&ctx, id).map_err(failure)?;
+            let q = ops::set_equipment_field(&mut ctx, q.id, f, value).map_err(|e| match e {
+                OpsError::Invalid { field: _, message } => {
+                    Failure::usage(format!("{}（VALUE）：{message}", f.label()))
+                }
+                e => e.into(),
+            })?;
+            done(cli, &ctx, &q, "已修改")
         }
         EquipCmd::Link { id, finding } => {
             let q = ops::equipment(&ctx, id).map_err(failure)?;

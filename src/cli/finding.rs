@@ -90,6 +90,10 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                     overdue: f.is_overdue(&ctx.now),
                     line_name: ctx.catalog.line_name(&f.line),
                     photo_files: super::photo::files_json(&ctx, &f),
+                    links: ops::hazard_links(&ctx, f.id)?
+                        .into_iter()
+                        .map(|(register, text)| super::output::RegisterLinkJson { register, text })
+                        .collect(),
                 });
             }
             show(&ctx, &f);

@@ -174,6 +174,9 @@ pub struct FindingDetailJson<'a> {
     pub line_name: &'a str,
     /// Each photo with its number, and where its file is (`present: false`: 照片未同步).
     pub photo_files: Vec<PhotoFileJson>,
+    /// The register entries (a chemical, a piece of special equipment) this hazard was recorded
+    /// on; empty when none.
+    pub links: Vec<RegisterLinkJson>,
 }
 
 /// A photo of a hazard as `finding show --json` lists it.
@@ -184,6 +187,16 @@ pub struct PhotoFileJson {
     pub stage: crate::domain::PhotoStage,
     pub present: bool,
     pub path: Option<String>,
+}
+
+/// A hazard's link to a register entry: `{"register": "chemical"|"equipment", "id": UUID,
+/// "text": "危险化学品 乙醇（易燃液体，药剂科危化品库）"}`. Open it with `chem show ID` or
+/// `equipment show ID`.
+#[derive(Debug, Serialize)]
+pub struct RegisterLinkJson {
+    #[serde(flatten)]
+    pub register: crate::domain::RegisterRef,
+    pub text: String,
 }
 
 pub fn finding_row(f: &Finding, now: &Now, catalog: &Catalog) -> String {

@@ -45,7 +45,7 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
     }
     if hits.is_empty() {
         println!(
-            "没有找到与「{}」相符的检查项或隐患",
+            "没有找到与「{}」相符的检查项、隐患或台账",
             escape_line(args.query.trim())
         );
         return Ok(());
@@ -71,6 +71,8 @@ fn row(hit: &Hit) -> String {
             };
             (kind, short(*id))
         }
+        Target::Chemical(id) => ("危险化学品".to_string(), short(*id)),
+        Target::Equipment(id) => ("特种设备".to_string(), short(*id)),
     };
     let mut line = format!(
         "{}  {}  {}  ｜{}",
@@ -116,6 +118,8 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
         let (kind, id) = match &h.target {
             Target::Item(id) => ("item", id.clone()),
             Target::Finding(id) => ("finding", id.to_string()),
+            Target::Chemical(id) => ("chemical", id.to_string()),
+            Target::Equipment(id) => ("equipment", id.to_string()),
         };
         HitJson {
             kind,

@@ -169,6 +169,15 @@ impl EquipField {
             EquipField::FactoryNo => "出厂编号",
         }
     }
+
+    /// By id (`name`, `reg_no`, `place`, `maker`, `factory_no`) or Chinese label.
+    pub fn parse(s: &str) -> Option<EquipField> {
+        use EquipField::*;
+        let s = s.trim();
+        [Name, RegNo, Place, Maker, FactoryNo]
+            .into_iter()
+            .find(|f| s == f.label() || serde_json::to_value(f).ok().as_ref() == Some(&s.into()))
+    }
 }
 
 /// An edit of one field of an equipment entry.

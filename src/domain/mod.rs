@@ -11,6 +11,7 @@ mod facility;
 mod finding;
 mod hlc;
 mod inspection;
+mod item_label;
 mod kinds;
 mod now;
 mod number;
@@ -42,6 +43,7 @@ pub use finding::{
 };
 pub use hlc::Hlc;
 pub use inspection::{AnswerRecord, Inspection};
+pub use item_label::ItemLabel;
 pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Status};
 pub use now::Now;
 pub use number::{CODE_ALPHABET, Number, Series, agency_stem, device_code, index_key, number_key};

@@ -142,7 +142,7 @@ pub fn add_chemical(ctx: &mut Ctx, new: NewChemical) -> Result<Chemical> {
     };
     let id = added.chemical_id;
     append(ctx, vec![Payload::ChemicalAdded(added)])?;
-    chemical_by_id(ctx, id)
+    super::search::indexed_chemical(ctx, id)
 }
 
 /// Records a receipt or an issue. Refused, naming the field, when the quantity is missing,
@@ -195,7 +195,7 @@ pub fn move_chemical(ctx: &mut Ctx, id: Uuid, mv: NewMovement) -> Result<Chemica
         return Err(OpsError::invalid(field(f), msg));
     }
     append(ctx, vec![Payload::ChemicalMoved(m)])?;
-    chemical_by_id(ctx, id)
+    super::search::indexed_chemical(ctx, id)
 }
 
 /// Edits one field of a chemical entry; the edit supersedes the value shown, so two edits
@@ -236,7 +236,7 @@ pub fn set_chemical_field(ctx: &mut Ctx, id: Uuid, f: ChemField, value: &str) ->
             supersedes,
         })],
     )?;
-    chemical_by_id(ctx, id)
+    super::search::indexed_chemical(ctx, id)
 }
 
 /// Every chemical held, by 单位, 储存地点, 名称.

@@ -95,7 +95,7 @@ pub fn add_equipment(ctx: &mut Ctx, new: NewEquipment) -> Result<Equipment> {
     };
     let id = added.equipment_id;
     append(ctx, vec![Payload::EquipmentAdded(added)])?;
-    equipment_by_id(ctx, id)
+    super::search::indexed_equipment(ctx, id)
 }
 
 /// Records a 定期检验 (with the next due date it sets), a 维护保养 or a 安全附件 check.
@@ -138,7 +138,7 @@ pub fn record_check(
         next_due,
     };
     append(ctx, vec![Payload::EquipmentChecked(c)])?;
-    equipment_by_id(ctx, id)
+    super::search::indexed_equipment(ctx, id)
 }
 
 fn date_after(ctx: &Ctx, t: &str, after: NaiveDate) -> Result<NaiveDate> {
@@ -176,7 +176,7 @@ pub fn record_operator(
         },
     };
     append(ctx, vec![Payload::OperatorRecorded(o)])?;
-    equipment_by_id(ctx, id)
+    super::search::indexed_equipment(ctx, id)
 }
 
 /// Edits one field; crossed edits are flagged (冲突) until one supersedes both.
@@ -199,7 +199,7 @@ pub fn set_equipment_field(
             supersedes,
         })],
     )?;
-    equipment_by_id(ctx, id)
+    super::search::indexed_equipment(ctx, id)
 }
 
 /// All equipment, by 使用单位, 类别, 名称.

@@ -17,6 +17,7 @@ mod finding;
 mod heads;
 mod input;
 mod inspection;
+mod labels;
 mod notice;
 mod org;
 mod patrol;

@@ -2,7 +2,7 @@
 //! findings change, dropped after a sync).
 
 use super::{Ctx, OpsError, Result};
-use crate::domain::Finding;
+use crate::domain::{Chemical, Equipment, Finding};
 use crate::search::{Hit, Index, LoadTimes, Query};
 use crate::store::StoreError;
 use std::time::Instant;
@@ -31,6 +31,7 @@ pub fn load_search_index(ctx: &Ctx) -> Result<(Index, LoadTimes)> {
         count += 1;
         Ok(())
     })?;
+    index_registers(ctx, &mut index)?;
     let times = LoadTimes {
         catalog: t1 - t0,
         findings: t1.elapsed(),
@@ -60,6 +61,47 @@ pub fn search(ctx: &mut Ctx, query: &str, limit: usize) -> Result<SearchOutcome>
     let mut hits = index.search(query, &ctx.now, limit);
     put_named_record_first(ctx, index, query, &mut hits, limit);
     Ok(SearchOutcome { hits, error })
+}
+
+/// Adds every chemical and piece of special equipment to `index` (a few hundred entries in a
+/// city's store: folded from their own events, not from the finding views).
+///
+/// # Errors
+/// `Store` when a register cannot be read.
+pub fn index_registers(ctx: &Ctx, index: &mut Index) -> Result<()> {
+    for c in super::chem::chemicals(ctx)? {
+        index.upsert_chemical(&c);
+    }
+    for q in super::equipment::equipment_list(ctx)? {
+        index.upsert_equipment(&q);
+    }
+    Ok(())
+}
+
+/// The chemical `id` as it now stands, put into a built index (no-op before the first search):
+/// what every register write returns, so search finds a change at once.
+///
+/// # Errors
+/// `NotFound` when no chemical has this id.
+pub fn indexed_chemical(ctx: &mut Ctx, id: uuid::Uuid) -> Result<Chemical> {
+    let c = super::chem::chemical_by_id(ctx, id)?;
+    if let Some(index) = ctx.index.as_mut() {
+        index.upsert_chemical(&c);
+    }
+    Ok(c)
+}
+
+/// The piece of equipment `id` as it now stands, put into a built index (see
+/// `indexed_chemical`).
+///
+/// # Errors
+/// `NotFound` when no equipment has this id.
+pub fn indexed_equipment(ctx: &mut Ctx, id: uuid::Uuid) -> Result<Equipment> {
+    let q = super::equipment::equipment_by_id(ctx, id)?;
+    if let Some(index) = ctx.index.as_mut() {
+        index.upsert_equipment(&q);
+    }
+    Ok(q)
 }
 
 /// Keeps a built index current after a finding was saved or changed (no-op before the first

@@ -143,9 +143,11 @@ pub fn export_inspection_form_as(
         ..Default::default()
     })?;
     findings.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    let labels = ctx.item_labels(&findings);
     let shelf = super::photo::shelf(ctx);
     let env = Env::of(&ctx.catalog, ctx.now)
         .with_org(&ctx.org)
+        .with_labels(&labels)
         .with_photos(&shelf);
     Ok(report::write_inspection_form(
         &env, &insp, &findings, format, path,
@@ -234,9 +236,11 @@ pub fn export_notice(
         items: pairs.iter().map(|(x, s)| (x, s)).collect(),
         inspection: insp.as_ref(),
     };
+    let labels = ctx.item_labels(pairs.iter().map(|(x, _)| x));
     let shelf = super::photo::shelf(ctx);
     let env = Env::of(&ctx.catalog, ctx.now)
         .with_org(&ctx.org)
+        .with_labels(&labels)
         .with_photos(&shelf);
     Ok(report::write_notice(&env, &notice, format, path)?)
 }

@@ -128,7 +128,10 @@ pub fn inspection_form(ctx: &Ctx, insp: &Inspection, findings: &[Finding]) -> Do
                 Some(n) => format!("{}　{}隐患", n.code(), f.severity.label()),
                 None => format!("{}隐患", f.severity.label()),
             };
-            let problem = format!("{}\n{tag}", f.description);
+            let problem = match ctx.label_text(f.id) {
+                Some(item) => format!("{}\n{item}\n{tag}", f.description),
+                None => format!("{}\n{tag}", f.description),
+            };
             let due = if f.fixed_on_spot {
                 "立查立改".to_string()
             } else {
@@ -351,7 +354,19 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
         (Escalation::Referral, _) => "安全生产隐患责任追究建议书",
     };
     let count = n.items.len();
-    let hazards: Vec<NoticeHazard> = n.items.iter().map(|(f, s)| hazard(f, s)).collect();
+    // What each hazard was checked against, under its text (the inspection's checklist
+    // version, so a reprint names the same item).
+    let hazards: Vec<NoticeHazard> = n
+        .items
+        .iter()
+        .map(|(f, s)| {
+            let mut h = hazard(f, s);
+            if let Some(item) = ctx.label_text(f.id) {
+                h.description = format!("{}\n{item}", h.description);
+            }
+            h
+        })
+        .collect();
     let texts: Vec<[String; 3]> = hazards
         .iter()
         .map(|h| [h.place.clone(), h.description.clone(), requirement(h)])

@@ -23,9 +23,11 @@ pub use risk::{write_coverage, write_risk_list};
 pub use stats::{Stats, StatsRow, Tally};
 
 use crate::catalog::Catalog;
-use crate::domain::{Finding, Inspection, Now, Org};
+use crate::domain::{Finding, Inspection, ItemLabel, Now, Org};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use uuid::Uuid;
 
 /// The ledger file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -66,6 +68,9 @@ pub struct Env<'a> {
     /// The data dir's photos, for the forms' 照片 block and the ledger's 照片 sheet; None
     /// leaves photos out.
     pub photos: Option<&'a crate::photo::Shelf>,
+    /// Each hazard's line name and item text from its inspection's checklist version (finding
+    /// id → label); forms print them under the hazard. None: forms print no item line.
+    pub labels: Option<&'a HashMap<Uuid, ItemLabel>>,
 }
 
 static NO_ORG: Org = Org::EMPTY;
@@ -78,6 +83,7 @@ impl<'a> Env<'a> {
             now,
             org: &NO_ORG,
             photos: None,
+            labels: None,
         }
     }
 
@@ -87,6 +93,21 @@ impl<'a> Env<'a> {
             photos: Some(photos),
             ..self
         }
+    }
+
+    /// The same with each hazard's item label (see [`ItemLabel`]).
+    pub fn with_labels(self, labels: &'a HashMap<Uuid, ItemLabel>) -> Env<'a> {
+        Env {
+            labels: Some(labels),
+            ..self
+        }
+    }
+
+    /// The form line naming what `finding` was checked against, when labels were given.
+    pub fn label_text(&self, finding: Uuid) -> Option<String> {
+        self.labels
+            .and_then(|l| l.get(&finding))
+            .map(ItemLabel::text)
     }
 
     /// The same with the organisation profile.

@@ -52,6 +52,8 @@ pub(crate) fn build_hit(index: &Index, r: &Ranked, terms: &[Term]) -> Hit {
     let title_field = match rec.target {
         Target::Item(_) => Field::Check,
         Target::Finding(_) => Field::Description,
+        Target::Chemical(_) => Field::Chemical,
+        Target::Equipment(_) => Field::Equipment,
     };
     let title_id = index.text_of(r.slot, title_field);
     let title = title_id.map(text).unwrap_or_default();
@@ -159,7 +161,22 @@ fn subtitle(
         marks.extend(idx.into_iter().map(|i| i + offset));
         text.push_str(part);
     };
+    let register = matches!(rec.target, Target::Chemical(_) | Target::Equipment(_));
     match index.hot[slot as usize].status {
+        None if register => {
+            // 易燃液体 · 市第一人民医院 · 药剂科危化品库 · CAS/登记证号
+            for field in [
+                Field::Kind,
+                Field::Facility,
+                Field::Place,
+                Field::RegisterNo,
+            ] {
+                if let Some(t) = index.text_of(slot, field) {
+                    let (_, idx) = indices(index, t, terms, fuzzy_ok);
+                    push(&index.texts[t as usize].original, idx, &mut text);
+                }
+            }
+        }
         None => {
             push(line_name, vec![], &mut text);
             if let Some(s) = rec.section {

@@ -23,6 +23,10 @@ pub(crate) type TextId = u32;
 pub enum Target {
     Item(String),
     Finding(Uuid),
+    /// A chemical of the 储存台账: open it with `ops::chemical_by_id`.
+    Chemical(Uuid),
+    /// A piece of special equipment: open it with `ops::equipment_by_id`.
+    Equipment(Uuid),
 }
 
 /// The searchable fields.
@@ -40,6 +44,18 @@ pub enum Field {
     Facility,
     Department,
     Responsible,
+    /// A chemical's name (危险化学品 register).
+    Chemical,
+    /// A piece of equipment's name (特种设备 register).
+    Equipment,
+    /// A chemical's class (易燃液体 …) or an equipment's kind (电梯 …).
+    Kind,
+    /// CAS No. or 使用登记证号.
+    RegisterNo,
+    /// A register entry's 储存地点 / 安装地点.
+    Place,
+    /// 制造单位 and 出厂编号.
+    Maker,
 }
 
 impl Field {
@@ -57,17 +73,26 @@ impl Field {
             Field::Facility => "单位",
             Field::Department => "科室",
             Field::Responsible => "责任单位及人员",
+            Field::Chemical => "化学品名称",
+            Field::Equipment => "设备名称",
+            Field::Kind => "类别",
+            Field::RegisterNo => "登记编号",
+            Field::Place => "地点",
+            Field::Maker => "制造单位",
         }
     }
 
     /// How much a hit in this field counts (the title and the place count most).
     pub(crate) fn weight(self) -> i64 {
         match self {
+            // The name of a register entry is the thing itself: typed whole, it comes before
+            // the checklist items that mention it.
+            Field::Chemical | Field::Equipment => 11,
             Field::Check | Field::Description | Field::Keyword => 10,
-            Field::Hazard | Field::Location => 8,
-            Field::Facility | Field::Department => 6,
-            Field::ItemId | Field::Responsible => 5,
-            Field::Guidance | Field::Measures => 4,
+            Field::Hazard | Field::Location | Field::Place => 8,
+            Field::Facility | Field::Department | Field::Kind => 6,
+            Field::ItemId | Field::Responsible | Field::RegisterNo => 5,
+            Field::Guidance | Field::Measures | Field::Maker => 4,
         }
     }
 }
@@ -113,8 +138,10 @@ pub struct Index {
     pub(crate) hot: Vec<Hot>,
     /// All records' fields, back to back; a replaced record's old run is left unused.
     pub(crate) field_list: Vec<(Field, TextId)>,
-    free: Vec<u32>,
+    pub(crate) free: Vec<u32>,
     pub(crate) findings: HashMap<Uuid, u32>,
+    /// Register entries (chemicals, equipment) by id: their slots.
+    pub(crate) registers: HashMap<Uuid, u32>,
     /// (id, Chinese name) of every line seen, in catalog order first.
     pub(crate) lines: Vec<(String, String)>,
     pub(crate) matcher: SkimMatcherV2,
@@ -146,6 +173,7 @@ impl Index {
             field_list: Vec::new(),
             free: Vec::new(),
             findings: HashMap::new(),
+            registers: HashMap::new(),
             lines: Vec::new(),
             matcher: SkimMatcherV2::default(),
             by_recency: OnceLock::new(),
@@ -245,7 +273,7 @@ impl Index {
         }
     }
 
-    fn changed(&mut self) {
+    pub(crate) fn changed(&mut self) {
         self.by_recency.take();
         self.memos.clear();
     }
@@ -272,7 +300,12 @@ impl Index {
     }
 
     pub fn item_count(&self) -> usize {
-        self.records.len() - self.free.len() - self.findings.len()
+        self.records.len() - self.free.len() - self.findings.len() - self.registers.len()
+    }
+
+    /// Register entries (chemicals and equipment) held.
+    pub fn register_count(&self) -> usize {
+        self.registers.len()
     }
 
     /// Distinct texts held (each prepared once however many records share it).
@@ -290,7 +323,7 @@ impl Index {
                 std::mem::size_of::<Option<Record>>()
                     + r.as_ref().map_or(0, |r| match &r.target {
                         Target::Item(id) => id.len(),
-                        Target::Finding(_) => 0,
+                        Target::Finding(_) | Target::Chemical(_) | Target::Equipment(_) => 0,
                     })
             })
             .sum();
@@ -302,12 +335,13 @@ impl Index {
             + self.readings.bytes()
             + self.text_ids.capacity() * 16
             + self.findings.capacity() * 24
+            + self.registers.capacity() * 24
             + self.free.capacity() * 4
             + self.by_recency.get().map_or(0, |o| o.capacity() * 4)
             + self.memos.bytes()
     }
 
-    fn hot_of(
+    pub(crate) fn hot_of(
         &mut self,
         line: u16,
         status: Option<Status>,
@@ -351,7 +385,7 @@ impl Index {
         (self.lines.len() - 1) as u16
     }
 
-    fn intern(&mut self, text: &str) -> TextId {
+    pub(crate) fn intern(&mut self, text: &str) -> TextId {
         let mut h = DefaultHasher::new();
         text.hash(&mut h);
         let key = h.finish();

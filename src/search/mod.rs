@@ -1,4 +1,5 @@
-//! Quick hazard search: one index over the checklist items and every finding, matched in
+//! Quick hazard search: one index over the checklist items, every finding and the register
+//! entries (chemicals, special equipment), matched in
 //! Chinese, full pinyin, pinyin initials or a mix (`mhq`, `miehuoqi`, `gl房`), with `line:`,
 //! `status:` and `facility:` filters. The CLI and the TUI call the same `Index::search`.
 
@@ -11,6 +12,7 @@ mod matcher;
 mod memo;
 mod query;
 mod rank;
+mod register;
 mod text;
 
 pub use doc::FindingDoc;
@@ -20,3 +22,4 @@ pub use index::{Field, Index, Target};
 pub use load::LoadTimes;
 pub use matcher::Tier;
 pub use query::{Query, QueryError};
+pub use register::{CHEMICAL_LINE, EQUIPMENT_LINE};

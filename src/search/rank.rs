@@ -106,7 +106,7 @@ impl TopK {
 type SortKey = (u8, Reverse<i64>, u8, Tier, Reverse<i32>, Reverse<i64>, u128);
 
 /// The heaviest field weight (`Field::weight`).
-const MAX_WEIGHT: i64 = 10;
+const MAX_WEIGHT: i64 = 11;
 
 /// The least key any record of this class, group and recency can have.
 fn least_key(class: u8, group: u8, recency: i32) -> SortKey {

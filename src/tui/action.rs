@@ -1,7 +1,7 @@
 //! Actions: what `update` consumes. Keys become `Cmd` through the keymap; effect results come
 //! back as the data-carrying variants.
 
-use super::app::{ChecklistData, HomeData, RegisterRow, SyncInfo};
+use super::app::{ChecklistData, HomeData, LineInfo, RegisterRow, SyncInfo};
 use crate::domain::{Finding, Inspection};
 use crate::ops::{ExportSummary, SyncReport};
 use serde::Deserialize;
@@ -144,7 +144,8 @@ pub enum Action {
     RegisterLoaded(Vec<RegisterRow>),
     /// The 危险化学品 / 特种设备 registers, loaded through ops.
     RegistersLoaded(Box<super::screens::registers_state::RegistersData>),
-    FindingLoaded(Finding),
+    /// A finding for the detail, with its line and item as its inspection's version names them.
+    FindingLoaded(Finding, crate::domain::ItemLabel),
     FindingUpdated {
         finding: Finding,
         what: String,
@@ -159,6 +160,9 @@ pub enum Action {
     Synced {
         report: Box<SyncReport>,
         info: SyncInfo,
+        /// Every line the catalog knows after the sync: lines learnt from the log (another
+        /// device's own checklist) show by name at once, without a restart (issue 15).
+        lines: Vec<LineInfo>,
         /// The folder could not be remembered in the config file.
         config_error: Option<String>,
     },

@@ -5,7 +5,7 @@ use super::keymap::Context;
 pub use super::patrol_state::{FacilitiesState, PatrolState};
 use super::widgets::text_input::TextInput;
 use crate::catalog::Item;
-use crate::domain::{Answer, Field, Finding, Mode, Now, Severity, Status};
+use crate::domain::{Answer, Field, Finding, ItemLabel, Mode, Now, Severity, Status};
 use crate::domain::{FindingQuery, StatusFilter};
 pub use crate::ops::{
     ChecklistData, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow, SyncInfo,
@@ -532,6 +532,8 @@ impl RegisterState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailState {
     pub finding: Finding,
+    /// Its line name and item text as its inspection's checklist version gives them (issue 15).
+    pub label: ItemLabel,
 }
 
 // ---- sync ----
@@ -685,15 +687,6 @@ impl App {
         self.stack
             .last_mut()
             .expect("the screen stack is never empty")
-    }
-
-    /// The check text of a checklist item, for showing it instead of its id.
-    pub fn item_check(&self, item_id: &str) -> Option<&str> {
-        self.lines
-            .iter()
-            .flat_map(|l| l.checks.iter())
-            .find(|(id, _)| id == item_id)
-            .map(|(_, check)| check.as_str())
     }
 
     pub fn line_name<'a>(&'a self, id: &'a str) -> &'a str {

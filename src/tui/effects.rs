@@ -273,6 +273,7 @@ impl Runner {
             Ok(info) => Action::Synced {
                 report: Box::new(rep),
                 info,
+                lines: line_infos(&self.ctx),
                 config_error,
             },
             Err(e) => failed(e),
@@ -424,7 +425,11 @@ impl Runner {
             )),
             Effect::LoadInspectionList => Action::InspectionsLoaded(ops::all_inspections(ctx)?),
             Effect::LoadFacilityList => Action::FacilityRowsLoaded(ops::facility_rows(ctx)?),
-            Effect::LoadFinding(id) => Action::FindingLoaded(ctx.finding_by_id(id)?),
+            Effect::LoadFinding(id) => {
+                let finding = ctx.finding_by_id(id)?;
+                let label = ctx.item_label(&finding);
+                Action::FindingLoaded(finding, label)
+            }
             Effect::Rectify { id, note } => Action::FindingUpdated {
                 finding: ops::rectify(ctx, id, &note)?,
                 what: "已登记整改".into(),

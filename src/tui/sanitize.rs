@@ -55,7 +55,12 @@ pub fn escape_action(action: Action) -> Action {
                 message,
             }
         }
-        Action::FindingLoaded(f) => Action::FindingLoaded(f.escaped()),
+        Action::FindingLoaded(f, mut label) => {
+            // A version recorded on another device carries that device's texts.
+            escape_in_place(&mut label.line);
+            label.check.iter_mut().for_each(escape_in_place);
+            Action::FindingLoaded(f.escaped(), label)
+        }
         Action::FindingUpdated { finding, what } => Action::FindingUpdated {
             finding: finding.escaped(),
             what,
@@ -102,8 +107,13 @@ pub fn escape_action(action: Action) -> Action {
         Action::Synced {
             mut report,
             info,
+            mut lines,
             config_error,
         } => {
+            for l in &mut lines {
+                escape_in_place(&mut l.name);
+                l.checks.iter_mut().for_each(|(_, c)| escape_in_place(c));
+            }
             for c in &mut report.conflicts {
                 escape_in_place(&mut c.facility);
                 escape_in_place(&mut c.description);
@@ -117,6 +127,7 @@ pub fn escape_action(action: Action) -> Action {
             Action::Synced {
                 report,
                 info,
+                lines,
                 config_error,
             }
         }

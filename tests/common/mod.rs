@@ -1,6 +1,7 @@
 //! Shared helpers for tests that drive the built binary.
 #![allow(dead_code)]
 
+pub mod own_line;
 pub mod photos;
 
 use std::path::{Path, PathBuf};

@@ -72,13 +72,15 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
         ]),
         Line::from(vec![
             label("防线"),
-            Span::raw(v.app.line_name(&f.line).to_string()),
+            Span::raw(s.label.line.clone()),
             Span::raw("  "),
             label("检查项"),
-            Span::raw(match f.item_id.as_deref() {
-                Some(id) => v.app.item_check(id).unwrap_or(id).to_string(),
-                None => "（检查表外发现）".into(),
-            }),
+            Span::raw(
+                s.label
+                    .check
+                    .clone()
+                    .unwrap_or_else(|| "（检查表外发现）".into()),
+            ),
         ]),
         Line::from(vec![label("整改措施"), Span::raw(f.measures.clone())]),
         Line::from(vec![

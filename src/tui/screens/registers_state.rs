@@ -24,6 +24,8 @@ pub struct RegistersState {
     pub data: Option<RegistersData>,
     pub tab: RegisterTab,
     pub selected: usize,
+    /// The entry to select once the data arrives (opened from a search hit).
+    pub focus: Option<uuid::Uuid>,
 }
 
 impl RegistersState {
@@ -34,6 +36,20 @@ impl RegistersState {
             (Some(d), RegisterTab::Chemicals) => d.chemicals.len(),
             (Some(d), RegisterTab::Equipment) => d.equipment.len(),
         }
+    }
+
+    /// Takes newly loaded data, selecting the entry asked for by `focus` (and its tab) when
+    /// it is there, or keeping the selection within the list.
+    pub fn loaded(&mut self, data: RegistersData) {
+        if let Some(id) = self.focus.take() {
+            if let Some(i) = data.chemicals.iter().position(|c| c.id == id) {
+                (self.tab, self.selected) = (RegisterTab::Chemicals, i);
+            } else if let Some(i) = data.equipment.iter().position(|q| q.id == id) {
+                (self.tab, self.selected) = (RegisterTab::Equipment, i);
+            }
+        }
+        self.data = Some(data);
+        self.selected = self.selected.min(self.len().saturating_sub(1));
     }
 
     /// Whether the list shown is empty.

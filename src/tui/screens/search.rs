@@ -69,6 +69,8 @@ fn hit_lines(v: &View, h: &Hit, selected: bool, width: usize) -> [Line<'static>;
         (Target::Finding(_), _) if h.overdue => ("[逾期]".to_string(), Role::Overdue),
         (Target::Finding(_), Some(s)) => (format!("[{}]", s.label()), Role::Warning),
         (Target::Finding(_), None) => ("[隐患]".to_string(), Role::Warning),
+        (Target::Chemical(_), _) => ("[危化品]".to_string(), Role::Header),
+        (Target::Equipment(_), _) => ("[特种设备]".to_string(), Role::Header),
     };
     let tag_style = if selected {
         v.st(Role::Selection)

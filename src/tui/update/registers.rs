@@ -12,6 +12,16 @@ pub fn open(app: &mut App) -> Vec<Effect> {
     vec![Effect::LoadRegisters]
 }
 
+/// Opens the 台账 screen on one entry (a search hit): its tab, selected once loaded.
+pub fn open_on(app: &mut App, id: uuid::Uuid, tab: RegisterTab) -> Vec<Effect> {
+    app.stack.push(Screen::Registers(RegistersState {
+        tab,
+        focus: Some(id),
+        ..RegistersState::default()
+    }));
+    vec![Effect::LoadRegisters]
+}
+
 pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let Action::Cmd(cmd) = a else {
         return vec![];

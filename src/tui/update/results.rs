@@ -152,13 +152,14 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::RegistersLoaded(data) => {
             for s in app.stack.iter_mut() {
                 if let Screen::Registers(st) = s {
-                    st.data = Some(*data);
+                    st.loaded(*data);
                     break;
                 }
             }
         }
-        Action::FindingLoaded(f) => {
-            app.stack.push(Screen::Detail(DetailState { finding: f }));
+        Action::FindingLoaded(f, label) => {
+            app.stack
+                .push(Screen::Detail(DetailState { finding: f, label }));
         }
         Action::FindingUpdated { finding, what } => {
             app.overlay = None;
@@ -253,8 +254,9 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Synced {
             report,
             info,
+            lines,
             config_error,
-        } => sync::finished(app, report, info, config_error),
+        } => sync::finished(app, report, info, lines, config_error),
         Action::Failed(msg) => {
             sync::failed(app, &msg);
             match (&mut app.overlay, app.stack.last_mut()) {

@@ -1,10 +1,12 @@
-//! The search overlay: every keystroke asks the runner's index; Enter opens a finding's detail,
+//! The search overlay: every keystroke asks the runner's index; Enter opens a finding's detail
+//! or a register entry (chemical, equipment) on the 台账 screen,
 //! or moves the checklist under it to the item.
 
 use super::{Effect, edit, moved, say};
 use crate::search::{Hit, Target};
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{App, MessageKind, SEARCH_PAGE as PAGE, Screen, SearchState};
+use crate::tui::screens::registers_state::RegisterTab;
 
 pub fn open(app: &mut App) -> Vec<Effect> {
     app.stack.push(Screen::Search(SearchState::default()));
@@ -51,6 +53,8 @@ fn enter(app: &mut App) -> Vec<Effect> {
             open_item(app, &hit, item);
             vec![]
         }
+        Target::Chemical(id) => super::registers::open_on(app, *id, RegisterTab::Chemicals),
+        Target::Equipment(id) => super::registers::open_on(app, *id, RegisterTab::Equipment),
     }
 }
 

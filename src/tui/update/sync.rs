@@ -3,7 +3,7 @@
 use super::{Effect, back, edit, say};
 use crate::ops::SyncReport;
 use crate::tui::action::{Action, Command};
-use crate::tui::app::{App, MessageKind, Screen, SyncInfo, SyncPhase, SyncState};
+use crate::tui::app::{App, LineInfo, MessageKind, Screen, SyncInfo, SyncPhase, SyncState};
 
 /// Opens the sync screen from home; the runner fills in the folder to offer.
 pub fn open(app: &mut App) -> Vec<Effect> {
@@ -104,9 +104,12 @@ pub fn finished(
     app: &mut App,
     report: Box<SyncReport>,
     info: SyncInfo,
+    lines: Vec<LineInfo>,
     config_error: Option<String>,
 ) {
     let msg = outcome(&report, config_error);
+    // Lines learnt from the sync (another device's own checklist) show by name from now on.
+    app.lines = lines;
     if let Some(h) = super::home_state(app)
         && let Some(d) = h.data.as_mut()
     {
