@@ -16,17 +16,35 @@ fn setup(env: &Env) -> (String, String, String) {
     let insp = env.start("南湖医院", &["fire"]);
     let id = env.add_finding(&insp, "fire", "配电室门口堆放纸箱，堵塞消防通道");
     let pics = env.tmp.path().join("pics");
-    env.ok(&["finding", "attach", &id, write(&pics, "前.jpg", &phone_jpeg(1600, 1200, 1)).to_str().unwrap()]);
-    env.ok(&["finding", "escalate", &id]);
-    env.ok(&["finding", "attach", &id, write(&pics, "后.png", &png(800, 600)).to_str().unwrap(), "--stage", "after"]);
-    let id2 = env.add_finding(&insp, "fire", "灭火器压力不足");
-    let v: serde_json::Value = serde_json::from_str(&env.ok(&[
-        "--json",
+    env.ok(&[
         "finding",
         "attach",
-        &id2,
-        write(&pics, "未到.jpg", &phone_jpeg(300, 200, 1)).to_str().unwrap(),
-    ]))
+        &id,
+        write(&pics, "前.jpg", &phone_jpeg(1600, 1200, 1))
+            .to_str()
+            .unwrap(),
+    ]);
+    env.ok(&["finding", "escalate", &id]);
+    env.ok(&[
+        "finding",
+        "attach",
+        &id,
+        write(&pics, "后.png", &png(800, 600)).to_str().unwrap(),
+        "--stage",
+        "after",
+    ]);
+    let id2 = env.add_finding(&insp, "fire", "灭火器压力不足");
+    let v: serde_json::Value = serde_json::from_str(
+        &env.ok(&[
+            "--json",
+            "finding",
+            "attach",
+            &id2,
+            write(&pics, "未到.jpg", &phone_jpeg(300, 200, 1))
+                .to_str()
+                .unwrap(),
+        ]),
+    )
     .unwrap();
     let hash = v[0]["hash"].as_str().unwrap().to_string();
     let photos = env.data().join("photos");
@@ -37,7 +55,14 @@ fn setup(env: &Env) -> (String, String, String) {
 
 /// The photo table's rows: (first cell text, 整改前 images, 整改后 images, cell texts), each
 /// image decoded from its data: URI.
-fn photo_rows(html: &str) -> Vec<(String, Vec<image::DynamicImage>, Vec<image::DynamicImage>, String)> {
+fn photo_rows(
+    html: &str,
+) -> Vec<(
+    String,
+    Vec<image::DynamicImage>,
+    Vec<image::DynamicImage>,
+    String,
+)> {
     let start = html.find("<table class=\"photos\"").expect("a photo table");
     let table = &html[start..start + html[start..].find("</table>").unwrap()];
     let body = table.split("<tbody>").nth(1).unwrap();
@@ -51,7 +76,9 @@ fn photo_rows(html: &str) -> Vec<(String, Vec<image::DynamicImage>, Vec<image::D
                     .skip(1)
                     .map(|s| {
                         let b64 = &s[..s.find('"').unwrap()];
-                        let bytes = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+                        let bytes = base64::engine::general_purpose::STANDARD
+                            .decode(b64)
+                            .unwrap();
                         image::load_from_memory(&bytes).unwrap()
                     })
                     .collect()
@@ -79,7 +106,15 @@ fn the_notice_and_the_form_show_before_and_after_side_by_side() {
     let env = Env::new();
     let (insp, id, _) = setup(&env);
     let notice = env.tmp.path().join("通知书.html");
-    env.ok(&["export", "--format", "html", "--finding", &id, "--out", notice.to_str().unwrap()]);
+    env.ok(&[
+        "export",
+        "--format",
+        "html",
+        "--finding",
+        &id,
+        "--out",
+        notice.to_str().unwrap(),
+    ]);
     let html = std::fs::read_to_string(&notice).unwrap();
     assert!(html.contains("附：隐患照片"));
     let rows = photo_rows(&html);
@@ -93,7 +128,15 @@ fn the_notice_and_the_form_show_before_and_after_side_by_side() {
     assert_eq!((after[0].width(), after[0].height()), (480, 360));
 
     let form = env.tmp.path().join("整改表.html");
-    env.ok(&["export", "--format", "html", "--inspection", &insp, "--out", form.to_str().unwrap()]);
+    env.ok(&[
+        "export",
+        "--format",
+        "html",
+        "--inspection",
+        &insp,
+        "--out",
+        form.to_str().unwrap(),
+    ]);
     let rows = photo_rows(&std::fs::read_to_string(&form).unwrap());
     assert_eq!(rows.len(), 2);
     assert_eq!((rows[0].1.len(), rows[0].2.len()), (1, 1));
@@ -104,7 +147,15 @@ fn the_notice_and_the_form_show_before_and_after_side_by_side() {
 
     // The ODT print keeps its pages: no photo block there.
     let odt = env.tmp.path().join("整改表.odt");
-    env.ok(&["export", "--format", "odt", "--inspection", &insp, "--out", odt.to_str().unwrap()]);
+    env.ok(&[
+        "export",
+        "--format",
+        "odt",
+        "--inspection",
+        &insp,
+        "--out",
+        odt.to_str().unwrap(),
+    ]);
 }
 
 #[test]
@@ -128,18 +179,31 @@ fn the_xlsx_ledger_holds_the_photos_in_a_sheet() {
     assert!(media.iter().all(|m| m.width() <= 480 && m.height() <= 480));
 
     let mut book: Xlsx<_> = open_workbook(&out).unwrap();
-    assert!(book.sheet_names().contains(&"照片".to_string()), "{:?}", book.sheet_names());
+    assert!(
+        book.sheet_names().contains(&"照片".to_string()),
+        "{:?}",
+        book.sheet_names()
+    );
     let sheet = book.worksheet_range("照片").unwrap();
     let rows: Vec<Vec<String>> = sheet
         .rows()
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect();
-    assert_eq!(rows[0], ["隐患编号", "单位", "问题隐患", "阶段", "照片", "说明"]);
+    assert_eq!(
+        rows[0],
+        ["隐患编号", "单位", "问题隐患", "阶段", "照片", "说明"]
+    );
     assert_eq!(rows.len(), 4, "{rows:?}");
     let stages: Vec<&str> = rows[1..].iter().map(|r| r[3].as_str()).collect();
-    assert!(stages.contains(&"整改前") && stages.contains(&"整改后"), "{stages:?}");
+    assert!(
+        stages.contains(&"整改前") && stages.contains(&"整改后"),
+        "{stages:?}"
+    );
     let waiting: Vec<&Vec<String>> = rows.iter().filter(|r| r[5] == "照片未同步").collect();
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0][2], "灭火器压力不足");
-    assert!(rows.iter().any(|r| r[5].starts_with("前.jpg（1600×1200）")), "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r[5].starts_with("前.jpg（1600×1200）")),
+        "{rows:?}"
+    );
 }

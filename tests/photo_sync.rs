@@ -77,8 +77,15 @@ fn photos_reach_every_device_and_bad_copies_never_block_the_records() {
     let t = Trio::new();
     let pics = t.field.tmp.path().join("pics");
     let insp = t.field.start("南湖医院", &["fire"]);
-    let id = t.field.add_finding(&insp, "fire", "配电室门口堆放纸箱，堵塞消防通道");
-    let h1 = attach(&t.field, &id, &write(&pics, "1.jpg", &phone_jpeg(160, 120, 1)), &[]);
+    let id = t
+        .field
+        .add_finding(&insp, "fire", "配电室门口堆放纸箱，堵塞消防通道");
+    let h1 = attach(
+        &t.field,
+        &id,
+        &write(&pics, "1.jpg", &phone_jpeg(160, 120, 1)),
+        &[],
+    );
     let h2 = attach(&t.field, &id, &write(&pics, "2.png", &png(100, 80)), &[]);
     let out = t.sync(&t.field);
     assert!(out.contains("照片：已写出 2 张"), "{out}");
@@ -87,11 +94,19 @@ fn photos_reach_every_device_and_bad_copies_never_block_the_records() {
     // The office receives both, verified.
     let out = t.sync(&t.office);
     assert!(out.contains("已取回 2 张"), "{out}");
-    assert_eq!(photo_state(&t.office, &id), [(h1.clone(), true), (h2.clone(), true)]);
+    assert_eq!(
+        photo_state(&t.office, &id),
+        [(h1.clone(), true), (h2.clone(), true)]
+    );
 
     // Missing: a third photo whose file has not reached the folder yet (the sync engine is
     // still copying it). The event arrives; the photo waits.
-    let h3 = attach(&t.field, &id, &write(&pics, "3.jpg", &phone_jpeg(90, 90, 3)), &[]);
+    let h3 = attach(
+        &t.field,
+        &id,
+        &write(&pics, "3.jpg", &phone_jpeg(90, 90, 3)),
+        &[],
+    );
     t.sync(&t.field);
     std::fs::remove_file(t.blob(&h3)).unwrap();
     let out = t.sync(&t.other);
@@ -101,20 +116,33 @@ fn photos_reach_every_device_and_bad_copies_never_block_the_records() {
         [(h1.clone(), true), (h2.clone(), true), (h3.clone(), false)]
     );
     let shown = t.other.ok(&["finding", "show", &id]);
-    assert!(shown.contains("[3] 整改前  3.jpg  90×90  照片未同步"), "{shown}");
+    assert!(
+        shown.contains("[3] 整改前  3.jpg  90×90  照片未同步"),
+        "{shown}"
+    );
     // The field laptop's next sync puts it back; the other device's next sync fetches it.
     t.sync(&t.field);
     assert!(t.blob(&h3).is_file());
     let out = t.sync(&t.other);
     assert!(out.contains("已取回 1 张"), "{out}");
-    assert!(photo_state(&t.other, &id).iter().all(|(_, present)| *present));
+    assert!(
+        photo_state(&t.other, &id)
+            .iter()
+            .all(|(_, present)| *present)
+    );
 
     // Corrupt: the office adds an 整改后 photo; its file is damaged in the folder (same size).
-    t.field.ok(&["finding", "rectify", &id, "--note", "纸箱已清走"]);
+    t.field
+        .ok(&["finding", "rectify", &id, "--note", "纸箱已清走"]);
     t.sync(&t.field);
     t.sync(&t.office);
     let after = phone_jpeg(140, 100, 1);
-    let h4 = attach(&t.office, &id, &write(&pics, "after.jpg", &after), &["--stage", "after"]);
+    let h4 = attach(
+        &t.office,
+        &id,
+        &write(&pics, "after.jpg", &after),
+        &["--stage", "after"],
+    );
     t.sync(&t.office);
     let mut bytes = std::fs::read(t.blob(&h4)).unwrap();
     let mid = bytes.len() / 2;
@@ -122,11 +150,17 @@ fn photos_reach_every_device_and_bad_copies_never_block_the_records() {
     std::fs::write(t.blob(&h4), &bytes).unwrap();
     let out = t.sync(&t.other);
     assert!(
-        out.contains(&format!("照片 photos/{h4}.jpg 已拒收：内容与名字中的哈希不符")),
+        out.contains(&format!(
+            "照片 photos/{h4}.jpg 已拒收：内容与名字中的哈希不符"
+        )),
         "{out}"
     );
     let state = photo_state(&t.other, &id);
-    assert_eq!(state.len(), 4, "the event naming the corrupt photo was imported");
+    assert_eq!(
+        state.len(),
+        4,
+        "the event naming the corrupt photo was imported"
+    );
     assert_eq!(state[3], (h4.clone(), false));
     assert_eq!(
         t.other.json(&["finding", "show", &id])["status"],
@@ -163,13 +197,24 @@ fn photos_reach_every_device_and_bad_copies_never_block_the_records() {
         "fire",
         "灭火器压力不足",
     );
-    let dup = attach(&t.other, &id2, &write(&pics, "copy-of-1.jpg", &phone_jpeg(160, 120, 1)), &[]);
-    assert_eq!(dup, h1, "the same picture has the same hash on every device");
+    let dup = attach(
+        &t.other,
+        &id2,
+        &write(&pics, "copy-of-1.jpg", &phone_jpeg(160, 120, 1)),
+        &[],
+    );
+    assert_eq!(
+        dup, h1,
+        "the same picture has the same hash on every device"
+    );
     let before = std::fs::metadata(t.blob(&h1)).unwrap().modified().unwrap();
     let count = t.blobs();
     t.sync(&t.other);
     assert_eq!(t.blobs(), count);
-    assert_eq!(std::fs::metadata(t.blob(&h1)).unwrap().modified().unwrap(), before);
+    assert_eq!(
+        std::fs::metadata(t.blob(&h1)).unwrap().modified().unwrap(),
+        before
+    );
 
     // All three converge: the same photos on both hazards, every one present.
     for env in [&t.field, &t.office, &t.other] {

@@ -33,16 +33,26 @@ fn a_phone_photo_is_kept_upright_without_gps_or_owner() {
     assert!(exif_tags(&original).contains(&exif::Tag::GPSLatitude));
     let path = write(&camera, "IMG_0001.JPG", &original);
     let out = env.ok(&["finding", "attach", &id, path.to_str().unwrap()]);
-    assert!(out.contains("已添加整改前照片 IMG_0001.JPG（40×80"), "{out}");
+    assert!(
+        out.contains("已添加整改前照片 IMG_0001.JPG（40×80"),
+        "{out}"
+    );
 
     let show = env.json(&["finding", "show", &id]);
     let photo = &show["photos"][0];
     assert_eq!(photo["stage"], "before");
-    assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(40), Some(80)));
+    assert_eq!(
+        (photo["width"].as_u64(), photo["height"].as_u64()),
+        (Some(40), Some(80))
+    );
     let file = &show["photo_files"][0];
     assert_eq!(file["present"], true);
     let stored = std::fs::read(file["path"].as_str().unwrap()).unwrap();
-    assert!(exif_tags(&stored).is_empty(), "EXIF left: {:?}", exif_tags(&stored));
+    assert!(
+        exif_tags(&stored).is_empty(),
+        "EXIF left: {:?}",
+        exif_tags(&stored)
+    );
     for needle in ["HUAWEI", "SN-8842", "王建国"] {
         assert!(
             !stored.windows(needle.len()).any(|w| w == needle.as_bytes()),
@@ -51,11 +61,17 @@ fn a_phone_photo_is_kept_upright_without_gps_or_owner() {
     }
     // Upright: the dark left column of the sensor image is now the top rows.
     let img = image::load_from_memory(&stored).unwrap().to_rgb8();
-    assert!(img.get_pixel(20, 2).0.iter().all(|c| *c < 40), "top is dark");
+    assert!(
+        img.get_pixel(20, 2).0.iter().all(|c| *c < 40),
+        "top is dark"
+    );
     assert!(img.get_pixel(20, 70).0[2] > 150, "bottom is the gradient");
     // The text view lists it with its file.
     let text = env.ok(&["finding", "show", &id]);
-    assert!(text.contains("照片：") && text.contains("[1] 整改前  IMG_0001.JPG  40×80"), "{text}");
+    assert!(
+        text.contains("照片：") && text.contains("[1] 整改前  IMG_0001.JPG  40×80"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -77,7 +93,10 @@ fn a_renamed_text_file_a_heic_and_a_broken_photo_are_refused_and_nothing_is_kept
         good.to_str().unwrap(),
         text.to_str().unwrap(),
     ]);
-    assert!(err.contains("整改前.jpg") && err.contains("不是 JPEG 或 PNG"), "{err}");
+    assert!(
+        err.contains("整改前.jpg") && err.contains("不是 JPEG 或 PNG"),
+        "{err}"
+    );
     let err = env.fails(&["finding", "attach", &id, heic.to_str().unwrap()]);
     assert!(err.contains("HEIC") && err.contains("转换为 JPEG"), "{err}");
     let err = env.fails(&["finding", "attach", &id, broken.to_str().unwrap()]);
@@ -99,13 +118,21 @@ fn the_size_cap_is_configurable_and_refuses_before_reading() {
     let before = env.events();
     let err = env.fails(&["finding", "attach", &id, path.to_str().unwrap()]);
     assert!(
-        err.contains("big.jpg") && err.contains("超过每张照片的上限 1.0 MB") && err.contains("photo_max_mb"),
+        err.contains("big.jpg")
+            && err.contains("超过每张照片的上限 1.0 MB")
+            && err.contains("photo_max_mb"),
         "{err}"
     );
     assert_eq!(env.events(), before);
     std::fs::write(env.config().join("config.toml"), "photo_max_mb = 4\n").unwrap();
     env.ok(&["finding", "attach", &id, path.to_str().unwrap()]);
-    assert_eq!(env.json(&["finding", "show", &id])["photos"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        env.json(&["finding", "show", &id])["photos"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -120,7 +147,14 @@ fn stages_follow_the_loop_and_a_photo_counts_once() {
     assert!(again.contains("未重复添加"), "{again}");
     env.ok(&["finding", "rectify", &id, "--note", "纸箱已清走"]);
     env.ok(&["finding", "attach", &id, b.to_str().unwrap()]);
-    env.ok(&["finding", "attach", &id, a.to_str().unwrap(), "--stage", "after"]);
+    env.ok(&[
+        "finding",
+        "attach",
+        &id,
+        a.to_str().unwrap(),
+        "--stage",
+        "after",
+    ]);
     let show = env.json(&["finding", "show", &id]);
     let stages: Vec<&str> = show["photos"]
         .as_array()
@@ -133,6 +167,16 @@ fn stages_follow_the_loop_and_a_photo_counts_once() {
     assert_eq!(stored_files(&env), 2);
     let history = env.ok(&["finding", "show", &id]);
     assert!(history.contains("添加照片（整改后）：b.png"), "{history}");
-    let err = env.fails(&["finding", "attach", &id, a.to_str().unwrap(), "--stage", "during"]);
-    assert!(err.contains("--stage") && err.contains("before|after"), "{err}");
+    let err = env.fails(&[
+        "finding",
+        "attach",
+        &id,
+        a.to_str().unwrap(),
+        "--stage",
+        "during",
+    ]);
+    assert!(
+        err.contains("--stage") && err.contains("before|after"),
+        "{err}"
+    );
 }

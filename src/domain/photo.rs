@@ -35,7 +35,10 @@ impl PhotoRef {
     /// Whether `hash` has the shape of a photo name (64 lower-case hex digits): anything else
     /// from another device is never used as a file name.
     pub fn valid_hash(hash: &str) -> bool {
-        hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        hash.len() == 64
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     }
 
     /// The first 8 hex digits, as lists show a photo.

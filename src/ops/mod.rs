@@ -77,8 +77,8 @@ pub use patrol::{
     PATROL_LINE, VisitOutcome, VisitRow, abnormal_finding, finish_patrol, patrol, patrol_log,
     patrol_visit, patrols, start_patrol,
 };
-pub use photo::{PhotoLine, attach_photos, finding_photos, photo_file};
 pub use peers::{device_name, peer_line, peer_lines, peers};
+pub use photo::{PhotoLine, attach_photos, finding_photos, photo_file};
 pub use plan::{
     BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
 };

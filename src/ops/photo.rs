@@ -38,7 +38,7 @@ pub fn attach_photos(
     let f = ctx.finding_by_id(id)?;
     if f.retracted {
         return Err(crate::domain::LifecycleError::Retracted {
-            action: "添加照片",
+            action: "添加照片"
         }
         .into());
     }
@@ -115,4 +115,3 @@ pub fn photo_file(ctx: &Ctx, hash: &str) -> Option<PathBuf> {
 pub(crate) fn shelf(ctx: &Ctx) -> Shelf {
     Shelf::of(ctx.store.dir())
 }
-

@@ -52,7 +52,10 @@ pub fn sniff(head: &[u8]) -> Kind {
         Kind::Png
     } else if head.len() >= 12
         && &head[4..8] == b"ftyp"
-        && matches!(&head[8..12], b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"hevc")
+        && matches!(
+            &head[8..12],
+            b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"hevc"
+        )
     {
         Kind::Heic
     } else {
@@ -97,7 +100,10 @@ pub fn prepare_file(
         .and_then(|f| f.take(max_bytes + 1).read_to_end(&mut bytes))
         .map_err(|e| format!("照片 {shown} 无法读取：{e}"))?;
     if bytes.len() as u64 > max_bytes {
-        return Err(format!("照片 {shown} 超过每张照片的上限 {}", human_size(max_bytes)));
+        return Err(format!(
+            "照片 {shown} 超过每张照片的上限 {}",
+            human_size(max_bytes)
+        ));
     }
     let name = path
         .file_name()
@@ -141,7 +147,10 @@ pub fn prepare(
         bytes: full.len() as u64,
         width: img.width(),
         height: img.height(),
-        name: crate::domain::sanitize::escape(name).chars().take(120).collect(),
+        name: crate::domain::sanitize::escape(name)
+            .chars()
+            .take(120)
+            .collect(),
     };
     Ok(Prepared { photo, full, small })
 }

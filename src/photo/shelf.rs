@@ -2,7 +2,7 @@
 //! `<data dir>/photos/small/<hash>.jpg` (the copy forms embed). Files are written under a temp
 //! name, fsynced and renamed, so a photo is whole or absent; one present is never rewritten.
 
-use super::{Prepared, hash_hex, sniff, Kind};
+use super::{Kind, Prepared, hash_hex, sniff};
 use crate::domain::PhotoRef;
 use std::fs::{self, File};
 use std::io::Write;

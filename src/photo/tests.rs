@@ -26,7 +26,10 @@ fn a_png_becomes_an_upright_jpeg_with_a_small_copy() {
     assert_eq!(p.photo.hash, hash_hex(&p.full));
     assert_eq!(p.photo.bytes, p.full.len() as u64);
     let small = image::load_from_memory(&p.small).unwrap();
-    assert_eq!((small.width(), small.height()), (SMALL_EDGE, SMALL_EDGE / 2));
+    assert_eq!(
+        (small.width(), small.height()),
+        (SMALL_EDGE, SMALL_EDGE / 2)
+    );
 }
 
 #[test]

@@ -101,7 +101,7 @@ fn photos(b: &mut String, rows: &[super::photos::PhotoRow]) {
             }
         }
         if shots.is_empty() {
-            b.push_str("—");
+            b.push('—');
         }
         b.push_str("</td>");
     };

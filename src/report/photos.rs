@@ -126,7 +126,12 @@ pub fn sheet(
                 }
                 None => "照片未同步".to_string(),
             };
-            ws.write_with_format(row, 5, crate::domain::sanitize::escape(&note).as_ref(), text)?;
+            ws.write_with_format(
+                row,
+                5,
+                crate::domain::sanitize::escape(&note).as_ref(),
+                text,
+            )?;
             row += 1;
         }
     }

@@ -139,7 +139,13 @@ pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
         sheet
             .set_name(unique_sheet_name(super::photos::SHEET, &used))
             .map_err(fail)?;
-        super::photos::sheet(sheet, ledger, shelf, [&styles.header, &styles.text, &styles.center]).map_err(fail)?;
+        super::photos::sheet(
+            sheet,
+            ledger,
+            shelf,
+            [&styles.header, &styles.text, &styles.center],
+        )
+        .map_err(fail)?;
     }
     book.save(path).map_err(|e| match e {
         XlsxError::IoError(io) => ReportError::output(path, io),

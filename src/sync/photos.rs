@@ -54,7 +54,10 @@ impl PhotoNote {
             ));
         }
         for (file, why) in &self.refused {
-            out.push((true, format!("照片 {file} 已拒收：{why}（记录照常导入，照片等待完好的副本）")));
+            out.push((
+                true,
+                format!("照片 {file} 已拒收：{why}（记录照常导入，照片等待完好的副本）"),
+            ));
         }
         if self.missing > 0 {
             out.push((
