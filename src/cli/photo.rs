@@ -6,7 +6,7 @@ use super::{Cli, CmdResult, Failure};
 use crate::domain::sanitize::escape_line;
 use crate::domain::{Finding, PhotoStage};
 use crate::ops::{self, Ctx};
-use crate::photo::human_size;
+use crate::ops::human_size;
 use std::path::PathBuf;
 
 pub fn attach(

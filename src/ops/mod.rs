@@ -78,6 +78,7 @@ pub use patrol::{
     patrol_visit, patrols, start_patrol,
 };
 pub use peers::{device_name, peer_line, peer_lines, peers};
+pub use crate::photo::human_size;
 pub use photo::{PhotoLine, attach_photos, finding_photos, photo_file};
 pub use plan::{
     BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
