@@ -108,29 +108,6 @@ fn broken_user_file_is_reported_with_file_and_line() {
     assert!(err.contains("drug_bio.toml 第 2 行"), "{err}");
 }
 
-/// The text of an exported HTML form, tags removed (a cell's lines are joined by `<br>`).
-fn form_text(env: &Env, args: &[&str]) -> String {
-    let out = env.tmp.path().join("form.html");
-    let mut all = vec!["export", "--format", "html", "--out", out.to_str().unwrap()];
-    all.extend_from_slice(args);
-    env.ok(&all);
-    let html = fs::read_to_string(&out).unwrap();
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                text.push('\n');
-            }
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
-}
-
 #[test]
 fn forms_print_the_item_text_the_inspection_used() {
     let laptop = Env::new();
@@ -152,7 +129,7 @@ fn forms_print_the_item_text_the_inspection_used() {
             ("整改表", ["--inspection", insp.as_str()]),
             ("整改通知书", ["--finding", f1.as_str()]),
         ] {
-            let text = form_text(env, &args);
+            let text = env.form_text(&args);
             assert!(text.contains("药库专库无报警器"), "{what}: {text}");
             assert!(
                 text.contains(old),

@@ -219,7 +219,7 @@ fn number(d: Option<&Data>) -> f64 {
     }
 }
 
-const HEADERS: [&str; 26] = [
+const HEADERS: [&str; 28] = [
     "序号",
     "隐患编号",
     "单位",
@@ -245,6 +245,8 @@ const HEADERS: [&str; 26] = [
     "检查方式",
     "检查人员",
     "防线",
+    "整改报告人",
+    "签收人",
     "记录ID",
 ];
 
@@ -271,11 +273,11 @@ fn xlsx_ledger_has_the_seed_columns_real_dates_and_one_sheet_per_line() {
         "{date_line}"
     );
     assert!(date_line.starts_with("发现日期：2026年11月"), "{date_line}");
-    let headers: Vec<String> = (0..26).map(|c| text(at(2, c))).collect();
+    let headers: Vec<String> = (0..28).map(|c| text(at(2, c))).collect();
     assert_eq!(headers, HEADERS);
     assert_eq!(
         fire.end(),
-        Some((6, 25)),
+        Some((6, 27)),
         "two findings under the header, then the sign-off line"
     );
 
@@ -307,7 +309,7 @@ fn xlsx_ledger_has_the_seed_columns_real_dates_and_one_sheet_per_line() {
         NaiveDate::from_ymd_opt(2026, 11, 9).unwrap()
     );
     assert_eq!(text(at(3, 20)), "");
-    assert_eq!(text(at(3, 25)), s.closed);
+    assert_eq!(text(at(3, 27)), s.closed);
 
     // Row 5: the blocked exit, overdue and escalated.
     assert_eq!(number(at(4, 0)), 2.0);
@@ -323,12 +325,12 @@ fn xlsx_ledger_has_the_seed_columns_real_dates_and_one_sheet_per_line() {
     assert_eq!(at(4, 19), Some(&Data::Empty), "no closing date yet");
     assert!(text(at(4, 20)).starts_with("整改通知书（巡查整〔2026〕"));
     assert!(text(at(4, 20)).ends_with("号，2026-11-03）"));
-    assert_eq!(text(at(4, 25)), s.late);
+    assert_eq!(text(at(4, 27)), s.late);
 
     let chem = book.worksheet_range("危险化学品").unwrap();
     assert_eq!(text(chem.get_value((3, 4))), "危化品柜未上锁");
     assert_eq!(text(chem.get_value((3, 17))), "立查立改，当场整改");
-    assert_eq!(text(chem.get_value((3, 25))), s.fixed);
+    assert_eq!(text(chem.get_value((3, 27))), s.fixed);
 }
 
 #[test]
@@ -426,8 +428,8 @@ fn xlsx_filters_like_finding_list() {
         text(fire.get_value((1, 0))),
         format!("单位（部门）：{FACILITY}\n筛选：状态：逾期未整改")
     );
-    assert_eq!(fire.end(), Some((5, 25)));
-    assert_eq!(text(fire.get_value((3, 25))), s.late);
+    assert_eq!(fire.end(), Some((5, 27)));
+    assert_eq!(text(fire.get_value((3, 27))), s.late);
 }
 
 // ---------- CSV ----------
@@ -448,7 +450,7 @@ fn csv_ledger_has_a_bom_and_parses_back() {
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     assert_eq!(rows.len(), 3);
     // Lines in checklist order (危险化学品 before 消防), each in the order found.
-    let ids: Vec<&str> = rows.iter().map(|r| &r[25]).collect();
+    let ids: Vec<&str> = rows.iter().map(|r| &r[27]).collect();
     assert_eq!(ids, [s.fixed.as_str(), s.closed.as_str(), s.late.as_str()]);
     let seq: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(seq, ["1", "2", "3"]);
@@ -487,7 +489,7 @@ fn csv_with_a_filter_that_matches_nothing_still_has_the_header() {
     );
     let bytes = std::fs::read(&out).unwrap();
     let mut r = csv::Reader::from_reader(&bytes[3..]);
-    assert_eq!(r.headers().unwrap().len(), 26);
+    assert_eq!(r.headers().unwrap().len(), 28);
     assert_eq!(r.records().count(), 0);
 }
 
@@ -873,7 +875,7 @@ fn xlsx_ledger_reads_back_the_new_columns_and_a_height_for_every_row() {
     let fire_sheet = sheets.iter().position(|n| n == "消防").unwrap() + 1;
     let heights = row_heights(&out, fire_sheet);
     for r in 1..=fire.end().unwrap().0 + 1 {
-        let cells = (0..26).any(|c| {
+        let cells = (0..28).any(|c| {
             fire.get_value((r - 1, c))
                 .is_some_and(|d| *d != Data::Empty)
         });

@@ -77,12 +77,14 @@ fn the_forged_1970_closure_is_refused_and_named_and_nothing_changes() {
         vec![
             fake,
             Payload::Rectified {
+                reported_by: None,
                 finding_id: id,
                 note: "已整改".into(),
                 completed_on: None,
                 after: vec![],
             },
             Payload::Verified {
+                verifier: None,
                 finding_id: id,
                 passed: true,
                 note: "无问题（已核实）".into(),

@@ -81,6 +81,7 @@ impl Script {
         self.push(
             day,
             Payload::Rectified {
+                reported_by: None,
                 finding_id: fid,
                 note: "已整改".into(),
                 completed_on: None,
@@ -93,6 +94,7 @@ impl Script {
         self.push(
             day,
             Payload::Verified {
+                verifier: None,
                 finding_id: fid,
                 passed,
                 note: "复查".into(),

@@ -93,12 +93,14 @@ fn step(d: &Device, fid: Uuid, k: StepKind, tag: &str) -> Payload {
     let after = f.heads.clone();
     match k {
         StepKind::Rectify => Payload::Rectified {
+            reported_by: None,
             finding_id: fid,
             note: format!("{tag}整改"),
             completed_on: None,
             after,
         },
         StepKind::VerifyPass | StepKind::VerifyFail => Payload::Verified {
+            verifier: None,
             finding_id: fid,
             passed: k == StepKind::VerifyPass,
             note: format!("{tag}复查"),

@@ -143,6 +143,7 @@ impl World {
                     let now = self.now(dev, t);
                     let p = if matches!(s, Step::Rectify { .. }) {
                         Payload::Rectified {
+                            reported_by: None,
                             finding_id: id,
                             note: "已整改".into(),
                             completed_on: None,

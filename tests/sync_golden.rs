@@ -51,6 +51,7 @@ fn write_golden() {
         "王建国",
         &t0,
         vec![Payload::Rectified {
+            reported_by: None,
             finding_id: id,
             note: "纸箱已清走".into(),
             completed_on: None,

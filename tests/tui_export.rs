@@ -60,11 +60,11 @@ fn export_with_the_register_filter_and_read_it_back() {
     assert_eq!(book.sheet_names(), ["统计汇总", line_name.as_str()]);
     let sheet = book.worksheet_range(&line_name).unwrap();
     // Three rows of title and headers, then one row per finding; the id is the last column.
-    // (记录ID, column 26) under the head; the sign-off line below the table has none.
+    // (记录ID, column 28) under the head; the sign-off line below the table has none.
     let ids: BTreeSet<String> = sheet
         .rows()
         .skip(3)
-        .map(|r| r[25].to_string())
+        .map(|r| r[27].to_string())
         .filter(|id| !id.is_empty())
         .collect();
     assert_eq!(ids, shown);
@@ -82,7 +82,7 @@ fn export_with_the_register_filter_and_read_it_back() {
     press(&mut h, &["enter"]);
     let bytes = std::fs::read(&csv_path).unwrap();
     let mut rdr = csv::Reader::from_reader(&bytes[3..]);
-    let ids: BTreeSet<String> = rdr.records().map(|r| r.unwrap()[25].to_string()).collect();
+    let ids: BTreeSet<String> = rdr.records().map(|r| r.unwrap()[27].to_string()).collect();
     assert_eq!(ids, shown);
 }
 

@@ -230,6 +230,12 @@ pub enum FindingCmd {
         /// 实际完成日期（早于登记日时填写）
         #[arg(long)]
         completed: Option<String>,
+        /// 整改报告人姓名（被检查单位报告整改的负责人，与 --by-role 同填）
+        #[arg(long, default_value = "")]
+        by_name: String,
+        /// 整改报告人职务，如 后勤科科长
+        #[arg(long, default_value = "")]
+        by_role: String,
     },
     /// 复查：--pass 通过并销号，--fail 退回整改（须 --note 说明原因）
     Verify {
@@ -240,6 +246,12 @@ pub enum FindingCmd {
         fail: bool,
         #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
+        /// 复查人姓名（与 --role 同填；不填则只记录操作账号）
+        #[arg(long, default_value = "")]
+        verifier: String,
+        /// 复查人职务，如 安全生产科科长
+        #[arg(long, default_value = "")]
+        role: String,
     },
     /// 发出下一份督办文书（四书）：整改通知书（未立查立改的隐患即可发）→ 警示约谈告知书 →
     /// 责任追究建议书（上一份文书的期限届满仍未整改方可发），每份文书有自己的整改期限
@@ -338,7 +350,10 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct NoticeArgs {
+    #[command(subcommand)]
+    pub cmd: Option<NoticeCmd>,
     /// 隐患编号（同一单位、同一级文书的多条隐患共用一个文号）
     #[arg(required = true)]
     pub ids: Vec<String>,
@@ -347,6 +362,24 @@ pub struct NoticeArgs {
     pub due: Option<String>,
     #[arg(long, default_value = "")]
     pub note: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NoticeCmd {
+    /// 登记被检查单位签收督办文书（签收人姓名、职务；时间为登记时间），同一文号的隐患一并签收
+    Receive {
+        /// 文书所列任一隐患的编号
+        id: String,
+        /// 签收人姓名
+        #[arg(long)]
+        name: String,
+        /// 签收人职务，如 院长、分管副院长
+        #[arg(long)]
+        role: String,
+        /// 签收哪一份：notice（整改通知书）、interview（警示约谈告知书）、referral（责任追究建议书）；默认最近一份
+        #[arg(long)]
+        level: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -106,14 +106,17 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             id,
             note,
             completed,
+            by_name,
+            by_role,
         } => {
+            let by = ops::signer(ops::REPORTER, by_name, by_role)?;
             let completed = completed
                 .as_deref()
                 .map(|d| parse_date_input(d, ctx.now.today()))
                 .transpose()
                 .map_err(|e| Failure::usage(format!("实际完成日期（--completed）：{e}")))?;
             let id = resolve_and_sign(&mut ctx, id)?;
-            let f = ops::rectify_completed(&mut ctx, id, note, completed)?;
+            let f = ops::rectify_reported(&mut ctx, id, note, completed, by)?;
             emit(cli, &ctx, &f, || {
                 format!("已登记整改，待复查：{}", f.description)
             })
@@ -123,14 +126,17 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             pass,
             fail,
             note,
+            verifier,
+            role,
         } => {
+            let verifier = ops::signer(ops::VERIFIER, verifier, role)?;
             if pass == fail {
                 return Err(Failure::usage(
                     "复查须选择 --pass 或 --fail（不通过时加 --note 说明原因）",
                 ));
             }
             let id = resolve_and_sign(&mut ctx, id)?;
-            let f = ops::verify(&mut ctx, id, *pass, note)?;
+            let f = ops::verify_signed(&mut ctx, id, *pass, note, verifier)?;
             emit(cli, &ctx, &f, || {
                 if *pass {
                     "复查通过，已销号".to_string()
@@ -357,6 +363,20 @@ fn show(ctx: &Ctx, f: &Finding) {
                 format!("  {}", e.note)
             }
         );
+        for r in &e.receipts {
+            println!(
+                "  签收：{}  {}（记录人 {}）",
+                r.by.spoken(),
+                local(&ctx.now, r.at),
+                r.author
+            );
+        }
+    }
+    if let Some(by) = &f.rectified_by {
+        println!("整改报告人：{}", by.spoken());
+    }
+    if let Some(v) = &f.verifier {
+        println!("复查人：{}（记录人 {}）", v.spoken(), f.verified_by);
     }
     for c in &f.conflicts {
         println!("⚠ 冲突（{}）：", c.field.label());

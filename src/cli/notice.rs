@@ -1,14 +1,23 @@
 //! `xuncha notice` (issue a 四书 document for one or several hazards) and `xuncha org` (the
 //! organisation profile printed on the forms).
 
-use super::args::{NoticeArgs, OrgArgs};
+use super::args::{NoticeArgs, NoticeCmd, OrgArgs};
 use super::output::print_json;
 use super::{Cli, CmdResult, Failure, context};
 use crate::config::{self, Config};
-use crate::domain::Org;
+use crate::domain::{Escalation, Org};
 use crate::ops;
 
 pub fn run(cli: &Cli, args: &NoticeArgs) -> CmdResult {
+    if let Some(NoticeCmd::Receive {
+        id,
+        name,
+        role,
+        level,
+    }) = &args.cmd
+    {
+        return receive(cli, id, name, role, level.as_deref());
+    }
     let mut ctx = context(cli)?;
     let mut ids = Vec::with_capacity(args.ids.len());
     for text in &args.ids {
@@ -35,6 +44,43 @@ pub fn run(cli: &Cli, args: &NoticeArgs) -> CmdResult {
         println!(
             "已发出{}（{wenhao}），列隐患 {} 条",
             level.label(),
+            done.len()
+        );
+    }
+    Ok(())
+}
+
+/// `xuncha notice receive ID --name --role [--level]`: the facility signed for a document.
+fn receive(cli: &Cli, id: &str, name: &str, role: &str, level: Option<&str>) -> CmdResult {
+    let level = level
+        .map(|l| l.parse::<Escalation>())
+        .transpose()
+        .map_err(|e| Failure::usage(format!("文书（--level）：{e}")))?;
+    let mut ctx = context(cli)?;
+    let done = ops::receive_notice(&mut ctx, id, level, name, role)?;
+    if cli.json {
+        let v: Vec<_> = done
+            .iter()
+            .map(|f| super::output::FindingJson::new(f, &ctx.now, &ctx.catalog))
+            .collect();
+        return print_json(&v);
+    }
+    let step = done.first().and_then(|f| {
+        f.escalations
+            .iter()
+            .rev()
+            .find(|s| level.is_none_or(|l| s.level == l))
+    });
+    if let Some(s) = step {
+        let wenhao = s
+            .issued
+            .as_ref()
+            .map(|i| format!("（{}）", i.wenhao))
+            .unwrap_or_default();
+        let by = s.receipts.last().map(|r| r.by.spoken()).unwrap_or_default();
+        println!(
+            "已登记签收：{}{wenhao}，签收人 {by}，列隐患 {} 条",
+            s.level.label(),
             done.len()
         );
     }

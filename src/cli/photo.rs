@@ -5,8 +5,8 @@ use super::output::{PhotoFileJson, print_json};
 use super::{Cli, CmdResult, Failure};
 use crate::domain::sanitize::escape_line;
 use crate::domain::{Finding, PhotoStage};
-use crate::ops::{self, Ctx};
 use crate::ops::human_size;
+use crate::ops::{self, Ctx};
 use std::path::PathBuf;
 
 pub fn attach(

@@ -2,7 +2,7 @@
 
 use super::{
     Answer, Checklist, Escalation, FacilityField, Issued, LeaderRole, Mode, Number, PlaceField,
-    PlaceKind, Severity,
+    PlaceKind, Severity, Signer,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -155,11 +155,17 @@ pub enum Payload {
         /// this field existed: those count as having seen every event ordered before them.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         after: Vec<EventRef>,
+        /// 整改报告人: the facility's person who reported the rectification, by name and role.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reported_by: Option<Signer>,
     },
     Verified {
         finding_id: Uuid,
         passed: bool,
         note: String,
+        /// 复查人 by name and role (the account that typed it is the event's author).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        verifier: Option<Signer>,
         /// The finding events the author had seen (the heads of its history), so that steps
         /// taken without seeing each other can be told apart. Empty on events written before
         /// this field existed: those count as having seen every event ordered before them.
@@ -187,6 +193,12 @@ pub enum Payload {
     Commented {
         finding_id: Uuid,
         text: String,
+    },
+    /// The facility received (签收) the 四书 document of step `level`, signed by `by`.
+    NoticeReceived {
+        finding_id: Uuid,
+        level: Escalation,
+        by: Signer,
     },
     Retracted {
         finding_id: Uuid,
@@ -348,6 +360,7 @@ impl Payload {
             | Verified { finding_id, .. }
             | Escalated { finding_id, .. }
             | Commented { finding_id, .. }
+            | NoticeReceived { finding_id, .. }
             | Retracted { finding_id, .. }
             | Settled { finding_id, .. }
             | PhotoAttached { finding_id, .. } => Entity::Finding(*finding_id),
@@ -418,6 +431,7 @@ impl Payload {
             Verified { .. } => "verified",
             Escalated { .. } => "escalated",
             Commented { .. } => "commented",
+            NoticeReceived { .. } => "notice_received",
             Retracted { .. } => "retracted",
             Settled { .. } => "settled",
             ChecklistRecorded { .. } => "checklist_recorded",

@@ -6,8 +6,8 @@
 
 use super::crossing::{Causality, StepKind, crossing_pairs};
 use super::{
-    Escalation, EventRef, Field, Hlc, Issued, Now, Number, Payload, Severity, Stage, Stamp, Status,
-    Wall, event::Entity,
+    Escalation, EventRef, Field, Hlc, Issued, Now, Number, Payload, Receipt, Severity, Signer,
+    Stage, Stamp, Status, Wall, event::Entity,
 };
 use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -66,6 +66,9 @@ pub struct EscalationStep {
     /// The event that issued it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<EventRef>,
+    /// Each receipt (签收) of the document by the facility, in event order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub receipts: Vec<Receipt>,
 }
 
 /// One step of a pair of crossing steps, as the detail and `finding show` print it.
@@ -144,6 +147,13 @@ pub struct Finding {
     /// 实际完成日期 as the rectifier gave it (else the day the step was recorded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_on: Option<NaiveDate>,
+    /// 整改报告人 of the rectification in effect, by name and role, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rectified_by: Option<Signer>,
+    /// 复查人 by name and role of the last 复查, when one was given (`verified_by` is the
+    /// account that recorded it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifier: Option<Signer>,
     /// 复查人 and the moment of the last 复查 (passed or failed).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub verified_by: String,
@@ -202,6 +212,8 @@ pub enum LifecycleError {
     FixedOnSpot,
     #[error("隐患已发出最后一级督办文书（责任追究建议书），不能再升级")]
     FullyEscalated,
+    #[error("该隐患尚未发出{level}，无从签收")]
+    NotIssued { level: &'static str },
     #[error("隐患已撤销，不能{action}")]
     Retracted { action: &'static str },
     #[error("复查不通过时必须填写原因（--note）")]
@@ -465,11 +477,22 @@ fn dropped_steps(evs: &[&StoredEvent], cause: &Causality) -> BTreeSet<EventRef> 
 /// The Chinese name of a step and the note its author wrote.
 fn describe(e: &StoredEvent) -> (String, String) {
     match &e.payload {
-        Payload::Rectified { note, .. } => ("登记整改".into(), note.clone()),
+        Payload::Rectified {
+            note, reported_by, ..
+        } => ("登记整改".into(), signed(note, "整改报告人", reported_by)),
         Payload::Verified {
-            passed: true, note, ..
-        } => ("复查通过".into(), note.clone()),
-        Payload::Verified { note, .. } => ("复查不通过".into(), note.clone()),
+            passed: true,
+            note,
+            verifier,
+            ..
+        } => ("复查通过".into(), signed(note, "复查人", verifier)),
+        Payload::Verified { note, verifier, .. } => {
+            ("复查不通过".into(), signed(note, "复查人", verifier))
+        }
+        Payload::NoticeReceived { level, by, .. } => (
+            format!("签收{}", level.label()),
+            format!("签收人：{}", by.spoken()),
+        ),
         Payload::Escalated {
             level, note, due, ..
         } => (
@@ -488,6 +511,15 @@ fn describe(e: &StoredEvent) -> (String, String) {
             photo.name.clone(),
         ),
         _ => (String::new(), String::new()),
+    }
+}
+
+/// A step's note with the person who signed it: 「已更换（整改报告人：张三（后勤科科长））」.
+fn signed(note: &str, what: &str, by: &Option<Signer>) -> String {
+    match (by, note.is_empty()) {
+        (None, _) => note.to_string(),
+        (Some(s), true) => format!("{what}：{}", s.spoken()),
+        (Some(s), false) => format!("{note}（{what}：{}）", s.spoken()),
     }
 }
 
@@ -541,6 +573,8 @@ fn recorded(e: &StoredEvent) -> Option<Finding> {
         rectified_at: None,
         rectify_note: String::new(),
         completed_on: None,
+        rectified_by: None,
+        verifier: None,
         verified_by: String::new(),
         verified_at: None,
         closed_at: None,
@@ -628,11 +662,15 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent, merged: bool) {
             Ok(label.clone())
         }
         Payload::Rectified {
-            note, completed_on, ..
+            note,
+            completed_on,
+            reported_by,
+            ..
         } => f.can_rectify().map(|_| {
             f.status = Status::Rectified;
             f.rectified_at = Some(at);
             f.completed_on = *completed_on;
+            f.rectified_by = reported_by.clone();
             f.rectify_note = note.clone();
             f.rectifications.push(RectifyMark {
                 at,
@@ -640,9 +678,15 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent, merged: bool) {
             });
             label.clone()
         }),
-        Payload::Verified { passed, note, .. } => f.can_verify(*passed, note).map(|_| {
+        Payload::Verified {
+            passed,
+            note,
+            verifier,
+            ..
+        } => f.can_verify(*passed, note).map(|_| {
             f.verify_note = note.clone();
             f.verified_by = e.author.clone();
+            f.verifier = verifier.clone();
             f.verified_at = Some(at);
             if *passed {
                 f.status = Status::Closed;
@@ -685,6 +729,7 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent, merged: bool) {
                     issued: issued.clone(),
                     due: *due,
                     event: Some(e.r),
+                    receipts: vec![],
                 });
                 Ok(label.clone())
             }
@@ -698,6 +743,24 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent, merged: bool) {
                 f.photos.push(photo.clone());
             }
             Ok(label.clone())
+        }
+        Payload::NoticeReceived { level, by, .. } => {
+            match f.escalations.iter_mut().find(|s| s.level == *level) {
+                Some(step) => {
+                    step.receipts.push(Receipt {
+                        by: by.clone(),
+                        at,
+                        author: e.author.clone(),
+                        event: e.r,
+                    });
+                    Ok(label.clone())
+                }
+                // The writer checked that the document was issued; a receipt that arrives
+                // alone is kept in the history, without effect.
+                None => Err(LifecycleError::NotIssued {
+                    level: level.label(),
+                }),
+            }
         }
         Payload::Retracted { reason, .. } => {
             f.retracted = true;

@@ -23,6 +23,7 @@ mod query;
 pub mod register;
 mod roster;
 pub mod sanitize;
+mod signoff;
 mod stage;
 mod stamp;
 
@@ -59,5 +60,6 @@ pub use register::{Qty, RegisterRef};
 pub use roster::{
     Admit, EnrollRequest, OrgCard, RosterChange, RosterStatement, RosterStatus, fingerprint,
 };
+pub use signoff::{Receipt, Signer};
 pub use stage::Stage;
 pub use stamp::{Stamp, Wall};

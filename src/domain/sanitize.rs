@@ -130,9 +130,16 @@ impl super::Finding {
         for p in &mut f.photos {
             escape_in_place(&mut p.name);
         }
+        for s in f.rectified_by.iter_mut().chain(f.verifier.iter_mut()) {
+            s.texts_mut().into_iter().for_each(escape_in_place);
+        }
         for e in &mut f.escalations {
             escape_in_place(&mut e.author);
             escape_in_place(&mut e.note);
+            for r in &mut e.receipts {
+                escape_in_place(&mut r.author);
+                r.by.texts_mut().into_iter().for_each(escape_in_place);
+            }
             if let Some(i) = &mut e.issued {
                 let h = &mut i.hazard;
                 for s in [

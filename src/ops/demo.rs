@@ -394,6 +394,7 @@ fn finding(
                 note: "已按整改措施完成整改".into(),
                 completed_on: None,
                 after: vec![],
+                reported_by: None,
             },
         );
         // Most are verified within a week; some wait weeks for the office to come back.
@@ -419,6 +420,7 @@ fn finding(
                 finding_id: id,
                 passed,
                 note,
+                verifier: None,
                 after: vec![],
             },
         );

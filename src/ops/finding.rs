@@ -4,7 +4,7 @@ use super::{
     Ctx, Input, MAX_NAME_CHARS, MAX_TEXT_CHARS, OpsError, Result, clean, limited, required,
     required_max,
 };
-use crate::domain::{EventRef, Field, Finding, Payload, Severity, parse_date_input};
+use crate::domain::{EventRef, Field, Finding, Payload, Severity, Signer, parse_date_input};
 use chrono::{Duration, NaiveDate};
 use uuid::Uuid;
 
@@ -259,6 +259,18 @@ pub fn rectify_completed(
     note: &str,
     completed_on: Option<NaiveDate>,
 ) -> Result<Finding> {
+    rectify_reported(ctx, id, note, completed_on, None)
+}
+
+/// As [`rectify_completed`], with the facility's 整改报告人 by name and role (issue 18; see
+/// `signoff::signer` for what is accepted).
+pub fn rectify_reported(
+    ctx: &mut Ctx,
+    id: Uuid,
+    note: &str,
+    completed_on: Option<NaiveDate>,
+    reported_by: Option<Signer>,
+) -> Result<Finding> {
     let f = ctx.finding_by_id(id)?;
     if let Some(d) = completed_on {
         let found = ctx.now.local_date(f.created_at);
@@ -279,12 +291,24 @@ pub fn rectify_completed(
             note,
             completed_on,
             after: f.heads.clone(),
+            reported_by,
         },
     )?;
     ctx.finding_by_id(id)
 }
 
 pub fn verify(ctx: &mut Ctx, id: Uuid, passed: bool, note: &str) -> Result<Finding> {
+    verify_signed(ctx, id, passed, note, None)
+}
+
+/// As [`verify`], with the 复查人 by name and role (issue 18).
+pub fn verify_signed(
+    ctx: &mut Ctx,
+    id: Uuid,
+    passed: bool,
+    note: &str,
+    verifier: Option<Signer>,
+) -> Result<Finding> {
     let f = ctx.finding_by_id(id)?;
     let note = limited("复查情况（--note）", note, MAX_TEXT_CHARS)?;
     f.can_verify(passed, &note)?;
@@ -294,6 +318,7 @@ pub fn verify(ctx: &mut Ctx, id: Uuid, passed: bool, note: &str) -> Result<Findi
             finding_id: id,
             passed,
             note,
+            verifier,
             after: f.heads.clone(),
         },
     )?;

@@ -27,11 +27,13 @@ mod plan;
 mod recover;
 mod search;
 mod setup;
+mod signoff;
 mod stats;
 mod sync;
 mod tools;
 mod views;
 
+pub use crate::photo::human_size;
 pub use crate::report::{
     ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError, default_export_path,
 };
@@ -58,8 +60,8 @@ pub use facility::{
 };
 pub use filter::resolve_filter;
 pub use finding::{
-    NewFinding, comment, escalate, record_finding, rectify, rectify_completed, retract, set_field,
-    settle_conflict, settle_steps, verify,
+    NewFinding, comment, escalate, record_finding, rectify, rectify_completed, rectify_reported,
+    retract, set_field, settle_conflict, settle_steps, verify, verify_signed,
 };
 pub use input::Input;
 pub use inspection::{
@@ -78,7 +80,6 @@ pub use patrol::{
     patrol_visit, patrols, start_patrol,
 };
 pub use peers::{device_name, peer_line, peer_lines, peers};
-pub use crate::photo::human_size;
 pub use photo::{PhotoLine, attach_photos, finding_photos, photo_file};
 pub use plan::{
     BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
@@ -86,6 +87,7 @@ pub use plan::{
 pub use recover::{RecoverError, RecoveryReport, recover};
 pub use search::{SearchOutcome, index_finding, load_search_index, put_named_record_first, search};
 pub use setup::{Opened, open, open_at, recorded_checklists};
+pub use signoff::{RECEIVER, REPORTER, SignerFields, VERIFIER, receive_notice, signer};
 pub use stats::{Stats, StatsRow, Tally, stats};
 pub use sync::{
     BundleNote, Cancel, DeviceCount, DeviceGaps, EventNote, ForkNote, ForkOutcome, RejectKind,

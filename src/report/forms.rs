@@ -142,7 +142,7 @@ pub fn inspection_form(ctx: &Ctx, insp: &Inspection, findings: &[Finding]) -> Do
             let feedback = if f.fixed_on_spot {
                 "已当场整改".to_string()
             } else {
-                String::new()
+                signed_steps(ctx, f)
             };
             vec![
                 Cell::center((i + 1).to_string()),
@@ -169,16 +169,37 @@ pub fn inspection_form(ctx: &Ctx, insp: &Inspection, findings: &[Finding]) -> Do
         rows,
         font_pt: 10.0,
     }));
-    let sign = |label: &str| {
+    let sign = |label: &str, first: String| {
         vec![
             Cell::head(label),
-            Cell::lines(vec![String::new(), format!("签字：＿＿＿＿＿＿{YMD}")]).min_mm(20.0),
+            Cell::lines(vec![first, format!("签字：＿＿＿＿＿＿{YMD}")]).min_mm(20.0),
         ]
+    };
+    // The 复查人 recorded by name beside the confirmation signature (issue 18).
+    let verifiers = {
+        let mut v: Vec<String> = Vec::new();
+        for f in findings {
+            if let Some(s) = &f.verifier {
+                let who = s.spoken();
+                if !v.contains(&who) {
+                    v.push(who);
+                }
+            }
+        }
+        v
+    };
+    let confirmed = if verifiers.is_empty() {
+        String::new()
+    } else {
+        format!("复查人：{}", verifiers.join("、"))
     };
     blocks.push(Block::Table(Table {
         widths: vec![30.0, 140.0],
         header: vec![],
-        rows: vec![sign("整改确认签字"), sign("分管领导签字")],
+        rows: vec![
+            sign("整改确认签字", confirmed),
+            sign("分管领导签字", String::new()),
+        ],
         font_pt: 11.0,
     }));
     let unit = if org.unit.is_empty() {
@@ -210,6 +231,26 @@ pub fn inspection_form(ctx: &Ctx, insp: &Inspection, findings: &[Finding]) -> Do
         page_numbers: true,
         blocks,
     }
+}
+
+/// The signed steps of a hazard as the 整改表's feedback column prints them: who reported the
+/// rectification and who checked it, by name and role, with the day (issue 18). Empty when
+/// nobody signed by name (the column is then left for handwriting).
+fn signed_steps(ctx: &Ctx, f: &Finding) -> String {
+    let date = |at| cn_date(ctx.now.local_date(at));
+    let mut lines = Vec::new();
+    if let (Some(by), Some(at)) = (&f.rectified_by, f.rectified_at) {
+        lines.push(format!("整改报告人：{}　{}", by.spoken(), date(at)));
+    }
+    if let (Some(v), Some(at)) = (&f.verifier, f.verified_at) {
+        let verdict = if f.status == crate::domain::Status::Closed {
+            "复查通过"
+        } else {
+            "复查不通过"
+        };
+        lines.push(format!("{verdict}　复查人：{}　{}", v.spoken(), date(at)));
+    }
+    lines.join("\n")
 }
 
 /// Height on the page left for a notice's hazard table, in millimetres: A4's 264 mm of text
@@ -508,6 +549,18 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
             or_blank(&issuer)
         ),
     ));
+    // Who signed for it, as recorded (issue 18): printed beside the 签收人 line, else the line
+    // is left for the signature and date by hand.
+    let receipts: Vec<String> = step
+        .receipts
+        .iter()
+        .map(|r| format!("{}　{}", r.by.spoken(), cn_date(date(r.at))))
+        .collect();
+    let signed = if receipts.is_empty() {
+        Cell::text(YMD)
+    } else {
+        Cell::lines(receipts)
+    };
     blocks.push(Block::Table(Table {
         widths: vec![34.0, 56.0, 18.0, 62.0],
         header: vec![],
@@ -517,7 +570,7 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
                 Cell::head(receiver),
                 Cell::text("").min_mm(10.0),
                 Cell::head("签收人"),
-                Cell::text(YMD),
+                signed,
             ],
         ],
         font_pt: 10.5,

@@ -103,7 +103,8 @@ pub fn sheet(
     ws.set_freeze_panes(1, 0)?;
     let mut row = 1u32;
     let mut embedded = 0usize;
-    for r in ledger.rows() {
+    for r in ledger.rows_of(&ledger.photo_rows) {
+        let r = r.map_err(rust_xlsxwriter::XlsxError::ParameterError)?;
         for p in &r.photos {
             ws.write_with_format(row, 0, &r.number, center)?;
             ws.write_with_format(row, 1, &r.facility, text)?;

@@ -647,6 +647,47 @@ pub struct Prompt {
     pub error: Option<String>,
     /// The path the user agreed to overwrite (asked once when the file exists).
     pub overwrite: Option<String>,
+    /// Who signs the step by name and role (整改报告人 for 整改, 复查人 for 复查; issue 18):
+    /// two more fields, reached with Tab. None for prompts that take no signer.
+    pub signer: Option<Box<SignerInput>>,
+}
+
+/// The name and role fields of a prompt's signer, and which field takes the keys.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SignerInput {
+    /// "整改报告人" or "复查人".
+    pub who: &'static str,
+    pub name: TextInput,
+    pub role: TextInput,
+    pub focus: SignerFocus,
+}
+
+/// The field of a signing prompt that takes the keys (Tab moves on, wrapping).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SignerFocus {
+    #[default]
+    Note,
+    Name,
+    Role,
+}
+
+impl SignerInput {
+    /// Empty fields for `who`.
+    pub fn new(who: &'static str) -> SignerInput {
+        SignerInput {
+            who,
+            ..SignerInput::default()
+        }
+    }
+
+    /// The field after the focused one (Tab).
+    pub fn next(&mut self) {
+        self.focus = match self.focus {
+            SignerFocus::Note => SignerFocus::Name,
+            SignerFocus::Name => SignerFocus::Role,
+            SignerFocus::Role => SignerFocus::Note,
+        };
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -52,14 +52,20 @@ pub enum Effect {
     /// Every facility with its counts, for the facility browser.
     LoadFacilityList,
     LoadFinding(Uuid),
+    /// 整改, with the 整改报告人's name and role as typed (both empty: none).
     Rectify {
         id: Uuid,
         note: String,
+        name: String,
+        role: String,
     },
+    /// 复查, with the 复查人's name and role as typed (both empty: none).
     Verify {
         id: Uuid,
         passed: bool,
         note: String,
+        name: String,
+        role: String,
     },
     Escalate {
         id: Uuid,
@@ -430,12 +436,29 @@ impl Runner {
                 let label = ctx.item_label(&finding);
                 Action::FindingLoaded(finding, label)
             }
-            Effect::Rectify { id, note } => Action::FindingUpdated {
-                finding: ops::rectify(ctx, id, &note)?,
-                what: "已登记整改".into(),
-            },
-            Effect::Verify { id, passed, note } => Action::FindingUpdated {
-                finding: ops::verify(ctx, id, passed, &note)?,
+            Effect::Rectify {
+                id,
+                note,
+                name,
+                role,
+            } => {
+                let by = ops::signer(ops::REPORTER, &name, &role)?;
+                Action::FindingUpdated {
+                    finding: ops::rectify_reported(ctx, id, &note, None, by)?,
+                    what: "已登记整改".into(),
+                }
+            }
+            Effect::Verify {
+                id,
+                passed,
+                note,
+                name,
+                role,
+            } => Action::FindingUpdated {
+                finding: {
+                    let verifier = ops::signer(ops::VERIFIER, &name, &role)?;
+                    ops::verify_signed(ctx, id, passed, &note, verifier)?
+                },
                 what: if passed {
                     "复查通过，已销号".into()
                 } else {

@@ -123,6 +123,54 @@ impl Env {
         .trim()
         .to_string()
     }
+
+    /// Exports an HTML form (`args`: `--inspection ID` or `--finding ID [--level L]`) and
+    /// returns its text as a reader sees it: the markup parsed away, each element's text on
+    /// its own line, entities decoded.
+    pub fn form_text(&self, args: &[&str]) -> String {
+        let out = self.tmp.path().join("form.html");
+        let mut all = vec!["export", "--format", "html", "--out", out.to_str().unwrap()];
+        all.extend_from_slice(args);
+        self.ok(&all);
+        html_text(&std::fs::read_to_string(&out).unwrap())
+    }
+}
+
+/// The text of an HTML document: tags removed (each ends a line), the five XML entities
+/// decoded; the content of `<style>` left out.
+pub fn html_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut tag = String::new();
+    let mut in_tag = false;
+    let mut in_style = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                tag.clear();
+            }
+            '>' if in_tag => {
+                in_tag = false;
+                let name = tag
+                    .trim_start_matches('/')
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("");
+                if name.eq_ignore_ascii_case("style") {
+                    in_style = !tag.starts_with('/');
+                }
+                text.push('\n');
+            }
+            c if in_tag => tag.push(c),
+            c if !in_style => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 pub fn exists(p: &Path) -> bool {

@@ -106,6 +106,27 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
             Span::styled(e.label(), v.st(Role::Warning)),
         ]));
     }
+    // Who signed, by name and role (issue 18): each receipt of a document, the 整改报告人, the
+    // 复查人. Two receipts recorded on two devices both show.
+    for s in &f.escalations {
+        for r in &s.receipts {
+            let when = r.at.local_or(v.app.now.0.offset()).format("%m-%d %H:%M");
+            lines.push(Line::from(vec![
+                label(&format!("{}签收", s.level.label())),
+                Span::raw(format!("{}  {when}", r.by.spoken())),
+            ]));
+        }
+    }
+    let mut signed = vec![];
+    if let Some(by) = &f.rectified_by {
+        signed.extend([label("整改报告人"), Span::raw(by.spoken()), Span::raw("  ")]);
+    }
+    if let Some(by) = &f.verifier {
+        signed.extend([label("复查人"), Span::raw(by.spoken())]);
+    }
+    if !signed.is_empty() {
+        lines.push(Line::from(signed));
+    }
     for c in &f.conflicts {
         let vals: Vec<String> = c.values.iter().map(|(_, x)| format!("「{x}」")).collect();
         lines.push(Line::from(vec![

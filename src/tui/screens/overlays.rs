@@ -1,7 +1,7 @@
 //! Overlays drawn over the screen: help, confirm, note prompt, conflict chooser.
 
 use super::{View, centered, fit};
-use crate::tui::app::{Overlay, PromptKind};
+use crate::tui::app::{Overlay, PromptKind, SignerFocus, SignerInput};
 use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -48,7 +48,9 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
         }
         Some(Overlay::Prompt(p)) => {
             let export = matches!(p.kind, PromptKind::Export(_));
-            let r = popup(frame, area, if export { 100 } else { 60 }, 5);
+            // A signing step has one more row: the signer's name and role (issue 18).
+            let rows = if p.signer.is_some() { 6 } else { 5 };
+            let r = popup(frame, area, if export { 100 } else { 60 }, rows);
             let title = format!(" {} ", p.title);
             let b = v.block(&title, true);
             let inner = b.inner(r);
@@ -65,11 +67,32 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
                 height: 1,
                 ..inner
             };
-            if let Some(pos) = p
-                .input
-                .render(field, frame.buffer_mut(), v.st(Role::Input), true)
+            let note_focused = p
+                .signer
+                .as_ref()
+                .is_none_or(|s| s.focus == SignerFocus::Note);
+            if let Some(pos) =
+                p.input
+                    .render(field, frame.buffer_mut(), v.st(Role::Input), note_focused)
+                && note_focused
             {
                 frame.set_cursor_position(pos);
+            }
+            let mut hint_y = inner.y + 2;
+            if let Some(s) = &p.signer
+                && inner.height >= 4
+            {
+                signer_row(
+                    v,
+                    s,
+                    frame,
+                    Rect {
+                        y: inner.y + 2,
+                        height: 1,
+                        ..inner
+                    },
+                );
+                hint_y += 1;
             }
             let (text, role) = match &p.error {
                 Some(e) => (format!("✗ {e}"), Role::Error),
@@ -77,12 +100,16 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
                     "Enter 导出  Tab 切换 xlsx / csv  Esc 取消".to_string(),
                     Role::Muted,
                 ),
+                None if p.signer.is_some() => (
+                    "Enter 保存  Tab 换一栏（姓名、职务可空）  Esc 取消".to_string(),
+                    Role::Muted,
+                ),
                 None => ("Enter 保存  Esc 取消".to_string(), Role::Muted),
             };
             frame.render_widget(
                 Paragraph::new(Span::styled(fit(&text, inner.width as usize), v.st(role))),
                 Rect {
-                    y: inner.y + 2,
+                    y: hint_y,
                     height: 1,
                     ..inner
                 },
@@ -151,4 +178,53 @@ fn help(v: &View, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(v.block(" 按键帮助（Esc 关闭） ", true)),
         r,
     );
+}
+
+/// The signer's row of a signing prompt: 「整改报告人 姓名 [____]  职务 [____]」, the focused
+/// field with the cursor.
+fn signer_row(v: &View, s: &SignerInput, frame: &mut Frame, area: Rect) {
+    let label = |t: String| Span::styled(t, v.st(Role::Header));
+    let who = format!("{} 姓名 ", s.who);
+    let who_w = UnicodeWidthStr::width(who.as_str()) as u16;
+    let role_label = "  职务 ";
+    let role_w = UnicodeWidthStr::width(role_label) as u16;
+    let rest = area.width.saturating_sub(who_w + role_w);
+    let name_w = rest / 2;
+    frame.render_widget(
+        Paragraph::new(label(who)),
+        Rect {
+            width: who_w.min(area.width),
+            ..area
+        },
+    );
+    let name_area = Rect {
+        x: area.x + who_w,
+        width: name_w,
+        ..area
+    };
+    let role_label_area = Rect {
+        x: name_area.x + name_w,
+        width: role_w.min(area.width.saturating_sub(who_w + name_w)),
+        ..area
+    };
+    frame.render_widget(
+        Paragraph::new(label(role_label.to_string())),
+        role_label_area,
+    );
+    let role_area = Rect {
+        x: role_label_area.x + role_label_area.width,
+        width: rest - name_w,
+        ..area
+    };
+    for (input, field, focus) in [
+        (&s.name, name_area, SignerFocus::Name),
+        (&s.role, role_area, SignerFocus::Role),
+    ] {
+        let focused = s.focus == focus;
+        if let Some(pos) = input.render(field, frame.buffer_mut(), v.st(Role::Input), focused)
+            && focused
+        {
+            frame.set_cursor_position(pos);
+        }
+    }
 }

@@ -130,6 +130,7 @@ fn reanswer(
         input: TextInput::default(),
         error: None,
         overwrite: None,
+        signer: super::register::signer_for(kind),
     }));
     effects
 }

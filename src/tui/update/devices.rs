@@ -89,6 +89,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     input: TextInput::default(),
                     error: None,
                     overwrite: None,
+                    signer: None,
                 }));
                 vec![]
             }

@@ -112,6 +112,7 @@ pub fn patrol_input(app: &mut App, a: Action) -> Vec<Effect> {
                 input: TextInput::default(),
                 error: None,
                 overwrite: None,
+                signer: None,
             }));
             vec![]
         }

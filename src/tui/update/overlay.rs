@@ -3,7 +3,7 @@
 use super::{Effect, edit, moved};
 use crate::ops::LedgerFormat;
 use crate::tui::action::{Action, Command};
-use crate::tui::app::{App, ConfirmKind, Overlay, Prompt, PromptKind, Screen};
+use crate::tui::app::{App, ConfirmKind, Overlay, Prompt, PromptKind, Screen, SignerFocus};
 use std::path::{Path, PathBuf};
 
 /// The ledger format a path names by its extension.
@@ -97,7 +97,10 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 vec![]
             }
             Action::Cmd(Command::ToggleFormat) => {
-                toggle_format(p);
+                match &mut p.signer {
+                    Some(s) => s.next(),
+                    None => toggle_format(p),
+                }
                 vec![]
             }
             Action::Cmd(Command::Submit) if matches!(p.kind, PromptKind::Export(_)) => {
@@ -135,17 +138,36 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     return vec![];
                 }
                 p.error = None;
+                let (name, role) = p
+                    .signer
+                    .as_ref()
+                    .map(|s| {
+                        (
+                            s.name.text().trim().to_string(),
+                            s.role.text().trim().to_string(),
+                        )
+                    })
+                    .unwrap_or_default();
                 vec![match p.kind {
-                    PromptKind::Rectify(id) => Effect::Rectify { id, note },
+                    PromptKind::Rectify(id) => Effect::Rectify {
+                        id,
+                        note,
+                        name,
+                        role,
+                    },
                     PromptKind::VerifyPass(id) => Effect::Verify {
                         id,
                         passed: true,
                         note,
+                        name,
+                        role,
                     },
                     PromptKind::VerifyFail(id) => Effect::Verify {
                         id,
                         passed: false,
                         note,
+                        name,
+                        role,
                     },
                     PromptKind::Escalate(id) => Effect::Escalate { id, note },
                     PromptKind::Comment(id) => Effect::Comment { id, text: note },
@@ -173,7 +195,12 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 }]
             }
             a => {
-                if edit(&mut p.input, &a) {
+                let field = match &mut p.signer {
+                    Some(s) if s.focus == SignerFocus::Name => &mut s.name,
+                    Some(s) if s.focus == SignerFocus::Role => &mut s.role,
+                    _ => &mut p.input,
+                };
+                if edit(field, &a) {
                     p.error = None;
                 }
                 vec![]

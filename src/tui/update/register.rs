@@ -6,7 +6,7 @@ use crate::ops::LedgerFormat;
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{
     App, Chooser, MessageKind, Overlay, Prompt, PromptKind, RegisterRow, RegisterState, Screen,
-    SortDue,
+    SignerInput, SortDue,
 };
 use crate::tui::widgets::text_input::TextInput;
 use chrono::NaiveDate;
@@ -82,7 +82,20 @@ fn prompt_for(cmd: Command, id: Uuid, next_level: &str) -> Option<Prompt> {
         input: TextInput::default(),
         error: None,
         overwrite: None,
+        signer: signer_for(kind),
     })
+}
+
+/// The signer fields a lifecycle step asks for (issue 18): the facility's 整改报告人 for a
+/// rectification, the 复查人 for a 复查; none for other prompts.
+pub fn signer_for(kind: PromptKind) -> Option<Box<SignerInput>> {
+    match kind {
+        PromptKind::Rectify(_) => Some(Box::new(SignerInput::new("整改报告人"))),
+        PromptKind::VerifyPass(_) | PromptKind::VerifyFail(_) => {
+            Some(Box::new(SignerInput::new("复查人")))
+        }
+        _ => None,
+    }
 }
 
 /// The prompt to edit `field` of `f`, pre-filled with its current value.
@@ -94,6 +107,7 @@ pub fn edit_prompt(f: &Finding, field: crate::domain::Field) -> Prompt {
         input: TextInput::new(&f.field_value(field)),
         error: None,
         overwrite: None,
+        signer: None,
     }
 }
 
@@ -113,6 +127,7 @@ pub fn export_prompt(st: &RegisterState, path: &str) -> Prompt {
         input: TextInput::new(path),
         error: None,
         overwrite: None,
+        signer: None,
     }
 }
 
@@ -207,6 +222,7 @@ fn issue_prompt(app: &mut App) {
         input: TextInput::default(),
         error: None,
         overwrite: None,
+        signer: None,
     }));
 }
 
