@@ -3,6 +3,7 @@
 
 pub mod own_line;
 pub mod photos;
+pub mod pty;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
