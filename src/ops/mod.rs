@@ -94,8 +94,9 @@ pub use sync::{
     Rejection, SyncOptions, SyncReport, SyncStatus, sync, sync_status,
 };
 pub use tools::{
-    DeviceInfo, RebuildReport, device, doctor, export_finding_notice, export_inspection_form,
-    export_inspection_form_as, export_ledger, export_ledger_filtered, export_notice,
+    DeviceInfo, RebuildReport, compact_data_dir, device, doctor, export_finding_notice,
+    export_inspection_form, export_inspection_form_as, export_ledger, export_ledger_filtered,
+    export_notice,
 };
 pub use views::{
     ChecklistData, HazardBrief, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow,

@@ -5,6 +5,7 @@ use super::app::{ChecklistData, HomeData, LineInfo, RegisterRow, SyncInfo};
 use crate::domain::{Finding, Inspection};
 use crate::ops::{ExportSummary, SyncReport};
 use serde::Deserialize;
+use uuid::Uuid;
 
 /// A named command, as the keymap file spells it (`action = "next_unanswered"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -99,6 +100,9 @@ pub enum Command {
     Revoke,
     /// Detail: open the hazard's next photo in the system viewer (issue 18).
     OpenPhoto,
+    /// Add an entry where the cursor is (the registry: a facility, or a place under the
+    /// selected place).
+    AddEntry,
 }
 
 #[derive(Debug, Clone)]
@@ -196,6 +200,12 @@ pub enum Action {
     /// Every facility with its counts (the facility browser).
     FacilityRowsLoaded(Vec<crate::ops::FacilityRow>),
     /// The registry, names not registered yet, and the patrol log (newest first).
+    /// A registry edit was written: what to say, and the facility (and place) to select.
+    RegistryEdited {
+        what: String,
+        facility: Uuid,
+        place: Option<Uuid>,
+    },
     RegistryLoaded {
         facilities: Vec<crate::domain::Facility>,
         unregistered: Vec<String>,

@@ -640,6 +640,21 @@ pub enum PromptKind {
     },
     /// Revoke a device; the reason is required.
     RevokeDevice(Uuid),
+    /// Register a facility by name (issue 16).
+    AddFacility,
+    /// Register a place (a name or a path) under the place `parent` (None: the top).
+    AddPlace {
+        facility: Uuid,
+        parent: Option<Uuid>,
+    },
+    /// Set one field of a facility.
+    EditFacility(Uuid, crate::domain::FacilityField),
+    /// Set one field of a place.
+    EditPlace {
+        facility: Uuid,
+        place: Uuid,
+        field: crate::domain::PlaceField,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

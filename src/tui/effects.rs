@@ -136,6 +136,8 @@ pub enum Effect {
     },
     /// The registry, the unregistered names and the patrol log.
     LoadRegistry,
+    /// A change to the registry typed in the TUI (issue 16).
+    EditRegistry(super::registry_edit::RegistryEdit),
     StartPatrol {
         facility: Uuid,
         night: bool,
@@ -384,6 +386,7 @@ impl Runner {
             | Effect::StartPatrol { .. }
             | Effect::PatrolVisit { .. }
             | Effect::FinishPatrol(_) => super::patrol_effects::run(ctx, effect)?,
+            Effect::EditRegistry(edit) => super::registry_edit::run(ctx, edit)?,
             Effect::StartInspection(new) => {
                 let i = ops::start_inspection(ctx, new)?;
                 Action::ChecklistLoaded(ops::checklist(ctx, i.id)?)

@@ -14,6 +14,7 @@ pub mod line_keys;
 pub mod paste;
 mod patrol_effects;
 pub mod patrol_state;
+pub mod registry_edit;
 pub mod sanitize;
 pub mod screens;
 pub mod theme;

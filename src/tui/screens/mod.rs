@@ -329,6 +329,9 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         ],
         Context::FacilityList => &[(Open, "检查"), (Register, "台账"), (SortNext, "排序")],
         Context::Facilities => &[
+            (AddEntry, "登记"),
+            (EditField, "修改"),
+            (NextField, "单位/场所"),
             (DayPatrol, "日间巡查"),
             (NightPatrol, "夜间巡查"),
             (Back, "返回"),

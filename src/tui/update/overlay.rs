@@ -59,6 +59,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         )),
         _ => None,
     };
+    if let Some(effects) = super::registry_edit::tab(app, &a) {
+        return effects;
+    }
     if let Some(p) = next_edit {
         app.overlay = Some(Overlay::Prompt(p));
         return vec![];
@@ -132,12 +135,17 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         | PromptKind::Retract(_)
                         | PromptKind::PatrolAbnormal { .. }
                         | PromptKind::RevokeDevice(_)
+                        | PromptKind::AddFacility
+                        | PromptKind::AddPlace { .. }
                 );
                 if required && note.is_empty() {
                     p.error = Some(format!("{}：不能为空", p.label.replace("（必填）", "")));
                     return vec![];
                 }
                 p.error = None;
+                if let Some(e) = super::registry_edit::submitted(&p.kind, note.clone()) {
+                    return vec![e];
+                }
                 let (name, role) = p
                     .signer
                     .as_ref()
@@ -192,6 +200,10 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         device,
                         reason: note,
                     },
+                    PromptKind::AddFacility
+                    | PromptKind::AddPlace { .. }
+                    | PromptKind::EditFacility(..)
+                    | PromptKind::EditPlace { .. } => return vec![],
                 }]
             }
             a => {

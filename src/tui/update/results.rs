@@ -289,6 +289,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::RosterLoaded { roster, done } => super::devices::loaded(app, roster, done),
         Action::RegistryLoaded { .. }
+        | Action::RegistryEdited { .. }
         | Action::PatrolOpened { .. }
         | Action::PatrolVisited { .. }
         | Action::PatrolFinished(_) => return super::facility::result(app, action),
