@@ -24,6 +24,7 @@ mod patrol;
 mod peers;
 mod photo;
 mod plan;
+mod reanswer;
 mod recover;
 mod search;
 mod setup;
@@ -84,8 +85,11 @@ pub use photo::{PhotoLine, attach_photos, finding_photos, photo_file};
 pub use plan::{
     BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
 };
+pub use reanswer::{HazardStep, reanswer_with_step};
 pub use recover::{RecoverError, RecoveryReport, recover};
-pub use search::{SearchOutcome, index_finding, load_search_index, put_named_record_first, search};
+pub use search::{
+    SearchOutcome, index_finding, load_search_index, put_named_record_first, resolve_query, search,
+};
 pub use setup::{Opened, open, open_at, recorded_checklists};
 pub use signoff::{RECEIVER, REPORTER, SignerFields, VERIFIER, receive_notice, signer};
 pub use stats::{Stats, StatsRow, Tally, stats};

@@ -133,6 +133,18 @@ pub enum Action {
         item_id: String,
     },
     Finished(Inspection),
+    /// I joined someone else's inspection; `then` is the key that asked, to carry out now.
+    Joined {
+        inspection: Box<Inspection>,
+        then: Command,
+    },
+    /// A failed item answered again and its hazard rectified or retracted, in one append.
+    Reanswered {
+        inspection: Box<Inspection>,
+        item_id: String,
+        finding: Box<Finding>,
+        what: String,
+    },
     FindingSaved(Finding),
     /// The item was answered 不合格 and its finding recorded, together.
     FailSaved {

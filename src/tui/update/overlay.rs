@@ -66,6 +66,11 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         app.overlay = Some(Overlay::Prompt(p));
         return vec![];
     }
+    // A failed item answered again waits for this prompt's note (W17).
+    let reanswer = match app.screen() {
+        Screen::Checklist(st) => st.reanswer.clone().map(|r| (st.data.inspection.id, r)),
+        _ => None,
+    };
     let Some(ov) = app.overlay.as_mut() else {
         return vec![];
     };
@@ -82,6 +87,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 app.overlay = None;
                 match kind {
                     ConfirmKind::Finish(id) => vec![Effect::Finish(id)],
+                    ConfirmKind::Join { inspection, then } => {
+                        vec![Effect::JoinInspection { inspection, then }]
+                    }
                     ConfirmKind::Quit => {
                         app.quit = true;
                         vec![]
@@ -97,6 +105,11 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Overlay::Prompt(p) => match a {
             Action::Cmd(Command::Back) => {
                 app.overlay = None;
+                if let Screen::Checklist(st) = app.screen_mut()
+                    && st.reanswer.take().is_some()
+                {
+                    super::say(app, crate::tui::app::MessageKind::Info, "未改答案");
+                }
                 vec![]
             }
             Action::Cmd(Command::ToggleFormat) => {
@@ -156,13 +169,29 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         )
                     })
                     .unwrap_or_default();
+                // A failed item answered again: the answer goes with this step, in one append.
+                let reanswer = |id: uuid::Uuid, retract: bool, note: &str| match &reanswer {
+                    Some((inspection, r)) if r.finding == id => Some(Effect::ReanswerWithStep {
+                        inspection: *inspection,
+                        item: r.item.clone(),
+                        answer: r.answer,
+                        finding: id,
+                        retract,
+                        note: note.to_string(),
+                        name: name.clone(),
+                        role: role.clone(),
+                    }),
+                    _ => None,
+                };
                 vec![match p.kind {
-                    PromptKind::Rectify(id) => Effect::Rectify {
-                        id,
-                        note,
-                        name,
-                        role,
-                    },
+                    PromptKind::Rectify(id) => {
+                        reanswer(id, false, &note).unwrap_or(Effect::Rectify {
+                            id,
+                            note,
+                            name,
+                            role,
+                        })
+                    }
                     PromptKind::VerifyPass(id) => Effect::Verify {
                         id,
                         passed: true,
@@ -179,7 +208,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     },
                     PromptKind::Escalate(id) => Effect::Escalate { id, note },
                     PromptKind::Comment(id) => Effect::Comment { id, text: note },
-                    PromptKind::Retract(id) => Effect::Retract { id, reason: note },
+                    PromptKind::Retract(id) => {
+                        reanswer(id, true, &note).unwrap_or(Effect::Retract { id, reason: note })
+                    }
                     PromptKind::EditField(id, field) => Effect::SetField {
                         id,
                         field,
