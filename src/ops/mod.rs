@@ -23,6 +23,7 @@ mod notice;
 mod org;
 mod patrol;
 mod peers;
+mod photo;
 mod plan;
 mod reanswer;
 mod recover;
@@ -35,6 +36,7 @@ mod sync;
 mod tools;
 mod views;
 
+pub use crate::photo::human_size;
 pub use crate::report::{
     ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError, default_export_path,
 };
@@ -81,6 +83,7 @@ pub use patrol::{
     patrol_visit, patrols, start_patrol,
 };
 pub use peers::{device_name, peer_line, peer_lines, peers};
+pub use photo::{PhotoLine, attach_photos, finding_photos, photo_file};
 pub use plan::{
     BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
 };
@@ -132,6 +135,8 @@ pub struct Ctx {
     index: Option<Index>,
     /// The rules of frequency in force (built in, or the user's `frequency.toml`).
     pub rules: Vec<crate::domain::Rule>,
+    /// Cap on one photo file as attached, in bytes (config `photo_max_mb`, default 20 MB).
+    pub photo_max_bytes: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -290,6 +295,7 @@ impl Ctx {
             review_days: crate::domain::DEFAULT_REVIEW_DAYS,
             index: None,
             rules: plan::builtin_rules(),
+            photo_max_bytes: crate::photo::DEFAULT_MAX_BYTES,
         }
     }
 

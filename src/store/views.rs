@@ -74,6 +74,10 @@ pub(crate) fn finding_index_keys(f: &Finding) -> Vec<Vec<u8>> {
             keys.push(key(&[b"w\0", i.wenhao.as_bytes(), b"\0", id]));
         }
     }
+    // Every photo named, so a sync can ask which blobs this store wants.
+    for p in &f.photos {
+        keys.push(key(&[b"p\0", p.hash.as_bytes(), b"\0", id]));
+    }
     keys
 }
 

@@ -496,6 +496,10 @@ impl RegisterState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailState {
     pub finding: Finding,
+    /// Whether each of `finding.photos` is here (false: 照片未同步).
+    pub photo_here: Vec<bool>,
+    /// The photo `o` opens next (index into `finding.photos`).
+    pub next_photo: usize,
     /// Its line name and item text as its inspection's checklist version gives them (issue 15).
     pub label: ItemLabel,
 }

@@ -144,6 +144,11 @@ pub enum Effect {
     /// Print the document a finding has reached as HTML in the export (else documents) folder,
     /// and open it in the system viewer where there is one.
     PrintNotice(Uuid),
+    /// Open photo `n` (from 1) of a hazard, named by `hash`, in the system viewer.
+    OpenPhoto {
+        n: usize,
+        hash: String,
+    },
     /// Print the 整改表 of an inspection, as `PrintNotice` does.
     PrintForm(Uuid),
     /// Stop the sync or export under way (the loop sets the flag at once; the worker is busy).
@@ -485,8 +490,25 @@ impl Runner {
             Effect::LoadFinding(id) => {
                 let finding = ctx.finding_by_id(id)?;
                 let label = ctx.item_label(&finding);
-                Action::FindingLoaded(finding, label)
+                let here = ops::finding_photos(ctx, &finding)
+                    .iter()
+                    .map(|l| l.present)
+                    .collect();
+                Action::FindingLoaded(finding, label, here)
             }
+            Effect::OpenPhoto { n, hash } => match ops::photo_file(ctx, &hash) {
+                // Spawned, never waited for: the viewer runs beside the TUI.
+                Some(path) => Action::PhotoOpened {
+                    n,
+                    opened: self.open_viewer && open_in_viewer(&path),
+                    path: Some(path.display().to_string()),
+                },
+                None => Action::PhotoOpened {
+                    n,
+                    path: None,
+                    opened: false,
+                },
+            },
             Effect::Rectify {
                 id,
                 note,

@@ -70,11 +70,11 @@ pub fn escape_action(action: Action) -> Action {
                 message,
             }
         }
-        Action::FindingLoaded(f, mut label) => {
+        Action::FindingLoaded(f, mut label, here) => {
             // A version recorded on another device carries that device's texts.
             escape_in_place(&mut label.line);
             label.check.iter_mut().for_each(escape_in_place);
-            Action::FindingLoaded(f.escaped(), label)
+            Action::FindingLoaded(f.escaped(), label, here)
         }
         Action::FindingUpdated { finding, what } => Action::FindingUpdated {
             finding: finding.escaped(),

@@ -387,6 +387,25 @@ pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
             say(app, MessageKind::Info, "正在生成文书……");
             vec![Effect::PrintNotice(f.id)]
         }
+        Command::OpenPhoto => {
+            if f.photos.is_empty() {
+                say(
+                    app,
+                    MessageKind::Info,
+                    "该隐患还没有照片（添加：xuncha finding attach）",
+                );
+                return vec![];
+            }
+            let Screen::Detail(d) = app.screen_mut() else {
+                return vec![];
+            };
+            let i = d.next_photo % f.photos.len();
+            d.next_photo = i + 1;
+            vec![Effect::OpenPhoto {
+                n: i + 1,
+                hash: f.photos[i].hash.clone(),
+            }]
+        }
         Command::Settle => {
             match (f.conflicts.first(), f.step_conflicts.first()) {
                 (Some(c), _) => {

@@ -192,9 +192,13 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::FindingLoaded(f, label) => {
-            app.stack
-                .push(Screen::Detail(DetailState { finding: f, label }));
+        Action::FindingLoaded(f, label, photo_here) => {
+            app.stack.push(Screen::Detail(DetailState {
+                finding: f,
+                label,
+                photo_here,
+                next_photo: 0,
+            }));
         }
         Action::FindingUpdated { finding, what } => {
             app.overlay = None;
@@ -214,6 +218,8 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     }
                     Screen::Detail(d) if d.finding.id == finding.id => {
                         d.finding = finding.clone();
+                        // Photos attached here since it was loaded are here.
+                        d.photo_here.resize(finding.photos.len(), true);
                     }
                     Screen::Checklist(c) => drafts::hazard_changed(c, &finding),
                     _ => {}
@@ -269,6 +275,20 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 findings.len()
             );
             say(app, MessageKind::Ok, text);
+        }
+        Action::PhotoOpened { n, path, opened } => {
+            let (kind, text) = match (path, opened) {
+                (None, _) => (
+                    MessageKind::Error,
+                    format!("照片 {n} 未同步：下次同步时取回后再看"),
+                ),
+                (Some(p), true) => (MessageKind::Ok, format!("已用系统查看器打开照片 {n}：{p}")),
+                (Some(p), false) => (
+                    MessageKind::Info,
+                    format!("没有可用的图片查看器；照片 {n} 在 {p}"),
+                ),
+            };
+            say(app, kind, text);
         }
         Action::Printed { path, opened } => {
             let how = if opened {
