@@ -52,8 +52,9 @@ struct Phase {
     name: &'static str,
     keys: Vec<Event>,
     done: When,
-    /// Keys sent one per poll while the phase runs (the reference's idle redraws).
-    per_tick: Option<(Event, usize)>,
+    /// Keys sent one per poll while the phase runs (the reference's idle redraws, a query
+    /// typed a character at a time).
+    per_tick: VecDeque<Event>,
 }
 
 struct Script {
@@ -104,11 +105,9 @@ impl EventSource for Script {
         if self.ready.is_empty() && !timeout.is_zero() {
             std::thread::sleep(timeout);
             if let Some((p, _, _)) = &mut self.current
-                && let Some((k, n)) = &mut p.per_tick
-                && *n > 0
+                && let Some(k) = p.per_tick.pop_front()
             {
-                *n -= 1;
-                self.ready.push_back(k.clone());
+                self.ready.push_back(k);
             }
         }
         Ok(!self.ready.is_empty())
@@ -129,7 +128,7 @@ impl EventSource for Script {
             return;
         };
         frames.push(now);
-        let idle_left = phase.per_tick.as_ref().is_some_and(|(_, n)| *n > 0);
+        let idle_left = !phase.per_tick.is_empty();
         if (phase.done)(app) && !idle_left {
             let mut gaps = Vec::with_capacity(frames.len());
             let mut last = *start;
@@ -186,6 +185,9 @@ fn report(results: &[(&'static str, Duration, Vec<Duration>)]) {
     }
 }
 
+/// Typed into search one character per tick: pinyin first, then Chinese, as people do.
+const QUERY: &str = "xfdt 消防通道堆放杂物";
+
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -231,21 +233,21 @@ fn main() {
             name: "home load (from the first frame)",
             keys: vec![],
             done: home_loaded,
-            per_tick: None,
+            per_tick: VecDeque::new(),
         },
         Phase {
             name: "reference: idle loop, one key per tick",
             keys: vec![],
             done: Box::new(|_| true),
-            per_tick: Some((key("j"), 80)),
+            per_tick: std::iter::repeat_n(key("j"), 80).collect(),
         },
         Phase {
             name: "register load (r)",
             keys: vec![key("r")],
             done: Box::new(|a: &App| {
-                matches!(a.screen(), Screen::Register(r) if r.rows.is_some()) && a.busy.is_none()
+                matches!(a.screen(), Screen::Register(r) if r.total.is_some()) && a.busy.is_none()
             }),
-            per_tick: None,
+            per_tick: VecDeque::new(),
         },
         Phase {
             name: "home again (Esc: figures reload)",
@@ -253,7 +255,17 @@ fn main() {
             done: Box::new(|a: &App| {
                 matches!(a.screen(), Screen::Home(h) if h.data.is_some()) && a.busy.is_none()
             }),
-            per_tick: None,
+            per_tick: VecDeque::new(),
+        },
+        Phase {
+            name: "search typing (a key per tick)",
+            keys: vec![key("/")],
+            done: Box::new(move |a: &App| {
+                matches!(a.screen(), Screen::Search(s)
+                    if s.input.text() == QUERY && s.answered == QUERY)
+                    && a.busy.is_none()
+            }),
+            per_tick: text(QUERY).into_iter().collect(),
         },
     ]);
     println!("frame gaps, real loop on an 80x24 TestBackend, {findings} findings (goal < 50 ms):");
@@ -300,7 +312,7 @@ fn main() {
             done: Box::new(|a: &App| {
                 matches!(a.screen(), Screen::Home(h) if h.data.is_some()) && a.busy.is_none()
             }),
-            per_tick: None,
+            per_tick: VecDeque::new(),
         },
         Phase {
             name: "sync preview (dry run)",
@@ -308,7 +320,7 @@ fn main() {
             done: Box::new(
                 |a: &App| matches!(a.screen(), Screen::Sync(s) if matches!(s.phase, SyncPhase::Preview(_))),
             ),
-            per_tick: None,
+            per_tick: VecDeque::new(),
         },
         Phase {
             name: "sync import (y)",
@@ -316,7 +328,7 @@ fn main() {
             done: Box::new(
                 |a: &App| matches!(a.screen(), Screen::Sync(s) if matches!(s.phase, SyncPhase::Done(_))),
             ),
-            per_tick: None,
+            per_tick: VecDeque::new(),
         },
     ]);
     run(tui, app, &mut script);

@@ -35,7 +35,7 @@ BENCH=$(cargo build --release --bench office --message-format=json 2>/dev/null |
   jq -r 'select(.executable != null and .target.name == "office") | .executable' | tail -1)
 [ -x "$BENCH" ] || { echo "could not build benches/office.rs"; exit 1; }
 
-key=$(cat src/store/codec.rs src/store/views.rs src/domain/event.rs src/ops/demo.rs | sha256sum | cut -c1-12)
+key=$(cat src/store/codec.rs src/store/views.rs src/store/models.rs src/domain/event.rs src/ops/demo.rs | sha256sum | cut -c1-12)
 CACHE="$TARGET/office-bench"
 BIG="$CACHE/$SCALE-$key"
 RUN="$CACHE/run"
@@ -158,6 +158,9 @@ row "data dir size" "$(awk -v b="$DIR_BYTES" -v n="$EVENTS" 'BEGIN{printf "%.2f 
 row "store open" "$(field 'store open (Store::open)') ms" "$(sed -n 's/.*bare sled open of the same event bytes: \([0-9.]*\) ms.*/bare sled open: \1 ms/p' <<< "$OPEN_OUT")"
 row "open + home figures" "$(field 'open + home figures') ms (home alone $(field 'home figures (ops::home)') ms)" "goal ≤ 150 ms"
 row "register loaded (full list)" "$(field 'register loaded (ops::register_rows)') ms" "goal ≤ 300 ms"
+row "register first screen (worker)" "$(field 'register first screen') ms" "goal ≤ 100 ms"
+row "register, default view (worker)" "$(field 'register view, default filter') ms" "goal ≤ 300 ms"
+row "register, 待整改 by deadline (worker)" "$(field 'register view, 待整改 by deadline') ms" "goal ≤ 300 ms"
 row "finding add, whole process (median)" "$(ms_of "$(secs "$ADD_BIG")") ms, $(rss_mb "$ADD_BIG") MB" \
   "small store $(ms_of "$(secs "$ADD_SMALL")") ms, $(rss_mb "$ADD_SMALL") MB; $FSYNC (goal ≤ 50 ms)"
 row "search 消防通道 --limit 20 (median)" "$(ms_of "$SEARCH_MED") ms, $(rss_mb "$SEARCH_T") MB" "$FZF_ROW"

@@ -54,6 +54,8 @@ pub struct Config {
     /// N of the office's queue 待复查超过N天 (days a rectified finding may wait for 复查);
     /// default 7.
     pub review_days: Option<i64>,
+    /// Cap on one photo file as attached, in MB (default 20; issue 18).
+    pub photo_max_mb: Option<u64>,
 }
 
 impl Config {

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod ops;
+pub mod photo;
 pub mod report;
 pub mod search;
 pub mod store;

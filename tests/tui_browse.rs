@@ -148,3 +148,65 @@ fn every_facility_with_its_counts_leads_to_its_inspections_and_register() {
     assert_eq!(reg.filter.facility.as_deref(), Some(first.name.as_str()));
     assert_eq!(reg.visible.len(), mine.len());
 }
+
+#[test]
+fn the_facility_browser_is_the_registry_joined_with_names_typed_on_records() {
+    let mut h = harness(300);
+    let rows = xuncha::ops::facility_rows(&h.tui.runner.ctx).unwrap();
+    let a = rows[0].clone();
+    assert_eq!(
+        a.registered, None,
+        "the demo's records name facilities not yet registered"
+    );
+    xuncha::ops::add_facility(
+        &mut h.tui.runner.ctx,
+        xuncha::ops::NewFacility {
+            name: a.name.clone(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // A second spelling merged into the first: its records count for the registered entry.
+    start_inspection(&mut h, "一院别名", "fire");
+    press(&mut h, &["esc"]);
+    xuncha::ops::merge_facilities(&mut h.tui.runner.ctx, &a.name, "一院别名").unwrap();
+    start_inspection(&mut h, "南湖乡卫生院", "fire");
+    press(&mut h, &["esc"]);
+    while !matches!(h.app.screen(), Screen::Home(_)) {
+        press(&mut h, &["esc"]);
+    }
+    press(&mut h, &["u"]);
+    let Screen::FacilityList(st) = h.app.screen() else {
+        panic!("the facility browser")
+    };
+    let rows = st.rows.clone().unwrap();
+    let joined = rows.iter().find(|r| r.name == a.name).unwrap();
+    assert_eq!(
+        joined.inspections,
+        a.inspections + 1,
+        "the merged spelling's inspection counts"
+    );
+    assert!(
+        rows.iter().all(|r| r.name != "一院别名"),
+        "no row for a merged spelling"
+    );
+    let new = rows.iter().position(|r| r.name == "南湖乡卫生院").unwrap();
+    assert_eq!(rows[new].registered, None);
+    let text = screen_text(&h, &draw(&h, 80, 24));
+    assert!(text.contains("南湖乡卫生院（未登记）"), "{text}");
+
+    // `a` on the unregistered name registers it; the list says so at once.
+    let at = st.visible.iter().position(|i| *i == new).unwrap();
+    press(&mut h, &["g"]);
+    for _ in 0..at {
+        press(&mut h, &["j"]);
+    }
+    press(&mut h, &["a"]);
+    assert_eq!(
+        h.app.message.as_ref().unwrap().text,
+        "已登记单位「南湖乡卫生院」（乡镇卫生院）"
+    );
+    let text = screen_text(&h, &draw(&h, 80, 24));
+    assert!(!text.contains("南湖乡卫生院（未登记）"), "{text}");
+    assert!(xuncha::ops::facility(&h.tui.runner.ctx, "南湖乡卫生院").is_ok());
+}

@@ -94,12 +94,16 @@ fn comment_then_retract_from_the_detail() {
     let Screen::Register(st) = h.app.screen() else {
         panic!()
     };
-    assert_eq!(st.visible.len(), st.rows.as_ref().unwrap().len());
+    let all = st.visible.len();
+    let rows = st.rows.as_ref().unwrap();
+    assert!(st.visible.iter().any(|i| rows[*i].id == id));
     press(&mut h, &["s"]);
     let Screen::Register(st) = h.app.screen() else {
         panic!()
     };
-    assert_eq!(st.visible.len() + 1, st.rows.as_ref().unwrap().len());
+    let rows = st.rows.as_ref().unwrap();
+    assert_eq!(st.visible.len() + 1, all);
+    assert!(st.visible.iter().all(|i| rows[*i].id != id));
 
     // Search finds it too, marked 已撤销 (W14).
     let reason_free = {

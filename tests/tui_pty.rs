@@ -1,6 +1,9 @@
 //! The real binary in a pseudo-terminal: first run, a short inspection with one failed item
 //! saved from its pre-filled form, Ctrl-c; then the CLI sees exactly what was typed.
 
+mod common;
+
+use common::pty::{Screen, spawn};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::path::Path;
@@ -11,62 +14,6 @@ use xuncha::catalog::Catalog;
 
 const BIN: &str = env!("CARGO_BIN_EXE_xuncha");
 const NOW: &str = "2026-11-22T09:00:00+08:00";
-
-struct Screen {
-    out: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Screen {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.out.lock().unwrap()).into_owned()
-    }
-    /// The output without escape sequences: ratatui moves the cursor after each wide glyph, so
-    /// only the stripped text has Chinese words in one piece.
-    fn plain(&self) -> String {
-        let raw = self.text();
-        let mut out = String::new();
-        let mut chars = raw.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == '\x1b' {
-                if chars.peek() == Some(&'[') {
-                    chars.next();
-                    // CSI: parameters, then one final byte in @..~
-                    for d in chars.by_ref() {
-                        if ('@'..='~').contains(&d) {
-                            break;
-                        }
-                    }
-                } else {
-                    chars.next();
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    }
-
-    /// Waits until the program has written `needle` after what was already seen.
-    fn wait_for(&self, needle: &str, seen: &mut usize) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let all = self.plain();
-            // A glyph cut in half at the end of a read decodes differently later: then
-            // search everything again rather than slice inside a char.
-            let fresh = all.get(*seen..).unwrap_or(&all).to_string();
-            if let Some(i) = fresh.find(needle) {
-                *seen += fresh[..i].len() + needle.len();
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for「{needle}」; screen output so far:\n{}",
-                self.plain()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
 
 fn cli(data: &Path, config: &Path, args: &[&str]) -> serde_json::Value {
     let out = Command::new(BIN)
@@ -182,50 +129,6 @@ fn a_short_inspection_typed_in_a_real_terminal() {
     assert!(insp[0]["finished_at"].is_null());
     let cfg = std::fs::read_to_string(config.join("config.toml")).unwrap();
     assert!(cfg.contains("赵六"));
-}
-
-/// The binary in a fresh pseudo-terminal over `data`: the child, its screen, its keyboard and
-/// the terminal's master side (dropping it hangs the terminal up).
-type Spawned = (
-    Box<dyn portable_pty::Child + Send + Sync>,
-    Screen,
-    Box<dyn Write + Send>,
-    Box<dyn portable_pty::MasterPty + Send>,
-);
-
-fn spawn(data: &Path, config: &Path) -> Spawned {
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(BIN);
-    cmd.env("XUNCHA_DATA_DIR", data);
-    cmd.env("XUNCHA_CONFIG_DIR", config);
-    cmd.env("XUNCHA_NOW", NOW);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env_remove("NO_COLOR");
-    let child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let keys = pty.master.take_writer().unwrap();
-    let screen = Screen {
-        out: Arc::new(Mutex::new(Vec::new())),
-    };
-    let sink = screen.out.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    (child, screen, keys, pty.master)
 }
 
 #[test]

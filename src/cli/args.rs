@@ -226,6 +226,17 @@ pub enum FindingCmd {
     List(FindingFilter),
     /// 显示隐患详情和过程记录
     Show { id: String },
+    /// 添加照片（JPEG 或 PNG；HEIC 请先转换为 JPEG）：待整改的隐患默认为整改前照片，
+    /// 已整改或已销号的默认为整改后照片
+    Attach {
+        id: String,
+        /// 照片文件，可给多个
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// before（整改前）或 after（整改后）
+        #[arg(long)]
+        stage: Option<String>,
+    },
     /// 登记整改落实情况
     Rectify {
         id: String,

@@ -51,7 +51,9 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> CmdResult {
         if rep.rebuilt {
             println!("已从日志重建全部视图");
         } else if rep.is_clean() {
-            println!("检查通过：视图与日志重建结果一致");
+            println!(
+                "检查通过：视图与日志重建结果一致（含索引和读模型：首页计数、检查标记、台账行）"
+            );
         }
     }
     if !rep.log_problems.is_empty() || (!rep.view_mismatches.is_empty() && !rep.rebuilt) {

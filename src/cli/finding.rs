@@ -94,6 +94,7 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                     short_id: super::output::short(f.id),
                     overdue: f.is_overdue(&ctx.now),
                     line_name: ctx.catalog.line_name(&f.line),
+                    photo_files: super::photo::files_json(&ctx, &f),
                     links: ops::hazard_links(&ctx, f.id)?
                         .into_iter()
                         .map(|(register, text)| super::output::RegisterLinkJson { register, text })
@@ -102,6 +103,9 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             }
             show(&ctx, &f);
             Ok(())
+        }
+        FindingCmd::Attach { id, files, stage } => {
+            super::photo::attach(cli, &mut ctx, id, files, stage.as_deref())
         }
         FindingCmd::Rectify {
             id,
@@ -225,7 +229,7 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
 
 /// Resolves a finding id and, with no inspector name configured, signs as the first
 /// inspector of the inspection that found it.
-fn resolve_and_sign(ctx: &mut Ctx, id: &str) -> Result<uuid::Uuid, Failure> {
+pub(super) fn resolve_and_sign(ctx: &mut Ctx, id: &str) -> Result<uuid::Uuid, Failure> {
     let f = ctx.finding(id)?;
     if let Some(insp) = f
         .inspection_id
@@ -434,6 +438,7 @@ fn show(ctx: &Ctx, f: &Finding) {
             super::output::finding_label(f)
         );
     }
+    super::photo::print_photos(ctx, f);
     println!("\n过程记录：");
     for h in &f.history {
         let note = if h.note.is_empty() {

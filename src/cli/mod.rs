@@ -15,6 +15,7 @@ mod notice;
 mod org;
 mod output;
 mod patrol;
+mod photo;
 mod plan;
 mod recover;
 mod report;

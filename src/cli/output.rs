@@ -172,9 +172,21 @@ pub struct FindingDetailJson<'a> {
     pub short_id: String,
     pub overdue: bool,
     pub line_name: &'a str,
+    /// Each photo with its number, and where its file is (`present: false`: 照片未同步).
+    pub photo_files: Vec<PhotoFileJson>,
     /// The register entries (a chemical, a piece of special equipment) this hazard was recorded
     /// on; empty when none.
     pub links: Vec<RegisterLinkJson>,
+}
+
+/// A photo of a hazard as `finding show --json` lists it.
+#[derive(Debug, Serialize)]
+pub struct PhotoFileJson {
+    pub n: usize,
+    pub hash: String,
+    pub stage: crate::domain::PhotoStage,
+    pub present: bool,
+    pub path: Option<String>,
 }
 
 /// A hazard's link to a register entry: `{"register": "chemical"|"equipment", "id": UUID,

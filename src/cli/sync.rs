@@ -166,6 +166,9 @@ fn print_text(r: &SyncReport, name: &dyn Fn(uuid::Uuid) -> String) {
     for s in &r.skipped {
         println!("⚠ 已跳过 {}：{}", s.file, s.reason);
     }
+    for (warn, l) in r.photos.lines(r.dry_run) {
+        println!("{}{}", if warn { "⚠ " } else { "" }, escape_line(&l));
+    }
     if !r.removed.is_empty() {
         println!(
             "整理：{}移除本机已被更大同步包覆盖的旧同步包 {} 个",

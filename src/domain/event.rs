@@ -319,6 +319,12 @@ pub enum Payload {
     PatrolFinished {
         patrol_id: Uuid,
     },
+    /// A photo attached to a hazard as evidence (issue 18); its bytes travel beside the
+    /// bundles, named by `photo.hash`.
+    PhotoAttached {
+        finding_id: Uuid,
+        photo: super::PhotoRef,
+    },
 }
 
 /// Which view an event belongs to.
@@ -356,7 +362,8 @@ impl Payload {
             | Commented { finding_id, .. }
             | NoticeReceived { finding_id, .. }
             | Retracted { finding_id, .. }
-            | Settled { finding_id, .. } => Entity::Finding(*finding_id),
+            | Settled { finding_id, .. }
+            | PhotoAttached { finding_id, .. } => Entity::Finding(*finding_id),
             ChecklistRecorded { hash, .. } => {
                 Entity::Checklist(super::checklist_entity_id(hash).unwrap_or(Uuid::nil()))
             }
@@ -446,6 +453,7 @@ impl Payload {
             PatrolStarted { .. } => "patrol_started",
             PatrolVisited { .. } => "patrol_visited",
             PatrolFinished { .. } => "patrol_finished",
+            PhotoAttached { .. } => "photo_attached",
         }
     }
 }

@@ -178,6 +178,10 @@ pub struct Finding {
     pub retracted: bool,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub retract_reason: String,
+    /// Photos attached as evidence (整改前 / 整改后), in the order they were attached; one
+    /// photo (by hash and stage) counts once however often it was attached.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<super::PhotoRef>,
     /// Who did what, when. Derived from the events on demand; not kept in the stored view.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryEntry>,
@@ -502,6 +506,10 @@ fn describe(e: &StoredEvent) -> (String, String) {
         Payload::FieldSet { field, value, .. } => (format!("修改{}", field.label()), value.clone()),
         Payload::Commented { text, .. } => ("备注".into(), text.clone()),
         Payload::Settled { note, .. } => ("裁定冲突".into(), note.clone()),
+        Payload::PhotoAttached { photo, .. } => (
+            format!("添加照片（{}）", photo.stage.label()),
+            photo.name.clone(),
+        ),
         _ => (String::new(), String::new()),
     }
 }
@@ -577,6 +585,7 @@ fn recorded(e: &StoredEvent) -> Option<Finding> {
         rectifications: vec![],
         retracted: false,
         retract_reason: String::new(),
+        photos: vec![],
         heads: vec![],
         history: vec![],
         versions: Field::ALL.iter().map(|f| (*f, vec![e.r])).collect(),
@@ -724,6 +733,16 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent, merged: bool) {
                 });
                 Ok(label.clone())
             }
+        }
+        Payload::PhotoAttached { photo, .. } => {
+            if !f
+                .photos
+                .iter()
+                .any(|p| p.hash == photo.hash && p.stage == photo.stage)
+            {
+                f.photos.push(photo.clone());
+            }
+            Ok(label.clone())
         }
         Payload::NoticeReceived { level, by, .. } => {
             match f.escalations.iter_mut().find(|s| s.level == *level) {

@@ -17,6 +17,7 @@ mod now;
 mod number;
 mod org;
 mod patrol;
+mod photo;
 mod plan;
 mod query;
 pub mod register;
@@ -49,6 +50,7 @@ pub use now::Now;
 pub use number::{CODE_ALPHABET, Number, Series, agency_stem, device_code, index_key, number_key};
 pub use org::{Issued, NoticeHazard, Org};
 pub use patrol::{Patrol, Visit};
+pub use photo::{PhotoRef, PhotoStage};
 pub use plan::{
     Activity, InspectionMark, LeaderRole, MAX_PLAN_DAYS, Period, PlanRow, PlanState, Rule,
     RulesError, SiteCount, evaluate as evaluate_plan, panel_lines, parse_rules,

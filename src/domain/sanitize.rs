@@ -127,6 +127,9 @@ impl super::Finding {
         if let Some(item) = &mut f.item_id {
             escape_in_place(item);
         }
+        for p in &mut f.photos {
+            escape_in_place(&mut p.name);
+        }
         for s in f.rectified_by.iter_mut().chain(f.verifier.iter_mut()) {
             s.texts_mut().into_iter().for_each(escape_in_place);
         }

@@ -11,7 +11,11 @@ use std::collections::BTreeMap;
 /// findings), its inspections, and its hazards by state. Retracted hazards are not counted.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FacilityRow {
+    /// The registered name, or the name as typed when it is not registered.
     pub name: String,
+    /// The registry entry (issue 16); None for a name typed on records only (offered for
+    /// registration in the browser, `xuncha facility import`).
+    pub registered: Option<uuid::Uuid>,
     /// Inspections of this facility.
     pub inspections: usize,
     /// Local start date of its newest inspection; None when only findings name it.
@@ -38,21 +42,47 @@ pub fn all_inspections(ctx: &Ctx) -> Result<Vec<InspectionSummary>> {
         .collect())
 }
 
-/// Every facility named in an inspection or a finding: the most recently inspected first,
-/// then facilities named only in findings, by name. A full scan of the findings.
+/// Every registered facility and every name typed on an inspection or a finding, as one list:
+/// records typed with a registered name or a merged spelling count for that facility; a name
+/// not registered is its own row (`registered` None). The most recently inspected first, then
+/// the rest by name. A full scan of the findings.
 ///
 /// # Errors
 /// `Store` when a view cannot be read.
 pub fn facility_rows(ctx: &Ctx) -> Result<Vec<FacilityRow>> {
     let today = ctx.now.today();
+    let reg = super::registry(ctx)?;
+    // A name typed on a record counts for the registered facility it names (its name or a
+    // merged spelling); looked up once per distinct name.
+    let mut owner: std::collections::HashMap<String, (String, Option<uuid::Uuid>)> =
+        std::collections::HashMap::new();
+    let mut key = |name: &str| {
+        owner
+            .entry(name.to_string())
+            .or_insert_with(|| match reg.by_name(name) {
+                Some(f) => (f.name.clone(), Some(f.id)),
+                None => (name.to_string(), None),
+            })
+            .clone()
+    };
     let mut rows: BTreeMap<String, FacilityRow> = BTreeMap::new();
-    for i in ctx.list_inspections()? {
-        let r = rows
-            .entry(i.facility.clone())
-            .or_insert_with(|| FacilityRow {
-                name: i.facility.clone(),
+    for f in reg.active() {
+        rows.insert(
+            f.name.clone(),
+            FacilityRow {
+                name: f.name.clone(),
+                registered: Some(f.id),
                 ..Default::default()
-            });
+            },
+        );
+    }
+    for i in ctx.list_inspections()? {
+        let (name, registered) = key(&i.facility);
+        let r = rows.entry(name.clone()).or_insert_with(|| FacilityRow {
+            name,
+            registered,
+            ..Default::default()
+        });
         r.inspections += 1;
         let day = ctx.now.local_date(i.started_at);
         if r.last_inspected.is_none_or(|d| day > d) {
@@ -64,12 +94,12 @@ pub fn facility_rows(ctx: &Ctx) -> Result<Vec<FacilityRow>> {
         if f.retracted {
             continue;
         }
-        let r = rows
-            .entry(f.facility.clone())
-            .or_insert_with(|| FacilityRow {
-                name: f.facility.clone(),
-                ..Default::default()
-            });
+        let (name, registered) = key(&f.facility);
+        let r = rows.entry(name.clone()).or_insert_with(|| FacilityRow {
+            name,
+            registered,
+            ..Default::default()
+        });
         match f.status {
             Status::Open => {
                 r.open += 1;

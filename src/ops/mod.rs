@@ -15,17 +15,20 @@ mod equipment;
 mod facility;
 mod filter;
 mod finding;
-mod heads;
 mod input;
 mod inspection;
 mod labels;
+#[cfg(test)]
+mod model_checks;
 mod notice;
 mod org;
 mod patrol;
 mod peers;
+mod photo;
 mod plan;
 mod reanswer;
 mod recover;
+mod register;
 mod search;
 mod setup;
 mod signoff;
@@ -34,6 +37,7 @@ mod sync;
 mod tools;
 mod views;
 
+pub use crate::photo::human_size;
 pub use crate::report::{
     ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError, default_export_path,
 };
@@ -83,11 +87,16 @@ pub use patrol::{
     patrol_visit, patrols, start_patrol,
 };
 pub use peers::{device_name, peer_line, peer_lines, peers};
+pub use photo::{PhotoLine, attach_photos, finding_photos, photo_file};
 pub use plan::{
     BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
 };
 pub use reanswer::{HazardStep, reanswer_with_step};
 pub use recover::{RecoverError, RecoveryReport, recover};
+pub use register::{
+    FIRST_SCREEN_ROWS, RegisterFilter, RegisterView, RetractedView, SortDue, register_first_screen,
+    register_rows, register_view,
+};
 pub use search::{
     SearchOutcome, index_finding, load_search_index, put_named_record_first, resolve_query, search,
 };
@@ -105,7 +114,7 @@ pub use tools::{
 };
 pub use views::{
     ChecklistData, HazardBrief, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow,
-    SyncInfo, checklist, facilities, home, line_infos, register_rows, sync_info,
+    SyncInfo, checklist, facilities, home, line_infos, sync_info,
 };
 
 use crate::catalog::{Catalog, Item};
@@ -130,6 +139,8 @@ pub struct Ctx {
     index: Option<Index>,
     /// The rules of frequency in force (built in, or the user's `frequency.toml`).
     pub rules: Vec<crate::domain::Rule>,
+    /// Cap on one photo file as attached, in bytes (config `photo_max_mb`, default 20 MB).
+    pub photo_max_bytes: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -288,6 +299,7 @@ impl Ctx {
             review_days: crate::domain::DEFAULT_REVIEW_DAYS,
             index: None,
             rules: plan::builtin_rules(),
+            photo_max_bytes: crate::photo::DEFAULT_MAX_BYTES,
         }
     }
 

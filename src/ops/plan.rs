@@ -6,7 +6,7 @@ use crate::domain::{
     InspectionMark, MAX_PLAN_DAYS, PlanRow, Rule, RulesError, evaluate_plan, panel_lines,
     parse_rules,
 };
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::path::Path;
 
 /// The built-in rules file, with seed 003's rules and their clauses.
@@ -92,9 +92,17 @@ pub fn plan_status(
         .filter(|f| only.is_none_or(|id| f.id == id))
         .collect();
     let patrols = super::patrols(ctx)?;
+    // The longest period is a calendar year, so only inspections started since the first of
+    // January of `from`'s year count (two days earlier, for any UTC offset); they come from the
+    // inspection marks kept with the log, not from every inspection view (issue 16).
+    let since =
+        NaiveDate::from_ymd_opt(from.year(), 1, 1).unwrap_or(from) - chrono::Duration::days(2);
+    let since_ms = since
+        .and_hms_opt(0, 0, 0)
+        .map_or(i64::MIN, |t| t.and_utc().timestamp_millis());
     let inspections: Vec<InspectionMark> = ctx
         .store
-        .all_inspections()?
+        .inspection_marks_since(since_ms)?
         .into_iter()
         .map(|i| InspectionMark {
             facility: i.facility,

@@ -47,6 +47,9 @@ pub fn open_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
     if let Some(n) = cfg.review_days.filter(|n| *n >= 0) {
         ctx.review_days = n;
     }
+    if let Some(mb) = cfg.photo_max_mb.filter(|mb| *mb > 0) {
+        ctx.photo_max_bytes = mb.saturating_mul(1024 * 1024);
+    }
     let (rules, rules_error) = super::load_rules(config_dir);
     ctx.rules = rules;
     if let Some(e) = rules_error {

@@ -97,7 +97,10 @@ pub fn export_ledger_filtered(
 ) -> Result<ExportSummary> {
     let inspections = ledger_inspections(ctx)?;
     let stopped = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    let env = Env::of(&ctx.catalog, ctx.now).with_org(&ctx.org);
+    let shelf = super::photo::shelf(ctx);
+    let env = Env::of(&ctx.catalog, ctx.now)
+        .with_org(&ctx.org)
+        .with_photos(&shelf);
     let findings = ctx.store.all_findings().map(|f| {
         if stopped() {
             Err(OpsError::Cancelled("导出未写任何文件".into()))
@@ -165,9 +168,11 @@ pub fn export_inspection_form_as(
     })?;
     findings.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     let labels = ctx.item_labels(&findings);
+    let shelf = super::photo::shelf(ctx);
     let env = Env::of(&ctx.catalog, ctx.now)
         .with_org(&ctx.org)
-        .with_labels(&labels);
+        .with_labels(&labels)
+        .with_photos(&shelf);
     Ok(report::write_inspection_form(
         &env, &insp, &findings, format, path,
     )?)
@@ -256,9 +261,11 @@ pub fn export_notice(
         inspection: insp.as_ref(),
     };
     let labels = ctx.item_labels(pairs.iter().map(|(x, _)| x));
+    let shelf = super::photo::shelf(ctx);
     let env = Env::of(&ctx.catalog, ctx.now)
         .with_org(&ctx.org)
-        .with_labels(&labels);
+        .with_labels(&labels)
+        .with_photos(&shelf);
     Ok(report::write_notice(&env, &notice, format, path)?)
 }
 

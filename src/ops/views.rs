@@ -240,30 +240,42 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
             ..Default::default()
         })
         .collect();
-    // Only findings not yet closed count; the status index finds them without a full scan,
-    // and only the fields the figures need are decoded (issue 14).
-    for f in super::heads::open_finding_heads(ctx)? {
-        let i = match counts.iter().position(|c| c.id == f.line) {
+    // Only findings waiting count, read from counters kept current with the log (one per
+    // line, deadline and day of rectification; issue 14), never from the views.
+    let offset = *ctx.now.0.offset();
+    let mut waiting = ctx.store.waiting_counts()?;
+    // Lines outside the catalog come in line-id order.
+    waiting.sort_by(|a, b| a.line.cmp(&b.line));
+    for w in waiting {
+        let i = match counts.iter().position(|c| c.id == w.line) {
             Some(i) => i,
             None => {
                 counts.push(LineCount {
-                    id: f.line.clone(),
-                    name: f.line.clone(),
+                    id: w.line.clone(),
+                    name: w.line.clone(),
                     ..Default::default()
                 });
                 counts.len() - 1
             }
         };
+        let n = w.count as usize;
         let c = &mut counts[i];
-        c.open += 1;
-        // 逾期未整改 and 7日内到期 count findings waiting for rectification only (issue 10).
-        if f.overdue_on(today) {
-            c.overdue += 1;
-        } else if f.open_due_by(soon) {
-            c.due_soon += 1;
-        }
-        if f.review_waiting_over(&ctx.now, ctx.review_days) {
-            c.review_late += 1;
+        c.open += n;
+        // 逾期未整改 and 7日内到期 count findings waiting for rectification only (issue 10);
+        // the rules are `Stage::overdue_on` and `Finding::review_waiting_over`.
+        match w.status {
+            Status::Open => match w.due {
+                Some(d) if today > d => c.overdue += n,
+                Some(d) if d <= soon => c.due_soon += n,
+                _ => {}
+            },
+            _ => {
+                if w.rectified
+                    .is_some_and(|r| (today - r.date(&offset)).num_days() > ctx.review_days)
+                {
+                    c.review_late += n;
+                }
+            }
         }
     }
     // The seven lines always show; an extra line only while it has something open, and more
@@ -286,27 +298,27 @@ pub fn home(ctx: &Ctx, configured_sync: Option<&Path>) -> Result<HomeData> {
     let mut unfinished = Vec::new();
     let mut others = Vec::new();
     let mut recent = Vec::new();
-    // Newest first; only the inspections shown are decoded whole.
-    for head in super::heads::inspection_heads(ctx)? {
-        let (finished, mine) = (head.is_finished(), head.is_owner(&ctx.author));
-        let room = match (finished, mine) {
-            (false, true) => unfinished.len() < 10,
-            (false, false) => others.len() < 10,
-            (true, _) => recent.len() < 8,
+    // Newest first, from the inspection marks (issue 14): every unfinished one (few), then
+    // finished ones until 8 are shown; only the inspections shown are decoded whole.
+    for mark in ctx.store.inspection_marks_newest(false) {
+        let mark = mark?;
+        let list = if mark.is_owner(&ctx.author) {
+            &mut unfinished
+        } else {
+            &mut others
         };
-        if !room {
-            continue;
+        if list.len() < 10
+            && let Some(i) = ctx.inspection_by_id(mark.id)?
+        {
+            list.push(inspection_summary(ctx, &i));
         }
-        let Some(i) = ctx.inspection_by_id(head.id)? else {
-            continue;
-        };
-        let s = inspection_summary(ctx, &i);
-        if !s.finished && s.mine && unfinished.len() < 10 {
-            unfinished.push(s);
-        } else if !s.finished && !s.mine && others.len() < 10 {
-            others.push(s);
-        } else if s.finished && recent.len() < 8 {
-            recent.push(s);
+        if unfinished.len() >= 10 && others.len() >= 10 {
+            break;
+        }
+    }
+    for mark in ctx.store.inspection_marks_newest(true).take(8) {
+        if let Some(i) = ctx.inspection_by_id(mark?.id)? {
+            recent.push(inspection_summary(ctx, &i));
         }
     }
     Ok(HomeData {
@@ -421,26 +433,4 @@ pub fn facilities(ctx: &Ctx) -> Result<Vec<String>> {
         }
     }
     Ok(names)
-}
-
-/// One row per finding, retracted ones included (marked; the register's filter hides them
-/// unless asked), in id (creation) order: a full scan of the views.
-///
-/// # Errors
-/// `Store` when a view cannot be read.
-pub fn register_rows(ctx: &Ctx) -> Result<Vec<RegisterRow>> {
-    let names: BTreeMap<&str, &str> = ctx
-        .catalog
-        .lines
-        .iter()
-        .map(|l| (l.line.as_str(), l.name.as_str()))
-        .collect();
-    // Only the fields a row shows are decoded (issue 14); hazards at 重大/较大 places are
-    // marked (issue 16).
-    let reg = super::registry(ctx)?;
-    super::heads::register_rows(
-        ctx,
-        |line| names.get(line).copied().unwrap_or(line).to_string(),
-        |facility, location| super::facility::high_risk_at(&reg, facility, location),
-    )
 }

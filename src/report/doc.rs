@@ -44,6 +44,9 @@ pub enum Block {
     Space(f32),
     /// What follows starts on a new page (a notice's 附页).
     PageBreak,
+    /// The hazards' photos, 整改前 and 整改后 side by side (issue 18). HTML shows the small
+    /// copies; ODT lists how many there are.
+    Photos(Vec<super::photos::PhotoRow>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

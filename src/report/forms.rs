@@ -41,6 +41,16 @@ fn or_blank(s: &str) -> String {
     }
 }
 
+/// "1. YH-2026-A3K-0007\n配电室 / 消防通道堵塞": how the 照片 block names a hazard.
+fn photo_label(seq: usize, f: &Finding) -> String {
+    let number = f
+        .number
+        .as_ref()
+        .map(Number::code)
+        .unwrap_or_else(|| f.id.simple().to_string()[24..].to_uppercase());
+    format!("{seq}. {number}\n{}", f.escaped().description)
+}
+
 fn place(f: &Finding) -> String {
     [f.department.as_str(), f.location.as_str()]
         .into_iter()
@@ -209,6 +219,12 @@ pub fn inspection_form(ctx: &Ctx, insp: &Inspection, findings: &[Finding]) -> Do
             cn_date(date(insp.started_at))
         ),
     ));
+    let labelled: Vec<(String, &Finding)> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (photo_label(i + 1, f), f))
+        .collect();
+    blocks.extend(super::photos::block(ctx.photos, &labelled));
     Doc {
         title,
         author: org.issuer().to_string(),
@@ -578,6 +594,13 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
             font_pt: 10.0,
         }));
     }
+    let labelled: Vec<(String, &Finding)> = n
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, (f, _))| (photo_label(i + 1, f), *f))
+        .collect();
+    blocks.extend(super::photos::block(ctx.photos, &labelled));
     Doc {
         title: format!("{book}（{wenhao}）"),
         author: issuer,

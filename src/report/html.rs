@@ -26,6 +26,9 @@ th, td { border: 0.6pt solid #000; padding: 0.8mm; vertical-align: middle; word-
 th { font-weight: bold; text-align: center; }
 td.c { text-align: center; }
 tr { break-inside: avoid; }
+table.photos figure { display: inline-block; margin: 0.5mm; vertical-align: top; }
+table.photos img { max-width: 30mm; max-height: 30mm; display: block; }
+table.photos figcaption, table.photos .missing { font-size: 8pt; }
 "#;
 
 const PAGES: &str = r#"
@@ -57,6 +60,7 @@ pub fn render(doc: &Doc) -> String {
             Block::PageBreak => {
                 b.push_str("<div style=\"break-before:page;page-break-before:always\"></div>\n");
             }
+            Block::Photos(rows) => photos(&mut b, rows),
         }
     }
     format!(
@@ -67,6 +71,47 @@ pub fn render(doc: &Doc) -> String {
         esc(&doc.title),
         if doc.page_numbers { PAGES } else { "" }
     )
+}
+
+/// The photo table: hazard | 整改前 | 整改后, each photo a data: URI of its small copy.
+fn photos(b: &mut String, rows: &[super::photos::PhotoRow]) {
+    use base64::Engine;
+    b.push_str(
+        "<div style=\"break-before:page;page-break-before:always\"></div>\n\
+         <p class=\"title\">附：隐患照片</p>\n<table class=\"photos\" style=\"font-size:10pt\">\
+         <colgroup><col style=\"width:22%\"><col style=\"width:39%\"><col style=\"width:39%\"></colgroup>\n\
+         <thead><tr><th>隐患</th><th>整改前</th><th>整改后</th></tr></thead><tbody>\n",
+    );
+    let cell = |b: &mut String, shots: &[super::photos::Shot]| {
+        b.push_str("<td class=\"c\">");
+        for s in shots {
+            match &s.small {
+                Some(jpeg) => {
+                    let _ = write!(
+                        b,
+                        "<figure><img src=\"data:image/jpeg;base64,{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
+                        base64::engine::general_purpose::STANDARD.encode(jpeg),
+                        esc(&s.caption),
+                        esc(&s.caption)
+                    );
+                }
+                None => {
+                    let _ = write!(b, "<figure class=\"missing\">{}</figure>", esc(&s.caption));
+                }
+            }
+        }
+        if shots.is_empty() {
+            b.push('—');
+        }
+        b.push_str("</td>");
+    };
+    for r in rows {
+        let _ = write!(b, "<tr><td>{}</td>", lines(&r.label));
+        cell(b, &r.before);
+        cell(b, &r.after);
+        b.push_str("</tr>\n");
+    }
+    b.push_str("</tbody></table>\n");
 }
 
 fn lines(text: &str) -> String {

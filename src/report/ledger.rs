@@ -110,6 +110,8 @@ pub struct LedgerRow {
     /// 签收人 of each document received: 「整改通知书：张三（院长）2026-11-23」, joined by "；".
     pub receipts: String,
     pub id: String,
+    /// The hazard's photos (issue 18), for the XLSX 照片 sheet.
+    pub photos: Vec<crate::domain::PhotoRef>,
 }
 
 impl LedgerRow {
@@ -192,6 +194,7 @@ impl LedgerRow {
                 .collect::<Vec<_>>()
                 .join("；"),
             id: f.id.to_string(),
+            photos: f.photos.clone(),
         }
     }
 
@@ -343,6 +346,10 @@ pub struct Ledger<'a> {
     pub org: Org,
     /// The export's moment, for the file properties (follows XUNCHA_NOW).
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Where the photos are, for the XLSX 照片 sheet; None leaves the sheet out.
+    pub photos: Option<crate::photo::Shelf>,
+    /// The rows with photos, in row order (the 照片 sheet reads only these again).
+    pub photo_rows: Vec<Uuid>,
     source: RowSource<'a>,
 }
 
@@ -421,6 +428,7 @@ pub fn ledger_filtered<'a, E>(
     let mut by_line: HashMap<String, Vec<(String, NaiveDate, String, Uuid)>> = HashMap::new();
     let mut tally = Tally::default();
     let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
+    let mut with_photos: std::collections::HashSet<Uuid> = Default::default();
     for f in findings {
         let f = f?;
         if !q.matches(&f, today) {
@@ -433,6 +441,9 @@ pub fn ledger_filtered<'a, E>(
         first = Some(first.map_or(found, |d| d.min(found)));
         last = Some(last.map_or(found, |d| d.max(found)));
         tally.add(ctx, &f);
+        if !f.photos.is_empty() {
+            with_photos.insert(f.id);
+        }
         // The facility as the row shows it (escaped, see LedgerRow::new).
         let facility = crate::domain::sanitize::escape(&f.facility).into_owned();
         let number = f.number.as_ref().map(Number::code).unwrap_or_default();
@@ -464,7 +475,7 @@ pub fn ledger_filtered<'a, E>(
         .by_facility
         .sort_by_cached_key(|r| pinyin_key(&r.label));
     // The same line order as the statistics: checklist order, then unknown lines.
-    let lines = stats
+    let lines: Vec<(String, String, Vec<Uuid>)> = stats
         .by_line
         .iter()
         .filter_map(|s| {
@@ -478,6 +489,12 @@ pub fn ledger_filtered<'a, E>(
                 (s.key.clone(), s.label.clone(), ids)
             })
         })
+        .collect();
+    let photo_rows = lines
+        .iter()
+        .flat_map(|(_, _, ids)| ids.iter())
+        .filter(|id| with_photos.contains(id))
+        .copied()
         .collect();
     let source: RowSource<'a> = Box::new(move |id| match fetch(id)? {
         Some(f) => {
@@ -496,6 +513,8 @@ pub fn ledger_filtered<'a, E>(
         today,
         org: ctx.org.clone(),
         created: ctx.now.0.with_timezone(&chrono::Utc),
+        photos: ctx.photos.cloned(),
+        photo_rows,
         source,
     })
 }

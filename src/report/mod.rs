@@ -9,6 +9,7 @@ pub mod forms;
 mod html;
 mod ledger;
 mod odt;
+pub mod photos;
 pub mod registers;
 mod risk;
 mod stats;
@@ -64,6 +65,9 @@ pub struct Env<'a> {
     pub catalog: &'a Catalog,
     pub now: Now,
     pub org: &'a Org,
+    /// The data dir's photos, for the forms' 照片 block and the ledger's 照片 sheet; None
+    /// leaves photos out.
+    pub photos: Option<&'a crate::photo::Shelf>,
     /// Each hazard's line name and item text from its inspection's checklist version (finding
     /// id → label); forms print them under the hazard. None: forms print no item line.
     pub labels: Option<&'a HashMap<Uuid, ItemLabel>>,
@@ -78,7 +82,16 @@ impl<'a> Env<'a> {
             catalog,
             now,
             org: &NO_ORG,
+            photos: None,
             labels: None,
+        }
+    }
+
+    /// The same with the data dir's photos.
+    pub fn with_photos(self, photos: &'a crate::photo::Shelf) -> Env<'a> {
+        Env {
+            photos: Some(photos),
+            ..self
         }
     }
 

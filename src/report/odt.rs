@@ -192,6 +192,8 @@ fn content(doc: &Doc) -> String {
             Block::PageBreak => {
                 body.push_str("<text:p text:style-name=\"PageBreak\"/>");
             }
+            // Pictures are in the HTML form and the XLSX ledger; the ODT print keeps its pages.
+            Block::Photos(_) => {}
             Block::Table(table) => {
                 let key = format!("{}", table.font_pt);
                 if !sizes.contains(&key) {

@@ -138,6 +138,21 @@ pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
         let rows = ledger.rows_of(ids);
         line_sheet(sheet, name, rows, &head, &ledger.org, &styles)?;
     }
+    if let Some(shelf) = &ledger.photos
+        && !ledger.photo_rows.is_empty()
+    {
+        let sheet = book.add_worksheet();
+        sheet
+            .set_name(unique_sheet_name(super::photos::SHEET, &used))
+            .map_err(fail)?;
+        super::photos::sheet(
+            sheet,
+            ledger,
+            shelf,
+            [&styles.header, &styles.text, &styles.center],
+        )
+        .map_err(fail)?;
+    }
     book.save(path).map_err(|e| match e {
         XlsxError::IoError(io) => ReportError::output(path, io),
         e => fail(e),

@@ -4,7 +4,8 @@
 //! - `log`: device(16) ‖ seq(8, BE) → record; the truth.
 //! - `keys`: device(16) → ed25519 public key; `meta`: own identity, HLC, flags.
 //! - `ent`: tag(1) ‖ entity(16) ‖ device(16) ‖ seq(8) → (): which events make which view.
-//! - `findings`, `inspections`: id(16) → JSON view; `idx`: secondary index keys → ().
+//! - `findings`, `inspections`: id(16) → JSON view; `idx`: secondary index keys → (), and the
+//!   read models under `#` (counters for home, inspection marks; see `models.rs`).
 //!   All three are derived and rebuilt by `rebuild`.
 
 mod checklists;
@@ -15,6 +16,7 @@ mod devices;
 mod fork;
 mod identity;
 mod import;
+mod models;
 mod numbering;
 mod pack;
 mod peers;
@@ -39,6 +41,7 @@ pub use import::{
     Applied, Auth, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
     verify_records,
 };
+pub use models::{InspectionMark, RectifiedOn, RowModel, Waiting};
 pub use peers::{PeerHolds, PeerStatus};
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
@@ -228,6 +231,7 @@ impl Store {
         };
         s.load_identity()?;
         s.finish_interrupted_rebuild()?;
+        s.ensure_models()?;
         s.lift_old_freeze()?;
         Ok(s)
     }

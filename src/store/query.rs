@@ -56,6 +56,21 @@ impl Store {
             .collect()
     }
 
+    /// The hashes of every photo a finding names (issue 18), in order, each once: what a sync
+    /// fetches from the folder when the blob is not here yet.
+    pub fn photo_hashes(&self) -> Result<Vec<String>> {
+        let mut out: Vec<String> = Vec::new();
+        for kv in self.idx.scan_prefix(b"p\0") {
+            let (k, _) = kv?;
+            let hash = &k[2..k.len().saturating_sub(17).max(2)];
+            let hash = String::from_utf8_lossy(hash).into_owned();
+            if out.last() != Some(&hash) {
+                out.push(hash);
+            }
+        }
+        Ok(out)
+    }
+
     /// Findings matching the query, in id order. Uses the narrowest index it can.
     pub fn query(&self, q: &FindingQuery, today: NaiveDate) -> Result<Vec<Finding>> {
         let candidates: Option<Vec<Uuid>> = if let Some(i) = q.inspection {

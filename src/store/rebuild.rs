@@ -90,6 +90,7 @@ impl Store {
         }
 
         let mut expected_idx: BTreeSet<Vec<u8>> = BTreeSet::new();
+        let mut models = super::models::Fresh::default();
         let mut fresh_findings: Vec<(Uuid, Vec<u8>)> = Vec::new();
         let mut fresh_inspections: Vec<(Uuid, Vec<u8>)> = Vec::new();
         for (_, (entity, keys)) in by_entity {
@@ -105,11 +106,13 @@ impl Store {
                 Entity::Finding(id) => {
                     if let Some(f) = FindingFold::fold(&events) {
                         expected_idx.extend(finding_index_keys(&f));
+                        models.add_finding(&f);
                         fresh_findings.push((id, to_json(&f.slim())));
                     }
                 }
                 Entity::Inspection(id) => {
                     if let Some(i) = Inspection::fold(&events) {
+                        models.add_inspection(&i);
                         fresh_inspections.push((id, to_json(&i)));
                     }
                 }
@@ -129,6 +132,8 @@ impl Store {
         compare_tree(&self.findings, &fresh_findings, "隐患", &mut rep)?;
         compare_tree(&self.inspections, &fresh_inspections, "检查", &mut rep)?;
         compare_keys(&self.idx, &expected_idx, "索引", &mut rep)?;
+        let models: BTreeMap<Vec<u8>, Vec<u8>> = models.entries().collect();
+        compare_models(&self.live_models()?, &models, &mut rep);
         compare_keys(&self.ent, &expected_ent, "事件归属", &mut rep)?;
 
         if write {
@@ -158,6 +163,9 @@ impl Store {
             for k in expected_idx {
                 self.idx.insert(k, &[])?;
             }
+            for (k, v) in models {
+                self.idx.insert(k, v)?;
+            }
             for k in expected_ent {
                 self.ent.insert(k, &[])?;
             }
@@ -165,7 +173,7 @@ impl Store {
             self.flush()?;
             self.fault_point("flushed");
             self.meta.remove(META_REBUILDING)?;
-            self.flush()?;
+            self.mark_models_built()?;
             rep.rebuilt = true;
         }
         Ok(rep)
@@ -236,6 +244,29 @@ fn compare_tree(
     Ok(())
 }
 
+/// The read models (home's counters, the inspection marks) against the ones a rebuild makes.
+fn compare_models(
+    live: &BTreeMap<Vec<u8>, Vec<u8>>,
+    fresh: &BTreeMap<Vec<u8>, Vec<u8>>,
+    rep: &mut RebuildReport,
+) {
+    for (k, v) in fresh {
+        match live.get(k) {
+            Some(l) if l == v => {}
+            Some(_) => note(
+                rep,
+                format!("读模型条目 {} 与日志重建结果不同", hex::encode(k)),
+            ),
+            None => note(rep, format!("读模型条目 {} 缺失", hex::encode(k))),
+        }
+    }
+    for k in live.keys().filter(|k| !fresh.contains_key(*k)) {
+        note(rep, format!("读模型多余条目 {}", hex::encode(k)));
+    }
+}
+
+/// Keys of `tree` against `expected`; the read models in `idx` (under `#`) are compared by
+/// `compare_models`, with their values.
 fn compare_keys(
     tree: &sled::Tree,
     expected: &BTreeSet<Vec<u8>>,
@@ -245,6 +276,9 @@ fn compare_keys(
     let mut live = 0usize;
     for kv in tree.iter() {
         let (k, _) = kv?;
+        if k.starts_with(super::models::MODEL_PREFIX) {
+            continue;
+        }
         live += 1;
         if !expected.contains(k.as_ref()) {
             note(rep, format!("{what}多余条目 {}", hex::encode(&k)));

@@ -74,6 +74,10 @@ pub(crate) fn finding_index_keys(f: &Finding) -> Vec<Vec<u8>> {
             keys.push(key(&[b"w\0", i.wenhao.as_bytes(), b"\0", id]));
         }
     }
+    // Every photo named, so a sync can ask which blobs this store wants.
+    for p in &f.photos {
+        keys.push(key(&[b"p\0", p.hash.as_bytes(), b"\0", id]));
+    }
     keys
 }
 
@@ -84,6 +88,8 @@ pub(crate) struct Plan {
     inspections: BTreeMap<Uuid, Vec<u8>>,
     idx_remove: Vec<Vec<u8>>,
     idx_insert: Vec<Vec<u8>>,
+    /// The read models' changes (counters, inspection marks), in the same transaction.
+    models: super::models::Delta,
 }
 
 impl Plan {
@@ -110,7 +116,7 @@ impl Plan {
         for k in &self.idx_insert {
             idx.insert(k.as_slice(), &[])?;
         }
-        Ok(())
+        self.models.apply(idx)
     }
 }
 
@@ -157,11 +163,10 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
         events.append(&mut fresh);
         match entity {
             Entity::Finding(id) => {
-                let old_keys = match store.finding(id)? {
-                    Some(old) => finding_index_keys(&old),
-                    None => vec![],
-                };
+                let old = store.finding(id)?;
+                let old_keys = old.as_ref().map(finding_index_keys).unwrap_or_default();
                 let new = FindingFold::fold(&events);
+                plan.models.finding(old.as_ref(), new.as_ref());
                 let new_keys = new.as_ref().map(finding_index_keys).unwrap_or_default();
                 // Only the index keys that change are written: most events keep most keys.
                 plan.idx_remove
@@ -174,6 +179,7 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
             }
             Entity::Inspection(id) => {
                 if let Some(new) = Inspection::fold(&events) {
+                    plan.models.inspection(store.inspection(id)?.as_ref(), &new);
                     plan.inspections.insert(id, to_json(&new));
                 }
             }

@@ -209,6 +209,7 @@ fn only_ours(root: &Path) -> bool {
             || name == super::holds::DIR
             || name == super::org::ORG_FILE
             || name == super::org::ENROLL_DIR
+            || name == super::photos::DIR
             || name.starts_with('.')
             || matches!(names::foreign_kind(&name), Foreign::Temp | Foreign::OsFile)
     })
@@ -346,6 +347,7 @@ impl SyncFolder {
                 super::holds::DIR,
                 super::org::ORG_FILE,
                 super::org::ENROLL_DIR,
+                super::photos::DIR,
             ];
             if !ours.contains(&name.as_str()) {
                 let t = e.file_type()?;

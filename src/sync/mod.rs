@@ -10,6 +10,7 @@ pub mod holds;
 mod load;
 pub mod names;
 pub mod org;
+pub mod photos;
 pub mod plan;
 pub mod report;
 
@@ -222,6 +223,15 @@ pub fn sync(
             _ => {
                 all.insert(k, v);
             }
+        }
+    }
+    // Photos before the bundles: a device reading this folder later finds a photo no later
+    // than the event that names it.
+    if !rep.cancelled && (folder.exists || !opts.dry_run) {
+        let wanted = store.photo_hashes()?;
+        if !wanted.is_empty() {
+            let shelf = crate::photo::Shelf::of(store.dir());
+            rep.photos = photos::exchange(&shelf, &wanted, &folder.root, opts.dry_run);
         }
     }
     rep.frozen = store.frozen()?;
@@ -476,6 +486,7 @@ fn new_report(store: &Store, now: &Now, dir: &Path, dry_run: bool) -> SyncReport
         vanished: 0,
         forks: vec![],
         trust: trust_note(store),
+        photos: photos::PhotoNote::default(),
     }
 }
 

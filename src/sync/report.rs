@@ -55,6 +55,8 @@ pub struct SyncReport {
     /// The organisation's roster at work in this sync (issue 9): what was kept aside, refused
     /// or applied on approval, and what is held aside now.
     pub trust: TrustNote,
+    /// Photos sent to and taken from the folder (issue 18).
+    pub photos: super::photos::PhotoNote,
 }
 
 /// The roster's part of a sync report.

@@ -98,6 +98,8 @@ pub enum Command {
     Approve,
     /// Revoke the selected device (office): a prompt asks the reason.
     Revoke,
+    /// Detail: open the hazard's next photo in the system viewer (issue 18).
+    OpenPhoto,
     /// Add an entry where the cursor is (the registry: a facility, or a place under the
     /// selected place).
     AddEntry,
@@ -169,11 +171,19 @@ pub enum Action {
         key: crate::ops::DraftKey,
         value: Option<serde_json::Value>,
     },
-    RegisterLoaded(Vec<RegisterRow>),
+    /// Register rows that pass `filter`, in `sort`'s order, read by ops on the worker; first
+    /// the first screen (`total` None), then the whole list with the number of findings.
+    RegisterLoaded {
+        filter: crate::ops::RegisterFilter,
+        sort: crate::ops::SortDue,
+        rows: Vec<RegisterRow>,
+        total: Option<usize>,
+    },
     /// The 危险化学品 / 特种设备 registers, loaded through ops.
     RegistersLoaded(Box<super::screens::registers_state::RegistersData>),
     /// A finding for the detail, with its line and item as its inspection's version names them.
-    FindingLoaded(Finding, crate::domain::ItemLabel),
+    /// A finding, its item label, and whether each of its photos is here (照片未同步 if not).
+    FindingLoaded(Finding, crate::domain::ItemLabel, Vec<bool>),
     FindingUpdated {
         finding: Finding,
         what: String,
@@ -200,6 +210,13 @@ pub enum Action {
     /// A document was printed to this file; `opened` when the system viewer took it.
     Printed {
         path: String,
+        opened: bool,
+    },
+    /// Photo `n` of a hazard was handed to the system viewer (`opened`), or is not here yet
+    /// (`path` None: 照片未同步).
+    PhotoOpened {
+        n: usize,
+        path: Option<String>,
         opened: bool,
     },
     /// The export file exists; nothing was written (the prompt asks before replacing it).

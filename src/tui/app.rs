@@ -5,14 +5,12 @@ use super::keymap::Context;
 pub use super::patrol_state::{FacilitiesState, PatrolState};
 use super::widgets::text_input::TextInput;
 use crate::catalog::Item;
-use crate::domain::{Answer, Field, Finding, ItemLabel, Mode, Now, Severity, Status};
-use crate::domain::{FindingQuery, StatusFilter};
+use crate::domain::{Answer, Field, Finding, ItemLabel, Mode, Now, Severity};
 pub use crate::ops::{
     ChecklistData, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow, SyncInfo,
 };
 use crate::ops::{LedgerFormat, SyncReport};
 use crate::search::Hit;
-use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -465,85 +463,8 @@ impl FormState {
 
 // ---- register ----
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SortDue {
-    /// Newest first.
-    #[default]
-    Newest,
-    DueAsc,
-    DueDesc,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RegisterFilter {
-    pub status: Option<Status>,
-    /// Retracted (已撤销) hazards: hidden (default), the only ones shown, or shown with the rest.
-    pub retracted: RetractedView,
-    pub line: Option<String>,
-    pub severity: Option<Severity>,
-    pub overdue: bool,
-    pub facility: Option<String>,
-}
-
-/// How the register treats retracted (已撤销) hazards; the status filter cycles through them
-/// after 已销号: 已撤销 (only those), then 全部（含已撤销）.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RetractedView {
-    #[default]
-    Hide,
-    Only,
-    Include,
-}
-
-impl RegisterFilter {
-    /// The same filter as a store query, for exports; None when it cannot say it (a status
-    /// and "overdue only" together: the query takes one status).
-    pub fn query(&self) -> Option<FindingQuery> {
-        if self.retracted == RetractedView::Only {
-            return Some(FindingQuery {
-                status: if self.overdue {
-                    return None;
-                } else {
-                    Some(StatusFilter::Retracted)
-                },
-                line: self.line.clone(),
-                facility: self.facility.clone(),
-                severity: self.severity,
-                ..Default::default()
-            });
-        }
-        let status = match (self.status, self.overdue) {
-            (None, false) => None,
-            (None, true) => Some(StatusFilter::Overdue),
-            (Some(_), true) => return None,
-            (Some(Status::Open), false) => Some(StatusFilter::Open),
-            (Some(Status::Rectified), false) => Some(StatusFilter::Rectified),
-            (Some(Status::Closed), false) => Some(StatusFilter::Closed),
-        };
-        Some(FindingQuery {
-            status,
-            line: self.line.clone(),
-            facility: self.facility.clone(),
-            severity: self.severity,
-            include_retracted: self.retracted == RetractedView::Include,
-            ..Default::default()
-        })
-    }
-
-    pub fn matches(&self, r: &RegisterRow, today: NaiveDate) -> bool {
-        let retracted_ok = match self.retracted {
-            RetractedView::Hide => !r.retracted,
-            RetractedView::Only => r.retracted,
-            RetractedView::Include => true,
-        };
-        retracted_ok
-            && self.status.is_none_or(|s| r.status == s)
-            && self.line.as_ref().is_none_or(|l| &r.line == l)
-            && self.severity.is_none_or(|s| r.severity == s)
-            && (!self.overdue || r.overdue_on(today))
-            && self.facility.as_ref().is_none_or(|f| &r.facility == f)
-    }
-}
+// The filter and order live in ops, which applies them on the worker (issue 14).
+pub use crate::ops::{RegisterFilter, RetractedView, SortDue};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegisterState {
@@ -556,9 +477,20 @@ pub struct RegisterState {
     pub sort: SortDue,
     /// Rows marked (Space) for one document over several hazards, in marking order.
     pub marked: Vec<Uuid>,
+    /// Findings held (retracted left out) once `rows` is the whole list for the filter; None
+    /// while only the first screen, or rows for an earlier filter, are shown.
+    pub total: Option<usize>,
 }
 
 impl RegisterState {
+    /// The effect that reads the rows for this filter and order (on the worker, in ops).
+    pub fn load(&self) -> super::effects::Effect {
+        super::effects::Effect::LoadRegister {
+            filter: self.filter.clone(),
+            sort: self.sort,
+        }
+    }
+
     pub fn selected_row(&self) -> Option<&RegisterRow> {
         let i = *self.visible.get(self.selected)?;
         self.rows.as_ref()?.get(i)
@@ -568,6 +500,10 @@ impl RegisterState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailState {
     pub finding: Finding,
+    /// Whether each of `finding.photos` is here (false: 照片未同步).
+    pub photo_here: Vec<bool>,
+    /// The photo `o` opens next (index into `finding.photos`).
+    pub next_photo: usize,
     /// Its line name and item text as its inspection's checklist version gives them (issue 15).
     pub label: ItemLabel,
 }

@@ -74,7 +74,12 @@ pub enum Effect {
     LoadFormDraft(crate::ops::DraftKey),
     /// Drop another form's draft.
     ClearFormDraft(crate::ops::DraftKey),
-    LoadRegister,
+    /// The register's rows through a filter, in an order: ops reads, filters and sorts them
+    /// here on the worker (issue 14), first the first screen, then the whole list.
+    LoadRegister {
+        filter: crate::ops::RegisterFilter,
+        sort: crate::ops::SortDue,
+    },
     /// Load the 危险化学品 / 特种设备 registers.
     LoadRegisters,
     /// Every inspection, for the inspection browser.
@@ -150,6 +155,11 @@ pub enum Effect {
     /// Print the document a finding has reached as HTML in the export (else documents) folder,
     /// and open it in the system viewer where there is one.
     PrintNotice(Uuid),
+    /// Open photo `n` (from 1) of a hazard, named by `hash`, in the system viewer.
+    OpenPhoto {
+        n: usize,
+        hash: String,
+    },
     /// Print the 整改表 of an inspection, as `PrintNotice` does.
     PrintForm(Uuid),
     /// Stop the sync or export under way (the loop sets the flag at once; the worker is busy).
@@ -198,7 +208,7 @@ impl Effect {
     pub fn busy(&self) -> Option<(&'static str, bool)> {
         Some(match self {
             Effect::LoadHome => ("正在读取首页数据", false),
-            Effect::LoadRegister => ("正在读取台账", false),
+            Effect::LoadRegister { .. } => ("正在读取台账", false),
             Effect::LoadInspectionList => ("正在读取全部检查", false),
             Effect::LoadFacilityList => ("正在统计各单位的隐患", false),
             Effect::Search(_) => ("正在搜索（首次搜索需建立索引）", false),
@@ -496,7 +506,24 @@ impl Runner {
                 forget_draft(ctx, &key);
                 Action::FindingSaved(f)
             }
-            Effect::LoadRegister => Action::RegisterLoaded(ops::register_rows(ctx)?),
+            Effect::LoadRegister { filter, sort } => {
+                let first = ops::register_first_screen(ctx, &filter, sort, ops::FIRST_SCREEN_ROWS)?;
+                if let Some(rows) = first {
+                    progress(super::sanitize::escape_action(Action::RegisterLoaded {
+                        filter: filter.clone(),
+                        sort,
+                        rows,
+                        total: None,
+                    }));
+                }
+                let view = ops::register_view(ctx, &filter, sort)?;
+                Action::RegisterLoaded {
+                    filter,
+                    sort,
+                    rows: view.rows,
+                    total: Some(view.total),
+                }
+            }
             Effect::LoadRegisters => Action::RegistersLoaded(Box::new(
                 crate::tui::screens::registers_state::RegistersData {
                     chemicals: ops::chemicals(ctx)?,
@@ -508,8 +535,25 @@ impl Runner {
             Effect::LoadFinding(id) => {
                 let finding = ctx.finding_by_id(id)?;
                 let label = ctx.item_label(&finding);
-                Action::FindingLoaded(finding, label)
+                let here = ops::finding_photos(ctx, &finding)
+                    .iter()
+                    .map(|l| l.present)
+                    .collect();
+                Action::FindingLoaded(finding, label, here)
             }
+            Effect::OpenPhoto { n, hash } => match ops::photo_file(ctx, &hash) {
+                // Spawned, never waited for: the viewer runs beside the TUI.
+                Some(path) => Action::PhotoOpened {
+                    n,
+                    opened: self.open_viewer && open_in_viewer(&path),
+                    path: Some(path.display().to_string()),
+                },
+                None => Action::PhotoOpened {
+                    n,
+                    path: None,
+                    opened: false,
+                },
+            },
             Effect::Rectify {
                 id,
                 note,

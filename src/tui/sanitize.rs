@@ -81,11 +81,11 @@ pub fn escape_action(action: Action) -> Action {
             }
             Action::FormDraftLoaded { key, value }
         }
-        Action::FindingLoaded(f, mut label) => {
+        Action::FindingLoaded(f, mut label, here) => {
             // A version recorded on another device carries that device's texts.
             escape_in_place(&mut label.line);
             label.check.iter_mut().for_each(escape_in_place);
-            Action::FindingLoaded(f.escaped(), label)
+            Action::FindingLoaded(f.escaped(), label, here)
         }
         Action::FindingUpdated { finding, what } => Action::FindingUpdated {
             finding: finding.escaped(),
@@ -102,9 +102,19 @@ pub fn escape_action(action: Action) -> Action {
             path,
             opened,
         },
-        Action::RegisterLoaded(mut rows) => {
+        Action::RegisterLoaded {
+            filter,
+            sort,
+            mut rows,
+            total,
+        } => {
             rows.iter_mut().for_each(row);
-            Action::RegisterLoaded(rows)
+            Action::RegisterLoaded {
+                filter,
+                sort,
+                rows,
+                total,
+            }
         }
         Action::FacilitiesLoaded(mut v) => {
             v.iter_mut().for_each(escape_in_place);

@@ -76,7 +76,7 @@ fn ends_busy(a: &Action) -> bool {
     matches!(
         a,
         Action::HomeLoaded(_)
-            | Action::RegisterLoaded(_)
+            | Action::RegisterLoaded { total: Some(_), .. }
             | Action::InspectionsLoaded(_)
             | Action::FacilityRowsLoaded(_)
             | Action::SearchResults { .. }

@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 pub mod own_line;
+pub mod photos;
+pub mod pty;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

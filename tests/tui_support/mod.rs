@@ -112,6 +112,25 @@ pub fn press(h: &mut Harness, keys: &[&str]) {
     }
 }
 
+/// Presses one key and returns the text of every frame a long effect's progress drew before
+/// it finished (the worker loop draws these while the rest of the work runs), at `w`x`ht`.
+pub fn press_seeing(h: &mut Harness, key: &str, w: u16, ht: u16) -> Vec<String> {
+    let k = Key::parse(key).unwrap_or_else(|e| panic!("{e}"));
+    let ev = Event::Key(KeyEvent::new(k.code, KeyModifiers::NONE));
+    let Some(a) = h.tui.action_for(&h.app, &ev) else {
+        return vec![];
+    };
+    let mut frames = Vec::new();
+    h.tui
+        .dispatch_with(&mut h.app, a, &mut |app, theme, keymap| {
+            let mut t = Terminal::new(TestBackend::new(w, ht)).unwrap();
+            t.draw(|f| screens::render(app, f, theme, keymap)).unwrap();
+            let text: String = (0..ht).map(|y| row_text(&t, y).0 + "\n").collect();
+            frames.push(text);
+        });
+    frames
+}
+
 /// Types text character by character, as a keyboard (or an IME) would.
 pub fn type_text(h: &mut Harness, text: &str) {
     for c in text.chars() {

@@ -145,7 +145,10 @@ pub fn render_facilities(v: &View, s: &FacilityListState, frame: &mut Frame, are
         Paragraph::new(Line::from(vec![
             Span::styled(" 排序:", v.st(Role::Muted)),
             Span::styled(s.sort.label(), v.st(Role::Base)),
-            Span::styled("  Enter 看该单位的检查，r 看台账", v.st(Role::Muted)),
+            Span::styled(
+                "  Enter 看该单位的检查，r 看台账，a 登记未登记的单位",
+                v.st(Role::Muted),
+            ),
         ])),
         top,
     );
@@ -182,8 +185,16 @@ pub fn render_facilities(v: &View, s: &FacilityListState, frame: &mut Frame, are
             let last = r
                 .last_inspected
                 .map_or_else(|| "—".to_string(), |d| d.to_string());
+            let name = match r.registered {
+                Some(_) => Line::from(r.name.clone()),
+                // Typed on records, not in the registry: `a` registers it.
+                None => Line::from(vec![
+                    Span::raw(r.name.clone()),
+                    Span::styled("（未登记）", v.st(Role::Muted)),
+                ]),
+            };
             let cells = vec![
-                Cell::from(r.name.clone()),
+                Cell::from(name),
                 num(r.inspections, Role::Base),
                 Cell::from(last),
                 num(r.open, Role::Base),

@@ -127,6 +127,7 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
     if !signed.is_empty() {
         lines.push(Line::from(signed));
     }
+    photo_lines(v, s, &mut lines);
     for c in &f.conflicts {
         let vals: Vec<String> = c.values.iter().map(|(_, x)| format!("「{x}」")).collect();
         lines.push(Line::from(vec![
@@ -202,4 +203,51 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
         Paragraph::new(wrap_lines(&hl, inner_w, true)).block(block),
         hist,
     );
+}
+
+/// The hazard's photos as a numbered list (issue 18): stage, file name, size, and
+/// 「照片未同步」 for one not here yet. Terminals here show no pictures inline (see
+/// docs/photos.md); `o` hands them to the system viewer in turn.
+fn photo_lines(v: &View, s: &DetailState, lines: &mut Vec<Line<'static>>) {
+    let f = &s.finding;
+    if f.photos.is_empty() {
+        return;
+    }
+    let waiting = s.photo_here.iter().filter(|h| !**h).count()
+        + f.photos.len().saturating_sub(s.photo_here.len());
+    let mut head = vec![
+        Span::styled("照片：".to_string(), v.st(Role::Header)),
+        Span::raw(format!("{} 张", f.photos.len())),
+    ];
+    if waiting > 0 {
+        head.push(Span::styled(
+            format!("（{waiting} 张未同步）"),
+            v.st(Role::Warning),
+        ));
+    }
+    head.push(Span::styled(
+        "  按 o 逐张打开".to_string(),
+        v.st(Role::Muted),
+    ));
+    lines.push(Line::from(head));
+    for (i, p) in f.photos.iter().enumerate() {
+        let here = s.photo_here.get(i).copied().unwrap_or(false);
+        let mut spans = vec![
+            Span::styled(format!(" [{}] ", i + 1), v.st(Role::Key)),
+            Span::raw(format!(
+                "{} {} {}×{}",
+                p.stage.label(),
+                p.name,
+                p.width,
+                p.height
+            )),
+        ];
+        if !here {
+            spans.push(Span::styled(
+                "  照片未同步".to_string(),
+                v.st(Role::Warning),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
 }

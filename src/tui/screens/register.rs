@@ -231,16 +231,16 @@ pub fn render(v: &View, s: &RegisterState, frame: &mut Frame, area: Rect) {
         );
         return;
     };
-    let mut count = format!(
-        " 隐患台账 {}/{}（共 {} 条） ",
-        if s.visible.is_empty() {
-            0
-        } else {
-            s.selected + 1
-        },
-        s.visible.len(),
-        rows.iter().filter(|r| !r.retracted).count()
-    );
+    let selected = if s.visible.is_empty() {
+        0
+    } else {
+        s.selected + 1
+    };
+    let mut count = match s.total {
+        Some(total) => format!(" 隐患台账 {selected}/{}（共 {total} 条） ", s.visible.len()),
+        // Only the first screen so far: the rest is being read.
+        None => format!(" 隐患台账 {selected}/{}+（读取中） ", s.visible.len()),
+    };
     // The selected hazard's 隐患编号, as people say it aloud.
     if let Some(n) = s.selected_row().and_then(|r| r.number.as_deref()) {
         count.push_str(&format!("{n} "));
@@ -252,7 +252,8 @@ pub fn render(v: &View, s: &RegisterState, frame: &mut Frame, area: Rect) {
     let inner = block.inner(main);
     frame.render_widget(block, main);
     if s.visible.is_empty() {
-        let msg = if rows.is_empty() {
+        let nothing_held = s.total == Some(0) && s.filter == Default::default();
+        let msg = if nothing_held {
             " 还没有登记隐患。检查中按 f 记录不合格项。"
         } else {
             " 没有符合筛选条件的隐患（按 0 清除筛选）"

@@ -166,6 +166,9 @@ pub fn summary<'a>(v: &View, r: &SyncReport) -> Vec<Line<'a>> {
     for x in &r.skipped {
         line(Role::Warning, format!("已跳过 {}：{}", x.file, x.reason));
     }
+    for (warn, l) in r.photos.lines(r.dry_run) {
+        line(if warn { Role::Warning } else { Role::Muted }, l);
+    }
     if !r.removed.is_empty() {
         line(
             Role::Muted,

@@ -122,10 +122,25 @@ pub fn facilities_input(app: &mut App, a: Action) -> Vec<Effect> {
             } else {
                 let mut reg = RegisterState::default();
                 reg.filter.facility = Some(r.name);
+                let load = reg.load();
                 app.stack.push(Screen::Register(reg));
-                vec![Effect::LoadRegister]
+                vec![load]
             }
         }
+        Command::AddEntry => match row {
+            Some(r) if r.registered.is_none() => vec![Effect::EditRegistry(
+                crate::tui::registry_edit::RegistryEdit::AddFacility { name: r.name },
+            )],
+            Some(r) => {
+                say(
+                    app,
+                    MessageKind::Info,
+                    format!("「{}」已在单位台账中（首页 f 修改）", r.name),
+                );
+                vec![]
+            }
+            None => vec![],
+        },
         Command::SortNext => {
             st.sort = st.sort.next();
             st.refresh();

@@ -81,8 +81,10 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Command::Facilities => super::facility::open(app),
         Command::Devices => super::devices::open(app),
         Command::Register => {
-            app.stack.push(Screen::Register(RegisterState::default()));
-            vec![Effect::LoadRegister]
+            let st = RegisterState::default();
+            let load = st.load();
+            app.stack.push(Screen::Register(st));
+            vec![load]
         }
         Command::Open => {
             let Screen::Home(h) = app.screen() else {

@@ -12,27 +12,30 @@ use crate::tui::widgets::text_input::TextInput;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-/// Recomputes which rows show and in what order, keeping the selected finding if it stays.
-pub fn refresh(st: &mut RegisterState, today: NaiveDate) {
+/// Shows rows ops has filtered and put in order (on the worker), keeping the selected finding
+/// if it is among them.
+pub fn show(st: &mut RegisterState, rows: Vec<RegisterRow>, total: Option<usize>) {
     let keep = st.selected_row().map(|r| r.id);
+    st.selected = keep
+        .and_then(|id| rows.iter().position(|r| r.id == id))
+        .unwrap_or(st.selected)
+        .min(rows.len().saturating_sub(1));
+    st.visible = (0..rows.len()).collect();
+    st.rows = Some(rows);
+    st.total = total;
+}
+
+/// After the rows of `ids` changed in place (a step saved, a notice issued): the ones that no
+/// longer pass the filter leave the list at once (a retracted hazard leaves the default view),
+/// the selection staying on the same place. The rest of the list is not re-read.
+pub fn recheck(st: &mut RegisterState, ids: &[Uuid], today: NaiveDate) {
     let Some(rows) = &st.rows else {
-        st.visible.clear();
         return;
     };
-    let mut v: Vec<usize> = (0..rows.len())
-        .rev()
-        .filter(|i| st.filter.matches(&rows[*i], today))
-        .collect();
-    match st.sort {
-        SortDue::Newest => {}
-        SortDue::DueAsc => v.sort_by_key(|i| (rows[*i].due.is_none(), rows[*i].due)),
-        SortDue::DueDesc => v.sort_by_key(|i| std::cmp::Reverse(rows[*i].due)),
-    }
-    st.selected = keep
-        .and_then(|id| v.iter().position(|i| rows[*i].id == id))
-        .unwrap_or(st.selected)
-        .min(v.len().saturating_sub(1));
-    st.visible = v;
+    let filter = &st.filter;
+    st.visible
+        .retain(|i| !ids.contains(&rows[*i].id) || filter.matches(&rows[*i], today));
+    st.selected = st.selected.min(st.visible.len().saturating_sub(1));
 }
 
 /// Why a step is not possible for this row, if it is not: the domain's own lifecycle rules.
@@ -122,7 +125,10 @@ pub fn next_field(field: crate::domain::Field) -> crate::domain::Field {
 pub fn export_prompt(st: &RegisterState, path: &str) -> Prompt {
     Prompt {
         kind: PromptKind::Export(LedgerFormat::Xlsx),
-        title: format!("导出台账：当前筛选的 {} 条", st.visible.len()),
+        title: match st.total {
+            Some(_) => format!("导出台账：当前筛选的 {} 条", st.visible.len()),
+            None => "导出台账：当前筛选的全部记录".to_string(),
+        },
         label: "保存到（.xlsx 或 .csv）".into(),
         input: TextInput::new(path),
         error: None,
@@ -230,7 +236,6 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let Action::Cmd(cmd) = a else {
         return vec![];
     };
-    let today = app.now.today();
     let line_ids: Vec<String> = app.lines.iter().map(|l| l.id.clone()).collect();
     let Screen::Register(st) = app.screen_mut() else {
         return vec![];
@@ -334,8 +339,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             return vec![];
         }
     }
-    refresh(st, today);
-    vec![]
+    // The rows shown stay until the ones for the new filter arrive (the first screen quickly).
+    st.total = None;
+    vec![st.load()]
 }
 
 pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
@@ -380,6 +386,25 @@ pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
         Command::Print => {
             say(app, MessageKind::Info, "正在生成文书……");
             vec![Effect::PrintNotice(f.id)]
+        }
+        Command::OpenPhoto => {
+            if f.photos.is_empty() {
+                say(
+                    app,
+                    MessageKind::Info,
+                    "该隐患还没有照片（添加：xuncha finding attach）",
+                );
+                return vec![];
+            }
+            let Screen::Detail(d) = app.screen_mut() else {
+                return vec![];
+            };
+            let i = d.next_photo % f.photos.len();
+            d.next_photo = i + 1;
+            vec![Effect::OpenPhoto {
+                n: i + 1,
+                hash: f.photos[i].hash.clone(),
+            }]
         }
         Command::Settle => {
             match (f.conflicts.first(), f.step_conflicts.first()) {

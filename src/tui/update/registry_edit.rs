@@ -235,5 +235,9 @@ pub fn edited(app: &mut App, what: String, facility: Uuid, place: Option<Uuid>) 
         }
     }
     say(app, MessageKind::Ok, what);
+    // Registered from the facility browser: its list is what changes.
+    if matches!(app.screen(), Screen::FacilityList(_)) {
+        return vec![Effect::LoadFacilityList];
+    }
     vec![Effect::LoadRegistry]
 }

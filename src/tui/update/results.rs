@@ -185,11 +185,19 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 format!("已保存：{}（{}）", f.spoken_name(), f.severity.label()),
             );
         }
-        Action::RegisterLoaded(rows) => {
+        Action::RegisterLoaded {
+            filter,
+            sort,
+            rows,
+            total,
+        } => {
             for s in app.stack.iter_mut() {
                 if let Screen::Register(st) = s {
-                    st.rows = Some(rows);
-                    register::refresh(st, today);
+                    // Rows read for a filter since changed are not shown: their own load
+                    // follows.
+                    if st.filter == filter && st.sort == sort {
+                        register::show(st, rows, total);
+                    }
                     break;
                 }
             }
@@ -202,9 +210,13 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::FindingLoaded(f, label) => {
-            app.stack
-                .push(Screen::Detail(DetailState { finding: f, label }));
+        Action::FindingLoaded(f, label, photo_here) => {
+            app.stack.push(Screen::Detail(DetailState {
+                finding: f,
+                label,
+                photo_here,
+                next_photo: 0,
+            }));
         }
         Action::FindingUpdated { finding, what } => {
             app.overlay = None;
@@ -220,10 +232,12 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                                 *r = row.clone();
                             }
                         }
-                        register::refresh(st, today);
+                        register::recheck(st, &[row.id], today);
                     }
                     Screen::Detail(d) if d.finding.id == finding.id => {
                         d.finding = finding.clone();
+                        // Photos attached here since it was loaded are here.
+                        d.photo_here.resize(finding.photos.len(), true);
                     }
                     Screen::Checklist(c) => drafts::hazard_changed(c, &finding),
                     _ => {}
@@ -265,7 +279,8 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                             }
                         }
                     }
-                    register::refresh(st, today);
+                    let ids: Vec<uuid::Uuid> = findings.iter().map(|f| f.id).collect();
+                    register::recheck(st, &ids, today);
                 }
             }
             let how = if opened {
@@ -278,6 +293,20 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 findings.len()
             );
             say(app, MessageKind::Ok, text);
+        }
+        Action::PhotoOpened { n, path, opened } => {
+            let (kind, text) = match (path, opened) {
+                (None, _) => (
+                    MessageKind::Error,
+                    format!("照片 {n} 未同步：下次同步时取回后再看"),
+                ),
+                (Some(p), true) => (MessageKind::Ok, format!("已用系统查看器打开照片 {n}：{p}")),
+                (Some(p), false) => (
+                    MessageKind::Info,
+                    format!("没有可用的图片查看器；照片 {n} 在 {p}"),
+                ),
+            };
+            say(app, kind, text);
         }
         Action::Printed { path, opened } => {
             let how = if opened {

@@ -1,0 +1,117 @@
+//! Photos on a hazard (issue 18): attach (整改前 / 整改后), list with where each one is, and
+//! the path a viewer opens. The bytes live in the data dir (`photo::Shelf`); the event that
+//! names them is signed and travels in bundles like any other.
+
+use super::{Ctx, OpsError, Result};
+use crate::domain::{Finding, Payload, PhotoRef, PhotoStage, Status};
+use crate::photo::{Shelf, prepare_file};
+use std::path::PathBuf;
+use uuid::Uuid;
+
+/// Photos one attach may bring at once (a camera card's whole day is picked in pieces).
+pub const MAX_PHOTOS_PER_ATTACH: usize = 50;
+
+/// One photo of a hazard as the faces list it: its number (from 1, in attach order), what
+/// it is, and whether its bytes are here (`present`: false reads 「照片未同步」).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoLine {
+    pub n: usize,
+    pub photo: PhotoRef,
+    pub present: bool,
+}
+
+/// Attaches the photos at `paths` to hazard `id`. With no `stage`, a hazard still 待整改 takes
+/// them as 整改前 and a rectified or closed one as 整改后. Every file is checked first (size
+/// cap, JPEG/PNG by content, decodable); if any is refused nothing is kept. The blobs are on
+/// disk (fsynced) before the events that name them are appended and flushed. A photo already on
+/// the hazard at that stage is not attached twice. Returns the photos now attached.
+///
+/// # Errors
+/// `Invalid` naming the file and why; `NotFound` for an unknown hazard; a retracted hazard
+/// takes no photos.
+pub fn attach_photos(
+    ctx: &mut Ctx,
+    id: Uuid,
+    paths: &[PathBuf],
+    stage: Option<PhotoStage>,
+) -> Result<Vec<PhotoRef>> {
+    let f = ctx.finding_by_id(id)?;
+    if f.retracted {
+        return Err(crate::domain::LifecycleError::Retracted {
+            action: "添加照片"
+        }
+        .into());
+    }
+    if paths.is_empty() {
+        return Err(OpsError::invalid("照片", "请给出至少一个照片文件"));
+    }
+    if paths.len() > MAX_PHOTOS_PER_ATTACH {
+        return Err(OpsError::invalid(
+            "照片",
+            format!("一次最多添加 {MAX_PHOTOS_PER_ATTACH} 张照片，请分批添加"),
+        ));
+    }
+    let stage = stage.unwrap_or_else(|| default_stage(&f));
+    let mut prepared = Vec::new();
+    for p in paths {
+        let one = prepare_file(p, ctx.photo_max_bytes, stage)
+            .map_err(|why| OpsError::invalid("照片", why))?;
+        let known = f
+            .photos
+            .iter()
+            .chain(prepared.iter().map(|p: &crate::photo::Prepared| &p.photo))
+            .any(|q| q.hash == one.photo.hash && q.stage == stage);
+        if !known {
+            prepared.push(one);
+        }
+    }
+    let shelf = Shelf::of(ctx.store.dir());
+    for p in &prepared {
+        shelf.keep(p).map_err(OpsError::Setup)?;
+    }
+    let events: Vec<Payload> = prepared
+        .iter()
+        .map(|p| Payload::PhotoAttached {
+            finding_id: id,
+            photo: p.photo.clone(),
+        })
+        .collect();
+    if !events.is_empty() {
+        let author = ctx.author.clone();
+        ctx.store.append(&author, &ctx.now, events)?;
+    }
+    Ok(prepared.into_iter().map(|p| p.photo).collect())
+}
+
+/// 整改前 while the hazard waits for rectification; 整改后 once it is rectified or closed.
+pub fn default_stage(f: &Finding) -> PhotoStage {
+    match f.status {
+        Status::Open if !f.fixed_on_spot => PhotoStage::Before,
+        _ => PhotoStage::After,
+    }
+}
+
+/// The photos of `f`, numbered, each saying whether its bytes are here.
+pub fn finding_photos(ctx: &Ctx, f: &Finding) -> Vec<PhotoLine> {
+    let shelf = Shelf::of(ctx.store.dir());
+    f.photos
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PhotoLine {
+            n: i + 1,
+            photo: p.clone(),
+            present: shelf.has(&p.hash),
+        })
+        .collect()
+}
+
+/// The file of photo `hash` in the data dir, for a viewer; None while it has not arrived.
+pub fn photo_file(ctx: &Ctx, hash: &str) -> Option<PathBuf> {
+    let shelf = Shelf::of(ctx.store.dir());
+    shelf.has(hash).then(|| shelf.path(hash))
+}
+
+/// The data dir's photo shelf (sync and the exports read it).
+pub(crate) fn shelf(ctx: &Ctx) -> Shelf {
+    Shelf::of(ctx.store.dir())
+}

@@ -1,0 +1,214 @@
+//! The register as a read model (issue 14): every finding's row from the row models kept with
+//! the log, filtered and put in order here, on the worker thread, never on the UI thread; and
+//! the first screen of it alone, read newest first, so the register shows at once while the
+//! whole list is read.
+
+use super::{Ctx, RegisterRow, Result};
+use crate::domain::{FindingQuery, Now, Severity, Status, StatusFilter};
+use crate::store::RowModel;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// Rows the register's first screen asks for before the whole list is read.
+pub const FIRST_SCREEN_ROWS: usize = 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortDue {
+    /// Newest first.
+    #[default]
+    Newest,
+    DueAsc,
+    DueDesc,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RegisterFilter {
+    pub status: Option<Status>,
+    /// Retracted (已撤销) hazards: hidden (default), the only ones shown, or shown with the rest.
+    pub retracted: RetractedView,
+    pub line: Option<String>,
+    pub severity: Option<Severity>,
+    pub overdue: bool,
+    pub facility: Option<String>,
+}
+
+/// How the register treats retracted (已撤销) hazards; the status filter cycles through them
+/// after 已销号: 已撤销 (only those), then 全部（含已撤销）.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RetractedView {
+    #[default]
+    Hide,
+    Only,
+    Include,
+}
+
+impl RegisterFilter {
+    /// The same filter as a store query, for exports; None when it cannot say it (a status
+    /// and "overdue only" together: the query takes one status).
+    pub fn query(&self) -> Option<FindingQuery> {
+        if self.retracted == RetractedView::Only {
+            return Some(FindingQuery {
+                status: if self.overdue {
+                    return None;
+                } else {
+                    Some(StatusFilter::Retracted)
+                },
+                line: self.line.clone(),
+                facility: self.facility.clone(),
+                severity: self.severity,
+                ..Default::default()
+            });
+        }
+        let status = match (self.status, self.overdue) {
+            (None, false) => None,
+            (None, true) => Some(StatusFilter::Overdue),
+            (Some(_), true) => return None,
+            (Some(Status::Open), false) => Some(StatusFilter::Open),
+            (Some(Status::Rectified), false) => Some(StatusFilter::Rectified),
+            (Some(Status::Closed), false) => Some(StatusFilter::Closed),
+        };
+        Some(FindingQuery {
+            status,
+            line: self.line.clone(),
+            facility: self.facility.clone(),
+            severity: self.severity,
+            include_retracted: self.retracted == RetractedView::Include,
+            ..Default::default()
+        })
+    }
+
+    pub fn matches(&self, r: &RegisterRow, today: NaiveDate) -> bool {
+        let retracted_ok = match self.retracted {
+            RetractedView::Hide => !r.retracted,
+            RetractedView::Only => r.retracted,
+            RetractedView::Include => true,
+        };
+        retracted_ok
+            && self.status.is_none_or(|s| r.status == s)
+            && self.line.as_ref().is_none_or(|l| &r.line == l)
+            && self.severity.is_none_or(|s| r.severity == s)
+            && (!self.overdue || r.overdue_on(today))
+            && self.facility.as_ref().is_none_or(|f| &r.facility == f)
+    }
+}
+
+/// The register as the screen lists it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RegisterView {
+    /// Every row that passes the filter, in the order asked for.
+    pub rows: Vec<RegisterRow>,
+    /// Findings held, retracted ones left out (the register's 共 N 条).
+    pub total: usize,
+}
+
+/// Every row that passes `filter`, in `sort`'s order (newest first by default), and how many
+/// findings there are: the whole register as the screen lists it.
+///
+/// # Errors
+/// `Store` when a row cannot be read or decoded.
+pub fn register_view(ctx: &Ctx, filter: &RegisterFilter, sort: SortDue) -> Result<RegisterView> {
+    let today = ctx.now.today();
+    let row_of = row_maker(ctx)?;
+    let mut rows = Vec::new();
+    let mut total = 0;
+    for m in ctx.store.register_row_models(true) {
+        let m = m?;
+        total += usize::from(!m.retracted);
+        // Retracted rows are made only when the filter may show them.
+        if m.retracted && filter.retracted == RetractedView::Hide {
+            continue;
+        }
+        let r = row_of(m);
+        if filter.matches(&r, today) {
+            rows.push(r);
+        }
+    }
+    match sort {
+        SortDue::Newest => {}
+        // Stable sorts: rows with the same deadline stay newest first.
+        SortDue::DueAsc => rows.sort_by_key(|r| (r.due.is_none(), r.due)),
+        SortDue::DueDesc => rows.sort_by_key(|r| std::cmp::Reverse(r.due)),
+    }
+    Ok(RegisterView { rows, total })
+}
+
+/// The first `n` rows of `register_view` when they can be had without reading every row
+/// (newest first: the newest rows that pass the filter); None for an order by deadline.
+///
+/// # Errors
+/// `Store` when a row cannot be read or decoded.
+pub fn register_first_screen(
+    ctx: &Ctx,
+    filter: &RegisterFilter,
+    sort: SortDue,
+    n: usize,
+) -> Result<Option<Vec<RegisterRow>>> {
+    if sort != SortDue::Newest {
+        return Ok(None);
+    }
+    let today = ctx.now.today();
+    let row_of = row_maker(ctx)?;
+    let mut rows = Vec::new();
+    for m in ctx.store.register_row_models(true) {
+        let r = row_of(m?);
+        if filter.matches(&r, today) {
+            rows.push(r);
+            if rows.len() >= n {
+                break;
+            }
+        }
+    }
+    Ok(Some(rows))
+}
+
+/// One row per finding, retracted ones included (marked), in id (creation) order.
+///
+/// # Errors
+/// `Store` when a row cannot be read or decoded.
+pub fn register_rows(ctx: &Ctx) -> Result<Vec<RegisterRow>> {
+    let row_of = row_maker(ctx)?;
+    ctx.store
+        .register_row_models(false)
+        .map(|m| Ok(row_of(m?)))
+        .collect()
+}
+
+/// Makes a screen row from a stored row model: the line's Chinese name, the place's 风险等级
+/// when it is 重大 or 较大 (issue 16), dates in the reader's calendar.
+fn row_maker(ctx: &Ctx) -> Result<impl Fn(RowModel) -> RegisterRow + '_> {
+    let names: BTreeMap<&str, &str> = ctx
+        .catalog
+        .lines
+        .iter()
+        .map(|l| (l.line.as_str(), l.name.as_str()))
+        .collect();
+    let reg = super::registry(ctx)?;
+    let now: &Now = &ctx.now;
+    Ok(move |m: RowModel| RegisterRow {
+        risk: super::facility::high_risk_at(&reg, &m.facility, &m.location),
+        id: m.id,
+        line_name: names
+            .get(m.line.as_str())
+            .copied()
+            .unwrap_or(&m.line)
+            .to_string(),
+        line: m.line,
+        facility: m.facility,
+        department: m.department,
+        description: m.description,
+        severity: m.severity,
+        status: m.status,
+        due: m.due,
+        escalation: m.escalation,
+        conflict: m.conflict,
+        created: now.local_date(m.created_at),
+        fixed_on_spot: m.fixed_on_spot,
+        rectified_on: match m.status {
+            Status::Rectified => m.rectified_at.map(|t| now.local_date(t)),
+            _ => None,
+        },
+        number: m.number,
+        retracted: m.retracted,
+        retract_reason: m.retract_reason,
+    })
+}

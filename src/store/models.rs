@@ -1,0 +1,498 @@
+//! Read models kept current with the log (issue 14): what home and the rules of frequency need,
+//! so they read a few thousand small entries instead of every view.
+//!
+//! They live in the `idx` tree under keys starting with `#` (every other index key starts with
+//! a lowercase letter), so they are written in the same transaction as the events and views
+//! that change them (`views::Plan`), cleared and rewritten by `doctor --rebuild`, and compared
+//! with a rebuild by `doctor`:
+//! - `#c` ‖ `o` ‖ line ‖ 0 ‖ deadline in force (`YYYY-MM-DD`, empty for none) → count (u64 BE):
+//!   findings 待整改 (not retracted);
+//! - `#c` ‖ `r` ‖ line ‖ 0 ‖ when rectified → count: findings 待复查 (not retracted). When is
+//!   `d` ‖ the writer's local date (`YYYY-MM-DD`) when the writer's offset is recorded, `q` ‖
+//!   the UTC quarter-hour (decimal) when it is not (every UTC offset in use is a whole number of
+//!   quarter-hours, so the reader's date of the quarter's start is the reader's date of the
+//!   instant), empty for none;
+//! - `#s` (finished) or `#u` (unfinished) ‖ start (Unix ms, sign bit flipped, BE) ‖ id(16) →
+//!   JSON [`InspectionMark`]: one per inspection, newest last, so home reads the few unfinished
+//!   ones and the newest finished ones without walking them all.
+//!
+//! - `#r` ‖ id(16) → JSON [`RowModel`]: what a register row shows of each finding (about a
+//!   fifth of the view), so the register reads 100,000 rows without decoding 100,000 views.
+//!
+//! A store written before these models existed gets them built from its views on open
+//! (`Store::ensure_models`), marked done in `meta` only once complete.
+
+use super::{Result, Store, StoreError};
+use crate::domain::{Escalation, Finding, Inspection, LeaderRole, Mode, Severity, Stamp, Status};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Every model key starts with this byte.
+pub(crate) const MODEL_PREFIX: &[u8] = b"#";
+const COUNTER: &[u8] = b"#c";
+const ROW: &[u8] = b"#r";
+const MARK_FINISHED: &[u8] = b"#s";
+const MARK_UNFINISHED: &[u8] = b"#u";
+/// Set in `meta` once the models hold every view (see `Store::ensure_models`).
+const META_MODELS: &[u8] = b"models_v2";
+
+/// Findings waiting, as one counter of the home figures reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    /// Line id.
+    pub line: String,
+    /// 待整改 (`Open`) or 待复查 (`Rectified`).
+    pub status: Status,
+    /// For 待整改: the deadline in force (the last 四书 step's own, else 整改时限).
+    pub due: Option<NaiveDate>,
+    /// For 待复查: when the rectification was recorded.
+    pub rectified: Option<RectifiedOn>,
+    /// How many findings share all of the above.
+    pub count: u64,
+}
+
+/// When a rectification was recorded, as precisely as a reader's date of it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RectifiedOn {
+    /// The writer's local date (the writer's offset was recorded): the same on every reader.
+    Date(NaiveDate),
+    /// The start of the UTC quarter-hour it fell in (no offset recorded: read in the reader's).
+    Instant(Stamp),
+}
+
+impl RectifiedOn {
+    /// The date a reader at `offset` gives it (as `Now::local_date` of the exact stamp).
+    pub fn date(&self, offset: &chrono::FixedOffset) -> NaiveDate {
+        match self {
+            RectifiedOn::Date(d) => *d,
+            RectifiedOn::Instant(s) => s.date_or(offset),
+        }
+    }
+}
+
+/// One inspection as home and the rules of frequency pick it: who, where, when, how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectionMark {
+    pub id: Uuid,
+    pub facility: String,
+    pub started_at: Stamp,
+    pub finished: bool,
+    pub mode: Mode,
+    #[serde(default)]
+    pub leader: Option<LeaderRole>,
+    pub started_by: String,
+    pub inspectors: Vec<String>,
+}
+
+impl InspectionMark {
+    fn of(i: &Inspection) -> InspectionMark {
+        InspectionMark {
+            id: i.id,
+            facility: i.facility.clone(),
+            started_at: i.started_at,
+            finished: i.is_finished(),
+            mode: i.mode,
+            leader: i.leader,
+            started_by: i.started_by.clone(),
+            inspectors: i.inspectors.clone(),
+        }
+    }
+
+    /// As `Inspection::is_owner`: an inspector of it, or the person who started it.
+    pub fn is_owner(&self, name: &str) -> bool {
+        let name = name.trim();
+        self.inspectors.iter().any(|i| i == name) || self.started_by == name
+    }
+}
+
+/// What the register shows of one finding: the view's fields a row needs, with the rules
+/// already applied (deadline in force, conflicted), so reading it decodes nothing else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowModel {
+    pub id: Uuid,
+    pub facility: String,
+    pub department: String,
+    /// 部位: with the facility, where a hazard's 风险等级 is looked up.
+    pub location: String,
+    pub line: String,
+    pub description: String,
+    pub severity: Severity,
+    pub status: Status,
+    /// The deadline in force (`Finding::due_in_force`).
+    pub due: Option<NaiveDate>,
+    pub escalation: Option<Escalation>,
+    /// `Finding::is_conflicted`.
+    pub conflict: bool,
+    pub created_at: Stamp,
+    pub fixed_on_spot: bool,
+    pub rectified_at: Option<Stamp>,
+    /// The 隐患编号 as printed.
+    pub number: Option<String>,
+    pub retracted: bool,
+    pub retract_reason: String,
+}
+
+impl RowModel {
+    fn of(f: &Finding) -> RowModel {
+        RowModel {
+            id: f.id,
+            facility: f.facility.clone(),
+            department: f.department.clone(),
+            location: f.location.clone(),
+            line: f.line.clone(),
+            description: f.description.clone(),
+            severity: f.severity,
+            status: f.status,
+            due: f.due_in_force(),
+            escalation: f.escalation,
+            conflict: f.is_conflicted(),
+            created_at: f.created_at,
+            fixed_on_spot: f.fixed_on_spot,
+            rectified_at: f.rectified_at,
+            number: f.number.as_ref().map(|n| n.code()),
+            retracted: f.retracted,
+            retract_reason: f.retract_reason.clone(),
+        }
+    }
+}
+
+fn row_entry(f: &Finding) -> (Vec<u8>, Vec<u8>) {
+    let k = [ROW, f.id.as_bytes().as_slice()].concat();
+    (
+        k,
+        serde_json::to_vec(&RowModel::of(f)).expect("rows serialise"),
+    )
+}
+
+/// The counter a finding adds one to, if it is waiting (待整改 or 待复查, not retracted).
+pub(crate) fn counter_key(f: &Finding) -> Option<Vec<u8>> {
+    if f.retracted {
+        return None;
+    }
+    let mut k = COUNTER.to_vec();
+    match f.status {
+        Status::Open => {
+            k.push(b'o');
+            k.extend_from_slice(f.line.as_bytes());
+            k.push(0);
+            if let Some(d) = f.due_in_force() {
+                k.extend_from_slice(d.to_string().as_bytes());
+            }
+        }
+        Status::Rectified => {
+            k.push(b'r');
+            k.extend_from_slice(f.line.as_bytes());
+            k.push(0);
+            if let Some(r) = f.rectified_at {
+                match r.offset() {
+                    Some(o) => {
+                        k.push(b'd');
+                        k.extend_from_slice(r.date_or(&o).to_string().as_bytes());
+                    }
+                    None => {
+                        k.push(b'q');
+                        let quarter = r.utc().timestamp_millis().div_euclid(QUARTER_MS);
+                        k.extend_from_slice(quarter.to_string().as_bytes());
+                    }
+                }
+            }
+        }
+        _ => return None,
+    }
+    Some(k)
+}
+
+const QUARTER_MS: i64 = 15 * 60 * 1000;
+
+/// Unix ms as bytes that sort as the numbers do (negative ones first).
+fn ordered_ms(ms: i64) -> [u8; 8] {
+    ((ms as u64) ^ (1 << 63)).to_be_bytes()
+}
+
+fn parse_counter(k: &[u8], v: &[u8]) -> Result<Waiting> {
+    let bad = || StoreError::Corrupt(format!("计数条目无效：{}", hex::encode(k)));
+    let rest = k.strip_prefix(COUNTER).ok_or_else(bad)?;
+    let (&kind, rest) = rest.split_first().ok_or_else(bad)?;
+    let nul = rest.iter().position(|b| *b == 0).ok_or_else(bad)?;
+    let line = std::str::from_utf8(&rest[..nul]).map_err(|_| bad())?;
+    let when = std::str::from_utf8(&rest[nul + 1..]).map_err(|_| bad())?;
+    let count = u64::from_be_bytes(v.try_into().map_err(|_| bad())?);
+    let date = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| bad());
+    let (status, due, rectified) = match kind {
+        b'o' if when.is_empty() => (Status::Open, None, None),
+        b'o' => (Status::Open, Some(date(when)?), None),
+        b'r' if when.is_empty() => (Status::Rectified, None, None),
+        b'r' => {
+            let on = match when.split_at(1) {
+                ("d", d) => RectifiedOn::Date(date(d)?),
+                ("q", q) => {
+                    let quarter: i64 = q.parse().map_err(|_| bad())?;
+                    let utc = chrono::DateTime::from_timestamp_millis(quarter * QUARTER_MS)
+                        .ok_or_else(bad)?;
+                    RectifiedOn::Instant(utc.into())
+                }
+                _ => return Err(bad()),
+            };
+            (Status::Rectified, None, Some(on))
+        }
+        _ => return Err(bad()),
+    };
+    Ok(Waiting {
+        line: line.to_string(),
+        status,
+        due,
+        rectified,
+        count,
+    })
+}
+
+/// An inspection's mark: its key (by start, then id) and value.
+pub(crate) fn mark_entry(i: &Inspection) -> (Vec<u8>, Vec<u8>) {
+    let mut k = if i.is_finished() {
+        MARK_FINISHED.to_vec()
+    } else {
+        MARK_UNFINISHED.to_vec()
+    };
+    k.extend_from_slice(&ordered_ms(i.started_at.utc().timestamp_millis()));
+    k.extend_from_slice(i.id.as_bytes());
+    let v = serde_json::to_vec(&InspectionMark::of(i)).expect("marks serialise");
+    (k, v)
+}
+
+/// The model writes of one transaction: counter changes and inspection marks.
+#[derive(Default)]
+pub(crate) struct Delta {
+    counts: BTreeMap<Vec<u8>, i64>,
+    remove: Vec<Vec<u8>>,
+    insert: BTreeMap<Vec<u8>, Vec<u8>>,
+}
+
+impl Delta {
+    /// A finding's view changes from `old` to `new`.
+    pub(crate) fn finding(&mut self, old: Option<&Finding>, new: Option<&Finding>) {
+        if let Some(new) = new {
+            let (k, v) = row_entry(new);
+            if old.map(row_entry).is_none_or(|(_, was)| was != v) {
+                self.insert.insert(k, v);
+            }
+        }
+        let (old, new) = (old.and_then(counter_key), new.and_then(counter_key));
+        if old == new {
+            return;
+        }
+        if let Some(k) = old {
+            *self.counts.entry(k).or_default() -= 1;
+        }
+        if let Some(k) = new {
+            *self.counts.entry(k).or_default() += 1;
+        }
+    }
+
+    /// An inspection's view changes from `old` to `new`.
+    pub(crate) fn inspection(&mut self, old: Option<&Inspection>, new: &Inspection) {
+        let old = old.map(mark_entry);
+        let new = mark_entry(new);
+        if old.as_ref() == Some(&new) {
+            return;
+        }
+        if let Some((k, _)) = old
+            && k != new.0
+        {
+            self.remove.push(k);
+        }
+        self.insert.insert(new.0, new.1);
+    }
+
+    /// Writes the changes inside the transaction of the events that cause them.
+    pub(crate) fn apply(
+        &self,
+        idx: &TransactionalTree,
+    ) -> std::result::Result<(), ConflictableTransactionError<StoreError>> {
+        for (k, d) in &self.counts {
+            if *d == 0 {
+                continue;
+            }
+            let now = match idx.get(k.as_slice())? {
+                Some(v) => u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])),
+                None => 0,
+            };
+            let next = (now as i64).saturating_add(*d).max(0) as u64;
+            if next == 0 {
+                idx.remove(k.as_slice())?;
+            } else {
+                idx.insert(k.as_slice(), &next.to_be_bytes())?;
+            }
+        }
+        for k in &self.remove {
+            idx.remove(k.as_slice())?;
+        }
+        for (k, v) in &self.insert {
+            idx.insert(k.as_slice(), v.as_slice())?;
+        }
+        Ok(())
+    }
+}
+
+/// The models a set of views makes, key → value, as a rebuild writes them.
+#[derive(Default)]
+pub(crate) struct Fresh {
+    counts: BTreeMap<Vec<u8>, u64>,
+    /// Rows and marks.
+    marks: BTreeMap<Vec<u8>, Vec<u8>>,
+}
+
+impl Fresh {
+    pub(crate) fn add_finding(&mut self, f: &Finding) {
+        let (k, v) = row_entry(f);
+        self.marks.insert(k, v);
+        if let Some(k) = counter_key(f) {
+            *self.counts.entry(k).or_default() += 1;
+        }
+    }
+
+    pub(crate) fn add_inspection(&mut self, i: &Inspection) {
+        let (k, v) = mark_entry(i);
+        self.marks.insert(k, v);
+    }
+
+    pub(crate) fn entries(self) -> impl Iterator<Item = (Vec<u8>, Vec<u8>)> {
+        self.counts
+            .into_iter()
+            .map(|(k, n)| (k, n.to_be_bytes().to_vec()))
+            .chain(self.marks)
+    }
+}
+
+impl Store {
+    /// The counters of findings waiting (待整改 and 待复查), one per line, deadline and day of
+    /// rectification: a few thousand entries at 100,000 findings.
+    ///
+    /// # Errors
+    /// `Db`; `Corrupt` for an entry that cannot be read.
+    pub fn waiting_counts(&self) -> Result<Vec<Waiting>> {
+        self.idx
+            .scan_prefix(COUNTER)
+            .map(|kv| {
+                let (k, v) = kv?;
+                parse_counter(&k, &v)
+            })
+            .collect()
+    }
+
+    /// Every finding's register row, in id (creation) order, or newest first with `newest`.
+    pub fn register_row_models(
+        &self,
+        newest: bool,
+    ) -> Box<dyn Iterator<Item = Result<RowModel>> + '_> {
+        let decode = |kv: sled::Result<(sled::IVec, sled::IVec)>| {
+            let (_, v) = kv?;
+            serde_json::from_slice(&v)
+                .map_err(|e| StoreError::Corrupt(format!("台账行无法解析：{e}")))
+        };
+        let rows = self.idx.scan_prefix(ROW);
+        if newest {
+            Box::new(rows.rev().map(decode))
+        } else {
+            Box::new(rows.map(decode))
+        }
+    }
+
+    /// Marks of the finished (or the unfinished) inspections, newest start first (then the
+    /// larger id first), read lazily.
+    pub fn inspection_marks_newest(
+        &self,
+        finished: bool,
+    ) -> impl Iterator<Item = Result<InspectionMark>> + '_ {
+        let prefix = if finished {
+            MARK_FINISHED
+        } else {
+            MARK_UNFINISHED
+        };
+        self.idx.scan_prefix(prefix).rev().map(decode_mark)
+    }
+
+    /// Marks of the inspections started at or after `since_ms` (Unix ms), finished or not.
+    ///
+    /// # Errors
+    /// `Db`; `Corrupt` for a mark that cannot be read.
+    pub fn inspection_marks_since(&self, since_ms: i64) -> Result<Vec<InspectionMark>> {
+        let mut out = Vec::new();
+        for prefix in [MARK_FINISHED, MARK_UNFINISHED] {
+            let start = [prefix, &ordered_ms(since_ms)].concat();
+            let end = [prefix, &[0xff; 9]].concat();
+            for kv in self.idx.range(start..end) {
+                out.push(decode_mark(kv)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Builds the models from the views when this store has none yet (written by a version
+    /// before them): once, then marked in `meta`. A run killed half-way leaves no mark, and
+    /// the next open starts again from a cleared prefix.
+    pub(crate) fn ensure_models(&self) -> Result<()> {
+        if self.meta.contains_key(META_MODELS)? {
+            return Ok(());
+        }
+        self.clear_models()?;
+        let mut fresh = Fresh::default();
+        for f in self.all_findings() {
+            fresh.add_finding(&f?);
+        }
+        for i in self.all_inspections()? {
+            fresh.add_inspection(&i);
+        }
+        let mut batch = sled::Batch::default();
+        for (k, v) in fresh.entries() {
+            batch.insert(k, v);
+        }
+        self.idx.apply_batch(batch)?;
+        self.mark_models_built()
+    }
+
+    pub(crate) fn clear_models(&self) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for k in self.idx.scan_prefix(MODEL_PREFIX).keys() {
+            batch.remove(k?);
+        }
+        self.idx.apply_batch(batch)?;
+        Ok(())
+    }
+
+    pub(crate) fn mark_models_built(&self) -> Result<()> {
+        self.meta.insert(META_MODELS, &b"1"[..])?;
+        self.flush()
+    }
+
+    /// Test hook: adds one to the first counter, as a lost or doubled write would.
+    #[cfg(test)]
+    pub(crate) fn damage_a_counter(&self) -> Result<()> {
+        let (k, v) = self
+            .idx
+            .scan_prefix(COUNTER)
+            .next()
+            .ok_or_else(|| StoreError::Corrupt("no counter".into()))??;
+        let n = u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])) + 1;
+        self.idx.insert(k, &n.to_be_bytes())?;
+        Ok(())
+    }
+
+    /// The live model entries, key → value, for `doctor` to compare with a rebuild.
+    pub(crate) fn live_models(&self) -> Result<BTreeMap<Vec<u8>, Vec<u8>>> {
+        self.idx
+            .scan_prefix(MODEL_PREFIX)
+            .map(|kv| {
+                let (k, v) = kv?;
+                Ok((k.to_vec(), v.to_vec()))
+            })
+            .collect()
+    }
+}
+
+fn decode_mark(kv: sled::Result<(sled::IVec, sled::IVec)>) -> Result<InspectionMark> {
+    let (_, v) = kv?;
+    serde_json::from_slice(&v).map_err(|e| StoreError::Corrupt(format!("检查标记无法解析：{e}")))
+}
