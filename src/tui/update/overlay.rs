@@ -172,6 +172,12 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     PromptKind::Escalate(id) => Effect::Escalate { id, note },
                     PromptKind::Comment(id) => Effect::Comment { id, text: note },
                     PromptKind::Retract(id) => Effect::Retract { id, reason: note },
+                    PromptKind::Receive(id) => Effect::Receive {
+                        id,
+                        name,
+                        role,
+                        promise: note,
+                    },
                     PromptKind::EditField(id, field) => Effect::SetField {
                         id,
                         field,
