@@ -10,6 +10,7 @@
 //! office mkstore DATA SCALE   a syncable (not demo-marked) demo store of SCALE findings: write rate
 //! office fsync DIR              write 1 KB and fsync, 50 times
 //! office descs DATA OUT         every finding description, one a line (the fzf corpus)
+//! office trees DATA             entries and key+value bytes of each sled tree, per event
 //! ```
 //!
 //! Times are wall-clock, milliseconds unless named; every figure is a fresh measurement.
@@ -23,7 +24,7 @@ use xuncha::catalog::Catalog;
 use xuncha::domain::Now;
 use xuncha::ops::{self, Ctx};
 use xuncha::search::{FindingDoc, Index};
-use xuncha::store::Store;
+use xuncha::store::{Record, Store};
 
 const QUERIES: [&str; 9] = [
     "灭火器压力不足",
@@ -53,6 +54,7 @@ fn main() {
         "mkstore" => mkstore(Path::new(a(1)), a(2).parse().expect("SCALE")),
         "fsync" => fsync(Path::new(a(1))),
         "descs" => descs(Path::new(a(1)), Path::new(a(2))),
+        "trees" => trees(Path::new(a(1))),
         other => {
             eprintln!("unknown subcommand {other:?}; see the doc comment of benches/office.rs");
             std::process::exit(2);
@@ -148,9 +150,11 @@ fn bare(data: &Path, reference: &Path) {
         }
         let mut batch = sled::Batch::default();
         for (k, v) in &chunk {
+            // The event's own bytes (len | body | signature), as the store packs them or not.
+            let v = Record::from_stored(v).0;
             n += 1;
             bytes += (k.len() + v.len()) as u64;
-            batch.insert(k.clone(), v.clone());
+            batch.insert(k.clone(), v);
         }
         let t = Instant::now();
         dst_log.apply_batch(batch).expect("insert");
@@ -169,6 +173,35 @@ fn bare(data: &Path, reference: &Path) {
         spent.as_secs_f64(),
         n as f64 / spent.as_secs_f64(),
         on_disk as f64 / n.max(1) as f64
+    );
+}
+
+/// Where the data dir's bytes go: each tree's entries and key+value bytes, per event held,
+/// beside the whole directory's size on disk.
+fn trees(data: &Path) {
+    let db = sled_open(&data.join("db"));
+    let events = db.open_tree("log").expect("log").len().max(1) as f64;
+    let mut total = 0u64;
+    for name in db.tree_names() {
+        let tree = db.open_tree(&name).expect("tree");
+        let (mut n, mut bytes) = (0u64, 0u64);
+        for kv in tree.iter() {
+            let (k, v) = kv.expect("read");
+            n += 1;
+            bytes += (k.len() + v.len()) as u64;
+        }
+        total += bytes;
+        println!(
+            "  tree {:<14} {n:>9} entries {:>8.0} B per event",
+            String::from_utf8_lossy(&name),
+            bytes as f64 / events
+        );
+    }
+    drop(db);
+    println!(
+        "  all trees {:.0} B per event (key+value); data dir on disk {:.0} B per event",
+        total as f64 / events,
+        dir_bytes(data) as f64 / events
     );
 }
 
@@ -198,11 +231,11 @@ fn sigs(data: &Path, limit: Option<usize>) {
         })
         .collect();
     let log = db.open_tree("log").expect("log");
-    let records: Vec<(Vec<u8>, sled::IVec)> = log
+    let records: Vec<(Vec<u8>, Vec<u8>)> = log
         .iter()
         .take(limit.unwrap_or(usize::MAX))
         .map(|kv| kv.expect("read"))
-        .map(|(k, v)| (k[..16].to_vec(), v))
+        .map(|(k, v)| (k[..16].to_vec(), Record::from_stored(&v).0))
         .collect();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let t = Instant::now();

@@ -26,7 +26,9 @@ TARGET=${CARGO_TARGET_DIR:-target}
 export XUNCHA_NOW=${XUNCHA_NOW:-2026-11-22T09:00:00+08:00}
 
 echo "== building (release)"
-cargo build --release --quiet
+# The binary and the bench in one build: built apart, the bench's dev-dependencies unify other
+# features of shared crates, and the library would be compiled twice.
+cargo build --release --quiet --bin xuncha --bench office
 BIN="$TARGET/release/xuncha"
 # The release profile (not `cargo bench`'s) so the library is compiled once for both.
 BENCH=$(cargo build --release --bench office --message-format=json 2>/dev/null |
@@ -75,6 +77,8 @@ EVENTS=$(sed -n 's/^bare sled: \([0-9]*\) events.*/\1/p' <<< "$BARE_OUT")
 BARE_BPE=$(sed -n 's/.*on disk \([0-9]*\) B per event.*/\1/p' <<< "$BARE_OUT")
 BARE_RATE=$(sed -n 's/.* = \([0-9]*\) events\/s.*/\1/p' <<< "$BARE_OUT")
 DIR_BYTES=$(du -sb "$BIG/data" | cut -f1)
+echo "== where the data dir's bytes go (key+value bytes of each tree, per event)"
+"$BENCH" trees "$BIG/data"
 
 echo "== store open, home figures, register (in process)"
 OPEN_OUT=$("$BENCH" open "$BIG/data" "$RUN/config" "$RUN/bare")

@@ -51,23 +51,6 @@ fn snapshot(s: &Store) -> Snapshot {
     (s.event_count(), views(s), vv)
 }
 
-/// Writes `bytes` as a bundle file under `<dir>/<origin>/<name>` and imports it.
-fn import_bytes(
-    s: &mut Store,
-    dir: &Path,
-    origin: &str,
-    name: &str,
-    bytes: &[u8],
-) -> sync::SyncReport {
-    let d = dir.join(origin);
-    std::fs::create_dir_all(&d).unwrap();
-    let p = d.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    let rep = sync::import_file(s, &now_ms(BASE_MS), &p).unwrap();
-    std::fs::remove_file(&p).unwrap();
-    rep
-}
-
 fn origin_and_name(p: &Path) -> (String, String) {
     let name = p.file_name().unwrap().to_string_lossy().into_owned();
     let origin = p

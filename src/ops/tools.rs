@@ -110,9 +110,20 @@ pub fn export_ledger_filtered(
             f.map_err(OpsError::from)
         }
     });
-    let ledger = report::ledger_filtered(&env, filter, &inspections, findings)?;
-    report::write_ledger_unless(&ledger, format, path, &stopped)?
-        .ok_or_else(|| OpsError::Cancelled("导出未写任何文件".into()))
+    // Rows are read again one by one as the file is written (the ledger keeps only ids).
+    let fetch = |id| {
+        if stopped() {
+            return Err("已取消".to_string());
+        }
+        ctx.store.finding(id).map_err(|e| e.to_string())
+    };
+    let ledger = report::ledger_filtered(&env, filter, &inspections, findings, fetch)?;
+    match report::write_ledger_unless(&ledger, format, path, &stopped) {
+        Ok(Some(summary)) => Ok(summary),
+        Ok(None) => Err(OpsError::Cancelled("导出未写任何文件".into())),
+        Err(_) if stopped() => Err(OpsError::Cancelled("导出未写任何文件".into())),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Writes the 自查（督查）整改表 of one inspection (id, short id or 检查编号): ODT for a path

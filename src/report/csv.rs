@@ -23,6 +23,10 @@ pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
         .map_err(fail)?;
     let mut cells: Vec<String> = Vec::with_capacity(COLUMNS.len());
     for (i, row) in ledger.rows().enumerate() {
+        let row = row.map_err(|reason| ReportError::Writer {
+            what: "CSV",
+            reason,
+        })?;
         cells.clear();
         cells.extend(row.values(i + 1).iter().map(|v| match v {
             Value::Text(s) => sanitize::spreadsheet_cell(s).into_owned(),

@@ -319,12 +319,17 @@ impl LedgerFilter {
     }
 }
 
-/// The whole ledger: rows grouped by line (checklist order), each in facility pinyin order
-/// and then in order found, plus the figures for exactly these rows.
-#[derive(Debug, Clone)]
-pub struct Ledger {
-    /// (line id, line name, rows)
-    pub lines: Vec<(String, String, Vec<LedgerRow>)>,
+/// Where the ledger's rows come from: a finding id (as listed in [`Ledger::lines`]) turned into
+/// its row, read again from the store when written, so the rows of a large register never sit
+/// in memory together. An error is the reason in words (a view that cannot be read, a cancel).
+pub type RowSource<'a> = Box<dyn Fn(Uuid) -> std::result::Result<LedgerRow, String> + 'a>;
+
+/// The whole ledger: the ids of its rows grouped by line (checklist order), each line in
+/// facility pinyin order and then in order found, plus the figures for exactly these rows.
+/// Rows are made one at a time as a writer asks for them ([`Ledger::rows`]).
+pub struct Ledger<'a> {
+    /// (line id, line name, finding ids in row order)
+    pub lines: Vec<(String, String, Vec<Uuid>)>,
     pub stats: Stats,
     /// The facility filter, for the 单位（部门） header; None means all facilities.
     pub facility: Option<String>,
@@ -338,9 +343,10 @@ pub struct Ledger {
     pub org: Org,
     /// The export's moment, for the file properties (follows XUNCHA_NOW).
     pub created: chrono::DateTime<chrono::Utc>,
+    source: RowSource<'a>,
 }
 
-impl Ledger {
+impl Ledger<'_> {
     pub fn len(&self) -> usize {
         self.lines.iter().map(|(_, _, r)| r.len()).sum()
     }
@@ -349,9 +355,17 @@ impl Ledger {
         self.len() == 0
     }
 
-    /// All rows, line after line.
-    pub fn rows(&self) -> impl Iterator<Item = &LedgerRow> {
-        self.lines.iter().flat_map(|(_, _, r)| r.iter())
+    /// The rows of one line's ids, in order, each made when the iterator reaches it.
+    pub fn rows_of<'s>(
+        &'s self,
+        ids: &'s [Uuid],
+    ) -> impl Iterator<Item = std::result::Result<LedgerRow, String>> + 's {
+        ids.iter().map(|id| (self.source)(*id))
+    }
+
+    /// All rows, line after line, each made when the iterator reaches it.
+    pub fn rows(&self) -> impl Iterator<Item = std::result::Result<LedgerRow, String>> + '_ {
+        self.lines.iter().flat_map(|(_, _, ids)| self.rows_of(ids))
     }
 
     /// "2026年1月5日至2026年11月29日", or "—" for an empty ledger with no range asked.
@@ -365,37 +379,46 @@ impl Ledger {
     }
 }
 
-/// Builds the ledger of the findings matching `q`.
+/// Builds the ledger of the findings matching `q`; `fetch` reads one finding again by id when
+/// its row is written (see [`ledger_filtered`]).
 ///
 /// # Errors
 /// The first error the `findings` stream yields.
-pub fn ledger<E>(
-    ctx: &Ctx,
+pub fn ledger<'a, E>(
+    ctx: &'a Ctx,
     q: &FindingQuery,
-    inspections: &HashMap<Uuid, Inspection>,
+    inspections: &'a HashMap<Uuid, Inspection>,
     findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
-) -> std::result::Result<Ledger, E> {
+    fetch: impl Fn(Uuid) -> std::result::Result<Option<Finding>, String> + 'a,
+) -> std::result::Result<Ledger<'a>, E> {
     let filter = LedgerFilter {
         query: q.clone(),
         ..Default::default()
     };
-    ledger_filtered(ctx, &filter, inspections, findings)
+    ledger_filtered(ctx, &filter, inspections, findings, fetch)
 }
 
-/// Builds the ledger of the findings matching `filter`. Findings are streamed in and turned
-/// into rows at once, so a large register never sits in memory twice.
+/// The order of rows inside one line: facility in pinyin order (its rank among the facilities
+/// seen), 发现日期, 隐患编号, id.
+type RowKey = (u32, NaiveDate, String, Uuid);
+
+/// Builds the ledger of the findings matching `filter` in one pass over `findings`, keeping of
+/// each matching finding only its id and what orders it (about 60 bytes); the rows are made
+/// again from `fetch(id)` when a writer reaches them, so exporting 100,000 findings holds
+/// neither the findings nor their rows (issue 14: streamed export).
 ///
 /// # Errors
 /// The first error the `findings` stream yields.
-pub fn ledger_filtered<E>(
-    ctx: &Ctx,
+pub fn ledger_filtered<'a, E>(
+    ctx: &'a Ctx,
     filter: &LedgerFilter,
-    inspections: &HashMap<Uuid, Inspection>,
+    inspections: &'a HashMap<Uuid, Inspection>,
     findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
-) -> std::result::Result<Ledger, E> {
+    fetch: impl Fn(Uuid) -> std::result::Result<Option<Finding>, String> + 'a,
+) -> std::result::Result<Ledger<'a>, E> {
     let today = ctx.now.today();
     let q = &filter.query;
-    let mut by_line: HashMap<String, Vec<LedgerRow>> = HashMap::new();
+    let mut by_line: HashMap<String, Vec<(String, NaiveDate, String, Uuid)>> = HashMap::new();
     let mut tally = Tally::default();
     let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
     for f in findings {
@@ -410,11 +433,31 @@ pub fn ledger_filtered<E>(
         first = Some(first.map_or(found, |d| d.min(found)));
         last = Some(last.map_or(found, |d| d.max(found)));
         tally.add(ctx, &f);
-        let insp = f.inspection_id.and_then(|i| inspections.get(&i));
+        // The facility as the row shows it (escaped, see LedgerRow::new).
+        let facility = crate::domain::sanitize::escape(&f.facility).into_owned();
+        let number = f.number.as_ref().map(Number::code).unwrap_or_default();
         by_line
             .entry(f.line.clone())
             .or_default()
-            .push(LedgerRow::new(ctx, &f, insp));
+            .push((facility, found, number, f.id));
+    }
+    // One pinyin key per facility, not per row: 200 facilities, 100,000 rows.
+    let mut facilities: Vec<(String, String)> = by_line
+        .values()
+        .flatten()
+        .map(|(fac, ..)| fac.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|fac| (pinyin_key(&fac), fac))
+        .collect();
+    facilities.sort();
+    let mut rank: HashMap<String, u32> = HashMap::new();
+    let mut r = 0u32;
+    for (i, (key, fac)) in facilities.iter().enumerate() {
+        if i > 0 && facilities[i - 1].0 != *key {
+            r += 1;
+        }
+        rank.insert(fac.clone(), r);
     }
     let mut stats = tally.finish(ctx, filter.from, filter.to);
     stats
@@ -425,19 +468,24 @@ pub fn ledger_filtered<E>(
         .by_line
         .iter()
         .filter_map(|s| {
-            by_line.remove(&s.key).map(|mut rows| {
-                rows.sort_by_cached_key(|r| {
-                    (
-                        pinyin_key(&r.facility),
-                        r.found,
-                        r.number.clone(),
-                        r.id.clone(),
-                    )
-                });
-                (s.key.clone(), s.label.clone(), rows)
+            by_line.remove(&s.key).map(|rows| {
+                let mut keyed: Vec<RowKey> = rows
+                    .into_iter()
+                    .map(|(fac, found, number, id)| (rank[&fac], found, number, id))
+                    .collect();
+                keyed.sort();
+                let ids = keyed.into_iter().map(|k| k.3).collect();
+                (s.key.clone(), s.label.clone(), ids)
             })
         })
         .collect();
+    let source: RowSource<'a> = Box::new(move |id| match fetch(id)? {
+        Some(f) => {
+            let insp = f.inspection_id.and_then(|i| inspections.get(&i));
+            Ok(LedgerRow::new(ctx, &f, insp))
+        }
+        None => Err(format!("隐患 {id} 在导出时已不存在")),
+    });
     Ok(Ledger {
         lines,
         stats,
@@ -448,5 +496,6 @@ pub fn ledger_filtered<E>(
         today,
         org: ctx.org.clone(),
         created: ctx.now.0.with_timezone(&chrono::Utc),
+        source,
     })
 }

@@ -78,18 +78,76 @@ impl Record {
     }
 
     pub fn verify(&self, key: &VerifyingKey) -> Result<EventBody, CodecError> {
+        self.check_signature(key)?;
+        self.body()
+    }
+
+    /// Checks the signature over the body's bytes only (the body is not parsed).
+    pub fn check_signature(&self, key: &VerifyingKey) -> Result<(), CodecError> {
         let (json, sig) = self.split()?;
         let sig = Signature::from_slice(sig).map_err(|_| CodecError::BadSignature)?;
-        key.verify(json, &sig)
-            .map_err(|_| CodecError::BadSignature)?;
-        self.body()
+        key.verify(json, &sig).map_err(|_| CodecError::BadSignature)
     }
 
     /// The chain hash of this event: sha256 over the whole stored record.
     pub fn hash(&self) -> [u8; 32] {
         Sha256::digest(&self.0).into()
     }
+
+    /// The bytes the `log` tree keeps for this record: [`PACKED`], the signature, the body's
+    /// length (u32 LE) and the body packed by `store::pack` (about 40 % of the record); or the
+    /// record as it is when it does not pack (too short to be a record, or bytes 0x01/0x02 in
+    /// its body). [`Record::from_stored`] gives back the exact record, so hashes and
+    /// signatures, which are over these exact bytes, are unchanged by how they are stored.
+    pub fn stored(&self) -> Vec<u8> {
+        let Ok((json, sig)) = self.split() else {
+            return self.0.clone();
+        };
+        let Some(packed) = super::pack::pack(json) else {
+            return self.0.clone();
+        };
+        let mut out = Vec::with_capacity(PACKED.len() + 64 + 4 + packed.len());
+        out.extend_from_slice(&PACKED);
+        out.extend_from_slice(sig);
+        out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        out.extend_from_slice(&packed);
+        out
+    }
+
+    /// The record kept as `stored` bytes in the `log` tree: packed ([`Record::stored`]) or, as
+    /// every version before issue 14 wrote it, the record itself. Packed bytes that do not
+    /// unpack come back as they are, so reading them fails as a damaged record does
+    /// (`Truncated`, a bad signature, a broken chain), never as a panic.
+    pub fn from_stored(stored: &[u8]) -> Record {
+        let Some(rest) = stored.strip_prefix(&PACKED) else {
+            return Record(stored.to_vec());
+        };
+        if rest.len() < 64 + 4 {
+            return Record(stored.to_vec());
+        }
+        let (sig, rest) = rest.split_at(64);
+        let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+        if len > RECORD_MAX {
+            return Record(stored.to_vec());
+        }
+        match super::pack::unpack(&rest[4..], len) {
+            Ok(json) => {
+                let mut bytes = Vec::with_capacity(4 + json.len() + 64);
+                bytes.extend_from_slice(&(json.len() as u32).to_le_bytes());
+                bytes.extend_from_slice(&json);
+                bytes.extend_from_slice(sig);
+                Record(bytes)
+            }
+            Err(_) => Record(stored.to_vec()),
+        }
+    }
 }
+
+/// How a packed record starts in the `log` tree. A record as stored before issue 14 begins
+/// with its body's length (u32 LE, under 16 MB), so its third byte is never 0xFF.
+pub const PACKED: [u8; 4] = [0xFF, 0xFF, 0xFF, 0x01];
+/// The longest body a packed record may claim (bundles cap one record at 1 MB).
+const RECORD_MAX: usize = 16 << 20;
 
 impl EventBody {
     pub fn event_ref(&self) -> EventRef {
@@ -169,6 +227,24 @@ mod tests {
         assert!(bad.verify(&key.verifying_key()).is_err());
         let cut = Record(r.0[..r.0.len() - 1].to_vec());
         assert_eq!(cut.verify(&key.verifying_key()), Err(CodecError::Truncated));
+    }
+
+    #[test]
+    fn stored_form_is_smaller_and_gives_the_record_back() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let r = Record::seal(&body(), &key);
+        let stored = r.stored();
+        assert!(stored.starts_with(&PACKED) && stored.len() < r.0.len());
+        assert_eq!(Record::from_stored(&stored), r);
+        // What versions before packing stored reads as it is.
+        assert_eq!(Record::from_stored(&r.0), r);
+        // Damaged packed bytes come back unread, and fail as a record.
+        let mut bad = stored.clone();
+        let n = bad.len();
+        bad[n - 3] ^= 0x55;
+        let back = Record::from_stored(&bad);
+        assert!(back == Record(bad.clone()) || back.verify(&key.verifying_key()).is_err());
+        assert!(Record::from_stored(&stored[..70]).body().is_err());
     }
 
     fn body_with(r: &Record) -> EventBody {

@@ -149,7 +149,7 @@ impl Store {
         {
             let (k, v) = kv?;
             if let Some((_, seq)) = split_log_key(&k) {
-                out.push((seq, Record(v.to_vec())));
+                out.push((seq, Record::from_stored(&v)));
             }
         }
         Ok(out)
@@ -176,7 +176,7 @@ impl Store {
             }
             for (i, r) in winners.iter().enumerate() {
                 let seq = from + i as u64;
-                log.insert(&log_key(origin, seq), r.0.as_slice())?;
+                log.insert(&log_key(origin, seq), r.stored())?;
                 q.remove(quarantine_key(origin, seq, r))?;
             }
             vv.insert(
@@ -207,7 +207,7 @@ impl Store {
             let Some((_, seq)) = split_log_key(&k) else {
                 return Ok(());
             };
-            let top_hash = Record(top.to_vec()).hash();
+            let top_hash = Record::from_stored(&top).hash();
             let next = log_key(origin, seq + 1);
             let best = q
                 .scan_prefix(next)
@@ -220,7 +220,7 @@ impl Store {
             };
             let mut held = self.held(origin)?;
             held.insert(seq + 1, seq + 1);
-            self.log.insert(&next[..], r.0.as_slice())?;
+            self.log.insert(&next[..], r.stored())?;
             q.remove(quarantine_key(origin, seq + 1, &r))?;
             if origin != self.device {
                 vv.insert(
@@ -303,10 +303,10 @@ impl Store {
                 q.insert(quarantine_key(old, *seq, r), r.0.as_slice())?;
             }
             for (i, r) in winners.iter().enumerate() {
-                log.insert(&log_key(old, from + i as u64), r.0.as_slice())?;
+                log.insert(&log_key(old, from + i as u64), r.stored())?;
             }
             for (i, r) in fresh.iter().enumerate() {
-                log.insert(&log_key(new, i as u64 + 1), r.0.as_slice())?;
+                log.insert(&log_key(new, i as u64 + 1), r.stored())?;
             }
             vv.insert(
                 old.as_bytes(),

@@ -26,6 +26,22 @@ pub struct Incoming<'a> {
     /// The first seq the bundle header claims.
     pub first: u64,
     pub records: &'a [Record],
+    /// How the records are authenticated (the bundle's format version).
+    pub auth: Auth,
+}
+
+/// How a run of one device's records is authenticated (docs/sync-format.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// Bundle format 1: every record's own ed25519 signature is checked.
+    EachRecord,
+    /// Bundle format 2: the last record's signature and every hash link back to the first
+    /// record. Each record's body names the chain hash of the one before (SHA-256 of its
+    /// stored bytes, signature included), so the head's signature covers the whole run. Any
+    /// record that does not parse, any broken link or a bad head signature falls back to
+    /// [`Auth::EachRecord`], so a bad run is refused exactly as format 1 refuses it, naming
+    /// the same record.
+    Run,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -141,12 +157,62 @@ impl Staged {
 /// What signature checks gave for each record of a bundle, in order.
 pub type Verified = Vec<std::result::Result<EventBody, CodecError>>;
 
-/// Verifies every record's signature against the bundle's key, on both cores for large bundles
-/// (signature checks dominate import time). Needs nothing from the store, so sync runs it for
-/// the next bundle while the current one is applied. `None` when the key itself is invalid.
-pub fn verify_records(key: &[u8; 32], records: &[Record]) -> Option<Verified> {
+/// Authenticates a bundle's records against its key as `auth` says, on both cores for large
+/// bundles. Needs nothing from the store, so sync runs it for the next bundle while the
+/// current one is applied. `None` when the key itself is invalid.
+pub fn verify_records(key: &[u8; 32], records: &[Record], auth: Auth) -> Option<Verified> {
     let key = VerifyingKey::from_bytes(key).ok()?;
-    Some(open_all(&key, records, &vec![None; records.len()]))
+    Some(open(&key, records, &vec![None; records.len()], auth))
+}
+
+/// `open_all`, or for [`Auth::Run`] the run check with `open_all` as its fallback.
+fn open(key: &VerifyingKey, records: &[Record], existing: &[Option<bool>], auth: Auth) -> Verified {
+    if auth == Auth::Run
+        && let Some(v) = open_run(key, records)
+    {
+        return v;
+    }
+    open_all(key, records, existing)
+}
+
+/// The run check of [`Auth::Run`]: every body parses, every record's `prev` is the chain hash
+/// of the record before it, and the last record's signature verifies. `None` if anything of
+/// that fails (the caller then checks record by record, to refuse and name as format 1 does).
+fn open_run(key: &VerifyingKey, records: &[Record]) -> Option<Verified> {
+    let head = records.last()?;
+    head.check_signature(key).ok()?;
+    let parsed = in_parallel(records, |r| r.body().ok().map(|b| (b, r.hash())));
+    let mut prev: Option<[u8; 32]> = None;
+    let mut out = Vec::with_capacity(records.len());
+    for p in parsed {
+        let (body, hash) = p?;
+        if prev.is_some_and(|h| h != body.prev) {
+            return None;
+        }
+        prev = Some(hash);
+        out.push(Ok(body));
+    }
+    Some(out)
+}
+
+/// `f` over `records`, in order, on every core when there are many.
+fn in_parallel<T: Send>(records: &[Record], f: impl Fn(&Record) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if records.len() < 256 || threads < 2 {
+        return records.iter().map(f).collect();
+    }
+    let chunk = records.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = records
+            .chunks(chunk)
+            .map(|rs| s.spawn(move || rs.iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("parsing threads do not panic"))
+            .collect()
+    })
 }
 
 /// Verifies the records not held byte for byte (those are only parsed), on both cores.
@@ -278,7 +344,7 @@ impl Store {
             .map_err(|_| ImportError::Rejected("包头中的公钥无效".into()))?;
         let verified = match verified {
             Some(v) if v.len() == inc.records.len() => v,
-            _ => open_all(&vkey, inc.records, &vec![None; inc.records.len()]),
+            _ => open(&vkey, inc.records, &vec![None; inc.records.len()], inc.auth),
         };
         let mut prev: Option<[u8; 32]> = None;
         let mut aside = Vec::new();
@@ -363,7 +429,7 @@ impl Store {
         }
         let verified = match verified {
             Some(v) if v.len() == inc.records.len() => v,
-            _ => open_all(&vkey, inc.records, &existing),
+            _ => open(&vkey, inc.records, &existing, inc.auth),
         };
         // A record held byte for byte was verified when it was stored: parse it whatever the
         // fresh check said, as before.

@@ -15,6 +15,7 @@ mod fork;
 mod identity;
 mod import;
 mod numbering;
+mod pack;
 mod peers;
 mod query;
 mod read_only;
@@ -33,7 +34,7 @@ pub use codec::{EventBody, Record};
 pub use demo_mark::is_demo_device;
 pub use fork::{ForkNote, ForkOutcome};
 pub use import::{
-    Applied, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
+    Applied, Auth, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
     verify_records,
 };
 pub use peers::{PeerHolds, PeerStatus};
@@ -301,7 +302,7 @@ impl Store {
             let (_, seq) =
                 codec::split_log_key(&k).ok_or_else(|| StoreError::Corrupt("日志键无效".into()))?;
             self.head_seq = seq;
-            self.head_hash = Record(v.to_vec()).hash();
+            self.head_hash = Record::from_stored(&v).hash();
         }
         Ok(())
     }
@@ -366,7 +367,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let body = Record(v.to_vec())
+        let body = Record::from_stored(&v)
             .body()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok(Some(body.wall.map_or(body.hlc.ms, |w| w.ms)))

@@ -32,7 +32,7 @@ impl Store {
         let to = codec::log_key(self.device, u64::MAX);
         for kv in self.log.range(from..=to) {
             let (_, v) = kv?;
-            let body = Record(v.to_vec())
+            let body = Record::from_stored(&v)
                 .body()
                 .map_err(|e| StoreError::Corrupt(format!("本设备日志无法解码：{e}")))?;
             for n in body.payload.numbers() {

@@ -58,7 +58,7 @@ impl Store {
                 chain = Some((device, 0, ZERO_HASH, key));
             }
             let c = chain.as_mut().expect("set above");
-            let rec = Record(v.to_vec());
+            let rec = Record::from_stored(&v);
             let body = match &c.3 {
                 Some(key) => rec.verify(key),
                 None => rec.body(),
@@ -96,7 +96,7 @@ impl Store {
             let mut events = Vec::with_capacity(keys.len());
             for k in keys {
                 if let Some(v) = self.log.get(k)?
-                    && let Ok(b) = Record(v.to_vec()).body()
+                    && let Ok(b) = Record::from_stored(&v).body()
                 {
                     events.push(b.into_stored());
                 }

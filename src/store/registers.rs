@@ -36,7 +36,7 @@ impl Store {
                 .log
                 .get(&k[17..])?
                 .ok_or_else(|| StoreError::Corrupt("索引指向不存在的事件".into()))?;
-            let body = Record(rec.to_vec())
+            let body = Record::from_stored(&rec)
                 .body()
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             out.entry(id).or_default().push(body.into_stored());

@@ -129,7 +129,7 @@ pub(crate) fn write_batch(
     hlc: Option<crate::domain::Hlc>,
 ) -> std::result::Result<(), ConflictableTransactionError<StoreError>> {
     for (body, rec) in records {
-        log.insert(&log_key(body.device, body.seq), rec.0.as_slice())?;
+        log.insert(&log_key(body.device, body.seq), rec.stored())?;
         let ek = ent_key(&body.payload.entity(), body.device, body.seq);
         ent.insert(ek.as_slice(), &[])?;
     }
@@ -204,7 +204,7 @@ impl Store {
                 .log
                 .get(&k[17..])?
                 .ok_or_else(|| StoreError::Corrupt("索引指向不存在的事件".into()))?;
-            let body = Record(rec.to_vec())
+            let body = Record::from_stored(&rec)
                 .body()
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             out.push(body.into_stored());

@@ -123,7 +123,7 @@ impl Store {
         Ok(self
             .log
             .get(super::codec::log_key(device, seq))?
-            .map(|v| super::Record(v.to_vec())))
+            .map(|v| super::Record::from_stored(&v)))
     }
 
     /// Stored records of one device from `first` to `last`, in seq order (only those held).
@@ -132,7 +132,7 @@ impl Store {
         let hi = super::codec::log_key(device, last);
         self.log
             .range(lo..=hi)
-            .map(|kv| Ok(super::Record(kv?.1.to_vec())))
+            .map(|kv| Ok(super::Record::from_stored(&kv?.1)))
             .collect()
     }
 }

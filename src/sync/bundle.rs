@@ -1,15 +1,29 @@
-//! The bundle file: `magic(8) | version(u16 LE) | origin(16) | public key(32) | first(u64 LE) |
-//! last(u64 LE) | count(u64 LE) | count stored records | sha256 of everything before it (32)`.
+//! The bundle file (docs/sync-format.md):
+//!
+//! - version 1: `magic(8) | version(u16 LE) = 1 | origin(16) | public key(32) | first(u64 LE) |
+//!   last(u64 LE) | count(u64 LE) | count stored records | sha256 of everything before it (32)`;
+//! - version 2 (written since issue 14): the same, with the run's head after `count`:
+//!   `... | count | head(32) | records | footer`, where `head` is the chain hash (SHA-256 of the
+//!   stored record) of the last record. A version 2 bundle is authenticated as a run: the head
+//!   record's signature and every hash link back to the first record, instead of one signature
+//!   check per record (`store::Auth::Run`).
+//!
 //! Records are `store::Record` bytes exactly as stored, so their signatures travel intact.
 
-use crate::store::Record;
+use crate::store::{Auth, Record};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use uuid::Uuid;
 
 pub const MAGIC: &[u8; 8] = b"XUNCHA\0B";
-pub const VERSION: u16 = 1;
+/// The version this build writes.
+pub const VERSION: u16 = 2;
+/// The first version: every record authenticated by its own signature. Still read.
+pub const VERSION_1: u16 = 1;
+/// The header both versions share; version 2 adds [`HEAD_LEN`] bytes after it.
 const HEADER_LEN: usize = 8 + 2 + 16 + 32 + 8 + 8 + 8;
+/// Version 2's run head: the chain hash of the last record.
+const HEAD_LEN: usize = 32;
 const FOOTER_LEN: usize = 32;
 pub const EXTENSION: &str = ".bundle";
 
@@ -21,20 +35,51 @@ pub struct Bundle {
     pub first: u64,
     pub last: u64,
     pub records: Vec<Record>,
+    /// The format version the file was written in ([`VERSION_1`] or [`VERSION`]).
+    pub version: u16,
 }
 
-/// Builds the bytes of one bundle of `records` (seqs `first..`) of `origin`.
+impl Bundle {
+    /// How the records of this bundle are authenticated: one signature per record in
+    /// version 1, the run's head signature and its hash links in version 2.
+    pub fn auth(&self) -> Auth {
+        if self.version == VERSION_1 {
+            Auth::EachRecord
+        } else {
+            Auth::Run
+        }
+    }
+}
+
+/// Builds the bytes of one bundle (current [`VERSION`]) of `records` (seqs `first..`, at least
+/// one) of `origin`.
 pub fn encode(origin: Uuid, key: &[u8; 32], first: u64, records: &[Record]) -> Vec<u8> {
+    encode_version(VERSION, origin, key, first, records)
+}
+
+/// Builds the bytes of one bundle in format `version` ([`VERSION_1`] or [`VERSION`]): repairs
+/// rewrite a damaged file in the version it was written in.
+pub fn encode_version(
+    version: u16,
+    origin: Uuid,
+    key: &[u8; 32],
+    first: u64,
+    records: &[Record],
+) -> Vec<u8> {
     let size: usize = records.iter().map(|r| r.0.len()).sum();
-    let mut out = Vec::with_capacity(HEADER_LEN + size + FOOTER_LEN);
+    let mut out = Vec::with_capacity(HEADER_LEN + HEAD_LEN + size + FOOTER_LEN);
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&version.to_le_bytes());
     out.extend_from_slice(origin.as_bytes());
     out.extend_from_slice(key);
     out.extend_from_slice(&first.to_le_bytes());
     let last = first + records.len() as u64 - 1;
     out.extend_from_slice(&last.to_le_bytes());
     out.extend_from_slice(&(records.len() as u64).to_le_bytes());
+    if version != VERSION_1 {
+        let head = records.last().map_or([0; 32], Record::hash);
+        out.extend_from_slice(&head);
+    }
     for r in records {
         out.extend_from_slice(&r.0);
     }
@@ -177,9 +222,9 @@ pub fn read_from(r: &mut impl Read) -> Result<(Bundle, String), ReadFault> {
         ));
     }
     let version = u16::from_le_bytes([header[8], header[9]]);
-    if version != VERSION {
+    if version != VERSION && version != VERSION_1 {
         return Err(ReadFault::Damaged(format!(
-            "同步包格式版本 {version} 不受支持（本程序读写版本 {VERSION}），请升级 xuncha"
+            "同步包格式版本 {version} 不受支持（本程序读版本 {VERSION_1}–{VERSION}），请升级 xuncha"
         )));
     }
     hasher.feed(&header);
@@ -213,6 +258,17 @@ pub fn read_from(r: &mut impl Read) -> Result<(Bundle, String), ReadFault> {
             ))
         }
     };
+    let mut head = None;
+    if version != VERSION_1 {
+        let mut h = [0u8; HEAD_LEN];
+        let got = fill(&mut r, &mut h).map_err(io)?;
+        read_total += got as u64;
+        hasher.feed(&h[..got]);
+        if got < HEAD_LEN {
+            return Err(short(0, &hasher));
+        }
+        head = Some(h);
+    }
     let mut records = Vec::new();
     for i in 0..count as usize {
         let mut len = [0u8; 4];
@@ -272,12 +328,20 @@ pub fn read_from(r: &mut impl Read) -> Result<(Bundle, String), ReadFault> {
     if !hasher.footer_ok() {
         return Err(ReadFault::Damaged("校验和不符：文件被截断或改动过".into()));
     }
+    if let Some(h) = head
+        && records.last().map(Record::hash) != Some(h)
+    {
+        return Err(ReadFault::Damaged(
+            "包头记载的链头与最后一条事件不符（文件被改动过）".into(),
+        ));
+    }
     let b = Bundle {
         origin,
         key,
         first,
         last,
         records,
+        version,
     };
     Ok((b, hex::encode(&footer[..8])))
 }

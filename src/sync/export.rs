@@ -171,7 +171,13 @@ pub fn repair(
             let key = store.device_key(f.origin)?;
             let records = records(store, f.origin, span)?;
             if let Some(key) = key {
-                let bytes = bundle::encode(f.origin, &key, f.first, &records);
+                // The file may have been written in either format: rebuild it in the one
+                // whose hash its name carries.
+                let bytes = [bundle::VERSION, bundle::VERSION_1]
+                    .into_iter()
+                    .map(|v| bundle::encode_version(v, f.origin, &key, f.first, &records))
+                    .find(|b| bundle::hash16(b) == f.hash)
+                    .unwrap_or_default();
                 if bundle::hash16(&bytes) == f.hash && !dry_run {
                     let written = folder
                         .write_bundle(&f.origin_dir, &f.name, &bytes)

@@ -54,7 +54,7 @@ pub fn load(f: &Listed) -> Loaded {
             "文件名与内容（序号范围或校验和）不符".to_string(),
         ));
     }
-    let verified = verify_records(&b.key, &b.records);
+    let verified = verify_records(&b.key, &b.records, b.auth());
     Ok((b, verified))
 }
 
@@ -179,6 +179,7 @@ pub fn import_loaded(
         key: b.key,
         first: b.first,
         records: &b.records,
+        auth: b.auth(),
     };
     let now_ms = now.millis();
     match store.check_incoming(&inc, verified, &pending.staged, now_ms) {

@@ -109,3 +109,20 @@ pub fn views(s: &Store) -> (Vec<String>, Vec<String>) {
         .collect();
     (f, i)
 }
+
+/// Writes `bytes` as a bundle file under `<dir>/<origin>/<name>`, imports it, and removes it.
+pub fn import_bytes(
+    s: &mut Store,
+    dir: &Path,
+    origin: &str,
+    name: &str,
+    bytes: &[u8],
+) -> SyncReport {
+    let d = dir.join(origin);
+    std::fs::create_dir_all(&d).unwrap();
+    let p = d.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    let rep = sync::import_file(s, &now_ms(BASE_MS), &p).unwrap();
+    std::fs::remove_file(&p).unwrap();
+    rep
+}
