@@ -299,7 +299,6 @@ fn table(w: &World) -> Vec<(&'static str, Target, usize)> {
         ("脚架", item("construction.scaffold"), 3),
         // filters
         ("line:fire mhq", item("fire.extinguisher"), 1),
-        ("line:消防 灭火器", item("fire.extinguisher"), 1),
         ("status:overdue", f("overdue_ext"), 1),
         ("status:open mhq", f("overdue_ext"), 1),
         ("status:closed 灭火器", f("closed_ext"), 1),
@@ -329,6 +328,26 @@ fn expected_results_come_first() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A line's Chinese name in `line:` goes through ops' one line resolver (the index takes ids).
+#[test]
+fn a_line_filter_by_chinese_name_goes_through_ops() {
+    let mut w = world();
+    let out = xuncha::ops::search(&mut w.ctx, "line:消防 灭火器", 20).unwrap();
+    assert_eq!(out.error, None);
+    assert_eq!(
+        out.hits.first().map(|h| h.target.clone()),
+        Some(item("fire.extinguisher"))
+    );
+    assert!(out.hits.iter().all(|h| h.line == "fire"));
+    let out = xuncha::ops::search(&mut w.ctx, "line:不存在 灭火器", 20).unwrap();
+    let e = out.error.expect("an unknown line is named");
+    assert!(
+        e.contains("没有防线「不存在」") && e.contains("fire（消防）"),
+        "{e}"
+    );
+    assert!(out.hits.is_empty());
 }
 
 #[test]

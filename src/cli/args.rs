@@ -441,6 +441,9 @@ pub struct DoctorArgs {
     /// 恢复所用的同步文件夹（可写多次）
     #[arg(long, requires = "recover")]
     pub from: Vec<PathBuf>,
+    /// 整理数据库：把全部数据复制到新库再换入，去掉数据库积累的旧版本，缩小数据目录
+    #[arg(long, conflicts_with_all = ["rebuild", "recover"])]
+    pub compact: bool,
 }
 
 #[derive(Debug, Args)]

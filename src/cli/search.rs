@@ -11,18 +11,17 @@ use std::time::Instant;
 
 pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
     let t0 = Instant::now();
-    let query = Query::parse(&args.query).map_err(|e| Failure::usage(format!("搜索：{e}")))?;
+    Query::parse(&args.query).map_err(|e| Failure::usage(format!("搜索：{e}")))?;
+    let ctx = context(cli)?;
+    let query =
+        ops::resolve_query(&ctx, &args.query).map_err(|e| Failure::usage(format!("搜索：{e}")))?;
     if query.is_empty() {
         return Err(Failure::usage(
             "搜索：请输入要查找的内容（中文、拼音或首字母）",
         ));
     }
-    let ctx = context(cli)?;
     let t1 = Instant::now();
     let (index, times) = ops::load_search_index(&ctx)?;
-    index
-        .check(&query)
-        .map_err(|e| Failure::usage(format!("搜索：{e}")))?;
     let t2 = Instant::now();
     let mut hits = index.search_query(&query, &ctx.now, args.limit);
     ops::put_named_record_first(&ctx, &index, &args.query, &mut hits, args.limit);

@@ -42,6 +42,10 @@ pub struct Inspection {
     /// settles it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub answer_conflicts: BTreeMap<String, Vec<AnswerRecord>>,
+    /// Items whose crossing answers were settled by a later answer: the crossing answers and
+    /// the answer that settled them, oldest first (every step a person took stays visible).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub answer_settled: BTreeMap<String, Vec<AnswerRecord>>,
     /// For each answered item, the answers no later answer replaced (what a new answer
     /// names as `supersedes`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -105,6 +109,7 @@ impl Inspection {
                 started_by: e.author.clone(),
                 checklists: checklists.clone(),
                 answer_conflicts: BTreeMap::new(),
+                answer_settled: BTreeMap::new(),
                 answer_heads: BTreeMap::new(),
                 leader: *leader,
             }),
@@ -155,6 +160,10 @@ impl Inspection {
                     sup.iter().copied().chain(own).collect::<Vec<_>>()
                 })
                 .collect();
+            let settled = settled_crossings(&list);
+            if !settled.is_empty() {
+                insp.answer_settled.insert(item.clone(), settled);
+            }
             // `list` is in fold order, so the last head is the newest.
             let heads: Vec<&AnswerRecord> = list
                 .iter()
@@ -173,4 +182,30 @@ impl Inspection {
         }
         Some(insp)
     }
+}
+
+/// The answers of one item (in fold order) that crossed and were settled: an answer naming two
+/// or more earlier answers that differ settled them. Returns those answers and each settling
+/// one, oldest first, without repeats.
+fn settled_crossings(list: &[Answered]) -> Vec<AnswerRecord> {
+    let mut out: Vec<AnswerRecord> = Vec::new();
+    for (_, rec, sup) in list {
+        if sup.len() < 2 {
+            continue;
+        }
+        let crossed: Vec<&AnswerRecord> = list
+            .iter()
+            .filter(|(e, _, _)| sup.contains(&e.r))
+            .map(|(_, r, _)| r)
+            .collect();
+        if crossed.iter().all(|r| r.answer == crossed[0].answer) {
+            continue;
+        }
+        for r in crossed.into_iter().chain([rec]) {
+            if !out.iter().any(|o| o.event == r.event) {
+                out.push(r.clone());
+            }
+        }
+    }
+    out
 }

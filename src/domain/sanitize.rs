@@ -191,7 +191,12 @@ impl super::Inspection {
         {
             escape_in_place(s);
         }
-        for a in i.answer_conflicts.values_mut().flatten() {
+        for a in i
+            .answer_conflicts
+            .values_mut()
+            .chain(i.answer_settled.values_mut())
+            .flatten()
+        {
             escape_in_place(&mut a.author);
             escape_in_place(&mut a.note);
         }

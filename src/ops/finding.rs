@@ -271,6 +271,19 @@ pub fn rectify_reported(
     completed_on: Option<NaiveDate>,
     reported_by: Option<Signer>,
 ) -> Result<Finding> {
+    let p = rectify_payload(ctx, id, note, completed_on, reported_by)?;
+    append(ctx, p)?;
+    ctx.finding_by_id(id)
+}
+
+/// Checks a rectification and returns the event that records it (nothing written).
+pub(crate) fn rectify_payload(
+    ctx: &Ctx,
+    id: Uuid,
+    note: &str,
+    completed_on: Option<NaiveDate>,
+    reported_by: Option<Signer>,
+) -> Result<Payload> {
     let f = ctx.finding_by_id(id)?;
     if let Some(d) = completed_on {
         let found = ctx.now.local_date(f.created_at);
@@ -284,17 +297,13 @@ pub fn rectify_reported(
     }
     f.can_rectify()?;
     let note = required("整改落实情况（--note）", note)?;
-    append(
-        ctx,
-        Payload::Rectified {
-            finding_id: id,
-            note,
-            completed_on,
-            after: f.heads.clone(),
-            reported_by,
-        },
-    )?;
-    ctx.finding_by_id(id)
+    Ok(Payload::Rectified {
+        finding_id: id,
+        note,
+        completed_on,
+        after: f.heads.clone(),
+        reported_by,
+    })
 }
 
 pub fn verify(ctx: &mut Ctx, id: Uuid, passed: bool, note: &str) -> Result<Finding> {
@@ -388,6 +397,13 @@ pub fn comment(ctx: &mut Ctx, id: Uuid, text: &str) -> Result<Finding> {
 }
 
 pub fn retract(ctx: &mut Ctx, id: Uuid, reason: &str) -> Result<Finding> {
+    let p = retract_payload(ctx, id, reason)?;
+    append(ctx, p)?;
+    ctx.finding_by_id(id)
+}
+
+/// Checks a retraction and returns the event that records it (nothing written).
+pub(crate) fn retract_payload(ctx: &Ctx, id: Uuid, reason: &str) -> Result<Payload> {
     let f = ctx.finding_by_id(id)?;
     if f.retracted {
         return Err(crate::domain::LifecycleError::Retracted {
@@ -396,13 +412,9 @@ pub fn retract(ctx: &mut Ctx, id: Uuid, reason: &str) -> Result<Finding> {
         .into());
     }
     let reason = required("撤销原因", reason)?;
-    append(
-        ctx,
-        Payload::Retracted {
-            finding_id: id,
-            reason,
-            after: f.heads.clone(),
-        },
-    )?;
-    ctx.finding_by_id(id)
+    Ok(Payload::Retracted {
+        finding_id: id,
+        reason,
+        after: f.heads.clone(),
+    })
 }

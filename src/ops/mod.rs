@@ -23,6 +23,7 @@ mod org;
 mod patrol;
 mod peers;
 mod plan;
+mod reanswer;
 mod recover;
 mod search;
 mod setup;
@@ -81,8 +82,11 @@ pub use peers::{device_name, peer_line, peer_lines, peers};
 pub use plan::{
     BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
 };
+pub use reanswer::{HazardStep, reanswer_with_step};
 pub use recover::{RecoverError, RecoveryReport, recover};
-pub use search::{SearchOutcome, index_finding, load_search_index, put_named_record_first, search};
+pub use search::{
+    SearchOutcome, index_finding, load_search_index, put_named_record_first, resolve_query, search,
+};
 pub use setup::{Opened, open, open_at, recorded_checklists};
 pub use signoff::{RECEIVER, REPORTER, SignerFields, VERIFIER, receive_notice, signer};
 pub use stats::{Stats, StatsRow, Tally, stats};
@@ -91,8 +95,9 @@ pub use sync::{
     Rejection, SyncOptions, SyncReport, SyncStatus, sync, sync_status,
 };
 pub use tools::{
-    DeviceInfo, RebuildReport, device, doctor, export_finding_notice, export_inspection_form,
-    export_inspection_form_as, export_ledger, export_ledger_filtered, export_notice,
+    DeviceInfo, RebuildReport, compact_data_dir, device, doctor, export_finding_notice,
+    export_inspection_form, export_inspection_form_as, export_ledger, export_ledger_filtered,
+    export_notice,
 };
 pub use views::{
     ChecklistData, HazardBrief, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow,

@@ -212,12 +212,13 @@ pub fn patrol_log(
         _ => None,
     };
     let mut rows = Vec::new();
+    let mut order = Vec::new();
     for p in patrols(ctx)? {
         if only.as_ref().is_some_and(|f| f.id != p.facility_id) {
             continue;
         }
         let f = reg.get(p.facility_id);
-        for v in &p.visits {
+        for (n, v) in p.visits.iter().enumerate() {
             if site.is_some_and(|s| s != v.place_id) {
                 continue;
             }
@@ -225,6 +226,7 @@ pub fn patrol_log(
                 .and_then(|f| f.places.iter().find(|pl| pl.id == v.place_id))
                 .map(|pl| pl.path.clone())
                 .unwrap_or_default();
+            order.push((p.id, n));
             rows.push(VisitRow {
                 at: v.at,
                 facility: f.map(|f| f.name.clone()).unwrap_or_default(),
@@ -238,6 +240,9 @@ pub fn patrol_log(
             });
         }
     }
-    rows.sort_by_key(|r| std::cmp::Reverse(r.at));
-    Ok(rows)
+    // Newest first; visits stamped in the same millisecond (a pinned clock, a quick hand) by
+    // the later patrol (ids are time-ordered UUIDv7), then the later visit of one patrol.
+    let mut keyed: Vec<_> = rows.into_iter().zip(order).collect();
+    keyed.sort_by_key(|(r, o)| std::cmp::Reverse((r.at, *o)));
+    Ok(keyed.into_iter().map(|(r, _)| r).collect())
 }

@@ -54,13 +54,28 @@ pub fn search(ctx: &mut Ctx, query: &str, limit: usize) -> Result<SearchOutcome>
         .index
         .as_ref()
         .ok_or(OpsError::Setup("搜索索引".into()))?;
-    let error = Query::parse(query)
-        .and_then(|q| index.check(&q))
-        .err()
-        .map(|e| e.to_string());
-    let mut hits = index.search(query, &ctx.now, limit);
+    let (mut hits, error) = match resolve_query(ctx, query) {
+        Ok(q) => (index.search_query(&q, &ctx.now, limit), None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
     put_named_record_first(ctx, index, query, &mut hits, limit);
     Ok(SearchOutcome { hits, error })
+}
+
+/// Parses a search query and resolves its `line:` filter (an id or a Chinese name) to the line
+/// id through [`Ctx::resolve_line`], the one resolver every command uses; the index then matches
+/// ids only.
+///
+/// # Errors
+/// `Invalid` (field 防线) naming a line that does not exist and listing those that do; a filter
+/// typed wrong (`line:` with no value) as `Invalid` with the parser's words.
+pub fn resolve_query(ctx: &Ctx, text: &str) -> Result<Query> {
+    let mut q = Query::parse(text)
+        .map_err(|e| OpsError::invalid(super::Input::Other("搜索".into()), e.to_string()))?;
+    if let Some(typed) = q.line.take() {
+        q.line = Some(ctx.resolve_line(super::Input::Line, &typed)?);
+    }
+    Ok(q)
 }
 
 /// Adds every chemical and piece of special equipment to `index` (a few hundred entries in a

@@ -95,12 +95,7 @@ pub fn export_ledger_filtered(
     path: &Path,
     cancel: Option<&Cancel>,
 ) -> Result<ExportSummary> {
-    let inspections: HashMap<Uuid, Inspection> = ctx
-        .store
-        .all_inspections()?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect();
+    let inspections = ledger_inspections(ctx)?;
     let stopped = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     let env = Env::of(&ctx.catalog, ctx.now).with_org(&ctx.org);
     let findings = ctx.store.all_findings().map(|f| {
@@ -124,6 +119,24 @@ pub fn export_ledger_filtered(
         Err(_) if stopped() => Err(OpsError::Cancelled("导出未写任何文件".into())),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Every inspection with what a ledger row shows of it (mode, inspectors, number), read one
+/// at a time: the answers, which make up most of an inspection's view, are dropped at once,
+/// so 12,500 inspections of 50 answers each do not sit in memory during an export.
+fn ledger_inspections(ctx: &Ctx) -> Result<HashMap<Uuid, Inspection>> {
+    let mut out = HashMap::new();
+    ctx.store.for_each_inspection_json(|json| {
+        let mut i: Inspection = serde_json::from_slice(json)
+            .map_err(|e| crate::store::StoreError::Corrupt(format!("检查视图无法解析：{e}")))?;
+        i.answers.clear();
+        i.answer_conflicts.clear();
+        i.answer_heads.clear();
+        i.checklists.clear();
+        out.insert(i.id, i);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// Writes the 自查（督查）整改表 of one inspection (id, short id or 检查编号): ODT for a path
@@ -247,4 +260,14 @@ pub fn export_notice(
         .with_org(&ctx.org)
         .with_labels(&labels);
     Ok(report::write_notice(&env, &notice, format, path)?)
+}
+
+/// Rewrites the data dir's database without the garbage sled leaves behind (see
+/// `store::compact`); returns its bytes on disk before and after. The store must be closed.
+///
+/// # Errors
+/// `Store` when another process holds the data dir or a step fails (the old database then
+/// stays, whole).
+pub fn compact_data_dir(dir: &Path) -> Result<(u64, u64)> {
+    Ok(crate::store::compact(dir)?)
 }

@@ -163,10 +163,13 @@ impl Index {
         Ok(())
     }
 
-    fn line_filter(&self, typed: &str) -> Option<u16> {
+    /// The index of the line `id` names. Ids only: a Chinese name is resolved to its id by
+    /// `ops::resolve_query` (the one line resolver, `Ctx::resolve_line`) before the query gets
+    /// here.
+    fn line_filter(&self, id: &str) -> Option<u16> {
         self.lines
             .iter()
-            .position(|(id, name)| id.eq_ignore_ascii_case(typed) || name == typed)
+            .position(|(line, _)| line.eq_ignore_ascii_case(id))
             .map(|i| i as u16)
     }
 

@@ -9,6 +9,7 @@
 
 mod checklists;
 pub mod codec;
+mod compact;
 mod demo_mark;
 mod devices;
 mod fork;
@@ -31,6 +32,7 @@ mod vv;
 
 pub use crate::domain::{FindingQuery, StatusFilter};
 pub use codec::{EventBody, Record};
+pub use compact::compact;
 pub use demo_mark::is_demo_device;
 pub use fork::{ForkNote, ForkOutcome};
 pub use import::{
@@ -193,6 +195,8 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Io(format!("无法创建数据目录 {}：{e}", dir.display())))?;
+        // A read-only data dir cannot finish a swap: it opens whatever `db` is there.
+        let _ = compact::finish_compaction(dir);
         let (db, read_only) = match open_db(dir) {
             Err(e @ (StoreError::ReadOnly(_) | StoreError::DiskFull(_))) => {
                 let full = matches!(e, StoreError::DiskFull(_));

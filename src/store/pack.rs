@@ -163,6 +163,43 @@ fn untokens(t: &[u8]) -> Result<Vec<u8>, Unpack> {
     Ok(out)
 }
 
+/// How a packed view starts in the `findings` and `inspections` trees (a view stored before
+/// issue 14 is JSON and starts with `{`).
+const VIEW: [u8; 2] = [0xFF, 0x02];
+
+/// The bytes a view tree keeps for view `json`: [`VIEW`], the JSON's length (u32 LE) and the
+/// packed JSON; or the JSON itself when it does not pack.
+pub fn view_stored(json: &[u8]) -> Vec<u8> {
+    let Some(packed) = pack(json) else {
+        return json.to_vec();
+    };
+    let mut out = Vec::with_capacity(VIEW.len() + 4 + packed.len());
+    out.extend_from_slice(&VIEW);
+    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    out.extend_from_slice(&packed);
+    out
+}
+
+/// The JSON of a stored view: unpacked, or as it is (JSON stored before packing, and packed
+/// bytes that do not unpack, which then fail to parse as a damaged view does).
+pub fn view_json(stored: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    use std::borrow::Cow;
+    let Some(rest) = stored.strip_prefix(&VIEW) else {
+        return Cow::Borrowed(stored);
+    };
+    let Some((len, packed)) = rest.split_first_chunk::<4>() else {
+        return Cow::Borrowed(stored);
+    };
+    let len = u32::from_le_bytes(*len) as usize;
+    if len > 64 << 20 {
+        return Cow::Borrowed(stored);
+    }
+    match unpack(packed, len) {
+        Ok(json) => Cow::Owned(json),
+        Err(_) => Cow::Borrowed(stored),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +227,17 @@ mod tests {
         ] {
             roundtrip(s);
         }
+    }
+
+    #[test]
+    fn views_pack_and_old_json_views_read_as_they_are() {
+        let json = r#"{"id":"01a22a0d-57b7-712f-b516-9fff4e22e794","facility":"东城区人民医院","status":"closed","escalations":[],"conflicts":[]}"#.as_bytes();
+        let stored = view_stored(json);
+        assert!(stored.len() < json.len());
+        assert_eq!(view_json(&stored).as_ref(), json);
+        assert_eq!(view_json(json).as_ref(), json);
+        let cut = &stored[..stored.len() - 2];
+        assert_eq!(view_json(cut).as_ref(), cut);
     }
 
     #[test]

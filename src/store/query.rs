@@ -5,8 +5,10 @@ use crate::domain::{Finding, FindingQuery, Inspection, StatusFilter};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+/// A stored view (packed or, as stored before issue 14, plain JSON) decoded.
 fn decode<T: serde::de::DeserializeOwned>(v: &[u8]) -> Result<T> {
-    serde_json::from_slice(v).map_err(|e| StoreError::Corrupt(format!("视图无法解析：{e}")))
+    serde_json::from_slice(&super::pack::view_json(v))
+        .map_err(|e| StoreError::Corrupt(format!("视图无法解析：{e}")))
 }
 
 impl Store {
@@ -170,7 +172,8 @@ impl Store {
         };
         for kv in self.inspections.iter() {
             let (_, v) = kv?;
-            if let Ok(i) = serde_json::from_slice::<crate::domain::Inspection>(&v)
+            if let Ok(i) =
+                serde_json::from_slice::<crate::domain::Inspection>(&super::pack::view_json(&v))
                 && i.number.as_ref().map(crate::domain::index_key) == Some(key.clone())
             {
                 return Ok(Some(i.id));

@@ -148,10 +148,12 @@ impl Store {
                 if n == half {
                     self.fault_point("half");
                 }
-                self.findings.insert(id.as_bytes(), v)?;
+                self.findings
+                    .insert(id.as_bytes(), super::pack::view_stored(&v))?;
             }
             for (id, v) in fresh_inspections {
-                self.inspections.insert(id.as_bytes(), v)?;
+                self.inspections
+                    .insert(id.as_bytes(), super::pack::view_stored(&v))?;
             }
             for k in expected_idx {
                 self.idx.insert(k, &[])?;
@@ -218,7 +220,7 @@ fn compare_tree(
     let fresh_ids: BTreeSet<Uuid> = fresh.iter().map(|(id, _)| *id).collect();
     for (id, v) in fresh {
         match tree.get(id.as_bytes())? {
-            Some(live) if live.as_ref() == v.as_slice() => {}
+            Some(live) if super::pack::view_json(&live).as_ref() == v.as_slice() => {}
             Some(_) => note(rep, format!("{what} {id} 与日志重建结果不同")),
             None => note(rep, format!("{what} {id} 在视图中缺失")),
         }

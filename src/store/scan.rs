@@ -1,5 +1,5 @@
 //! Read-only bulk scans for readers that decode only part of a view (the search index, the
-//! home figures): the stored JSON is handed over undecoded.
+//! home figures): the view's JSON is handed over undecoded (unpacked if stored packed).
 
 use super::{Result, Store};
 
@@ -8,7 +8,7 @@ impl Store {
     pub fn for_each_finding_json(&self, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
         for kv in self.findings.iter() {
             let (_, v) = kv?;
-            f(&v)?;
+            f(&super::pack::view_json(&v))?;
         }
         Ok(())
     }
@@ -23,7 +23,7 @@ impl Store {
     ) -> Result<()> {
         for id in self.ids_under(&[b"s\0", status.as_bytes(), b"\0"].concat())? {
             if let Some(v) = self.findings.get(id.as_bytes())? {
-                f(&v)?;
+                f(&super::pack::view_json(&v))?;
             }
         }
         Ok(())
@@ -33,7 +33,7 @@ impl Store {
     pub fn for_each_inspection_json(&self, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
         for kv in self.inspections.iter() {
             let (_, v) = kv?;
-            f(&v)?;
+            f(&super::pack::view_json(&v))?;
         }
         Ok(())
     }

@@ -87,7 +87,7 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// The finding views this plan writes, by id (JSON).
+    /// The finding views this plan writes, by id (JSON; packed when written).
     pub(crate) fn finding_views(&self) -> &BTreeMap<Uuid, Vec<u8>> {
         &self.findings
     }
@@ -99,10 +99,10 @@ impl Plan {
         idx: &TransactionalTree,
     ) -> std::result::Result<(), ConflictableTransactionError<StoreError>> {
         for (id, v) in &self.findings {
-            fnd.insert(id.as_bytes().as_slice(), v.as_slice())?;
+            fnd.insert(id.as_bytes().as_slice(), super::pack::view_stored(v))?;
         }
         for (id, v) in &self.inspections {
-            ins.insert(id.as_bytes().as_slice(), v.as_slice())?;
+            ins.insert(id.as_bytes().as_slice(), super::pack::view_stored(v))?;
         }
         for k in &self.idx_remove {
             idx.remove(k.as_slice())?;

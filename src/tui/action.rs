@@ -5,6 +5,7 @@ use super::app::{ChecklistData, HomeData, LineInfo, RegisterRow, SyncInfo};
 use crate::domain::{Finding, Inspection};
 use crate::ops::{ExportSummary, SyncReport};
 use serde::Deserialize;
+use uuid::Uuid;
 
 /// A named command, as the keymap file spells it (`action = "next_unanswered"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -100,6 +101,9 @@ pub enum Command {
     Approve,
     /// Revoke the selected device (office): a prompt asks the reason.
     Revoke,
+    /// Add an entry where the cursor is (the registry: a facility, or a place under the
+    /// selected place).
+    AddEntry,
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +134,18 @@ pub enum Action {
         item_id: String,
     },
     Finished(Inspection),
+    /// I joined someone else's inspection; `then` is the key that asked, to carry out now.
+    Joined {
+        inspection: Box<Inspection>,
+        then: Command,
+    },
+    /// A failed item answered again and its hazard rectified or retracted, in one append.
+    Reanswered {
+        inspection: Box<Inspection>,
+        item_id: String,
+        finding: Box<Finding>,
+        what: String,
+    },
     FindingSaved(Finding),
     /// The item was answered 不合格 and its finding recorded, together.
     FailSaved {
@@ -189,6 +205,12 @@ pub enum Action {
     /// Every facility with its counts (the facility browser).
     FacilityRowsLoaded(Vec<crate::ops::FacilityRow>),
     /// The registry, names not registered yet, and the patrol log (newest first).
+    /// A registry edit was written: what to say, and the facility (and place) to select.
+    RegistryEdited {
+        what: String,
+        facility: Uuid,
+        place: Option<Uuid>,
+    },
     RegistryLoaded {
         facilities: Vec<crate::domain::Facility>,
         unregistered: Vec<String>,

@@ -116,6 +116,19 @@ pub struct FirstRunState {
 }
 
 impl FirstRunState {
+    /// The form filled with what is already known: the name from `XUNCHA_USER` and the
+    /// profile `org init` (or an earlier config) set. The user still confirms with Enter.
+    pub fn prefilled(name: &str, org: &crate::domain::Org) -> FirstRunState {
+        let mut st = FirstRunState {
+            name: TextInput::new(name.trim()),
+            ..FirstRunState::default()
+        };
+        for ((id, _), input) in crate::domain::Org::FIELDS.iter().zip(st.org.iter_mut()) {
+            input.set(org.get(id).unwrap_or_default());
+        }
+        st
+    }
+
     /// The field under the cursor.
     pub fn focused_mut(&mut self) -> &mut TextInput {
         match self.focus {
@@ -163,21 +176,26 @@ pub enum NewField {
     Mode,
     Inspectors,
     Lines,
+    /// 带队领导 (optional, last so the fields above keep their Tab order): who led it; the
+    /// rules of frequency count inspections by it (issue 16).
+    Leader,
 }
 
 impl NewField {
-    pub const ALL: [NewField; 5] = [
+    pub const ALL: [NewField; 6] = [
         NewField::Facility,
         NewField::Departments,
         NewField::Mode,
         NewField::Inspectors,
         NewField::Lines,
+        NewField::Leader,
     ];
     pub fn label(self) -> &'static str {
         match self {
             NewField::Facility => "受检单位",
             NewField::Departments => "科室",
             NewField::Mode => "检查方式",
+            NewField::Leader => "带队领导",
             NewField::Inspectors => "检查人员",
             NewField::Lines => "检查防线",
         }
@@ -189,6 +207,8 @@ pub struct NewInspectionState {
     pub facility: TextInput,
     pub departments: TextInput,
     pub mode: Mode,
+    /// 带队领导 (主要领导, 分管领导, 上级督导, 行政检查); None: not said.
+    pub leader: Option<crate::domain::LeaderRole>,
     pub inspectors: TextInput,
     /// (line index in App::lines, chosen)
     pub chosen: Vec<bool>,
@@ -230,6 +250,17 @@ pub struct ChecklistState {
     /// Answers taken from the keyboard and sent to the worker, not yet confirmed stored
     /// (item id → answer). The cursor has already moved on; a refusal puts it back.
     pub pending: BTreeMap<String, Answer>,
+    /// A failed item being answered again while the prompt for its hazard's step is open: the
+    /// answer is stored with that step, in one append, once the note is given (W17).
+    pub reanswer: Option<Reanswer>,
+}
+
+/// A new answer waiting for the step on its item's hazard (see [`ChecklistState::reanswer`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reanswer {
+    pub item: String,
+    pub answer: Answer,
+    pub finding: Uuid,
 }
 
 impl ChecklistState {
@@ -238,6 +269,7 @@ impl ChecklistState {
             data,
             cursor: 0,
             pending: BTreeMap::new(),
+            reanswer: None,
         };
         s.cursor = s.next_unanswered(0).unwrap_or(0);
         s
@@ -605,6 +637,12 @@ pub enum ConfirmKind {
     Finish(Uuid),
     /// Leave xuncha (asked on home, where Esc used to quit at once).
     Quit,
+    /// Join someone else's unfinished inspection (issue 10, point 2), then carry out `then`,
+    /// the key that asked (an answer, a hazard).
+    Join {
+        inspection: Uuid,
+        then: super::action::Command,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -638,6 +676,21 @@ pub enum PromptKind {
     },
     /// Revoke a device; the reason is required.
     RevokeDevice(Uuid),
+    /// Register a facility by name (issue 16).
+    AddFacility,
+    /// Register a place (a name or a path) under the place `parent` (None: the top).
+    AddPlace {
+        facility: Uuid,
+        parent: Option<Uuid>,
+    },
+    /// Set one field of a facility.
+    EditFacility(Uuid, crate::domain::FacilityField),
+    /// Set one field of a place.
+    EditPlace {
+        facility: Uuid,
+        place: Uuid,
+        field: crate::domain::PlaceField,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

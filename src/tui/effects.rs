@@ -28,6 +28,8 @@ pub enum Effect {
         reason: String,
     },
     StartInspection(NewInspection),
+    /// As `StartInspection`, recording who led it (带队领导).
+    StartLedInspection(NewInspection, Option<crate::domain::LeaderRole>),
     OpenChecklist(Uuid),
     Answer {
         inspection: Uuid,
@@ -35,6 +37,23 @@ pub enum Effect {
         answer: Answer,
     },
     Finish(Uuid),
+    /// Add me to someone else's inspection (`ops::join_inspection`), then carry out `then`.
+    JoinInspection {
+        inspection: Uuid,
+        then: super::action::Command,
+    },
+    /// Answer an item again and rectify (with the 整改报告人 as typed) or retract its hazard,
+    /// in one append (`ops::reanswer_with_step`, W17).
+    ReanswerWithStep {
+        inspection: Uuid,
+        item: String,
+        answer: Answer,
+        finding: Uuid,
+        retract: bool,
+        note: String,
+        name: String,
+        role: String,
+    },
     RecordFinding(NewFinding),
     /// Answer the item 不合格 and record its finding in one append (`ops::fail_with_finding`).
     FailWithFinding(NewFinding),
@@ -138,6 +157,8 @@ pub enum Effect {
     },
     /// The registry, the unregistered names and the patrol log.
     LoadRegistry,
+    /// A change to the registry typed in the TUI (issue 16).
+    EditRegistry(super::registry_edit::RegistryEdit),
     StartPatrol {
         facility: Uuid,
         night: bool,
@@ -379,6 +400,9 @@ impl Runner {
             Effect::OpenSync => Action::SyncOpened(sync_info(ctx, &self.config)?),
             Effect::Sync { dir, dry_run } => self.sync(&dir, dry_run, progress),
             Effect::LoadFacilities => Action::FacilitiesLoaded(ops::facilities(ctx)?),
+            Effect::JoinInspection { .. } | Effect::ReanswerWithStep { .. } => {
+                super::inspection_effects::run(ctx, effect)?
+            }
             Effect::LoadRoster | Effect::ApproveDevice(_) | Effect::RevokeDevice { .. } => {
                 super::device_effects::run(ctx, effect)?
             }
@@ -386,8 +410,13 @@ impl Runner {
             | Effect::StartPatrol { .. }
             | Effect::PatrolVisit { .. }
             | Effect::FinishPatrol(_) => super::patrol_effects::run(ctx, effect)?,
+            Effect::EditRegistry(edit) => super::registry_edit::run(ctx, edit)?,
             Effect::StartInspection(new) => {
                 let i = ops::start_inspection(ctx, new)?;
+                Action::ChecklistLoaded(ops::checklist(ctx, i.id)?)
+            }
+            Effect::StartLedInspection(new, leader) => {
+                let i = ops::start_led_inspection(ctx, new, leader)?;
                 Action::ChecklistLoaded(ops::checklist(ctx, i.id)?)
             }
             Effect::OpenChecklist(id) => Action::ChecklistLoaded(ops::checklist(ctx, id)?),

@@ -9,11 +9,13 @@ pub mod browse;
 pub mod choice;
 mod device_effects;
 pub mod effects;
+mod inspection_effects;
 pub mod keymap;
 pub mod line_keys;
 pub mod paste;
 mod patrol_effects;
 pub mod patrol_state;
+pub mod registry_edit;
 pub mod sanitize;
 pub mod screens;
 pub mod theme;
@@ -158,7 +160,18 @@ pub fn build(data_dir: &Path, theme: Option<&str>) -> Result<(Tui, App, Vec<Stri
     let (keymap, w) = Keymap::load(&config_dir);
     warnings.extend(w);
     let ctx = opened.ctx;
-    let app = App::new(ctx.now, &cfg.inspector, ops::line_infos(&ctx));
+    let mut app = App::new(ctx.now, &cfg.inspector, ops::line_infos(&ctx));
+    if let app::Screen::FirstRun(st) = app.screen_mut() {
+        // What is known already: XUNCHA_USER, and the authority `org init` set (else the
+        // organisation's name).
+        let mut org = ctx.org.clone();
+        if org.get("authority").unwrap_or_default().is_empty()
+            && let Ok(Some(info)) = ops::org_info(&ctx)
+        {
+            org.set("authority", info.name);
+        }
+        *st = app::FirstRunState::prefilled(&cfg.chosen_author().unwrap_or_default(), &org);
+    }
     let mut runner = Runner::new(ctx, config_dir, cfg);
     runner.open_viewer = true;
     let tui = Tui {

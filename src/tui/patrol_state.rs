@@ -15,11 +15,62 @@ pub struct FacilitiesState {
     pub unregistered: Vec<String>,
     /// The patrol log, newest first.
     pub log: Vec<VisitRow>,
+    /// Which side the keys move: the facilities, or the selected facility's places.
+    pub pane: RegistryPane,
+    /// The selected place of the current facility (an index into its `places`).
+    pub place: usize,
+    /// The facility (and place) to select when the registry next arrives: what was just
+    /// added or edited.
+    pub want: Option<(uuid::Uuid, Option<uuid::Uuid>)>,
+}
+
+/// The side of the registry screen the keys act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RegistryPane {
+    #[default]
+    Facilities,
+    Places,
 }
 
 impl FacilitiesState {
     pub fn current(&self) -> Option<&Facility> {
         self.list.as_ref().and_then(|l| l.get(self.selected))
+    }
+
+    /// The selected place, when the places pane has the keys.
+    pub fn current_place(&self) -> Option<&Place> {
+        match self.pane {
+            RegistryPane::Places => self.current()?.places.get(self.place),
+            RegistryPane::Facilities => None,
+        }
+    }
+
+    /// Every visit of one place, newest first (the site's patrol log).
+    pub fn visits_of<'a>(
+        &'a self,
+        f: &'a Facility,
+        place: &'a Place,
+    ) -> impl Iterator<Item = &'a VisitRow> + 'a {
+        self.log
+            .iter()
+            .filter(move |r| r.facility == f.name && r.site == place.path)
+    }
+
+    /// Takes a newly loaded registry, selecting what `want` names (else keeping the
+    /// selection within the lists).
+    pub fn loaded(&mut self, facilities: Vec<Facility>) {
+        if let Some((fid, pid)) = self.want.take()
+            && let Some(i) = facilities.iter().position(|f| f.id == fid)
+        {
+            self.selected = i;
+            if let Some(j) = pid.and_then(|p| facilities[i].places.iter().position(|x| x.id == p)) {
+                self.place = j;
+            }
+        }
+        self.selected = self.selected.min(facilities.len().saturating_sub(1));
+        let places = facilities.get(self.selected).map_or(0, |f| f.places.len());
+        self.place = self.place.min(places.saturating_sub(1));
+        self.list = Some(facilities);
     }
 
     /// The latest visit of a place, from the log.

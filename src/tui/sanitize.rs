@@ -19,6 +19,21 @@ pub fn escape_action(action: Action) -> Action {
             item_id,
         },
         Action::Finished(i) => Action::Finished(i.escaped()),
+        Action::Joined { inspection, then } => Action::Joined {
+            inspection: Box::new(inspection.escaped()),
+            then,
+        },
+        Action::Reanswered {
+            inspection,
+            item_id,
+            finding,
+            what,
+        } => Action::Reanswered {
+            inspection: Box::new(inspection.escaped()),
+            item_id,
+            finding: Box::new(finding.escaped()),
+            what,
+        },
         Action::FindingSaved(f) => Action::FindingSaved(f.escaped()),
         Action::FailSaved {
             inspection,

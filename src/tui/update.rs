@@ -13,6 +13,7 @@ mod new_inspection;
 mod overlay;
 mod register;
 mod registers;
+mod registry_edit;
 mod results;
 mod search;
 mod sync;

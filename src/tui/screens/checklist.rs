@@ -117,11 +117,15 @@ fn render_list(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
             (m.to_string(), role)
         };
         let n = s.data.findings.get(&item.id).copied().unwrap_or(0);
-        let tail = if n > 0 {
+        let mut tail = if n > 0 {
             format!(" 隐患×{n}")
         } else {
             String::new()
         };
+        // Two inspectors' answers crossed (until answered again).
+        if !s.is_pending(i) && s.data.inspection.answer_conflicts.contains_key(&item.id) {
+            tail.insert_str(0, " ⚠冲突");
+        }
         let sel = i == s.cursor;
         if sel {
             cursor_row = rows.len();
@@ -165,7 +169,8 @@ fn render_pane(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
             v.st(Role::Base)
         },
     );
-    let lines = vec![
+    let mut lines = answer_history(v, s, &item.id);
+    lines.extend([
         Line::from(vec![Span::styled(item.check.clone(), v.st(Role::Title))]),
         Line::from(vec![label("方法："), Span::raw(item.how.clone())]),
         Line::from(vec![
@@ -180,7 +185,40 @@ fn render_pane(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
             sev,
         ]),
         Line::from(Span::styled(item.id.clone(), v.st(Role::Muted))),
-    ];
+    ]);
     let rows = crate::tui::widgets::wrap::wrap_lines(&lines, inner.width as usize, true);
     frame.render_widget(Paragraph::new(rows), inner);
+}
+
+/// An item's crossing answers (two inspectors on two devices), each with who and when, and how
+/// to settle them; or, once settled, the answers that crossed and the one that settled them.
+/// Shown first in the pane, where the eye lands.
+fn answer_history<'a>(v: &View, s: &ChecklistState, item: &str) -> Vec<Line<'a>> {
+    let insp = &s.data.inspection;
+    let when = |r: &crate::domain::AnswerRecord| {
+        let at = r.at.local_or(v.app.now.0.offset()).format("%m-%d %H:%M");
+        let note = if r.note.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", r.note)
+        };
+        format!("{at} {}：{}{note}", r.author, r.answer.label())
+    };
+    let (head, role, list) = if let Some(list) = insp.answer_conflicts.get(item) {
+        (
+            "⚠ 回答冲突：两位检查人员的回答不同；再按 p / f / n 作答即裁定（原回答都保留）",
+            Role::Warning,
+            list,
+        )
+    } else if let Some(list) = insp.answer_settled.get(item) {
+        ("已裁定的回答冲突（最后一条为裁定）：", Role::Muted, list)
+    } else {
+        return vec![];
+    };
+    let mut out = vec![Line::from(Span::styled(head, v.st(role)))];
+    out.extend(
+        list.iter()
+            .map(|r| Line::from(Span::styled(format!("  {}", when(r)), v.st(Role::Base)))),
+    );
+    out
 }

@@ -3,6 +3,7 @@
 use super::{View, fit, pad};
 use crate::domain::{Facility, Place, RiskGrade};
 use crate::tui::app::{FacilitiesState, PatrolState};
+use crate::tui::patrol_state::RegistryPane;
 use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -38,14 +39,15 @@ pub fn render(v: &View, s: &FacilitiesState, frame: &mut Frame, area: Rect) {
     let left_w = (area.width / 3).clamp(18, 34);
     let [left, right] =
         Layout::horizontal([Constraint::Length(left_w), Constraint::Fill(1)]).areas(area);
-    let block = v.block(" 单位 ", true);
+    let places_pane = s.pane == RegistryPane::Places;
+    let block = v.block(" 单位 ", !places_pane);
     let inner = block.inner(left);
     frame.render_widget(block, left);
     let mut lines: Vec<Line> = Vec::new();
     if list.is_empty() {
         lines.push(Line::from(Span::styled(" 尚未登记单位", v.st(Role::Muted))));
         lines.push(Line::from(Span::styled(
-            " 命令行：xuncha facility add",
+            " 按 a 登记单位",
             v.st(Role::Muted),
         )));
     }
@@ -75,12 +77,90 @@ pub fn render(v: &View, s: &FacilitiesState, frame: &mut Frame, area: Rect) {
     let scroll = s.selected.saturating_sub(h.saturating_sub(1));
     frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
     let title = " 场所与风险（★重点部位） ";
-    let block = v.block(title, false);
+    let block = v.block(title, places_pane);
     let inner = block.inner(right);
     frame.render_widget(block, right);
-    if let Some(f) = s.current() {
-        frame.render_widget(Paragraph::new(detail(v, s, f, inner.width as usize)), inner);
+    let Some(f) = s.current() else {
+        return;
+    };
+    let (tree, log) = match s.current_place() {
+        Some(p) => {
+            let control = u16::from(!p.measures.is_empty() || !p.responsible.is_empty());
+            let rows = s.visits_of(f, p).count().max(1) as u16 + control;
+            let [tree, log] = Layout::vertical([
+                Constraint::Fill(1),
+                Constraint::Length((rows + 1).min(inner.height / 2)),
+            ])
+            .areas(inner);
+            (tree, Some((log, p)))
+        }
+        None => (inner, None),
+    };
+    let lines = detail(v, s, f, tree.width as usize);
+    // Keep the selected place in view: it is drawn after the header lines.
+    let header = lines.len() - f.places.len().max(1);
+    let cursor = header + s.place;
+    let scroll = match log {
+        Some(_) => cursor.saturating_sub((tree.height as usize).saturating_sub(1)),
+        None => 0,
+    };
+    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), tree);
+    if let Some((area, p)) = log {
+        frame.render_widget(
+            Paragraph::new(site_log(v, s, f, p, area.width as usize)),
+            area,
+        );
     }
+}
+
+/// The patrol log of one place, newest first, as far as it fits.
+fn site_log(
+    v: &View,
+    s: &FacilitiesState,
+    f: &Facility,
+    p: &Place,
+    w: usize,
+) -> Vec<Line<'static>> {
+    let visits: Vec<_> = s.visits_of(f, p).collect();
+    let head = format!("巡查记录：{}（共 {} 次）", p.name, visits.len());
+    let mut out = vec![Line::from(Span::styled(fit(&head, w), v.st(Role::Header)))];
+    let control: Vec<String> = [("管控措施", &p.measures), ("责任人", &p.responsible)]
+        .iter()
+        .filter(|(_, t)| !t.is_empty())
+        .map(|(k, t)| format!("{k}：{t}"))
+        .collect();
+    if !control.is_empty() {
+        out.push(Line::from(Span::raw(fit(&control.join("  "), w))));
+    }
+    if visits.is_empty() {
+        let text = if p.key_site {
+            "尚未巡查"
+        } else {
+            "不是重点部位：巡查只走重点部位（e 修改，Tab 到“重点部位”填 是）"
+        };
+        out.push(Line::from(Span::styled(fit(text, w), v.st(Role::Muted))));
+    }
+    for r in visits {
+        let when = r.at.local_or(v.app.now.0.offset()).format("%m-%d %H:%M");
+        let kind = if r.night { "夜间" } else { "日间" };
+        // 异常→隐患: the visit recorded a hazard (in the register under this site).
+        let result = if r.finding_id.is_some() {
+            format!("{}→隐患", r.result)
+        } else {
+            r.result.to_string()
+        };
+        let mut text = format!("{when} {kind} {result} {}", r.patroller);
+        if !r.note.is_empty() {
+            text.push_str(&format!("：{}", r.note));
+        }
+        let role = if r.finding_id.is_some() || r.result != "正常" {
+            Role::Fail
+        } else {
+            Role::Base
+        };
+        out.push(Line::from(Span::styled(fit(&text, w), v.st(role))));
+    }
+    out
 }
 
 fn detail(v: &View, s: &FacilitiesState, f: &Facility, w: usize) -> Vec<Line<'static>> {
@@ -112,15 +192,22 @@ fn detail(v: &View, s: &FacilitiesState, f: &Facility, w: usize) -> Vec<Line<'st
         )));
     }
     if f.places.is_empty() {
-        out.push(Line::from(Span::styled("尚未登记场所", muted)));
+        out.push(Line::from(Span::styled(
+            "尚未登记场所：Tab 到这一侧，按 a 登记",
+            muted,
+        )));
     }
+    let selected = s.current_place().map(|p| p.id);
     for p in &f.places {
         let indent = "  ".repeat(p.depth);
         let star = if p.key_site { "★" } else { " " };
-        let mut spans = vec![
-            Span::raw(format!("{indent}{star}{}", p.name)),
-            grade_span(v, p),
-        ];
+        let name = format!("{indent}{star}{}", p.name);
+        let name = if selected == Some(p.id) {
+            Span::styled(name, v.st(Role::Selection))
+        } else {
+            Span::raw(name)
+        };
+        let mut spans = vec![name, grade_span(v, p)];
         if p.key_site {
             let last = match s.last_visit(f, p) {
                 Some(r) => format!(

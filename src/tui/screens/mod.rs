@@ -135,7 +135,13 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         let lines = status::message_lines(&m.text, (area.width as usize).saturating_sub(2));
         (m.kind, lines)
     });
-    let status_h = message.as_ref().map_or(1, |(_, l)| l.len().min(2)) as u16;
+    // Home's keys take two lines when one does not hold them all (every key discoverable).
+    let bar = key_bar_lines(&v, area.width as usize);
+    let status_h = match (&message, &app.busy) {
+        (Some((_, l)), _) => l.len().min(2),
+        (None, Some(_)) => 1,
+        (None, None) => bar.len(),
+    } as u16;
     let [top, body, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
@@ -184,7 +190,7 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         search::render(&v, s, frame, body);
     }
     overlays::render(&v, frame, body);
-    status_line(&v, message, frame, bottom);
+    status_line(&v, message, bar, frame, bottom);
 }
 
 /// The frame drawn before the store opens (no theme yet: the terminal's own colours).
@@ -197,6 +203,7 @@ pub fn opening(frame: &mut Frame) {
 fn status_line(
     v: &View,
     message: Option<(MessageKind, Vec<String>)>,
+    bar: Vec<Line<'static>>,
     frame: &mut Frame,
     area: Rect,
 ) {
@@ -218,18 +225,50 @@ fn status_line(
                 format!(" {} ", status::busy_text(b)),
                 v.st(Role::Warning),
             ))],
-            None => vec![key_bar(v, area.width as usize)],
+            None => bar,
         },
     };
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// The key bar's lines: one; on home, two when one does not hold every key (the first line
+/// takes keys in order as far as they fit, the second the rest with back and help).
+fn key_bar_lines(v: &View, width: usize) -> Vec<Line<'static>> {
+    let ctx = v.app.context();
+    let mut whole = vec![Span::raw(" ")];
+    whole.extend(v.hints(ctx, hint_cmds(ctx)));
+    // Room for the help key ("?  帮助") after the keys.
+    if ctx != Context::Home || Line::from(whole).width() + 7 <= width {
+        return vec![key_bar(v, width, hint_cmds(ctx))];
+    }
+    let cmds = hint_cmds(ctx);
+    let mut first: Vec<(Command, &str)> = Vec::new();
+    let mut rest: Vec<(Command, &str)> = Vec::new();
+    for &(c, label) in cmds {
+        if c == Command::Back || !rest.is_empty() {
+            rest.push((c, label));
+            continue;
+        }
+        let mut trial = first.clone();
+        trial.push((c, label));
+        let mut spans = vec![Span::raw(" ")];
+        spans.extend(v.hints(ctx, &trial));
+        if Line::from(spans).width() <= width {
+            first = trial;
+        } else {
+            rest.push((c, label));
+        }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    spans.extend(v.hints(ctx, &first));
+    vec![Line::from(spans), key_bar(v, width, &rest)]
+}
+
 /// The key bar: the screen's keys as far as they fit, and always how to go back and how to see
 /// all keys (those two are kept, the others drop from the end).
-fn key_bar(v: &View, width: usize) -> Line<'static> {
+fn key_bar(v: &View, width: usize, cmds: &[(Command, &str)]) -> Line<'static> {
     let ctx = v.app.context();
     let help = if ctx.is_text() { "F1" } else { "?" };
-    let cmds = hint_cmds(ctx);
     let mut keep: Vec<(Command, &str)> = cmds.to_vec();
     if !keep.iter().any(|(c, _)| *c == Command::Back) && ctx != Context::FirstRun {
         keep.push((Command::Back, "返回"));
@@ -264,13 +303,16 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
     match ctx {
         Context::Home => &[
             (NewInspection, "新建检查"),
-            (Register, "台账"),
+            (Open, "继续"),
+            (AdHocFinding, "表外隐患"),
+            (Register, "隐患台账"),
+            (BrowseInspections, "全部检查"),
+            (BrowseFacilities, "受检单位"),
+            (Search, "搜索"),
+            (Facilities, "单位台账/巡查"),
             (Registers, "危化/设备"),
             (Sync, "同步"),
             (Devices, "设备"),
-            (Open, "继续"),
-            (BrowseInspections, "全部检查"),
-            (BrowseFacilities, "单位"),
             (Back, "退出"),
         ],
         Context::Checklist => &[
@@ -329,6 +371,9 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         ],
         Context::FacilityList => &[(Open, "检查"), (Register, "台账"), (SortNext, "排序")],
         Context::Facilities => &[
+            (AddEntry, "登记"),
+            (EditField, "修改"),
+            (NextField, "单位/场所"),
             (DayPatrol, "日间巡查"),
             (NightPatrol, "夜间巡查"),
             (Back, "返回"),

@@ -175,6 +175,29 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
     }
     let need = rows.len() as u16;
     row(frame, &mut y, need, NewField::Lines, rows);
+    let leader = match s.leader {
+        Some(l) => l.label(),
+        None => "（不填）",
+    };
+    let leader = if s.focus == NewField::Leader {
+        Line::from(vec![
+            Span::styled(format!("< {leader} >"), v.st(Role::Selection)),
+            Span::styled(
+                "  ←→ 选择：主要领导、分管领导、上级督导、行政检查",
+                v.st(Role::Muted),
+            ),
+        ])
+    } else {
+        Line::from(Span::styled(
+            leader,
+            if s.leader.is_some() {
+                v.st(Role::Title)
+            } else {
+                v.st(Role::Muted)
+            },
+        ))
+    };
+    row(frame, &mut y, 1, NewField::Leader, vec![leader]);
     if y < bottom {
         let hint = if s.saving {
             Span::styled("正在保存……", v.st(Role::Muted))

@@ -5,7 +5,7 @@
 use super::{Effect, back, form, moved, say};
 use crate::domain::{Answer, Status};
 use crate::tui::action::{Action, Command};
-use crate::tui::app::{App, ChecklistState, MessageKind, Overlay, Screen};
+use crate::tui::app::{App, ChecklistState, Confirm, ConfirmKind, MessageKind, Overlay, Screen};
 use crate::tui::choice::{Choice, ChoiceKind, FinishSummary, REANSWER_OPTIONS};
 
 pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
@@ -13,11 +13,22 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         return vec![];
     };
     let today = app.now.today();
+    let me = app.inspector.clone();
     let Screen::Checklist(st) = app.screen_mut() else {
         return vec![];
     };
     let id = st.data.inspection.id;
     let finished = st.data.inspection.is_finished();
+    let writes = matches!(
+        cmd,
+        Command::Pass | Command::Fail | Command::Na | Command::AddFinding | Command::AdHocFinding
+    );
+    if writes && !finished && !st.data.inspection.is_owner(&me) {
+        return ask_to_join(app, cmd);
+    }
+    let Screen::Checklist(st) = app.screen_mut() else {
+        return vec![];
+    };
     let answer = match cmd {
         Command::Back => return back(app),
         Command::Pass => Answer::Pass,
@@ -104,6 +115,26 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         return vec![];
     }
     vec![send_answer(st, &item.id, answer)]
+}
+
+/// Someone else's inspection: ask whether to join it (the same op as the CLI's `--join`);
+/// on yes the key that asked is carried out.
+fn ask_to_join(app: &mut App, then: Command) -> Vec<Effect> {
+    let Screen::Checklist(st) = app.screen() else {
+        return vec![];
+    };
+    let insp = &st.data.inspection;
+    app.overlay = Some(Overlay::Confirm(Confirm {
+        kind: ConfirmKind::Join {
+            inspection: insp.id,
+            then,
+        },
+        text: format!(
+            "加入 {} 的检查？（加入后即可作答、登记隐患）",
+            insp.inspectors.join("、")
+        ),
+    }));
+    vec![]
 }
 
 /// Records `answer` as pending for `item`, moves the cursor past it when it is under the

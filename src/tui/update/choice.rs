@@ -3,7 +3,7 @@
 use super::{Effect, checklist, form, moved, say};
 use crate::domain::Answer;
 use crate::tui::action::{Action, Command};
-use crate::tui::app::{App, MessageKind, Overlay, Prompt, PromptKind, Screen};
+use crate::tui::app::{App, MessageKind, Overlay, Prompt, PromptKind, Reanswer, Screen};
 use crate::tui::choice::{ChoiceKind, LeaveStep};
 use crate::tui::widgets::text_input::TextInput;
 
@@ -97,31 +97,38 @@ fn reanswer(
     let Screen::Checklist(st) = app.screen_mut() else {
         return vec![];
     };
-    let effects = vec![checklist::send_answer(st, item, answer)];
+    if selected == 0 {
+        let effects = vec![checklist::send_answer(st, item, answer)];
+        say(
+            app,
+            MessageKind::Info,
+            format!("已改为{}；隐患保留，仍在台账中跟踪", answer.label()),
+        );
+        return effects;
+    }
+    // The answer waits for the note: it is stored with the step, in one append (W17).
+    st.reanswer = Some(Reanswer {
+        item: item.to_string(),
+        answer,
+        finding: target,
+    });
     let others = if open.len() > 1 {
         format!("（另有 {} 条请在台账处理）", open.len() - 1)
     } else {
         String::new()
     };
-    let (kind, title, label) = match selected {
-        0 => {
-            say(
-                app,
-                MessageKind::Info,
-                format!("已改为{}；隐患保留，仍在台账中跟踪", answer.label()),
-            );
-            return effects;
-        }
-        1 => (
+    let (kind, title, label) = if selected == 1 {
+        (
             PromptKind::Rectify(target),
-            format!("已改为{}：登记隐患整改{others}", answer.label()),
+            format!("改为{}并登记隐患整改{others}", answer.label()),
             "整改落实情况（必填）",
-        ),
-        _ => (
+        )
+    } else {
+        (
             PromptKind::Retract(target),
-            format!("已改为{}：撤销隐患{others}", answer.label()),
+            format!("改为{}并撤销隐患{others}", answer.label()),
             "撤销原因（必填）",
-        ),
+        )
     };
     app.overlay = Some(Overlay::Prompt(Prompt {
         kind,
@@ -132,5 +139,5 @@ fn reanswer(
         overwrite: None,
         signer: super::register::signer_for(kind),
     }));
-    effects
+    vec![]
 }

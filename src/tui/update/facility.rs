@@ -7,6 +7,7 @@ use crate::tui::action::{Action, Command};
 use crate::tui::app::{
     App, FacilitiesState, MessageKind, Overlay, PatrolState, Prompt, PromptKind, Screen,
 };
+use crate::tui::patrol_state::RegistryPane;
 use crate::tui::widgets::text_input::TextInput;
 
 /// Home → the registry.
@@ -23,19 +24,37 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let Screen::Facilities(st) = app.screen_mut() else {
         return vec![];
     };
-    let len = st.list.as_ref().map_or(0, Vec::len);
-    if let Some(sel) = moved(st.selected, len, cmd) {
-        st.selected = sel;
-        return vec![];
+    if st.pane == RegistryPane::Places {
+        let len = st.current().map_or(0, |f| f.places.len());
+        if let Some(sel) = moved(st.place, len, cmd) {
+            st.place = sel;
+            return vec![];
+        }
+    } else {
+        let len = st.list.as_ref().map_or(0, Vec::len);
+        if let Some(sel) = moved(st.selected, len, cmd) {
+            st.selected = sel;
+            st.place = 0;
+            return vec![];
+        }
     }
     match cmd {
+        Command::Back if st.pane == RegistryPane::Places => {
+            st.pane = RegistryPane::Facilities;
+            vec![]
+        }
         Command::Back => back(app),
+        Command::NextField
+        | Command::PrevField
+        | Command::Open
+        | Command::AddEntry
+        | Command::EditField => super::registry_edit::input(app, cmd),
         Command::DayPatrol | Command::NightPatrol => {
             let Some(f) = st.current() else {
                 say(
                     app,
                     MessageKind::Info,
-                    "还没有登记单位：命令行 xuncha facility add 或 facility import",
+                    "还没有登记单位：按 a 登记（或命令行 xuncha facility import 导入记录中的单位名称）",
                 );
                 return vec![];
             };
@@ -44,7 +63,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 say(
                     app,
                     MessageKind::Error,
-                    format!("「{name}」尚未登记重点部位：xuncha facility place add … --key-site"),
+                    format!(
+                        "「{name}」尚未登记重点部位：Tab 到场所，a 登记，e 的“重点部位”一栏填 是"
+                    ),
                 );
                 return vec![];
             }
@@ -137,13 +158,17 @@ pub fn result(app: &mut App, action: Action) -> Vec<Effect> {
         } => {
             for s in app.stack.iter_mut() {
                 if let Screen::Facilities(st) = s {
-                    st.selected = st.selected.min(facilities.len().saturating_sub(1));
-                    st.list = Some(facilities.clone());
+                    st.loaded(facilities.clone());
                     st.unregistered = unregistered.clone();
                     st.log = log.clone();
                 }
             }
         }
+        Action::RegistryEdited {
+            what,
+            facility,
+            place,
+        } => return super::registry_edit::edited(app, what, facility, place),
         Action::PatrolOpened { patrol, facility } => {
             let label = patrol.kind_label();
             let n = facility.key_sites().count();

@@ -70,6 +70,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 facility: TextInput::default(),
                 departments: TextInput::default(),
                 mode: Mode::SelfCheck,
+                leader: None,
                 inspectors: TextInput::new(&app.inspector),
                 chosen: vec![false; app.lines.len()],
                 line_cursor: 0,

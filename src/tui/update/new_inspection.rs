@@ -1,7 +1,7 @@
 //! The new-inspection form: facility (with completion), departments, mode, inspectors, lines.
 
 use super::{Effect, back, edit};
-use crate::domain::Mode;
+use crate::domain::{LeaderRole, Mode};
 use crate::ops::NewInspection;
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{App, NewField, NewInspectionState, Screen, split_list};
@@ -28,7 +28,16 @@ fn cycle_mode(m: Mode, by: isize) -> Mode {
     all[(i + by).rem_euclid(all.len() as isize) as usize]
 }
 
-/// Checks the form; on success the request for `ops::start_inspection`.
+/// The next 带队领导 choice: not said, then each role in turn.
+fn cycle_leader(l: Option<LeaderRole>, by: isize) -> Option<LeaderRole> {
+    let all: Vec<Option<LeaderRole>> = std::iter::once(None)
+        .chain(LeaderRole::ALL.iter().copied().map(Some))
+        .collect();
+    let i = all.iter().position(|x| *x == l).unwrap_or(0) as isize;
+    all[(i + by).rem_euclid(all.len() as isize) as usize]
+}
+
+/// Checks the form; on success the request for `ops::start_led_inspection`.
 pub fn validate(st: &mut NewInspectionState, line_ids: &[String]) -> Option<NewInspection> {
     st.errors.clear();
     if st.facility.text().trim().is_empty() {
@@ -75,7 +84,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let submit = |st: &mut NewInspectionState| match validate(st, &line_ids) {
         Some(new) => {
             st.saving = true;
-            vec![Effect::StartInspection(new)]
+            vec![Effect::StartLedInspection(new, st.leader)]
         }
         None => {
             st.focus = *st.errors.keys().next().unwrap_or(&st.focus);
@@ -85,7 +94,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
         Action::Cmd(Command::Back) => return back(app),
         Action::Cmd(Command::Submit) => return submit(st),
-        Action::Cmd(Command::Open) if st.focus == NewField::Lines => return submit(st),
+        Action::Cmd(Command::Open) if matches!(st.focus, NewField::Lines | NewField::Leader) => {
+            return submit(st);
+        }
         Action::Cmd(Command::NextField | Command::Open) => {
             if st.focus == NewField::Facility && !st.facility.text().trim().is_empty() {
                 let first = st.suggestions().first().map(|s| s.to_string());
@@ -100,6 +111,13 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             NewField::Mode => match a {
                 Action::Cmd(Command::Left) => st.mode = cycle_mode(st.mode, -1),
                 Action::Cmd(Command::Right) | Action::Char(' ') => st.mode = cycle_mode(st.mode, 1),
+                _ => {}
+            },
+            NewField::Leader => match a {
+                Action::Cmd(Command::Left) => st.leader = cycle_leader(st.leader, -1),
+                Action::Cmd(Command::Right) | Action::Char(' ') => {
+                    st.leader = cycle_leader(st.leader, 1)
+                }
                 _ => {}
             },
             NewField::Lines => {

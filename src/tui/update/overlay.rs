@@ -59,10 +59,18 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         )),
         _ => None,
     };
+    if let Some(effects) = super::registry_edit::tab(app, &a) {
+        return effects;
+    }
     if let Some(p) = next_edit {
         app.overlay = Some(Overlay::Prompt(p));
         return vec![];
     }
+    // A failed item answered again waits for this prompt's note (W17).
+    let reanswer = match app.screen() {
+        Screen::Checklist(st) => st.reanswer.clone().map(|r| (st.data.inspection.id, r)),
+        _ => None,
+    };
     let Some(ov) = app.overlay.as_mut() else {
         return vec![];
     };
@@ -79,6 +87,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 app.overlay = None;
                 match kind {
                     ConfirmKind::Finish(id) => vec![Effect::Finish(id)],
+                    ConfirmKind::Join { inspection, then } => {
+                        vec![Effect::JoinInspection { inspection, then }]
+                    }
                     ConfirmKind::Quit => {
                         app.quit = true;
                         vec![]
@@ -94,6 +105,11 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Overlay::Prompt(p) => match a {
             Action::Cmd(Command::Back) => {
                 app.overlay = None;
+                if let Screen::Checklist(st) = app.screen_mut()
+                    && st.reanswer.take().is_some()
+                {
+                    super::say(app, crate::tui::app::MessageKind::Info, "未改答案");
+                }
                 vec![]
             }
             Action::Cmd(Command::ToggleFormat) => {
@@ -132,12 +148,17 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         | PromptKind::Retract(_)
                         | PromptKind::PatrolAbnormal { .. }
                         | PromptKind::RevokeDevice(_)
+                        | PromptKind::AddFacility
+                        | PromptKind::AddPlace { .. }
                 );
                 if required && note.is_empty() {
                     p.error = Some(format!("{}：不能为空", p.label.replace("（必填）", "")));
                     return vec![];
                 }
                 p.error = None;
+                if let Some(e) = super::registry_edit::submitted(&p.kind, note.clone()) {
+                    return vec![e];
+                }
                 let (name, role) = p
                     .signer
                     .as_ref()
@@ -148,13 +169,29 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         )
                     })
                     .unwrap_or_default();
+                // A failed item answered again: the answer goes with this step, in one append.
+                let reanswer = |id: uuid::Uuid, retract: bool, note: &str| match &reanswer {
+                    Some((inspection, r)) if r.finding == id => Some(Effect::ReanswerWithStep {
+                        inspection: *inspection,
+                        item: r.item.clone(),
+                        answer: r.answer,
+                        finding: id,
+                        retract,
+                        note: note.to_string(),
+                        name: name.clone(),
+                        role: role.clone(),
+                    }),
+                    _ => None,
+                };
                 vec![match p.kind {
-                    PromptKind::Rectify(id) => Effect::Rectify {
-                        id,
-                        note,
-                        name,
-                        role,
-                    },
+                    PromptKind::Rectify(id) => {
+                        reanswer(id, false, &note).unwrap_or(Effect::Rectify {
+                            id,
+                            note,
+                            name,
+                            role,
+                        })
+                    }
                     PromptKind::VerifyPass(id) => Effect::Verify {
                         id,
                         passed: true,
@@ -171,7 +208,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     },
                     PromptKind::Escalate(id) => Effect::Escalate { id, note },
                     PromptKind::Comment(id) => Effect::Comment { id, text: note },
-                    PromptKind::Retract(id) => Effect::Retract { id, reason: note },
+                    PromptKind::Retract(id) => {
+                        reanswer(id, true, &note).unwrap_or(Effect::Retract { id, reason: note })
+                    }
                     PromptKind::Receive(id) => Effect::Receive {
                         id,
                         name,
@@ -198,6 +237,10 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         device,
                         reason: note,
                     },
+                    PromptKind::AddFacility
+                    | PromptKind::AddPlace { .. }
+                    | PromptKind::EditFacility(..)
+                    | PromptKind::EditPlace { .. } => return vec![],
                 }]
             }
             a => {

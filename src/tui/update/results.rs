@@ -1,7 +1,7 @@
 //! Effect results coming back as actions.
 
 use super::{Effect, checklist, drafts, home_state, register, say, search, sync};
-use crate::tui::action::Action;
+use crate::tui::action::{Action, Command};
 use crate::tui::app::{
     App, ChecklistState, DetailState, HomeState, MessageKind, Overlay, RegisterRow, Screen,
 };
@@ -105,6 +105,33 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     break;
                 }
             }
+        }
+        Action::Joined { inspection, then } => return joined(app, *inspection, then),
+        Action::Reanswered {
+            inspection,
+            item_id,
+            finding,
+            what,
+        } => {
+            app.overlay = None;
+            for s in app.stack.iter_mut().rev() {
+                if let Screen::Checklist(st) = s
+                    && st.data.inspection.id == inspection.id
+                {
+                    st.reanswer = None;
+                    st.data.inspection = *inspection;
+                    if st.current().is_some_and(|it| it.id == item_id) {
+                        checklist::advance(st);
+                    }
+                    drafts::hazard_changed(st, &finding);
+                    break;
+                }
+            }
+            say(
+                app,
+                MessageKind::Ok,
+                format!("已保存：{what}（{}）", finding.spoken_name()),
+            );
         }
         Action::Finished(insp) => {
             // The summary of what was just finished, drawn over the screen it returns to.
@@ -269,10 +296,42 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::RosterLoaded { roster, done } => super::devices::loaded(app, roster, done),
         Action::RegistryLoaded { .. }
+        | Action::RegistryEdited { .. }
         | Action::PatrolOpened { .. }
         | Action::PatrolVisited { .. }
         | Action::PatrolFinished(_) => return super::facility::result(app, action),
         Action::Cmd(_) | Action::Char(_) | Action::Paste(_) | Action::Idle => {}
+    }
+    vec![]
+}
+
+/// I joined someone else's inspection: its checklist now lists me, and the key that asked is
+/// carried out.
+fn joined(app: &mut App, inspection: crate::domain::Inspection, then: Command) -> Vec<Effect> {
+    let others = inspection
+        .inspectors
+        .iter()
+        .filter(|n| **n != app.inspector)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("、");
+    let mut on_top = false;
+    for (i, s) in app.stack.iter_mut().enumerate().rev() {
+        if let Screen::Checklist(st) = s
+            && st.data.inspection.id == inspection.id
+        {
+            st.data.inspection = inspection;
+            on_top = i + 1 == app.stack.len();
+            break;
+        }
+    }
+    say(
+        app,
+        MessageKind::Ok,
+        format!("已加入 {others} 的检查（已保存），现在可以作答"),
+    );
+    if on_top && app.overlay.is_none() {
+        return checklist::input(app, Action::Cmd(then));
     }
     vec![]
 }
