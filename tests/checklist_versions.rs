@@ -118,8 +118,11 @@ fn forms_print_the_item_text_the_inspection_used() {
     let insp = start(&laptop, "drug_bio");
     let f1 = add(&laptop, &insp, "drug_bio.three-iron", "药库专库无报警器");
     laptop.ok(&["finding", "escalate", &f1]);
-    // After the inspection the list's text changes: a new version for new inspections only.
-    write_drug_bio(&laptop, "麻精药品专库三铁一器并与公安联网");
+    // After the inspection the list's item text and name change: a new version, for new
+    // inspections only.
+    let renamed = common::own_line::drug_bio("麻精药品专库三铁一器并与公安联网")
+        .replace("name = \"药品与生物安全\"", "name = \"药品安全\"");
+    fs::write(laptop.config().join("checklists/drug_bio.toml"), renamed).unwrap();
     laptop.ok(&["sync", "--dir", sync_dir]);
     office.ok(&["sync", "--dir", sync_dir]);
 
@@ -140,5 +143,10 @@ fn forms_print_the_item_text_the_inspection_used() {
                 "{what}: not today's text: {text}"
             );
         }
+        let shown = env.ok(&["finding", "show", &f1]);
+        assert!(
+            shown.contains("防线：药品与生物安全  检查项：麻精药品专库三铁一器（"),
+            "{shown}"
+        );
     }
 }

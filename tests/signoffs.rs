@@ -21,7 +21,17 @@ fn noticed(env: &Env) -> (String, String) {
 fn names_are_recorded_shown_printed_and_in_the_ledger() {
     let env = Env::new();
     let (insp, f) = noticed(&env);
-    let said = env.ok(&["notice", "receive", &f, "--name", "张伟", "--role", "院长"]);
+    let said = env.ok(&[
+        "notice",
+        "receive",
+        &f,
+        "--name",
+        "张伟",
+        "--role",
+        "院长",
+        "--promise",
+        "三日内清理完毕",
+    ]);
     assert!(said.contains("签收人 张伟（院长）"), "{said}");
     env.ok(&[
         "finding",
@@ -73,6 +83,9 @@ fn names_are_recorded_shown_printed_and_in_the_ledger() {
     let after_label = notice.split("签收人").nth(1).unwrap_or_default();
     let cell = after_label.lines().map(str::trim).find(|l| !l.is_empty());
     assert_eq!(cell, Some("张伟（院长）　2026年11月22日"), "{notice}");
+    let promise = notice.split("整改承诺").nth(1).unwrap_or_default();
+    let cell = promise.lines().map(str::trim).find(|l| !l.is_empty());
+    assert_eq!(cell, Some("三日内清理完毕"), "{notice}");
     // The 整改表: the reporter and the 复查人 in the hazard's row, the 复查人 by the 确认 line.
     let table = env.form_text(&["--inspection", &insp]);
     for text in [

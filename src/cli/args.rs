@@ -394,6 +394,9 @@ pub enum NoticeCmd {
         /// 签收哪一份：notice（整改通知书）、interview（警示约谈告知书）、referral（责任追究建议书）；默认最近一份
         #[arg(long)]
         level: Option<String>,
+        /// 回执上的整改承诺（建议书为处理意见），可空
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
+        promise: String,
     },
 }
 

@@ -331,14 +331,20 @@ fn show(ctx: &Ctx, f: &Finding) {
     if f.retracted {
         println!("撤销原因：{}", f.retract_reason);
     }
-    let item = match f.item_id.as_deref() {
-        Some(id) => match ctx.item_for(f.inspection_id, id) {
-            Some(it) => format!("{}（{id}）", it.check),
-            None => id.to_string(),
-        },
-        None => "—（检查表外发现）".to_string(),
+    // Line name and item text as the inspection's checklist version gives them (issue 15).
+    let mut label = ctx.item_label(f);
+    // A version recorded on another device carries that device's texts.
+    crate::domain::sanitize::escape_in_place(&mut label.line);
+    label
+        .check
+        .iter_mut()
+        .for_each(crate::domain::sanitize::escape_in_place);
+    let item = match (f.item_id.as_deref(), &label.check) {
+        (Some(id), Some(check)) if check != id => format!("{check}（{id}）"),
+        (Some(id), _) => id.to_string(),
+        (None, _) => "—（检查表外发现）".to_string(),
     };
-    println!("防线：{}  检查项：{item}", ctx.catalog.line_name(&f.line));
+    println!("防线：{}  检查项：{item}", label.line);
     println!(
         "单位：{}  科室：{}  部位：{}",
         f.facility, f.department, f.location

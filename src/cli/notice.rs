@@ -14,9 +14,10 @@ pub fn run(cli: &Cli, args: &NoticeArgs) -> CmdResult {
         name,
         role,
         level,
+        promise,
     }) = &args.cmd
     {
-        return receive(cli, id, name, role, level.as_deref());
+        return receive(cli, id, [name, role, promise], level.as_deref());
     }
     let mut ctx = context(cli)?;
     let mut ids = Vec::with_capacity(args.ids.len());
@@ -51,13 +52,14 @@ pub fn run(cli: &Cli, args: &NoticeArgs) -> CmdResult {
 }
 
 /// `xuncha notice receive ID --name --role [--level]`: the facility signed for a document.
-fn receive(cli: &Cli, id: &str, name: &str, role: &str, level: Option<&str>) -> CmdResult {
+fn receive(cli: &Cli, id: &str, texts: [&str; 3], level: Option<&str>) -> CmdResult {
+    let [name, role, promise] = texts;
     let level = level
         .map(|l| l.parse::<Escalation>())
         .transpose()
         .map_err(|e| Failure::usage(format!("文书（--level）：{e}")))?;
     let mut ctx = context(cli)?;
-    let done = ops::receive_notice(&mut ctx, id, level, name, role)?;
+    let done = ops::receive_notice(&mut ctx, id, level, name, role, promise)?;
     if cli.json {
         let v: Vec<_> = done
             .iter()

@@ -199,6 +199,9 @@ pub enum Payload {
         finding_id: Uuid,
         level: Escalation,
         by: Signer,
+        /// 整改承诺 written on the 回执, when given.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        promise: String,
     },
     Retracted {
         finding_id: Uuid,

@@ -489,9 +489,15 @@ fn describe(e: &StoredEvent) -> (String, String) {
         Payload::Verified { note, verifier, .. } => {
             ("复查不通过".into(), signed(note, "复查人", verifier))
         }
-        Payload::NoticeReceived { level, by, .. } => (
+        Payload::NoticeReceived {
+            level, by, promise, ..
+        } => (
             format!("签收{}", level.label()),
-            format!("签收人：{}", by.spoken()),
+            if promise.is_empty() {
+                format!("签收人：{}", by.spoken())
+            } else {
+                format!("签收人：{}；承诺：{promise}", by.spoken())
+            },
         ),
         Payload::Escalated {
             level, note, due, ..
@@ -744,7 +750,9 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent, merged: bool) {
             }
             Ok(label.clone())
         }
-        Payload::NoticeReceived { level, by, .. } => {
+        Payload::NoticeReceived {
+            level, by, promise, ..
+        } => {
             match f.escalations.iter_mut().find(|s| s.level == *level) {
                 Some(step) => {
                     step.receipts.push(Receipt {
@@ -752,6 +760,7 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent, merged: bool) {
                         at,
                         author: e.author.clone(),
                         event: e.r,
+                        promise: promise.clone(),
                     });
                     Ok(label.clone())
                 }

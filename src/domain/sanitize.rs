@@ -138,6 +138,7 @@ impl super::Finding {
             escape_in_place(&mut e.note);
             for r in &mut e.receipts {
                 escape_in_place(&mut r.author);
+                escape_in_place(&mut r.promise);
                 r.by.texts_mut().into_iter().for_each(escape_in_place);
             }
             if let Some(i) = &mut e.issued {

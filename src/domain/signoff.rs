@@ -41,6 +41,9 @@ pub struct Receipt {
     /// The account that recorded it.
     pub author: String,
     pub event: EventRef,
+    /// 整改承诺 (处理意见 for a 建议书) written on the 回执, when given.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub promise: String,
 }
 
 #[cfg(test)]

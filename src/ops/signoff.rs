@@ -1,7 +1,7 @@
 //! Sign-offs by name (issue 18, point 4): who received a 四书 document for the facility, who
 //! reported its rectification and who checked it, each by name and role, through events.
 
-use super::{Ctx, MAX_NAME_CHARS, OpsError, Result, limited};
+use super::{Ctx, MAX_NAME_CHARS, MAX_TEXT_CHARS, OpsError, Result, limited};
 use crate::domain::{Escalation, Finding, Payload, Signer};
 
 /// The labels of the two fields of a signer, as refusals name them (by meaning, as every ops
@@ -47,8 +47,9 @@ pub fn signer(fields: SignerFields, name: &str, role: &str) -> Result<Option<Sig
 }
 
 /// Records that the facility received the 四书 document of step `level` (else the last step
-/// issued) of `finding` (id, short id or 隐患编号): one `NoticeReceived` event for every hazard
-/// listed under the same 文号, appended together. Returns those hazards.
+/// issued) of `finding` (id, short id or 隐患编号), with the 整改承诺 written on the 回执 (may
+/// be empty; at most [`MAX_TEXT_CHARS`]): one `NoticeReceived` event for every hazard listed
+/// under the same 文号, appended together. Returns those hazards.
 ///
 /// # Errors
 /// `NotFound` for an unknown finding; `Invalid` when no such document was issued or the
@@ -59,9 +60,11 @@ pub fn receive_notice(
     level: Option<Escalation>,
     name: &str,
     role: &str,
+    promise: &str,
 ) -> Result<Vec<Finding>> {
     let by = signer(RECEIVER, name, role)?
         .ok_or_else(|| OpsError::invalid(RECEIVER.name, "不能为空"))?;
+    let promise = limited("整改承诺", promise, MAX_TEXT_CHARS)?;
     let f = ctx.finding(finding)?;
     let step = match level {
         Some(l) => f.escalations.iter().find(|s| s.level == l),
@@ -89,6 +92,7 @@ pub fn receive_notice(
             finding_id: *id,
             level,
             by: by.clone(),
+            promise: promise.clone(),
         })
         .collect();
     let author = ctx.author.clone();

@@ -561,11 +561,26 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
     } else {
         Cell::lines(receipts)
     };
+    let promised: Vec<String> = step
+        .receipts
+        .iter()
+        .filter(|r| !r.promise.is_empty())
+        .map(|r| r.promise.clone())
+        .collect();
     blocks.push(Block::Table(Table {
         widths: vec![34.0, 56.0, 18.0, 62.0],
         header: vec![],
         rows: vec![
-            vec![Cell::head(promise), Cell::text("").span(3).min_mm(13.0)],
+            vec![
+                Cell::head(promise),
+                if promised.is_empty() {
+                    Cell::text("")
+                } else {
+                    Cell::lines(promised)
+                }
+                .span(3)
+                .min_mm(13.0),
+            ],
             vec![
                 Cell::head(receiver),
                 Cell::text("").min_mm(10.0),

@@ -56,6 +56,9 @@ pub enum Command {
     Comment,
     /// Retract a finding recorded in error: a prompt that requires the reason.
     Retract,
+    /// Record that the facility received the last 四书 document (签收): who, by name and role,
+    /// and the 整改承诺 of its 回执.
+    Receive,
     /// Edit a finding's field: a prompt pre-filled with the current value; Tab picks the field.
     EditField,
     Yes,

@@ -601,6 +601,8 @@ pub enum PromptKind {
     Comment(Uuid),
     /// Retract the finding; the reason is required.
     Retract(Uuid),
+    /// The facility signed for the finding's last 四书 document (签收人 in the signer fields).
+    Receive(Uuid),
     /// Set this field of the finding (`ops::set_field` checks the value).
     EditField(Uuid, crate::domain::Field),
     /// Export the register with its current filter, in this format.

@@ -94,6 +94,13 @@ pub enum Effect {
         name: String,
         role: String,
     },
+    /// 签收 of the finding's last 四书 document: 签收人 and the 整改承诺.
+    Receive {
+        id: Uuid,
+        name: String,
+        role: String,
+        promise: String,
+    },
     /// 复查, with the 复查人's name and role as typed (both empty: none).
     Verify {
         id: Uuid,
@@ -564,6 +571,22 @@ impl Runner {
                 Action::FindingUpdated {
                     finding: ops::rectify_reported(ctx, id, &note, None, by)?,
                     what: "已登记整改".into(),
+                }
+            }
+            Effect::Receive {
+                id,
+                name,
+                role,
+                promise,
+            } => {
+                let done = ops::receive_notice(ctx, &id.to_string(), None, &name, &role, &promise)?;
+                let finding = done
+                    .into_iter()
+                    .find(|f| f.id == id)
+                    .map_or_else(|| ctx.finding_by_id(id), Ok)?;
+                Action::FindingUpdated {
+                    finding,
+                    what: "已登记签收".into(),
                 }
             }
             Effect::Verify {

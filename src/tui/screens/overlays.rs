@@ -100,6 +100,10 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
                     "Enter 导出  Tab 切换 xlsx / csv  Esc 取消".to_string(),
                     Role::Muted,
                 ),
+                None if matches!(p.kind, PromptKind::Receive(_)) => (
+                    "Enter 保存  Tab 换一栏（签收人姓名、职务必填）  Esc 取消".to_string(),
+                    Role::Muted,
+                ),
                 None if p.signer.is_some() => (
                     "Enter 保存  Tab 换一栏（姓名、职务可空）  Esc 取消".to_string(),
                     Role::Muted,

@@ -211,6 +211,12 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     PromptKind::Retract(id) => {
                         reanswer(id, true, &note).unwrap_or(Effect::Retract { id, reason: note })
                     }
+                    PromptKind::Receive(id) => Effect::Receive {
+                        id,
+                        name,
+                        role,
+                        promise: note,
+                    },
                     PromptKind::EditField(id, field) => Effect::SetField {
                         id,
                         field,

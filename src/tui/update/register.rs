@@ -383,6 +383,27 @@ pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Command::Receive => {
+            match f.escalations.last() {
+                None => say(app, MessageKind::Error, "该隐患尚未发出督办文书，无从签收"),
+                Some(step) => {
+                    let doc = match &step.issued {
+                        Some(i) => format!("{}（{}）", step.level.label(), i.wenhao),
+                        None => step.level.label().to_string(),
+                    };
+                    app.overlay = Some(Overlay::Prompt(Prompt {
+                        kind: PromptKind::Receive(f.id),
+                        title: format!("登记签收：{doc}"),
+                        label: "整改承诺（可空）".into(),
+                        input: TextInput::default(),
+                        error: None,
+                        overwrite: None,
+                        signer: Some(Box::new(SignerInput::new("签收人"))),
+                    }));
+                }
+            }
+            vec![]
+        }
         Command::Print => {
             say(app, MessageKind::Info, "正在生成文书……");
             vec![Effect::PrintNotice(f.id)]
