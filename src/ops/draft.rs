@@ -95,7 +95,7 @@ pub fn finding_drafts(
             Err(e) => problems.push(e.to_string()),
         }
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|b| std::cmp::Reverse(b.0));
     Ok((found.into_iter().map(|(_, d)| d).collect(), problems))
 }
 
