@@ -105,6 +105,8 @@ fail=0
 check() { if "$@"; then echo "  ok: ${*:2}"; else echo "  FAILED: $*"; fail=1; fi; }
 pages() { python3 $HERE/pdfcheck.py pages "$1"; }
 has() { python3 $HERE/pdfcheck.py text "$1" ${3:-} | tr -d ' \n' | grep -qF "$(echo "$2" | tr -d ' ')"; }
+# The same, for text inside one table cell (it may wrap at any character).
+has_in_cell() { python3 $HERE/pdfcheck.py rawtext "$1" ${3:-} | tr -d ' \n' | grep -qF "$(echo "$2" | tr -d ' ')"; }
 
 # A notice is one page with its 回执; hazards that do not fit that page at 9 pt or more are
 # listed on a 附页 after it, whose every page names the document by title and 文号.
@@ -136,7 +138,7 @@ done
 # One hazard fits beside the 回执: no 附页.
 check test "$(pages "$OUT/interview.pdf")$(pages "$OUT/referral.pdf")" = 11
 # The 临时防范措施 recorded on a hazard is printed with its 整改要求.
-check has "$OUT/notice.pdf" "临时防范措施：设专人值守"
+check has_in_cell "$OUT/notice.pdf" "临时防范措施：设专人值守"
 
 echo "整改通知书 over 8 hazards (the notice one page, then the 附页):"
 pdf=$OUT/notice8.pdf
@@ -155,7 +157,8 @@ done
 echo "整改表 (12 hazards):"
 form=$OUT/form.pdf
 n=$(pages "$form")
-check test "$n" = "${FORM_PAGES:-3}"
+# 12 hazards with this stop's fuller checklist texts (each row names its 检查项) take 4 pages.
+check test "$n" = "${FORM_PAGES:-4}"
 for ((p = 1; p <= n; p++)); do
   check has "$form" "第${p}页共${n}页" $p
   # Every page that carries hazard rows carries the header row above them.

@@ -125,8 +125,10 @@ def main(argv):
     if cmd == "pages":
         print(pages(argv[2]))
         return 0
-    if cmd == "text":
-        args = ["pdftotext", "-layout"]
+    if cmd in ("text", "rawtext"):
+        # "rawtext" keeps the content stream's order: a table cell's wrapped lines stay together,
+        # where "-layout" interleaves the lines of neighbouring cells.
+        args = ["pdftotext", "-layout" if cmd == "text" else "-raw"]
         if len(argv) > 3:
             args += ["-f", argv[3], "-l", argv[3]]
         sys.stdout.write(run(*args, argv[2], "-"))
