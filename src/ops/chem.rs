@@ -201,9 +201,37 @@ pub fn move_chemical(ctx: &mut Ctx, id: Uuid, mv: NewMovement) -> Result<Chemica
 /// Edits one field of a chemical entry; the edit supersedes the value shown, so two edits
 /// made apart on two devices are flagged as crossed (冲突) until one supersedes both.
 pub fn set_chemical_field(ctx: &mut Ctx, id: Uuid, f: ChemField, value: &str) -> Result<Chemical> {
+    set_chemical_fields(ctx, id, &[(f, value.to_string())])
+}
+
+/// Edits several fields of a chemical entry at once (the TUI's edit form): every value is
+/// checked first, then all are written in one append, so a refusal of any field (named by its
+/// label) leaves every field as it was.
+pub fn set_chemical_fields(
+    ctx: &mut Ctx,
+    id: Uuid,
+    edits: &[(ChemField, String)],
+) -> Result<Chemical> {
     let chem = chemical_by_id(ctx, id)?;
+    let mut payloads = vec![];
+    for (f, value) in edits {
+        payloads.push(Payload::ChemicalFieldSet(ChemicalFieldSet {
+            chemical_id: id,
+            field: *f,
+            value: checked_field(&chem, *f, value)?,
+            supersedes: chem.field_events.get(f).copied().into_iter().collect(),
+        }));
+    }
+    if !payloads.is_empty() {
+        append(ctx, payloads)?;
+    }
+    super::search::indexed_chemical(ctx, id)
+}
+
+/// A field's new value as stored, or its refusal naming the field.
+fn checked_field(chem: &Chemical, f: ChemField, value: &str) -> Result<String> {
     let label = f.label();
-    let value = match f {
+    Ok(match f {
         ChemField::Max => {
             let q = Qty::parse(value).map_err(|m| OpsError::invalid(field(label), m))?;
             if chem.balance > q {
@@ -225,18 +253,7 @@ pub fn set_chemical_field(ctx: &mut Ctx, id: Uuid, f: ChemField, value: &str) ->
         ChemField::Container | ChemField::Conditions => {
             limited(label, value, MAX_TEXT_CHARS).map_err(|e| retag(e, label))?
         }
-    };
-    let supersedes = chem.field_events.get(&f).copied().into_iter().collect();
-    append(
-        ctx,
-        vec![Payload::ChemicalFieldSet(ChemicalFieldSet {
-            chemical_id: id,
-            field: f,
-            value,
-            supersedes,
-        })],
-    )?;
-    super::search::indexed_chemical(ctx, id)
+    })
 }
 
 /// Every chemical held, by 单位, 储存地点, 名称.

@@ -51,6 +51,13 @@ impl DraftKey {
         ))
     }
 
+    /// A form of the 台账 screen (issue 17): `form` names it (`chem-add`, `chem-issue`,
+    /// `equipment-check-maintenance`, …) and `target` the entry it writes to (None: a new one).
+    pub fn register_entry(form: &str, target: Option<Uuid>) -> DraftKey {
+        let target = target.map_or("new".to_string(), |t| t.simple().to_string());
+        DraftKey(format!("entry-{target}-{}.json", short_hash(form)))
+    }
+
     /// The file name in the drafts folder.
     pub fn file_name(&self) -> &str {
         &self.0

@@ -186,19 +186,30 @@ pub fn set_equipment_field(
     f: EquipField,
     value: &str,
 ) -> Result<Equipment> {
+    set_equipment_fields(ctx, id, &[(f, value.to_string())])
+}
+
+/// Edits several fields at once (the TUI's edit form): all are checked first and written in
+/// one append, so a refusal of any field (named by its label) changes nothing.
+pub fn set_equipment_fields(
+    ctx: &mut Ctx,
+    id: Uuid,
+    edits: &[(EquipField, String)],
+) -> Result<Equipment> {
     let q = equipment_by_id(ctx, id)?;
-    let required = f == EquipField::Name;
-    let value = text(f.label(), value, required)?;
-    let supersedes = q.field_events.get(&f).copied().into_iter().collect();
-    append(
-        ctx,
-        vec![Payload::EquipmentFieldSet(EquipmentFieldSet {
+    let mut payloads = vec![];
+    for (f, value) in edits {
+        let required = *f == EquipField::Name;
+        payloads.push(Payload::EquipmentFieldSet(EquipmentFieldSet {
             equipment_id: id,
-            field: f,
-            value,
-            supersedes,
-        })],
-    )?;
+            field: *f,
+            value: text(f.label(), value, required)?,
+            supersedes: q.field_events.get(f).copied().into_iter().collect(),
+        }));
+    }
+    if !payloads.is_empty() {
+        append(ctx, payloads)?;
+    }
     super::search::indexed_equipment(ctx, id)
 }
 

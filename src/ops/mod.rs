@@ -42,6 +42,7 @@ pub use crate::report::{
     ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError, default_export_path,
 };
 pub use browse::{FacilityRow, all_inspections, facility_rows};
+pub use chem::set_chemical_fields;
 pub use chem::{
     NewChemical, NewMovement, RegisterExport, add_chemical, check_cas, chemical, chemical_by_id,
     chemicals, export_chem, hazard_links, hazards_of, link_hazard, move_chemical,
@@ -56,6 +57,7 @@ pub use draft::{
 pub use draft_files::{
     DraftKey, MAX_DRAFT_BYTES, clear_draft_at, clear_note_drafts, load_draft_at, save_draft_at,
 };
+pub use equipment::set_equipment_fields;
 pub use equipment::{
     DueCounts, DueItem, NewEquipment, add_equipment, due, due_counts, equipment, equipment_by_id,
     equipment_list, export_equipment, record_check, record_operator, set_equipment_field,
