@@ -5,60 +5,29 @@
 
 mod common;
 use common::Env;
-
-fn ethanol(env: &Env) -> String {
-    let c = env.json(&[
-        "chem",
-        "add",
-        "--facility",
-        "市第一人民医院",
-        "--place",
-        "药剂科危化品库",
-        "--name",
-        "乙醇",
-        "--unit",
-        "升",
-        "--max",
-        "50",
-        "--container",
-        "5升塑料桶",
-        "--conditions",
-        "阴凉、通风，远离火种、热源",
-    ]);
-    c["id"].as_str().unwrap().to_string()
-}
+use common::registers::{chem_add, chem_move, equipment_add};
 
 #[test]
 fn the_balance_comes_from_movements_and_limits_are_refused_naming_the_flag() {
     let env = Env::new();
-    let id = ethanol(&env);
+    let id = env.ethanol();
     let c = env.json(&["chem", "show", &id]);
     assert_eq!(c["class_label"], "易燃液体");
     assert_eq!(c["cas"], "64-17-5", "a known variety gets its CAS No.");
-    env.ok(&[
-        "chem",
+    env.ok(&chem_move(
         "receive",
         "乙醇",
-        "--qty",
         "20",
-        "--by",
         "张敏",
-        "--purpose",
-        "采购",
-        "--date",
-        "2026-11-20",
-    ]);
-    let c = env.json(&[
-        "chem",
+        &["--purpose", "采购", "--date", "2026-11-20"],
+    ));
+    let c = env.json(&chem_move(
         "issue",
         "乙醇",
-        "--qty",
         "2.5",
-        "--by",
         "李护士",
-        "--purpose",
-        "手术室消毒",
-    ]);
+        &["--purpose", "手术室消毒"],
+    ));
     assert_eq!(c["balance_text"], "17.5");
 
     let before = env.events();
@@ -122,37 +91,15 @@ fn the_balance_comes_from_movements_and_limits_are_refused_naming_the_flag() {
         let err = env.fails(&a);
         assert!(err.contains(want), "{a:?}: {err}");
     }
-    let err = env.fails(&[
-        "chem",
-        "add",
-        "--facility",
-        "市第一人民医院",
-        "--place",
-        "检验科",
-        "--name",
-        "某试剂",
-        "--unit",
-        "瓶",
-        "--max",
-        "10",
-    ]);
+    let err = env.fails(&chem_add("检验科", "某试剂", "瓶", "10", &[]));
     assert!(err.contains("类别（--class）"), "{err}");
-    let err = env.fails(&[
-        "chem",
-        "add",
-        "--facility",
-        "市第一人民医院",
-        "--place",
+    let err = env.fails(&chem_add(
         "检验科",
-        "--name",
         "甲醛",
-        "--unit",
         "升",
-        "--max",
         "10",
-        "--cas",
-        "50-00-1",
-    ]);
+        &["--cas", "50-00-1"],
+    ));
     assert!(
         err.contains("CAS号（--cas）") && err.contains("校验位"),
         "{err}"
@@ -169,44 +116,17 @@ fn the_balance_comes_from_movements_and_limits_are_refused_naming_the_flag() {
 #[test]
 fn special_equipment_due_with_a_pinned_clock() {
     let env = Env::new(); // 2026-11-22
-    env.ok(&[
-        "equipment",
-        "add",
-        "--facility",
-        "市第一人民医院",
-        "--name",
-        "1号病房楼客梯",
-        "--kind",
-        "电梯",
-        "--reg-no",
-        "梯11吉A00123",
-        "--next-due",
-        "2026-11-01",
-    ]);
-    env.ok(&[
-        "equipment",
-        "add",
-        "--facility",
-        "市第一人民医院",
-        "--name",
+    env.elevator(&["--next-due", "2026-11-01"]);
+    env.ok(&equipment_add(
         "氧气储罐",
-        "--kind",
         "压力容器",
-        "--next-due",
-        "2026-12-10",
-    ]);
-    env.ok(&[
-        "equipment",
-        "add",
-        "--facility",
-        "市第一人民医院",
-        "--name",
+        &["--next-due", "2026-12-10"],
+    ));
+    env.ok(&equipment_add(
         "燃气锅炉",
-        "--kind",
         "boiler",
-        "--next-due",
-        "2027-06-01",
-    ]);
+        &["--next-due", "2027-06-01"],
+    ));
     env.ok(&[
         "equipment",
         "operator",
@@ -218,16 +138,7 @@ fn special_equipment_due_with_a_pinned_clock() {
         "--expires",
         "2026-06-30",
     ]);
-    let err = env.fails(&[
-        "equipment",
-        "add",
-        "--facility",
-        "市第一人民医院",
-        "--name",
-        "x",
-        "--kind",
-        "船",
-    ]);
+    let err = env.fails(&equipment_add("x", "船", &[]));
     assert!(err.contains("设备类别（--kind）：未知类别「船」"), "{err}");
     let err = env.fails(&[
         "equipment",
@@ -283,18 +194,7 @@ fn special_equipment_due_with_a_pinned_clock() {
 #[test]
 fn a_hazard_recorded_on_equipment_links_to_it_in_finding_show() {
     let env = Env::new();
-    env.ok(&[
-        "equipment",
-        "add",
-        "--facility",
-        "市第一人民医院",
-        "--name",
-        "1号病房楼客梯",
-        "--kind",
-        "电梯",
-        "--reg-no",
-        "梯11吉A00123",
-    ]);
+    env.elevator(&[]);
     let insp = env.start("市第一人民医院", &["key_site"]);
     let f = env.add_finding(&insp, "key_site", "电梯机房未配灭火器");
     env.ok(&["equipment", "link", "梯11吉A00123", "--finding", &f]);
@@ -327,16 +227,7 @@ fn a_hazard_recorded_on_equipment_links_to_it_in_finding_show() {
 #[test]
 fn equipment_edit_changes_one_field_and_refuses_bad_input_naming_it() {
     let env = Env::new();
-    env.ok(&[
-        "equipment",
-        "add",
-        "--facility",
-        "市第一人民医院",
-        "--name",
-        "1号病房楼客梯",
-        "--kind",
-        "电梯",
-    ]);
+    env.ok(&equipment_add("1号病房楼客梯", "电梯", &[]));
     let out = env.ok(&[
         "equipment",
         "edit",
@@ -369,43 +260,31 @@ fn two_devices_issuing_the_same_stock_converge_on_one_flagged_balance() {
     let (a, b) = (Env::new(), Env::new());
     let usb = tempfile::tempdir().unwrap();
     let dir = usb.path().to_str().unwrap();
-    let id = ethanol(&a);
-    a.ok(&[
-        "chem",
+    let id = a.ethanol();
+    a.ok(&chem_move(
         "receive",
         &id,
-        "--qty",
         "20",
-        "--by",
         "张敏",
-        "--date",
-        "2026-11-20",
-    ]);
+        &["--date", "2026-11-20"],
+    ));
     a.ok(&["sync", "--dir", dir]);
     b.ok(&["sync", "--dir", dir]);
     // Apart, each sees 20 升 and issues 15.
-    a.ok(&[
-        "chem",
+    a.ok(&chem_move(
         "issue",
         &id,
-        "--qty",
         "15",
-        "--by",
         "李护士",
-        "--purpose",
-        "手术室消毒",
-    ]);
-    b.ok(&[
-        "chem",
+        &["--purpose", "手术室消毒"],
+    ));
+    b.ok(&chem_move(
         "issue",
         &id,
-        "--qty",
         "15",
-        "--by",
         "王护士",
-        "--purpose",
-        "病区消毒",
-    ]);
+        &["--purpose", "病区消毒"],
+    ));
     a.ok(&["sync", "--dir", dir]);
     b.ok(&["sync", "--dir", dir]);
     a.ok(&["sync", "--dir", dir]);
@@ -429,21 +308,8 @@ fn two_devices_issuing_the_same_stock_converge_on_one_flagged_balance() {
 #[test]
 fn search_finds_chemicals_and_equipment_in_chinese_and_pinyin() {
     let env = Env::new();
-    let id = ethanol(&env);
-    env.ok(&[
-        "equipment",
-        "add",
-        "--facility",
-        "市第一人民医院",
-        "--name",
-        "1号病房楼客梯",
-        "--kind",
-        "电梯",
-        "--reg-no",
-        "梯11吉A00123",
-        "--place",
-        "住院部1号楼",
-    ]);
+    let id = env.ethanol();
+    env.elevator(&["--place", "住院部1号楼"]);
     let first = |q: &str| env.json(&["search", q, "--json"])[0].clone();
     for q in ["乙醇", "yichun", "yc", "64-17-5"] {
         let hit = first(q);

@@ -5,6 +5,7 @@
 mod common;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::Env;
+use common::registers::{chem_add, chem_move};
 
 fn text(d: Option<&Data>) -> String {
     match d {
@@ -35,77 +36,21 @@ fn date(d: Option<&Data>) -> chrono::NaiveDate {
 #[test]
 fn the_three_ledgers_and_the_usage_table_read_back() {
     let env = Env::new(); // 2026-11-22
-    env.ok(&[
-        "chem",
-        "add",
-        "--facility",
-        "市第一人民医院",
-        "--place",
-        "药剂科危化品库",
-        "--name",
-        "乙醇",
-        "--unit",
-        "升",
-        "--max",
-        "50",
-        "--container",
-        "5升塑料桶",
-        "--conditions",
-        "阴凉、通风，远离火种、热源",
-    ]);
-    env.ok(&[
-        "chem",
-        "add",
-        "--facility",
-        "市第一人民医院",
-        "--place",
-        "供应室",
-        "--name",
-        "过氧乙酸",
-        "--unit",
-        "千克",
-        "--max",
-        "10",
-    ]);
-    env.ok(&[
-        "chem",
-        "receive",
-        "乙醇",
-        "--qty",
-        "30",
-        "--by",
-        "张敏",
-        "--purpose",
-        "采购",
-        "--date",
-        "2026-10-20",
-    ]);
-    env.ok(&[
-        "chem",
-        "issue",
-        "乙醇",
-        "--qty",
-        "5",
-        "--by",
-        "李护士",
-        "--purpose",
-        "手术室消毒",
-        "--date",
-        "2026-11-02",
-    ]);
-    env.ok(&[
-        "chem",
-        "issue",
-        "乙醇",
-        "--qty",
-        "2.5",
-        "--by",
-        "王护士",
-        "--purpose",
-        "病区消毒",
-        "--date",
-        "2026-11-20",
-    ]);
+    env.ethanol();
+    env.ok(&chem_add("供应室", "过氧乙酸", "千克", "10", &[]));
+    for (step, qty, by, purpose, date) in [
+        ("receive", "30", "张敏", "采购", "2026-10-20"),
+        ("issue", "5", "李护士", "手术室消毒", "2026-11-02"),
+        ("issue", "2.5", "王护士", "病区消毒", "2026-11-20"),
+    ] {
+        env.ok(&chem_move(
+            step,
+            "乙醇",
+            qty,
+            by,
+            &["--purpose", purpose, "--date", date],
+        ));
+    }
     let insp = env.start("市第一人民医院", &["hazchem"]);
     let f = env.add_finding(&insp, "hazchem", "酒精与含氯消毒剂混放");
     env.ok(&["chem", "link", "乙醇@药剂科危化品库", "--finding", &f]);
@@ -192,17 +137,7 @@ fn the_three_ledgers_and_the_usage_table_read_back() {
 #[test]
 fn the_equipment_list_reads_back_with_due_states() {
     let env = Env::new(); // 2026-11-22
-    env.ok(&[
-        "equipment",
-        "add",
-        "--facility",
-        "市第一人民医院",
-        "--name",
-        "1号病房楼客梯",
-        "--kind",
-        "电梯",
-        "--reg-no",
-        "梯11吉A00123",
+    env.elevator(&[
         "--place",
         "1号病房楼",
         "--maker",
