@@ -106,6 +106,20 @@ pub enum Command {
     /// Add an entry where the cursor is (the registry: a facility, or a place under the
     /// selected place).
     AddEntry,
+    /// 台账: record a receipt (入库) of the selected chemical.
+    StockIn,
+    /// 台账: record an issue (领用) of the selected chemical.
+    StockOut,
+    /// 台账: record a 定期检验 of the selected equipment.
+    RecordInspection,
+    /// 台账: record a 维护保养 of the selected equipment.
+    RecordMaintenance,
+    /// 台账: record a 安全附件 check of the selected equipment.
+    RecordAccessory,
+    /// 台账: record an operator with a certificate on the selected equipment.
+    RecordOperator,
+    /// 台账: link a hazard (by its 隐患编号) to the selected chemical or equipment.
+    LinkHazard,
 }
 
 #[derive(Debug, Clone)]
@@ -257,6 +271,17 @@ pub enum Action {
         finding: Option<Box<crate::domain::Finding>>,
     },
     PatrolFinished(crate::domain::Patrol),
+    /// A 台账 form was written: what to say, and the entry to select.
+    EntrySaved {
+        kind: super::entry_form::EntryFormKind,
+        what: String,
+        id: Uuid,
+    },
+    /// A 台账 form was refused: the field (its label as ops words it) and why; nothing saved.
+    EntryRefused {
+        field: String,
+        message: String,
+    },
     /// An effect with nothing to report (a cancel request).
     Idle,
     /// An effect failed; the message says why in Chinese.

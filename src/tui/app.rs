@@ -55,6 +55,8 @@ pub enum Screen {
     Register(RegisterState),
     /// 危险化学品 and 特种设备 registers (issue 17).
     Registers(super::screens::registers_state::RegistersState),
+    /// A form of the 台账 screen (add, edit, receipt, issue, check, operator, hazard link).
+    EntryForm(Box<super::entry_form::EntryForm>),
     Detail(DetailState),
     Sync(SyncState),
     /// Drawn over the screen below it.
@@ -759,6 +761,7 @@ impl App {
             Screen::Sync(_) => Context::Sync,
             Screen::Search(_) => Context::Search,
             Screen::Registers(_) => Context::Registers,
+            Screen::EntryForm(_) => Context::EntryForm,
             Screen::Inspections(_) => Context::Inspections,
             Screen::FacilityList(_) => Context::FacilityList,
             Screen::Facilities(_) => Context::Facilities,

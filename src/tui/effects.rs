@@ -192,6 +192,8 @@ pub enum Effect {
         note: String,
     },
     FinishPatrol(Uuid),
+    /// A 台账 form (issue 17): add, edit, receipt, issue, check, operator, hazard link.
+    SaveEntry(super::entry_effects::EntrySave),
 }
 
 impl Effect {
@@ -441,6 +443,7 @@ impl Runner {
             | Effect::PatrolVisit { .. }
             | Effect::FinishPatrol(_) => super::patrol_effects::run(ctx, effect)?,
             Effect::EditRegistry(edit) => super::registry_edit::run(ctx, edit)?,
+            Effect::SaveEntry(save) => super::entry_effects::run(ctx, save)?,
             Effect::StartInspection(new) => {
                 let i = ops::start_inspection(ctx, new)?;
                 Action::ChecklistLoaded(ops::checklist(ctx, i.id)?)

@@ -32,6 +32,8 @@ pub enum Context {
     Summary,
     /// The 危险化学品 / 特种设备 registers.
     Registers,
+    /// A form of the 台账 screen.
+    EntryForm,
     /// The inspection browser.
     Inspections,
     /// The facility browser (hazard counts per facility).
@@ -64,6 +66,7 @@ impl Context {
             Context::SyncFolder => &["sync_folder", "text", "global"],
             Context::Summary => &["summary", "global"],
             Context::Registers => &["registers", "nav", "global"],
+            Context::EntryForm => &["entry_form", "text", "global"],
             Context::Inspections => &["inspections", "nav", "global"],
             Context::FacilityList => &["facility_list", "nav", "global"],
             Context::Facilities => &["facilities", "nav", "global"],
@@ -79,6 +82,7 @@ impl Context {
             Context::FirstRun
                 | Context::NewInspection
                 | Context::Form
+                | Context::EntryForm
                 | Context::Prompt
                 | Context::SyncFolder
                 | Context::Search
@@ -86,11 +90,12 @@ impl Context {
     }
 }
 
-const TEXT_TABLES: [&str; 7] = [
+const TEXT_TABLES: [&str; 8] = [
     "text",
     "first_run",
     "new_inspection",
     "form",
+    "entry_form",
     "prompt",
     "sync_folder",
     "search",
@@ -247,7 +252,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 23] = [
+const KNOWN_TABLES: [&str; 24] = [
     "global",
     "nav",
     "home",
@@ -266,6 +271,7 @@ const KNOWN_TABLES: [&str; 23] = [
     "sync_folder",
     "summary",
     "registers",
+    "entry_form",
     "inspections",
     "facility_list",
     "facilities",

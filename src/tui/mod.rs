@@ -9,6 +9,8 @@ pub mod browse;
 pub mod choice;
 mod device_effects;
 pub mod effects;
+pub mod entry_effects;
+pub mod entry_form;
 mod inspection_effects;
 pub mod keymap;
 pub mod line_keys;

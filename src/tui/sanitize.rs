@@ -171,6 +171,18 @@ pub fn escape_action(action: Action) -> Action {
             escape_in_place(&mut m);
             Action::Failed(m)
         }
+        Action::EntrySaved { kind, mut what, id } => {
+            escape_in_place(&mut what);
+            Action::EntrySaved { kind, what, id }
+        }
+        Action::EntryRefused {
+            mut field,
+            mut message,
+        } => {
+            escape_in_place(&mut field);
+            escape_in_place(&mut message);
+            Action::EntryRefused { field, message }
+        }
         other => other,
     }
 }

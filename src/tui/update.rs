@@ -6,6 +6,7 @@ mod checklist;
 mod choice;
 mod devices;
 mod drafts;
+mod entry_form;
 mod facility;
 mod form;
 mod form_drafts;
@@ -131,6 +132,7 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Form(_) => form::input(app, a),
         Screen::Register(_) => register::input(app, a),
         Screen::Registers(_) => registers::input(app, a),
+        Screen::EntryForm(_) => entry_form::input(app, a),
         Screen::Detail(_) => register::detail_input(app, a),
         Screen::Sync(_) => sync::input(app, a),
         Screen::Search(_) => search::input(app, a),

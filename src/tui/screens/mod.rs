@@ -4,6 +4,7 @@ mod browse;
 mod checklist;
 mod detail;
 mod devices;
+mod entry_form;
 mod facility;
 mod first_run;
 mod form;
@@ -112,6 +113,7 @@ fn title(app: &App) -> &'static str {
         Screen::Form(_) => "登记隐患",
         Screen::Register(_) => "隐患台账",
         Screen::Registers(_) => "危化品与特种设备台账",
+        Screen::EntryForm(_) => "危化品与特种设备台账",
         Screen::Detail(_) => "隐患详情",
         Screen::Sync(_) => "同步",
         Screen::Search(_) => "搜索",
@@ -177,6 +179,7 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         Screen::Form(s) => form::render(&v, s, frame, body),
         Screen::Register(s) => register::render(&v, s, frame, body),
         Screen::Registers(s) => registers::render(&v, s, frame, body),
+        Screen::EntryForm(s) => entry_form::render(&v, s, frame, body),
         Screen::Detail(s) => detail::render(&v, s, frame, body),
         Screen::Sync(s) => sync::render(&v, s, frame, body),
         Screen::Search(_) => {}
@@ -238,7 +241,8 @@ fn key_bar_lines(v: &View, width: usize) -> Vec<Line<'static>> {
     let mut whole = vec![Span::raw(" ")];
     whole.extend(v.hints(ctx, hint_cmds(ctx)));
     // Room for the help key ("?  帮助") after the keys.
-    if ctx != Context::Home || Line::from(whole).width() + 7 <= width {
+    let two_lines = matches!(ctx, Context::Home | Context::Registers);
+    if !two_lines || Line::from(whole).width() + 7 <= width {
         return vec![key_bar(v, width, hint_cmds(ctx))];
     }
     let cmds = hint_cmds(ctx);
@@ -357,7 +361,20 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Help => &[(Back, "关闭")],
         Context::Search => &[(Open, "打开"), (Down, "下一个"), (Back, "关闭")],
         Context::Sync => &[(Back, "返回")],
-        Context::Registers => &[(NextField, "切换危化品/设备"), (Back, "返回")],
+        Context::Registers => &[
+            (AddEntry, "登记"),
+            (EditField, "修改"),
+            (StockIn, "入库"),
+            (StockOut, "领用"),
+            (RecordInspection, "检验"),
+            (RecordMaintenance, "维保"),
+            (RecordAccessory, "安全附件"),
+            (RecordOperator, "持证人员"),
+            (LinkHazard, "关联隐患"),
+            (NextField, "切换"),
+            (Back, "返回"),
+        ],
+        Context::EntryForm => &[(Submit, "保存"), (NextField, "下一栏"), (Back, "取消")],
         Context::SyncFolder => &[(Submit, "试运行"), (Back, "返回")],
         Context::Inspections => &[
             (Open, "打开"),

@@ -66,22 +66,37 @@ fn text(s: &str, w: usize) -> Cell<'static> {
     Cell::from(fit(&escape_line(s), w))
 }
 
-fn chemicals(
+/// One column of a register table: its title and width.
+struct Column {
+    title: &'static str,
+    width: Constraint,
+}
+
+const fn col(title: &'static str, width: u16) -> Column {
+    Column {
+        title,
+        width: Constraint::Length(width),
+    }
+}
+
+/// Either register as a table: a block titled `title`, the header, the rows around the
+/// selection (each made by `row`, with the role colouring it), or `empty` when there are none.
+#[allow(clippy::too_many_arguments)]
+fn entry_table<T>(
     v: &View,
-    list: &[Chemical],
-    selected: usize,
     frame: &mut Frame,
     area: Rect,
-    detail: Rect,
+    title: &str,
+    empty: &str,
+    columns: &[Column],
+    list: &[T],
+    selected: usize,
+    row: impl Fn(&T) -> (Vec<Cell<'static>>, Role),
 ) {
-    let block = v.block(" 储存台账（结存由入库、领用算出） ", true);
+    let block = v.block(title, true);
     if list.is_empty() {
         frame.render_widget(
-            Paragraph::new(Span::styled(
-                " 尚无危险化学品：命令行 xuncha chem add 登记",
-                v.st(Role::Muted),
-            ))
-            .block(block),
+            Paragraph::new(Span::styled(empty.to_string(), v.st(Role::Muted))).block(block),
             area,
         );
         return;
@@ -93,45 +108,70 @@ fn chemicals(
         .enumerate()
         .skip(first)
         .take(h)
-        .map(|(i, c)| {
-            let flags = c.status_flags();
-            let unit = escape_line(&c.unit).into_owned();
-            let st = if i == selected {
-                v.st(Role::Selection)
-            } else if flags.iter().any(|f| *f == "负库存" || *f == "超量") {
-                v.st(Role::Overdue)
-            } else if !flags.is_empty() {
-                v.st(Role::Warning)
-            } else {
-                v.st(Role::Base)
-            };
-            Row::new(vec![
-                text(&c.name, 12),
-                text(&c.facility, 14),
-                text(&c.place, 12),
-                Cell::from(Line::from(format!("{}{unit}", c.balance)).right_aligned()),
-                Cell::from(Line::from(format!("{}{unit}", c.max)).right_aligned()),
-                Cell::from(flags.join("、")),
-            ])
-            .style(st)
+        .map(|(i, entry)| {
+            let (cells, role) = row(entry);
+            let role = if i == selected { Role::Selection } else { role };
+            Row::new(cells).style(v.st(role))
         })
         .collect();
-    let header = Row::new(vec!["名称", "单位", "储存地点", "结存", "最大量", "标记"])
-        .style(v.st(Role::Header));
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(12),
-            Constraint::Length(14),
-            Constraint::Length(12),
-            Constraint::Length(10),
-            Constraint::Length(8),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(header)
-    .block(block);
-    frame.render_widget(table, area);
+    let header =
+        Row::new(columns.iter().map(|c| c.title).collect::<Vec<_>>()).style(v.st(Role::Header));
+    let mut widths: Vec<Constraint> = columns.iter().map(|c| c.width).collect();
+    // The last column takes what is left.
+    if let Some(last) = widths.last_mut() {
+        *last = Constraint::Fill(1);
+    }
+    frame.render_widget(Table::new(rows, widths).header(header).block(block), area);
+}
+
+fn chemicals(
+    v: &View,
+    list: &[Chemical],
+    selected: usize,
+    frame: &mut Frame,
+    area: Rect,
+    detail: Rect,
+) {
+    const COLUMNS: [Column; 6] = [
+        col("名称", 12),
+        col("单位", 14),
+        col("储存地点", 12),
+        col("结存", 10),
+        col("最大量", 8),
+        col("标记", 0),
+    ];
+    entry_table(
+        v,
+        frame,
+        area,
+        " 储存台账（结存由入库、领用算出） ",
+        " 尚无危险化学品：按 a 登记",
+        &COLUMNS,
+        list,
+        selected,
+        |c| {
+            let flags = c.status_flags();
+            let unit = escape_line(&c.unit).into_owned();
+            let role = if flags.iter().any(|f| *f == "负库存" || *f == "超量") {
+                Role::Overdue
+            } else if !flags.is_empty() {
+                Role::Warning
+            } else {
+                Role::Base
+            };
+            (
+                vec![
+                    text(&c.name, 12),
+                    text(&c.facility, 14),
+                    text(&c.place, 12),
+                    Cell::from(Line::from(format!("{}{unit}", c.balance)).right_aligned()),
+                    Cell::from(Line::from(format!("{}{unit}", c.max)).right_aligned()),
+                    Cell::from(flags.join("、")),
+                ],
+                role,
+            )
+        },
+    );
     if let Some(c) = list.get(selected) {
         let last = c
             .movements
@@ -175,26 +215,23 @@ fn equipment(
     area: Rect,
     detail: Rect,
 ) {
-    let block = v.block(" 特种设备安全清单 ", true);
-    if list.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                " 尚无特种设备：命令行 xuncha equipment add 登记",
-                v.st(Role::Muted),
-            ))
-            .block(block),
-            area,
-        );
-        return;
-    }
-    let h = area.height.saturating_sub(3) as usize;
-    let first = offset(selected, list.len(), h);
-    let rows: Vec<Row> = list
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(h)
-        .map(|(i, q)| {
+    const COLUMNS: [Column; 5] = [
+        col("设备名称", 14),
+        col("类别", 8),
+        col("使用单位", 14),
+        col("下次检验", 10),
+        col("状态", 0),
+    ];
+    entry_table(
+        v,
+        frame,
+        area,
+        " 特种设备安全清单 ",
+        " 尚无特种设备：按 a 登记",
+        &COLUMNS,
+        list,
+        selected,
+        |q| {
             let state = q.due_state(today);
             let expired = !q.expired_operators(today).is_empty();
             let mut label = match state {
@@ -206,40 +243,25 @@ fn equipment(
             if expired {
                 label.push_str(" 证书过期");
             }
-            let st = if i == selected {
-                v.st(Role::Selection)
-            } else if matches!(state, DueState::Overdue { .. }) || expired {
-                v.st(Role::Overdue)
+            let role = if matches!(state, DueState::Overdue { .. }) || expired {
+                Role::Overdue
             } else if matches!(state, DueState::DueSoon { .. }) {
-                v.st(Role::Warning)
+                Role::Warning
             } else {
-                v.st(Role::Base)
+                Role::Base
             };
-            Row::new(vec![
-                text(&q.name, 14),
-                text(q.kind.label(), 8),
-                text(&q.facility, 14),
-                Cell::from(q.next_due.map(|d| d.to_string()).unwrap_or("—".into())),
-                Cell::from(label),
-            ])
-            .style(st)
-        })
-        .collect();
-    let header = Row::new(vec!["设备名称", "类别", "使用单位", "下次检验", "状态"])
-        .style(v.st(Role::Header));
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(14),
-            Constraint::Length(8),
-            Constraint::Length(14),
-            Constraint::Length(10),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(header)
-    .block(block);
-    frame.render_widget(table, area);
+            (
+                vec![
+                    text(&q.name, 14),
+                    text(q.kind.label(), 8),
+                    text(&q.facility, 14),
+                    Cell::from(q.next_due.map(|d| d.to_string()).unwrap_or("—".into())),
+                    Cell::from(label),
+                ],
+                role,
+            )
+        },
+    );
     if let Some(q) = list.get(selected) {
         let ops: Vec<String> = q
             .operators

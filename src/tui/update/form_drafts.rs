@@ -52,6 +52,16 @@ pub fn note_key(kind: &PromptKind) -> Option<DraftKey> {
 pub struct Before {
     note: Option<(DraftKey, String)>,
     new_inspection: Option<NewInspectionDraft>,
+    /// The 台账 form open (its draft key, its values, and whether they differ from what it
+    /// opened with).
+    entry: Option<(DraftKey, Vec<String>, bool)>,
+}
+
+fn entry_of(app: &App) -> Option<(DraftKey, Vec<String>, bool)> {
+    match app.screen() {
+        Screen::EntryForm(f) => Some((f.kind.draft_key(), f.values(), f.touched())),
+        _ => None,
+    }
 }
 
 fn note_of(app: &App) -> Option<(DraftKey, String)> {
@@ -85,6 +95,7 @@ pub fn before(app: &App) -> Before {
             Screen::NewInspection(st) => Some(inspection_draft(app, st)),
             _ => None,
         },
+        entry: entry_of(app),
     }
 }
 
@@ -112,6 +123,22 @@ pub fn after_input(app: &App, was: &Before) -> Vec<Effect> {
         }
         _ => {}
     }
+    match (entry_of(app), &was.entry) {
+        (Some((key, _, _)), prev) if prev.as_ref().is_none_or(|(k, _, _)| *k != key) => {
+            out.push(Effect::LoadFormDraft(key));
+        }
+        (Some((key, values, touched)), Some((_, old, _))) if values != *old => {
+            out.push(if touched {
+                Effect::SaveFormDraft {
+                    key,
+                    value: value(&values),
+                }
+            } else {
+                Effect::ClearFormDraft(key)
+            });
+        }
+        _ => {}
+    }
     if let (Screen::NewInspection(st), Some(old)) = (app.screen(), &was.new_inspection) {
         let now = inspection_draft(app, st);
         if now != *old && !st.saving {
@@ -127,12 +154,19 @@ pub fn after_input(app: &App, was: &Before) -> Vec<Effect> {
 /// After a result: a prompt the result closed (the step was taken) drops its draft; a prompt
 /// still open (a refusal) keeps it.
 pub fn after_result(app: &App, was: &Before) -> Vec<Effect> {
-    match (&was.note, note_of(app)) {
+    let mut out = match (&was.note, note_of(app)) {
         (Some((key, _)), now) if now.as_ref().is_none_or(|(k, _)| k != key) => {
             vec![Effect::ClearFormDraft(key.clone())]
         }
         _ => vec![],
+    };
+    // A 台账 form a result closed was saved: its draft goes.
+    if let (Some((key, _, _)), now) = (&was.entry, entry_of(app))
+        && now.as_ref().is_none_or(|(k, _, _)| k != key)
+    {
+        out.push(Effect::ClearFormDraft(key.clone()));
     }
+    out
 }
 
 /// A draft read back: filled into its form when that form is open and still untouched.
@@ -169,6 +203,27 @@ pub fn loaded(app: &mut App, key: &DraftKey, value: Option<serde_json::Value>) -
             MessageKind::Info,
             "已恢复上次未完成的新建检查（Ctrl-u 清空一栏）",
         );
+        return vec![];
+    }
+    if let Screen::EntryForm(f) = app.screen_mut()
+        && f.kind.draft_key() == *key
+    {
+        let Ok(values) = serde_json::from_value::<Vec<String>>(value) else {
+            return vec![];
+        };
+        if f.touched() || values.len() != f.fields.len() {
+            return vec![];
+        }
+        for (field, v) in f.fields.iter_mut().zip(&values) {
+            field.set(v);
+        }
+        if f.touched() {
+            say(
+                app,
+                MessageKind::Info,
+                "已恢复上次未保存的内容（Ctrl-u 清空一栏）",
+            );
+        }
         return vec![];
     }
     let Ok(d) = serde_json::from_value::<NoteDraft>(value) else {

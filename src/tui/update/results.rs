@@ -331,8 +331,15 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             lines,
             config_error,
         } => sync::finished(app, report, info, lines, config_error),
+        Action::EntrySaved { kind, what, id } => {
+            return super::entry_form::saved(app, kind, what, id);
+        }
+        Action::EntryRefused { field, message } => {
+            return super::entry_form::refused(app, field, message);
+        }
         Action::Failed(msg) => {
             sync::failed(app, &msg);
+            super::entry_form::failed(app, &msg);
             match (&mut app.overlay, app.stack.last_mut()) {
                 (Some(Overlay::Prompt(p)), _) => p.error = Some(msg.clone()),
                 (None, Some(Screen::Form(f))) => f.save_error = Some(msg.clone()),
