@@ -220,7 +220,9 @@ mod tests {
         assert!(rep.view_mismatches.is_empty(), "{:?}", rep.view_mismatches);
         // A mark from before stamps (`1`) cannot tell whether such a binary wrote: rebuilt too.
         let current = ctx.raw_store().live_models().unwrap();
-        ctx.raw_store().set_models_as(&before, Some(b"1".to_vec())).unwrap();
+        ctx.raw_store()
+            .set_models_as(&before, Some(b"1".to_vec()))
+            .unwrap();
         drop(ctx);
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.live_models().unwrap(), current);

@@ -7,9 +7,7 @@ use super::roster::{self, SignedStatement};
 use super::views::{self, Plan};
 use super::vv::{Held, decode_held};
 use super::{Result, Store, StoreError};
-use crate::domain::{
-    Admit, Entity, EventRef, Field, Finding, Payload, RosterStatement, RosterStatus,
-};
+use crate::domain::{Admit, Entity, EventRef, Field, Payload, RosterStatement, RosterStatus};
 use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 use std::collections::btree_map::Entry;
