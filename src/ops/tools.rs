@@ -60,6 +60,8 @@ pub fn doctor(ctx: &mut Ctx, rebuild: bool) -> Result<RebuildReport> {
     let rep = ctx.store.rebuild(rebuild)?;
     if rebuild {
         ctx.index = None;
+        // The views may have changed without a new event: the file's stamp would not see it.
+        super::search_file::forget_index_file(ctx);
     }
     Ok(rep)
 }
