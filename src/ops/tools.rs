@@ -57,7 +57,12 @@ pub fn doctor(ctx: &mut Ctx, rebuild: bool) -> Result<RebuildReport> {
     if rebuild && let Some(why) = ctx.store.read_only() {
         return Err(crate::store::StoreError::Frozen(why).into());
     }
-    let rep = ctx.store.rebuild(rebuild)?;
+    // The check streams (bounded memory); the rebuild keeps the fresh views to write them.
+    let rep = if rebuild {
+        ctx.store.rebuild(true)?
+    } else {
+        ctx.store.check()?
+    };
     if rebuild {
         ctx.index = None;
         // The views may have changed without a new event: the file's stamp would not see it.
