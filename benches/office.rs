@@ -346,7 +346,7 @@ fn keystrokes(label: &str, index: &Index) {
         }
     }
     all.sort();
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|b| std::cmp::Reverse(b.0));
     let mut seen = std::collections::HashSet::new();
     let worst: Vec<String> = slowest
         .iter()

@@ -87,7 +87,7 @@ impl Store {
                 Folded::Inspection(id, i) => {
                     models.add_inspection(&i);
                     inspections += 1;
-                    (&self.inspections, id, to_json(&i))
+                    (&self.inspections, id, to_json(&*i))
                 }
             };
             match tree.get(id.as_bytes())? {

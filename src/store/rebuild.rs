@@ -55,7 +55,7 @@ impl Store {
                 }
                 Folded::Inspection(id, i) => {
                     models.add_inspection(&i);
-                    fresh_inspections.push((id, to_json(&i)));
+                    fresh_inspections.push((id, to_json(&*i)));
                 }
             }
             Ok(())
@@ -135,8 +135,8 @@ pub(super) type ByEntity = BTreeMap<[u8; 17], (Entity, Vec<[u8; 24]>)>;
 
 /// A view folded afresh from the log.
 pub(super) enum Folded {
-    Finding(Uuid, Finding),
-    Inspection(Uuid, Inspection),
+    Finding(Uuid, Box<Finding>),
+    Inspection(Uuid, Box<Inspection>),
 }
 
 impl Store {
@@ -223,12 +223,12 @@ impl Store {
             match entity {
                 Entity::Finding(id) => {
                     if let Some(f) = FindingFold::fold(&events) {
-                        visit(Folded::Finding(id, f))?;
+                        visit(Folded::Finding(id, Box::new(f)))?;
                     }
                 }
                 Entity::Inspection(id) => {
                     if let Some(i) = Inspection::fold(&events) {
-                        visit(Folded::Inspection(id, i))?;
+                        visit(Folded::Inspection(id, Box::new(i)))?;
                     }
                 }
                 Entity::Checklist(_)
