@@ -5,6 +5,7 @@
 #   benches/office.sh                      # SCALE=100000 hazards, SYNC_SCALE=17400 (≈100k events)
 #   SCALE=20000 benches/office.sh          # a quicker, smaller run
 #   FRESH=1 benches/office.sh              # rebuild the cached 100k store
+#   OFFICE_CACHE=DIR benches/office.sh     # keep the cached store in DIR (default TARGET/office-bench)
 #
 # The 100k store is made once with `xuncha demo --scale $SCALE` and kept in
 # target/office-bench/<scale>-<key>/, where <key> is a hash of the files that decide how data
@@ -36,7 +37,9 @@ BENCH=$(cargo build --release --bench office --message-format=json 2>/dev/null |
 [ -x "$BENCH" ] || { echo "could not build benches/office.rs"; exit 1; }
 
 key=$(cat src/store/codec.rs src/store/views.rs src/store/models.rs src/domain/event.rs src/ops/demo.rs | sha256sum | cut -c1-12)
-CACHE="$TARGET/office-bench"
+# OFFICE_CACHE puts the cached store elsewhere (a target dir shared by several checkouts
+# would otherwise have each run delete the other's store).
+CACHE=${OFFICE_CACHE:-$TARGET/office-bench}
 BIG="$CACHE/$SCALE-$key"
 RUN="$CACHE/run"
 if [ "${FRESH:-0}" = 1 ]; then rm -rf "$BIG"; fi
