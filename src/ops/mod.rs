@@ -15,6 +15,7 @@ mod equipment;
 mod facility;
 mod filter;
 mod finding;
+mod form_gaps;
 mod input;
 mod inspection;
 mod labels;
@@ -30,6 +31,7 @@ mod reanswer;
 mod recover;
 mod register;
 mod search;
+mod search_file;
 mod setup;
 mod signoff;
 mod stats;
@@ -72,6 +74,7 @@ pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, rectify_completed, rectify_reported,
     retract, set_field, settle_conflict, settle_steps, verify, verify_signed,
 };
+pub use form_gaps::{blank_form_fields, blank_form_fields_text};
 pub use input::Input;
 pub use inspection::{
     NewInspection, answer, finish_inspection, join_inspection, start_inspection,
@@ -102,6 +105,7 @@ pub use register::{
 pub use search::{
     SearchOutcome, index_finding, load_search_index, put_named_record_first, resolve_query, search,
 };
+pub use search_file::{INDEX_FILE, IndexSource, search_index};
 pub use setup::{Opened, open, open_at, recorded_checklists};
 pub use signoff::{RECEIVER, REPORTER, SignerFields, VERIFIER, receive_notice, signer};
 pub use stats::{Stats, StatsRow, Tally, stats};
@@ -165,8 +169,8 @@ pub enum OpsError {
     Report(Box<crate::report::ReportError>),
     #[error("找不到{what}「{id}」")]
     NotFound { what: &'static str, id: String },
-    /// Someone else's inspection: answering it needs joining it first.
-    #[error("该检查由 {inspectors} 进行；作答前须先加入该检查（命令行加 --join）")]
+    /// Someone else's inspection: answering or finishing it needs joining it first.
+    #[error("该检查由 {inspectors} 进行；作答或结束前须先加入该检查（命令行加 --join）")]
     NotOwner { inspectors: String },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),

@@ -13,6 +13,7 @@ pub mod codec;
 mod compact;
 mod demo_mark;
 mod devices;
+mod doctor_check;
 mod fork;
 mod identity;
 mod import;

@@ -183,6 +183,10 @@ pub fn escape_action(action: Action) -> Action {
             escape_in_place(&mut message);
             Action::EntryRefused { field, message }
         }
+        Action::Refused { field, mut message } => {
+            escape_in_place(&mut message);
+            Action::Refused { field, message }
+        }
         other => other,
     }
 }
