@@ -183,9 +183,15 @@ fn row_maker(ctx: &Ctx) -> Result<impl Fn(RowModel) -> RegisterRow + '_> {
         .map(|l| (l.line.as_str(), l.name.as_str()))
         .collect();
     let reg = super::registry(ctx)?;
+    let linked = super::registry_pick::linked_grades(&reg);
     let now: &Now = &ctx.now;
     Ok(move |m: RowModel| RegisterRow {
-        risk: super::facility::high_risk_at(&reg, &m.facility, &m.location),
+        // A hazard linked to a place takes that place's grade; an older one, the grade of the
+        // place its 部位 text names.
+        risk: match linked.get(&m.id) {
+            Some(g) => g.filter(|g| g.is_high()),
+            None => super::facility::high_risk_at(&reg, &m.facility, &m.location),
+        },
         id: m.id,
         line_name: names
             .get(m.line.as_str())
