@@ -113,3 +113,36 @@ fn an_unknown_place_is_kept_as_text_with_a_note() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("单位「金水区社区卫生服务中心」未登记"));
     assert!(env.json(&["finding", "show", &id])["place"].is_null());
 }
+
+#[test]
+fn a_facility_filter_covers_every_merged_spelling_in_lists_and_exports() {
+    let env = Env::new();
+    for (facility, hazard) in [(H, "灭火器压力不足"), ("市一院", "疏散通道堵塞")] {
+        let insp = env.start(facility, &["fire"]);
+        env.add_finding(&insp, "fire", hazard);
+    }
+    let other = env.start("金水区社区卫生服务中心", &["fire"]);
+    env.add_finding(&other, "fire", "应急灯损坏");
+    registered(&env);
+    env.ok(&["facility", "merge", H, "市一院"]);
+    for name in [H, "市一院"] {
+        let list = env.json(&["finding", "list", "--facility", name]);
+        let found: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["description"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            found,
+            ["灭火器压力不足", "疏散通道堵塞"],
+            "--facility {name}"
+        );
+    }
+    let csv = env.tmp.path().join("h.csv");
+    let csv = csv.to_str().unwrap();
+    env.ok(&["export", "--format", "csv", "--out", csv, "--facility", H]);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains("疏散通道堵塞") && text.contains("灭火器压力不足"));
+    assert!(!text.contains("应急灯损坏"));
+}

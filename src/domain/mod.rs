@@ -55,7 +55,7 @@ pub use plan::{
     Activity, InspectionMark, LeaderRole, MAX_PLAN_DAYS, Period, PlanRow, PlanState, Rule,
     RulesError, SiteCount, evaluate as evaluate_plan, panel_lines, parse_rules,
 };
-pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
+pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter, facility_fits};
 pub use register::{Qty, RegisterRef};
 pub use roster::{
     Admit, EnrollRequest, OrgCard, RosterChange, RosterStatement, RosterStatus, fingerprint,

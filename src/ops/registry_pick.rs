@@ -315,3 +315,14 @@ pub(crate) fn linked_grades(reg: &Registry) -> HashMap<Uuid, Option<RiskGrade>> 
     }
     best.into_iter().map(|(id, (_, g))| (id, g)).collect()
 }
+
+/// Every spelling the facility name `name` stands for: the registered entry it answers to,
+/// with its merged spellings; empty when it is not registered (then it stands for itself).
+pub fn spellings(reg: &Registry, name: &str) -> Vec<String> {
+    match reg.by_name(name) {
+        Some(f) => std::iter::once(f.name.clone())
+            .chain(f.aliases.iter().cloned())
+            .collect(),
+        None => vec![],
+    }
+}
