@@ -142,7 +142,7 @@ fn a_facility_filter_covers_every_merged_spelling_in_lists_and_exports() {
     let csv = env.tmp.path().join("h.csv");
     let csv = csv.to_str().unwrap();
     env.ok(&["export", "--format", "csv", "--out", csv, "--facility", H]);
-    let text = std::fs::read_to_string(&csv).unwrap();
+    let text = std::fs::read_to_string(csv).unwrap();
     assert!(text.contains("疏散通道堵塞") && text.contains("灭火器压力不足"));
     assert!(!text.contains("应急灯损坏"));
 }
