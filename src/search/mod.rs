@@ -10,6 +10,7 @@ mod index;
 mod load;
 mod matcher;
 mod memo;
+mod persist;
 mod pick;
 mod query;
 mod rank;
