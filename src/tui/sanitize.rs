@@ -171,6 +171,10 @@ pub fn escape_action(action: Action) -> Action {
             escape_in_place(&mut m);
             Action::Failed(m)
         }
+        Action::Refused { field, mut message } => {
+            escape_in_place(&mut message);
+            Action::Refused { field, message }
+        }
         other => other,
     }
 }

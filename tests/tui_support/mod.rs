@@ -2,6 +2,8 @@
 //! presses by name, and rendering into ratatui's TestBackend.
 #![allow(dead_code)]
 
+pub mod flow;
+
 use chrono::DateTime;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
