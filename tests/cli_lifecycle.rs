@@ -306,3 +306,22 @@ fn without_a_configured_name_the_cli_signs_as_the_inspector() {
         assert_eq!(h["author"], "赵磊", "{h}");
     }
 }
+
+#[test]
+fn an_answers_note_is_shown_by_inspection_show() {
+    let env = Env::new();
+    let insp = env.start("滨江区疾病预防控制中心", &["fire"]);
+    env.ok(&[
+        "inspection",
+        "answer",
+        &insp,
+        "fire.extinguisher",
+        "fail",
+        "--note",
+        "3楼2具灭火器压力在红区",
+    ]);
+    let text = env.ok(&["inspection", "show", &insp]);
+    let at = text.find("fire.extinguisher").expect("the item is listed");
+    let next = text[at..].lines().nth(1).unwrap_or("");
+    assert_eq!(next.trim(), "备注：3楼2具灭火器压力在红区", "{text}");
+}

@@ -360,3 +360,32 @@ fn a_long_basis_wraps_inside_the_pane() {
     }
     insta::assert_snapshot!("checklist_long_basis_80x24", text);
 }
+
+#[test]
+fn an_answers_note_shows_under_its_item_at_80x24() {
+    let mut h = harness(0);
+    start_inspection(&mut h, "东城区人民医院", "fire");
+    let id = checklist(&h).data.inspection.id;
+    let first = items(&h)[0].clone();
+    // A note given with the answer elsewhere (the CLI's `answer --note`).
+    xuncha::ops::answer(
+        &mut h.tui.runner.ctx,
+        id,
+        &first,
+        Answer::Na,
+        "消防控制室由物业统一值守",
+    )
+    .unwrap();
+    press(&mut h, &["q", "enter"]);
+    assert_eq!(
+        checklist(&h).data.inspection.answers[&first].answer,
+        Answer::Na
+    );
+    press(&mut h, &["g"]);
+    let t = draw(&h, 80, 24);
+    let text = screen_text(&h, &t);
+    assert!(
+        text.contains("│作答备注：消防控制室由物业统一值守（王检查）"),
+        "{text}"
+    );
+}

@@ -160,3 +160,24 @@ fn a_field_ops_refuses_is_marked_in_the_form_by_its_name() {
     assert!(text.contains("✗ 太长（201 字），最多 200 字"), "{text}");
     assert!(text.contains("未保存：部位：太长"), "{text}");
 }
+
+#[test]
+fn a_hazard_fixed_on_the_spot_says_it_is_closed_and_keeps_no_deadline() {
+    let mut h = harness(0);
+    start_inspection(&mut h, "东城区人民医院", "fire");
+    press(&mut h, &["f"]);
+    fill(&mut h, FormField::Location, "门诊楼1层大厅");
+    fill(&mut h, FormField::Responsible, "总务科 王强");
+    while form(&h).focus != FormField::FixedOnSpot {
+        press(&mut h, &["tab"]);
+    }
+    press(&mut h, &["space", "ctrl-s"]);
+    let msg = &h.app.message.as_ref().unwrap().text;
+    assert!(
+        msg.starts_with("已保存：") && msg.ends_with("立查立改，已销号"),
+        "{msg}"
+    );
+    let saved = first_finding(&h);
+    assert!(saved.fixed_on_spot);
+    assert_eq!(saved.due, None, "the pre-filled deadline is not kept");
+}

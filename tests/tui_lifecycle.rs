@@ -126,3 +126,81 @@ fn home_with_mine_and_others_and_a_conflicted_review_settled_in_the_chooser() {
             .any(|e| e.author == "李明" && e.action.contains("经裁定不采用"))
     );
 }
+
+/// Two laptops set 责任单位及人员 of one hazard without seeing each other's value.
+fn field_conflict_scene() -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("data");
+    let (usb, other) = (usb.path(), other.path());
+    let f = {
+        let mut a = ctx_at(&mine, INSPECTOR, "2026-11-20T09:00:00+08:00");
+        let insp = start(&mut a, "东城区人民医院", INSPECTOR);
+        let f = ops::record_finding(
+            &mut a,
+            NewFinding {
+                inspection: Some(insp),
+                item_id: Some("fire.alarm-system".into()),
+                description: "火灾报警控制器有屏蔽点位".into(),
+                location: "消防控制室".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+        sync(&mut a, usb);
+        f
+    };
+    {
+        let mut b = ctx_at(other, "李明", "2026-11-21T09:00:00+08:00");
+        sync(&mut b, usb);
+        ops::set_field(&mut b, f, xuncha::domain::Field::Responsible, "总务科 李四").unwrap();
+        sync(&mut b, usb);
+    }
+    {
+        let mut a = ctx_at(&mine, INSPECTOR, "2026-11-21T10:00:00+08:00");
+        ops::set_field(&mut a, f, xuncha::domain::Field::Responsible, "保卫科 王强").unwrap();
+        sync(&mut a, usb);
+    }
+    open(dir, INSPECTOR)
+}
+
+#[test]
+fn a_field_conflict_chooser_says_who_and_when_and_a_digit_settles_it() {
+    let mut h = field_conflict_scene();
+    press(&mut h, &["r", "enter"]);
+    let Screen::Detail(det) = h.app.screen() else {
+        panic!("detail");
+    };
+    assert_eq!(det.finding.conflicts.len(), 1);
+    press(&mut h, &["c"]);
+    let t = draw(&h, 80, 24);
+    let text = screen_text(&h, &t);
+    insta::assert_snapshot!("chooser_field_values_80x24", text);
+    assert!(text.contains("（李明 11-21 09:00）"), "{text}");
+    assert!(text.contains("（王检查 11-21 10:00）"), "{text}");
+    assert!(text.contains("Esc 后按 i"), "{text}");
+    let Some(xuncha::tui::app::Overlay::Chooser(c)) = &h.app.overlay else {
+        panic!("the chooser");
+    };
+    let second = c.options[1].clone();
+    // The number picks the option at once.
+    press(&mut h, &["2"]);
+    assert!(h.app.overlay.is_none());
+    let Screen::Detail(det) = h.app.screen() else {
+        panic!("detail");
+    };
+    assert!(det.finding.conflicts.is_empty(), "settled");
+    assert_eq!(det.finding.responsible, second);
+    let ruling = det
+        .finding
+        .history
+        .iter()
+        .find(|e| e.action == "裁定冲突：责任单位及人员")
+        .unwrap_or_else(|| panic!("logged as a ruling: {:?}", det.finding.history));
+    assert_eq!(
+        (ruling.author.as_str(), ruling.note.as_str()),
+        (INSPECTOR, second.as_str())
+    );
+}

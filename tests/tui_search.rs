@@ -88,6 +88,14 @@ fn results_follow_every_keystroke_and_a_saved_finding_is_found() {
         panic!("a finding opens its detail: {:?}", h.app.screen());
     };
     assert_eq!(d.finding.description, "值班室灭火器压力不足");
+    // Esc comes back to the query and its results, not to home (D24).
+    press(&mut h, &["esc"]);
+    let Screen::Search(st) = h.app.screen() else {
+        panic!("back to the search: {:?}", h.app.screen());
+    };
+    assert_eq!(st.input.text(), "值班室");
+    assert_eq!(st.selected, k);
+    assert_eq!(hits(&h).len(), n1);
 }
 
 #[test]

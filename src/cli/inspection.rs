@@ -173,6 +173,13 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
                     None => "·",
                 };
                 println!("  {mark} {} {}", cell(&item.id, 34), item.check);
+                // The note given with the answer (`answer --note`), as stored.
+                if let Some(a) = insp.answers.get(&item.id)
+                    && !a.note.is_empty()
+                    && !insp.answer_conflicts.contains_key(&item.id)
+                {
+                    println!("      备注：{}", a.note);
+                }
                 let said = |a: &crate::domain::AnswerRecord| {
                     let note = if a.note.is_empty() {
                         String::new()

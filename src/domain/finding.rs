@@ -509,6 +509,13 @@ fn describe(e: &StoredEvent) -> (String, String) {
             note.clone(),
         ),
         Payload::Retracted { reason, .. } => ("撤销隐患".into(), reason.clone()),
+        // An edit that saw two or more crossing values settles their conflict (issue 10, D18).
+        Payload::FieldSet {
+            field,
+            value,
+            supersedes,
+            ..
+        } if supersedes.len() > 1 => (format!("裁定冲突：{}", field.label()), value.clone()),
         Payload::FieldSet { field, value, .. } => (format!("修改{}", field.label()), value.clone()),
         Payload::Commented { text, .. } => ("备注".into(), text.clone()),
         Payload::Settled { note, .. } => ("裁定冲突".into(), note.clone()),

@@ -144,6 +144,9 @@ pub(crate) fn finding_payload(ctx: &mut Ctx, new: NewFinding) -> Result<(Uuid, P
         measures = item.measures.clone();
     }
     let due = match new.due {
+        // Fixed on the spot: closed at once, so no deadline is kept (a face may still send
+        // the pre-filled one).
+        _ if new.fixed_on_spot => None,
         Some(d) if d < today => {
             return Err(OpsError::invalid(
                 "整改时限（--due）",

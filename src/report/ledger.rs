@@ -136,7 +136,8 @@ impl LedgerRow {
             category: f.category.clone(),
             measures: f.measures.clone(),
             interim: f.interim.clone(),
-            due: f.due,
+            // A hazard fixed on the spot has no deadline (older records may carry one).
+            due: if f.fixed_on_spot { None } else { f.due },
             responsible: f.responsible.clone(),
             funds: f.funds.clone(),
             facility: f.facility.clone(),

@@ -725,6 +725,8 @@ pub struct Chooser {
     pub selected: usize,
     /// For crossing lifecycle steps: the step each option keeps (empty for a field conflict).
     pub steps: Vec<crate::domain::EventRef>,
+    /// For a field conflict: who set each value and when ("李明 11-21 09:00"), shown beside it.
+    pub labels: Vec<String>,
 }
 
 impl App {

@@ -337,6 +337,10 @@ impl Keymap {
         }
         match key.code {
             KeyCode::Char(c) if ctx.is_text() && key.is_printable() => Some(Action::Char(c)),
+            // A numbered list (the conflict chooser): the option's number picks it.
+            KeyCode::Char(c @ '1'..='9') if ctx == Context::Chooser && key.is_printable() => {
+                Some(Action::Char(c))
+            }
             _ => None,
         }
     }

@@ -217,6 +217,19 @@ fn pane_rows(v: &View, s: &ChecklistState, width: usize) -> Vec<Line<'static>> {
         ]),
     ]);
     if !open_conflict {
+        // The note given with the answer (CLI `answer --note`, or a synced device's), right
+        // under the item it is about.
+        if let Some(a) = s.data.inspection.answers.get(&item.id)
+            && !a.note.is_empty()
+        {
+            lines.insert(
+                1,
+                Line::from(vec![
+                    label("作答备注："),
+                    Span::raw(format!("{}（{}）", a.note, a.author)),
+                ]),
+            );
+        }
         lines.extend(history);
     }
     lines.push(Line::from(Span::styled(item.id.clone(), v.st(Role::Muted))));

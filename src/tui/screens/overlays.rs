@@ -120,7 +120,7 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
             );
         }
         Some(Overlay::Chooser(c)) => {
-            let h = c.options.len() as u16 + 3;
+            let h = c.options.len() as u16 + 3 + u16::from(c.steps.is_empty());
             let r = popup(frame, area, 60, h);
             let (title, hint) = if c.steps.is_empty() {
                 (
@@ -140,7 +140,22 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
                 } else {
                     v.st(Role::Base)
                 };
-                lines.push(Line::from(Span::styled(format!(" {}. {o}", i + 1), st)));
+                let who = match c.labels.get(i) {
+                    Some(l) if !l.is_empty() => format!("（{l}）"),
+                    _ => String::new(),
+                };
+                lines.push(Line::from(Span::styled(
+                    format!(" {}. {o}{who}", i + 1),
+                    st,
+                )));
+            }
+            if c.steps.is_empty() {
+                // A value neither device wrote is typed in the detail's edit prompt; saving
+                // it settles the conflict too.
+                lines.push(Line::from(Span::styled(
+                    "数字键直选；要另填一个值：Esc 后按 i 修改此栏",
+                    v.st(Role::Muted),
+                )));
             }
             frame.render_widget(Paragraph::new(lines).block(v.block(&title, true)), r);
         }

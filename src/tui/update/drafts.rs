@@ -124,9 +124,10 @@ pub fn fail_saved(app: &mut App, inspection: Inspection, finding: Finding) -> Ve
         app,
         MessageKind::Ok,
         format!(
-            "已保存：不合格，{}（{}）",
+            "已保存：不合格，{}（{}）{}",
             finding.spoken_name(),
-            finding.severity.label()
+            finding.severity.label(),
+            closed_on_spot(&finding)
         ),
     );
     vec![]
@@ -168,5 +169,15 @@ pub fn hazard_changed(st: &mut ChecklistState, f: &Finding) {
         let h = &mut st.data.hazards[pos];
         h.status = f.status;
         h.severity = f.severity;
+    }
+}
+
+/// What a saved hazard's message adds when it was fixed while the inspector watched: it is
+/// closed at once (D21: the save said nothing of it).
+pub fn closed_on_spot(f: &Finding) -> &'static str {
+    if f.fixed_on_spot {
+        "，立查立改，已销号"
+    } else {
+        ""
     }
 }

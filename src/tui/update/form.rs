@@ -158,7 +158,9 @@ pub fn validate(f: &mut FormState, today: NaiveDate) -> Option<NewFinding> {
             .insert(FormField::Description, "不能为空：写明看到的问题".into());
     }
     let due_text = f.due.text().trim();
-    let due = if due_text.is_empty() && f.fixed_on_spot {
+    // Fixed while the inspector watched: closed at once, no deadline to keep (D21: the
+    // pre-filled date used to reach the ledger).
+    let due = if f.fixed_on_spot {
         None
     } else if due_text.is_empty() {
         f.errors.insert(

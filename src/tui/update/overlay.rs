@@ -261,6 +261,15 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                 app.overlay = None;
                 vec![]
             }
+            // The option's number picks it at once.
+            Action::Char(d) if d.is_ascii_digit() => {
+                let i = (d as usize).wrapping_sub('1' as usize);
+                if i >= c.options.len() {
+                    return vec![];
+                }
+                c.selected = i;
+                input(app, Action::Cmd(Command::Open))
+            }
             Action::Cmd(Command::Open) => {
                 if let Some(keep) = c.steps.get(c.selected).copied() {
                     let e = Effect::SettleSteps {

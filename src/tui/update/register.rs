@@ -435,12 +435,32 @@ pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
         Command::Settle => {
             match (f.conflicts.first(), f.step_conflicts.first()) {
                 (Some(c), _) => {
+                    let offset = app.now.0.offset().to_owned();
+                    // Who set each value and when, from the history line of its event.
+                    let labels = c
+                        .values
+                        .iter()
+                        .map(|(r, _)| {
+                            f.history
+                                .iter()
+                                .find(|h| h.event == *r)
+                                .map(|h| {
+                                    format!(
+                                        "{} {}",
+                                        h.author,
+                                        h.at.local_or(&offset).format("%m-%d %H:%M")
+                                    )
+                                })
+                                .unwrap_or_default()
+                        })
+                        .collect();
                     app.overlay = Some(Overlay::Chooser(Chooser {
                         finding: f.id,
                         field: c.field,
                         options: c.values.iter().map(|(_, v)| v.clone()).collect(),
                         selected: 0,
                         steps: vec![],
+                        labels,
                     }))
                 }
                 (None, Some(c)) => {
@@ -467,6 +487,7 @@ pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
                             .collect(),
                         selected: 0,
                         steps: c.steps.iter().map(|s| s.event).collect(),
+                        labels: vec![],
                     }))
                 }
                 (None, None) => say(app, MessageKind::Info, "此隐患没有冲突，无需处理"),

@@ -183,7 +183,12 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             say(
                 app,
                 MessageKind::Ok,
-                format!("已保存：{}（{}）", f.spoken_name(), f.severity.label()),
+                format!(
+                    "已保存：{}（{}）{}",
+                    f.spoken_name(),
+                    f.severity.label(),
+                    drafts::closed_on_spot(&f)
+                ),
             );
         }
         Action::RegisterLoaded {

@@ -46,9 +46,14 @@ fn enter(app: &mut App) -> Vec<Effect> {
     let Some(hit) = st.hits.get(st.selected).cloned() else {
         return vec![];
     };
+    // A hazard's detail opens over the search, so Esc comes back to the query and its
+    // results (D24); the other targets act on the screen under the search.
+    if let Target::Finding(id) = &hit.target {
+        return vec![Effect::LoadFinding(*id)];
+    }
     app.stack.pop();
     match &hit.target {
-        Target::Finding(id) => vec![Effect::LoadFinding(*id)],
+        Target::Finding(_) => vec![],
         Target::Item(item) => {
             open_item(app, &hit, item);
             vec![]
