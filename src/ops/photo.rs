@@ -2,10 +2,11 @@
 //! the path a viewer opens. The bytes live in the data dir (`photo::Shelf`); the event that
 //! names them is signed and travels in bundles like any other.
 
-use super::{Ctx, OpsError, Result};
+use super::{Cancel, Ctx, OpsError, Result};
 use crate::domain::{Finding, Payload, PhotoRef, PhotoStage, Status};
 use crate::photo::{Shelf, prepare_file};
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use uuid::Uuid;
 
 /// Photos one attach may bring at once (a camera card's whole day is picked in pieces).
@@ -35,6 +36,26 @@ pub fn attach_photos(
     paths: &[PathBuf],
     stage: Option<PhotoStage>,
 ) -> Result<Vec<PhotoRef>> {
+    attach_photos_with(ctx, id, paths, stage, &mut |_, _| {}, None)
+}
+
+/// [`attach_photos`] reporting (files checked, files) to `progress` as each file is read and
+/// re-encoded (a second or so each), and stopping when `cancel` is set. A stop is honoured up
+/// to the moment the first photo is written: until then nothing is kept; after it the few
+/// writes and the one append finish, so a photo is never half attached.
+///
+/// # Errors
+/// As [`attach_photos`]; `Cancelled` when stopped (nothing attached).
+pub fn attach_photos_with(
+    ctx: &mut Ctx,
+    id: Uuid,
+    paths: &[PathBuf],
+    stage: Option<PhotoStage>,
+    progress: &mut dyn FnMut(usize, usize),
+    cancel: Option<&Cancel>,
+) -> Result<Vec<PhotoRef>> {
+    let stopped = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    let cancelled = || OpsError::Cancelled("未添加任何照片".into());
     let f = ctx.finding_by_id(id)?;
     if f.retracted {
         return Err(crate::domain::LifecycleError::Retracted {
@@ -53,7 +74,11 @@ pub fn attach_photos(
     }
     let stage = stage.unwrap_or_else(|| default_stage(&f));
     let mut prepared = Vec::new();
-    for p in paths {
+    for (i, p) in paths.iter().enumerate() {
+        progress(i, paths.len());
+        if stopped() {
+            return Err(cancelled());
+        }
         let one = prepare_file(p, ctx.photo_max_bytes, stage)
             .map_err(|why| OpsError::invalid("照片", why))?;
         let known = f
@@ -64,6 +89,10 @@ pub fn attach_photos(
         if !known {
             prepared.push(one);
         }
+    }
+    progress(paths.len(), paths.len());
+    if stopped() {
+        return Err(cancelled());
     }
     let shelf = Shelf::of(ctx.store.dir());
     for p in &prepared {

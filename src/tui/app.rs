@@ -69,6 +69,8 @@ pub enum Screen {
     Patrol(Box<PatrolState>),
     /// The organisation's roster of devices.
     Devices(DevicesState),
+    /// Choosing photos: a folder's photos and a path field (issue 18).
+    Attach(Box<super::attach::AttachState>),
 }
 
 /// The devices screen: the roster once loaded, and the selected row.
@@ -427,6 +429,8 @@ pub struct FormState {
     pub fail: bool,
     /// Something was typed or changed since the form opened (leaving then asks first).
     pub touched: bool,
+    /// 整改前 photos chosen with Ctrl-o: attached once the hazard is saved (issue 18).
+    pub photos: Vec<std::path::PathBuf>,
 }
 
 impl FormState {
@@ -764,6 +768,8 @@ impl App {
             Screen::Facilities(_) => Context::Facilities,
             Screen::Patrol(_) => Context::Patrol,
             Screen::Devices(_) => Context::Devices,
+            Screen::Attach(a) if a.focus == super::attach::AttachFocus::Path => Context::AttachPath,
+            Screen::Attach(_) => Context::AttachList,
         }
     }
 }

@@ -42,6 +42,10 @@ pub enum Context {
     Patrol,
     /// The devices screen (the organisation's roster).
     Devices,
+    /// The photo screen's path field (typing; Tab completes).
+    AttachPath,
+    /// The photo screen's folder list.
+    AttachList,
 }
 
 impl Context {
@@ -69,6 +73,8 @@ impl Context {
             Context::Facilities => &["facilities", "nav", "global"],
             Context::Patrol => &["patrol", "nav", "global"],
             Context::Devices => &["devices", "nav", "global"],
+            Context::AttachPath => &["attach_path", "text", "global"],
+            Context::AttachList => &["attach_list", "nav", "global"],
         }
     }
 
@@ -82,12 +88,14 @@ impl Context {
                 | Context::Prompt
                 | Context::SyncFolder
                 | Context::Search
+                | Context::AttachPath
         )
     }
 }
 
-const TEXT_TABLES: [&str; 7] = [
+const TEXT_TABLES: [&str; 8] = [
     "text",
+    "attach_path",
     "first_run",
     "new_inspection",
     "form",
@@ -247,7 +255,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 23] = [
+const KNOWN_TABLES: [&str; 25] = [
     "global",
     "nav",
     "home",
@@ -271,6 +279,8 @@ const KNOWN_TABLES: [&str; 23] = [
     "facilities",
     "patrol",
     "devices",
+    "attach_list",
+    "attach_path",
 ];
 
 impl Keymap {

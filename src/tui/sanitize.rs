@@ -171,6 +171,20 @@ pub fn escape_action(action: Action) -> Action {
             escape_in_place(&mut m);
             Action::Failed(m)
         }
+        Action::AttachRefused(mut m) => {
+            escape_in_place(&mut m);
+            Action::AttachRefused(m)
+        }
+        Action::PathCompleted {
+            typed,
+            completed: Some(mut c),
+        } => {
+            escape_in_place(&mut c);
+            Action::PathCompleted {
+                typed,
+                completed: Some(c),
+            }
+        }
         other => other,
     }
 }

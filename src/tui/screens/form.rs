@@ -130,6 +130,31 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
             )),
         );
     }
+    if !f.photos.is_empty() {
+        let names: Vec<String> = f
+            .photos
+            .iter()
+            .filter_map(|p| p.file_name())
+            .map(|n| crate::domain::sanitize::escape(&n.to_string_lossy()).into_owned())
+            .collect();
+        line(
+            frame,
+            &mut y,
+            Line::from(vec![
+                Span::styled(
+                    format!("整改前照片：{} 张 ", f.photos.len()),
+                    v.st(Role::Header),
+                ),
+                Span::styled(
+                    fit(
+                        &format!("{}（保存时添加；Ctrl-o 修改）", names.join("、")),
+                        w.saturating_sub(18),
+                    ),
+                    v.st(Role::Base),
+                ),
+            ]),
+        );
+    }
     let hint = if f.errors.is_empty() {
         "校验通过。Ctrl-s 保存；时限可写 2026-12-01、+7（天）、+2w（周）"
     } else {

@@ -40,6 +40,7 @@ pub fn prefilled(st: &ChecklistState, today: NaiveDate, fail: bool) -> Option<Fo
         item: Some(item),
         fail,
         touched: false,
+        photos: Vec::new(),
     })
 }
 
@@ -68,6 +69,7 @@ pub fn ad_hoc(st: &ChecklistState, line: &str, today: NaiveDate) -> FormState {
         save_error: None,
         fail: false,
         touched: false,
+        photos: Vec::new(),
     }
 }
 
@@ -142,6 +144,7 @@ pub fn restored(st: &ChecklistState, d: &FindingDraft, today: NaiveDate) -> Opti
         save_error: None,
         fail: d.fail,
         touched: true,
+        photos: Vec::new(),
     };
     validate(&mut f, today);
     Some(f)
@@ -213,6 +216,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let before = draft_of(f);
     let submit = match a {
         Action::Cmd(Command::Back) => return leave(app, false),
+        Action::Cmd(Command::AttachPhoto) => return super::attach::open_from_form(app),
         Action::Cmd(Command::Submit) => true,
         Action::Cmd(Command::Open) if f.focus == FormField::FixedOnSpot => true,
         Action::Cmd(Command::NextField | Command::Open) => {

@@ -173,18 +173,34 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::FindingSaved(f) => {
+            let photos = super::attach::form_photos(app);
             if matches!(app.screen(), Screen::Form(_)) {
                 app.stack.pop();
             }
             if let Some(Screen::Checklist(st)) = app.stack.last_mut() {
                 drafts::note_hazard(st, &f);
             }
+            let more = if photos.is_empty() {
+                String::new()
+            } else {
+                format!("；正在添加 {} 张整改前照片", photos.len())
+            };
             say(
                 app,
                 MessageKind::Ok,
-                format!("已保存：{}（{}）", f.spoken_name(), f.severity.label()),
+                format!(
+                    "已保存：{}（{}）{more}",
+                    f.spoken_name(),
+                    f.severity.label()
+                ),
             );
+            return super::attach::after_save(&f, photos);
         }
+        Action::PhotoFolderListed(_)
+        | Action::PhotoFileTyped(_)
+        | Action::PathCompleted { .. }
+        | Action::AttachRefused(_) => return super::attach::apply(app, action),
+        Action::AttachProgress { .. } => {}
         Action::RegisterLoaded {
             filter,
             sort,
@@ -220,6 +236,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::FindingUpdated { finding, what } => {
             app.overlay = None;
+            super::attach::attached(app);
             let name = app.line_name(&finding.line).to_string();
             let row = RegisterRow::from_finding(&finding, &name, &app.now);
             for s in app.stack.iter_mut() {
