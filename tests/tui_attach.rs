@@ -8,11 +8,12 @@
 mod common;
 mod tui_support;
 
-use common::photos::{phone_jpeg, write};
+use common::photos::{noisy_jpeg, phone_jpeg, write};
 use std::path::{Path, PathBuf};
+use tui_support::script::{Script, When, key};
 use tui_support::*;
 use xuncha::domain::PhotoStage;
-use xuncha::tui::app::Screen;
+use xuncha::tui::app::{App, Screen};
 
 /// Sets a file's modification time to `secs` after 2026-11-22 08:00 (+08:00).
 fn taken_at(p: &Path, secs: u64) {
@@ -213,4 +214,69 @@ fn photos_chosen_in_the_hazard_form_are_attached_as_before_once_it_is_saved() {
 
 fn finding_count(h: &Harness) -> usize {
     h.tui.runner.ctx.raw_store().all_findings().count()
+}
+
+#[test]
+fn esc_while_photos_are_attached_stops_with_nothing_attached() {
+    let card = tempfile::tempdir().unwrap();
+    let dir = card.path().join("导入");
+    for i in 0..20u64 {
+        let p = write(&dir, &format!("IMG_{i:04}.JPG"), &noisy_jpeg(2_000_000, i));
+        taken_at(&p, i * 60);
+    }
+    let h = detail_with_hazard(&dir);
+    let Harness {
+        tui,
+        mut app,
+        dir: data,
+    } = h;
+    let shelf = data.path().join("data").join("photos");
+    let running = |a: &App| {
+        a.busy.as_ref().is_some_and(|b| {
+            b.what.starts_with("正在添加照片") && b.progress.is_some_and(|p| p.0 >= 1)
+        })
+    };
+    let mut mark_all: Vec<_> = (0..20).map(|_| key("space")).collect();
+    mark_all.push(key("ctrl-s"));
+    let listed = |a: &App| matches!(a.screen(), Screen::Attach(s) if s.folder.is_some());
+    let stopped = |a: &App| {
+        a.busy.is_none()
+            && matches!(a.screen(), Screen::Attach(s) if s.error.as_deref().is_some_and(|e| e.contains("已取消")))
+    };
+    let mut script = Script::new(vec![
+        (
+            Box::new(|a: &App| matches!(a.screen(), Screen::Detail(_))) as When,
+            vec![key("a")],
+        ),
+        (Box::new(listed), mark_all),
+        (Box::new(running), vec![key("esc")]),
+        (Box::new(stopped), vec![key("ctrl-c")]),
+    ]);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    tui.run_from(&mut terminal, &mut app, &mut script).unwrap();
+    assert!(
+        script.steps.is_empty(),
+        "the script ran to its end: {} steps left, screen {:?}",
+        script.steps.len(),
+        app.screen()
+    );
+    assert!(
+        script
+            .busy_seen
+            .iter()
+            .any(|w| w.starts_with("正在添加照片")),
+        "{:?}",
+        script.busy_seen
+    );
+    let Screen::Attach(s) = app.screen() else {
+        panic!("still on the photo screen")
+    };
+    assert_eq!(s.error.as_deref(), Some("已取消，未添加任何照片"));
+    assert_eq!(s.marked.len(), 20, "the marks stay for another try");
+    // Nothing attached, no file kept.
+    let store = open_store(&data.path().join("data"));
+    let f = store.all_findings().next().unwrap().unwrap();
+    assert!(f.photos.is_empty());
+    let kept = std::fs::read_dir(&shelf).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(kept, 0, "no photo file in {}", shelf.display());
 }

@@ -2,6 +2,8 @@
 //! presses by name, and rendering into ratatui's TestBackend.
 #![allow(dead_code)]
 
+pub mod script;
+
 use chrono::DateTime;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -42,7 +44,7 @@ impl Harness {
 
 /// Opens the store, waiting out sled's lock: a store just dropped (the demo's) can hold its file
 /// lock until its flusher thread has exited.
-fn open_store(dir: &std::path::Path) -> Store {
+pub fn open_store(dir: &std::path::Path) -> Store {
     for _ in 0..100 {
         match Store::open(dir) {
             Err(xuncha::store::StoreError::Locked(_)) => {
