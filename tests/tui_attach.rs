@@ -280,3 +280,30 @@ fn esc_while_photos_are_attached_stops_with_nothing_attached() {
     let kept = std::fs::read_dir(&shelf).map(|d| d.count()).unwrap_or(0);
     assert_eq!(kept, 0, "no photo file in {}", shelf.display());
 }
+
+#[test]
+fn a_photo_is_removed_from_the_detail_with_a_reason() {
+    let card = tempfile::tempdir().unwrap();
+    let dir = camera(card.path());
+    let mut h = detail_with_hazard(&dir);
+    press(&mut h, &["a", "j", "space", "space", "ctrl-s"]);
+    assert_eq!(finding(&h).photos.len(), 2);
+    // Without a reason the prompt refuses; with one, photo 1 goes and the history says so.
+    press(&mut h, &["d"]);
+    type_text(&mut h, "1");
+    press(&mut h, &["enter"]);
+    assert_eq!(
+        finding(&h).photos.len(),
+        2,
+        "nothing removed without a reason"
+    );
+    type_text(&mut h, " 拍错隐患");
+    press(&mut h, &["enter"]);
+    let f = finding(&h);
+    let names: Vec<&str> = f.photos.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["IMG_0002.JPG"]);
+    let text = screen_text(&h, &draw(&h, 120, 40));
+    assert!(text.contains("照片：1 张"), "{text}");
+    assert!(text.contains("移除照片（整改前）"), "{text}");
+    assert!(text.contains("已移除第 1 张照片"), "{text}");
+}

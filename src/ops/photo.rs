@@ -112,6 +112,46 @@ pub fn attach_photos_with(
     Ok(prepared.into_iter().map(|p| p.photo).collect())
 }
 
+/// Takes photo `n` (from 1, as [`finding_photos`] numbers them) off hazard `id`, saying why.
+/// One event, flushed before it returns; the attach stays in the history, and the photo's
+/// file stays here and in the sync folder (a record still names it). Returns the hazard as
+/// it now reads.
+///
+/// # Errors
+/// `Invalid` for an empty reason or a number the hazard has no photo for; `NotFound` for an
+/// unknown hazard; a retracted hazard is not changed.
+pub fn remove_photo(ctx: &mut Ctx, id: Uuid, n: usize, reason: &str) -> Result<Finding> {
+    let f = ctx.finding_by_id(id)?;
+    if f.retracted {
+        return Err(crate::domain::LifecycleError::Retracted {
+            action: "移除照片"
+        }
+        .into());
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(OpsError::invalid(
+            "原因",
+            "请写明移除照片的原因（如：拍错隐患、照片模糊）",
+        ));
+    }
+    let Some(photo) = n.checked_sub(1).and_then(|i| f.photos.get(i)) else {
+        return Err(OpsError::invalid(
+            "照片",
+            format!("该隐患没有第 {n} 张照片（共 {} 张）", f.photos.len()),
+        ));
+    };
+    let event = Payload::PhotoRemoved {
+        finding_id: id,
+        hash: photo.hash.clone(),
+        stage: photo.stage,
+        reason: reason.to_string(),
+    };
+    let author = ctx.author.clone();
+    ctx.store.append(&author, &ctx.now, vec![event])?;
+    ctx.finding_by_id(id)
+}
+
 /// 整改前 while the hazard waits for rectification; 整改后 once it is rectified or closed.
 pub fn default_stage(f: &Finding) -> PhotoStage {
     match f.status {

@@ -107,6 +107,8 @@ pub enum Command {
     AttachPhoto,
     /// Photo screen: 整改前 / 整改后.
     ToggleStage,
+    /// Detail: take a photo off the hazard (its number and a reason).
+    RemovePhoto,
     /// Add an entry where the cursor is (the registry: a facility, or a place under the
     /// selected place).
     AddEntry,

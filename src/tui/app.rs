@@ -607,6 +607,8 @@ pub enum PromptKind {
     Retract(Uuid),
     /// The facility signed for the finding's last 四书 document (签收人 in the signer fields).
     Receive(Uuid),
+    /// Take one photo off the finding: its number and the reason, typed as 「2 拍错隐患」.
+    RemovePhoto(Uuid),
     /// Set this field of the finding (`ops::set_field` checks the value).
     EditField(Uuid, crate::domain::Field),
     /// Export the register with its current filter, in this format.

@@ -178,6 +178,12 @@ pub enum Effect {
         paths: Vec<PathBuf>,
         stage: crate::domain::PhotoStage,
     },
+    /// Take photo `n` (from 1) off a hazard through `ops::remove_photo`.
+    RemovePhoto {
+        id: Uuid,
+        n: usize,
+        reason: String,
+    },
     /// Print the 整改表 of an inspection, as `PrintNotice` does.
     PrintForm(Uuid),
     /// Stop the sync or export under way (the loop sets the flag at once; the worker is busy).
@@ -366,7 +372,10 @@ impl Runner {
     ) -> Result<Action, OpsError> {
         if matches!(
             effect,
-            Effect::ListPhotoFolder(_) | Effect::CompletePath(_) | Effect::AttachPhotos { .. }
+            Effect::ListPhotoFolder(_)
+                | Effect::CompletePath(_)
+                | Effect::AttachPhotos { .. }
+                | Effect::RemovePhoto { .. }
         ) {
             return Ok(super::photo_effects::run(self, effect, progress));
         }
@@ -652,9 +661,10 @@ impl Runner {
                 what: format!("已修改{}", field.label()),
             },
             // Run above, before the context is borrowed here.
-            Effect::ListPhotoFolder(_) | Effect::CompletePath(_) | Effect::AttachPhotos { .. } => {
-                Action::Idle
-            }
+            Effect::ListPhotoFolder(_)
+            | Effect::CompletePath(_)
+            | Effect::AttachPhotos { .. }
+            | Effect::RemovePhoto { .. } => Action::Idle,
             Effect::Settle { id, field, value } => Action::FindingUpdated {
                 finding: ops::settle_conflict(ctx, id, field, &value)?,
                 what: format!("冲突已处理：{}", field.label()),

@@ -66,6 +66,15 @@ pub fn run(runner: &mut Runner, effect: Effect, progress: &mut dyn FnMut(Action)
                 Err(e) => Action::AttachRefused(format!("未添加任何照片：{e}")),
             }
         }
+        Effect::RemovePhoto { id, n, reason } => {
+            match ops::remove_photo(&mut runner.ctx, id, n, &reason) {
+                Ok(finding) => Action::FindingUpdated {
+                    finding,
+                    what: format!("已移除第 {n} 张照片"),
+                },
+                Err(e) => Action::Failed(e.to_string()),
+            }
+        }
         _ => Action::Idle,
     }
 }

@@ -268,3 +268,45 @@ pub fn after_save(f: &Finding, paths: Vec<std::path::PathBuf>) -> Vec<Effect> {
         stage: PhotoStage::Before,
     }]
 }
+
+/// 「2 拍错隐患」: the photo's number and the reason for taking it off (both required).
+pub fn removal(typed: &str) -> Option<(usize, String)> {
+    let typed = typed.trim();
+    let digits: String = typed.chars().take_while(char::is_ascii_digit).collect();
+    let n: usize = digits.parse().ok()?;
+    let reason = typed[digits.len()..]
+        .trim_start_matches([' ', '，', ',', '、', '：', ':'])
+        .trim();
+    (n > 0 && !reason.is_empty()).then(|| (n, reason.to_string()))
+}
+
+/// The prompt that takes a photo off hazard `f`.
+pub fn open_removal(app: &mut App, f: &Finding) -> Vec<Effect> {
+    if f.photos.is_empty() {
+        say(app, MessageKind::Info, "该隐患没有照片");
+        return vec![];
+    }
+    app.overlay = Some(crate::tui::app::Overlay::Prompt(crate::tui::app::Prompt {
+        kind: crate::tui::app::PromptKind::RemovePhoto(f.id),
+        title: format!("移除照片（共 {} 张，处理记录保留）", f.photos.len()),
+        label: "照片序号和原因（必填，如：2 拍错隐患）".into(),
+        input: crate::tui::widgets::text_input::TextInput::default(),
+        error: None,
+        overwrite: None,
+        signer: None,
+    }));
+    vec![]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn removal_needs_a_number_and_a_reason() {
+        use super::removal;
+        assert_eq!(removal("2 拍错隐患"), Some((2, "拍错隐患".into())));
+        assert_eq!(removal("3，照片模糊"), Some((3, "照片模糊".into())));
+        assert_eq!(removal("拍错隐患"), None);
+        assert_eq!(removal("2"), None);
+        assert_eq!(removal("0 多余"), None);
+    }
+}

@@ -252,9 +252,22 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                         register::recheck(st, &[row.id], today);
                     }
                     Screen::Detail(d) if d.finding.id == finding.id => {
+                        // Each photo keeps whether it is here (by hash: a removal shifts the
+                        // numbers); photos attached here since it was loaded are here.
+                        let here: std::collections::HashMap<&str, bool> = d
+                            .finding
+                            .photos
+                            .iter()
+                            .zip(&d.photo_here)
+                            .map(|(p, h)| (p.hash.as_str(), *h))
+                            .collect();
+                        let flags = finding
+                            .photos
+                            .iter()
+                            .map(|p| here.get(p.hash.as_str()).copied().unwrap_or(true))
+                            .collect();
+                        d.photo_here = flags;
                         d.finding = finding.clone();
-                        // Photos attached here since it was loaded are here.
-                        d.photo_here.resize(finding.photos.len(), true);
                     }
                     Screen::Checklist(c) => drafts::hazard_changed(c, &finding),
                     _ => {}
