@@ -14,6 +14,7 @@ pub mod registers;
 mod risk;
 mod stats;
 mod xlsx;
+mod xlsx_style;
 
 pub use forms::Notice;
 pub use ledger::{

@@ -4,25 +4,17 @@
 //! line, header row repeated on every printed page, A4 landscape fitted to the width, real
 //! date and number cells, row heights from the wrapped text, flagged rows in red.
 
-use super::xlsx::lines_needed;
+use super::xlsx_style::{A4, Styles, excel_date, fail, fit_cell, lines_needed, row_pt};
 use super::{ReportError, Result, write_atomically};
 use crate::domain::equipment::CheckKind;
 use crate::domain::sanitize;
 use crate::domain::{Chemical, Direction, DueState, Equipment, Finding, Now, Qty};
-use chrono::{Datelike, NaiveDate};
-use rust_xlsxwriter::{
-    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
-};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use std::path::Path;
 
-const FONT: &str = "宋体";
-const A4: u8 = 9;
+/// Title, the line under it, then the header row.
 const HEADER_ROW: u32 = 2;
-const LINE_PT: f64 = 14.5;
-const PAD_PT: f64 = 4.0;
-const MAX_ROW_PT: f64 = 409.0;
-/// The longest text written to a cell (Excel's limit is 32,767).
-const MAX_CELL_CHARS: usize = 32_000;
 
 /// One cell of a register sheet.
 #[derive(Debug, Clone, PartialEq)]
@@ -348,66 +340,6 @@ pub fn write_sheets(sheets: &[Sheet], path: &Path) -> Result<()> {
     })
 }
 
-fn fail(e: XlsxError) -> ReportError {
-    ReportError::Writer {
-        what: "XLSX",
-        reason: e.to_string(),
-    }
-}
-
-struct Styles {
-    title: Format,
-    meta: Format,
-    header: Format,
-    text: Format,
-    center: Format,
-    date: Format,
-    red_text: Format,
-    red_center: Format,
-    red_date: Format,
-}
-
-impl Styles {
-    fn new() -> Styles {
-        let base = Format::new().set_font_name(FONT).set_font_size(10);
-        let cell = base
-            .clone()
-            .set_border(FormatBorder::Thin)
-            .set_align(FormatAlign::VerticalCenter)
-            .set_text_wrap();
-        let center = cell.clone().set_align(FormatAlign::Center);
-        let date = center.clone().set_num_format("yyyy-mm-dd");
-        let red = |f: &Format| {
-            f.clone()
-                .set_background_color(Color::RGB(0xFFC7CE))
-                .set_font_color(Color::RGB(0x9C0006))
-        };
-        Styles {
-            title: base
-                .clone()
-                .set_font_name("黑体")
-                .set_font_size(16)
-                .set_bold()
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter),
-            meta: base
-                .clone()
-                .set_font_size(11)
-                .set_align(FormatAlign::VerticalCenter),
-            header: center
-                .clone()
-                .set_bold()
-                .set_background_color(Color::RGB(0xD9D9D9)),
-            red_text: red(&cell),
-            red_center: red(&center),
-            red_date: red(&date),
-            text: cell,
-            center,
-            date,
-        }
-    }
-}
-
 fn write_sheet(
     ws: &mut Worksheet,
     sheet: &Sheet,
@@ -421,7 +353,7 @@ fn write_sheet(
     ws.set_row_height(0, 32)?;
     ws.merge_range(0, 0, 0, last_col, &sheet.title, &s.title)?;
     ws.set_row_height(1, 20)?;
-    ws.merge_range(1, 0, 1, last_col, &sheet.meta, &s.meta)?;
+    ws.merge_range(1, 0, 1, last_col, &sheet.meta, &s.meta_left)?;
     ws.set_row_height(HEADER_ROW, 30)?;
     for (c, (title, _)) in sheet.columns.iter().enumerate() {
         ws.write_string_with_format(HEADER_ROW, c as u16, *title, &s.header)?;
@@ -429,7 +361,7 @@ fn write_sheet(
     for (i, (cells, red)) in sheet.rows.iter().enumerate() {
         let r = HEADER_ROW + 1 + i as u32;
         let (t, ce, d) = if *red {
-            (&s.red_text, &s.red_center, &s.red_date)
+            (&s.late_text, &s.late_center, &s.late_date)
         } else {
             (&s.text, &s.center, &s.date)
         };
@@ -441,12 +373,7 @@ fn write_sheet(
                     ws.write_number_with_format(r, col, *n, ce)?;
                 }
                 Cell::Date(Some(day)) => {
-                    let x = ExcelDateTime::from_ymd(
-                        day.year() as u16,
-                        day.month() as u8,
-                        day.day() as u8,
-                    )?;
-                    ws.write_date_with_format(r, col, x, d)?;
+                    ws.write_date_with_format(r, col, excel_date(*day)?, d)?;
                 }
                 Cell::Date(None) => {
                     ws.write_blank(r, col, d)?;
@@ -455,17 +382,17 @@ fn write_sheet(
                     // Text from other devices: control characters shown escaped, never raw;
                     // a formula-looking value stays text (write_string never makes a formula).
                     let v = sanitize::escape(v);
-                    let v: String = v.chars().take(MAX_CELL_CHARS).collect();
+                    let v = fit_cell(&v);
                     lines = lines.max(lines_needed(&v, sheet.columns[c].1));
                     if v.is_empty() {
                         ws.write_blank(r, col, t)?;
                     } else {
-                        ws.write_string_with_format(r, col, &v, t)?;
+                        ws.write_string_with_format(r, col, v.as_ref(), t)?;
                     }
                 }
             }
         }
-        ws.set_row_height(r, (lines as f64 * LINE_PT + PAD_PT).min(MAX_ROW_PT))?;
+        ws.set_row_height(r, row_pt(lines))?;
     }
     let last_row = HEADER_ROW + sheet.rows.len() as u32;
     ws.set_landscape();

@@ -2,20 +2,12 @@
 //! grade in words and in its colour, 管控措施, 责任人) and the coverage of the rules of
 //! frequency (per facility, rule and period: required, done, state, source clause).
 
+use super::xlsx_style::{A4, Styles, fail, fit_cell};
 use super::{ExportSummary, ReportError, Result, summary, write_atomically};
 use crate::domain::{Facility, PlanRow, PlanState, RiskGrade, sanitize};
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 use std::path::Path;
-
-const FONT: &str = "宋体";
-
-fn fail(e: XlsxError) -> ReportError {
-    ReportError::Writer {
-        what: "XLSX",
-        reason: e.to_string(),
-    }
-}
 
 /// Text safe in a cell: controls escaped, formula-looking text quoted, cut to the cell limit.
 fn cell_text(s: &str) -> String {
@@ -23,7 +15,7 @@ fn cell_text(s: &str) -> String {
     if t.starts_with(['=', '+', '-', '@']) {
         t.insert(0, '\'');
     }
-    t.chars().take(32_000).collect()
+    fit_cell(&t).into_owned()
 }
 
 /// The fill of a grade: red, orange, yellow, blue (the four-colour map).
@@ -33,39 +25,6 @@ fn grade_fill(g: RiskGrade) -> (u32, u32) {
         RiskGrade::Large => (0xFF8C00, 0x000000),
         RiskGrade::General => (0xFFFF00, 0x000000),
         RiskGrade::Low => (0x0070C0, 0xFFFFFF),
-    }
-}
-
-struct Styles {
-    title: Format,
-    meta: Format,
-    header: Format,
-    text: Format,
-    center: Format,
-}
-
-fn styles() -> Styles {
-    let base = Format::new().set_font_name(FONT).set_font_size(10);
-    let cell = base
-        .clone()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap();
-    Styles {
-        title: base
-            .clone()
-            .set_font_name("黑体")
-            .set_font_size(16)
-            .set_bold()
-            .set_align(FormatAlign::Center),
-        meta: base.clone().set_font_size(11),
-        header: cell
-            .clone()
-            .set_bold()
-            .set_align(FormatAlign::Center)
-            .set_background_color(Color::RGB(0xD9D9D9)),
-        center: cell.clone().set_align(FormatAlign::Center),
-        text: cell,
     }
 }
 
@@ -79,14 +38,14 @@ fn head(
     let last = cols.len() as u16 - 1;
     sheet.merge_range(0, 0, 0, last, title, &st.title)?;
     sheet.set_row_height(0, 28)?;
-    sheet.merge_range(1, 0, 1, last, meta, &st.meta)?;
+    sheet.merge_range(1, 0, 1, last, meta, &st.meta_left)?;
     for (c, (name, w)) in cols.iter().enumerate() {
         sheet.write_string_with_format(2, c as u16, *name, &st.header)?;
         sheet.set_column_width(c as u16, *w)?;
     }
     sheet.set_freeze_panes(3, 0)?;
     sheet.set_landscape();
-    sheet.set_paper_size(9);
+    sheet.set_paper_size(A4);
     Ok(())
 }
 
@@ -110,7 +69,7 @@ pub fn write_risk_list(f: &Facility, today: NaiveDate, path: &Path) -> Result<Ex
         .filter(|p| p.key_site || p.grade.is_some())
         .collect();
     write_atomically(path, |tmp| {
-        let st = styles();
+        let st = Styles::new();
         let mut book = Workbook::new();
         let sheet = book.add_worksheet();
         sheet.set_name("风险分级管控清单").map_err(fail)?;
@@ -206,7 +165,7 @@ pub fn write_risk_list(f: &Facility, today: NaiveDate, path: &Path) -> Result<Ex
 /// As [`write_risk_list`].
 pub fn write_coverage(rows: &[PlanRow], range: &str, path: &Path) -> Result<ExportSummary> {
     write_atomically(path, |tmp| {
-        let st = styles();
+        let st = Styles::new();
         let mut book = Workbook::new();
         let sheet = book.add_worksheet();
         sheet.set_name("巡查检查频次").map_err(fail)?;

@@ -5,108 +5,17 @@
 
 use super::StatsRow;
 use super::ledger::{COLUMNS, Ledger, LedgerRow, PRINTED, Value};
+use super::xlsx_style::{A3, A4, Styles, excel_date, fail, fit_cell, lines_needed, row_pt};
 use super::{ReportError, Result};
 use crate::domain::{Org, sanitize};
 use chrono::{Datelike, NaiveDate, Timelike};
-use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
-    XlsxError,
-};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::path::Path;
-use unicode_width::UnicodeWidthStr;
 
 const TITLE: &str = "安全生产问题隐患和制度措施清单";
 const SUMMARY_SHEET: &str = "统计汇总";
 /// Title, 单位/时间 line, then the header row.
 const HEADER_ROW: u32 = 2;
-const FONT: &str = "宋体";
-/// Paper sizes (Excel codes). The sixteen printed ledger columns fit A3 landscape at 100 %.
-const A4: u8 = 9;
-const A3: u8 = 8;
-
-fn fail(e: XlsxError) -> ReportError {
-    ReportError::Writer {
-        what: "XLSX",
-        reason: e.to_string(),
-    }
-}
-
-struct Styles {
-    title: Format,
-    meta_left: Format,
-    meta_right: Format,
-    header: Format,
-    text: Format,
-    center: Format,
-    date: Format,
-    number: Format,
-    percent: Format,
-    late_text: Format,
-    late_center: Format,
-    late_date: Format,
-    total: Format,
-    total_percent: Format,
-    sign: Format,
-}
-
-impl Styles {
-    fn new() -> Styles {
-        let base = Format::new().set_font_name(FONT).set_font_size(10);
-        let cell = base
-            .clone()
-            .set_border(FormatBorder::Thin)
-            .set_align(FormatAlign::VerticalCenter);
-        let text = cell.clone().set_text_wrap();
-        // Centred cells wrap too: a long short value (是（逾期11天整改）) must not spill sideways.
-        let center = cell.clone().set_align(FormatAlign::Center).set_text_wrap();
-        let date = center.clone().set_num_format("yyyy-mm-dd");
-        let late = |f: &Format| {
-            f.clone()
-                .set_background_color(Color::RGB(0xFFC7CE))
-                .set_font_color(Color::RGB(0x9C0006))
-        };
-        Styles {
-            title: base
-                .clone()
-                .set_font_name("黑体")
-                .set_font_size(16)
-                .set_bold()
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter),
-            meta_left: base
-                .clone()
-                .set_font_size(11)
-                .set_text_wrap()
-                .set_align(FormatAlign::VerticalCenter),
-            meta_right: base
-                .clone()
-                .set_font_size(11)
-                .set_text_wrap()
-                .set_align(FormatAlign::Right)
-                .set_align(FormatAlign::VerticalCenter),
-            sign: base
-                .clone()
-                .set_font_size(11)
-                .set_align(FormatAlign::Left)
-                .set_align(FormatAlign::VerticalCenter),
-            header: center
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_background_color(Color::RGB(0xD9E1F2)),
-            late_text: late(&text),
-            late_center: late(&center),
-            late_date: late(&date),
-            number: center.clone(),
-            percent: center.clone().set_num_format("0.0%"),
-            total: center.clone().set_bold(),
-            total_percent: center.clone().set_bold().set_num_format("0.0%"),
-            text,
-            center,
-            date,
-        }
-    }
-}
 
 pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
     let styles = Styles::new();
@@ -256,27 +165,7 @@ fn form_head(
     Ok(())
 }
 
-/// Printed lines a text needs in a column `width` characters wide (CJK counting 2): each
-/// paragraph wraps on its own, a little narrower than the column for the cell padding.
-pub fn lines_needed(text: &str, width: f64) -> u32 {
-    let room = (width - 1.5).max(1.0);
-    text.split('\n')
-        .map(|para| {
-            let w = para.width() as f64;
-            ((w / room).ceil() as u32).max(1)
-        })
-        .sum()
-}
-
-/// Points per printed line of 10 pt CJK text (Noto/宋体 line height ≈ 1.4 em) and the cell's
-/// top and bottom padding; Excel's highest row is 409 pt.
-const LINE_PT: f64 = 14.5;
-const PAD_PT: f64 = 4.0;
-const MAX_ROW_PT: f64 = 409.0;
-
-/// The height of a data row: enough for its tallest wrapped cell. Written on every row,
-/// because LibreOffice does not grow rows when it opens a file (Excel and WPS differ), and a
-/// row without a height prints its wrapped text over the rows below.
+/// The height of a data row: enough for its tallest wrapped cell (see [`row_pt`]).
 pub fn row_height(row: &LedgerRow) -> f64 {
     let lines = row
         .values(0)
@@ -288,7 +177,7 @@ pub fn row_height(row: &LedgerRow) -> f64 {
         })
         .max()
         .unwrap_or(1);
-    (lines as f64 * LINE_PT + PAD_PT).min(MAX_ROW_PT)
+    row_pt(lines)
 }
 
 /// One line's sheet; `rows` are made as they are written. Errors: the writer's, or the reason
@@ -411,22 +300,6 @@ fn sign_off(org: &Org) -> String {
     )
 }
 
-/// The most characters an XLSX cell holds (Excel's limit; rust_xlsxwriter refuses more).
-const MAX_CELL_CHARS: usize = 32_767;
-
-/// Text cut to what a cell holds, ending in "…" when cut, so one long record (synced from
-/// another device, which our input limits never saw) cannot make the export fail.
-fn fit_cell(t: &str) -> std::borrow::Cow<'_, str> {
-    match t.char_indices().nth(MAX_CELL_CHARS - 1) {
-        Some((at, _)) if t[at..].chars().count() > 1 => format!("{}…", &t[..at]).into(),
-        _ => t.into(),
-    }
-}
-
-fn excel_date(d: NaiveDate) -> std::result::Result<ExcelDateTime, XlsxError> {
-    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
-}
-
 const STATS_HEADERS: [&str; 11] = [
     "",
     "发现隐患",
@@ -464,12 +337,12 @@ fn summary_sheet(
         }
         r += 1;
         for row in rows.iter() {
-            let lines = super::xlsx::lines_needed(&row.label, 30.0);
-            sheet.set_row_height(r, lines as f64 * LINE_PT + PAD_PT)?;
+            let lines = lines_needed(&row.label, 30.0);
+            sheet.set_row_height(r, row_pt(lines))?;
             stats_row(sheet, r, row, &s.text, &s.number, &s.percent)?;
             r += 1;
         }
-        sheet.set_row_height(r, LINE_PT + PAD_PT)?;
+        sheet.set_row_height(r, row_pt(1))?;
         stats_row(sheet, r, &stats.total, &s.total, &s.total, &s.total_percent)?;
         r += 2;
     }
