@@ -331,6 +331,7 @@ fn keys(data: &Path) {
 fn keystrokes(label: &str, index: &Index) {
     let now = now();
     let mut all = Vec::new();
+    let mut slowest: Vec<(Duration, String)> = Vec::new();
     for q in QUERIES {
         let chars: Vec<char> = q.chars().collect();
         for _ in 0..ROUNDS {
@@ -338,11 +339,22 @@ fn keystrokes(label: &str, index: &Index) {
                 let prefix: String = chars[..k].iter().collect();
                 let t = Instant::now();
                 std::hint::black_box(index.search(&prefix, &now, LIMIT));
-                all.push(t.elapsed());
+                let spent = t.elapsed();
+                all.push(spent);
+                slowest.push((spent, prefix));
             }
         }
     }
     all.sort();
+    slowest.sort_by_key(|b| std::cmp::Reverse(b.0));
+    let mut seen = std::collections::HashSet::new();
+    let worst: Vec<String> = slowest
+        .iter()
+        .filter(|(_, p)| seen.insert(p.clone()))
+        .take(4)
+        .map(|(d, p)| format!("「{p}」{:.1} ms", ms(*d)))
+        .collect();
+    eprintln!("  slowest keystrokes, {label}: {}", worst.join("，"));
     let pct = |p: usize| ms(all[(all.len() - 1) * p / 100]);
     println!(
         "per keystroke, {label}: median {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} keystrokes) | goal p99 ≤ 5 ms",

@@ -107,6 +107,18 @@ fn rebuild_equals_live_views_on_a_demo_store() {
     assert!(rep.is_clean(), "{rep:?}");
     assert_eq!(rep.findings, 600);
     assert_eq!(rep.events, c.raw_store().event_count());
+    // doctor's bounded-memory check gives the same report.
+    let quick = c.raw_store().check().unwrap();
+    assert!(quick.is_clean(), "{quick:?}");
+    assert_eq!(
+        (
+            quick.events,
+            quick.devices,
+            quick.findings,
+            quick.inspections
+        ),
+        (rep.events, rep.devices, rep.findings, rep.inspections)
+    );
 
     // Every lifecycle state and some overdue and escalated findings are in the demo.
     let all = c.list_findings(&FindingQuery::default()).unwrap();
@@ -193,6 +205,77 @@ fn doctor_notices_a_view_that_drifted_from_the_log() {
     assert!(rep.rebuilt);
     assert!(c.raw_store().rebuild(false).unwrap().is_clean());
     assert!(c.raw_store().finding(fid).unwrap().is_some());
+}
+
+#[test]
+fn doctors_bounded_check_finds_every_drift_the_full_comparison_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut c = ctx(tmp.path());
+    ops::demo(&mut c, 40).unwrap();
+    assert!(c.raw_store().check().unwrap().is_clean());
+    let ids: Vec<Vec<u8>> = {
+        drop(c);
+        let db = sled::open(tmp.path().join("db")).unwrap();
+        let v = db
+            .open_tree("findings")
+            .unwrap()
+            .iter()
+            .keys()
+            .take(2)
+            .map(|k| k.unwrap().to_vec())
+            .collect();
+        db.flush().unwrap();
+        v
+    };
+    type Tamper = Box<dyn Fn(&sled::Db)>;
+    let (a, b) = (ids[0].clone(), ids[1].clone());
+    let tampers: Vec<(&str, Tamper)> = vec![
+        (
+            "an extra index key",
+            Box::new(|db| {
+                db.open_tree("idx")
+                    .unwrap()
+                    .insert(b"s\0open\0zz", &[])
+                    .unwrap();
+            }),
+        ),
+        (
+            "a lost event-ownership key",
+            Box::new(|db| {
+                let ent = db.open_tree("ent").unwrap();
+                let k = ent.iter().keys().nth(3).unwrap().unwrap();
+                ent.remove(k).unwrap();
+            }),
+        ),
+        (
+            "one hazard's view holding another's",
+            Box::new(move |db| {
+                let t = db.open_tree("findings").unwrap();
+                let other = t.get(&b).unwrap().unwrap();
+                t.insert(&a, other).unwrap();
+            }),
+        ),
+    ];
+    for (what, tamper) in tampers {
+        let copy = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new("cp")
+            .arg("-a")
+            .arg(format!("{}/.", tmp.path().display()))
+            .arg(copy.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        {
+            let db = sled::open(copy.path().join("db")).unwrap();
+            tamper(&db);
+            db.flush().unwrap();
+        }
+        let c = ctx(copy.path());
+        let full = c.raw_store().rebuild(false).unwrap();
+        let quick = c.raw_store().check().unwrap();
+        assert!(!full.is_clean(), "{what}: {full:?}");
+        assert_eq!(quick.view_mismatches, full.view_mismatches, "{what}");
+    }
 }
 
 #[test]

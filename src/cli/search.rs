@@ -21,19 +21,18 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
         ));
     }
     let t1 = Instant::now();
-    let (index, times) = ops::load_search_index(&ctx)?;
+    let (index, source) = ops::search_index(&ctx)?;
     let t2 = Instant::now();
     let mut hits = index.search_query(&query, &ctx.now, args.limit);
     ops::put_named_record_first(&ctx, &index, &args.query, &mut hits, args.limit);
     let t3 = Instant::now();
     if std::env::var_os("XUNCHA_TIMINGS").is_some() {
         eprintln!(
-            "打开存储 {:?}；建索引 {:?}（检查表 {:?}，{} 条隐患 {:?}，{} 段不同文本）；查询 {:?}",
+            "打开存储 {:?}；读索引 {:?}（{}；{} 条隐患，{} 段不同文本）；查询 {:?}",
             t1 - t0,
             t2 - t1,
-            times.catalog,
-            times.count,
-            times.findings,
+            source_label(&source),
+            index.finding_count(),
             index.text_count(),
             t3 - t2
         );
@@ -53,6 +52,14 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
         println!("{}", row(hit));
     }
     Ok(())
+}
+
+fn source_label(source: &ops::IndexSource) -> String {
+    match source {
+        ops::IndexSource::File => "索引文件".into(),
+        ops::IndexSource::CaughtUp(n) => format!("索引文件，补入 {n} 条新事件"),
+        ops::IndexSource::Built(why) => format!("重建：{why}"),
+    }
 }
 
 /// One line per hit: kind/status, id, title, where; then the matching field if not the title.

@@ -31,6 +31,7 @@ mod reanswer;
 mod recover;
 mod register;
 mod search;
+mod search_file;
 mod setup;
 mod signoff;
 mod stats;
@@ -108,6 +109,7 @@ pub use register::{
 pub use search::{
     SearchOutcome, index_finding, load_search_index, put_named_record_first, resolve_query, search,
 };
+pub use search_file::{INDEX_FILE, IndexSource, search_index};
 pub use setup::{Opened, open, open_at, recorded_checklists};
 pub use signoff::{RECEIVER, REPORTER, SignerFields, VERIFIER, receive_notice, signer};
 pub use stats::{Stats, StatsRow, Tally, stats};

@@ -178,4 +178,53 @@ mod tests {
         assert!(ctx.raw_store().rebuild(true).unwrap().rebuilt);
         assert!(ctx.raw_store().rebuild(false).unwrap().is_clean());
     }
+
+    /// A binary older than the models writes events and views but leaves the counters and
+    /// their stamp as they were: the next open sees the stamp is not the log's extent and
+    /// builds the models again, so home answers as the full views do.
+    #[test]
+    fn counters_left_stale_by_an_older_binary_are_rebuilt_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = now("2026-11-22T09:00:00+08:00");
+        let mut ctx = Ctx::new(
+            Store::open(dir.path()).unwrap(),
+            Catalog::builtin(),
+            made,
+            "王建国",
+        );
+        crate::ops::demo(&mut ctx, 60).unwrap();
+        let before = ctx.raw_store().live_models().unwrap();
+        let stamp = ctx.raw_store().stored_models_stamp().unwrap();
+        assert!(stamp.is_some());
+        let open = ctx
+            .list_findings(&FindingQuery {
+                status: Some(crate::domain::StatusFilter::Open),
+                ..Default::default()
+            })
+            .unwrap();
+        for f in open.iter().take(5) {
+            crate::ops::rectify(&mut ctx, f.id, "已清理").unwrap();
+        }
+        // What the older binary leaves: the new events and views, the old models and stamp.
+        ctx.raw_store().set_models_as(&before, stamp).unwrap();
+        assert_ne!(figures_from_home(&ctx), figures_from_views(&ctx));
+        drop(ctx);
+        let ctx = Ctx::new(
+            Store::open(dir.path()).unwrap(),
+            Catalog::builtin(),
+            made,
+            "王建国",
+        );
+        assert_eq!(figures_from_home(&ctx), figures_from_views(&ctx));
+        let rep = ctx.raw_store().rebuild(false).unwrap();
+        assert!(rep.view_mismatches.is_empty(), "{:?}", rep.view_mismatches);
+        // A mark from before stamps (`1`) cannot tell whether such a binary wrote: rebuilt too.
+        let current = ctx.raw_store().live_models().unwrap();
+        ctx.raw_store()
+            .set_models_as(&before, Some(b"1".to_vec()))
+            .unwrap();
+        drop(ctx);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.live_models().unwrap(), current);
+    }
 }

@@ -40,15 +40,16 @@ pub fn load_search_index(ctx: &Ctx) -> Result<(Index, LoadTimes)> {
     Ok((index, times))
 }
 
-/// The best `limit` hits for `query` (items and findings ranked together), building the index
-/// on first use and keeping it in `ctx` for the next keystroke.
+/// The best `limit` hits for `query` (items and findings ranked together), reading the index
+/// on first use (`search_index`: the file in the data dir, else a build) and keeping it in
+/// `ctx` for the next keystroke.
 ///
 /// # Errors
 /// `Store` when the index cannot be built. A query typed wrong is not an error: it comes back
 /// in `SearchOutcome::error`.
 pub fn search(ctx: &mut Ctx, query: &str, limit: usize) -> Result<SearchOutcome> {
     if ctx.index.is_none() {
-        ctx.index = Some(load_search_index(ctx)?.0);
+        ctx.index = Some(super::search_index(ctx)?.0);
     }
     let index = ctx
         .index

@@ -57,9 +57,16 @@ pub fn doctor(ctx: &mut Ctx, rebuild: bool) -> Result<RebuildReport> {
     if rebuild && let Some(why) = ctx.store.read_only() {
         return Err(crate::store::StoreError::Frozen(why).into());
     }
-    let rep = ctx.store.rebuild(rebuild)?;
+    // The check streams (bounded memory); the rebuild keeps the fresh views to write them.
+    let rep = if rebuild {
+        ctx.store.rebuild(true)?
+    } else {
+        ctx.store.check()?
+    };
     if rebuild {
         ctx.index = None;
+        // The views may have changed without a new event: the file's stamp would not see it.
+        super::search_file::forget_index_file(ctx);
     }
     Ok(rep)
 }

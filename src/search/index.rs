@@ -163,7 +163,17 @@ impl Index {
 
     /// An index of the catalog only; add findings with `upsert_doc` / `upsert_finding`.
     pub fn of_catalog(catalog: &Catalog) -> Index {
-        let mut index = Index {
+        let mut index = Index::empty();
+        for list in &catalog.lines {
+            index.line_of(&list.line, &list.name);
+        }
+        index.add_items(catalog);
+        index
+    }
+
+    /// An index holding nothing.
+    pub(crate) fn empty() -> Index {
+        Index {
             readings: Readings::new(),
             texts: Vec::new(),
             blooms: Vec::new(),
@@ -178,10 +188,11 @@ impl Index {
             matcher: SkimMatcherV2::default(),
             by_recency: OnceLock::new(),
             memos: MemoCache::default(),
-        };
-        for list in &catalog.lines {
-            index.line_of(&list.line, &list.name);
         }
+    }
+
+    fn add_items(&mut self, catalog: &Catalog) {
+        let index = self;
         let mut order = 0;
         for list in &catalog.lines {
             let line = index.line_of(&list.line, &list.name);
@@ -210,7 +221,6 @@ impl Index {
                 }
             }
         }
-        index
     }
 
     /// Adds or replaces a finding (a retracted one stays findable, marked, never overdue).

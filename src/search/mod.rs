@@ -10,6 +10,7 @@ mod index;
 mod load;
 mod matcher;
 mod memo;
+mod persist;
 mod query;
 mod rank;
 mod register;

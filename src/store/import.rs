@@ -7,9 +7,7 @@ use super::roster::{self, SignedStatement};
 use super::views::{self, Plan};
 use super::vv::{Held, decode_held};
 use super::{Result, Store, StoreError};
-use crate::domain::{
-    Admit, Entity, EventRef, Field, Finding, Payload, RosterStatement, RosterStatus,
-};
+use crate::domain::{Admit, Entity, EventRef, Field, Payload, RosterStatement, RosterStatus};
 use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 use std::collections::btree_map::Entry;
@@ -683,13 +681,7 @@ impl Store {
     /// Field conflicts in the planned finding views that the current views do not have.
     fn new_conflicts(&self, plan: &Plan) -> Result<Vec<NewConflict>> {
         let mut out = Vec::new();
-        for (id, json) in plan.finding_views() {
-            let new: Finding = serde_json::from_slice(json)
-                .map_err(|e| StoreError::Corrupt(format!("视图无法解析：{e}")))?;
-            if new.conflicts.is_empty() {
-                continue;
-            }
-            let old = self.finding(*id)?;
+        for (new, old) in plan.conflicted() {
             for c in &new.conflicts {
                 let before = old
                     .as_ref()
@@ -698,7 +690,7 @@ impl Store {
                     continue;
                 }
                 out.push(NewConflict {
-                    finding_id: *id,
+                    finding_id: new.id,
                     facility: new.facility.clone(),
                     description: new.description.clone(),
                     field: c.field,

@@ -13,6 +13,7 @@ pub mod codec;
 mod compact;
 mod demo_mark;
 mod devices;
+mod doctor_check;
 mod fork;
 mod identity;
 mod import;
@@ -419,7 +420,10 @@ impl Store {
         Ok(refs)
     }
 
+    /// Waits until everything written is on disk, with the read models' stamp (`models.rs`)
+    /// moved to the log's extent: this version keeps the models current in every write.
     pub fn flush(&self) -> Result<()> {
+        self.restamp_models()?;
         self.db.flush()?;
         Ok(())
     }

@@ -21,6 +21,14 @@
 //!
 //! A store written before these models existed gets them built from its views on open
 //! (`Store::ensure_models`), marked done in `meta` only once complete.
+//!
+//! **Stamp.** A binary older than the models writes events and views but not the models, so
+//! they would go stale unseen. The mark in `meta` is therefore a stamp of the log's extent when
+//! the models were last known current: SHA-256 over this device's last seq and the whole `vv`
+//! tree (every other device's held seqs), both of which every version moves on every write.
+//! This version rewrites the stamp whenever it flushes (`Store::flush`); on open a stamp that
+//! differs from the log's extent (an older binary wrote, or a mark `1` from before stamps)
+//! makes the models be built again from the views, which those binaries do keep current.
 
 use super::{Result, Store, StoreError};
 use crate::domain::{Escalation, Finding, Inspection, LeaderRole, Mode, Severity, Stamp, Status};
@@ -36,7 +44,8 @@ const COUNTER: &[u8] = b"#c";
 const ROW: &[u8] = b"#r";
 const MARK_FINISHED: &[u8] = b"#s";
 const MARK_UNFINISHED: &[u8] = b"#u";
-/// Set in `meta` once the models hold every view (see `Store::ensure_models`).
+/// Set in `meta` once the models hold every view: the stamp of the log's extent they were
+/// current at (see the module doc and `Store::ensure_models`).
 const META_MODELS: &[u8] = b"models_v2";
 
 /// Findings waiting, as one counter of the home figures reads it.
@@ -433,8 +442,10 @@ impl Store {
     /// Builds the models from the views when this store has none yet (written by a version
     /// before them): once, then marked in `meta`. A run killed half-way leaves no mark, and
     /// the next open starts again from a cleared prefix.
+    /// Also rebuilds them when the stamp in `meta` is not the log's extent: something that
+    /// does not keep the models (an older binary) wrote since.
     pub(crate) fn ensure_models(&self) -> Result<()> {
-        if self.meta.contains_key(META_MODELS)? {
+        if self.meta.get(META_MODELS)?.as_deref() == Some(self.models_stamp()?.as_slice()) {
             return Ok(());
         }
         self.clear_models()?;
@@ -463,8 +474,65 @@ impl Store {
     }
 
     pub(crate) fn mark_models_built(&self) -> Result<()> {
-        self.meta.insert(META_MODELS, &b"1"[..])?;
+        self.restamp_models()?;
         self.flush()
+    }
+
+    /// The log's extent as the models' stamp: SHA-256 over this device's id and last seq and
+    /// every entry of the `vv` tree. Reads one entry per device known, not the log.
+    pub(crate) fn models_stamp(&self) -> Result<[u8; 32]> {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.device.as_bytes());
+        h.update(self.head_seq.to_be_bytes());
+        for kv in self.vv_tree()?.iter() {
+            let (k, v) = kv?;
+            h.update((k.len() as u64).to_be_bytes());
+            h.update(&k);
+            h.update((v.len() as u64).to_be_bytes());
+            h.update(&v);
+        }
+        Ok(h.finalize().into())
+    }
+
+    /// Records that the models are current with the log as it is now (called by this
+    /// version, which keeps them current in every write, before it flushes). Not while a
+    /// rebuild is under way: its finish stamps.
+    pub(crate) fn restamp_models(&self) -> Result<()> {
+        if self.rebuild_interrupted()? {
+            return Ok(());
+        }
+        let stamp = self.models_stamp()?;
+        if self.meta.get(META_MODELS)?.as_deref() != Some(stamp.as_slice()) {
+            self.meta.insert(META_MODELS, stamp.as_slice())?;
+        }
+        Ok(())
+    }
+
+    /// Test hook: puts the model entries and their stamp back as they were (what a binary
+    /// that does not know the models leaves after writing events).
+    #[cfg(test)]
+    pub(crate) fn set_models_as(
+        &self,
+        models: &BTreeMap<Vec<u8>, Vec<u8>>,
+        stamp: Option<Vec<u8>>,
+    ) -> Result<()> {
+        self.clear_models()?;
+        for (k, v) in models {
+            self.idx.insert(k.as_slice(), v.as_slice())?;
+        }
+        match stamp {
+            Some(s) => self.meta.insert(META_MODELS, s)?,
+            None => self.meta.remove(META_MODELS)?,
+        };
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Test hook: the stamp stored in `meta`.
+    #[cfg(test)]
+    pub(crate) fn stored_models_stamp(&self) -> Result<Option<Vec<u8>>> {
+        Ok(self.meta.get(META_MODELS)?.map(|v| v.to_vec()))
     }
 
     /// Test hook: adds one to the first counter, as a lost or doubled write would.

@@ -3,7 +3,7 @@
 use super::codec::{Record, ZERO_HASH, split_log_key};
 use super::views::{ent_key, entity_prefix, finding_index_keys, to_json};
 use super::{Result, Store, StoreError};
-use crate::domain::{Entity, FindingFold, Inspection};
+use crate::domain::{Entity, Finding, FindingFold, Inspection};
 use ed25519_dalek::VerifyingKey;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -37,95 +37,30 @@ impl Store {
     /// replaces the views with the fresh ones.
     pub fn rebuild(&self, write: bool) -> Result<RebuildReport> {
         let mut rep = RebuildReport::default();
-        let mut by_entity: BTreeMap<[u8; 17], (Entity, Vec<[u8; 24]>)> = BTreeMap::new();
         let mut expected_ent: BTreeSet<Vec<u8>> = BTreeSet::new();
-        let mut chain: Option<(Uuid, u64, [u8; 32], Option<VerifyingKey>)> = None;
-        for kv in self.log.iter() {
-            let (k, v) = kv?;
-            rep.events += 1;
-            let (device, seq) =
-                split_log_key(&k).ok_or_else(|| StoreError::Corrupt("日志键无效".into()))?;
-            if chain.as_ref().is_none_or(|c| c.0 != device) {
-                rep.devices += 1;
-                let key = self
-                    .keys
-                    .get(device.as_bytes())?
-                    .and_then(|b| <[u8; 32]>::try_from(b.as_ref()).ok())
-                    .and_then(|b| VerifyingKey::from_bytes(&b).ok());
-                if key.is_none() {
-                    rep.log_problems.push(format!("设备 {device} 没有公钥"));
-                }
-                chain = Some((device, 0, ZERO_HASH, key));
-            }
-            let c = chain.as_mut().expect("set above");
-            let rec = Record::from_stored(&v);
-            let body = match &c.3 {
-                Some(key) => rec.verify(key),
-                None => rec.body(),
-            };
-            let body = match body {
-                Ok(b) => b,
-                Err(e) => {
-                    rep.log_problems.push(format!("事件 {device}#{seq}：{e}"));
-                    continue;
-                }
-            };
-            if body.device != device || body.seq != seq {
-                rep.log_problems
-                    .push(format!("事件 {device}#{seq}：键与内容不符"));
-            }
-            if seq == c.1 + 1 && body.prev != c.2 {
-                rep.log_problems
-                    .push(format!("事件 {device}#{seq}：哈希链断裂"));
-            }
-            c.1 = seq;
-            c.2 = rec.hash();
-            let entity = body.payload.entity();
-            expected_ent.insert(ent_key(&entity, device, seq));
-            by_entity
-                .entry(entity_prefix(&entity))
-                .or_insert_with(|| (entity, vec![]))
-                .1
-                .push(k.as_ref().try_into().expect("24-byte key"));
-        }
+        let by_entity = self.scan_log(&mut rep, &mut |k| {
+            expected_ent.insert(k);
+        })?;
 
         let mut expected_idx: BTreeSet<Vec<u8>> = BTreeSet::new();
         let mut models = super::models::Fresh::default();
         let mut fresh_findings: Vec<(Uuid, Vec<u8>)> = Vec::new();
         let mut fresh_inspections: Vec<(Uuid, Vec<u8>)> = Vec::new();
-        for (_, (entity, keys)) in by_entity {
-            let mut events = Vec::with_capacity(keys.len());
-            for k in keys {
-                if let Some(v) = self.log.get(k)?
-                    && let Ok(b) = Record::from_stored(&v).body()
-                {
-                    events.push(b.into_stored());
+        self.fold_entities(by_entity, &mut |folded| {
+            match folded {
+                Folded::Finding(id, f) => {
+                    expected_idx.extend(finding_index_keys(&f));
+                    models.add_finding(&f);
+                    fresh_findings.push((id, to_json(&f.slim())));
+                }
+                Folded::Inspection(id, i) => {
+                    models.add_inspection(&i);
+                    fresh_inspections.push((id, to_json(&*i)));
                 }
             }
-            match entity {
-                Entity::Finding(id) => {
-                    if let Some(f) = FindingFold::fold(&events) {
-                        expected_idx.extend(finding_index_keys(&f));
-                        models.add_finding(&f);
-                        fresh_findings.push((id, to_json(&f.slim())));
-                    }
-                }
-                Entity::Inspection(id) => {
-                    if let Some(i) = Inspection::fold(&events) {
-                        models.add_inspection(&i);
-                        fresh_inspections.push((id, to_json(&i)));
-                    }
-                }
-                Entity::Checklist(_) => {}
-                Entity::Chemical(_) | Entity::Equipment(_) => {}
-                Entity::Device(_) | Entity::Facility(_) | Entity::Patrol(_) => {}
-            }
-        }
-        rep.quarantined = self
-            .quarantined()?
-            .into_iter()
-            .map(|(r, h)| format!("{}#{} {h}", r.device, r.seq))
-            .collect();
+            Ok(())
+        })?;
+        rep.quarantined = self.quarantine_lines()?;
         rep.findings = fresh_findings.len();
         rep.inspections = fresh_inspections.len();
 
@@ -192,6 +127,119 @@ impl Store {
         }
         self.rebuild(true)?;
         Ok(true)
+    }
+}
+
+/// An entity's log keys, by entity (tag and id), in log order.
+pub(super) type ByEntity = BTreeMap<[u8; 17], (Entity, Vec<[u8; 24]>)>;
+
+/// A view folded afresh from the log.
+pub(super) enum Folded {
+    Finding(Uuid, Box<Finding>),
+    Inspection(Uuid, Box<Inspection>),
+}
+
+impl Store {
+    /// One pass over the log: checks every chain and signature (problems into `rep`), counts
+    /// events and devices, hands each expected `ent` key to `on_ent` and returns which events
+    /// make which entity.
+    pub(super) fn scan_log(
+        &self,
+        rep: &mut RebuildReport,
+        on_ent: &mut dyn FnMut(Vec<u8>),
+    ) -> Result<ByEntity> {
+        let mut by_entity: ByEntity = BTreeMap::new();
+        let mut chain: Option<(Uuid, u64, [u8; 32], Option<VerifyingKey>)> = None;
+        for kv in self.log.iter() {
+            let (k, v) = kv?;
+            rep.events += 1;
+            let (device, seq) =
+                split_log_key(&k).ok_or_else(|| StoreError::Corrupt("日志键无效".into()))?;
+            if chain.as_ref().is_none_or(|c| c.0 != device) {
+                rep.devices += 1;
+                let key = self
+                    .keys
+                    .get(device.as_bytes())?
+                    .and_then(|b| <[u8; 32]>::try_from(b.as_ref()).ok())
+                    .and_then(|b| VerifyingKey::from_bytes(&b).ok());
+                if key.is_none() {
+                    rep.log_problems.push(format!("设备 {device} 没有公钥"));
+                }
+                chain = Some((device, 0, ZERO_HASH, key));
+            }
+            let c = chain.as_mut().expect("set above");
+            let rec = Record::from_stored(&v);
+            let body = match &c.3 {
+                Some(key) => rec.verify(key),
+                None => rec.body(),
+            };
+            let body = match body {
+                Ok(b) => b,
+                Err(e) => {
+                    rep.log_problems.push(format!("事件 {device}#{seq}：{e}"));
+                    continue;
+                }
+            };
+            if body.device != device || body.seq != seq {
+                rep.log_problems
+                    .push(format!("事件 {device}#{seq}：键与内容不符"));
+            }
+            if seq == c.1 + 1 && body.prev != c.2 {
+                rep.log_problems
+                    .push(format!("事件 {device}#{seq}：哈希链断裂"));
+            }
+            c.1 = seq;
+            c.2 = rec.hash();
+            let entity = body.payload.entity();
+            on_ent(ent_key(&entity, device, seq));
+            by_entity
+                .entry(entity_prefix(&entity))
+                .or_insert_with(|| (entity, vec![]))
+                .1
+                .push(k.as_ref().try_into().expect("24-byte key"));
+        }
+        Ok(by_entity)
+    }
+
+    /// Folds every finding and inspection afresh from its events, in entity order (findings
+    /// by id, then inspections by id), one at a time.
+    pub(super) fn fold_entities(
+        &self,
+        by_entity: ByEntity,
+        visit: &mut dyn FnMut(Folded) -> Result<()>,
+    ) -> Result<()> {
+        for (_, (entity, keys)) in by_entity {
+            if !matches!(entity, Entity::Finding(_) | Entity::Inspection(_)) {
+                continue;
+            }
+            let mut events = Vec::with_capacity(keys.len());
+            for k in keys {
+                if let Some(v) = self.log.get(k)?
+                    && let Ok(b) = Record::from_stored(&v).body()
+                {
+                    events.push(b.into_stored());
+                }
+            }
+            match entity {
+                Entity::Finding(id) => {
+                    if let Some(f) = FindingFold::fold(&events) {
+                        visit(Folded::Finding(id, Box::new(f)))?;
+                    }
+                }
+                Entity::Inspection(id) => {
+                    if let Some(i) = Inspection::fold(&events) {
+                        visit(Folded::Inspection(id, Box::new(i)))?;
+                    }
+                }
+                Entity::Checklist(_)
+                | Entity::Chemical(_)
+                | Entity::Equipment(_)
+                | Entity::Device(_)
+                | Entity::Facility(_)
+                | Entity::Patrol(_) => {}
+            }
+        }
+        Ok(())
     }
 }
 

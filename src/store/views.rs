@@ -90,12 +90,15 @@ pub(crate) struct Plan {
     idx_insert: Vec<Vec<u8>>,
     /// The read models' changes (counters, inspection marks), in the same transaction.
     models: super::models::Delta,
+    /// Findings whose new view holds field conflicts: (new view, view before), so the import
+    /// can name the new ones without decoding every planned view again.
+    conflicted: Vec<(Finding, Option<Finding>)>,
 }
 
 impl Plan {
-    /// The finding views this plan writes, by id (JSON; packed when written).
-    pub(crate) fn finding_views(&self) -> &BTreeMap<Uuid, Vec<u8>> {
-        &self.findings
+    /// The planned finding views that hold field conflicts, each with its view before.
+    pub(crate) fn conflicted(&self) -> &[(Finding, Option<Finding>)] {
+        &self.conflicted
     }
 
     pub(crate) fn apply(
@@ -151,6 +154,11 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
     let mut by_entity: BTreeMap<[u8; 17], (Entity, Vec<StoredEvent>)> = BTreeMap::new();
     for (body, _) in records {
         let e = body.payload.entity();
+        // Only findings and inspections keep a view. Checklist versions, device statements,
+        // the registers, the registry and patrols are folded from `ent` when read.
+        if !matches!(e, Entity::Finding(_) | Entity::Inspection(_)) {
+            continue;
+        }
         by_entity
             .entry(entity_prefix(&e))
             .or_insert_with(|| (e, vec![]))
@@ -175,6 +183,9 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
                     plan.idx_insert
                         .extend(new_keys.into_iter().filter(|k| !old_keys.contains(k)));
                     plan.findings.insert(id, to_json(&new.slim()));
+                    if !new.conflicts.is_empty() {
+                        plan.conflicted.push((new, old));
+                    }
                 }
             }
             Entity::Inspection(id) => {
@@ -183,14 +194,7 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
                     plan.inspections.insert(id, to_json(&new));
                 }
             }
-            // A checklist version has no view: its events are read through `ent`.
-            Entity::Checklist(_) => {}
-            // Device statements have no stored view: read through `ent` when asked.
-            Entity::Device(_) => {}
-            // Registers are small: folded on demand from `ent` (see `store::registers`).
-            Entity::Chemical(_) | Entity::Equipment(_) => {}
-            // The registry and patrols are folded when read (`Store::registry_events`).
-            Entity::Facility(_) | Entity::Patrol(_) => {}
+            _ => {}
         }
     }
     Ok(plan)

@@ -1,0 +1,310 @@
+//! The index as a file (issue 14): what a whole `xuncha search` process reads instead of
+//! scanning 100,000 finding views and preparing every text again.
+//!
+//! Layout (integers little-endian):
+//!
+//! ```text
+//! "XCSI" | format u32 | stamp length u32 | stamp | body length u32 | crc32 of body u32 | body
+//! body: lines  count u32, then (id, name) strings
+//!       texts  count u32, then each distinct text (a string)
+//!       records count u32, then per live record:
+//!         kind u8 (1 item, 2 finding, 3 chemical, 4 equipment) | target (item id string or 16 id bytes)
+//!         severity u8 | section u32 (u32::MAX: none) | retracted u8
+//!         line u16 | status u8 (0 none, else 1 + position in Status::ALL)
+//!         due i32 (days since 0001-01-01, i32::MIN none) | day_or_order i32 | tie u128
+//!         field count u16, then (field u8, text id u32) pairs
+//! string: length u32 | UTF-8 bytes
+//! ```
+//!
+//! The stamp is opaque here: ops writes what the index was built from (the log's version
+//! vector and the catalog) and compares it before trusting the file. Texts are stored as
+//! written and prepared again on load, in the same order, so every text id and reading set
+//! id comes back the same. A file that is short, fails its checksum or holds an id out of
+//! range is refused with the reason; the caller then builds the index from the store.
+
+use super::index::{Field, Index, Record, Target};
+use crate::catalog::Catalog;
+use crate::domain::{Severity, Status};
+use chrono::{Datelike, NaiveDate};
+use uuid::Uuid;
+
+const MAGIC: &[u8; 4] = b"XCSI";
+/// Bump when the layout or the meaning of any byte changes: an older file is then rebuilt.
+const FORMAT: u32 = 1;
+
+/// Every field, in a fixed order: a field is stored as its position here.
+const FIELDS: [Field; 17] = [
+    Field::Check,
+    Field::Guidance,
+    Field::Keyword,
+    Field::Hazard,
+    Field::Measures,
+    Field::ItemId,
+    Field::Description,
+    Field::Location,
+    Field::Facility,
+    Field::Department,
+    Field::Responsible,
+    Field::Chemical,
+    Field::Equipment,
+    Field::Kind,
+    Field::RegisterNo,
+    Field::Place,
+    Field::Maker,
+];
+
+impl Index {
+    /// The index as bytes, with `stamp` (what it was built from) in the header.
+    pub fn to_bytes(&self, stamp: &[u8]) -> Vec<u8> {
+        let mut body = Vec::with_capacity(64 * self.hot.len() + 64 * self.texts.len());
+        put_u32(&mut body, self.lines.len() as u32);
+        for (id, name) in &self.lines {
+            put_str(&mut body, id);
+            put_str(&mut body, name);
+        }
+        put_u32(&mut body, self.texts.len() as u32);
+        for t in &self.texts {
+            put_str(&mut body, &t.original);
+        }
+        let live: Vec<usize> = (0..self.hot.len())
+            .filter(|s| self.hot[*s].alive && self.records[*s].is_some())
+            .collect();
+        put_u32(&mut body, live.len() as u32);
+        for slot in live {
+            let (Some(r), h) = (&self.records[slot], &self.hot[slot]) else {
+                continue;
+            };
+            match &r.target {
+                Target::Item(id) => {
+                    body.push(1);
+                    put_str(&mut body, id);
+                }
+                Target::Finding(id) => put_id(&mut body, 2, id),
+                Target::Chemical(id) => put_id(&mut body, 3, id),
+                Target::Equipment(id) => put_id(&mut body, 4, id),
+            }
+            body.push(position(Severity::ALL, r.severity));
+            put_u32(&mut body, r.section.unwrap_or(u32::MAX));
+            body.push(r.retracted as u8);
+            body.extend_from_slice(&h.line.to_le_bytes());
+            body.push(h.status.map_or(0, |s| 1 + position(Status::ALL, s)));
+            let due = h.due.map_or(i32::MIN, |d| d.num_days_from_ce());
+            body.extend_from_slice(&due.to_le_bytes());
+            body.extend_from_slice(&h.day_or_order.to_le_bytes());
+            body.extend_from_slice(&h.tie.to_le_bytes());
+            let fields = self.fields(slot as u32);
+            body.extend_from_slice(&(fields.len() as u16).to_le_bytes());
+            for (f, t) in fields {
+                body.push(position(&FIELDS, *f));
+                put_u32(&mut body, *t);
+            }
+        }
+        let mut out = Vec::with_capacity(body.len() + stamp.len() + 24);
+        out.extend_from_slice(MAGIC);
+        put_u32(&mut out, FORMAT);
+        put_u32(&mut out, stamp.len() as u32);
+        out.extend_from_slice(stamp);
+        put_u32(&mut out, body.len() as u32);
+        put_u32(&mut out, crc32fast::hash(&body));
+        out.extend_from_slice(&body);
+        out
+    }
+
+    /// The stamp written in a file's header, if the file is one this version reads.
+    pub fn stamp_of(bytes: &[u8]) -> Option<&[u8]> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(4).ok()? != MAGIC || r.u32().ok()? != FORMAT {
+            return None;
+        }
+        let n = r.u32().ok()? as usize;
+        r.take(n).ok()
+    }
+
+    /// The index a file holds, over `catalog`'s checklist items as they were when it was
+    /// written (the caller checks the stamp first).
+    ///
+    /// # Errors
+    /// Why the bytes are not a whole, undamaged index file (in Chinese).
+    pub fn from_bytes(bytes: &[u8], catalog: &Catalog) -> Result<Index, String> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(4)? != MAGIC || r.u32()? != FORMAT {
+            return Err("不是本版本的搜索索引文件".into());
+        }
+        let n = r.u32()? as usize;
+        r.take(n)?;
+        let len = r.u32()? as usize;
+        let crc = r.u32()?;
+        let body = r.take(len)?;
+        if crc32fast::hash(body) != crc {
+            return Err("搜索索引文件校验不符（文件已损坏）".into());
+        }
+        let mut r = Reader { bytes: body, at: 0 };
+        let mut index = Index::empty();
+        for _ in 0..r.count(8)? {
+            let id = r.string()?;
+            let name = r.string()?;
+            index.lines.push((id, name));
+        }
+        let texts = r.count(4)?;
+        for _ in 0..texts {
+            let t = r.string()?;
+            if index.intern(&t) as usize != index.texts.len() - 1 {
+                return Err("搜索索引文件中有重复的文本".into());
+            }
+        }
+        let text_ok = |t: u32| (t as usize) < texts;
+        for _ in 0..r.count(40)? {
+            let target = match r.u8()? {
+                1 => Target::Item(r.string()?),
+                2 => Target::Finding(r.uuid()?),
+                3 => Target::Chemical(r.uuid()?),
+                4 => Target::Equipment(r.uuid()?),
+                k => return Err(format!("搜索索引文件中有未知的记录种类 {k}")),
+            };
+            let severity = *Severity::ALL
+                .get(r.u8()? as usize)
+                .ok_or("搜索索引文件中的隐患等级无效")?;
+            let section = match r.u32()? {
+                u32::MAX => None,
+                t if text_ok(t) => Some(t),
+                _ => return Err("搜索索引文件中的文本编号超出范围".into()),
+            };
+            let retracted = r.u8()? != 0;
+            let line = u16::from_le_bytes(r.array()?);
+            if line as usize >= index.lines.len() {
+                return Err("搜索索引文件中的防线编号超出范围".into());
+            }
+            let status = match r.u8()? {
+                0 => None,
+                s => Some(
+                    *Status::ALL
+                        .get(s as usize - 1)
+                        .ok_or("搜索索引文件中的状态无效")?,
+                ),
+            };
+            let due = match i32::from_le_bytes(r.array()?) {
+                i32::MIN => None,
+                d => Some(
+                    NaiveDate::from_num_days_from_ce_opt(d).ok_or("搜索索引文件中的日期无效")?,
+                ),
+            };
+            let day_or_order = i32::from_le_bytes(r.array()?);
+            let tie = u128::from_le_bytes(r.array()?);
+            let mut fields = Vec::new();
+            for _ in 0..u16::from_le_bytes(r.array()?) {
+                let f = *FIELDS
+                    .get(r.u8()? as usize)
+                    .ok_or("搜索索引文件中的字段无效")?;
+                let t = r.u32()?;
+                if !text_ok(t) {
+                    return Err("搜索索引文件中的文本编号超出范围".into());
+                }
+                fields.push((f, t));
+            }
+            let mut hot = index.hot_of(line, status, due, day_or_order, tie, &fields);
+            hot.retracted = retracted;
+            let slot = index.records.len() as u32;
+            match &target {
+                Target::Item(_) => {}
+                Target::Finding(id) => _ = index.findings.insert(*id, slot),
+                Target::Chemical(id) | Target::Equipment(id) => {
+                    _ = index.registers.insert(*id, slot)
+                }
+            }
+            index.records.push(Some(Record {
+                target,
+                severity,
+                section,
+                retracted,
+            }));
+            index.hot.push(hot);
+        }
+        if r.at != body.len() {
+            return Err("搜索索引文件末尾有多余的数据".into());
+        }
+        let items = index.item_count();
+        if items
+            != catalog
+                .lines
+                .iter()
+                .flat_map(|l| &l.sections)
+                .map(|s| s.items.len())
+                .sum::<usize>()
+        {
+            return Err("搜索索引文件的检查项与当前检查表不符".into());
+        }
+        Ok(index)
+    }
+}
+
+fn position<T: PartialEq + Copy>(all: &[T], v: T) -> u8 {
+    all.iter().position(|x| *x == v).unwrap_or(0) as u8
+}
+
+fn put_u32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_u32(out, s.len() as u32);
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_id(out: &mut Vec<u8>, kind: u8, id: &Uuid) {
+    out.push(kind);
+    out.extend_from_slice(id.as_bytes());
+}
+
+/// Reads the body, refusing anything that runs past its end.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|e| *e <= self.bytes.len())
+            .ok_or("搜索索引文件不完整")?;
+        let s = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], String> {
+        let s = self.take(N)?;
+        let mut a = [0u8; N];
+        a.copy_from_slice(s);
+        Ok(a)
+    }
+
+    fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    /// A count of entries at least `min_bytes` long each: one the rest of the body cannot
+    /// hold is refused before anything is allocated for it.
+    fn count(&mut self, min_bytes: usize) -> Result<usize, String> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(min_bytes) > self.bytes.len() - self.at {
+            return Err("搜索索引文件不完整".into());
+        }
+        Ok(n)
+    }
+
+    fn string(&mut self) -> Result<String, String> {
+        let n = self.u32()? as usize;
+        let s = self.take(n)?;
+        String::from_utf8(s.to_vec()).map_err(|_| "搜索索引文件中有无效的文字".into())
+    }
+
+    fn uuid(&mut self) -> Result<Uuid, String> {
+        Ok(Uuid::from_bytes(self.array()?))
+    }
+}
