@@ -282,4 +282,36 @@ fn answering_someone_elses_inspection_joins_it_and_crossing_answers_conflict() {
             .is_none_or(|m| m.is_empty()),
         "{i}"
     );
+    // The text shows what crossed and what settled it (every step stays visible).
+    let text = b.ok(LATER, &["inspection", "show", &insp]);
+    let line = text
+        .lines()
+        .find(|l| l.contains("已裁定的回答冲突"))
+        .unwrap_or_else(|| panic!("no settled line: {text}"));
+    assert!(
+        line.contains("张建国：合格")
+            && line.contains("李明：不适用（本楼为新建建筑）")
+            && line.contains("；裁定：")
+            && line.ends_with("李明：不合格"),
+        "{line}"
+    );
+    assert!(!text.contains("⚠ 冲突"), "{text}");
+
+    // Finishing someone else's inspection needs joining it too.
+    let c = Person::new("王芳");
+    c.sync(LATER, usb);
+    let before = c.env.events();
+    let err = c.fails(LATER, &["inspection", "finish", &insp]);
+    assert!(
+        err.contains("该检查由 李明、张建国 进行") && err.contains("--join"),
+        "{err}"
+    );
+    assert_eq!(c.env.events(), before, "nothing saved");
+    c.ok(LATER, &["inspection", "finish", &insp, "--join"]);
+    let i = c.json(LATER, &["inspection", "show", &insp]);
+    assert!(i["finished_at"].is_string(), "{i}");
+    assert_eq!(
+        i["inspectors"],
+        serde_json::json!(["李明", "张建国", "王芳"])
+    );
 }

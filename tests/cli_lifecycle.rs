@@ -162,6 +162,66 @@ fn fixed_on_spot_is_closed_at_once() {
 }
 
 #[test]
+fn adding_without_the_fields_the_forms_need_saves_and_names_their_flags() {
+    let env = Env::new();
+    let insp = env.start("滨江区疾病预防控制中心", &["hazchem"]);
+    let out = env.run(&[
+        "finding",
+        "add",
+        "--inspection",
+        &insp,
+        "--line",
+        "hazchem",
+        "--description",
+        "酒精与含氯消毒剂混放",
+    ]);
+    assert!(out.status.success());
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let err = String::from_utf8(out.stderr).unwrap();
+    let warn = err
+        .lines()
+        .find(|l| l.starts_with("提醒："))
+        .unwrap_or_else(|| panic!("no reminder: {err}"));
+    assert!(
+        warn.contains(
+            "未填 部位（--location）、整改措施（--measures）、责任单位及人员（--responsible）"
+        ) && warn.contains("finding edit")
+            && warn.contains("location|measures|responsible"),
+        "{warn}"
+    );
+    // The command it names works with the id it prints.
+    let short = warn
+        .split("finding edit ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    env.ok(&["finding", "edit", short, "responsible", "总务科 王强"]);
+    let f = env.json(&["finding", "show", &id]);
+    assert_eq!(f["responsible"], "总务科 王强");
+    // With every field given there is nothing to remind of.
+    let out = env.run(&[
+        "finding",
+        "add",
+        "--inspection",
+        &insp,
+        "--line",
+        "hazchem",
+        "--description",
+        "危化品柜未上锁",
+        "--location",
+        "检验科库房",
+        "--measures",
+        "加锁并双人管理",
+        "--responsible",
+        "检验科 李四",
+    ]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8(out.stderr).unwrap().contains("提醒"));
+}
+
+#[test]
 fn report_counts_per_line() {
     let env = Env::new();
     let insp = env.start("青山口腔医院", &["fire", "energy"]);

@@ -72,6 +72,11 @@ fn crossing_answers_show_as_a_conflict_and_answering_again_settles_them() {
         text.contains("11-22 09:12 张三：不合格（灭火器过期）"),
         "{text}"
     );
+    // The item's guidance stays reachable beside the conflict at 80x24.
+    assert!(
+        text.contains("│方法：") && text.contains("│依据："),
+        "{text}"
+    );
     let t = draw(&h, 120, 40);
     insta::assert_snapshot!("answer_conflict_120x40", screen_text(&h, &t));
 
@@ -102,6 +107,11 @@ fn crossing_answers_show_as_a_conflict_and_answering_again_settles_them() {
     insta::assert_snapshot!("answer_conflict_settled_80x24", text);
     assert!(!text.contains("⚠冲突"), "{text}");
     assert!(text.contains("已裁定"), "{text}");
+    assert!(
+        text.contains("│方法：") && text.contains("│依据："),
+        "{text}"
+    );
+    assert!(text.contains("11-22 09:30 王检查：不适用"), "{text}");
 
     // 张三's laptop converges on the settled answer.
     sync_with(h.tui.runner.ctx.raw_store_mut(), &at(31), folder.path());

@@ -6,6 +6,7 @@
 mod tui_support;
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tui_support::flow::*;
 use tui_support::*;
 use xuncha::domain::{Answer, Status};
 use xuncha::tui::app::{Overlay, Screen};
@@ -89,7 +90,7 @@ fn p_p_p_f_typed_fast_answers_three_items_and_opens_the_fourth() {
     assert_eq!(h.tui.runner.ctx.raw_store().finding_count(), 0);
 
     catch_up(&mut h, queued);
-    press(&mut h, &["ctrl-s"]);
+    save_form(&mut h);
     assert!(matches!(h.app.screen(), Screen::Checklist(_)));
     for id in &ids[..3] {
         assert_eq!(stored(&h, id), Some(Answer::Pass), "{id}");
@@ -195,17 +196,9 @@ fn ctrl_c_in_a_typed_form_asks_and_the_draft_comes_back_on_reopen() {
     assert_eq!(f.item.as_ref().unwrap().id, ids[1]);
     assert!(f.fail);
     assert!(h.app.message.as_ref().unwrap().text.contains("已恢复"));
-    press(&mut h, &["ctrl-s"]);
+    save_form(&mut h);
     assert_eq!(stored(&h, &ids[1]), Some(Answer::Fail));
-    let f = h
-        .tui
-        .runner
-        .ctx
-        .raw_store()
-        .all_findings()
-        .next()
-        .unwrap()
-        .unwrap();
+    let f = first_finding(&h);
     assert_eq!(f.location, "住院部5楼");
     // Saved: the draft is gone, so a third session opens no form.
     let dir = h.dir;
@@ -237,7 +230,8 @@ fn passing_a_failed_item_asks_what_becomes_of_its_hazard() {
     let mut h = harness(0);
     start_inspection(&mut h, "北苑社区卫生服务中心", "fire");
     let ids = items(&h);
-    press(&mut h, &["f", "ctrl-s", "k"]);
+    fail_and_save(&mut h);
+    press(&mut h, &["k"]);
     assert_eq!(checklist(&h).cursor, 0);
     // f on an item that has a hazard opens it; a adds another.
     press(&mut h, &["f"]);
@@ -263,15 +257,7 @@ fn passing_a_failed_item_asks_what_becomes_of_its_hazard() {
     type_text(&mut h, "已更换应急照明灯");
     press(&mut h, &["enter"]);
     assert_eq!(stored(&h, &ids[0]), Some(Answer::Pass));
-    let f = h
-        .tui
-        .runner
-        .ctx
-        .raw_store()
-        .all_findings()
-        .next()
-        .unwrap()
-        .unwrap();
+    let f = first_finding(&h);
     assert_eq!(f.status, Status::Rectified);
     assert_eq!(checklist(&h).cursor, 1);
 }
@@ -300,16 +286,8 @@ fn a_hazard_outside_the_checklist_chooses_its_line() {
     };
     assert!(f.item.is_none());
     type_text(&mut h, "住院部楼梯间堆放氧气瓶2个");
-    press(&mut h, &["ctrl-s"]);
-    let f = h
-        .tui
-        .runner
-        .ctx
-        .raw_store()
-        .all_findings()
-        .next()
-        .unwrap()
-        .unwrap();
+    save_form(&mut h);
+    let f = first_finding(&h);
     assert_eq!(f.line, "key_site");
     assert_eq!(f.item_id, None);
     assert_eq!(f.description, "住院部楼梯间堆放氧气瓶2个");
@@ -326,7 +304,7 @@ fn finishing_shows_a_summary() {
     start_inspection(&mut h, "东城区人民医院", "energy");
     let n = items(&h).len();
     // First item failed with its hazard, second failed without, one n/a.
-    press(&mut h, &["f", "ctrl-s"]);
+    fail_and_save(&mut h);
     press(&mut h, &["f", "esc", "j", "enter", "n"]);
     for _ in 3..n {
         press(&mut h, &["p"]);

@@ -4,6 +4,7 @@
 
 mod tui_support;
 
+use tui_support::flow::*;
 use tui_support::*;
 use xuncha::ops::DraftKey;
 use xuncha::tui::app::{Overlay, Screen};
@@ -68,7 +69,7 @@ fn two_hazard_forms_keep_two_drafts_each_restored_on_its_own_item() {
     let t = draw(&h, 80, 24);
     insta::assert_snapshot!("draft_restored_on_its_item_80x24", screen_text(&h, &t));
     // Saving one drops only its own draft.
-    press(&mut h, &["ctrl-s"]);
+    save_form(&mut h);
     assert!(matches!(h.app.screen(), Screen::Checklist(_)));
     assert_eq!(drafts_on_disk(&h).len(), 1);
 }
@@ -131,7 +132,8 @@ fn a_notes_draft_comes_back_on_the_same_hazard_and_goes_once_saved() {
     start_inspection(&mut h, "东城区人民医院", "fire");
     press(&mut h, &["f"]);
     type_text(&mut h, "住院部3楼");
-    press(&mut h, &["ctrl-s", "esc", "r"]);
+    save_form(&mut h);
+    press(&mut h, &["esc", "r"]);
     assert!(matches!(h.app.screen(), Screen::Register(_)));
     press(&mut h, &["r"]);
     type_text(&mut h, "已更换应急照明灯");

@@ -6,6 +6,7 @@ mod tui_support;
 
 use calamine::{Reader, Xlsx, open_workbook};
 use std::collections::BTreeSet;
+use tui_support::flow::*;
 use tui_support::*;
 use xuncha::tui::app::{Overlay, PromptKind, Screen};
 
@@ -186,7 +187,8 @@ fn print_from_the_checklist_writes_the_inspections_form() {
     let out = tempfile::tempdir().unwrap();
     h.tui.runner.config.export_dir = Some(out.path().to_path_buf());
     start_inspection(&mut h, "东城区人民医院", "fire");
-    press(&mut h, &["f", "ctrl-s", "P"]);
+    fail_and_save(&mut h);
+    press(&mut h, &["P"]);
     let msg = &h.app.message.as_ref().expect("a message").text;
     assert!(
         msg.starts_with("文书已存到") && msg.contains("整改表"),

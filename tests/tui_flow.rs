@@ -4,6 +4,7 @@
 
 mod tui_support;
 
+use tui_support::flow::*;
 use tui_support::*;
 use xuncha::domain::{Answer, Status};
 use xuncha::store::{FindingQuery, Store};
@@ -28,7 +29,7 @@ fn inspect_fire_record_two_hazards_and_close_one() {
                 matches!(h.app.screen(), Screen::Form(_)),
                 "f opens the form"
             );
-            press(&mut h, &["ctrl-s"]);
+            save_form(&mut h);
             let msg = h.app.message.as_ref().unwrap().text.clone();
             assert!(msg.starts_with("已保存"), "{msg}");
         } else {
@@ -163,17 +164,9 @@ fn an_invalid_form_saves_nothing_and_finishing_early_asks_first() {
     assert_eq!(h.tui.runner.ctx.raw_store().finding_count(), 0);
     press(&mut h, &["ctrl-u"]);
     type_text(&mut h, "+2w");
-    press(&mut h, &["ctrl-s"]);
+    save_form(&mut h);
     assert_eq!(h.tui.runner.ctx.raw_store().finding_count(), 1);
-    let f = h
-        .tui
-        .runner
-        .ctx
-        .raw_store()
-        .all_findings()
-        .next()
-        .unwrap()
-        .unwrap();
+    let f = first_finding(&h);
     assert_eq!(f.due.unwrap().to_string(), "2026-12-06");
 
     press(&mut h, &["F"]);
@@ -255,16 +248,8 @@ fn the_form_records_category_interim_measures_and_funds() {
     type_text(&mut h, "设专人值守，每日巡查");
     press(&mut h, &["tab"]);
     type_text(&mut h, "3000元");
-    press(&mut h, &["ctrl-s"]);
-    let f = h
-        .tui
-        .runner
-        .ctx
-        .raw_store()
-        .all_findings()
-        .next()
-        .unwrap()
-        .unwrap();
+    save_form(&mut h);
+    let f = first_finding(&h);
     assert_eq!(f.category, "设备设施类");
     assert_eq!(f.interim, "设专人值守，每日巡查");
     assert_eq!(f.funds, "3000元");

@@ -3,6 +3,7 @@
 
 mod tui_support;
 
+use tui_support::flow::*;
 use tui_support::*;
 use xuncha::tui::app::{Overlay, Screen};
 use xuncha::tui::choice::ChoiceKind;
@@ -33,16 +34,8 @@ fn with_no_inspection_a_starts_one_and_records_the_hazard() {
     assert!(f.item.is_none());
     assert_eq!(f.line.as_deref(), Some("fire"));
     type_text(&mut h, "住院部楼梯间堆放氧气瓶2个");
-    press(&mut h, &["ctrl-s"]);
-    let f = h
-        .tui
-        .runner
-        .ctx
-        .raw_store()
-        .all_findings()
-        .next()
-        .expect("saved")
-        .unwrap();
+    save_form(&mut h);
+    let f = first_finding(&h);
     assert_eq!(f.description, "住院部楼梯间堆放氧气瓶2个");
     assert_eq!(f.facility, "南湖医院");
     assert!(f.item_id.is_none() && f.inspection_id.is_some());

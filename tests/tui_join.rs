@@ -113,3 +113,36 @@ fn no_leaves_it_read_only_and_f_asks_too() {
     assert!(matches!(h.app.screen(), Screen::Form(f) if f.fail));
     assert_eq!(inspection(&h, id).inspectors, vec!["张三", INSPECTOR]);
 }
+
+#[test]
+fn finishing_someone_elses_inspection_asks_to_join_first() {
+    let mut h = harness(0);
+    let id = zhangsans_inspection(&mut h);
+    press(&mut h, &["r", "esc"]);
+    open_from_home(&mut h);
+    let events = h.tui.runner.ctx.event_count();
+    press(&mut h, &["F"]);
+    let Some(Overlay::Confirm(c)) = &h.app.overlay else {
+        panic!("F asks first: {:?}", h.app.overlay);
+    };
+    assert!(matches!(c.kind, ConfirmKind::Join { inspection, .. } if inspection == id));
+    assert!(
+        c.text.starts_with("加入 张三 的检查？") && c.text.contains("结束"),
+        "{}",
+        c.text
+    );
+    press(&mut h, &["n"]);
+    assert_eq!(h.tui.runner.ctx.event_count(), events, "no writes nothing");
+    assert!(!inspection(&h, id).is_finished());
+    // Yes joins, then F goes on: every item is unanswered, so it asks about finishing.
+    press(&mut h, &["F", "y"]);
+    assert_eq!(inspection(&h, id).inspectors, vec!["张三", INSPECTOR]);
+    press(&mut h, &["y"]);
+    let insp = inspection(&h, id);
+    assert!(insp.is_finished(), "finished after joining");
+    // And ops refuses a finish by someone who did not join, whatever the face.
+    let other = zhangsans_inspection(&mut h);
+    h.tui.runner.ctx.author = "李四".into();
+    let err = xuncha::ops::finish_inspection(&mut h.tui.runner.ctx, other).unwrap_err();
+    assert!(err.to_string().contains("须先加入"), "{err}");
+}

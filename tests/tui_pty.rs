@@ -89,7 +89,9 @@ fn a_short_inspection_typed_in_a_real_terminal() {
     send("p");
     send("f");
     screen.wait_for("登记隐患", &mut seen);
-    send("\x13"); // Ctrl-s: save the pre-filled finding
+    // Ctrl-s names the blank 部位 and 责任单位及人员; a second Ctrl-s saves on purpose.
+    send("\x13");
+    send("\x13");
     screen.wait_for("已保存", &mut seen);
     send("p");
     send("\x03"); // Ctrl-c
@@ -193,7 +195,9 @@ fn a_form_killed_mid_typing_comes_back_on_reopen() {
     // Only changed cells are redrawn: the message's 已恢复 may already be on screen.
     screen.wait_for("上次未保存的隐患草稿", &mut seen);
     assert!(screen.plain().contains("住院部5楼"));
-    send(&mut keys, "\x13"); // Ctrl-s: save the answer and the hazard
+    // Ctrl-s names the blank 责任单位及人员; a second saves the answer and the hazard.
+    send(&mut keys, "\x13");
+    send(&mut keys, "\x13");
     screen.wait_for("已保存", &mut seen);
     send(&mut keys, "\x03"); // Ctrl-c
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -3,6 +3,7 @@
 
 mod tui_support;
 
+use tui_support::flow::*;
 use tui_support::*;
 use xuncha::domain::{Answer, Status};
 use xuncha::tui::app::{Overlay, Screen};
@@ -38,7 +39,8 @@ fn the_new_answer_and_the_step_are_one_write_and_esc_changes_nothing() {
     start_inspection(&mut h, "北苑社区卫生服务中心", "fire");
     type_text(&mut h, "f");
     type_text(&mut h, "疏散指示标志不亮");
-    press(&mut h, &["ctrl-s", "k"]);
+    save_form(&mut h);
+    press(&mut h, &["k"]);
     let (answer, status, _, events) = state(&h);
     assert_eq!((answer, status), (Some(Answer::Fail), Status::Open));
 

@@ -4,6 +4,7 @@
 
 mod tui_support;
 
+use tui_support::flow::*;
 use tui_support::*;
 use xuncha::search::Target;
 use xuncha::tui::app::Screen;
@@ -65,7 +66,8 @@ fn results_follow_every_keystroke_and_a_saved_finding_is_found() {
     // Focus starts on 部位: two up to the description, made unique.
     press(&mut h, &["up", "up", "ctrl-u"]);
     type_text(&mut h, "值班室灭火器压力不足");
-    press(&mut h, &["ctrl-s", "/"]);
+    save_form(&mut h);
+    press(&mut h, &["/"]);
     type_text(&mut h, "值班室");
     let n1 = hits(&h).len();
     assert_eq!(n1, before + 1);

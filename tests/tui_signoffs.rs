@@ -6,6 +6,7 @@
 
 mod tui_support;
 
+use tui_support::flow::*;
 use tui_support::*;
 use xuncha::domain::{Signer, Status};
 use xuncha::tui::app::{Overlay, Screen};
@@ -14,21 +15,16 @@ use xuncha::tui::app::{Overlay, Screen};
 fn register_with_one_hazard() -> Harness {
     let mut h = harness(0);
     start_inspection(&mut h, "南湖镇卫生院", "key_site");
-    press(&mut h, &["p", "f", "ctrl-s", "q"]);
+    press(&mut h, &["p"]);
+    fail_and_save(&mut h);
+    press(&mut h, &["q"]);
     press(&mut h, &["r"]);
     assert!(matches!(h.app.screen(), Screen::Register(_)));
     h
 }
 
 fn finding(h: &Harness) -> xuncha::domain::Finding {
-    h.tui
-        .runner
-        .ctx
-        .raw_store()
-        .all_findings()
-        .next()
-        .unwrap()
-        .unwrap()
+    first_finding(h)
 }
 
 fn prompt_error(h: &Harness) -> Option<String> {

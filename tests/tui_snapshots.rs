@@ -5,6 +5,7 @@
 mod tui_support;
 
 use ratatui::style::Color;
+use tui_support::flow::*;
 use tui_support::*;
 use xuncha::tui::app::Screen;
 use xuncha::tui::theme::Role;
@@ -66,7 +67,9 @@ fn new_inspection_typical_and_errors() {
 fn checklist_typical_and_help() {
     let mut h = harness(0);
     start_inspection(&mut h, "东城区人民医院", "fire");
-    press(&mut h, &["p", "p", "f", "ctrl-s", "n"]);
+    press(&mut h, &["p", "p"]);
+    fail_and_save(&mut h);
+    press(&mut h, &["n"]);
     snap(&h, "checklist_typical");
     press(&mut h, &["?"]);
     snap(&h, "checklist_help");

@@ -6,6 +6,7 @@ mod tui_support;
 
 use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
 use std::path::Path;
+use tui_support::flow::*;
 use tui_support::*;
 use xuncha::tui::app::{App, Screen, SyncPhase, SyncState};
 use xuncha::tui::keymap::Key;
@@ -39,7 +40,9 @@ fn press_recording(h: &mut Harness, key: &str) -> Vec<(usize, usize)> {
 /// Records one finding through the checklist, so the store has work to send.
 fn one_finding(h: &mut Harness, facility: &str) {
     start_inspection(h, facility, "key_site");
-    press(h, &["p", "f", "ctrl-s", "q"]);
+    press(h, &["p"]);
+    fail_and_save(h);
+    press(h, &["q"]);
     assert!(matches!(h.app.screen(), Screen::Home(_)));
 }
 

@@ -149,7 +149,12 @@ pub enum InspectionCmd {
         join: bool,
     },
     /// 结束检查
-    Finish { id: String },
+    Finish {
+        id: String,
+        /// 结束他人的检查：以检查人员身份加入该检查
+        #[arg(long)]
+        join: bool,
+    },
     /// 列出检查（最新在前）
     List,
     /// 显示一次检查的作答和隐患

@@ -2,7 +2,7 @@
 
 use super::args::{FindingCmd, FindingFilter};
 use super::output::{
-    FindingDetailJson, FindingJson, finding_header, finding_row, local, print_json,
+    FindingDetailJson, FindingJson, finding_header, finding_row, local, print_json, short,
 };
 use super::{Cli, CmdResult, Failure, context};
 use crate::domain::{Field, Finding, Severity, parse_date_input};
@@ -40,30 +40,48 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                 .map_err(|e| Failure::usage(format!("整改时限（--due）：{e}")))?;
             let insp = ctx.inspection(inspection)?;
             super::sign_as_inspector(&mut ctx, &insp.inspectors);
-            let f = ops::record_finding(
-                &mut ctx,
-                NewFinding {
-                    inspection: Some(insp.id),
-                    item_id: item.clone(),
-                    line: line.clone(),
-                    facility: None,
-                    department: department.clone(),
-                    description: description.clone(),
-                    location: location.clone(),
-                    severity,
-                    measures: measures.clone(),
-                    due,
-                    responsible: responsible.clone(),
-                    fixed_on_spot: *fixed_on_spot,
-                    category: category.clone(),
-                    interim: interim.clone(),
-                    funds: funds.clone(),
-                },
-            )?;
+            let new = NewFinding {
+                inspection: Some(insp.id),
+                item_id: item.clone(),
+                line: line.clone(),
+                facility: None,
+                department: department.clone(),
+                description: description.clone(),
+                location: location.clone(),
+                severity,
+                measures: measures.clone(),
+                due,
+                responsible: responsible.clone(),
+                fixed_on_spot: *fixed_on_spot,
+                category: category.clone(),
+                interim: interim.clone(),
+                funds: funds.clone(),
+            };
+            let blank = ops::blank_form_fields(&new);
+            let f = ops::record_finding(&mut ctx, new)?;
             // stdout keeps the bare id for scripts (`id=$(xuncha finding add …)`); people read the
             // 隐患编号 and what was saved on stderr.
             if !cli.json {
                 eprintln!("{}", added_line(&f));
+            }
+            // Saved, but the office's forms will show these columns blank: say which flags
+            // would have filled them (the TUI form asks before saving instead).
+            if !blank.is_empty() {
+                let flag = |i: &ops::Input| i.flag().unwrap_or("").to_string();
+                let fields: Vec<String> = blank
+                    .iter()
+                    .map(|i| flag(i).trim_start_matches('-').to_string())
+                    .collect();
+                eprintln!(
+                    "提醒：{}；补填：xuncha finding edit {} {} 值",
+                    ops::blank_form_fields_text(&blank, |i| format!(
+                        "{}（{}）",
+                        i.label(),
+                        flag(i)
+                    )),
+                    short(f.id),
+                    fields.join("|")
+                );
             }
             emit(cli, &ctx, &f, || f.id.to_string())
         }

@@ -81,9 +81,13 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
                 format!("{item}：{}（进度 {done}/{total}）", answer.label())
             })
         }
-        InspectionCmd::Finish { id } => {
+        InspectionCmd::Finish { id, join } => {
             let insp = ctx.inspection(id)?;
             super::sign_as_inspector(&mut ctx, &insp.inspectors);
+            if *join && !insp.is_owner(&ctx.author) {
+                ops::join_inspection(&mut ctx, insp.id)?;
+                eprintln!("已加入检查（检查人员：{}）", insp.inspectors.join("、"));
+            }
             let insp = ops::finish_inspection(&mut ctx, insp.id)?;
             emit(cli, &ctx, &insp, || {
                 let (done, total) = progress(&ctx, &insp);
@@ -169,26 +173,36 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
                     None => "·",
                 };
                 println!("  {mark} {} {}", cell(&item.id, 34), item.check);
+                let said = |a: &crate::domain::AnswerRecord| {
+                    let note = if a.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!("（{}）", a.note)
+                    };
+                    format!(
+                        "{} {}：{}{note}",
+                        local(&ctx.now, a.at),
+                        a.author,
+                        a.answer.label()
+                    )
+                };
                 if let Some(list) = insp.answer_conflicts.get(&item.id) {
-                    let both: Vec<String> = list
-                        .iter()
-                        .map(|a| {
-                            let note = if a.note.is_empty() {
-                                String::new()
-                            } else {
-                                format!("（{}）", a.note)
-                            };
-                            format!(
-                                "{} {}：{}{note}",
-                                local(&ctx.now, a.at),
-                                a.author,
-                                a.answer.label()
-                            )
-                        })
-                        .collect();
+                    let both: Vec<String> = list.iter().map(said).collect();
                     println!(
                         "      ⚠ 冲突（两台设备的回答不同，再答一次即裁定）：{}",
                         both.join("；")
+                    );
+                } else if let Some((settling, crossing)) = insp
+                    .answer_settled
+                    .get(&item.id)
+                    .and_then(|l| l.split_last())
+                {
+                    // Every step stays visible: the answers that crossed, then the settling one.
+                    let crossing: Vec<String> = crossing.iter().map(said).collect();
+                    println!(
+                        "      已裁定的回答冲突：{}；裁定：{}",
+                        crossing.join("；"),
+                        said(settling)
                     );
                 }
             }

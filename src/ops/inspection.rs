@@ -201,10 +201,21 @@ pub fn join_inspection(ctx: &mut Ctx, inspection_id: Uuid) -> Result<Inspection>
     inspection_by_id(ctx, inspection_id)
 }
 
+/// Finishes an inspection: after this it takes no answer and no hazard.
+///
+/// # Errors
+/// `Invalid` when it is already finished; `NotOwner` when the acting person is not among its
+/// inspectors (like answering: join it first, issue 10); `Store` when the log cannot be
+/// written.
 pub fn finish_inspection(ctx: &mut Ctx, inspection_id: Uuid) -> Result<Inspection> {
     let insp = inspection_by_id(ctx, inspection_id)?;
     if insp.is_finished() {
         return Err(OpsError::invalid("检查", "该检查已经结束"));
+    }
+    if !insp.is_owner(&ctx.author) {
+        return Err(OpsError::NotOwner {
+            inspectors: insp.inspectors.join("、"),
+        });
     }
     let author = ctx.author.clone();
     ctx.store.append(

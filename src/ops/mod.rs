@@ -15,6 +15,7 @@ mod equipment;
 mod facility;
 mod filter;
 mod finding;
+mod form_gaps;
 mod input;
 mod inspection;
 mod labels;
@@ -72,6 +73,7 @@ pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, rectify_completed, rectify_reported,
     retract, set_field, settle_conflict, settle_steps, verify, verify_signed,
 };
+pub use form_gaps::{blank_form_fields, blank_form_fields_text};
 pub use input::Input;
 pub use inspection::{
     NewInspection, answer, finish_inspection, join_inspection, start_inspection,
@@ -173,8 +175,8 @@ pub enum OpsError {
     Report(Box<crate::report::ReportError>),
     #[error("找不到{what}「{id}」")]
     NotFound { what: &'static str, id: String },
-    /// Someone else's inspection: answering it needs joining it first.
-    #[error("该检查由 {inspectors} 进行；作答前须先加入该检查（命令行加 --join）")]
+    /// Someone else's inspection: answering or finishing it needs joining it first.
+    #[error("该检查由 {inspectors} 进行；作答或结束前须先加入该检查（命令行加 --join）")]
     NotOwner { inspectors: String },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),

@@ -283,6 +283,12 @@ pub enum Action {
     Idle,
     /// An effect failed; the message says why in Chinese.
     Failed(String),
+    /// Ops refused one input of a save (`OpsError::Invalid`): the field it names (which the
+    /// open form highlights) and the whole message.
+    Refused {
+        field: crate::ops::Input,
+        message: String,
+    },
 }
 
 impl From<Command> for Action {

@@ -431,9 +431,38 @@ pub struct FormState {
     pub touched: bool,
     /// 整改前 photos chosen with Ctrl-o: attached once the hazard is saved (issue 18).
     pub photos: Vec<std::path::PathBuf>,
+    /// Fields the office's forms need that were blank at a Ctrl-s: named then, marked while
+    /// still blank, and a second Ctrl-s saves without them (`ops::blank_form_fields`).
+    pub warned: Vec<FormField>,
+}
+
+impl FormField {
+    /// The form field an ops input names, when the form has one (ops errors carry a typed
+    /// field; the form highlights it).
+    pub fn of_input(input: &crate::ops::Input) -> Option<FormField> {
+        FormField::ALL
+            .into_iter()
+            .find(|f| f.label() == input.label())
+    }
 }
 
 impl FormState {
+    /// The fields the office's forms need that are blank now (`ops::blank_form_fields`), in
+    /// form order.
+    pub fn blank_needed(&self) -> Vec<FormField> {
+        let new = crate::ops::NewFinding {
+            item_id: self.item.as_ref().map(|i| i.id.clone()),
+            location: self.location.text().to_string(),
+            measures: self.measures.text().to_string(),
+            responsible: self.responsible.text().to_string(),
+            ..Default::default()
+        };
+        crate::ops::blank_form_fields(&new)
+            .iter()
+            .filter_map(FormField::of_input)
+            .collect()
+    }
+
     pub fn input(&self, f: FormField) -> Option<&TextInput> {
         Some(match f {
             FormField::Description => &self.description,

@@ -290,7 +290,11 @@ fn expand_home(dir: &str) -> PathBuf {
 }
 
 fn failed(e: OpsError) -> Action {
-    Action::Failed(e.to_string())
+    let message = e.to_string();
+    match e {
+        OpsError::Invalid { field, .. } => Action::Refused { field, message },
+        _ => Action::Failed(message),
+    }
 }
 
 impl Runner {

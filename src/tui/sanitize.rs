@@ -185,6 +185,10 @@ pub fn escape_action(action: Action) -> Action {
                 completed: Some(c),
             }
         }
+        Action::Refused { field, mut message } => {
+            escape_in_place(&mut message);
+            Action::Refused { field, message }
+        }
         other => other,
     }
 }

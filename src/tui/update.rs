@@ -91,6 +91,7 @@ fn ends_busy(a: &Action) -> bool {
             | Action::ExportExists(_)
             | Action::Synced { .. }
             | Action::Failed(_)
+            | Action::Refused { .. }
     )
 }
 

@@ -2,6 +2,7 @@
 //! presses by name, and rendering into ratatui's TestBackend.
 #![allow(dead_code)]
 
+pub mod flow;
 pub mod script;
 
 use chrono::DateTime;

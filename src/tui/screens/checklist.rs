@@ -66,13 +66,27 @@ pub fn render(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
         let [a, b] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(main);
         (a, b)
     } else {
-        let pane_h = (main.height / 3).clamp(3, 8);
+        let mut pane_h = (main.height / 3).clamp(3, 8);
+        // An item with crossing answers shows them above its guidance: the pane grows to hold
+        // both (issue 10), leaving the list its cursor and a few rows around it.
+        if has_history(s) {
+            let rows = pane_rows(v, s, main.width.saturating_sub(2) as usize).len() as u16;
+            pane_h = (rows + 2).clamp(pane_h, main.height.saturating_sub(7).max(pane_h));
+        }
         let [a, b] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(pane_h)]).areas(main);
         (a, b)
     };
     render_list(v, s, frame, list_area);
     render_pane(v, s, frame, pane);
+}
+
+/// Whether the item under the cursor has crossing answers (open or settled) to show.
+fn has_history(s: &ChecklistState) -> bool {
+    let insp = &s.data.inspection;
+    s.current().is_some_and(|i| {
+        insp.answer_conflicts.contains_key(&i.id) || insp.answer_settled.contains_key(&i.id)
+    })
 }
 
 fn render_list(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
@@ -154,12 +168,23 @@ fn render_list(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
 }
 
 fn render_pane(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
-    let Some(item) = s.current() else {
+    if s.current().is_none() {
         return;
-    };
+    }
     let block = v.block(" 检查方法与依据 ", false);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let rows = pane_rows(v, s, inner.width as usize);
+    frame.render_widget(Paragraph::new(rows), inner);
+}
+
+/// The guidance pane's content for the item under the cursor, wrapped to `width`: an open
+/// answer conflict first (where the eye lands), then the item, 方法, 依据 and 常见隐患, then a
+/// settled conflict's history.
+fn pane_rows(v: &View, s: &ChecklistState, width: usize) -> Vec<Line<'static>> {
+    let Some(item) = s.current() else {
+        return vec![];
+    };
     let label = |t: &'static str| Span::styled(t, v.st(Role::Header));
     let sev = Span::styled(
         item.severity.label(),
@@ -169,7 +194,13 @@ fn render_pane(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
             v.st(Role::Base)
         },
     );
-    let mut lines = answer_history(v, s, &item.id);
+    let history = answer_history(v, s, &item.id);
+    let open_conflict = s.data.inspection.answer_conflicts.contains_key(&item.id);
+    let mut lines = if open_conflict {
+        history.clone()
+    } else {
+        vec![]
+    };
     lines.extend([
         Line::from(vec![Span::styled(item.check.clone(), v.st(Role::Title))]),
         Line::from(vec![label("方法："), Span::raw(item.how.clone())]),
@@ -184,10 +215,12 @@ fn render_pane(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
             label("等级："),
             sev,
         ]),
-        Line::from(Span::styled(item.id.clone(), v.st(Role::Muted))),
     ]);
-    let rows = crate::tui::widgets::wrap::wrap_lines(&lines, inner.width as usize, true);
-    frame.render_widget(Paragraph::new(rows), inner);
+    if !open_conflict {
+        lines.extend(history);
+    }
+    lines.push(Line::from(Span::styled(item.id.clone(), v.st(Role::Muted))));
+    crate::tui::widgets::wrap::wrap_lines(&lines, width, true)
 }
 
 /// An item's crossing answers (two inspectors on two devices), each with who and when, and how

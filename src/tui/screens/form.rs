@@ -49,8 +49,13 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
         }
         let focus = f.focus == field;
         let err = f.errors.get(&field);
+        // Named at a Ctrl-s as blank, and still blank: marked until filled or saved.
+        let blank_warned =
+            f.warned.contains(&field) && f.input(field).is_some_and(|i| i.text().trim().is_empty());
         let label_role = if err.is_some() {
             Role::Error
+        } else if blank_warned {
+            Role::Warning
         } else if focus {
             Role::Title
         } else {
@@ -99,6 +104,17 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
                         v.st(Role::Base)
                     };
                     let pos = input.render(r, frame.buffer_mut(), st, focus);
+                    if blank_warned {
+                        // One column in, so the cursor of a focused field stays in view.
+                        let note = Rect::new(r.x + 1, r.y, r.width.saturating_sub(1), 1);
+                        frame.render_widget(
+                            Paragraph::new(Span::styled(
+                                fit("! 未填：表上此栏将空着", note.width as usize),
+                                v.st(Role::Warning),
+                            )),
+                            note,
+                        );
+                    }
                     if focus && let Some(p) = pos {
                         frame.set_cursor_position(p);
                     }
@@ -155,14 +171,31 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
             ]),
         );
     }
-    let hint = if f.errors.is_empty() {
-        "校验通过。Ctrl-s 保存；时限可写 2026-12-01、+7（天）、+2w（周）"
+    let blank = blank_labels(f);
+    let hint = if !f.errors.is_empty() {
+        "有错误，改正后才能保存；时限可写 2026-12-01、+7（天）、+2w（周）".to_string()
+    } else if blank.is_empty() {
+        "校验通过。Ctrl-s 保存；时限可写 2026-12-01、+7（天）、+2w（周）".to_string()
+    } else if f.warned.is_empty() {
+        format!(
+            "未填 {}：Ctrl-s 先提醒一次，再按一次照样保存",
+            blank.join("、")
+        )
     } else {
-        "有错误，改正后才能保存；时限可写 2026-12-01、+7（天）、+2w（周）"
+        format!("未填 {}：再按 Ctrl-s 照样保存", blank.join("、"))
     };
     line(
         frame,
         &mut y,
-        Line::from(Span::styled(fit(hint, w), v.st(Role::Muted))),
+        Line::from(Span::styled(fit(&hint, w), v.st(Role::Muted))),
     );
+}
+
+/// The labels of the blank fields the office's forms need, as the form stands; empty while
+/// another error blocks saving.
+fn blank_labels(f: &FormState) -> Vec<&'static str> {
+    if !f.errors.is_empty() {
+        return Vec::new();
+    }
+    f.blank_needed().into_iter().map(FormField::label).collect()
 }

@@ -131,10 +131,13 @@ pub fn render(v: &View, s: &SearchState, frame: &mut Frame, area: Rect) {
             ..r
         },
     );
+    // Named for everything the index holds (search::Target): hazards, checklist items, and
+    // the chemicals and special equipment of the registers.
+    const WHAT: &str = "搜索隐患、检查项、危化品、特种设备";
     let title = match s.hits.len() {
-        0 => " 搜索隐患和检查项 ".to_string(),
-        n if n > PAGE => format!(" 搜索隐患和检查项（{}/{PAGE}+） ", s.selected + 1),
-        n => format!(" 搜索隐患和检查项（{}/{n}） ", s.selected + 1),
+        0 => format!(" {WHAT} "),
+        n if n > PAGE => format!(" {WHAT}（{}/{PAGE}+） ", s.selected + 1),
+        n => format!(" {WHAT}（{}/{n}） ", s.selected + 1),
     };
     let block = v.block(&title, true);
     let inner = block.inner(r);

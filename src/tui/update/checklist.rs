@@ -21,7 +21,12 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let finished = st.data.inspection.is_finished();
     let writes = matches!(
         cmd,
-        Command::Pass | Command::Fail | Command::Na | Command::AddFinding | Command::AdHocFinding
+        Command::Pass
+            | Command::Fail
+            | Command::Na
+            | Command::AddFinding
+            | Command::AdHocFinding
+            | Command::Finish
     );
     if writes && !finished && !st.data.inspection.is_owner(&me) {
         return ask_to_join(app, cmd);
@@ -132,8 +137,13 @@ fn ask_to_join(app: &mut App, then: Command) -> Vec<Effect> {
             then,
         },
         text: format!(
-            "加入 {} 的检查？（加入后即可作答、登记隐患）",
-            insp.inspectors.join("、")
+            "加入 {} 的检查？（{}）",
+            insp.inspectors.join("、"),
+            if then == Command::Finish {
+                "加入后才能结束它"
+            } else {
+                "加入后即可作答、登记隐患"
+            }
         ),
     }));
     vec![]

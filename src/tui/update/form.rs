@@ -3,7 +3,7 @@
 
 use super::{Effect, edit, say};
 use crate::domain::{Severity, parse_date_input};
-use crate::ops::{FindingDraft, NewFinding};
+use crate::ops::{self, FindingDraft, NewFinding};
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{App, ChecklistState, FormField, FormState, MessageKind, Overlay, Screen};
 use crate::tui::choice::{Choice, ChoiceKind, LeaveStep};
@@ -41,6 +41,7 @@ pub fn prefilled(st: &ChecklistState, today: NaiveDate, fail: bool) -> Option<Fo
         fail,
         touched: false,
         photos: Vec::new(),
+        warned: Vec::new(),
     })
 }
 
@@ -70,6 +71,7 @@ pub fn ad_hoc(st: &ChecklistState, line: &str, today: NaiveDate) -> FormState {
         fail: false,
         touched: false,
         photos: Vec::new(),
+        warned: Vec::new(),
     }
 }
 
@@ -145,6 +147,7 @@ pub fn restored(st: &ChecklistState, d: &FindingDraft, today: NaiveDate) -> Opti
         fail: d.fail,
         touched: true,
         photos: Vec::new(),
+        warned: Vec::new(),
     };
     validate(&mut f, today);
     Some(f)
@@ -200,6 +203,19 @@ pub fn validate(f: &mut FormState, today: NaiveDate) -> Option<NewFinding> {
         interim: f.interim.text().to_string(),
         funds: f.funds.text().to_string(),
     })
+}
+
+/// Whether saving may go ahead as far as blank fields go: none is blank, or the person was
+/// already told of every one at an earlier Ctrl-s (issue 11, D11: the second Ctrl-s saves on
+/// purpose). Otherwise marks them, moves the cursor to the first and returns false.
+fn blank_confirmed(f: &mut FormState) -> bool {
+    let blank = f.blank_needed();
+    if blank.iter().all(|b| f.warned.contains(b)) {
+        return true;
+    }
+    f.focus = blank[0];
+    f.warned = blank;
+    false
 }
 
 fn step(f: FormField, by: isize) -> FormField {
@@ -275,6 +291,16 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     f.save_error = None;
     let fail = f.fail;
     match validate(f, today) {
+        Some(new) if !blank_confirmed(f) => {
+            let text = format!(
+                "{}。再按 Ctrl-s 照样保存，或填写标出的栏",
+                ops::blank_form_fields_text(&ops::blank_form_fields(&new), |i| {
+                    i.label().to_string()
+                })
+            );
+            say(app, MessageKind::Info, text);
+            vec![]
+        }
         Some(new) if fail => vec![Effect::FailWithFinding(new)],
         Some(new) => vec![Effect::RecordFinding(new)],
         None => {

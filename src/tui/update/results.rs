@@ -3,7 +3,8 @@
 use super::{Effect, checklist, drafts, home_state, register, say, search, sync};
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{
-    App, ChecklistState, DetailState, HomeState, MessageKind, Overlay, RegisterRow, Screen,
+    App, ChecklistState, DetailState, FormField, HomeState, MessageKind, Overlay, RegisterRow,
+    Screen,
 };
 use crate::tui::choice::FinishSummary;
 
@@ -361,6 +362,24 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             lines,
             config_error,
         } => sync::finished(app, report, info, lines, config_error),
+        Action::Refused { field, message } => {
+            // A refusal of a field the open form has: marked there, with the cursor on it.
+            if app.overlay.is_none()
+                && let Some(Screen::Form(f)) = app.stack.last_mut()
+                && let Some(ff) = FormField::of_input(&field)
+            {
+                let why = message
+                    .strip_prefix(&format!("{}：", field.label()))
+                    .unwrap_or(&message)
+                    .to_string();
+                f.errors.insert(ff, why);
+                f.focus = ff;
+                f.save_error = Some(message.clone());
+                say(app, MessageKind::Error, message);
+                return vec![];
+            }
+            return apply(app, Action::Failed(message));
+        }
         Action::Failed(msg) => {
             sync::failed(app, &msg);
             match (&mut app.overlay, app.stack.last_mut()) {

@@ -111,7 +111,16 @@ impl TextInput {
             start += 1;
         }
         let mut x = area.x;
-        let right = area.x + area.width;
+        let mut right = area.x + area.width;
+        // An unfocused field cut at its right edge ends in ".." so the cut is seen (the full
+        // text shows when the field has the cursor).
+        let cut = !focused && width > 2 && chars[start..].iter().map(w).sum::<usize>() > width;
+        if cut {
+            right -= 2;
+            for dx in 0..2 {
+                buf[(right + dx, area.y)].set_char('.').set_style(style);
+            }
+        }
         for c in &chars[start..] {
             let cw = w(c) as u16;
             if x + cw > right {
@@ -181,5 +190,14 @@ mod tests {
             None
         );
         assert_eq!(buf[(0, 0)].symbol(), "消");
+        // ... and the cut at the right edge is marked (D24: 整改措施 cut without a mark).
+        let row: String = (0..8).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+        assert_eq!(row, "消 防 通 ..");
+        let mut buf = Buffer::empty(Rect::new(0, 0, 12, 1));
+        t.render(Rect::new(0, 0, 12, 1), &mut buf, Style::default(), false);
+        assert!(
+            !buf[(11, 0)].symbol().contains('.'),
+            "a text that fits is not marked"
+        );
     }
 }
