@@ -10,6 +10,7 @@ mod tui_support;
 
 use common::photos::{noisy_jpeg, phone_jpeg, write};
 use std::path::{Path, PathBuf};
+use tui_support::flow::{fail_and_save, save_form};
 use tui_support::script::{Script, When, key};
 use tui_support::*;
 use xuncha::domain::PhotoStage;
@@ -52,7 +53,9 @@ fn camera(root: &Path) -> PathBuf {
 fn detail_with_hazard(dir: &Path) -> Harness {
     let mut h = harness(0);
     start_inspection(&mut h, "南湖镇卫生院", "key_site");
-    press(&mut h, &["p", "f", "ctrl-s", "q", "r", "enter"]);
+    press(&mut h, &["p"]);
+    fail_and_save(&mut h);
+    press(&mut h, &["q", "r", "enter"]);
     assert!(matches!(h.app.screen(), Screen::Detail(_)));
     h.tui.runner.config.photo_dir = Some(dir.to_path_buf());
     h
@@ -205,7 +208,7 @@ fn photos_chosen_in_the_hazard_form_are_attached_as_before_once_it_is_saved() {
     insta::assert_snapshot!("attach_form_with_photos_80x24", text);
     assert!(text.contains("整改前照片：2 张"), "{text}");
     assert!(finding_count(&h) == 0, "nothing saved before Ctrl-s");
-    press(&mut h, &["ctrl-s"]);
+    save_form(&mut h);
     let f = finding(&h);
     assert_eq!(f.photos.len(), 2, "{:?}", h.app.message);
     assert!(f.photos.iter().all(|p| p.stage == PhotoStage::Before));
