@@ -6,41 +6,7 @@
 mod common;
 use common::Env;
 
-const H: &str = "市第一人民医院";
-
-fn registered(env: &Env) {
-    env.ok(&[
-        "facility",
-        "add",
-        H,
-        "--head",
-        "张建国",
-        "--head-phone",
-        "0371-66661234",
-        "--deputy",
-        "李强",
-        "--officer",
-        "王芳",
-        "--address",
-        "金水路1号",
-    ]);
-    env.ok(&[
-        "facility",
-        "place",
-        "add",
-        H,
-        "本部/后勤楼/氧气储瓶间",
-        "--key-site",
-    ]);
-    env.ok(&[
-        "facility",
-        "place",
-        "add",
-        H,
-        "本部/门诊楼/1层/配电室",
-        "--key-site",
-    ]);
-}
+use common::registry::{H, registered};
 
 #[test]
 fn a_facility_with_its_places_key_sites_and_risk_grades() {

@@ -210,3 +210,75 @@ fn the_facility_browser_is_the_registry_joined_with_names_typed_on_records() {
     assert!(!text.contains("南湖乡卫生院（未登记）"), "{text}");
     assert!(xuncha::ops::facility(&h.tui.runner.ctx, "南湖乡卫生院").is_ok());
 }
+
+#[test]
+fn a_registered_facility_opens_its_records_under_every_merged_spelling() {
+    let mut h = harness(0);
+    for (facility, hazard) in [
+        ("市第一人民医院", "灭火器压力不足"),
+        ("市一院", "疏散通道堵塞"),
+        ("第一医院", "配电室堆放杂物"),
+    ] {
+        start_inspection(&mut h, facility, "fire");
+        while !matches!(h.app.screen(), Screen::Home(_)) {
+            press(&mut h, &["esc"]);
+        }
+        let ctx = &mut h.tui.runner.ctx;
+        let insp = ctx.list_inspections().unwrap()[0].id;
+        xuncha::ops::record_finding(
+            ctx,
+            xuncha::ops::NewFinding {
+                inspection: Some(insp),
+                description: hazard.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    let ctx = &mut h.tui.runner.ctx;
+    xuncha::ops::add_facility(
+        ctx,
+        xuncha::ops::NewFacility {
+            name: "市第一人民医院".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    xuncha::ops::merge_facilities(ctx, "市第一人民医院", "市一院").unwrap();
+    xuncha::ops::merge_facilities(ctx, "市第一人民医院", "第一医院").unwrap();
+
+    press(&mut h, &["u"]);
+    let Screen::FacilityList(st) = h.app.screen() else {
+        panic!("the facility browser")
+    };
+    let row = st.selected_row().unwrap().clone();
+    assert_eq!(row.name, "市第一人民医院");
+    assert_eq!((row.inspections, row.open), (3, 3));
+    // Enter: all three inspections, whichever spelling they were typed with.
+    press(&mut h, &["enter"]);
+    let st = inspections(&h);
+    let typed: std::collections::BTreeSet<&str> = st
+        .visible
+        .iter()
+        .map(|&i| st.rows.as_ref().unwrap()[i].facility.as_str())
+        .collect();
+    assert_eq!(
+        typed.into_iter().collect::<Vec<_>>(),
+        ["市一院", "市第一人民医院", "第一医院"]
+    );
+    let text = screen_text(&h, &draw(&h, 80, 24));
+    assert!(
+        text.contains("市一院") && text.contains("第一医院"),
+        "{text}"
+    );
+    // r: the register lists the three hazards, the 共 N 条 and the list agree.
+    press(&mut h, &["esc", "r"]);
+    let Screen::Register(reg) = h.app.screen() else {
+        panic!("the register expected: {:?}", h.app.screen());
+    };
+    assert_eq!(reg.visible.len(), 3);
+    let text = screen_text(&h, &draw(&h, 80, 24));
+    for hazard in ["灭火器压力不足", "疏散通道堵塞", "配电室堆放杂物"] {
+        assert!(text.contains(hazard), "{hazard} in\n{text}");
+    }
+}

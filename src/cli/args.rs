@@ -196,9 +196,18 @@ pub enum FindingCmd {
         /// 问题隐患（必填）
         #[arg(long, allow_hyphen_values = true)]
         description: String,
-        /// 部位，如 住院部3楼东侧楼梯间
-        #[arg(long, default_value = "", allow_hyphen_values = true)]
+        /// 部位，如 住院部3楼东侧楼梯间（与单位已登记的场所一致时自动关联）
+        #[arg(
+            long,
+            default_value = "",
+            allow_hyphen_values = true,
+            conflicts_with = "place"
+        )]
         location: String,
+        /// 部位：单位已登记的场所，完整路径或末段（如 门诊楼/1层/配电室、配电室）；
+        /// 对应多个场所时报错，未登记时按文字保存并提示
+        #[arg(long, allow_hyphen_values = true)]
+        place: Option<String>,
         /// 科室（不填即检查的第一个科室）
         #[arg(long, allow_hyphen_values = true)]
         department: Option<String>,

@@ -18,6 +18,7 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             line,
             description,
             location,
+            place,
             department,
             severity,
             measures,
@@ -40,6 +41,10 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                 .map_err(|e| Failure::usage(format!("整改时限（--due）：{e}")))?;
             let insp = ctx.inspection(inspection)?;
             super::sign_as_inspector(&mut ctx, &insp.inspectors);
+            let intent = match place {
+                Some(_) => ops::PlaceIntent::Strict,
+                None => ops::PlaceIntent::Auto,
+            };
             let new = NewFinding {
                 inspection: Some(insp.id),
                 item_id: item.clone(),
@@ -47,7 +52,7 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                 facility: None,
                 department: department.clone(),
                 description: description.clone(),
-                location: location.clone(),
+                location: place.clone().unwrap_or_else(|| location.clone()),
                 severity,
                 measures: measures.clone(),
                 due,
@@ -58,7 +63,11 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                 funds: funds.clone(),
             };
             let blank = ops::blank_form_fields(&new);
-            let f = ops::record_finding(&mut ctx, new)?;
+            let recorded = ops::record_finding_at(&mut ctx, new, intent)?;
+            let f = recorded.finding;
+            if let ops::PlaceOutcome::Text { note: Some(note) } = &recorded.place {
+                eprintln!("{note}");
+            }
             // stdout keeps the bare id for scripts (`id=$(xuncha finding add …)`); people read the
             // 隐患编号 and what was saved on stderr.
             if !cli.json {
@@ -117,6 +126,7 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                         .into_iter()
                         .map(|(register, text)| super::output::RegisterLinkJson { register, text })
                         .collect(),
+                    place: super::output::PlaceLinkJson::of(&ctx, f.id),
                 });
             }
             show(&ctx, &f);
@@ -364,8 +374,21 @@ fn show(ctx: &Ctx, f: &Finding) {
         (None, _) => "—（检查表外发现）".to_string(),
     };
     println!("防线：{}  检查项：{item}", label.line);
+    let registered = match super::output::PlaceLinkJson::of(ctx, f.id) {
+        Some(l) => {
+            let mut marks = vec!["已登记场所".to_string()];
+            if l.key_site {
+                marks.push("重点部位".into());
+            }
+            if let Some(g) = l.grade {
+                marks.push(format!("{g}风险"));
+            }
+            format!("（{}）", marks.join("，"))
+        }
+        None => String::new(),
+    };
     println!(
-        "单位：{}  科室：{}  部位：{}",
+        "单位：{}  科室：{}  部位：{}{registered}",
         f.facility, f.department, f.location
     );
     println!("问题隐患：{}", f.description);

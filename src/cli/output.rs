@@ -177,6 +177,37 @@ pub struct FindingDetailJson<'a> {
     /// The register entries (a chemical, a piece of special equipment) this hazard was recorded
     /// on; empty when none.
     pub links: Vec<RegisterLinkJson>,
+    /// The registered facility and place its 部位 is linked to (issue 16); null when the 部位
+    /// is text only.
+    pub place: Option<PlaceLinkJson>,
+}
+
+/// A hazard's registry link as `finding show --json` prints it.
+#[derive(Debug, Serialize)]
+pub struct PlaceLinkJson {
+    pub facility_id: uuid::Uuid,
+    pub facility: String,
+    pub place_id: Option<uuid::Uuid>,
+    /// The place's path now (it may have been renamed since the hazard was recorded).
+    pub path: Option<String>,
+    pub key_site: bool,
+    /// 重大/较大/一般/低, when graded.
+    pub grade: Option<&'static str>,
+}
+
+impl PlaceLinkJson {
+    /// The link of hazard `id`, if any.
+    pub fn of(ctx: &crate::ops::Ctx, id: uuid::Uuid) -> Option<PlaceLinkJson> {
+        let (f, p) = crate::ops::link_of(ctx, crate::domain::LinkTarget::Finding(id)).ok()??;
+        Some(PlaceLinkJson {
+            facility_id: f.id,
+            facility: f.name,
+            place_id: p.as_ref().map(|p| p.id),
+            path: p.as_ref().map(|p| p.path.clone()),
+            key_site: p.as_ref().is_some_and(|p| p.key_site),
+            grade: p.and_then(|p| p.grade).map(|g| g.label()),
+        })
+    }
 }
 
 /// A photo of a hazard as `finding show --json` lists it.

@@ -322,6 +322,9 @@ pub enum Payload {
     PatrolFinished {
         patrol_id: Uuid,
     },
+    /// A hazard, chemical or piece of equipment linked to a registered facility and place
+    /// (issue 16, 17); stored under the facility.
+    PlaceLinked(super::facility::PlaceLinked),
     /// A photo attached to a hazard as evidence (issue 18); its bytes travel beside the
     /// bundles, named by `photo.hash`.
     PhotoAttached {
@@ -398,6 +401,7 @@ impl Payload {
             | FacilityMerged { facility_id, .. }
             | PlaceAdded { facility_id, .. }
             | PlaceFieldSet { facility_id, .. } => Entity::Facility(*facility_id),
+            PlaceLinked(l) => Entity::Facility(l.facility_id),
             PatrolStarted { patrol_id, .. }
             | PatrolVisited { patrol_id, .. }
             | PatrolFinished { patrol_id } => Entity::Patrol(*patrol_id),
@@ -464,6 +468,7 @@ impl Payload {
             FacilityMerged { .. } => "facility_merged",
             PlaceAdded { .. } => "place_added",
             PlaceFieldSet { .. } => "place_field_set",
+            PlaceLinked(_) => "place_linked",
             PatrolStarted { .. } => "patrol_started",
             PatrolVisited { .. } => "patrol_visited",
             PatrolFinished { .. } => "patrol_finished",

@@ -173,6 +173,13 @@ pub struct Facility {
     /// Places in tree order (each parent before its children, siblings in creation order).
     pub places: Vec<Place>,
     pub conflicts: Vec<FieldConflict>,
+    /// Records linked to this facility (`PlaceLinked`), each with its place when one was
+    /// picked; the latest link of a record stands.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub links: BTreeMap<LinkTarget, Option<Uuid>>,
+    /// The order key of the event behind each link, to pick the latest across facilities.
+    #[serde(skip)]
+    pub link_order: BTreeMap<LinkTarget, (super::Hlc, Uuid, u64)>,
     pub created_at: Stamp,
     /// The current versions of each field (what an edit supersedes), keyed by
     /// `version_key`.
@@ -359,6 +366,20 @@ impl Registry {
         self.active().find(|f| f.answers_to(name))
     }
 
+    /// The facility and place a record is linked to (`PlaceLinked`); when links of one record
+    /// name two facilities (two devices), the later link wins. The facility is the one that
+    /// stands after merges; the place is None when none was picked or it is not held.
+    pub fn link_of(&self, target: LinkTarget) -> Option<(&Facility, Option<&Place>)> {
+        let (f, place) = self
+            .all
+            .iter()
+            .filter_map(|f| f.links.get(&target).map(|p| (f, *p)))
+            .max_by_key(|(f, _)| f.link_order.get(&target).copied())?;
+        let place = place.and_then(|id| f.places.iter().find(|p| p.id == id));
+        let stands = self.get(f.id)?;
+        Some((stands, place))
+    }
+
     /// A facility by name, merged spelling, or id (whole, or its first or last 6+ hex digits).
     pub fn find(&self, text: &str) -> Option<&Facility> {
         self.by_name(text)
@@ -386,6 +407,7 @@ fn facility_of(p: &Payload) -> Option<Uuid> {
         | Payload::FacilityMerged { facility_id, .. }
         | Payload::PlaceAdded { facility_id, .. }
         | Payload::PlaceFieldSet { facility_id, .. } => Some(*facility_id),
+        Payload::PlaceLinked(l) => Some(l.facility_id),
         _ => None,
     }
 }
@@ -415,6 +437,8 @@ fn fold_one(evs: &[&StoredEvent]) -> Option<Facility> {
         merged_into: None,
         places: vec![],
         conflicts: vec![],
+        links: BTreeMap::new(),
+        link_order: BTreeMap::new(),
         created_at: created,
         versions: BTreeMap::new(),
     };
@@ -453,6 +477,12 @@ fn fold_one(evs: &[&StoredEvent]) -> Option<Facility> {
         }
     }
     fold_places(&mut f, evs);
+    for e in evs {
+        if let Payload::PlaceLinked(l) = &e.payload {
+            f.links.insert(l.target, l.place_id);
+            f.link_order.insert(l.target, e.order_key());
+        }
+    }
     Some(f)
 }
 
@@ -580,6 +610,9 @@ fn fold_places(f: &mut Facility, evs: &[&StoredEvent]) {
     }
     f.places = out;
 }
+
+mod link;
+pub use link::{LinkTarget, PlaceLinked};
 
 #[cfg(test)]
 mod tests;

@@ -35,8 +35,8 @@ pub use device::{DeviceProfile, REISSUED_MARK, device_label, short_device_id};
 pub use equipment::{CheckKind, DueState, EquipKind, Equipment};
 pub use event::{Entity, EventRef, Field, Payload};
 pub use facility::{
-    Facility, FacilityField, FacilityKind, FieldConflict, Place, PlaceField, PlaceKind, Registry,
-    RiskGrade, name_key, version_key,
+    Facility, FacilityField, FacilityKind, FieldConflict, LinkTarget, Place, PlaceField, PlaceKind,
+    PlaceLinked, Registry, RiskGrade, name_key, version_key,
 };
 pub use finding::{
     Conflict, EscalationStep, Finding, FindingFold, HistoryEntry, LifecycleError, RectifyMark,
@@ -55,7 +55,7 @@ pub use plan::{
     Activity, InspectionMark, LeaderRole, MAX_PLAN_DAYS, Period, PlanRow, PlanState, Rule,
     RulesError, SiteCount, evaluate as evaluate_plan, panel_lines, parse_rules,
 };
-pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter};
+pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter, facility_fits};
 pub use register::{Qty, RegisterRef};
 pub use roster::{
     Admit, EnrollRequest, OrgCard, RosterChange, RosterStatement, RosterStatus, fingerprint,

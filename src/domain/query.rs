@@ -42,6 +42,9 @@ pub struct FindingQuery {
     pub status: Option<StatusFilter>,
     pub line: Option<String>,
     pub facility: Option<String>,
+    /// Every spelling `facility` stands for (its registered name and merged spellings, filled
+    /// by the ops resolver); empty: `facility` exactly as typed.
+    pub facility_spellings: Vec<String>,
     pub severity: Option<Severity>,
     pub inspection: Option<Uuid>,
     pub conflicted_only: bool,
@@ -60,6 +63,7 @@ impl Default for FindingQuery {
             status: None,
             line: None,
             facility: None,
+            facility_spellings: Vec::new(),
             severity: None,
             inspection: None,
             conflicted_only: false,
@@ -88,9 +92,23 @@ impl FindingQuery {
         };
         status_ok
             && self.line.as_ref().is_none_or(|l| &f.line == l)
-            && self.facility.as_ref().is_none_or(|x| &f.facility == x)
+            && self
+                .facility
+                .as_ref()
+                .is_none_or(|x| facility_fits(x, &self.facility_spellings, &f.facility))
             && self.severity.is_none_or(|s| f.severity == s)
             && self.inspection.is_none_or(|i| f.inspection_id == Some(i))
             && (!self.conflicted_only || f.is_conflicted())
     }
+}
+
+/// Whether a record typed with facility `name` is at the facility a filter names: `filter`
+/// itself when `spellings` is empty, else any of `spellings` (the registered name and its
+/// merged spellings), spaces and ASCII case aside (`name_key`).
+pub fn facility_fits(filter: &str, spellings: &[String], name: &str) -> bool {
+    if spellings.is_empty() {
+        return filter == name;
+    }
+    let k = super::name_key(name);
+    spellings.iter().any(|s| super::name_key(s) == k)
 }

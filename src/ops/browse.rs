@@ -16,6 +16,10 @@ pub struct FacilityRow {
     /// The registry entry (issue 16); None for a name typed on records only (offered for
     /// registration in the browser, `xuncha facility import`).
     pub registered: Option<uuid::Uuid>,
+    /// Every spelling its records may carry: the registered name and its merged spellings
+    /// (empty for a typed name: it stands for itself). The browser opens the facility's
+    /// inspections and hazards under all of them.
+    pub spellings: Vec<String>,
     /// Inspections of this facility.
     pub inspections: usize,
     /// Local start date of its newest inspection; None when only findings name it.
@@ -72,6 +76,7 @@ pub fn facility_rows(ctx: &Ctx) -> Result<Vec<FacilityRow>> {
             FacilityRow {
                 name: f.name.clone(),
                 registered: Some(f.id),
+                spellings: super::registry_pick::spellings(&reg, &f.name),
                 ..Default::default()
             },
         );

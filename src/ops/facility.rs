@@ -316,6 +316,29 @@ pub fn add_place(
     key_site: bool,
 ) -> Result<Place> {
     let f = facility(ctx, facility_text)?;
+    let (payloads, leaf) = place_payloads(&f, path, kind, key_site)?;
+    let author = ctx.author.clone();
+    ctx.store.append(&author, &ctx.now, payloads)?;
+    let f = by_id(ctx, f.id)?;
+    f.places
+        .iter()
+        .find(|p| p.id == leaf)
+        .cloned()
+        .ok_or_else(|| OpsError::NotFound {
+            what: "场所",
+            id: path.to_string(),
+        })
+}
+
+/// The events that add the place at `path` to `f` (the missing places above it too) and the
+/// new place's id; nothing is written. Refused when the path is empty, deeper than 8, or
+/// registered already.
+pub(crate) fn place_payloads(
+    f: &Facility,
+    path: &str,
+    kind: Option<&str>,
+    key_site: bool,
+) -> Result<(Vec<Payload>, Uuid)> {
     let mut names = Vec::new();
     for part in path.split(['/', '／']) {
         let n = limited("场所路径", part, MAX_NAME_CHARS)?;
@@ -337,7 +360,6 @@ pub fn add_place(
     };
     let mut parent: Option<Uuid> = None;
     let mut payloads = Vec::new();
-    let mut leaf = None;
     for (depth, name) in names.iter().enumerate() {
         let last = depth + 1 == names.len();
         let existing = f.places.iter().find(|p| {
@@ -363,20 +385,13 @@ pub fn add_place(
                     key_site: last && key_site,
                 });
                 parent = Some(id);
-                if last {
-                    leaf = Some(id);
-                }
             }
         }
     }
-    let author = ctx.author.clone();
-    ctx.store.append(&author, &ctx.now, payloads)?;
-    let f = by_id(ctx, f.id)?;
-    leaf.and_then(|id| f.places.iter().find(|p| p.id == id).cloned())
-        .ok_or_else(|| OpsError::NotFound {
-            what: "场所",
-            id: path.to_string(),
-        })
+    match parent {
+        Some(leaf) => Ok((payloads, leaf)),
+        None => Err(bad("场所路径", "不能为空")),
+    }
 }
 
 /// A place of a facility, by path, unique name or id.

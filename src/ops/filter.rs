@@ -1,5 +1,6 @@
 //! A filter as a person types it, resolved against what exists: a line by id or Chinese name,
-//! a facility by the whole name or a unique part of it. A value that names nothing is refused
+//! a facility by the whole name or a unique part of it, standing for every spelling merged
+//! into its registry entry. A value that names nothing is refused
 //! with the values that exist, never answered with an empty list.
 
 use super::{Ctx, Input, OpsError, Result};
@@ -21,6 +22,13 @@ pub fn resolve_filter(ctx: &Ctx, q: &mut FindingQuery) -> Result<()> {
                 names.push(x.facility);
             }
         }
+        for r in super::registry(ctx)?.active() {
+            for n in std::iter::once(&r.name).chain(&r.aliases) {
+                if !names.contains(n) {
+                    names.push(n.clone());
+                }
+            }
+        }
         if !names.iter().any(|n| n == f) {
             let parts: Vec<&String> = names.iter().filter(|n| n.contains(f)).collect();
             match parts.as_slice() {
@@ -40,6 +48,14 @@ pub fn resolve_filter(ctx: &Ctx, q: &mut FindingQuery) -> Result<()> {
                         format!("「{f}」对应多个单位，请写全称：{}", shown.join("、")),
                     ));
                 }
+            }
+        }
+        // One identity: a registered facility stands for its merged spellings too.
+        if let Some(name) = q.facility.clone() {
+            let reg = super::registry(ctx)?;
+            q.facility_spellings = super::registry_pick::spellings(&reg, &name);
+            if let Some(first) = q.facility_spellings.first() {
+                q.facility = Some(first.clone());
             }
         }
     }

@@ -15,6 +15,7 @@ mod equipment;
 mod facility;
 mod filter;
 mod finding;
+mod finding_place;
 mod form_gaps;
 mod input;
 mod inspection;
@@ -31,6 +32,7 @@ mod plan;
 mod reanswer;
 mod recover;
 mod register;
+mod registry_pick;
 mod search;
 mod search_file;
 mod setup;
@@ -73,6 +75,7 @@ pub use finding::{
     NewFinding, comment, escalate, record_finding, rectify, rectify_completed, rectify_reported,
     retract, set_field, settle_conflict, settle_steps, verify, verify_signed,
 };
+pub use finding_place::{PlaceIntent, PlaceOutcome, RecordedFinding, record_finding_at};
 pub use form_gaps::{blank_form_fields, blank_form_fields_text};
 pub use input::Input;
 pub use inspection::{
@@ -107,6 +110,11 @@ pub use recover::{RecoverError, RecoveryReport, recover};
 pub use register::{
     FIRST_SCREEN_ROWS, RegisterFilter, RegisterView, RetractedView, SortDue, register_first_screen,
     register_rows, register_view,
+};
+pub use registry_pick::{
+    FacilityChoice, FacilityPlaces, PlaceChoice, PlaceMatch, facility_choices, link_of,
+    match_place, pick_facilities, pick_places, place_choices, places_of, resolve_facility,
+    resolve_place,
 };
 pub use search::{
     SearchOutcome, index_finding, load_search_index, put_named_record_first, resolve_query, search,

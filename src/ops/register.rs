@@ -4,7 +4,7 @@
 //! whole list is read.
 
 use super::{Ctx, RegisterRow, Result};
-use crate::domain::{FindingQuery, Now, Severity, Status, StatusFilter};
+use crate::domain::{FindingQuery, Now, Severity, Status, StatusFilter, facility_fits};
 use crate::store::RowModel;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -30,6 +30,9 @@ pub struct RegisterFilter {
     pub severity: Option<Severity>,
     pub overdue: bool,
     pub facility: Option<String>,
+    /// Every spelling `facility` stands for (registered name and merged spellings); filled
+    /// by `register_view` from the registry, or by the facility browser; empty: as typed.
+    pub facility_spellings: Vec<String>,
 }
 
 /// How the register treats retracted (已撤销) hazards; the status filter cycles through them
@@ -55,6 +58,7 @@ impl RegisterFilter {
                 },
                 line: self.line.clone(),
                 facility: self.facility.clone(),
+                facility_spellings: self.facility_spellings.clone(),
                 severity: self.severity,
                 ..Default::default()
             });
@@ -71,6 +75,7 @@ impl RegisterFilter {
             status,
             line: self.line.clone(),
             facility: self.facility.clone(),
+            facility_spellings: self.facility_spellings.clone(),
             severity: self.severity,
             include_retracted: self.retracted == RetractedView::Include,
             ..Default::default()
@@ -88,7 +93,10 @@ impl RegisterFilter {
             && self.line.as_ref().is_none_or(|l| &r.line == l)
             && self.severity.is_none_or(|s| r.severity == s)
             && (!self.overdue || r.overdue_on(today))
-            && self.facility.as_ref().is_none_or(|f| &r.facility == f)
+            && self
+                .facility
+                .as_ref()
+                .is_none_or(|f| facility_fits(f, &self.facility_spellings, &r.facility))
     }
 }
 
@@ -107,6 +115,7 @@ pub struct RegisterView {
 /// # Errors
 /// `Store` when a row cannot be read or decoded.
 pub fn register_view(ctx: &Ctx, filter: &RegisterFilter, sort: SortDue) -> Result<RegisterView> {
+    let filter = &with_spellings(ctx, filter)?;
     let today = ctx.now.today();
     let row_of = row_maker(ctx)?;
     let mut rows = Vec::new();
@@ -146,6 +155,7 @@ pub fn register_first_screen(
     if sort != SortDue::Newest {
         return Ok(None);
     }
+    let filter = &with_spellings(ctx, filter)?;
     let today = ctx.now.today();
     let row_of = row_maker(ctx)?;
     let mut rows = Vec::new();
@@ -183,9 +193,15 @@ fn row_maker(ctx: &Ctx) -> Result<impl Fn(RowModel) -> RegisterRow + '_> {
         .map(|l| (l.line.as_str(), l.name.as_str()))
         .collect();
     let reg = super::registry(ctx)?;
+    let linked = super::registry_pick::linked_grades(&reg);
     let now: &Now = &ctx.now;
     Ok(move |m: RowModel| RegisterRow {
-        risk: super::facility::high_risk_at(&reg, &m.facility, &m.location),
+        // A hazard linked to a place takes that place's grade; an older one, the grade of the
+        // place its 部位 text names.
+        risk: match linked.get(&m.id) {
+            Some(g) => g.filter(|g| g.is_high()),
+            None => super::facility::high_risk_at(&reg, &m.facility, &m.location),
+        },
         id: m.id,
         line_name: names
             .get(m.line.as_str())
@@ -211,4 +227,17 @@ fn row_maker(ctx: &Ctx) -> Result<impl Fn(RowModel) -> RegisterRow + '_> {
         retracted: m.retracted,
         retract_reason: m.retract_reason,
     })
+}
+
+/// The filter with its facility standing for every spelling of that facility (one identity:
+/// the registered entry and its merged spellings), so a facility's rows show whichever
+/// spelling they were typed with.
+fn with_spellings(ctx: &Ctx, filter: &RegisterFilter) -> Result<RegisterFilter> {
+    let mut f = filter.clone();
+    if let Some(name) = &filter.facility
+        && f.facility_spellings.is_empty()
+    {
+        f.facility_spellings = super::registry_pick::spellings(&super::registry(ctx)?, name);
+    }
+    Ok(f)
 }

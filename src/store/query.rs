@@ -80,7 +80,12 @@ impl Store {
         } else if let Some(l) = &q.line {
             Some(self.ids_under(&[b"l\0", l.as_bytes(), b"\0"].concat())?)
         } else if let Some(fac) = &q.facility {
-            Some(self.ids_under(&[b"f\0", fac.as_bytes(), b"\0"].concat())?)
+            // Every spelling the filter stands for (a facility's merged spellings).
+            let mut ids = Vec::new();
+            for name in std::iter::once(fac).chain(&q.facility_spellings) {
+                ids.extend(self.ids_under(&[b"f\0", name.as_bytes(), b"\0"].concat())?);
+            }
+            Some(ids)
         } else if q.conflicted_only {
             Some(self.ids_under(b"c\0")?)
         } else {

@@ -3,7 +3,7 @@
 //! facility with its hazard counts. Pure: rows come from `ops::all_inspections` and
 //! `ops::facility_rows`.
 
-use crate::domain::Mode;
+use crate::domain::{Mode, facility_fits};
 use crate::ops::{FacilityRow, InspectionSummary};
 use chrono::{Datelike, NaiveDate};
 
@@ -48,6 +48,9 @@ impl InspectionSort {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InspectionFilter {
     pub facility: Option<String>,
+    /// Every spelling `facility` stands for (a registered facility's merged spellings);
+    /// empty: `facility` as typed.
+    pub facility_spellings: Vec<String>,
     /// (year, month) of the start date.
     pub month: Option<(i32, u32)>,
     pub mode: Option<Mode>,
@@ -59,7 +62,9 @@ pub struct InspectionFilter {
 
 impl InspectionFilter {
     pub fn matches(&self, i: &InspectionSummary) -> bool {
-        self.facility.as_ref().is_none_or(|f| &i.facility == f)
+        self.facility
+            .as_ref()
+            .is_none_or(|f| facility_fits(f, &self.facility_spellings, &i.facility))
             && self
                 .month
                 .is_none_or(|(y, m)| i.started.year() == y && i.started.month() == m)
@@ -89,11 +94,13 @@ pub struct InspectionsState {
 }
 
 impl InspectionsState {
-    /// A browser showing one facility's inspections.
-    pub fn of_facility(name: &str) -> InspectionsState {
+    /// A browser showing one facility's inspections, under every spelling in `spellings`
+    /// (empty: `name` as typed).
+    pub fn of_facility(name: &str, spellings: &[String]) -> InspectionsState {
         InspectionsState {
             filter: InspectionFilter {
                 facility: Some(name.to_string()),
+                facility_spellings: spellings.to_vec(),
                 ..Default::default()
             },
             ..Default::default()

@@ -4,6 +4,7 @@
 pub mod own_line;
 pub mod photos;
 pub mod pty;
+pub mod registry;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

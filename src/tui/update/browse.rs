@@ -67,7 +67,12 @@ pub fn inspections_input(app: &mut App, a: Action) -> Vec<Effect> {
                 }
             };
         }
-        Command::FilterFacility => toggle(&mut st.filter.facility, row.map(|r| r.facility)),
+        Command::FilterFacility => {
+            // The spelling on the selected row, as typed (the browser's facility rows open
+            // with every merged spelling).
+            st.filter.facility_spellings.clear();
+            toggle(&mut st.filter.facility, row.map(|r| r.facility))
+        }
         Command::FilterMonth => toggle(&mut st.filter.month, row.map(|r| month_of(r.started))),
         Command::FilterMode => toggle(&mut st.filter.mode, row.map(|r| r.mode)),
         Command::FilterInspector => toggle(
@@ -117,11 +122,15 @@ pub fn facilities_input(app: &mut App, a: Action) -> Vec<Effect> {
             };
             if cmd == Command::Open {
                 app.stack
-                    .push(Screen::Inspections(InspectionsState::of_facility(&r.name)));
+                    .push(Screen::Inspections(InspectionsState::of_facility(
+                        &r.name,
+                        &r.spellings,
+                    )));
                 vec![Effect::LoadInspectionList]
             } else {
                 let mut reg = RegisterState::default();
                 reg.filter.facility = Some(r.name);
+                reg.filter.facility_spellings = r.spellings;
                 let load = reg.load();
                 app.stack.push(Screen::Register(reg));
                 vec![load]

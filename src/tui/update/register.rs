@@ -32,7 +32,12 @@ pub fn recheck(st: &mut RegisterState, ids: &[Uuid], today: NaiveDate) {
     let Some(rows) = &st.rows else {
         return;
     };
-    let filter = &st.filter;
+    // A step never changes a hazard's facility, and the facility filter stands for every
+    // merged spelling only as ops resolved it when loading: leave the facility out here.
+    let filter = &crate::ops::RegisterFilter {
+        facility: None,
+        ..st.filter.clone()
+    };
     st.visible
         .retain(|i| !ids.contains(&rows[*i].id) || filter.matches(&rows[*i], today));
     st.selected = st.selected.min(st.visible.len().saturating_sub(1));
