@@ -56,6 +56,9 @@ pub struct Config {
     pub review_days: Option<i64>,
     /// Cap on one photo file as attached, in MB (default 20; issue 18).
     pub photo_max_mb: Option<u64>,
+    /// The folder the TUI's photo picker showed last (a camera card, the phone import
+    /// folder); it opens there next time (issue 18).
+    pub photo_dir: Option<PathBuf>,
 }
 
 impl Config {

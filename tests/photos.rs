@@ -180,3 +180,48 @@ fn stages_follow_the_loop_and_a_photo_counts_once() {
         "{err}"
     );
 }
+
+#[test]
+fn a_photo_is_removed_with_a_reason_and_its_history_and_file_stay() {
+    let env = Env::new();
+    let id = hazard(&env);
+    let camera = env.tmp.path().join("DCIM");
+    let first = write(&camera, "拍错了.jpg", &phone_jpeg(60, 40, 1));
+    let second = write(&camera, "门口.png", &png(50, 30));
+    env.ok(&[
+        "finding",
+        "attach",
+        &id,
+        first.to_str().unwrap(),
+        second.to_str().unwrap(),
+    ]);
+    let files = stored_files(&env);
+
+    // A reason is required, and the number must be one the hazard has.
+    let err = env.fails(&["finding", "detach", &id, "1", "--reason", " "]);
+    assert!(err.contains("请写明移除照片的原因"), "{err}");
+    let err = env.fails(&["finding", "detach", &id, "3", "--reason", "多余"]);
+    assert!(err.contains("该隐患没有第 3 张照片（共 2 张）"), "{err}");
+
+    let out = env.ok(&["finding", "detach", &id, "1", "--reason", "拍错隐患"]);
+    assert!(out.contains("还有照片 1 张"), "{out}");
+    let show = env.json(&["finding", "show", &id]);
+    let names: Vec<&str> = show["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["门口.png"]);
+    // Both steps stay in the history; the file stays (a record still names it).
+    let text = env.ok(&["finding", "show", &id]);
+    assert!(text.contains("添加照片（整改前）"), "{text}");
+    assert!(text.contains("移除照片（整改前）"), "{text}");
+    assert!(text.contains("拍错隐患"), "{text}");
+    assert_eq!(stored_files(&env), files);
+
+    // Attached again, it is back.
+    env.ok(&["finding", "attach", &id, first.to_str().unwrap()]);
+    let show = env.json(&["finding", "show", &id]);
+    assert_eq!(show["photos"].as_array().unwrap().len(), 2);
+}

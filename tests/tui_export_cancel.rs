@@ -5,72 +5,11 @@
 mod tui_support;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use std::collections::VecDeque;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use tui_support::script::{Script, When, key, text};
 use tui_support::*;
-use xuncha::tui::EventSource;
 use xuncha::tui::app::{App, Overlay, Screen};
-use xuncha::tui::keymap::Key;
-
-fn key(k: &str) -> Event {
-    let key = Key::parse(k).unwrap();
-    let mut mods = KeyModifiers::NONE;
-    if key.ctrl {
-        mods |= KeyModifiers::CONTROL;
-    }
-    if matches!(key.code, KeyCode::Char(c) if c.is_uppercase()) {
-        mods |= KeyModifiers::SHIFT;
-    }
-    Event::Key(KeyEvent::new(key.code, mods))
-}
-
-fn text(s: &str) -> Vec<Event> {
-    s.chars()
-        .map(|c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
-        .collect()
-}
-
-/// A condition on the state.
-type When = Box<dyn Fn(&App) -> bool>;
-
-/// Steps of (wait until the state says so, then these events at once); quits when done and
-/// after 60 s whatever happens.
-struct Script {
-    steps: VecDeque<(When, Vec<Event>)>,
-    ready: VecDeque<Event>,
-    started: Instant,
-    /// Every status line seen while something was busy.
-    busy_seen: Vec<String>,
-    frames: usize,
-}
-
-impl EventSource for Script {
-    fn poll(&mut self, timeout: Duration) -> Result<bool, String> {
-        if self.ready.is_empty() {
-            std::thread::sleep(timeout.min(Duration::from_millis(5)));
-        }
-        if self.started.elapsed() > Duration::from_secs(60) {
-            self.ready.push_back(key("ctrl-c"));
-        }
-        Ok(!self.ready.is_empty())
-    }
-    fn read(&mut self) -> Result<Event, String> {
-        self.ready.pop_front().ok_or_else(|| "no event".to_string())
-    }
-    fn drawn(&mut self, app: &App) {
-        self.frames += 1;
-        if let Some(b) = &app.busy {
-            self.busy_seen.push(b.what.to_string());
-        }
-        if let Some((when, _)) = self.steps.front()
-            && when(app)
-        {
-            let (_, events) = self.steps.pop_front().unwrap();
-            self.ready.extend(events);
-        }
-    }
-}
 
 #[test]
 fn esc_during_an_export_leaves_no_file_and_the_screen_keeps_drawing() {

@@ -251,6 +251,14 @@ pub enum FindingCmd {
         #[arg(long)]
         stage: Option<String>,
     },
+    /// 移除隐患的一张照片（须写原因；处理记录保留添加和移除两步）
+    Detach {
+        id: String,
+        /// 照片序号（finding show 列出的 [1]、[2]……）
+        n: usize,
+        #[arg(long, allow_hyphen_values = true)]
+        reason: String,
+    },
     /// 登记整改落实情况
     Rectify {
         id: String,

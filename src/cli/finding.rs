@@ -135,6 +135,7 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
         FindingCmd::Attach { id, files, stage } => {
             super::photo::attach(cli, &mut ctx, id, files, stage.as_deref())
         }
+        FindingCmd::Detach { id, n, reason } => super::photo::detach(cli, &mut ctx, id, *n, reason),
         FindingCmd::Rectify {
             id,
             note,

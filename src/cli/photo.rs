@@ -1,5 +1,5 @@
-//! `xuncha finding attach ID FILE... [--stage before|after]` and the photo lines of
-//! `finding show` (issue 18).
+//! `xuncha finding attach ID FILE... [--stage before|after]`, `finding detach ID N --reason`
+//! and the photo lines of `finding show` (issue 18).
 
 use super::output::{PhotoFileJson, print_json};
 use super::{Cli, CmdResult, Failure};
@@ -42,6 +42,21 @@ pub fn attach(
         }
         println!("{label}共有照片 {} 张", f.photos.len());
     }
+    Ok(())
+}
+
+/// `xuncha finding detach ID N --reason TEXT`: takes photo N off the hazard.
+pub fn detach(cli: &Cli, ctx: &mut Ctx, id: &str, n: usize, reason: &str) -> CmdResult {
+    let id = super::finding::resolve_and_sign(ctx, id)?;
+    let f = ops::remove_photo(ctx, id, n, reason)?;
+    if cli.json {
+        return print_json(&files_json(ctx, &f));
+    }
+    println!(
+        "已移除{}的第 {n} 张照片；还有照片 {} 张",
+        f.spoken_name(),
+        f.photos.len()
+    );
     Ok(())
 }
 

@@ -331,6 +331,16 @@ pub enum Payload {
         finding_id: Uuid,
         photo: super::PhotoRef,
     },
+    /// A photo taken off a hazard (attached to the wrong hazard, a blurred shot), with why
+    /// (issue 18). The attach stays in the history and the bytes stay on every device: sync
+    /// still carries any photo a record names.
+    PhotoRemoved {
+        finding_id: Uuid,
+        hash: String,
+        stage: super::PhotoStage,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
 }
 
 /// Which view an event belongs to.
@@ -369,7 +379,8 @@ impl Payload {
             | NoticeReceived { finding_id, .. }
             | Retracted { finding_id, .. }
             | Settled { finding_id, .. }
-            | PhotoAttached { finding_id, .. } => Entity::Finding(*finding_id),
+            | PhotoAttached { finding_id, .. }
+            | PhotoRemoved { finding_id, .. } => Entity::Finding(*finding_id),
             ChecklistRecorded { hash, .. } => {
                 Entity::Checklist(super::checklist_entity_id(hash).unwrap_or(Uuid::nil()))
             }
@@ -462,6 +473,7 @@ impl Payload {
             PatrolVisited { .. } => "patrol_visited",
             PatrolFinished { .. } => "patrol_finished",
             PhotoAttached { .. } => "photo_attached",
+            PhotoRemoved { .. } => "photo_removed",
         }
     }
 }

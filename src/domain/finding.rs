@@ -523,6 +523,9 @@ fn describe(e: &StoredEvent) -> (String, String) {
             format!("添加照片（{}）", photo.stage.label()),
             photo.name.clone(),
         ),
+        Payload::PhotoRemoved { stage, reason, .. } => {
+            (format!("移除照片（{}）", stage.label()), reason.clone())
+        }
         _ => (String::new(), String::new()),
     }
 }
@@ -755,6 +758,10 @@ fn apply_lifecycle(f: &mut Finding, e: &StoredEvent, merged: bool) {
             {
                 f.photos.push(photo.clone());
             }
+            Ok(label.clone())
+        }
+        Payload::PhotoRemoved { hash, stage, .. } => {
+            f.photos.retain(|p| !(p.hash == *hash && p.stage == *stage));
             Ok(label.clone())
         }
         Payload::NoticeReceived {

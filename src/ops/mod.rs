@@ -27,6 +27,7 @@ mod org;
 mod patrol;
 mod peers;
 mod photo;
+mod photo_folder;
 mod plan;
 mod reanswer;
 mod recover;
@@ -95,7 +96,14 @@ pub use patrol::{
     patrol_visit, patrols, start_patrol,
 };
 pub use peers::{device_name, peer_line, peer_lines, peers};
-pub use photo::{PhotoLine, attach_photos, finding_photos, photo_file};
+pub use photo::{
+    MAX_PHOTOS_PER_ATTACH, PhotoLine, attach_photos, attach_photos_with, default_stage,
+    finding_photos, photo_file, remove_photo,
+};
+pub use photo_folder::{
+    FolderEntry, MAX_LISTED, PhotoFolder, complete_path, default_photo_dir, expand_home,
+    list_photo_folder,
+};
 pub use plan::{
     BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
 };

@@ -2,10 +2,11 @@
 //! the path a viewer opens. The bytes live in the data dir (`photo::Shelf`); the event that
 //! names them is signed and travels in bundles like any other.
 
-use super::{Ctx, OpsError, Result};
+use super::{Cancel, Ctx, OpsError, Result};
 use crate::domain::{Finding, Payload, PhotoRef, PhotoStage, Status};
 use crate::photo::{Shelf, prepare_file};
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use uuid::Uuid;
 
 /// Photos one attach may bring at once (a camera card's whole day is picked in pieces).
@@ -35,6 +36,26 @@ pub fn attach_photos(
     paths: &[PathBuf],
     stage: Option<PhotoStage>,
 ) -> Result<Vec<PhotoRef>> {
+    attach_photos_with(ctx, id, paths, stage, &mut |_, _| {}, None)
+}
+
+/// [`attach_photos`] reporting (files checked, files) to `progress` as each file is read and
+/// re-encoded (a second or so each), and stopping when `cancel` is set. A stop is honoured up
+/// to the moment the first photo is written: until then nothing is kept; after it the few
+/// writes and the one append finish, so a photo is never half attached.
+///
+/// # Errors
+/// As [`attach_photos`]; `Cancelled` when stopped (nothing attached).
+pub fn attach_photos_with(
+    ctx: &mut Ctx,
+    id: Uuid,
+    paths: &[PathBuf],
+    stage: Option<PhotoStage>,
+    progress: &mut dyn FnMut(usize, usize),
+    cancel: Option<&Cancel>,
+) -> Result<Vec<PhotoRef>> {
+    let stopped = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    let cancelled = || OpsError::Cancelled("未添加任何照片".into());
     let f = ctx.finding_by_id(id)?;
     if f.retracted {
         return Err(crate::domain::LifecycleError::Retracted {
@@ -53,7 +74,11 @@ pub fn attach_photos(
     }
     let stage = stage.unwrap_or_else(|| default_stage(&f));
     let mut prepared = Vec::new();
-    for p in paths {
+    for (i, p) in paths.iter().enumerate() {
+        progress(i, paths.len());
+        if stopped() {
+            return Err(cancelled());
+        }
         let one = prepare_file(p, ctx.photo_max_bytes, stage)
             .map_err(|why| OpsError::invalid("照片", why))?;
         let known = f
@@ -64,6 +89,10 @@ pub fn attach_photos(
         if !known {
             prepared.push(one);
         }
+    }
+    progress(paths.len(), paths.len());
+    if stopped() {
+        return Err(cancelled());
     }
     let shelf = Shelf::of(ctx.store.dir());
     for p in &prepared {
@@ -81,6 +110,46 @@ pub fn attach_photos(
         ctx.store.append(&author, &ctx.now, events)?;
     }
     Ok(prepared.into_iter().map(|p| p.photo).collect())
+}
+
+/// Takes photo `n` (from 1, as [`finding_photos`] numbers them) off hazard `id`, saying why.
+/// One event, flushed before it returns; the attach stays in the history, and the photo's
+/// file stays here and in the sync folder (a record still names it). Returns the hazard as
+/// it now reads.
+///
+/// # Errors
+/// `Invalid` for an empty reason or a number the hazard has no photo for; `NotFound` for an
+/// unknown hazard; a retracted hazard is not changed.
+pub fn remove_photo(ctx: &mut Ctx, id: Uuid, n: usize, reason: &str) -> Result<Finding> {
+    let f = ctx.finding_by_id(id)?;
+    if f.retracted {
+        return Err(crate::domain::LifecycleError::Retracted {
+            action: "移除照片"
+        }
+        .into());
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(OpsError::invalid(
+            "原因",
+            "请写明移除照片的原因（如：拍错隐患、照片模糊）",
+        ));
+    }
+    let Some(photo) = n.checked_sub(1).and_then(|i| f.photos.get(i)) else {
+        return Err(OpsError::invalid(
+            "照片",
+            format!("该隐患没有第 {n} 张照片（共 {} 张）", f.photos.len()),
+        ));
+    };
+    let event = Payload::PhotoRemoved {
+        finding_id: id,
+        hash: photo.hash.clone(),
+        stage: photo.stage,
+        reason: reason.to_string(),
+    };
+    let author = ctx.author.clone();
+    ctx.store.append(&author, &ctx.now, vec![event])?;
+    ctx.finding_by_id(id)
 }
 
 /// 整改前 while the hazard waits for rectification; 整改后 once it is rectified or closed.

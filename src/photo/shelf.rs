@@ -51,7 +51,10 @@ impl Shelf {
     }
 
     /// Keeps bytes that arrived from elsewhere after checking they are the photo `hash`: the
-    /// SHA-256 matches and the content is a JPEG. The small copy is made from them.
+    /// SHA-256 matches and the content is a JPEG. The small copy is not made here: a sync
+    /// brings whole days of photos and decoding each one made taking them in about ten times
+    /// slower than hashing them (issue 18's 300-photo run); `small` makes it the first time a
+    /// form or the TUI asks.
     ///
     /// # Errors
     /// Why the bytes are refused (a Chinese phrase), or the write failure.
@@ -65,12 +68,7 @@ impl Shelf {
         if sniff(bytes) != Kind::Jpeg {
             return Err("不是 JPEG 图片".into());
         }
-        self.put(&self.path(hash), bytes)?;
-        // A small copy that cannot be made leaves the forms to use the stored copy.
-        if let Ok(small) = small_of(bytes) {
-            self.put(&self.small_path(hash), &small)?;
-        }
-        Ok(())
+        self.put(&self.path(hash), bytes)
     }
 
     /// The stored copy's bytes, if here.

@@ -103,6 +103,12 @@ pub enum Command {
     Revoke,
     /// Detail: open the hazard's next photo in the system viewer (issue 18).
     OpenPhoto,
+    /// Detail, hazard form: open the photo screen (a folder's photos and a path field).
+    AttachPhoto,
+    /// Photo screen: 整改前 / 整改后.
+    ToggleStage,
+    /// Detail: take a photo off the hazard (its number and a reason).
+    RemovePhoto,
     /// Add an entry where the cursor is (the registry: a facility, or a place under the
     /// selected place).
     AddEntry,
@@ -236,6 +242,22 @@ pub enum Action {
         path: Option<String>,
         opened: bool,
     },
+    /// A folder listed for the photo screen, or why it could not be (named).
+    PhotoFolderListed(Result<crate::ops::PhotoFolder, String>),
+    /// The photo screen's typed path is a file: it is chosen (and attached).
+    PhotoFileTyped(std::path::PathBuf),
+    /// The photo screen's path as Tab completed it (None: nothing matches).
+    PathCompleted {
+        typed: String,
+        completed: Option<String>,
+    },
+    /// Photos checked of photos chosen, while an attach runs.
+    AttachProgress {
+        done: usize,
+        total: usize,
+    },
+    /// An attach was refused or stopped; nothing was attached. The text names the file.
+    AttachRefused(String),
     /// The export file exists; nothing was written (the prompt asks before replacing it).
     ExportExists(String),
     SearchResults {

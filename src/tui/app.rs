@@ -71,6 +71,8 @@ pub enum Screen {
     Patrol(Box<PatrolState>),
     /// The organisation's roster of devices.
     Devices(DevicesState),
+    /// Choosing photos: a folder's photos and a path field (issue 18).
+    Attach(Box<super::attach::AttachState>),
 }
 
 /// The devices screen: the roster once loaded, and the selected row.
@@ -429,6 +431,8 @@ pub struct FormState {
     pub fail: bool,
     /// Something was typed or changed since the form opened (leaving then asks first).
     pub touched: bool,
+    /// 整改前 photos chosen with Ctrl-o: attached once the hazard is saved (issue 18).
+    pub photos: Vec<std::path::PathBuf>,
     /// Fields the office's forms need that were blank at a Ctrl-s: named then, marked while
     /// still blank, and a second Ctrl-s saves without them (`ops::blank_form_fields`).
     pub warned: Vec<FormField>,
@@ -634,6 +638,8 @@ pub enum PromptKind {
     Retract(Uuid),
     /// The facility signed for the finding's last 四书 document (签收人 in the signer fields).
     Receive(Uuid),
+    /// Take one photo off the finding: its number and the reason, typed as 「2 拍错隐患」.
+    RemovePhoto(Uuid),
     /// Set this field of the finding (`ops::set_field` checks the value).
     EditField(Uuid, crate::domain::Field),
     /// Export the register with its current filter, in this format.
@@ -798,6 +804,8 @@ impl App {
             Screen::Facilities(_) => Context::Facilities,
             Screen::Patrol(_) => Context::Patrol,
             Screen::Devices(_) => Context::Devices,
+            Screen::Attach(a) if a.focus == super::attach::AttachFocus::Path => Context::AttachPath,
+            Screen::Attach(_) => Context::AttachList,
         }
     }
 }

@@ -167,6 +167,23 @@ pub enum Effect {
         n: usize,
         hash: String,
     },
+    /// List a folder for the photo screen (None: the folder used last, else Pictures).
+    ListPhotoFolder(Option<String>),
+    /// Complete a path typed in the photo screen (Tab).
+    CompletePath(String),
+    /// Attach photos to a hazard through `ops::attach_photos_with` (progress; Esc stops it
+    /// with nothing attached).
+    AttachPhotos {
+        id: Uuid,
+        paths: Vec<PathBuf>,
+        stage: crate::domain::PhotoStage,
+    },
+    /// Take photo `n` (from 1) off a hazard through `ops::remove_photo`.
+    RemovePhoto {
+        id: Uuid,
+        n: usize,
+        reason: String,
+    },
     /// Print the 整改表 of an inspection, as `PrintNotice` does.
     PrintForm(Uuid),
     /// Stop the sync or export under way (the loop sets the flag at once; the worker is busy).
@@ -209,7 +226,10 @@ impl Effect {
     /// Whether Esc may stop this run: the cancel flag is cleared when it is sent, so an Esc
     /// pressed before the worker even starts it still counts.
     pub fn cancellable(&self) -> bool {
-        matches!(self, Effect::Export { .. } | Effect::Sync { .. })
+        matches!(
+            self,
+            Effect::Export { .. } | Effect::Sync { .. } | Effect::AttachPhotos { .. }
+        )
     }
 
     /// What the status line says while this runs, and whether Esc stops it; None for work
@@ -223,6 +243,7 @@ impl Effect {
             Effect::Search(_) => ("正在搜索（首次搜索需建立索引）", false),
             Effect::Export { .. } => ("正在导出", true),
             Effect::Sync { .. } => ("正在同步", true),
+            Effect::AttachPhotos { .. } => ("正在添加照片（检查、转正、去除位置信息）", true),
             _ => return None,
         })
     }
@@ -355,6 +376,15 @@ impl Runner {
         effect: Effect,
         progress: &mut dyn FnMut(Action),
     ) -> Result<Action, OpsError> {
+        if matches!(
+            effect,
+            Effect::ListPhotoFolder(_)
+                | Effect::CompletePath(_)
+                | Effect::AttachPhotos { .. }
+                | Effect::RemovePhoto { .. }
+        ) {
+            return Ok(super::photo_effects::run(self, effect, progress));
+        }
         let ctx = &mut self.ctx;
         let effect_kind = matches!(effect, Effect::PrintForm(_));
         Ok(match effect {
@@ -637,6 +667,11 @@ impl Runner {
                 finding: ops::set_field(ctx, id, field, &value)?,
                 what: format!("已修改{}", field.label()),
             },
+            // Run above, before the context is borrowed here.
+            Effect::ListPhotoFolder(_)
+            | Effect::CompletePath(_)
+            | Effect::AttachPhotos { .. }
+            | Effect::RemovePhoto { .. } => Action::Idle,
             Effect::Settle { id, field, value } => Action::FindingUpdated {
                 finding: ops::settle_conflict(ctx, id, field, &value)?,
                 what: format!("冲突已处理：{}", field.label()),

@@ -44,6 +44,10 @@ pub enum Context {
     Patrol,
     /// The devices screen (the organisation's roster).
     Devices,
+    /// The photo screen's path field (typing; Tab completes).
+    AttachPath,
+    /// The photo screen's folder list.
+    AttachList,
 }
 
 impl Context {
@@ -72,6 +76,8 @@ impl Context {
             Context::Facilities => &["facilities", "nav", "global"],
             Context::Patrol => &["patrol", "nav", "global"],
             Context::Devices => &["devices", "nav", "global"],
+            Context::AttachPath => &["attach_path", "text", "global"],
+            Context::AttachList => &["attach_list", "nav", "global"],
         }
     }
 
@@ -86,12 +92,14 @@ impl Context {
                 | Context::Prompt
                 | Context::SyncFolder
                 | Context::Search
+                | Context::AttachPath
         )
     }
 }
 
 const TEXT_TABLES: [&str; 8] = [
     "text",
+    "attach_path",
     "first_run",
     "new_inspection",
     "form",
@@ -252,7 +260,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<String, Vec<Binding>>, 
     Ok(out)
 }
 
-const KNOWN_TABLES: [&str; 24] = [
+const KNOWN_TABLES: [&str; 26] = [
     "global",
     "nav",
     "home",
@@ -277,6 +285,8 @@ const KNOWN_TABLES: [&str; 24] = [
     "facilities",
     "patrol",
     "devices",
+    "attach_list",
+    "attach_path",
 ];
 
 impl Keymap {

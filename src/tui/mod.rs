@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod app;
+pub mod attach;
 pub mod browse;
 pub mod choice;
 mod device_effects;
@@ -17,6 +18,7 @@ pub mod line_keys;
 pub mod paste;
 mod patrol_effects;
 pub mod patrol_state;
+mod photo_effects;
 pub mod registry_edit;
 pub mod sanitize;
 pub mod screens;

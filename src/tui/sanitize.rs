@@ -183,6 +183,20 @@ pub fn escape_action(action: Action) -> Action {
             escape_in_place(&mut message);
             Action::EntryRefused { field, message }
         }
+        Action::AttachRefused(mut m) => {
+            escape_in_place(&mut m);
+            Action::AttachRefused(m)
+        }
+        Action::PathCompleted {
+            typed,
+            completed: Some(mut c),
+        } => {
+            escape_in_place(&mut c);
+            Action::PathCompleted {
+                typed,
+                completed: Some(c),
+            }
+        }
         Action::Refused { field, mut message } => {
             escape_in_place(&mut message);
             Action::Refused { field, message }

@@ -1,6 +1,7 @@
 //! `update`: the only place the TUI state changes. No I/O, no clock: it returns effects for the
 //! runner, whose results come back as actions.
 
+mod attach;
 mod browse;
 mod checklist;
 mod choice;
@@ -56,9 +57,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             results::apply(app, action)
         }
+        Action::AttachProgress { done, total } => {
+            if let Some(b) = &mut app.busy {
+                b.progress = Some((done, total));
+            }
+            vec![]
+        }
         Action::Idle => vec![],
         other => {
-            if ends_busy(&other) {
+            if ends_busy(&other) || attach::ends_busy(app, &other) {
                 app.busy = None;
             }
             let was = form_drafts::before(app);
@@ -142,6 +149,7 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Facilities(_) => facility::input(app, a),
         Screen::Patrol(_) => facility::patrol_input(app, a),
         Screen::Devices(_) => devices::input(app, a),
+        Screen::Attach(_) => attach::input(app, a),
     }
 }
 

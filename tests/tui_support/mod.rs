@@ -4,6 +4,7 @@
 
 pub mod flow;
 pub mod registers;
+pub mod script;
 
 use chrono::DateTime;
 use ratatui::Terminal;
@@ -45,7 +46,7 @@ impl Harness {
 
 /// Opens the store, waiting out sled's lock: a store just dropped (the demo's) can hold its file
 /// lock until its flusher thread has exited.
-fn open_store(dir: &std::path::Path) -> Store {
+pub fn open_store(dir: &std::path::Path) -> Store {
     for _ in 0..100 {
         match Store::open(dir) {
             Err(xuncha::store::StoreError::Locked(_)) => {

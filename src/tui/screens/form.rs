@@ -146,6 +146,31 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
             )),
         );
     }
+    if !f.photos.is_empty() {
+        let names: Vec<String> = f
+            .photos
+            .iter()
+            .filter_map(|p| p.file_name())
+            .map(|n| crate::domain::sanitize::escape(&n.to_string_lossy()).into_owned())
+            .collect();
+        line(
+            frame,
+            &mut y,
+            Line::from(vec![
+                Span::styled(
+                    format!("整改前照片：{} 张 ", f.photos.len()),
+                    v.st(Role::Header),
+                ),
+                Span::styled(
+                    fit(
+                        &format!("{}（保存时添加；Ctrl-o 修改）", names.join("、")),
+                        w.saturating_sub(18),
+                    ),
+                    v.st(Role::Base),
+                ),
+            ]),
+        );
+    }
     let blank = blank_labels(f);
     let hint = if !f.errors.is_empty() {
         "有错误，改正后才能保存；时限可写 2026-12-01、+7（天）、+2w（周）".to_string()

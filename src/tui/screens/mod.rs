@@ -1,5 +1,6 @@
 //! Rendering: reads `App` only (never the store), one file per screen.
 
+mod attach;
 mod browse;
 mod checklist;
 mod detail;
@@ -121,6 +122,7 @@ fn title(app: &App) -> &'static str {
         Screen::FacilityList(_) => "受检单位",
         Screen::Facilities(_) => "单位台账",
         Screen::Devices(_) => "设备",
+        Screen::Attach(_) => "添加照片",
         Screen::Patrol(_) => "重点部位巡查",
     }
 }
@@ -187,6 +189,7 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
         Screen::FacilityList(s) => browse::render_facilities(&v, s, frame, body),
         Screen::Facilities(s) => facility::render(&v, s, frame, body),
         Screen::Devices(s) => devices::render(&v, s, frame, body),
+        Screen::Attach(s) => attach::render(&v, s, frame, body),
         Screen::Patrol(s) => facility::render_patrol(&v, s, frame, body),
     }
     if let Some(s) = search {
@@ -349,9 +352,15 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (Retract, "撤销"),
             (Print, "打印"),
             (EditField, "修改"),
+            (AttachPhoto, "加照片"),
             (Back, "返回"),
         ],
-        Context::Form => &[(Submit, "保存"), (NextField, "下一栏"), (Back, "取消")],
+        Context::Form => &[
+            (Submit, "保存"),
+            (NextField, "下一栏"),
+            (AttachPhoto, "照片"),
+            (Back, "取消"),
+        ],
         Context::NewInspection => &[(Submit, "开始检查"), (NextField, "下一栏"), (Back, "取消")],
         Context::FirstRun => &[(Submit, "确定")],
         Context::Prompt => &[(Submit, "确定"), (Back, "取消")],
@@ -396,6 +405,15 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (Back, "返回"),
         ],
         Context::Devices => &[(Approve, "批准"), (Revoke, "吊销"), (Back, "返回")],
+        Context::AttachList => &[
+            (Mark, "标记"),
+            (Open, "打开/添加"),
+            (Submit, "添加标记的"),
+            (ToggleStage, "整改前/后"),
+            (EditFolder, "输入路径"),
+            (Back, "返回"),
+        ],
+        Context::AttachPath => &[(NextField, "补全"), (Submit, "打开"), (Down, "列表")],
         Context::Patrol => &[
             (Pass, "正常"),
             (Fail, "异常"),

@@ -102,6 +102,7 @@ pub fn loaded_for(
 
 /// The item was stored 不合格 with its finding: the form closes, the checklist moves on.
 pub fn fail_saved(app: &mut App, inspection: Inspection, finding: Finding) -> Vec<Effect> {
+    let photos = super::attach::form_photos(app);
     if matches!(app.screen(), Screen::Form(_)) {
         app.stack.pop();
     }
@@ -120,17 +121,22 @@ pub fn fail_saved(app: &mut App, inspection: Inspection, finding: Finding) -> Ve
             break;
         }
     }
+    let more = if photos.is_empty() {
+        String::new()
+    } else {
+        format!("；正在添加 {} 张整改前照片", photos.len())
+    };
     say(
         app,
         MessageKind::Ok,
         format!(
-            "已保存：不合格，{}（{}）{}",
+            "已保存：不合格，{}（{}）{}{more}",
             finding.spoken_name(),
             finding.severity.label(),
             closed_on_spot(&finding)
         ),
     );
-    vec![]
+    super::attach::after_save(&finding, photos)
 }
 
 /// A finding of this checklist's inspection was recorded.

@@ -40,6 +40,7 @@ pub fn prefilled(st: &ChecklistState, today: NaiveDate, fail: bool) -> Option<Fo
         item: Some(item),
         fail,
         touched: false,
+        photos: Vec::new(),
         warned: Vec::new(),
     })
 }
@@ -69,6 +70,7 @@ pub fn ad_hoc(st: &ChecklistState, line: &str, today: NaiveDate) -> FormState {
         save_error: None,
         fail: false,
         touched: false,
+        photos: Vec::new(),
         warned: Vec::new(),
     }
 }
@@ -144,6 +146,7 @@ pub fn restored(st: &ChecklistState, d: &FindingDraft, today: NaiveDate) -> Opti
         save_error: None,
         fail: d.fail,
         touched: true,
+        photos: Vec::new(),
         warned: Vec::new(),
     };
     validate(&mut f, today);
@@ -231,6 +234,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let before = draft_of(f);
     let submit = match a {
         Action::Cmd(Command::Back) => return leave(app, false),
+        Action::Cmd(Command::AttachPhoto) => return super::attach::open_from_form(app),
         Action::Cmd(Command::Submit) => true,
         Action::Cmd(Command::Open) if f.focus == FormField::FixedOnSpot => true,
         Action::Cmd(Command::NextField | Command::Open) => {

@@ -145,6 +145,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     PromptKind::Rectify(_)
                         | PromptKind::VerifyFail(_)
                         | PromptKind::Comment(_)
+                        | PromptKind::RemovePhoto(_)
                         | PromptKind::Retract(_)
                         | PromptKind::PatrolAbnormal { .. }
                         | PromptKind::RevokeDevice(_)
@@ -208,6 +209,13 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     },
                     PromptKind::Escalate(id) => Effect::Escalate { id, note },
                     PromptKind::Comment(id) => Effect::Comment { id, text: note },
+                    PromptKind::RemovePhoto(id) => match super::attach::removal(&note) {
+                        Some((n, reason)) => Effect::RemovePhoto { id, n, reason },
+                        None => {
+                            p.error = Some("先写照片序号，再写原因，如：2 拍错隐患".into());
+                            return vec![];
+                        }
+                    },
                     PromptKind::Retract(id) => {
                         reanswer(id, true, &note).unwrap_or(Effect::Retract { id, reason: note })
                     }

@@ -413,13 +413,11 @@ pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
             say(app, MessageKind::Info, "正在生成文书……");
             vec![Effect::PrintNotice(f.id)]
         }
+        Command::AttachPhoto => super::attach::open_from_detail(app, &f),
+        Command::RemovePhoto => super::attach::open_removal(app, &f),
         Command::OpenPhoto => {
             if f.photos.is_empty() {
-                say(
-                    app,
-                    MessageKind::Info,
-                    "该隐患还没有照片（添加：xuncha finding attach）",
-                );
+                say(app, MessageKind::Info, "该隐患还没有照片（按 a 添加）");
                 return vec![];
             }
             let Screen::Detail(d) = app.screen_mut() else {

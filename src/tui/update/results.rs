@@ -174,23 +174,35 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::FindingSaved(f) => {
+            let photos = super::attach::form_photos(app);
             if matches!(app.screen(), Screen::Form(_)) {
                 app.stack.pop();
             }
             if let Some(Screen::Checklist(st)) = app.stack.last_mut() {
                 drafts::note_hazard(st, &f);
             }
+            let more = if photos.is_empty() {
+                String::new()
+            } else {
+                format!("；正在添加 {} 张整改前照片", photos.len())
+            };
             say(
                 app,
                 MessageKind::Ok,
                 format!(
-                    "已保存：{}（{}）{}",
+                    "已保存：{}（{}）{}{more}",
                     f.spoken_name(),
                     f.severity.label(),
                     drafts::closed_on_spot(&f)
                 ),
             );
+            return super::attach::after_save(&f, photos);
         }
+        Action::PhotoFolderListed(_)
+        | Action::PhotoFileTyped(_)
+        | Action::PathCompleted { .. }
+        | Action::AttachRefused(_) => return super::attach::apply(app, action),
+        Action::AttachProgress { .. } => {}
         Action::RegisterLoaded {
             filter,
             sort,
@@ -226,6 +238,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::FindingUpdated { finding, what } => {
             app.overlay = None;
+            super::attach::attached(app);
             let name = app.line_name(&finding.line).to_string();
             let row = RegisterRow::from_finding(&finding, &name, &app.now);
             for s in app.stack.iter_mut() {
@@ -241,9 +254,22 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                         register::recheck(st, &[row.id], today);
                     }
                     Screen::Detail(d) if d.finding.id == finding.id => {
+                        // Each photo keeps whether it is here (by hash: a removal shifts the
+                        // numbers); photos attached here since it was loaded are here.
+                        let here: std::collections::HashMap<&str, bool> = d
+                            .finding
+                            .photos
+                            .iter()
+                            .zip(&d.photo_here)
+                            .map(|(p, h)| (p.hash.as_str(), *h))
+                            .collect();
+                        let flags = finding
+                            .photos
+                            .iter()
+                            .map(|p| here.get(p.hash.as_str()).copied().unwrap_or(true))
+                            .collect();
+                        d.photo_here = flags;
                         d.finding = finding.clone();
-                        // Photos attached here since it was loaded are here.
-                        d.photo_here.resize(finding.photos.len(), true);
                     }
                     Screen::Checklist(c) => drafts::hazard_changed(c, &finding),
                     _ => {}
