@@ -97,7 +97,7 @@ impl Context {
     }
 }
 
-const TEXT_TABLES: [&str; 8] = [
+const TEXT_TABLES: [&str; 9] = [
     "text",
     "attach_path",
     "first_run",
