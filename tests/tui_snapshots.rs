@@ -53,6 +53,38 @@ fn home_empty_and_typical() {
     snap(&h, "home_typical");
 }
 
+/// With registered facilities the plan panel shares home with the inspections (the store
+/// `xuncha demo` makes): at 80x24 the inspection to resume and the newest finished ones stay in
+/// view, and the plan shrinks to one line that says how many rules are short.
+#[test]
+fn home_with_plan_keeps_inspections_in_view() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open_store(&dir.path().join("data"));
+        let mut ctx =
+            xuncha::ops::Ctx::new(store, xuncha::catalog::Catalog::builtin(), now(), "演示");
+        xuncha::ops::demo_store(&mut ctx, 300).unwrap();
+    }
+    let mut h = open(dir, INSPECTOR);
+    start_inspection(&mut h, "东城区人民医院", "fire");
+    press(&mut h, &["p", "p", "q"]);
+    let t = draw(&h, 80, 24);
+    let text = screen_text(&h, &t);
+    assert!(
+        text.contains("已答 2/"),
+        "the inspection to resume is in view:\n{text}"
+    );
+    assert!(
+        text.contains("已结束"),
+        "a finished inspection is in view:\n{text}"
+    );
+    assert!(
+        text.contains("xuncha plan status"),
+        "the plan says what is short:\n{text}"
+    );
+    snap(&h, "home_with_plan");
+}
+
 #[test]
 fn new_inspection_typical_and_errors() {
     let mut h = harness(300);

@@ -292,12 +292,36 @@ pub fn render_patrol(v: &View, s: &PatrolState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Span::styled(text, v.st(Role::Header))), foot);
 }
 
+/// The plan panel in one line, for a screen too short for its box: the first rule not met
+/// and how many more there are.
+pub fn plan_line(v: &View, lines: &[String], frame: &mut Frame, area: Rect) {
+    let Some(first) = lines.first() else {
+        return;
+    };
+    let text = if lines.len() > 1 {
+        format!("{first}（另有 {} 条：xuncha plan status）", lines.len() - 1)
+    } else {
+        first.clone()
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            fit(&text, area.width as usize),
+            v.st(Role::Warning),
+        )),
+        area,
+    );
+}
+
 /// The home panel of the rules of frequency: what is short now, as far as it fits.
 pub fn plan_panel(v: &View, lines: &[String], frame: &mut Frame, area: Rect) {
     let block = v.block(" 巡查与检查频次（未完成） ", false);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let h = inner.height as usize;
+    if h == 1 {
+        plan_line(v, lines, frame, inner);
+        return;
+    }
     let mut out: Vec<Line> = lines
         .iter()
         .take(if lines.len() > h {

@@ -8,6 +8,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
+/// Rows (borders included) the inspections list keeps before the plan panel gets any: its
+/// group titles and the first inspections to resume stay visible at 80x24.
+const LIST_MIN: u16 = 6;
+
 pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
     let Some(d) = &s.data else {
         frame.render_widget(
@@ -82,13 +86,22 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
     .block(v.block(" 各防线隐患 ", false));
     frame.render_widget(table, counts_area);
 
+    // The inspections to resume come first: the plan panel takes only what leaves the list
+    // LIST_MIN rows, and shrinks to one unbordered line when even its smallest box would not.
     let list_area = if d.plan.is_empty() {
         list_area
-    } else {
-        let h = (d.plan.len() as u16 + 2).min(6);
+    } else if list_area.height >= LIST_MIN + 3 {
+        let h = (d.plan.len() as u16 + 2)
+            .min(6)
+            .min(list_area.height - LIST_MIN);
         let [p, l] =
             Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(list_area);
         super::facility::plan_panel(v, &d.plan, frame, p);
+        l
+    } else {
+        let [p, l] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(list_area);
+        super::facility::plan_line(v, &d.plan, frame, p);
         l
     };
     let entries = s.entries();
