@@ -195,12 +195,20 @@ fn row_maker(ctx: &Ctx) -> Result<impl Fn(RowModel) -> RegisterRow + '_> {
     let reg = super::registry(ctx)?;
     let linked = super::registry_pick::linked_grades(&reg);
     let now: &Now = &ctx.now;
+    // The grade a 部位 text names, once per (facility, 部位): a name search in the registry
+    // for each of 100,000 rows made the full register several times slower (issue 14).
+    let by_text: std::cell::RefCell<
+        std::collections::HashMap<(String, String), Option<crate::domain::RiskGrade>>,
+    > = Default::default();
     Ok(move |m: RowModel| RegisterRow {
         // A hazard linked to a place takes that place's grade; an older one, the grade of the
         // place its 部位 text names.
         risk: match linked.get(&m.id) {
             Some(g) => g.filter(|g| g.is_high()),
-            None => super::facility::high_risk_at(&reg, &m.facility, &m.location),
+            None => *by_text
+                .borrow_mut()
+                .entry((m.facility.clone(), m.location.clone()))
+                .or_insert_with(|| super::facility::high_risk_at(&reg, &m.facility, &m.location)),
         },
         id: m.id,
         line_name: names
