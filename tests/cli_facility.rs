@@ -141,7 +141,9 @@ fn a_night_patrol_records_each_site_and_an_abnormal_site_opens_a_hazard() {
     let fid = v["finding_id"].as_str().unwrap().to_string();
     let f = env.json(&["finding", "show", &fid]);
     assert_eq!(f["facility"], H);
-    assert_eq!(f["location"], "配电室");
+    // The site's registered path, and the hazard is linked to the place.
+    assert_eq!(f["location"], "本部/门诊楼/1层/配电室");
+    assert_eq!(f["place"]["path"], "本部/门诊楼/1层/配电室");
     assert_eq!(f["line"], "key_site");
     assert_eq!(f["description"], "配电室内堆放纸箱");
     env.ok(&["patrol", "finish", p]);

@@ -214,36 +214,16 @@ fn the_facility_browser_is_the_registry_joined_with_names_typed_on_records() {
 #[test]
 fn a_registered_facility_opens_its_records_under_every_merged_spelling() {
     let mut h = harness(0);
-    for (facility, hazard) in [
-        ("市第一人民医院", "灭火器压力不足"),
-        ("市一院", "疏散通道堵塞"),
-        ("第一医院", "配电室堆放杂物"),
-    ] {
-        start_inspection(&mut h, facility, "fire");
-        while !matches!(h.app.screen(), Screen::Home(_)) {
-            press(&mut h, &["esc"]);
-        }
-        let ctx = &mut h.tui.runner.ctx;
-        let insp = ctx.list_inspections().unwrap()[0].id;
-        xuncha::ops::record_finding(
-            ctx,
-            xuncha::ops::NewFinding {
-                inspection: Some(insp),
-                description: hazard.into(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    }
+    inspections_with_hazards(
+        &mut h,
+        &[
+            ("市第一人民医院", "灭火器压力不足"),
+            ("市一院", "疏散通道堵塞"),
+            ("第一医院", "配电室堆放杂物"),
+        ],
+    );
+    register_facility(&mut h, "市第一人民医院");
     let ctx = &mut h.tui.runner.ctx;
-    xuncha::ops::add_facility(
-        ctx,
-        xuncha::ops::NewFacility {
-            name: "市第一人民医院".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
     xuncha::ops::merge_facilities(ctx, "市第一人民医院", "市一院").unwrap();
     xuncha::ops::merge_facilities(ctx, "市第一人民医院", "第一医院").unwrap();
 

@@ -76,7 +76,17 @@ fn p_p_p_f_typed_fast_answers_three_items_and_opens_the_fourth() {
     queued.extend(type_ahead(&mut h, &['f']));
     // Before the worker has answered anything: three answers shown pending, the form is for
     // the fourth item, and nothing is stored yet.
-    assert_eq!(queued.len(), 3, "three answers sent, f sends none");
+    // f sends no answer, only the ask for the facility's places (the 部位 picker).
+    assert_eq!(
+        queued.len(),
+        4,
+        "three answers and the place list: {queued:?}"
+    );
+    assert!(
+        matches!(queued[3], Effect::LoadPlaces(_)),
+        "f asks for the places only: {:?}",
+        queued[3]
+    );
     let Screen::Form(f) = h.app.screen() else {
         panic!("f opens the form of the fourth item: {:?}", h.app.screen());
     };

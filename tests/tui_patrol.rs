@@ -121,7 +121,8 @@ fn a_night_patrol_over_seven_key_sites_with_one_abnormal() {
     let f = ctx.finding_by_id(fid).unwrap();
     assert_eq!(
         (f.facility.as_str(), f.location.as_str()),
-        (H, "氧气储瓶间")
+        (H, "本部/后勤楼/氧气储瓶间"),
+        "the 异常 hazard names the site by its registered path (and is linked to it)"
     );
     assert_eq!(f.line, "key_site");
     assert_eq!(

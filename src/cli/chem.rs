@@ -183,7 +183,7 @@ pub fn run(cli: &Cli, cmd: &ChemCmd) -> CmdResult {
                 .filter(|c| facility.as_ref().is_none_or(|f| &c.facility == f))
                 .collect();
             if cli.json {
-                return print_json(&all.iter().map(json).collect::<Vec<_>>());
+                return print_json(&all.iter().map(|c| json(&ctx, c)).collect::<Vec<_>>());
             }
             if all.is_empty() {
                 println!("储存台账为空（xuncha chem add 登记）");
@@ -215,7 +215,7 @@ pub fn run(cli: &Cli, cmd: &ChemCmd) -> CmdResult {
         ChemCmd::Show { id } => {
             let c = ops::chemical(&ctx, id).map_err(failure)?;
             if cli.json {
-                return print_json(&json(&c));
+                return print_json(&json(&ctx, &c));
             }
             show(&ctx, &c);
             ledger(&ctx, &c);
@@ -248,7 +248,7 @@ pub fn run(cli: &Cli, cmd: &ChemCmd) -> CmdResult {
                 None => ops::chemicals(&ctx)?,
             };
             if cli.json {
-                return print_json(&list.iter().map(json).collect::<Vec<_>>());
+                return print_json(&list.iter().map(|c| json(&ctx, c)).collect::<Vec<_>>());
             }
             for c in &list {
                 println!(
@@ -312,7 +312,7 @@ pub fn run(cli: &Cli, cmd: &ChemCmd) -> CmdResult {
 
 fn done(cli: &Cli, ctx: &Ctx, c: &Chemical, what: &str) -> CmdResult {
     if cli.json {
-        return print_json(&json(c));
+        return print_json(&json(ctx, c));
     }
     println!(
         "{what}：{} @ {}（编号 {}），结存 {} {}",
@@ -331,8 +331,21 @@ fn done(cli: &Cli, ctx: &Ctx, c: &Chemical, what: &str) -> CmdResult {
 }
 
 /// The JSON of a chemical: its fields, `id`, the balance as text and the flags.
-fn json(c: &Chemical) -> serde_json::Value {
+/// Where a chemical is in the facility registry (issue 17): linked, matched by its text, or
+/// not registered.
+fn registry_place(ctx: &Ctx, c: &Chemical) -> ops::EntryPlace {
+    let reg = ops::registry(ctx).unwrap_or_default();
+    ops::entry_place(
+        &reg,
+        crate::domain::LinkTarget::Chemical(c.id),
+        &c.facility,
+        &c.place,
+    )
+}
+
+fn json(ctx: &Ctx, c: &Chemical) -> serde_json::Value {
     let mut v = serde_json::to_value(c).unwrap_or_default();
+    v["registry"] = serde_json::to_value(registry_place(ctx, c)).unwrap_or_default();
     v["class_label"] = c.class.label().into();
     v["balance_text"] = c.balance.to_string().into();
     v["max_text"] = c.max.to_string().into();
@@ -352,7 +365,12 @@ fn show(ctx: &Ctx, c: &Chemical) {
             e(&c.cas)
         }
     );
-    println!("单位：{}  储存地点：{}", e(&c.facility), e(&c.place));
+    println!(
+        "单位：{}{}  储存地点：{}",
+        e(&c.facility),
+        registry_place(ctx, c).mark(),
+        e(&c.place)
+    );
     println!(
         "结存：{} {}  最大储存量：{} {}",
         c.balance,

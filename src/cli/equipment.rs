@@ -270,6 +270,7 @@ fn done(cli: &Cli, ctx: &Ctx, q: &Equipment, what: &str) -> CmdResult {
 fn json(ctx: &Ctx, q: &Equipment) -> serde_json::Value {
     let today = ctx.now.today();
     let mut v = serde_json::to_value(q).unwrap_or_default();
+    v["registry"] = serde_json::to_value(registry_place(ctx, q)).unwrap_or_default();
     v["kind_label"] = q.kind.label().into();
     v["due_state"] = serde_json::to_value(q.due_state(today)).unwrap_or_default();
     v["due_label"] = q.due_state(today).label().into();
@@ -282,12 +283,28 @@ fn json(ctx: &Ctx, q: &Equipment) -> serde_json::Value {
     v
 }
 
+/// Where a piece of equipment is in the facility registry (issue 17).
+fn registry_place(ctx: &Ctx, q: &Equipment) -> ops::EntryPlace {
+    let reg = ops::registry(ctx).unwrap_or_default();
+    ops::entry_place(
+        &reg,
+        crate::domain::LinkTarget::Equipment(q.id),
+        &q.facility,
+        &q.place,
+    )
+}
+
 fn show(ctx: &Ctx, q: &Equipment) {
     let today = ctx.now.today();
     let e = |s: &str| escape_line(s).into_owned();
     println!("特种设备 {}（{}）", e(&q.name), q.id);
     println!("类别：{}  使用登记证号：{}", q.kind.label(), e(&q.reg_no));
-    println!("使用单位：{}  安装地点：{}", e(&q.facility), e(&q.place));
+    println!(
+        "使用单位：{}{}  安装地点：{}",
+        e(&q.facility),
+        registry_place(ctx, q).mark(),
+        e(&q.place)
+    );
     println!("制造单位：{}  出厂编号：{}", e(&q.maker), e(&q.factory_no));
     println!(
         "下次检验：{}  {}",

@@ -175,7 +175,11 @@ pub struct Facility {
     pub conflicts: Vec<FieldConflict>,
     /// Records linked to this facility (`PlaceLinked`), each with its place when one was
     /// picked; the latest link of a record stands.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        with = "link::links_as_list"
+    )]
     pub links: BTreeMap<LinkTarget, Option<Uuid>>,
     /// The order key of the event behind each link, to pick the latest across facilities.
     #[serde(skip)]

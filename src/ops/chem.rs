@@ -126,8 +126,16 @@ pub fn add_chemical(ctx: &mut Ctx, new: NewChemical) -> Result<Chemical> {
         ));
     }
     let max = Qty::parse(&new.max).map_err(|m| OpsError::invalid(field("最大储存量"), m))?;
+    let chemical_id = Uuid::now_v7();
+    let (mut facility, mut place) = (facility, place);
+    let link = super::registry_pick::entry_link(
+        ctx,
+        crate::domain::LinkTarget::Chemical(chemical_id),
+        ("单位（--facility）", &mut facility),
+        ("储存地点（--place）", &mut place),
+    )?;
     let added = ChemicalAdded {
-        chemical_id: Uuid::now_v7(),
+        chemical_id,
         facility,
         place,
         name: chem_name,
@@ -141,7 +149,12 @@ pub fn add_chemical(ctx: &mut Ctx, new: NewChemical) -> Result<Chemical> {
             .map_err(|e| retag(e, "储存条件"))?,
     };
     let id = added.chemical_id;
-    append(ctx, vec![Payload::ChemicalAdded(added)])?;
+    append(
+        ctx,
+        std::iter::once(Payload::ChemicalAdded(added))
+            .chain(link)
+            .collect(),
+    )?;
     super::search::indexed_chemical(ctx, id)
 }
 

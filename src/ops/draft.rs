@@ -134,6 +134,19 @@ pub fn clear_draft(ctx: &Ctx, key: &DraftKey) -> Result<()> {
 /// What [`super::answer`] and [`super::record_finding`] refuse (an invalid field, a finished
 /// inspection); then nothing was written.
 pub fn fail_with_finding(ctx: &mut Ctx, new: NewFinding) -> Result<(Inspection, Finding)> {
+    fail_with_finding_at(ctx, new, super::PlaceIntent::Auto)
+}
+
+/// `fail_with_finding` with the hazard's 部位 resolved as `intent` says (the hazard form's
+/// answer to 「登记新场所？」); answer, hazard, any new place and the link are one append.
+///
+/// # Errors
+/// As `fail_with_finding` and `record_finding_at`.
+pub fn fail_with_finding_at(
+    ctx: &mut Ctx,
+    new: NewFinding,
+    intent: super::PlaceIntent,
+) -> Result<(Inspection, Finding)> {
     let inspection_id = new.inspection.ok_or_else(|| {
         OpsError::invalid(super::Input::Inspection, "不合格项的隐患须属于一次检查")
     })?;
@@ -142,10 +155,12 @@ pub fn fail_with_finding(ctx: &mut Ctx, new: NewFinding) -> Result<(Inspection, 
         .clone()
         .ok_or_else(|| OpsError::invalid(super::Input::Item, "不合格须针对一个检查项"))?;
     let answer = inspection::answer_payload(ctx, inspection_id, &item, Answer::Fail, "")?;
-    let (id, recorded) = finding::finding_payload(ctx, new)?;
+    let (id, mut recorded) = finding::finding_payload(ctx, new)?;
+    let (linked, _) = super::finding_place::place_payloads(ctx, id, &mut recorded, intent)?;
     let author = ctx.author.clone();
-    ctx.store
-        .append(&author, &ctx.now, vec![answer, recorded])?;
+    let mut payloads = vec![answer, recorded];
+    payloads.extend(linked);
+    ctx.store.append(&author, &ctx.now, payloads)?;
     let insp = inspection::inspection_by_id(ctx, inspection_id)?;
     Ok((insp, ctx.finding_by_id(id)?))
 }

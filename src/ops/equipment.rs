@@ -82,19 +82,33 @@ pub fn add_equipment(ctx: &mut Ctx, new: NewEquipment) -> Result<Equipment> {
         "" => None,
         t => Some(date(ctx, "下次检验日期", t)?),
     };
+    let equipment_id = Uuid::now_v7();
+    let mut facility = text("使用单位", &new.facility, true)?;
+    let mut place = text("安装地点", &new.place, false)?;
+    let link = super::registry_pick::entry_link(
+        ctx,
+        crate::domain::LinkTarget::Equipment(equipment_id),
+        ("使用单位（--facility）", &mut facility),
+        ("安装地点（--place）", &mut place),
+    )?;
     let added = EquipmentAdded {
-        equipment_id: Uuid::now_v7(),
-        facility: text("使用单位", &new.facility, true)?,
+        equipment_id,
+        facility,
         name: text("设备名称", &new.name, true)?,
         kind,
         reg_no: text("使用登记证号", &new.reg_no, false)?,
-        place: text("安装地点", &new.place, false)?,
+        place,
         maker: text("制造单位", &new.maker, false)?,
         factory_no: text("出厂编号", &new.factory_no, false)?,
         next_due,
     };
     let id = added.equipment_id;
-    append(ctx, vec![Payload::EquipmentAdded(added)])?;
+    append(
+        ctx,
+        std::iter::once(Payload::EquipmentAdded(added))
+            .chain(link)
+            .collect(),
+    )?;
     super::search::indexed_equipment(ctx, id)
 }
 

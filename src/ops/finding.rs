@@ -38,10 +38,8 @@ pub struct NewFinding {
 /// `Invalid` naming the field (unknown item or line, empty description, due before today...);
 /// `NotFound` for an unknown inspection; `Store` when the log cannot be written.
 pub fn record_finding(ctx: &mut Ctx, new: NewFinding) -> Result<Finding> {
-    let (id, payload) = finding_payload(ctx, new)?;
-    let author = ctx.author.clone();
-    ctx.store.append(&author, &ctx.now, vec![payload])?;
-    ctx.finding_by_id(id)
+    // A 部位 that names one registered place of the facility is linked to it (issue 16).
+    Ok(super::record_finding_at(ctx, new, super::PlaceIntent::Auto)?.finding)
 }
 
 /// Checks a new finding and returns its id and the event that records it (nothing written).

@@ -52,11 +52,30 @@ pub fn record_finding_at(
     intent: PlaceIntent,
 ) -> Result<RecordedFinding> {
     let (id, mut payload) = super::finding::finding_payload(ctx, new)?;
+    let (mut linked, outcome) = place_payloads(ctx, id, &mut payload, intent)?;
+    let mut payloads = vec![payload];
+    payloads.append(&mut linked);
+    let author = ctx.author.clone();
+    ctx.store.append(&author, &ctx.now, payloads)?;
+    let finding = ctx.finding_by_id(id)?;
+    let place = settled(ctx, outcome)?;
+    Ok(RecordedFinding { finding, place })
+}
+
+/// The events that link the hazard `id` (its `FindingRecorded` in `payload`, whose 部位 text
+/// becomes the place's path when one is found or registered) as `intent` says, and what
+/// became of the 部位; nothing is written.
+pub(crate) fn place_payloads(
+    ctx: &Ctx,
+    id: uuid::Uuid,
+    payload: &mut Payload,
+    intent: PlaceIntent,
+) -> Result<(Vec<Payload>, PlaceOutcome)> {
     let Payload::FindingRecorded {
         facility, location, ..
-    } = &mut payload
+    } = payload
     else {
-        unreachable!("finding_payload returns a FindingRecorded");
+        return Ok((vec![], PlaceOutcome::Text { note: None }));
     };
     let reg = super::registry(ctx)?;
     let mut payloads = Vec::new();
@@ -113,13 +132,13 @@ pub fn record_finding_at(
             }
         }
     };
-    payloads.insert(0, payload);
-    let author = ctx.author.clone();
-    ctx.store.append(&author, &ctx.now, payloads)?;
-    let finding = ctx.finding_by_id(id)?;
-    let place = match outcome {
+    Ok((payloads, outcome))
+}
+
+/// A registered place as the registry now holds it (its kind read from the name).
+pub(crate) fn settled(ctx: &Ctx, outcome: PlaceOutcome) -> Result<PlaceOutcome> {
+    Ok(match outcome {
         PlaceOutcome::Registered(c) => {
-            // The kind read from the name by the registry, not the guess above.
             let kind = super::registry(ctx)?
                 .get(c.facility_id)
                 .and_then(|f| f.places.iter().find(|p| p.id == c.place_id).map(|p| p.kind))
@@ -127,6 +146,5 @@ pub fn record_finding_at(
             PlaceOutcome::Registered(PlaceChoice { kind, ..c })
         }
         o => o,
-    };
-    Ok(RecordedFinding { finding, place })
+    })
 }

@@ -57,7 +57,8 @@ pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use device::{describe_self, device_label_in, host_name};
 pub use draft::{
-    FindingDraft, clear_draft, fail_with_finding, finding_drafts, load_draft, save_draft,
+    FindingDraft, clear_draft, fail_with_finding, fail_with_finding_at, finding_drafts, load_draft,
+    save_draft,
 };
 pub use draft_files::{
     DraftKey, MAX_DRAFT_BYTES, clear_draft_at, clear_note_drafts, load_draft_at, save_draft_at,
@@ -114,9 +115,9 @@ pub use register::{
     register_rows, register_view,
 };
 pub use registry_pick::{
-    FacilityChoice, FacilityPlaces, PlaceChoice, PlaceMatch, facility_choices, link_of,
-    match_place, pick_facilities, pick_places, place_choices, places_of, resolve_facility,
-    resolve_place,
+    EntryPlace, FacilityChoice, FacilityPlaces, PlaceChoice, PlaceMatch, entry_place,
+    facility_choices, link_of, match_place, pick_facilities, pick_places, place_choices, places_of,
+    resolve_facility, resolve_place,
 };
 pub use search::{
     SearchOutcome, index_finding, load_search_index, put_named_record_first, resolve_query, search,

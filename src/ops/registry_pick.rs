@@ -326,3 +326,83 @@ pub fn spellings(reg: &Registry, name: &str) -> Vec<String> {
         None => vec![],
     }
 }
+
+/// Resolves a register entry's 单位 and place text (a chemical's 单位/储存地点, a piece of
+/// equipment's 使用单位/安装地点) through the same resolvers as the hazard's 部位, and returns
+/// the link event to append with the entry (None when the facility is not registered: the text
+/// stays as typed and shows 「（未登记）」). A facility found by part of its name takes its
+/// registered name; a place found takes its whole path.
+///
+/// # Errors
+/// `Invalid` naming `facility_flag` or `place_flag` when the text fits several facilities or
+/// places.
+pub(crate) fn entry_link(
+    ctx: &Ctx,
+    target: LinkTarget,
+    (facility_flag, facility): (&str, &mut String),
+    (place_flag, place): (&str, &mut String),
+) -> Result<Option<Payload>> {
+    let reg = super::registry(ctx)?;
+    let Some(f) = resolve_facility(&reg, facility_flag, facility)? else {
+        return Ok(None);
+    };
+    if !f.answers_to(facility) {
+        *facility = f.name.clone();
+    }
+    let p = resolve_place(f, place_flag, place)?;
+    if let Some(p) = p {
+        *place = p.path.clone();
+    }
+    Ok(Some(link_payload(target, f.id, p.map(|p| p.id))))
+}
+
+/// Where a register entry is in the registry, as its list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryPlace {
+    /// The registered facility (linked, or matched by its text); None: 「（未登记）」.
+    pub facility_id: Option<Uuid>,
+    pub place_id: Option<Uuid>,
+    /// The place's path as registered now, when there is a place.
+    pub place_path: Option<String>,
+    /// Linked by a `PlaceLinked` event (else matched by its text now).
+    pub linked: bool,
+}
+
+impl EntryPlace {
+    /// 「（未登记）」 after a facility name the registry does not know, else "".
+    pub fn mark(&self) -> &'static str {
+        if self.facility_id.is_none() {
+            "（未登记）"
+        } else {
+            ""
+        }
+    }
+}
+
+/// The registry place of an entry: its link when it has one, else its text matched when it
+/// names exactly one registered facility (and place); entries from before links match too.
+pub fn entry_place(reg: &Registry, target: LinkTarget, facility: &str, place: &str) -> EntryPlace {
+    if let Some((f, p)) = reg.link_of(target) {
+        return EntryPlace {
+            facility_id: Some(f.id),
+            place_id: p.map(|p| p.id),
+            place_path: p.map(|p| p.path.clone()),
+            linked: true,
+        };
+    }
+    let Some(f) = resolve_facility(reg, "", facility).ok().flatten() else {
+        return EntryPlace {
+            facility_id: None,
+            place_id: None,
+            place_path: None,
+            linked: false,
+        };
+    };
+    let p = resolve_place(f, "", place).ok().flatten();
+    EntryPlace {
+        facility_id: Some(f.id),
+        place_id: p.map(|p| p.id),
+        place_path: p.map(|p| p.path.clone()),
+        linked: false,
+    }
+}

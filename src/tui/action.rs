@@ -126,6 +126,8 @@ pub enum Command {
     RecordOperator,
     /// 台账: link a hazard (by its 隐患编号) to the selected chemical or equipment.
     LinkHazard,
+    /// Facility browser: merge the selected spelling into a registered facility (issue 16).
+    Merge,
 }
 
 #[derive(Debug, Clone)]
@@ -169,6 +171,11 @@ pub enum Action {
         what: String,
     },
     FindingSaved(Finding),
+    /// The registered places of a facility (None: not registered), for the 部位 picker.
+    PlacesLoaded {
+        facility: String,
+        places: Option<crate::ops::FacilityPlaces>,
+    },
     /// The item was answered 不合格 and its finding recorded, together.
     FailSaved {
         inspection: Box<Inspection>,

@@ -436,6 +436,8 @@ pub struct FormState {
     /// Fields the office's forms need that were blank at a Ctrl-s: named then, marked while
     /// still blank, and a second Ctrl-s saves without them (`ops::blank_form_fields`).
     pub warned: Vec<FormField>,
+    /// The 部位 picker: the facility's registered places (issue 16).
+    pub places: crate::tui::place_pick::PlacePicker,
 }
 
 impl FormField {

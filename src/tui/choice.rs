@@ -32,6 +32,14 @@ pub enum ChoiceKind {
     /// Home `A`: which of my unfinished inspections a hazard outside the checklist goes to (in
     /// the order of the options); the option after them starts a new inspection.
     AdHocInspection { inspections: Vec<Uuid> },
+    /// Saving a hazard whose 部位 the facility's registry does not know: register it as a
+    /// new place, keep it as text, or go back (`update::place_pick::REGISTER_OPTIONS`).
+    RegisterPlace,
+    /// Facility browser `m`: which registered facility the spelling `other` (a registered
+    /// id, or a name typed on records) is merged into (ids, in the order of the options).
+    MergeInto { other: String, targets: Vec<Uuid> },
+    /// The merge said in words, to confirm: option 0 merges, option 1 cancels.
+    MergeConfirm { keep: Uuid, other: String },
     /// The line of a hazard outside the checklist (line ids, in the order of the options).
     AdHocLine {
         inspection: Uuid,

@@ -55,6 +55,13 @@ pub enum Effect {
         role: String,
     },
     RecordFinding(NewFinding),
+    /// Record a finding with its 部位 resolved against the registry as the form decided
+    /// (`ops::record_finding_at`).
+    RecordFindingAt(NewFinding, crate::ops::PlaceIntent),
+    /// `FailWithFinding` with the 部位 resolved as the form decided.
+    FailWithFindingAt(NewFinding, crate::ops::PlaceIntent),
+    /// The registered places of a facility, for the hazard form's 部位 picker.
+    LoadPlaces(String),
     /// Answer the item 不合格 and record its finding in one append (`ops::fail_with_finding`).
     FailWithFinding(NewFinding),
     /// Keep the finding form's draft (the worker debounces a run of these).
@@ -544,6 +551,25 @@ impl Runner {
                 Action::Idle
             }
             Effect::Finish(id) => Action::Finished(ops::finish_inspection(ctx, id)?),
+            Effect::RecordFindingAt(new, intent) => {
+                let key = draft_key(&new);
+                let f = ops::record_finding_at(ctx, new, intent)?.finding;
+                forget_draft(ctx, &key);
+                Action::FindingSaved(f)
+            }
+            Effect::FailWithFindingAt(new, intent) => {
+                let key = draft_key(&new);
+                let (inspection, finding) = ops::fail_with_finding_at(ctx, new, intent)?;
+                forget_draft(ctx, &key);
+                Action::FailSaved {
+                    inspection: Box::new(inspection),
+                    finding: Box::new(finding),
+                }
+            }
+            Effect::LoadPlaces(facility) => Action::PlacesLoaded {
+                places: ops::places_of(ctx, &facility)?,
+                facility,
+            },
             Effect::RecordFinding(new) => {
                 let key = draft_key(&new);
                 let f = ops::record_finding(ctx, new)?;

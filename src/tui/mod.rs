@@ -19,6 +19,7 @@ pub mod paste;
 mod patrol_effects;
 pub mod patrol_state;
 mod photo_effects;
+pub mod place_pick;
 pub mod registry_edit;
 pub mod sanitize;
 pub mod screens;

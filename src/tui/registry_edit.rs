@@ -26,6 +26,9 @@ pub enum RegistryEdit {
         field: FacilityField,
         value: String,
     },
+    /// Merge the spelling `other` (a registered facility's id, or a name typed on records)
+    /// into the registered facility `keep` (`ops::merge_facilities`, like `facility merge`).
+    Merge { keep: Uuid, other: String },
     /// One field of a place (名称, 重点部位 是/否, 风险等级, 管控措施, 责任人).
     Place {
         facility: Uuid,
@@ -42,6 +45,22 @@ pub enum RegistryEdit {
 pub fn run(ctx: &mut Ctx, edit: RegistryEdit) -> Result<Action, OpsError> {
     let id = |u: Uuid| u.simple().to_string();
     Ok(match edit {
+        RegistryEdit::Merge { keep, other } => {
+            let before = ops::registry(ctx)?
+                .find(&other)
+                .map(|f| f.name.clone())
+                .unwrap_or_else(|| other.clone());
+            let f = ops::merge_facilities(ctx, &id(keep), &other)?;
+            Action::RegistryEdited {
+                what: format!(
+                    "已合并：「{before}」并入「{}」，其记录计入该单位（其他写法：{}）",
+                    f.name,
+                    f.aliases.join("、")
+                ),
+                facility: f.id,
+                place: None,
+            }
+        }
         RegistryEdit::AddFacility { name } => {
             let f = ops::add_facility(
                 ctx,

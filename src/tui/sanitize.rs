@@ -116,6 +116,22 @@ pub fn escape_action(action: Action) -> Action {
                 total,
             }
         }
+        Action::PlacesLoaded {
+            facility,
+            mut places,
+        } => {
+            // Place and facility names come from other devices' events.
+            if let Some(p) = &mut places {
+                escape_in_place(&mut p.facility.name);
+                p.facility.aliases.iter_mut().for_each(escape_in_place);
+                for c in &mut p.places {
+                    escape_in_place(&mut c.facility);
+                    escape_in_place(&mut c.path);
+                    escape_in_place(&mut c.name);
+                }
+            }
+            Action::PlacesLoaded { facility, places }
+        }
         Action::FacilitiesLoaded(mut v) => {
             v.iter_mut().for_each(escape_in_place);
             Action::FacilitiesLoaded(v)

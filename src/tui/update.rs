@@ -12,8 +12,10 @@ mod facility;
 mod form;
 mod form_drafts;
 mod home;
+mod merge;
 mod new_inspection;
 mod overlay;
+mod place_pick;
 mod register;
 mod registers;
 mod registry_edit;
@@ -74,6 +76,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             effects
         }
     };
+    let mut effects = effects;
+    effects.extend(place_pick::load_if_needed(app));
     mark_busy(app, &effects);
     effects
 }

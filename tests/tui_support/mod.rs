@@ -250,3 +250,37 @@ pub fn start_inspection(h: &mut Harness, facility: &str, line: &str) {
     type_text(h, &d);
     press(h, &["ctrl-s"]);
 }
+
+/// Starts one inspection per (facility, hazard) on the fire line through the screens, each
+/// with that hazard recorded, and comes back home (the facility names as typed on records).
+pub fn inspections_with_hazards(h: &mut Harness, records: &[(&str, &str)]) {
+    for (facility, hazard) in records {
+        start_inspection(h, facility, "fire");
+        while !matches!(h.app.screen(), xuncha::tui::app::Screen::Home(_)) {
+            press(h, &["esc"]);
+        }
+        let ctx = &mut h.tui.runner.ctx;
+        let insp = ctx.list_inspections().unwrap()[0].id;
+        xuncha::ops::record_finding(
+            ctx,
+            xuncha::ops::NewFinding {
+                inspection: Some(insp),
+                description: hazard.to_string(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+}
+
+/// Registers a facility by name only (its type guessed from the name).
+pub fn register_facility(h: &mut Harness, name: &str) {
+    xuncha::ops::add_facility(
+        &mut h.tui.runner.ctx,
+        xuncha::ops::NewFacility {
+            name: name.into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}

@@ -28,3 +28,41 @@ pub struct PlaceLinked {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place_id: Option<Uuid>,
 }
+
+/// Serde shape of `Facility::links`: a list of `{ "target": {"record", "id"}, "place_id" }`,
+/// because JSON map keys must be strings and a `LinkTarget` is an object (`facility show
+/// --json` failed with "key must be a string" once a facility had a link).
+pub mod links_as_list {
+    use super::LinkTarget;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+    use uuid::Uuid;
+
+    #[derive(Serialize, Deserialize)]
+    struct Entry {
+        target: LinkTarget,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        place_id: Option<Uuid>,
+    }
+
+    /// Writes the map as a list in target order.
+    pub fn serialize<S: Serializer>(
+        links: &BTreeMap<LinkTarget, Option<Uuid>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(links.iter().map(|(target, place_id)| Entry {
+            target: *target,
+            place_id: *place_id,
+        }))
+    }
+
+    /// Reads the list back; a later entry for the same target wins.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<LinkTarget, Option<Uuid>>, D::Error> {
+        Ok(Vec::<Entry>::deserialize(d)?
+            .into_iter()
+            .map(|e| (e.target, e.place_id))
+            .collect())
+    }
+}

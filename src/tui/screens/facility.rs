@@ -181,6 +181,13 @@ fn detail(v: &View, s: &FacilitiesState, f: &Facility, w: usize) -> Vec<Line<'st
     if !people.is_empty() {
         out.push(Line::from(Span::raw(fit(&people.join("  "), w))));
     }
+    // Merged spellings stay visible (issue 16 point 3): records typed so count here.
+    if !f.aliases.is_empty() {
+        out.push(Line::from(Span::styled(
+            fit(&format!("其他写法（已合并）：{}", f.aliases.join("、")), w),
+            muted,
+        )));
+    }
     for c in &f.conflicts {
         let vals: Vec<&str> = c.values.iter().map(|(_, v)| v.as_str()).collect();
         out.push(Line::from(Span::styled(

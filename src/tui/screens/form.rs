@@ -43,6 +43,7 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
         Line::from(Span::styled(fit(&about, w), v.st(Role::Muted))),
     );
     let field_w = inner.width - LABEL_W;
+    let mut location_row = None;
     for field in FormField::ALL {
         if y >= bottom {
             break;
@@ -67,6 +68,9 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
             Rect::new(inner.x, y, LABEL_W, 1),
         );
         let r = Rect::new(inner.x + LABEL_W, y, field_w, 1);
+        if field == FormField::Location {
+            location_row = Some(y);
+        }
         match field {
             FormField::Severity => {
                 let spans: Vec<Span> = [Severity::General, Severity::Major]
@@ -189,6 +193,10 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
         &mut y,
         Line::from(Span::styled(fit(&hint, w), v.st(Role::Muted))),
     );
+    // Drawn last: the 部位 picker lies over the fields below 部位 while it is open.
+    if let Some(row) = location_row {
+        super::place_pick::render(v, f, frame, inner, inner.x + LABEL_W, row);
+    }
 }
 
 /// The labels of the blank fields the office's forms need, as the form stands; empty while

@@ -150,6 +150,10 @@ pub fn facilities_input(app: &mut App, a: Action) -> Vec<Effect> {
             }
             None => vec![],
         },
+        Command::Merge => {
+            let rows = st.rows.clone().unwrap_or_default();
+            super::merge::open(app, row, &rows)
+        }
         Command::SortNext => {
             st.sort = st.sort.next();
             st.refresh();

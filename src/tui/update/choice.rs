@@ -79,6 +79,16 @@ fn take(app: &mut App, kind: ChoiceKind, selected: usize) -> Vec<Effect> {
         ChoiceKind::Reanswer {
             item, answer, open, ..
         } => reanswer(app, &item, answer, &open, selected),
+        ChoiceKind::RegisterPlace => super::place_pick::chosen(app, selected),
+        ChoiceKind::MergeInto { other, targets } => {
+            super::merge::target_chosen(app, &other, &targets, selected)
+        }
+        ChoiceKind::MergeConfirm { keep, other } if selected == 0 => {
+            vec![Effect::EditRegistry(
+                crate::tui::registry_edit::RegistryEdit::Merge { keep, other },
+            )]
+        }
+        ChoiceKind::MergeConfirm { .. } => vec![],
     }
 }
 

@@ -42,6 +42,7 @@ pub fn prefilled(st: &ChecklistState, today: NaiveDate, fail: bool) -> Option<Fo
         touched: false,
         photos: Vec::new(),
         warned: Vec::new(),
+        places: Default::default(),
     })
 }
 
@@ -72,6 +73,7 @@ pub fn ad_hoc(st: &ChecklistState, line: &str, today: NaiveDate) -> FormState {
         touched: false,
         photos: Vec::new(),
         warned: Vec::new(),
+        places: Default::default(),
     }
 }
 
@@ -148,6 +150,7 @@ pub fn restored(st: &ChecklistState, d: &FindingDraft, today: NaiveDate) -> Opti
         touched: true,
         photos: Vec::new(),
         warned: Vec::new(),
+        places: Default::default(),
     };
     validate(&mut f, today);
     Some(f)
@@ -232,6 +235,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         return vec![];
     };
     let before = draft_of(f);
+    if super::place_pick::key(f, &a) {
+        return vec![];
+    }
     let submit = match a {
         Action::Cmd(Command::Back) => return leave(app, false),
         Action::Cmd(Command::AttachPhoto) => return super::attach::open_from_form(app),
@@ -303,8 +309,8 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             say(app, MessageKind::Info, text);
             vec![]
         }
-        Some(new) if fail => vec![Effect::FailWithFinding(new)],
-        Some(new) => vec![Effect::RecordFinding(new)],
+        // The 部位 against the registry: linked, picked again, or asked about (issue 16).
+        Some(new) => super::place_pick::save(app, new, fail),
         None => {
             let n = f.errors.len();
             f.focus = *f.errors.keys().next().unwrap_or(&f.focus);

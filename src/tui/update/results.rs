@@ -173,6 +173,9 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 return vec![Effect::LoadHome];
             }
         }
+        Action::PlacesLoaded { facility, places } => {
+            super::place_pick::loaded(app, &facility, places);
+        }
         Action::FindingSaved(f) => {
             let photos = super::attach::form_photos(app);
             if matches!(app.screen(), Screen::Form(_)) {

@@ -1,0 +1,71 @@
+//! The hazard form's 部位 picker (issue 16 point 1): the places of the inspected facility, as
+//! the registry holds them (院区 → 楼 → 层 → 科室/部位, key sites and risk grades marked),
+//! filtered as the 部位 is typed (Chinese, full pinyin or initials, like search). Free text
+//! stays allowed: saving a 部位 the registry does not know asks whether to register it.
+
+use crate::ops::{FacilityPlaces, PlaceChoice, pick_places};
+
+/// At most this many candidates show under the 部位 field.
+pub const SHOWN: usize = 5;
+
+/// Where the form's place list is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum PlacesLoad {
+    /// Not asked for yet (the form just opened).
+    #[default]
+    NotAsked,
+    Loading,
+    /// Loaded; None when the facility is not registered (the 部位 is text only).
+    Loaded(Option<FacilityPlaces>),
+}
+
+/// The picker's state inside the hazard form.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlacePicker {
+    pub load: PlacesLoad,
+    /// The highlighted candidate, an index into `matches`.
+    pub cursor: usize,
+}
+
+impl PlacePicker {
+    /// The registered facility with its places, once loaded.
+    pub fn registered(&self) -> Option<&FacilityPlaces> {
+        match &self.load {
+            PlacesLoad::Loaded(Some(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The places the typed 部位 matches, best first; empty when the text is already one
+    /// place's whole path (picked) or the facility has no places. An empty text lists the
+    /// key sites first, then the other places in tree order.
+    pub fn matches(&self, text: &str) -> Vec<&PlaceChoice> {
+        let Some(f) = self.registered() else {
+            return vec![];
+        };
+        let text = text.trim();
+        if f.places.iter().any(|p| p.path == text) {
+            return vec![];
+        }
+        if text.is_empty() {
+            let (key, rest): (Vec<&PlaceChoice>, Vec<&PlaceChoice>) =
+                f.places.iter().partition(|p| p.key_site);
+            return key.into_iter().chain(rest).collect();
+        }
+        pick_places(&f.places, text)
+    }
+
+    /// The highlighted candidate for this text, if any shows.
+    pub fn selected(&self, text: &str) -> Option<&PlaceChoice> {
+        let m = self.matches(text);
+        m.get(self.cursor.min(m.len().saturating_sub(1))).copied()
+    }
+
+    /// Moves the highlight by `by` within the candidates for `text`, wrapping.
+    pub fn step(&mut self, text: &str, by: isize) {
+        let n = self.matches(text).len().min(SHOWN);
+        if n > 0 {
+            self.cursor = (self.cursor.min(n - 1) as isize + by).rem_euclid(n as isize) as usize;
+        }
+    }
+}
