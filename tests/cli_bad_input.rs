@@ -2,7 +2,7 @@
 //! is written (the event count is unchanged).
 
 mod common;
-use common::Env;
+use common::{Env, finding_add};
 
 #[test]
 fn bad_input_is_refused_and_nothing_is_written() {
@@ -61,61 +61,16 @@ fn bad_input_is_refused_and_nothing_is_written() {
             "检查结果",
         ),
         (
-            vec![
-                "finding",
-                "add",
-                "--inspection",
-                &insp,
-                "--line",
-                "fire",
-                "--description",
-                "x",
-                "--due",
-                "2026-02-30",
-            ],
+            finding_add(&insp, "fire", "x", &["--due", "2026-02-30"]),
             "整改时限",
         ),
         (
-            vec![
-                "finding",
-                "add",
-                "--inspection",
-                &insp,
-                "--line",
-                "fire",
-                "--description",
-                "x",
-                "--due",
-                "2026-11-01",
-            ],
+            finding_add(&insp, "fire", "x", &["--due", "2026-11-01"]),
             "早于发现日期",
         ),
+        (finding_add(&insp, "fire", "   ", &[]), "问题隐患"),
         (
-            vec![
-                "finding",
-                "add",
-                "--inspection",
-                &insp,
-                "--line",
-                "fire",
-                "--description",
-                "   ",
-            ],
-            "问题隐患",
-        ),
-        (
-            vec![
-                "finding",
-                "add",
-                "--inspection",
-                &insp,
-                "--line",
-                "fire",
-                "--description",
-                "x",
-                "--severity",
-                "huge",
-            ],
+            finding_add(&insp, "fire", "x", &["--severity", "huge"]),
             "隐患等级",
         ),
         (
@@ -131,19 +86,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
             ],
             "检查项",
         ),
-        (
-            vec![
-                "finding",
-                "add",
-                "--inspection",
-                "0000000000",
-                "--line",
-                "fire",
-                "--description",
-                "x",
-            ],
-            "找不到检查",
-        ),
+        (finding_add("0000000000", "fire", "x", &[]), "找不到检查"),
         (vec!["finding", "show", "deadbeefdead"], "找不到隐患"),
         (vec!["finding", "verify", &id, "--pass"], "须先登记整改"),
         (vec!["finding", "verify", &id, "--fail"], "原因"),
@@ -156,16 +99,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
         (vec!["finding", "list", "--status", "pending"], "状态"),
         (vec!["report", "--from", "2026-13-01"], "--from"),
         (
-            vec![
-                "finding",
-                "add",
-                "--inspection",
-                &insp,
-                "--line",
-                "hazwaste",
-                "--description",
-                "x",
-            ],
+            finding_add(&insp, "hazwaste", "x", &[]),
             "不在本次检查的防线",
         ),
         (

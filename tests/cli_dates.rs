@@ -1,7 +1,7 @@
 //! Dates and values as people type them on the command line (issue 10 point 6).
 
 mod common;
-use common::Env;
+use common::{Env, finding_add};
 
 #[test]
 fn due_dates_in_the_forms_people_type_and_values_that_begin_with_a_dash() {
@@ -52,18 +52,7 @@ fn due_dates_in_the_forms_people_type_and_values_that_begin_with_a_dash() {
         ("2026-11-21", "早于发现日期 2026-11-22"),
         ("12月40日", "不是有效的日期"),
     ] {
-        let err = env.fails(&[
-            "finding",
-            "add",
-            "--inspection",
-            &insp,
-            "--line",
-            "fire",
-            "--description",
-            "x",
-            "--due",
-            due,
-        ]);
+        let err = env.fails(&finding_add(&insp, "fire", "x", &["--due", due]));
         assert!(
             err.contains("整改时限") && err.contains(msg),
             "{due}: {err}"

@@ -3,7 +3,7 @@
 //! answers for a finished inspection like the TUI, saying what to do instead (W10).
 
 mod common;
-use common::Env;
+use common::{Env, finding_add};
 
 #[test]
 fn inspection_start_and_finding_add_take_chinese_line_names() {
@@ -28,16 +28,7 @@ fn inspection_start_and_finding_add_take_chinese_line_names() {
     assert_eq!(list.as_array().map(Vec::len), Some(2), "{list}");
     // A name that names nothing is refused with the lines that exist, nothing written.
     let before = env.events();
-    let err = env.fails(&[
-        "finding",
-        "add",
-        "--inspection",
-        &insp,
-        "--line",
-        "防火",
-        "--description",
-        "楼梯间堆放杂物",
-    ]);
+    let err = env.fails(&finding_add(&insp, "防火", "楼梯间堆放杂物", &[]));
     assert!(err.contains("没有防线「防火」"), "{err}");
     assert!(err.contains("fire（消防）"), "{err}");
     assert!(err.contains("--line"), "{err}");
@@ -64,16 +55,12 @@ fn a_finished_inspection_takes_no_more_hazards_or_answers() {
     env.add_finding(&insp, "fire", "疏散通道堆放杂物");
     env.ok(&["inspection", "finish", &insp]);
     let before = env.events();
-    let err = env.fails(&[
-        "finding",
-        "add",
-        "--inspection",
+    let err = env.fails(&finding_add(
         &insp,
-        "--line",
         "fire",
-        "--description",
         "住院部楼梯间堆放氧气瓶2个",
-    ]);
+        &[],
+    ));
     assert!(err.contains("该检查已结束，不能再登记隐患"), "{err}");
     assert!(err.contains("新开一次检查"), "what to do: {err}");
     let err = env.fails(&["inspection", "answer", &insp, "fire.extinguisher", "pass"]);

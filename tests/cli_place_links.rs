@@ -4,22 +4,16 @@
 //! text with a note on stderr, and `--location` links when it names one place exactly.
 
 mod common;
-use common::Env;
 use common::registry::{H, registered};
+use common::{Env, finding_add};
 
 fn add(env: &Env, insp: &str, flag: &str, value: &str) -> std::process::Output {
-    env.run(&[
-        "finding",
-        "add",
-        "--inspection",
+    env.run(&finding_add(
         insp,
-        "--line",
         "fire",
-        "--description",
         "配电柜前堆放纸箱",
-        flag,
-        value,
-    ])
+        &[flag, value],
+    ))
 }
 
 fn added_id(out: &std::process::Output) -> String {
@@ -66,18 +60,12 @@ fn an_ambiguous_place_is_refused_naming_the_flag_and_nothing_is_written() {
     let insp = env.start(H, &["fire"]);
     let before = env.events();
     for value in ["配电室", "1层/配电室"] {
-        let err = env.fails(&[
-            "finding",
-            "add",
-            "--inspection",
+        let err = env.fails(&finding_add(
             &insp,
-            "--line",
             "fire",
-            "--description",
             "配电柜前堆放纸箱",
-            "--place",
-            value,
-        ]);
+            &["--place", value],
+        ));
         assert!(err.contains("部位（--place）"), "{err}");
         assert!(err.contains("本部/住院楼/1层/配电室"), "{err}");
         assert!(err.contains("本部/门诊楼/1层/配电室"), "{err}");

@@ -7,7 +7,7 @@
 
 mod common;
 use common::Env;
-use common::registry::{H, registered};
+use common::registry::{H, oxygen_tank, registered};
 
 fn chem(env: &Env, facility: &str, place: &str) -> std::process::Output {
     env.run(&[
@@ -89,18 +89,7 @@ fn an_ambiguous_place_is_refused_and_an_unregistered_facility_is_marked() {
 fn equipment_is_linked_through_the_same_resolver() {
     let env = Env::new();
     registered(&env);
-    let q = env.json(&[
-        "equipment",
-        "add",
-        "--facility",
-        H,
-        "--name",
-        "氧气储罐",
-        "--kind",
-        "压力容器",
-        "--place",
-        "氧气储瓶间",
-    ]);
+    let q = oxygen_tank(&env, &[]);
     assert_eq!(q["place"], "本部/后勤楼/氧气储瓶间");
     assert_eq!(q["registry"]["linked"], true);
     let out = env.run(&[

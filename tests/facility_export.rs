@@ -92,9 +92,15 @@ fn the_risk_list_and_the_coverage_sheet_read_back() {
             "是",
             "重大风险",
             "红",
-            "'=HYPERLINK(\"x\") 每日两次巡查",
+            "=HYPERLINK(\"x\") 每日两次巡查",
             "赵刚"
         ]
+    );
+    // Formula-looking text is a plain string cell: no formula, and no stray quote before it.
+    let formulas = book.worksheet_formula("风险分级管控清单").unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no cell is a formula"
     );
     assert_eq!(row(4)[2..7], ["配电室", "部位", "是", "未评定", ""]);
     assert_eq!(row(5)[2..7], ["药库", "部位", "", "低风险", "蓝"]);

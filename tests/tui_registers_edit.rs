@@ -6,7 +6,7 @@
 
 mod tui_support;
 
-use tui_support::registers::registers_store;
+use tui_support::registers::{registers_store, select};
 use tui_support::*;
 use xuncha::domain::{CheckKind, Chemical, Mode};
 use xuncha::ops::{self, NewFinding, NewInspection};
@@ -22,28 +22,6 @@ fn chemical(h: &Harness, name: &str) -> Chemical {
 
 fn text(h: &Harness) -> String {
     screen_text(h, &draw(h, 80, 24))
-}
-
-/// Moves the 台账 selection to the row whose name is `name`.
-fn select(h: &mut Harness, name: &str) {
-    press(h, &["g"]);
-    for _ in 0..10 {
-        let Screen::Registers(r) = h.app.screen() else {
-            panic!("the 台账 screen")
-        };
-        let d = r.data.as_ref().expect("loaded");
-        let here = d
-            .chemicals
-            .get(r.selected)
-            .map(|c| c.name.as_str())
-            .filter(|_| r.tab == xuncha::tui::screens::registers_state::RegisterTab::Chemicals)
-            .or_else(|| d.equipment.get(r.selected).map(|q| q.name.as_str()));
-        if here == Some(name) {
-            return;
-        }
-        press(h, &["j"]);
-    }
-    panic!("{name} not in the list");
 }
 
 /// Types `value` into the form's field labelled `label` (moving there with Tab), replacing it.

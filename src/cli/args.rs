@@ -184,9 +184,21 @@ pub struct FindingFilter {
 pub enum FindingCmd {
     /// 登记隐患，输出隐患编号
     Add {
-        /// 所属检查：检查编号（JC-2026-A3K-0003）、ID 或其前/后至少 6 位
+        /// 所属检查：检查编号（JC-2026-A3K-0003）、ID 或其前/后至少 6 位；
+        /// 用 --chemical / --equipment 记在台账条目上时可不填
+        #[arg(
+            long,
+            allow_hyphen_values = true,
+            required_unless_present_any = ["chemical", "equipment"]
+        )]
+        inspection: Option<String>,
+        /// 记在危险化学品上：化学品编号、名称或 名称@储存地点；单位、部位、防线取自台账，
+        /// 隐患与该化学品一并关联
+        #[arg(long, allow_hyphen_values = true, conflicts_with = "equipment")]
+        chemical: Option<String>,
+        /// 记在特种设备上：设备编号或名称；单位、部位、防线取自台账，隐患与该设备一并关联
         #[arg(long, allow_hyphen_values = true)]
-        inspection: String,
+        equipment: Option<String>,
         /// 检查项 ID（如 fire.extinguisher，见 checklist show 防线）；不填即检查表外的隐患
         #[arg(long, allow_hyphen_values = true)]
         item: Option<String>,

@@ -5,15 +5,18 @@ use super::output::{
     FindingDetailJson, FindingJson, finding_header, finding_row, local, print_json, short,
 };
 use super::{Cli, CmdResult, Failure, context};
+use crate::domain::RegisterRef;
 use crate::domain::{Field, Finding, Severity, parse_date_input};
 use crate::domain::{FindingQuery, StatusFilter};
-use crate::ops::{self, Ctx, NewFinding};
+use crate::ops::{self, Ctx, NewFinding, OpsError};
 
 pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
     let mut ctx = context(cli)?;
     match cmd {
         FindingCmd::Add {
             inspection,
+            chemical,
+            equipment,
             item,
             line,
             description,
@@ -39,20 +42,48 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                 .map(|d| parse_date_input(d, ctx.now.today()))
                 .transpose()
                 .map_err(|e| Failure::usage(format!("整改时限（--due）：{e}")))?;
-            let insp = ctx.inspection(inspection)?;
-            super::sign_as_inspector(&mut ctx, &insp.inspectors);
+            // On a 台账 entry (issue 17): facility, 部位 and line come from the entry, and the
+            // hazard is linked to it in the same write.
+            let register = match (chemical, equipment) {
+                (Some(t), _) => Some(RegisterRef::Chemical(
+                    ops::chemical(&ctx, t).map_err(on_entry("--chemical"))?.id,
+                )),
+                (None, Some(t)) => Some(RegisterRef::Equipment(
+                    ops::equipment(&ctx, t).map_err(on_entry("--equipment"))?.id,
+                )),
+                (None, None) => None,
+            };
+            let insp = inspection
+                .as_deref()
+                .map(|i| ctx.inspection(i))
+                .transpose()?;
+            if let Some(insp) = &insp {
+                super::sign_as_inspector(&mut ctx, &insp.inspectors);
+            }
+            let start = register.map(|r| ops::hazard_prefill(&ctx, r)).transpose()?;
             let intent = match place {
                 Some(_) => ops::PlaceIntent::Strict,
                 None => ops::PlaceIntent::Auto,
             };
+            let typed_location = place.clone().unwrap_or_else(|| location.clone());
             let new = NewFinding {
-                inspection: Some(insp.id),
+                inspection: insp.as_ref().map(|i| i.id),
                 item_id: item.clone(),
-                line: line.clone(),
-                facility: None,
+                line: line
+                    .clone()
+                    .or_else(|| start.as_ref().and_then(|s| s.new.line.clone())),
+                facility: start.as_ref().and_then(|s| s.new.facility.clone()),
                 department: department.clone(),
-                description: description.clone(),
-                location: place.clone().unwrap_or_else(|| location.clone()),
+                description: match &start {
+                    Some(s) if !description.contains(&s.name) => {
+                        format!("{}{description}", s.new.description)
+                    }
+                    _ => description.clone(),
+                },
+                location: match &start {
+                    Some(s) if typed_location.trim().is_empty() => s.new.location.clone(),
+                    _ => typed_location,
+                },
                 severity,
                 measures: measures.clone(),
                 due,
@@ -63,7 +94,10 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                 funds: funds.clone(),
             };
             let blank = ops::blank_form_fields(&new);
-            let recorded = ops::record_finding_at(&mut ctx, new, intent)?;
+            let recorded = match register {
+                Some(r) => ops::record_finding_on(&mut ctx, new, intent, r)?,
+                None => ops::record_finding_at(&mut ctx, new, intent)?,
+            };
             let f = recorded.finding;
             if let ops::PlaceOutcome::Text { note: Some(note) } = &recorded.place {
                 eprintln!("{note}");
@@ -509,5 +543,13 @@ fn show(ctx: &Ctx, f: &Finding) {
             )
         };
         println!("  {}  {who}  {}{note}", local(&ctx.now, h.at), h.action);
+    }
+}
+
+/// An unknown or ambiguous 台账 entry named by `flag`: exit 2 naming the flag.
+fn on_entry(flag: &'static str) -> impl Fn(OpsError) -> Failure {
+    move |e| Failure {
+        code: 2,
+        message: format!("{flag}：{e}"),
     }
 }

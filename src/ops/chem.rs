@@ -228,12 +228,24 @@ pub fn set_chemical_fields(
     let chem = chemical_by_id(ctx, id)?;
     let mut payloads = vec![];
     for (f, value) in edits {
+        let mut value = checked_field(&chem, *f, value)?;
+        // A new 储存地点 is linked like an added one (a registered place takes its path).
+        let link = match f {
+            ChemField::Place => super::registry_pick::entry_link(
+                ctx,
+                crate::domain::LinkTarget::Chemical(id),
+                ("单位", &mut chem.facility.clone()),
+                ("储存地点", &mut value),
+            )?,
+            _ => None,
+        };
         payloads.push(Payload::ChemicalFieldSet(ChemicalFieldSet {
             chemical_id: id,
             field: *f,
-            value: checked_field(&chem, *f, value)?,
+            value,
             supersedes: chem.field_events.get(f).copied().into_iter().collect(),
         }));
+        payloads.extend(link);
     }
     if !payloads.is_empty() {
         append(ctx, payloads)?;

@@ -214,12 +214,24 @@ pub fn set_equipment_fields(
     let mut payloads = vec![];
     for (f, value) in edits {
         let required = *f == EquipField::Name;
+        let mut value = text(f.label(), value, required)?;
+        // A new 安装地点 is linked like an added one (a registered place takes its path).
+        let link = match f {
+            EquipField::Place => super::registry_pick::entry_link(
+                ctx,
+                crate::domain::LinkTarget::Equipment(id),
+                ("使用单位", &mut q.facility.clone()),
+                ("安装地点", &mut value),
+            )?,
+            _ => None,
+        };
         payloads.push(Payload::EquipmentFieldSet(EquipmentFieldSet {
             equipment_id: id,
             field: *f,
-            value: text(f.label(), value, required)?,
+            value,
             supersedes: q.field_events.get(f).copied().into_iter().collect(),
         }));
+        payloads.extend(link);
     }
     if !payloads.is_empty() {
         append(ctx, payloads)?;

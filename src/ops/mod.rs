@@ -32,6 +32,7 @@ mod plan;
 mod reanswer;
 mod recover;
 mod register;
+mod register_hazard;
 mod registry_pick;
 mod search;
 mod search_file;
@@ -114,10 +115,13 @@ pub use register::{
     FIRST_SCREEN_ROWS, RegisterFilter, RegisterView, RetractedView, SortDue, register_first_screen,
     register_rows, register_view,
 };
+pub use register_hazard::{
+    CHEMICAL_LINE, EQUIPMENT_LINE, RegisterHazard, hazard_prefill, record_finding_on,
+};
 pub use registry_pick::{
     EntryPlace, FacilityChoice, FacilityPlaces, PlaceChoice, PlaceMatch, entry_place,
     facility_choices, link_of, match_place, pick_facilities, pick_places, place_choices, places_of,
-    resolve_facility, resolve_place,
+    registry_choices, resolve_facility, resolve_place, unregistered_entries,
 };
 pub use search::{
     SearchOutcome, index_finding, load_search_index, put_named_record_first, resolve_query, search,

@@ -247,6 +247,22 @@ pub fn places_of(ctx: &Ctx, facility_text: &str) -> Result<Option<FacilityPlaces
     }))
 }
 
+/// Every registered facility (merged entries left out) with its places in tree order: what the
+/// 台账 forms pick 单位 and 储存地点 / 安装地点 from (issue 17), loaded once per form.
+///
+/// # Errors
+/// `Store` when the log cannot be read.
+pub fn registry_choices(ctx: &Ctx) -> Result<Vec<FacilityPlaces>> {
+    let reg = super::registry(ctx)?;
+    Ok(reg
+        .active()
+        .map(|f| FacilityPlaces {
+            facility: choice_of(f),
+            places: f.places.iter().map(|p| PlaceChoice::of(f, p)).collect(),
+        })
+        .collect())
+}
+
 fn choice_of(f: &Facility) -> FacilityChoice {
     FacilityChoice {
         id: f.id,
@@ -377,6 +393,28 @@ impl EntryPlace {
             ""
         }
     }
+}
+
+/// The 台账 entries whose 单位 the registry does not know (no link, and the text names no
+/// registered facility): the ones lists mark 「（未登记）」.
+///
+/// # Errors
+/// `Store` when the log cannot be read.
+pub fn unregistered_entries(
+    ctx: &Ctx,
+    chemicals: &[crate::domain::Chemical],
+    equipment: &[crate::domain::Equipment],
+) -> Result<std::collections::BTreeSet<Uuid>> {
+    let reg = super::registry(ctx)?;
+    let chem = chemicals.iter().filter_map(|c| {
+        let at = entry_place(&reg, LinkTarget::Chemical(c.id), &c.facility, &c.place);
+        at.facility_id.is_none().then_some(c.id)
+    });
+    let equip = equipment.iter().filter_map(|q| {
+        let at = entry_place(&reg, LinkTarget::Equipment(q.id), &q.facility, &q.place);
+        at.facility_id.is_none().then_some(q.id)
+    });
+    Ok(chem.chain(equip).collect())
 }
 
 /// The registry place of an entry: its link when it has one, else its text matched when it

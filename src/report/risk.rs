@@ -9,13 +9,11 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 use std::path::Path;
 
-/// Text safe in a cell: controls escaped, formula-looking text quoted, cut to the cell limit.
+/// Text safe in a cell: controls escaped, cut to the cell limit. A formula-looking value needs
+/// no quote: cells are written with `write_string`, which never makes a formula (a leading `'`
+/// used to show in the cell as a stray quote).
 fn cell_text(s: &str) -> String {
-    let mut t = sanitize::escape(s).into_owned();
-    if t.starts_with(['=', '+', '-', '@']) {
-        t.insert(0, '\'');
-    }
-    fit_cell(&t).into_owned()
+    fit_cell(&sanitize::escape(s)).into_owned()
 }
 
 /// The fill of a grade: red, orange, yellow, blue (the four-colour map).

@@ -126,6 +126,9 @@ pub enum Command {
     RecordOperator,
     /// 台账: link a hazard (by its 隐患编号) to the selected chemical or equipment.
     LinkHazard,
+    /// 台账: a new hazard on the selected chemical or equipment, its form pre-filled from the
+    /// entry and the link saved with it (issue 17).
+    NewHazard,
     /// Facility browser: merge the selected spelling into a registered facility (issue 16).
     Merge,
 }
@@ -171,6 +174,13 @@ pub enum Action {
         what: String,
     },
     FindingSaved(Finding),
+    /// Every registered facility with its places (`ops::registry_choices`), for the 台账 forms.
+    RegistryChoicesLoaded(Vec<crate::ops::FacilityPlaces>),
+    /// A new hazard of a 台账 entry, pre-filled from it (`ops::hazard_prefill`): the form opens.
+    HazardPrefilled {
+        register: crate::domain::RegisterRef,
+        start: Box<crate::ops::RegisterHazard>,
+    },
     /// The registered places of a facility (None: not registered), for the 部位 picker.
     PlacesLoaded {
         facility: String,

@@ -404,7 +404,9 @@ impl FormField {
 
 #[derive(Debug, Clone)]
 pub struct FormState {
-    pub inspection: Uuid,
+    /// The inspection the hazard belongs to; None for a hazard recorded on a 台账 entry
+    /// outside an inspection (its `facility` is then the entry's).
+    pub inspection: Option<Uuid>,
     pub facility: String,
     pub item: Option<Item>,
     /// The line for an ad hoc finding (no item).
@@ -438,6 +440,9 @@ pub struct FormState {
     pub warned: Vec<FormField>,
     /// The 部位 picker: the facility's registered places (issue 16).
     pub places: crate::tui::place_pick::PlacePicker,
+    /// The 台账 entry the hazard is recorded on (issue 17): saved with the link to it, no
+    /// draft kept.
+    pub register: Option<crate::domain::RegisterRef>,
 }
 
 impl FormField {

@@ -62,6 +62,16 @@ pub enum Effect {
     FailWithFindingAt(NewFinding, crate::ops::PlaceIntent),
     /// The registered places of a facility, for the hazard form's 部位 picker.
     LoadPlaces(String),
+    /// Every registered facility with its places, for the 台账 forms' 单位 and 地点 fields.
+    LoadRegistryChoices,
+    /// A new hazard of a 台账 entry: its start (`ops::hazard_prefill`), for the form.
+    PrefillHazard(crate::domain::RegisterRef),
+    /// Record a hazard on a 台账 entry with its link, in one append (`ops::record_finding_on`).
+    RecordFindingOn(
+        NewFinding,
+        crate::ops::PlaceIntent,
+        crate::domain::RegisterRef,
+    ),
     /// Answer the item 不合格 and record its finding in one append (`ops::fail_with_finding`).
     FailWithFinding(NewFinding),
     /// Keep the finding form's draft (the worker debounces a run of these).
@@ -566,6 +576,16 @@ impl Runner {
                     finding: Box::new(finding),
                 }
             }
+            Effect::LoadRegistryChoices => {
+                Action::RegistryChoicesLoaded(ops::registry_choices(ctx)?)
+            }
+            Effect::PrefillHazard(register) => Action::HazardPrefilled {
+                register,
+                start: Box::new(ops::hazard_prefill(ctx, register)?),
+            },
+            Effect::RecordFindingOn(new, intent, register) => {
+                Action::FindingSaved(ops::record_finding_on(ctx, new, intent, register)?.finding)
+            }
             Effect::LoadPlaces(facility) => Action::PlacesLoaded {
                 places: ops::places_of(ctx, &facility)?,
                 facility,
@@ -594,12 +614,18 @@ impl Runner {
                     total: Some(view.total),
                 }
             }
-            Effect::LoadRegisters => Action::RegistersLoaded(Box::new(
-                crate::tui::screens::registers_state::RegistersData {
-                    chemicals: ops::chemicals(ctx)?,
-                    equipment: ops::equipment_list(ctx)?,
-                },
-            )),
+            Effect::LoadRegisters => {
+                let chemicals = ops::chemicals(ctx)?;
+                let equipment = ops::equipment_list(ctx)?;
+                let unregistered = ops::unregistered_entries(ctx, &chemicals, &equipment)?;
+                Action::RegistersLoaded(Box::new(
+                    crate::tui::screens::registers_state::RegistersData {
+                        chemicals,
+                        equipment,
+                        unregistered,
+                    },
+                ))
+            }
             Effect::LoadInspectionList => Action::InspectionsLoaded(ops::all_inspections(ctx)?),
             Effect::LoadFacilityList => Action::FacilityRowsLoaded(ops::facility_rows(ctx)?),
             Effect::LoadFinding(id) => {

@@ -3,6 +3,7 @@
 //! One generic form: labelled fields (text, or a choice cycled with Space / ←→), each label the
 //! one `ops` names in a refusal, so an error lands under the field it is about.
 
+use super::suggest::{Candidate, Suggest, candidates};
 use super::widgets::text_input::TextInput;
 use crate::domain::{CheckKind, ChemClass, Chemical, Direction, EquipKind, Equipment, RegisterRef};
 use std::collections::BTreeMap;
@@ -71,6 +72,8 @@ pub struct EntryField {
     /// The value it opened with: an edit sends only what changed, and a draft is kept only
     /// once something differs.
     pub initial: String,
+    /// The registry list it picks from (单位, 储存地点 …), if any.
+    pub suggest: Suggest,
 }
 
 impl EntryField {
@@ -80,6 +83,15 @@ impl EntryField {
             hint,
             input: FieldInput::Text(TextInput::new(value)),
             initial: value.to_string(),
+            suggest: Suggest::None,
+        }
+    }
+
+    /// A text field that picks from the registry as `suggest` says (free text still allowed).
+    fn picking(label: &'static str, hint: &'static str, value: &str, suggest: Suggest) -> Self {
+        EntryField {
+            suggest,
+            ..EntryField::text(label, hint, value)
         }
     }
 
@@ -92,6 +104,7 @@ impl EntryField {
                 options,
                 selected: 0,
             },
+            suggest: Suggest::None,
         }
     }
 
@@ -136,6 +149,12 @@ pub struct EntryForm {
     pub save_error: Option<String>,
     /// Sent to the worker; a second Ctrl-s waits.
     pub saving: bool,
+    /// The entry's facility, for a form whose places are picked without a 单位 field (an edit).
+    pub facility: String,
+    /// The registered facilities with their places, once loaded (for `Suggest` fields).
+    pub registry: Option<Vec<crate::ops::FacilityPlaces>>,
+    /// The highlighted candidate under the focused field.
+    pub pick: usize,
 }
 
 impl EntryForm {
@@ -149,7 +168,33 @@ impl EntryForm {
             errors: BTreeMap::new(),
             save_error: None,
             saving: false,
+            facility: String::new(),
+            registry: None,
+            pick: 0,
         }
+    }
+
+    /// Whether any field picks from the registry (the form then asks for it once).
+    pub fn picks(&self) -> bool {
+        self.fields.iter().any(|f| f.suggest != Suggest::None)
+    }
+
+    /// The registry candidates for the focused field as it stands, best first.
+    pub fn candidates(&self) -> Vec<Candidate> {
+        let (Some(registry), Some(field)) = (&self.registry, self.fields.get(self.focus)) else {
+            return vec![];
+        };
+        let FieldInput::Text(input) = &field.input else {
+            return vec![];
+        };
+        let facility = match field.suggest {
+            Suggest::Place(label) => self
+                .field_named(label)
+                .map(|i| self.fields[i].value())
+                .unwrap_or_else(|| self.facility.clone()),
+            _ => String::new(),
+        };
+        candidates(registry, field.suggest, input.text(), &facility)
     }
 
     /// Every value, in field order.
@@ -193,8 +238,13 @@ impl EntryForm {
             " 登记危险化学品（储存台账） ",
             "结存由入库、领用记录算出，登记后按 i 入库".into(),
             vec![
-                EntryField::text("单位", "", facility),
-                EntryField::text("储存地点", "危化品库、检验科试剂柜 …", place),
+                EntryField::picking("单位", "", facility, Suggest::Facility),
+                EntryField::picking(
+                    "储存地点",
+                    "危化品库、检验科试剂柜 …",
+                    place,
+                    Suggest::Place("单位"),
+                ),
                 EntryField::text("名称", "乙醇、过氧乙酸、甲醛 …", ""),
                 EntryField::choice("类别", "空格或 ←→ 选择", classes),
                 EntryField::text("CAS号", "常见品种可空，如 64-17-5", ""),
@@ -208,18 +258,20 @@ impl EntryForm {
 
     /// The editable fields of a chemical, filled with what is stored.
     pub fn edit_chemical(c: &Chemical) -> EntryForm {
-        EntryForm::new(
+        let mut form = EntryForm::new(
             EntryFormKind::EditChemical(c.id),
             " 修改危险化学品 ",
             chemical_line(c),
             vec![
-                EntryField::text("储存地点", "", &c.place),
+                EntryField::picking("储存地点", "", &c.place, Suggest::Place("单位")),
                 EntryField::text("最大储存量", "按计量单位", &c.max.to_string()),
                 EntryField::text("包装容器", "", &c.container),
                 EntryField::text("储存条件", "", &c.conditions),
                 EntryField::text("CAS号", "", &c.cas),
             ],
-        )
+        );
+        form.facility = c.facility.clone();
+        form
     }
 
     /// A receipt or an issue of `c`: the unit pre-filled with the chemical's, the date today.
@@ -249,7 +301,7 @@ impl EntryForm {
             " 登记特种设备 ",
             "检验、维护保养、安全附件和持证人员登记后分别按 v、m、c、p 记录".into(),
             vec![
-                EntryField::text("使用单位", "", facility),
+                EntryField::picking("使用单位", "", facility, Suggest::Facility),
                 EntryField::text("设备名称", "1号客梯、高压氧舱 …", ""),
                 EntryField::choice(
                     "设备类别",
@@ -260,7 +312,7 @@ impl EntryForm {
                         .collect(),
                 ),
                 EntryField::text("使用登记证号", "", ""),
-                EntryField::text("安装地点", "", ""),
+                EntryField::picking("安装地点", "", "", Suggest::Place("使用单位")),
                 EntryField::text("制造单位", "", ""),
                 EntryField::text("出厂编号", "", ""),
                 EntryField::text("下次检验日期", "检验报告上的日期，可空", ""),
@@ -270,18 +322,20 @@ impl EntryForm {
 
     /// The editable fields of a piece of equipment, filled with what is stored.
     pub fn edit_equipment(q: &Equipment) -> EntryForm {
-        EntryForm::new(
+        let mut form = EntryForm::new(
             EntryFormKind::EditEquipment(q.id),
             " 修改特种设备 ",
             equipment_line(q),
             vec![
                 EntryField::text("设备名称", "", &q.name),
                 EntryField::text("使用登记证号", "", &q.reg_no),
-                EntryField::text("安装地点", "", &q.place),
+                EntryField::picking("安装地点", "", &q.place, Suggest::Place("使用单位")),
                 EntryField::text("制造单位", "", &q.maker),
                 EntryField::text("出厂编号", "", &q.factory_no),
             ],
-        )
+        );
+        form.facility = q.facility.clone();
+        form
     }
 
     /// A 定期检验 (with the next due date it sets), a 维护保养 or a 安全附件 check of `q`.

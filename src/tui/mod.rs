@@ -23,6 +23,7 @@ pub mod place_pick;
 pub mod registry_edit;
 pub mod sanitize;
 pub mod screens;
+pub mod suggest;
 pub mod theme;
 pub mod update;
 pub mod widgets;

@@ -5,8 +5,7 @@
 
 use crate::ops::{FacilityPlaces, PlaceChoice, pick_places};
 
-/// At most this many candidates show under the 部位 field.
-pub const SHOWN: usize = 5;
+pub use crate::tui::suggest::SHOWN;
 
 /// Where the form's place list is.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -36,23 +35,13 @@ impl PlacePicker {
         }
     }
 
-    /// The places the typed 部位 matches, best first; empty when the text is already one
-    /// place's whole path (picked) or the facility has no places. An empty text lists the
-    /// key sites first, then the other places in tree order.
+    /// The places the typed 部位 matches, best first (`place_matches`); empty until loaded
+    /// or when the facility is not registered.
     pub fn matches(&self, text: &str) -> Vec<&PlaceChoice> {
-        let Some(f) = self.registered() else {
-            return vec![];
-        };
-        let text = text.trim();
-        if f.places.iter().any(|p| p.path == text) {
-            return vec![];
+        match self.registered() {
+            Some(f) => place_matches(&f.places, text),
+            None => vec![],
         }
-        if text.is_empty() {
-            let (key, rest): (Vec<&PlaceChoice>, Vec<&PlaceChoice>) =
-                f.places.iter().partition(|p| p.key_site);
-            return key.into_iter().chain(rest).collect();
-        }
-        pick_places(&f.places, text)
     }
 
     /// The highlighted candidate for this text, if any shows.
@@ -68,4 +57,20 @@ impl PlacePicker {
             self.cursor = (self.cursor.min(n - 1) as isize + by).rem_euclid(n as isize) as usize;
         }
     }
+}
+
+/// The places `text` matches, best first (Chinese, full pinyin or initials of the path); empty
+/// when the text already is one place's whole path (picked). An empty text lists the key sites
+/// first, then the other places in tree order.
+pub fn place_matches<'a>(places: &'a [PlaceChoice], text: &str) -> Vec<&'a PlaceChoice> {
+    let text = text.trim();
+    if places.iter().any(|p| p.path == text) {
+        return vec![];
+    }
+    if text.is_empty() {
+        let (key, rest): (Vec<&PlaceChoice>, Vec<&PlaceChoice>) =
+            places.iter().partition(|p| p.key_site);
+        return key.into_iter().chain(rest).collect();
+    }
+    pick_places(places, text)
 }

@@ -122,15 +122,26 @@ pub fn escape_action(action: Action) -> Action {
         } => {
             // Place and facility names come from other devices' events.
             if let Some(p) = &mut places {
-                escape_in_place(&mut p.facility.name);
-                p.facility.aliases.iter_mut().for_each(escape_in_place);
-                for c in &mut p.places {
-                    escape_in_place(&mut c.facility);
-                    escape_in_place(&mut c.path);
-                    escape_in_place(&mut c.name);
-                }
+                escape_places(p);
             }
             Action::PlacesLoaded { facility, places }
+        }
+        Action::RegistryChoicesLoaded(mut all) => {
+            all.iter_mut().for_each(escape_places);
+            Action::RegistryChoicesLoaded(all)
+        }
+        Action::HazardPrefilled {
+            register,
+            mut start,
+        } => {
+            // Entry names, places and facility texts come from other devices' events.
+            escape_in_place(&mut start.name);
+            escape_in_place(&mut start.new.description);
+            escape_in_place(&mut start.new.location);
+            if let Some(f) = &mut start.new.facility {
+                escape_in_place(f);
+            }
+            Action::HazardPrefilled { register, start }
         }
         Action::FacilitiesLoaded(mut v) => {
             v.iter_mut().for_each(escape_in_place);
@@ -276,5 +287,16 @@ fn escape_json(v: &mut serde_json::Value) {
         serde_json::Value::Array(a) => a.iter_mut().for_each(escape_json),
         serde_json::Value::Object(o) => o.values_mut().for_each(escape_json),
         _ => {}
+    }
+}
+
+/// A registered facility and its places as pickers show them: every name escaped.
+fn escape_places(p: &mut crate::ops::FacilityPlaces) {
+    escape_in_place(&mut p.facility.name);
+    p.facility.aliases.iter_mut().for_each(escape_in_place);
+    for c in &mut p.places {
+        escape_in_place(&mut c.facility);
+        escape_in_place(&mut c.path);
+        escape_in_place(&mut c.name);
     }
 }

@@ -17,6 +17,7 @@ mod new_inspection;
 mod overlay;
 mod place_pick;
 mod register;
+mod register_hazard;
 mod registers;
 mod registry_edit;
 mod results;

@@ -110,19 +110,32 @@ impl Env {
     }
 }
 
+/// `finding add --inspection INSP --line LINE --description TEXT`, then `extra` (`--due`,
+/// `--place` …): the arguments most finding tests start from.
+pub fn finding_add<'a>(
+    insp: &'a str,
+    line: &'a str,
+    description: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut a = vec![
+        "finding",
+        "add",
+        "--inspection",
+        insp,
+        "--line",
+        line,
+        "--description",
+        description,
+    ];
+    a.extend_from_slice(extra);
+    a
+}
+
 impl Env {
     /// Records a finding on `line` of an inspection and returns its id.
     pub fn add_finding(&self, insp: &str, line: &str, description: &str) -> String {
-        self.added(&[
-            "finding",
-            "add",
-            "--inspection",
-            insp,
-            "--line",
-            line,
-            "--description",
-            description,
-        ])
+        self.added(&finding_add(insp, line, description, &[]))
     }
 
     /// Runs a command that creates a record (`finding add ...`) with `--json` and returns the

@@ -27,3 +27,22 @@ pub fn registered(env: &Env) {
         env.ok(&["facility", "place", "add", H, path, "--key-site"]);
     }
 }
+
+/// `equipment add` of the 氧气储罐 (压力容器) of `H` at its registered 氧气储瓶间, then
+/// `extra` (`--reg-no` …); the entry as `--json` prints it.
+pub fn oxygen_tank(env: &Env, extra: &[&str]) -> serde_json::Value {
+    let mut a = vec![
+        "equipment",
+        "add",
+        "--facility",
+        H,
+        "--name",
+        "氧气储罐",
+        "--kind",
+        "压力容器",
+        "--place",
+        "氧气储瓶间",
+    ];
+    a.extend_from_slice(extra);
+    env.json(&a)
+}

@@ -2,12 +2,14 @@
 //! overdrawn by a sync), and special equipment 超期未检, due soon, and with an expired
 //! certificate, written through ops at the pinned clock.
 
-use super::now;
+use super::{Harness, now, press};
 use xuncha::catalog::Catalog;
 use xuncha::domain::chem::ChemicalMoved;
 use xuncha::domain::{Direction, Payload, Qty};
 use xuncha::ops::{self, Ctx, NewChemical, NewEquipment, NewMovement};
 use xuncha::store::Store;
+use xuncha::tui::app::Screen;
+use xuncha::tui::screens::registers_state::RegisterTab;
 
 /// A data dir holding 乙醇 (20 升 in, 15 out here and 15 out on another laptop: −10, 负库存),
 /// 过氧乙酸 (6 of 20 千克), a lift 超期未检, a vessel due within 30 days and a boiler whose
@@ -104,4 +106,26 @@ pub fn registers_store() -> tempfile::TempDir {
     .unwrap();
     drop(ctx);
     dir
+}
+
+/// Moves the 台账 selection to the row whose name is `name`.
+pub fn select(h: &mut Harness, name: &str) {
+    press(h, &["g"]);
+    for _ in 0..10 {
+        let Screen::Registers(r) = h.app.screen() else {
+            panic!("the 台账 screen")
+        };
+        let d = r.data.as_ref().expect("loaded");
+        let here = d
+            .chemicals
+            .get(r.selected)
+            .map(|c| c.name.as_str())
+            .filter(|_| r.tab == RegisterTab::Chemicals)
+            .or_else(|| d.equipment.get(r.selected).map(|q| q.name.as_str()));
+        if here == Some(name) {
+            return;
+        }
+        press(h, &["j"]);
+    }
+    panic!("{name} not in the list");
 }

@@ -33,6 +33,7 @@ pub fn render(v: &View, f: &EntryForm, frame: &mut Frame, area: Rect) {
         }
     };
     line(frame, &mut y, &format!(" {}", f.about), Role::Muted);
+    let mut focus_row = None;
     for (i, field) in f.fields.iter().enumerate() {
         if y >= bottom {
             break;
@@ -50,6 +51,9 @@ pub fn render(v: &View, f: &EntryForm, frame: &mut Frame, area: Rect) {
             Rect::new(inner.x, y, LABEL_W, 1),
         );
         let r = Rect::new(inner.x + LABEL_W, y, field_w, 1);
+        if focus {
+            focus_row = Some(y);
+        }
         match &field.input {
             FieldInput::Text(input) => {
                 let st = if focus {
@@ -112,4 +116,15 @@ pub fn render(v: &View, f: &EntryForm, frame: &mut Frame, area: Rect) {
         " Ctrl-s 保存；Esc 取消，已填的内容留作草稿"
     };
     line(frame, &mut y, hint, Role::Muted);
+    // Drawn last: registry candidates lie over the fields below the focused one.
+    if let Some(row) = focus_row {
+        super::suggest::render(
+            v,
+            frame,
+            (inner, inner.x + LABEL_W, row),
+            &f.candidates(),
+            f.pick,
+            "Ctrl-n/Ctrl-p 选择  Enter 选用  Tab 保留所写",
+        );
+    }
 }

@@ -18,6 +18,7 @@ pub mod registers;
 pub mod registers_state;
 mod search;
 mod status;
+mod suggest;
 mod summary;
 mod sync;
 
@@ -381,6 +382,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (RecordAccessory, "安全附件"),
             (RecordOperator, "持证人员"),
             (LinkHazard, "关联隐患"),
+            (NewHazard, "登记隐患"),
             (NextField, "切换"),
             (Back, "返回"),
         ],

@@ -1,16 +1,16 @@
-//! The 部位 picker drawn under the hazard form's 部位 field: up to five registered places the
-//! typed text matches, key sites starred, risk grades in words and colour, the highlighted
-//! one selected; a line says how to take one or keep the text.
+//! The 部位 picker drawn under the hazard form's 部位 field: the registered places the typed
+//! text matches (drawn by `suggest::render`), or a word at the end of the field when the
+//! facility is not registered.
 
-use super::facility::grade_role;
-use super::{View, fit};
+use super::View;
 use crate::tui::app::{FormField, FormState};
-use crate::tui::place_pick::{PlacesLoad, SHOWN};
+use crate::tui::place_pick::PlacesLoad;
+use crate::tui::suggest::Candidate;
 use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 /// Draws the candidates below row `field_y` (the 部位 field's row), over the fields under it,
@@ -20,7 +20,6 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect, x: u16, fi
         return;
     }
     let w = area.x + area.width - x;
-    let bottom = area.y + area.height;
     let text = f.location.text();
     let hint = match &f.places.load {
         PlacesLoad::Loaded(None) => {
@@ -39,53 +38,15 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect, x: u16, fi
         PlacesLoad::Loaded(Some(_)) => "Ctrl-n/Ctrl-p 选择  Enter 选用  Tab 保留所写",
         _ => return,
     };
-    let matches = f.places.matches(text);
-    if matches.is_empty() {
-        return;
-    }
-    let cursor = f.places.cursor.min(matches.len() - 1);
-    let mut y = field_y + 1;
-    for (i, p) in matches.iter().take(SHOWN).enumerate() {
-        if y >= bottom {
-            return;
-        }
-        let row = Rect::new(area.x, y, area.width, 1);
-        frame.render_widget(Clear, row);
-        let on = i == cursor;
-        let base = if on {
-            v.st(Role::Selection)
-        } else {
-            v.st(Role::Base)
-        };
-        let mut spans = vec![Span::styled(if on { "▸ " } else { "  " }, base)];
-        let star = if p.key_site { "★" } else { "" };
-        let grade = p.grade.map(|g| (g.words(), grade_role(g)));
-        let tail_w = star.width() + grade.as_ref().map_or(0, |(t, _)| t.width() + 1);
-        let path_w = (w as usize).saturating_sub(2 + tail_w + 1);
-        spans.push(Span::styled(fit(&p.path, path_w), base));
-        if !star.is_empty() {
-            spans.push(Span::styled(format!(" {star}"), v.st(Role::Warning)));
-        }
-        if let Some((t, role)) = grade {
-            spans.push(Span::styled(format!(" {t}"), v.st(role)));
-        }
-        frame.render_widget(Paragraph::new(Line::from(spans)), Rect::new(x, y, w, 1));
-        y += 1;
-    }
-    if y < bottom {
-        let row = Rect::new(area.x, y, area.width, 1);
-        frame.render_widget(Clear, row);
-        let more = if matches.len() > SHOWN {
-            format!("另有 {} 处，继续输入以缩小  ", matches.len() - SHOWN)
-        } else {
-            String::new()
-        };
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                fit(&format!("{more}{hint}"), w as usize),
-                v.st(Role::Muted),
-            )),
-            Rect::new(x, y, w, 1),
-        );
-    }
+    let items: Vec<Candidate> = f
+        .places
+        .matches(text)
+        .into_iter()
+        .map(|p| Candidate {
+            value: p.path.clone(),
+            key_site: p.key_site,
+            grade: p.grade,
+        })
+        .collect();
+    super::suggest::render(v, frame, (area, x, field_y), &items, f.places.cursor, hint);
 }

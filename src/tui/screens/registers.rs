@@ -2,7 +2,7 @@
 //! 冲突), and 特种设备 with 超期未检, 30天内到期 and 证书过期 highlighted. Tab switches.
 
 use super::register::offset;
-use super::registers_state::{RegisterTab, RegistersState};
+use super::registers_state::{RegisterTab, RegistersData, RegistersState};
 use super::{View, fit};
 use crate::domain::sanitize::escape_line;
 use crate::domain::{Chemical, DueState, Equipment};
@@ -55,10 +55,8 @@ pub fn render(v: &View, s: &RegistersState, frame: &mut Frame, area: Rect) {
     );
     let today = v.app.now.today();
     match s.tab {
-        RegisterTab::Chemicals => chemicals(v, &d.chemicals, s.selected, frame, list, detail),
-        RegisterTab::Equipment => {
-            equipment(v, &d.equipment, s.selected, today, frame, list, detail)
-        }
+        RegisterTab::Chemicals => chemicals(v, d, s.selected, frame, list, detail),
+        RegisterTab::Equipment => equipment(v, d, s.selected, today, frame, list, detail),
     }
 }
 
@@ -126,12 +124,13 @@ fn entry_table<T>(
 
 fn chemicals(
     v: &View,
-    list: &[Chemical],
+    d: &RegistersData,
     selected: usize,
     frame: &mut Frame,
     area: Rect,
     detail: Rect,
 ) {
+    let list: &[Chemical] = &d.chemicals;
     const COLUMNS: [Column; 6] = [
         col("名称", 12),
         col("单位", 14),
@@ -189,9 +188,10 @@ fn chemicals(
             .unwrap_or_else(|| "尚无入库或领用".into());
         let lines = vec![
             Line::from(format!(
-                " {} · {} · CAS {} · {}",
+                " {} · {}{} · CAS {} · {}",
                 c.class.label(),
                 c.facility,
+                unregistered_mark(d, c.id),
                 if c.cas.is_empty() { "—" } else { &c.cas },
                 c.container
             )),
@@ -208,13 +208,14 @@ fn chemicals(
 
 fn equipment(
     v: &View,
-    list: &[Equipment],
+    d: &RegistersData,
     selected: usize,
     today: NaiveDate,
     frame: &mut Frame,
     area: Rect,
     detail: Rect,
 ) {
+    let list: &[Equipment] = &d.equipment;
     const COLUMNS: [Column; 5] = [
         col("设备名称", 14),
         col("类别", 8),
@@ -280,7 +281,13 @@ fn equipment(
             .map(|c| format!("{} {} {}", c.date, c.by, c.result))
             .unwrap_or_else(|| "—".into());
         let lines = [
-            format!(" 使用登记证号：{} · {}", q.reg_no, q.place),
+            format!(
+                " {}{} · 使用登记证号：{} · {}",
+                q.facility,
+                unregistered_mark(d, q.id),
+                q.reg_no,
+                q.place
+            ),
             format!(" 最近维护保养：{maint}"),
             format!(
                 " 持证人员：{}",
@@ -295,5 +302,14 @@ fn equipment(
         .map(|l| Line::from(fit(&escape_line(&l), detail.width as usize)))
         .collect::<Vec<_>>();
         frame.render_widget(Paragraph::new(lines).style(v.st(Role::Muted)), detail);
+    }
+}
+
+/// 「（未登记）」 after the 单位 of an entry the facility registry does not know.
+fn unregistered_mark(d: &RegistersData, id: uuid::Uuid) -> &'static str {
+    if d.unregistered.contains(&id) {
+        "（未登记）"
+    } else {
+        ""
     }
 }

@@ -8,6 +8,8 @@ use crate::domain::{Chemical, Equipment};
 pub struct RegistersData {
     pub chemicals: Vec<Chemical>,
     pub equipment: Vec<Equipment>,
+    /// Entries whose 单位 the registry does not know (shown 「（未登记）」).
+    pub unregistered: std::collections::BTreeSet<uuid::Uuid>,
 }
 
 /// Which list the 台账 screen shows.

@@ -9,10 +9,55 @@ use crate::tui::app::{App, MessageKind, Screen};
 use crate::tui::entry_effects::EntrySave;
 use crate::tui::entry_form::{EntryForm, EntryFormKind, FieldInput};
 
-/// Opens `form` over the 台账 screen.
+/// Opens `form` over the 台账 screen; a form with fields that pick from the registry asks
+/// for it.
 pub fn open(app: &mut App, form: EntryForm) -> Vec<Effect> {
+    let picks = form.picks();
     app.stack.push(Screen::EntryForm(Box::new(form)));
-    vec![]
+    if picks {
+        vec![Effect::LoadRegistryChoices]
+    } else {
+        vec![]
+    }
+}
+
+/// The registry arrived: every open 台账 form that picks from it takes it.
+pub fn registry_loaded(app: &mut App, registry: Vec<crate::ops::FacilityPlaces>) {
+    for s in app.stack.iter_mut() {
+        if let Screen::EntryForm(f) = s
+            && f.picks()
+        {
+            f.registry = Some(registry.clone());
+        }
+    }
+}
+
+/// A key on a field whose registry candidates show: Ctrl-n / Ctrl-p move the highlight, Enter
+/// takes it (then moves on like Enter does). True when the key was used up here.
+fn pick_key(f: &mut EntryForm, a: &Action) -> bool {
+    let found = f.candidates();
+    if found.is_empty() {
+        return false;
+    }
+    let n = found.len().min(crate::tui::suggest::SHOWN);
+    match a {
+        Action::Cmd(Command::Down) => f.pick = (f.pick.min(n - 1) + 1) % n,
+        Action::Cmd(Command::Up) => f.pick = (f.pick.min(n - 1) + n - 1) % n,
+        Action::Cmd(Command::Open) => {
+            let value = found[f.pick.min(n - 1)].value.clone();
+            if let FieldInput::Text(t) = &mut f.fields[f.focus].input {
+                t.set(&value);
+            }
+            f.errors.remove(&f.focus);
+            f.pick = 0;
+            return false; // Enter then moves on to the next field
+        }
+        _ => {
+            f.pick = 0;
+            return false;
+        }
+    }
+    true
 }
 
 pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
@@ -31,11 +76,23 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let Screen::EntryForm(f) = app.screen_mut() else {
         return vec![];
     };
+    if pick_key(f, &a) {
+        return vec![];
+    }
     let n = f.fields.len();
     match a {
-        Action::Cmd(Command::NextField) => f.focus = (f.focus + 1) % n,
-        Action::Cmd(Command::PrevField) => f.focus = (f.focus + n - 1) % n,
-        Action::Cmd(Command::Open) if f.focus + 1 < n => f.focus += 1,
+        Action::Cmd(Command::NextField) => {
+            f.focus = (f.focus + 1) % n;
+            f.pick = 0;
+        }
+        Action::Cmd(Command::PrevField) => {
+            f.focus = (f.focus + n - 1) % n;
+            f.pick = 0;
+        }
+        Action::Cmd(Command::Open) if f.focus + 1 < n => {
+            f.focus += 1;
+            f.pick = 0;
+        }
         Action::Cmd(Command::Open | Command::Submit) => return submit(f),
         a => {
             let field = &mut f.fields[f.focus];

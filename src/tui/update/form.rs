@@ -19,7 +19,7 @@ pub fn prefilled(st: &ChecklistState, today: NaiveDate, fail: bool) -> Option<Fo
     let item = st.current()?.clone();
     let insp = &st.data.inspection;
     Some(FormState {
-        inspection: insp.id,
+        inspection: Some(insp.id),
         facility: insp.facility.clone(),
         description: TextInput::new(&item.hazard),
         severity: item.severity,
@@ -43,6 +43,7 @@ pub fn prefilled(st: &ChecklistState, today: NaiveDate, fail: bool) -> Option<Fo
         photos: Vec::new(),
         warned: Vec::new(),
         places: Default::default(),
+        register: None,
     })
 }
 
@@ -50,14 +51,28 @@ pub fn prefilled(st: &ChecklistState, today: NaiveDate, fail: bool) -> Option<Fo
 pub fn ad_hoc(st: &ChecklistState, line: &str, today: NaiveDate) -> FormState {
     let insp = &st.data.inspection;
     FormState {
-        inspection: insp.id,
-        facility: insp.facility.clone(),
+        department: TextInput::new(insp.departments.first().map(String::as_str).unwrap_or("")),
+        ..blank(Some(insp.id), &insp.facility, Some(line.to_string()), today)
+    }
+}
+
+/// An empty hazard form of `facility` (in `inspection` when there is one, on `line`), due by
+/// the default time of a 一般隐患, the cursor on 问题隐患.
+pub fn blank(
+    inspection: Option<uuid::Uuid>,
+    facility: &str,
+    line: Option<String>,
+    today: NaiveDate,
+) -> FormState {
+    FormState {
+        inspection,
+        facility: facility.to_string(),
         item: None,
-        line: Some(line.to_string()),
+        line,
         description: TextInput::default(),
         severity: Severity::General,
         location: TextInput::default(),
-        department: TextInput::new(insp.departments.first().map(String::as_str).unwrap_or("")),
+        department: TextInput::default(),
         measures: TextInput::default(),
         due: TextInput::new(&default_due(Severity::General, today)),
         responsible: TextInput::default(),
@@ -74,6 +89,7 @@ pub fn ad_hoc(st: &ChecklistState, line: &str, today: NaiveDate) -> FormState {
         photos: Vec::new(),
         warned: Vec::new(),
         places: Default::default(),
+        register: None,
     }
 }
 
@@ -97,7 +113,7 @@ pub fn with_draft(st: &mut ChecklistState, f: FormState, today: NaiveDate) -> Fo
 /// The form as a draft to keep on disk.
 pub fn draft_of(f: &FormState) -> FindingDraft {
     FindingDraft {
-        inspection: f.inspection,
+        inspection: f.inspection.unwrap_or_default(),
         item_id: f.item.as_ref().map(|i| i.id.clone()),
         line: f.line.clone(),
         fail: f.fail,
@@ -124,7 +140,7 @@ pub fn restored(st: &ChecklistState, d: &FindingDraft, today: NaiveDate) -> Opti
     };
     let insp = &st.data.inspection;
     let mut f = FormState {
-        inspection: insp.id,
+        inspection: Some(insp.id),
         facility: insp.facility.clone(),
         line: d
             .line
@@ -151,6 +167,7 @@ pub fn restored(st: &ChecklistState, d: &FindingDraft, today: NaiveDate) -> Opti
         photos: Vec::new(),
         warned: Vec::new(),
         places: Default::default(),
+        register: None,
     };
     validate(&mut f, today);
     Some(f)
@@ -192,10 +209,10 @@ pub fn validate(f: &mut FormState, today: NaiveDate) -> Option<NewFinding> {
         return None;
     }
     Some(NewFinding {
-        inspection: Some(f.inspection),
+        inspection: f.inspection,
         item_id: f.item.as_ref().map(|i| i.id.clone()),
         line: f.line.clone(),
-        facility: None,
+        facility: f.inspection.is_none().then(|| f.facility.clone()),
         department: Some(f.department.text().to_string()),
         description: f.description.text().to_string(),
         location: f.location.text().to_string(),
@@ -294,6 +311,10 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             return vec![];
         }
         f.touched = true;
+        // A hazard of a 台账 entry keeps no draft: it has no checklist to come back to.
+        if f.register.is_some() {
+            return vec![];
+        }
         return vec![Effect::SaveDraft(now)];
     }
     f.save_error = None;
@@ -343,9 +364,11 @@ pub fn leave(app: &mut App, quit: bool) -> Vec<Effect> {
             LeaveStep::Discard,
             LeaveStep::Keep,
         ],
+        (false, false, true) if f.register.is_some() => vec![LeaveStep::Stay, LeaveStep::Discard],
         (false, false, true) => vec![LeaveStep::Stay, LeaveStep::Discard, LeaveStep::Keep],
         (false, false, false) => return take_step(app, LeaveStep::Discard),
     };
+    let on_register = f.register.is_some();
     let text = if f.fail {
         "本项尚未作答：隐患保存时才记为不合格。".to_string()
     } else {
@@ -360,7 +383,14 @@ pub fn leave(app: &mut App, quit: bool) -> Vec<Effect> {
         }
         .into(),
         text,
-        options: steps.iter().map(|s| s.label().to_string()).collect(),
+        options: steps
+            .iter()
+            .map(|s| match s {
+                // A 台账 entry's hazard has no checklist item and keeps no draft.
+                LeaveStep::Discard if on_register => "放弃，不登记隐患".to_string(),
+                s => s.label().to_string(),
+            })
+            .collect(),
         selected: 0,
     }));
     vec![]

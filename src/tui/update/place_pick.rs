@@ -79,14 +79,15 @@ pub fn save(app: &mut App, new: NewFinding, fail: bool) -> Vec<Effect> {
         return vec![];
     };
     let text = new.location.trim().to_string();
+    let on = f.register;
     let Some(reg) = f.places.registered() else {
-        return vec![effect(new, fail, PlaceIntent::Auto)];
+        return vec![effect(new, fail, PlaceIntent::Auto, on)];
     };
     if text.is_empty() {
-        return vec![effect(new, fail, PlaceIntent::Auto)];
+        return vec![effect(new, fail, PlaceIntent::Auto, on)];
     }
     match match_place(&reg.places, &text) {
-        PlaceMatch::One(_) => vec![effect(new, fail, PlaceIntent::Auto)],
+        PlaceMatch::One(_) => vec![effect(new, fail, PlaceIntent::Auto, on)],
         PlaceMatch::Many(many) => {
             let paths: Vec<String> = many.iter().map(|i| reg.places[*i].path.clone()).collect();
             f.errors.insert(
@@ -125,16 +126,24 @@ pub fn chosen(app: &mut App, selected: usize) -> Vec<Effect> {
             return vec![];
         }
     };
-    let fail = f.fail;
+    let (fail, on) = (f.fail, f.register);
     f.save_error = None;
     match super::form::validate(f, today) {
-        Some(new) => vec![effect(new, fail, intent)],
+        Some(new) => vec![effect(new, fail, intent, on)],
         None => vec![],
     }
 }
 
-fn effect(new: NewFinding, fail: bool, intent: PlaceIntent) -> Effect {
-    if fail {
+/// The save: on a 台账 entry with its link, answering the item 不合格 with it, or alone.
+fn effect(
+    new: NewFinding,
+    fail: bool,
+    intent: PlaceIntent,
+    on: Option<crate::domain::RegisterRef>,
+) -> Effect {
+    if let Some(register) = on {
+        Effect::RecordFindingOn(new, intent, register)
+    } else if fail {
         Effect::FailWithFindingAt(new, intent)
     } else {
         Effect::RecordFindingAt(new, intent)

@@ -109,6 +109,20 @@ fn form_key(app: &mut App, cmd: Command) -> Option<Vec<Effect>> {
         (Command::LinkHazard, RegisterTab::Equipment) => {
             equip.map(|q| EntryForm::link_hazard(RegisterRef::Equipment(q.id), equipment_line(q)))
         }
+        (Command::NewHazard, RegisterTab::Chemicals) => {
+            let Some(c) = chem else {
+                say(app, MessageKind::Info, "列表为空：先按 a 登记");
+                return Some(vec![]);
+            };
+            return Some(vec![Effect::PrefillHazard(RegisterRef::Chemical(c.id))]);
+        }
+        (Command::NewHazard, RegisterTab::Equipment) => {
+            let Some(q) = equip else {
+                say(app, MessageKind::Info, "列表为空：先按 a 登记");
+                return Some(vec![]);
+            };
+            return Some(vec![Effect::PrefillHazard(RegisterRef::Equipment(q.id))]);
+        }
         (Command::StockIn | Command::StockOut, RegisterTab::Equipment) => {
             say(
                 app,

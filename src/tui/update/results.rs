@@ -173,6 +173,12 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 return vec![Effect::LoadHome];
             }
         }
+        Action::RegistryChoicesLoaded(registry) => {
+            super::entry_form::registry_loaded(app, registry);
+        }
+        Action::HazardPrefilled { register, start } => {
+            return super::register_hazard::open(app, register, *start);
+        }
         Action::PlacesLoaded { facility, places } => {
             super::place_pick::loaded(app, &facility, places);
         }
@@ -199,7 +205,12 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     drafts::closed_on_spot(&f)
                 ),
             );
-            return super::attach::after_save(&f, photos);
+            let mut effects = super::attach::after_save(&f, photos);
+            // Back on the 台账: its hazard counts now include this one.
+            if matches!(app.stack.last(), Some(Screen::Registers(_))) {
+                effects.push(Effect::LoadRegisters);
+            }
+            return effects;
         }
         Action::PhotoFolderListed(_)
         | Action::PhotoFileTyped(_)
