@@ -262,6 +262,40 @@ impl Store {
     }
 }
 
+/// Test support for `ops/ent_checks.rs` (the store's own tests may not name `ops`).
+#[cfg(test)]
+impl Store {
+    /// The `ent` keys by length: (packed entries, per-event keys of the layout before).
+    pub(crate) fn ent_key_lengths(&self) -> (usize, usize) {
+        let mut n = (0, 0);
+        for k in self.ent.iter().keys() {
+            match k.unwrap().len() {
+                ENTITY_KEY => n.0 += 1,
+                OLD_KEY => n.1 += 1,
+                other => panic!("an ent key of {other} bytes"),
+            }
+        }
+        n
+    }
+
+    /// Puts the tree back as versions before wrote it: one empty key per event.
+    pub(crate) fn ent_as_older_versions_wrote(&self) {
+        let mut keys = Vec::new();
+        self.ent_logical_keys(&mut |k| keys.push(k)).unwrap();
+        self.ent.clear().unwrap();
+        for k in keys {
+            self.ent.insert(k, &[]).unwrap();
+        }
+        self.flush().unwrap();
+    }
+
+    /// Overwrites an entity's entry with bytes that are no packed entry.
+    pub(crate) fn ent_damage(&self, entity: crate::domain::Entity) {
+        let key = super::views::entity_prefix(&entity);
+        self.ent.insert(key, &[1, 2, 3][..]).unwrap();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

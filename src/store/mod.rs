@@ -16,8 +16,6 @@ mod demo_mark;
 mod devices;
 mod doctor_check;
 mod ent;
-#[cfg(test)]
-mod ent_tests;
 mod fork;
 mod identity;
 mod import;

@@ -2,11 +2,10 @@
 //! of the versions before reads exactly as with packed entries, takes new events into packed
 //! entries beside them, passes `doctor`, and `compact` rewrites the old keys into entries.
 
-use super::Store;
 use crate::catalog::Catalog;
 use crate::domain::{Entity, Now};
 use crate::ops::Ctx;
-use crate::store::Register;
+use crate::store::{Register, Store};
 
 fn now() -> Now {
     Now(chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap())
@@ -46,30 +45,6 @@ fn readings(s: &Store) -> String {
     out.join("\n")
 }
 
-/// The `ent` keys by length: (packed entries, per-event keys).
-fn key_lengths(s: &Store) -> (usize, usize) {
-    let mut n = (0, 0);
-    for k in s.ent.iter().keys() {
-        match k.unwrap().len() {
-            17 => n.0 += 1,
-            41 => n.1 += 1,
-            other => panic!("an ent key of {other} bytes"),
-        }
-    }
-    n
-}
-
-/// Puts the `ent` tree back as versions before issue 14 wrote it: one empty key per event.
-fn as_older_versions_wrote(s: &Store) {
-    let mut keys = Vec::new();
-    s.ent_logical_keys(&mut |k| keys.push(k)).unwrap();
-    s.ent.clear().unwrap();
-    for k in keys {
-        s.ent.insert(k, &[]).unwrap();
-    }
-    s.flush().unwrap();
-}
-
 #[test]
 fn per_event_keys_of_older_versions_read_as_packed_entries_and_compact_into_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -81,15 +56,15 @@ fn per_event_keys_of_older_versions_read_as_packed_entries_and_compact_into_them
     );
     crate::ops::demo(&mut ctx, 60).unwrap();
     let packed = readings(ctx.raw_store());
-    let (entries, old) = key_lengths(ctx.raw_store());
+    let (entries, old) = ctx.raw_store().ent_key_lengths();
     assert_eq!(old, 0, "this version writes packed entries only");
     assert!(
         packed.contains("registry [") && entries > 60,
         "{entries}\n{packed}"
     );
 
-    as_older_versions_wrote(ctx.raw_store());
-    let (_, old_keys) = key_lengths(ctx.raw_store());
+    ctx.raw_store().ent_as_older_versions_wrote();
+    let (_, old_keys) = ctx.raw_store().ent_key_lengths();
     assert!(
         old_keys > entries * 3,
         "{old_keys} per-event keys for {entries} entities"
@@ -114,7 +89,7 @@ fn per_event_keys_of_older_versions_read_as_packed_entries_and_compact_into_them
             .windows(2)
             .all(|w| w[0].order_key() <= w[1].order_key())
     );
-    let (entries_now, old_now) = key_lengths(ctx.raw_store());
+    let (entries_now, old_now) = ctx.raw_store().ent_key_lengths();
     assert_eq!(
         (entries_now, old_now),
         (1, old_keys),
@@ -125,9 +100,9 @@ fn per_event_keys_of_older_versions_read_as_packed_entries_and_compact_into_them
     drop(ctx);
 
     // Compaction rewrites the old keys: one entry per entity, the same readings.
-    super::compact(dir.path()).unwrap();
+    crate::store::compact(dir.path()).unwrap();
     let s = Store::open(dir.path()).unwrap();
-    assert_eq!(key_lengths(&s), (entries, 0));
+    assert_eq!(s.ent_key_lengths(), (entries, 0));
     assert_eq!(readings(&s), mixed);
     assert!(s.check().unwrap().is_clean());
 }
@@ -145,8 +120,7 @@ fn doctor_names_a_damaged_entry_and_a_rebuild_writes_it_afresh() {
     let s = ctx.raw_store();
     let good = readings(s);
     let id = s.all_findings().next().unwrap().unwrap().id;
-    let key = super::views::entity_prefix(&Entity::Finding(id));
-    s.ent.insert(key, &[1, 2, 3][..]).unwrap();
+    s.ent_damage(Entity::Finding(id));
     assert!(
         s.entity_events(Entity::Finding(id)).is_err(),
         "a damaged entry is not read as empty"
