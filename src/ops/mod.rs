@@ -30,6 +30,7 @@ mod patrol;
 mod peers;
 mod photo;
 mod photo_folder;
+mod photo_gc;
 mod plan;
 mod reanswer;
 mod recover;
@@ -106,6 +107,7 @@ pub use photo_folder::{
     FolderEntry, MAX_LISTED, PhotoFolder, complete_path, default_photo_dir, expand_home,
     list_photo_folder,
 };
+pub use photo_gc::{PhotoGcReport, photo_gc};
 pub use plan::{
     BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
 };

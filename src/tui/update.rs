@@ -20,6 +20,7 @@ mod registry_edit;
 mod results;
 mod search;
 mod sync;
+mod waits;
 
 use super::action::{Action, Command};
 use super::app::{App, Busy, HomeState, Message, MessageKind, Overlay, Screen};

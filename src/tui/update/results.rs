@@ -388,6 +388,8 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             return apply(app, Action::Failed(message));
         }
         Action::Failed(msg) => {
+            // Whatever asked, no screen is left waiting for a result that will not come.
+            super::waits::release(app, &msg);
             sync::failed(app, &msg);
             super::entry_form::failed(app, &msg);
             match (&mut app.overlay, app.stack.last_mut()) {
