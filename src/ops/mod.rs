@@ -12,6 +12,8 @@ mod demo_registry;
 mod device;
 mod draft;
 mod draft_files;
+#[cfg(test)]
+mod ent_checks;
 mod equipment;
 mod facility;
 mod filter;
