@@ -55,7 +55,7 @@ fn detail_with_hazard(dir: &Path) -> Harness {
     start_inspection(&mut h, "南湖镇卫生院", "key_site");
     press(&mut h, &["p"]);
     fail_and_save(&mut h);
-    press(&mut h, &["q", "r", "enter"]);
+    press(&mut h, &["esc", "r", "enter"]);
     assert!(matches!(h.app.screen(), Screen::Detail(_)));
     h.tui.runner.config.photo_dir = Some(dir.to_path_buf());
     h
@@ -309,4 +309,33 @@ fn a_photo_is_removed_from_the_detail_with_a_reason() {
     assert!(text.contains("照片：1 张"), "{text}");
     assert!(text.contains("移除照片（整改前）"), "{text}");
     assert!(text.contains("已移除第 1 张照片"), "{text}");
+}
+
+#[test]
+fn a_failure_instead_of_the_attach_result_leaves_the_photo_screen_usable() {
+    let card = tempfile::tempdir().unwrap();
+    let dir = camera(card.path());
+    let mut h = detail_with_hazard(&dir);
+    press(&mut h, &["a", "j", "space"]);
+    let effects = press_unanswered(&mut h, "ctrl-s");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, xuncha::tui::effects::Effect::AttachPhotos { .. })),
+        "{effects:?}"
+    );
+    assert!(matches!(h.app.screen(), Screen::Attach(s) if s.running));
+    // The worker answers with a plain failure (the hazard could not be read back).
+    let failure = "无法读取该隐患：存储出错".to_string();
+    h.tui
+        .dispatch(&mut h.app, xuncha::tui::action::Action::Failed(failure));
+    assert!(h.app.busy.is_none(), "the status line stops its spinner");
+    let err = attach_error(&h).expect("the failure is shown on the photo screen");
+    assert!(err.contains("无法读取该隐患：存储出错"), "{err}");
+    assert!(err.contains("未添加任何照片"), "{err}");
+    // Keys act again: another mark, then Esc back to the detail.
+    press(&mut h, &["space"]);
+    assert!(matches!(h.app.screen(), Screen::Attach(s) if s.marked.len() == 2));
+    press(&mut h, &["esc"]);
+    assert!(matches!(h.app.screen(), Screen::Detail(_)));
 }

@@ -42,7 +42,7 @@ fn one_finding(h: &mut Harness, facility: &str) {
     start_inspection(h, facility, "key_site");
     press(h, &["p"]);
     fail_and_save(h);
-    press(h, &["q"]);
+    press(h, &["esc"]);
     assert!(matches!(h.app.screen(), Screen::Home(_)));
 }
 
@@ -273,4 +273,27 @@ fn an_engine_conflict_copy_and_a_file_still_arriving_are_no_problem_on_screen() 
     );
     assert!(text.contains("忽略：1 个不属于 xuncha 的文件"), "{text}");
     assert!(text.contains("未传完，下次再读"), "{text}");
+}
+
+#[test]
+fn a_sync_that_fails_under_the_help_overlay_does_not_leave_the_screen_running() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut h = harness(0);
+    open_sync_with(&mut h, folder.path());
+    press_unanswered(&mut h, "enter");
+    assert!(matches!(sync_state(&h).phase, SyncPhase::Running { .. }));
+    // Help opened while the worker works; the sync then fails.
+    press(&mut h, &["?"]);
+    let failure = "同步文件夹不可写：权限不足".to_string();
+    h.tui
+        .dispatch(&mut h.app, xuncha::tui::action::Action::Failed(failure));
+    press(&mut h, &["esc"]);
+    assert!(h.app.overlay.is_none(), "help closed");
+    let st = sync_state(&h);
+    assert!(matches!(st.phase, SyncPhase::Folder), "{:?}", st.phase);
+    assert_eq!(st.error.as_deref(), Some("同步文件夹不可写：权限不足"));
+    assert!(h.app.busy.is_none());
+    // The folder field takes keys again.
+    type_text(&mut h, "x");
+    assert!(sync_state(&h).folder.text().ends_with('x'));
 }

@@ -492,6 +492,12 @@ pub struct DoctorArgs {
     /// 整理数据库：把全部数据复制到新库再换入，去掉数据库积累的旧版本，缩小数据目录
     #[arg(long, conflicts_with_all = ["rebuild", "recover"])]
     pub compact: bool,
+    /// 检查照片目录：哪些照片文件没有任何记录引用（只报告，不删除；见 docs/photos.md）
+    #[arg(long, conflicts_with_all = ["rebuild", "recover", "compact"])]
+    pub photos: bool,
+    /// 与 --photos 同用：删除没有任何记录引用的照片文件（记录引用过的照片从不删除）
+    #[arg(long, requires = "photos")]
+    pub remove: bool,
 }
 
 #[derive(Debug, Args)]

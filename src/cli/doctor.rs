@@ -13,6 +13,9 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> CmdResult {
     if args.compact {
         return compact(cli);
     }
+    if args.photos {
+        return super::photo_gc::run(cli, args.remove);
+    }
     let mut ctx = context(cli).map_err(super::recover::open_failure)?;
     let t = Instant::now();
     let rep = ops::doctor(&mut ctx, args.rebuild)?;

@@ -16,6 +16,7 @@ mod org;
 mod output;
 mod patrol;
 mod photo;
+mod photo_gc;
 mod plan;
 mod recover;
 mod report;

@@ -2,6 +2,7 @@
 //! events, return the result). The CLI and the TUI both call these; neither names the store, and
 //! `tests/architecture.rs` holds every module to the layers in README.md.
 
+mod answer_note;
 mod browse;
 mod chem;
 mod clock;
@@ -28,6 +29,7 @@ mod patrol;
 mod peers;
 mod photo;
 mod photo_folder;
+mod photo_gc;
 mod plan;
 mod reanswer;
 mod recover;
@@ -47,6 +49,7 @@ pub use crate::photo::human_size;
 pub use crate::report::{
     ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError, default_export_path,
 };
+pub use answer_note::set_answer_note;
 pub use browse::{FacilityRow, all_inspections, facility_rows};
 pub use chem::set_chemical_fields;
 pub use chem::{
@@ -105,6 +108,7 @@ pub use photo_folder::{
     FolderEntry, MAX_LISTED, PhotoFolder, complete_path, default_photo_dir, expand_home,
     list_photo_folder,
 };
+pub use photo_gc::{PhotoGcReport, photo_gc};
 pub use plan::{
     BUILTIN_RULES, builtin_rules, export_coverage, load_rules, plan_panel, plan_status,
 };

@@ -8,7 +8,7 @@
 
 mod shelf;
 
-pub use shelf::{SHELF_DIR, Shelf};
+pub use shelf::{Inventory, SHELF_DIR, Shelf};
 
 use crate::domain::PhotoRef;
 use sha2::{Digest, Sha256};

@@ -109,6 +109,83 @@ impl Shelf {
         out
     }
 
+    /// Every file below the shelf, as a garbage collection sees it: stored copies and small
+    /// copies by hash with their sizes, and anything else (temp files a killed write left,
+    /// names that are not ours) by path. Links and folders are listed as other, never followed.
+    pub fn inventory(&self) -> Inventory {
+        let mut inv = Inventory::default();
+        for (dir, small) in [(self.dir.clone(), false), (self.dir.join(SMALL_DIR), true)] {
+            let Ok(entries) = fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let Ok(meta) = e.path().symlink_metadata() else {
+                    continue;
+                };
+                if !small && name == SMALL_DIR && meta.is_dir() {
+                    continue;
+                }
+                let hash = name
+                    .strip_suffix(".jpg")
+                    .filter(|h| PhotoRef::valid_hash(h));
+                match hash {
+                    Some(h) if meta.is_file() => {
+                        let list = if small {
+                            &mut inv.small
+                        } else {
+                            &mut inv.stored
+                        };
+                        list.push((h.to_string(), meta.len()));
+                    }
+                    _ if meta.is_file() && name.starts_with(".tmp-") => {
+                        inv.temp.push((e.path(), meta.len()));
+                    }
+                    _ => inv.other.push(e.path()),
+                }
+            }
+        }
+        inv.stored.sort();
+        inv.small.sort();
+        inv.temp.sort();
+        inv.other.sort();
+        inv
+    }
+
+    /// Removes the stored copy (`small` false) or the small copy of `hash`; the folder is
+    /// fsynced so the removal holds after a crash. Absent already is fine.
+    ///
+    /// # Errors
+    /// The path and the system's reason.
+    pub fn remove(&self, hash: &str, small: bool) -> Result<(), String> {
+        if !PhotoRef::valid_hash(hash) {
+            return Err(format!("「{hash}」不是照片的哈希"));
+        }
+        let path = if small {
+            self.small_path(hash)
+        } else {
+            self.path(hash)
+        };
+        remove_file_synced(&path)
+    }
+
+    /// Removes a temp file `inventory` listed (only `.tmp-` files of this shelf).
+    ///
+    /// # Errors
+    /// A path that is not such a file, or the system's reason.
+    pub fn remove_temp(&self, path: &Path) -> Result<(), String> {
+        let ours = path
+            .parent()
+            .is_some_and(|p| p == self.dir || p == self.dir.join(SMALL_DIR))
+            && path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".tmp-"));
+        if !ours {
+            return Err(format!("{} 不是照片目录中的临时文件", path.display()));
+        }
+        remove_file_synced(path)
+    }
+
     fn put(&self, path: &Path, bytes: &[u8]) -> Result<(), String> {
         if path.is_file() {
             return Ok(()); // content-addressed: the same name holds the same bytes
@@ -128,6 +205,28 @@ impl Shelf {
         }
         result.map_err(|e| format!("无法保存照片 {}：{e}", path.display()))
     }
+}
+
+/// The files below a shelf (see [`Shelf::inventory`]): (hash, bytes) of stored and small
+/// copies, (path, bytes) of temp files, and paths of anything else.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Inventory {
+    pub stored: Vec<(String, u64)>,
+    pub small: Vec<(String, u64)>,
+    pub temp: Vec<(PathBuf, u64)>,
+    pub other: Vec<PathBuf>,
+}
+
+fn remove_file_synced(path: &Path) -> Result<(), String> {
+    match fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("无法删除 {}：{e}", path.display())),
+    }
+    if let Some(dir) = path.parent() {
+        let _ = File::open(dir).and_then(|d| d.sync_all());
+    }
+    Ok(())
 }
 
 /// The small copy of stored JPEG bytes.

@@ -21,6 +21,7 @@ mod models;
 mod numbering;
 mod pack;
 mod peers;
+mod photo_refs;
 mod query;
 mod read_only;
 mod rebuild;
@@ -44,6 +45,7 @@ pub use import::{
 };
 pub use models::{InspectionMark, RectifiedOn, RowModel, Waiting};
 pub use peers::{PeerHolds, PeerStatus};
+pub use photo_refs::NamedPhotos;
 pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
 pub use registers::Register;

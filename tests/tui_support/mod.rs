@@ -98,22 +98,38 @@ pub fn harness(demo: usize) -> Harness {
 /// Presses keys named as in the keymap file ("j", "enter", "ctrl-s").
 pub fn press(h: &mut Harness, keys: &[&str]) {
     for k in keys {
-        let key = Key::parse(k).unwrap_or_else(|e| panic!("{e}"));
-        let mut mods = KeyModifiers::NONE;
-        if key.ctrl {
-            mods |= KeyModifiers::CONTROL;
-        }
-        if key.alt {
-            mods |= KeyModifiers::ALT;
-        }
-        if matches!(key.code, KeyCode::Char(c) if c.is_uppercase()) {
-            mods |= KeyModifiers::SHIFT;
-        }
-        let ev = Event::Key(KeyEvent::new(key.code, mods));
-        if let Some(a) = h.tui.action_for(&h.app, &ev) {
+        if let Some(a) = h.tui.action_for(&h.app, &key_event(k)) {
             h.tui.dispatch(&mut h.app, a);
         }
     }
+}
+
+/// The key event a keyboard sends for a key named as in the keymap file.
+fn key_event(name: &str) -> Event {
+    let key = Key::parse(name).unwrap_or_else(|e| panic!("{e}"));
+    let mut mods = KeyModifiers::NONE;
+    if key.ctrl {
+        mods |= KeyModifiers::CONTROL;
+    }
+    if key.alt {
+        mods |= KeyModifiers::ALT;
+    }
+    if matches!(key.code, KeyCode::Char(c) if c.is_uppercase()) {
+        mods |= KeyModifiers::SHIFT;
+    }
+    Event::Key(KeyEvent::new(key.code, mods))
+}
+
+/// Presses one key whose effects go to a worker that has not answered yet: they are returned,
+/// not run, so a test can send the answer it wants (a failure) afterwards.
+pub fn press_unanswered(h: &mut Harness, key: &str) -> Vec<xuncha::tui::effects::Effect> {
+    let a = h
+        .tui
+        .action_for(&h.app, &key_event(key))
+        .unwrap_or_else(|| panic!("{key} is bound here"));
+    let effects = xuncha::tui::update::update(&mut h.app, a);
+    xuncha::tui::update::mark_busy(&mut h.app, &effects);
+    effects
 }
 
 /// Presses one key and returns the text of every frame a long effect's progress drew before

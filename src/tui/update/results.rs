@@ -125,6 +125,10 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::NoteSaved {
+            inspection,
+            item_id,
+        } => checklist::note_saved(app, inspection, &item_id),
         Action::Joined { inspection, then } => return joined(app, *inspection, then),
         Action::Reanswered {
             inspection,
@@ -388,6 +392,8 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             return apply(app, Action::Failed(message));
         }
         Action::Failed(msg) => {
+            // Whatever asked, no screen is left waiting for a result that will not come.
+            super::waits::release(app, &msg);
             sync::failed(app, &msg);
             super::entry_form::failed(app, &msg);
             match (&mut app.overlay, app.stack.last_mut()) {
@@ -404,7 +410,11 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::PatrolOpened { .. }
         | Action::PatrolVisited { .. }
         | Action::PatrolFinished(_) => return super::facility::result(app, action),
-        Action::Cmd(_) | Action::Char(_) | Action::Paste(_) | Action::Idle => {}
+        Action::Cmd(_)
+        | Action::Char(_)
+        | Action::Paste(_)
+        | Action::OpenHelp { .. }
+        | Action::Idle => {}
     }
     vec![]
 }
