@@ -37,6 +37,7 @@ mod reanswer;
 mod recover;
 mod register;
 mod register_hazard;
+mod register_risk;
 mod registry_pick;
 mod search;
 mod search_file;
