@@ -12,6 +12,7 @@ mod form;
 mod home;
 mod new_inspection;
 mod overlays;
+mod photo_view;
 mod register;
 pub mod registers;
 pub mod registers_state;
