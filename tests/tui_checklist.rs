@@ -376,7 +376,7 @@ fn an_answers_note_shows_under_its_item_at_80x24() {
         "消防控制室由物业统一值守",
     )
     .unwrap();
-    press(&mut h, &["q", "enter"]);
+    press(&mut h, &["esc", "enter"]);
     assert_eq!(
         checklist(&h).data.inspection.answers[&first].answer,
         Answer::Na

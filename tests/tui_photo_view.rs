@@ -63,7 +63,7 @@ fn the_detail_draws_the_photo_with_its_caption_after_loading_it_on_the_worker() 
     assert_eq!(names.len(), 2);
     // Attaching drew the first photo already; leave and open the detail again, one effect at
     // a time, to see the box before the worker answers.
-    press(&mut h, &["q"]);
+    press(&mut h, &["esc"]);
     let mut pending = press_unanswered(&mut h, "enter");
     let mut loading_seen = false;
     while let Some(e) = pending.pop() {
@@ -125,7 +125,7 @@ fn a_photo_not_synced_yet_says_so_in_the_box() {
             .join(format!("{}.jpg", f.photos[0].hash)),
     )
     .unwrap();
-    press(&mut h, &["q", "enter"]);
+    press(&mut h, &["esc", "enter"]);
     let text = screen_text(&h, &draw(&h, 80, 24));
     assert!(text.contains("照片未同步"), "{text}");
     assert!(matches!(view(&h).image, ViewImage::Missing(_)));

@@ -17,7 +17,7 @@ fn register_with_one_hazard() -> Harness {
     start_inspection(&mut h, "南湖镇卫生院", "key_site");
     press(&mut h, &["p"]);
     fail_and_save(&mut h);
-    press(&mut h, &["q"]);
+    press(&mut h, &["esc"]);
     press(&mut h, &["r"]);
     assert!(matches!(h.app.screen(), Screen::Register(_)));
     h

@@ -49,7 +49,7 @@ fn home_empty_and_typical() {
     snap(&h, "home_empty");
     let mut h = harness(300);
     start_inspection(&mut h, "东城区人民医院", "fire");
-    press(&mut h, &["p", "p", "q"]);
+    press(&mut h, &["p", "p", "esc"]);
     snap(&h, "home_typical");
 }
 
@@ -67,7 +67,7 @@ fn home_with_plan_keeps_inspections_in_view() {
     }
     let mut h = open(dir, INSPECTOR);
     start_inspection(&mut h, "东城区人民医院", "fire");
-    press(&mut h, &["p", "p", "q"]);
+    press(&mut h, &["p", "p", "esc"]);
     let t = draw(&h, 80, 24);
     let text = screen_text(&h, &t);
     assert!(

@@ -42,7 +42,7 @@ fn one_finding(h: &mut Harness, facility: &str) {
     start_inspection(h, facility, "key_site");
     press(h, &["p"]);
     fail_and_save(h);
-    press(h, &["q"]);
+    press(h, &["esc"]);
     assert!(matches!(h.app.screen(), Screen::Home(_)));
 }
 

@@ -2,6 +2,7 @@
 //! events, return the result). The CLI and the TUI both call these; neither names the store, and
 //! `tests/architecture.rs` holds every module to the layers in README.md.
 
+mod answer_note;
 mod browse;
 mod chem;
 mod clock;
@@ -47,6 +48,7 @@ pub use crate::photo::human_size;
 pub use crate::report::{
     ExportSummary, FormFormat, LedgerFilter, LedgerFormat, ReportError, default_export_path,
 };
+pub use answer_note::set_answer_note;
 pub use browse::{FacilityRow, all_inspections, facility_rows};
 pub use chem::set_chemical_fields;
 pub use chem::{

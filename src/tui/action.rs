@@ -129,11 +129,23 @@ pub enum Command {
     RecordOperator,
     /// 台账: link a hazard (by its 隐患编号) to the selected chemical or equipment.
     LinkHazard,
+    /// `h` / `←`: up one level where the screen has one (a hazard's detail back to its list,
+    /// the places pane back to the facilities, a folder to its parent); elsewhere it only says
+    /// how to leave, so a stray key never drops an inspector out of a checklist (D16).
+    Parent,
+    /// `q`: asks whether to leave xuncha (never leaves a screen by itself; D16).
+    AskQuit,
+    /// Checklist: write, change or clear the note (备注) of the answered item (D23).
+    AnswerNote,
 }
 
 #[derive(Debug, Clone)]
 pub enum Action {
     Cmd(Command),
+    /// The help key, with how many entries the help of the screen below lists.
+    OpenHelp {
+        entries: usize,
+    },
     /// A printable character typed into a text field (also IME output).
     Char(char),
     Paste(String),
@@ -159,6 +171,11 @@ pub enum Action {
         item_id: String,
     },
     Finished(Inspection),
+    /// An answer's note was stored (flushed): the inspection as it now reads.
+    NoteSaved {
+        inspection: Inspection,
+        item_id: String,
+    },
     /// I joined someone else's inspection; `then` is the key that asked, to carry out now.
     Joined {
         inspection: Box<Inspection>,

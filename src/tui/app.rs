@@ -86,7 +86,9 @@ pub struct DevicesState {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help,
+    /// The keys of the screen below: the entry under the cursor and how many there are (the
+    /// help scrolls to keep the cursor in view when it does not fit).
+    Help(HelpView),
     Confirm(Confirm),
     Prompt(Prompt),
     Chooser(Chooser),
@@ -94,6 +96,15 @@ pub enum Overlay {
     Choice(super::choice::Choice),
     /// The figures of an inspection being finished, or just finished.
     Summary(super::choice::FinishSummary),
+}
+
+/// Where the help overlay's cursor is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HelpView {
+    /// Index of the entry under the cursor.
+    pub selected: usize,
+    /// Entries listed; 0 when not known (the help then does not move its cursor).
+    pub entries: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -657,6 +668,12 @@ pub enum PromptKind {
     },
     /// Revoke a device; the reason is required.
     RevokeDevice(Uuid),
+    /// The note of the answer of item `item` (index into the checklist under the prompt);
+    /// pre-filled, empty clears it (D23).
+    AnswerNote {
+        inspection: Uuid,
+        item: usize,
+    },
     /// Register a facility by name (issue 16).
     AddFacility,
     /// Register a place (a name or a path) under the place `parent` (None: the top).
@@ -780,7 +797,7 @@ impl App {
     /// Where keys go right now.
     pub fn context(&self) -> Context {
         match &self.overlay {
-            Some(Overlay::Help) => Context::Help,
+            Some(Overlay::Help(_)) => Context::Help,
             Some(Overlay::Confirm(_)) => Context::Confirm,
             Some(Overlay::Prompt(_)) => Context::Prompt,
             Some(Overlay::Chooser(_) | Overlay::Choice(_)) => Context::Chooser,

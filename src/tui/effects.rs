@@ -37,6 +37,12 @@ pub enum Effect {
         answer: Answer,
     },
     Finish(Uuid),
+    /// Set the note of an answered item (`ops::set_answer_note`; empty clears it).
+    AnswerNote {
+        inspection: Uuid,
+        item: String,
+        note: String,
+    },
     /// Add me to someone else's inspection (`ops::join_inspection`), then carry out `then`.
     JoinInspection {
         inspection: Uuid,
@@ -477,9 +483,9 @@ impl Runner {
             Effect::OpenSync => Action::SyncOpened(sync_info(ctx, &self.config)?),
             Effect::Sync { dir, dry_run } => self.sync(&dir, dry_run, progress),
             Effect::LoadFacilities => Action::FacilitiesLoaded(ops::facilities(ctx)?),
-            Effect::JoinInspection { .. } | Effect::ReanswerWithStep { .. } => {
-                super::inspection_effects::run(ctx, effect)?
-            }
+            Effect::JoinInspection { .. }
+            | Effect::ReanswerWithStep { .. }
+            | Effect::AnswerNote { .. } => super::inspection_effects::run(ctx, effect)?,
             Effect::LoadRoster | Effect::ApproveDevice(_) | Effect::RevokeDevice { .. } => {
                 super::device_effects::run(ctx, effect)?
             }

@@ -1,5 +1,5 @@
-//! The runner's part for joining someone else's inspection and for answering a failed item again
-//! together with a step on its hazard (both through `ops`).
+//! The runner's part for joining someone else's inspection, for answering a failed item again
+//! together with a step on its hazard, and for an answer's note (all through `ops`).
 
 use super::action::Action;
 use super::effects::Effect;
@@ -36,6 +36,14 @@ pub fn run(ctx: &mut Ctx, effect: Effect) -> Result<Action, OpsError> {
                 what: format!("已改为{}，{what}", answer.label()),
             }
         }
+        Effect::AnswerNote {
+            inspection,
+            item,
+            note,
+        } => Action::NoteSaved {
+            inspection: ops::set_answer_note(ctx, inspection, &item, &note)?,
+            item_id: item,
+        },
         _ => Action::Idle,
     })
 }

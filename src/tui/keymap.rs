@@ -355,6 +355,17 @@ impl Keymap {
         }
     }
 
+    /// The action for a key press where `app` stands: as [`Keymap::resolve`], and the help key
+    /// says how many entries the help of this screen lists (so its cursor stops at the last).
+    pub fn action(&self, app: &super::app::App, ev: &KeyEvent) -> Option<Action> {
+        match self.resolve(app.context(), ev)? {
+            Action::Cmd(Command::Help) => Some(Action::OpenHelp {
+                entries: self.describe(app.screen_context()).len(),
+            }),
+            a => Some(a),
+        }
+    }
+
     /// (keys, description) for every binding reachable in this context, for the help overlay.
     pub fn describe(&self, ctx: Context) -> Vec<(String, String)> {
         let mut seen: Vec<Key> = Vec::new();

@@ -115,7 +115,7 @@ impl Tui {
     /// text for a text field and nothing anywhere else: it never runs a key.
     pub fn action_for(&self, app: &App, ev: &Event) -> Option<Action> {
         match ev {
-            Event::Key(k) => self.keymap.resolve(app.context(), k),
+            Event::Key(k) => self.keymap.action(app, k),
             Event::Paste(s) if app.context().is_text() => Some(Action::Paste(s.clone())),
             _ => None,
         }

@@ -19,6 +19,13 @@ pub fn escape_action(action: Action) -> Action {
             item_id,
         },
         Action::Finished(i) => Action::Finished(i.escaped()),
+        Action::NoteSaved {
+            inspection,
+            item_id,
+        } => Action::NoteSaved {
+            inspection: inspection.escaped(),
+            item_id,
+        },
         Action::Joined { inspection, then } => Action::Joined {
             inspection: Box::new(inspection.escaped()),
             then,

@@ -46,7 +46,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             say(app, MessageKind::Info, "正在取消……已写的部分不会留下");
             vec![Effect::Cancel]
         }
-        Action::Cmd(_) | Action::Char(_) | Action::Paste(_) => {
+        Action::Cmd(_) | Action::Char(_) | Action::Paste(_) | Action::OpenHelp { .. } => {
             app.message = None;
             let was = form_drafts::before(app);
             let mut effects = input(app, action);
@@ -123,11 +123,34 @@ pub fn tick(app: &mut App) -> bool {
 
 fn input(app: &mut App, a: Action) -> Vec<Effect> {
     if app.overlay.is_some() {
+        // In a list overlay (a chooser) `q`, `h` and `←` close it, as Esc does.
+        let a = match a {
+            Action::Cmd(Command::Parent | Command::AskQuit) => Action::Cmd(Command::Back),
+            a => a,
+        };
         return overlay::input(app, a);
     }
-    if matches!(a, Action::Cmd(Command::Help)) {
-        app.overlay = Some(Overlay::Help);
-        return vec![];
+    match a {
+        Action::Cmd(Command::Parent) => return parent(app),
+        Action::Cmd(Command::AskQuit) => {
+            ask_quit(app);
+            return vec![];
+        }
+        _ => {}
+    }
+    match a {
+        Action::OpenHelp { entries } => {
+            app.overlay = Some(Overlay::Help(super::app::HelpView {
+                selected: 0,
+                entries,
+            }));
+            return vec![];
+        }
+        Action::Cmd(Command::Help) => {
+            app.overlay = Some(Overlay::Help(super::app::HelpView::default()));
+            return vec![];
+        }
+        _ => {}
     }
     if matches!(a, Action::Cmd(Command::Search))
         && !matches!(app.screen(), Screen::FirstRun(_) | Screen::Search(_))
@@ -155,17 +178,50 @@ fn input(app: &mut App, a: Action) -> Vec<Effect> {
     }
 }
 
-/// Leaves the current screen; at home, quits. Returning home refreshes its figures.
+/// Asks whether to leave xuncha (`q` anywhere but a text field, Esc on home).
+fn ask_quit(app: &mut App) {
+    app.overlay = Some(Overlay::Confirm(super::app::Confirm {
+        kind: super::app::ConfirmKind::Quit,
+        text: "退出巡查？（已保存的数据不会丢失；Ctrl-c 直接退出）".into(),
+    }));
+}
+
+/// `h` / `←`: up one level inside what the screen shows, where there is one; elsewhere the
+/// screen stays and the status line says how to leave it (D16: ranger and lazygit move between
+/// levels with these keys, never out of a working screen).
+fn parent(app: &mut App) -> Vec<Effect> {
+    use super::patrol_state::RegistryPane;
+    match app.screen_mut() {
+        Screen::Detail(_) => return back(app),
+        Screen::Facilities(st) if st.pane == RegistryPane::Places => {
+            st.pane = RegistryPane::Facilities;
+            return vec![];
+        }
+        Screen::Attach(_) => return attach::input(app, Action::Cmd(Command::Backspace)),
+        _ => {}
+    }
+    let leave = if app.stack.len() <= 1 {
+        "退出按 q"
+    } else {
+        "离开本页按 Esc"
+    };
+    say(
+        app,
+        MessageKind::Info,
+        format!("本页没有上一级，仍在本页：{leave}"),
+    );
+    vec![]
+}
+
+/// Leaves the current screen; at home, asks before quitting. Returning home refreshes its
+/// figures.
 pub(super) fn back(app: &mut App) -> Vec<Effect> {
     if app.stack.len() <= 1 {
         if matches!(app.screen(), Screen::FirstRun(_)) {
             app.quit = true;
         } else {
             // Esc twice must not quit by accident: ask.
-            app.overlay = Some(Overlay::Confirm(super::app::Confirm {
-                kind: super::app::ConfirmKind::Quit,
-                text: "退出巡查？（已保存的数据不会丢失；Ctrl-c 直接退出）".into(),
-            }));
+            ask_quit(app);
         }
         return vec![];
     }

@@ -196,7 +196,7 @@ pub fn run_from<B: Backend>(
         }
         for ev in paste::coalesce(batch, app.context().is_text()) {
             let action = match &ev {
-                Event::Key(k) => keymap.resolve(app.context(), k),
+                Event::Key(k) => keymap.action(app, k),
                 Event::Paste(s) if app.context().is_text() => Some(Action::Paste(s.clone())),
                 _ => None,
             };

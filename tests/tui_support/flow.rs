@@ -64,7 +64,7 @@ pub fn hazard_detail() -> Harness {
     start_inspection(&mut h, "南湖镇卫生院", "key_site");
     press(&mut h, &["p"]);
     fail_and_save(&mut h);
-    press(&mut h, &["q", "r", "enter"]);
+    press(&mut h, &["esc", "r", "enter"]);
     assert!(matches!(h.app.screen(), Screen::Detail(_)));
     h
 }

@@ -9,6 +9,7 @@ mod entry_form;
 mod facility;
 mod first_run;
 mod form;
+mod help;
 mod home;
 mod new_inspection;
 mod overlays;
@@ -330,6 +331,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (NextUnanswered, "下一未答"),
             (AddFinding, "加隐患"),
             (Finish, "结束"),
+            (AnswerNote, "备注"),
             (AdHocFinding, "表外隐患"),
             (Search, "搜索"),
         ],

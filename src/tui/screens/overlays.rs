@@ -24,7 +24,7 @@ pub(super) fn popup(frame: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
 pub fn render(v: &View, frame: &mut Frame, area: Rect) {
     match &v.app.overlay {
         None => {}
-        Some(Overlay::Help) => help(v, frame, area),
+        Some(Overlay::Help(h)) => super::help::render(v, h, frame, area),
         Some(Overlay::Choice(c)) => super::summary::choice(v, c, frame, area),
         Some(Overlay::Summary(s)) => super::summary::summary(v, s, frame, area),
         Some(Overlay::Confirm(c)) => {
@@ -160,43 +160,6 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
             frame.render_widget(Paragraph::new(lines).block(v.block(&title, true)), r);
         }
     }
-}
-
-fn help(v: &View, frame: &mut Frame, area: Rect) {
-    let entries = v.keymap.describe(v.app.screen_context());
-    let key_w = entries
-        .iter()
-        .map(|(k, _)| k.width())
-        .max()
-        .unwrap_or(4)
-        .min(24);
-    // One column when it fits the height, else two side by side (80x24 has 20 rows).
-    let room = area.height.saturating_sub(2).max(1) as usize;
-    let cols = if entries.len() > room { 2 } else { 1 };
-    let per_col = entries.len().div_ceil(cols);
-    let w = if cols == 1 { 64 } else { area.width };
-    let r = popup(frame, area, w, per_col as u16 + 2);
-    let col_w = (r.width.saturating_sub(2) as usize) / cols;
-    let cell = |(k, d): &(String, String)| {
-        vec![
-            Span::styled(super::pad(k, key_w + 1), v.st(Role::Key)),
-            Span::raw(super::pad(d, col_w.saturating_sub(key_w + 2))),
-            Span::raw(" "),
-        ]
-    };
-    let lines: Vec<Line> = (0..per_col)
-        .map(|i| {
-            let mut spans = cell(&entries[i]);
-            if let Some(e) = entries.get(i + per_col).filter(|_| cols == 2) {
-                spans.extend(cell(e));
-            }
-            Line::from(spans)
-        })
-        .collect();
-    frame.render_widget(
-        Paragraph::new(lines).block(v.block(" 按键帮助（Esc 关闭） ", true)),
-        r,
-    );
 }
 
 /// The signer's row of a signing prompt: 「整改报告人 姓名 [____]  职务 [____]」, the focused

@@ -5,8 +5,11 @@
 use super::{Effect, back, form, moved, say};
 use crate::domain::{Answer, Status};
 use crate::tui::action::{Action, Command};
-use crate::tui::app::{App, ChecklistState, Confirm, ConfirmKind, MessageKind, Overlay, Screen};
+use crate::tui::app::{
+    App, ChecklistState, Confirm, ConfirmKind, MessageKind, Overlay, Prompt, PromptKind, Screen,
+};
 use crate::tui::choice::{Choice, ChoiceKind, FinishSummary, REANSWER_OPTIONS};
+use crate::tui::widgets::text_input::TextInput;
 
 pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let Action::Cmd(cmd) = a else {
@@ -27,6 +30,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             | Command::AddFinding
             | Command::AdHocFinding
             | Command::Finish
+            | Command::AnswerNote
     );
     if writes && !finished && !st.data.inspection.is_owner(&me) {
         return ask_to_join(app, cmd);
@@ -60,6 +64,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             return vec![];
         }
         Command::Finish => return finish(app),
+        Command::AnswerNote => return note_prompt(app),
         Command::Print => {
             say(app, MessageKind::Info, "正在生成整改表……");
             return vec![Effect::PrintForm(id)];
@@ -253,4 +258,75 @@ pub fn refused(st: &mut ChecklistState, item_id: &str) {
     {
         st.cursor = i;
     }
+}
+
+/// `b`: the note of the answered item under the cursor, in a one-line prompt pre-filled with
+/// the note it has (D23; the CLI's `inspection answer --note`).
+fn note_prompt(app: &mut App) -> Vec<Effect> {
+    let Screen::Checklist(st) = app.screen() else {
+        return vec![];
+    };
+    let insp = &st.data.inspection;
+    let why_not = if insp.is_finished() {
+        Some("该检查已结束，不能再改作答备注")
+    } else if st.answer(st.cursor).is_none() {
+        Some("先作答（p 合格、f 不合格、n 不适用），再按 b 写备注")
+    } else if st
+        .current()
+        .is_some_and(|i| insp.answer_conflicts.contains_key(&i.id))
+    {
+        Some("该项有回答冲突：先按 p / f / n 裁定，再写备注")
+    } else {
+        None
+    };
+    if let Some(why) = why_not {
+        say(app, MessageKind::Error, why);
+        return vec![];
+    }
+    let Some(item) = st.current() else {
+        return vec![];
+    };
+    let note = insp
+        .answers
+        .get(&item.id)
+        .map(|a| a.note.clone())
+        .unwrap_or_default();
+    app.overlay = Some(Overlay::Prompt(Prompt {
+        kind: PromptKind::AnswerNote {
+            inspection: insp.id,
+            item: st.cursor,
+        },
+        // The popup's title has ~50 columns: the item's text cut there, marked.
+        title: format!("作答备注：{}", crate::tui::screens::fit(&item.check, 40)),
+        label: "备注（清空后确定即删除备注）".into(),
+        input: TextInput::new(&note),
+        error: None,
+        overwrite: None,
+        signer: None,
+    }));
+    vec![]
+}
+
+/// The worker stored an answer's note: the checklist shows it, the prompt closes, and the
+/// status line says so only now that it is on disk.
+pub fn note_saved(app: &mut App, inspection: crate::domain::Inspection, item_id: &str) {
+    app.overlay = None;
+    let cleared = inspection
+        .answers
+        .get(item_id)
+        .is_none_or(|a| a.note.is_empty());
+    for s in app.stack.iter_mut().rev() {
+        if let Screen::Checklist(st) = s
+            && st.data.inspection.id == inspection.id
+        {
+            st.data.inspection = inspection;
+            break;
+        }
+    }
+    let text = if cleared {
+        "已删除作答备注"
+    } else {
+        "已保存作答备注"
+    };
+    say(app, MessageKind::Ok, text);
 }

@@ -71,13 +71,26 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Screen::Checklist(st) => st.reanswer.clone().map(|r| (st.data.inspection.id, r)),
         _ => None,
     };
+    // The checklist under an answer-note prompt names its item.
+    let items: Vec<String> = match app.screen() {
+        Screen::Checklist(st) => st.data.items.iter().map(|i| i.id.clone()).collect(),
+        _ => vec![],
+    };
     let Some(ov) = app.overlay.as_mut() else {
         return vec![];
     };
     match ov {
-        Overlay::Help => {
-            if matches!(a, Action::Cmd(Command::Back | Command::Help)) {
-                app.overlay = None;
+        Overlay::Help(h) => {
+            match a {
+                Action::Cmd(Command::Back | Command::Help) | Action::OpenHelp { .. } => {
+                    app.overlay = None;
+                }
+                Action::Cmd(c) => {
+                    if let Some(i) = moved(h.selected, h.entries, c) {
+                        h.selected = i;
+                    }
+                }
+                _ => {}
             }
             vec![]
         }
@@ -244,6 +257,14 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     PromptKind::RevokeDevice(device) => Effect::RevokeDevice {
                         device,
                         reason: note,
+                    },
+                    PromptKind::AnswerNote { inspection, item } => match items.get(item) {
+                        Some(item) => Effect::AnswerNote {
+                            inspection,
+                            item: item.clone(),
+                            note,
+                        },
+                        None => return vec![],
                     },
                     PromptKind::AddFacility
                     | PromptKind::AddPlace { .. }

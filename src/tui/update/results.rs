@@ -125,6 +125,10 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::NoteSaved {
+            inspection,
+            item_id,
+        } => checklist::note_saved(app, inspection, &item_id),
         Action::Joined { inspection, then } => return joined(app, *inspection, then),
         Action::Reanswered {
             inspection,
@@ -410,7 +414,11 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::PatrolOpened { .. }
         | Action::PatrolVisited { .. }
         | Action::PatrolFinished(_) => return super::facility::result(app, action),
-        Action::Cmd(_) | Action::Char(_) | Action::Paste(_) | Action::Idle => {}
+        Action::Cmd(_)
+        | Action::Char(_)
+        | Action::Paste(_)
+        | Action::OpenHelp { .. }
+        | Action::Idle => {}
     }
     vec![]
 }
