@@ -149,10 +149,21 @@ fn an_altered_bundle_is_rejected_with_exit_3_and_repaired_by_the_next_export() {
     a.add_finding(&insp, "fire", "安全出口指示灯不亮");
     sync_json(&a, usb);
     let file = bundles(usb).pop().unwrap();
+    let written = std::fs::metadata(&file).unwrap().modified().unwrap();
     let mut bytes = std::fs::read(&file).unwrap();
     let n = bytes.len();
     bytes[n - 50] ^= 0x01;
     std::fs::write(&file, &bytes).unwrap();
+    // The same size; and a file system's clock ticks coarsely (4 ms here, 2 s on a FAT
+    // stick), so a rewrite this quick may keep the very mtime the writer noted, and the writer
+    // would take the file for the one it verified (name, size, mtime) and not repair it. An
+    // alteration on a stick comes later than that: say so, whatever the machine's load.
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(written + std::time::Duration::from_secs(3))
+        .unwrap();
 
     let out = sync(&office, usb, &[]);
     assert_eq!(out.status.code(), Some(3));

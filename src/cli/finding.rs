@@ -97,20 +97,7 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
         FindingCmd::List(filter) => {
             let mut q = query(filter)?;
             ops::resolve_filter(&ctx, &mut q)?;
-            let list = ctx.list_findings(&q)?;
-            if cli.json {
-                let v: Vec<_> = list
-                    .iter()
-                    .map(|f| FindingJson::new(f, &ctx.now, &ctx.catalog))
-                    .collect();
-                return print_json(&v);
-            }
-            println!("{}", finding_header());
-            for f in &list {
-                println!("{}", finding_row(f, &ctx.now, &ctx.catalog));
-            }
-            println!("共 {} 条", list.len());
-            Ok(())
+            list(cli, &ctx, &q)
         }
         FindingCmd::Show { id } => {
             let f = ctx.finding(id)?;
@@ -509,5 +496,44 @@ fn show(ctx: &Ctx, f: &Finding) {
             )
         };
         println!("  {}  {who}  {}{note}", local(&ctx.now, h.at), h.action);
+    }
+}
+
+/// `finding list`: each row printed as it is read from the store (issue 14: 100,000 hazards
+/// in bounded memory), the text table or the JSON array.
+fn list(cli: &Cli, ctx: &Ctx, q: &FindingQuery) -> CmdResult {
+    use std::io::Write;
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut broken: Option<std::io::Error> = None;
+    let mut keep = |r: std::io::Result<()>| {
+        r.map_err(|e| {
+            broken = Some(e);
+            ops::OpsError::Cancelled("输出中断".into())
+        })
+    };
+    let read = if cli.json {
+        let mut arr = super::output::JsonArrayOut::new(out);
+        ctx.for_each_finding(q, |f| {
+            keep(arr.push(&FindingJson::new(&f, &ctx.now, &ctx.catalog)))
+        })
+        .and_then(|()| keep(arr.finish()))
+    } else {
+        let mut out = out;
+        let mut n = 0usize;
+        keep(writeln!(out, "{}", finding_header()))
+            .and_then(|()| {
+                ctx.for_each_finding(q, |f| {
+                    n += 1;
+                    keep(writeln!(out, "{}", finding_row(&f, &ctx.now, &ctx.catalog)))
+                })
+            })
+            .and_then(|()| keep(writeln!(out, "共 {n} 条").and_then(|()| out.flush())))
+    };
+    match (read, broken) {
+        (Err(_), Some(e)) => Err(Failure {
+            code: 1,
+            message: format!("无法写出列表：{e}"),
+        }),
+        (r, _) => Ok(r?),
     }
 }

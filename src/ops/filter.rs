@@ -17,11 +17,14 @@ pub fn resolve_filter(ctx: &Ctx, q: &mut FindingQuery) -> Result<()> {
     }
     if let Some(f) = q.facility.as_deref().map(str::trim) {
         let mut names = super::facilities(ctx)?;
-        for x in ctx.list_findings(&FindingQuery::default())? {
-            if !names.contains(&x.facility) {
+        // Read one at a time: collecting every finding held an office's 100,000 in memory.
+        let mut seen: std::collections::HashSet<String> = names.iter().cloned().collect();
+        ctx.for_each_finding(&FindingQuery::default(), |x| {
+            if seen.insert(x.facility.clone()) {
                 names.push(x.facility);
             }
-        }
+            Ok(())
+        })?;
         for r in super::registry(ctx)?.active() {
             for n in std::iter::once(&r.name).chain(&r.aliases) {
                 if !names.contains(n) {

@@ -12,6 +12,8 @@ mod demo_registry;
 mod device;
 mod draft;
 mod draft_files;
+#[cfg(test)]
+mod ent_checks;
 mod equipment;
 mod facility;
 mod filter;
@@ -34,6 +36,7 @@ mod plan;
 mod reanswer;
 mod recover;
 mod register;
+mod register_risk;
 mod registry_pick;
 mod search;
 mod search_file;
@@ -402,6 +405,24 @@ impl Ctx {
             ..q.clone()
         };
         Ok(self.store.query(&q, self.now.today())?)
+    }
+
+    /// As [`Ctx::list_findings`], handing each finding to `each` as it is read instead of
+    /// collecting them: `finding list` at 100,000 hazards prints as it reads and holds one
+    /// finding at a time (issue 14: ≤ 80 MB resident).
+    ///
+    /// # Errors
+    /// A store read error, or the first error `each` returns (reading stops there).
+    pub fn for_each_finding(
+        &self,
+        q: &FindingQuery,
+        each: impl FnMut(Finding) -> Result<()>,
+    ) -> Result<()> {
+        let q = FindingQuery {
+            review_days: self.review_days,
+            ..q.clone()
+        };
+        self.store.query_each(&q, self.now.today(), each)
     }
 
     /// An inspection by its id, if it is held.

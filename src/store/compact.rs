@@ -66,6 +66,11 @@ pub fn compact(dir: &Path) -> Result<(u64, u64)> {
         for name in old.tree_names() {
             let from = old.open_tree(&name)?;
             let to = new.open_tree(&name)?;
+            // Old per-event keys of `ent` are rewritten one entry per entity (`ent.rs`).
+            if name.as_ref() == b"ent" {
+                super::ent::copy_packed(&from, &to, BATCH)?;
+                continue;
+            }
             let mut batch = sled::Batch::default();
             let mut n = 0;
             for kv in from.iter() {

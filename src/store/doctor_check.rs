@@ -30,15 +30,14 @@ impl KeyDigest {
         self.sum = self.sum.wrapping_add(u128::from_le_bytes(first));
     }
 
-    /// The keys of `tree`, less the read models (under `#`) when `skip_models`.
-    fn of_tree(tree: &sled::Tree, skip_models: bool) -> Result<KeyDigest> {
+    /// The keys of `tree`, less the read models (under `#`).
+    fn of_tree_less_models(tree: &sled::Tree) -> Result<KeyDigest> {
         let mut d = KeyDigest::default();
         for k in tree.iter().keys() {
             let k = k?;
-            if skip_models && k.starts_with(super::models::MODEL_PREFIX) {
-                continue;
+            if !k.starts_with(super::models::MODEL_PREFIX) {
+                d.add(&k);
             }
-            d.add(&k);
         }
         Ok(d)
     }
@@ -98,8 +97,10 @@ impl Store {
         })?;
         // Every fresh view was found above, so equal counts mean no view lacks its events.
         differs |= self.findings.len() != findings || self.inspections.len() != inspections;
-        differs |= ent != KeyDigest::of_tree(&self.ent, false)?;
-        differs |= idx != KeyDigest::of_tree(&self.idx, true)?;
+        let mut live_ent = KeyDigest::default();
+        self.ent_logical_keys(&mut |k| live_ent.add(&k))?;
+        differs |= ent != live_ent;
+        differs |= idx != KeyDigest::of_tree_less_models(&self.idx)?;
         let fresh: BTreeMap<Vec<u8>, Vec<u8>> = models.entries().collect();
         differs |= self.live_models()? != fresh;
         rep.findings = findings;

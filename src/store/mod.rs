@@ -3,7 +3,8 @@
 //! Trees:
 //! - `log`: device(16) ‖ seq(8, BE) → record; the truth.
 //! - `keys`: device(16) → ed25519 public key; `meta`: own identity, HLC, flags.
-//! - `ent`: tag(1) ‖ entity(16) ‖ device(16) ‖ seq(8) → (): which events make which view.
+//! - `ent`: tag(1) ‖ entity(16) → the packed (device, seq) of its events: which events make
+//!   which view (`ent.rs`; versions before kept one key per event, still read).
 //! - `findings`, `inspections`: id(16) → JSON view; `idx`: secondary index keys → (), and the
 //!   read models under `#` (counters for home, inspection marks; see `models.rs`).
 //!   All three are derived and rebuilt by `rebuild`.
@@ -14,6 +15,7 @@ mod compact;
 mod demo_mark;
 mod devices;
 mod doctor_check;
+mod ent;
 mod fork;
 mod identity;
 mod import;

@@ -73,6 +73,27 @@ impl Store {
 
     /// Findings matching the query, in id order. Uses the narrowest index it can.
     pub fn query(&self, q: &FindingQuery, today: NaiveDate) -> Result<Vec<Finding>> {
+        let mut out = Vec::new();
+        self.query_each(q, today, |f| {
+            out.push(f);
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(out)
+    }
+
+    /// Hands each finding matching `q` to `each` as it is read, so a caller that prints or
+    /// counts holds one finding at a time, not the 100,000 of an office store (issue 14). The
+    /// order is id order (creation order); with a narrowing filter (inspection, status, line,
+    /// facility, conflicts) only the index's candidates are read, still in id order.
+    ///
+    /// # Errors
+    /// The first read or decode error, or the first error `each` returns (reading stops there).
+    pub fn query_each<E: From<StoreError>>(
+        &self,
+        q: &FindingQuery,
+        today: NaiveDate,
+        mut each: impl FnMut(Finding) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
         let candidates: Option<Vec<Uuid>> = if let Some(i) = q.inspection {
             Some(self.ids_under(&[b"i\0".as_slice(), i.as_bytes()].concat())?)
         } else if let Some(s) = q.status {
@@ -91,7 +112,6 @@ impl Store {
         } else {
             None
         };
-        let mut out = Vec::new();
         match candidates {
             Some(mut ids) => {
                 ids.sort();
@@ -100,7 +120,7 @@ impl Store {
                     if let Some(f) = self.finding(id)?
                         && q.matches(&f, today)
                     {
-                        out.push(f);
+                        each(f)?;
                     }
                 }
             }
@@ -108,12 +128,12 @@ impl Store {
                 for f in self.all_findings() {
                     let f = f?;
                     if q.matches(&f, today) {
-                        out.push(f);
+                        each(f)?;
                     }
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     fn ids_by_status(&self, s: StatusFilter, today: NaiveDate) -> Result<Vec<Uuid>> {

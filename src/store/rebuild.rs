@@ -69,7 +69,21 @@ impl Store {
         compare_keys(&self.idx, &expected_idx, "索引", &mut rep)?;
         let models: BTreeMap<Vec<u8>, Vec<u8>> = models.entries().collect();
         compare_models(&self.live_models()?, &models, &mut rep);
-        compare_keys(&self.ent, &expected_ent, "事件归属", &mut rep)?;
+        // As logical keys (entity ‖ event), whatever the layout the entries are in.
+        let (mut live_ent, mut extra_ent) = (0usize, Vec::new());
+        self.ent_logical_keys(&mut |k| {
+            live_ent += 1;
+            if !expected_ent.contains(&k) && extra_ent.len() < MAX_LISTED {
+                extra_ent.push(k);
+            }
+        })?;
+        tally_keys(
+            live_ent,
+            extra_ent,
+            expected_ent.len(),
+            "事件归属",
+            &mut rep,
+        );
 
         if write {
             // Kill-safety: the mark is on disk before the first view is cleared and leaves only
@@ -101,8 +115,8 @@ impl Store {
             for (k, v) in models {
                 self.idx.insert(k, v)?;
             }
-            for k in expected_ent {
-                self.ent.insert(k, &[])?;
+            for (k, v) in super::ent::entries_of_logical(&expected_ent) {
+                self.ent.insert(k, v)?;
             }
             self.fault_point("written");
             self.flush()?;
@@ -321,19 +335,33 @@ fn compare_keys(
     what: &str,
     rep: &mut RebuildReport,
 ) -> Result<()> {
-    let mut live = 0usize;
+    let (mut live, mut extra) = (0usize, Vec::new());
     for kv in tree.iter() {
         let (k, _) = kv?;
         if k.starts_with(super::models::MODEL_PREFIX) {
             continue;
         }
         live += 1;
-        if !expected.contains(k.as_ref()) {
-            note(rep, format!("{what}多余条目 {}", hex::encode(&k)));
+        if !expected.contains(k.as_ref()) && extra.len() < MAX_LISTED {
+            extra.push(k.to_vec());
         }
     }
-    if live != expected.len() {
-        note(rep, format!("{what}条目数 {live}，应为 {}", expected.len()));
-    }
+    tally_keys(live, extra, expected.len(), what, rep);
     Ok(())
+}
+
+/// Notes each extra key (up to [`MAX_LISTED`]) and a count that differs from the expected one.
+fn tally_keys(
+    live: usize,
+    extra: Vec<Vec<u8>>,
+    expected: usize,
+    what: &str,
+    rep: &mut RebuildReport,
+) {
+    for k in extra {
+        note(rep, format!("{what}多余条目 {}", hex::encode(&k)));
+    }
+    if live != expected {
+        note(rep, format!("{what}条目数 {live}，应为 {expected}"));
+    }
 }

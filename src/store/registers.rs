@@ -3,7 +3,6 @@
 //! `ent` index (prefix `h` for chemicals, `q` for equipment). Nothing to rebuild, so
 //! `doctor` proves them equal to the log by construction.
 
-use super::codec::Record;
 use super::views::entity_prefix;
 use super::{Result, Store, StoreError};
 use crate::domain::{Entity, Payload, StoredEvent};
@@ -26,21 +25,15 @@ impl Store {
             Register::Equipment => b"q",
         };
         let mut out: BTreeMap<Uuid, Vec<StoredEvent>> = BTreeMap::new();
-        for kv in self.ent.scan_prefix(tag) {
-            let (k, _) = kv?;
-            if k.len() < 17 {
-                continue;
+        self.for_each_entity(tag, &mut |entity, refs| {
+            let id =
+                Uuid::from_slice(&entity[1..]).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let events = out.entry(id).or_default();
+            for (device, seq) in refs {
+                events.push(self.stored_event(device, seq)?);
             }
-            let id = Uuid::from_slice(&k[1..17]).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let rec = self
-                .log
-                .get(&k[17..])?
-                .ok_or_else(|| StoreError::Corrupt("索引指向不存在的事件".into()))?;
-            let body = Record::from_stored(&rec)
-                .body()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            out.entry(id).or_default().push(body.into_stored());
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 

@@ -24,6 +24,8 @@ pub(crate) fn entity_prefix(e: &Entity) -> [u8; 17] {
     k
 }
 
+/// The logical `ent` key of one event of an entity: tag ‖ id ‖ device ‖ seq (the layout before
+/// issue 14 stored these; `doctor` compares the tree as a set of them, see `ent.rs`).
 pub(crate) fn ent_key(e: &Entity, device: Uuid, seq: u64) -> Vec<u8> {
     let mut k = entity_prefix(e).to_vec();
     k.extend_from_slice(&log_key(device, seq));
@@ -137,11 +139,14 @@ pub(crate) fn write_batch(
     plan: &Plan,
     hlc: Option<crate::domain::Hlc>,
 ) -> std::result::Result<(), ConflictableTransactionError<StoreError>> {
+    let mut refs: BTreeMap<[u8; 17], Vec<super::ent::Ref>> = BTreeMap::new();
     for (body, rec) in records {
         log.insert(&log_key(body.device, body.seq), rec.stored())?;
-        let ek = ent_key(&body.payload.entity(), body.device, body.seq);
-        ent.insert(ek.as_slice(), &[])?;
+        refs.entry(entity_prefix(&body.payload.entity()))
+            .or_default()
+            .push((body.device, body.seq));
     }
+    super::ent::add_refs(ent, &refs)?;
     plan.apply(fnd, ins, idx)?;
     if let Some(h) = hlc {
         meta.insert(super::META_HLC, serde_json::to_vec(&h).unwrap_or_default())?;
@@ -205,21 +210,29 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Vec<u8> {
 }
 
 impl Store {
-    /// All stored events of one entity (by its `ent` prefix), decoded.
+    /// All stored events of the entities under `prefix` (a tag, or tag ‖ id), decoded, each
+    /// entity's in (device, seq) order.
     pub(crate) fn events_with_prefix(&self, prefix: &[u8]) -> Result<Vec<StoredEvent>> {
         let mut out = Vec::new();
-        for kv in self.ent.scan_prefix(prefix) {
-            let (k, _) = kv?;
-            let rec = self
-                .log
-                .get(&k[17..])?
-                .ok_or_else(|| StoreError::Corrupt("索引指向不存在的事件".into()))?;
-            let body = Record::from_stored(&rec)
-                .body()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            out.push(body.into_stored());
-        }
+        self.for_each_entity(prefix, &mut |_, refs| {
+            for (device, seq) in refs {
+                out.push(self.stored_event(device, seq)?);
+            }
+            Ok(())
+        })?;
         Ok(out)
+    }
+
+    /// One event the `ent` tree names, decoded from the log.
+    pub(crate) fn stored_event(&self, device: Uuid, seq: u64) -> Result<StoredEvent> {
+        let rec = self
+            .log
+            .get(log_key(device, seq))?
+            .ok_or_else(|| StoreError::Corrupt("索引指向不存在的事件".into()))?;
+        let body = Record::from_stored(&rec)
+            .body()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(body.into_stored())
     }
 
     /// The finding with its full history and field versions, folded from its events.
