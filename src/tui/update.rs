@@ -15,6 +15,7 @@ mod home;
 mod merge;
 mod new_inspection;
 mod overlay;
+mod photo_view;
 mod place_pick;
 mod register;
 mod register_hazard;
