@@ -388,3 +388,35 @@ const CLAUSE_1_3: &str = "健全完善卫生健康行政单位安全情况通报
 
 /// Seed 003, 四（十七）检查制度, as printed.
 const CLAUSE_4_17: &str = "安全生产和消防工作检查采取“四不两直”（不发通知、不打招呼、不听汇报、不陪同接待、直奔基层、直插现场）方式进行。全市卫生健康系统每年至少组织开展2次上级对下级的安全生产检查督导，特殊情况或特殊时期实行随时检查；各单位要加强安全生产督导自检工作，党政主要领导每年至少1次、分管领导每月至少1次带队检查，每次检查都要建立台账，形成书面报告。医院对重点部位夜间防火巡查至少进行2次，管理人员每日对重点部位至少巡查1次。";
+
+#[test]
+fn inspections_under_a_merged_spelling_or_spaced_name_count_once_each() {
+    let mut env = setup();
+    // Records typed 市一院 belong to H once that entry is merged into it; a name typed with
+    // spaces is H's.
+    at(&mut env, "2026-10-01T08:00:00+08:00").ok(&["facility", "add", "市一院"]);
+    env.ok(&["facility", "merge", H, "市一院"]);
+    inspect(
+        &mut env,
+        "2026-10-10T10:00:00+08:00",
+        "市一院",
+        "行政检查",
+        "unannounced",
+    );
+    inspect(
+        &mut env,
+        "2026-11-10T10:00:00+08:00",
+        "市第一 人民医院",
+        "行政检查",
+        "unannounced",
+    );
+    let rows = status(
+        &mut env,
+        "2026-12-01T09:00:00+08:00",
+        "2026-12-01",
+        "2026-12-01",
+    );
+    let q = "unannounced_quarterly";
+    assert_eq!(state(&rows, H, q, "2026年第4季度"), s("done", 2));
+    assert_eq!(state(&rows, C, q, "2026年第4季度"), s("due", 0));
+}

@@ -31,6 +31,13 @@ fn h_left_and_q_keep_the_inspector_on_the_checklist_item() {
     let text = screen_text(&h, &t);
     assert!(text.contains("本页没有上一级"), "{text}");
     assert!(text.contains("离开本页按 Esc"), "{text}");
+    // D24: the header says where the inspector is: the facility and its 科室.
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with(" 东城区人民医院 · 急诊科  自查")
+    );
     insta::assert_snapshot!("checklist_left_says_how_to_leave_80x24", text);
 
     // q asks; no (n, Esc or q again) keeps the checklist as it was.

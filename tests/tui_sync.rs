@@ -46,12 +46,6 @@ fn one_finding(h: &mut Harness, facility: &str) {
     assert!(matches!(h.app.screen(), Screen::Home(_)));
 }
 
-fn open_sync_with(h: &mut Harness, folder: &Path) {
-    press(h, &["s"]);
-    press(h, &["ctrl-u"]);
-    type_text(h, &folder.display().to_string());
-}
-
 #[test]
 fn two_stores_sync_through_one_folder_from_the_tui() {
     let folder = tempfile::tempdir().unwrap();
@@ -296,4 +290,43 @@ fn a_sync_that_fails_under_the_help_overlay_does_not_leave_the_screen_running() 
     // The folder field takes keys again.
     type_text(&mut h, "x");
     assert!(sync_state(&h).folder.text().ends_with('x'));
+}
+
+/// D24: with a folder remembered, the screen opens on its keys (Enter tries, e edits), so the
+/// `e` learnt on the result screen edits the path instead of typing into it; Esc in the field
+/// puts the folder back.
+#[test]
+fn the_sync_screen_opens_on_its_keys_and_e_edits_the_path() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut h = harness(0);
+    one_finding(&mut h, "东城区人民医院");
+    open_sync_with(&mut h, folder.path());
+    press(&mut h, &["enter", "y"]);
+    assert!(matches!(sync_state(&h).phase, SyncPhase::Done(_)));
+    let remembered = folder.path().display().to_string();
+
+    // The result screen: e edits the path as it is; no "e" is typed into it.
+    press(&mut h, &["e"]);
+    assert!(sync_state(&h).editing);
+    assert_eq!(sync_state(&h).folder.text(), remembered);
+    press(&mut h, &["esc", "esc"]);
+    assert!(matches!(h.app.screen(), Screen::Home(_)));
+
+    // Opened again: the remembered folder, the keys of the screen, no cursor in the field.
+    press(&mut h, &["s"]);
+    assert!(!sync_state(&h).editing);
+    let me = [h.tui.runner.ctx.raw_store().device_id()];
+    let text = shown(&h, 80, 24, folder.path(), &me);
+    assert!(text.contains("y 试运行  e 改文件夹  Esc 返回"), "{text}");
+    insta::assert_snapshot!("sync_ready_80x24", text);
+    press(&mut h, &["e"]);
+    type_text(&mut h, "/子目录");
+    assert_eq!(sync_state(&h).folder.text(), format!("{remembered}/子目录"));
+    // Esc: the folder as it was, and the screen's keys again.
+    press(&mut h, &["esc"]);
+    assert!(!sync_state(&h).editing);
+    assert_eq!(sync_state(&h).folder.text(), remembered);
+    // Enter tries the remembered folder at once.
+    press(&mut h, &["enter"]);
+    assert!(matches!(sync_state(&h).phase, SyncPhase::Preview(_)));
 }

@@ -12,8 +12,7 @@ use xuncha::tui::app::Screen;
 
 /// A sync through the sync screen: folder, Enter (preview), y (sync), back home.
 fn sync_from_tui(h: &mut Harness, folder: &Path) {
-    press(h, &["s", "ctrl-u"]);
-    type_text(h, &folder.display().to_string());
+    tui_support::flow::open_sync_with(h, folder);
     press(h, &["enter", "y"]);
     assert!(
         h.app.message.as_ref().unwrap().text.starts_with("同步完成"),

@@ -2,10 +2,12 @@
 //! inspected, read from `data/frequency.toml` (overridable), and the pure evaluation of what is
 //! done, due and missed per facility, rule and period.
 
+use super::facility::name_key;
 use super::kinds::{ParseError, word_enum};
 use super::{Facility, FacilityKind, Mode, Now, Patrol, Stamp};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 use uuid::Uuid;
@@ -282,8 +284,26 @@ pub fn evaluate(
     now: &Now,
 ) -> Vec<PlanRow> {
     let now_local = now.0.naive_local();
+    // The inspections of each spelling, keyed once: matching every inspection's name against
+    // every facility, rule and period took seconds at 100,000 hazards (issue 14).
+    let mut by_name: HashMap<String, Vec<&InspectionMark>> = HashMap::new();
+    for i in inspections {
+        by_name.entry(name_key(&i.facility)).or_default().push(i);
+    }
     let mut rows = Vec::new();
     for f in facilities {
+        let mut keys: Vec<String> = std::iter::once(&f.name)
+            .chain(&f.aliases)
+            .map(|n| name_key(n))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        let visited: Vec<&InspectionMark> = keys
+            .iter()
+            .filter_map(|k| by_name.get(k))
+            .flatten()
+            .copied()
+            .collect();
         for r in rules {
             if !r.facility_types.is_empty() && !r.facility_types.contains(&f.kind) {
                 continue;
@@ -316,9 +336,9 @@ pub fn evaluate(
                         (counts.iter().map(|c| c.done).min().unwrap_or(0), counts)
                     }
                     Activity::Inspection => {
-                        let n = inspections
+                        let n = visited
                             .iter()
-                            .filter(|i| f.answers_to(&i.facility) && within(i.at))
+                            .filter(|i| within(i.at))
                             .filter(|i| r.leader.is_none() || i.leader == r.leader)
                             .filter(|i| r.mode.is_none_or(|m| i.mode == m))
                             .filter(|i| r.not_mode.is_none_or(|m| i.mode != m))

@@ -36,6 +36,7 @@ mod plan;
 mod reanswer;
 mod recover;
 mod register;
+mod register_risk;
 mod registry_pick;
 mod search;
 mod search_file;

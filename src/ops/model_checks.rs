@@ -8,8 +8,38 @@ mod tests {
     use crate::ops::{Ctx, RegisterRow, register_rows};
     use crate::store::Store;
 
+    /// When the demo stores of these checks are made.
+    const MADE: &str = "2026-11-22T09:00:00+08:00";
+
     fn now(text: &str) -> Now {
         Now(chrono::DateTime::parse_from_rfc3339(text).unwrap())
+    }
+
+    /// The store at `dir`, opened by 王建国 at `MADE`.
+    fn ctx_at(dir: &std::path::Path) -> Ctx {
+        Ctx::new(
+            Store::open(dir).unwrap(),
+            Catalog::builtin(),
+            now(MADE),
+            "王建国",
+        )
+    }
+
+    /// A fresh demo store of `scale` findings (every status, deadlines past and near).
+    fn demo_ctx(scale: usize) -> (tempfile::TempDir, Ctx) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ctx = ctx_at(dir.path());
+        crate::ops::demo(&mut ctx, scale).unwrap();
+        (dir, ctx)
+    }
+
+    /// The findings 待整改.
+    fn open_findings(ctx: &Ctx) -> Vec<Finding> {
+        ctx.list_findings(&FindingQuery {
+            status: Some(crate::domain::StatusFilter::Open),
+            ..Default::default()
+        })
+        .unwrap()
     }
 
     /// Home's per-line figures counted from every full view with the domain's own rules.
@@ -67,15 +97,8 @@ mod tests {
     /// the counters equal to a rebuild; and the register rows equal the full views' rows.
     #[test]
     fn counters_answer_as_the_full_views_do() {
-        let dir = tempfile::tempdir().unwrap();
-        let made = now("2026-11-22T09:00:00+08:00");
-        let mut ctx = Ctx::new(
-            Store::open(dir.path()).unwrap(),
-            Catalog::builtin(),
-            made,
-            "王建国",
-        );
-        crate::ops::demo(&mut ctx, 400).unwrap();
+        let made = now(MADE);
+        let (_dir, mut ctx) = demo_ctx(400);
         let check = |ctx: &mut Ctx| {
             let mut overdue = 0;
             for day in [
@@ -96,12 +119,7 @@ mod tests {
         check(&mut ctx);
         // Lifecycle steps move findings between counters: rectify, verify, retract.
         ctx.now = made;
-        let open = ctx
-            .list_findings(&FindingQuery {
-                status: Some(crate::domain::StatusFilter::Open),
-                ..Default::default()
-            })
-            .unwrap();
+        let open = open_findings(&ctx);
         for (n, f) in open.iter().take(12).enumerate() {
             let id = f.id;
             match n % 3 {
@@ -184,24 +202,11 @@ mod tests {
     /// builds the models again, so home answers as the full views do.
     #[test]
     fn counters_left_stale_by_an_older_binary_are_rebuilt_on_open() {
-        let dir = tempfile::tempdir().unwrap();
-        let made = now("2026-11-22T09:00:00+08:00");
-        let mut ctx = Ctx::new(
-            Store::open(dir.path()).unwrap(),
-            Catalog::builtin(),
-            made,
-            "王建国",
-        );
-        crate::ops::demo(&mut ctx, 60).unwrap();
+        let (dir, mut ctx) = demo_ctx(60);
         let before = ctx.raw_store().live_models().unwrap();
         let stamp = ctx.raw_store().stored_models_stamp().unwrap();
         assert!(stamp.is_some());
-        let open = ctx
-            .list_findings(&FindingQuery {
-                status: Some(crate::domain::StatusFilter::Open),
-                ..Default::default()
-            })
-            .unwrap();
+        let open = open_findings(&ctx);
         for f in open.iter().take(5) {
             crate::ops::rectify(&mut ctx, f.id, "已清理").unwrap();
         }
@@ -209,12 +214,7 @@ mod tests {
         ctx.raw_store().set_models_as(&before, stamp).unwrap();
         assert_ne!(figures_from_home(&ctx), figures_from_views(&ctx));
         drop(ctx);
-        let ctx = Ctx::new(
-            Store::open(dir.path()).unwrap(),
-            Catalog::builtin(),
-            made,
-            "王建国",
-        );
+        let ctx = ctx_at(dir.path());
         assert_eq!(figures_from_home(&ctx), figures_from_views(&ctx));
         let rep = ctx.raw_store().rebuild(false).unwrap();
         assert!(rep.view_mismatches.is_empty(), "{:?}", rep.view_mismatches);

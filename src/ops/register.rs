@@ -3,8 +3,9 @@
 //! the first screen of it alone, read newest first, so the register shows at once while the
 //! whole list is read.
 
+use super::register_risk::RiskLookup;
 use super::{Ctx, RegisterRow, Result};
-use crate::domain::{FindingQuery, Now, Severity, Status, StatusFilter, facility_fits};
+use crate::domain::{FindingQuery, Now, Registry, Severity, Status, StatusFilter, facility_fits};
 use crate::store::RowModel;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -82,6 +83,20 @@ impl RegisterFilter {
         })
     }
 
+    /// What `matches` can tell from a stored row model before a screen row is made of it:
+    /// false only for a row `matches` refuses.
+    fn may_match(&self, m: &RowModel) -> bool {
+        let retracted_ok = match self.retracted {
+            RetractedView::Hide => !m.retracted,
+            RetractedView::Only => m.retracted,
+            RetractedView::Include => true,
+        };
+        retracted_ok
+            && self.status.is_none_or(|s| m.status == s)
+            && self.line.as_ref().is_none_or(|l| &m.line == l)
+            && self.severity.is_none_or(|s| m.severity == s)
+    }
+
     pub fn matches(&self, r: &RegisterRow, today: NaiveDate) -> bool {
         let retracted_ok = match self.retracted {
             RetractedView::Hide => !r.retracted,
@@ -115,16 +130,18 @@ pub struct RegisterView {
 /// # Errors
 /// `Store` when a row cannot be read or decoded.
 pub fn register_view(ctx: &Ctx, filter: &RegisterFilter, sort: SortDue) -> Result<RegisterView> {
-    let filter = &with_spellings(ctx, filter)?;
+    let reg = super::registry(ctx)?;
+    let filter = &with_spellings(&reg, filter);
     let today = ctx.now.today();
-    let row_of = row_maker(ctx)?;
+    let row_of = row_maker(ctx, &reg);
     let mut rows = Vec::new();
     let mut total = 0;
-    for m in ctx.store.register_row_models(true) {
+    // Read oldest first and turned round: sled walks a tree backwards several times slower.
+    for m in ctx.store.register_row_models(false) {
         let m = m?;
         total += usize::from(!m.retracted);
-        // Retracted rows are made only when the filter may show them.
-        if m.retracted && filter.retracted == RetractedView::Hide {
+        // Rows are made only when the filter may show them: most of 100,000 are not.
+        if !filter.may_match(&m) {
             continue;
         }
         let r = row_of(m);
@@ -132,6 +149,7 @@ pub fn register_view(ctx: &Ctx, filter: &RegisterFilter, sort: SortDue) -> Resul
             rows.push(r);
         }
     }
+    rows.reverse();
     match sort {
         SortDue::Newest => {}
         // Stable sorts: rows with the same deadline stay newest first.
@@ -155,12 +173,17 @@ pub fn register_first_screen(
     if sort != SortDue::Newest {
         return Ok(None);
     }
-    let filter = &with_spellings(ctx, filter)?;
+    let reg = super::registry(ctx)?;
+    let filter = &with_spellings(&reg, filter);
     let today = ctx.now.today();
-    let row_of = row_maker(ctx)?;
+    let row_of = row_maker(ctx, &reg);
     let mut rows = Vec::new();
     for m in ctx.store.register_row_models(true) {
-        let r = row_of(m?);
+        let m = m?;
+        if !filter.may_match(&m) {
+            continue;
+        }
+        let r = row_of(m);
         if filter.matches(&r, today) {
             rows.push(r);
             if rows.len() >= n {
@@ -176,7 +199,8 @@ pub fn register_first_screen(
 /// # Errors
 /// `Store` when a row cannot be read or decoded.
 pub fn register_rows(ctx: &Ctx) -> Result<Vec<RegisterRow>> {
-    let row_of = row_maker(ctx)?;
+    let reg = super::registry(ctx)?;
+    let row_of = row_maker(ctx, &reg);
     ctx.store
         .register_row_models(false)
         .map(|m| Ok(row_of(m?)))
@@ -185,31 +209,17 @@ pub fn register_rows(ctx: &Ctx) -> Result<Vec<RegisterRow>> {
 
 /// Makes a screen row from a stored row model: the line's Chinese name, the place's 风险等级
 /// when it is 重大 or 较大 (issue 16), dates in the reader's calendar.
-fn row_maker(ctx: &Ctx) -> Result<impl Fn(RowModel) -> RegisterRow + '_> {
+fn row_maker<'a>(ctx: &'a Ctx, reg: &'a Registry) -> impl Fn(RowModel) -> RegisterRow + 'a {
     let names: BTreeMap<&str, &str> = ctx
         .catalog
         .lines
         .iter()
         .map(|l| (l.line.as_str(), l.name.as_str()))
         .collect();
-    let reg = super::registry(ctx)?;
-    let linked = super::registry_pick::linked_grades(&reg);
+    let risk = RiskLookup::new(reg);
     let now: &Now = &ctx.now;
-    // The grade a 部位 text names, once per (facility, 部位): a name search in the registry
-    // for each of 100,000 rows made the full register several times slower (issue 14).
-    let by_text: std::cell::RefCell<
-        std::collections::HashMap<(String, String), Option<crate::domain::RiskGrade>>,
-    > = Default::default();
-    Ok(move |m: RowModel| RegisterRow {
-        // A hazard linked to a place takes that place's grade; an older one, the grade of the
-        // place its 部位 text names.
-        risk: match linked.get(&m.id) {
-            Some(g) => g.filter(|g| g.is_high()),
-            None => *by_text
-                .borrow_mut()
-                .entry((m.facility.clone(), m.location.clone()))
-                .or_insert_with(|| super::facility::high_risk_at(&reg, &m.facility, &m.location)),
-        },
+    move |m: RowModel| RegisterRow {
+        risk: risk.grade(m.id, &m.facility, &m.location),
         id: m.id,
         line_name: names
             .get(m.line.as_str())
@@ -234,18 +244,18 @@ fn row_maker(ctx: &Ctx) -> Result<impl Fn(RowModel) -> RegisterRow + '_> {
         number: m.number,
         retracted: m.retracted,
         retract_reason: m.retract_reason,
-    })
+    }
 }
 
 /// The filter with its facility standing for every spelling of that facility (one identity:
 /// the registered entry and its merged spellings), so a facility's rows show whichever
 /// spelling they were typed with.
-fn with_spellings(ctx: &Ctx, filter: &RegisterFilter) -> Result<RegisterFilter> {
+fn with_spellings(reg: &Registry, filter: &RegisterFilter) -> RegisterFilter {
     let mut f = filter.clone();
     if let Some(name) = &filter.facility
         && f.facility_spellings.is_empty()
     {
-        f.facility_spellings = super::registry_pick::spellings(&super::registry(ctx)?, name);
+        f.facility_spellings = super::registry_pick::spellings(reg, name);
     }
-    Ok(f)
+    f
 }

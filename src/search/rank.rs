@@ -108,12 +108,13 @@ type SortKey = (u8, Reverse<i64>, u8, Tier, Reverse<i32>, Reverse<i64>, u128);
 /// The heaviest field weight (`Field::weight`).
 const MAX_WEIGHT: i64 = 11;
 
-/// The least key any record of this class, group and recency can have.
-fn least_key(class: u8, group: u8, recency: i32) -> SortKey {
+/// The least key any record of this class, group and recency can have, when no record left
+/// to visit has a field heavier than `weight`.
+fn least_key(class: u8, weight: i64, group: u8, recency: i32) -> SortKey {
     let tier = if class == 2 { Tier::Fuzzy } else { Tier::Whole };
     (
         class,
-        Reverse(MAX_WEIGHT),
+        Reverse(weight),
         group,
         tier,
         Reverse(recency),
@@ -131,7 +132,7 @@ impl Index {
         let slot = *self.findings.get(&id)?;
         let overdue = overdue(&self.hot[slot as usize], now.today());
         let ranked = Ranked {
-            key: least_key(0, 0, 0),
+            key: least_key(0, MAX_WEIGHT, 0, 0),
             slot,
             tier: Tier::Whole,
             score: i64::MAX,
@@ -189,14 +190,16 @@ impl Index {
         let mut memos = self.memos.take(&q.terms, self.texts.len());
         let mut top = TopK::new(limit);
         let mut pending: Vec<(u8, u32)> = Vec::new();
+        let groups = self.groups(q, line, today, &facility_ok);
+        let heaviest = self.heaviest_from(&groups);
         // Records are visited in rank order as far as it is known before matching (group,
         // then newest first), so once the page is full of hits no later record can beat, the
         // rest is skipped.
-        'direct: for (group, slots) in self.groups(q, line, today, &facility_ok).iter().enumerate()
-        {
+        'direct: for (group, slots) in groups.iter().enumerate() {
+            let weight = heaviest[group];
             let group = group as u8;
             for &slot in slots {
-                if top.closed_below(&least_key(0, group, self.recency(slot))) {
+                if top.closed_below(&least_key(0, weight, group, self.recency(slot))) {
                     break 'direct;
                 }
                 match self.direct(slot, &q.terms, &mut memos) {
@@ -208,7 +211,8 @@ impl Index {
         // Fuzzy hits rank after every other kind, so they are only needed to fill the page.
         if top.seen < limit {
             for (group, slot) in pending {
-                if top.closed_below(&least_key(2, group, self.recency(slot))) {
+                let weight = heaviest[group as usize];
+                if top.closed_below(&least_key(2, weight, group, self.recency(slot))) {
                     break;
                 }
                 if let Some((weight, score)) = self.fuzzy_record(slot, &q.terms, &mut memos) {
@@ -247,6 +251,27 @@ impl Index {
             }
         }
         groups
+    }
+
+    /// For each rank group, the heaviest field weight of any record in it or a later group:
+    /// no hit from there on can weigh more. The weight comes before the group in the rank, so
+    /// without it a page of findings (descriptions weigh 10, register names 11) never closed
+    /// and every keystroke matched all 100,000 of them (issue 14).
+    fn heaviest_from(&self, groups: &[Vec<u32>; 5]) -> [i64; 5] {
+        let mut out = [0; 5];
+        let mut later = 0;
+        for (g, slots) in groups.iter().enumerate().rev() {
+            for &slot in slots {
+                if later == MAX_WEIGHT {
+                    break;
+                }
+                for (field, _) in self.fields(slot) {
+                    later = later.max(field.weight());
+                }
+            }
+            out[g] = later;
+        }
+        out
     }
 
     fn recency(&self, slot: u32) -> i32 {

@@ -575,6 +575,11 @@ pub enum SyncPhase {
 #[derive(Debug, Clone)]
 pub struct SyncState {
     pub folder: TextInput,
+    /// The folder field takes the keys (after `e`, or when no folder is known); otherwise the
+    /// screen's own keys act, so a key learnt elsewhere never types into the path (D24).
+    pub editing: bool,
+    /// The folder as it was when editing began (Esc puts it back).
+    pub folder_before: String,
     pub phase: SyncPhase,
     /// Why the last attempt could not use the folder.
     pub error: Option<String>,
@@ -583,9 +588,17 @@ pub struct SyncState {
 }
 
 impl SyncState {
+    /// The folder field takes the keys from now on; Esc puts back the text it has now.
+    pub fn edit_folder(&mut self) {
+        self.folder_before = self.folder.text().to_string();
+        self.editing = true;
+    }
+
     pub fn new() -> SyncState {
         SyncState {
             folder: TextInput::default(),
+            editing: false,
+            folder_before: String::new(),
             phase: SyncPhase::Folder,
             error: None,
             info: SyncInfo::default(),
@@ -811,7 +824,9 @@ impl App {
             Screen::Form(_) => Context::Form,
             Screen::Register(_) => Context::Register,
             Screen::Detail(_) => Context::Detail,
-            Screen::Sync(s) if matches!(s.phase, SyncPhase::Folder) => Context::SyncFolder,
+            Screen::Sync(s) if s.editing && matches!(s.phase, SyncPhase::Folder) => {
+                Context::SyncFolder
+            }
             Screen::Sync(_) => Context::Sync,
             Screen::Search(_) => Context::Search,
             Screen::Registers(_) => Context::Registers,

@@ -57,3 +57,18 @@ pub fn fill(h: &mut Harness, field: FormField, text: &str) {
     press(h, &["ctrl-u"]);
     type_text(h, text);
 }
+
+/// Opens the sync screen from home with `folder` in its folder field, the field still taking
+/// keys (Enter then runs the dry run). With a folder remembered the screen opens on its own
+/// keys, so `e` is pressed to edit the path first.
+pub fn open_sync_with(h: &mut Harness, folder: &std::path::Path) {
+    press(h, &["s"]);
+    let Screen::Sync(st) = h.app.screen() else {
+        panic!("s opens the sync screen: {:?}", h.app.screen());
+    };
+    if !st.editing {
+        press(h, &["e"]);
+    }
+    press(h, &["ctrl-u"]);
+    type_text(h, &folder.display().to_string());
+}

@@ -24,12 +24,21 @@ pub fn render(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
     let total = s.data.items.len();
     let done = total - s.unanswered();
     let [head, main] = Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(area);
+    // Where: the facility and the 科室 being inspected (D24), then how and by whom; what does
+    // not fit is cut from the end, marked.
+    let place = if insp.departments.is_empty() {
+        format!(" {}", insp.facility)
+    } else {
+        format!(" {} · {}", insp.facility, insp.departments.join("、"))
+    };
+    let place = fit(&place, head.width as usize);
+    let rest = fit(
+        &format!("  {} · {}", insp.mode.label(), insp.inspectors.join("、")),
+        (head.width as usize).saturating_sub(place.width()),
+    );
     let mut l1 = vec![
-        Span::styled(format!(" {} ", insp.facility), v.st(Role::Title)),
-        Span::styled(
-            format!("{} · {}", insp.mode.label(), insp.inspectors.join("、")),
-            v.st(Role::Muted),
-        ),
+        Span::styled(place, v.st(Role::Title)),
+        Span::styled(rest, v.st(Role::Muted)),
     ];
     if insp.is_finished() {
         l1.push(Span::styled("  已结束", v.st(Role::Warning)));

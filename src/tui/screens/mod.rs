@@ -371,7 +371,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Summary => &[(Yes, "确定"), (NextUnanswered, "转到"), (No, "返回")],
         Context::Help => &[(Back, "关闭")],
         Context::Search => &[(Open, "打开"), (Down, "下一个"), (Back, "关闭")],
-        Context::Sync => &[(Back, "返回")],
+        Context::Sync => &[(Yes, "继续"), (EditFolder, "改文件夹"), (Back, "返回")],
         Context::Registers => &[
             (AddEntry, "登记"),
             (EditField, "修改"),
@@ -386,7 +386,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (Back, "返回"),
         ],
         Context::EntryForm => &[(Submit, "保存"), (NextField, "下一栏"), (Back, "取消")],
-        Context::SyncFolder => &[(Submit, "试运行"), (Back, "返回")],
+        Context::SyncFolder => &[(Submit, "试运行"), (Back, "取消")],
         Context::Inspections => &[
             (Open, "打开"),
             (FilterFacility, "单位"),

@@ -276,7 +276,7 @@ pub fn render(v: &View, s: &SyncState, frame: &mut Frame, area: Rect) {
         )),
         label,
     );
-    let editing = matches!(s.phase, SyncPhase::Folder);
+    let editing = s.editing && matches!(s.phase, SyncPhase::Folder);
     let field = Rect {
         x: field.x + 1,
         width: field.width.saturating_sub(2),
@@ -338,10 +338,20 @@ pub fn render(v: &View, s: &SyncState, frame: &mut Frame, area: Rect) {
         .into_iter()
         .chain(trust_lines(v, &s.info.trust))
         .chain(peer_lines(v, &s.info.peers))
-        .chain([keys(&[
-            (Command::Submit, "试运行"),
-            (Command::Back, "返回"),
-        ])])
+        .chain([if s.editing {
+            let back = if s.folder_before.is_empty() {
+                "返回"
+            } else {
+                "还原文件夹"
+            };
+            keys(&[(Command::Submit, "试运行"), (Command::Back, back)])
+        } else {
+            keys(&[
+                (Command::Yes, "试运行"),
+                (Command::EditFolder, "改文件夹"),
+                (Command::Back, "返回"),
+            ])
+        }])
         .collect(),
         SyncPhase::Running {
             dry_run,

@@ -5,9 +5,19 @@ use crate::ops::SyncReport;
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{App, LineInfo, MessageKind, Screen, SyncInfo, SyncPhase, SyncState};
 
-/// Opens the sync screen from home; the runner fills in the folder to offer.
+/// Opens the sync screen from home; the runner fills in the folder to offer. With a folder
+/// known (home's figures name it) the screen opens on its own keys, Enter trying that folder;
+/// without one the folder field takes the keys at once, so typing never waits for the worker.
 pub fn open(app: &mut App) -> Vec<Effect> {
-    app.stack.push(Screen::Sync(SyncState::new()));
+    let known = super::home_state(app)
+        .and_then(|h| h.data.as_ref())
+        .and_then(|d| d.sync.dir.clone());
+    let mut st = SyncState::new();
+    match known {
+        Some(dir) => st.folder.set(&dir),
+        None => st.edit_folder(),
+    }
+    app.stack.push(Screen::Sync(st));
     vec![Effect::OpenSync]
 }
 
@@ -38,18 +48,35 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             vec![Effect::Cancel]
         }
         (P::Running, _) => vec![],
-        (P::Folder, Action::Cmd(Command::Submit)) => run(st, true),
+        (P::Folder, Action::Cmd(Command::Submit)) if st.editing => {
+            st.editing = false;
+            run(st, true)
+        }
+        // Esc in the field puts the folder back as it was and leaves the field; with no folder
+        // before, there is nothing to go back to on this screen: it leaves.
+        (P::Folder, Action::Cmd(Command::Back)) if st.editing && st.folder_before.is_empty() => {
+            back(app)
+        }
+        (P::Folder, Action::Cmd(Command::Back)) if st.editing => {
+            let before = st.folder_before.clone();
+            st.folder.set(&before);
+            st.editing = false;
+            st.error = None;
+            vec![]
+        }
         (_, Action::Cmd(Command::Back)) => back(app),
-        (P::Folder, a) => {
+        (P::Folder, a) if st.editing => {
             if edit(&mut st.folder, &a) {
                 st.error = None;
             }
             vec![]
         }
+        (P::Folder, Action::Cmd(Command::Yes)) => run(st, true),
         (P::Preview, Action::Cmd(Command::Yes)) => run(st, false),
         (P::Done, Action::Cmd(Command::Yes)) => back(app),
         (_, Action::Cmd(Command::EditFolder)) => {
             st.phase = SyncPhase::Folder;
+            st.edit_folder();
             vec![]
         }
         _ => vec![],
@@ -60,6 +87,7 @@ fn run(st: &mut SyncState, dry_run: bool) -> Vec<Effect> {
     let dir = st.folder.text().trim().to_string();
     if dir.is_empty() {
         st.error = Some("同步文件夹：不能为空，请填 U 盘或共享文件夹的路径".into());
+        st.edit_folder();
         return vec![];
     }
     st.error = None;
@@ -83,7 +111,13 @@ pub fn opened(app: &mut App, info: SyncInfo) {
         if st.folder.text().is_empty()
             && let Some(d) = &info.dir
         {
+            // Nothing typed yet: the folder found is offered, the screen's keys act on it.
             st.folder.set(d);
+            st.editing = false;
+        }
+        // No folder known yet: there is nothing to do but type one.
+        if st.folder.text().is_empty() && matches!(st.phase, SyncPhase::Folder) {
+            st.edit_folder();
         }
         st.info = info;
     }
@@ -166,5 +200,7 @@ pub fn failed(app: &mut App, msg: &str) -> bool {
     };
     st.phase = SyncPhase::Folder;
     st.error = Some(msg.to_string());
+    // The folder is what to fix (or Enter to try again): the field takes the keys.
+    st.edit_folder();
     true
 }

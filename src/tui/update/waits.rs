@@ -23,6 +23,7 @@ pub fn release(app: &mut App, msg: &str) {
             Screen::Sync(st) if matches!(st.phase, SyncPhase::Running { .. }) => {
                 st.phase = SyncPhase::Folder;
                 st.error = Some(msg.to_string());
+                st.edit_folder();
             }
             _ => {}
         }
