@@ -59,6 +59,10 @@ pub struct Config {
     /// The folder the TUI's photo picker showed last (a camera card, the phone import
     /// folder); it opens there next time (issue 18).
     pub photo_dir: Option<PathBuf>,
+    /// Photos drawn in the terminal: "auto" (where the terminal says it can; the default),
+    /// "off", or a protocol forced: "kitty", "iterm2", "sixel", "halfblocks" (issue 18; see
+    /// docs/photos.md).
+    pub images: Option<String>,
 }
 
 impl Config {

@@ -10,7 +10,7 @@ mod tui_support;
 
 use common::photos::{noisy_jpeg, phone_jpeg, write};
 use std::path::{Path, PathBuf};
-use tui_support::flow::{fail_and_save, save_form};
+use tui_support::flow::{hazard_detail, save_form};
 use tui_support::script::{Script, When, key};
 use tui_support::*;
 use xuncha::domain::PhotoStage;
@@ -51,12 +51,7 @@ fn camera(root: &Path) -> PathBuf {
 
 /// A harness with one open hazard, its detail on screen, the picker set to open at `dir`.
 fn detail_with_hazard(dir: &Path) -> Harness {
-    let mut h = harness(0);
-    start_inspection(&mut h, "南湖镇卫生院", "key_site");
-    press(&mut h, &["p"]);
-    fail_and_save(&mut h);
-    press(&mut h, &["esc", "r", "enter"]);
-    assert!(matches!(h.app.screen(), Screen::Detail(_)));
+    let mut h = hazard_detail();
     h.tui.runner.config.photo_dir = Some(dir.to_path_buf());
     h
 }

@@ -106,7 +106,7 @@ pub use patrol::{
 pub use peers::{device_name, peer_line, peer_lines, peers};
 pub use photo::{
     MAX_PHOTOS_PER_ATTACH, PhotoLine, attach_photos, attach_photos_with, default_stage,
-    finding_photos, photo_file, remove_photo,
+    finding_photos, photo_file, photo_for_screen, remove_photo,
 };
 pub use photo_folder::{
     FolderEntry, MAX_LISTED, PhotoFolder, complete_path, default_photo_dir, expand_home,

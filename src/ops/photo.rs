@@ -180,6 +180,22 @@ pub fn photo_file(ctx: &Ctx, hash: &str) -> Option<PathBuf> {
     shelf.has(hash).then(|| shelf.path(hash))
 }
 
+/// Photo `hash` as a screen draws it: its small copy (made from the stored copy the first
+/// time), decoded. Runs on the TUI's worker, never in a frame.
+///
+/// # Errors
+/// 「照片未同步」 while the photo has not arrived; why it cannot be decoded otherwise.
+pub fn photo_for_screen(ctx: &Ctx, hash: &str) -> std::result::Result<image::DynamicImage, String> {
+    let shelf = Shelf::of(ctx.store.dir());
+    if !shelf.has(hash) {
+        return Err("照片未同步：下次同步时取回".into());
+    }
+    let bytes = shelf
+        .small(hash)
+        .ok_or_else(|| "照片无法解码（文件损坏）".to_string())?;
+    crate::photo::decode_jpeg(&bytes)
+}
+
 /// The data dir's photo shelf (sync and the exports read it).
 pub(crate) fn shelf(ctx: &Ctx) -> Shelf {
     Shelf::of(ctx.store.dir())

@@ -188,6 +188,16 @@ fn decode(bytes: &[u8], format: image::ImageFormat) -> Result<image::DynamicImag
     Ok(img)
 }
 
+/// Decodes JPEG bytes (a stored or small copy) under the same limits as an attach, for a
+/// screen to draw.
+///
+/// # Errors
+/// Why not, as a Chinese phrase.
+pub fn decode_jpeg(bytes: &[u8]) -> Result<image::DynamicImage, String> {
+    std::panic::catch_unwind(|| decode(bytes, image::ImageFormat::Jpeg))
+        .map_err(|_| "无法解码：图片数据损坏".to_string())?
+}
+
 /// JPEG bytes of `img` (RGB, no metadata segments at all).
 fn encode_jpeg(img: &image::DynamicImage, quality: u8) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();

@@ -103,6 +103,9 @@ pub enum Command {
     Revoke,
     /// Detail: open the hazard's next photo in the system viewer (issue 18).
     OpenPhoto,
+    /// Detail, photos drawn in the terminal: the next / previous photo.
+    NextPhoto,
+    PrevPhoto,
     /// Detail, hazard form: open the photo screen (a folder's photos and a path field).
     AttachPhoto,
     /// Photo screen: 整改前 / 整改后.
@@ -258,6 +261,11 @@ pub enum Action {
         n: usize,
         path: Option<String>,
         opened: bool,
+    },
+    /// The photo `hash` encoded for the terminal, or why it cannot be drawn (照片未同步).
+    PhotoShown {
+        hash: String,
+        image: Result<super::photo_view::PhotoImage, String>,
     },
     /// A folder listed for the photo screen, or why it could not be (named).
     PhotoFolderListed(Result<crate::ops::PhotoFolder, String>),

@@ -28,6 +28,8 @@ pub struct App {
     /// in the status line while it runs (issue 11, point 2).
     pub busy: Option<Busy>,
     pub quit: bool,
+    /// The terminal shows pictures: the detail draws the hazard's photo (issue 18).
+    pub images: bool,
 }
 
 /// What the worker is doing, as the status line shows it.
@@ -550,6 +552,8 @@ pub struct DetailState {
     pub photo_here: Vec<bool>,
     /// The photo `o` opens next (index into `finding.photos`).
     pub next_photo: usize,
+    /// The photo drawn in the detail, where the terminal shows pictures.
+    pub view: Option<super::photo_view::PhotoView>,
     /// Its line name and item text as its inspection's checklist version gives them (issue 15).
     pub label: ItemLabel,
 }
@@ -781,6 +785,7 @@ impl App {
             message: None,
             busy: None,
             quit: false,
+            images: false,
         }
     }
 

@@ -173,6 +173,13 @@ pub enum Effect {
         n: usize,
         hash: String,
     },
+    /// Decode a hazard's photo (its small copy) and encode it for the terminal to fit
+    /// `cols`×`rows` cells (issue 18: photos in the detail).
+    ShowPhoto {
+        hash: String,
+        cols: u16,
+        rows: u16,
+    },
     /// List a folder for the photo screen (None: the folder used last, else Pictures).
     ListPhotoFolder(Option<String>),
     /// Complete a path typed in the photo screen (Tab).
@@ -265,6 +272,8 @@ pub struct Runner {
     pub cancel: Cancel,
     /// Open printed documents in the system viewer (off in tests).
     pub open_viewer: bool,
+    /// How photos are encoded for the terminal; None: the terminal shows none (the list).
+    pub picker: Option<ratatui_image::picker::Picker>,
 }
 
 impl Runner {
@@ -275,6 +284,7 @@ impl Runner {
             config,
             cancel: Cancel::default(),
             open_viewer: false,
+            picker: None,
         }
     }
 }
@@ -388,6 +398,7 @@ impl Runner {
                 | Effect::CompletePath(_)
                 | Effect::AttachPhotos { .. }
                 | Effect::RemovePhoto { .. }
+                | Effect::ShowPhoto { .. }
         ) {
             return Ok(super::photo_effects::run(self, effect, progress));
         }
@@ -677,7 +688,8 @@ impl Runner {
             Effect::ListPhotoFolder(_)
             | Effect::CompletePath(_)
             | Effect::AttachPhotos { .. }
-            | Effect::RemovePhoto { .. } => Action::Idle,
+            | Effect::RemovePhoto { .. }
+            | Effect::ShowPhoto { .. } => Action::Idle,
             Effect::Settle { id, field, value } => Action::FindingUpdated {
                 finding: ops::settle_conflict(ctx, id, field, &value)?,
                 what: format!("冲突已处理：{}", field.label()),

@@ -19,6 +19,7 @@ pub mod paste;
 mod patrol_effects;
 pub mod patrol_state;
 mod photo_effects;
+pub mod photo_view;
 pub mod registry_edit;
 pub mod sanitize;
 pub mod screens;
@@ -216,7 +217,13 @@ pub fn main(data_dir: &Path, theme: Option<&str>) -> Result<(), Failed> {
     paste::enable();
     // Opening a big store takes seconds: say so before it starts.
     let _ = terminal.draw(screens::opening);
-    let result = build(data_dir, theme).and_then(|(tui, mut app, warnings)| {
+    let result = build(data_dir, theme).and_then(|(mut tui, mut app, mut warnings)| {
+        // Pictures in the detail: decided from the environment, the terminal asked only if it
+        // claimed support, before the loop reads any key.
+        let (picker, warning) = photo_view::start(tui.runner.config.images.as_deref());
+        warnings.extend(warning);
+        app.images = picker.is_some();
+        tui.runner.picker = picker;
         start_warning(&mut app, &warnings);
         tui.run(&mut terminal, &mut app).map_err(|m| Failed {
             code: 1,

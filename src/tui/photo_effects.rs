@@ -28,6 +28,14 @@ pub fn run(runner: &mut Runner, effect: Effect, progress: &mut dyn FnMut(Action)
                 ops::list_photo_folder(&dir, &offset).map_err(|e| e.to_string()),
             )
         }
+        Effect::ShowPhoto { hash, cols, rows } => {
+            let image = match &runner.picker {
+                Some(picker) => ops::photo_for_screen(&runner.ctx, &hash)
+                    .and_then(|img| super::photo_view::encode(picker, img, cols, rows)),
+                None => Err("终端不显示图片".into()),
+            };
+            Action::PhotoShown { hash, image }
+        }
         Effect::CompletePath(typed) => Action::PathCompleted {
             completed: ops::complete_path(&typed),
             typed,

@@ -14,6 +14,7 @@ mod form_drafts;
 mod home;
 mod new_inspection;
 mod overlay;
+mod photo_view;
 mod register;
 mod registers;
 mod registry_edit;

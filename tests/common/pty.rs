@@ -95,6 +95,18 @@ pub fn spawn_with(data: &Path, config: &Path, env: &[(&str, &str)]) -> Spawned {
     cmd.env("XUNCHA_NOW", NOW);
     cmd.env("TERM", "xterm-256color");
     cmd.env_remove("NO_COLOR");
+    // The terminal the tests run in must not leak in: a kitty or iTerm2 variable would make
+    // the app ask this pty (which answers nothing) about pictures.
+    for k in [
+        "KITTY_WINDOW_ID",
+        "TERM_PROGRAM",
+        "LC_TERMINAL",
+        "TMUX",
+        "STY",
+        "WEZTERM_EXECUTABLE",
+    ] {
+        cmd.env_remove(k);
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }

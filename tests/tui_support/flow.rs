@@ -1,7 +1,7 @@
 //! Key sequences many TUI flows share: saving the hazard form, failing an item with its
 //! pre-filled hazard, reading back what was stored.
 
-use super::{Harness, press, type_text};
+use super::{Harness, harness, press, start_inspection, type_text};
 use xuncha::domain::Finding;
 use xuncha::tui::app::{FormField, Screen};
 
@@ -56,6 +56,17 @@ pub fn fill(h: &mut Harness, field: FormField, text: &str) {
     }
     press(h, &["ctrl-u"]);
     type_text(h, text);
+}
+
+/// A fresh store with one open hazard (南湖镇卫生院, 重点部位), its detail on screen.
+pub fn hazard_detail() -> Harness {
+    let mut h = harness(0);
+    start_inspection(&mut h, "南湖镇卫生院", "key_site");
+    press(&mut h, &["p"]);
+    fail_and_save(&mut h);
+    press(&mut h, &["esc", "r", "enter"]);
+    assert!(matches!(h.app.screen(), Screen::Detail(_)));
+    h
 }
 
 /// Opens the sync screen from home with `folder` in its folder field, the field still taking

@@ -167,15 +167,31 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
             }
         }
     }
-    // As tall as the wrapped text (long Chinese text wraps on narrow screens), history below.
-    let inner_w = area.width.saturating_sub(2).max(1) as usize;
+    // As tall as the wrapped text (long Chinese text wraps on narrow screens), history below;
+    // where the terminal shows pictures, the photo box stands beside the fields.
+    let with_photo = super::photo_view::fits(v, s, area);
+    let box_w = if with_photo {
+        super::photo_view::BOX_WIDTH
+    } else {
+        0
+    };
+    let fields_w = area.width.saturating_sub(box_w);
+    let inner_w = fields_w.saturating_sub(2).max(1) as usize;
     // Wrapped before drawing, so every row fits inside the block and the height is exact.
     let lines = wrap_lines(&lines, inner_w, true);
-    let want = lines.len();
-    let [top, hist] =
-        Layout::vertical([Constraint::Max(want as u16 + 2), Constraint::Min(3)]).areas(area);
+    let mut want = lines.len() as u16 + 2;
+    if with_photo {
+        want = want.max(super::photo_view::BOX_HEIGHT);
+    }
+    let [top, hist] = Layout::vertical([Constraint::Max(want), Constraint::Min(3)]).areas(area);
+    let [fields, photo] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(box_w)]).areas(top);
     let block = v.block(" 隐患 ", false);
-    frame.render_widget(Paragraph::new(lines).block(block), top);
+    frame.render_widget(Paragraph::new(lines).block(block), fields);
+    if with_photo {
+        super::photo_view::render(v, s, frame, photo);
+    }
+    let inner_w = area.width.saturating_sub(2).max(1) as usize;
 
     let hl: Vec<Line> = f
         .history
@@ -206,8 +222,8 @@ pub fn render(v: &View, s: &DetailState, frame: &mut Frame, area: Rect) {
 }
 
 /// The hazard's photos as a numbered list (issue 18): stage, file name, size, and
-/// 「照片未同步」 for one not here yet. Terminals here show no pictures inline (see
-/// docs/photos.md); `o` hands them to the system viewer in turn.
+/// 「照片未同步」 for one not here yet. Where the terminal shows pictures the box beside
+/// shows one (`screens::photo_view`); `o` hands one to the system viewer (docs/photos.md).
 fn photo_lines(v: &View, s: &DetailState, lines: &mut Vec<Line<'static>>) {
     let f = &s.finding;
     if f.photos.is_empty() {
@@ -226,7 +242,11 @@ fn photo_lines(v: &View, s: &DetailState, lines: &mut Vec<Line<'static>>) {
         ));
     }
     head.push(Span::styled(
-        "  按 o 逐张打开".to_string(),
+        if v.app.images {
+            "  o 用查看器打开".to_string()
+        } else {
+            "  按 o 逐张打开".to_string()
+        },
         v.st(Role::Muted),
     ));
     lines.push(Line::from(head));

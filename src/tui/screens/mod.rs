@@ -13,6 +13,7 @@ mod help;
 mod home;
 mod new_inspection;
 mod overlays;
+mod photo_view;
 mod register;
 pub mod registers;
 pub mod registers_state;

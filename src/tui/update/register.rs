@@ -414,6 +414,8 @@ pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
             vec![Effect::PrintNotice(f.id)]
         }
         Command::AttachPhoto => super::attach::open_from_detail(app, &f),
+        Command::NextPhoto => super::photo_view::step(app, 1),
+        Command::PrevPhoto => super::photo_view::step(app, -1),
         Command::RemovePhoto => super::attach::open_removal(app, &f),
         Command::OpenPhoto => {
             if f.photos.is_empty() {
@@ -423,7 +425,11 @@ pub fn detail_input(app: &mut App, a: Action) -> Vec<Effect> {
             let Screen::Detail(d) = app.screen_mut() else {
                 return vec![];
             };
-            let i = d.next_photo % f.photos.len();
+            // Where photos are drawn, `o` opens the one shown; else each press the next.
+            let i = match &d.view {
+                Some(v) => v.index.min(f.photos.len() - 1),
+                None => d.next_photo % f.photos.len(),
+            };
             d.next_photo = i + 1;
             vec![Effect::OpenPhoto {
                 n: i + 1,

@@ -238,7 +238,9 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 label,
                 photo_here,
                 next_photo: 0,
+                view: None,
             }));
+            return super::photo_view::request(app);
         }
         Action::FindingUpdated { finding, what } => {
             app.overlay = None;
@@ -280,6 +282,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
             say(app, MessageKind::Ok, format!("已保存：{what}"));
+            return super::photo_view::request(app);
         }
         Action::ExportPathSuggested(path) => {
             if let (None, Screen::Register(st)) = (&app.overlay, app.screen()) {
@@ -330,6 +333,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             );
             say(app, MessageKind::Ok, text);
         }
+        Action::PhotoShown { hash, image } => super::photo_view::shown(app, &hash, image),
         Action::PhotoOpened { n, path, opened } => {
             let (kind, text) = match (path, opened) {
                 (None, _) => (
