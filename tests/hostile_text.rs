@@ -195,6 +195,12 @@ fn synced_hostile_text_is_shown_escaped_in_the_tui() {
     let detail = tui_support::screen_text(&h, &t);
     no_raw_controls("TUI detail", &detail);
     assert!(detail.contains("\\x1b]0;已整改\\x07"), "{detail}");
+    // The facility browser draws names kept raw for matching records: shown escaped too.
+    tui_support::press(&mut h, &["esc", "esc", "u"]);
+    let t = tui_support::draw(&h, 80, 24);
+    let facilities = tui_support::screen_text(&h, &t);
+    no_raw_controls("TUI facility browser", &facilities);
+    assert!(facilities.contains("-临河\\x1b[31m医院"), "{facilities}");
 }
 
 #[test]

@@ -44,6 +44,26 @@ fn sync(ctx: &mut Ctx, usb: &std::path::Path) {
     ops::sync(ctx, usb, &SyncOptions::default(), &mut |_, _| {}).unwrap();
 }
 
+/// My laptop's store at `mine` on 2026-11-20 with one hazard on the fire alarm item of my
+/// inspection at 东城区人民医院 (what both scenes start from).
+fn my_hazard(mine: &std::path::Path) -> (Ctx, uuid::Uuid) {
+    let mut a = ctx_at(mine, INSPECTOR, "2026-11-20T09:00:00+08:00");
+    let insp = start(&mut a, "东城区人民医院", INSPECTOR);
+    let f = ops::record_finding(
+        &mut a,
+        NewFinding {
+            inspection: Some(insp),
+            item_id: Some("fire.alarm-system".into()),
+            description: "火灾报警控制器有屏蔽点位".into(),
+            location: "消防控制室".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .id;
+    (a, f)
+}
+
 /// This laptop (王检查) and 李明's, one USB folder: my unfinished inspection, 李明's, and a
 /// hazard whose 复查 I passed while 李明 failed it.
 fn scene() -> Harness {
@@ -53,20 +73,7 @@ fn scene() -> Harness {
     let mine = dir.path().join("data");
     let (usb, other) = (usb.path(), other.path());
     let f = {
-        let mut a = ctx_at(&mine, INSPECTOR, "2026-11-20T09:00:00+08:00");
-        let insp = start(&mut a, "东城区人民医院", INSPECTOR);
-        let f = ops::record_finding(
-            &mut a,
-            NewFinding {
-                inspection: Some(insp),
-                item_id: Some("fire.alarm-system".into()),
-                description: "火灾报警控制器有屏蔽点位".into(),
-                location: "消防控制室".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .id;
+        let (mut a, f) = my_hazard(&mine);
         ops::rectify(&mut a, f, "已解除屏蔽").unwrap();
         sync(&mut a, usb);
         f
@@ -135,20 +142,7 @@ fn field_conflict_scene() -> Harness {
     let mine = dir.path().join("data");
     let (usb, other) = (usb.path(), other.path());
     let f = {
-        let mut a = ctx_at(&mine, INSPECTOR, "2026-11-20T09:00:00+08:00");
-        let insp = start(&mut a, "东城区人民医院", INSPECTOR);
-        let f = ops::record_finding(
-            &mut a,
-            NewFinding {
-                inspection: Some(insp),
-                item_id: Some("fire.alarm-system".into()),
-                description: "火灾报警控制器有屏蔽点位".into(),
-                location: "消防控制室".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .id;
+        let (mut a, f) = my_hazard(&mine);
         sync(&mut a, usb);
         f
     };

@@ -49,25 +49,9 @@ mod tests {
 
     /// A fire-line inspection by 王检查 and its first item.
     fn started() -> (tempfile::TempDir, Ctx, Uuid, String) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::Store::open(dir.path()).unwrap();
-        let now = crate::domain::Now(
-            chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap(),
-        );
-        let mut ctx = Ctx::new(store, crate::catalog::Catalog::builtin(), now, "王检查");
-        let insp = crate::ops::start_inspection(
-            &mut ctx,
-            crate::ops::NewInspection {
-                facility: "南湖医院".into(),
-                mode: Some(crate::domain::Mode::Supervision),
-                inspectors: vec!["王检查".into()],
-                lines: vec!["fire".into()],
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        let item = ctx.items_of_inspection(&insp)[0].id.clone();
-        (dir, ctx, insp.id, item)
+        let (dir, mut ctx) = crate::ops::test_support::ctx();
+        let (id, item) = crate::ops::test_support::fire_inspection(&mut ctx);
+        (dir, ctx, id, item)
     }
 
     #[test]

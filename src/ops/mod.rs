@@ -45,6 +45,8 @@ mod setup;
 mod signoff;
 mod stats;
 mod sync;
+#[cfg(test)]
+mod test_support;
 mod tools;
 mod views;
 

@@ -51,43 +51,23 @@ pub fn reanswer_with_step(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::{NewFinding, NewInspection, answer, record_finding, start_inspection};
-
-    fn ctx() -> (tempfile::TempDir, Ctx) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::Store::open(dir.path()).unwrap();
-        let now = crate::domain::Now(
-            chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap(),
-        );
-        let ctx = Ctx::new(store, crate::catalog::Catalog::builtin(), now, "王检查");
-        (dir, ctx)
-    }
+    use crate::ops::test_support::ctx;
+    use crate::ops::{NewFinding, answer, record_finding};
 
     fn failed_item(ctx: &mut Ctx) -> (Uuid, String, Uuid) {
-        let insp = start_inspection(
-            ctx,
-            NewInspection {
-                facility: "南湖医院".into(),
-                mode: Some(crate::domain::Mode::Supervision),
-                inspectors: vec!["王检查".into()],
-                lines: vec!["fire".into()],
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        let item = ctx.items_of_inspection(&insp)[0].id.clone();
-        answer(ctx, insp.id, &item, Answer::Fail, "").unwrap();
+        let (insp, item) = crate::ops::test_support::fire_inspection(ctx);
+        answer(ctx, insp, &item, Answer::Fail, "").unwrap();
         let f = record_finding(
             ctx,
             NewFinding {
-                inspection: Some(insp.id),
+                inspection: Some(insp),
                 item_id: Some(item.clone()),
                 description: "灭火器压力不足".into(),
                 ..Default::default()
             },
         )
         .unwrap();
-        (insp.id, item, f.id)
+        (insp, item, f.id)
     }
 
     #[test]

@@ -22,23 +22,19 @@ pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
     w.write_record(COLUMNS.iter().map(|c| c.title))
         .map_err(fail)?;
     let mut cells: Vec<String> = Vec::with_capacity(COLUMNS.len());
-    // Rows are read and made on the other core while this one writes them.
-    ledger.with_rows_ahead(|rows| -> Result<()> {
-        for (i, row) in rows.enumerate() {
-            let row = row.map_err(|reason| ReportError::Writer {
-                what: "CSV",
-                reason,
-            })?;
-            cells.clear();
-            cells.extend(row.values(i + 1).iter().map(|v| match v {
-                Value::Text(s) => sanitize::spreadsheet_cell(s).into_owned(),
-                Value::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
-                Value::Number(n) => n.to_string(),
-            }));
-            w.write_record(&cells).map_err(fail)?;
-        }
-        Ok(())
-    })?;
+    for (i, row) in ledger.rows().enumerate() {
+        let row = row.map_err(|reason| ReportError::Writer {
+            what: "CSV",
+            reason,
+        })?;
+        cells.clear();
+        cells.extend(row.values(i + 1).iter().map(|v| match v {
+            Value::Text(s) => sanitize::spreadsheet_cell(s).into_owned(),
+            Value::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
+            Value::Number(n) => n.to_string(),
+        }));
+        w.write_record(&cells).map_err(fail)?;
+    }
     w.into_inner()
         .map_err(|e| ReportError::output(path, e.error()))?
         .flush()

@@ -74,7 +74,7 @@ pub enum Value<'a> {
 }
 
 /// One finding as the ledger shows it.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LedgerRow {
     pub line: String,
     pub number: String,
@@ -326,13 +326,7 @@ impl LedgerFilter {
 /// Where the ledger's rows come from: a finding id (as listed in [`Ledger::lines`]) turned into
 /// its row, read again from the store when written, so the rows of a large register never sit
 /// in memory together. An error is the reason in words (a view that cannot be read, a cancel).
-/// Shared with the thread that makes rows ahead of the writer ([`Ledger::with_rows_ahead`]).
-pub type RowSource<'a> =
-    Box<dyn Fn(Uuid) -> std::result::Result<LedgerRow, String> + Send + Sync + 'a>;
-
-/// How many rows the reading thread may make ahead of the writer: enough to keep both cores
-/// busy, few enough (each row a few KB) to stay far under the memory budget.
-const ROWS_AHEAD: usize = 256;
+pub type RowSource<'a> = Box<dyn Fn(Uuid) -> std::result::Result<LedgerRow, String> + 'a>;
 
 /// The whole ledger: the ids of its rows grouped by line (checklist order), each line in
 /// facility pinyin order and then in order found, plus the figures for exactly these rows.
@@ -382,29 +376,6 @@ impl Ledger<'_> {
         self.lines.iter().flat_map(|(_, _, ids)| self.rows_of(ids))
     }
 
-    /// Runs `write` over all rows (as [`Ledger::rows`]) while a second thread reads and makes
-    /// them, at most [`ROWS_AHEAD`] ahead: the store reads and view decoding (about half an
-    /// export's time at 100,000 rows) overlap the file writing on the other core, memory stays
-    /// bounded, and the rows arrive in the same order. When `write` stops early (an error),
-    /// the reader stops at its next row; a row that could not be made ends the stream.
-    pub fn with_rows_ahead<T>(&self, write: impl FnOnce(&mut RowsAhead<'_>) -> T) -> T {
-        std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::sync_channel(ROWS_AHEAD);
-            s.spawn(move || {
-                for row in self.rows() {
-                    let failed = row.is_err();
-                    if tx.send(row).is_err() || failed {
-                        break;
-                    }
-                }
-            });
-            // The receiver is dropped when `write` returns, before the scope waits for the
-            // reader, so a writer that stops early never leaves the reader blocked.
-            let mut rows = rx.into_iter();
-            write(&mut rows)
-        })
-    }
-
     /// "2026年1月5日至2026年11月29日", or "—" for an empty ledger with no range asked.
     pub fn range_text(&self) -> String {
         match (self.from, self.to) {
@@ -426,7 +397,7 @@ pub fn ledger<'a, E>(
     q: &FindingQuery,
     inspections: &'a HashMap<Uuid, Inspection>,
     findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
-    fetch: impl Fn(Uuid) -> std::result::Result<Option<Finding>, String> + Send + Sync + 'a,
+    fetch: impl Fn(Uuid) -> std::result::Result<Option<Finding>, String> + 'a,
 ) -> std::result::Result<Ledger<'a>, E> {
     let filter = LedgerFilter {
         query: q.clone(),
@@ -434,9 +405,6 @@ pub fn ledger<'a, E>(
     };
     ledger_filtered(ctx, &filter, inspections, findings, fetch)
 }
-
-/// The rows as [`Ledger::with_rows_ahead`] hands them to a writer.
-pub type RowsAhead<'a> = std::sync::mpsc::IntoIter<std::result::Result<LedgerRow, String>>;
 
 /// The order of rows inside one line: facility in pinyin order (its rank among the facilities
 /// seen), 发现日期, 隐患编号, id.
@@ -454,7 +422,7 @@ pub fn ledger_filtered<'a, E>(
     filter: &LedgerFilter,
     inspections: &'a HashMap<Uuid, Inspection>,
     findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
-    fetch: impl Fn(Uuid) -> std::result::Result<Option<Finding>, String> + Send + Sync + 'a,
+    fetch: impl Fn(Uuid) -> std::result::Result<Option<Finding>, String> + 'a,
 ) -> std::result::Result<Ledger<'a>, E> {
     let today = ctx.now.today();
     let q = &filter.query;
@@ -550,81 +518,4 @@ pub fn ledger_filtered<'a, E>(
         photo_rows,
         source,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A ledger of `n` rows over two lines whose row `fail_at` cannot be made.
-    fn ledger_of(n: u128, fail_at: Option<u128>) -> Ledger<'static> {
-        let ids: Vec<Uuid> = (1..=n).map(Uuid::from_u128).collect();
-        let (a, b) = ids.split_at(ids.len() / 3);
-        Ledger {
-            lines: vec![
-                ("fire".into(), "消防安全".into(), a.to_vec()),
-                ("elec".into(), "用电安全".into(), b.to_vec()),
-            ],
-            stats: Stats::default(),
-            facility: None,
-            filter: "全部".into(),
-            from: None,
-            to: None,
-            today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
-            org: Org::EMPTY,
-            created: chrono::DateTime::UNIX_EPOCH,
-            photos: None,
-            photo_rows: Vec::new(),
-            source: Box::new(move |id| {
-                if Some(id.as_u128()) == fail_at {
-                    return Err(format!("隐患 {id} 在导出时已不存在"));
-                }
-                Ok(LedgerRow {
-                    id: id.to_string(),
-                    ..Default::default()
-                })
-            }),
-        }
-    }
-
-    /// Runs `f` on another thread and fails the test if it has not returned in 20 s.
-    fn within_20s<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || tx.send(f()));
-        rx.recv_timeout(std::time::Duration::from_secs(20))
-            .expect("the writer or the reading thread hung")
-    }
-
-    #[test]
-    fn rows_made_ahead_arrive_in_ledger_order() {
-        let got = within_20s(|| {
-            let ledger = ledger_of(2_000, None);
-            let ahead: Vec<String> =
-                ledger.with_rows_ahead(|rows| rows.map(|r| r.unwrap().id).collect());
-            let direct: Vec<String> = ledger.rows().map(|r| r.unwrap().id).collect();
-            (ahead, direct)
-        });
-        assert_eq!(got.0.len(), 2_000);
-        assert_eq!(got.0, got.1);
-    }
-
-    #[test]
-    fn a_writer_that_stops_early_does_not_leave_the_reader_blocked() {
-        // Far more rows than the reader may make ahead: it is blocked when the writer stops.
-        let first = within_20s(|| {
-            let ledger = ledger_of(10 * ROWS_AHEAD as u128, None);
-            ledger.with_rows_ahead(|rows| rows.next().map(|r| r.unwrap().id))
-        });
-        assert_eq!(first, Some(Uuid::from_u128(1).to_string()));
-    }
-
-    #[test]
-    fn a_row_that_cannot_be_made_ends_the_stream_with_its_reason() {
-        let got = within_20s(|| {
-            ledger_of(1_000, Some(5)).with_rows_ahead(|rows| rows.collect::<Vec<_>>())
-        });
-        assert_eq!(got.len(), 5);
-        assert!(got[..4].iter().all(Result::is_ok));
-        assert!(got[4].as_ref().unwrap_err().contains("在导出时已不存在"));
-    }
 }

@@ -37,20 +37,16 @@ pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
     let sheet = book.add_worksheet();
     summary_sheet(sheet, ledger, &head, &styles).map_err(fail)?;
     let mut used = vec![SUMMARY_SHEET.to_string()];
-    // Rows are read and made on the other core while this one writes them.
-    ledger.with_rows_ahead(|rows| -> Result<()> {
-        for (_, name, ids) in &ledger.lines {
-            // Constant memory: each row goes to a temp file when the next begins, and strings
-            // are written inline, so no sheet keeps its rows or a table of their text.
-            let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?;
-            let sheet_name = unique_sheet_name(name, &used);
-            sheet.set_name(&sheet_name).map_err(fail)?;
-            used.push(sheet_name);
-            let rows = rows.by_ref().take(ids.len());
-            line_sheet(sheet, name, rows, &head, &ledger.org, &styles)?;
-        }
-        Ok(())
-    })?;
+    for (_, name, ids) in &ledger.lines {
+        // Constant memory: each row goes to a temp file when the next begins, and strings are
+        // written inline, so no sheet keeps its rows or a table of their text.
+        let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?;
+        let sheet_name = unique_sheet_name(name, &used);
+        sheet.set_name(&sheet_name).map_err(fail)?;
+        used.push(sheet_name);
+        let rows = ledger.rows_of(ids);
+        line_sheet(sheet, name, rows, &head, &ledger.org, &styles)?;
+    }
     if let Some(shelf) = &ledger.photos
         && !ledger.photo_rows.is_empty()
     {

@@ -2,7 +2,7 @@
 //! the selected one kept in view. At 80 columns the lines column gives way first.
 
 use super::register::offset;
-use super::{View, fit};
+use super::{View, fit, shown};
 use crate::tui::app::{FacilityListState, InspectionsState};
 use crate::tui::browse::month_label;
 use crate::tui::theme::Role;
@@ -30,10 +30,10 @@ fn filter_line<'a>(v: &View, s: &InspectionsState, width: usize) -> Line<'a> {
             },
         ));
     };
-    item("单位", f.facility.as_ref().map(|x| fit(x, 16)));
+    item("单位", f.facility.as_ref().map(|x| fit(&shown(x), 16)));
     item("月份", f.month.map(month_label));
     item("方式", f.mode.map(|m| m.label().to_string()));
-    item("检查人", f.inspector.as_ref().map(|x| fit(x, 8)));
+    item("检查人", f.inspector.as_ref().map(|x| fit(&shown(x), 8)));
     item(
         "状态",
         f.finished
@@ -108,9 +108,9 @@ pub fn render_inspections(v: &View, s: &InspectionsState, frame: &mut Frame, are
             };
             let mut cells = vec![
                 Cell::from(r.started.to_string()),
-                Cell::from(r.facility.clone()),
+                Cell::from(super::shown(&r.facility)),
                 Cell::from(r.mode.label()),
-                Cell::from(r.inspectors.join("、")),
+                Cell::from(super::shown(&r.inspectors.join("、"))),
                 Cell::from(progress).style(if r.finished {
                     v.st(Role::Muted)
                 } else {
@@ -186,10 +186,10 @@ pub fn render_facilities(v: &View, s: &FacilityListState, frame: &mut Frame, are
                 .last_inspected
                 .map_or_else(|| "—".to_string(), |d| d.to_string());
             let name = match r.registered {
-                Some(_) => Line::from(r.name.clone()),
+                Some(_) => Line::from(super::shown(&r.name)),
                 // Typed on records, not in the registry: `a` registers it.
                 None => Line::from(vec![
-                    Span::raw(r.name.clone()),
+                    Span::raw(super::shown(&r.name)),
                     Span::styled("（未登记）", v.st(Role::Muted)),
                 ]),
             };

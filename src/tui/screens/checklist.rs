@@ -71,8 +71,14 @@ pub fn render(v: &View, s: &ChecklistState, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let (list_area, pane) = if main.width >= 100 {
-        let [a, b] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(main);
+    // Side by side only where the list keeps room for a whole item (about 80 columns) and the
+    // pane still reads; below that the pane goes under the list, which takes the width (D24:
+    // at 100 columns two panes cut items more than at 80).
+    let (list_area, pane) = if main.width >= 120 {
+        // The list up to what a long item needs (96), the pane at least 32 and all the rest.
+        let list_w = main.width.saturating_sub(32).min(96);
+        let [a, b] =
+            Layout::horizontal([Constraint::Length(list_w), Constraint::Fill(1)]).areas(main);
         (a, b)
     } else {
         let mut pane_h = (main.height / 3).clamp(3, 8);

@@ -1,6 +1,6 @@
 //! The registry (单位台账) and a patrol under way (issue 16); the plan panel of home.
 
-use super::{View, fit, pad};
+use super::{View, fit, pad, shown};
 use crate::domain::{Facility, Place, RiskGrade};
 use crate::tui::app::{FacilitiesState, PatrolState};
 use crate::tui::patrol_state::RegistryPane;
@@ -53,7 +53,7 @@ pub fn render(v: &View, s: &FacilitiesState, frame: &mut Frame, area: Rect) {
     }
     for (i, f) in list.iter().enumerate() {
         let mark = if f.is_conflicted() { "！" } else { "" };
-        let text = format!(" {}{mark} ★{}", f.name, f.key_sites().count());
+        let text = format!(" {}{mark} ★{}", shown(&f.name), f.key_sites().count());
         let st = if i == s.selected {
             v.st(Role::Selection)
         } else {
@@ -122,7 +122,7 @@ fn site_log(
     w: usize,
 ) -> Vec<Line<'static>> {
     let visits: Vec<_> = s.visits_of(f, p).collect();
-    let head = format!("巡查记录：{}（共 {} 次）", p.name, visits.len());
+    let head = format!("巡查记录：{}（共 {} 次）", shown(&p.name), visits.len());
     let mut out = vec![Line::from(Span::styled(fit(&head, w), v.st(Role::Header)))];
     let control: Vec<String> = [("管控措施", &p.measures), ("责任人", &p.responsible)]
         .iter()
@@ -166,7 +166,7 @@ fn site_log(
 fn detail(v: &View, s: &FacilitiesState, f: &Facility, w: usize) -> Vec<Line<'static>> {
     let muted = v.st(Role::Muted);
     let mut out = vec![Line::from(vec![
-        Span::styled(f.name.clone(), v.st(Role::Title)),
+        Span::styled(shown(&f.name), v.st(Role::Title)),
         Span::styled(format!("（{}）", f.kind.label()), muted),
     ])];
     let people: Vec<String> = [
@@ -208,7 +208,7 @@ fn detail(v: &View, s: &FacilitiesState, f: &Facility, w: usize) -> Vec<Line<'st
     for p in &f.places {
         let indent = "  ".repeat(p.depth);
         let star = if p.key_site { "★" } else { " " };
-        let name = format!("{indent}{star}{}", p.name);
+        let name = format!("{indent}{star}{}", shown(&p.name));
         let name = if selected == Some(p.id) {
             Span::styled(name, v.st(Role::Selection))
         } else {
@@ -240,8 +240,8 @@ pub fn render_patrol(v: &View, s: &PatrolState, frame: &mut Frame, area: Rect) {
     let title = format!(
         " {} · {} · 巡查人 {} ",
         s.patrol.kind_label(),
-        s.facility.name,
-        s.patrol.patroller
+        shown(&s.facility.name),
+        shown(&s.patrol.patroller)
     );
     let block = v.block(&title, true);
     let inner = block.inner(area);
@@ -271,7 +271,10 @@ pub fn render_patrol(v: &View, s: &PatrolState, frame: &mut Frame, area: Rect) {
             None => ("待巡查".to_string(), Role::Muted),
         };
         let marker = if sel { "›" } else { " " };
-        let name = pad(&format!("{marker}{:>2}. {}", i + 1, p.name), 22.min(w));
+        let name = pad(
+            &format!("{marker}{:>2}. {}", i + 1, shown(&p.name)),
+            22.min(w),
+        );
         let base = if sel {
             v.st(Role::Selection)
         } else {

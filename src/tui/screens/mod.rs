@@ -90,6 +90,14 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// A text from the store as the screen shows it: control and bidi characters as visible escapes
+/// (`\x1b`), newlines as spaces (`domain::sanitize::escape_line`). For texts kept raw in the
+/// state because they are also matched against records (facility names and their spellings,
+/// inspector names, place names); the texts escaped on arrival (`tui::sanitize`) need not.
+pub fn shown(s: &str) -> String {
+    crate::domain::sanitize::escape_line(s).into_owned()
+}
+
 /// Pads (or cuts) to exactly `width` columns.
 pub fn pad(s: &str, width: usize) -> String {
     let f = fit(s, width);
