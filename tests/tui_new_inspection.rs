@@ -50,3 +50,28 @@ fn without_a_choice_no_leader_is_recorded() {
         .unwrap();
     assert_eq!(stored.leader, None);
 }
+
+/// New-user walk D15: the facility field completes from pinyin and initials, as search does;
+/// Chinese text still completes by what the names contain.
+#[test]
+fn the_facility_field_completes_from_pinyin_and_initials() {
+    let mut h = harness(30);
+    press(&mut h, &["n"]);
+    let before = screen_text(&h, &draw(&h, 80, 24));
+    assert!(before.contains("曾检查：高新区中医院"), "{before}");
+    type_text(&mut h, "gxq");
+    let text = screen_text(&h, &draw(&h, 80, 24));
+    assert!(text.contains("Tab 补全：高新区中医院"), "{text}");
+    press(&mut h, &["tab"]);
+    let Screen::NewInspection(st) = h.app.screen() else {
+        panic!("the new-inspection form: {:?}", h.app.screen());
+    };
+    assert_eq!(st.facility.text(), "高新区中医院");
+    press(&mut h, &["backtab"]);
+    for _ in 0.."高新区中医院".chars().count() {
+        press(&mut h, &["backspace"]);
+    }
+    type_text(&mut h, "erqi");
+    let text = screen_text(&h, &draw(&h, 80, 24));
+    assert!(text.contains("Tab 补全：二七镇卫生院"), "{text}");
+}

@@ -235,14 +235,27 @@ pub struct NewInspectionState {
 }
 
 impl NewInspectionState {
-    /// Facilities seen before that contain what was typed (all of them when empty), up to 5.
+    /// Facilities seen before that fit what was typed (all of them when empty), up to 5.
+    ///
+    /// Chinese text keeps the names that contain it. Latin letters are read as pinyin or
+    /// initials the way search reads them (`rmyy` → 人民医院, `dcq` → 东城区…), best first:
+    /// facility names are Chinese, so letters are a query, never a new name to keep as typed
+    /// (new-user walk D15). Tab and Enter take the first suggestion.
     pub fn suggestions(&self) -> Vec<&str> {
         let t = self.facility.text().trim();
-        self.facilities
-            .iter()
-            .filter(|f| t.is_empty() || (f.contains(t) && f.as_str() != t))
+        if t.is_empty() || !t.is_ascii() {
+            return self
+                .facilities
+                .iter()
+                .filter(|f| t.is_empty() || (f.contains(t) && f.as_str() != t))
+                .take(5)
+                .map(|s| s.as_str())
+                .collect();
+        }
+        crate::search::pick(t, &self.facilities)
+            .into_iter()
+            .map(|i| self.facilities[i].as_str())
             .take(5)
-            .map(|s| s.as_str())
             .collect()
     }
 }
