@@ -45,16 +45,22 @@ fn readings(s: &Store) -> String {
     out.join("\n")
 }
 
-#[test]
-fn per_event_keys_of_older_versions_read_as_packed_entries_and_compact_into_them() {
-    let dir = tempfile::tempdir().unwrap();
+/// A context on a fresh store at `path` holding `findings` demo hazards.
+fn demo_ctx(path: &std::path::Path, findings: usize) -> Ctx {
     let mut ctx = Ctx::new(
-        Store::open(dir.path()).unwrap(),
+        Store::open(path).unwrap(),
         Catalog::builtin(),
         now(),
         "王建国",
     );
-    crate::ops::demo(&mut ctx, 60).unwrap();
+    crate::ops::demo(&mut ctx, findings).unwrap();
+    ctx
+}
+
+#[test]
+fn per_event_keys_of_older_versions_read_as_packed_entries_and_compact_into_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ctx = demo_ctx(dir.path(), 60);
     let packed = readings(ctx.raw_store());
     let (entries, old) = ctx.raw_store().ent_key_lengths();
     assert_eq!(old, 0, "this version writes packed entries only");
@@ -110,13 +116,7 @@ fn per_event_keys_of_older_versions_read_as_packed_entries_and_compact_into_them
 #[test]
 fn doctor_names_a_damaged_entry_and_a_rebuild_writes_it_afresh() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ctx = Ctx::new(
-        Store::open(dir.path()).unwrap(),
-        Catalog::builtin(),
-        now(),
-        "王建国",
-    );
-    crate::ops::demo(&mut ctx, 10).unwrap();
+    let ctx = demo_ctx(dir.path(), 10);
     let s = ctx.raw_store();
     let good = readings(s);
     let id = s.all_findings().next().unwrap().unwrap().id;
