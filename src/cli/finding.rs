@@ -12,6 +12,13 @@ use crate::ops::{self, Ctx, NewFinding, OpsError};
 
 pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
     let mut ctx = context(cli)?;
+    let result = run_in(cli, cmd, &mut ctx);
+    // The process ends after this command: skip sled's teardown (issue 14).
+    ctx.close_for_exit()?;
+    result
+}
+
+fn run_in(cli: &Cli, cmd: &FindingCmd, ctx: &mut Ctx) -> CmdResult {
     match cmd {
         FindingCmd::Add {
             inspection,
@@ -46,10 +53,10 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             // hazard is linked to it in the same write.
             let register = match (chemical, equipment) {
                 (Some(t), _) => Some(RegisterRef::Chemical(
-                    ops::chemical(&ctx, t).map_err(on_entry("--chemical"))?.id,
+                    ops::chemical(ctx, t).map_err(on_entry("--chemical"))?.id,
                 )),
                 (None, Some(t)) => Some(RegisterRef::Equipment(
-                    ops::equipment(&ctx, t).map_err(on_entry("--equipment"))?.id,
+                    ops::equipment(ctx, t).map_err(on_entry("--equipment"))?.id,
                 )),
                 (None, None) => None,
             };
@@ -58,9 +65,9 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                 .map(|i| ctx.inspection(i))
                 .transpose()?;
             if let Some(insp) = &insp {
-                super::sign_as_inspector(&mut ctx, &insp.inspectors);
+                super::sign_as_inspector(ctx, &insp.inspectors);
             }
-            let start = register.map(|r| ops::hazard_prefill(&ctx, r)).transpose()?;
+            let start = register.map(|r| ops::hazard_prefill(ctx, r)).transpose()?;
             let intent = match place {
                 Some(_) => ops::PlaceIntent::Strict,
                 None => ops::PlaceIntent::Auto,
@@ -95,8 +102,8 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             };
             let blank = ops::blank_form_fields(&new);
             let recorded = match register {
-                Some(r) => ops::record_finding_on(&mut ctx, new, intent, r)?,
-                None => ops::record_finding_at(&mut ctx, new, intent)?,
+                Some(r) => ops::record_finding_on(ctx, new, intent, r)?,
+                None => ops::record_finding_at(ctx, new, intent)?,
             };
             let f = recorded.finding;
             if let ops::PlaceOutcome::Text { note: Some(note) } = &recorded.place {
@@ -126,12 +133,12 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                     fields.join("|")
                 );
             }
-            emit(cli, &ctx, &f, || f.id.to_string())
+            emit(cli, ctx, &f, || f.id.to_string())
         }
         FindingCmd::List(filter) => {
             let mut q = query(filter)?;
-            ops::resolve_filter(&ctx, &mut q)?;
-            list(cli, &ctx, &q)
+            ops::resolve_filter(ctx, &mut q)?;
+            list(cli, ctx, &q)
         }
         FindingCmd::Show { id } => {
             let f = ctx.finding(id)?;
@@ -142,21 +149,21 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                     short_id: super::output::short(f.id),
                     overdue: f.is_overdue(&ctx.now),
                     line_name: ctx.catalog.line_name(&f.line),
-                    photo_files: super::photo::files_json(&ctx, &f),
-                    links: ops::hazard_links(&ctx, f.id)?
+                    photo_files: super::photo::files_json(ctx, &f),
+                    links: ops::hazard_links(ctx, f.id)?
                         .into_iter()
                         .map(|(register, text)| super::output::RegisterLinkJson { register, text })
                         .collect(),
-                    place: super::output::PlaceLinkJson::of(&ctx, f.id),
+                    place: super::output::PlaceLinkJson::of(ctx, f.id),
                 });
             }
-            show(&ctx, &f);
+            show(ctx, &f);
             Ok(())
         }
         FindingCmd::Attach { id, files, stage } => {
-            super::photo::attach(cli, &mut ctx, id, files, stage.as_deref())
+            super::photo::attach(cli, ctx, id, files, stage.as_deref())
         }
-        FindingCmd::Detach { id, n, reason } => super::photo::detach(cli, &mut ctx, id, *n, reason),
+        FindingCmd::Detach { id, n, reason } => super::photo::detach(cli, ctx, id, *n, reason),
         FindingCmd::Rectify {
             id,
             note,
@@ -170,9 +177,9 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                 .map(|d| parse_date_input(d, ctx.now.today()))
                 .transpose()
                 .map_err(|e| Failure::usage(format!("实际完成日期（--completed）：{e}")))?;
-            let id = resolve_and_sign(&mut ctx, id)?;
-            let f = ops::rectify_reported(&mut ctx, id, note, completed, by)?;
-            emit(cli, &ctx, &f, || {
+            let id = resolve_and_sign(ctx, id)?;
+            let f = ops::rectify_reported(ctx, id, note, completed, by)?;
+            emit(cli, ctx, &f, || {
                 format!("已登记整改，待复查：{}", f.description)
             })
         }
@@ -190,9 +197,9 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                     "复查须选择 --pass 或 --fail（不通过时加 --note 说明原因）",
                 ));
             }
-            let id = resolve_and_sign(&mut ctx, id)?;
-            let f = ops::verify_signed(&mut ctx, id, *pass, note, verifier)?;
-            emit(cli, &ctx, &f, || {
+            let id = resolve_and_sign(ctx, id)?;
+            let f = ops::verify_signed(ctx, id, *pass, note, verifier)?;
+            emit(cli, ctx, &f, || {
                 if *pass {
                     "复查通过，已销号".to_string()
                 } else {
@@ -206,9 +213,9 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                 .map(|d| parse_date_input(d, ctx.now.today()))
                 .transpose()
                 .map_err(|e| Failure::usage(format!("整改期限（--due）：{e}")))?;
-            let id = resolve_and_sign(&mut ctx, id)?;
-            let f = ops::escalate(&mut ctx, id, note, due)?;
-            emit(cli, &ctx, &f, || {
+            let id = resolve_and_sign(ctx, id)?;
+            let f = ops::escalate(ctx, id, note, due)?;
+            emit(cli, ctx, &f, || {
                 format!(
                     "已发出{}",
                     f.escalation.map(|e| e.label()).unwrap_or_default()
@@ -217,9 +224,9 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
         }
         FindingCmd::Edit { id, field, value } => {
             let field = parse_field(field)?;
-            let id = resolve_and_sign(&mut ctx, id)?;
-            let f = ops::set_field(&mut ctx, id, field, value)?;
-            emit(cli, &ctx, &f, || format!("已修改{}", field.label()))
+            let id = resolve_and_sign(ctx, id)?;
+            let f = ops::set_field(ctx, id, field, value)?;
+            emit(cli, ctx, &f, || format!("已修改{}", field.label()))
         }
         FindingCmd::Settle {
             id,
@@ -228,7 +235,7 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             value,
             note,
         } => {
-            let id = resolve_and_sign(&mut ctx, id)?;
+            let id = resolve_and_sign(ctx, id)?;
             let f = match (keep, field, value) {
                 (Some(n), _, _) => {
                     let f = ctx.finding_by_id(id)?;
@@ -248,11 +255,11 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                         }));
                     };
                     let keep = step.event;
-                    ops::settle_steps(&mut ctx, id, keep, note)?
+                    ops::settle_steps(ctx, id, keep, note)?
                 }
                 (None, Some(field), Some(value)) => {
                     let field = parse_field(field)?;
-                    ops::settle_conflict(&mut ctx, id, field, value)?
+                    ops::settle_conflict(ctx, id, field, value)?
                 }
                 _ => {
                     return Err(Failure::usage(
@@ -260,19 +267,19 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
                     ));
                 }
             };
-            emit(cli, &ctx, &f, || {
+            emit(cli, ctx, &f, || {
                 format!("已裁定；当前状态：{}", f.status_label())
             })
         }
         FindingCmd::Comment { id, text } => {
-            let id = resolve_and_sign(&mut ctx, id)?;
-            let f = ops::comment(&mut ctx, id, text)?;
-            emit(cli, &ctx, &f, || "已添加备注".to_string())
+            let id = resolve_and_sign(ctx, id)?;
+            let f = ops::comment(ctx, id, text)?;
+            emit(cli, ctx, &f, || "已添加备注".to_string())
         }
         FindingCmd::Retract { id, reason } => {
-            let id = resolve_and_sign(&mut ctx, id)?;
-            let f = ops::retract(&mut ctx, id, reason)?;
-            emit(cli, &ctx, &f, || "已撤销".to_string())
+            let id = resolve_and_sign(ctx, id)?;
+            let f = ops::retract(ctx, id, reason)?;
+            emit(cli, ctx, &f, || "已撤销".to_string())
         }
     }
 }

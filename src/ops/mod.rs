@@ -324,6 +324,15 @@ pub fn required_max(field: &str, text: &str, max: usize) -> Result<String> {
 }
 
 impl Ctx {
+    /// Ends a one-shot command: everything written is on disk, and the store is let go
+    /// without sled's teardown (`Store::close_for_exit`). Only for a process that exits next.
+    ///
+    /// # Errors
+    /// `Store` when the final flush fails.
+    pub fn close_for_exit(self) -> Result<()> {
+        Ok(self.store.close_for_exit()?)
+    }
+
     /// A context over an open store; `author` signs every event it appends.
     pub fn new(store: Store, catalog: Catalog, now: Now, author: impl Into<String>) -> Ctx {
         Ctx {

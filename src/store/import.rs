@@ -105,7 +105,8 @@ pub struct Applied {
 /// Verified records not written (a dry run): later bundles are checked against them too.
 #[derive(Default)]
 pub struct Staged {
-    records: BTreeMap<(Uuid, u64), Record>,
+    /// Where each staged event sits in `bodies`, by (device, seq): the record is kept once.
+    records: BTreeMap<(Uuid, u64), usize>,
     keys: BTreeMap<Uuid, [u8; 32]>,
     bodies: Vec<(EventBody, Record)>,
     /// Findings and inspections the staged events create (see `creates`).
@@ -146,7 +147,7 @@ impl Staged {
             if let Some(e) = creates(&b.payload) {
                 self.created.insert(e);
             }
-            self.records.insert((b.device, b.seq), r.clone());
+            self.records.insert((b.device, b.seq), self.bodies.len());
             self.bodies.push((b, r));
         }
     }
@@ -242,8 +243,8 @@ fn open_all(key: &VerifyingKey, records: &[Record], existing: &[Option<bool>]) -
 
 impl Store {
     fn held_record(&self, staged: &Staged, device: Uuid, seq: u64) -> Result<Option<Record>> {
-        if let Some(r) = staged.records.get(&(device, seq)) {
-            return Ok(Some(r.clone()));
+        if let Some(&i) = staged.records.get(&(device, seq)) {
+            return Ok(Some(staged.bodies[i].1.clone()));
         }
         self.record(device, seq)
     }
