@@ -355,7 +355,7 @@ pub(crate) fn place_payloads(
     let leaf_kind = match kind {
         Some(k) => k
             .parse::<PlaceKind>()
-            .map_err(|e| bad("场所类型（--kind）", e.to_string()))?,
+            .map_err(|e| bad("场所类型", e.to_string()))?,
         None => kind_of(&names[names.len() - 1], names.len() - 1, true),
     };
     let mut parent: Option<Uuid> = None;
