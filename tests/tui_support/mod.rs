@@ -255,12 +255,18 @@ pub fn line_digit(h: &Harness, line: &str) -> String {
         .to_string()
 }
 
-/// Starts an inspection through the new-inspection screen.
+/// Starts an inspection of 急诊科 through the new-inspection screen.
 pub fn start_inspection(h: &mut Harness, facility: &str, line: &str) {
+    start_inspection_in(h, facility, "急诊科", line);
+}
+
+/// Starts an inspection of `departments` (as typed: 「住院部、急诊科」) through the
+/// new-inspection screen.
+pub fn start_inspection_in(h: &mut Harness, facility: &str, departments: &str, line: &str) {
     press(h, &["n"]);
     type_text(h, facility);
     press(h, &["tab"]);
-    type_text(h, "急诊科");
+    type_text(h, departments);
     press(h, &["tab", "tab", "tab"]);
     let d = line_digit(h, line);
     type_text(h, &d);
