@@ -30,12 +30,13 @@ fn bad(label: &str, message: impl Into<String>) -> OpsError {
     OpsError::invalid(super::Input::Other(label.to_string()), message)
 }
 
-/// The registry: every facility held, folded from the events of all devices.
+/// The registry: every facility held, folded from the events of all devices (kept while the
+/// log does not change: `registry_cache.rs`).
 ///
 /// # Errors
 /// `Store` when the log cannot be read.
-pub fn registry(ctx: &Ctx) -> Result<Registry> {
-    Ok(Registry::fold(&ctx.store.registry_events()?))
+pub fn registry(ctx: &Ctx) -> Result<std::sync::Arc<Registry>> {
+    ctx.registry.get(&ctx.store)
 }
 
 /// A facility by name, merged spelling or id; `NotFound` names what was typed.

@@ -38,6 +38,7 @@ mod recover;
 mod register;
 mod register_hazard;
 mod register_risk;
+mod registry_cache;
 mod registry_pick;
 mod search;
 mod search_file;
@@ -177,6 +178,8 @@ pub struct Ctx {
     pub rules: Vec<crate::domain::Rule>,
     /// Cap on one photo file as attached, in bytes (config `photo_max_mb`, default 20 MB).
     pub photo_max_bytes: u64,
+    /// The facility registry as last folded, with the log's stamp (`registry_cache.rs`).
+    registry: registry_cache::RegistryCache,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -336,6 +339,7 @@ impl Ctx {
             index: None,
             rules: plan::builtin_rules(),
             photo_max_bytes: crate::photo::DEFAULT_MAX_BYTES,
+            registry: Default::default(),
         }
     }
 
