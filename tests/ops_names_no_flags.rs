@@ -42,13 +42,14 @@ fn literals(line: &str) -> Vec<String> {
     found
 }
 
-/// Whether `text` names a flag: two hyphens followed by a letter.
+/// Whether `text` names a flag: two hyphens followed by a letter, or by a `{}` that a
+/// format fills with one (`"{}（--{}）"`).
 fn names_a_flag(text: &str) -> bool {
     text.match_indices("--").any(|(i, _)| {
         text[i + 2..]
             .chars()
             .next()
-            .is_some_and(|c| c.is_ascii_lowercase())
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '{')
     })
 }
 
@@ -84,4 +85,5 @@ fn the_scan_sees_a_flag_in_a_literal_and_not_in_a_comment() {
     ));
     assert!(literals(r#"// "备注（--note）""#).is_empty());
     assert!(!names_a_flag(&literals(r#"limited("备注", note)"#)[0]));
+    assert!(names_a_flag(&literals(r#"format!("{}（--{}）", a, b)"#)[0]));
 }

@@ -54,7 +54,7 @@ pub fn facility(ctx: &Ctx, text: &str) -> Result<Facility> {
 /// telephone of digits and `-+() `, or text within `MAX_NAME_CHARS` (`MAX_TEXT_CHARS` for the
 /// address).
 pub fn facility_value(field: FacilityField, value: &str) -> Result<String> {
-    let label = format!("{}（--{}）", field.label(), field.id().replace('_', "-"));
+    let label = field.label().to_string();
     match field {
         FacilityField::Name => required_max(&label, value, MAX_NAME_CHARS),
         FacilityField::Type => value
@@ -81,6 +81,15 @@ pub fn facility_value(field: FacilityField, value: &str) -> Result<String> {
 
 /// Registers a facility. Refused when the name (or a merged spelling) is registered already.
 pub fn add_facility(ctx: &mut Ctx, new: NewFacility) -> Result<Facility> {
+    let (id, payload) = facility_added(ctx, new)?;
+    let author = ctx.author.clone();
+    ctx.store.append(&author, &ctx.now, vec![payload])?;
+    by_id(ctx, id)
+}
+
+/// Checks a facility to register and returns its new id and the `FacilityAdded` event;
+/// nothing is written. Errors as `add_facility`.
+pub(crate) fn facility_added(ctx: &Ctx, new: NewFacility) -> Result<(Uuid, Payload)> {
     let name = facility_value(FacilityField::Name, &new.name)?;
     if let Some(f) = registry(ctx)?.by_name(&name) {
         return Err(bad(
@@ -113,17 +122,14 @@ pub fn add_facility(ctx: &mut Ctx, new: NewFacility) -> Result<Facility> {
         }
     }
     let id = Uuid::now_v7();
-    let author = ctx.author.clone();
-    ctx.store.append(
-        &author,
-        &ctx.now,
-        vec![Payload::FacilityAdded {
+    Ok((
+        id,
+        Payload::FacilityAdded {
             facility_id: id,
             name,
             fields,
-        }],
-    )?;
-    by_id(ctx, id)
+        },
+    ))
 }
 
 fn by_id(ctx: &Ctx, id: Uuid) -> Result<Facility> {
@@ -416,7 +422,7 @@ pub fn set_place_fields(
     let p = place(&f, place_text)?;
     let mut payloads = Vec::new();
     for (field, value) in changes {
-        let label = format!("{}（--{}）", field.label(), field.id().replace('_', "-"));
+        let label = field.label().to_string();
         let value = match field {
             PlaceField::Grade => value
                 .parse::<RiskGrade>()
