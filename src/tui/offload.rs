@@ -16,10 +16,13 @@ pub fn drop_rows<T: Send + 'static>(rows: Vec<T>) {
     }
     let _ = std::thread::Builder::new()
         .name("xuncha-free".into())
-        .spawn(move || drop(rows));
+        .spawn(move || {
+            lower_this_thread();
+            drop(rows);
+        });
 }
 
-/// Lowers the calling thread's scheduling priority (nice +5 on Linux) so that, on a
+/// Lowers the calling thread's scheduling priority (its nice value plus 5, on Linux) so that, on a
 /// two-core machine, the UI thread is run first when the worker and the threads it starts
 /// (bundle loading, signature checks) want both cores: the screen keeps drawing while a sync
 /// imports. Threads started from the caller inherit it. Elsewhere it does nothing.
@@ -28,7 +31,10 @@ pub fn lower_this_thread() {
     // SAFETY: setpriority with PRIO_PROCESS and this thread's id only changes this thread's
     // nice value (on Linux the nice value is per thread); it touches no memory of ours.
     unsafe {
-        let tid = libc::gettid();
-        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 5);
+        let tid = libc::gettid() as libc::id_t;
+        // -1 is also a valid nice value, so errno would tell an error apart; on an error
+        // the thread just keeps its priority, which is what -1 + 5 = 4 comes close to anyway.
+        let now = libc::getpriority(libc::PRIO_PROCESS, tid);
+        let _ = libc::setpriority(libc::PRIO_PROCESS, tid, (now + 5).min(19));
     }
 }
