@@ -198,3 +198,62 @@ fn a_store_with_one_ent_key_per_event_reads_the_same_takes_new_events_and_compac
     assert!(!out.contains("拒收"), "{out}");
     assert_eq!(v2_readings(&office), mixed);
 }
+
+/// The v2 store keeps its register rows as JSON under the `models_v2` stamp: the first open by
+/// this version builds them again in the binary form, and the register (the TUI's 台账) lists
+/// the same hazards as `finding list`, with their numbers, statuses and 整改时限.
+#[test]
+fn register_rows_stored_as_json_are_rebuilt_and_list_the_same_hazards() {
+    use xuncha::ops::{Ctx, RegisterFilter, RetractedView, SortDue, register_view};
+    let env = golden_at("v2");
+    let now = xuncha::domain::Now(
+        chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap(),
+    );
+    let ctx = Ctx::new(
+        xuncha::store::Store::open(&env.data()).unwrap(),
+        xuncha::catalog::Catalog::builtin(),
+        now,
+        "王建国",
+    );
+    let all = RegisterFilter {
+        retracted: RetractedView::Include,
+        ..Default::default()
+    };
+    let view = register_view(&ctx, &all, SortDue::Newest).unwrap();
+    let mut shown: Vec<String> = view
+        .rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {:?}",
+                r.number.as_deref().unwrap_or("-"),
+                r.status.id(),
+                r.description,
+                r.due
+            )
+        })
+        .collect();
+    shown.sort();
+    drop(ctx);
+    let mut listed: Vec<String> = env
+        .json(&["finding", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let due = f["due"].as_str().map(|d| format!("Some({d})"));
+            format!(
+                "{} {} {} {}",
+                f["number"].as_str().unwrap(),
+                f["status"].as_str().unwrap(),
+                f["description"].as_str().unwrap(),
+                due.unwrap_or_else(|| "None".into())
+            )
+        })
+        .collect();
+    listed.sort();
+    assert_eq!(shown.len(), 2);
+    assert_eq!(shown, listed);
+    let doctor = env.ok(&["doctor"]);
+    assert!(doctor.contains("视图与日志重建结果一致"), "{doctor}");
+}

@@ -136,6 +136,10 @@ pub enum InspectionCmd {
         /// superior、administrative），供频次规则统计
         #[arg(long)]
         leader: Option<String>,
+        /// 受检单位不在单位台账中时，一并登记为新单位（类型按名称推断，负责人等以后用
+        /// xuncha facility set 补填）
+        #[arg(long)]
+        register: bool,
     },
     /// 回答一个检查项：pass（合格）、fail（不合格）、na（不适用）
     Answer {

@@ -335,3 +335,39 @@ fn show_text(ctx: &ops::Ctx, f: &Facility) -> String {
     }
     out
 }
+
+/// Tells on stderr that `name` (just used as typed text) is not in the registry, with the
+/// commands that register it or merge it into a registered spelling alike (`ops::alike`).
+pub(super) fn unregistered_hint(reg: &crate::domain::Registry, name: &str) {
+    let shown = escape_line(name);
+    eprintln!(
+        "提示：受检单位「{shown}」不在单位台账中，已按文字记录。登记：xuncha facility add {}（或开始检查时加 --register）",
+        shell_word(&shown)
+    );
+    let like = ops::alike(reg, name);
+    if let Some(first) = like.first() {
+        let names: Vec<String> = like
+            .iter()
+            .map(|n| format!("「{}」", escape_line(n)))
+            .collect();
+        eprintln!(
+            "已登记的相近单位：{}；是同一单位的另一种写法时：xuncha facility merge {} {}",
+            names.join("、"),
+            shell_word(&escape_line(first)),
+            shell_word(&shown)
+        );
+    }
+}
+
+/// `s` as one shell word: as it is when it holds no character a shell treats specially,
+/// else in single quotes (a `'` inside written `'\''`).
+pub(super) fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| !c.is_ascii() || c.is_ascii_alphanumeric() || "-_./:@%+,".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}

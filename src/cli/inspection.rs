@@ -4,6 +4,7 @@ use super::args::{InspectionCmd, ModeArg};
 use super::output::{FindingJson, cell, finding_header, finding_row, local, print_json, short};
 use super::{Cli, CmdResult, Failure, context};
 use crate::domain::FindingQuery;
+use crate::domain::sanitize::escape_line;
 use crate::domain::{Answer, Inspection, Mode};
 use crate::ops::{self, Ctx, NewInspection};
 use serde_json::json;
@@ -29,6 +30,7 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
             inspectors,
             lines,
             leader,
+            register,
         } => {
             let leader = leader
                 .as_deref()
@@ -38,24 +40,32 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
                 })
                 .transpose()?;
             super::sign_as_inspector(&mut ctx, inspectors);
-            let insp = ops::start_led_inspection(
-                &mut ctx,
-                NewInspection {
-                    facility: facility.clone(),
-                    departments: departments.clone(),
-                    mode: Some((*mode).into()),
-                    inspectors: inspectors.clone(),
-                    lines: lines.clone(),
-                },
-                leader,
-            )?;
             let reg = ops::registry(&ctx)?;
-            if reg.active().next().is_some() && reg.by_name(&insp.facility).is_none() {
+            let known = reg.by_name(facility.trim()).is_some();
+            let intent = if *register {
+                ops::FacilityIntent::Register
+            } else {
+                ops::FacilityIntent::TextOnly
+            };
+            let new = NewInspection {
+                facility: facility.clone(),
+                departments: departments.clone(),
+                mode: Some((*mode).into()),
+                inspectors: inspectors.clone(),
+                lines: lines.clone(),
+            };
+            let ops::StartOutcome::Started(insp) =
+                ops::start_inspection_at(&mut ctx, new, leader, intent)?
+            else {
+                unreachable!("only FacilityIntent::Ask stops before starting")
+            };
+            if *register && !known {
                 eprintln!(
-                    "提示：单位「{}」尚未登记；登记：xuncha facility add {}",
-                    crate::domain::sanitize::escape_line(&insp.facility),
-                    crate::domain::sanitize::escape_line(&insp.facility)
+                    "已登记新单位「{}」；负责人、电话等：xuncha facility edit",
+                    escape_line(&insp.facility)
                 );
+            } else if !known && reg.active().next().is_some() {
+                super::facility::unregistered_hint(&reg, &insp.facility);
             }
             emit(cli, &ctx, &insp, || insp.id.to_string())
         }

@@ -30,12 +30,13 @@ fn bad(label: &str, message: impl Into<String>) -> OpsError {
     OpsError::invalid(super::Input::Other(label.to_string()), message)
 }
 
-/// The registry: every facility held, folded from the events of all devices.
+/// The registry: every facility held, folded from the events of all devices (kept while the
+/// log does not change: `registry_cache.rs`).
 ///
 /// # Errors
 /// `Store` when the log cannot be read.
-pub fn registry(ctx: &Ctx) -> Result<Registry> {
-    Ok(Registry::fold(&ctx.store.registry_events()?))
+pub fn registry(ctx: &Ctx) -> Result<std::sync::Arc<Registry>> {
+    ctx.registry.get(&ctx.store)
 }
 
 /// A facility by name, merged spelling or id; `NotFound` names what was typed.
@@ -80,6 +81,15 @@ pub fn facility_value(field: FacilityField, value: &str) -> Result<String> {
 
 /// Registers a facility. Refused when the name (or a merged spelling) is registered already.
 pub fn add_facility(ctx: &mut Ctx, new: NewFacility) -> Result<Facility> {
+    let (id, payload) = facility_added(ctx, new)?;
+    let author = ctx.author.clone();
+    ctx.store.append(&author, &ctx.now, vec![payload])?;
+    by_id(ctx, id)
+}
+
+/// Checks a facility to register and returns its new id and the `FacilityAdded` event;
+/// nothing is written. Errors as `add_facility`.
+pub(crate) fn facility_added(ctx: &Ctx, new: NewFacility) -> Result<(Uuid, Payload)> {
     let name = facility_value(FacilityField::Name, &new.name)?;
     if let Some(f) = registry(ctx)?.by_name(&name) {
         return Err(bad(
@@ -112,17 +122,14 @@ pub fn add_facility(ctx: &mut Ctx, new: NewFacility) -> Result<Facility> {
         }
     }
     let id = Uuid::now_v7();
-    let author = ctx.author.clone();
-    ctx.store.append(
-        &author,
-        &ctx.now,
-        vec![Payload::FacilityAdded {
+    Ok((
+        id,
+        Payload::FacilityAdded {
             facility_id: id,
             name,
             fields,
-        }],
-    )?;
-    by_id(ctx, id)
+        },
+    ))
 }
 
 fn by_id(ctx: &Ctx, id: Uuid) -> Result<Facility> {

@@ -27,6 +27,19 @@ pub fn start_led_inspection(
     new: NewInspection,
     leader: Option<crate::domain::LeaderRole>,
 ) -> Result<Inspection> {
+    let (id, payloads) = start_payloads(ctx, new, leader)?;
+    let author = ctx.author.clone();
+    ctx.store.append(&author, &ctx.now, payloads)?;
+    inspection_by_id(ctx, id)
+}
+
+/// Checks a new inspection and returns its id and the events that start it (the checklist
+/// versions it names, then `InspectionStarted`); nothing is written.
+pub(crate) fn start_payloads(
+    ctx: &Ctx,
+    new: NewInspection,
+    leader: Option<crate::domain::LeaderRole>,
+) -> Result<(Uuid, Vec<Payload>)> {
     let facility = required_max("单位（--facility）", &new.facility, MAX_NAME_CHARS)?;
     let mode = new.mode.ok_or_else(|| {
         OpsError::invalid(
@@ -66,7 +79,6 @@ pub fn start_led_inspection(
     }
     let id = Uuid::now_v7();
     let number = super::next_number(ctx, crate::domain::Series::Inspection)?;
-    let author = ctx.author.clone();
     let (checklists, mut payloads) = versions_of(ctx, &lines)?;
     payloads.push(Payload::InspectionStarted {
         inspection_id: id,
@@ -79,8 +91,7 @@ pub fn start_led_inspection(
         number: Some(number),
         leader,
     });
-    ctx.store.append(&author, &ctx.now, payloads)?;
-    inspection_by_id(ctx, id)
+    Ok((id, payloads))
 }
 
 /// The checklist version of each line (line id → content hash), and a `ChecklistRecorded` event

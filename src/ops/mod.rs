@@ -22,6 +22,7 @@ mod finding_place;
 mod form_gaps;
 mod input;
 mod inspection;
+mod inspection_facility;
 mod labels;
 #[cfg(test)]
 mod model_checks;
@@ -38,6 +39,7 @@ mod recover;
 mod register;
 mod register_hazard;
 mod register_risk;
+mod registry_cache;
 mod registry_pick;
 mod search;
 mod search_file;
@@ -64,6 +66,7 @@ pub use chem::{
 };
 pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
 pub use demo::{DemoSummary, demo, demo_store};
+pub use demo_registry::seed as seed_demo_registry;
 pub use device::{describe_self, device_label_in, host_name};
 pub use draft::{
     FindingDraft, clear_draft, fail_with_finding, fail_with_finding_at, finding_drafts, load_draft,
@@ -94,6 +97,7 @@ pub use inspection::{
     NewInspection, answer, finish_inspection, join_inspection, start_inspection,
     start_led_inspection,
 };
+pub use inspection_facility::{FacilityIntent, StartOutcome, alike, start_inspection_at};
 pub use notice::{
     earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
 };
@@ -177,6 +181,8 @@ pub struct Ctx {
     pub rules: Vec<crate::domain::Rule>,
     /// Cap on one photo file as attached, in bytes (config `photo_max_mb`, default 20 MB).
     pub photo_max_bytes: u64,
+    /// The facility registry as last folded, with the log's stamp (`registry_cache.rs`).
+    registry: registry_cache::RegistryCache,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -336,6 +342,7 @@ impl Ctx {
             index: None,
             rules: plan::builtin_rules(),
             photo_max_bytes: crate::photo::DEFAULT_MAX_BYTES,
+            registry: Default::default(),
         }
     }
 

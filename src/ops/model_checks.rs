@@ -227,4 +227,20 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.live_models().unwrap(), current);
     }
+
+    /// Rows stored as JSON by the versions before the binary rows (stamped `models_v2`) are
+    /// built again on open, in the binary form, and the register reads the same rows.
+    #[test]
+    fn json_rows_of_an_older_version_are_rebuilt_on_open() {
+        let (dir, ctx) = demo_ctx(60);
+        let rows = register_rows(&ctx).unwrap();
+        let current = ctx.raw_store().live_models().unwrap();
+        ctx.raw_store().set_rows_as_json().unwrap();
+        assert_ne!(ctx.raw_store().live_models().unwrap(), current);
+        drop(ctx);
+        let ctx = ctx_at(dir.path());
+        assert_eq!(ctx.raw_store().live_models().unwrap(), current);
+        assert_eq!(register_rows(&ctx).unwrap(), rows);
+        assert!(ctx.raw_store().rebuild(false).unwrap().is_clean());
+    }
 }

@@ -167,6 +167,7 @@ impl Store {
             r.1 = r.1.min(from - 1);
         }
         held.insert(from, from + winners.len() as u64 - 1);
+        self.note_rewrite();
         use sled::Transactional;
         (&self.log, &q, &vv, &self.meta).transaction(|(log, q, vv, meta)| {
             meta.insert(super::rebuild::META_REBUILDING, &b"1"[..])?;
@@ -295,6 +296,7 @@ impl Store {
         let mut marks = self.sync_marks()?;
         marks.exported_seq = 0;
         let public = *key.verifying_key().as_bytes();
+        self.note_rewrite();
         use sled::Transactional;
         (&self.log, &q, &vv, &self.meta, &self.keys).transaction(|(log, q, vv, meta, keys)| {
             meta.insert(super::rebuild::META_REBUILDING, &b"1"[..])?;

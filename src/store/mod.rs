@@ -31,6 +31,7 @@ mod recover;
 mod registers;
 mod registry;
 mod roster;
+mod row_codec;
 mod scan;
 mod sync_marks;
 mod views;
@@ -128,6 +129,9 @@ pub struct Store {
     no_key: Option<String>,
     /// What opening found worth telling the user (a key readable by others, a missing key).
     warnings: Vec<String>,
+    /// Bumped whenever held events are replaced or the views are rebuilt (fork resolution,
+    /// roster cuts, `rebuild`): the part of [`Store::change_stamp`] the log's extent misses.
+    rewrites: std::sync::atomic::AtomicU64,
 }
 
 const META_DEVICE: &[u8] = b"device_id";
@@ -233,6 +237,7 @@ impl Store {
             describe: None,
             no_key: None,
             warnings: Vec::new(),
+            rewrites: Default::default(),
         };
         s.load_identity()?;
         s.finish_interrupted_rebuild()?;

@@ -16,8 +16,9 @@
 //!   JSON [`InspectionMark`]: one per inspection, newest last, so home reads the few unfinished
 //!   ones and the newest finished ones without walking them all.
 //!
-//! - `#r` ‖ id(16) → JSON [`RowModel`]: what a register row shows of each finding (about a
-//!   fifth of the view), so the register reads 100,000 rows without decoding 100,000 views.
+//! - `#r` ‖ id(16) → [`RowModel`] in the binary form of `row_codec.rs`: what a register row
+//!   shows of each finding (about a fifth of the view), so the register reads 100,000 rows
+//!   without decoding 100,000 views. (Versions before `models_v3` stored JSON here.)
 //!
 //! A store written before these models existed gets them built from its views on open
 //! (`Store::ensure_models`), marked done in `meta` only once complete.
@@ -46,7 +47,11 @@ const MARK_FINISHED: &[u8] = b"#s";
 const MARK_UNFINISHED: &[u8] = b"#u";
 /// Set in `meta` once the models hold every view: the stamp of the log's extent they were
 /// current at (see the module doc and `Store::ensure_models`).
-const META_MODELS: &[u8] = b"models_v2";
+const META_MODELS: &[u8] = b"models_v3";
+/// The stamp of the versions that stored row models as JSON. This version removes it when it
+/// builds its own models; finding it again means such a version rebuilt the models (in its
+/// form) since, so they are built again here even when `models_v3` matches.
+const META_MODELS_JSON: &[u8] = b"models_v2";
 
 /// Findings waiting, as one counter of the home figures reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,10 +175,7 @@ impl RowModel {
 
 fn row_entry(f: &Finding) -> (Vec<u8>, Vec<u8>) {
     let k = [ROW, f.id.as_bytes().as_slice()].concat();
-    (
-        k,
-        serde_json::to_vec(&RowModel::of(f)).expect("rows serialise"),
-    )
+    (k, super::row_codec::encode(&RowModel::of(f)))
 }
 
 /// The counter a finding adds one to, if it is waiting (待整改 or 待复查, not retracted).
@@ -397,9 +399,10 @@ impl Store {
         newest: bool,
     ) -> Box<dyn Iterator<Item = Result<RowModel>> + '_> {
         let decode = |kv: sled::Result<(sled::IVec, sled::IVec)>| {
-            let (_, v) = kv?;
-            serde_json::from_slice(&v)
-                .map_err(|e| StoreError::Corrupt(format!("台账行无法解析：{e}")))
+            let (k, v) = kv?;
+            super::row_codec::decode(&v).map_err(|e| {
+                StoreError::Corrupt(format!("台账行无法解析（{}）：{e}", hex::encode(&k)))
+            })
         };
         let rows = self.idx.scan_prefix(ROW);
         if newest {
@@ -445,7 +448,9 @@ impl Store {
     /// Also rebuilds them when the stamp in `meta` is not the log's extent: something that
     /// does not keep the models (an older binary) wrote since.
     pub(crate) fn ensure_models(&self) -> Result<()> {
-        if self.meta.get(META_MODELS)?.as_deref() == Some(self.models_stamp()?.as_slice()) {
+        if self.meta.get(META_MODELS)?.as_deref() == Some(self.models_stamp()?.as_slice())
+            && !self.meta.contains_key(META_MODELS_JSON)?
+        {
             return Ok(());
         }
         self.clear_models()?;
@@ -474,6 +479,7 @@ impl Store {
     }
 
     pub(crate) fn mark_models_built(&self) -> Result<()> {
+        self.meta.remove(META_MODELS_JSON)?;
         self.restamp_models()?;
         self.flush()
     }
@@ -493,6 +499,31 @@ impl Store {
             h.update(&v);
         }
         Ok(h.finalize().into())
+    }
+
+    /// A stamp that changes whenever the log does, in this process: the log's extent
+    /// ([`Store::models_stamp`]: every append and import moves it) and a count of the rewrites
+    /// that replace held events without moving it. For caches of things folded from the log
+    /// (the facility registry): equal stamps, same log. A few reads, one per device known.
+    ///
+    /// # Errors
+    /// `Db` when the `vv` tree cannot be read.
+    pub fn change_stamp(&self) -> Result<[u8; 32]> {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.models_stamp()?);
+        h.update(
+            self.rewrites
+                .load(std::sync::atomic::Ordering::SeqCst)
+                .to_be_bytes(),
+        );
+        Ok(h.finalize().into())
+    }
+
+    /// Counts a rewrite of held events or views (see [`Store::change_stamp`]).
+    pub(crate) fn note_rewrite(&self) {
+        self.rewrites
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Records that the models are current with the log as it is now (called by this
@@ -533,6 +564,23 @@ impl Store {
     #[cfg(test)]
     pub(crate) fn stored_models_stamp(&self) -> Result<Option<Vec<u8>>> {
         Ok(self.meta.get(META_MODELS)?.map(|v| v.to_vec()))
+    }
+
+    /// Test hook: the row models as the versions before `models_v3` left them: JSON, under
+    /// their stamp, while this version's stamp still matches (what a run of such a version
+    /// that rebuilt the models leaves).
+    #[cfg(test)]
+    pub(crate) fn set_rows_as_json(&self) -> Result<()> {
+        for kv in self.idx.scan_prefix(ROW) {
+            let (k, v) = kv?;
+            let row = super::row_codec::decode(&v).map_err(StoreError::Corrupt)?;
+            self.idx
+                .insert(k, serde_json::to_vec(&row).expect("rows serialise"))?;
+        }
+        self.meta
+            .insert(META_MODELS_JSON, self.models_stamp()?.as_slice())?;
+        self.db.flush()?;
+        Ok(())
     }
 
     /// Test hook: adds one to the first counter, as a lost or doubled write would.

@@ -91,6 +91,7 @@ impl Store {
             // so a process killed anywhere in between leaves the mark, and the next open
             // finishes the rebuild (`Store::open` → `finish_interrupted_rebuild`).
             self.meta.insert(META_REBUILDING, &b"1"[..])?;
+            self.note_rewrite();
             self.flush()?;
             self.fault_point("marked");
             for t in [&self.findings, &self.inspections, &self.idx, &self.ent] {

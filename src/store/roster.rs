@@ -505,6 +505,7 @@ impl Store {
         }
         self.meta
             .insert(super::rebuild::META_REBUILDING, &b"1"[..])?;
+        self.note_rewrite();
         self.flush()?;
         let mut n = 0;
         for (device, last_seq, held) in cuts {

@@ -201,6 +201,12 @@ pub enum Action {
         register: crate::domain::RegisterRef,
         start: Box<crate::ops::RegisterHazard>,
     },
+    /// The new inspection's facility is not registered; nothing was written. `like`: registered
+    /// names that look like it (`ops::alike`).
+    FacilityUnregistered {
+        facility: String,
+        like: Vec<String>,
+    },
     /// The registered places of a facility (None: not registered), for the 部位 picker.
     PlacesLoaded {
         facility: String,

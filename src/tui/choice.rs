@@ -35,6 +35,10 @@ pub enum ChoiceKind {
     /// Saving a hazard whose 部位 the facility's registry does not know: register it as a
     /// new place, keep it as text, or go back (`update::place_pick::REGISTER_OPTIONS`).
     RegisterPlace,
+    /// Starting an inspection of a facility the registry does not hold: register it, keep the
+    /// name as text, go back, or take one of the registered names `like` it
+    /// (`update::register_facility::REGISTER_FACILITY_OPTIONS`, then one option per name).
+    RegisterFacility { like: Vec<String> },
     /// Facility browser `m`: which registered facility the spelling `other` (a registered
     /// id, or a name typed on records) is merged into (ids, in the order of the options).
     MergeInto { other: String, targets: Vec<Uuid> },

@@ -30,6 +30,14 @@ pub enum Effect {
     StartInspection(NewInspection),
     /// As `StartInspection`, recording who led it (带队领导).
     StartLedInspection(NewInspection, Option<crate::domain::LeaderRole>),
+    /// As `StartLedInspection`, deciding by the intent what becomes of a facility the registry
+    /// does not hold (`ops::start_inspection_at`; `Ask` comes back as
+    /// `Action::FacilityUnregistered` when it is unknown).
+    StartInspectionAt(
+        NewInspection,
+        Option<crate::domain::LeaderRole>,
+        ops::FacilityIntent,
+    ),
     OpenChecklist(Uuid),
     Answer {
         inspection: Uuid,
@@ -519,6 +527,16 @@ impl Runner {
             Effect::StartLedInspection(new, leader) => {
                 let i = ops::start_led_inspection(ctx, new, leader)?;
                 Action::ChecklistLoaded(ops::checklist(ctx, i.id)?)
+            }
+            Effect::StartInspectionAt(new, leader, intent) => {
+                match ops::start_inspection_at(ctx, new, leader, intent)? {
+                    ops::StartOutcome::Started(i) => {
+                        Action::ChecklistLoaded(ops::checklist(ctx, i.id)?)
+                    }
+                    ops::StartOutcome::Unregistered { facility, like } => {
+                        Action::FacilityUnregistered { facility, like }
+                    }
+                }
             }
             Effect::OpenChecklist(id) => Action::ChecklistLoaded(ops::checklist(ctx, id)?),
             Effect::Answer {

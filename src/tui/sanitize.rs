@@ -150,6 +150,15 @@ pub fn escape_action(action: Action) -> Action {
             }
             Action::HazardPrefilled { register, start }
         }
+        Action::FacilityUnregistered {
+            mut facility,
+            mut like,
+        } => {
+            // Registered names come from other devices' events.
+            escape_in_place(&mut facility);
+            like.iter_mut().for_each(escape_in_place);
+            Action::FacilityUnregistered { facility, like }
+        }
         Action::FacilitiesLoaded(mut v) => {
             v.iter_mut().for_each(escape_in_place);
             Action::FacilitiesLoaded(v)

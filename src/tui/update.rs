@@ -18,6 +18,7 @@ mod overlay;
 mod photo_view;
 mod place_pick;
 mod register;
+mod register_facility;
 mod register_hazard;
 mod registers;
 mod registry_edit;

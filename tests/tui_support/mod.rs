@@ -84,13 +84,15 @@ pub fn open(dir: tempfile::TempDir, inspector: &str) -> Harness {
     Harness { tui, app, dir }
 }
 
-/// A fresh store; `demo` findings first when > 0.
+/// A fresh store; when `demo` > 0, that many demo findings first and, as `xuncha demo` gives,
+/// their facilities registered with people, places, graded key sites and three days of patrols.
 pub fn harness(demo: usize) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     if demo > 0 {
         let store = Store::open(&dir.path().join("data")).unwrap();
         let mut ctx = Ctx::new(store, Catalog::builtin(), now(), "演示");
         xuncha::ops::demo(&mut ctx, demo).unwrap();
+        xuncha::ops::seed_demo_registry(&mut ctx).unwrap();
     }
     open(dir, INSPECTOR)
 }
@@ -255,8 +257,8 @@ pub fn line_digit(h: &Harness, line: &str) -> String {
         .to_string()
 }
 
-/// Starts an inspection through the new-inspection screen.
-pub fn start_inspection(h: &mut Harness, facility: &str, line: &str) {
+/// Fills the new-inspection screen (facility, 急诊科, one line) and presses Ctrl-s.
+pub fn submit_new_inspection(h: &mut Harness, facility: &str, line: &str) {
     press(h, &["n"]);
     type_text(h, facility);
     press(h, &["tab"]);
@@ -265,6 +267,24 @@ pub fn start_inspection(h: &mut Harness, facility: &str, line: &str) {
     let d = line_digit(h, line);
     type_text(h, &d);
     press(h, &["ctrl-s"]);
+}
+
+/// Whether 「登记新单位？」 is asked (the facility typed is not registered).
+pub fn asks_to_register_facility(h: &Harness) -> bool {
+    matches!(
+        &h.app.overlay,
+        Some(xuncha::tui::app::Overlay::Choice(c))
+            if matches!(c.kind, xuncha::tui::choice::ChoiceKind::RegisterFacility { .. })
+    )
+}
+
+/// Starts an inspection through the new-inspection screen; a facility the registry does not
+/// hold is kept as typed text (「不登记，按文字开始检查」).
+pub fn start_inspection(h: &mut Harness, facility: &str, line: &str) {
+    submit_new_inspection(h, facility, line);
+    if asks_to_register_facility(h) {
+        press(h, &["j", "enter"]);
+    }
 }
 
 /// Starts one inspection per (facility, hazard) on the fire line through the screens, each

@@ -80,6 +80,9 @@ fn take(app: &mut App, kind: ChoiceKind, selected: usize) -> Vec<Effect> {
             item, answer, open, ..
         } => reanswer(app, &item, answer, &open, selected),
         ChoiceKind::RegisterPlace => super::place_pick::chosen(app, selected),
+        ChoiceKind::RegisterFacility { like } => {
+            super::register_facility::chosen(app, &like, selected)
+        }
         ChoiceKind::MergeInto { other, targets } => {
             super::merge::target_chosen(app, &other, &targets, selected)
         }

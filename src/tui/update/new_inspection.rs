@@ -84,7 +84,11 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     let submit = |st: &mut NewInspectionState| match validate(st, &line_ids) {
         Some(new) => {
             st.saving = true;
-            vec![Effect::StartLedInspection(new, st.leader)]
+            vec![Effect::StartInspectionAt(
+                new,
+                st.leader,
+                crate::ops::FacilityIntent::Ask,
+            )]
         }
         None => {
             st.focus = *st.errors.keys().next().unwrap_or(&st.focus);

@@ -183,6 +183,9 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::HazardPrefilled { register, start } => {
             return super::register_hazard::open(app, register, *start);
         }
+        Action::FacilityUnregistered { facility, like } => {
+            super::register_facility::unregistered(app, facility, like);
+        }
         Action::PlacesLoaded { facility, places } => {
             super::place_pick::loaded(app, &facility, places);
         }
