@@ -17,6 +17,7 @@ pub mod entry_form;
 mod inspection_effects;
 pub mod keymap;
 pub mod line_keys;
+pub mod offload;
 pub mod paste;
 mod patrol_effects;
 pub mod patrol_state;
