@@ -5,7 +5,8 @@
 //! directly, the term cannot match directly either.
 
 use super::matcher::Term;
-use std::sync::Mutex;
+use super::plan::{Narrow, Plan};
+use std::sync::{Arc, Mutex};
 
 /// Memo values, packed in a u32: 0 not yet computed, 1 no match, else a packed (tier, score).
 pub(crate) const UNKNOWN: u32 = 0;
@@ -30,10 +31,13 @@ impl TermMemo {
     }
 }
 
-/// The last search's memos. Cleared whenever the texts change.
+/// The last search's memos, its walk plan and the records it left possible. Cleared whenever
+/// the index changes.
 #[derive(Debug, Default)]
 pub(crate) struct MemoCache {
     last: Mutex<Vec<TermMemo>>,
+    plan: Mutex<Option<Arc<Plan>>>,
+    pub(crate) narrow: Mutex<Option<Narrow>>,
 }
 
 impl MemoCache {
@@ -42,6 +46,43 @@ impl MemoCache {
             .get_mut()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+        *self.plan.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.narrow.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// The last plan, if it was made for these filters; else a new one from `make`, kept.
+    pub(crate) fn plan(
+        &self,
+        key: &super::plan::PlanKey,
+        make: impl FnOnce() -> Plan,
+    ) -> Arc<Plan> {
+        let mut slot = self.plan.lock().unwrap_or_else(|e| e.into_inner());
+        match &*slot {
+            Some(p) if p.key == *key => p.clone(),
+            _ => {
+                let p = Arc::new(make());
+                *slot = Some(p.clone());
+                p
+            }
+        }
+    }
+
+    /// The records to walk for `terms` under `plan`, when the last search left them.
+    pub(crate) fn narrowed_visits(
+        &self,
+        plan: &Arc<Plan>,
+        terms: &[Vec<char>],
+    ) -> Option<Vec<super::plan::Visit>> {
+        let mut narrow = self.narrow.lock().unwrap_or_else(|e| e.into_inner());
+        narrow
+            .take()
+            .filter(|n| n.covers(plan, terms))
+            .map(|n| n.visits)
+    }
+
+    /// Keeps the records this search left possible.
+    pub(crate) fn keep_narrow(&self, narrow: Narrow) {
+        *self.narrow.lock().unwrap_or_else(|e| e.into_inner()) = Some(narrow);
     }
 
     /// Memos for `terms` over `texts` texts, from the last search's where it had the term or
@@ -79,9 +120,13 @@ impl MemoCache {
 
     pub(crate) fn bytes(&self) -> usize {
         let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        let plan = self.plan.lock().unwrap_or_else(|e| e.into_inner());
+        let narrow = self.narrow.lock().unwrap_or_else(|e| e.into_inner());
         last.iter()
             .map(|m| 4 * (m.direct.capacity() + m.fuzzy.as_ref().map_or(0, Vec::capacity)))
-            .sum()
+            .sum::<usize>()
+            + plan.as_ref().map_or(0, |p| p.bytes())
+            + narrow.as_ref().map_or(0, |n| n.visits.capacity() * 8)
     }
 }
 

@@ -12,6 +12,7 @@ mod matcher;
 mod memo;
 mod persist;
 mod pick;
+mod plan;
 mod query;
 mod rank;
 mod register;

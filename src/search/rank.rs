@@ -12,9 +12,10 @@
 //! outrank a direct one.
 
 use super::hit::{Hit, build_hit};
-use super::index::{Field, Hot, Index};
+use super::index::{Field, Hot, Index, TextId};
 use super::matcher::{Term, Tier, contiguous, fuzzy_checked, fuzzy_possible};
 use super::memo::{IMPOSSIBLE, NO_MATCH, TermMemo, UNKNOWN};
+use super::plan::{Narrow, Plan, PlanKey, Visit};
 use super::query::{Query, QueryError};
 use crate::domain::StatusFilter;
 use crate::domain::{Now, Status};
@@ -186,51 +187,83 @@ impl Index {
             None => None,
         };
         let today = now.today();
-        let facility_ok = self.facility_filter(q);
+        let key = PlanKey {
+            line,
+            status: q.status,
+            facility: q.facility.clone(),
+            today,
+        };
+        let plan = self.memos.plan(&key, || {
+            let facility_ok = self.facility_filter(q);
+            Plan::new(self, key.clone(), self.groups(q, line, today, &facility_ok))
+        });
+        let term_chars: Vec<Vec<char>> = q.terms.iter().map(|t| t.chars.clone()).collect();
+        let visits = self
+            .memos
+            .narrowed_visits(&plan, &term_chars)
+            .unwrap_or_else(|| plan.everything());
         let mut memos = self.memos.take(&q.terms, self.texts.len());
         let mut top = TopK::new(limit);
-        let mut pending: Vec<(u8, u32)> = Vec::new();
-        let groups = self.groups(q, line, today, &facility_ok);
-        let heaviest = self.heaviest_from(&groups);
+        // Every visited record that may match a query extending this one, in walk order
+        // (a record proven impossible is marked with group u8::MAX), then the unvisited rest.
+        let mut possible: Vec<Visit> = Vec::with_capacity(visits.len().min(4096));
+        // Positions in `possible` of the records that did not match directly.
+        let mut pending: Vec<u32> = Vec::new();
+        let mut visited = visits.len();
         // Records are visited in rank order as far as it is known before matching (group,
         // then newest first), so once the page is full of hits no later record can beat, the
         // rest is skipped.
-        'direct: for (group, slots) in groups.iter().enumerate() {
-            let weight = heaviest[group];
-            let group = group as u8;
-            for &slot in slots {
-                if top.closed_below(&least_key(0, weight, group, self.recency(slot))) {
-                    break 'direct;
-                }
-                match self.direct(slot, &q.terms, &mut memos) {
-                    Some(m) => top.offer(self.ranked(slot, m, today)),
-                    None => pending.push((group, slot)),
-                }
+        for (i, &v) in visits.iter().enumerate() {
+            let e = plan.entry(v);
+            let bound = least_key(0, plan.heaviest[v.group as usize], v.group, e.recency);
+            if top.closed_below(&bound) {
+                visited = i;
+                break;
             }
+            let fields = plan.fields(e);
+            if let Some(m) = self.direct(fields, &q.terms, &mut memos) {
+                top.offer(self.ranked(e.slot, m, today));
+            } else {
+                pending.push(possible.len() as u32);
+            }
+            possible.push(v);
         }
         // Fuzzy hits rank after every other kind, so they are only needed to fill the page.
         if top.seen < limit {
-            for (group, slot) in pending {
-                let weight = heaviest[group as usize];
-                if top.closed_below(&least_key(2, weight, group, self.recency(slot))) {
+            for &at in &pending {
+                let v = possible[at as usize];
+                let e = plan.entry(v);
+                let bound = least_key(2, plan.heaviest[v.group as usize], v.group, e.recency);
+                if top.closed_below(&bound) {
                     break;
                 }
-                if let Some((weight, score)) = self.fuzzy_record(slot, &q.terms, &mut memos) {
-                    let m = Match {
-                        tier: Tier::Fuzzy,
-                        weight,
-                        score,
-                    };
-                    top.offer(self.ranked(slot, m, today));
+                match self.fuzzy_record(plan.fields(e), &q.terms, &mut memos) {
+                    Fuzzy::Hit(weight, score) => {
+                        let m = Match {
+                            tier: Tier::Fuzzy,
+                            weight,
+                            score,
+                        };
+                        top.offer(self.ranked(e.slot, m, today));
+                    }
+                    Fuzzy::Miss => {}
+                    Fuzzy::Impossible => possible[at as usize].group = u8::MAX,
                 }
             }
         }
+        possible.retain(|v| v.group != u8::MAX);
+        possible.extend_from_slice(&visits[visited..]);
         let hits = top
             .into_sorted()
             .iter()
             .map(|r| build_hit(self, r, &q.terms))
             .collect();
         self.memos.keep(memos);
+        self.memos.keep_narrow(Narrow {
+            plan,
+            terms: term_chars,
+            visits: possible,
+        });
         hits
     }
 
@@ -253,28 +286,7 @@ impl Index {
         groups
     }
 
-    /// For each rank group, the heaviest field weight of any record in it or a later group:
-    /// no hit from there on can weigh more. The weight comes before the group in the rank, so
-    /// without it a page of findings (descriptions weigh 10, register names 11) never closed
-    /// and every keystroke matched all 100,000 of them (issue 14).
-    fn heaviest_from(&self, groups: &[Vec<u32>; 5]) -> [i64; 5] {
-        let mut out = [0; 5];
-        let mut later = 0;
-        for (g, slots) in groups.iter().enumerate().rev() {
-            for &slot in slots {
-                if later == MAX_WEIGHT {
-                    break;
-                }
-                for (field, _) in self.fields(slot) {
-                    later = later.max(field.weight());
-                }
-            }
-            out[g] = later;
-        }
-        out
-    }
-
-    fn recency(&self, slot: u32) -> i32 {
+    pub(crate) fn recency(&self, slot: u32) -> i32 {
         let hot = &self.hot[slot as usize];
         if hot.status.is_some() {
             hot.day_or_order
@@ -331,7 +343,12 @@ impl Index {
 
     /// Every term matched contiguously in some field: the worst tier, the weakest term's
     /// field weight and the summed score.
-    fn direct(&self, slot: u32, terms: &[Term], memos: &mut [TermMemo]) -> Option<Match> {
+    fn direct(
+        &self,
+        fields: &[(Field, TextId)],
+        terms: &[Term],
+        memos: &mut [TermMemo],
+    ) -> Option<Match> {
         let mut tier = Tier::Whole;
         let mut weight = MAX_WEIGHT;
         let mut total = 0;
@@ -340,7 +357,7 @@ impl Index {
             // The heaviest field this term was found in by its best kind of match.
             let mut heaviest: Option<(u8, Reverse<i64>)> = None;
             let mut all = 0;
-            for (field, tid) in self.fields(slot) {
+            for (field, tid) in fields {
                 let m = &mut memo.direct[*tid as usize];
                 if *m == UNKNOWN {
                     let bloom = self.blooms[*tid as usize];
@@ -381,19 +398,22 @@ impl Index {
     }
 
     /// Terms that matched directly keep their score; the others must match fuzzily. Gives
-    /// the weakest term's heaviest field weight and the summed score.
+    /// the weakest term's heaviest field weight and the summed score; `Impossible` when some
+    /// term is known to match no field directly and none can match it fuzzily, so no query
+    /// extending this one can match the record either.
     fn fuzzy_record(
         &self,
-        slot: u32,
+        fields: &[(Field, TextId)],
         terms: &[Term],
         memos: &mut [TermMemo],
-    ) -> Option<(i64, i64)> {
+    ) -> Fuzzy {
         let mut total = 0;
         let mut weight = MAX_WEIGHT;
         for (term, memo) in terms.iter().zip(memos.iter_mut()) {
             let mut best: Option<i64> = None;
             let mut heaviest = 0;
-            for (field, tid) in self.fields(slot) {
+            let mut possible = false;
+            for (field, tid) in fields {
                 let direct = memo.direct[*tid as usize];
                 let score = if direct > NO_MATCH {
                     Some(unpack(direct).1)
@@ -411,6 +431,9 @@ impl Index {
                             }
                         };
                     }
+                    // A direct match not yet tried (an earlier term failed first) may still
+                    // hold through a rare reading the fuzzy spellings lack.
+                    possible |= *m != IMPOSSIBLE || direct == UNKNOWN;
                     (*m != NO_MATCH && *m != IMPOSSIBLE).then(|| unpack(*m).1)
                 };
                 if let Some(s) = score {
@@ -419,10 +442,17 @@ impl Index {
                     heaviest = heaviest.max(field.weight());
                 }
             }
-            total += best?;
+            let Some(best) = best else {
+                return if possible {
+                    Fuzzy::Miss
+                } else {
+                    Fuzzy::Impossible
+                };
+            };
+            total += best;
             weight = weight.min(heaviest);
         }
-        Some((weight, total))
+        Fuzzy::Hit(weight, total)
     }
 
     fn ranked(&self, slot: u32, m: Match, today: NaiveDate) -> Ranked {
@@ -461,6 +491,15 @@ fn class_of(tier: Tier) -> u8 {
         Tier::Heteronym => 1,
         Tier::Fuzzy => 2,
     }
+}
+
+/// How a record fared in the fuzzy pass.
+enum Fuzzy {
+    /// (the weakest term's heaviest field weight, summed score)
+    Hit(i64, i64),
+    Miss,
+    /// No query extending this one can match it.
+    Impossible,
 }
 
 /// How one record matched the whole query.

@@ -550,6 +550,15 @@ pub struct RegisterState {
     pub total: Option<usize>,
 }
 
+impl Drop for RegisterState {
+    /// Leaving the register frees its rows off the UI thread (see `offload`).
+    fn drop(&mut self) {
+        if let Some(rows) = self.rows.take() {
+            super::offload::drop_rows(rows);
+        }
+    }
+}
+
 impl RegisterState {
     /// The effect that reads the rows for this filter and order (on the worker, in ops).
     pub fn load(&self) -> super::effects::Effect {

@@ -15,6 +15,7 @@ pub mod entry_form;
 mod inspection_effects;
 pub mod keymap;
 pub mod line_keys;
+pub mod offload;
 pub mod paste;
 mod patrol_effects;
 pub mod patrol_state;

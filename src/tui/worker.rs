@@ -75,6 +75,7 @@ pub fn run_from<B: Backend>(
     let worker = std::thread::Builder::new()
         .name("xuncha-store".into())
         .spawn(move || {
+            super::offload::lower_this_thread();
             // A draft waits DRAFT_DEBOUNCE for the next keystroke's draft (which replaces it);
             // any other effect writes it first, so effects keep their order.
             let mut draft: Option<(Effect, Now)> = None;

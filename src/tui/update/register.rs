@@ -21,7 +21,9 @@ pub fn show(st: &mut RegisterState, rows: Vec<RegisterRow>, total: Option<usize>
         .unwrap_or(st.selected)
         .min(rows.len().saturating_sub(1));
     st.visible = (0..rows.len()).collect();
-    st.rows = Some(rows);
+    if let Some(old) = st.rows.replace(rows) {
+        crate::tui::offload::drop_rows(old);
+    }
     st.total = total;
 }
 
