@@ -367,3 +367,83 @@ fn the_inspector_name_and_the_org_profile_have_a_maximum_length() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// Another device's 危化品 and 特种设备 entries with raw control characters in every name
+/// (as a modified program would write them), synced into a fresh data dir: the TUI's 危化/设备
+/// 台账 screen and the devices screen show them escaped, never raw.
+#[test]
+fn synced_hostile_register_entries_and_device_names_are_shown_escaped_in_the_tui() {
+    use xuncha::domain::chem::ChemicalAdded;
+    use xuncha::domain::equipment::EquipmentAdded;
+    use xuncha::domain::{ChemClass, EquipKind, Qty};
+    let dir = tempfile::tempdir().unwrap();
+    let stick = dir.path().join("stick");
+    {
+        let mut s = Store::open(&dir.path().join("hostile")).unwrap();
+        s.append(
+            "恶意\u{1b}[8m",
+            &now(),
+            vec![
+                Payload::ChemicalAdded(ChemicalAdded {
+                    chemical_id: uuid::Uuid::now_v7(),
+                    facility: HOSTILE_FACILITY.into(),
+                    place: "药库\u{1b}[2J".into(),
+                    name: "乙醇\u{1b}]0;x\u{7}".into(),
+                    class: ChemClass::Flammable,
+                    cas: "64-17-5".into(),
+                    unit: "升".into(),
+                    max: Qty(50_000),
+                    container: String::new(),
+                    conditions: String::new(),
+                }),
+                Payload::EquipmentAdded(EquipmentAdded {
+                    equipment_id: uuid::Uuid::now_v7(),
+                    facility: HOSTILE_FACILITY.into(),
+                    name: "1号客梯\u{9b}31m".into(),
+                    kind: EquipKind::Elevator,
+                    reg_no: "梯\u{202e}11".into(),
+                    place: "门诊楼\u{1b}[1A".into(),
+                    maker: String::new(),
+                    factory_no: String::new(),
+                    next_due: None,
+                }),
+            ],
+        )
+        .unwrap();
+        std::fs::create_dir_all(&stick).unwrap();
+        sync(
+            &mut s,
+            &now(),
+            &stick,
+            &SyncOptions::default(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+        let mut mine = Store::open(&dir.path().join("data")).unwrap();
+        sync(
+            &mut mine,
+            &now(),
+            &stick,
+            &SyncOptions::default(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+    }
+    let mut h = tui_support::open(dir, tui_support::INSPECTOR);
+    tui_support::press(&mut h, &["z"]);
+    for (w, ht) in [(120, 40), (80, 24)] {
+        let t = tui_support::draw(&h, w, ht);
+        let chems = tui_support::screen_text(&h, &t);
+        no_raw_controls("TUI 危化品台账", &chems);
+        assert!(chems.contains("乙醇\\x1b]0"), "{chems}");
+    }
+    tui_support::press(&mut h, &["tab"]);
+    let t = tui_support::draw(&h, 120, 40);
+    let equipment = tui_support::screen_text(&h, &t);
+    no_raw_controls("TUI 特种设备台账", &equipment);
+    assert!(equipment.contains("1号客梯\\x9b31m"), "{equipment}");
+    tui_support::press(&mut h, &["esc", "d"]);
+    let t = tui_support::draw(&h, 120, 40);
+    let devices = tui_support::screen_text(&h, &t);
+    no_raw_controls("TUI devices", &devices);
+}

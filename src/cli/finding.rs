@@ -95,9 +95,16 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             };
             let blank = ops::blank_form_fields(&new);
             let recorded = match register {
-                Some(r) => ops::record_finding_on(&mut ctx, new, intent, r)?,
-                None => ops::record_finding_at(&mut ctx, new, intent)?,
+                Some(r) => ops::record_finding_on(&mut ctx, new, intent, r),
+                None => ops::record_finding_at(&mut ctx, new, intent),
             };
+            let location_flag = if place.is_some() {
+                "--place"
+            } else {
+                "--location"
+            };
+            let recorded =
+                recorded.map_err(super::flags::naming(ops::Input::Location, location_flag))?;
             let f = recorded.finding;
             if let ops::PlaceOutcome::Text { note: Some(note) } = &recorded.place {
                 eprintln!("{note}");
@@ -110,7 +117,7 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
             // Saved, but the office's forms will show these columns blank: say which flags
             // would have filled them (the TUI form asks before saving instead).
             if !blank.is_empty() {
-                let flag = |i: &ops::Input| i.flag().unwrap_or("").to_string();
+                let flag = |i: &ops::Input| super::flags::flag(i).unwrap_or_default();
                 let fields: Vec<String> = blank
                     .iter()
                     .map(|i| flag(i).trim_start_matches('-').to_string())

@@ -85,7 +85,8 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
                 ops::join_inspection(&mut ctx, insp.id)?;
                 eprintln!("已加入检查（检查人员：{}）", insp.inspectors.join("、"));
             }
-            let insp = ops::answer(&mut ctx, insp.id, item, answer, note)?;
+            let insp = ops::answer(&mut ctx, insp.id, item, answer, note)
+                .map_err(super::flags::naming(ops::Input::Comment, "--note"))?;
             emit(cli, &ctx, &insp, || {
                 let (done, total) = progress(&ctx, &insp);
                 format!("{item}：{}（进度 {done}/{total}）", answer.label())

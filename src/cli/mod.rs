@@ -10,6 +10,7 @@ mod equipment;
 mod export;
 mod facility;
 mod finding;
+pub mod flags;
 mod inspection;
 mod notice;
 mod org;
@@ -51,10 +52,11 @@ impl From<OpsError> for Failure {
     fn from(e: OpsError) -> Failure {
         let code = if e.is_user_error() { 2 } else { 1 };
         let message = match &e {
-            OpsError::Invalid { field, message } => match field.flag() {
-                Some(flag) => format!("{}（{flag}）：{message}", field.label()),
-                None => e.to_string(),
-            },
+            OpsError::Invalid { field, message } => {
+                flags::named(field, flags::flag(field).as_deref(), message)
+            }
+            // Ops says the inspection must be joined; here that is the --join flag.
+            OpsError::NotOwner { .. } => format!("{e}（命令行加 --join）"),
             _ => e.to_string(),
         };
         Failure { code, message }

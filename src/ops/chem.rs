@@ -131,8 +131,8 @@ pub fn add_chemical(ctx: &mut Ctx, new: NewChemical) -> Result<Chemical> {
     let link = super::registry_pick::entry_link(
         ctx,
         crate::domain::LinkTarget::Chemical(chemical_id),
-        ("单位（--facility）", &mut facility),
-        ("储存地点（--place）", &mut place),
+        ("单位", &mut facility),
+        ("储存地点", &mut place),
     )?;
     let added = ChemicalAdded {
         chemical_id,

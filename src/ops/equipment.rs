@@ -88,8 +88,8 @@ pub fn add_equipment(ctx: &mut Ctx, new: NewEquipment) -> Result<Equipment> {
     let link = super::registry_pick::entry_link(
         ctx,
         crate::domain::LinkTarget::Equipment(equipment_id),
-        ("使用单位（--facility）", &mut facility),
-        ("安装地点（--place）", &mut place),
+        ("使用单位", &mut facility),
+        ("安装地点", &mut place),
     )?;
     let added = EquipmentAdded {
         equipment_id,

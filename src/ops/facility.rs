@@ -54,7 +54,7 @@ pub fn facility(ctx: &Ctx, text: &str) -> Result<Facility> {
 /// telephone of digits and `-+() `, or text within `MAX_NAME_CHARS` (`MAX_TEXT_CHARS` for the
 /// address).
 pub fn facility_value(field: FacilityField, value: &str) -> Result<String> {
-    let label = format!("{}（--{}）", field.label(), field.id().replace('_', "-"));
+    let label = field.label().to_string();
     match field {
         FacilityField::Name => required_max(&label, value, MAX_NAME_CHARS),
         FacilityField::Type => value
@@ -362,7 +362,7 @@ pub(crate) fn place_payloads(
     let leaf_kind = match kind {
         Some(k) => k
             .parse::<PlaceKind>()
-            .map_err(|e| bad("场所类型（--kind）", e.to_string()))?,
+            .map_err(|e| bad("场所类型", e.to_string()))?,
         None => kind_of(&names[names.len() - 1], names.len() - 1, true),
     };
     let mut parent: Option<Uuid> = None;
@@ -422,7 +422,7 @@ pub fn set_place_fields(
     let p = place(&f, place_text)?;
     let mut payloads = Vec::new();
     for (field, value) in changes {
-        let label = format!("{}（--{}）", field.label(), field.id().replace('_', "-"));
+        let label = field.label().to_string();
         let value = match field {
             PlaceField::Grade => value
                 .parse::<RiskGrade>()

@@ -68,9 +68,7 @@ pub(crate) fn finding_payload(ctx: &mut Ctx, new: NewFinding) -> Result<(Uuid, P
         Some(id) => Some(
             ctx.catalog
                 .item(id)
-                .ok_or_else(|| {
-                    OpsError::invalid("检查项（--item）", format!("未知检查项「{id}」"))
-                })?
+                .ok_or_else(|| OpsError::invalid("检查项", format!("未知检查项「{id}」")))?
                 .clone(),
         ),
         None => None,
@@ -81,7 +79,7 @@ pub(crate) fn finding_payload(ctx: &mut Ctx, new: NewFinding) -> Result<(Uuid, P
         (None, None, Some(i)) if i.lines.len() == 1 => i.lines[0].clone(),
         _ => {
             return Err(OpsError::invalid(
-                "防线（--line）",
+                "防线",
                 "未指定检查项时须注明隐患属于哪道防线",
             ));
         }
@@ -90,7 +88,7 @@ pub(crate) fn finding_payload(ctx: &mut Ctx, new: NewFinding) -> Result<(Uuid, P
         && !i.lines.contains(&line)
     {
         return Err(OpsError::invalid(
-            "防线（--line）",
+            "防线",
             format!("防线 {line} 不在本次检查的防线（{}）中", i.lines.join("、")),
         ));
     }
@@ -98,7 +96,7 @@ pub(crate) fn finding_payload(ctx: &mut Ctx, new: NewFinding) -> Result<(Uuid, P
         && !i.lines.contains(&item.line)
     {
         return Err(OpsError::invalid(
-            "检查项（--item）",
+            "检查项",
             format!(
                 "检查项「{}」属于防线 {}，不在本次检查的防线（{}）中",
                 item.id,
@@ -109,33 +107,26 @@ pub(crate) fn finding_payload(ctx: &mut Ctx, new: NewFinding) -> Result<(Uuid, P
     }
     let facility = match (&insp, &new.facility) {
         (Some(i), _) => i.facility.clone(),
-        (None, Some(f)) => required_max("单位（--facility）", f, MAX_NAME_CHARS)?,
+        (None, Some(f)) => required_max("单位", f, MAX_NAME_CHARS)?,
         (None, None) => {
-            return Err(OpsError::invalid(
-                "检查（--inspection）",
-                "隐患须属于一次检查或注明单位",
-            ));
+            return Err(OpsError::invalid("检查", "隐患须属于一次检查或注明单位"));
         }
     };
     let department = match &new.department {
-        Some(d) => limited("科室（--department）", d, MAX_NAME_CHARS)?,
+        Some(d) => limited("科室", d, MAX_NAME_CHARS)?,
         None => insp
             .as_ref()
             .and_then(|i| i.departments.first().cloned())
             .unwrap_or_default(),
     };
-    let description = required("问题隐患（--description）", &new.description)?;
+    let description = required("问题隐患", &new.description)?;
     let severity = new
         .severity
         .or(item.as_ref().map(|i| i.severity))
         .unwrap_or(Severity::General);
-    let mut measures = limited("整改措施（--measures）", &new.measures, MAX_TEXT_CHARS)?;
-    let location = limited("部位（--location）", &new.location, MAX_NAME_CHARS)?;
-    let responsible = limited(
-        "责任单位及人员（--responsible）",
-        &new.responsible,
-        MAX_NAME_CHARS,
-    )?;
+    let mut measures = limited("整改措施", &new.measures, MAX_TEXT_CHARS)?;
+    let location = limited("部位", &new.location, MAX_NAME_CHARS)?;
+    let responsible = limited("责任单位及人员", &new.responsible, MAX_NAME_CHARS)?;
     if measures.is_empty()
         && let Some(item) = &item
     {
@@ -147,7 +138,7 @@ pub(crate) fn finding_payload(ctx: &mut Ctx, new: NewFinding) -> Result<(Uuid, P
         _ if new.fixed_on_spot => None,
         Some(d) if d < today => {
             return Err(OpsError::invalid(
-                "整改时限（--due）",
+                "整改时限",
                 format!("{d} 早于发现日期 {today}"),
             ));
         }
@@ -156,9 +147,9 @@ pub(crate) fn finding_payload(ctx: &mut Ctx, new: NewFinding) -> Result<(Uuid, P
         None => Some(today + Duration::days(severity.default_days())),
     };
     let id = Uuid::now_v7();
-    let category = limited("隐患类别（--category）", &new.category, MAX_NAME_CHARS)?;
-    let interim = limited("临时防范措施（--interim）", &new.interim, MAX_TEXT_CHARS)?;
-    let funds = limited("整改资金（--funds）", &new.funds, MAX_NAME_CHARS)?;
+    let category = limited("隐患类别", &new.category, MAX_NAME_CHARS)?;
+    let interim = limited("临时防范措施", &new.interim, MAX_TEXT_CHARS)?;
+    let funds = limited("整改资金", &new.funds, MAX_NAME_CHARS)?;
     let number = super::next_number(ctx, crate::domain::Series::Finding)?;
     Ok((
         id,
@@ -291,13 +282,13 @@ pub(crate) fn rectify_payload(
         let today = ctx.now.today();
         if d < found || d > today {
             return Err(OpsError::invalid(
-                "实际完成日期（--completed）",
+                "实际完成日期",
                 format!("{d} 应在发现日期 {found} 与今天 {today} 之间"),
             ));
         }
     }
     f.can_rectify()?;
-    let note = required("整改落实情况（--note）", note)?;
+    let note = required("整改落实情况", note)?;
     Ok(Payload::Rectified {
         finding_id: id,
         note,
@@ -320,7 +311,7 @@ pub fn verify_signed(
     verifier: Option<Signer>,
 ) -> Result<Finding> {
     let f = ctx.finding_by_id(id)?;
-    let note = limited("复查情况（--note）", note, MAX_TEXT_CHARS)?;
+    let note = limited("复查情况", note, MAX_TEXT_CHARS)?;
     f.can_verify(passed, &note)?;
     append(
         ctx,
@@ -377,7 +368,7 @@ pub fn settle_steps(ctx: &mut Ctx, id: Uuid, keep: EventRef, note: &str) -> Resu
         Payload::Settled {
             finding_id: id,
             dropped,
-            note: limited("裁定说明（--note）", note, MAX_TEXT_CHARS)?,
+            note: limited("裁定说明", note, MAX_TEXT_CHARS)?,
             after: f.heads.clone(),
         },
     )?;

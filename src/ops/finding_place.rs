@@ -86,7 +86,7 @@ pub(crate) fn place_payloads(
                 .then(|| format!("单位「{facility}」未登记，部位「{location}」按文字保存")),
         },
         Some(f) => {
-            let flag = "部位（--place）";
+            let flag = "部位";
             let found = match intent {
                 PlaceIntent::Strict | PlaceIntent::Register => resolve_place(f, flag, location)?,
                 PlaceIntent::Auto => resolve_place(f, flag, location).ok().flatten(),

@@ -77,9 +77,9 @@ mod tests {
     fn measures_count_only_without_an_item() {
         let gaps = blank_form_fields(&new(None, "3楼", "", "总务科 王强"));
         assert_eq!(gaps, vec![Input::Measures]);
-        let text = blank_form_fields_text(&gaps, |i| i.flag().unwrap_or("").to_string());
+        let text = blank_form_fields_text(&gaps, |i| format!("〈{}〉", i.label()));
         assert!(
-            text.starts_with("未填 --measures：") && text.contains("这一栏"),
+            text.starts_with("未填 〈整改措施〉：") && text.contains("这一栏"),
             "{text}"
         );
     }

@@ -1,5 +1,6 @@
 //! Which input a refusal is about. Ops names the field by meaning; each face names it its own
-//! way: the CLI as its flag (`--due`), the TUI as the form field it highlights.
+//! way: the CLI as its flag (`--due`, in `cli::flags`), the TUI as the form field it
+//! highlights.
 
 /// A field a user fills in, as ops validation names it in [`super::OpsError::Invalid`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,31 +66,6 @@ impl Input {
         }
     }
 
-    /// The command-line flag that carries this input, where there is one.
-    pub fn flag(&self) -> Option<&'static str> {
-        Some(match self {
-            Input::Facility => "--facility",
-            Input::Department => "--department",
-            Input::Mode => "--mode",
-            Input::Inspectors => "--inspector",
-            Input::Line => "--line",
-            Input::Item => "--item",
-            Input::Inspection => "--inspection",
-            Input::Description => "--description",
-            Input::Location => "--location",
-            Input::Severity => "--severity",
-            Input::Measures => "--measures",
-            Input::Due => "--due",
-            Input::Responsible => "--responsible",
-            Input::FixedOnSpot => "--fixed-on-spot",
-            Input::Rectification | Input::Note => "--note",
-            Input::Reason => "--reason",
-            Input::Status => "--status",
-            Input::Path => "--out",
-            _ => return None,
-        })
-    }
-
     const ALL: [Input; 22] = [
         Input::Facility,
         Input::Department,
@@ -116,22 +92,16 @@ impl Input {
     ];
 }
 
-/// Reads the older spelling `"整改时限（--due）"` (label, flag in brackets) or a bare label, so
-/// call sites written before the typed field keep naming the right input.
+/// A field named by its Chinese label: the typed field with that label, else `Other` with
+/// the text as given. Ops names fields by meaning only; the CLI's flag for a field is the CLI's
+/// business (`cli::flags`), so no ops message names a command-line flag.
 impl From<&str> for Input {
     fn from(text: &str) -> Input {
-        let (label, flag) = match text.split_once('（') {
-            Some((l, rest)) => (l, rest.trim_end_matches('）')),
-            None => (text, ""),
-        };
-        let by_flag = Input::ALL
+        Input::ALL
             .iter()
-            .find(|i| !flag.is_empty() && i.flag() == Some(flag));
-        let by_label = Input::ALL.iter().find(|i| i.label() == label);
-        match (by_label, by_flag) {
-            (Some(i), _) | (None, Some(i)) => i.clone(),
-            _ => Input::Other(label.to_string()),
-        }
+            .find(|i| i.label() == text)
+            .cloned()
+            .unwrap_or_else(|| Input::Other(text.to_string()))
     }
 }
 
@@ -146,13 +116,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn old_spellings_name_the_typed_field() {
-        assert_eq!(Input::from("整改时限（--due）"), Input::Due);
-        assert_eq!(Input::from("问题隐患（--description）"), Input::Description);
-        assert_eq!(Input::from("单位（--facility）"), Input::Facility);
+    fn labels_name_the_typed_field() {
+        assert_eq!(Input::from("整改时限"), Input::Due);
+        assert_eq!(Input::from("问题隐患"), Input::Description);
+        assert_eq!(Input::from("单位"), Input::Facility);
         assert_eq!(Input::from("撤销原因"), Input::Reason);
-        assert_eq!(Input::from("整改落实情况（--note）"), Input::Rectification);
-        assert_eq!(Input::from("单位（--facility）").flag(), Some("--facility"));
+        assert_eq!(Input::from("整改落实情况"), Input::Rectification);
         assert_eq!(Input::from("配置文件"), Input::Other("配置文件".into()));
     }
 }

@@ -40,25 +40,19 @@ pub(crate) fn start_payloads(
     new: NewInspection,
     leader: Option<crate::domain::LeaderRole>,
 ) -> Result<(Uuid, Vec<Payload>)> {
-    let facility = required_max("单位（--facility）", &new.facility, MAX_NAME_CHARS)?;
+    let facility = required_max("单位", &new.facility, MAX_NAME_CHARS)?;
     let mode = new.mode.ok_or_else(|| {
-        OpsError::invalid(
-            "检查方式（--mode）",
-            "必须选择：self|supervision|mutual|unannounced",
-        )
+        OpsError::invalid("检查方式", "必须选择：self|supervision|mutual|unannounced")
     })?;
     let mut inspectors: Vec<String> = Vec::new();
     for s in &new.inspectors {
-        let s = limited("检查人员（--inspector）", s, MAX_NAME_CHARS)?;
+        let s = limited("检查人员", s, MAX_NAME_CHARS)?;
         if !s.is_empty() {
             inspectors.push(s);
         }
     }
     if inspectors.is_empty() {
-        return Err(OpsError::invalid(
-            "检查人员（--inspector）",
-            "至少填写一名检查人员",
-        ));
+        return Err(OpsError::invalid("检查人员", "至少填写一名检查人员"));
     }
     let mut lines: Vec<String> = Vec::new();
     for l in &new.lines {
@@ -68,11 +62,11 @@ pub(crate) fn start_payloads(
         }
     }
     if lines.is_empty() {
-        return Err(OpsError::invalid("防线（--line）", "至少选择一道防线"));
+        return Err(OpsError::invalid("防线", "至少选择一道防线"));
     }
     let mut departments: Vec<String> = Vec::new();
     for s in &new.departments {
-        let s = limited("科室（--department）", s, MAX_NAME_CHARS)?;
+        let s = limited("科室", s, MAX_NAME_CHARS)?;
         if !s.is_empty() {
             departments.push(s);
         }
@@ -179,7 +173,7 @@ pub(crate) fn answer_payload(
             ),
         ));
     }
-    let note = limited("备注（--note）", note, MAX_TEXT_CHARS)?;
+    let note = limited("备注", note, MAX_TEXT_CHARS)?;
     let supersedes = insp.answer_heads(&item.id);
     Ok(Payload::ItemAnswered {
         inspection_id,

@@ -206,7 +206,7 @@ pub enum OpsError {
     #[error("找不到{what}「{id}」")]
     NotFound { what: &'static str, id: String },
     /// Someone else's inspection: answering or finishing it needs joining it first.
-    #[error("该检查由 {inspectors} 进行；作答或结束前须先加入该检查（命令行加 --join）")]
+    #[error("该检查由 {inspectors} 进行；作答或结束前须先加入该检查")]
     NotOwner { inspectors: String },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),

@@ -39,10 +39,10 @@ pub fn earlier_wenhao(f: &Finding) -> Vec<String> {
 /// Parses a typed deadline for a notice (`--due`), refusing one before today.
 pub fn notice_due(ctx: &Ctx, text: &str) -> Result<NaiveDate> {
     let today = ctx.now.today();
-    let d = parse_date_input(text, today).map_err(|e| OpsError::invalid("整改期限（--due）", e))?;
+    let d = parse_date_input(text, today).map_err(|e| OpsError::invalid("整改期限", e))?;
     if d < today {
         return Err(OpsError::invalid(
-            "整改期限（--due）",
+            "整改期限",
             format!("{d} 早于发文日期 {today}"),
         ));
     }
@@ -104,12 +104,12 @@ pub fn issue_notice(
     let number = next_number(ctx, series_of(level))?;
     let wenhao = number.wenhao(&ctx.org.agency_code);
     let org: Org = ctx.org.clone();
-    let note = super::limited("督办说明（--note）", note, super::MAX_TEXT_CHARS)?;
+    let note = super::limited("督办说明", note, super::MAX_TEXT_CHARS)?;
     if let Some(d) = due
         && d < today
     {
         return Err(OpsError::invalid(
-            "整改期限（--due）",
+            "整改期限",
             format!("{d} 早于发文日期 {today}"),
         ));
     }

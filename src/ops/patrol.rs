@@ -54,7 +54,7 @@ pub fn start_patrol(
         ));
     }
     let patroller = match patroller {
-        Some(p) => limited("巡查人（--patroller）", p, MAX_NAME_CHARS)?,
+        Some(p) => limited("巡查人", p, MAX_NAME_CHARS)?,
         None => String::new(),
     };
     let patroller = if patroller.is_empty() {
@@ -110,7 +110,7 @@ pub fn patrol_visit(
             id: p.facility_id.to_string(),
         })?;
     let site = super::place(&f, place_text)?;
-    let note = limited("情况（--note）", note, MAX_TEXT_CHARS)?;
+    let note = limited("情况", note, MAX_TEXT_CHARS)?;
     let finding = if ok {
         None
     } else {

@@ -72,13 +72,13 @@ pub fn plan_status(
     let (from, to) = (from.unwrap_or(today), to.unwrap_or(today));
     if from > to {
         return Err(OpsError::invalid(
-            super::Input::Other("起止日期（--from/--to）".into()),
+            super::Input::Other("起止日期".into()),
             format!("{from} 晚于 {to}"),
         ));
     }
     if (to - from).num_days() >= MAX_PLAN_DAYS {
         return Err(OpsError::invalid(
-            super::Input::Other("起止日期（--from/--to）".into()),
+            super::Input::Other("起止日期".into()),
             format!("一次最多 {MAX_PLAN_DAYS} 天"),
         ));
     }

@@ -93,7 +93,7 @@ pub fn record_finding_on(
             })?;
         if !same_facility(ctx, &insp.facility, &entry_facility)? {
             return Err(super::OpsError::invalid(
-                "检查（--inspection）",
+                "检查",
                 format!(
                     "该检查的单位是「{}」，台账条目属于「{entry_facility}」",
                     insp.facility

@@ -125,7 +125,7 @@ pub fn pick_places<'a>(choices: &'a [PlaceChoice], query: &str) -> Vec<&'a Place
 /// it names no registered facility (kept as typed text).
 ///
 /// # Errors
-/// `Invalid` naming `flag` (e.g. "单位（--facility）") when a part fits several facilities.
+/// `Invalid` naming the field labelled `flag` (e.g. "单位") when a part fits several facilities.
 pub fn resolve_facility<'r>(
     reg: &'r Registry,
     flag: &str,
@@ -158,7 +158,7 @@ pub fn resolve_facility<'r>(
 /// ("1层/配电室"), its unique name, or its id. None when it names no place of `f`.
 ///
 /// # Errors
-/// `Invalid` naming `flag` (e.g. "部位（--place）") when it fits several places, listing them.
+/// `Invalid` naming the field labelled `flag` (e.g. "部位") when it fits several places, listing them.
 pub fn resolve_place<'f>(f: &'f Facility, flag: &str, text: &str) -> Result<Option<&'f Place>> {
     let paths: Vec<&str> = f.places.iter().map(|p| p.path.as_str()).collect();
     match match_path(&paths, text) {
@@ -277,13 +277,8 @@ fn ambiguous<'a>(flag: &str, text: &str, names: impl Iterator<Item = &'a str>) -
     let names: Vec<&str> = names.collect();
     let shown = names.iter().take(8).copied().collect::<Vec<_>>().join("、");
     let more = if names.len() > 8 { "……" } else { "" };
-    // "部位（--place）" must keep its own flag, not become 部位（--location）.
-    let input = match super::Input::from(flag) {
-        i if i.flag().is_some_and(|f| !flag.contains(f)) => super::Input::Other(flag.to_string()),
-        i => i,
-    };
     OpsError::invalid(
-        input,
+        flag,
         format!("「{text}」对应多个（{shown}{more}），请写完整路径或全称"),
     )
 }

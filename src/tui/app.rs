@@ -235,28 +235,10 @@ pub struct NewInspectionState {
 }
 
 impl NewInspectionState {
-    /// Facilities seen before that fit what was typed (all of them when empty), up to 5.
-    ///
-    /// Chinese text keeps the names that contain it. Latin letters are read as pinyin or
-    /// initials the way search reads them (`rmyy` → 人民医院, `dcq` → 东城区…), best first:
-    /// facility names are Chinese, so letters are a query, never a new name to keep as typed
-    /// (new-user walk D15). Tab and Enter take the first suggestion.
+    /// Facilities seen before that fit what was typed (all of them when empty), up to 5, as
+    /// every facility field completes (`complete::fitting`). Tab and Enter take the first.
     pub fn suggestions(&self) -> Vec<&str> {
-        let t = self.facility.text().trim();
-        if t.is_empty() || !t.is_ascii() {
-            return self
-                .facilities
-                .iter()
-                .filter(|f| t.is_empty() || (f.contains(t) && f.as_str() != t))
-                .take(5)
-                .map(|s| s.as_str())
-                .collect();
-        }
-        crate::search::pick(t, &self.facilities)
-            .into_iter()
-            .map(|i| self.facilities[i].as_str())
-            .take(5)
-            .collect()
+        crate::tui::complete::fitting_names(self.facility.text(), &self.facilities, 5)
     }
 }
 
@@ -466,6 +448,8 @@ pub struct FormState {
     pub warned: Vec<FormField>,
     /// The 部位 picker: the facility's registered places (issue 16).
     pub places: crate::tui::place_pick::PlacePicker,
+    /// The inspection's 科室, offered in the 科室 field when there are several.
+    pub departments: crate::tui::department_pick::DepartmentPicker,
     /// The 台账 entry the hazard is recorded on (issue 17): saved with the link to it, no
     /// draft kept.
     pub register: Option<crate::domain::RegisterRef>,
@@ -492,10 +476,17 @@ impl FormState {
             responsible: self.responsible.text().to_string(),
             ..Default::default()
         };
-        crate::ops::blank_form_fields(&new)
+        let mut blank: Vec<FormField> = crate::ops::blank_form_fields(&new)
             .iter()
             .filter_map(FormField::of_input)
-            .collect()
+            .collect();
+        // The 整改表 prints 科室/部位 (seed 001): an inspection of named 科室 whose hazard
+        // names none is said before saving, like 部位.
+        if !self.departments.choices.is_empty() && self.department.text().trim().is_empty() {
+            blank.push(FormField::Department);
+            blank.sort_by_key(|f| FormField::ALL.iter().position(|a| a == f));
+        }
+        blank
     }
 
     pub fn input(&self, f: FormField) -> Option<&TextInput> {

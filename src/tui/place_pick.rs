@@ -53,9 +53,7 @@ impl PlacePicker {
     /// Moves the highlight by `by` within the candidates for `text`, wrapping.
     pub fn step(&mut self, text: &str, by: isize) {
         let n = self.matches(text).len().min(SHOWN);
-        if n > 0 {
-            self.cursor = (self.cursor.min(n - 1) as isize + by).rem_euclid(n as isize) as usize;
-        }
+        self.cursor = crate::tui::pick_keys::stepped(self.cursor, n, by);
     }
 }
 

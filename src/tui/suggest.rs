@@ -1,10 +1,11 @@
 //! Registry suggestions for the 台账 forms (issue 17): the 单位 / 使用单位 field picks a
 //! registered facility, the 储存地点 / 安装地点 field a place of the facility the form names —
-//! filtered as the person types (Chinese, full pinyin or initials), free text still allowed
+//! filtered as the person types (Chinese by containment, full pinyin or initials, as every
+//! facility field completes: `complete::fitting`), free text still allowed
 //! (ops links what names one registered facility or place, and keeps the rest as text).
 
 use crate::domain::{RiskGrade, name_key};
-use crate::ops::{FacilityChoice, FacilityPlaces, pick_facilities};
+use crate::ops::{FacilityChoice, FacilityPlaces};
 use crate::tui::place_pick::place_matches;
 
 /// At most this many candidates show under a field.
@@ -50,11 +51,13 @@ pub fn candidates(
             if choices.iter().any(|c| c.name == text) {
                 return vec![];
             }
-            let picked: Vec<&FacilityChoice> = if text.is_empty() {
-                choices.iter().collect()
-            } else {
-                pick_facilities(&choices, text)
-            };
+            // By name or merged spelling, as every facility field completes.
+            let texts: Vec<String> = choices.iter().map(FacilityChoice::search_text).collect();
+            let picked: Vec<&FacilityChoice> =
+                crate::tui::complete::fitting(text, &texts, usize::MAX)
+                    .into_iter()
+                    .map(|i| &choices[i])
+                    .collect();
             picked
                 .into_iter()
                 .map(|c| Candidate {

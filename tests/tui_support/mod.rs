@@ -259,10 +259,16 @@ pub fn line_digit(h: &Harness, line: &str) -> String {
 
 /// Fills the new-inspection screen (facility, 急诊科, one line) and presses Ctrl-s.
 pub fn submit_new_inspection(h: &mut Harness, facility: &str, line: &str) {
+    submit_new_inspection_in(h, facility, "急诊科", line);
+}
+
+/// Fills the new-inspection screen with `departments` (as typed: 「住院部、急诊科」) and
+/// presses Ctrl-s.
+pub fn submit_new_inspection_in(h: &mut Harness, facility: &str, departments: &str, line: &str) {
     press(h, &["n"]);
     type_text(h, facility);
     press(h, &["tab"]);
-    type_text(h, "急诊科");
+    type_text(h, departments);
     press(h, &["tab", "tab", "tab"]);
     let d = line_digit(h, line);
     type_text(h, &d);
@@ -281,7 +287,12 @@ pub fn asks_to_register_facility(h: &Harness) -> bool {
 /// Starts an inspection through the new-inspection screen; a facility the registry does not
 /// hold is kept as typed text (「不登记，按文字开始检查」).
 pub fn start_inspection(h: &mut Harness, facility: &str, line: &str) {
-    submit_new_inspection(h, facility, line);
+    start_inspection_in(h, facility, "急诊科", line);
+}
+
+/// `start_inspection` of `departments` (as typed: 「住院部、急诊科」).
+pub fn start_inspection_in(h: &mut Harness, facility: &str, departments: &str, line: &str) {
+    submit_new_inspection_in(h, facility, departments, line);
     if asks_to_register_facility(h) {
         press(h, &["j", "enter"]);
     }

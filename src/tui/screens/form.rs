@@ -43,7 +43,7 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
         Line::from(Span::styled(fit(&about, w), v.st(Role::Muted))),
     );
     let field_w = inner.width - LABEL_W;
-    let mut location_row = None;
+    let (mut location_row, mut department_row) = (None, None);
     for field in FormField::ALL {
         if y >= bottom {
             break;
@@ -70,6 +70,9 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
         let r = Rect::new(inner.x + LABEL_W, y, field_w, 1);
         if field == FormField::Location {
             location_row = Some(y);
+        }
+        if field == FormField::Department {
+            department_row = Some(y);
         }
         match field {
             FormField::Severity => {
@@ -196,6 +199,9 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
     // Drawn last: the 部位 picker lies over the fields below 部位 while it is open.
     if let Some(row) = location_row {
         super::place_pick::render(v, f, frame, inner, inner.x + LABEL_W, row);
+    }
+    if let Some(row) = department_row {
+        super::department_pick::render(v, f, frame, inner, inner.x + LABEL_W, row);
     }
 }
 

@@ -3,6 +3,7 @@
 mod attach;
 mod browse;
 mod checklist;
+mod department_pick;
 mod detail;
 mod devices;
 mod entry_form;
@@ -307,8 +308,12 @@ fn key_bar(v: &View, width: usize, cmds: &[(Command, &str)]) -> Line<'static> {
         list.extend(back.iter().cloned());
         let mut spans = vec![Span::raw(" ")];
         spans.extend(v.hints(ctx, &list));
-        spans.push(Span::styled(help, v.st(Role::Key)));
-        spans.push(Span::styled(" 帮助", v.st(Role::StatusBar)));
+        // In the help overlay every key is already listed: the bar says how to close it
+        // (Esc, or ? again), not how to open it.
+        if ctx != Context::Help {
+            spans.push(Span::styled(help, v.st(Role::Key)));
+            spans.push(Span::styled(" 帮助", v.st(Role::StatusBar)));
+        }
         let line = Line::from(spans);
         if line.width() <= width || others.is_empty() {
             return line;
@@ -380,7 +385,7 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         Context::Confirm => &[(Yes, "确定"), (No, "取消")],
         Context::Chooser => &[(Open, "选定"), (Back, "取消")],
         Context::Summary => &[(Yes, "确定"), (NextUnanswered, "转到"), (No, "返回")],
-        Context::Help => &[(Back, "关闭")],
+        Context::Help => &[(Down, "下一条"), (Back, "关闭帮助（? 亦可）")],
         Context::Search => &[(Open, "打开"), (Down, "下一个"), (Back, "关闭")],
         Context::Sync => &[(Yes, "继续"), (EditFolder, "改文件夹"), (Back, "返回")],
         Context::Registers => &[

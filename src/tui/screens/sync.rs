@@ -323,7 +323,7 @@ pub fn render(v: &View, s: &SyncState, frame: &mut Frame, area: Rect) {
         spans.extend(v.hints(v.app.context(), cmds));
         Line::from(spans)
     };
-    let mut lines: Vec<Line> = match &s.phase {
+    let lines: Vec<Line> = match &s.phase {
         SyncPhase::Folder => vec![
             Line::from(Span::styled(
                 "先试运行：列出将送出和收到的内容、将产生的冲突和会被拒收的同步包，",
@@ -405,6 +405,9 @@ pub fn render(v: &View, s: &SyncState, frame: &mut Frame, area: Rect) {
             l
         }
     };
+    // Every explanation is read whole: lines wrap to the width (60 columns included) before
+    // a long list is cut.
+    let mut lines = crate::tui::widgets::wrap::wrap_lines(&lines, w, false);
     // Long lists keep the key hints visible: cut the middle, not the end.
     let h = body.height as usize;
     if lines.len() > h && h >= 3 {
@@ -416,16 +419,5 @@ pub fn render(v: &View, s: &SyncState, frame: &mut Frame, area: Rect) {
         )));
         lines.extend(tail);
     }
-    let lines: Vec<Line> = lines
-        .into_iter()
-        .map(|l| {
-            let style = l.spans.first().map(|s| s.style).unwrap_or_default();
-            if l.width() <= w {
-                return l;
-            }
-            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            Line::from(Span::styled(fit(&text, w), style))
-        })
-        .collect();
     frame.render_widget(Paragraph::new(lines), body);
 }

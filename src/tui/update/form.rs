@@ -7,6 +7,7 @@ use crate::ops::{self, FindingDraft, NewFinding};
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{App, ChecklistState, FormField, FormState, MessageKind, Overlay, Screen};
 use crate::tui::choice::{Choice, ChoiceKind, LeaveStep};
+use crate::tui::department_pick::DepartmentPicker;
 use crate::tui::widgets::text_input::TextInput;
 use chrono::{Duration, NaiveDate};
 
@@ -18,13 +19,15 @@ fn default_due(sev: Severity, today: NaiveDate) -> String {
 pub fn prefilled(st: &ChecklistState, today: NaiveDate, fail: bool) -> Option<FormState> {
     let item = st.current()?.clone();
     let insp = &st.data.inspection;
+    let departments = DepartmentPicker::of(&insp.departments);
     Some(FormState {
         inspection: Some(insp.id),
         facility: insp.facility.clone(),
         description: TextInput::new(&item.hazard),
         severity: item.severity,
         location: TextInput::default(),
-        department: TextInput::new(insp.departments.first().map(String::as_str).unwrap_or("")),
+        department: TextInput::new(departments.prefill()),
+        departments,
         measures: TextInput::new(&item.measures),
         due: TextInput::new(&default_due(item.severity, today)),
         responsible: TextInput::default(),
@@ -50,8 +53,10 @@ pub fn prefilled(st: &ChecklistState, today: NaiveDate, fail: bool) -> Option<Fo
 /// The empty form of a hazard outside the checklist, on `line`.
 pub fn ad_hoc(st: &ChecklistState, line: &str, today: NaiveDate) -> FormState {
     let insp = &st.data.inspection;
+    let departments = DepartmentPicker::of(&insp.departments);
     FormState {
-        department: TextInput::new(insp.departments.first().map(String::as_str).unwrap_or("")),
+        department: TextInput::new(departments.prefill()),
+        departments,
         ..blank(Some(insp.id), &insp.facility, Some(line.to_string()), today)
     }
 }
@@ -89,6 +94,7 @@ pub fn blank(
         photos: Vec::new(),
         warned: Vec::new(),
         places: Default::default(),
+        departments: Default::default(),
         register: None,
     }
 }
@@ -151,6 +157,7 @@ pub fn restored(st: &ChecklistState, d: &FindingDraft, today: NaiveDate) -> Opti
         severity: d.severity,
         location: TextInput::new(&d.location),
         department: TextInput::new(&d.department),
+        departments: DepartmentPicker::of(&insp.departments),
         measures: TextInput::new(&d.measures),
         due: TextInput::new(&d.due),
         responsible: TextInput::new(&d.responsible),
@@ -252,7 +259,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         return vec![];
     };
     let before = draft_of(f);
-    if super::place_pick::key(f, &a) {
+    if super::place_pick::key(f, &a) || crate::tui::department_pick::key(f, &a) {
         return vec![];
     }
     let submit = match a {
@@ -320,12 +327,12 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     f.save_error = None;
     let fail = f.fail;
     match validate(f, today) {
-        Some(new) if !blank_confirmed(f) => {
+        Some(_) if !blank_confirmed(f) => {
+            // The form's own list: ops' fields, and 科室 of an inspection that names some.
+            let blank: Vec<ops::Input> = f.warned.iter().map(|w| w.label().into()).collect();
             let text = format!(
                 "{}。再按 Ctrl-s 照样保存，或填写标出的栏",
-                ops::blank_form_fields_text(&ops::blank_form_fields(&new), |i| {
-                    i.label().to_string()
-                })
+                ops::blank_form_fields_text(&blank, |i| i.label().to_string())
             );
             say(app, MessageKind::Info, text);
             vec![]

@@ -4,9 +4,10 @@
 
 use super::{Effect, say};
 use crate::ops::{NewFinding, PlaceIntent, PlaceMatch, match_place};
-use crate::tui::action::{Action, Command};
+use crate::tui::action::Action;
 use crate::tui::app::{App, FormField, FormState, MessageKind, Overlay, Screen};
 use crate::tui::choice::{Choice, ChoiceKind};
+use crate::tui::pick_keys::PickKey;
 use crate::tui::place_pick::PlacesLoad;
 
 /// The options of the 「登记新场所？」 question, in order.
@@ -51,24 +52,24 @@ pub fn key(f: &mut FormState, a: &Action) -> bool {
     if f.places.matches(&text).is_empty() {
         return false;
     }
-    match a {
-        Action::Cmd(Command::Down) => f.places.step(&text, 1),
-        Action::Cmd(Command::Up) => f.places.step(&text, -1),
-        Action::Cmd(Command::Open) => {
-            let Some(path) = f.places.selected(&text).map(|p| p.path.clone()) else {
-                return false;
-            };
-            f.location.set(&path);
-            f.places.cursor = 0;
-            return false; // the form then moves on to the next field
+    match PickKey::of(a) {
+        PickKey::Step(by) => {
+            f.places.step(&text, by);
+            true
         }
-        Action::Char(_) | Action::Paste(_) | Action::Cmd(Command::Backspace | Command::Delete) => {
-            f.places.cursor = 0;
-            return false;
+        PickKey::Take => {
+            if let Some(path) = f.places.selected(&text).map(|p| p.path.clone()) {
+                f.location.set(&path);
+                f.places.cursor = 0;
+            }
+            false // the form then moves on to the next field
         }
-        _ => return false,
+        PickKey::Typed => {
+            f.places.cursor = 0;
+            false
+        }
+        PickKey::Other => false,
     }
-    true
 }
 
 /// Saving a valid form: a 部位 that names one registered place is linked to it; one that
