@@ -9,6 +9,9 @@ use serde_json::Value;
 const H: &str = "市第一人民医院";
 const C: &str = "金水区社区卫生服务中心";
 
+/// The rule of the night fire patrols (seed 003).
+const NIGHT: &str = "night_fire_patrol";
+
 fn at<'a>(env: &'a mut Env, now: &str) -> &'a mut Env {
     env.now = now.to_string();
     env
@@ -44,6 +47,11 @@ fn inspect(env: &mut Env, now: &str, facility: &str, leader: &str, mode: &str) {
 }
 
 /// A patrol of both key sites of H at `now`.
+/// A 四不两直 spot check led as a 行政检查 of `facility` at `now`.
+fn unannounced(env: &mut Env, now: &str, facility: &str) {
+    inspect(env, now, facility, "行政检查", "unannounced");
+}
+
 fn patrol(env: &mut Env, now: &str, night: bool) {
     let env = at(env, now);
     let mut args = vec!["patrol", "start", "--facility", H];
@@ -75,6 +83,12 @@ fn state(rows: &[Value], facility: &str, rule: &str, period: &str) -> (String, u
     )
 }
 
+/// Asserts the (state, count) of one facility, rule and period.
+#[track_caller]
+fn expect(rows: &[Value], facility: &str, rule: &str, period: &str, want: (&str, u64)) {
+    assert_eq!(state(rows, facility, rule, period), s(want.0, want.1));
+}
+
 fn s(state: &str, n: u64) -> (String, u64) {
     (state.to_string(), n)
 }
@@ -90,10 +104,7 @@ fn night_and_day_patrols_per_key_site_across_the_new_year_night() {
         "2026-12-31",
         "2026-12-31",
     );
-    assert_eq!(
-        state(&rows, H, "night_fire_patrol", "2026-12-31 夜间"),
-        s("due", 1)
-    );
+    expect(&rows, H, NIGHT, "2026-12-31 夜间", ("due", 1));
     let r = row(&rows, H, "night_fire_patrol", "2026-12-31 夜间");
     assert_eq!(r["sites"][0]["site"], "氧气储瓶间");
     assert_eq!(r["required"], 2);
@@ -110,25 +121,30 @@ fn night_and_day_patrols_per_key_site_across_the_new_year_night() {
             .any(|r| r["facility"] == C && r["rule"] == "night_fire_patrol")
     );
     patrol(&mut env, "2027-01-01T02:00:00+08:00", true);
+    // At 02:30 the night that began at noon yesterday is still on: today's status lists it.
+    let rows = status(
+        &mut env,
+        "2027-01-01T02:30:00+08:00",
+        "2027-01-01",
+        "2027-01-01",
+    );
+    expect(&rows, H, NIGHT, "2026-12-31 夜间", ("done", 2));
     let rows = status(
         &mut env,
         "2027-01-01T09:00:00+08:00",
         "2026-12-31",
         "2027-01-01",
     );
-    assert_eq!(
-        state(&rows, H, "night_fire_patrol", "2026-12-31 夜间"),
-        s("done", 2)
-    );
+    expect(&rows, H, NIGHT, "2026-12-31 夜间", ("done", 2));
     // A day patrol on the 31st; none on New Year's Day, which then ends short.
-    assert_eq!(
-        state(&rows, H, "manager_daily_patrol", "2026-12-31"),
-        s("missed", 0)
+    expect(
+        &rows,
+        H,
+        "manager_daily_patrol",
+        "2026-12-31",
+        ("missed", 0),
     );
-    assert_eq!(
-        state(&rows, H, "manager_daily_patrol", "2027-01-01"),
-        s("due", 0)
-    );
+    expect(&rows, H, "manager_daily_patrol", "2027-01-01", ("due", 0));
     patrol(&mut env, "2027-01-01T10:00:00+08:00", false);
     let rows = status(
         &mut env,
@@ -136,20 +152,11 @@ fn night_and_day_patrols_per_key_site_across_the_new_year_night() {
         "2027-01-01",
         "2027-01-02",
     );
-    assert_eq!(
-        state(&rows, H, "manager_daily_patrol", "2027-01-01"),
-        s("done", 1)
-    );
+    expect(&rows, H, "manager_daily_patrol", "2027-01-01", ("done", 1));
     // The night of 1 January had no patrol: missed once it ended at noon on the 2nd.
-    assert_eq!(
-        state(&rows, H, "night_fire_patrol", "2027-01-01 夜间"),
-        s("missed", 0)
-    );
+    expect(&rows, H, NIGHT, "2027-01-01 夜间", ("missed", 0));
     // The night of the 2nd has begun (12:00) and is due.
-    assert_eq!(
-        state(&rows, H, "night_fire_patrol", "2027-01-02 夜间"),
-        s("due", 0)
-    );
+    expect(&rows, H, NIGHT, "2027-01-02 夜间", ("due", 0));
 }
 
 #[test]
@@ -171,32 +178,14 @@ fn leader_inspections_per_year_and_month_across_the_year_boundary() {
         "2026-11-01",
         "2027-01-01",
     );
-    assert_eq!(
-        state(&rows, H, "main_leader_yearly", "2026年"),
-        s("done", 1)
-    );
-    assert_eq!(
-        state(&rows, C, "main_leader_yearly", "2026年"),
-        s("missed", 0)
-    );
-    assert_eq!(state(&rows, H, "main_leader_yearly", "2027年"), s("due", 0));
-    assert_eq!(
-        state(&rows, H, "deputy_leader_monthly", "2026-11"),
-        s("done", 1)
-    );
-    assert_eq!(
-        state(&rows, H, "deputy_leader_monthly", "2026-12"),
-        s("missed", 0)
-    );
-    assert_eq!(
-        state(&rows, H, "deputy_leader_monthly", "2027-01"),
-        s("due", 0)
-    );
+    expect(&rows, H, "main_leader_yearly", "2026年", ("done", 1));
+    expect(&rows, C, "main_leader_yearly", "2026年", ("missed", 0));
+    expect(&rows, H, "main_leader_yearly", "2027年", ("due", 0));
+    expect(&rows, H, "deputy_leader_monthly", "2026-11", ("done", 1));
+    expect(&rows, H, "deputy_leader_monthly", "2026-12", ("missed", 0));
+    expect(&rows, H, "deputy_leader_monthly", "2027-01", ("due", 0));
     // 上级督导: twice a year; once is not enough.
-    assert_eq!(
-        state(&rows, H, "superior_twice_yearly", "2026年"),
-        s("missed", 1)
-    );
+    expect(&rows, H, "superior_twice_yearly", "2026年", ("missed", 1));
     inspect(
         &mut env,
         "2027-01-05T10:00:00+08:00",
@@ -217,14 +206,8 @@ fn leader_inspections_per_year_and_month_across_the_year_boundary() {
         "2027-01-01",
         "2027-03-06",
     );
-    assert_eq!(
-        state(&rows, H, "superior_twice_yearly", "2027年"),
-        s("done", 2)
-    );
-    assert_eq!(
-        state(&rows, C, "superior_twice_yearly", "2027年"),
-        s("due", 0)
-    );
+    expect(&rows, H, "superior_twice_yearly", "2027年", ("done", 2));
+    expect(&rows, C, "superior_twice_yearly", "2027年", ("due", 0));
     // Periods that have not begun are not listed.
     assert!(!rows.iter().any(|r| r["period"] == "2027-04"));
 }
@@ -233,13 +216,7 @@ fn leader_inspections_per_year_and_month_across_the_year_boundary() {
 fn administrative_full_inspections_and_the_quarterly_unannounced_check() {
     let mut env = setup();
     // Q3 ends on 30 September; an unannounced check that day counts for Q3, not Q4.
-    inspect(
-        &mut env,
-        "2026-09-30T23:00:00+08:00",
-        H,
-        "行政检查",
-        "unannounced",
-    );
+    unannounced(&mut env, "2026-09-30T23:00:00+08:00", H);
     inspect(
         &mut env,
         "2026-10-15T10:00:00+08:00",
@@ -247,21 +224,9 @@ fn administrative_full_inspections_and_the_quarterly_unannounced_check() {
         "administrative",
         "supervision",
     );
-    inspect(
-        &mut env,
-        "2026-12-31T23:30:00+08:00",
-        C,
-        "行政检查",
-        "unannounced",
-    );
+    unannounced(&mut env, "2026-12-31T23:30:00+08:00", C);
     // 00:30 on New Year's Day local is 16:30 UTC on 31 December: it counts for 2027 Q1.
-    inspect(
-        &mut env,
-        "2027-01-01T00:30:00+08:00",
-        H,
-        "行政检查",
-        "unannounced",
-    );
+    unannounced(&mut env, "2027-01-01T00:30:00+08:00", H);
     let rows = status(
         &mut env,
         "2027-01-01T09:00:00+08:00",
@@ -269,15 +234,15 @@ fn administrative_full_inspections_and_the_quarterly_unannounced_check() {
         "2027-01-01",
     );
     let q = "unannounced_quarterly";
-    assert_eq!(state(&rows, H, q, "2026年第3季度"), s("done", 1));
-    assert_eq!(state(&rows, H, q, "2026年第4季度"), s("missed", 0));
-    assert_eq!(state(&rows, C, q, "2026年第4季度"), s("done", 1));
-    assert_eq!(state(&rows, H, q, "2027年第1季度"), s("done", 1));
-    assert_eq!(state(&rows, C, q, "2027年第1季度"), s("due", 0));
+    expect(&rows, H, q, "2026年第3季度", ("done", 1));
+    expect(&rows, H, q, "2026年第4季度", ("missed", 0));
+    expect(&rows, C, q, "2026年第4季度", ("done", 1));
+    expect(&rows, H, q, "2027年第1季度", ("done", 1));
+    expect(&rows, C, q, "2027年第1季度", ("due", 0));
     // A full inspection is not a spot check: only C's October one counts, H has none.
     let f = "admin_full_yearly";
-    assert_eq!(state(&rows, C, f, "2026年"), s("done", 1));
-    assert_eq!(state(&rows, H, f, "2026年"), s("missed", 0));
+    expect(&rows, C, f, "2026年", ("done", 1));
+    expect(&rows, H, f, "2026年", ("missed", 0));
     assert_eq!(row(&rows, C, f, "2026年")["max"], 2);
     assert!(
         row(&rows, C, f, "2026年")["source"]
@@ -396,20 +361,8 @@ fn inspections_under_a_merged_spelling_or_spaced_name_count_once_each() {
     // spaces is H's.
     at(&mut env, "2026-10-01T08:00:00+08:00").ok(&["facility", "add", "市一院"]);
     env.ok(&["facility", "merge", H, "市一院"]);
-    inspect(
-        &mut env,
-        "2026-10-10T10:00:00+08:00",
-        "市一院",
-        "行政检查",
-        "unannounced",
-    );
-    inspect(
-        &mut env,
-        "2026-11-10T10:00:00+08:00",
-        "市第一 人民医院",
-        "行政检查",
-        "unannounced",
-    );
+    unannounced(&mut env, "2026-10-10T10:00:00+08:00", "市一院");
+    unannounced(&mut env, "2026-11-10T10:00:00+08:00", "市第一 人民医院");
     let rows = status(
         &mut env,
         "2026-12-01T09:00:00+08:00",
@@ -417,6 +370,6 @@ fn inspections_under_a_merged_spelling_or_spaced_name_count_once_each() {
         "2026-12-01",
     );
     let q = "unannounced_quarterly";
-    assert_eq!(state(&rows, H, q, "2026年第4季度"), s("done", 2));
-    assert_eq!(state(&rows, C, q, "2026年第4季度"), s("due", 0));
+    expect(&rows, H, q, "2026年第4季度", ("done", 2));
+    expect(&rows, C, q, "2026年第4季度", ("due", 0));
 }

@@ -2,8 +2,10 @@
 //! the printable HTML forms, and what bad input gets. Data is made with the CLI itself, with
 //! the clock pinned, so every value in the files is known.
 
+mod common;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use chrono::NaiveDate;
+use common::xlsx_rows::row_heights;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -756,32 +758,6 @@ fn bad_input_gets_a_chinese_message_and_no_file() {
 }
 
 // ---------- the ledger's new columns and row heights ----------
-
-/// The explicit row heights of one worksheet, by 1-based row number, from the sheet's XML.
-fn row_heights(xlsx: &Path, sheet: usize) -> std::collections::BTreeMap<u32, f64> {
-    use std::io::Read;
-    let mut z = zip::ZipArchive::new(std::fs::File::open(xlsx).unwrap()).unwrap();
-    let mut xml = String::new();
-    z.by_name(&format!("xl/worksheets/sheet{sheet}.xml"))
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    let mut out = std::collections::BTreeMap::new();
-    for row in xml.split("<row ").skip(1) {
-        let head = &row[..row.find('>').unwrap()];
-        let attr = |name: &str| {
-            head.split(&format!("{name}=\"")[..])
-                .nth(1)
-                .map(|t| t[..t.find('"').unwrap()].to_string())
-        };
-        let r: u32 = attr("r").unwrap().parse().unwrap();
-        if let Some(ht) = attr("ht") {
-            assert_eq!(attr("customHeight").as_deref(), Some("1"), "row {r}");
-            out.insert(r, ht.parse().unwrap());
-        }
-    }
-    out
-}
 
 #[test]
 fn xlsx_ledger_reads_back_the_new_columns_and_a_height_for_every_row() {

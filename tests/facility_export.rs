@@ -58,7 +58,17 @@ fn the_risk_list_and_the_coverage_sheet_read_back() {
         "--responsible",
         "赵刚",
     ]);
-    env.ok(&["facility", "grade", H, "药库", "--grade", "low"]);
+    let long = "每月检查，药品分区存放，易燃品单独上锁，温湿度每日记录，过期药品每季度清理销毁";
+    env.ok(&[
+        "facility",
+        "grade",
+        H,
+        "药库",
+        "--grade",
+        "low",
+        "--measures",
+        long,
+    ]);
     let out = env.tmp.path().join("风险清单.xlsx");
     let s = env.json(&["facility", "export", H, "--out", out.to_str().unwrap()]);
     assert_eq!(s["rows"], 3, "two key sites and one graded place");
@@ -104,6 +114,15 @@ fn the_risk_list_and_the_coverage_sheet_read_back() {
     );
     assert_eq!(row(4)[2..7], ["配电室", "部位", "是", "未评定", ""]);
     assert_eq!(row(5)[2..7], ["药库", "部位", "", "低风险", "蓝"]);
+    // Printed: the long 管控措施 wraps inside a row made tall enough for it, and every column
+    // fits one page across (the 责任人 column fell onto a second page).
+    let heights = common::xlsx_rows::row_heights(&out, 1);
+    assert!(heights.get(&6).is_some_and(|h| *h >= 30.0), "{heights:?}");
+    assert!(
+        !heights.contains_key(&4),
+        "a one-line row keeps the default height"
+    );
+    assert!(common::xlsx_rows::fits_one_page_wide(&out, 1));
 
     // At 22:00 tonight's night patrols are due too.
     let mut env = env;

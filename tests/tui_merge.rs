@@ -97,3 +97,34 @@ fn cancelling_the_merge_writes_nothing() {
             .is_empty()
     );
 }
+
+/// An office with many registered facilities: the list offers the likeliest eight, first the
+/// one the spelling is most alike, and says that it leaves the others out.
+#[test]
+fn a_long_registry_offers_the_likeliest_and_says_how_many_there_are() {
+    let mut h = harness(300);
+    let registered = xuncha::ops::registry(&h.tui.runner.ctx)
+        .unwrap()
+        .active()
+        .count();
+    assert!(registered > 8, "the demo registers {registered}");
+    start_inspection(&mut h, "东城人民医院", "fire");
+    while !matches!(h.app.screen(), Screen::Home(_)) {
+        press(&mut h, &["esc"]);
+    }
+    browser_at(&mut h, "东城人民医院");
+    press(&mut h, &["m"]);
+    let Some(Overlay::Choice(c)) = &h.app.overlay else {
+        panic!("asks which facility");
+    };
+    assert_eq!(c.options.len(), 8);
+    assert!(
+        c.options[0].starts_with("东城区人民医院"),
+        "{:?}",
+        c.options
+    );
+    assert_eq!(
+        c.text,
+        format!("合并后其检查和隐患计入所选单位；列出最相近的 8 家，共 {registered} 家")
+    );
+}

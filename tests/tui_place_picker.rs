@@ -183,3 +183,29 @@ fn a_facility_not_registered_keeps_the_place_as_text() {
     assert!(h.app.overlay.is_none(), "nothing to ask");
     assert_eq!(saved_hazards(&h)[0].location, "药房");
 }
+
+/// The candidates are a bordered popup over the fields below 部位: its top border says how
+/// many places fit and which show, its bottom border the keys; nothing in it is cut, at 80x24
+/// and at 60x20.
+#[test]
+fn the_picker_is_a_popup_that_says_how_many_places_it_leaves_out() {
+    let mut h = registered_inspection();
+    press(&mut h, &["f"]);
+    for (w, ht) in [(80, 24), (60, 20)] {
+        let text = screen_text(&h, &draw(&h, w, ht));
+        insta::assert_snapshot!(format!("place_picker_popup_{w}x{ht}"), text);
+        let lines: Vec<&str> = text.lines().collect();
+        let top = lines
+            .iter()
+            .position(|l| l.contains("共 8 处，显示 1–5，继续输入以缩小"))
+            .unwrap_or_else(|| panic!("the popup counts the places at {w}x{ht}:\n{text}"));
+        let bottom = top + 6;
+        assert!(
+            lines[bottom].contains("Enter"),
+            "keys at the bottom:\n{text}"
+        );
+        for l in &lines[top..=bottom] {
+            assert!(!l.contains(".."), "nothing cut at {w}x{ht}: {l}");
+        }
+    }
+}

@@ -296,3 +296,69 @@ fn what_was_typed_in_a_form_comes_back_after_esc() {
     };
     assert_eq!(f.value_of("数量"), "");
 }
+
+/// The add form's registry suggestions (issue 16/17): 单位 lists the registered facilities the
+/// typed text fits, 储存地点 the places of the facility the form names (key sites starred,
+/// grades in words), each a popup that says how many there are. Enter takes one.
+#[test]
+fn the_add_form_suggests_registered_facilities_and_their_places() {
+    let mut h = open(registers_store(), INSPECTOR);
+    {
+        let ctx = &mut h.tui.runner.ctx;
+        for name in ["市第一人民医院", "市第二人民医院", "东城区人民医院"] {
+            ops::add_facility(
+                ctx,
+                ops::NewFacility {
+                    name: name.into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        }
+        for (path, key) in [
+            ("本部/药剂科/危化品库", true),
+            ("本部/检验科/试剂柜", false),
+            ("本部/后勤楼/氧气储瓶间", true),
+        ] {
+            ops::add_place(ctx, "市第一人民医院", path, None, key).unwrap();
+        }
+        for (place, grade) in [("危化品库", "较大"), ("氧气储瓶间", "重大")] {
+            ops::set_place_fields(
+                ctx,
+                "市第一人民医院",
+                place,
+                &[(xuncha::domain::PlaceField::Grade, grade.into())],
+            )
+            .unwrap();
+        }
+    }
+    press(&mut h, &["z", "a"]);
+    fill(&mut h, "单位", "人民医院");
+    insta::assert_snapshot!("registers_form_facility_suggest_80x24", text(&h));
+    assert!(text(&h).contains("共 3 家"), "{}", text(&h));
+    press(&mut h, &["enter"]);
+    let Screen::EntryForm(f) = h.app.screen() else {
+        panic!("the form stays open")
+    };
+    let facility = f.value_of("单位");
+    assert!(facility.ends_with("人民医院") && facility != "人民医院");
+
+    fill(&mut h, "单位", "市第一人民医院");
+    fill(&mut h, "储存地点", "");
+    let shown = text(&h);
+    insta::assert_snapshot!("registers_form_place_suggest_80x24", shown);
+    assert!(
+        shown.contains("本部/药剂科/危化品库 ★ 较大风险（橙）"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("共 7 处，显示 1–5，继续输入以缩小"),
+        "{shown}"
+    );
+    type_text(&mut h, "whpk");
+    press(&mut h, &["enter"]);
+    let Screen::EntryForm(f) = h.app.screen() else {
+        panic!("the form stays open")
+    };
+    assert_eq!(f.value_of("储存地点"), "本部/药剂科/危化品库");
+}

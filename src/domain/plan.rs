@@ -223,7 +223,8 @@ fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
 }
 
 /// The periods of a kind that overlap `[from, to]` and have begun by `now`: (label, first
-/// date, start, end) with `end` exclusive, local time.
+/// date, start, end) with `end` exclusive, local time. Nights count by the day they begin
+/// (12:00 to 12:00), plus the night begun the day before `from` while it is still on.
 fn periods(
     p: Period,
     from: NaiveDate,
@@ -234,7 +235,10 @@ fn periods(
         |d: NaiveDate, h: u32| d.and_time(NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default());
     let mut out = Vec::new();
     let mut d = match p {
-        Period::Night | Period::Day => from,
+        // Nights go by the date they begin, but the one that began the day before `from` and
+        // is still on (until noon) is listed too: at 02:00 it is the night being patrolled.
+        Period::Night => from - Duration::days(1),
+        Period::Day => from,
         Period::Month => from.with_day(1).unwrap_or(from),
         Period::Quarter => quarter_start(from),
         Period::Year => NaiveDate::from_ymd_opt(from.year(), 1, 1).unwrap_or(from),
@@ -255,7 +259,8 @@ fn periods(
             Period::Night => at(next, 12),
             _ => at(next, 0),
         };
-        if start <= now {
+        let running_from_the_day_before = p == Period::Night && d < from;
+        if start <= now && (!running_from_the_day_before || end > now) {
             out.push((label, d, start, end));
         }
         if next <= d {

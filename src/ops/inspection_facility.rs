@@ -68,22 +68,76 @@ pub fn start_inspection_at(
     Ok(StartOutcome::Started(Box::new(inspection_by_id(ctx, id)?)))
 }
 
-/// Registered names that contain `typed` or are contained in it (spaces and case aside),
-/// the closest in length first, at most three.
+/// Registered names that look like `typed` (spaces and case aside): those that contain it or
+/// that it contains, and those that share at least three quarters of the longer name in order
+/// (城关人民医院 ~ 城关区人民医院), most alike first, at most three.
 pub fn alike(reg: &Registry, typed: &str) -> Vec<String> {
-    let key = name_key(typed);
-    if key.is_empty() {
+    let typed_key = name_key(typed);
+    if typed_key.is_empty() {
         return vec![];
     }
-    let mut found: Vec<&str> = reg
+    let mut found: Vec<(f64, &str)> = reg
         .active()
-        .map(|f| f.name.as_str())
-        .filter(|n| {
-            let k = name_key(n);
-            k.contains(&key) || key.contains(&k)
+        .filter_map(|f| {
+            let k = name_key(&f.name);
+            let contained = k.contains(&typed_key) || typed_key.contains(&k);
+            let score = likeness(typed, &f.name);
+            (contained || score >= 0.75).then_some((score, f.name.as_str()))
         })
         .collect();
-    let len = key.chars().count() as isize;
-    found.sort_by_key(|n| ((n.chars().count() as isize - len).abs(), n.to_string()));
-    found.into_iter().take(3).map(str::to_string).collect()
+    found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    found
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_string())
+        .collect()
+}
+
+/// How alike two facility names are, 0 to 1: the characters they share in order over the
+/// length of the longer (spaces and case aside). 城关人民医院 ~ 城关区人民医院: 6/7.
+pub fn likeness(a: &str, b: &str) -> f64 {
+    let a: Vec<char> = name_key(a).chars().collect();
+    let b: Vec<char> = name_key(b).chars().collect();
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 0.0;
+    }
+    common_in_order(&a, &b) as f64 / longest as f64
+}
+
+/// The length of the longest common subsequence of `a` and `b` (characters in the same order,
+/// gaps allowed).
+fn common_in_order(a: &[char], b: &[char]) -> usize {
+    let mut row = vec![0usize; b.len() + 1];
+    for ca in a {
+        let mut diagonal = 0;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == cb {
+                diagonal + 1
+            } else {
+                above.max(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::common_in_order;
+
+    fn lcs(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        common_in_order(&a, &b)
+    }
+
+    #[test]
+    fn names_alike_share_characters_in_order() {
+        assert_eq!(lcs("城关人民医院", "城关区人民医院"), 6);
+        assert_eq!(lcs("城关区中医院", "城关区人民医院"), 5);
+        assert_eq!(lcs("医院人民", "人民医院"), 2);
+        assert_eq!(lcs("", "人民医院"), 0);
+    }
 }

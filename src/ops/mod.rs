@@ -97,7 +97,7 @@ pub use inspection::{
     NewInspection, answer, finish_inspection, join_inspection, start_inspection,
     start_led_inspection,
 };
-pub use inspection_facility::{FacilityIntent, StartOutcome, alike, start_inspection_at};
+pub use inspection_facility::{FacilityIntent, StartOutcome, alike, likeness, start_inspection_at};
 pub use notice::{
     earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
 };

@@ -2,7 +2,7 @@
 //! grade in words and in its colour, 管控措施, 责任人) and the coverage of the rules of
 //! frequency (per facility, rule and period: required, done, state, source clause).
 
-use super::xlsx_style::{A4, Styles, fail, fit_cell};
+use super::xlsx_style::{A4, Styles, fail, fit_cell, lines_needed, row_pt};
 use super::{ExportSummary, ReportError, Result, summary, write_atomically};
 use crate::domain::{Facility, PlanRow, PlanState, RiskGrade, sanitize};
 use chrono::NaiveDate;
@@ -44,6 +44,26 @@ fn head(
     sheet.set_freeze_panes(3, 0)?;
     sheet.set_landscape();
     sheet.set_paper_size(A4);
+    // Every column on one page across: printed, the 责任人 column fell onto a second page.
+    sheet.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+/// Sets row `r` tall enough for its longest wrapped text: (text, column width) pairs. Row
+/// heights are not fitted by the spreadsheet, so long 管控措施 overlapped the rows below.
+fn fit_row(
+    sheet: &mut Worksheet,
+    r: u32,
+    texts: &[(&str, f64)],
+) -> std::result::Result<(), XlsxError> {
+    let lines = texts
+        .iter()
+        .map(|(t, w)| lines_needed(t, *w))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        sheet.set_row_height(r, row_pt(lines))?;
+    }
     Ok(())
 }
 
@@ -144,6 +164,13 @@ pub fn write_risk_list(f: &Facility, today: NaiveDate, path: &Path) -> Result<Ex
             sheet
                 .write_string_with_format(r, 8, cell_text(&p.responsible), &st.center)
                 .map_err(fail)?;
+            let measures = cell_text(&p.measures);
+            let texts = [
+                (parent.as_str(), cols[1].1),
+                (p.name.as_str(), cols[2].1),
+                (measures.as_str(), cols[7].1),
+            ];
+            fit_row(sheet, r, &texts).map_err(fail)?;
         }
         book.save(tmp).map_err(|e| match e {
             XlsxError::IoError(io) => ReportError::Output {
@@ -216,6 +243,13 @@ pub fn write_coverage(rows: &[PlanRow], range: &str, path: &Path) -> Result<Expo
             put(sheet, r, 5, &row.state_label, &short(row.state))?;
             put(sheet, r, 6, &sites.join("，"), &st.text)?;
             put(sheet, r, 7, &row.source, &st.text)?;
+            let sites = sites.join("，");
+            let texts = [
+                (row.facility.as_str(), cols[0].1),
+                (sites.as_str(), cols[6].1),
+                (row.source.as_str(), cols[7].1),
+            ];
+            fit_row(sheet, r, &texts).map_err(fail)?;
         }
         if !rows.is_empty() {
             sheet

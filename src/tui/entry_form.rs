@@ -197,6 +197,14 @@ impl EntryForm {
         candidates(registry, field.suggest, input.text(), &facility)
     }
 
+    /// The word that counts the focused field's candidates: 家 for facilities, 处 for places.
+    pub fn candidate_unit(&self) -> &'static str {
+        match self.fields.get(self.focus).map(|f| f.suggest) {
+            Some(Suggest::Facility) => "家",
+            _ => "处",
+        }
+    }
+
     /// Every value, in field order.
     pub fn values(&self) -> Vec<String> {
         self.fields.iter().map(EntryField::value).collect()

@@ -6,6 +6,7 @@ pub mod photos;
 pub mod pty;
 pub mod registers;
 pub mod registry;
+pub mod xlsx_rows;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -118,18 +119,16 @@ pub fn finding_add<'a>(
     description: &'a str,
     extra: &[&'a str],
 ) -> Vec<&'a str> {
-    let mut a = vec![
-        "finding",
-        "add",
-        "--inspection",
-        insp,
-        "--line",
-        line,
-        "--description",
-        description,
-    ];
-    a.extend_from_slice(extra);
-    a
+    let head = ["finding", "add", "--inspection", insp, "--line", line];
+    args_then(
+        &[&head[..], &["--description", description]].concat(),
+        extra,
+    )
+}
+
+/// A command's arguments: `head`, then `extra` (the flags a test adds).
+pub fn args_then<'a>(head: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+    [head, extra].concat()
 }
 
 impl Env {

@@ -2,7 +2,7 @@
 //! written through the built binary with the CLI's own flags, so the tests of the ledgers,
 //! their XLSX and their sync share one setup.
 
-use super::Env;
+use super::{Env, args_then};
 
 /// The unit every register entry of these tests belongs to.
 pub const HOSPITAL: &str = "市第一人民医院";
@@ -15,38 +15,18 @@ pub fn chem_add<'a>(
     max: &'a str,
     extra: &[&'a str],
 ) -> Vec<&'a str> {
-    let mut a = vec![
-        "chem",
-        "add",
-        "--facility",
-        HOSPITAL,
-        "--place",
-        place,
-        "--name",
-        name,
-        "--unit",
-        unit,
-        "--max",
-        max,
-    ];
-    a.extend_from_slice(extra);
-    a
+    let at = ["chem", "add", "--facility", HOSPITAL, "--place", place];
+    let what = ["--name", name, "--unit", unit, "--max", max];
+    args_then(&[&at[..], &what[..]].concat(), extra)
 }
 
 /// `equipment add` at [`HOSPITAL`], then `extra` (`--reg-no`, `--next-due`, …).
 pub fn equipment_add<'a>(name: &'a str, kind: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut a = vec![
-        "equipment",
-        "add",
-        "--facility",
-        HOSPITAL,
-        "--name",
-        name,
-        "--kind",
-        kind,
-    ];
-    a.extend_from_slice(extra);
-    a
+    let at = ["equipment", "add", "--facility", HOSPITAL];
+    args_then(
+        &[&at[..], &["--name", name, "--kind", kind]].concat(),
+        extra,
+    )
 }
 
 /// `chem receive|issue CHEM --qty Q --by WHO`, then `extra` (`--purpose`, `--date`, …).
@@ -57,9 +37,7 @@ pub fn chem_move<'a>(
     by: &'a str,
     extra: &[&'a str],
 ) -> Vec<&'a str> {
-    let mut a = vec!["chem", step, chem, "--qty", qty, "--by", by];
-    a.extend_from_slice(extra);
-    a
+    args_then(&["chem", step, chem, "--qty", qty, "--by", by], extra)
 }
 
 impl Env {

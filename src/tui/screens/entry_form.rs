@@ -124,7 +124,7 @@ pub fn render(v: &View, f: &EntryForm, frame: &mut Frame, area: Rect) {
             (inner, inner.x + LABEL_W, row),
             &f.candidates(),
             f.pick,
-            "Ctrl-n/Ctrl-p 选择  Enter 选用  Tab 保留所写",
+            f.candidate_unit(),
         );
     }
 }

@@ -9,6 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 /// The role a risk grade is drawn in (red, orange, yellow, blue).
 pub fn grade_role(g: RiskGrade) -> Role {
@@ -52,8 +53,11 @@ pub fn render(v: &View, s: &FacilitiesState, frame: &mut Frame, area: Rect) {
         )));
     }
     for (i, f) in list.iter().enumerate() {
+        // The marks stay whole: a long name gives way to them (cut with its own mark).
         let mark = if f.is_conflicted() { "！" } else { "" };
-        let text = format!(" {}{mark} ★{}", shown(&f.name), f.key_sites().count());
+        let tail = format!("{mark} ★{}", f.key_sites().count());
+        let room = (inner.width as usize).saturating_sub(1 + tail.width());
+        let text = format!(" {}{tail}", fit(&shown(&f.name), room));
         let st = if i == s.selected {
             v.st(Role::Selection)
         } else {

@@ -21,7 +21,7 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect, x: u16, fi
     }
     let w = area.x + area.width - x;
     let text = f.location.text();
-    let hint = match &f.places.load {
+    match &f.places.load {
         PlacesLoad::Loaded(None) => {
             // Said at the right end of the 部位 row, only where it leaves the typed text and
             // the cursor clear: a line below would hide the 科室 field under it.
@@ -35,9 +35,9 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect, x: u16, fi
             }
             return;
         }
-        PlacesLoad::Loaded(Some(_)) => "Ctrl-n/Ctrl-p 选择  Enter 选用  Tab 保留所写",
+        PlacesLoad::Loaded(Some(_)) => {}
         _ => return,
-    };
+    }
     let items: Vec<Candidate> = f
         .places
         .matches(text)
@@ -48,5 +48,5 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect, x: u16, fi
             grade: p.grade,
         })
         .collect();
-    super::suggest::render(v, frame, (area, x, field_y), &items, f.places.cursor, hint);
+    super::suggest::render(v, frame, (area, x, field_y), &items, f.places.cursor, "处");
 }

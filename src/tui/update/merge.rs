@@ -4,7 +4,7 @@
 //! stays in the log, and the facility lists the merged spelling as 其他写法.
 
 use super::{Effect, say};
-use crate::ops::FacilityRow;
+use crate::ops::{FacilityRow, likeness};
 use crate::tui::app::{App, MessageKind, Overlay};
 use crate::tui::choice::{Choice, ChoiceKind};
 use uuid::Uuid;
@@ -45,15 +45,27 @@ pub fn open(app: &mut App, row: Option<FacilityRow>, rows: &[FacilityRow]) -> Ve
         );
         return vec![];
     }
-    targets.sort_by_key(|r| std::cmp::Reverse(shared(&row.name, &r.name)));
+    // Most alike first: characters shared in order (城关人民医院 ~ 城关区人民医院), then any.
+    targets.sort_by(|a, b| {
+        let by = |r: &FacilityRow| (likeness(&row.name, &r.name), shared(&row.name, &r.name));
+        let (x, y) = (by(a), by(b));
+        y.0.total_cmp(&x.0).then(y.1.cmp(&x.1))
+    });
+    let registered = targets.len();
     targets.truncate(TARGETS);
+    // Nothing left out without a word: the list says when it holds only the likeliest.
+    let text = if registered > TARGETS {
+        format!("合并后其检查和隐患计入所选单位；列出最相近的 {TARGETS} 家，共 {registered} 家")
+    } else {
+        "同一单位的另一种写法：合并后其检查和隐患计入所选单位".to_string()
+    };
     app.overlay = Some(Overlay::Choice(Choice {
         kind: ChoiceKind::MergeInto {
             other: spelling_of(&row),
             targets: targets.iter().filter_map(|r| r.registered).collect(),
         },
         title: format!(" 「{}」并入哪个单位？ ", row.name),
-        text: "同一单位的另一种写法：合并后其检查和隐患计入所选单位".into(),
+        text,
         options: targets
             .iter()
             .map(|r| format!("{}（{} 次检查）", r.name, r.inspections))
