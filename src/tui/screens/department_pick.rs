@@ -27,13 +27,13 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect, x: u16, fi
     if items.is_empty() {
         return;
     }
-    let hint = "本次检查的科室：Ctrl-n/Ctrl-p 选择  Enter 选用  Tab 保留所写";
+    // The popup's title counts them (「共 2 个科室」) and its bottom border names the keys.
     super::suggest::render(
         v,
         frame,
         (area, x, field_y),
         &items,
         f.departments.cursor,
-        hint,
+        "个科室",
     );
 }
