@@ -83,15 +83,17 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
                     Span::styled(format!("{first}  "), v.st(Role::Key)),
                 ];
                 if !rest.is_empty() {
+                    let used = "Tab 补全：".width() + first.width() + 2;
+                    let room = (field_w as usize).saturating_sub(used);
                     spans.push(Span::styled(
-                        format!("另有：{}", rest.join("  ")),
+                        listed("另有：", rest, room),
                         v.st(Role::Muted),
                     ));
                 }
                 Line::from(spans)
             }
             Some(_) => Line::from(Span::styled(
-                format!("曾检查：{}", sug.join("  ")),
+                listed("曾检查：", &sug, field_w as usize),
                 v.st(Role::Muted),
             )),
         };
@@ -208,5 +210,43 @@ pub fn render(v: &View, s: &NewInspectionState, frame: &mut Frame, area: Rect) {
             )
         };
         frame.render_widget(Paragraph::new(hint), Rect::new(inner.x, y, inner.width, 1));
+    }
+}
+
+/// `prefix` and as many whole names as fit in `width` columns, then 「等 N 家」 (N all of
+/// them) when some are left out, so a facility name is never cut in half without a word.
+/// Falls back to a cut marked with ".." when not even one name fits.
+fn listed<S: AsRef<str>>(prefix: &str, names: &[S], width: usize) -> String {
+    let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
+    for k in (1..=names.len()).rev() {
+        let more = if k < names.len() {
+            format!(" 等 {} 家", names.len())
+        } else {
+            String::new()
+        };
+        let text = format!("{prefix}{}{more}", names[..k].join("  "));
+        if text.width() <= width {
+            return text;
+        }
+    }
+    super::fit(&format!("{prefix}{}", names.join("  ")), width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listed;
+
+    #[test]
+    fn whole_names_then_how_many_there_are() {
+        let names = ["滨江区妇幼保健院", "新郑精神卫生中心", "高新区中医院"];
+        assert_eq!(
+            listed("曾检查：", &names, 80),
+            "曾检查：滨江区妇幼保健院  新郑精神卫生中心  高新区中医院"
+        );
+        assert_eq!(
+            listed("曾检查：", &names, 50),
+            "曾检查：滨江区妇幼保健院  新郑精神卫生中心 等 3 家"
+        );
+        assert_eq!(listed("曾检查：", &names, 12), "曾检查：滨..");
     }
 }
