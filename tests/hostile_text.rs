@@ -175,14 +175,7 @@ fn synced_hostile_text_is_shown_escaped_in_the_tui() {
     hostile_device(dir.path(), &stick);
     {
         let mut s = Store::open(&dir.path().join("data")).unwrap();
-        sync(
-            &mut s,
-            &now(),
-            &stick,
-            &SyncOptions::default(),
-            &mut |_, _| {},
-        )
-        .unwrap();
+        sync_from(&mut s, &stick);
     }
     let mut h = tui_support::open(dir, tui_support::INSPECTOR);
     tui_support::press(&mut h, &["r"]);
@@ -411,23 +404,9 @@ fn synced_hostile_register_entries_and_device_names_are_shown_escaped_in_the_tui
         )
         .unwrap();
         std::fs::create_dir_all(&stick).unwrap();
-        sync(
-            &mut s,
-            &now(),
-            &stick,
-            &SyncOptions::default(),
-            &mut |_, _| {},
-        )
-        .unwrap();
+        sync_from(&mut s, &stick);
         let mut mine = Store::open(&dir.path().join("data")).unwrap();
-        sync(
-            &mut mine,
-            &now(),
-            &stick,
-            &SyncOptions::default(),
-            &mut |_, _| {},
-        )
-        .unwrap();
+        sync_from(&mut mine, &stick);
     }
     let mut h = tui_support::open(dir, tui_support::INSPECTOR);
     tui_support::press(&mut h, &["z"]);
@@ -446,4 +425,16 @@ fn synced_hostile_register_entries_and_device_names_are_shown_escaped_in_the_tui
     let t = tui_support::draw(&h, 120, 40);
     let devices = tui_support::screen_text(&h, &t);
     no_raw_controls("TUI devices", &devices);
+}
+
+/// Imports everything in the sync folder `stick` into `store` (no progress, default options).
+fn sync_from(store: &mut Store, stick: &std::path::Path) {
+    sync(
+        store,
+        &now(),
+        stick,
+        &SyncOptions::default(),
+        &mut |_, _| {},
+    )
+    .unwrap();
 }
