@@ -134,12 +134,10 @@ impl Plan {
     pub(crate) fn positions(&self, slots: usize) -> &[u32] {
         self.positions.get_or_init(|| {
             let mut at = vec![NOT_HERE; slots];
-            let mut p = 0;
-            for e in self.groups.iter().flatten() {
+            for (p, e) in self.groups.iter().flatten().enumerate() {
                 if let Some(a) = at.get_mut(e.slot as usize) {
-                    *a = p;
+                    *a = p as u32;
                 }
-                p += 1;
             }
             at
         })
