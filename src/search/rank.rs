@@ -103,6 +103,9 @@ impl TopK {
 /// score, id).
 type SortKey = (u8, Reverse<i64>, u8, Tier, Reverse<i32>, Reverse<i64>, u128);
 
+/// Records a search walks before it turns to texts first (`sparse`).
+const PROBE: usize = 2048;
+
 /// The heaviest field weight (`Field::weight`).
 const MAX_WEIGHT: i64 = 11;
 
@@ -214,10 +217,27 @@ impl Index {
         let mut memos = self
             .memos
             .take(&q.terms, self.texts.len(), &self.readings.within);
+        // A walk that closes within its first records is the cheapest way; only a longer one
+        // is worth reading every text for (the probe's matches stay in the memos).
+        let probe = visits.len().min(PROBE);
+        let closes_early = probe < visits.len() && {
+            let mut top = TopK::new(limit);
+            let walked = self.walk_direct(
+                &plan,
+                &visits[..probe],
+                &q.terms,
+                &mut memos,
+                today,
+                &mut top,
+                |_, _| {},
+            );
+            walked < probe
+        };
         // Texts first, when a term is selective: if the records holding its texts give a
         // full page of direct hits, no fuzzy pass is needed and nothing else can rank.
-        if let Some(candidates) =
-            self.direct_candidates(&plan, &visits, is_narrowed, &q.terms, &mut memos)
+        if let Some(candidates) = (!closes_early)
+            .then(|| self.direct_candidates(&plan, &visits, is_narrowed, &q.terms, &mut memos))
+            .flatten()
         {
             let mut top = TopK::new(limit);
             self.walk_direct(
