@@ -441,3 +441,9 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
         ],
     }
 }
+
+/// The one-column mark before a list row: 「▸」 on the row Enter takes, a space on the others
+/// (as the 部位 suggestions draw it), so the choice shows without colour.
+pub fn selected_mark(selected: bool) -> &'static str {
+    if selected { "▸" } else { " " }
+}
