@@ -12,6 +12,7 @@ mod first_run;
 mod form;
 mod help;
 mod home;
+mod home_status;
 mod new_inspection;
 mod overlays;
 mod photo_view;
