@@ -127,8 +127,12 @@ fn a_night_patrol_records_each_site_and_an_abnormal_site_opens_a_hazard() {
     ]);
     let p = p.trim();
     env.ok(&["patrol", "visit", p, "氧气储瓶间", "ok"]);
+    let before = env.events();
     let e = env.fails(&["patrol", "visit", p, "配电室", "abnormal"]);
     assert!(e.contains("异常须写明情况"), "{e}");
+    let e = env.fails(&["patrol", "visit", p, "配电室", "abnormal", "--note", " "]);
+    assert!(e.contains("异常须写明情况"), "{e}");
+    assert_eq!(env.events(), before, "a refused 异常 writes nothing");
     let v = env.json(&[
         "patrol",
         "visit",
@@ -138,6 +142,11 @@ fn a_night_patrol_records_each_site_and_an_abnormal_site_opens_a_hazard() {
         "--note",
         "配电室内堆放纸箱",
     ]);
+    assert_eq!(
+        env.events(),
+        before + 3,
+        "the hazard, its place link and the visit (one append: ops::patrol_visit_abnormal)"
+    );
     let fid = v["finding_id"].as_str().unwrap().to_string();
     let f = env.json(&["finding", "show", &fid]);
     assert_eq!(f["facility"], H);

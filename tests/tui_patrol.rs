@@ -1,16 +1,17 @@
 //! The registry and a night patrol in the TUI (issue 16), through the real keymap: home `f`
 //! opens the registry, `N` starts a night patrol of the selected hospital's seven key sites,
-//! one key per site (`p` 正常, `f` 异常 with what is wrong, which records a hazard at that
-//! site), `F` finishes. Snapshots of the registry, the patrol screen and home's plan panel at
-//! 80x24 with Chinese data.
+//! one key per site (`p` 正常; `f` 异常, which opens the hazard form pre-filled with the site,
+//! saved together with the visit), `F` finishes. Snapshots of the registry, the 异常's form,
+//! the patrol screen and home's plan panel at 80x24 with Chinese data.
 
 mod tui_support;
+use tui_support::flow::save_form;
 use tui_support::*;
 use xuncha::catalog::Catalog;
 use xuncha::domain::{FindingQuery, PlaceField};
 use xuncha::ops::{self, Ctx, NewFacility};
 use xuncha::store::Store;
-use xuncha::tui::app::Screen;
+use xuncha::tui::app::{FormField, Screen};
 
 const H: &str = "市第一人民医院";
 const SITES: [(&str, Option<&str>); 7] = [
@@ -75,6 +76,9 @@ fn a_night_patrol_over_seven_key_sites_with_one_abnormal() {
     let (x, y) = find(&t, "重大").expect("a 重大 grade on screen");
     let cell = &t.backend().buffer()[(x, y)];
     assert_eq!(cell.bg, ratatui::style::Color::Red, "重大 is red");
+    // The 氧气储瓶间's 责任人, which its 异常's hazard form starts from.
+    let who = [(PlaceField::Responsible, "后勤保障科 赵磊".into())];
+    ops::set_place_fields(&mut h.tui.runner.ctx, H, "氧气储瓶间", &who).unwrap();
 
     press(&mut h, &["N"]);
     let Screen::Patrol(st) = h.app.screen() else {
@@ -97,9 +101,54 @@ fn a_night_patrol_over_seven_key_sites_with_one_abnormal() {
         ]
     );
     press(&mut h, &["p", "f"]);
+    // 异常 opens the hazard form pre-filled with the site, the cursor in 问题隐患.
+    let Screen::Form(f) = h.app.screen() else {
+        panic!("the hazard form expected, got {:?}", h.app.message);
+    };
+    assert_eq!(
+        (
+            f.facility.as_str(),
+            f.location.text(),
+            f.responsible.text(),
+            f.line.as_deref(),
+            f.focus
+        ),
+        (
+            H,
+            "本部/后勤楼/氧气储瓶间",
+            "后勤保障科 赵磊",
+            Some("key_site"),
+            FormField::Description
+        )
+    );
+    snap(&h, "patrol_abnormal_form");
+    let store = h.tui.runner.ctx.raw_store();
+    let (appends, events) = (store.appends(), store.event_count());
     type_text(&mut h, "氧气瓶未固定，无防倾倒链");
-    press(&mut h, &["enter"]);
-    assert!(h.app.overlay.is_none(), "{:?}", h.app.message);
+    press(&mut h, &["tab", "space"]); // 隐患等级 → 重大
+    save_form(&mut h);
+    let store = h.tui.runner.ctx.raw_store();
+    assert_eq!(
+        (store.appends(), store.event_count()),
+        (appends + 1, events + 3),
+        "the hazard, its place link and the visit in one append"
+    );
+    // Back on the patrol, moved on; the site shows 异常 with the hazard's number.
+    let Screen::Patrol(st) = h.app.screen() else {
+        panic!("back on the patrol screen expected");
+    };
+    assert_eq!(st.current_site().unwrap().name, "燃气锅炉房");
+    let msg = h.app.message.as_ref().unwrap().text.clone();
+    assert!(
+        msg.starts_with("已保存：氧气储瓶间 异常，YH-2026-"),
+        "{msg}"
+    );
+    assert!(msg.ends_with("（重大）"), "{msg}");
+    let text = screen_text(&h, &draw(&h, 80, 24));
+    assert!(
+        text.contains("异常 09:00 YH-2026-DEV-0001 氧气瓶未固定"),
+        "{text}"
+    );
     press(&mut h, &["p", "p", "p", "p", "p"]);
     snap(&h, "patrol_done");
     press(&mut h, &["F"]);
@@ -125,6 +174,10 @@ fn a_night_patrol_over_seven_key_sites_with_one_abnormal() {
         "the 异常 hazard names the site by its registered path (and is linked to it)"
     );
     assert_eq!(f.line, "key_site");
+    assert_eq!(
+        (f.responsible.as_str(), f.severity.label()),
+        ("后勤保障科 赵磊", "重大")
+    );
     assert_eq!(
         ctx.list_findings(&FindingQuery::default()).unwrap().len(),
         1
@@ -165,16 +218,80 @@ fn a_patrol_of_a_facility_without_key_sites_is_refused_with_how_to_add_them() {
 }
 
 #[test]
-fn an_abnormal_site_needs_a_note_and_nothing_is_saved_without_it() {
+fn esc_from_an_abnormal_form_writes_nothing_and_stays_on_the_site() {
     let mut h = scene();
-    press(&mut h, &["f", "N", "f", "enter"]);
-    assert!(h.app.overlay.is_some(), "the prompt stays open");
+    press(&mut h, &["f", "N", "j", "f"]);
+    assert!(matches!(h.app.screen(), Screen::Form(_)));
+    let events = h.tui.runner.ctx.raw_store().event_count();
+    // An untouched form goes at once.
     press(&mut h, &["esc"]);
-    assert!(h.app.overlay.is_none());
-    let p = &ops::patrols(&h.tui.runner.ctx).unwrap()[0];
-    assert!(p.visits.is_empty());
+    let Screen::Patrol(st) = h.app.screen() else {
+        panic!("back on the patrol screen expected");
+    };
+    assert_eq!(st.current_site().unwrap().name, "氧气储瓶间");
+    let msg = &h.app.message.as_ref().unwrap().text;
+    assert_eq!(msg, "已取消：氧气储瓶间 仍未巡查，隐患未登记");
+    // A typed one asks first; 放弃 leaves it unvisited too.
+    press(&mut h, &["f"]);
+    type_text(&mut h, "氧气瓶未固定");
+    press(&mut h, &["esc"]);
+    let text = screen_text(&h, &draw(&h, 80, 24));
+    assert!(text.contains("放弃，该部位仍未巡查"), "{text}");
+    press(&mut h, &["j", "enter"]);
+    let Screen::Patrol(st) = h.app.screen() else {
+        panic!("back on the patrol screen expected");
+    };
+    assert_eq!(st.current_site().unwrap().name, "氧气储瓶间");
+    assert!(st.patrol.visits.is_empty());
+    assert!(screen_text(&h, &draw(&h, 80, 24)).contains("待巡查"));
+    let ctx = &h.tui.runner.ctx;
+    assert_eq!(ctx.raw_store().event_count(), events, "nothing written");
+    assert!(ops::patrols(ctx).unwrap()[0].visits.is_empty());
+    assert!(
+        ctx.list_findings(&FindingQuery::default())
+            .unwrap()
+            .is_empty()
+    );
+    // A blank 问题隐患 is refused in the form, nothing written.
+    press(&mut h, &["f", "ctrl-s"]);
+    let Screen::Form(f) = h.app.screen() else {
+        panic!("the form stays open");
+    };
+    assert!(f.errors.contains_key(&FormField::Description));
+    assert_eq!(h.tui.runner.ctx.raw_store().event_count(), events);
     // A 1x1 terminal does not panic on either screen.
     let _ = draw(&h, 1, 1);
     press(&mut h, &["esc"]);
     let _ = draw(&h, 1, 1);
+}
+
+#[test]
+fn an_abnormal_form_takes_the_department_of_a_site_inside_one() {
+    let mut h = scene();
+    let c = "金水区社区卫生服务中心";
+    let ctx = &mut h.tui.runner.ctx;
+    ops::add_place(ctx, c, "门诊楼/预防保健科/疫苗冷库", None, true).unwrap();
+    let who = [(PlaceField::Responsible, "刘敏".into())];
+    ops::set_place_fields(ctx, c, "疫苗冷库", &who).unwrap();
+    press(&mut h, &["f", "j", "N", "f"]);
+    let Screen::Form(f) = h.app.screen() else {
+        panic!("the hazard form expected, got {:?}", h.app.message);
+    };
+    assert_eq!(
+        (f.location.text(), f.department.text(), f.responsible.text()),
+        ("门诊楼/预防保健科/疫苗冷库", "预防保健科", "刘敏")
+    );
+    type_text(&mut h, "冷库温度记录缺两日");
+    save_form(&mut h);
+    let ctx = &h.tui.runner.ctx;
+    let found = ctx.list_findings(&FindingQuery::default()).unwrap();
+    assert_eq!(
+        (
+            found[0].facility.as_str(),
+            found[0].department.as_str(),
+            found[0].location.as_str(),
+            found[0].line.as_str()
+        ),
+        (c, "预防保健科", "门诊楼/预防保健科/疫苗冷库", "key_site")
+    );
 }

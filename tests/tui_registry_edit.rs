@@ -6,6 +6,7 @@
 //! site's patrol log. Snapshots at 80x24 with Chinese data.
 
 mod tui_support;
+use tui_support::flow::save_form;
 use tui_support::*;
 use xuncha::domain::{FacilityKind, RiskGrade};
 use xuncha::ops;
@@ -127,7 +128,8 @@ fn the_places_side_shows_the_selected_sites_patrol_log_newest_first() {
     // Two night patrols: 正常, then 异常 (which records a hazard).
     press(&mut h, &["tab", "N", "p", "F", "esc", "N", "f"]);
     type_text(&mut h, "氧气瓶未固定");
-    press(&mut h, &["enter", "F", "esc"]);
+    save_form(&mut h);
+    press(&mut h, &["F", "esc"]);
     assert!(matches!(h.app.screen(), Screen::Facilities(_)));
     press(&mut h, &["tab"]);
     let Screen::Facilities(st) = h.app.screen() else {

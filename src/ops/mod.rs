@@ -29,6 +29,7 @@ mod model_checks;
 mod notice;
 mod org;
 mod patrol;
+mod patrol_visit;
 mod peers;
 mod photo;
 mod photo_folder;
@@ -105,10 +106,8 @@ pub use org::{
     Approved, AsideRun, OrgInfo, Roster, RosterRow, approve, org_card, org_info, org_init,
     org_join, revoke, roster, roster_namer, trust_lines,
 };
-pub use patrol::{
-    PATROL_LINE, VisitOutcome, VisitRow, abnormal_finding, finish_patrol, patrol, patrol_log,
-    patrol_visit, patrols, start_patrol,
-};
+pub use patrol::{PATROL_LINE, VisitRow, finish_patrol, patrol, patrol_log, patrols, start_patrol};
+pub use patrol_visit::{VisitOutcome, abnormal_finding, patrol_visit, patrol_visit_abnormal};
 pub use peers::{device_name, peer_line, peer_lines, peers};
 pub use photo::{
     MAX_PHOTOS_PER_ATTACH, PhotoLine, attach_photos, attach_photos_with, default_stage,

@@ -1,8 +1,8 @@
-//! Patrols of a facility's key sites (issue 16 point 3): start, one visit per site (正常, or
-//! 异常 which records a hazard at that site), finish, and the log.
+//! Patrols of a facility's key sites (issue 16 point 3): start, finish, and the log. The
+//! visits (正常, or 异常 with its hazard) are in `patrol_visit.rs`.
 
-use super::{Ctx, MAX_NAME_CHARS, MAX_TEXT_CHARS, NewFinding, OpsError, Result, limited};
-use crate::domain::{Facility, Finding, Patrol, Payload, Place, Stamp};
+use super::{Ctx, MAX_NAME_CHARS, OpsError, Result, limited};
+use crate::domain::{Facility, Patrol, Payload, Stamp};
 use uuid::Uuid;
 
 /// The checklist line a hazard found on patrol belongs to: 重点部位.
@@ -75,91 +75,6 @@ pub fn start_patrol(
         }],
     )?;
     Ok((patrol(ctx, &id.simple().to_string())?, f))
-}
-
-/// The outcome of one visit: the patrol as it stands and the hazard an 异常 recorded.
-#[derive(Debug, Clone)]
-pub struct VisitOutcome {
-    pub patrol: Patrol,
-    pub finding: Option<Finding>,
-}
-
-/// Records one visit. 异常 (`ok` false) needs a note: it becomes the description of a hazard
-/// recorded at the site (facility, 部位 = the site's name, 科室 = its parent's, line 重点部位),
-/// written before the visit that names it. Both are flushed before this returns.
-pub fn patrol_visit(
-    ctx: &mut Ctx,
-    patrol_text: &str,
-    place_text: &str,
-    ok: bool,
-    note: &str,
-) -> Result<VisitOutcome> {
-    let p = patrol(ctx, patrol_text)?;
-    if p.finished_at.is_some() {
-        return Err(OpsError::invalid(
-            super::Input::Other("巡查".into()),
-            "该巡查已结束",
-        ));
-    }
-    let reg = super::registry(ctx)?;
-    let f = reg
-        .get(p.facility_id)
-        .cloned()
-        .ok_or_else(|| OpsError::NotFound {
-            what: "单位",
-            id: p.facility_id.to_string(),
-        })?;
-    let site = super::place(&f, place_text)?;
-    let note = limited("情况", note, MAX_TEXT_CHARS)?;
-    let finding = if ok {
-        None
-    } else {
-        if note.is_empty() {
-            return Err(OpsError::invalid(
-                super::Input::Note,
-                "异常须写明情况（将登记为隐患）",
-            ));
-        }
-        Some(super::record_finding(
-            ctx,
-            abnormal_finding(&f, &site, &note),
-        )?)
-    };
-    let author = ctx.author.clone();
-    ctx.store.append(
-        &author,
-        &ctx.now,
-        vec![Payload::PatrolVisited {
-            patrol_id: p.id,
-            place_id: site.id,
-            ok,
-            note,
-            finding_id: finding.as_ref().map(|f| f.id),
-        }],
-    )?;
-    Ok(VisitOutcome {
-        patrol: patrol(ctx, &p.id.simple().to_string())?,
-        finding,
-    })
-}
-
-/// The hazard an 异常 at `site` opens, pre-filled: facility, 部位, 科室 (the site's parent
-/// when that is a 科室), line 重点部位, and the note as 问题隐患.
-pub fn abnormal_finding(f: &Facility, site: &Place, note: &str) -> NewFinding {
-    let department = site
-        .parent
-        .and_then(|pid| f.places.iter().find(|p| p.id == pid))
-        .filter(|p| p.kind == crate::domain::PlaceKind::Department)
-        .map(|p| p.name.clone());
-    NewFinding {
-        facility: Some(f.name.clone()),
-        department,
-        location: site.name.clone(),
-        line: Some(PATROL_LINE.to_string()),
-        description: note.to_string(),
-        responsible: site.responsible.clone(),
-        ..NewFinding::default()
-    }
 }
 
 /// Ends a patrol.

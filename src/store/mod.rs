@@ -133,6 +133,8 @@ pub struct Store {
     /// Bumped whenever held events are replaced or the views are rebuilt (fork resolution,
     /// roster cuts, `rebuild`): the part of [`Store::change_stamp`] the log's extent misses.
     rewrites: std::sync::atomic::AtomicU64,
+    /// Own appends written by this handle, each one transaction (see [`Store::appends`]).
+    appends: u64,
 }
 
 const META_DEVICE: &[u8] = b"device_id";
@@ -239,6 +241,7 @@ impl Store {
             no_key: None,
             warnings: Vec::new(),
             rewrites: Default::default(),
+            appends: 0,
         };
         s.load_identity()?;
         s.finish_interrupted_apply()?;
@@ -363,6 +366,14 @@ impl Store {
     pub fn own_seq(&self) -> u64 {
         self.head_seq
     }
+    /// How many appends of own events this handle has written since it was opened. Each is
+    /// one sled transaction, all or nothing: a use case that must never leave half its events
+    /// behind (a hazard without the patrol visit naming it) writes them in one append, and
+    /// tests check that with this count.
+    pub fn appends(&self) -> u64 {
+        self.appends
+    }
+
     /// Events held, all devices. Counts every key of the log (sled keeps no count): O(events),
     /// so callers that only ask "any at all?" use [`Store::holds_events`].
     pub fn event_count(&self) -> usize {
@@ -530,6 +541,7 @@ impl Store {
             .map(|(b, _)| b.event_ref())
             .collect();
         self.write_events(records, Some(hlc))?;
+        self.appends += 1;
         if described.is_some() {
             self.description_written();
         }

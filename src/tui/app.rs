@@ -450,9 +450,19 @@ pub struct FormState {
     pub places: crate::tui::place_pick::PlacePicker,
     /// The inspection's 科室, offered in the 科室 field when there are several.
     pub departments: crate::tui::department_pick::DepartmentPicker,
-    /// The 台账 entry the hazard is recorded on (issue 17): saved with the link to it, no
-    /// draft kept.
-    pub register: Option<crate::domain::RegisterRef>,
+    /// What else the hazard is recorded on, saved with it in one append; such a form keeps
+    /// no draft (it has no checklist to come back to).
+    pub on: Option<HazardOn>,
+}
+
+/// What a hazard form records its hazard on besides the hazard itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HazardOn {
+    /// A 台账 entry (issue 17): saved with the link to it (`ops::record_finding_on`).
+    Register(crate::domain::RegisterRef),
+    /// An 异常 at key site `place` on `patrol` (issue 16 point 3): saved with the visit that
+    /// names it (`ops::patrol_visit_abnormal`).
+    PatrolVisit { patrol: Uuid, place: Uuid },
 }
 
 impl FormField {
@@ -694,11 +704,6 @@ pub enum PromptKind {
     Export(LedgerFormat),
     /// Issue one document over the register's marked hazards (else its selected one).
     IssueNotice,
-    /// 异常 at a key site on a patrol: what is wrong (required; it becomes the hazard).
-    PatrolAbnormal {
-        patrol: Uuid,
-        place: Uuid,
-    },
     /// Revoke a device; the reason is required.
     RevokeDevice(Uuid),
     /// The note of the answer of item `item` (index into the checklist under the prompt);

@@ -239,12 +239,18 @@ pub enum Effect {
         facility: Uuid,
         night: bool,
     },
-    /// One visit (异常 with its note, which records the hazard).
+    /// A 正常 visit of key site `place`.
     PatrolVisit {
         patrol: Uuid,
         place: Uuid,
-        ok: bool,
-        note: String,
+    },
+    /// An 异常 at key site `place`: the hazard form's hazard and the visit naming it, in one
+    /// append (`ops::patrol_visit_abnormal`).
+    PatrolAbnormal {
+        patrol: Uuid,
+        place: Uuid,
+        new: Box<NewFinding>,
+        intent: crate::ops::PlaceIntent,
     },
     FinishPatrol(Uuid),
     /// A 台账 form (issue 17): add, edit, receipt, issue, check, operator, hazard link.
@@ -517,6 +523,7 @@ impl Runner {
             Effect::LoadRegistry
             | Effect::StartPatrol { .. }
             | Effect::PatrolVisit { .. }
+            | Effect::PatrolAbnormal { .. }
             | Effect::FinishPatrol(_) => super::patrol_effects::run(ctx, effect)?,
             Effect::EditRegistry(edit) => super::registry_edit::run(ctx, edit)?,
             Effect::SaveEntry(save) => super::entry_effects::run(ctx, save)?,

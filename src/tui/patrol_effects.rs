@@ -31,24 +31,30 @@ pub fn run(ctx: &mut Ctx, effect: Effect) -> Result<Action, OpsError> {
                 facility: Box::new(escaped_facility(f)),
             }
         }
-        Effect::PatrolVisit {
-            patrol,
-            place,
-            ok,
-            note,
-        } => {
+        Effect::PatrolVisit { patrol, place } => {
             let out = ops::patrol_visit(
                 ctx,
                 &patrol.simple().to_string(),
                 &place.simple().to_string(),
-                ok,
-                &note,
+                true,
+                "",
             )?;
-            Action::PatrolVisited {
-                patrol: escaped_patrol(out.patrol),
-                place,
-                finding: out.finding.map(|f| Box::new(f.escaped())),
-            }
+            visited(ctx, out, place)
+        }
+        Effect::PatrolAbnormal {
+            patrol,
+            place,
+            new,
+            intent,
+        } => {
+            let out = ops::patrol_visit_abnormal(
+                ctx,
+                &patrol.simple().to_string(),
+                &place.simple().to_string(),
+                *new,
+                intent,
+            )?;
+            visited(ctx, out, place)
         }
         Effect::FinishPatrol(id) => Action::PatrolFinished(escaped_patrol(ops::finish_patrol(
             ctx,
@@ -56,4 +62,17 @@ pub fn run(ctx: &mut Ctx, effect: Effect) -> Result<Action, OpsError> {
         )?)),
         _ => Action::Idle,
     })
+}
+
+/// A visit saved: its hazard goes into the search index at once (as a hazard saved from the
+/// form does), then everything is escaped for the screen.
+fn visited(ctx: &mut Ctx, out: ops::VisitOutcome, place: uuid::Uuid) -> Action {
+    if let Some(f) = &out.finding {
+        ops::index_finding(ctx, f);
+    }
+    Action::PatrolVisited {
+        patrol: escaped_patrol(out.patrol),
+        place,
+        finding: out.finding.map(|f| Box::new(f.escaped())),
+    }
 }

@@ -90,11 +90,18 @@ pub struct PatrolState {
     pub cursor: usize,
     /// Key sites sent to be saved, not yet confirmed (shown as 保存中).
     pub pending: Vec<uuid::Uuid>,
+    /// The number (YH-…) of each hazard an 异常 of this patrol recorded, by hazard id.
+    pub hazards: std::collections::BTreeMap<uuid::Uuid, String>,
 }
 
 impl PatrolState {
     pub fn sites(&self) -> Vec<&Place> {
         self.facility.key_sites().collect()
+    }
+
+    /// The key site under the cursor.
+    pub fn current_site(&self) -> Option<&Place> {
+        self.sites().get(self.cursor).copied()
     }
 
     /// The next site after `from` with no visit and nothing pending, if any.

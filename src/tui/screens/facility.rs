@@ -263,14 +263,22 @@ pub fn render_patrol(v: &View, s: &PatrolState, frame: &mut Frame, area: Rect) {
                 ),
                 Role::Pass,
             ),
-            Some(vis) => (
-                format!(
-                    "异常 {} {}",
-                    vis.at.local_or(v.app.now.0.offset()).format("%H:%M"),
-                    vis.note
-                ),
-                Role::Fail,
-            ),
+            Some(vis) => {
+                // The hazard's number when this screen saved it (YH-…), before the note.
+                let number = vis
+                    .finding_id
+                    .and_then(|id| s.hazards.get(&id))
+                    .map(|n| format!(" {n}"))
+                    .unwrap_or_default();
+                (
+                    format!(
+                        "异常 {}{number} {}",
+                        vis.at.local_or(v.app.now.0.offset()).format("%H:%M"),
+                        vis.note
+                    ),
+                    Role::Fail,
+                )
+            }
             None if s.pending.contains(&p.id) => ("保存中".to_string(), Role::Muted),
             None => ("待巡查".to_string(), Role::Muted),
         };

@@ -2,7 +2,7 @@
 
 use super::{View, fit};
 use crate::domain::Severity;
-use crate::tui::app::{FormField, FormState};
+use crate::tui::app::{FormField, FormState, HazardOn};
 use crate::tui::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -33,9 +33,17 @@ pub fn render(v: &View, f: &FormState, frame: &mut Frame, area: Rect) {
         }
     };
     let line_name = f.line.as_deref().map(|l| v.app.line_name(l)).unwrap_or("");
-    let about = match &f.item {
-        Some(i) => format!("{} · {}", f.facility, i.check),
-        None => format!("{} · {line_name} · 检查表外隐患", f.facility),
+    // Where the hazard comes from: its checklist item, a 台账 entry, a patrol's 异常, or
+    // an inspection outside its checklist.
+    let about = match (&f.item, f.on) {
+        (Some(i), _) => format!("{} · {}", f.facility, i.check),
+        (None, Some(HazardOn::Register(_))) => {
+            format!("{} · {line_name} · 台账条目隐患", f.facility)
+        }
+        (None, Some(HazardOn::PatrolVisit { .. })) => {
+            format!("{} · {line_name} · 巡查发现异常", f.facility)
+        }
+        (None, None) => format!("{} · {line_name} · 检查表外隐患", f.facility),
     };
     line(
         frame,

@@ -1,14 +1,17 @@
 //! The registry screen and the patrol screen (issue 16): open, start a patrol, one key per key
-//! site (the cursor moves on as soon as the key is taken), 异常 through a prompt that records
-//! the hazard, finish.
+//! site (the cursor moves on as soon as the key is taken), 异常 through the hazard form
+//! pre-filled with the site (saved with the visit in one append), finish.
 
 use super::{Effect, back, moved, say};
+use crate::domain::{Finding, Place};
+use crate::ops;
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{
-    App, FacilitiesState, MessageKind, Overlay, PatrolState, Prompt, PromptKind, Screen,
+    App, FacilitiesState, FormState, HazardOn, MessageKind, PatrolState, Screen,
 };
 use crate::tui::patrol_state::RegistryPane;
 use crate::tui::widgets::text_input::TextInput;
+use chrono::NaiveDate;
 
 /// Home → the registry.
 pub fn open(app: &mut App) -> Vec<Effect> {
@@ -82,6 +85,7 @@ pub fn patrol_input(app: &mut App, a: Action) -> Vec<Effect> {
     let Action::Cmd(cmd) = a else {
         return vec![];
     };
+    let today = app.now.today();
     let Screen::Patrol(st) = app.screen_mut() else {
         return vec![];
     };
@@ -114,31 +118,130 @@ pub fn patrol_input(app: &mut App, a: Action) -> Vec<Effect> {
             vec![Effect::PatrolVisit {
                 patrol,
                 place: site,
-                ok: true,
-                note: String::new(),
             }]
         }
         Command::Fail => {
-            let Some(site) = st.sites().get(st.cursor).map(|p| (*p).clone()) else {
+            let Some(site) = st.current_site().cloned() else {
                 return vec![];
             };
-            let patrol = st.patrol.id;
-            app.overlay = Some(Overlay::Prompt(Prompt {
-                kind: PromptKind::PatrolAbnormal {
-                    patrol,
-                    place: site.id,
-                },
-                title: format!("异常：{}", site.name),
-                label: "情况（必填，登记为隐患）".into(),
-                input: TextInput::default(),
-                error: None,
-                overwrite: None,
-                signer: None,
-            }));
+            let form = abnormal_form(st, &site, today);
+            app.stack.push(Screen::Form(Box::new(form)));
+            say(
+                app,
+                MessageKind::Info,
+                format!(
+                    "异常：{}。写明问题隐患后 Ctrl-s 保存，隐患与本次巡查一并记录；Esc 取消",
+                    site.name
+                ),
+            );
             vec![]
         }
         Command::Finish => vec![Effect::FinishPatrol(st.patrol.id)],
         _ => vec![],
+    }
+}
+
+/// The hazard form an 异常 at `site` opens (issue 16 point 3), pre-filled as
+/// `ops::abnormal_finding` says — facility, 部位 (the site's path, so it links to the place),
+/// 科室, line 重点部位, 责任人 — with the cursor in 问题隐患; saving writes the hazard and the
+/// visit together.
+fn abnormal_form(st: &PatrolState, site: &Place, today: NaiveDate) -> FormState {
+    let new = ops::abnormal_finding(&st.facility, site, "");
+    FormState {
+        location: TextInput::new(&new.location),
+        department: TextInput::new(new.department.as_deref().unwrap_or_default()),
+        responsible: TextInput::new(&new.responsible),
+        on: Some(HazardOn::PatrolVisit {
+            patrol: st.patrol.id,
+            place: site.id,
+        }),
+        ..super::form::blank(None, &st.facility.name, new.line, today)
+    }
+}
+
+/// Esc from an 异常's hazard form: nothing was written, the site is still to be visited, and
+/// the cursor is still on it.
+pub fn abnormal_cancelled(app: &mut App) {
+    let site = match app.screen() {
+        Screen::Patrol(st) => st.current_site().map(|p| p.name.clone()),
+        _ => None,
+    };
+    if let Some(site) = site {
+        say(
+            app,
+            MessageKind::Info,
+            format!("已取消：{site} 仍未巡查，隐患未登记"),
+        );
+    }
+}
+
+/// A visit saved. An 异常's form (on top) closes, its photos are attached to the hazard, and
+/// the status line names the hazard; the cursor then moves to the next site still to visit.
+/// A 正常 that arrives while an 异常's form is open only updates the patrol beneath it.
+fn visited(
+    app: &mut App,
+    patrol: crate::domain::Patrol,
+    place: uuid::Uuid,
+    finding: Option<Finding>,
+) -> Vec<Effect> {
+    let mut photos = vec![];
+    if finding.is_some()
+        && matches!(app.screen(), Screen::Form(f)
+            if f.on == Some(HazardOn::PatrolVisit { patrol: patrol.id, place }))
+    {
+        photos = super::attach::form_photos(app);
+        app.stack.pop();
+    }
+    let on_top = matches!(app.screen(), Screen::Patrol(_));
+    let Some(st) = app.stack.iter_mut().rev().find_map(|s| match s {
+        Screen::Patrol(st) if st.patrol.id == patrol.id => Some(st),
+        _ => None,
+    }) else {
+        return vec![];
+    };
+    st.pending.retain(|p| *p != place);
+    st.patrol = patrol;
+    if let Some(f) = &finding {
+        st.hazards.insert(f.id, f.spoken_name());
+        if let Some(next) = st.next_open(st.cursor) {
+            st.cursor = next;
+        }
+    }
+    let site = st
+        .facility
+        .places
+        .iter()
+        .find(|p| p.id == place)
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    let left = st
+        .sites()
+        .iter()
+        .filter(|s| st.patrol.visit_of(s.id).is_none())
+        .count();
+    let text = match (&finding, left) {
+        (Some(f), _) => {
+            let more = if photos.is_empty() {
+                String::new()
+            } else {
+                format!("；正在添加 {} 张整改前照片", photos.len())
+            };
+            format!(
+                "已保存：{site} 异常，{}（{}）{}{more}",
+                f.spoken_name(),
+                f.severity.label(),
+                super::drafts::closed_on_spot(f)
+            )
+        }
+        (None, 0) => "全部重点部位已巡查：按 F 结束".to_string(),
+        (None, _) => format!("{site} 正常，已保存"),
+    };
+    if finding.is_some() || on_top {
+        say(app, MessageKind::Ok, text);
+    }
+    match &finding {
+        Some(f) => super::attach::after_save(f, photos),
+        None => vec![],
     }
 }
 
@@ -178,6 +281,7 @@ pub fn result(app: &mut App, action: Action) -> Vec<Effect> {
                 patrol,
                 cursor: 0,
                 pending: vec![],
+                hazards: Default::default(),
             })));
             say(
                 app,
@@ -189,49 +293,7 @@ pub fn result(app: &mut App, action: Action) -> Vec<Effect> {
             patrol,
             place,
             finding,
-        } => {
-            if matches!(
-                &app.overlay,
-                Some(Overlay::Prompt(Prompt {
-                    kind: PromptKind::PatrolAbnormal { .. },
-                    ..
-                }))
-            ) {
-                app.overlay = None;
-            }
-            let mut msg = None;
-            if let Some(Screen::Patrol(st)) = app.stack.last_mut() {
-                st.pending.retain(|p| *p != place);
-                let was_abnormal = finding.is_some();
-                st.patrol = patrol;
-                if was_abnormal && let Some(next) = st.next_open(st.cursor) {
-                    st.cursor = next;
-                }
-                let site = st
-                    .facility
-                    .places
-                    .iter()
-                    .find(|p| p.id == place)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default();
-                let left = st
-                    .sites()
-                    .iter()
-                    .filter(|s| st.patrol.visit_of(s.id).is_none())
-                    .count();
-                msg = Some(match (&finding, left) {
-                    (Some(f), _) => (
-                        MessageKind::Ok,
-                        format!("{site} 异常，已登记 {}", f.spoken_name()),
-                    ),
-                    (None, 0) => (MessageKind::Ok, "全部重点部位已巡查：按 F 结束".to_string()),
-                    (None, _) => (MessageKind::Ok, format!("{site} 正常，已保存")),
-                });
-            }
-            if let Some((kind, text)) = msg {
-                say(app, kind, text);
-            }
-        }
+        } => return visited(app, patrol, place, finding.map(|f| *f)),
         Action::PatrolFinished(patrol) => {
             let (n, bad) = (patrol.visits.len(), patrol.abnormal());
             if let Some(Screen::Patrol(st)) = app.stack.last_mut() {

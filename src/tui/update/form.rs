@@ -5,7 +5,9 @@ use super::{Effect, edit, say};
 use crate::domain::{Severity, parse_date_input};
 use crate::ops::{self, FindingDraft, NewFinding};
 use crate::tui::action::{Action, Command};
-use crate::tui::app::{App, ChecklistState, FormField, FormState, MessageKind, Overlay, Screen};
+use crate::tui::app::{
+    App, ChecklistState, FormField, FormState, HazardOn, MessageKind, Overlay, Screen,
+};
 use crate::tui::choice::{Choice, ChoiceKind, LeaveStep};
 use crate::tui::department_pick::DepartmentPicker;
 use crate::tui::widgets::text_input::TextInput;
@@ -46,7 +48,7 @@ pub fn prefilled(st: &ChecklistState, today: NaiveDate, fail: bool) -> Option<Fo
         photos: Vec::new(),
         warned: Vec::new(),
         places: Default::default(),
-        register: None,
+        on: None,
     })
 }
 
@@ -95,7 +97,7 @@ pub fn blank(
         warned: Vec::new(),
         places: Default::default(),
         departments: Default::default(),
-        register: None,
+        on: None,
     }
 }
 
@@ -174,7 +176,7 @@ pub fn restored(st: &ChecklistState, d: &FindingDraft, today: NaiveDate) -> Opti
         photos: Vec::new(),
         warned: Vec::new(),
         places: Default::default(),
-        register: None,
+        on: None,
     };
     validate(&mut f, today);
     Some(f)
@@ -318,8 +320,9 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
             return vec![];
         }
         f.touched = true;
-        // A hazard of a 台账 entry keeps no draft: it has no checklist to come back to.
-        if f.register.is_some() {
+        // A hazard of a 台账 entry or a patrol keeps no draft: it has no checklist to come
+        // back to.
+        if f.on.is_some() {
             return vec![];
         }
         return vec![Effect::SaveDraft(now)];
@@ -371,11 +374,11 @@ pub fn leave(app: &mut App, quit: bool) -> Vec<Effect> {
             LeaveStep::Discard,
             LeaveStep::Keep,
         ],
-        (false, false, true) if f.register.is_some() => vec![LeaveStep::Stay, LeaveStep::Discard],
+        (false, false, true) if f.on.is_some() => vec![LeaveStep::Stay, LeaveStep::Discard],
         (false, false, true) => vec![LeaveStep::Stay, LeaveStep::Discard, LeaveStep::Keep],
         (false, false, false) => return take_step(app, LeaveStep::Discard),
     };
-    let on_register = f.register.is_some();
+    let on = f.on;
     let text = if f.fail {
         "本项尚未作答：隐患保存时才记为不合格。".to_string()
     } else {
@@ -393,8 +396,12 @@ pub fn leave(app: &mut App, quit: bool) -> Vec<Effect> {
         options: steps
             .iter()
             .map(|s| match s {
-                // A 台账 entry's hazard has no checklist item and keeps no draft.
-                LeaveStep::Discard if on_register => "放弃，不登记隐患".to_string(),
+                // A 台账 entry's or a patrol's hazard has no checklist item and keeps no draft.
+                LeaveStep::Discard => match on {
+                    Some(HazardOn::Register(_)) => "放弃，不登记隐患".to_string(),
+                    Some(HazardOn::PatrolVisit { .. }) => "放弃，该部位仍未巡查".to_string(),
+                    None => s.label().to_string(),
+                },
                 s => s.label().to_string(),
             })
             .collect(),
@@ -409,7 +416,7 @@ pub fn take_step(app: &mut App, step: LeaveStep) -> Vec<Effect> {
     let Screen::Form(f) = app.screen() else {
         return vec![];
     };
-    let (fail, item) = (f.fail, f.item.as_ref().map(|i| i.id.clone()));
+    let (fail, item, on) = (f.fail, f.item.as_ref().map(|i| i.id.clone()), f.on);
     let draft = draft_of(f);
     let key = draft.key();
     match step {
@@ -435,6 +442,11 @@ pub fn take_step(app: &mut App, step: LeaveStep) -> Vec<Effect> {
         LeaveStep::QuitDiscard => {
             app.quit = true;
             vec![Effect::ClearDraft(key)]
+        }
+        LeaveStep::Discard if matches!(on, Some(HazardOn::PatrolVisit { .. })) => {
+            app.stack.pop();
+            super::facility::abnormal_cancelled(app);
+            vec![]
         }
         LeaveStep::Discard => {
             app.stack.pop();

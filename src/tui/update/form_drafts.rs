@@ -38,7 +38,6 @@ pub fn note_key(kind: &PromptKind) -> Option<DraftKey> {
         PromptKind::Escalate(id) => ("escalate", id),
         PromptKind::Comment(id) => ("comment", id),
         PromptKind::Retract(id) => ("retract", id),
-        PromptKind::PatrolAbnormal { place, .. } => ("patrol-abnormal", place),
         PromptKind::RevokeDevice(id) => ("revoke", id),
         // Pre-filled from the record (an edit), naming a file (an export), or the registry's
         // own forms: nothing typed worth keeping here.

@@ -160,7 +160,6 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                         | PromptKind::Comment(_)
                         | PromptKind::RemovePhoto(_)
                         | PromptKind::Retract(_)
-                        | PromptKind::PatrolAbnormal { .. }
                         | PromptKind::RevokeDevice(_)
                         | PromptKind::AddFacility
                         | PromptKind::AddPlace { .. }
@@ -246,12 +245,6 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
                     PromptKind::Export(_) => return vec![],
                     PromptKind::IssueNotice => Effect::IssueNotice {
                         ids: notice_ids,
-                        note,
-                    },
-                    PromptKind::PatrolAbnormal { patrol, place } => Effect::PatrolVisit {
-                        patrol,
-                        place,
-                        ok: false,
                         note,
                     },
                     PromptKind::RevokeDevice(device) => Effect::RevokeDevice {

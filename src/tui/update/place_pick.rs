@@ -5,7 +5,7 @@
 use super::{Effect, say};
 use crate::ops::{NewFinding, PlaceIntent, PlaceMatch, match_place};
 use crate::tui::action::Action;
-use crate::tui::app::{App, FormField, FormState, MessageKind, Overlay, Screen};
+use crate::tui::app::{App, FormField, FormState, HazardOn, MessageKind, Overlay, Screen};
 use crate::tui::choice::{Choice, ChoiceKind};
 use crate::tui::pick_keys::PickKey;
 use crate::tui::place_pick::PlacesLoad;
@@ -80,7 +80,7 @@ pub fn save(app: &mut App, new: NewFinding, fail: bool) -> Vec<Effect> {
         return vec![];
     };
     let text = new.location.trim().to_string();
-    let on = f.register;
+    let on = f.on;
     let Some(reg) = f.places.registered() else {
         return vec![effect(new, fail, PlaceIntent::Auto, on)];
     };
@@ -127,7 +127,7 @@ pub fn chosen(app: &mut App, selected: usize) -> Vec<Effect> {
             return vec![];
         }
     };
-    let (fail, on) = (f.fail, f.register);
+    let (fail, on) = (f.fail, f.on);
     f.save_error = None;
     match super::form::validate(f, today) {
         Some(new) => vec![effect(new, fail, intent, on)],
@@ -135,18 +135,18 @@ pub fn chosen(app: &mut App, selected: usize) -> Vec<Effect> {
     }
 }
 
-/// The save: on a 台账 entry with its link, answering the item 不合格 with it, or alone.
-fn effect(
-    new: NewFinding,
-    fail: bool,
-    intent: PlaceIntent,
-    on: Option<crate::domain::RegisterRef>,
-) -> Effect {
-    if let Some(register) = on {
-        Effect::RecordFindingOn(new, intent, register)
-    } else if fail {
-        Effect::FailWithFindingAt(new, intent)
-    } else {
-        Effect::RecordFindingAt(new, intent)
+/// The save: on a 台账 entry with its link, with the patrol visit that found it, answering
+/// the item 不合格 with it, or alone.
+fn effect(new: NewFinding, fail: bool, intent: PlaceIntent, on: Option<HazardOn>) -> Effect {
+    match on {
+        Some(HazardOn::Register(register)) => Effect::RecordFindingOn(new, intent, register),
+        Some(HazardOn::PatrolVisit { patrol, place }) => Effect::PatrolAbnormal {
+            patrol,
+            place,
+            new: Box::new(new),
+            intent,
+        },
+        None if fail => Effect::FailWithFindingAt(new, intent),
+        None => Effect::RecordFindingAt(new, intent),
     }
 }

@@ -7,7 +7,7 @@
 use super::{Effect, say};
 use crate::domain::RegisterRef;
 use crate::ops::RegisterHazard;
-use crate::tui::app::{App, FormState, MessageKind, Screen};
+use crate::tui::app::{App, FormState, HazardOn, MessageKind, Screen};
 use crate::tui::widgets::text_input::TextInput;
 
 /// Opens the form of a new hazard of `register` from its `start`, over the 台账.
@@ -20,7 +20,7 @@ pub fn open(app: &mut App, register: RegisterRef, start: RegisterHazard) -> Vec<
     app.stack.push(Screen::Form(Box::new(FormState {
         description: TextInput::new(&new.description),
         location: TextInput::new(&new.location),
-        register: Some(register),
+        on: Some(HazardOn::Register(register)),
         ..super::form::blank(None, &facility, new.line, app.now.today())
     })));
     say(
