@@ -34,7 +34,7 @@ fn assert_views_match_log(env: &Env, when: &str) {
     }
 }
 
-fn sync_dir<'a>(usb: &'a Path) -> [&'a str; 3] {
+fn sync_dir(usb: &Path) -> [&str; 3] {
     ["sync", "--dir", usb.to_str().expect("utf-8 path")]
 }
 
