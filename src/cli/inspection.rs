@@ -8,6 +8,7 @@ use crate::domain::sanitize::escape_line;
 use crate::domain::{Answer, Inspection, Mode};
 use crate::ops::{self, Ctx, NewInspection};
 use serde_json::json;
+use std::io::Write as _;
 
 impl From<ModeArg> for Mode {
     fn from(m: ModeArg) -> Mode {
@@ -111,23 +112,29 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
             })
         }
         InspectionCmd::List => {
-            let list = ctx.list_inspections()?;
+            // Each inspection's progress is counted as it is read and its answers dropped, so
+            // 12,500 inspections do not sit in memory whole (issue 14).
+            let list = ctx.inspections_newest_first(|i| {
+                let (done, total) = progress(&ctx, &i);
+                (without_answers(i), done, total)
+            })?;
             if cli.json {
                 return print_json(
                     &list
                         .iter()
-                        .map(|i| summary_json(&ctx, i))
+                        .map(|(i, done, total)| summary_json_of(i, *done, *total))
                         .collect::<Vec<_>>(),
                 );
             }
-            for i in &list {
-                let (done, total) = progress(&ctx, i);
+            let out = std::io::stdout();
+            let mut out = std::io::BufWriter::new(out.lock());
+            for (i, done, total) in &list {
                 let state = if i.is_finished() {
                     "已结束"
                 } else {
                     "进行中"
                 };
-                println!(
+                let line = format!(
                     "{}  {}  {}  {}  {}  {:>3}/{:<3}  {}",
                     short(i.id),
                     local(&ctx.now, i.started_at),
@@ -138,7 +145,11 @@ pub fn run(cli: &Cli, cmd: &InspectionCmd) -> CmdResult {
                     total,
                     lines_label(&ctx, i)
                 );
+                if writeln!(out, "{line}").is_err() {
+                    break;
+                }
             }
+            let _ = out.flush();
             Ok(())
         }
         InspectionCmd::Show { id } => {
@@ -253,8 +264,21 @@ fn lines_label(ctx: &Ctx, insp: &Inspection) -> String {
         .join("、")
 }
 
+/// An inspection as a list holds it: what it shows, without the answers (most of its bytes).
+fn without_answers(mut i: Inspection) -> Inspection {
+    i.answers.clear();
+    i.answer_conflicts.clear();
+    i.answer_settled.clear();
+    i.answer_heads.clear();
+    i
+}
+
 fn summary_json(ctx: &Ctx, i: &Inspection) -> serde_json::Value {
     let (done, total) = progress(ctx, i);
+    summary_json_of(i, done, total)
+}
+
+fn summary_json_of(i: &Inspection, done: usize, total: usize) -> serde_json::Value {
     json!({
         "id": i.id, "facility": i.facility, "departments": i.departments, "mode": i.mode,
         "inspectors": i.inspectors, "lines": i.lines, "started_at": i.started_at,

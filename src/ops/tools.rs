@@ -115,14 +115,8 @@ pub fn export_ledger_filtered(
             f.map_err(OpsError::from)
         }
     });
-    // Rows are read again one by one as the file is written (the ledger keeps only ids).
-    let fetch = |id| {
-        if stopped() {
-            return Err("已取消".to_string());
-        }
-        ctx.store.finding(id).map_err(|e| e.to_string())
-    };
-    let ledger = report::ledger_filtered(&env, filter, &inspections, findings, fetch)?;
+    // Each row is made as its finding is read, once, and waits beside the output file.
+    let ledger = report::ledger_filtered(&env, filter, &inspections, findings, path)?;
     match report::write_ledger_unless(&ledger, format, path, &stopped) {
         Ok(Some(summary)) => Ok(summary),
         Ok(None) => Err(OpsError::Cancelled("导出未写任何文件".into())),

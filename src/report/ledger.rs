@@ -3,11 +3,14 @@
 //! follow each hazard up.
 
 use super::Env as Ctx;
+use super::ReportError;
+use super::ledger_spill::Spill;
 use super::pinyin_key;
 use super::{Stats, Tally};
 use crate::domain::{Finding, FindingQuery, Inspection, Number, Org, Status, StatusFilter};
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::path::Path;
 use uuid::Uuid;
 
 /// A column of the ledger: its Chinese title, its width in the XLSX (in character units,
@@ -324,13 +327,14 @@ impl LedgerFilter {
 }
 
 /// Where the ledger's rows come from: a finding id (as listed in [`Ledger::lines`]) turned into
-/// its row, read again from the store when written, so the rows of a large register never sit
-/// in memory together. An error is the reason in words (a view that cannot be read, a cancel).
+/// its row. The rows were made once while the findings were read and wait in a temporary file
+/// (see `ledger_spill`), so the rows of a large register never sit in memory together. An error
+/// is the reason in words (a temporary file that cannot be read back).
 pub type RowSource<'a> = Box<dyn Fn(Uuid) -> std::result::Result<LedgerRow, String> + 'a>;
 
 /// The whole ledger: the ids of its rows grouped by line (checklist order), each line in
 /// facility pinyin order and then in order found, plus the figures for exactly these rows.
-/// Rows are made one at a time as a writer asks for them ([`Ledger::rows`]).
+/// Rows are read back one at a time as a writer asks for them ([`Ledger::rows`]).
 pub struct Ledger<'a> {
     /// (line id, line name, finding ids in row order)
     pub lines: Vec<(String, String, Vec<Uuid>)>,
@@ -387,46 +391,57 @@ impl Ledger<'_> {
     }
 }
 
-/// Builds the ledger of the findings matching `q`; `fetch` reads one finding again by id when
-/// its row is written (see [`ledger_filtered`]).
+/// Builds the ledger of the findings matching `q` (see [`ledger_filtered`]).
 ///
 /// # Errors
-/// The first error the `findings` stream yields.
-pub fn ledger<'a, E>(
-    ctx: &'a Ctx,
+/// As [`ledger_filtered`].
+pub fn ledger<'a, E: From<ReportError>>(
+    ctx: &Ctx,
     q: &FindingQuery,
-    inspections: &'a HashMap<Uuid, Inspection>,
+    inspections: &HashMap<Uuid, Inspection>,
     findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
-    fetch: impl Fn(Uuid) -> std::result::Result<Option<Finding>, String> + 'a,
+    beside: &Path,
 ) -> std::result::Result<Ledger<'a>, E> {
     let filter = LedgerFilter {
         query: q.clone(),
         ..Default::default()
     };
-    ledger_filtered(ctx, &filter, inspections, findings, fetch)
+    ledger_filtered(ctx, &filter, inspections, findings, beside)
 }
 
 /// The order of rows inside one line: facility in pinyin order (its rank among the facilities
 /// seen), 发现日期, 隐患编号, id.
 type RowKey = (u32, NaiveDate, String, Uuid);
 
-/// Builds the ledger of the findings matching `filter` in one pass over `findings`, keeping of
-/// each matching finding only its id and what orders it (about 60 bytes); the rows are made
-/// again from `fetch(id)` when a writer reaches them, so exporting 100,000 findings holds
-/// neither the findings nor their rows (issue 14: streamed export).
+/// Builds the ledger of the findings matching `filter` in one pass over `findings`: each
+/// matching finding's row is made at once and written to an unnamed temporary file in the
+/// folder of `beside` (the output path), keeping in memory only its id and what orders it
+/// (about 60 bytes). Writers then read the rows back in ledger order, so exporting 100,000
+/// findings decodes each once and holds neither the findings nor their rows (issue 14:
+/// streamed export).
 ///
 /// # Errors
-/// The first error the `findings` stream yields.
-pub fn ledger_filtered<'a, E>(
-    ctx: &'a Ctx,
+/// The first error the `findings` stream yields; `Output` naming `beside` when the temporary
+/// file cannot be made or written there (a folder that cannot be written, a full disk).
+pub fn ledger_filtered<'a, E: From<ReportError>>(
+    ctx: &Ctx,
     filter: &LedgerFilter,
-    inspections: &'a HashMap<Uuid, Inspection>,
+    inspections: &HashMap<Uuid, Inspection>,
     findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
-    fetch: impl Fn(Uuid) -> std::result::Result<Option<Finding>, String> + 'a,
+    beside: &Path,
 ) -> std::result::Result<Ledger<'a>, E> {
     let today = ctx.now.today();
     let q = &filter.query;
-    let mut by_line: HashMap<String, Vec<(String, NaiveDate, String, Uuid)>> = HashMap::new();
+    let folder = match beside.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let spill_failed = |reason: String| E::from(ReportError::output(beside, reason));
+    let mut spill = Spill::new_in(folder).map_err(spill_failed)?;
+    // Facilities by first appearance (about 200), so a row keeps an index, not the name.
+    let mut facilities: Vec<String> = Vec::new();
+    let mut facility_index: HashMap<String, u32> = HashMap::new();
+    let mut by_line: HashMap<String, Vec<(u32, NaiveDate, String, Uuid)>> = HashMap::new();
     let mut tally = Tally::default();
     let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
     let mut with_photos: std::collections::HashSet<Uuid> = Default::default();
@@ -445,31 +460,39 @@ pub fn ledger_filtered<'a, E>(
         if !f.photos.is_empty() {
             with_photos.insert(f.id);
         }
+        let insp = f.inspection_id.and_then(|i| inspections.get(&i));
+        let row = LedgerRow::new(ctx, &f, insp);
+        spill.push(f.id, &row).map_err(spill_failed)?;
         // The facility as the row shows it (escaped, see LedgerRow::new).
-        let facility = crate::domain::sanitize::escape(&f.facility).into_owned();
-        let number = f.number.as_ref().map(Number::code).unwrap_or_default();
+        let fac = match facility_index.get(&row.facility) {
+            Some(&i) => i,
+            None => {
+                let i = facilities.len() as u32;
+                facility_index.insert(row.facility.clone(), i);
+                facilities.push(row.facility.clone());
+                i
+            }
+        };
         by_line
             .entry(f.line.clone())
             .or_default()
-            .push((facility, found, number, f.id));
+            .push((fac, found, row.number, f.id));
     }
+    let rows = spill.finish().map_err(spill_failed)?;
     // One pinyin key per facility, not per row: 200 facilities, 100,000 rows.
-    let mut facilities: Vec<(String, String)> = by_line
-        .values()
-        .flatten()
-        .map(|(fac, ..)| fac.clone())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .map(|fac| (pinyin_key(&fac), fac))
+    let mut by_pinyin: Vec<(String, &str, u32)> = facilities
+        .iter()
+        .enumerate()
+        .map(|(i, fac)| (pinyin_key(fac), fac.as_str(), i as u32))
         .collect();
-    facilities.sort();
-    let mut rank: HashMap<String, u32> = HashMap::new();
+    by_pinyin.sort();
+    let mut rank: Vec<u32> = vec![0; facilities.len()];
     let mut r = 0u32;
-    for (i, (key, fac)) in facilities.iter().enumerate() {
-        if i > 0 && facilities[i - 1].0 != *key {
+    for (i, (key, _, index)) in by_pinyin.iter().enumerate() {
+        if i > 0 && by_pinyin[i - 1].0 != *key {
             r += 1;
         }
-        rank.insert(fac.clone(), r);
+        rank[*index as usize] = r;
     }
     let mut stats = tally.finish(ctx, filter.from, filter.to);
     stats
@@ -483,7 +506,7 @@ pub fn ledger_filtered<'a, E>(
             by_line.remove(&s.key).map(|rows| {
                 let mut keyed: Vec<RowKey> = rows
                     .into_iter()
-                    .map(|(fac, found, number, id)| (rank[&fac], found, number, id))
+                    .map(|(fac, found, number, id)| (rank[fac as usize], found, number, id))
                     .collect();
                 keyed.sort();
                 let ids = keyed.into_iter().map(|k| k.3).collect();
@@ -497,13 +520,7 @@ pub fn ledger_filtered<'a, E>(
         .filter(|id| with_photos.contains(id))
         .copied()
         .collect();
-    let source: RowSource<'a> = Box::new(move |id| match fetch(id)? {
-        Some(f) => {
-            let insp = f.inspection_id.and_then(|i| inspections.get(&i));
-            Ok(LedgerRow::new(ctx, &f, insp))
-        }
-        None => Err(format!("隐患 {id} 在导出时已不存在")),
-    });
+    let source: RowSource<'a> = Box::new(move |id| rows.row(id));
     Ok(Ledger {
         lines,
         stats,

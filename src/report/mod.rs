@@ -8,6 +8,7 @@ pub mod doc;
 pub mod forms;
 mod html;
 mod ledger;
+mod ledger_spill;
 mod odt;
 pub mod photos;
 pub mod registers;
