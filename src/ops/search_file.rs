@@ -167,8 +167,13 @@ fn save(ctx: &Ctx, index: &Index, stamp: &Stamp) {
     };
     let path = ctx.store.dir().join(INDEX_FILE);
     let tmp = ctx.store.dir().join(format!("{INDEX_FILE}.tmp"));
-    if std::fs::write(&tmp, index.to_bytes(&stamp)).is_ok() && std::fs::rename(&tmp, &path).is_ok()
-    {
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, f);
+        index.write_to(&stamp, &mut out)?;
+        out.into_inner().map_err(|e| e.into_error())?;
+        Ok(())
+    });
+    if written.is_ok() && std::fs::rename(&tmp, &path).is_ok() {
         return;
     }
     let _ = std::fs::remove_file(&tmp);

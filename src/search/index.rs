@@ -4,6 +4,7 @@
 
 use super::doc::FindingDoc;
 use super::memo::MemoCache;
+use super::pairs::PairSig;
 use super::text::{Readings, Text};
 use crate::catalog::Catalog;
 use crate::domain::{Finding, Severity, Status};
@@ -133,6 +134,8 @@ pub struct Index {
     pub(crate) texts: Vec<Text>,
     /// `texts[i].bloom`, dense: the first test of every text per keystroke reads only this.
     pub(crate) blooms: Vec<u128>,
+    /// `texts[i].pairs`, dense, read right after the bloom (`pairs`).
+    pub(crate) pairs: Vec<PairSig>,
     text_ids: HashMap<u64, TextId>,
     pub(crate) records: Vec<Option<Record>>,
     pub(crate) hot: Vec<Hot>,
@@ -177,6 +180,7 @@ impl Index {
             readings: Readings::new(),
             texts: Vec::new(),
             blooms: Vec::new(),
+            pairs: Vec::new(),
             text_ids: HashMap::new(),
             records: Vec::new(),
             hot: Vec::new(),
@@ -342,6 +346,7 @@ impl Index {
             + self.hot.capacity() * std::mem::size_of::<Hot>()
             + self.field_list.capacity() * std::mem::size_of::<(Field, TextId)>()
             + self.blooms.capacity() * 16
+            + self.pairs.capacity() * std::mem::size_of::<PairSig>()
             + self.readings.bytes()
             + self.text_ids.capacity() * 16
             + self.findings.capacity() * 24
@@ -407,6 +412,7 @@ impl Index {
         let id = self.texts.len() as TextId;
         let t = Text::new(text, &mut self.readings);
         self.blooms.push(t.bloom);
+        self.pairs.push(t.pairs);
         self.texts.push(t);
         // On the (rare) hash collision the newer text simply goes unshared.
         self.text_ids.entry(key).or_insert(id);

@@ -4,8 +4,10 @@
 //! char) only re-checks the texts that term matched: a text no prefix of a term matches
 //! directly, the term cannot match directly either.
 
-use super::matcher::Term;
-use super::plan::{Narrow, Plan};
+use super::matcher::{Term, Tier};
+use super::pairs::{PairSig, PairTable, required};
+use super::plan::{Narrow, Plan, PlanKey};
+use super::sparse::Postings;
 use std::sync::{Arc, Mutex};
 
 /// Memo values, packed in a u32: 0 not yet computed, 1 no match, else a packed (tier, score).
@@ -15,10 +17,17 @@ pub(crate) const NO_MATCH: u32 = 1;
 /// match it fuzzily either.
 pub(crate) const IMPOSSIBLE: u32 = u32::MAX;
 
+/// A match as a memo value.
+pub(crate) fn pack(tier: Tier, score: i64) -> u32 {
+    2 + ((tier as u32) << 24 | score.clamp(0, 0xff_ffff) as u32)
+}
+
 /// One term's memo over every text of the index.
 #[derive(Debug, Clone)]
 pub(crate) struct TermMemo {
     chars: Vec<char>,
+    /// The cross pairs a text must hold to match this term directly (`pairs::required`).
+    pub need: PairSig,
     pub direct: Vec<u32>,
     /// Made on the first fuzzy pass with this term.
     pub fuzzy: Option<Vec<u32>>,
@@ -36,8 +45,13 @@ impl TermMemo {
 #[derive(Debug, Default)]
 pub(crate) struct MemoCache {
     last: Mutex<Vec<TermMemo>>,
-    plan: Mutex<Option<Arc<Plan>>>,
+    /// The plan without filters, kept while filtered plans come and go (a filtered plan is
+    /// made from it at the cost of its entries).
+    base: Mutex<Option<Arc<Plan>>>,
+    /// The last filtered plan.
+    filtered: Mutex<Option<Arc<Plan>>>,
     pub(crate) narrow: Mutex<Option<Narrow>>,
+    postings: Mutex<Option<Arc<Postings>>>,
 }
 
 impl MemoCache {
@@ -46,25 +60,32 @@ impl MemoCache {
             .get_mut()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
-        *self.plan.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.base.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.filtered.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.postings.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
         *self.narrow.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
-    /// The last plan, if it was made for these filters; else a new one from `make`, kept.
+    /// The plan for `key`: the unfiltered one (`base_key`, from `make_base`) or one filtered
+    /// from it (`filter`), each kept until the index changes or another filter is used.
     pub(crate) fn plan(
         &self,
-        key: &super::plan::PlanKey,
-        make: impl FnOnce() -> Plan,
+        key: &PlanKey,
+        base_key: &PlanKey,
+        make_base: impl FnOnce() -> Plan,
+        filter: impl FnOnce(&Plan) -> Plan,
     ) -> Arc<Plan> {
-        let mut slot = self.plan.lock().unwrap_or_else(|e| e.into_inner());
-        match &*slot {
-            Some(p) if p.key == *key => p.clone(),
-            _ => {
-                let p = Arc::new(make());
-                *slot = Some(p.clone());
-                p
-            }
+        let base = kept(&self.base, base_key, make_base);
+        if key == base_key {
+            return base;
         }
+        kept(&self.filtered, key, || filter(&base))
+    }
+
+    /// Which records hold each text, made on first use after a change.
+    pub(crate) fn postings(&self, make: impl FnOnce() -> Postings) -> Arc<Postings> {
+        let mut slot = self.postings.lock().unwrap_or_else(|e| e.into_inner());
+        slot.get_or_insert_with(|| Arc::new(make())).clone()
     }
 
     /// The records to walk for `terms` under `plan`, when the last search left them.
@@ -87,7 +108,7 @@ impl MemoCache {
 
     /// Memos for `terms` over `texts` texts, from the last search's where it had the term or
     /// a prefix of it.
-    pub(crate) fn take(&self, terms: &[Term], texts: usize) -> Vec<TermMemo> {
+    pub(crate) fn take(&self, terms: &[Term], texts: usize, within: &PairTable) -> Vec<TermMemo> {
         let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
         terms
             .iter()
@@ -100,11 +121,13 @@ impl MemoCache {
                     Some(m) if m.chars == term.chars => m.clone(),
                     Some(m) => TermMemo {
                         chars: term.chars.clone(),
+                        need: required(&term.chars, within),
                         direct: narrowed(&m.direct, NO_MATCH),
                         fuzzy: m.fuzzy.as_ref().map(|f| narrowed(f, IMPOSSIBLE)),
                     },
                     None => TermMemo {
                         chars: term.chars.clone(),
+                        need: required(&term.chars, within),
                         direct: vec![UNKNOWN; texts],
                         fuzzy: None,
                     },
@@ -120,13 +143,30 @@ impl MemoCache {
 
     pub(crate) fn bytes(&self) -> usize {
         let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        let plan = self.plan.lock().unwrap_or_else(|e| e.into_inner());
+        let base = self.base.lock().unwrap_or_else(|e| e.into_inner());
+        let filtered = self.filtered.lock().unwrap_or_else(|e| e.into_inner());
+        let postings = self.postings.lock().unwrap_or_else(|e| e.into_inner());
         let narrow = self.narrow.lock().unwrap_or_else(|e| e.into_inner());
         last.iter()
             .map(|m| 4 * (m.direct.capacity() + m.fuzzy.as_ref().map_or(0, Vec::capacity)))
             .sum::<usize>()
-            + plan.as_ref().map_or(0, |p| p.bytes())
+            + base.as_ref().map_or(0, |p| p.bytes(true))
+            + filtered.as_ref().map_or(0, |p| p.bytes(false))
+            + postings.as_ref().map_or(0, |p| p.bytes())
             + narrow.as_ref().map_or(0, |n| n.visits.capacity() * 8)
+    }
+}
+
+/// The plan in `slot` if it was made for `key`, else a new one from `make`, kept there.
+fn kept(slot: &Mutex<Option<Arc<Plan>>>, key: &PlanKey, make: impl FnOnce() -> Plan) -> Arc<Plan> {
+    let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+    match &*slot {
+        Some(p) if p.key == *key => p.clone(),
+        _ => {
+            let p = Arc::new(make());
+            *slot = Some(p.clone());
+            p
+        }
     }
 }
 

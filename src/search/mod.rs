@@ -10,12 +10,14 @@ mod index;
 mod load;
 mod matcher;
 mod memo;
+mod pairs;
 mod persist;
 mod pick;
 mod plan;
 mod query;
 mod rank;
 mod register;
+mod sparse;
 mod text;
 
 pub use doc::FindingDoc;

@@ -26,6 +26,7 @@ use super::index::{Field, Index, Record, Target};
 use crate::catalog::Catalog;
 use crate::domain::{Severity, Status};
 use chrono::{Datelike, NaiveDate};
+use std::io::{Seek, SeekFrom, Write};
 use uuid::Uuid;
 
 const MAGIC: &[u8; 4] = b"XCSI";
@@ -56,58 +57,95 @@ const FIELDS: [Field; 17] = [
 impl Index {
     /// The index as bytes, with `stamp` (what it was built from) in the header.
     pub fn to_bytes(&self, stamp: &[u8]) -> Vec<u8> {
-        let mut body = Vec::with_capacity(64 * self.hot.len() + 64 * self.texts.len());
-        put_u32(&mut body, self.lines.len() as u32);
+        let mut out = std::io::Cursor::new(Vec::new());
+        // Writing to memory cannot fail.
+        let _ = self.write_to(stamp, &mut out);
+        out.into_inner()
+    }
+
+    /// Writes the index file to `out` a chunk at a time (the body is never whole in memory:
+    /// at 100,000 findings it is about 8 MB), then goes back to fill in the body's length
+    /// and checksum in the header.
+    ///
+    /// # Errors
+    /// What writing or seeking `out` reported.
+    pub fn write_to(&self, stamp: &[u8], out: &mut (impl Write + Seek)) -> std::io::Result<()> {
+        let mut head = Vec::with_capacity(stamp.len() + 24);
+        head.extend_from_slice(MAGIC);
+        put_u32(&mut head, FORMAT);
+        put_u32(&mut head, stamp.len() as u32);
+        head.extend_from_slice(stamp);
+        let sizes_at = head.len() as u64;
+        put_u32(&mut head, 0);
+        put_u32(&mut head, 0);
+        out.write_all(&head)?;
+        let mut body = Body {
+            out: &mut *out,
+            buf: Vec::with_capacity(CHUNK + 1024),
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+        };
+        self.write_body(&mut body)?;
+        let (len, crc) = body.finish()?;
+        let len = u32::try_from(len).map_err(|_| std::io::Error::other("搜索索引过大"))?;
+        let end = out.stream_position()?;
+        out.seek(SeekFrom::Start(sizes_at))?;
+        out.write_all(&len.to_le_bytes())?;
+        out.write_all(&crc.to_le_bytes())?;
+        out.seek(SeekFrom::Start(end))?;
+        out.flush()
+    }
+
+    fn write_body<W: Write>(&self, body: &mut Body<'_, W>) -> std::io::Result<()> {
+        let b = &mut body.buf;
+        put_u32(b, self.lines.len() as u32);
         for (id, name) in &self.lines {
-            put_str(&mut body, id);
-            put_str(&mut body, name);
+            put_str(b, id);
+            put_str(b, name);
         }
-        put_u32(&mut body, self.texts.len() as u32);
+        body.spill()?;
+        put_u32(&mut body.buf, self.texts.len() as u32);
         for t in &self.texts {
-            put_str(&mut body, &t.original);
+            put_str(&mut body.buf, &t.original);
+            body.spill()?;
         }
-        let live: Vec<usize> = (0..self.hot.len())
-            .filter(|s| self.hot[*s].alive && self.records[*s].is_some())
-            .collect();
-        put_u32(&mut body, live.len() as u32);
-        for slot in live {
+        let live = |s: &usize| self.hot[*s].alive && self.records[*s].is_some();
+        put_u32(
+            &mut body.buf,
+            (0..self.hot.len()).filter(live).count() as u32,
+        );
+        for slot in (0..self.hot.len()).filter(live) {
             let (Some(r), h) = (&self.records[slot], &self.hot[slot]) else {
                 continue;
             };
+            let b = &mut body.buf;
             match &r.target {
                 Target::Item(id) => {
-                    body.push(1);
-                    put_str(&mut body, id);
+                    b.push(1);
+                    put_str(b, id);
                 }
-                Target::Finding(id) => put_id(&mut body, 2, id),
-                Target::Chemical(id) => put_id(&mut body, 3, id),
-                Target::Equipment(id) => put_id(&mut body, 4, id),
+                Target::Finding(id) => put_id(b, 2, id),
+                Target::Chemical(id) => put_id(b, 3, id),
+                Target::Equipment(id) => put_id(b, 4, id),
             }
-            body.push(position(Severity::ALL, r.severity));
-            put_u32(&mut body, r.section.unwrap_or(u32::MAX));
-            body.push(r.retracted as u8);
-            body.extend_from_slice(&h.line.to_le_bytes());
-            body.push(h.status.map_or(0, |s| 1 + position(Status::ALL, s)));
+            b.push(position(Severity::ALL, r.severity));
+            put_u32(b, r.section.unwrap_or(u32::MAX));
+            b.push(r.retracted as u8);
+            b.extend_from_slice(&h.line.to_le_bytes());
+            b.push(h.status.map_or(0, |s| 1 + position(Status::ALL, s)));
             let due = h.due.map_or(i32::MIN, |d| d.num_days_from_ce());
-            body.extend_from_slice(&due.to_le_bytes());
-            body.extend_from_slice(&h.day_or_order.to_le_bytes());
-            body.extend_from_slice(&h.tie.to_le_bytes());
+            b.extend_from_slice(&due.to_le_bytes());
+            b.extend_from_slice(&h.day_or_order.to_le_bytes());
+            b.extend_from_slice(&h.tie.to_le_bytes());
             let fields = self.fields(slot as u32);
-            body.extend_from_slice(&(fields.len() as u16).to_le_bytes());
+            b.extend_from_slice(&(fields.len() as u16).to_le_bytes());
             for (f, t) in fields {
-                body.push(position(&FIELDS, *f));
-                put_u32(&mut body, *t);
+                b.push(position(&FIELDS, *f));
+                put_u32(b, *t);
             }
+            body.spill()?;
         }
-        let mut out = Vec::with_capacity(body.len() + stamp.len() + 24);
-        out.extend_from_slice(MAGIC);
-        put_u32(&mut out, FORMAT);
-        put_u32(&mut out, stamp.len() as u32);
-        out.extend_from_slice(stamp);
-        put_u32(&mut out, body.len() as u32);
-        put_u32(&mut out, crc32fast::hash(&body));
-        out.extend_from_slice(&body);
-        out
+        Ok(())
     }
 
     /// The stamp written in a file's header, if the file is one this version reads.
@@ -253,6 +291,41 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 fn put_id(out: &mut Vec<u8>, kind: u8, id: &Uuid) {
     out.push(kind);
     out.extend_from_slice(id.as_bytes());
+}
+
+/// Bytes gathered before they go to the file.
+const CHUNK: usize = 64 * 1024;
+
+/// The body on its way out: its bytes are counted and checksummed as they are written.
+struct Body<'a, W: Write> {
+    out: &'a mut W,
+    buf: Vec<u8>,
+    crc: crc32fast::Hasher,
+    len: u64,
+}
+
+impl<W: Write> Body<'_, W> {
+    /// Writes the gathered bytes out once there are a chunk's worth.
+    fn spill(&mut self) -> std::io::Result<()> {
+        if self.buf.len() >= CHUNK {
+            self.flush_buf()?;
+        }
+        Ok(())
+    }
+
+    fn flush_buf(&mut self) -> std::io::Result<()> {
+        self.crc.update(&self.buf);
+        self.len += self.buf.len() as u64;
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// The body's length and checksum, once all of it is written.
+    fn finish(mut self) -> std::io::Result<(u64, u32)> {
+        self.flush_buf()?;
+        Ok((self.len, self.crc.finalize()))
+    }
 }
 
 /// Reads the body, refusing anything that runs past its end.

@@ -10,7 +10,7 @@
 use super::index::{Field, Index, TextId};
 use crate::domain::StatusFilter;
 use chrono::NaiveDate;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The filters a plan was made for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,18 +39,24 @@ pub(crate) struct Entry {
 pub(crate) struct Plan {
     pub key: PlanKey,
     pub groups: [Vec<Entry>; 5],
-    fields: Vec<(Field, TextId)>,
+    /// The fields of every record of the unfiltered plan, in its walk order; a filtered plan
+    /// shares them (its entries point into them), so it costs only its entries.
+    fields: Arc<Vec<(Field, TextId)>>,
     /// For each group, the heaviest field weight of any record in it or a later group: no hit
     /// from there on can weigh more.
     pub heaviest: [i64; 5],
+    /// Walk position of every slot (`NOT_HERE` when the filters leave it out), made on first
+    /// use by a texts-first search (`sparse`).
+    positions: OnceLock<Vec<u32>>,
 }
+
+/// `Plan::positions` of a slot the plan does not hold.
+pub(crate) const NOT_HERE: u32 = u32::MAX;
 
 impl Plan {
     /// A plan of the given groups of slots (each in walk order).
     pub(crate) fn new(index: &Index, key: PlanKey, slots: [Vec<u32>; 5]) -> Plan {
         let mut fields = Vec::new();
-        let mut heaviest = [0; 5];
-        let mut later = 0;
         let mut groups: [Vec<Entry>; 5] = Default::default();
         for (g, list) in slots.iter().enumerate() {
             groups[g] = list
@@ -67,6 +73,25 @@ impl Plan {
                 })
                 .collect();
         }
+        Plan::of(key, groups, Arc::new(fields))
+    }
+
+    /// The records of `base` (an unfiltered plan) that `keep` keeps, in the same order,
+    /// sharing its fields.
+    pub(crate) fn filtered(base: &Plan, key: PlanKey, keep: impl Fn(u32) -> bool) -> Plan {
+        let groups = std::array::from_fn(|g| {
+            base.groups[g]
+                .iter()
+                .filter(|e| keep(e.slot))
+                .copied()
+                .collect()
+        });
+        Plan::of(key, groups, base.fields.clone())
+    }
+
+    fn of(key: PlanKey, groups: [Vec<Entry>; 5], fields: Arc<Vec<(Field, TextId)>>) -> Plan {
+        let mut heaviest = [0; 5];
+        let mut later = 0;
         for g in (0..5).rev() {
             for e in &groups[g] {
                 for (field, _) in &fields[e.at as usize..(e.at + e.len) as usize] {
@@ -80,6 +105,7 @@ impl Plan {
             groups,
             fields,
             heaviest,
+            positions: OnceLock::new(),
         }
     }
 
@@ -89,7 +115,7 @@ impl Plan {
 
     /// Every record, as (group, position in the group), in walk order.
     pub(crate) fn everything(&self) -> Vec<Visit> {
-        let mut out = Vec::with_capacity(self.groups.iter().map(Vec::len).sum());
+        let mut out = Vec::with_capacity(self.len());
         for (g, list) in self.groups.iter().enumerate() {
             out.extend((0..list.len() as u32).map(|p| Visit {
                 group: g as u8,
@@ -99,12 +125,67 @@ impl Plan {
         out
     }
 
+    /// How many records the plan walks.
+    pub(crate) fn len(&self) -> usize {
+        self.groups.iter().map(Vec::len).sum()
+    }
+
+    /// The walk position (0 = first visited) of each of `slots` slots of the index.
+    pub(crate) fn positions(&self, slots: usize) -> &[u32] {
+        self.positions.get_or_init(|| {
+            let mut at = vec![NOT_HERE; slots];
+            for (p, e) in self.groups.iter().flatten().enumerate() {
+                if let Some(a) = at.get_mut(e.slot as usize) {
+                    *a = p as u32;
+                }
+            }
+            at
+        })
+    }
+
+    /// The visits at the given walk positions (ascending).
+    pub(crate) fn visits_at(&self, positions: impl Iterator<Item = u32>) -> Vec<Visit> {
+        let mut out = Vec::new();
+        let mut group = 0;
+        let mut start = 0u32;
+        for p in positions {
+            while group < 5 && p >= start + self.groups[group].len() as u32 {
+                start += self.groups[group].len() as u32;
+                group += 1;
+            }
+            if group == 5 {
+                break;
+            }
+            out.push(Visit {
+                group: group as u8,
+                pos: p - start,
+            });
+        }
+        out
+    }
+
+    /// The walk position of each group's first record: visit (g, p) is at `starts[g] + p`.
+    pub(crate) fn group_starts(&self) -> [u32; 5] {
+        let mut starts = [0; 5];
+        for g in 1..5 {
+            starts[g] = starts[g - 1] + self.groups[g - 1].len() as u32;
+        }
+        starts
+    }
+
     pub(crate) fn entry(&self, v: Visit) -> &Entry {
         &self.groups[v.group as usize][v.pos as usize]
     }
 
-    pub(crate) fn bytes(&self) -> usize {
-        self.fields.capacity() * std::mem::size_of::<(Field, TextId)>()
+    /// Heap bytes of this plan; the shared fields are counted by the unfiltered plan only.
+    pub(crate) fn bytes(&self, owns_fields: bool) -> usize {
+        let fields = if owns_fields {
+            self.fields.capacity() * std::mem::size_of::<(Field, TextId)>()
+        } else {
+            0
+        };
+        fields
+            + self.positions.get().map_or(0, |p| p.capacity() * 4)
             + self
                 .groups
                 .iter()
@@ -204,6 +285,10 @@ mod tests {
         let mut fresh = index();
         let queries = [
             "stat",
+            "xiaofangtongdao dui",
+            "pdsmk",
+            "zzj",
+            "shitang",
             "kongtiao",
             "kongt",
             "xiaofangtongdao",
@@ -220,10 +305,20 @@ mod tests {
             for k in 1..=chars.len() {
                 let prefix: String = chars[..k].iter().collect();
                 fresh.changed();
+                let want = page(&fresh, &prefix, &now);
                 assert_eq!(
                     page(&typed, &prefix, &now),
-                    page(&fresh, &prefix, &now),
+                    want,
                     "「{prefix}」 typed on differs from a fresh search"
+                );
+                // The texts-first way finds what the walk over every record finds.
+                fresh.changed();
+                super::super::sparse::WALK_ONLY.with(|w| w.set(true));
+                let walked = page(&fresh, &prefix, &now);
+                super::super::sparse::WALK_ONLY.with(|w| w.set(false));
+                assert_eq!(
+                    walked, want,
+                    "「{prefix}」: texts first differs from the walk"
                 );
             }
         }

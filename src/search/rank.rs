@@ -14,7 +14,8 @@
 use super::hit::{Hit, build_hit};
 use super::index::{Field, Hot, Index, TextId};
 use super::matcher::{Term, Tier, contiguous, fuzzy_checked, fuzzy_possible};
-use super::memo::{IMPOSSIBLE, NO_MATCH, TermMemo, UNKNOWN};
+use super::memo::{IMPOSSIBLE, NO_MATCH, TermMemo, UNKNOWN, pack};
+use super::pairs::holds;
 use super::plan::{Narrow, Plan, PlanKey, Visit};
 use super::query::{Query, QueryError};
 use crate::domain::StatusFilter;
@@ -23,10 +24,6 @@ use chrono::NaiveDate;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use uuid::Uuid;
-
-fn pack(tier: Tier, score: i64) -> u32 {
-    2 + ((tier as u32) << 24 | score.clamp(0, 0xff_ffff) as u32)
-}
 
 fn unpack(m: u32) -> (Tier, i64) {
     let v = m - 2;
@@ -193,41 +190,82 @@ impl Index {
             facility: q.facility.clone(),
             today,
         };
-        let plan = self.memos.plan(&key, || {
-            let facility_ok = self.facility_filter(q);
-            Plan::new(self, key.clone(), self.groups(q, line, today, &facility_ok))
-        });
+        let base_key = PlanKey {
+            line: None,
+            status: None,
+            facility: None,
+            today,
+        };
+        let plan = self.memos.plan(
+            &key,
+            &base_key,
+            || Plan::new(self, base_key.clone(), self.groups(today)),
+            |base| {
+                let facility_ok = self.facility_filter(q);
+                Plan::filtered(base, key.clone(), |slot| {
+                    self.passes(&self.hot[slot as usize], q, line, today, &facility_ok)
+                })
+            },
+        );
         let term_chars: Vec<Vec<char>> = q.terms.iter().map(|t| t.chars.clone()).collect();
-        let visits = self
+        let narrowed = self.memos.narrowed_visits(&plan, &term_chars);
+        let is_narrowed = narrowed.is_some();
+        let visits = narrowed.unwrap_or_else(|| plan.everything());
+        let mut memos = self
             .memos
-            .narrowed_visits(&plan, &term_chars)
-            .unwrap_or_else(|| plan.everything());
-        let mut memos = self.memos.take(&q.terms, self.texts.len());
+            .take(&q.terms, self.texts.len(), &self.readings.within);
+        // Texts first, when a term is selective: if the records holding its texts give a
+        // full page of direct hits, no fuzzy pass is needed and nothing else can rank.
+        if let Some(candidates) =
+            self.direct_candidates(&plan, &visits, is_narrowed, &q.terms, &mut memos)
+        {
+            let mut top = TopK::new(limit);
+            self.walk_direct(
+                &plan,
+                &candidates,
+                &q.terms,
+                &mut memos,
+                today,
+                &mut top,
+                |_, _| {},
+            );
+            if top.seen >= limit {
+                let hits = top
+                    .into_sorted()
+                    .iter()
+                    .map(|r| build_hit(self, r, &q.terms))
+                    .collect();
+                self.memos.keep(memos);
+                // What this search walked was possible for a shorter query, so it still
+                // holds everything an extension of this one can match.
+                self.memos.keep_narrow(Narrow {
+                    plan,
+                    terms: term_chars,
+                    visits,
+                });
+                return hits;
+            }
+        }
         let mut top = TopK::new(limit);
         // Every visited record that may match a query extending this one, in walk order
         // (a record proven impossible is marked with group u8::MAX), then the unvisited rest.
         let mut possible: Vec<Visit> = Vec::with_capacity(visits.len().min(4096));
         // Positions in `possible` of the records that did not match directly.
         let mut pending: Vec<u32> = Vec::new();
-        let mut visited = visits.len();
-        // Records are visited in rank order as far as it is known before matching (group,
-        // then newest first), so once the page is full of hits no later record can beat, the
-        // rest is skipped.
-        for (i, &v) in visits.iter().enumerate() {
-            let e = plan.entry(v);
-            let bound = least_key(0, plan.heaviest[v.group as usize], v.group, e.recency);
-            if top.closed_below(&bound) {
-                visited = i;
-                break;
-            }
-            let fields = plan.fields(e);
-            if let Some(m) = self.direct(fields, &q.terms, &mut memos) {
-                top.offer(self.ranked(e.slot, m, today));
-            } else {
-                pending.push(possible.len() as u32);
-            }
-            possible.push(v);
-        }
+        let visited = self.walk_direct(
+            &plan,
+            &visits,
+            &q.terms,
+            &mut memos,
+            today,
+            &mut top,
+            |v, matched| {
+                if !matched {
+                    pending.push(possible.len() as u32);
+                }
+                possible.push(v);
+            },
+        );
         // Fuzzy hits rank after every other kind, so they are only needed to fill the page.
         if top.seen < limit {
             for &at in &pending {
@@ -267,19 +305,44 @@ impl Index {
         hits
     }
 
-    /// The records passing the filters, by rank group (item, overdue, open, rectified,
-    /// closed), each newest first.
-    fn groups(
+    /// Visits records in rank order as far as it is known before matching (group, then
+    /// newest first), offering each direct hit to `top`, and stops once the page is full of
+    /// hits no later record can beat. Tells `seen` of every record visited (and whether it
+    /// matched); gives how many were visited.
+    #[allow(clippy::too_many_arguments)]
+    fn walk_direct(
         &self,
-        q: &Query,
-        line: Option<u16>,
+        plan: &Plan,
+        visits: &[Visit],
+        terms: &[Term],
+        memos: &mut [TermMemo],
         today: NaiveDate,
-        facility_ok: &Option<Vec<bool>>,
-    ) -> [Vec<u32>; 5] {
+        top: &mut TopK,
+        mut seen: impl FnMut(Visit, bool),
+    ) -> usize {
+        for (i, &v) in visits.iter().enumerate() {
+            let e = plan.entry(v);
+            let bound = least_key(0, plan.heaviest[v.group as usize], v.group, e.recency);
+            if top.closed_below(&bound) {
+                return i;
+            }
+            let m = self.direct(plan.fields(e), terms, memos);
+            let matched = m.is_some();
+            if let Some(m) = m {
+                top.offer(self.ranked(e.slot, m, today));
+            }
+            seen(v, matched);
+        }
+        visits.len()
+    }
+
+    /// The live records, by rank group (item, overdue, open, rectified, closed), each newest
+    /// first.
+    fn groups(&self, today: NaiveDate) -> [Vec<u32>; 5] {
         let mut groups: [Vec<u32>; 5] = Default::default();
         for &slot in self.by_recency() {
             let hot = &self.hot[slot as usize];
-            if hot.alive && self.passes(hot, q, line, today, facility_ok) {
+            if hot.alive {
                 groups[group_of(hot, today) as usize].push(slot);
             }
         }
@@ -361,7 +424,9 @@ impl Index {
                 let m = &mut memo.direct[*tid as usize];
                 if *m == UNKNOWN {
                     let bloom = self.blooms[*tid as usize];
-                    *m = if bloom & term.bloom != term.bloom {
+                    *m = if bloom & term.bloom != term.bloom
+                        || !holds(&self.pairs[*tid as usize], &memo.need)
+                    {
                         NO_MATCH
                     } else {
                         match contiguous(&self.texts[*tid as usize], &self.readings, term) {

@@ -2,6 +2,7 @@
 //! `pinyin` crate, heteronyms included) and a 64-bit presence filter, all built once per
 //! distinct string so a keystroke is a scan over compact arrays.
 
+use super::pairs::{PairSig, PairTable, add_within, text_sig};
 use pinyin::ToPinyinMulti;
 use std::collections::HashMap;
 
@@ -19,6 +20,8 @@ pub(crate) struct Readings {
     letters: Vec<u64>,
     by_char: HashMap<char, SetId>,
     by_set: HashMap<Box<[Box<[u8]>]>, SetId>,
+    /// Every letter pair adjacent inside some reading seen (`pairs`).
+    pub(crate) within: PairTable,
 }
 
 impl Readings {
@@ -69,6 +72,7 @@ impl Readings {
                 let mut initials = 0u32;
                 let mut letters = 0u64;
                 for r in readings.iter() {
+                    add_within(&mut self.within, r);
                     initials |= letter_bit(r[0]) as u32;
                     for b in r.iter() {
                         letters |= letter_bit(*b);
@@ -155,6 +159,8 @@ pub(crate) struct Text {
     /// prefilter reads them for every text.
     pub initials: Box<[u8]>,
     pub spelled: Box<[u8]>,
+    /// The cross pairs a direct pinyin match may use (`pairs`).
+    pub pairs: PairSig,
 }
 
 impl Text {
@@ -175,7 +181,9 @@ impl Text {
             heteronyms,
             initials: Box::new([]),
             spelled: Box::new([]),
+            pairs: [0; 4],
         };
+        text.pairs = text_sig(&text.chars, &text.sets, readings);
         text.initials = text.initials(readings).into_bytes().into_boxed_slice();
         text.spelled = text.full_pinyin(readings).0.into_bytes().into_boxed_slice();
         text

@@ -9,6 +9,7 @@
 //!   read models under `#` (counters for home, inspection marks; see `models.rs`).
 //!   All three are derived and rebuilt by `rebuild`.
 
+mod apply;
 mod checklists;
 pub mod codec;
 mod compact;
@@ -250,6 +251,7 @@ impl Store {
             appends: 0,
         };
         s.load_identity()?;
+        s.finish_interrupted_apply()?;
         s.finish_interrupted_rebuild()?;
         s.ensure_models()?;
         s.lift_old_freeze()?;
@@ -556,14 +558,17 @@ impl Store {
         Ok(refs)
     }
 
-    /// Writes verified events (own or imported) to the log and refreshes the views they touch,
-    /// all in one transaction.
+    /// Writes verified events (own or imported) to the log and refreshes the views they touch:
+    /// a few in one transaction, many (the demo's batches) by ordered batches (`apply.rs`).
     pub(crate) fn write_events(
         &self,
         records: Vec<(EventBody, Record)>,
         new_hlc: Option<Hlc>,
     ) -> Result<()> {
         let plan = views::plan(self, &records)?;
+        if records.len() >= apply::ORDERED_FROM {
+            return self.write_ordered(&records, &plan, new_hlc, apply::Around::default());
+        }
         use sled::Transactional;
         (
             &self.log,

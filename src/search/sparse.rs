@@ -1,0 +1,174 @@
+//! Texts first (issue 14): when one term of the query can match only a few texts directly,
+//! those texts are found by a pass over the dense per-text filters (`bloom`, `pairs`), and
+//! only the records holding one of them are walked for direct hits, instead of every record
+//! the filters pass. With 100,000 findings whose descriptions all differ, that is the
+//! difference between checking 200,000 texts on a keystroke and checking a few thousand.
+//!
+//! A record none of whose fields the term matches directly cannot be a direct hit, so the
+//! walk over the candidates finds exactly the direct hits the full walk would, in the same
+//! order. When they do not fill the page, the caller falls back to the full walk, whose
+//! fuzzy pass needs every record.
+
+use super::index::{Index, TextId};
+use super::matcher::{Term, contiguous};
+use super::memo::{NO_MATCH, TermMemo, UNKNOWN, pack};
+use super::pairs::holds;
+use super::plan::{NOT_HERE, Plan, Visit};
+
+/// Which live records hold each text: `slots[at[t]..at[t + 1]]`, ascending (a record holding
+/// a text in two fields is listed twice).
+#[derive(Debug)]
+pub(crate) struct Postings {
+    at: Vec<u32>,
+    slots: Vec<u32>,
+}
+
+impl Postings {
+    pub(crate) fn of(index: &Index) -> Postings {
+        let texts = index.texts.len();
+        let mut at = vec![0u32; texts + 1];
+        let live = || (0..index.hot.len() as u32).filter(|s| index.hot[*s as usize].alive);
+        for slot in live() {
+            for (_, t) in index.fields(slot) {
+                at[*t as usize + 1] += 1;
+            }
+        }
+        for t in 0..texts {
+            at[t + 1] += at[t];
+        }
+        let mut fill = at.clone();
+        let mut slots = vec![0u32; at[texts] as usize];
+        for slot in live() {
+            for (_, t) in index.fields(slot) {
+                slots[fill[*t as usize] as usize] = slot;
+                fill[*t as usize] += 1;
+            }
+        }
+        Postings { at, slots }
+    }
+
+    fn slots(&self, t: usize) -> &[u32] {
+        &self.slots[self.at[t] as usize..self.at[t + 1] as usize]
+    }
+
+    pub(crate) fn bytes(&self) -> usize {
+        4 * (self.at.capacity() + self.slots.capacity())
+    }
+}
+
+/// At most this many texts are matched in full for the texts-first way; past it the term is
+/// not selective enough, and the walk (which may close early) is the better way.
+const MAX_CHECKS: usize = 6_000;
+
+/// How strongly a term narrows the texts before matching: its cross pairs, and its chars
+/// outside ASCII (each a bit of the bloom that few texts share).
+fn selectivity(term: &Term, memo: &TermMemo) -> u32 {
+    let pairs: u32 = memo.need.iter().map(|w| w.count_ones()).sum();
+    let others = term.chars.iter().filter(|c| !c.is_ascii()).count() as u32;
+    2 * pairs + others
+}
+
+impl Index {
+    /// The records of `visits` (in walk order) that can match every term of the query
+    /// directly, when some term narrows the texts enough; its memo is then complete. None
+    /// when no term does (the caller walks `visits`).
+    pub(crate) fn direct_candidates(
+        &self,
+        plan: &Plan,
+        visits: &[Visit],
+        narrowed: bool,
+        terms: &[Term],
+        memos: &mut [TermMemo],
+    ) -> Option<Vec<Visit>> {
+        let (at, score) = terms
+            .iter()
+            .zip(memos.iter())
+            .map(|(t, m)| selectivity(t, m))
+            .enumerate()
+            .max_by_key(|(i, s)| (*s, std::cmp::Reverse(*i)))?;
+        if score == 0 || walk_only() {
+            return None;
+        }
+        let matched = self.match_all_texts(&terms[at], &mut memos[at])?;
+        let postings = self.memos.postings(|| Postings::of(self));
+        let positions = plan.positions(self.hot.len());
+        let mut hit = vec![0u64; plan.len().div_ceil(64)];
+        for t in matched {
+            for &slot in postings.slots(t as usize) {
+                let p = positions[slot as usize];
+                if p != NOT_HERE {
+                    hit[p as usize / 64] |= 1 << (p % 64);
+                }
+            }
+        }
+        let is_hit = |p: u32| hit[p as usize / 64] & (1 << (p % 64)) != 0;
+        Some(if narrowed {
+            let starts = plan.group_starts();
+            visits
+                .iter()
+                .copied()
+                .filter(|v| is_hit(starts[v.group as usize] + v.pos))
+                .collect()
+        } else {
+            plan.visits_at(ones(&hit))
+        })
+    }
+
+    /// Completes `memo`'s direct matches over every text and gives the texts matched; None
+    /// (the memo kept as far as it got) when more than `MAX_CHECKS` texts pass the filters.
+    fn match_all_texts(&self, term: &Term, memo: &mut TermMemo) -> Option<Vec<TextId>> {
+        let mut checks = 0;
+        let mut matched = Vec::new();
+        for (t, m) in memo.direct.iter_mut().enumerate() {
+            if *m == UNKNOWN {
+                if self.blooms[t] & term.bloom != term.bloom || !holds(&self.pairs[t], &memo.need) {
+                    *m = NO_MATCH;
+                    continue;
+                }
+                checks += 1;
+                if checks > MAX_CHECKS {
+                    return None;
+                }
+                *m = match contiguous(&self.texts[t], &self.readings, term) {
+                    Some((tier, s, _, _)) => pack(tier, s),
+                    None => NO_MATCH,
+                };
+            }
+            if *m != NO_MATCH {
+                matched.push(t as TextId);
+            }
+        }
+        Some(matched)
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests compare the texts-first way with the plain walk.
+    pub(crate) static WALK_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn walk_only() -> bool {
+    WALK_ONLY.with(|w| w.get())
+}
+
+#[cfg(not(test))]
+fn walk_only() -> bool {
+    false
+}
+
+/// The positions of the set bits, ascending.
+fn ones(bits: &[u64]) -> impl Iterator<Item = u32> + '_ {
+    bits.iter().enumerate().flat_map(|(w, word)| {
+        let mut word = *word;
+        std::iter::from_fn(move || {
+            if word == 0 {
+                return None;
+            }
+            let b = word.trailing_zeros();
+            word &= word - 1;
+            Some(w as u32 * 64 + b)
+        })
+    })
+}
