@@ -146,11 +146,12 @@ const META_FROZEN: &[u8] = b"frozen";
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 
 /// sled's page cache, in bytes. sled caches 1 GiB by default; the budget is 80 MB resident for
-/// any command at 100,000 hazards (issue 14), and sled's page table alone takes about 60 MB
-/// there. A whole-tree read (a list, an export) runs at the same speed with 8 MB as with 32 MB
-/// (measured with a sled-only reader on the 100k store: 113 MB resident against 140 MB), since
-/// it visits each page once; a point read misses the cache either way.
-const CACHE_BYTES: u64 = 8 * 1024 * 1024;
+/// any command at 100,000 hazards (issue 14). 8 MB was tried (s7): one-pass commands used
+/// 3–24 MB less (`device` 136 → 112 MB, CSV export 160 → 147 MB, `finding list` 109 → 106 MB),
+/// but the register's views read one after another lost their warm pages: 待整改 by deadline
+/// went from 200–400 ms to 1,050–1,240 ms (`office open`, same minutes, load 9–10), against a
+/// goal of ≤ 300 ms. So 32 MB stays until a command can choose its own.
+const CACHE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Opens the sled database of the data dir `dir` (`<dir>/db`).
 fn open_db(dir: &Path) -> Result<sled::Db> {
