@@ -120,7 +120,18 @@ fn the_new_inspection_form_keeps_its_draft_until_started() {
     assert_eq!(st.facility.text(), "南湖医院");
     assert_eq!(st.chosen.iter().filter(|c| **c).count(), 1);
     let msg = &h.app.message.as_ref().unwrap().text;
-    assert!(msg.contains("已恢复上次未完成的新建检查"), "{msg}");
+    assert!(msg.contains("已恢复上次未完成的草稿"), "{msg}");
+    // The restored name is selected (drawn reversed, mono too): typing replaces it, where it
+    // used to append to it (「南湖医院南湖医院」).
+    let t = draw(&h, 80, 24);
+    let (x, y) = find(&t, "南湖医院").expect("the restored name on screen");
+    let cell = &t.backend().buffer()[(x, y)];
+    assert!(cell.modifier.contains(ratatui::style::Modifier::REVERSED));
+    type_text(&mut h, "南湖医院");
+    let Screen::NewInspection(st) = h.app.screen() else {
+        panic!("the new-inspection form");
+    };
+    assert_eq!(st.facility.text(), "南湖医院");
     press(&mut h, &["ctrl-s"]);
     assert!(matches!(h.app.screen(), Screen::Checklist(_)));
     assert!(drafts_on_disk(&h).is_empty(), "started: the draft is gone");

@@ -122,6 +122,16 @@ fn a_night_patrol_over_seven_key_sites_with_one_abnormal() {
         )
     );
     snap(&h, "patrol_abnormal_form");
+    // At 60 columns the message wraps to two lines above the key bar, which stays in view.
+    let text = screen_text(&h, &draw(&h, 60, 20));
+    let rows: Vec<&str> = text.lines().collect();
+    let n = rows.len();
+    assert!(rows[n - 3].contains("异常：氧气储瓶间"), "{text}");
+    assert!(rows[n - 2].contains("Esc 取消"), "{text}");
+    assert!(
+        rows[n - 1].contains("Ctrl-s"),
+        "the key bar is last: {text}"
+    );
     let store = h.tui.runner.ctx.raw_store();
     let (appends, events) = (store.appends(), store.event_count());
     type_text(&mut h, "氧气瓶未固定，无防倾倒链");

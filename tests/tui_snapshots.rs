@@ -51,6 +51,19 @@ fn home_empty_and_typical() {
     start_inspection(&mut h, "东城区人民医院", "fire");
     press(&mut h, &["p", "p", "esc"]);
     snap(&h, "home_typical");
+    // The status line names the 特种设备 due with its key and word, whole at every width.
+    for (w, ht) in [(60, 20), (80, 24), (120, 40)] {
+        let text = screen_text(&h, &draw(&h, w, ht));
+        let row = text
+            .lines()
+            .find(|l| l.contains("证书过期"))
+            .unwrap_or_else(|| panic!("the 特种设备 counts at {w}x{ht}:\n{text}"));
+        assert!(
+            row.trim_end().ends_with("z 台账") || row.contains("z 台账  待同步"),
+            "{w}x{ht}: {row}"
+        );
+        assert!(row.contains("待同步"), "{w}x{ht}: {row}");
+    }
 }
 
 /// With registered facilities the plan panel shares home with the inspections (the store

@@ -10,7 +10,21 @@ use xuncha::tui::app::Screen;
 fn bottom(h: &Harness, t: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
     let text = screen_text(h, t);
     let rows: Vec<&str> = text.lines().collect();
-    rows[rows.len() - 2..]
+    // The message's two rows, above the key bar (which stays in view under a wrapped message).
+    let start: String = h
+        .app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .chars()
+        .take(4)
+        .collect();
+    let i = rows
+        .iter()
+        .rposition(|r| r.trim_start().starts_with(&start))
+        .unwrap_or_else(|| panic!("the message on screen: {text}"));
+    rows[i..(i + 2).min(rows.len())]
         .iter()
         .map(|r| r.trim())
         .collect::<Vec<_>>()

@@ -432,12 +432,10 @@ pub fn ledger_filtered<'a, E: From<ReportError>>(
 ) -> std::result::Result<Ledger<'a>, E> {
     let today = ctx.now.today();
     let q = &filter.query;
-    let folder = match beside.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    // The output's own checks first (a folder that does not exist is named as such).
+    let (folder, _) = super::output_folder(beside)?;
     let spill_failed = |reason: String| E::from(ReportError::output(beside, reason));
-    let mut spill = Spill::new_in(folder).map_err(spill_failed)?;
+    let mut spill = Spill::new_in(&folder).map_err(spill_failed)?;
     // Facilities by first appearance (about 200), so a row keeps an index, not the name.
     let mut facilities: Vec<String> = Vec::new();
     let mut facility_index: HashMap<String, u32> = HashMap::new();

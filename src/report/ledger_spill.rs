@@ -39,7 +39,7 @@ impl Spill {
     /// The file cannot be made in `dir` (not writable, disk full), in words.
     pub fn new_in(dir: &Path) -> Result<Spill, String> {
         let file = tempfile::tempfile_in(dir)
-            .map_err(|e| format!("无法在 {} 建立导出用的临时文件：{e}", dir.display()))?;
+            .map_err(|e| format!("无法在所在文件夹建立导出用的临时文件：{e}"))?;
         Ok(Spill {
             out: BufWriter::with_capacity(1 << 16, file),
             at: 0,

@@ -316,11 +316,9 @@ fn write_atomically(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Res
 
 /// Writes through a temp file beside `path`, then renames it, unless `stop` says so once the
 /// temp file is written (then the temp file is removed and false returned).
-fn write_atomically_unless(
-    path: &Path,
-    write: impl FnOnce(&Path) -> Result<()>,
-    stop: &dyn Fn() -> bool,
-) -> Result<bool> {
+/// The folder an output file goes in and its file name, checked: the user's path is named in
+/// the error when it is a folder, has no file name, or its folder does not exist.
+fn output_folder(path: &Path) -> Result<(PathBuf, &std::ffi::OsStr)> {
     let name = path
         .file_name()
         .ok_or_else(|| ReportError::output(path, "不是文件名"))?;
@@ -334,6 +332,15 @@ fn write_atomically_unless(
     if !dir.is_dir() {
         return Err(ReportError::output(path, "所在文件夹不存在"));
     }
+    Ok((dir, name))
+}
+
+fn write_atomically_unless(
+    path: &Path,
+    write: impl FnOnce(&Path) -> Result<()>,
+    stop: &dyn Fn() -> bool,
+) -> Result<bool> {
+    let (dir, name) = output_folder(path)?;
     let tmp = dir.join(format!(
         ".{}.{}.tmp",
         name.to_string_lossy(),

@@ -195,7 +195,7 @@ fn open_run(key: &VerifyingKey, records: &[Record]) -> Option<Verified> {
 }
 
 /// `f` over `records`, in order, on every core when there are many.
-fn in_parallel<T: Send>(records: &[Record], f: impl Fn(&Record) -> T + Sync) -> Vec<T> {
+pub(super) fn in_parallel<R: Sync, T: Send>(records: &[R], f: impl Fn(&R) -> T + Sync) -> Vec<T> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if records.len() < 256 || threads < 2 {
         return records.iter().map(f).collect();
@@ -572,16 +572,20 @@ impl Store {
         Ok(())
     }
 
-    /// Applies a checked bundle in one transaction: log, entity links, views, version vector,
-    /// the device key on first sight, and the HLC (never past far-future stamps).
+    /// Applies a checked bundle as [`Store::apply_staged`] does: log, entity links, views,
+    /// version vector, the device key on first sight, and the HLC (never past far-future
+    /// stamps).
     pub fn apply_checked(&mut self, c: Checked, now_ms: i64) -> Result<Applied> {
         let mut staged = Staged::default();
         staged.add(c);
         self.apply_staged(staged, now_ms)
     }
 
-    /// Applies every bundle checked into `staged` in one transaction, each whole or (on a
-    /// storage error) none of them, with one view refresh for the entities they share.
+    /// Applies every bundle checked into `staged` by ordered batches (`apply.rs`): the log
+    /// first, then the views, with one view refresh for the entities they share. Stopped
+    /// half-way (killed, a storage error), the events written stay and the next open rebuilds
+    /// the views from the log; a bundle whose events are not all in yet is read again by the
+    /// next sync.
     pub fn apply_staged(&mut self, staged: Staged, now_ms: i64) -> Result<Applied> {
         let fresh = staged.bodies;
         if fresh.is_empty()
@@ -621,43 +625,24 @@ impl Store {
             .filter(|h| h.ms <= now_ms + FAR_FUTURE_MS)
             .max()
             .filter(|h| *h > self.hlc);
-        let aside_tree = self.db.open_tree(roster::ASIDE_TREE)?;
-        let roster_tree = self.db.open_tree(roster::ROSTER_TREE)?;
-        use sled::Transactional;
-        (
-            &self.log,
-            &self.ent,
-            &self.findings,
-            &self.inspections,
-            &self.idx,
-            &self.meta,
-            &self.keys,
-            &vv,
-            &aside_tree,
-            &roster_tree,
-        )
-            .transaction(|(log, ent, fnd, ins, idx, meta, keys, vv, aside, rost)| {
-                views::write_batch(log, ent, fnd, ins, idx, meta, &fresh, &plan, adopt)?;
-                for k in &staged.unaside {
-                    aside.remove(k.as_slice())?;
-                }
-                for (k, r) in &staged.aside {
-                    aside.insert(k.as_slice(), r.0.as_slice())?;
-                }
-                for (k, (_, signed)) in &staged.roster {
-                    rost.insert(
-                        k.as_slice(),
-                        serde_json::to_vec(signed).expect("serialises"),
-                    )?;
-                }
-                for (device, key) in &new_keys {
-                    keys.insert(device.as_bytes(), key.as_slice())?;
-                }
-                for (device, held) in &helds {
-                    vv.insert(device.as_bytes(), held.as_slice())?;
-                }
-                Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
-            })?;
+        let around = super::apply::Around {
+            keys: new_keys,
+            roster: staged
+                .roster
+                .iter()
+                .map(|(k, (_, signed))| {
+                    (k.clone(), serde_json::to_vec(signed).expect("serialises"))
+                })
+                .collect(),
+            aside: staged
+                .aside
+                .iter()
+                .map(|(k, r)| (k.clone(), r.0.clone()))
+                .collect(),
+            unaside: staged.unaside,
+            held: helds,
+        };
+        self.write_ordered(&fresh, &plan, adopt, around)?;
         if let Some(h) = adopt {
             self.hlc = h;
         }

@@ -9,6 +9,7 @@
 //!   read models under `#` (counters for home, inspection marks; see `models.rs`).
 //!   All three are derived and rebuilt by `rebuild`.
 
+mod apply;
 mod checklists;
 pub mod codec;
 mod compact;
@@ -145,11 +146,12 @@ const META_FROZEN: &[u8] = b"frozen";
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 
 /// sled's page cache, in bytes. sled caches 1 GiB by default; the budget is 80 MB resident for
-/// any command at 100,000 hazards (issue 14), and sled's page table alone takes about 60 MB
-/// there. A whole-tree read (a list, an export) runs at the same speed with 8 MB as with 32 MB
-/// (measured with a sled-only reader on the 100k store: 113 MB resident against 140 MB), since
-/// it visits each page once; a point read misses the cache either way.
-const CACHE_BYTES: u64 = 8 * 1024 * 1024;
+/// any command at 100,000 hazards (issue 14). 8 MB was tried (s7): one-pass commands used
+/// 3–24 MB less (`device` 136 → 112 MB, CSV export 160 → 147 MB, `finding list` 109 → 106 MB),
+/// but the register's views read one after another lost their warm pages: 待整改 by deadline
+/// went from 200–400 ms to 1,050–1,240 ms (`office open`, same minutes, load 9–10), against a
+/// goal of ≤ 300 ms. So 32 MB stays until a command can choose its own.
+const CACHE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Opens the sled database of the data dir `dir` (`<dir>/db`).
 fn open_db(dir: &Path) -> Result<sled::Db> {
@@ -249,6 +251,7 @@ impl Store {
             appends: 0,
         };
         s.load_identity()?;
+        s.finish_interrupted_apply()?;
         s.finish_interrupted_rebuild()?;
         s.ensure_models()?;
         s.lift_old_freeze()?;
@@ -555,14 +558,17 @@ impl Store {
         Ok(refs)
     }
 
-    /// Writes verified events (own or imported) to the log and refreshes the views they touch,
-    /// all in one transaction.
+    /// Writes verified events (own or imported) to the log and refreshes the views they touch:
+    /// a few in one transaction, many (the demo's batches) by ordered batches (`apply.rs`).
     pub(crate) fn write_events(
         &self,
         records: Vec<(EventBody, Record)>,
         new_hlc: Option<Hlc>,
     ) -> Result<()> {
         let plan = views::plan(self, &records)?;
+        if records.len() >= apply::ORDERED_FROM {
+            return self.write_ordered(&records, &plan, new_hlc, apply::Around::default());
+        }
         use sled::Transactional;
         (
             &self.log,

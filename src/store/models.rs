@@ -347,6 +347,35 @@ impl Delta {
     }
 }
 
+impl Delta {
+    /// The same writes as [`Delta::apply`], appended to `out` for a batch of `idx`: counters
+    /// read from the tree as it is.
+    pub(crate) fn writes(
+        &self,
+        idx: &sled::Tree,
+        out: &mut Vec<super::apply::Write>,
+    ) -> Result<()> {
+        for (k, d) in &self.counts {
+            if *d == 0 {
+                continue;
+            }
+            let now = match idx.get(k.as_slice())? {
+                Some(v) => u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])),
+                None => 0,
+            };
+            let next = (now as i64).saturating_add(*d).max(0) as u64;
+            out.push((k.clone(), (next != 0).then(|| next.to_be_bytes().to_vec())));
+        }
+        out.extend(self.remove.iter().map(|k| (k.clone(), None)));
+        out.extend(
+            self.insert
+                .iter()
+                .map(|(k, v)| (k.clone(), Some(v.clone()))),
+        );
+        Ok(())
+    }
+}
+
 /// The models a set of views makes, key → value, as a rebuild writes them.
 #[derive(Default)]
 pub(crate) struct Fresh {

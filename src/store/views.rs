@@ -123,6 +123,24 @@ impl Plan {
         }
         self.models.apply(idx)
     }
+
+    /// The same writes as [`Plan::apply`], outside a transaction, in chunked batches (see
+    /// `apply.rs`): views, then the index keys and the read models.
+    pub(crate) fn apply_ordered(&self, store: &Store) -> Result<()> {
+        use super::apply::apply_chunked;
+        let views = |m: &BTreeMap<Uuid, Vec<u8>>| {
+            m.iter()
+                .map(|(id, v)| (id.as_bytes().to_vec(), Some(super::pack::view_stored(v))))
+                .collect()
+        };
+        apply_chunked(&store.findings, views(&self.findings))?;
+        apply_chunked(&store.inspections, views(&self.inspections))?;
+        let mut idx: Vec<super::apply::Write> = Vec::new();
+        idx.extend(self.idx_remove.iter().map(|k| (k.clone(), None)));
+        idx.extend(self.idx_insert.iter().map(|k| (k.clone(), Some(vec![]))));
+        self.models.writes(&store.idx, &mut idx)?;
+        apply_chunked(&store.idx, idx)
+    }
 }
 
 /// The writes every batch of events makes inside its transaction, local or imported: the log,

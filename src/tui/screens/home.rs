@@ -172,35 +172,8 @@ pub fn render(v: &View, s: &HomeState, frame: &mut Frame, area: Rect) {
     let scroll = line_of_sel.saturating_sub(h.saturating_sub(1));
     frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
 
-    let last = d.sync.last.clone().unwrap_or_else(|| "尚未同步".into());
-    let mut sync_spans = vec![
-        Span::styled(" 同步：", v.st(Role::Muted)),
-        Span::styled(last, v.st(Role::Base)),
-        Span::styled("  待同步事件：", v.st(Role::Muted)),
-        Span::styled(
-            d.sync.unsynced.to_string(),
-            if d.sync.unsynced > 0 {
-                v.st(Role::Warning)
-            } else {
-                v.st(Role::Base)
-            },
-        ),
-    ];
-    let due = d.equipment_due;
-    if due.overdue + due.expired_certs > 0 {
-        // Only when something is due, so a store without equipment keeps its home as it was.
-        sync_spans.push(Span::styled("  特种设备 ", v.st(Role::Muted)));
-        sync_spans.push(Span::styled(
-            format!("超期未检 {} · 证书过期 {}", due.overdue, due.expired_certs),
-            v.st(Role::Overdue),
-        ));
-        sync_spans.push(Span::styled(" z", v.st(Role::Key)));
-    }
-    if d.sync.frozen.is_some() {
-        sync_spans.push(Span::styled(
-            "  本机已停止写入（同步页有原因）",
-            v.st(Role::Error),
-        ));
-    }
-    frame.render_widget(Paragraph::new(Line::from(sync_spans)), sync);
+    frame.render_widget(
+        Paragraph::new(super::home_status::line(v, d, sync.width as usize)),
+        sync,
+    );
 }

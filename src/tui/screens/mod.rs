@@ -12,6 +12,7 @@ mod first_run;
 mod form;
 mod help;
 mod home;
+mod home_status;
 mod new_inspection;
 mod overlays;
 mod photo_view;
@@ -154,8 +155,12 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme, keymap: &Keymap) {
     });
     // Home's keys take two lines when one does not hold them all (every key discoverable).
     let bar = key_bar_lines(&v, area.width as usize);
+    // A message of one line stands in the key bar's place until the next key; one that wraps
+    // sits above the key bar, which stays in view (at 60 columns a two-line message used to
+    // hide every key).
     let status_h = match (&message, &app.busy) {
-        (Some((_, l)), _) => l.len().min(2),
+        (Some((_, l)), _) if l.len() > 1 => l.len().min(2) + bar.len(),
+        (Some(_), _) => 1,
         (None, Some(_)) => 1,
         (None, None) => bar.len(),
     } as u16;
@@ -234,10 +239,15 @@ fn status_line(
                 MessageKind::Ok => Role::Ok,
                 MessageKind::Error => Role::Error,
             };
-            lines
+            let wraps = lines.len() > 1;
+            let mut out: Vec<Line<'static>> = lines
                 .into_iter()
                 .map(|l| Line::from(Span::styled(format!(" {l} "), v.st(role))))
-                .collect()
+                .collect();
+            if wraps {
+                out.extend(bar);
+            }
+            out
         }
         None => match &v.app.busy {
             Some(b) => vec![Line::from(Span::styled(
@@ -440,4 +450,10 @@ fn hint_cmds(ctx: Context) -> &'static [(Command, &'static str)] {
             (Back, "返回"),
         ],
     }
+}
+
+/// The one-column mark before a list row: 「▸」 on the row Enter takes, a space on the others
+/// (as the 部位 suggestions draw it), so the choice shows without colour.
+pub fn selected_mark(selected: bool) -> &'static str {
+    if selected { "▸" } else { " " }
 }

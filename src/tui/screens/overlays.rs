@@ -144,8 +144,9 @@ pub fn render(v: &View, frame: &mut Frame, area: Rect) {
                     Some(l) if !l.is_empty() => format!("（{l}）"),
                     _ => String::new(),
                 };
+                let mark = super::selected_mark(i == c.selected);
                 lines.push(Line::from(Span::styled(
-                    format!(" {}. {o}{who}", i + 1),
+                    format!("{mark}{}. {o}{who}", i + 1),
                     st,
                 )));
             }

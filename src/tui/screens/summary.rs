@@ -25,8 +25,11 @@ pub fn choice(v: &View, c: &Choice, frame: &mut Frame, area: Rect) {
         } else {
             v.st(Role::Base)
         };
+        // The answer Enter takes is marked, not only coloured: a terminal without colour (or
+        // a printout of the screen) still shows it.
+        let mark = super::selected_mark(i == c.selected);
         lines.push(Line::from(Span::styled(
-            super::pad(&fit(&format!(" {}. {o}", i + 1), inner_w), inner_w),
+            super::pad(&fit(&format!("{mark}{}. {o}", i + 1), inner_w), inner_w),
             st,
         )));
     }

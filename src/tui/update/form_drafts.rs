@@ -1,12 +1,16 @@
 //! Drafts of the forms other than the hazard form (issue 11): the new-inspection form and the
-//! notes typed for a step (整改落实情况, 复查情况, 备注, 撤销原因, a patrol's 异常, a revocation's
-//! reason). Each is kept under its own key while typed, comes back when that form is opened
-//! again for the same record, and is dropped once the step is taken or the inspection started.
+//! notes typed for a step (整改落实情况, 复查情况, 备注, 撤销原因, a revocation's reason). Each
+//! is kept under its own key while typed, comes back when that form is opened again for the
+//! same record (a form's focused field with its text selected, so typing a name replaces it),
+//! and is dropped once the step is taken or the inspection started.
 
 use super::{Effect, say};
 use crate::domain::{LeaderRole, Mode};
 use crate::ops::DraftKey;
-use crate::tui::app::{App, MessageKind, NewInspectionState, Overlay, PromptKind, Screen};
+use crate::tui::app::{
+    App, MessageKind, NewField, NewInspectionState, Overlay, PromptKind, Screen,
+};
+use crate::tui::entry_form::{EntryField, FieldInput};
 use serde::{Deserialize, Serialize};
 
 /// The new-inspection form as typed.
@@ -197,10 +201,18 @@ pub fn loaded(app: &mut App, key: &DraftKey, value: Option<serde_json::Value>) -
         for (id, c) in ids.iter().zip(st.chosen.iter_mut()) {
             *c = d.lines.contains(id);
         }
+        // The focused field's restored text is selected: typing a name replaces it rather
+        // than appending to it (「城关人民医院城关人民医院」).
+        match st.focus {
+            NewField::Facility => st.facility.select_all(),
+            NewField::Departments => st.departments.select_all(),
+            NewField::Inspectors => st.inspectors.select_all(),
+            _ => {}
+        }
         say(
             app,
             MessageKind::Info,
-            "已恢复上次未完成的新建检查（Ctrl-u 清空一栏）",
+            "已恢复上次未完成的草稿：输入即替换选中文字",
         );
         return vec![];
     }
@@ -216,11 +228,18 @@ pub fn loaded(app: &mut App, key: &DraftKey, value: Option<serde_json::Value>) -
         for (field, v) in f.fields.iter_mut().zip(&values) {
             field.set(v);
         }
+        if let Some(EntryField {
+            input: FieldInput::Text(t),
+            ..
+        }) = f.fields.get_mut(f.focus)
+        {
+            t.select_all();
+        }
         if f.touched() {
             say(
                 app,
                 MessageKind::Info,
-                "已恢复上次未保存的内容（Ctrl-u 清空一栏）",
+                "已恢复上次未保存的内容：输入即替换选中文字",
             );
         }
         return vec![];
@@ -232,6 +251,7 @@ pub fn loaded(app: &mut App, key: &DraftKey, value: Option<serde_json::Value>) -
         && note_key(&p.kind).as_ref() == Some(key)
         && p.input.text().is_empty()
     {
+        // A note is a sentence left half-written: the cursor at its end, to go on typing.
         p.input.set(&d.text);
         say(app, MessageKind::Info, "已恢复上次未提交的内容");
     }

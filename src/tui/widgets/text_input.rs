@@ -4,13 +4,16 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use tui_input::{Input, InputRequest};
 use unicode_width::UnicodeWidthChar;
 
 #[derive(Debug, Clone, Default)]
 pub struct TextInput {
     input: Input,
+    /// The whole text is selected (a restored draft): the next typed or pasted text replaces
+    /// it, Backspace or Delete clears it, a cursor move only drops the selection.
+    selected: bool,
 }
 
 impl PartialEq for TextInput {
@@ -26,7 +29,29 @@ impl TextInput {
     pub fn new(text: &str) -> TextInput {
         TextInput {
             input: Input::new(text.to_string()),
+            selected: false,
         }
+    }
+
+    /// Selects the whole text (none when empty), drawn reversed while the field has the
+    /// cursor: for text the person did not type just now (a restored draft), so that typing
+    /// replaces it instead of appending to it (「城关人民医院城关人民医院」).
+    pub fn select_all(&mut self) {
+        self.selected = !self.text().is_empty();
+    }
+
+    /// Whether the whole text is selected.
+    pub fn is_selected(&self) -> bool {
+        self.selected
+    }
+
+    /// Drops a selected text; true when there was one.
+    fn take_selection(&mut self) -> bool {
+        let had = std::mem::take(&mut self.selected);
+        if had {
+            self.input = Input::default();
+        }
+        had
     }
 
     pub fn text(&self) -> &str {
@@ -42,6 +67,7 @@ impl TextInput {
         if c.is_control() {
             return;
         }
+        self.take_selection();
         self.edit(InputRequest::InsertChar(c));
     }
 
@@ -54,26 +80,34 @@ impl TextInput {
     }
 
     pub fn backspace(&mut self) {
-        self.edit(InputRequest::DeletePrevChar);
+        if !self.take_selection() {
+            self.edit(InputRequest::DeletePrevChar);
+        }
     }
 
     pub fn delete(&mut self) {
-        self.edit(InputRequest::DeleteNextChar);
+        if !self.take_selection() {
+            self.edit(InputRequest::DeleteNextChar);
+        }
     }
 
     pub fn left(&mut self) {
+        self.selected = false;
         self.edit(InputRequest::GoToPrevChar);
     }
 
     pub fn right(&mut self) {
+        self.selected = false;
         self.edit(InputRequest::GoToNextChar);
     }
 
     pub fn home(&mut self) {
+        self.selected = false;
         self.edit(InputRequest::GoToStart);
     }
 
     pub fn end(&mut self) {
+        self.selected = false;
         self.edit(InputRequest::GoToEnd);
     }
 
@@ -110,6 +144,12 @@ impl TextInput {
             shown -= w(&chars[start]);
             start += 1;
         }
+        // A selected text shows reversed, which every theme keeps (mono has no colours).
+        let text_style = if focused && self.selected {
+            style.add_modifier(Modifier::REVERSED)
+        } else {
+            style
+        };
         let mut x = area.x;
         let mut right = area.x + area.width;
         // An unfocused field cut at its right edge ends in ".." so the cut is seen (the full
@@ -126,10 +166,10 @@ impl TextInput {
             if x + cw > right {
                 break;
             }
-            buf[(x, area.y)].set_char(*c).set_style(style);
+            buf[(x, area.y)].set_char(*c).set_style(text_style);
             if cw == 2 {
                 buf[(x + 1, area.y)].reset();
-                buf[(x + 1, area.y)].set_style(style);
+                buf[(x + 1, area.y)].set_style(text_style);
             }
             x += cw;
         }
@@ -156,6 +196,39 @@ mod tests {
         t.end();
         t.insert_str("材\n库");
         assert_eq!(t.text(), "器材库");
+    }
+
+    #[test]
+    fn a_selected_text_is_replaced_by_typing_and_kept_by_a_move() {
+        let mut t = TextInput::new("城关人民医院");
+        t.select_all();
+        t.insert('东');
+        assert_eq!(t.text(), "东", "typing replaces a restored text");
+        assert!(!t.is_selected());
+        let mut t = TextInput::new("城关人民医院");
+        t.select_all();
+        t.insert_str("南湖医院");
+        assert_eq!(t.text(), "南湖医院", "a paste replaces it too");
+        t.select_all();
+        t.backspace();
+        assert_eq!(t.text(), "", "Backspace clears it");
+        let mut t = TextInput::new("城关人民医院");
+        t.select_all();
+        t.end();
+        t.insert('区');
+        assert_eq!(t.text(), "城关人民医院区", "after a move typing appends");
+        let mut empty = TextInput::new("");
+        empty.select_all();
+        assert!(!empty.is_selected());
+        // Drawn reversed while focused, plain when not.
+        let mut t = TextInput::new("城关");
+        t.select_all();
+        let mut buf = Buffer::empty(Rect::new(0, 0, 8, 1));
+        t.render(Rect::new(0, 0, 8, 1), &mut buf, Style::default(), true);
+        assert!(buf[(0, 0)].modifier.contains(Modifier::REVERSED));
+        let mut buf = Buffer::empty(Rect::new(0, 0, 8, 1));
+        t.render(Rect::new(0, 0, 8, 1), &mut buf, Style::default(), false);
+        assert!(!buf[(0, 0)].modifier.contains(Modifier::REVERSED));
     }
 
     #[test]
