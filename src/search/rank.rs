@@ -250,20 +250,14 @@ impl Index {
                 |_, _| {},
             );
             if top.seen >= limit {
-                let hits = top
-                    .into_sorted()
-                    .iter()
-                    .map(|r| build_hit(self, r, &q.terms))
-                    .collect();
-                self.memos.keep(memos);
                 // What this search walked was possible for a shorter query, so it still
                 // holds everything an extension of this one can match.
-                self.memos.keep_narrow(Narrow {
+                let narrow = Narrow {
                     plan,
                     terms: term_chars,
                     visits,
-                });
-                return hits;
+                };
+                return self.settle(top, &q.terms, memos, narrow);
             }
         }
         let mut top = TopK::new(limit);
@@ -311,17 +305,24 @@ impl Index {
         }
         possible.retain(|v| v.group != u8::MAX);
         possible.extend_from_slice(&visits[visited..]);
-        let hits = top
-            .into_sorted()
-            .iter()
-            .map(|r| build_hit(self, r, &q.terms))
-            .collect();
-        self.memos.keep(memos);
-        self.memos.keep_narrow(Narrow {
+        let narrow = Narrow {
             plan,
             terms: term_chars,
             visits: possible,
-        });
+        };
+        self.settle(top, &q.terms, memos, narrow)
+    }
+
+    /// The page of `top`, best first; keeps the term memos and the records a longer query
+    /// may still match (`narrow`) for the next keystroke.
+    fn settle(&self, top: TopK, terms: &[Term], memos: Vec<TermMemo>, narrow: Narrow) -> Vec<Hit> {
+        let hits = top
+            .into_sorted()
+            .iter()
+            .map(|r| build_hit(self, r, terms))
+            .collect();
+        self.memos.keep(memos);
+        self.memos.keep_narrow(narrow);
         hits
     }
 

@@ -326,11 +326,7 @@ impl Delta {
             if *d == 0 {
                 continue;
             }
-            let now = match idx.get(k.as_slice())? {
-                Some(v) => u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])),
-                None => 0,
-            };
-            let next = (now as i64).saturating_add(*d).max(0) as u64;
+            let next = counted(idx.get(k.as_slice())?, *d);
             if next == 0 {
                 idx.remove(k.as_slice())?;
             } else {
@@ -347,6 +343,15 @@ impl Delta {
     }
 }
 
+/// A counter stored as `current` (8 bytes big-endian, absent = 0) after adding `d`, never
+/// below 0.
+fn counted(current: Option<sled::IVec>, d: i64) -> u64 {
+    let now = current.map_or(0, |v| {
+        u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8]))
+    });
+    (now as i64).saturating_add(d).max(0) as u64
+}
+
 impl Delta {
     /// The same writes as [`Delta::apply`], appended to `out` for a batch of `idx`: counters
     /// read from the tree as it is.
@@ -359,11 +364,7 @@ impl Delta {
             if *d == 0 {
                 continue;
             }
-            let now = match idx.get(k.as_slice())? {
-                Some(v) => u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])),
-                None => 0,
-            };
-            let next = (now as i64).saturating_add(*d).max(0) as u64;
+            let next = counted(idx.get(k.as_slice())?, *d);
             out.push((k.clone(), (next != 0).then(|| next.to_be_bytes().to_vec())));
         }
         out.extend(self.remove.iter().map(|k| (k.clone(), None)));
