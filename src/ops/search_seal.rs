@@ -97,7 +97,7 @@ pub(super) fn finish(data_dir: &Path) {
     let Ok(db) = std::fs::File::open(data_dir.join("db").join("db")) else {
         return;
     };
-    if db.try_lock().is_err() {
+    if fs2::FileExt::try_lock_exclusive(&db).is_err() {
         return;
     }
     let finished = read(data_dir)
