@@ -108,7 +108,8 @@ DESC="$RUN/descriptions.txt"
 "$BENCH" descs "$BIG/data" "$DESC"
 search_s=(); fzf_s=()
 # The index file (data dir/search.idx) is built by the first search after any change of
-# build; the timed runs read it current. Then one added hazard: the next search catches up.
+# build, which seals it; the timed runs read it through the seal without opening the store
+# (src/ops/search_seal.rs). Then one added hazard: the next search catches up.
 rm -f "$BIG/data/search.idx"
 COLD_T=$(measure "$RUN/search" "$BIN" search 消防通道 --limit 20)
 for _ in $(seq "$RUNS"); do
