@@ -153,7 +153,12 @@ fn a_sealed_index_file_answers_without_opening_the_store_until_anything_opens_it
 
     // Even a command that only reads opens the store: the next search checks the stamp.
     search(&env, "消防通道");
+    assert!(env.data().join("search.seal").exists());
     env.ok(&["finding", "list"]);
+    assert!(
+        !env.data().join("search.seal").exists(),
+        "every open removes the seal, whatever sled writes"
+    );
     let (_, how) = search(&env, "消防通道");
     assert!(how.contains("打开存储") && !how.contains("未打开"), "{how}");
 
