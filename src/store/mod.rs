@@ -44,8 +44,8 @@ pub use compact::compact;
 pub use demo_mark::is_demo_device;
 pub use fork::{ForkNote, ForkOutcome};
 pub use import::{
-    Applied, Auth, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
-    verify_records,
+    Applied, Auth, Checked, Deferred, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged,
+    Verified, verify_records,
 };
 pub use models::{InspectionMark, RectifiedOn, RowModel, Waiting};
 pub use peers::{PeerHolds, PeerStatus};
@@ -507,6 +507,25 @@ impl Store {
     /// The wall clock is recorded in the event (dates people read come from it); the HLC,
     /// which only orders, ticks from it.
     pub fn append_walled(&mut self, items: Vec<(String, Wall, Payload)>) -> Result<Vec<EventRef>> {
+        self.append_walled_in(items, None)
+    }
+
+    /// [`Store::append_walled`] for one batch of many (the demo's): the views of the findings
+    /// and inspections it touches are left for [`Store::finish_views`], written once however
+    /// many batches touch them. Until then this handle's views lag its log (`apply_group`).
+    pub fn append_walled_deferred(
+        &mut self,
+        items: Vec<(String, Wall, Payload)>,
+        deferred: &mut Deferred,
+    ) -> Result<Vec<EventRef>> {
+        self.append_walled_in(items, Some(deferred))
+    }
+
+    fn append_walled_in(
+        &mut self,
+        items: Vec<(String, Wall, Payload)>,
+        deferred: Option<&mut Deferred>,
+    ) -> Result<Vec<EventRef>> {
         if let Some(reason) = self.frozen()? {
             return Err(StoreError::Frozen(reason));
         }
@@ -547,7 +566,13 @@ impl Store {
             .skip(skip)
             .map(|(b, _)| b.event_ref())
             .collect();
-        self.write_events(records, Some(hlc))?;
+        match deferred {
+            Some(d) if records.len() >= apply::ORDERED_FROM => {
+                self.write_ordered(&records, None, Some(hlc), apply::Around::default())?;
+                d.note(&records);
+            }
+            _ => self.write_events(records, Some(hlc))?,
+        }
         self.appends += 1;
         if described.is_some() {
             self.description_written();
@@ -567,7 +592,7 @@ impl Store {
     ) -> Result<()> {
         let plan = views::plan(self, &records)?;
         if records.len() >= apply::ORDERED_FROM {
-            return self.write_ordered(&records, &plan, new_hlc, apply::Around::default());
+            return self.write_ordered(&records, Some(&plan), new_hlc, apply::Around::default());
         }
         use sled::Transactional;
         (
