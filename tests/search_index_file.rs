@@ -4,7 +4,7 @@
 //! is damaged — through the built binary.
 
 mod common;
-use common::Env;
+use common::{Env, copy_dir};
 
 /// What `xuncha search --json` finds, and where its index came from (`XUNCHA_TIMINGS`).
 fn search(env: &Env, query: &str) -> (serde_json::Value, String) {
@@ -125,4 +125,77 @@ fn views_rebuilt_by_doctor_drop_the_file() {
     env.ok(&["doctor", "--rebuild"]);
     let (_, how) = search(&env, "纸箱");
     assert!(how.contains("重建"), "{how}");
+}
+
+#[test]
+fn a_sealed_index_file_answers_without_opening_the_store_until_anything_opens_it() {
+    let env = Env::new();
+    let insp = env.start("某某区人民医院", &["fire"]);
+    let a = env.add_finding(&insp, "fire", "消防通道堆放杂物");
+    let (built, how) = search(&env, "消防通道");
+    assert!(how.contains("重建"), "{how}");
+    let (sealed, how) = search(&env, "消防通道");
+    assert!(
+        how.contains("未打开存储"),
+        "a current file is sealed: {how}"
+    );
+    assert_eq!(sealed, built);
+    assert!(ids(&sealed).iter().any(|h| h.contains(&a)), "{sealed}");
+
+    // A hazard saved since: the open that saved it broke the seal.
+    let b = env.add_finding(&insp, "fire", "消防通道被电动车占用");
+    let (hits, how) = search(&env, "消防通道");
+    assert!(how.contains("补入 1 条新事件"), "{how}");
+    assert!(ids(&hits).iter().any(|h| h.contains(&b)), "{hits}");
+    let (again, how) = search(&env, "消防通道");
+    assert!(how.contains("未打开存储"), "{how}");
+    assert_eq!(ids(&again), ids(&fresh(&env, "消防通道")));
+
+    // Even a command that only reads opens the store: the next search checks the stamp.
+    search(&env, "消防通道");
+    env.ok(&["finding", "list"]);
+    let (_, how) = search(&env, "消防通道");
+    assert!(how.contains("打开存储") && !how.contains("未打开"), "{how}");
+
+    // Queries that need the store (a line to resolve, an id) take the ordinary way.
+    for q in ["line:fire 消防通道", &a[..8]] {
+        let (_, how) = search(&env, q);
+        assert!(!how.contains("未打开"), "{q}: {how}");
+    }
+}
+
+#[test]
+fn a_store_put_back_behind_a_seal_is_not_trusted() {
+    let env = Env::new();
+    let insp = env.start("某某区人民医院", &["fire"]);
+    env.add_finding(&insp, "fire", "配电室堆放纸箱");
+    let db = env.data().join("db");
+    let before = env.tmp.path().join("db-before");
+    copy_dir(&db, &before);
+    let later = env.add_finding(&insp, "fire", "配电室纸箱未清理");
+    search(&env, "纸箱");
+    let (sealed, how) = search(&env, "纸箱");
+    assert!(how.contains("未打开存储"), "{how}");
+    assert!(ids(&sealed).iter().any(|h| h.contains(&later)), "{sealed}");
+
+    // The store as it was before the later hazard, copied back without opening it.
+    std::fs::remove_dir_all(&db).unwrap();
+    copy_dir(&before, &db);
+    let (hits, how) = search(&env, "纸箱");
+    assert!(how.contains("重建"), "{how}");
+    assert!(!ids(&hits).iter().any(|h| h.contains(&later)), "{hits}");
+    assert_eq!(ids(&hits), ids(&fresh(&env, "纸箱")));
+}
+
+#[test]
+fn a_sealed_search_still_names_a_clock_out_of_line() {
+    let mut env = Env::new();
+    let insp = env.start("某某区人民医院", &["fire"]);
+    env.add_finding(&insp, "fire", "灭火器压力不足");
+    search(&env, "灭火器");
+    let (_, how) = search(&env, "灭火器");
+    assert!(how.contains("未打开存储"), "{how}");
+    env.now = "2027-03-01T09:00:00+08:00".into();
+    let (_, how) = search(&env, "灭火器");
+    assert!(how.contains("晚一天以上"), "{how}");
 }

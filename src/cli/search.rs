@@ -11,7 +11,10 @@ use std::time::Instant;
 
 pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
     let t0 = Instant::now();
-    Query::parse(&args.query).map_err(|e| Failure::usage(format!("搜索：{e}")))?;
+    let parsed = Query::parse(&args.query).map_err(|e| Failure::usage(format!("搜索：{e}")))?;
+    if let Some(done) = run_sealed(cli, args, &parsed, t0) {
+        return done;
+    }
     let ctx = context(cli)?;
     let query =
         ops::resolve_query(&ctx, &args.query).map_err(|e| Failure::usage(format!("搜索：{e}")))?;
@@ -37,6 +40,41 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
             t3 - t2
         );
     }
+    drop(index);
+    let shown = show(cli, args, &hits);
+    // After the answer is out: the next search may then skip opening the store.
+    ops::close_sealing_index(ctx);
+    shown
+}
+
+/// The answer from a sealed index file, without opening the store (`ops::sealed_search_index`),
+/// when the query needs nothing else: no `line:` filter to resolve, not shaped like a record's
+/// number or id. None: take the ordinary way.
+fn run_sealed(
+    cli: &Cli,
+    args: &super::args::SearchArgs,
+    query: &Query,
+    t0: Instant,
+) -> Option<CmdResult> {
+    if query.is_empty() || query.line.is_some() || ops::may_name_a_record(&args.query) {
+        return None;
+    }
+    let (index, now) = ops::sealed_search_index(&super::data_dir(cli))?;
+    let t1 = Instant::now();
+    let hits = index.search_query(query, &now, args.limit);
+    if std::env::var_os("XUNCHA_TIMINGS").is_some() {
+        eprintln!(
+            "未打开存储；读索引 {:?}（已封存的索引文件；{} 条隐患，{} 段不同文本）；查询 {:?}",
+            t1 - t0,
+            index.finding_count(),
+            index.text_count(),
+            t1.elapsed()
+        );
+    }
+    Some(show(cli, args, &hits))
+}
+
+fn show(cli: &Cli, args: &super::args::SearchArgs, hits: &[Hit]) -> CmdResult {
     if cli.json {
         let out: Vec<HitJson> = hits.iter().map(HitJson::from).collect();
         return print_json(&out);
@@ -48,7 +86,7 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
         );
         return Ok(());
     }
-    for hit in &hits {
+    for hit in hits {
         println!("{}", row(hit));
     }
     Ok(())

@@ -44,6 +44,7 @@ mod registry_cache;
 mod registry_pick;
 mod search;
 mod search_file;
+mod search_seal;
 mod setup;
 mod signoff;
 mod stats;
@@ -65,7 +66,7 @@ pub use chem::{
     chemicals, export_chem, hazard_links, hazards_of, link_hazard, move_chemical,
     set_chemical_field,
 };
-pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning};
+pub use clock::{AHEAD_LIMIT_MS, BEHIND_TOLERANCE_MS, clock_warning, clock_warning_at};
 pub use demo::{DemoSummary, demo, demo_store};
 pub use demo_registry::seed as seed_demo_registry;
 pub use device::{describe_self, device_label_in, host_name};
@@ -136,9 +137,11 @@ pub use registry_pick::{
     registry_choices, resolve_facility, resolve_place, unregistered_entries,
 };
 pub use search::{
-    SearchOutcome, index_finding, load_search_index, put_named_record_first, resolve_query, search,
+    SearchOutcome, index_finding, load_search_index, may_name_a_record, put_named_record_first,
+    resolve_query, search,
 };
-pub use search_file::{INDEX_FILE, IndexSource, search_index};
+pub use search_file::{INDEX_FILE, IndexSource, close_sealing_index, search_index};
+pub use search_seal::sealed_search_index;
 pub use setup::{Opened, open, open_at, recorded_checklists};
 pub use signoff::{RECEIVER, REPORTER, SignerFields, VERIFIER, receive_notice, signer};
 pub use stats::{Stats, StatsRow, Tally, stats};

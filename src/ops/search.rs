@@ -149,10 +149,20 @@ pub fn put_named_record_first(
 /// the start or the end of the id), if exactly one. Only queries shaped like an id or a number
 /// are looked up, so typing Chinese text costs nothing extra.
 fn record_named(ctx: &Ctx, query: &str) -> Option<uuid::Uuid> {
-    let q = query.trim();
-    let id_like = q.len() >= 6 && q.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if !id_like {
+    if !may_name_a_record(query) {
         return None;
     }
-    ctx.store.resolve_finding(q).ok().flatten()
+    ctx.store.resolve_finding(query.trim()).ok().flatten()
+}
+
+/// Whether `query` is shaped like a 隐患编号 or a (short) finding id, so that answering it
+/// reads the store (`put_named_record_first`); other queries are answered by the index alone.
+pub fn may_name_a_record(query: &str) -> bool {
+    let q = query.trim();
+    let id_like = q.len() >= 6 && q.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let hex = || {
+        let digits = q.chars().filter(|c| *c != '-');
+        (6..=32).contains(&digits.clone().count()) && digits.clone().all(|c| c.is_ascii_hexdigit())
+    };
+    id_like && (crate::domain::number_key(q).is_some() || hex())
 }

@@ -90,7 +90,7 @@ impl Stamp {
     }
 }
 
-fn build_id() -> String {
+pub(super) fn build_id() -> String {
     let meta = std::env::current_exe().and_then(std::fs::metadata);
     match meta {
         Ok(m) => {
@@ -143,12 +143,73 @@ pub fn search_index(ctx: &Ctx) -> Result<(Index, IndexSource)> {
     Ok((index, IndexSource::Built(why)))
 }
 
+/// Closes the store of a search, first sealing the index file when it is current (its stamp
+/// equal to the store's now) so the next whole `xuncha search` can read it without opening
+/// the store (`search_seal`). Nothing is sealed for a read-only store, a store that opened
+/// with warnings or a clock start-up warns about: those take the ordinary path each time.
+pub fn close_sealing_index(ctx: super::Ctx) {
+    let dir = ctx.store.dir().to_path_buf();
+    let begun = begin_seal(&ctx);
+    drop(ctx);
+    if begun {
+        super::search_seal::finish(&dir);
+    }
+}
+
+fn begin_seal(ctx: &Ctx) -> bool {
+    if ctx.store.read_only().is_some() || !ctx.store.open_warnings().is_empty() {
+        return false;
+    }
+    let Ok(now) = Stamp::of(ctx) else {
+        return false;
+    };
+    let Ok(own_last_ms) = ctx.store.own_last_wall_ms() else {
+        return false;
+    };
+    let clock = super::search_seal::ClockFigures {
+        own_last_ms,
+        seen_ms: ctx.store.last_hlc().ms,
+        holds_events: ctx.store.holds_events(),
+    };
+    let warned = super::clock_warning_at(
+        &ctx.now,
+        clock.own_last_ms,
+        clock.seen_ms,
+        clock.holds_events,
+    );
+    let Some(header) = read_header(&ctx.store.dir().join(INDEX_FILE)) else {
+        return false;
+    };
+    let current = Index::stamp_of(&header)
+        .and_then(|s| serde_json::from_slice::<Stamp>(s).ok())
+        .is_some_and(|old| old == now);
+    if now.build.is_empty() || warned.is_some() || !current || ctx.store.flush().is_err() {
+        return false;
+    }
+    super::search_seal::begin(ctx.store.dir(), &header, &now.build, clock)
+}
+
+/// The index file's header (magic, format, stamp, body length and checksum), read without
+/// the body.
+fn read_header(path: &std::path::Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut head = vec![0u8; 12];
+    file.read_exact(&mut head).ok()?;
+    let stamp = u32::from_le_bytes(head[8..12].try_into().ok()?) as u64;
+    if stamp > MAX_FILE_BYTES {
+        return None;
+    }
+    file.take(stamp + 8).read_to_end(&mut head).ok()?;
+    Index::header_of(&head).map(<[u8]>::to_vec)
+}
+
 /// Drops the index file (after views were rebuilt or replaced without new events).
 pub(crate) fn forget_index_file(ctx: &Ctx) {
     let _ = std::fs::remove_file(ctx.store.dir().join(INDEX_FILE));
 }
 
-fn read_file(path: &std::path::Path) -> std::result::Result<Vec<u8>, String> {
+pub(super) fn read_file(path: &std::path::Path) -> std::result::Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|_| "没有索引文件".to_string())?;
     if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
         return Err("索引文件不是普通文件或过大".into());

@@ -90,7 +90,7 @@ pub fn recorded_checklists(data_dir: &Path) -> Vec<crate::domain::Checklist> {
 ///
 /// # Errors
 /// `Setup` naming the config file and the field that is too long.
-fn checked_settings(cfg: &Config, config_dir: &Path) -> Result<String> {
+pub(super) fn checked_settings(cfg: &Config, config_dir: &Path) -> Result<String> {
     let file = Config::path(config_dir);
     let bad = |e: OpsError| {
         OpsError::Setup(format!(

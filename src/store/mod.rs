@@ -157,6 +157,11 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 /// goal of ≤ 300 ms. So 32 MB stays until a command can choose its own.
 const CACHE_BYTES: u64 = 32 * 1024 * 1024;
 
+/// A file in the data dir saying "nothing has opened this store since I was written" (a
+/// search index seal, `ops::search_seal`). Every open removes it once it holds sled's lock,
+/// so a seal left by a process that held the lock is gone before any later opener can write.
+pub const SEAL_FILE: &str = "search.seal";
+
 /// Opens the sled database of the data dir `dir` (`<dir>/db`).
 fn open_db(dir: &Path) -> Result<sled::Db> {
     open_db_at(&dir.join("db"))
@@ -172,7 +177,11 @@ fn open_db_at(db_dir: &Path) -> Result<sled::Db> {
             .cache_capacity(CACHE_BYTES)
             .open();
         match opened {
-            Ok(db) => return Ok(db),
+            Ok(db) => {
+                // Under sled's lock, before any write: a seal must not outlive an open.
+                let _ = std::fs::remove_file(dir.join(SEAL_FILE));
+                return Ok(db);
+            }
             Err(sled::Error::Io(io))
                 if io.kind() == std::io::ErrorKind::WouldBlock
                     || io.to_string().contains("lock") =>
