@@ -14,8 +14,11 @@ use crate::store::Store;
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
+/// A fold and the stamp (`Store::kind_stamp`) of the events it was folded from.
+type Kept<T> = Option<((u64, u64), Arc<T>)>;
+
 /// The last fold of one kind and the stamp of the events it was folded from.
-pub(crate) struct FoldCache<T>(Mutex<Option<((u64, u64), Arc<T>)>>);
+pub(crate) struct FoldCache<T>(Mutex<Kept<T>>);
 
 impl<T> Default for FoldCache<T> {
     fn default() -> Self {
