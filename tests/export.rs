@@ -873,3 +873,68 @@ fn xlsx_ledger_reads_back_the_new_columns_and_a_height_for_every_row() {
     );
     assert!(core.contains("2026-11-22T01:00:00Z"), "{core}");
 }
+
+// ---------- line sheets written side by side ----------
+
+/// The XML of one part of an XLSX file.
+fn xlsx_part(path: &Path, name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut xml).unwrap();
+    xml
+}
+
+/// The fill colour (ARGB hex) of cell `cell` ("E5") of a sheet, through its style number in
+/// styles.xml's cellXfs and the fill that style names; None for no fill.
+fn fill_of(sheet_xml: &str, styles_xml: &str, cell: &str) -> Option<String> {
+    let at = sheet_xml
+        .find(&format!("<c r=\"{cell}\""))
+        .expect("the cell");
+    let tag = &sheet_xml[at..at + sheet_xml[at..].find('>').unwrap()];
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let from = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[from..from + tag[from..].find('"')?].to_string())
+    };
+    let style: usize = attr(tag, "s").map_or(0, |s| s.parse().unwrap());
+    let xfs = &styles_xml[styles_xml.find("<cellXfs").unwrap()..];
+    let xf = xfs.split("<xf ").nth(style + 1).expect("the style");
+    let fill: usize = attr(&format!(" {xf}"), "fillId").unwrap().parse().unwrap();
+    let fills = &styles_xml[styles_xml.find("<fills").unwrap()..];
+    let fill = fills.split("<fill>").nth(fill + 1).expect("the fill");
+    let fg = fill.find("<fgColor")?;
+    attr(&fill[fg..], "rgb")
+}
+
+#[test]
+fn xlsx_line_sheets_keep_their_colours_and_the_same_bytes_on_every_export() {
+    let s = scene();
+    let export = |name: &str| {
+        let out = s.env.path(name);
+        s.env.ok(
+            TODAY,
+            &["export", "--format", "xlsx", "--out", out.to_str().unwrap()],
+        );
+        out
+    };
+    let first = export("台账1.xlsx");
+    // 统计汇总, 危险化学品, then 消防: the second line sheet, written after the first.
+    let fire = xlsx_part(&first, "xl/worksheets/sheet3.xml");
+    let styles = xlsx_part(&first, "xl/styles.xml");
+    assert!(fire.contains("安全出口堆放杂物"), "the 消防 sheet");
+    // Row 5 is the overdue exit (red in every cell), row 4 the closed extinguisher (no fill).
+    for cell in ["A5", "E5", "J5", "P5"] {
+        assert_eq!(
+            fill_of(&fire, &styles, cell).as_deref(),
+            Some("FFFFC7CE"),
+            "{cell} of the overdue row is red"
+        );
+    }
+    for cell in ["A4", "E4", "J4"] {
+        assert_eq!(fill_of(&fire, &styles, cell), None, "{cell} has no fill");
+    }
+    let again = export("台账2.xlsx");
+    assert!(
+        std::fs::read(&first).unwrap() == std::fs::read(&again).unwrap(),
+        "two exports of the same ledger are the same file"
+    );
+}

@@ -108,15 +108,27 @@ pub fn export_ledger_filtered(
     let env = Env::of(&ctx.catalog, ctx.now)
         .with_org(&ctx.org)
         .with_photos(&shelf);
-    let findings = ctx.store.all_findings().map(|f| {
-        if stopped() {
-            Err(OpsError::Cancelled("导出未写任何文件".into()))
-        } else {
-            f.map_err(OpsError::from)
-        }
-    });
-    // Each row is made as its finding is read, once, and waits beside the output file.
-    let ledger = report::ledger_filtered(&env, filter, &inspections, findings, path)?;
+    // Each row is made as its finding is read, once, and waits beside the output file. The
+    // findings are read and decoded on a second thread while this one makes the rows.
+    let store = &ctx.store;
+    let ledger = std::thread::scope(|s| {
+        let (decoded, findings) = std::sync::mpsc::sync_channel(DECODED_AHEAD);
+        s.spawn(move || {
+            for f in store.all_findings() {
+                let f = if stopped() {
+                    Err(OpsError::Cancelled("导出未写任何文件".into()))
+                } else {
+                    f.map_err(OpsError::from)
+                };
+                let last = f.is_err();
+                // A closed channel: the rows stopped at an error of their own.
+                if decoded.send(f).is_err() || last {
+                    return;
+                }
+            }
+        });
+        report::ledger_filtered(&env, filter, &inspections, findings, path)
+    })?;
     match report::write_ledger_unless(&ledger, format, path, &stopped) {
         Ok(Some(summary)) => Ok(summary),
         Ok(None) => Err(OpsError::Cancelled("导出未写任何文件".into())),
@@ -125,22 +137,66 @@ pub fn export_ledger_filtered(
     }
 }
 
+/// How many decoded findings may wait for their rows (a few KB each): enough to keep both
+/// threads busy, small enough that the wait costs no memory to speak of.
+const DECODED_AHEAD: usize = 256;
+
 /// Every inspection with what a ledger row shows of it (mode, inspectors, number), read one
-/// at a time: the answers, which make up most of an inspection's view, are dropped at once,
-/// so 12,500 inspections of 50 answers each do not sit in memory during an export.
+/// at a time. The answers, which make up most of an inspection's view, are skipped by the
+/// parser instead of being built and dropped, so 12,500 inspections of 50 answers each neither
+/// sit in memory nor cost their decoding during an export.
 fn ledger_inspections(ctx: &Ctx) -> Result<HashMap<Uuid, Inspection>> {
     let mut out = HashMap::new();
     ctx.store.for_each_inspection_json(|json| {
-        let mut i: Inspection = serde_json::from_slice(json)
+        let head: InspectionHead = serde_json::from_slice(json)
             .map_err(|e| crate::store::StoreError::Corrupt(format!("检查视图无法解析：{e}")))?;
-        i.answers.clear();
-        i.answer_conflicts.clear();
-        i.answer_heads.clear();
-        i.checklists.clear();
+        let i = head.into_inspection();
         out.insert(i.id, i);
         Ok(())
     })?;
     Ok(out)
+}
+
+/// An inspection view without its answers: the fields [`Inspection`] requires, read by name
+/// from the same JSON; the parser skips every other field.
+#[derive(serde::Deserialize)]
+struct InspectionHead {
+    id: Uuid,
+    #[serde(default)]
+    number: Option<crate::domain::Number>,
+    facility: String,
+    departments: Vec<String>,
+    mode: crate::domain::Mode,
+    inspectors: Vec<String>,
+    lines: Vec<String>,
+    started_at: crate::domain::Stamp,
+    finished_at: Option<crate::domain::Stamp>,
+    started_by: String,
+    #[serde(default)]
+    leader: Option<crate::domain::LeaderRole>,
+}
+
+impl InspectionHead {
+    fn into_inspection(self) -> Inspection {
+        Inspection {
+            id: self.id,
+            number: self.number,
+            facility: self.facility,
+            departments: self.departments,
+            mode: self.mode,
+            inspectors: self.inspectors,
+            lines: self.lines,
+            answers: Default::default(),
+            started_at: self.started_at,
+            finished_at: self.finished_at,
+            started_by: self.started_by,
+            checklists: Default::default(),
+            answer_conflicts: Default::default(),
+            answer_settled: Default::default(),
+            answer_heads: Default::default(),
+            leader: self.leader,
+        }
+    }
 }
 
 /// Writes the 自查（督查）整改表 of one inspection (id, short id or 检查编号): ODT for a path

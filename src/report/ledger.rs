@@ -330,7 +330,8 @@ impl LedgerFilter {
 /// its row. The rows were made once while the findings were read and wait in a temporary file
 /// (see `ledger_spill`), so the rows of a large register never sit in memory together. An error
 /// is the reason in words (a temporary file that cannot be read back).
-pub type RowSource<'a> = Box<dyn Fn(Uuid) -> std::result::Result<LedgerRow, String> + 'a>;
+pub type RowSource<'a> =
+    Box<dyn Fn(Uuid) -> std::result::Result<LedgerRow, String> + Send + Sync + 'a>;
 
 /// The whole ledger: the ids of its rows grouped by line (checklist order), each line in
 /// facility pinyin order and then in order found, plus the figures for exactly these rows.

@@ -15,6 +15,7 @@ pub mod registers;
 mod risk;
 mod stats;
 mod xlsx;
+mod xlsx_lines;
 mod xlsx_style;
 
 pub use forms::Notice;

@@ -37,15 +37,30 @@ pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
     let sheet = book.add_worksheet();
     summary_sheet(sheet, ledger, &head, &styles).map_err(fail)?;
     let mut used = vec![SUMMARY_SHEET.to_string()];
-    for (_, name, ids) in &ledger.lines {
+    let mut sheets = Vec::with_capacity(ledger.lines.len());
+    for (_, name, _) in &ledger.lines {
         // Constant memory: each row goes to a temp file when the next begins, and strings are
         // written inline, so no sheet keeps its rows or a table of their text.
-        let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?;
+        let mut sheet = book.new_worksheet_with_constant_memory().map_err(fail)?;
         let sheet_name = unique_sheet_name(name, &used);
         sheet.set_name(&sheet_name).map_err(fail)?;
         used.push(sheet_name);
-        let rows = ledger.rows_of(ids);
-        line_sheet(sheet, name, rows, &head, &ledger.org, &styles)?;
+        sheets.push(sheet);
+    }
+    let write_line = |sheet: &mut Worksheet, i: usize| {
+        let (_, name, ids) = &ledger.lines[i];
+        line_sheet(
+            sheet,
+            name,
+            ledger.rows_of(ids),
+            &head,
+            &ledger.org,
+            &styles,
+        )
+    };
+    super::xlsx_lines::write_sheets(&mut book, &mut sheets, &write_line, &styles)?;
+    for sheet in sheets {
+        book.push_worksheet(sheet);
     }
     if let Some(shelf) = &ledger.photos
         && !ledger.photo_rows.is_empty()

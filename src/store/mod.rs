@@ -37,6 +37,7 @@ mod scan;
 mod sync_marks;
 mod views;
 mod vv;
+mod written;
 
 pub use crate::domain::{FindingQuery, StatusFilter};
 pub use codec::{EventBody, Record};
@@ -133,6 +134,9 @@ pub struct Store {
     /// Bumped whenever held events are replaced or the views are rebuilt (fork resolution,
     /// roster cuts, `rebuild`): the part of [`Store::change_stamp`] the log's extent misses.
     rewrites: std::sync::atomic::AtomicU64,
+    /// Events written by this handle per kind of entity, indexed by the kind's `ent` tag
+    /// byte (see [`Store::kind_stamp`]).
+    kind_writes: written::KindWrites,
     /// Own appends written by this handle, each one transaction (see [`Store::appends`]).
     appends: u64,
 }
@@ -257,6 +261,7 @@ impl Store {
             no_key: None,
             warnings: Vec::new(),
             rewrites: Default::default(),
+            kind_writes: Default::default(),
             appends: 0,
         };
         s.load_identity()?;

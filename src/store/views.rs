@@ -182,6 +182,8 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
     let mut by_entity: BTreeMap<[u8; 17], (Entity, Vec<StoredEvent>)> = BTreeMap::new();
     for (body, _) in records {
         let e = body.payload.entity();
+        // Counted when planned: a dry run or a failed write only makes a cache fold again.
+        store.note_kind_written(&e);
         // Only findings and inspections keep a view. Checklist versions, device statements,
         // the registers, the registry and patrols are folded from `ent` when read.
         if !has_view(&e) {
