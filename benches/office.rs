@@ -11,6 +11,9 @@
 //! office fsync DIR              write 1 KB and fsync, 50 times
 //! office descs DATA OUT         every finding description, one a line (the fzf corpus)
 //! office trees DATA             entries and key+value bytes of each sled tree, per event
+//! office parts DATA CONFIG      store open and each part of the home figures, timed alone
+//! office save DATA CONFIG [N]   N (default 30) confirmed hazard saves as the TUI's form makes them
+//! office layout DATA DIR        sled open time and snapshot size: one event per key vs 64 per value
 //! ```
 //!
 //! Times are wall-clock, milliseconds unless named; every figure is a fresh measurement.
@@ -55,6 +58,9 @@ fn main() {
         "fsync" => fsync(Path::new(a(1))),
         "descs" => descs(Path::new(a(1)), Path::new(a(2))),
         "trees" => trees(Path::new(a(1))),
+        "parts" => parts(Path::new(a(1)), Path::new(a(2))),
+        "layout" => layout(Path::new(a(1)), Path::new(a(2))),
+        "save" => save(Path::new(a(1)), Path::new(a(2)), a(3).parse().unwrap_or(30)),
         other => {
             eprintln!("unknown subcommand {other:?}; see the doc comment of benches/office.rs");
             std::process::exit(2);
@@ -409,4 +415,184 @@ fn descs(data: &Path, out: &Path) {
             Ok(())
         })
         .expect("scan");
+}
+
+/// Where the start-up time goes: `Store::open`, the rest of `ops::open`, and the parts of
+/// `ops::home` that read beyond its counters and marks, each timed alone after a first home.
+fn parts(data: &Path, config: &Path) {
+    let t = Instant::now();
+    let opened = ops::open_at(data, config).expect("ops::open");
+    let open_ms = ms(t.elapsed());
+    let ctx = opened.ctx;
+    let timed = |label: &str, f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        f();
+        println!("  {label:<36}{:>9.1} ms", ms(t.elapsed()));
+    };
+    println!(
+        "  {:<36}{open_ms:>9.1} ms",
+        "ops::open (Store::open and the rest)"
+    );
+    timed("ops::home whole, first", &mut || {
+        std::hint::black_box(ops::home(&ctx, None).expect("home"));
+    });
+    timed("sync_info (peers, trust)", &mut || {
+        std::hint::black_box(ops::sync_info(&ctx, None).expect("sync"));
+    });
+    timed("due_counts (equipment)", &mut || {
+        std::hint::black_box(ops::due_counts(&ctx).expect("due"));
+    });
+    timed("plan_panel", &mut || {
+        std::hint::black_box(ops::plan_panel(&ctx).expect("plan"));
+    });
+    timed("ops::home whole, again", &mut || {
+        std::hint::black_box(ops::home(&ctx, None).expect("home"));
+    });
+}
+
+/// One confirmed save in the TUI: the store opened once (as the TUI's worker holds it), the
+/// search index loaded (as after a first search), then `n` hazards saved one at a time through
+/// the call the hazard form's Ctrl-s makes (`ops::record_finding_at`, flushed before it
+/// returns) and put into the index (`ops::index_finding`), each timed alone. Prints the median,
+/// p99 and max beside the disk's fsync floor measured right after, in the data dir's folder.
+fn save(data: &Path, config: &Path, n: usize) {
+    let mut ctx = ops::open_at(data, config).expect("ops::open").ctx;
+    ops::search(&mut ctx, "消防", 1).expect("search index");
+    let inspection = ops::start_inspection(
+        &mut ctx,
+        ops::NewInspection {
+            facility: "性能测试医院".into(),
+            departments: vec![],
+            mode: Some(xuncha::domain::Mode::SelfCheck),
+            inspectors: vec!["测试".into()],
+            lines: vec!["fire".into()],
+        },
+    )
+    .expect("inspection")
+    .id;
+    let mut spent = Vec::with_capacity(n);
+    for i in 0..n {
+        let new = ops::NewFinding {
+            inspection: Some(inspection),
+            item_id: Some("fire.exit-clear".into()),
+            description: format!("性能测试：疏散通道堆放杂物（{i}）"),
+            location: "三楼".into(),
+            measures: "立即清理".into(),
+            responsible: "后勤科 王芳".into(),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let f = ops::record_finding_at(&mut ctx, new, ops::PlaceIntent::Auto)
+            .expect("save")
+            .finding;
+        ops::index_finding(&mut ctx, &f);
+        spent.push(t.elapsed());
+    }
+    spent.sort();
+    let pct = |p: usize| ms(spent[(spent.len() - 1) * p / 100]);
+    println!(
+        "confirmed save (ops::record_finding_at + index): median {:.2} ms, p99 {:.2} ms, max {:.2} ms ({n} saves) | goal ≤ 20 ms",
+        pct(50),
+        pct(99),
+        pct(100)
+    );
+    drop(ctx);
+    fsync(data.parent().unwrap_or(data));
+}
+
+/// How sled 0.34's open cost follows the number of keys (issue 14, goal 3): DATA's event
+/// bytes copied into two bare databases under DIR, `one` with one key per event (the `log`
+/// tree's layout) and `packed` with 64 consecutive events of a device per value (key: the
+/// first event's key); then each opened alternately three times (open and `open_tree`), with
+/// the snapshot file's size and the directory's size per event.
+fn layout(data: &Path, dir: &Path) {
+    const PER_VALUE: usize = 64;
+    let one = dir.join("one");
+    let packed = dir.join("packed");
+    for d in [&one, &packed] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    let src = sled_open(&data.join("db"));
+    let src_log = src.open_tree("log").expect("log");
+    let (db1, dbp) = (sled_open(&one), sled_open(&packed));
+    let (log1, logp) = (
+        db1.open_tree("log").expect("log"),
+        dbp.open_tree("log").expect("log"),
+    );
+    let (mut b1, mut bp) = (sled::Batch::default(), sled::Batch::default());
+    let (mut n, mut in_b1) = (0u64, 0usize);
+    let mut group: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    let flush_group = |group: &mut Vec<(Vec<u8>, Vec<u8>)>, bp: &mut sled::Batch| {
+        if let Some((k, _)) = group.first() {
+            let mut v = Vec::new();
+            for (_, e) in group.iter() {
+                v.extend_from_slice(&(e.len() as u32).to_le_bytes());
+                v.extend_from_slice(e);
+            }
+            bp.insert(k.clone(), v);
+        }
+        group.clear();
+    };
+    for kv in src_log.iter() {
+        let (k, v) = kv.expect("read");
+        n += 1;
+        b1.insert(k.to_vec(), v.to_vec());
+        in_b1 += 1;
+        // A value holds one device's consecutive events only.
+        if group.first().is_some_and(|(g, _)| g[..16] != k[..16]) || group.len() == PER_VALUE {
+            flush_group(&mut group, &mut bp);
+        }
+        group.push((k.to_vec(), v.to_vec()));
+        if in_b1 == 10_000 {
+            log1.apply_batch(std::mem::take(&mut b1)).expect("insert");
+            logp.apply_batch(std::mem::take(&mut bp)).expect("insert");
+            in_b1 = 0;
+        }
+    }
+    flush_group(&mut group, &mut bp);
+    log1.apply_batch(b1).expect("insert");
+    logp.apply_batch(bp).expect("insert");
+    let (keys1, keysp) = (log1.len(), logp.len());
+    db1.flush().expect("flush");
+    dbp.flush().expect("flush");
+    drop((log1, logp, db1, dbp, src_log, src));
+    std::thread::sleep(Duration::from_millis(800));
+    let mut times: [Vec<f64>; 2] = [vec![], vec![]];
+    for _ in 0..3 {
+        for (i, d) in [&one, &packed].into_iter().enumerate() {
+            let t = Instant::now();
+            let db = sled_open(d);
+            let log = db.open_tree("log").expect("log");
+            times[i].push(ms(t.elapsed()));
+            drop((log, db));
+            std::thread::sleep(Duration::from_millis(800));
+        }
+    }
+    let snap = |d: &Path| -> u64 {
+        std::fs::read_dir(d)
+            .map(|rd| {
+                rd.flatten()
+                    .filter(|e| e.file_name().to_string_lossy().starts_with("snap."))
+                    .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
+                    .sum()
+            })
+            .unwrap_or(0)
+    };
+    for (i, (label, d, keys)) in [
+        ("one event per key", &one, keys1),
+        ("64 events per value", &packed, keysp),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut t = times[i].clone();
+        t.sort_by(f64::total_cmp);
+        println!(
+            "bare sled, {label:<20}: {keys:>7} keys for {n} events, open {:.1} ms (min {:.1}), snapshot {:.2} MB, {:.0} B per event on disk",
+            t[1],
+            t[0],
+            snap(d) as f64 / 1e6,
+            dir_bytes(d) as f64 / n.max(1) as f64
+        );
+    }
 }

@@ -277,15 +277,20 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
     let events = actions.len();
     let mut batch = Vec::with_capacity(BATCH);
     let off = ctx.now.0.offset().local_minus_utc();
+    // A hazard's events span the three years, so most batches touch hazards seen before:
+    // their views are written once, at the end, not once per batch.
+    let mut deferred = crate::store::Deferred::default();
     for (ms, who, p) in actions {
         batch.push((who, crate::domain::Wall { ms, off }, p));
         if batch.len() == BATCH {
-            ctx.store.append_walled(std::mem::take(&mut batch))?;
+            ctx.store
+                .append_walled_deferred(std::mem::take(&mut batch), &mut deferred)?;
         }
     }
     if !batch.is_empty() {
-        ctx.store.append_walled(batch)?;
+        ctx.store.append_walled_deferred(batch, &mut deferred)?;
     }
+    ctx.store.finish_views(&mut deferred)?;
     ctx.store.flush()?;
     Ok(DemoSummary {
         facilities: used_fac.len(),

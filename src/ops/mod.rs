@@ -183,8 +183,10 @@ pub struct Ctx {
     pub rules: Vec<crate::domain::Rule>,
     /// Cap on one photo file as attached, in bytes (config `photo_max_mb`, default 20 MB).
     pub photo_max_bytes: u64,
-    /// The facility registry as last folded, with the log's stamp (`registry_cache.rs`).
+    /// The facility registry as last folded, with its stamp (`registry_cache.rs`).
     registry: registry_cache::RegistryCache,
+    /// Every patrol as last folded, with its stamp (`registry_cache.rs`).
+    patrols: registry_cache::PatrolCache,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -354,6 +356,7 @@ impl Ctx {
             rules: plan::builtin_rules(),
             photo_max_bytes: crate::photo::DEFAULT_MAX_BYTES,
             registry: Default::default(),
+            patrols: Default::default(),
         }
     }
 

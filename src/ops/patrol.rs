@@ -13,7 +13,16 @@ pub const PATROL_LINE: &str = "key_site";
 /// # Errors
 /// `Store` when the log cannot be read.
 pub fn patrols(ctx: &Ctx) -> Result<Vec<Patrol>> {
-    Ok(Patrol::fold_all(&ctx.store.patrol_events()?))
+    Ok(patrols_shared(ctx)?.as_ref().clone())
+}
+
+/// Every patrol held, oldest first, as kept while no patrol event is written
+/// (`registry_cache.rs`): what the plan panel reads on every home refresh.
+///
+/// # Errors
+/// `Store` when the log cannot be read.
+pub(crate) fn patrols_shared(ctx: &Ctx) -> Result<std::sync::Arc<Vec<Patrol>>> {
+    ctx.patrols.get(&ctx.store)
 }
 
 /// A patrol by id (whole, or its first or last 6+ hex digits).

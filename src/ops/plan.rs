@@ -91,7 +91,7 @@ pub fn plan_status(
         .active()
         .filter(|f| only.is_none_or(|id| f.id == id))
         .collect();
-    let patrols = super::patrols(ctx)?;
+    let patrols = super::patrol::patrols_shared(ctx)?;
     // The longest period is a calendar year, so only inspections started since the first of
     // January of `from`'s year count (two days earlier, for any UTC offset); they come from the
     // inspection marks kept with the log, not from every inspection view (issue 16).

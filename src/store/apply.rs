@@ -74,18 +74,28 @@ pub(crate) struct Around {
 impl Store {
     /// Writes `records` (verified, fresh) and `plan` (their views) in the order of the module
     /// doc, with `around` and the clock `hlc` when it moves.
+    /// With `plan` `None` the views are left for [`Store::finish_views`]: the mark stays
+    /// (its devices added to those already named), so a process stopped before the views are
+    /// written rebuilds them on the next open.
     ///
     /// # Errors
     /// `Db` when sled fails; the mark then stays and the next open rebuilds the views.
     pub(crate) fn write_ordered(
         &self,
         records: &[(EventBody, Record)],
-        plan: &Plan,
+        plan: Option<&Plan>,
         hlc: Option<Hlc>,
         around: Around,
     ) -> Result<()> {
         let stored = super::import::in_parallel(records, |(_, r)| r.stored());
-        let devices: BTreeSet<Uuid> = records.iter().map(|(b, _)| b.device).collect();
+        let mut devices: BTreeSet<Uuid> = records.iter().map(|(b, _)| b.device).collect();
+        if let Some(before) = self.meta.get(META_APPLYING)? {
+            devices.extend(
+                before
+                    .chunks_exact(16)
+                    .filter_map(|b| Uuid::from_slice(b).ok()),
+            );
+        }
 
         let keys = around.keys.iter();
         apply_chunked(
@@ -127,7 +137,15 @@ impl Store {
         )?;
 
         apply_chunked(&self.ent, self.ent_writes(records)?)?;
-        plan.apply_ordered(self)?;
+        if let Some(plan) = plan {
+            plan.apply_ordered(self)?;
+            self.views_written()?;
+        }
+        Ok(())
+    }
+
+    /// The views of every event written under the mark are written: the mark goes.
+    pub(crate) fn views_written(&self) -> Result<()> {
         self.fault_point_apply("viewed");
         self.meta.remove(META_APPLYING)?;
         Ok(())

@@ -153,6 +153,47 @@ impl Staged {
     }
 }
 
+/// Entities whose views [`Store::finish_views`] folds and writes together.
+pub const FINISH_CHUNK: usize = 2000;
+
+/// The views an import has not written yet: the findings and inspections its groups touched
+/// (see [`Store::apply_group`]). Bounded by the entities, not the events.
+#[derive(Default)]
+pub struct Deferred {
+    entities: BTreeSet<Entity>,
+    /// Some group was written and its views are not: the mark is set.
+    pending: bool,
+}
+
+impl Deferred {
+    /// `records` are written, their views not.
+    pub(crate) fn note(&mut self, records: &[(EventBody, Record)]) {
+        self.pending = true;
+        self.entities.extend(
+            records
+                .iter()
+                .map(|(b, _)| b.payload.entity())
+                .filter(views::has_view),
+        );
+    }
+}
+
+impl Staged {
+    /// What is staged, to apply as one group; `self` keeps only the entities created so far,
+    /// so a later group that creates one again is refused as forged even while the views
+    /// (which `check_creations` also reads) are deferred.
+    pub fn take_group(&mut self) -> Staged {
+        let created = self.created.clone();
+        std::mem::replace(
+            self,
+            Staged {
+                created,
+                ..Staged::default()
+            },
+        )
+    }
+}
+
 /// What signature checks gave for each record of a bundle, in order.
 pub type Verified = Vec<std::result::Result<EventBody, CodecError>>;
 
@@ -587,6 +628,56 @@ impl Store {
     /// the views from the log; a bundle whose events are not all in yet is read again by the
     /// next sync.
     pub fn apply_staged(&mut self, staged: Staged, now_ms: i64) -> Result<Applied> {
+        self.write_staged(staged, now_ms, None)
+    }
+
+    /// Writes the events of `staged` as [`Store::apply_staged`] does, but not the views of
+    /// the findings and inspections they touch: those are noted in `deferred` and written
+    /// once, by [`Store::finish_views`], however many groups of an import touch them (a
+    /// finding's events sit in several groups; each group rewrote its view, index keys and
+    /// register row). Until then the mark [`apply::META_APPLYING`](super::apply) stays, so a
+    /// process stopped in between rebuilds the views on the next open; and this handle's
+    /// views and read models lag the log, so nothing may read or write them before
+    /// `finish_views` (the caller's rule: sync finishes before settling a fork, promoting
+    /// events kept aside, or reporting).
+    pub fn apply_group(
+        &mut self,
+        staged: Staged,
+        now_ms: i64,
+        deferred: &mut Deferred,
+    ) -> Result<Applied> {
+        self.write_staged(staged, now_ms, Some(deferred))
+    }
+
+    /// Writes the views `deferred` names, in chunks of [`FINISH_CHUNK`] entities, each folded
+    /// on every core from all its events in the log; then removes the mark. Returns the field
+    /// conflicts these views hold that the views before the import did not.
+    ///
+    /// # Errors
+    /// `Db` when sled fails (the mark then stays and the next open rebuilds the views);
+    /// `Corrupt` for an event or view that cannot be read.
+    pub fn finish_views(&mut self, deferred: &mut Deferred) -> Result<Vec<NewConflict>> {
+        if !deferred.pending {
+            return Ok(vec![]);
+        }
+        let entities: Vec<Entity> = std::mem::take(&mut deferred.entities).into_iter().collect();
+        let mut conflicts = Vec::new();
+        for chunk in entities.chunks(FINISH_CHUNK) {
+            let plan = views::plan_held(self, chunk)?;
+            conflicts.extend(self.new_conflicts(&plan)?);
+            plan.apply_ordered(self)?;
+        }
+        self.views_written()?;
+        deferred.pending = false;
+        Ok(conflicts)
+    }
+
+    fn write_staged(
+        &mut self,
+        staged: Staged,
+        now_ms: i64,
+        deferred: Option<&mut Deferred>,
+    ) -> Result<Applied> {
         let fresh = staged.bodies;
         if fresh.is_empty()
             && staged.aside.is_empty()
@@ -595,8 +686,14 @@ impl Store {
         {
             return Ok(Applied::default());
         }
-        let plan = views::plan(self, &fresh)?;
-        let conflicts = self.new_conflicts(&plan)?;
+        let (plan, conflicts) = match &deferred {
+            Some(_) => (None, vec![]),
+            None => {
+                let plan = views::plan(self, &fresh)?;
+                let conflicts = self.new_conflicts(&plan)?;
+                (Some(plan), conflicts)
+            }
+        };
         let vv = self.vv_tree()?;
         let mut helds: BTreeMap<Uuid, Held> = BTreeMap::new();
         for (b, _) in &fresh {
@@ -642,7 +739,10 @@ impl Store {
             unaside: staged.unaside,
             held: helds,
         };
-        self.write_ordered(&fresh, &plan, adopt, around)?;
+        self.write_ordered(&fresh, plan.as_ref(), adopt, around)?;
+        if let Some(d) = deferred {
+            d.note(&fresh);
+        }
         if let Some(h) = adopt {
             self.hlc = h;
         }

@@ -37,6 +37,7 @@ mod scan;
 mod sync_marks;
 mod views;
 mod vv;
+mod written;
 
 pub use crate::domain::{FindingQuery, StatusFilter};
 pub use codec::{EventBody, Record};
@@ -44,8 +45,8 @@ pub use compact::compact;
 pub use demo_mark::is_demo_device;
 pub use fork::{ForkNote, ForkOutcome};
 pub use import::{
-    Applied, Auth, Checked, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged, Verified,
-    verify_records,
+    Applied, Auth, Checked, Deferred, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged,
+    Verified, verify_records,
 };
 pub use models::{InspectionMark, RectifiedOn, RowModel, Waiting};
 pub use peers::{PeerHolds, PeerStatus};
@@ -133,6 +134,9 @@ pub struct Store {
     /// Bumped whenever held events are replaced or the views are rebuilt (fork resolution,
     /// roster cuts, `rebuild`): the part of [`Store::change_stamp`] the log's extent misses.
     rewrites: std::sync::atomic::AtomicU64,
+    /// Events written by this handle per kind of entity, indexed by the kind's `ent` tag
+    /// byte (see [`Store::kind_stamp`]).
+    kind_writes: written::KindWrites,
     /// Own appends written by this handle, each one transaction (see [`Store::appends`]).
     appends: u64,
 }
@@ -257,6 +261,7 @@ impl Store {
             no_key: None,
             warnings: Vec::new(),
             rewrites: Default::default(),
+            kind_writes: Default::default(),
             appends: 0,
         };
         s.load_identity()?;
@@ -516,6 +521,25 @@ impl Store {
     /// The wall clock is recorded in the event (dates people read come from it); the HLC,
     /// which only orders, ticks from it.
     pub fn append_walled(&mut self, items: Vec<(String, Wall, Payload)>) -> Result<Vec<EventRef>> {
+        self.append_walled_in(items, None)
+    }
+
+    /// [`Store::append_walled`] for one batch of many (the demo's): the views of the findings
+    /// and inspections it touches are left for [`Store::finish_views`], written once however
+    /// many batches touch them. Until then this handle's views lag its log (`apply_group`).
+    pub fn append_walled_deferred(
+        &mut self,
+        items: Vec<(String, Wall, Payload)>,
+        deferred: &mut Deferred,
+    ) -> Result<Vec<EventRef>> {
+        self.append_walled_in(items, Some(deferred))
+    }
+
+    fn append_walled_in(
+        &mut self,
+        items: Vec<(String, Wall, Payload)>,
+        deferred: Option<&mut Deferred>,
+    ) -> Result<Vec<EventRef>> {
         if let Some(reason) = self.frozen()? {
             return Err(StoreError::Frozen(reason));
         }
@@ -556,7 +580,13 @@ impl Store {
             .skip(skip)
             .map(|(b, _)| b.event_ref())
             .collect();
-        self.write_events(records, Some(hlc))?;
+        match deferred {
+            Some(d) if records.len() >= apply::ORDERED_FROM => {
+                self.write_ordered(&records, None, Some(hlc), apply::Around::default())?;
+                d.note(&records);
+            }
+            _ => self.write_events(records, Some(hlc))?,
+        }
         self.appends += 1;
         if described.is_some() {
             self.description_written();
@@ -576,7 +606,7 @@ impl Store {
     ) -> Result<()> {
         let plan = views::plan(self, &records)?;
         if records.len() >= apply::ORDERED_FROM {
-            return self.write_ordered(&records, &plan, new_hlc, apply::Around::default());
+            return self.write_ordered(&records, Some(&plan), new_hlc, apply::Around::default());
         }
         use sled::Transactional;
         (

@@ -128,10 +128,12 @@ impl Plan {
     /// `apply.rs`): views, then the index keys and the read models.
     pub(crate) fn apply_ordered(&self, store: &Store) -> Result<()> {
         use super::apply::apply_chunked;
+        // Packed on every core: LZ4 with its dictionary is most of a view's write cost.
         let views = |m: &BTreeMap<Uuid, Vec<u8>>| {
-            m.iter()
-                .map(|(id, v)| (id.as_bytes().to_vec(), Some(super::pack::view_stored(v))))
-                .collect()
+            let all: Vec<(&Uuid, &Vec<u8>)> = m.iter().collect();
+            super::import::in_parallel(&all, |(id, v)| {
+                (id.as_bytes().to_vec(), Some(super::pack::view_stored(v)))
+            })
         };
         apply_chunked(&store.findings, views(&self.findings))?;
         apply_chunked(&store.inspections, views(&self.inspections))?;
@@ -139,6 +141,9 @@ impl Plan {
         idx.extend(self.idx_remove.iter().map(|k| (k.clone(), None)));
         idx.extend(self.idx_insert.iter().map(|k| (k.clone(), Some(vec![]))));
         self.models.writes(&store.idx, &mut idx)?;
+        // In key order: consecutive writes land in the same leaf (index keys of one finding
+        // lie far apart). Every key is written once here, so the order changes no result.
+        idx.sort_by(|a, b| a.0.cmp(&b.0));
         apply_chunked(&store.idx, idx)
     }
 }
@@ -177,9 +182,11 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
     let mut by_entity: BTreeMap<[u8; 17], (Entity, Vec<StoredEvent>)> = BTreeMap::new();
     for (body, _) in records {
         let e = body.payload.entity();
+        // Counted when planned: a dry run or a failed write only makes a cache fold again.
+        store.note_kind_written(&e);
         // Only findings and inspections keep a view. Checklist versions, device statements,
         // the registers, the registry and patrols are folded from `ent` when read.
-        if !matches!(e, Entity::Finding(_) | Entity::Inspection(_)) {
+        if !has_view(&e) {
             continue;
         }
         by_entity
@@ -192,35 +199,112 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
     for (prefix, (entity, mut fresh)) in by_entity {
         let mut events = store.events_with_prefix(&prefix)?;
         events.append(&mut fresh);
-        match entity {
-            Entity::Finding(id) => {
-                let old = store.finding(id)?;
+        plan.add(fold_one(store, entity, &events)?);
+    }
+    Ok(plan)
+}
+
+/// Whether `e` keeps a stored view (findings and inspections do; the rest is folded from
+/// `ent` when read).
+pub(crate) fn has_view(e: &Entity) -> bool {
+    matches!(e, Entity::Finding(_) | Entity::Inspection(_))
+}
+
+/// Recomputes the views of `entities` from the events the log holds for them (every event is
+/// written already: the deferred views of an import, `import.rs`). Entities are read and
+/// folded on every core; the plan is the same as [`plan`] would make.
+pub(crate) fn plan_held(store: &Store, entities: &[Entity]) -> Result<Plan> {
+    let folded = super::import::in_parallel(entities, |e| {
+        let events = store.events_with_prefix(&entity_prefix(e))?;
+        fold_one(store, *e, &events)
+    });
+    let mut plan = Plan::default();
+    for f in folded {
+        plan.add(f?);
+    }
+    Ok(plan)
+}
+
+/// One entity's view before and after, with its JSON when there is one.
+// Each value is moved once from its folding thread into the plan: a box would only add an
+// allocation per entity.
+#[allow(clippy::large_enum_variant)]
+enum Folded {
+    Finding {
+        id: Uuid,
+        old: Option<Finding>,
+        new: Option<(Finding, Vec<u8>)>,
+    },
+    Inspection {
+        id: Uuid,
+        old: Option<Inspection>,
+        new: Option<(Inspection, Vec<u8>)>,
+    },
+    None,
+}
+
+/// Folds one entity from all its `events` and reads its stored view (the one before).
+fn fold_one(store: &Store, entity: Entity, events: &[StoredEvent]) -> Result<Folded> {
+    Ok(match entity {
+        Entity::Finding(id) => {
+            let new = FindingFold::fold(events).map(|f| {
+                let json = to_json(&f.slim());
+                (f, json)
+            });
+            Folded::Finding {
+                id,
+                old: store.finding(id)?,
+                new,
+            }
+        }
+        Entity::Inspection(id) => {
+            let new = Inspection::fold(events).map(|i| {
+                let json = to_json(&i);
+                (i, json)
+            });
+            Folded::Inspection {
+                id,
+                old: store.inspection(id)?,
+                new,
+            }
+        }
+        _ => Folded::None,
+    })
+}
+
+impl Plan {
+    /// Adds one entity's new view, its changed index keys and its read-model changes.
+    fn add(&mut self, f: Folded) {
+        match f {
+            Folded::Finding { id, old, new } => {
                 let old_keys = old.as_ref().map(finding_index_keys).unwrap_or_default();
-                let new = FindingFold::fold(&events);
-                plan.models.finding(old.as_ref(), new.as_ref());
-                let new_keys = new.as_ref().map(finding_index_keys).unwrap_or_default();
+                self.models
+                    .finding(old.as_ref(), new.as_ref().map(|(f, _)| f));
+                let new_keys = new
+                    .as_ref()
+                    .map(|(f, _)| finding_index_keys(f))
+                    .unwrap_or_default();
                 // Only the index keys that change are written: most events keep most keys.
-                plan.idx_remove
+                self.idx_remove
                     .extend(old_keys.iter().filter(|k| !new_keys.contains(k)).cloned());
-                if let Some(new) = new {
-                    plan.idx_insert
+                if let Some((new, json)) = new {
+                    self.idx_insert
                         .extend(new_keys.into_iter().filter(|k| !old_keys.contains(k)));
-                    plan.findings.insert(id, to_json(&new.slim()));
+                    self.findings.insert(id, json);
                     if !new.conflicts.is_empty() {
-                        plan.conflicted.push((new, old));
+                        self.conflicted.push((new, old));
                     }
                 }
             }
-            Entity::Inspection(id) => {
-                if let Some(new) = Inspection::fold(&events) {
-                    plan.models.inspection(store.inspection(id)?.as_ref(), &new);
-                    plan.inspections.insert(id, to_json(&new));
+            Folded::Inspection { id, old, new } => {
+                if let Some((new, json)) = new {
+                    self.models.inspection(old.as_ref(), &new);
+                    self.inspections.insert(id, json);
                 }
             }
-            _ => {}
+            Folded::None => {}
         }
     }
-    Ok(plan)
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Vec<u8> {

@@ -213,8 +213,9 @@ pub fn import_loaded(
             if dry_run {
                 return Ok(reject(rep, f, RejectKind::Fork, reason));
             }
-            // Settling compares with the log: what is checked must be in it first.
-            pending.apply(store, now_ms, rep)?;
+            // Settling compares with the log and rewrites views: what is checked must be in
+            // it first, with its views.
+            pending.finish(store, now_ms, rep)?;
             let note = store.settle_fork(b.origin, &b.records)?;
             Ok(super::forks::noted(store, rep, f, note, reason)?)
         }

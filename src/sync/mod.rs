@@ -20,7 +20,7 @@ pub use report::{
 };
 
 use crate::domain::Now;
-use crate::store::{Staged, Store, StoreError};
+use crate::store::{Deferred, Staged, Store, StoreError};
 use export::Verdicts;
 use folder::{Listed, Listing};
 use load::Verdict;
@@ -37,24 +37,31 @@ pub const DEFAULT_CHUNK: u64 = 1000;
 /// whole or not at all). Bounds the memory an import holds.
 pub(crate) const GROUP_EVENTS: usize = 5000;
 
-/// Checked bundles not yet applied, with the files to mark as held once they are.
+/// Checked bundles not yet applied, with the files to mark as held once they are, and the
+/// views of the groups applied so far that are not written yet.
 #[derive(Default)]
 pub(crate) struct Pending {
     staged: Staged,
     files: Vec<(String, u64, i64)>,
+    deferred: Deferred,
 }
 
 impl Pending {
+    /// Applies what is staged as one group; its views wait for [`Pending::finish`] (written
+    /// once per import, not once per group), except in a store of an organisation, where a
+    /// roster statement may promote events kept aside, whose apply reads the views.
     pub(crate) fn apply(
         &mut self,
         store: &mut Store,
         now_ms: i64,
         rep: &mut SyncReport,
     ) -> Result<(), SyncError> {
-        let applied = store.apply_staged(std::mem::take(&mut self.staged), now_ms)?;
-        rep.conflicts.extend(applied.conflicts);
+        let group = self.staged.take_group();
+        store.apply_group(group, now_ms, &mut self.deferred)?;
         // A roster statement just applied may admit events kept aside (now or before).
         if rep.trust.org.is_some() {
+            rep.conflicts
+                .extend(store.finish_views(&mut self.deferred)?);
             let p = store.promote_aside(now_ms)?;
             for (d, n) in p.applied {
                 rep.add_in(d, n);
@@ -63,9 +70,33 @@ impl Pending {
             rep.trust.problems = p.problems;
             rep.conflicts.extend(p.conflicts);
         }
+        // Marked before the views are written: a process stopped in between leaves the mark
+        // of `apply_group`, and the next open rebuilds the views from the log.
         for (label, size, mtime) in self.files.drain(..) {
             store.mark_bundle_seen(&label, size, mtime)?;
         }
+        Ok(())
+    }
+
+    /// The import stops on `e`: the views of the groups already written are written if the
+    /// store lets them be, so this handle does not go on with views behind its log (if it
+    /// does not, the mark stays and the next open rebuilds them).
+    pub(crate) fn abandon(&mut self, store: &mut Store, e: SyncError) -> SyncError {
+        let _ = store.finish_views(&mut self.deferred);
+        e
+    }
+
+    /// Applies what is staged and writes every deferred view: before anything reads the
+    /// views again (settling a fork, the end of the import).
+    pub(crate) fn finish(
+        &mut self,
+        store: &mut Store,
+        now_ms: i64,
+        rep: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        self.apply(store, now_ms, rep)?;
+        rep.conflicts
+            .extend(store.finish_views(&mut self.deferred)?);
         Ok(())
     }
 }
@@ -185,7 +216,8 @@ pub fn sync(
             &mut arrivals,
             &mut rep,
             &mut |i| progress(done + i, total),
-        )?;
+        )
+        .map_err(|e| pending.abandon(store, e))?;
         done += files.len();
         let vanished = verdicts.values().any(|(_, v)| *v == Verdict::Vanished);
         if pass == 0 {
@@ -197,7 +229,7 @@ pub fn sync(
             break;
         }
         // Another device compacted while this one read: read what replaced those files.
-        let again = list()?;
+        let again = list().map_err(|e| pending.abandon(store, e))?;
         files = again
             .bundles
             .into_iter()
@@ -214,7 +246,7 @@ pub fn sync(
     if opts.dry_run {
         rep.conflicts = store.preview_conflicts(&pending.staged)?;
     } else {
-        pending.apply(store, now.millis(), &mut rep)?;
+        pending.finish(store, now.millis(), &mut rep)?;
     }
     let mut all = start.clone();
     for (k, v) in later {
@@ -453,7 +485,7 @@ pub fn import_file(store: &mut Store, now: &Now, path: &Path) -> Result<SyncRepo
             &mut arrivals,
             &mut rep,
         )?;
-        pending.apply(store, now.millis(), &mut rep)?;
+        pending.finish(store, now.millis(), &mut rep)?;
     }
     rep.gaps = gaps(store)?;
     store.flush()?;
