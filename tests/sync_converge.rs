@@ -181,6 +181,10 @@ impl World {
                         .unwrap();
                     assert!(rep.rejected.is_empty(), "{:?}", rep.rejected);
                 }
+                // Bundles in any order leave gaps: the count from the version vector
+                // (`device`) must still be the log's.
+                let s = &self.stores[dev];
+                assert_eq!(s.held_event_count().unwrap(), s.event_count() as u64);
             }
         }
     }
@@ -215,6 +219,8 @@ proptest! {
         let events = w.stores[0].event_count();
         for s in &w.stores {
             prop_assert_eq!(s.event_count(), events);
+            // `device` counts from the version vector: it must agree with the log.
+            prop_assert_eq!(s.held_event_count().unwrap(), events as u64);
             prop_assert_eq!(&views(s), &reference);
             prop_assert!(s.rebuild(false).unwrap().is_clean());
             prop_assert!(sync::status(s).unwrap().unsynced_events == 0);

@@ -40,7 +40,7 @@ pub fn device(ctx: &Ctx) -> Result<DeviceInfo> {
         device_id: s.device_id(),
         public_key: s.public_key_hex(),
         own_events: s.own_seq(),
-        events: s.event_count() as u64,
+        events: s.held_event_count()?,
         data_dir: s.dir().to_path_buf(),
         frozen: s.frozen()?,
         peers: s.peer_statuses()?,
