@@ -2,7 +2,7 @@
 
 use super::args::{DeviceArgs, DeviceCmd};
 use super::output::print_json;
-use super::{Cli, CmdResult, context};
+use super::{Cli, CmdResult, context_one_pass};
 use crate::domain::sanitize::escape_line;
 use crate::ops;
 
@@ -12,7 +12,7 @@ pub fn run(cli: &Cli, args: &DeviceArgs) -> CmdResult {
         Some(DeviceCmd::Revoke { id, reason }) => return super::org::revoke(cli, id, reason),
         _ => {}
     }
-    let ctx = context(cli)?;
+    let ctx = context_one_pass(cli)?;
     let d = ops::device(&ctx)?;
     if let Some(DeviceCmd::List) = args.cmd {
         let lines = ops::peer_lines(&ctx, &d.peers);

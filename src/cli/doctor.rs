@@ -16,7 +16,13 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> CmdResult {
     if args.photos {
         return super::photo_gc::run(cli, args.remove);
     }
-    let mut ctx = context(cli).map_err(super::recover::open_failure)?;
+    // The check's cache is sized for reading the log by key; a rebuild keeps the warm one.
+    let open = if args.rebuild {
+        context
+    } else {
+        super::context_for_check
+    };
+    let mut ctx = open(cli).map_err(super::recover::open_failure)?;
     let t = Instant::now();
     let rep = ops::doctor(&mut ctx, args.rebuild)?;
     let trust = ops::trust_lines(&ctx)?;

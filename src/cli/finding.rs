@@ -11,7 +11,11 @@ use crate::domain::{FindingQuery, StatusFilter};
 use crate::ops::{self, Ctx, NewFinding, OpsError};
 
 pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
-    let mut ctx = context(cli)?;
+    let mut ctx = match cmd {
+        // A list reads each finding once: a small page cache (issue 14).
+        FindingCmd::List(_) => super::context_one_pass(cli)?,
+        _ => context(cli)?,
+    };
     let result = run_in(cli, cmd, &mut ctx);
     // The process ends after this command: skip sled's teardown (issue 14).
     ctx.close_for_exit()?;

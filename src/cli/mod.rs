@@ -73,7 +73,21 @@ pub fn data_dir(cli: &Cli) -> PathBuf {
 
 /// Opens the context through the one start-up path (`ops::open`); warnings go to stderr.
 pub fn context(cli: &Cli) -> Result<Ctx, Failure> {
-    let opened = ops::open(&data_dir(cli))?;
+    warned(ops::open(&data_dir(cli))?)
+}
+
+/// As [`context`], for a command that reads each view at most once and exits
+/// (`ops::open_one_pass`: a small page cache, so it stays within 80 MB at 100,000 hazards).
+pub fn context_one_pass(cli: &Cli) -> Result<Ctx, Failure> {
+    warned(ops::open_one_pass(&data_dir(cli))?)
+}
+
+/// As [`context`], for `doctor`'s check (`ops::open_for_check`).
+pub fn context_for_check(cli: &Cli) -> Result<Ctx, Failure> {
+    warned(ops::open_for_check(&data_dir(cli))?)
+}
+
+fn warned(opened: ops::Opened) -> Result<Ctx, Failure> {
     for w in &opened.warnings {
         eprintln!("警告：{w}");
     }

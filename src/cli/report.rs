@@ -2,7 +2,7 @@
 
 use super::args::ReportArgs;
 use super::output::{cell, print_json, rcell};
-use super::{Cli, CmdResult, Failure, context};
+use super::{Cli, CmdResult, Failure, context_one_pass};
 use crate::ops::{self, StatsRow};
 use chrono::NaiveDate;
 
@@ -23,7 +23,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> CmdResult {
     {
         return Err(Failure::usage(format!("--from {a} 晚于 --to {b}")));
     }
-    let ctx = context(cli)?;
+    let ctx = context_one_pass(cli)?;
     let s = ops::stats(&ctx, from, to)?;
     if cli.json {
         return print_json(&s);

@@ -61,8 +61,8 @@ pub fn compact(dir: &Path) -> Result<(u64, u64)> {
     }
     let before = dir_bytes(&db_dir);
     {
-        let old = open_db_at(&db_dir)?;
-        let new = open_db_at(&copy)?;
+        let old = open_db_at(&db_dir, super::CacheUse::Warm)?;
+        let new = open_db_at(&copy, super::CacheUse::Warm)?;
         for name in old.tree_names() {
             let from = old.open_tree(&name)?;
             let to = new.open_tree(&name)?;

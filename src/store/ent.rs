@@ -245,7 +245,7 @@ impl Store {
     /// seq, `views::ent_key`), whatever the layout; for `doctor`'s comparison with a rebuild.
     /// An entry that reads as neither layout is given as its raw key, so it counts as extra.
     pub(crate) fn ent_logical_keys(&self, visit: &mut dyn FnMut(Vec<u8>)) -> Result<()> {
-        for kv in self.ent.iter() {
+        for kv in super::walk::walk(&self.ent, self.ent.iter()) {
             let (k, v) = kv?;
             match (entity_of(&k), refs_of(&k, &v)) {
                 (Some(e), Some(refs)) => {

@@ -30,10 +30,10 @@ impl Store {
         self.findings.len()
     }
 
-    /// Every finding view, in id order (UUIDv7: creation order).
+    /// Every finding view, in id order (UUIDv7: creation order). A walk that keeps sled's
+    /// cache within its capacity (`walk.rs`).
     pub fn all_findings(&self) -> impl Iterator<Item = Result<Finding>> + '_ {
-        self.findings
-            .iter()
+        super::walk::walk(&self.findings, self.findings.iter())
             .map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
     }
 
@@ -117,7 +117,9 @@ impl Store {
                 ids.sort();
                 ids.dedup();
                 for id in ids {
-                    if let Some(f) = self.finding(id)?
+                    let v = super::walk::get_sparse(&self.findings, id.as_bytes())
+                        .map_err(StoreError::from)?;
+                    if let Some(f) = v.map(|v| decode::<Finding>(&v)).transpose()?
                         && q.matches(&f, today)
                     {
                         each(f)?;

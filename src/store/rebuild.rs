@@ -1,6 +1,6 @@
 //! `doctor`: verify every device's chain and rebuild the views from the log.
 
-use super::codec::{Record, ZERO_HASH, split_log_key};
+use super::codec::{Record, ZERO_HASH, log_key, split_log_key};
 use super::views::{ent_key, entity_prefix, finding_index_keys, to_json};
 use super::{Result, Store, StoreError};
 use crate::domain::{Entity, Finding, FindingFold, Inspection};
@@ -38,8 +38,14 @@ impl Store {
     pub fn rebuild(&self, write: bool) -> Result<RebuildReport> {
         let mut rep = RebuildReport::default();
         let mut expected_ent: BTreeSet<Vec<u8>> = BTreeSet::new();
-        let by_entity = self.scan_log(&mut rep, &mut |k| {
-            expected_ent.insert(k);
+        let mut by_entity: ByEntity = BTreeMap::new();
+        self.scan_log(&mut rep, &mut |entity, device, seq| {
+            expected_ent.insert(ent_key(&entity, device, seq));
+            by_entity
+                .entry(entity_prefix(&entity))
+                .or_insert_with(|| (entity, vec![]))
+                .1
+                .push(log_key(device, seq));
         })?;
 
         let mut expected_idx: BTreeSet<Vec<u8>> = BTreeSet::new();
@@ -156,16 +162,15 @@ pub(super) enum Folded {
 
 impl Store {
     /// One pass over the log: checks every chain and signature (problems into `rep`), counts
-    /// events and devices, hands each expected `ent` key to `on_ent` and returns which events
-    /// make which entity.
+    /// events and devices, and hands each sound event's entity, device and seq to `on_event`.
+    /// Holds nothing per event, and walks so sled's cache stays within its capacity.
     pub(super) fn scan_log(
         &self,
         rep: &mut RebuildReport,
-        on_ent: &mut dyn FnMut(Vec<u8>),
-    ) -> Result<ByEntity> {
-        let mut by_entity: ByEntity = BTreeMap::new();
+        on_event: &mut dyn FnMut(Entity, Uuid, u64),
+    ) -> Result<()> {
         let mut chain: Option<(Uuid, u64, [u8; 32], Option<VerifyingKey>)> = None;
-        for kv in self.log.iter() {
+        for kv in super::walk::walk(&self.log, self.log.iter()) {
             let (k, v) = kv?;
             rep.events += 1;
             let (device, seq) =
@@ -205,15 +210,9 @@ impl Store {
             }
             c.1 = seq;
             c.2 = rec.hash();
-            let entity = body.payload.entity();
-            on_ent(ent_key(&entity, device, seq));
-            by_entity
-                .entry(entity_prefix(&entity))
-                .or_insert_with(|| (entity, vec![]))
-                .1
-                .push(k.as_ref().try_into().expect("24-byte key"));
+            on_event(body.payload.entity(), device, seq);
         }
-        Ok(by_entity)
+        Ok(())
     }
 
     /// Folds every finding and inspection afresh from its events, in entity order (findings
@@ -224,35 +223,48 @@ impl Store {
         visit: &mut dyn FnMut(Folded) -> Result<()>,
     ) -> Result<()> {
         for (_, (entity, keys)) in by_entity {
-            if !matches!(entity, Entity::Finding(_) | Entity::Inspection(_)) {
-                continue;
+            self.fold_entity(entity, keys, visit)?;
+        }
+        Ok(())
+    }
+
+    /// Folds one finding or inspection afresh from the log events `keys` (log keys, in log
+    /// order) and hands it to `visit`; any other entity is skipped. Keys not held, or whose
+    /// record does not read, are left out (the log scan reports them).
+    pub(super) fn fold_entity(
+        &self,
+        entity: Entity,
+        keys: impl IntoIterator<Item = [u8; 24]>,
+        visit: &mut dyn FnMut(Folded) -> Result<()>,
+    ) -> Result<()> {
+        if !matches!(entity, Entity::Finding(_) | Entity::Inspection(_)) {
+            return Ok(());
+        }
+        let mut events = Vec::new();
+        for k in keys {
+            if let Some(v) = self.log.get(k)?
+                && let Ok(b) = Record::from_stored(&v).body()
+            {
+                events.push(b.into_stored());
             }
-            let mut events = Vec::with_capacity(keys.len());
-            for k in keys {
-                if let Some(v) = self.log.get(k)?
-                    && let Ok(b) = Record::from_stored(&v).body()
-                {
-                    events.push(b.into_stored());
+        }
+        match entity {
+            Entity::Finding(id) => {
+                if let Some(f) = FindingFold::fold(&events) {
+                    visit(Folded::Finding(id, Box::new(f)))?;
                 }
             }
-            match entity {
-                Entity::Finding(id) => {
-                    if let Some(f) = FindingFold::fold(&events) {
-                        visit(Folded::Finding(id, Box::new(f)))?;
-                    }
+            Entity::Inspection(id) => {
+                if let Some(i) = Inspection::fold(&events) {
+                    visit(Folded::Inspection(id, Box::new(i)))?;
                 }
-                Entity::Inspection(id) => {
-                    if let Some(i) = Inspection::fold(&events) {
-                        visit(Folded::Inspection(id, Box::new(i)))?;
-                    }
-                }
-                Entity::Checklist(_)
-                | Entity::Chemical(_)
-                | Entity::Equipment(_)
-                | Entity::Device(_)
-                | Entity::Facility(_)
-                | Entity::Patrol(_) => {}
             }
+            Entity::Checklist(_)
+            | Entity::Chemical(_)
+            | Entity::Equipment(_)
+            | Entity::Device(_)
+            | Entity::Facility(_)
+            | Entity::Patrol(_) => {}
         }
         Ok(())
     }

@@ -37,7 +37,7 @@ impl Store {
     pub fn open_for_recovery(dir: &Path, own: Option<(Uuid, u64)>) -> Result<Store> {
         if let Some((device, _)) = own {
             let key = identity::read_key(dir)?;
-            let db = open_db(dir)?;
+            let db = open_db(dir, super::CacheUse::Warm)?;
             db.open_tree("meta")?
                 .insert(META_DEVICE, device.as_bytes().as_slice())?;
             db.open_tree("keys")?
