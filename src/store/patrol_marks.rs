@@ -269,6 +269,38 @@ mod tests {
         assert_eq!(entries.len(), 4);
     }
 
+    /// Hundreds of events of one kind are read on every core (`events_with_prefix`): the
+    /// same events, in the same order, as read one by one.
+    #[test]
+    fn many_events_read_on_every_core_come_as_read_one_by_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let now = crate::domain::Now(
+            chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap(),
+        );
+        let visits = (0..600u128)
+            .map(|n| crate::domain::Payload::PatrolVisited {
+                patrol_id: Uuid::from_u128(n % 7 + 1),
+                place_id: Uuid::from_u128(n),
+                ok: true,
+                note: format!("第 {n} 处"),
+                finding_id: None,
+            })
+            .collect();
+        store.append("李四", &now, visits).unwrap();
+        let mut one_by_one = Vec::new();
+        store
+            .for_each_entity(b"p", &mut |_, refs| {
+                for (device, seq) in refs {
+                    one_by_one.push(store.stored_event(device, seq)?);
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(one_by_one.len(), 600);
+        assert_eq!(store.patrol_events().unwrap(), one_by_one);
+    }
+
     #[test]
     fn a_damaged_mark_is_refused_not_misread() {
         let p = patrol(&[(Uuid::from_u128(11), "2026-11-21T22:04:00+08:00")]);

@@ -340,16 +340,17 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Vec<u8> {
 
 impl Store {
     /// All stored events of the entities under `prefix` (a tag, or tag ‖ id), decoded, each
-    /// entity's in (device, seq) order.
+    /// entity's in (device, seq) order. Many (every registry event, read by the first home
+    /// of a process: issue 14) are read and decoded on every core.
     pub(crate) fn events_with_prefix(&self, prefix: &[u8]) -> Result<Vec<StoredEvent>> {
-        let mut out = Vec::new();
-        self.for_each_entity(prefix, &mut |_, refs| {
-            for (device, seq) in refs {
-                out.push(self.stored_event(device, seq)?);
-            }
+        let mut refs = Vec::new();
+        self.for_each_entity(prefix, &mut |_, mut more| {
+            refs.append(&mut more);
             Ok(())
         })?;
-        Ok(out)
+        super::import::in_parallel(&refs, |(device, seq)| self.stored_event(*device, *seq))
+            .into_iter()
+            .collect()
     }
 
     /// One event the `ent` tree names, decoded from the log.
