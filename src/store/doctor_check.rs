@@ -88,6 +88,11 @@ impl Store {
                     inspections += 1;
                     (&self.inspections, id, to_json(&*i))
                 }
+                // No view: its read model is compared with the others below.
+                Folded::Patrol(id, p) => {
+                    models.add_patrol(id, &p);
+                    return Ok(());
+                }
             };
             match tree.get(id.as_bytes())? {
                 Some(live) if super::pack::view_json(&live).as_ref() == json.as_slice() => {}

@@ -1,6 +1,7 @@
 //! `doctor`: verify every device's chain and rebuild the views from the log.
 
 use super::codec::{Record, ZERO_HASH, split_log_key};
+use super::patrol_marks::PatrolMark;
 use super::views::{ent_key, entity_prefix, finding_index_keys, to_json};
 use super::{Result, Store, StoreError};
 use crate::domain::{Entity, Finding, FindingFold, Inspection};
@@ -57,6 +58,7 @@ impl Store {
                     models.add_inspection(&i);
                     fresh_inspections.push((id, to_json(&*i)));
                 }
+                Folded::Patrol(id, p) => models.add_patrol(id, &p),
             }
             Ok(())
         })?;
@@ -148,10 +150,11 @@ impl Store {
 /// An entity's log keys, by entity (tag and id), in log order.
 pub(super) type ByEntity = BTreeMap<[u8; 17], (Entity, Vec<[u8; 24]>)>;
 
-/// A view folded afresh from the log.
+/// A view (or a patrol's read model) folded afresh from the log.
 pub(super) enum Folded {
     Finding(Uuid, Box<Finding>),
     Inspection(Uuid, Box<Inspection>),
+    Patrol(Uuid, PatrolMark),
 }
 
 impl Store {
@@ -216,15 +219,15 @@ impl Store {
         Ok(by_entity)
     }
 
-    /// Folds every finding and inspection afresh from its events, in entity order (findings
-    /// by id, then inspections by id), one at a time.
+    /// Folds every finding, inspection and patrol afresh from its events, in entity order
+    /// (findings by id, then inspections, then patrols), one at a time.
     pub(super) fn fold_entities(
         &self,
         by_entity: ByEntity,
         visit: &mut dyn FnMut(Folded) -> Result<()>,
     ) -> Result<()> {
         for (_, (entity, keys)) in by_entity {
-            if !matches!(entity, Entity::Finding(_) | Entity::Inspection(_)) {
+            if !super::views::has_view(&entity) {
                 continue;
             }
             let mut events = Vec::with_capacity(keys.len());
@@ -246,12 +249,16 @@ impl Store {
                         visit(Folded::Inspection(id, Box::new(i)))?;
                     }
                 }
+                Entity::Patrol(id) => {
+                    if let Some(p) = super::views::patrol_mark_of(id, &events) {
+                        visit(Folded::Patrol(id, p))?;
+                    }
+                }
                 Entity::Checklist(_)
                 | Entity::Chemical(_)
                 | Entity::Equipment(_)
                 | Entity::Device(_)
-                | Entity::Facility(_)
-                | Entity::Patrol(_) => {}
+                | Entity::Facility(_) => {}
             }
         }
         Ok(())
