@@ -49,11 +49,11 @@ pub use kinds::{Answer, CORE_LINES, Escalation, Mode, ParseError, Severity, Stat
 pub use now::Now;
 pub use number::{CODE_ALPHABET, Number, Series, agency_stem, device_code, index_key, number_key};
 pub use org::{Issued, NoticeHazard, Org};
-pub use patrol::{Patrol, Visit};
+pub use patrol::{Patrol, PatrolVisit, Visit};
 pub use photo::{PhotoRef, PhotoStage};
 pub use plan::{
     Activity, InspectionMark, LeaderRole, MAX_PLAN_DAYS, Period, PlanRow, PlanState, Rule,
-    RulesError, SiteCount, evaluate as evaluate_plan, panel_lines, parse_rules,
+    RulesError, SiteCount, evaluate as evaluate_plan, panel_lines, parse_rules, patrol_window,
 };
 pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter, facility_fits};
 pub use register::{Qty, RegisterRef};

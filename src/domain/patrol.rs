@@ -29,6 +29,19 @@ impl Visit {
     }
 }
 
+/// One visit as the rules of frequency count it: which patrol (of which facility, day or night)
+/// was at which place when. What the store keeps per visit for the plan panel (issue 14), so
+/// home reads the visits of the last days instead of folding every patrol ever made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PatrolVisit {
+    pub patrol_id: Uuid,
+    pub facility_id: Uuid,
+    /// Of a night patrol (夜间防火巡查).
+    pub night: bool,
+    pub place_id: Uuid,
+    pub at: Stamp,
+}
+
 /// One patrol: who, which facility, day or night, and the visits in the order made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Patrol {
@@ -55,6 +68,17 @@ impl Patrol {
     /// The latest visit of a place in this patrol, if visited.
     pub fn visit_of(&self, place: Uuid) -> Option<&Visit> {
         self.visits.iter().rev().find(|v| v.place_id == place)
+    }
+
+    /// Each visit as the rules of frequency count it, in the order made.
+    pub fn counted_visits(&self) -> impl Iterator<Item = PatrolVisit> + '_ {
+        self.visits.iter().map(|v| PatrolVisit {
+            patrol_id: self.id,
+            facility_id: self.facility_id,
+            night: self.night,
+            place_id: v.place_id,
+            at: v.at,
+        })
     }
 
     /// How many places were found 异常.

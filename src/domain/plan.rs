@@ -4,7 +4,7 @@
 
 use super::facility::name_key;
 use super::kinds::{ParseError, word_enum};
-use super::{Facility, FacilityKind, Mode, Now, Patrol, Stamp};
+use super::{Facility, FacilityKind, Mode, Now, PatrolVisit, Stamp};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -274,15 +274,34 @@ fn periods(
 /// The most days `plan status` evaluates at once.
 pub const MAX_PLAN_DAYS: i64 = 400;
 
+/// The span of local time the patrol rules' periods over `[from, to]` cover (first start,
+/// last end), periods that have not begun by `now` left out; None when no patrol rule has one.
+/// Only visits in it can count in [`evaluate`], so a caller reads no others.
+pub fn patrol_window(
+    rules: &[Rule],
+    from: NaiveDate,
+    to: NaiveDate,
+    now: &Now,
+) -> Option<(NaiveDateTime, NaiveDateTime)> {
+    let now_local = now.0.naive_local();
+    rules
+        .iter()
+        .filter(|r| r.activity != Activity::Inspection)
+        .flat_map(|r| periods(r.period, from, to, now_local))
+        .map(|(_, _, start, end)| (start, end))
+        .reduce(|(s1, e1), (s2, e2)| (s1.min(s2), e1.max(e2)))
+}
+
 /// Evaluates every rule that applies to each facility over `[from, to]` (local dates),
 /// periods that have not begun by `now` left out. Patrol rules count, per key site, the
 /// patrols of that kind that visited it in the period (a facility with no key site has no
-/// patrol rows); inspection rules count the inspections of the facility (its name or a merged
-/// spelling) started in the period with the rule's leader and mode.
+/// patrol rows), from `visits`: at least every visit of a held patrol in [`patrol_window`]
+/// (more change nothing). Inspection rules count the inspections of the facility (its name or
+/// a merged spelling) started in the period with the rule's leader and mode.
 pub fn evaluate(
     rules: &[Rule],
     facilities: &[&Facility],
-    patrols: &[Patrol],
+    visits: &[PatrolVisit],
     inspections: &[InspectionMark],
     from: NaiveDate,
     to: NaiveDate,
@@ -295,8 +314,13 @@ pub fn evaluate(
     for i in inspections {
         by_name.entry(name_key(&i.facility)).or_default().push(i);
     }
+    let mut visits_of: HashMap<Uuid, Vec<&PatrolVisit>> = HashMap::new();
+    for v in visits {
+        visits_of.entry(v.facility_id).or_default().push(v);
+    }
     let mut rows = Vec::new();
     for f in facilities {
+        let visits = visits_of.get(&f.id).map_or(&[][..], Vec::as_slice);
         let mut keys: Vec<String> = std::iter::once(&f.name)
             .chain(&f.aliases)
             .map(|n| name_key(n))
@@ -325,17 +349,23 @@ pub fn evaluate(
                 let (done, site_counts) = match r.activity {
                     Activity::NightPatrol | Activity::DayPatrol => {
                         let night = r.activity == Activity::NightPatrol;
+                        // The patrols of this kind with a visit of the site in the period,
+                        // each once however often it visited.
                         let counts: Vec<SiteCount> = sites
                             .iter()
-                            .map(|s| SiteCount {
-                                site: s.name.clone(),
-                                done: patrols
+                            .map(|s| {
+                                let mut by: Vec<Uuid> = visits
                                     .iter()
-                                    .filter(|p| p.facility_id == f.id && p.night == night)
-                                    .filter(|p| {
-                                        p.visits.iter().any(|v| v.place_id == s.id && within(v.at))
-                                    })
-                                    .count() as u32,
+                                    .filter(|v| v.night == night && v.place_id == s.id)
+                                    .filter(|v| within(v.at))
+                                    .map(|v| v.patrol_id)
+                                    .collect();
+                                by.sort_unstable();
+                                by.dedup();
+                                SiteCount {
+                                    site: s.name.clone(),
+                                    done: by.len() as u32,
+                                }
                             })
                             .collect();
                         (counts.iter().map(|c| c.done).min().unwrap_or(0), counts)

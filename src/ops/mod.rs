@@ -35,6 +35,8 @@ mod photo;
 mod photo_folder;
 mod photo_gc;
 mod plan;
+#[cfg(test)]
+mod plan_checks;
 mod reanswer;
 mod recover;
 mod register;

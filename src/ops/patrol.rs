@@ -28,6 +28,20 @@ pub(crate) fn patrols_shared(ctx: &Ctx) -> Result<std::sync::Arc<Vec<Patrol>>> {
 /// A patrol by id (whole, or its first or last 6+ hex digits).
 pub fn patrol(ctx: &Ctx, text: &str) -> Result<Patrol> {
     let t: String = text.trim().replace('-', "").to_ascii_lowercase();
+    // A whole id (what the TUI and `patrol start` hand on): only that patrol's events are
+    // folded, not every patrol's, after each visit written (issue 14).
+    if t.len() == 32
+        && let Ok(id) = Uuid::try_parse(&t)
+    {
+        let events = ctx.store.entity_events(crate::domain::Entity::Patrol(id))?;
+        return Patrol::fold_all(&events)
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| OpsError::NotFound {
+                what: "巡查",
+                id: text.to_string(),
+            });
+    }
     let hits: Vec<Patrol> = patrols(ctx)?
         .into_iter()
         .filter(|p| {

@@ -4,7 +4,7 @@
 use super::{Ctx, OpsError, Result};
 use crate::domain::{
     InspectionMark, MAX_PLAN_DAYS, PlanRow, Rule, RulesError, evaluate_plan, panel_lines,
-    parse_rules,
+    parse_rules, patrol_window,
 };
 use chrono::{Datelike, NaiveDate};
 use std::path::Path;
@@ -91,7 +91,19 @@ pub fn plan_status(
         .active()
         .filter(|f| only.is_none_or(|id| f.id == id))
         .collect();
-    let patrols = super::patrol::patrols_shared(ctx)?;
+    // Only the visits the patrol rules' periods can count, from the visit model kept with the
+    // log (issue 14): folding every patrol ever made was most of the home plan panel. The
+    // periods are in the writers' local time, which is within a day of UTC (offsets are
+    // under 24 hours).
+    let visits = match patrol_window(&ctx.rules, from, to, &ctx.now) {
+        Some((start, end)) => {
+            let day = chrono::Duration::days(1);
+            let ms = |t: chrono::NaiveDateTime| t.and_utc().timestamp_millis();
+            ctx.store
+                .patrol_visits_between(ms(start - day), ms(end + day))?
+        }
+        None => vec![],
+    };
     // The longest period is a calendar year, so only inspections started since the first of
     // January of `from`'s year count (two days earlier, for any UTC offset); they come from the
     // inspection marks kept with the log, not from every inspection view (issue 16).
@@ -114,7 +126,7 @@ pub fn plan_status(
     Ok(evaluate_plan(
         &ctx.rules,
         &facilities,
-        &patrols,
+        &visits,
         &inspections,
         from,
         to,

@@ -120,6 +120,14 @@ impl Store {
                     inspections += 1;
                     (&self.inspections, id, to_json(&*i))
                 }
+                // No view: its read model is compared with the others below.
+                Folded::Patrol(id, p) => {
+                    models.add_patrol(id, &p);
+                    for (k, v) in models.drain_marks() {
+                        marks.add_entry(&k, &v);
+                    }
+                    return Ok(());
+                }
             };
             for (k, v) in models.drain_marks() {
                 marks.add_entry(&k, &v);
@@ -130,7 +138,7 @@ impl Store {
             }
             Ok(())
         };
-        for tag in [b"f", b"i"] {
+        for tag in [b"f", b"i", b"p"] {
             let folded = self.for_each_entity(tag, &mut |key, refs| {
                 let Some(entity) = entity_of_key(&key) else {
                     return Ok(());
@@ -175,12 +183,14 @@ impl Store {
     }
 }
 
-/// The finding or inspection an entity key (tag ‖ id) names; None for other kinds.
+/// The finding, inspection or patrol an entity key (tag ‖ id) names; None for other kinds
+/// (they keep no view: `views::has_view`).
 fn entity_of_key(key: &[u8; 17]) -> Option<Entity> {
     let id = Uuid::from_slice(&key[1..]).ok()?;
     match key[0] {
         b'f' => Some(Entity::Finding(id)),
         b'i' => Some(Entity::Inspection(id)),
+        b'p' => Some(Entity::Patrol(id)),
         _ => None,
     }
 }

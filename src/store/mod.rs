@@ -23,6 +23,7 @@ mod import;
 mod models;
 mod numbering;
 mod pack;
+mod patrol_marks;
 mod peers;
 mod photo_refs;
 mod query;

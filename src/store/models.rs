@@ -19,6 +19,8 @@
 //! - `#r` ‖ id(16) → [`RowModel`] in the binary form of `row_codec.rs`: what a register row
 //!   shows of each finding (about a fifth of the view), so the register reads 100,000 rows
 //!   without decoding 100,000 views. (Versions before `models_v3` stored JSON here.)
+//! - `#p` and `#v`: each patrol's visits as the rules of frequency count them
+//!   (`patrol_marks.rs`).
 //!
 //! A store written before these models existed gets them built from its views on open
 //! (`Store::ensure_models`), marked done in `meta` only once complete.
@@ -30,6 +32,9 @@
 //! This version rewrites the stamp whenever it flushes (`Store::flush`); on open a stamp that
 //! differs from the log's extent (an older binary wrote, or a mark `1` from before stamps)
 //! makes the models be built again from the views, which those binaries do keep current.
+//! The patrol models have a stamp of their own (`patrol_models_v1`): binaries that keep the
+//! other models but not these stamp only `models_v3`, and a store they wrote has only its
+//! patrol models built again, from the patrol events (a few thousand), not every view.
 
 use super::{Result, Store, StoreError};
 use crate::domain::{Escalation, Finding, Inspection, LeaderRole, Mode, Severity, Stamp, Status};
@@ -52,6 +57,8 @@ const META_MODELS: &[u8] = b"models_v3";
 /// builds its own models; finding it again means such a version rebuilt the models (in its
 /// form) since, so they are built again here even when `models_v3` matches.
 const META_MODELS_JSON: &[u8] = b"models_v2";
+/// As `models_v3`, for the patrol models (`patrol_marks.rs`) alone.
+pub(super) const META_PATROLS: &[u8] = b"patrol_models_v1";
 
 /// Findings waiting, as one counter of the home figures reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,7 +226,7 @@ pub(crate) fn counter_key(f: &Finding) -> Option<Vec<u8>> {
 const QUARTER_MS: i64 = 15 * 60 * 1000;
 
 /// Unix ms as bytes that sort as the numbers do (negative ones first).
-fn ordered_ms(ms: i64) -> [u8; 8] {
+pub(super) fn ordered_ms(ms: i64) -> [u8; 8] {
     ((ms as u64) ^ (1 << 63)).to_be_bytes()
 }
 
@@ -317,6 +324,26 @@ impl Delta {
         self.insert.insert(new.0, new.1);
     }
 
+    /// A patrol's mark changes from `old` to `new` (None: its start is not held).
+    pub(crate) fn patrol(
+        &mut self,
+        id: Uuid,
+        old: Option<&super::patrol_marks::PatrolMark>,
+        new: Option<&super::patrol_marks::PatrolMark>,
+    ) {
+        let old = old.map(|m| m.entries(id)).unwrap_or_default();
+        let new = new.map(|m| m.entries(id)).unwrap_or_default();
+        // Each key once: a batch of `apply_ordered` writes in key order, so a key both
+        // removed and inserted could end either way.
+        self.remove
+            .extend(old.keys().filter(|k| !new.contains_key(*k)).cloned());
+        for (k, v) in new {
+            if old.get(&k) != Some(&v) {
+                self.insert.insert(k, v);
+            }
+        }
+    }
+
     /// Writes the changes inside the transaction of the events that cause them.
     pub(crate) fn apply(
         &self,
@@ -405,6 +432,10 @@ impl Fresh {
         std::mem::take(&mut self.marks)
     }
 
+    pub(crate) fn add_patrol(&mut self, id: Uuid, p: &super::patrol_marks::PatrolMark) {
+        self.marks.extend(p.entries(id));
+    }
+
     pub(crate) fn entries(self) -> impl Iterator<Item = (Vec<u8>, Vec<u8>)> {
         self.counts
             .into_iter()
@@ -482,20 +513,32 @@ impl Store {
     /// before them): once, then marked in `meta`. A run killed half-way leaves no mark, and
     /// the next open starts again from a cleared prefix.
     /// Also rebuilds them when the stamp in `meta` is not the log's extent: something that
-    /// does not keep the models (an older binary) wrote since.
+    /// does not keep the models (an older binary) wrote since; only the patrol models when
+    /// only their stamp is not (a binary that keeps the others but not these wrote).
     pub(crate) fn ensure_models(&self) -> Result<()> {
-        if self.meta.get(META_MODELS)?.as_deref() == Some(self.models_stamp()?.as_slice())
-            && !self.meta.contains_key(META_MODELS_JSON)?
-        {
+        let stamp = self.models_stamp()?;
+        let current = |key: &[u8]| -> Result<bool> {
+            Ok(self.meta.get(key)?.as_deref() == Some(stamp.as_slice()))
+        };
+        let rows = current(META_MODELS)? && !self.meta.contains_key(META_MODELS_JSON)?;
+        let patrols = current(META_PATROLS)?;
+        if rows && patrols {
             return Ok(());
         }
-        self.clear_models()?;
         let mut fresh = Fresh::default();
-        for f in self.all_findings() {
-            fresh.add_finding(&f?);
+        if rows {
+            self.clear_patrol_models()?;
+        } else {
+            self.clear_models()?;
+            for f in self.all_findings() {
+                fresh.add_finding(&f?);
+            }
+            for i in self.all_inspections()? {
+                fresh.add_inspection(&i);
+            }
         }
-        for i in self.all_inspections()? {
-            fresh.add_inspection(&i);
+        for (id, p) in self.fresh_patrol_marks()? {
+            fresh.add_patrol(id, &p);
         }
         let mut batch = sled::Batch::default();
         for (k, v) in fresh.entries() {
@@ -570,8 +613,10 @@ impl Store {
             return Ok(());
         }
         let stamp = self.models_stamp()?;
-        if self.meta.get(META_MODELS)?.as_deref() != Some(stamp.as_slice()) {
-            self.meta.insert(META_MODELS, stamp.as_slice())?;
+        for key in [META_MODELS, META_PATROLS] {
+            if self.meta.get(key)?.as_deref() != Some(stamp.as_slice()) {
+                self.meta.insert(key, stamp.as_slice())?;
+            }
         }
         Ok(())
     }
@@ -588,10 +633,12 @@ impl Store {
         for (k, v) in models {
             self.idx.insert(k.as_slice(), v.as_slice())?;
         }
-        match stamp {
-            Some(s) => self.meta.insert(META_MODELS, s)?,
-            None => self.meta.remove(META_MODELS)?,
-        };
+        for key in [META_MODELS, META_PATROLS] {
+            match &stamp {
+                Some(s) => self.meta.insert(key, s.as_slice())?,
+                None => self.meta.remove(key)?,
+            };
+        }
         self.db.flush()?;
         Ok(())
     }

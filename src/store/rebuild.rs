@@ -1,6 +1,7 @@
 //! `doctor`: verify every device's chain and rebuild the views from the log.
 
 use super::codec::{Record, ZERO_HASH, log_key, split_log_key};
+use super::patrol_marks::PatrolMark;
 use super::views::{ent_key, entity_prefix, finding_index_keys, to_json};
 use super::{Result, Store, StoreError};
 use crate::domain::{Entity, Finding, FindingFold, Inspection};
@@ -63,6 +64,7 @@ impl Store {
                     models.add_inspection(&i);
                     fresh_inspections.push((id, to_json(&*i)));
                 }
+                Folded::Patrol(id, p) => models.add_patrol(id, &p),
             }
             Ok(())
         })?;
@@ -154,10 +156,11 @@ impl Store {
 /// An entity's log keys, by entity (tag and id), in log order.
 pub(super) type ByEntity = BTreeMap<[u8; 17], (Entity, Vec<[u8; 24]>)>;
 
-/// A view folded afresh from the log.
+/// A view (or a patrol's read model) folded afresh from the log.
 pub(super) enum Folded {
     Finding(Uuid, Box<Finding>),
     Inspection(Uuid, Box<Inspection>),
+    Patrol(Uuid, PatrolMark),
 }
 
 impl Store {
@@ -215,8 +218,8 @@ impl Store {
         Ok(())
     }
 
-    /// Folds every finding and inspection afresh from its events, in entity order (findings
-    /// by id, then inspections by id), one at a time.
+    /// Folds every finding, inspection and patrol afresh from its events, in entity order
+    /// (findings by id, then inspections, then patrols), one at a time.
     pub(super) fn fold_entities(
         &self,
         by_entity: ByEntity,
@@ -228,16 +231,16 @@ impl Store {
         Ok(())
     }
 
-    /// Folds one finding or inspection afresh from the log events `keys` (log keys, in log
-    /// order) and hands it to `visit`; any other entity is skipped. Keys not held, or whose
-    /// record does not read, are left out (the log scan reports them).
+    /// Folds one finding, inspection or patrol afresh from the log events `keys` (log keys,
+    /// in log order) and hands it to `visit`; any other entity is skipped. Keys not held, or
+    /// whose record does not read, are left out (the log scan reports them).
     pub(super) fn fold_entity(
         &self,
         entity: Entity,
         keys: impl IntoIterator<Item = [u8; 24]>,
         visit: &mut dyn FnMut(Folded) -> Result<()>,
     ) -> Result<()> {
-        if !matches!(entity, Entity::Finding(_) | Entity::Inspection(_)) {
+        if !super::views::has_view(&entity) {
             return Ok(());
         }
         let mut events = Vec::new();
@@ -259,12 +262,16 @@ impl Store {
                     visit(Folded::Inspection(id, Box::new(i)))?;
                 }
             }
+            Entity::Patrol(id) => {
+                if let Some(p) = super::views::patrol_mark_of(id, &events) {
+                    visit(Folded::Patrol(id, p))?;
+                }
+            }
             Entity::Checklist(_)
             | Entity::Chemical(_)
             | Entity::Equipment(_)
             | Entity::Device(_)
-            | Entity::Facility(_)
-            | Entity::Patrol(_) => {}
+            | Entity::Facility(_) => {}
         }
         Ok(())
     }

@@ -1,8 +1,9 @@
 //! Derived views: which events make which view, and recomputing a view with its index keys.
 
 use super::codec::{EventBody, Record, log_key};
+use super::patrol_marks::PatrolMark;
 use super::{Result, Store, StoreError};
-use crate::domain::{Entity, Finding, FindingFold, Inspection, StoredEvent};
+use crate::domain::{Entity, Finding, FindingFold, Inspection, Patrol, StoredEvent};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -184,8 +185,9 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
         let e = body.payload.entity();
         // Counted when planned: a dry run or a failed write only makes a cache fold again.
         store.note_kind_written(&e);
-        // Only findings and inspections keep a view. Checklist versions, device statements,
-        // the registers, the registry and patrols are folded from `ent` when read.
+        // Only findings and inspections keep a view, and patrols a read model. Checklist
+        // versions, device statements, the registers and the registry are folded from `ent`
+        // when read.
         if !has_view(&e) {
             continue;
         }
@@ -204,10 +206,14 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
     Ok(plan)
 }
 
-/// Whether `e` keeps a stored view (findings and inspections do; the rest is folded from
-/// `ent` when read).
+/// Whether `e` keeps something derived that its events' writes update: a stored view
+/// (findings and inspections) or a read model (patrols, `patrol_marks.rs`). The rest is
+/// folded from `ent` when read.
 pub(crate) fn has_view(e: &Entity) -> bool {
-    matches!(e, Entity::Finding(_) | Entity::Inspection(_))
+    matches!(
+        e,
+        Entity::Finding(_) | Entity::Inspection(_) | Entity::Patrol(_)
+    )
 }
 
 /// Recomputes the views of `entities` from the events the log holds for them (every event is
@@ -240,6 +246,11 @@ enum Folded {
         old: Option<Inspection>,
         new: Option<(Inspection, Vec<u8>)>,
     },
+    Patrol {
+        id: Uuid,
+        old: Option<PatrolMark>,
+        new: Option<PatrolMark>,
+    },
     None,
 }
 
@@ -268,8 +279,21 @@ fn fold_one(store: &Store, entity: Entity, events: &[StoredEvent]) -> Result<Fol
                 new,
             }
         }
+        Entity::Patrol(id) => Folded::Patrol {
+            id,
+            old: store.patrol_mark(id)?,
+            new: patrol_mark_of(id, events),
+        },
         _ => Folded::None,
     })
+}
+
+/// Patrol `id`'s mark folded from its `events` (None while its start is not held).
+pub(crate) fn patrol_mark_of(id: Uuid, events: &[StoredEvent]) -> Option<PatrolMark> {
+    Patrol::fold_all(events)
+        .iter()
+        .find(|p| p.id == id)
+        .map(PatrolMark::of)
 }
 
 impl Plan {
@@ -302,6 +326,9 @@ impl Plan {
                     self.inspections.insert(id, json);
                 }
             }
+            Folded::Patrol { id, old, new } => {
+                self.models.patrol(id, old.as_ref(), new.as_ref());
+            }
             Folded::None => {}
         }
     }
@@ -313,16 +340,17 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Vec<u8> {
 
 impl Store {
     /// All stored events of the entities under `prefix` (a tag, or tag ‖ id), decoded, each
-    /// entity's in (device, seq) order.
+    /// entity's in (device, seq) order. Many (every registry event, read by the first home
+    /// of a process: issue 14) are read and decoded on every core.
     pub(crate) fn events_with_prefix(&self, prefix: &[u8]) -> Result<Vec<StoredEvent>> {
-        let mut out = Vec::new();
-        self.for_each_entity(prefix, &mut |_, refs| {
-            for (device, seq) in refs {
-                out.push(self.stored_event(device, seq)?);
-            }
+        let mut refs = Vec::new();
+        self.for_each_entity(prefix, &mut |_, mut more| {
+            refs.append(&mut more);
             Ok(())
         })?;
-        Ok(out)
+        super::import::in_parallel(&refs, |(device, seq)| self.stored_event(*device, *seq))
+            .into_iter()
+            .collect()
     }
 
     /// One event the `ent` tree names, decoded from the log.
