@@ -93,6 +93,10 @@ impl Store {
                     models.add_patrol(id, &p);
                     return Ok(());
                 }
+                Folded::Entry(e) => {
+                    models.add_entry(e);
+                    return Ok(());
+                }
             };
             match tree.get(id.as_bytes())? {
                 Some(live) if super::pack::view_json(&live).as_ref() == json.as_slice() => {}

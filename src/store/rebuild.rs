@@ -59,6 +59,7 @@ impl Store {
                     fresh_inspections.push((id, to_json(&*i)));
                 }
                 Folded::Patrol(id, p) => models.add_patrol(id, &p),
+                Folded::Entry(e) => models.add_entry(e),
             }
             Ok(())
         })?;
@@ -155,6 +156,8 @@ pub(super) enum Folded {
     Finding(Uuid, Box<Finding>),
     Inspection(Uuid, Box<Inspection>),
     Patrol(Uuid, PatrolMark),
+    /// A single-entry read model: key and value (None: no entry).
+    Entry((Vec<u8>, Option<Vec<u8>>)),
 }
 
 impl Store {
@@ -220,14 +223,23 @@ impl Store {
     }
 
     /// Folds every finding, inspection and patrol afresh from its events, in entity order
-    /// (findings by id, then inspections, then patrols), one at a time.
+    /// (findings by id, then inspections, then patrols), one at a time; then the facilities
+    /// the rules of frequency see, from every registry event (read from the log, as the
+    /// rest: `ent` may be what a killed rebuild left cleared).
     pub(super) fn fold_entities(
         &self,
         by_entity: ByEntity,
         visit: &mut dyn FnMut(Folded) -> Result<()>,
     ) -> Result<()> {
+        let mut registry = Vec::new();
         for (_, (entity, keys)) in by_entity {
-            if !super::views::has_view(&entity) {
+            if !matches!(
+                entity,
+                Entity::Finding(_)
+                    | Entity::Inspection(_)
+                    | Entity::Patrol(_)
+                    | Entity::Facility(_)
+            ) {
                 continue;
             }
             let mut events = Vec::with_capacity(keys.len());
@@ -254,14 +266,16 @@ impl Store {
                         visit(Folded::Patrol(id, p))?;
                     }
                 }
+                Entity::Facility(_) => registry.append(&mut events),
                 Entity::Checklist(_)
                 | Entity::Chemical(_)
                 | Entity::Equipment(_)
-                | Entity::Device(_)
-                | Entity::Facility(_) => {}
+                | Entity::Device(_) => {}
             }
         }
-        Ok(())
+        visit(Folded::Entry(super::plan_registry::entry_of(
+            &crate::domain::Registry::fold(&registry),
+        )))
     }
 }
 
