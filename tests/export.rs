@@ -938,3 +938,70 @@ fn xlsx_line_sheets_keep_their_colours_and_the_same_bytes_on_every_export() {
         "two exports of the same ledger are the same file"
     );
 }
+
+/// The style number of cell `cell` ("E5") of a sheet: None when the cell is not in the file,
+/// 0 when it has no `s`.
+fn style_of(sheet_xml: &str, cell: &str) -> Option<usize> {
+    let at = sheet_xml.find(&format!("<c r=\"{cell}\""))?;
+    let tag = &sheet_xml[at..at + sheet_xml[at..].find('>').unwrap()];
+    Some(match tag.find(" s=\"") {
+        Some(from) => {
+            let v = &tag[from + 4..];
+            v[..v.find('"').unwrap()].parse().unwrap()
+        }
+        None => 0,
+    })
+}
+
+#[test]
+fn xlsx_plain_rows_after_the_first_keep_every_cell_and_its_style() {
+    let s = scene();
+    // A third 消防 hazard, found a day later (row 6), open and not yet due, with empty cells.
+    s.env.ok(
+        "2026-11-02T09:00:00+08:00",
+        &[
+            "finding",
+            "add",
+            "--inspection",
+            &s.inspection,
+            "--line",
+            "fire",
+            "--description",
+            "配电间门口堆放纸箱",
+            "--due",
+            "2026-12-31",
+        ],
+    );
+    let out = s.env.path("台账.xlsx");
+    s.env.ok(
+        TODAY,
+        &["export", "--format", "xlsx", "--out", out.to_str().unwrap()],
+    );
+    let fire = xlsx_part(&out, "xl/worksheets/sheet3.xml");
+    assert!(fire.contains("配电间门口堆放纸箱"), "the 消防 sheet");
+    let columns: Vec<String> = (0..28u8)
+        .map(|c| match c {
+            0..=25 => ((b'A' + c) as char).to_string(),
+            _ => format!("A{}", (b'A' + c - 26) as char),
+        })
+        .collect();
+    // Row 4 is the first data row (every cell written with its format), row 6 a later plain
+    // one: each of its 28 cells is there, blank or not, with the same style as row 4's.
+    for col in &columns {
+        let first = style_of(&fire, &format!("{col}4")).expect("row 4 has every cell");
+        assert_ne!(first, 0, "{col}4 has its format (borders)");
+        assert_eq!(
+            style_of(&fire, &format!("{col}6")),
+            Some(first),
+            "{col}6 is there and looks like {col}4"
+        );
+        assert_eq!(
+            style_of(&fire, &format!("{col}7")),
+            None,
+            "nothing under the table"
+        );
+    }
+    // No column keeps a format: the empty cells under the table have no borders.
+    let cols = &fire[fire.find("<cols>").unwrap()..fire.find("</cols>").unwrap()];
+    assert!(!cols.contains("style="), "{cols}");
+}

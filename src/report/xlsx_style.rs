@@ -90,6 +90,8 @@ pub(super) struct Styles {
     pub total_percent: Format,
     /// The 填报单位（盖章） line under a form, no border.
     pub sign: Format,
+    /// The writer's default: a cell written with it takes its row's or column's format.
+    pub none: Format,
 }
 
 impl Styles {
@@ -147,6 +149,7 @@ impl Styles {
             text,
             center,
             date,
+            none: Format::default(),
         }
     }
 }

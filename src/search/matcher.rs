@@ -34,6 +34,8 @@ pub(crate) struct Term {
     pub has_ascii_letter: bool,
     /// The chars as bytes, if all are ASCII (to search the pinyin spellings).
     pub ascii: Option<Vec<u8>>,
+    /// Every char is an ASCII letter or digit.
+    pub alphanumeric: bool,
 }
 
 impl Term {
@@ -43,6 +45,7 @@ impl Term {
         Term {
             text: chars.iter().collect(),
             has_ascii_letter: chars.iter().any(|c| c.is_ascii_lowercase()),
+            alphanumeric: chars.iter().all(|c| c.is_ascii_alphanumeric()),
             ascii: chars
                 .iter()
                 .map(|c| c.is_ascii().then_some(*c as u8))
@@ -194,16 +197,23 @@ fn walk(
 /// in the text, its initials or its full pinyin (every spelling it may search, whatever the
 /// query). True of a term whenever it is true of a longer term typed after it, so a
 /// keystroke that extends the query only re-checks the texts that passed before.
+///
+/// A term of ASCII letters and digits only needs one scan, of the full pinyin: the initials
+/// are a subsequence of it (each is the first letter of its char's syllable), and so are the
+/// text's own ASCII letters and digits (spelled as themselves). That one scan is most of the
+/// cost of a keystroke whose direct hits do not fill the page (issue 14).
 pub(crate) fn fuzzy_possible(t: &Text, q: &Term) -> bool {
     if q.chars.is_empty() || t.bloom & q.bloom != q.bloom {
         return false;
     }
-    if subsequence(&t.chars, &q.chars) {
-        return true;
-    }
     match &q.ascii {
-        Some(a) => subsequence(&t.initials, a) || subsequence(&t.spelled, a),
-        None => false,
+        Some(a) if q.alphanumeric => subsequence(&t.spelled, a),
+        Some(a) => {
+            subsequence(&t.chars, &q.chars)
+                || subsequence(&t.initials, a)
+                || subsequence(&t.spelled, a)
+        }
+        None => subsequence(&t.chars, &q.chars),
     }
 }
 
@@ -295,7 +305,7 @@ pub(crate) fn fuzzy_checked(
     // Both spellings are ASCII (char i of them is byte i): a query char outside ASCII
     // matches neither.
     if q.has_ascii_letter
-        && t.sets.iter().any(|s| *s != 0)
+        && t.pinyin
         && let Some(ascii) = &q.ascii
     {
         if fits(&t.initials, ascii, n + n / 2 + 1) {
@@ -364,6 +374,41 @@ mod tests {
             find("PM2.5 Sensor", "sensor").map(|m| m.0),
             Some(Tier::Whole)
         );
+    }
+
+    /// The one scan of the full pinyin decides as the three scans (chars, initials, full
+    /// pinyin) did, for every spelling and every scattering of letters tried.
+    #[test]
+    fn fuzzy_possible_agrees_with_scanning_every_spelling() {
+        let mut r = Readings::new();
+        let texts = [
+            "灭火器压力不足（12号）",
+            "PM2.5 Sensor 室",
+            "stat 监测仪未校准",
+            "空调机房",
+            "绿色通道",
+            "ABC",
+            "",
+        ];
+        let texts: Vec<Text> = texts.iter().map(|t| Text::new(t, &mut r)).collect();
+        let queries = [
+            "mhq", "miehuoqi", "stat", "pm25", "pm2.5", "sensor", "12hao", "12h", "kt", "ktjf",
+            "lvsetd", "lstd", "abc", "a", "zz", "qx", "灭器", "s室",
+        ];
+        let mut agreed = 0;
+        for t in &texts {
+            for q in queries {
+                let q = Term::new(q);
+                let three = t.bloom & q.bloom == q.bloom
+                    && (subsequence(&t.chars, &q.chars)
+                        || q.ascii.as_ref().is_some_and(|a| {
+                            subsequence(&t.initials, a) || subsequence(&t.spelled, a)
+                        }));
+                assert_eq!(fuzzy_possible(t, &q), three, "{} / {}", t.original, q.text);
+                agreed += usize::from(three);
+            }
+        }
+        assert!(agreed > 15, "{agreed} possible pairs");
     }
 
     #[test]

@@ -10,8 +10,8 @@
 //! fuzzy pass needs every record.
 
 use super::index::{Index, TextId};
-use super::matcher::{Term, contiguous};
-use super::memo::{NO_MATCH, TermMemo, UNKNOWN, pack};
+use super::matcher::Term;
+use super::memo::{NO_MATCH, TermMemo, UNKNOWN};
 use super::pairs::holds;
 use super::plan::{NOT_HERE, Plan, Visit};
 
@@ -56,6 +56,34 @@ impl Postings {
     }
 }
 
+/// The records a texts-first search walks, and for each the heaviest field weight any of it
+/// and the records after it can be a hit in.
+pub(crate) struct Candidates {
+    pub visits: Vec<Visit>,
+    /// `caps[i]`: no record of `visits[i..]` is a hit weighing more (`rank::walk_direct`).
+    pub caps: Vec<i64>,
+}
+
+/// A record's weight in the ranking is, for each term, the heaviest field that term matched
+/// (by its best kind of match), and the least of these over the terms: so it is at most the
+/// heaviest field the selective term matched, which its complete memo tells. Taken as a
+/// running maximum from the end, it lets the walk over the candidates close as soon as the
+/// page holds hits that no later candidate can outweigh: after `配电室` the records whose
+/// description names 配电室 are few, those only at 配电室 (a location) weigh less.
+fn weight_caps(plan: &Plan, visits: &[Visit], memo: &TermMemo) -> Vec<i64> {
+    let mut caps = vec![0; visits.len()];
+    let mut later = 0;
+    for (i, v) in visits.iter().enumerate().rev() {
+        for (field, t) in plan.fields(plan.entry(*v)) {
+            if memo.direct[*t as usize] > NO_MATCH {
+                later = later.max(field.weight());
+            }
+        }
+        caps[i] = later;
+    }
+    caps
+}
+
 /// At most this many texts are matched in full for the texts-first way; past it the term is
 /// not selective enough, and the walk (which may close early) is the better way.
 const MAX_CHECKS: usize = 6_000;
@@ -79,7 +107,7 @@ impl Index {
         narrowed: bool,
         terms: &[Term],
         memos: &mut [TermMemo],
-    ) -> Option<Vec<Visit>> {
+    ) -> Option<Candidates> {
         let (at, score) = terms
             .iter()
             .zip(memos.iter())
@@ -105,7 +133,7 @@ impl Index {
             }
         }
         let is_hit = |p: u32| hit[p as usize / 64] & (1 << (p % 64)) != 0;
-        Some(if narrowed {
+        let visits: Vec<Visit> = if narrowed {
             let starts = plan.group_starts();
             visits
                 .iter()
@@ -114,7 +142,9 @@ impl Index {
                 .collect()
         } else {
             plan.visits_at(ones(&hit))
-        })
+        };
+        let caps = weight_caps(plan, &visits, &memos[at]);
+        Some(Candidates { visits, caps })
     }
 
     /// Completes `memo`'s direct matches over every text and gives the texts matched; None
@@ -132,10 +162,7 @@ impl Index {
                 if checks > MAX_CHECKS {
                     return None;
                 }
-                *m = match contiguous(&self.texts[t], &self.readings, term) {
-                    Some((tier, s, _, _)) => pack(tier, s),
-                    None => NO_MATCH,
-                };
+                *m = self.direct_value(t as TextId, term, &memo.need);
             }
             if *m != NO_MATCH {
                 matched.push(t as TextId);

@@ -155,6 +155,8 @@ pub(crate) struct Text {
     pub bloom: u128,
     /// Some char has more than one reading (worth a second, any-reading pass).
     pub heteronyms: bool,
+    /// Some char has a pinyin reading (else the pinyin spellings are the text itself).
+    pub pinyin: bool,
     /// `initials()` and `full_pinyin().0` as ASCII bytes, made once: the fuzzy pass's
     /// prefilter reads them for every text.
     pub initials: Box<[u8]>,
@@ -169,6 +171,7 @@ impl Text {
         let sets: Box<[SetId]> = chars.iter().map(|c| readings.set_of(*c)).collect();
         let mut bloom = 0u128;
         let mut heteronyms = false;
+        let pinyin = sets.iter().any(|s| *s != 0);
         for (c, s) in chars.iter().zip(sets.iter()) {
             bloom |= char_bit(*c) | readings.letters[*s as usize] as u128;
             heteronyms |= readings.readings(*s).len() > 1;
@@ -179,6 +182,7 @@ impl Text {
             sets,
             bloom,
             heteronyms,
+            pinyin,
             initials: Box::new([]),
             spelled: Box::new([]),
             pairs: [0; 4],
