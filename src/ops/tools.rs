@@ -143,6 +143,8 @@ pub fn export_ledger_filtered(
             path,
         )
     })?;
+    // The rows hold what they show of their inspections: the map is not needed while writing.
+    drop(inspections);
     match report::write_ledger_unless(&ledger, format, path, &stopped) {
         Ok(Some(summary)) => Ok(summary),
         Ok(None) => Err(OpsError::Cancelled("导出未写任何文件".into())),

@@ -58,7 +58,19 @@ pub fn write(ledger: &Ledger, path: &Path) -> Result<()> {
             &styles,
         )
     };
-    super::xlsx_lines::write_sheets(&mut book, &mut sheets, &write_line, &styles)?;
+    // Whether the first sheet's first row is red decides the order its formats are numbered.
+    let first_row = ledger
+        .lines
+        .first()
+        .and_then(|(_, _, ids)| ledger.rows_of(ids).next());
+    let first_late = first_row
+        .transpose()
+        .map_err(|reason| ReportError::Writer {
+            what: "XLSX",
+            reason,
+        })?
+        .is_some_and(|row| row.overdue);
+    super::xlsx_lines::write_sheets(&mut book, &mut sheets, &write_line, &styles, first_late)?;
     for sheet in sheets {
         book.push_worksheet(sheet);
     }
