@@ -52,8 +52,9 @@ pub use org::{Issued, NoticeHazard, Org};
 pub use patrol::{Patrol, PatrolVisit, Visit};
 pub use photo::{PhotoRef, PhotoStage};
 pub use plan::{
-    Activity, InspectionMark, LeaderRole, MAX_PLAN_DAYS, Period, PlanRow, PlanState, Rule,
-    RulesError, SiteCount, evaluate as evaluate_plan, panel_lines, parse_rules, patrol_window,
+    Activity, InspectionMark, LeaderRole, MAX_PLAN_DAYS, Period, PlanFacility, PlanRow, PlanSite,
+    PlanState, Rule, RulesError, SiteCount, evaluate as evaluate_plan, panel_lines, parse_rules,
+    patrol_window,
 };
 pub use query::{DEFAULT_REVIEW_DAYS, FindingQuery, StatusFilter, facility_fits};
 pub use register::{Qty, RegisterRef};

@@ -146,6 +146,49 @@ pub fn parse_rules(text: &str, file: &str) -> Result<Vec<Rule>, RulesError> {
     Ok(parsed.rule)
 }
 
+/// One registered facility as the rules see it: what [`evaluate`] reads of a [`Facility`].
+/// Kept by the store for the active facilities (issue 14), so the home plan panel does not
+/// fold the whole registry (every facility, place and link event) on a process's first home.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanFacility {
+    pub id: Uuid,
+    pub name: String,
+    /// Merged spellings: inspections typed with them count.
+    pub aliases: Vec<String>,
+    pub kind: FacilityKind,
+    /// Its 重点部位, in tree order.
+    pub sites: Vec<PlanSite>,
+}
+
+/// A key site of a [`PlanFacility`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSite {
+    pub id: Uuid,
+    pub name: String,
+}
+
+impl PlanFacility {
+    pub fn of(f: &Facility) -> PlanFacility {
+        PlanFacility {
+            id: f.id,
+            name: f.name.clone(),
+            aliases: f.aliases.clone(),
+            kind: f.kind,
+            sites: f
+                .key_sites()
+                .map(|p| PlanSite {
+                    id: p.id,
+                    name: p.name.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    fn key_sites(&self) -> impl Iterator<Item = &PlanSite> {
+        self.sites.iter()
+    }
+}
+
 /// One inspection as the rules see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InspectionMark {
@@ -300,7 +343,7 @@ pub fn patrol_window(
 /// a merged spelling) started in the period with the rule's leader and mode.
 pub fn evaluate(
     rules: &[Rule],
-    facilities: &[&Facility],
+    facilities: &[PlanFacility],
     visits: &[PatrolVisit],
     inspections: &[InspectionMark],
     from: NaiveDate,

@@ -82,15 +82,14 @@ pub fn plan_status(
             format!("一次最多 {MAX_PLAN_DAYS} 天"),
         ));
     }
-    let reg = super::registry(ctx)?;
     let only = match facility {
         Some(t) => Some(super::facility(ctx, t)?.id),
         None => None,
     };
-    let facilities: Vec<_> = reg
-        .active()
-        .filter(|f| only.is_none_or(|id| f.id == id))
-        .collect();
+    // From the facilities model kept with the log (issue 14): folding the whole registry was
+    // most of a process's first home once the patrols were read from their model.
+    let mut facilities = ctx.store.plan_facilities()?;
+    facilities.retain(|f| only.is_none_or(|id| f.id == id));
     // Only the visits the patrol rules' periods can count, from the visit model kept with the
     // log (issue 14): folding every patrol ever made was most of the home plan panel. The
     // periods are in the writers' local time, which is within a day of UTC (offsets are

@@ -5,7 +5,7 @@
 
 mod tests {
     use crate::domain::{
-        InspectionMark, Now, Patrol, PatrolVisit, PlanRow, evaluate_plan, panel_lines,
+        InspectionMark, Now, Patrol, PatrolVisit, PlanFacility, PlanRow, evaluate_plan, panel_lines,
     };
     use crate::ops::test_support;
     use crate::ops::{
@@ -56,7 +56,7 @@ mod tests {
     /// `plan status` over `[from, to]` as the full fold of every patrol event counts it.
     fn rows_from_full_fold(ctx: &Ctx, from: NaiveDate, to: NaiveDate) -> Vec<PlanRow> {
         let reg = registry(ctx).unwrap();
-        let facilities: Vec<_> = reg.active().collect();
+        let facilities: Vec<PlanFacility> = reg.active().map(PlanFacility::of).collect();
         let patrols = Patrol::fold_all(&ctx.raw_store().patrol_events().unwrap());
         let visits: Vec<PatrolVisit> = patrols.iter().flat_map(|p| p.counted_visits()).collect();
         let inspections: Vec<InspectionMark> = vec![];
@@ -152,7 +152,74 @@ mod tests {
         assert!(ctx.raw_store().check().unwrap().is_clean());
     }
 
-    /// A model that lost its entries is named by doctor and mended by a rebuild; a store last
+    /// The facilities the rules see, kept with the log, are the full registry's active ones
+    /// after every kind of registry change, and a hazard linked to a place leaves them be.
+    #[test]
+    fn the_facilities_the_rules_see_follow_every_registry_change() {
+        let (_dir, mut ctx) = test_support::ctx();
+        let model = |ctx: &Ctx| ctx.raw_store().plan_facilities().unwrap();
+        let full = |ctx: &Ctx| -> Vec<PlanFacility> {
+            registry(ctx)
+                .unwrap()
+                .active()
+                .map(PlanFacility::of)
+                .collect()
+        };
+        assert!(model(&ctx).is_empty());
+        hospital(&mut ctx);
+        assert_eq!(model(&ctx), full(&ctx));
+        assert_eq!(model(&ctx)[0].sites.len(), 2);
+        add_facility(
+            &mut ctx,
+            NewFacility {
+                name: "南湖医院门诊部".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(model(&ctx).len(), 2);
+        crate::ops::merge_facilities(&mut ctx, H, "南湖医院门诊部").unwrap();
+        assert_eq!(model(&ctx), full(&ctx));
+        assert_eq!(model(&ctx).len(), 1);
+        assert!(
+            model(&ctx)[0]
+                .aliases
+                .contains(&"南湖医院门诊部".to_string())
+        );
+        crate::ops::edit_facility(&mut ctx, H, "type", "cdc").unwrap();
+        crate::ops::set_place_fields(
+            &mut ctx,
+            H,
+            "厨房",
+            &[(crate::domain::PlaceField::KeySite, "是".into())],
+        )
+        .unwrap();
+        assert_eq!(model(&ctx), full(&ctx));
+        assert_eq!(model(&ctx)[0].sites.len(), 3);
+        assert_eq!(model(&ctx)[0].kind, crate::domain::FacilityKind::Cdc);
+        let before = ctx.raw_store().live_models().unwrap();
+        let events = ctx.raw_store().registry_events().unwrap().len();
+        crate::ops::record_finding(
+            &mut ctx,
+            crate::ops::NewFinding {
+                facility: Some(H.into()),
+                line: Some("fire".into()),
+                description: "配电室门口堆放纸箱".into(),
+                location: "本部/门诊楼/配电室".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        // The hazard's place link is a registry event.
+        assert!(ctx.raw_store().registry_events().unwrap().len() > events);
+        let after = ctx.raw_store().live_models().unwrap();
+        let g = |m: &std::collections::BTreeMap<Vec<u8>, Vec<u8>>| m.get(&b"#g"[..]).cloned();
+        assert_eq!(g(&after), g(&before));
+        assert!(g(&after).is_some());
+        assert!(ctx.raw_store().check().unwrap().is_clean());
+    }
+
+    /// Models that lost their entries are named by doctor and mended by a rebuild; a store last
     /// written by a version that kept the other models but not this one (its own stamp
     /// stale) gets only this one built again on open.
     #[test]
@@ -163,7 +230,8 @@ mod tests {
         let full = ctx.raw_store().live_models().unwrap();
         ctx.raw_store().forget_patrol_models().unwrap();
         ctx.now = now("2026-11-22T09:00:00+08:00");
-        assert_eq!(night(&ctx, "2026-11-20"), (0, vec![0, 0]));
+        // Without the facilities model the rules see no facility at all.
+        assert!(plan_status(&ctx, None, None, None).unwrap().is_empty());
         let rep = ctx.raw_store().check().unwrap();
         assert!(
             rep.view_mismatches.iter().any(|m| m.contains("读模型")),

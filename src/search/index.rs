@@ -136,6 +136,9 @@ pub struct Index {
     pub(crate) blooms: Vec<u128>,
     /// `texts[i].pairs`, dense, read right after the bloom (`pairs`).
     pub(crate) pairs: Vec<PairSig>,
+    /// The letter pairs inside the readings of text i's chars (`pairs::InnerSlots`), dense,
+    /// read with its cross pairs.
+    pub(crate) inners: Vec<u128>,
     text_ids: HashMap<u64, TextId>,
     pub(crate) records: Vec<Option<Record>>,
     pub(crate) hot: Vec<Hot>,
@@ -181,6 +184,7 @@ impl Index {
             texts: Vec::new(),
             blooms: Vec::new(),
             pairs: Vec::new(),
+            inners: Vec::new(),
             text_ids: HashMap::new(),
             records: Vec::new(),
             hot: Vec::new(),
@@ -347,6 +351,7 @@ impl Index {
             + self.field_list.capacity() * std::mem::size_of::<(Field, TextId)>()
             + self.blooms.capacity() * 16
             + self.pairs.capacity() * std::mem::size_of::<PairSig>()
+            + self.inners.capacity() * 16
             + self.readings.bytes()
             + self.text_ids.capacity() * 16
             + self.findings.capacity() * 24
@@ -413,6 +418,7 @@ impl Index {
         let t = Text::new(text, &mut self.readings);
         self.blooms.push(t.bloom);
         self.pairs.push(t.pairs);
+        self.inners.push(self.readings.inner_of(&t.sets));
         self.texts.push(t);
         // On the (rare) hash collision the newer text simply goes unshared.
         self.text_ids.entry(key).or_insert(id);

@@ -5,9 +5,10 @@
 //! directly, the term cannot match directly either.
 
 use super::matcher::{Term, Tier};
-use super::pairs::{PairSig, PairTable, required};
+use super::pairs::Need;
 use super::plan::{Narrow, Plan, PlanKey};
 use super::sparse::Postings;
+use super::text::Readings;
 use std::sync::{Arc, Mutex};
 
 /// Memo values, packed in a u32: 0 not yet computed, 1 no match, else a packed (tier, score).
@@ -26,8 +27,8 @@ pub(crate) fn pack(tier: Tier, score: i64) -> u32 {
 #[derive(Debug, Clone)]
 pub(crate) struct TermMemo {
     chars: Vec<char>,
-    /// The cross pairs a text must hold to match this term directly (`pairs::required`).
-    pub need: PairSig,
+    /// The letter pairs a text must hold to match this term directly (`pairs::Need`).
+    pub need: Need,
     pub direct: Vec<u32>,
     /// Made on the first fuzzy pass with this term.
     pub fuzzy: Option<Vec<u32>>,
@@ -108,7 +109,7 @@ impl MemoCache {
 
     /// Memos for `terms` over `texts` texts, from the last search's where it had the term or
     /// a prefix of it.
-    pub(crate) fn take(&self, terms: &[Term], texts: usize, within: &PairTable) -> Vec<TermMemo> {
+    pub(crate) fn take(&self, terms: &[Term], texts: usize, r: &Readings) -> Vec<TermMemo> {
         let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
         terms
             .iter()
@@ -121,13 +122,13 @@ impl MemoCache {
                     Some(m) if m.chars == term.chars => m.clone(),
                     Some(m) => TermMemo {
                         chars: term.chars.clone(),
-                        need: required(&term.chars, within),
+                        need: Need::of(&term.chars, &r.within, &r.slots),
                         direct: narrowed(&m.direct, NO_MATCH),
                         fuzzy: m.fuzzy.as_ref().map(|f| narrowed(f, IMPOSSIBLE)),
                     },
                     None => TermMemo {
                         chars: term.chars.clone(),
-                        need: required(&term.chars, within),
+                        need: Need::of(&term.chars, &r.within, &r.slots),
                         direct: vec![UNKNOWN; texts],
                         fuzzy: None,
                     },

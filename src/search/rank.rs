@@ -15,7 +15,7 @@ use super::hit::{Hit, build_hit};
 use super::index::{Field, Hot, Index, TextId};
 use super::matcher::{Term, Tier, contiguous, fuzzy_checked, fuzzy_possible};
 use super::memo::{IMPOSSIBLE, NO_MATCH, TermMemo, UNKNOWN, pack};
-use super::pairs::{PairSig, holds};
+use super::pairs::Need;
 use super::plan::{Narrow, Plan, PlanKey, Visit};
 use super::query::{Query, QueryError};
 use crate::domain::StatusFilter;
@@ -214,9 +214,7 @@ impl Index {
         let narrowed = self.memos.narrowed_visits(&plan, &term_chars);
         let is_narrowed = narrowed.is_some();
         let visits = narrowed.unwrap_or_else(|| plan.everything());
-        let mut memos = self
-            .memos
-            .take(&q.terms, self.texts.len(), &self.readings.within);
+        let mut memos = self.memos.take(&q.terms, self.texts.len(), &self.readings);
         // A walk that closes within its first records is the cheapest way; only a longer one
         // is worth reading every text for (the probe's matches stay in the memos).
         let probe = visits.len().min(PROBE);
@@ -556,10 +554,11 @@ impl Index {
         Fuzzy::Hit(weight, total)
     }
 
-    /// The direct memo value of text `t` for `term`, whose cross pairs are `need`.
-    pub(crate) fn direct_value(&self, t: TextId, term: &Term, need: &PairSig) -> u32 {
+    /// The direct memo value of text `t` for `term`, whose letter pairs are `need`.
+    pub(crate) fn direct_value(&self, t: TextId, term: &Term, need: &Need) -> u32 {
         let t = t as usize;
-        if self.blooms[t] & term.bloom != term.bloom || !holds(&self.pairs[t], need) {
+        if self.blooms[t] & term.bloom != term.bloom || !need.admits(&self.pairs[t], self.inners[t])
+        {
             return NO_MATCH;
         }
         match contiguous(&self.texts[t], &self.readings, term) {
@@ -684,8 +683,7 @@ mod tests {
             };
             let today = now.today();
             let facility_ok = self.facility_filter(&q);
-            let mut memos =
-                MemoCache::default().take(&q.terms, self.texts.len(), &self.readings.within);
+            let mut memos = MemoCache::default().take(&q.terms, self.texts.len(), &self.readings);
             let slots: Vec<u32> = self
                 .by_recency()
                 .iter()

@@ -12,7 +12,6 @@
 use super::index::{Index, TextId};
 use super::matcher::Term;
 use super::memo::{NO_MATCH, TermMemo, UNKNOWN};
-use super::pairs::holds;
 use super::plan::{NOT_HERE, Plan, Visit};
 
 /// Which live records hold each text: `slots[at[t]..at[t + 1]]`, ascending (a record holding
@@ -91,7 +90,7 @@ const MAX_CHECKS: usize = 6_000;
 /// How strongly a term narrows the texts before matching: its cross pairs, and its chars
 /// outside ASCII (each a bit of the bloom that few texts share).
 fn selectivity(term: &Term, memo: &TermMemo) -> u32 {
-    let pairs: u32 = memo.need.iter().map(|w| w.count_ones()).sum();
+    let pairs: u32 = memo.need.cross.iter().map(|w| w.count_ones()).sum();
     let others = term.chars.iter().filter(|c| !c.is_ascii()).count() as u32;
     2 * pairs + others
 }
@@ -154,7 +153,9 @@ impl Index {
         let mut matched = Vec::new();
         for (t, m) in memo.direct.iter_mut().enumerate() {
             if *m == UNKNOWN {
-                if self.blooms[t] & term.bloom != term.bloom || !holds(&self.pairs[t], &memo.need) {
+                if self.blooms[t] & term.bloom != term.bloom
+                    || !memo.need.admits(&self.pairs[t], self.inners[t])
+                {
                     *m = NO_MATCH;
                     continue;
                 }

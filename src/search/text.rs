@@ -2,7 +2,7 @@
 //! `pinyin` crate, heteronyms included) and a 64-bit presence filter, all built once per
 //! distinct string so a keystroke is a scan over compact arrays.
 
-use super::pairs::{PairSig, PairTable, add_within, text_sig};
+use super::pairs::{InnerSlots, PairSig, PairTable, add_within, text_sig};
 use pinyin::ToPinyinMulti;
 use std::collections::HashMap;
 
@@ -22,6 +22,9 @@ pub(crate) struct Readings {
     by_set: HashMap<Box<[Box<[u8]>]>, SetId>,
     /// Every letter pair adjacent inside some reading seen (`pairs`).
     pub(crate) within: PairTable,
+    /// Those pairs' bits, and for each set id the pairs inside its readings.
+    pub(crate) slots: InnerSlots,
+    inner: Vec<u128>,
 }
 
 impl Readings {
@@ -30,6 +33,7 @@ impl Readings {
         r.sets.push(Box::new([]));
         r.initials.push(0);
         r.letters.push(0);
+        r.inner.push(0);
         r
     }
 
@@ -71,8 +75,9 @@ impl Readings {
             if id != 0 {
                 let mut initials = 0u32;
                 let mut letters = 0u64;
+                let mut inner = 0u128;
                 for r in readings.iter() {
-                    add_within(&mut self.within, r);
+                    inner |= add_within(&mut self.within, &mut self.slots, r);
                     initials |= letter_bit(r[0]) as u32;
                     for b in r.iter() {
                         letters |= letter_bit(*b);
@@ -81,6 +86,7 @@ impl Readings {
                 self.sets.push(readings.clone());
                 self.initials.push(initials);
                 self.letters.push(letters);
+                self.inner.push(inner);
                 self.by_set.insert(readings, id);
             }
             id
@@ -91,6 +97,11 @@ impl Readings {
 
     pub(crate) fn readings(&self, set: SetId) -> &[Box<[u8]>] {
         &self.sets[set as usize]
+    }
+
+    /// The pairs inside the readings of every char of `sets` (`pairs::InnerSlots`).
+    pub(crate) fn inner_of(&self, sets: &[SetId]) -> u128 {
+        sets.iter().fold(0, |m, s| m | self.inner[*s as usize])
     }
 
     pub(crate) fn initials_mask(&self, set: SetId) -> u32 {
@@ -104,7 +115,8 @@ impl Readings {
             .sum::<usize>()
             + self.by_char.len() * 16
             + self.by_set.len() * 24
-            + self.initials.len() * 12
+            + self.initials.len() * 28
+            + 36 * 36
     }
 }
 

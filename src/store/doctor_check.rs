@@ -128,6 +128,10 @@ impl Store {
                     }
                     return Ok(());
                 }
+                Folded::Entry(e) => {
+                    models.add_entry(e);
+                    return Ok(());
+                }
             };
             for (k, v) in models.drain_marks() {
                 marks.add_entry(&k, &v);
@@ -138,12 +142,18 @@ impl Store {
             }
             Ok(())
         };
-        for tag in [b"f", b"i", b"p"] {
+        // As `fold_entities`: findings, inspections, patrols one at a time, then the registry
+        // (a few facilities) folded as one.
+        let mut registry = Vec::new();
+        for tag in [b"f", b"i", b"p", b"r"] {
             let folded = self.for_each_entity(tag, &mut |key, refs| {
-                let Some(entity) = entity_of_key(&key) else {
-                    return Ok(());
-                };
-                self.fold_entity(entity, refs.iter().map(|&(d, s)| log_key(d, s)), &mut visit)
+                let keys = refs.iter().map(|&(d, s)| log_key(d, s));
+                match entity_of_key(&key) {
+                    Some(Entity::Facility(_)) => registry.append(&mut self.events_at(keys)?),
+                    Some(entity) => self.fold_entity(entity, keys, &mut visit)?,
+                    None => {}
+                }
+                Ok(())
             });
             match folded {
                 Ok(()) => {}
@@ -152,6 +162,7 @@ impl Store {
                 Err(e) => return Err(e),
             }
         }
+        self.fold_registry(&registry, &mut visit)?;
         differs |= unreadable;
         // Every fresh view was found above, so equal counts mean no view lacks its events.
         differs |= count(&self.findings)? != findings || count(&self.inspections)? != inspections;
@@ -183,14 +194,15 @@ impl Store {
     }
 }
 
-/// The finding, inspection or patrol an entity key (tag ‖ id) names; None for other kinds
-/// (they keep no view: `views::has_view`).
+/// The finding, inspection, patrol or facility an entity key (tag ‖ id) names; None for
+/// the kinds the check does not fold.
 fn entity_of_key(key: &[u8; 17]) -> Option<Entity> {
     let id = Uuid::from_slice(&key[1..]).ok()?;
     match key[0] {
         b'f' => Some(Entity::Finding(id)),
         b'i' => Some(Entity::Inspection(id)),
         b'p' => Some(Entity::Patrol(id)),
+        b'r' => Some(Entity::Facility(id)),
         _ => None,
     }
 }

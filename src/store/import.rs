@@ -176,7 +176,7 @@ impl Deferred {
             records
                 .iter()
                 .map(|(b, _)| b.payload.entity())
-                .filter(views::has_view),
+                .filter(views::is_deferred),
         );
     }
 }

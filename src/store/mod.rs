@@ -26,6 +26,7 @@ mod pack;
 mod patrol_marks;
 mod peers;
 mod photo_refs;
+mod plan_registry;
 mod query;
 mod read_only;
 mod rebuild;

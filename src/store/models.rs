@@ -20,7 +20,8 @@
 //!   shows of each finding (about a fifth of the view), so the register reads 100,000 rows
 //!   without decoding 100,000 views. (Versions before `models_v3` stored JSON here.)
 //! - `#p` and `#v`: each patrol's visits as the rules of frequency count them
-//!   (`patrol_marks.rs`).
+//!   (`patrol_marks.rs`); `#g`: the registered facilities as they see them
+//!   (`plan_registry.rs`).
 //!
 //! A store written before these models existed gets them built from its views on open
 //! (`Store::ensure_models`), marked done in `meta` only once complete.
@@ -32,9 +33,10 @@
 //! This version rewrites the stamp whenever it flushes (`Store::flush`); on open a stamp that
 //! differs from the log's extent (an older binary wrote, or a mark `1` from before stamps)
 //! makes the models be built again from the views, which those binaries do keep current.
-//! The patrol models have a stamp of their own (`patrol_models_v1`): binaries that keep the
-//! other models but not these stamp only `models_v3`, and a store they wrote has only its
-//! patrol models built again, from the patrol events (a few thousand), not every view.
+//! The models of the rules of frequency (patrols, facilities) have a stamp of their own
+//! (`plan_models_v2`): binaries that keep the other models but not these stamp only
+//! `models_v3`, and a store they wrote has only these built again, from the patrol and
+//! registry events (a few thousand), not every view.
 
 use super::{Result, Store, StoreError};
 use crate::domain::{Escalation, Finding, Inspection, LeaderRole, Mode, Severity, Stamp, Status};
@@ -57,8 +59,10 @@ const META_MODELS: &[u8] = b"models_v3";
 /// builds its own models; finding it again means such a version rebuilt the models (in its
 /// form) since, so they are built again here even when `models_v3` matches.
 const META_MODELS_JSON: &[u8] = b"models_v2";
-/// As `models_v3`, for the patrol models (`patrol_marks.rs`) alone.
-pub(super) const META_PATROLS: &[u8] = b"patrol_models_v1";
+/// As `models_v3`, for the models of the rules of frequency alone (`patrol_marks.rs`,
+/// `plan_registry.rs`). (`patrol_models_v1` stamped the patrol models alone, for minutes of
+/// one session's main: such a store builds them again.)
+pub(super) const META_PATROLS: &[u8] = b"plan_models_v2";
 
 /// Findings waiting, as one counter of the home figures reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -344,6 +348,19 @@ impl Delta {
         }
     }
 
+    /// A single-entry model changes from `old` to `new` (None: no entry).
+    pub(crate) fn entry(&mut self, key: Vec<u8>, old: Option<Vec<u8>>, new: Option<Vec<u8>>) {
+        if old == new {
+            return;
+        }
+        match new {
+            Some(v) => {
+                self.insert.insert(key, v);
+            }
+            None => self.remove.push(key),
+        }
+    }
+
     /// Writes the changes inside the transaction of the events that cause them.
     pub(crate) fn apply(
         &self,
@@ -434,6 +451,13 @@ impl Fresh {
 
     pub(crate) fn add_patrol(&mut self, id: Uuid, p: &super::patrol_marks::PatrolMark) {
         self.marks.extend(p.entries(id));
+    }
+
+    /// A single-entry model's entry (None: no entry).
+    pub(crate) fn add_entry(&mut self, (key, value): (Vec<u8>, Option<Vec<u8>>)) {
+        if let Some(v) = value {
+            self.marks.insert(key, v);
+        }
     }
 
     pub(crate) fn entries(self) -> impl Iterator<Item = (Vec<u8>, Vec<u8>)> {
@@ -528,6 +552,7 @@ impl Store {
         let mut fresh = Fresh::default();
         if rows {
             self.clear_patrol_models()?;
+            self.clear_plan_facilities()?;
         } else {
             self.clear_models()?;
             for f in self.all_findings() {
@@ -540,6 +565,7 @@ impl Store {
         for (id, p) in self.fresh_patrol_marks()? {
             fresh.add_patrol(id, &p);
         }
+        fresh.add_entry(self.fresh_plan_facilities()?);
         let mut batch = sled::Batch::default();
         for (k, v) in fresh.entries() {
             batch.insert(k, v);

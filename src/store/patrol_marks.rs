@@ -17,7 +17,7 @@
 //! (i32 LE, seconds east). A patrol whose start is not held has no entries (its visits count
 //! for nothing until it arrives, as in `Patrol::fold_all`).
 //!
-//! They have their own stamp in `meta` (`patrol_models_v1`, see `models.rs`), so a store last
+//! They have their own stamp in `meta` (`plan_models_v2`, see `models.rs`), so a store last
 //! written by a version without them builds only these on open, from the patrol events.
 
 use super::models::ordered_ms;
@@ -211,6 +211,7 @@ impl Store {
     #[cfg(test)]
     pub(crate) fn forget_patrol_models(&self) -> Result<()> {
         self.clear_patrol_models()?;
+        self.clear_plan_facilities()?;
         self.meta.remove(super::models::META_PATROLS)?;
         self.db.flush()?;
         Ok(())

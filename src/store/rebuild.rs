@@ -4,7 +4,7 @@ use super::codec::{Record, ZERO_HASH, log_key, split_log_key};
 use super::patrol_marks::PatrolMark;
 use super::views::{ent_key, entity_prefix, finding_index_keys, to_json};
 use super::{Result, Store, StoreError};
-use crate::domain::{Entity, Finding, FindingFold, Inspection};
+use crate::domain::{Entity, Finding, FindingFold, Inspection, StoredEvent};
 use ed25519_dalek::VerifyingKey;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -65,6 +65,7 @@ impl Store {
                     fresh_inspections.push((id, to_json(&*i)));
                 }
                 Folded::Patrol(id, p) => models.add_patrol(id, &p),
+                Folded::Entry(e) => models.add_entry(e),
             }
             Ok(())
         })?;
@@ -161,6 +162,8 @@ pub(super) enum Folded {
     Finding(Uuid, Box<Finding>),
     Inspection(Uuid, Box<Inspection>),
     Patrol(Uuid, PatrolMark),
+    /// A single-entry read model: key and value (None: no entry).
+    Entry((Vec<u8>, Option<Vec<u8>>)),
 }
 
 impl Store {
@@ -219,30 +222,30 @@ impl Store {
     }
 
     /// Folds every finding, inspection and patrol afresh from its events, in entity order
-    /// (findings by id, then inspections, then patrols), one at a time.
+    /// (findings by id, then inspections, then patrols), one at a time; then the facilities
+    /// the rules of frequency see, from every registry event (read from the log, as the
+    /// rest: `ent` may be what a killed rebuild left cleared).
     pub(super) fn fold_entities(
         &self,
         by_entity: ByEntity,
         visit: &mut dyn FnMut(Folded) -> Result<()>,
     ) -> Result<()> {
+        let mut registry = Vec::new();
         for (_, (entity, keys)) in by_entity {
-            self.fold_entity(entity, keys, visit)?;
+            match entity {
+                Entity::Facility(_) => registry.append(&mut self.events_at(keys)?),
+                _ => self.fold_entity(entity, keys, visit)?,
+            }
         }
-        Ok(())
+        self.fold_registry(&registry, visit)
     }
 
-    /// Folds one finding, inspection or patrol afresh from the log events `keys` (log keys,
-    /// in log order) and hands it to `visit`; any other entity is skipped. Keys not held, or
-    /// whose record does not read, are left out (the log scan reports them).
-    pub(super) fn fold_entity(
+    /// The events of the log keys `keys` (in log order), decoded. Keys not held, or whose
+    /// record does not read, are left out (the log scan reports them).
+    pub(super) fn events_at(
         &self,
-        entity: Entity,
         keys: impl IntoIterator<Item = [u8; 24]>,
-        visit: &mut dyn FnMut(Folded) -> Result<()>,
-    ) -> Result<()> {
-        if !super::views::has_view(&entity) {
-            return Ok(());
-        }
+    ) -> Result<Vec<StoredEvent>> {
         let mut events = Vec::new();
         for k in keys {
             if let Some(v) = self.log.get(k)?
@@ -251,6 +254,25 @@ impl Store {
                 events.push(b.into_stored());
             }
         }
+        Ok(events)
+    }
+
+    /// Folds one finding, inspection or patrol afresh from the log events `keys` (log keys,
+    /// in log order) and hands it to `visit`; any other entity is skipped (facilities are
+    /// folded all together: [`Store::fold_registry`]).
+    pub(super) fn fold_entity(
+        &self,
+        entity: Entity,
+        keys: impl IntoIterator<Item = [u8; 24]>,
+        visit: &mut dyn FnMut(Folded) -> Result<()>,
+    ) -> Result<()> {
+        if !matches!(
+            entity,
+            Entity::Finding(_) | Entity::Inspection(_) | Entity::Patrol(_)
+        ) {
+            return Ok(());
+        }
+        let events = self.events_at(keys)?;
         match entity {
             Entity::Finding(id) => {
                 if let Some(f) = FindingFold::fold(&events) {
@@ -267,13 +289,25 @@ impl Store {
                     visit(Folded::Patrol(id, p))?;
                 }
             }
-            Entity::Checklist(_)
+            Entity::Facility(_)
+            | Entity::Checklist(_)
             | Entity::Chemical(_)
             | Entity::Equipment(_)
-            | Entity::Device(_)
-            | Entity::Facility(_) => {}
+            | Entity::Device(_) => {}
         }
         Ok(())
+    }
+
+    /// Hands `visit` the facilities the rules of frequency see, folded from every registry
+    /// event (`registry`: each facility's events in log order, facilities in id order).
+    pub(super) fn fold_registry(
+        &self,
+        registry: &[StoredEvent],
+        visit: &mut dyn FnMut(Folded) -> Result<()>,
+    ) -> Result<()> {
+        visit(Folded::Entry(super::plan_registry::entry_of(
+            &crate::domain::Registry::fold(registry),
+        )))
     }
 }
 

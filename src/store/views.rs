@@ -2,8 +2,9 @@
 
 use super::codec::{EventBody, Record, log_key};
 use super::patrol_marks::PatrolMark;
+use super::plan_registry;
 use super::{Result, Store, StoreError};
-use crate::domain::{Entity, Finding, FindingFold, Inspection, Patrol, StoredEvent};
+use crate::domain::{Entity, Finding, FindingFold, Inspection, Patrol, Registry, StoredEvent};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -203,6 +204,21 @@ pub(crate) fn plan(store: &Store, records: &[(EventBody, Record)]) -> Result<Pla
         events.append(&mut fresh);
         plan.add(fold_one(store, entity, &events)?);
     }
+    // The facilities the rules see, from the whole registry, when a write can change them.
+    if records
+        .iter()
+        .any(|(b, _)| plan_registry::moves_plan_facilities(&b.payload))
+    {
+        let mut events = store.registry_events()?;
+        events.extend(
+            records
+                .iter()
+                .filter(|(b, _)| matches!(b.payload.entity(), Entity::Facility(_)))
+                .map(|(b, _)| b.clone().into_stored()),
+        );
+        let (key, new) = plan_registry::entry_of(&Registry::fold(&events));
+        plan.models.entry(key, store.plan_facilities_stored()?, new);
+    }
     Ok(plan)
 }
 
@@ -219,8 +235,13 @@ pub(crate) fn has_view(e: &Entity) -> bool {
 /// Recomputes the views of `entities` from the events the log holds for them (every event is
 /// written already: the deferred views of an import, `import.rs`). Entities are read and
 /// folded on every core; the plan is the same as [`plan`] would make.
+/// A registry entity among `entities` (noted by an import that wrote registry events, see
+/// [`is_deferred`]) has the facilities the rules see folded again, once, from the registry.
 pub(crate) fn plan_held(store: &Store, entities: &[Entity]) -> Result<Plan> {
     let folded = super::import::in_parallel(entities, |e| {
+        if !has_view(e) {
+            return Ok(Folded::None);
+        }
         let events = store.events_with_prefix(&entity_prefix(e))?;
         fold_one(store, *e, &events)
     });
@@ -228,7 +249,18 @@ pub(crate) fn plan_held(store: &Store, entities: &[Entity]) -> Result<Plan> {
     for f in folded {
         plan.add(f?);
     }
+    if entities.iter().any(|e| matches!(e, Entity::Facility(_))) {
+        let (key, new) = store.fresh_plan_facilities()?;
+        plan.models.entry(key, store.plan_facilities_stored()?, new);
+    }
     Ok(plan)
+}
+
+/// Whether an import that writes an event of `e` leaves something for `Store::finish_views`:
+/// its view or read model ([`has_view`]), or for a registry entity the facilities the rules
+/// see (`plan_registry.rs`).
+pub(crate) fn is_deferred(e: &Entity) -> bool {
+    has_view(e) || matches!(e, Entity::Facility(_))
 }
 
 /// One entity's view before and after, with its JSON when there is one.
