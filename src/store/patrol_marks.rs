@@ -21,6 +21,7 @@
 //! written by a version without them builds only these on open, from the patrol events.
 
 use super::models::ordered_ms;
+use super::row_codec::put_stamp;
 use super::views::entity_prefix;
 use super::{Result, Store, StoreError};
 use crate::domain::{Entity, Patrol, PatrolVisit, Stamp};
@@ -89,19 +90,6 @@ impl PatrolMark {
             night,
             visits,
         })
-    }
-}
-
-fn put_stamp(out: &mut Vec<u8>, s: &Stamp) {
-    let utc = s.utc();
-    out.extend_from_slice(&utc.timestamp().to_le_bytes());
-    out.extend_from_slice(&utc.timestamp_subsec_nanos().to_le_bytes());
-    match s.offset() {
-        Some(o) => {
-            out.push(1);
-            out.extend_from_slice(&o.local_minus_utc().to_le_bytes());
-        }
-        None => out.push(0),
     }
 }
 

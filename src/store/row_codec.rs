@@ -150,7 +150,9 @@ fn index_of<T: PartialEq>(all: &[T], v: T) -> u8 {
     all.iter().position(|x| *x == v).unwrap_or(0) as u8
 }
 
-fn put_stamp(out: &mut Vec<u8>, s: &Stamp) {
+/// Appends a stamp as the row codecs store it: UTC seconds (i64 LE), nanoseconds (u32 LE), then
+/// 0, or 1 and the writer's offset in seconds (i32 LE). Read back by each codec's reader.
+pub(super) fn put_stamp(out: &mut Vec<u8>, s: &Stamp) {
     let utc = s.utc();
     out.extend_from_slice(&utc.timestamp().to_le_bytes());
     out.extend_from_slice(&utc.timestamp_subsec_nanos().to_le_bytes());
