@@ -2,7 +2,7 @@
 
 use super::args::{ExportArgs, ExportFormat};
 use super::output::print_json;
-use super::{Cli, CmdResult, Failure, context, finding::query};
+use super::{Cli, CmdResult, Failure, context, context_one_pass, finding::query};
 use crate::domain::{Escalation, parse_date_input};
 use crate::ops::{self, ExportSummary, FormFormat, LedgerFilter, LedgerFormat};
 
@@ -53,7 +53,10 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
         (fmt, None) => {
             let mut q = query(&args.filter)?;
             q.include_retracted = args.include_retracted;
-            let ctx = context(cli)?;
+            // Before the store starts its threads (issue 14, see `one_heap`).
+            one_heap();
+            // The ledger reads each finding once: sled's small page cache (issue 14).
+            let ctx = context_one_pass(cli)?;
             ops::resolve_filter(&ctx, &mut q)?;
             let fmt = if fmt == ExportFormat::Xlsx {
                 LedgerFormat::Xlsx
@@ -71,7 +74,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 from: day("发现日期起（--from）", &args.from)?,
                 to: day("发现日期止（--to）", &args.to)?,
             };
-            ops::export_ledger_filtered(&ctx, &filter, fmt, &args.out, None)?
+            ops::export_ledger_closing(ctx, &filter, fmt, &args.out)?
         }
     };
     if cli.json {
@@ -79,6 +82,21 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
     }
     println!("{}", describe(&summary));
     Ok(())
+}
+
+/// Makes every thread of this process allocate from one glibc heap ("arena"). By default
+/// glibc gives threads heaps of their own (up to eight per core); what the store's reader
+/// thread and the XLSX writer threads free stays in their heaps, so the memory sled frees when
+/// it is closed was not reused by the writers. With one heap, the 100,000-hazard XLSX export
+/// peaked at 108 MB resident instead of 128–131 MB (same minutes, load 5–8), no slower; the
+/// threads take a lock per allocation, which the export's few allocations a row do not feel.
+/// Other libcs (musl) and systems have no arenas to limit: nothing to do there.
+fn one_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tunable of glibc's allocator; any value is accepted.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
 }
 
 enum Form<'a> {
