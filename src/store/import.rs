@@ -895,3 +895,23 @@ fn creates(p: &Payload) -> Option<Entity> {
 fn short_id(id: Uuid) -> String {
     id.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{PARALLEL_FROM, in_parallel};
+
+    /// Results come back in input order whether the work stays on this thread or is split
+    /// across cores (the import pairs each verified body with its record by position).
+    #[test]
+    fn in_parallel_keeps_input_order() {
+        for n in [0, 1, PARALLEL_FROM - 1, PARALLEL_FROM, 10_007] {
+            let items: Vec<u64> = (0..n as u64).collect();
+            let out = in_parallel(&items, |x| x * 3 + 1);
+            assert_eq!(
+                out,
+                items.iter().map(|x| x * 3 + 1).collect::<Vec<_>>(),
+                "n = {n}"
+            );
+        }
+    }
+}
