@@ -153,8 +153,8 @@ pub use sync::{
 };
 pub use tools::{
     DeviceInfo, RebuildReport, compact_data_dir, device, doctor, export_finding_notice,
-    export_inspection_form, export_inspection_form_as, export_ledger, export_ledger_filtered,
-    export_notice,
+    export_inspection_form, export_inspection_form_as, export_ledger, export_ledger_closing,
+    export_ledger_filtered, export_notice,
 };
 pub use views::{
     ChecklistData, HazardBrief, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow,
