@@ -61,7 +61,9 @@ pub fn compact(dir: &Path) -> Result<(u64, u64)> {
     }
     let before = dir_bytes(&db_dir);
     {
-        let old = open_db_at(&db_dir, super::CacheUse::Warm)?;
+        // The old database is read once: the one-pass cache, and walks that let it evict as
+        // they go (`walk.rs`). The copy keeps the warm cache for the pages it writes.
+        let old = open_db_at(&db_dir, super::CacheUse::OnePass)?;
         let new = open_db_at(&copy, super::CacheUse::Warm)?;
         for name in old.tree_names() {
             let from = old.open_tree(&name)?;
@@ -73,7 +75,7 @@ pub fn compact(dir: &Path) -> Result<(u64, u64)> {
             }
             let mut batch = sled::Batch::default();
             let mut n = 0;
-            for kv in from.iter() {
+            for kv in super::walk::walk(&from, from.iter()) {
                 let (k, v) = kv?;
                 batch.insert(k, v);
                 n += 1;

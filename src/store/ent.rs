@@ -176,7 +176,7 @@ pub(crate) fn copy_packed(from: &sled::Tree, to: &sled::Tree, batch: usize) -> R
     let put = |out: &mut sled::Batch, e: [u8; ENTITY_KEY], refs: Vec<Ref>| {
         out.insert(e.as_slice(), encode(&refs));
     };
-    for kv in from.iter() {
+    for kv in super::walk::walk(from, from.iter()) {
         let (k, v) = kv?;
         let (Some(e), Some(refs)) = (entity_of(&k), refs_of(&k, &v)) else {
             out.insert(k, v);
