@@ -8,7 +8,7 @@ use xuncha::domain::FindingQuery;
 use xuncha::domain::Now;
 use xuncha::ops::export_ledger;
 use xuncha::ops::{self, Ctx};
-use xuncha::report::{Env, LedgerFormat, ledger};
+use xuncha::report::{Env, InspectionBrief, LedgerFormat, ledger};
 use xuncha::store::Store;
 
 /// Resets the peak-memory mark so each phase is measured on its own (Linux only).
@@ -74,7 +74,7 @@ fn main() {
         .all_inspections()
         .expect("inspections")
         .into_iter()
-        .map(|i| (i.id, i))
+        .map(|i| (i.id, InspectionBrief::of(&i)))
         .collect();
     let rows = ledger(
         &env,

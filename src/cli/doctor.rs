@@ -16,11 +16,11 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> CmdResult {
     if args.photos {
         return super::photo_gc::run(cli, args.remove);
     }
-    // The check's cache is sized for reading the log by key; a rebuild keeps the warm one.
+    // The check reads the log and each view once (a small cache); a rebuild keeps the warm one.
     let open = if args.rebuild {
         context
     } else {
-        super::context_for_check
+        super::context_one_pass
     };
     let mut ctx = open(cli).map_err(super::recover::open_failure)?;
     let t = Instant::now();

@@ -82,11 +82,6 @@ pub fn context_one_pass(cli: &Cli) -> Result<Ctx, Failure> {
     warned(ops::open_one_pass(&data_dir(cli))?)
 }
 
-/// As [`context`], for `doctor`'s check (`ops::open_for_check`).
-pub fn context_for_check(cli: &Cli) -> Result<Ctx, Failure> {
-    warned(ops::open_for_check(&data_dir(cli))?)
-}
-
 fn warned(opened: ops::Opened) -> Result<Ctx, Failure> {
     for w in &opened.warnings {
         eprintln!("警告：{w}");

@@ -144,7 +144,7 @@ pub use search::{
 };
 pub use search_file::{INDEX_FILE, IndexSource, close_sealing_index, search_index};
 pub use search_seal::sealed_search_index;
-pub use setup::{Opened, open, open_at, open_for_check, open_one_pass, recorded_checklists};
+pub use setup::{Opened, open, open_at, open_one_pass, recorded_checklists};
 pub use signoff::{RECEIVER, REPORTER, SignerFields, VERIFIER, receive_notice, signer};
 pub use stats::{Stats, StatsRow, Tally, stats};
 pub use sync::{
@@ -153,8 +153,8 @@ pub use sync::{
 };
 pub use tools::{
     DeviceInfo, RebuildReport, compact_data_dir, device, doctor, export_finding_notice,
-    export_inspection_form, export_inspection_form_as, export_ledger, export_ledger_filtered,
-    export_notice,
+    export_inspection_form, export_inspection_form_as, export_ledger, export_ledger_closing,
+    export_ledger_filtered, export_notice,
 };
 pub use views::{
     ChecklistData, HazardBrief, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow,

@@ -38,15 +38,6 @@ pub fn open_one_pass(data_dir: &Path) -> Result<Opened> {
     open_with(data_dir, &config::config_dir(), CacheUse::OnePass)
 }
 
-/// As [`open`], for `doctor`'s check: a page cache sized for reading every entity's events
-/// from the log (see `store::CacheUse::Check`).
-///
-/// # Errors
-/// As [`open`].
-pub fn open_for_check(data_dir: &Path) -> Result<Opened> {
-    open_with(data_dir, &config::config_dir(), CacheUse::Check)
-}
-
 /// As [`open`], with the config dir given.
 ///
 /// # Errors

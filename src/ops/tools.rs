@@ -1,8 +1,10 @@
 //! Exports, the store check and this device's identity, as use cases.
 
 use super::{Cancel, Ctx, OpsError, Result};
-use crate::domain::{Escalation, EscalationStep, Finding, FindingQuery, Inspection};
-use crate::report::{self, Env, ExportSummary, FormFormat, LedgerFilter, LedgerFormat, Notice};
+use crate::domain::{Escalation, EscalationStep, Finding, FindingQuery};
+use crate::report::{
+    self, Env, ExportSummary, FormFormat, InspectionBrief, LedgerFilter, LedgerFormat, Notice,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -102,6 +104,35 @@ pub fn export_ledger_filtered(
     path: &Path,
     cancel: Option<&Cancel>,
 ) -> Result<ExportSummary> {
+    let ledger = read_ledger(ctx, filter, path, cancel)?;
+    write_ledger(&ledger, format, path, cancel)
+}
+
+/// As [`export_ledger_filtered`] for a command that exits after it (`xuncha export`): the
+/// store is closed once the findings are read, so the file is written without sled's page
+/// table and cache in memory beside the writer's (issue 14: XLSX export of 100,000 hazards
+/// within 100 MB resident; the page table alone is about 25 MB there).
+///
+/// # Errors
+/// As [`export_ledger`].
+pub fn export_ledger_closing(
+    ctx: Ctx,
+    filter: &LedgerFilter,
+    format: LedgerFormat,
+    path: &Path,
+) -> Result<ExportSummary> {
+    let ledger = read_ledger(&ctx, filter, path, None)?;
+    drop(ctx);
+    write_ledger(&ledger, format, path, None)
+}
+
+/// The ledger of the findings matching `filter`, its rows waiting beside `path`.
+fn read_ledger(
+    ctx: &Ctx,
+    filter: &LedgerFilter,
+    path: &Path,
+    cancel: Option<&Cancel>,
+) -> Result<report::Ledger<'static>> {
     let inspections = ledger_inspections(ctx)?;
     let stopped = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     let shelf = super::photo::shelf(ctx);
@@ -113,7 +144,7 @@ pub fn export_ledger_filtered(
     // cross in batches, as one hand-over per finding cost a thread wake-up each (a tenth of
     // the export's time went to waking and parking).
     let store = &ctx.store;
-    let ledger = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let (decoded, batches) = std::sync::mpsc::sync_channel(DECODED_AHEAD / BATCH);
         s.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH);
@@ -135,6 +166,7 @@ pub fn export_ledger_filtered(
             }
             let _ = decoded.send(batch);
         });
+        // The rows hold what they show of their inspections: the map goes with this call.
         report::ledger_filtered(
             &env,
             filter,
@@ -142,10 +174,18 @@ pub fn export_ledger_filtered(
             batches.into_iter().flatten(),
             path,
         )
-    })?;
-    // The rows hold what they show of their inspections: the map is not needed while writing.
-    drop(inspections);
-    match report::write_ledger_unless(&ledger, format, path, &stopped) {
+    })
+}
+
+/// Writes `ledger` to `path`; a set `cancel` stops it and nothing is written.
+fn write_ledger(
+    ledger: &report::Ledger,
+    format: LedgerFormat,
+    path: &Path,
+    cancel: Option<&Cancel>,
+) -> Result<ExportSummary> {
+    let stopped = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    match report::write_ledger_unless(ledger, format, path, &stopped) {
         Ok(Some(summary)) => Ok(summary),
         Ok(None) => Err(OpsError::Cancelled("导出未写任何文件".into())),
         Err(_) if stopped() => Err(OpsError::Cancelled("导出未写任何文件".into())),
@@ -160,62 +200,31 @@ const DECODED_AHEAD: usize = 256;
 /// Decoded findings handed to the row maker at a time.
 const BATCH: usize = 64;
 
-/// Every inspection with what a ledger row shows of it (mode, inspectors, number), read one
-/// at a time. The answers, which make up most of an inspection's view, are skipped by the
-/// parser instead of being built and dropped, so 12,500 inspections of 50 answers each neither
-/// sit in memory nor cost their decoding during an export.
-fn ledger_inspections(ctx: &Ctx) -> Result<HashMap<Uuid, Inspection>> {
+/// Every inspection's 检查方式 and 检查人员, as a ledger row shows them, read one at a time.
+/// The parser reads only those fields and skips the rest (the answers make up most of an
+/// inspection's view), so 12,500 inspections of 50 answers each neither sit in memory nor cost
+/// their decoding during an export.
+fn ledger_inspections(ctx: &Ctx) -> Result<HashMap<Uuid, InspectionBrief>> {
     let mut out = HashMap::new();
     ctx.store.for_each_inspection_json(|json| {
         let head: InspectionHead = serde_json::from_slice(json)
             .map_err(|e| crate::store::StoreError::Corrupt(format!("检查视图无法解析：{e}")))?;
-        let i = head.into_inspection();
-        out.insert(i.id, i);
+        let brief = InspectionBrief {
+            mode: head.mode.label(),
+            inspectors: head.inspectors.join("、"),
+        };
+        out.insert(head.id, brief);
         Ok(())
     })?;
     Ok(out)
 }
 
-/// An inspection view without its answers: the fields [`Inspection`] requires, read by name
-/// from the same JSON; the parser skips every other field.
+/// The fields of an inspection's view that a ledger row shows, read by name from its JSON.
 #[derive(serde::Deserialize)]
 struct InspectionHead {
     id: Uuid,
-    #[serde(default)]
-    number: Option<crate::domain::Number>,
-    facility: String,
-    departments: Vec<String>,
     mode: crate::domain::Mode,
     inspectors: Vec<String>,
-    lines: Vec<String>,
-    started_at: crate::domain::Stamp,
-    finished_at: Option<crate::domain::Stamp>,
-    started_by: String,
-    #[serde(default)]
-    leader: Option<crate::domain::LeaderRole>,
-}
-
-impl InspectionHead {
-    fn into_inspection(self) -> Inspection {
-        Inspection {
-            id: self.id,
-            number: self.number,
-            facility: self.facility,
-            departments: self.departments,
-            mode: self.mode,
-            inspectors: self.inspectors,
-            lines: self.lines,
-            answers: Default::default(),
-            started_at: self.started_at,
-            finished_at: self.finished_at,
-            started_by: self.started_by,
-            checklists: Default::default(),
-            answer_conflicts: Default::default(),
-            answer_settled: Default::default(),
-            answer_heads: Default::default(),
-            leader: self.leader,
-        }
-    }
 }
 
 /// Writes the 自查（督查）整改表 of one inspection (id, short id or 检查编号): ODT for a path
@@ -353,4 +362,53 @@ pub fn export_notice(
 /// stays, whole).
 pub fn compact_data_dir(dir: &Path) -> Result<(u64, u64)> {
     Ok(crate::store::compact(dir)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::test_support;
+
+    /// `xuncha export` closes the store before writing (`export_ledger_closing`); the TUI keeps
+    /// it (`export_ledger_filtered`). The office must get the same file either way, with the
+    /// inspection's 检查方式 and 检查人员 read from the inspections' views.
+    #[test]
+    fn closing_the_store_first_writes_the_same_ledger() {
+        let (dir, mut ctx) = test_support::ctx();
+        let (insp, item) = test_support::fire_inspection(&mut ctx);
+        for description in ["灭火器压力不足", "安全出口堆放杂物"] {
+            crate::ops::record_finding(
+                &mut ctx,
+                crate::ops::NewFinding {
+                    inspection: Some(insp),
+                    item_id: Some(item.clone()),
+                    description: description.into(),
+                    measures: "整改".into(),
+                    responsible: "总务科".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        }
+        let filter = LedgerFilter::default();
+        let formats = [LedgerFormat::Csv, LedgerFormat::Xlsx];
+        let out =
+            |name: &str, f: LedgerFormat| dir.path().join(format!("{name}.{}", f.extension()));
+        for format in formats {
+            export_ledger_filtered(&ctx, &filter, format, &out("kept", format), None).unwrap();
+        }
+        let now = ctx.now;
+        drop(ctx);
+        for format in formats {
+            // A context of its own, as the command opens it; the export closes it.
+            let store = crate::store::Store::open(dir.path()).unwrap();
+            let again = Ctx::new(store, crate::catalog::Catalog::builtin(), now, "王检查");
+            let summary = export_ledger_closing(again, &filter, format, &out("closed", format));
+            assert_eq!(summary.unwrap().rows, 2);
+            let [kept, closed] = ["kept", "closed"].map(|n| std::fs::read(out(n, format)).unwrap());
+            assert!(kept == closed, "{} differs", format.extension());
+        }
+        let csv = std::fs::read_to_string(dir.path().join("kept.csv")).unwrap();
+        assert!(csv.contains(",督查,王检查,"), "{csv}");
+    }
 }

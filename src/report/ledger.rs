@@ -4,7 +4,7 @@
 
 use super::Env as Ctx;
 use super::ReportError;
-use super::ledger_spill::Spill;
+use super::ledger_spill::{RowAt, Spill};
 use super::pinyin_key;
 use super::{Stats, Tally};
 use crate::domain::{Finding, FindingQuery, Inspection, Number, Org, Status, StatusFilter};
@@ -118,7 +118,7 @@ pub struct LedgerRow {
 }
 
 impl LedgerRow {
-    pub fn new(ctx: &Ctx, f: &Finding, insp: Option<&Inspection>) -> LedgerRow {
+    pub fn new(ctx: &Ctx, f: &Finding, insp: Option<&InspectionBrief>) -> LedgerRow {
         let date = |at| ctx.now.local_date(at);
         let place = [f.department.as_str(), f.location.as_str()]
             .into_iter()
@@ -148,8 +148,8 @@ impl LedgerRow {
             line_name: ctx.catalog.line_name(&f.line).to_string(),
             severity: f.severity.label(),
             found: date(f.created_at),
-            mode: insp.map(|i| i.mode.label()).unwrap_or(""),
-            inspectors: insp.map(|i| i.inspectors.join("、")).unwrap_or_default(),
+            mode: insp.map(|i| i.mode).unwrap_or(""),
+            inspectors: insp.map(|i| i.inspectors.clone()).unwrap_or_default(),
             status: if f.retracted && !f.retract_reason.is_empty() {
                 format!("已撤销：{}", f.retract_reason)
             } else {
@@ -235,6 +235,27 @@ impl LedgerRow {
             Text(&self.receipts),
             Text(&self.id),
         ]
+    }
+}
+
+/// What a ledger row shows of its finding's inspection: 检查方式 and 检查人员. An export
+/// keeps one per inspection while it reads the findings; the whole [`Inspection`] was about
+/// 480 bytes each (6 MB at 12,500 inspections), this is about 80.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InspectionBrief {
+    /// The mode's label (自查, 督查, …).
+    pub mode: &'static str,
+    /// The inspectors, joined by "、".
+    pub inspectors: String,
+}
+
+impl InspectionBrief {
+    /// What the ledger shows of `i`.
+    pub fn of(i: &Inspection) -> InspectionBrief {
+        InspectionBrief {
+            mode: i.mode.label(),
+            inspectors: i.inspectors.join("、"),
+        }
     }
 }
 
@@ -326,19 +347,19 @@ impl LedgerFilter {
     }
 }
 
-/// Where the ledger's rows come from: a finding id (as listed in [`Ledger::lines`]) turned into
-/// its row. The rows were made once while the findings were read and wait in a temporary file
-/// (see `ledger_spill`), so the rows of a large register never sit in memory together. An error
-/// is the reason in words (a temporary file that cannot be read back).
+/// Where the ledger's rows come from: a row's place (as listed in [`Ledger::lines`]) turned
+/// into the row. The rows were made once while the findings were read and wait in a temporary
+/// file (see `ledger_spill`), so the rows of a large register never sit in memory together. An
+/// error is the reason in words (a temporary file that cannot be read back).
 pub type RowSource<'a> =
-    Box<dyn Fn(Uuid) -> std::result::Result<LedgerRow, String> + Send + Sync + 'a>;
+    Box<dyn Fn(RowAt) -> std::result::Result<LedgerRow, String> + Send + Sync + 'a>;
 
-/// The whole ledger: the ids of its rows grouped by line (checklist order), each line in
+/// The whole ledger: the places of its rows grouped by line (checklist order), each line in
 /// facility pinyin order and then in order found, plus the figures for exactly these rows.
 /// Rows are read back one at a time as a writer asks for them ([`Ledger::rows`]).
 pub struct Ledger<'a> {
-    /// (line id, line name, finding ids in row order)
-    pub lines: Vec<(String, String, Vec<Uuid>)>,
+    /// (line id, line name, the places of its rows in row order)
+    pub lines: Vec<(String, String, Vec<RowAt>)>,
     pub stats: Stats,
     /// The facility filter, for the 单位（部门） header; None means all facilities.
     pub facility: Option<String>,
@@ -355,7 +376,7 @@ pub struct Ledger<'a> {
     /// Where the photos are, for the XLSX 照片 sheet; None leaves the sheet out.
     pub photos: Option<crate::photo::Shelf>,
     /// The rows with photos, in row order (the 照片 sheet reads only these again).
-    pub photo_rows: Vec<Uuid>,
+    pub photo_rows: Vec<RowAt>,
     source: RowSource<'a>,
 }
 
@@ -368,12 +389,13 @@ impl Ledger<'_> {
         self.len() == 0
     }
 
-    /// The rows of one line's ids, in order, each made when the iterator reaches it.
+    /// The rows at `places` (one line's, or the photo rows), in order, each read back when
+    /// the iterator reaches it.
     pub fn rows_of<'s>(
         &'s self,
-        ids: &'s [Uuid],
+        places: &'s [RowAt],
     ) -> impl Iterator<Item = std::result::Result<LedgerRow, String>> + 's {
-        ids.iter().map(|id| (self.source)(*id))
+        places.iter().map(|at| (self.source)(*at))
     }
 
     /// All rows, line after line, each made when the iterator reaches it.
@@ -399,7 +421,7 @@ impl Ledger<'_> {
 pub fn ledger<'a, E: From<ReportError>>(
     ctx: &Ctx,
     q: &FindingQuery,
-    inspections: &HashMap<Uuid, Inspection>,
+    inspections: &HashMap<Uuid, InspectionBrief>,
     findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
     beside: &Path,
 ) -> std::result::Result<Ledger<'a>, E> {
@@ -411,13 +433,14 @@ pub fn ledger<'a, E: From<ReportError>>(
 }
 
 /// The order of rows inside one line: facility in pinyin order (its rank among the facilities
-/// seen), 发现日期, 隐患编号, id.
-type RowKey = (u32, NaiveDate, String, Uuid);
+/// seen), 发现日期, 隐患编号, then the order the findings were read (the store reads them in id
+/// order), which is the order of their places in the spill file.
+type RowKey = (u32, NaiveDate, Box<str>, RowAt);
 
 /// Builds the ledger of the findings matching `filter` in one pass over `findings`: each
 /// matching finding's row is made at once and written to an unnamed temporary file in the
-/// folder of `beside` (the output path), keeping in memory only its id and what orders it
-/// (about 60 bytes). Writers then read the rows back in ledger order, so exporting 100,000
+/// folder of `beside` (the output path), keeping in memory only its place in that file and
+/// what orders it (40 bytes and its 隐患编号). Writers then read the rows back in ledger order, so exporting 100,000
 /// findings decodes each once and holds neither the findings nor their rows (issue 14:
 /// streamed export).
 ///
@@ -427,7 +450,7 @@ type RowKey = (u32, NaiveDate, String, Uuid);
 pub fn ledger_filtered<'a, E: From<ReportError>>(
     ctx: &Ctx,
     filter: &LedgerFilter,
-    inspections: &HashMap<Uuid, Inspection>,
+    inspections: &HashMap<Uuid, InspectionBrief>,
     findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
     beside: &Path,
 ) -> std::result::Result<Ledger<'a>, E> {
@@ -440,10 +463,11 @@ pub fn ledger_filtered<'a, E: From<ReportError>>(
     // Facilities by first appearance (about 200), so a row keeps an index, not the name.
     let mut facilities: Vec<String> = Vec::new();
     let mut facility_index: HashMap<String, u32> = HashMap::new();
-    let mut by_line: HashMap<String, Vec<(u32, NaiveDate, String, Uuid)>> = HashMap::new();
+    // Facility index, not rank, while reading (the ranks are known once all are seen).
+    let mut by_line: HashMap<String, Vec<RowKey>> = HashMap::new();
     let mut tally = Tally::default();
     let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
-    let mut with_photos: std::collections::HashSet<Uuid> = Default::default();
+    let mut with_photos: std::collections::HashSet<RowAt> = Default::default();
     for f in findings {
         let f = f?;
         if !q.matches(&f, today) {
@@ -456,12 +480,12 @@ pub fn ledger_filtered<'a, E: From<ReportError>>(
         first = Some(first.map_or(found, |d| d.min(found)));
         last = Some(last.map_or(found, |d| d.max(found)));
         tally.add(ctx, &f);
-        if !f.photos.is_empty() {
-            with_photos.insert(f.id);
-        }
         let insp = f.inspection_id.and_then(|i| inspections.get(&i));
         let row = LedgerRow::new(ctx, &f, insp);
-        spill.push(f.id, &row).map_err(spill_failed)?;
+        let at = spill.push(&row).map_err(spill_failed)?;
+        if !f.photos.is_empty() {
+            with_photos.insert(at);
+        }
         // The facility as the row shows it (escaped, see LedgerRow::new).
         let fac = match facility_index.get(&row.facility) {
             Some(&i) => i,
@@ -472,10 +496,12 @@ pub fn ledger_filtered<'a, E: From<ReportError>>(
                 i
             }
         };
-        by_line
-            .entry(f.line.clone())
-            .or_default()
-            .push((fac, found, row.number, f.id));
+        by_line.entry(f.line.clone()).or_default().push((
+            fac,
+            found,
+            row.number.into_boxed_str(),
+            at,
+        ));
     }
     let rows = spill.finish().map_err(spill_failed)?;
     // One pinyin key per facility, not per row: 200 facilities, 100,000 rows.
@@ -498,28 +524,29 @@ pub fn ledger_filtered<'a, E: From<ReportError>>(
         .by_facility
         .sort_by_cached_key(|r| pinyin_key(&r.label));
     // The same line order as the statistics: checklist order, then unknown lines.
-    let lines: Vec<(String, String, Vec<Uuid>)> = stats
+    let lines: Vec<(String, String, Vec<RowAt>)> = stats
         .by_line
         .iter()
         .filter_map(|s| {
-            by_line.remove(&s.key).map(|rows| {
-                let mut keyed: Vec<RowKey> = rows
-                    .into_iter()
-                    .map(|(fac, found, number, id)| (rank[fac as usize], found, number, id))
-                    .collect();
+            by_line.remove(&s.key).map(|mut keyed| {
+                for k in &mut keyed {
+                    k.0 = rank[k.0 as usize];
+                }
                 keyed.sort();
-                let ids = keyed.into_iter().map(|k| k.3).collect();
-                (s.key.clone(), s.label.clone(), ids)
+                // A list of their own, not the keys' memory reused (2.5 times the size).
+                let mut places = Vec::with_capacity(keyed.len());
+                places.extend(keyed.iter().map(|k| k.3));
+                (s.key.clone(), s.label.clone(), places)
             })
         })
         .collect();
     let photo_rows = lines
         .iter()
-        .flat_map(|(_, _, ids)| ids.iter())
-        .filter(|id| with_photos.contains(id))
+        .flat_map(|(_, _, places)| places.iter())
+        .filter(|at| with_photos.contains(at))
         .copied()
         .collect();
-    let source: RowSource<'a> = Box::new(move |id| rows.row(id));
+    let source: RowSource<'a> = Box::new(move |at| rows.row(at));
     Ok(Ledger {
         lines,
         stats,

@@ -7,29 +7,34 @@
 //! time. The file holds a compact binary form of [`LedgerRow`]: texts as a LEB128 length and
 //! UTF-8 bytes, dates as days from the common era, flags as a byte; it is unlinked on creation
 //! (removed by the system when closed, even after a crash) and lives beside the output, not in a
-//! possibly small /tmp. Memory: the byte offset of each row (12 bytes a row plus its id).
+//! possibly small /tmp. Memory: none a row here; the caller keeps each row's [`RowAt`] (16
+//! bytes) where it keeps the row's place in the ledger, so no table from id to row is needed.
 
 use super::ledger::LedgerRow;
 use crate::domain::{Mode, PhotoRef, Severity};
 use chrono::{Datelike, NaiveDate};
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use uuid::Uuid;
 
-/// Rows written so far and where each one is.
+/// Rows written so far.
 pub struct Spill {
     out: BufWriter<File>,
     at: u64,
-    rows: HashMap<Uuid, (u64, u32)>,
     buf: Vec<u8>,
 }
 
-/// The rows of a finished [`Spill`], read back one at a time by id.
+/// Where one row is in the spill file: what [`Spill::push`] returns and [`SpillRows::row`]
+/// reads. Ordered by place in the file, which is the order the rows were pushed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RowAt {
+    at: u64,
+    len: u32,
+}
+
+/// The rows of a finished [`Spill`], read back one at a time.
 pub struct SpillRows {
     file: File,
-    rows: HashMap<Uuid, (u64, u32)>,
 }
 
 impl Spill {
@@ -43,22 +48,24 @@ impl Spill {
         Ok(Spill {
             out: BufWriter::with_capacity(1 << 16, file),
             at: 0,
-            rows: HashMap::new(),
             buf: Vec::with_capacity(4096),
         })
     }
 
-    /// Writes the row of finding `id`.
+    /// Writes `row`; returns where it is.
     ///
     /// # Errors
-    /// The temporary file cannot be written (disk full), in words.
-    pub fn push(&mut self, id: Uuid, row: &LedgerRow) -> Result<(), String> {
+    /// The temporary file cannot be written (disk full), or the row's bytes exceed 4 GB, in
+    /// words.
+    pub fn push(&mut self, row: &LedgerRow) -> Result<RowAt, String> {
         self.buf.clear();
         encode(row, &mut self.buf);
+        let len = u32::try_from(self.buf.len())
+            .map_err(|_| format!("导出的一行超过 4 GB（隐患 {}）", row.id))?;
         self.out.write_all(&self.buf).map_err(write_failed)?;
-        self.rows.insert(id, (self.at, self.buf.len() as u32));
-        self.at += self.buf.len() as u64;
-        Ok(())
+        let at = RowAt { at: self.at, len };
+        self.at += u64::from(len);
+        Ok(at)
     }
 
     /// The rows written, ready to be read back.
@@ -70,10 +77,7 @@ impl Spill {
             .out
             .into_inner()
             .map_err(|e| write_failed(e.into_error()))?;
-        Ok(SpillRows {
-            file,
-            rows: self.rows,
-        })
+        Ok(SpillRows { file })
     }
 }
 
@@ -82,20 +86,16 @@ fn write_failed(e: std::io::Error) -> String {
 }
 
 impl SpillRows {
-    /// The row of finding `id`, as it was pushed.
+    /// The row pushed at `at`.
     ///
     /// # Errors
-    /// An id never pushed, a read error, or bytes that do not decode (never expected: this
-    /// process wrote them), in words.
-    pub fn row(&self, id: Uuid) -> Result<LedgerRow, String> {
-        let &(at, len) = self
-            .rows
-            .get(&id)
-            .ok_or_else(|| format!("隐患 {id} 不在导出的行中"))?;
-        let mut bytes = vec![0u8; len as usize];
-        read_at(&self.file, &mut bytes, at)
+    /// A read error (a place past the end of the file among them), or bytes that do not
+    /// decode (never expected: this process wrote them), in words.
+    pub fn row(&self, at: RowAt) -> Result<LedgerRow, String> {
+        let mut bytes = vec![0u8; at.len as usize];
+        read_at(&self.file, &mut bytes, at.at)
             .map_err(|e| format!("无法读回导出用的临时文件：{e}"))?;
-        decode(&bytes).ok_or_else(|| format!("导出用的临时文件已损坏（隐患 {id}）"))
+        decode(&bytes).ok_or_else(|| format!("导出用的临时文件已损坏（第 {} 字节起）", at.at))
     }
 }
 
@@ -314,6 +314,7 @@ fn decode(bytes: &[u8]) -> Option<LedgerRow> {
 mod tests {
     use super::*;
     use crate::domain::PhotoStage;
+    use uuid::Uuid;
 
     fn row(photos: Vec<PhotoRef>) -> LedgerRow {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
@@ -366,7 +367,6 @@ mod tests {
     fn rows_come_back_as_they_were_pushed_in_any_order() {
         let dir = tempfile::tempdir().unwrap();
         let mut spill = Spill::new_in(dir.path()).unwrap();
-        let ids: Vec<Uuid> = (0..3u128).map(Uuid::from_u128).collect();
         let rows = [row(vec![]), row(vec![photo()]), {
             let mut r = row(vec![]);
             r.mode = "";
@@ -374,14 +374,23 @@ mod tests {
             r.overdue = false;
             r
         }];
-        for (id, r) in ids.iter().zip(&rows) {
-            spill.push(*id, r).unwrap();
-        }
+        let at: Vec<RowAt> = rows.iter().map(|r| spill.push(r).unwrap()).collect();
+        assert!(
+            at.windows(2).all(|w| w[0] < w[1]),
+            "places follow the order pushed"
+        );
         let back = spill.finish().unwrap();
         for i in [2, 0, 1] {
-            assert_eq!(back.row(ids[i]).unwrap(), rows[i]);
+            assert_eq!(back.row(at[i]).unwrap(), rows[i]);
         }
-        assert!(back.row(Uuid::from_u128(9)).is_err());
+        let past = RowAt {
+            at: at[2].at + u64::from(at[2].len),
+            len: at[2].len,
+        };
+        assert!(
+            back.row(past).is_err(),
+            "a place past the end is an error, not a panic"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod forms;
 mod html;
 mod ledger;
 mod ledger_spill;
+pub use ledger_spill::RowAt;
 mod odt;
 pub mod photos;
 pub mod registers;
@@ -20,7 +21,8 @@ mod xlsx_style;
 
 pub use forms::Notice;
 pub use ledger::{
-    COLUMNS, Column, Ledger, LedgerFilter, LedgerRow, PRINTED, ledger, ledger_filtered,
+    COLUMNS, Column, InspectionBrief, Ledger, LedgerFilter, LedgerRow, PRINTED, ledger,
+    ledger_filtered,
 };
 pub use risk::{write_coverage, write_risk_list};
 pub use stats::{Stats, StatsRow, Tally};

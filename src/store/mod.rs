@@ -20,6 +20,7 @@ mod ent;
 mod fork;
 mod identity;
 mod import;
+mod log_check;
 mod models;
 mod numbering;
 mod pack;
@@ -163,14 +164,12 @@ const CACHE_BYTES: u64 = 32 * 1024 * 1024;
 /// sled's page cache for a command that reads each view once and exits (see [`CacheUse`]).
 /// With the walks of `walk.rs` the cache holds what it is given: `report` at 100,000 hazards
 /// used 113 MB resident with 32 MB, 69 MB with 2 MB (no slower; 512 KB gave the same).
+/// `doctor`'s check, which also reads each entity's events from the log by key, uses it too:
+/// 16 MB of sled's page-size accounting held 45 MB of decoded `idx` pages at the end of its
+/// walks (111 MB resident at 100,000 hazards); with 2 MB it peaks at 73 MB and spends about
+/// 1.5 s more CPU (26–27 s against 25–26 s, load 5–6), which the scan's signature checks on
+/// every core (`log_check.rs`) more than give back where a core is free.
 const ONE_PASS_CACHE_BYTES: u64 = 2 * 1024 * 1024;
-
-/// sled's page cache for `doctor`'s check (see [`CacheUse::Check`]). It folds each entity
-/// from its events, read from the log by key; an entity's later events lie some way after its
-/// first, so pages are read again unless the cache spans that stretch of the log. At 100,000
-/// hazards (same minutes, load 5–8): 2 MB 70 MB resident but 45–63 s against the old check's
-/// 32–41 s; 4 and 8 MB 61–62 s; 16 MB 107 MB in 34 s (the old check: 224 MB).
-const CHECK_CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// How much of sled's page cache a store keeps in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -181,8 +180,6 @@ pub enum CacheUse {
     /// [`ONE_PASS_CACHE_BYTES`]: a command that reads each view at most once and exits
     /// (`finding list`, `report`, `device`, `doctor`), so a page read is not read again.
     OnePass,
-    /// [`CHECK_CACHE_BYTES`]: `doctor`'s check, which reads log events by key.
-    Check,
 }
 
 impl CacheUse {
@@ -190,7 +187,6 @@ impl CacheUse {
         match self {
             CacheUse::Warm => CACHE_BYTES,
             CacheUse::OnePass => ONE_PASS_CACHE_BYTES,
-            CacheUse::Check => CHECK_CACHE_BYTES,
         }
     }
 }

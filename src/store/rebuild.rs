@@ -1,6 +1,7 @@
 //! `doctor`: verify every device's chain and rebuild the views from the log.
 
 use super::codec::{Record, ZERO_HASH, log_key, split_log_key};
+use super::log_check::{BATCH, Pending, check_batch};
 use super::patrol_marks::PatrolMark;
 use super::views::{ent_key, entity_prefix, finding_index_keys, to_json};
 use super::{Result, Store, StoreError};
@@ -176,49 +177,68 @@ impl Store {
         on_event: &mut dyn FnMut(Entity, Uuid, u64),
     ) -> Result<()> {
         let mut chain: Option<(Uuid, u64, [u8; 32], Option<VerifyingKey>)> = None;
-        for kv in super::walk::walk(&self.log, self.log.iter()) {
-            let (k, v) = kv?;
-            rep.events += 1;
-            let (device, seq) =
-                split_log_key(&k).ok_or_else(|| StoreError::Corrupt("日志键无效".into()))?;
-            if chain.as_ref().is_none_or(|c| c.0 != device) {
-                rep.devices += 1;
-                let key = self
-                    .keys
-                    .get(device.as_bytes())?
-                    .and_then(|b| <[u8; 32]>::try_from(b.as_ref()).ok())
-                    .and_then(|b| VerifyingKey::from_bytes(&b).ok());
-                if key.is_none() {
-                    rep.log_problems.push(format!("设备 {device} 没有公钥"));
+        let mut log = super::walk::walk(&self.log, self.log.iter());
+        let mut last_device = None;
+        loop {
+            // A batch read in log order, each device's key looked up at the start of its run.
+            let (mut batch, mut keys) = (Vec::with_capacity(BATCH), Vec::new());
+            for kv in log.by_ref().take(BATCH) {
+                let (k, stored) = kv?;
+                let (device, seq) =
+                    split_log_key(&k).ok_or_else(|| StoreError::Corrupt("日志键无效".into()))?;
+                let starts_run = last_device != Some(device);
+                if starts_run || keys.is_empty() {
+                    keys.push(
+                        self.keys
+                            .get(device.as_bytes())?
+                            .and_then(|b| <[u8; 32]>::try_from(b.as_ref()).ok())
+                            .and_then(|b| VerifyingKey::from_bytes(&b).ok()),
+                    );
+                    last_device = Some(device);
                 }
-                chain = Some((device, 0, ZERO_HASH, key));
+                batch.push(Pending {
+                    device,
+                    seq,
+                    starts_run,
+                    key: keys.len() - 1,
+                    stored,
+                });
             }
-            let c = chain.as_mut().expect("set above");
-            let rec = Record::from_stored(&v);
-            let body = match &c.3 {
-                Some(key) => rec.verify(key),
-                None => rec.body(),
-            };
-            let body = match body {
-                Ok(b) => b,
-                Err(e) => {
-                    rep.log_problems.push(format!("事件 {device}#{seq}：{e}"));
-                    continue;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let checked = check_batch(&batch, &keys);
+            for (p, checked) in batch.iter().zip(checked) {
+                let (device, seq) = (p.device, p.seq);
+                rep.events += 1;
+                if p.starts_run {
+                    rep.devices += 1;
+                    if keys[p.key].is_none() {
+                        rep.log_problems.push(format!("设备 {device} 没有公钥"));
+                    }
+                    chain = Some((device, 0, ZERO_HASH, keys[p.key]));
                 }
-            };
-            if body.device != device || body.seq != seq {
-                rep.log_problems
-                    .push(format!("事件 {device}#{seq}：键与内容不符"));
+                let c = chain.as_mut().expect("set above");
+                let body = match checked {
+                    Ok(b) => b,
+                    Err(e) => {
+                        rep.log_problems.push(format!("事件 {device}#{seq}：{e}"));
+                        continue;
+                    }
+                };
+                if body.device != device || body.seq != seq {
+                    rep.log_problems
+                        .push(format!("事件 {device}#{seq}：键与内容不符"));
+                }
+                if seq == c.1 + 1 && body.prev != c.2 {
+                    rep.log_problems
+                        .push(format!("事件 {device}#{seq}：哈希链断裂"));
+                }
+                c.1 = seq;
+                c.2 = body.hash;
+                on_event(body.entity, device, seq);
             }
-            if seq == c.1 + 1 && body.prev != c.2 {
-                rep.log_problems
-                    .push(format!("事件 {device}#{seq}：哈希链断裂"));
-            }
-            c.1 = seq;
-            c.2 = rec.hash();
-            on_event(body.payload.entity(), device, seq);
         }
-        Ok(())
     }
 
     /// Folds every finding, inspection and patrol afresh from its events, in entity order
