@@ -151,16 +151,32 @@ fn a_sealed_index_file_answers_without_opening_the_store_until_anything_opens_it
     assert!(how.contains("未打开存储"), "{how}");
     assert_eq!(ids(&again), ids(&fresh(&env, "消防通道")));
 
-    // Even a command that only reads opens the store: the next search checks the stamp.
+    // Every open removes the seal, whatever sled writes; a command that only reads then
+    // leaves the next search to check the stamp.
     search(&env, "消防通道");
     assert!(env.data().join("search.seal").exists());
-    env.ok(&["finding", "list"]);
+    env.ok(&["finding", "show", &a]);
     assert!(
         !env.data().join("search.seal").exists(),
         "every open removes the seal, whatever sled writes"
     );
     let (_, how) = search(&env, "消防通道");
     assert!(how.contains("打开存储") && !how.contains("未打开"), "{how}");
+
+    // A list changes nothing: closing, it seals the current file again as a search does.
+    env.ok(&["finding", "list"]);
+    let (listed, how) = search(&env, "消防通道");
+    assert!(
+        how.contains("未打开存储"),
+        "a list seals a current file: {how}"
+    );
+    assert_eq!(listed, again);
+    // But not a file a change made stale: the search after it catches up.
+    let c = env.add_finding(&insp, "fire", "消防通道门被锁闭");
+    env.ok(&["finding", "list"]);
+    let (hits, how) = search(&env, "消防通道");
+    assert!(how.contains("补入 1 条新事件"), "{how}");
+    assert!(ids(&hits).iter().any(|h| h.contains(&c)), "{hits}");
 
     // Queries that need the store (a line to resolve, an id) take the ordinary way.
     for q in ["line:fire 消防通道", &a[..8]] {

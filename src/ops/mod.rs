@@ -142,7 +142,9 @@ pub use search::{
     SearchOutcome, index_finding, load_search_index, may_name_a_record, put_named_record_first,
     resolve_query, search,
 };
-pub use search_file::{INDEX_FILE, IndexSource, close_sealing_index, search_index};
+pub use search_file::{
+    INDEX_FILE, IndexSource, close_for_exit_sealing_index, close_sealing_index, search_index,
+};
 pub use search_seal::sealed_search_index;
 pub use setup::{Opened, open, open_at, open_one_pass, recorded_checklists};
 pub use signoff::{RECEIVER, REPORTER, SignerFields, VERIFIER, receive_notice, signer};

@@ -3,13 +3,15 @@
 //! such a process's time, and the index file alone answers the query.
 //!
 //! A search that opened the store and found the file current (its stamp equal to the
-//! store's, `search_file`) leaves `search.seal` in two steps:
+//! store's, `search_file`), or a `finding list` (which changes nothing) that finds it so as it
+//! closes, leaves `search.seal` in two steps:
 //! 1. while it still holds the store (sled's lock), everything it wrote flushed: the hash of
 //!    the index file's header (which names the body by length and checksum), the build, the
 //!    checklists read from the config folder and what the start-up clock check reads;
-//! 2. after the store is closed, holding the lock of sled's file itself: the identity, size,
-//!    mode and times of every file of the store and of the data dir's other entries, so a
-//!    store put back from a copy or changed by another program breaks the seal.
+//! 2. after the store is closed, holding the lock of sled's file itself (or, in a process
+//!    that let the store go without sled's teardown, still holding sled's own): the
+//!    identity, size, mode and times of every file of the store and of the data dir's other
+//!    entries, so a store put back from a copy or changed by another program breaks the seal.
 //!
 //! Every store open removes the seal once it holds sled's lock ([`crate::store::SEAL_FILE`]),
 //! so a seal exists only if nothing opened the store since step 1: the index file is then
@@ -100,6 +102,21 @@ pub(super) fn finish(data_dir: &Path) {
     if fs2::FileExt::try_lock_exclusive(&db).is_err() {
         return;
     }
+    complete(data_dir);
+    // The lock goes with `db`.
+}
+
+/// Step 2 in a process that let its store go without sled's teardown
+/// (`Ctx::close_for_exit`): sled's own lock, held until this process exits, keeps every other
+/// opener out as [`finish`]'s lock does. Anything sled still writes before the exit changes a
+/// mark, which only makes the seal unusable.
+pub(super) fn finish_holding_store(data_dir: &Path) {
+    complete(data_dir);
+}
+
+/// Adds the marks to this process's seal, or removes a seal that is not this process's own
+/// step 1 (an open came between); the caller keeps other openers out.
+fn complete(data_dir: &Path) {
     let finished = read(data_dir)
         .filter(|seal| seal.files.is_none())
         .zip(marks(data_dir))
@@ -111,7 +128,6 @@ pub(super) fn finish(data_dir: &Path) {
         Some(seal) => _ = write(data_dir, &seal),
         None => _ = std::fs::remove_file(data_dir.join(SEAL_FILE)),
     }
-    // The lock goes with `db`.
 }
 
 /// The index in `data_dir`'s file and the clock, when the seal proves the file current and
