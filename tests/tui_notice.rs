@@ -126,7 +126,7 @@ fn three_marked_hazards_get_one_notice_printed() {
     let rows = st.rows.as_ref().unwrap();
     let issued: Vec<_> = rows.iter().filter(|r| r.escalation.is_some()).collect();
     assert_eq!(issued.len(), 3);
-    assert!(issued.iter().all(|r| r.facility == A));
+    assert!(issued.iter().all(|r| &*r.facility == A));
     let ctx = &h.tui.runner.ctx;
     let wenhao: Vec<String> = issued
         .iter()

@@ -8,7 +8,8 @@ use super::{Ctx, RegisterRow, Result};
 use crate::domain::{FindingQuery, Now, Registry, Severity, Status, StatusFilter, facility_fits};
 use crate::store::RowModel;
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// Rows the register's first screen asks for before the whole list is read.
 pub const FIRST_SCREEN_ROWS: usize = 60;
@@ -105,7 +106,7 @@ impl RegisterFilter {
         };
         retracted_ok
             && self.status.is_none_or(|s| r.status == s)
-            && self.line.as_ref().is_none_or(|l| &r.line == l)
+            && self.line.as_ref().is_none_or(|l| *r.line == **l)
             && self.severity.is_none_or(|s| r.severity == s)
             && (!self.overdue || r.overdue_on(today))
             && self
@@ -133,7 +134,7 @@ pub fn register_view(ctx: &Ctx, filter: &RegisterFilter, sort: SortDue) -> Resul
     let reg = super::registry(ctx)?;
     let filter = &with_spellings(&reg, filter);
     let today = ctx.now.today();
-    let row_of = row_maker(ctx, &reg);
+    let mut row_of = row_maker(ctx, &reg);
     let mut rows = Vec::new();
     let mut total = 0;
     // Read oldest first and turned round: sled walks a tree backwards several times slower.
@@ -150,6 +151,8 @@ pub fn register_view(ctx: &Ctx, filter: &RegisterFilter, sort: SortDue) -> Resul
         }
     }
     rows.reverse();
+    // The vector grew by doubling: up to a third of it spare for the register's lifetime.
+    rows.shrink_to_fit();
     match sort {
         SortDue::Newest => {}
         // Stable sorts: rows with the same deadline stay newest first.
@@ -176,7 +179,7 @@ pub fn register_first_screen(
     let reg = super::registry(ctx)?;
     let filter = &with_spellings(&reg, filter);
     let today = ctx.now.today();
-    let row_of = row_maker(ctx, &reg);
+    let mut row_of = row_maker(ctx, &reg);
     let mut rows = Vec::new();
     for m in ctx.store.register_row_models(true) {
         let m = m?;
@@ -200,17 +203,18 @@ pub fn register_first_screen(
 /// `Store` when a row cannot be read or decoded.
 pub fn register_rows(ctx: &Ctx) -> Result<Vec<RegisterRow>> {
     let reg = super::registry(ctx)?;
-    let row_of = row_maker(ctx, &reg);
+    let mut row_of = row_maker(ctx, &reg);
     ctx.store
         .register_row_models(false)
         .map(|m| Ok(row_of(m?)))
         .collect()
 }
 
-/// Makes a screen row from a stored row model: the line's Chinese name, the place's 风险等级
-/// when it is 重大 or 较大 (issue 16), dates in the reader's calendar.
-fn row_maker<'a>(ctx: &'a Ctx, reg: &'a Registry) -> impl Fn(RowModel) -> RegisterRow + 'a {
-    let names: BTreeMap<&str, &str> = ctx
+/// Makes screen rows from stored row models: the line's Chinese name, the place's 风险等级
+/// when it is 重大 or 较大 (issue 16), dates in the reader's calendar, and each facility,
+/// department and line name held once for all the rows that name it (`Names`).
+fn row_maker<'a>(ctx: &'a Ctx, reg: &'a Registry) -> impl FnMut(RowModel) -> RegisterRow + 'a {
+    let line_names: BTreeMap<&str, &str> = ctx
         .catalog
         .lines
         .iter()
@@ -218,32 +222,49 @@ fn row_maker<'a>(ctx: &'a Ctx, reg: &'a Registry) -> impl Fn(RowModel) -> Regist
         .collect();
     let risk = RiskLookup::new(reg);
     let now: &Now = &ctx.now;
-    move |m: RowModel| RegisterRow {
-        risk: risk.grade(m.id, &m.facility, &m.location),
-        id: m.id,
-        line_name: names
-            .get(m.line.as_str())
-            .copied()
-            .unwrap_or(&m.line)
-            .to_string(),
-        line: m.line,
-        facility: m.facility,
-        department: m.department,
-        description: m.description,
-        severity: m.severity,
-        status: m.status,
-        due: m.due,
-        escalation: m.escalation,
-        conflict: m.conflict,
-        created: now.local_date(m.created_at),
-        fixed_on_spot: m.fixed_on_spot,
-        rectified_on: match m.status {
-            Status::Rectified => m.rectified_at.map(|t| now.local_date(t)),
-            _ => None,
-        },
-        number: m.number,
-        retracted: m.retracted,
-        retract_reason: m.retract_reason,
+    let mut names = Names::default();
+    move |m: RowModel| {
+        let line_name = line_names.get(m.line.as_str()).copied().unwrap_or(&m.line);
+        RegisterRow {
+            risk: risk.grade(m.id, &m.facility, &m.location),
+            id: m.id,
+            line_name: names.get(line_name),
+            line: names.get(&m.line),
+            facility: names.get(&m.facility),
+            department: names.get(&m.department),
+            description: m.description.into_boxed_str(),
+            severity: m.severity,
+            status: m.status,
+            due: m.due,
+            escalation: m.escalation,
+            conflict: m.conflict,
+            created: now.local_date(m.created_at),
+            fixed_on_spot: m.fixed_on_spot,
+            rectified_on: match m.status {
+                Status::Rectified => m.rectified_at.map(|t| now.local_date(t)),
+                _ => None,
+            },
+            number: m.number.map(String::into_boxed_str),
+            retracted: m.retracted,
+            retract_reason: m.retract_reason.into_boxed_str(),
+        }
+    }
+}
+
+/// Names shared by the rows of one register read: 100,000 hazards name a few hundred
+/// facilities, departments and lines, so each distinct name is allocated once.
+#[derive(Default)]
+struct Names(HashSet<Arc<str>>);
+
+impl Names {
+    /// The shared copy of `name`, made on its first use.
+    fn get(&mut self, name: &str) -> Arc<str> {
+        if let Some(n) = self.0.get(name) {
+            return n.clone();
+        }
+        let n: Arc<str> = name.into();
+        self.0.insert(n.clone());
+        n
     }
 }
 
@@ -258,4 +279,70 @@ fn with_spellings(reg: &Registry, filter: &RegisterFilter) -> RegisterFilter {
         f.facility_spellings = super::registry_pick::spellings(reg, name);
     }
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::domain::Now;
+    use crate::store::Store;
+    use std::collections::HashMap;
+
+    /// A demo store of `scale` findings, opened by 王建国.
+    fn demo_ctx(scale: usize) -> (tempfile::TempDir, Ctx) {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Now(chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap());
+        let mut ctx = Ctx::new(
+            Store::open(dir.path()).unwrap(),
+            Catalog::builtin(),
+            now,
+            "王建国",
+        );
+        crate::ops::demo(&mut ctx, scale).unwrap();
+        (dir, ctx)
+    }
+
+    /// The register holds 100,000 rows at office scale: each name is held once, not per row,
+    /// so the rows of one facility (department, line) point at the same text.
+    #[test]
+    fn rows_of_one_register_read_share_each_name() {
+        let (_dir, ctx) = demo_ctx(60);
+        let view = register_view(&ctx, &RegisterFilter::default(), SortDue::Newest).unwrap();
+        assert!(view.rows.len() > 20, "{}", view.rows.len());
+        let mut seen: HashMap<&str, &Arc<str>> = HashMap::new();
+        let mut shared = 0;
+        for r in &view.rows {
+            for name in [&r.facility, &r.department, &r.line, &r.line_name] {
+                let first = *seen.entry(&**name).or_insert(name);
+                if !std::ptr::eq(&**first, &**name) {
+                    panic!("{name} held twice");
+                }
+                shared += usize::from(Arc::strong_count(name) > 1);
+            }
+        }
+        // Fewer distinct names than rows: most names are shared.
+        assert!(seen.len() < view.rows.len(), "{} names", seen.len());
+        assert!(shared > 0);
+        // The line's name comes from the catalog, not the line's id.
+        assert!(view.rows.iter().any(|r| *r.line_name != *r.line));
+    }
+
+    /// The row stays compact (issue 14: 100,000 of them are held while the register is open).
+    #[test]
+    fn a_register_row_is_at_most_160_bytes() {
+        assert!(
+            std::mem::size_of::<RegisterRow>() <= 160,
+            "{}",
+            std::mem::size_of::<RegisterRow>()
+        );
+    }
+
+    /// The rows of a whole read have no spare capacity kept for the register's lifetime.
+    #[test]
+    fn the_whole_list_keeps_no_spare_capacity() {
+        let (_dir, ctx) = demo_ctx(60);
+        let view = register_view(&ctx, &RegisterFilter::default(), SortDue::DueAsc).unwrap();
+        assert_eq!(view.rows.capacity(), view.rows.len());
+    }
 }

@@ -3,6 +3,7 @@
 //! descriptions repeat, so each distinct string is prepared and matched once per keystroke).
 
 use super::doc::FindingDoc;
+use super::grams::Grams;
 use super::memo::MemoCache;
 use super::pairs::PairSig;
 use super::text::{Readings, Text};
@@ -155,6 +156,8 @@ pub struct Index {
     by_recency: OnceLock<Vec<u32>>,
     /// The last search's per-text matches, reused while the query is typed.
     pub(crate) memos: MemoCache,
+    /// Each text's close letter pairs, for the fuzzy pass (`grams`).
+    pub(crate) grams: Grams,
 }
 
 impl Index {
@@ -196,6 +199,7 @@ impl Index {
             matcher: SkimMatcherV2::default(),
             by_recency: OnceLock::new(),
             memos: MemoCache::default(),
+            grams: Grams::default(),
         }
     }
 
@@ -359,6 +363,7 @@ impl Index {
             + self.free.capacity() * 4
             + self.by_recency.get().map_or(0, |o| o.capacity() * 4)
             + self.memos.bytes()
+            + self.grams.bytes()
     }
 
     pub(crate) fn hot_of(
@@ -419,6 +424,7 @@ impl Index {
         self.blooms.push(t.bloom);
         self.pairs.push(t.pairs);
         self.inners.push(self.readings.inner_of(&t.sets));
+        self.grams.push(&t);
         self.texts.push(t);
         // On the (rare) hash collision the newer text simply goes unshared.
         self.text_ids.entry(key).or_insert(id);

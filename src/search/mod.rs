@@ -4,6 +4,7 @@
 //! `status:` and `facility:` filters. The CLI and the TUI call the same `Index::search`.
 
 mod doc;
+mod grams;
 mod highlight;
 mod hit;
 mod index;

@@ -11,6 +11,7 @@
 //! Fuzzy matching only runs when the direct hits do not fill the page: a fuzzy hit can never
 //! outrank a direct one.
 
+use super::grams::has;
 use super::hit::{Hit, build_hit};
 use super::index::{Field, Hot, Index, TextId};
 use super::matcher::{Term, Tier, contiguous, fuzzy_checked, fuzzy_possible};
@@ -18,6 +19,7 @@ use super::memo::{IMPOSSIBLE, NO_MATCH, TermMemo, UNKNOWN, pack};
 use super::pairs::Need;
 use super::plan::{Narrow, Plan, PlanKey, Visit};
 use super::query::{Query, QueryError};
+use super::sparse::ones;
 use crate::domain::StatusFilter;
 use crate::domain::{Now, Status};
 use chrono::NaiveDate;
@@ -105,6 +107,11 @@ type SortKey = (u8, Reverse<i64>, u8, Tier, Reverse<i32>, Reverse<i64>, u128);
 
 /// Records a search walks before it turns to texts first (`sparse`).
 const PROBE: usize = 2048;
+
+/// Records the fuzzy pass matches one by one before it matches the rest's texts in text order
+/// (`prefill_fuzzy`): a pass that fills its page early never pays for that. Small in tests, so
+/// the oracle test (`every_keystroke_gives_what_a_full_scan_gives`) goes through it.
+const FUZZY_PROBE: usize = if cfg!(test) { 64 } else { 2048 };
 
 /// The heaviest field weight (`Field::weight`).
 const MAX_WEIGHT: i64 = 11;
@@ -317,8 +324,30 @@ impl Index {
         possible: &mut [Visit],
         pending: &[u32],
     ) {
-        for &at in pending {
+        // Past the probe, the letter pairs (when a term has them) rule records out, and the
+        // rest's texts are matched in text order.
+        let mut candidates: Option<FuzzyCandidates> = None;
+        let starts = plan.group_starts();
+        let ruled_out = |c: &Option<FuzzyCandidates>, v: Visit| {
+            c.as_ref()
+                .is_some_and(|c| !has(&c.records, starts[v.group as usize] + v.pos))
+        };
+        for (i, &at) in pending.iter().enumerate() {
+            if i == FUZZY_PROBE {
+                candidates = self.fuzzy_candidates(plan, terms, memos);
+                let rest = pending[i..]
+                    .iter()
+                    .map(|at| possible[*at as usize])
+                    .filter(|v| !ruled_out(&candidates, *v));
+                let first = candidates.as_ref().and_then(|c| c.first_term.as_deref());
+                self.prefill_fuzzy(plan, rest, &terms[0], &mut memos[0], first);
+            }
             let v = possible[at as usize];
+            // Not a fuzzy hit; left possible for a longer query (the pairs only decide this
+            // one).
+            if ruled_out(&candidates, v) {
+                continue;
+            }
             let e = plan.entry(v);
             let bound = least_key(2, plan.heaviest[v.group as usize], v.group, e.recency);
             if top.closed_below(&bound) {
@@ -337,6 +366,80 @@ impl Index {
                 Fuzzy::Impossible => possible[at as usize].group = u8::MAX,
             }
         }
+    }
+
+    /// Computes the fuzzy memo of `term` (the query's first term, the one every record of the
+    /// fuzzy pass is matched with first) for the texts of the records `rest` that it will
+    /// read, in text order. The values are those `fuzzy_record` would compute one by one; but
+    /// visited in walk order the texts lie all over memory, and fetching each from there,
+    /// not matching it, is most of the cost (issue 14: 「stat」 read 176,000 texts at about
+    /// 1 µs each). Texts are stored in the order they were added, so in text order the
+    /// reads are sequential.
+    ///
+    /// `may_match`, where the letter pairs tell (`grams`), holds the texts the term may match
+    /// fuzzily; the others get `NO_MATCH` unmatched (not `IMPOSSIBLE`: a longer term is not
+    /// decided by that).
+    fn prefill_fuzzy(
+        &self,
+        plan: &Plan,
+        rest: impl Iterator<Item = Visit>,
+        term: &Term,
+        memo: &mut TermMemo,
+        may_match: Option<&[u64]>,
+    ) {
+        let mut wanted = vec![0u64; self.texts.len().div_ceil(64)];
+        let direct = &memo.direct;
+        let fuzzy = memo
+            .fuzzy
+            .get_or_insert_with(|| vec![UNKNOWN; direct.len()]);
+        for v in rest {
+            for (_, t) in plan.fields(plan.entry(v)) {
+                // A text the term matches directly is not matched fuzzily (`fuzzy_record`).
+                if fuzzy[*t as usize] == UNKNOWN && direct[*t as usize] <= NO_MATCH {
+                    wanted[*t as usize / 64] |= 1 << (t % 64);
+                }
+            }
+        }
+        for t in ones(&wanted) {
+            fuzzy[t as usize] = match may_match {
+                Some(m) if !has(m, t) => NO_MATCH,
+                _ => self.fuzzy_value(t, term),
+            };
+        }
+    }
+
+    /// The records that may be fuzzy hits, when some term's letter pairs tell (`grams`): a
+    /// record is one only if, for every term, it holds a text the term matches directly or
+    /// may match fuzzily. None when no term tells.
+    fn fuzzy_candidates(
+        &self,
+        plan: &Plan,
+        terms: &[Term],
+        memos: &[TermMemo],
+    ) -> Option<FuzzyCandidates> {
+        let mut out: Option<FuzzyCandidates> = None;
+        for (i, (term, memo)) in terms.iter().zip(memos).enumerate() {
+            let Some(may_match) = self.grams.candidates(&term.chars, self.texts.len()) else {
+                continue;
+            };
+            let mut texts = may_match.clone();
+            // A text the term matches directly counts with that match (`fuzzy_record`).
+            for (t, m) in memo.direct.iter().enumerate() {
+                if *m > NO_MATCH {
+                    texts[t / 64] |= 1 << (t % 64);
+                }
+            }
+            let here = self.records_holding(plan, &texts);
+            let c = out.get_or_insert_with(|| FuzzyCandidates {
+                records: vec![u64::MAX; here.len()],
+                first_term: None,
+            });
+            c.records.iter_mut().zip(&here).for_each(|(a, b)| *a &= b);
+            if i == 0 {
+                c.first_term = Some(may_match);
+            }
+        }
+        out
     }
 
     /// The page of `top`, best first; keeps the term memos and the records a longer query
@@ -618,6 +721,14 @@ fn class_of(tier: Tier) -> u8 {
     }
 }
 
+/// What the letter pairs (`grams`) leave to the fuzzy pass.
+struct FuzzyCandidates {
+    /// Walk positions (bitmap over the plan) of the records that may be fuzzy hits.
+    records: Vec<u64>,
+    /// The texts the query's first term may match fuzzily, if its pairs tell.
+    first_term: Option<Vec<u64>>,
+}
+
 /// How a record fared in the fuzzy pass.
 enum Fuzzy {
     /// (the weakest term's heaviest field weight, summed score)
@@ -807,6 +918,10 @@ mod tests {
             "status:open 配电",
             "facility:第1 kt",
             "灭器不足",
+            "配电室 line",
+            "stat jcyi",
+            "zhangwei xfd",
+            "status",
         ];
         let mut hits = 0;
         for q in queries {

@@ -46,7 +46,7 @@ impl Postings {
         Postings { at, slots }
     }
 
-    fn slots(&self, t: usize) -> &[u32] {
+    pub(crate) fn slots(&self, t: usize) -> &[u32] {
         &self.slots[self.at[t] as usize..self.at[t + 1] as usize]
     }
 
@@ -146,6 +146,23 @@ impl Index {
         Some(Candidates { visits, caps })
     }
 
+    /// The walk positions (bitmap over `plan`) of the records holding a text of `texts` (a
+    /// bitmap over text ids).
+    pub(crate) fn records_holding(&self, plan: &Plan, texts: &[u64]) -> Vec<u64> {
+        let postings = self.memos.postings(|| Postings::of(self));
+        let positions = plan.positions(self.hot.len());
+        let mut hit = vec![0u64; plan.len().div_ceil(64)];
+        for t in ones(texts) {
+            for &slot in postings.slots(t as usize) {
+                let p = positions[slot as usize];
+                if p != NOT_HERE {
+                    hit[p as usize / 64] |= 1 << (p % 64);
+                }
+            }
+        }
+        hit
+    }
+
     /// Completes `memo`'s direct matches over every text and gives the texts matched; None
     /// (the memo kept as far as it got) when more than `MAX_CHECKS` texts pass the filters.
     fn match_all_texts(&self, term: &Term, memo: &mut TermMemo) -> Option<Vec<TextId>> {
@@ -190,7 +207,7 @@ fn walk_only() -> bool {
 }
 
 /// The positions of the set bits, ascending.
-fn ones(bits: &[u64]) -> impl Iterator<Item = u32> + '_ {
+pub(crate) fn ones(bits: &[u64]) -> impl Iterator<Item = u32> + '_ {
     bits.iter().enumerate().flat_map(|(w, word)| {
         let mut word = *word;
         std::iter::from_fn(move || {

@@ -5,8 +5,9 @@
 
 use super::action::Action;
 use super::app::{InspectionSummary, RegisterRow};
-use crate::domain::sanitize::{escape_in_place, escape_indexed};
+use crate::domain::sanitize::{escape, escape_in_place, escape_indexed};
 use crate::search::Hit;
+use std::borrow::Cow;
 
 /// The action with its user texts escaped; our own texts (labels, ids, dates) are unchanged.
 pub fn escape_action(action: Action) -> Action {
@@ -254,10 +255,16 @@ fn row(r: &mut RegisterRow) {
         &mut r.department,
         &mut r.line,
         &mut r.line_name,
-        &mut r.description,
-        &mut r.retract_reason,
     ] {
-        escape_in_place(s);
+        // A name shared with other rows is copied only when it has something to escape.
+        if let Cow::Owned(e) = escape(s) {
+            *s = e.into();
+        }
+    }
+    for s in [&mut r.description, &mut r.retract_reason] {
+        if let Cow::Owned(e) = escape(s) {
+            *s = e.into();
+        }
     }
 }
 

@@ -275,8 +275,8 @@ pub fn render(v: &View, s: &RegisterState, frame: &mut Frame, area: Rect) {
     };
     let cols = Columns::at(
         inner.width,
-        widest(&|r| r.facility.as_str()),
-        widest(&|r| r.line_name.as_str()),
+        widest(&|r| &r.facility),
+        widest(&|r| &r.line_name),
     );
     let body: Vec<Row> = shown
         .iter()

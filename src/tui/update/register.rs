@@ -327,7 +327,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
         Command::FilterFacility => {
             st.filter.facility = match (&st.filter.facility, row) {
                 (Some(_), _) => None,
-                (None, Some(r)) => Some(r.facility),
+                (None, Some(r)) => Some(r.facility.to_string()),
                 (None, None) => None,
             }
         }
