@@ -53,8 +53,8 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
         (fmt, None) => {
             let mut q = query(&args.filter)?;
             q.include_retracted = args.include_retracted;
-            // Before the store starts its threads (see `lean_heap`).
-            lean_heap();
+            // One heap, before the store starts its threads: the writers reuse what sled frees.
+            ops::lean_heap(1);
             // The ledger reads each finding once: sled's small page cache (issue 14).
             let ctx = context_one_pass(cli)?;
             ops::resolve_filter(&ctx, &mut q)?;
@@ -82,30 +82,6 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
     }
     println!("{}", describe(&summary));
     Ok(())
-}
-
-/// Tunes glibc's allocator for the export, which reads the whole store then writes a large
-/// file and exits (issue 14: XLSX of 100,000 hazards within 100 MB resident).
-///
-/// - One heap ("arena") for every thread. By default glibc gives threads heaps of their own
-///   (up to eight per core); what the store's reader thread and the XLSX writer threads free
-///   stays in their heaps, so the memory sled frees when it is closed was not reused by the
-///   writers: 128–131 MB resident, 108 MB with one heap (same minutes, load 5–8), no slower.
-/// - A fixed trim threshold (128 KB, glibc's initial one). Left alone, glibc raises its
-///   threshold for serving large blocks by mmap to the size of each such block freed (sled's
-///   16 MB snapshot buffer at open), so later large blocks came from the heap and left holes
-///   when freed; fixing the trim threshold keeps both where they start, and free memory at the
-///   heap's top goes back to the system: 92 → 84 MB (5 runs each alternated, load 5–6; median
-///   time 4.52 → 4.63 s, within the noise of the load).
-///
-/// Other libcs (musl) and systems have neither tunable: nothing to do there.
-fn lean_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets tunables of glibc's allocator; both values are accepted.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 128 * 1024);
-    }
 }
 
 enum Form<'a> {

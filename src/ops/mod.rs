@@ -20,6 +20,7 @@ mod filter;
 mod finding;
 mod finding_place;
 mod form_gaps;
+mod heap;
 mod input;
 mod inspection;
 mod inspection_facility;
@@ -96,6 +97,7 @@ pub use finding::{
 };
 pub use finding_place::{PlaceIntent, PlaceOutcome, RecordedFinding, record_finding_at};
 pub use form_gaps::{blank_form_fields, blank_form_fields_text};
+pub use heap::lean_heap;
 pub use input::Input;
 pub use inspection::{
     NewInspection, answer, finish_inspection, join_inspection, start_inspection,

@@ -215,8 +215,8 @@ pub fn start_warning(app: &mut App, warnings: &[String]) {
 /// # Errors
 /// A terminal that cannot be opened or drawn, or what `build` refuses.
 pub fn main(data_dir: &Path, theme: Option<&str>) -> Result<(), Failed> {
-    // Before the store and the worker start their threads.
-    lean_heap();
+    // Two heaps, before the store and the worker start their threads.
+    ops::lean_heap(2);
     // init() installs a panic hook that restores the terminal before the panic is reported.
     let mut terminal = ratatui::try_init().map_err(|e| Failed {
         code: 1,
@@ -246,26 +246,4 @@ pub fn main(data_dir: &Path, theme: Option<&str>) -> Result<(), Failed> {
 /// The clock as the loop reads it before each key (`XUNCHA_NOW` pins it).
 fn now() -> Option<crate::domain::Now> {
     config::now().ok()
-}
-
-/// Tunes glibc's allocator for the TUI, which holds the register of 100,000 hazards that the
-/// worker thread reads while the UI thread draws (issue 14: the TUI within 80 MB resident).
-///
-/// - At most two heaps ("arenas"). By default glibc gives each thread a heap of its own (up to
-///   eight per core): the worker's, the store's threads' and the threads that drop big state
-///   (`offload`) each kept what they freed, unusable by the others.
-/// - A fixed trim threshold (128 KB, glibc's initial one), as the ledger export has
-///   (`cli::export`): left alone glibc raises it to the size of each large block freed (sled's
-///   16 MB snapshot buffer at open), and later large blocks (the register's row vectors) come
-///   from the heap and leave holes when freed, instead of going back to the system.
-///
-/// 100,000 hazards, release, tmux, same minutes: home 72 → 65 MB, register open 157 → 141 MB,
-/// a search after it 198 → 170 MB. Other libcs (musl) and systems have neither tunable.
-fn lean_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets tunables of glibc's allocator; both values are accepted.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 128 * 1024);
-    }
 }
