@@ -1,6 +1,6 @@
 //! Steps that cross: two lifecycle steps (or a step and an edit) on one finding, taken on
 //! devices that had not seen each other's step. The rule for every pair is in `rule` and in
-//! the table of docs/lifecycle.md; `tests/lifecycle_crossing.rs` checks every pair.
+//! the table of docs/lifecycle.md; `tests/it/lifecycle_crossing.rs` checks every pair.
 
 use super::{EventRef, Field, Payload, StoredEvent};
 use std::collections::{BTreeMap, BTreeSet};

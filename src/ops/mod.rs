@@ -1,6 +1,6 @@
 //! The one door: every use case and every read model, one function each (validate, append
 //! events, return the result). The CLI and the TUI both call these; neither names the store, and
-//! `tests/architecture.rs` holds every module to the layers in README.md.
+//! `tests/it/architecture.rs` holds every module to the layers in README.md.
 
 mod answer_note;
 mod browse;
@@ -367,7 +367,7 @@ impl Ctx {
     }
 
     /// The store itself, for tests and benchmarks of the store layer only. The faces never call
-    /// this (`tests/architecture.rs` refuses it in `src/cli` and `src/tui`).
+    /// this (`tests/it/architecture.rs` refuses it in `src/cli` and `src/tui`).
     #[doc(hidden)]
     pub fn raw_store(&self) -> &Store {
         &self.store

@@ -226,7 +226,7 @@ impl Store {
         Ok(held)
     }
 
-    /// Test hook for `tests/kill_import.rs`: when `XUNCHA_FAULT_APPLY` names this point
+    /// Test hook for `tests/it/kill_import.rs`: when `XUNCHA_FAULT_APPLY` names this point
     /// (`logged`: after the log, before the views; `viewed`: after the views, before the mark
     /// is removed), the process flushes what it wrote and aborts there as a SIGKILL would.
     fn fault_point_apply(&self, name: &str) {

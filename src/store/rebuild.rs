@@ -335,7 +335,7 @@ impl Store {
 pub(super) const META_REBUILDING: &[u8] = b"rebuilding";
 
 impl Store {
-    /// Test hook for the kill-safety tests (`tests/kill_rebuild.rs`): when the environment
+    /// Test hook for the kill-safety tests (`tests/it/kill_rebuild.rs`): when the environment
     /// variable `XUNCHA_FAULT_REBUILD` names this point (`marked`, `cleared`, `half`,
     /// `written`, `flushed`), the process flushes what it has written so far (the worst case:
     /// sled's background flusher has just run) and aborts there as a SIGKILL would.

@@ -115,7 +115,7 @@ impl Store {
     /// pages 628,000 events (0.5 GB) through sled's cache: `xuncha device` reached 137 MB
     /// resident for this one figure (issue 14). Every write of the log moves `vv` in the same
     /// apply (an interrupted one is recomputed from the log on open), so both counts agree;
-    /// `tests/sync_converge.rs` checks that after any delivery order.
+    /// `tests/it/sync_converge.rs` checks that after any delivery order.
     ///
     /// # Errors
     /// `Db` when the `vv` tree cannot be read; `Corrupt` for an entry that is not one.

@@ -4,7 +4,7 @@
 //!
 //! The choice is made once at start-up, from the environment first: a terminal that does not
 //! claim support is never sent a graphics query or any graphics escape (`\x1b_G` and friends
-//! would be printed as garbage by a plain terminal; tests/tui_photos_pty.rs checks this). Only
+//! would be printed as garbage by a plain terminal; tests/it/tui_photos_pty.rs checks this). Only
 //! a terminal that claims support is then asked, with a short timeout, for its cell size and
 //! capabilities. `images = "auto" | "off" | "kitty" | "iterm2" | "sixel" | "halfblocks"` in
 //! config.toml turns this off or forces a protocol (for a terminal reached through tmux or ssh,

@@ -1,0 +1,84 @@
+//! Issue 14: the register's rows are read, filtered and put in order by ops on the worker, not
+//! on the UI thread. The first screen shows before the whole list is read, and each filter or
+//! order asks ops again. Every flow goes through the real keymap on Chinese demo data.
+
+use crate::tui_support;
+use tui_support::*;
+use xuncha::domain::{FindingQuery, StatusFilter};
+use xuncha::tui::app::{RegisterState, Screen};
+
+fn register(h: &Harness) -> &RegisterState {
+    match h.app.screen() {
+        Screen::Register(s) => s,
+        other => panic!("the register expected, got {other:?}"),
+    }
+}
+
+fn shown_ids(st: &RegisterState) -> Vec<uuid::Uuid> {
+    let rows = st.rows.as_ref().expect("rows loaded");
+    st.visible.iter().map(|i| rows[*i].id).collect()
+}
+
+#[test]
+fn the_first_screen_shows_before_the_whole_register_then_filters_come_from_ops() {
+    let mut h = harness(240);
+    let all = h
+        .tui
+        .runner
+        .ctx
+        .list_findings(&FindingQuery::default())
+        .unwrap();
+    assert!(
+        all.len() > 2 * xuncha::ops::FIRST_SCREEN_ROWS,
+        "{}",
+        all.len()
+    );
+
+    // While the whole list is read, a frame already lists the newest hazards and says the
+    // rest is coming; then the whole list shows with its count.
+    let frames = press_seeing(&mut h, "r", 80, 24);
+    let first = frames
+        .iter()
+        .find(|f| f.contains("读取中"))
+        .expect("a frame with the first screen");
+    let newest = all.iter().max_by_key(|f| f.id).unwrap();
+    let number = newest.number.as_ref().unwrap().code();
+    assert!(first.contains(&number), "{first}");
+    let st = register(&h);
+    assert_eq!(st.total, Some(all.len()));
+    let mut newest_first: Vec<_> = all.iter().map(|f| f.id).collect();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(shown_ids(st), newest_first);
+    let t = draw(&h, 80, 24);
+    let text = screen_text(&h, &t);
+    assert!(text.contains(&format!("（共 {} 条）", all.len())), "{text}");
+
+    // 逾期 only: the rows are the ones ops' own query calls overdue, newest first.
+    press(&mut h, &["o"]);
+    let mut overdue: Vec<_> = h
+        .tui
+        .runner
+        .ctx
+        .list_findings(&FindingQuery {
+            status: Some(StatusFilter::Overdue),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|f| f.id)
+        .collect();
+    overdue.sort_by(|a, b| b.cmp(a));
+    assert!(!overdue.is_empty());
+    assert_eq!(shown_ids(register(&h)), overdue);
+
+    // By deadline: nearest first, every row with one before every row without.
+    press(&mut h, &["0", "d"]);
+    let st = register(&h);
+    let rows = st.rows.as_ref().unwrap();
+    let dues: Vec<_> = st.visible.iter().map(|i| rows[*i].due).collect();
+    assert_eq!(dues.len(), all.len());
+    let mut sorted = dues.clone();
+    sorted.sort_by_key(|d| (d.is_none(), *d));
+    assert_eq!(dues, sorted);
+    assert!(dues.first().unwrap().is_some());
+}
