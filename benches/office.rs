@@ -7,6 +7,7 @@
 //! office bare DATA REF          copy DATA's event log bytes into a bare sled tree at REF: insert rate, bytes/event
 //! office sigs DATA [N]          check N (default all) of DATA's event signatures on every core
 //! office keys DATA              per-keystroke search latency: demo texts, then every description distinct
+//! office keyq DATA [QUERY…]     each prefix's latency as each QUERY (default QUERIES) is typed, every description distinct
 //! office mkstore DATA SCALE   a syncable (not demo-marked) demo store of SCALE findings: write rate
 //! office fsync DIR              write 1 KB and fsync, 50 times
 //! office descs DATA OUT         every finding description, one a line (the fzf corpus)
@@ -54,6 +55,7 @@ fn main() {
         "bare" => bare(Path::new(a(1)), Path::new(a(2))),
         "sigs" => sigs(Path::new(a(1)), a(2).parse().ok()),
         "keys" => keys(Path::new(a(1))),
+        "keyq" => keyq(Path::new(a(1)), &args[2.min(args.len())..]),
         "mkstore" => mkstore(Path::new(a(1)), a(2).parse().expect("SCALE")),
         "fsync" => fsync(Path::new(a(1))),
         "descs" => descs(Path::new(a(1)), Path::new(a(2))),
@@ -317,9 +319,66 @@ fn keys(data: &Path) {
     let ctx = Ctx::new(store, catalog.clone(), now(), "bench");
     let (index, _) = ops::load_search_index(&ctx).expect("index");
     let store = ctx.into_store();
+    eprintln!(
+        "  index, descriptions shared: {} texts, {:.1} MB (estimate; per-char lists {:.2} MB)",
+        index.text_count(),
+        index.memory_bytes() as f64 / 1e6,
+        index.char_list_bytes() as f64 / 1e6
+    );
     keystrokes("descriptions shared  ", &index);
     drop(index);
-    let mut unique = Index::of_catalog(&catalog);
+    let unique = distinct_index(&store);
+    eprintln!(
+        "  index, every description distinct: {} texts, {:.1} MB (estimate; per-char lists {:.2} MB)",
+        unique.text_count(),
+        unique.memory_bytes() as f64 / 1e6,
+        unique.char_list_bytes() as f64 / 1e6
+    );
+    keystrokes("every description distinct", &unique);
+}
+
+/// Each prefix of each query typed (ROUNDS times) over the every-description-distinct index:
+/// median and max per prefix, to see which keystroke costs what.
+fn keyq(data: &Path, queries: &[String]) {
+    let store = Store::open(data).expect("store");
+    let index = distinct_index(&store);
+    let queries: Vec<String> = if queries.is_empty() {
+        QUERIES.iter().map(|q| q.to_string()).collect()
+    } else {
+        queries.to_vec()
+    };
+    let now = now();
+    for q in &queries {
+        let chars: Vec<char> = q.chars().collect();
+        let mut times = vec![Vec::new(); chars.len()];
+        for _ in 0..ROUNDS {
+            for (k, spent) in times.iter_mut().enumerate() {
+                let prefix: String = chars[..=k].iter().collect();
+                let t = Instant::now();
+                std::hint::black_box(index.search(&prefix, &now, LIMIT));
+                spent.push(t.elapsed());
+            }
+        }
+        let line: Vec<String> = times
+            .iter_mut()
+            .enumerate()
+            .map(|(k, spent)| {
+                spent.sort();
+                let prefix: String = chars[..=k].iter().collect();
+                format!(
+                    "「{prefix}」{:.1}/{:.1}",
+                    ms(spent[spent.len() / 2]),
+                    ms(spent[spent.len() - 1])
+                )
+            })
+            .collect();
+        println!("{} (median/max ms)", line.join(" "));
+    }
+}
+
+/// The findings of `store` with every description and measure made distinct.
+fn distinct_index(store: &Store) -> Index {
+    let mut unique = Index::of_catalog(&Catalog::builtin());
     let mut n = 0u32;
     store
         .for_each_finding_json(|bytes| {
@@ -331,7 +390,7 @@ fn keys(data: &Path) {
             Ok(())
         })
         .expect("scan");
-    keystrokes("every description distinct", &unique);
+    unique
 }
 
 fn keystrokes(label: &str, index: &Index) {

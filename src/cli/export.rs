@@ -74,7 +74,8 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 from: day("发现日期起（--from）", &args.from)?,
                 to: day("发现日期止（--to）", &args.to)?,
             };
-            ops::export_ledger_closing(ctx, &filter, fmt, &args.out)?
+            let (ctx, close) = ctx.hand_over();
+            ops::export_ledger_closing(ctx, close, &filter, fmt, &args.out)?
         }
     };
     if cli.json {

@@ -17,12 +17,8 @@ pub fn run(cli: &Cli, cmd: &FindingCmd) -> CmdResult {
         _ => context(cli)?,
     };
     let result = run_in(cli, cmd, &mut ctx);
-    // The process ends after this command: skip sled's teardown (issue 14). A list changes
-    // nothing, so it seals a current search index file as a search does (`ops::search_seal`).
-    match cmd {
-        FindingCmd::List(_) if result.is_ok() => ops::close_for_exit_sealing_index(ctx)?,
-        _ => ctx.close_for_exit()?,
-    }
+    // A failed flush of what the command wrote is its error.
+    ctx.close()?;
     result
 }
 

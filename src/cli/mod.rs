@@ -22,9 +22,11 @@ mod plan;
 mod recover;
 mod report;
 mod search;
+mod session;
 mod sync;
 
 pub use args::{Cli, Command};
+pub use session::Session;
 
 use crate::catalog::Catalog;
 use crate::config::{self, Config};
@@ -71,39 +73,60 @@ pub fn data_dir(cli: &Cli) -> PathBuf {
         .unwrap_or_else(config::default_data_dir)
 }
 
-/// Opens the context through the one start-up path (`ops::open`); warnings go to stderr.
-pub fn context(cli: &Cli) -> Result<Ctx, Failure> {
+/// Opens the context through the one start-up path (`ops::open`); warnings go to stderr. Its
+/// close seals the search index file when the command changed nothing ([`Session`]).
+pub fn context(cli: &Cli) -> Result<Session, Failure> {
     warned(ops::open(&data_dir(cli))?)
 }
 
 /// As [`context`], for a command that reads each view at most once and exits
 /// (`ops::open_one_pass`: a small page cache, so it stays within 80 MB at 100,000 hazards).
-pub fn context_one_pass(cli: &Cli) -> Result<Ctx, Failure> {
+pub fn context_one_pass(cli: &Cli) -> Result<Session, Failure> {
     warned(ops::open_one_pass(&data_dir(cli))?)
 }
 
 /// As [`context`], for `xuncha sync` (`ops::open_import`: a smaller page cache).
-pub fn context_import(cli: &Cli) -> Result<Ctx, Failure> {
+pub fn context_import(cli: &Cli) -> Result<Session, Failure> {
     warned(ops::open_import(&data_dir(cli))?)
 }
 
-fn warned(opened: ops::Opened) -> Result<Ctx, Failure> {
+fn warned(opened: ops::Opened) -> Result<Session, Failure> {
     for w in &opened.warnings {
         eprintln!("警告：{w}");
     }
-    Ok(opened.ctx)
+    Ok(Session::new(opened.ctx))
 }
 
 /// The checklists for `checklist list|show`, which open no store for writing: built in, the
 /// user's folder (every problem in a user file reported on stderr with its file and line, the
 /// file not loaded), and the versions an existing store records for lines without a file here.
+/// An existing store is opened as every command opens it, so its close seals the search
+/// index file ([`Session`]); when that open fails (a config it cannot read), the store alone.
 pub fn load_catalog(cli: &Cli) -> Catalog {
-    let (mut catalog, problems) = Catalog::load(Some(&config::config_dir().join("checklists")));
+    let config_dir = config::config_dir();
+    let (mut catalog, problems) = Catalog::load(Some(&config_dir.join("checklists")));
     for p in problems {
         eprintln!("警告：{}", crate::catalog::skipped_message(&p));
     }
-    catalog.adopt_recorded(ops::recorded_checklists(&data_dir(cli)));
-    catalog
+    let dir = data_dir(cli);
+    if !dir.join("db").exists() {
+        return catalog;
+    }
+    // Start-up's own warnings are not this command's to print: it never printed them.
+    match ops::open_one_pass(&dir) {
+        // The same files loaded, the same recorded versions adopted.
+        Ok(opened) => {
+            let session = Session::new(opened.ctx);
+            let catalog = session.catalog.clone();
+            // Nothing was written: the close seals a current index file.
+            drop(session);
+            catalog
+        }
+        Err(_) => {
+            catalog.adopt_recorded(ops::recorded_checklists(&dir));
+            catalog
+        }
+    }
 }
 
 /// With no inspector name configured, the CLI signs as the inspection's first inspector rather

@@ -43,7 +43,7 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
     drop(index);
     let shown = show(cli, args, &hits);
     // After the answer is out: the next search may then skip opening the store.
-    ops::close_sealing_index(ctx);
+    ctx.close()?;
     shown
 }
 

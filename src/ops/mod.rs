@@ -55,6 +55,7 @@ mod sync;
 #[cfg(test)]
 mod test_support;
 mod tools;
+mod unchanged;
 mod views;
 
 pub use crate::photo::human_size;
@@ -160,6 +161,7 @@ pub use tools::{
     export_inspection_form, export_inspection_form_as, export_ledger, export_ledger_closing,
     export_ledger_filtered, export_notice,
 };
+pub use unchanged::OpenMark;
 pub use views::{
     ChecklistData, HazardBrief, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow,
     SyncInfo, checklist, facilities, home, line_infos, sync_info,

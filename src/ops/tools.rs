@@ -109,20 +109,22 @@ pub fn export_ledger_filtered(
 }
 
 /// As [`export_ledger_filtered`] for a command that exits after it (`xuncha export`): the
-/// store is closed once the findings are read, so the file is written without sled's page
-/// table and cache in memory beside the writer's (issue 14: XLSX export of 100,000 hazards
+/// store is closed by `close` (the caller's close: the CLI's seals the search index file) once
+/// the findings are read, so the file is written without sled's page table and cache in
+/// memory beside the writer's (issue 14: XLSX export of 100,000 hazards
 /// within 100 MB resident; the page table alone is about 25 MB there).
 ///
 /// # Errors
 /// As [`export_ledger`].
 pub fn export_ledger_closing(
     ctx: Ctx,
+    close: impl FnOnce(Ctx),
     filter: &LedgerFilter,
     format: LedgerFormat,
     path: &Path,
 ) -> Result<ExportSummary> {
     let ledger = read_ledger(&ctx, filter, path, None)?;
-    drop(ctx);
+    close(ctx);
     write_ledger(&ledger, format, path, None)
 }
 
@@ -403,7 +405,8 @@ mod tests {
             // A context of its own, as the command opens it; the export closes it.
             let store = crate::store::Store::open(dir.path()).unwrap();
             let again = Ctx::new(store, crate::catalog::Catalog::builtin(), now, "王检查");
-            let summary = export_ledger_closing(again, &filter, format, &out("closed", format));
+            let summary =
+                export_ledger_closing(again, drop, &filter, format, &out("closed", format));
             assert_eq!(summary.unwrap().rows, 2);
             let [kept, closed] = ["kept", "closed"].map(|n| std::fs::read(out(n, format)).unwrap());
             assert!(kept == closed, "{} differs", format.extension());

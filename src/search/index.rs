@@ -2,6 +2,7 @@
 //! into a pool of distinct texts (facility, department, location, measures and many
 //! descriptions repeat, so each distinct string is prepared and matched once per keystroke).
 
+use super::chars::Chars;
 use super::doc::FindingDoc;
 use super::grams::Grams;
 use super::memo::MemoCache;
@@ -158,6 +159,8 @@ pub struct Index {
     pub(crate) memos: MemoCache,
     /// Each text's close letter pairs, for the fuzzy pass (`grams`).
     pub(crate) grams: Grams,
+    /// The texts holding each char outside ASCII (`chars`).
+    pub(crate) chars: Chars,
 }
 
 impl Index {
@@ -200,6 +203,7 @@ impl Index {
             by_recency: OnceLock::new(),
             memos: MemoCache::default(),
             grams: Grams::default(),
+            chars: Chars::default(),
         }
     }
 
@@ -335,6 +339,12 @@ impl Index {
         self.texts.len()
     }
 
+    /// Heap bytes of the per-char text lists (`chars`), a part of `memory_bytes`: what the
+    /// Chinese-term narrowing costs.
+    pub fn char_list_bytes(&self) -> usize {
+        self.chars.bytes()
+    }
+
     /// An estimate of the heap bytes the index holds, from its data structures.
     pub fn memory_bytes(&self) -> usize {
         let texts: usize = self.texts.iter().map(Text::bytes).sum();
@@ -364,6 +374,7 @@ impl Index {
             + self.by_recency.get().map_or(0, |o| o.capacity() * 4)
             + self.memos.bytes()
             + self.grams.bytes()
+            + self.chars.bytes()
     }
 
     pub(crate) fn hot_of(
@@ -425,6 +436,7 @@ impl Index {
         self.pairs.push(t.pairs);
         self.inners.push(self.readings.inner_of(&t.sets));
         self.grams.push(&t);
+        self.chars.push(&t);
         self.texts.push(t);
         // On the (rare) hash collision the newer text simply goes unshared.
         self.text_ids.entry(key).or_insert(id);

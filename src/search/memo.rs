@@ -4,6 +4,8 @@
 //! char) only re-checks the texts that term matched: a text no prefix of a term matches
 //! directly, the term cannot match directly either.
 
+use super::grams::has;
+use super::index::TextId;
 use super::matcher::{Term, Tier};
 use super::pairs::Need;
 use super::plan::{Narrow, Plan, PlanKey};
@@ -32,12 +34,40 @@ pub(crate) struct TermMemo {
     pub direct: Vec<u32>,
     /// Made on the first fuzzy pass with this term.
     pub fuzzy: Option<Vec<u32>>,
+    /// The only texts this term can match at all, when its chars outside ASCII tell
+    /// (`chars`; bitmap over text ids): the fuzzy memo is made `IMPOSSIBLE` elsewhere.
+    held: Option<Vec<u64>>,
 }
 
 impl TermMemo {
     pub(crate) fn fuzzy_mut(&mut self) -> &mut Vec<u32> {
         let n = self.direct.len();
-        self.fuzzy.get_or_insert_with(|| vec![UNKNOWN; n])
+        let held = &self.held;
+        self.fuzzy.get_or_insert_with(|| match held {
+            Some(h) => (0..n as TextId)
+                .map(|t| if has(h, t) { UNKNOWN } else { IMPOSSIBLE })
+                .collect(),
+            None => vec![UNKNOWN; n],
+        })
+    }
+
+    /// Records that this term can match only the texts of `held` (a bitmap over text ids),
+    /// directly or fuzzily, nor can any term extending it match another (`chars`): every
+    /// other text is marked `NO_MATCH` (direct) and `IMPOSSIBLE` (fuzzy) unmatched.
+    pub(crate) fn hold_only(&mut self, held: Vec<u64>) {
+        for (t, m) in self.direct.iter_mut().enumerate() {
+            if *m == UNKNOWN && !has(&held, t as TextId) {
+                *m = NO_MATCH;
+            }
+        }
+        if let Some(fuzzy) = &mut self.fuzzy {
+            for (t, m) in fuzzy.iter_mut().enumerate() {
+                if *m == UNKNOWN && !has(&held, t as TextId) {
+                    *m = IMPOSSIBLE;
+                }
+            }
+        }
+        self.held = Some(held);
     }
 }
 
@@ -125,12 +155,14 @@ impl MemoCache {
                         need: Need::of(&term.chars, &r.within, &r.slots),
                         direct: narrowed(&m.direct, NO_MATCH),
                         fuzzy: m.fuzzy.as_ref().map(|f| narrowed(f, IMPOSSIBLE)),
+                        held: None,
                     },
                     None => TermMemo {
                         chars: term.chars.clone(),
                         need: Need::of(&term.chars, &r.within, &r.slots),
                         direct: vec![UNKNOWN; texts],
                         fuzzy: None,
+                        held: None,
                     },
                 }
             })
@@ -149,7 +181,10 @@ impl MemoCache {
         let postings = self.postings.lock().unwrap_or_else(|e| e.into_inner());
         let narrow = self.narrow.lock().unwrap_or_else(|e| e.into_inner());
         last.iter()
-            .map(|m| 4 * (m.direct.capacity() + m.fuzzy.as_ref().map_or(0, Vec::capacity)))
+            .map(|m| {
+                4 * (m.direct.capacity() + m.fuzzy.as_ref().map_or(0, Vec::capacity))
+                    + 8 * m.held.as_ref().map_or(0, Vec::capacity)
+            })
             .sum::<usize>()
             + base.as_ref().map_or(0, |p| p.bytes(true))
             + filtered.as_ref().map_or(0, |p| p.bytes(false))

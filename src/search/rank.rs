@@ -219,9 +219,20 @@ impl Index {
         );
         let term_chars: Vec<Vec<char>> = q.terms.iter().map(|t| t.chars.clone()).collect();
         let narrowed = self.memos.narrowed_visits(&plan, &term_chars);
-        let is_narrowed = narrowed.is_some();
-        let visits = narrowed.unwrap_or_else(|| plan.everything());
         let mut memos = self.memos.take(&q.terms, self.texts.len(), &self.readings);
+        // A Chinese term leaves only the records holding its chars (`chars`) to walk.
+        let held = self.records_with_chars(&plan, &q.terms, &mut memos);
+        let is_narrowed = narrowed.is_some() || held.is_some();
+        let visits = match (narrowed, held) {
+            (Some(mut visits), Some(held)) => {
+                let starts = plan.group_starts();
+                visits.retain(|v| has(&held, starts[v.group as usize] + v.pos));
+                visits
+            }
+            (Some(visits), None) => visits,
+            (None, Some(held)) => plan.visits_at(ones(&held)),
+            (None, None) => plan.everything(),
+        };
         // A walk that closes within its first records is the cheapest way; only a longer one
         // is worth reading every text for (the probe's matches stay in the memos).
         let probe = visits.len().min(PROBE);
@@ -922,6 +933,13 @@ mod tests {
             "stat jcyi",
             "zhangwei xfd",
             "status",
+            // Chinese terms narrow by their chars (`chars`): with pinyin, two of them, a
+            // char no text holds, a fullwidth letter.
+            "纸箱 配电",
+            "mhq 压力",
+            "锅炉 tf",
+            "镭射 mhq",
+            "ｓtat 监测",
         ];
         let mut hits = 0;
         for q in queries {

@@ -146,6 +146,32 @@ impl Index {
         Some(Candidates { visits, caps })
     }
 
+    /// The walk positions (bitmap over `plan`) of the only records that can match the query
+    /// (`terms`, memos `memos`), directly or fuzzily, when some term has chars outside ASCII:
+    /// for each such term, a record must hold a text holding all of them (`chars`). The
+    /// memos of those terms learn which texts they cannot match (`TermMemo::hold_only`).
+    /// None when no term has such chars.
+    pub(crate) fn records_with_chars(
+        &self,
+        plan: &Plan,
+        terms: &[Term],
+        memos: &mut [TermMemo],
+    ) -> Option<Vec<u64>> {
+        let mut out: Option<Vec<u64>> = None;
+        for (term, memo) in terms.iter().zip(memos.iter_mut()) {
+            let Some(held) = self.chars.candidates(&term.chars, self.texts.len()) else {
+                continue;
+            };
+            let here = self.records_holding(plan, &held);
+            memo.hold_only(held);
+            match &mut out {
+                Some(all) => all.iter_mut().zip(&here).for_each(|(a, b)| *a &= b),
+                None => out = Some(here),
+            }
+        }
+        out
+    }
+
     /// The walk positions (bitmap over `plan`) of the records holding a text of `texts` (a
     /// bitmap over text ids).
     pub(crate) fn records_holding(&self, plan: &Plan, texts: &[u64]) -> Vec<u64> {

@@ -39,3 +39,21 @@ impl Store {
         )
     }
 }
+
+impl Store {
+    /// Whether this handle has written or replaced any event since it was opened: an own
+    /// append, an import or a demo batch (counted when planned, so a dry run counts too), a
+    /// fork settled, a roster cut or a rebuild. A command whose handle says no changed
+    /// nothing a view or the search index is folded from (`cli::Session` seals the index
+    /// file then). Not the only guard there: the caller also compares
+    /// [`Store::change_stamp`] from the open, which every write of the log moves.
+    pub fn wrote_events(&self) -> bool {
+        self.appends > 0
+            || self.rewrites.load(Ordering::SeqCst) > 0
+            || self
+                .kind_writes
+                .0
+                .iter()
+                .any(|n| n.load(Ordering::SeqCst) > 0)
+    }
+}

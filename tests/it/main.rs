@@ -61,6 +61,7 @@ mod roster_converge;
 mod search_by_id;
 mod search_index_file;
 mod search_relevance;
+mod search_seal_commands;
 mod signoffs;
 mod store;
 mod store_compact;

@@ -151,11 +151,16 @@ fn a_sealed_index_file_answers_without_opening_the_store_until_anything_opens_it
     assert!(how.contains("未打开存储"), "{how}");
     assert_eq!(ids(&again), ids(&fresh(&env, "消防通道")));
 
-    // Every open removes the seal, whatever sled writes; a command that only reads then
-    // leaves the next search to check the stamp.
+    // Every open removes the seal, whatever sled writes: a read that cannot seal again (its
+    // clock is one start-up warns about) leaves the next search to check the stamp.
     search(&env, "消防通道");
     assert!(env.data().join("search.seal").exists());
-    env.ok(&["finding", "show", &a]);
+    let shown = env
+        .cmd(&["finding", "show", &a])
+        .env("XUNCHA_NOW", "2027-03-01T09:00:00+08:00")
+        .output()
+        .expect("run xuncha");
+    assert!(shown.status.success(), "{shown:?}");
     assert!(
         !env.data().join("search.seal").exists(),
         "every open removes the seal, whatever sled writes"
