@@ -143,7 +143,8 @@ pub fn search_index(ctx: &Ctx) -> Result<(Index, IndexSource)> {
     Ok((index, IndexSource::Built(why)))
 }
 
-/// Closes the store of a search, first sealing the index file when it is current (its stamp
+/// Closes the store of a command that changed nothing (the CLI's `Session` decides that),
+/// with sled's whole teardown, first sealing the index file when it is current (its stamp
 /// equal to the store's now) so the next whole `xuncha search` can read it without opening
 /// the store (`search_seal`). Nothing is sealed for a read-only store, a store that opened
 /// with warnings or a clock start-up warns about: those take the ordinary path each time.
@@ -156,10 +157,10 @@ pub fn close_sealing_index(ctx: super::Ctx) {
     }
 }
 
-/// As [`close_sealing_index`], for a command that read the store without changing what the
-/// index holds and whose process exits next (`Ctx::close_for_exit`, no sled teardown): every
-/// open removes the seal, so without this a search after `finding list` opened the store
-/// again (≈ 55 MB of sled's page table at 100,000 hazards) only to find the file current.
+/// As [`close_sealing_index`], for a process that exits next (`Ctx::close_for_exit`, no sled
+/// teardown): every open removes the seal, so without this a search after a `report` or a
+/// `finding show` opened the store again (≈ 55 MB of sled's page table at 100,000 hazards)
+/// only to find the file current.
 ///
 /// # Errors
 /// `Store` when the final flush fails.

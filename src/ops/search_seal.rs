@@ -2,9 +2,9 @@
 //! `search.idx` without opening the store. At 100,000 hazards sled's open is about half of
 //! such a process's time, and the index file alone answers the query.
 //!
-//! A search that opened the store and found the file current (its stamp equal to the
-//! store's, `search_file`), or a `finding list` (which changes nothing) that finds it so as it
-//! closes, leaves `search.seal` in two steps:
+//! A command that changed nothing (a search, a list, a report: the CLI's `Session` decides)
+//! and finds the file current as it closes (its stamp equal to the store's, `search_file`)
+//! leaves `search.seal` in two steps:
 //! 1. while it still holds the store (sled's lock), everything it wrote flushed: the hash of
 //!    the index file's header (which names the body by length and checksum), the build, the
 //!    checklists read from the config folder and what the start-up clock check reads;
