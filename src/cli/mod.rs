@@ -85,6 +85,11 @@ pub fn context_one_pass(cli: &Cli) -> Result<Session, Failure> {
     warned(ops::open_one_pass(&data_dir(cli))?)
 }
 
+/// As [`context`], for `xuncha sync` (`ops::open_import`: a smaller page cache).
+pub fn context_import(cli: &Cli) -> Result<Session, Failure> {
+    warned(ops::open_import(&data_dir(cli))?)
+}
+
 fn warned(opened: ops::Opened) -> Result<Session, Failure> {
     for w in &opened.warnings {
         eprintln!("警告：{w}");

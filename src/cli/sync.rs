@@ -2,13 +2,13 @@
 
 use super::args::SyncArgs;
 use super::output::{print_json, short};
-use super::{Cli, CmdResult, Failure, context};
+use super::{Cli, CmdResult, Failure, context_import};
 use crate::domain::sanitize::escape_line;
 use crate::ops::{self, RejectKind, SyncOptions, SyncReport};
 use std::io::{IsTerminal, Write};
 
 pub fn run(cli: &Cli, args: &SyncArgs) -> CmdResult {
-    let mut ctx = context(cli)?;
+    let mut ctx = context_import(cli)?;
     let opts = SyncOptions {
         dry_run: args.dry_run,
         ..SyncOptions::default()

@@ -147,7 +147,7 @@ pub use search::{
 };
 pub use search_file::{INDEX_FILE, IndexSource, search_index};
 pub use search_seal::sealed_search_index;
-pub use setup::{Opened, open, open_at, open_one_pass, recorded_checklists};
+pub use setup::{Opened, open, open_at, open_import, open_one_pass, recorded_checklists};
 pub use signoff::{RECEIVER, REPORTER, SignerFields, VERIFIER, receive_notice, signer};
 pub use stats::{Stats, StatsRow, Tally, stats};
 pub use sync::{

@@ -30,7 +30,9 @@ pub(crate) struct Entry {
     pub recency: i32,
     /// Its fields are `Plan::fields[at..at + len]`.
     at: u32,
-    len: u32,
+    len: u16,
+    /// The least `Text::shortest_word` of its fields.
+    pub word: u8,
 }
 
 /// The records passing a set of filters, by rank group (item, overdue, open, rectified,
@@ -63,12 +65,18 @@ impl Plan {
                 .iter()
                 .map(|&slot| {
                     let at = fields.len() as u32;
-                    fields.extend_from_slice(index.fields(slot));
+                    let own = index.fields(slot);
+                    fields.extend_from_slice(own);
                     Entry {
                         slot,
                         recency: index.recency(slot),
                         at,
-                        len: fields.len() as u32 - at,
+                        len: own.len() as u16,
+                        word: own
+                            .iter()
+                            .map(|(_, t)| index.texts[*t as usize].shortest_word)
+                            .min()
+                            .unwrap_or(u8::MAX),
                     }
                 })
                 .collect();
@@ -94,7 +102,7 @@ impl Plan {
         let mut later = 0;
         for g in (0..5).rev() {
             for e in &groups[g] {
-                for (field, _) in &fields[e.at as usize..(e.at + e.len) as usize] {
+                for (field, _) in &fields[e.at as usize..e.at as usize + e.len as usize] {
                     later = later.max(field.weight());
                 }
             }
@@ -110,7 +118,7 @@ impl Plan {
     }
 
     pub(crate) fn fields(&self, e: &Entry) -> &[(Field, TextId)] {
-        &self.fields[e.at as usize..(e.at + e.len) as usize]
+        &self.fields[e.at as usize..e.at as usize + e.len as usize]
     }
 
     /// Every record, as (group, position in the group), in walk order.

@@ -120,6 +120,11 @@ const MAX_WEIGHT: i64 = 11;
 /// to visit has a field heavier than `weight`.
 fn least_key(class: u8, weight: i64, group: u8, recency: i32) -> SortKey {
     let tier = if class == 2 { Tier::Fuzzy } else { Tier::Whole };
+    least_key_of(class, weight, group, tier, recency)
+}
+
+/// `least_key` when no record left to visit can match better than `tier`.
+fn least_key_of(class: u8, weight: i64, group: u8, tier: Tier, recency: i32) -> SortKey {
     (
         class,
         Reverse(weight),
@@ -346,12 +351,12 @@ impl Index {
         for (i, &at) in pending.iter().enumerate() {
             if i == FUZZY_PROBE {
                 candidates = self.fuzzy_candidates(plan, terms, memos);
-                let rest = pending[i..]
+                let rest: Vec<Visit> = pending[i..]
                     .iter()
                     .map(|at| possible[*at as usize])
-                    .filter(|v| !ruled_out(&candidates, *v));
-                let first = candidates.as_ref().and_then(|c| c.first_term.as_deref());
-                self.prefill_fuzzy(plan, rest, &terms[0], &mut memos[0], first);
+                    .filter(|v| !ruled_out(&candidates, *v))
+                    .collect();
+                self.prefill_terms(plan, rest, terms, memos, candidates.as_ref());
             }
             let v = possible[at as usize];
             // Not a fuzzy hit; left possible for a longer query (the pairs only decide this
@@ -379,9 +384,40 @@ impl Index {
         }
     }
 
-    /// Computes the fuzzy memo of `term` (the query's first term, the one every record of the
-    /// fuzzy pass is matched with first) for the texts of the records `rest` that it will
-    /// read, in text order. The values are those `fuzzy_record` would compute one by one; but
+    /// Computes, term by term, the fuzzy memos `fuzzy_record` will read for the records
+    /// `rest`, in text order (`prefill_fuzzy`): the first term's for all of them, each next
+    /// term's for those every earlier term matched (`fuzzy_record` stops at the first term
+    /// that does not), so no value is computed that the one-by-one pass would not.
+    fn prefill_terms(
+        &self,
+        plan: &Plan,
+        mut rest: Vec<Visit>,
+        terms: &[Term],
+        memos: &mut [TermMemo],
+        candidates: Option<&FuzzyCandidates>,
+    ) {
+        for (k, term) in terms.iter().enumerate() {
+            let may_match = candidates.and_then(|c| c.terms[k].as_deref());
+            self.prefill_fuzzy(plan, rest.iter().copied(), term, &mut memos[k], may_match);
+            if k + 1 == terms.len() {
+                break;
+            }
+            let memo = &memos[k];
+            rest.retain(|v| {
+                plan.fields(plan.entry(*v)).iter().any(|(_, t)| {
+                    let t = *t as usize;
+                    memo.direct[t] > NO_MATCH
+                        || memo
+                            .fuzzy
+                            .as_ref()
+                            .is_some_and(|f| !matches!(f[t], UNKNOWN | NO_MATCH | IMPOSSIBLE))
+                })
+            });
+        }
+    }
+
+    /// Computes the fuzzy memo of `term` for the texts of the records `rest` that
+    /// `fuzzy_record` will read, in text order. The values are those `fuzzy_record` would compute one by one; but
     /// visited in walk order the texts lie all over memory, and fetching each from there,
     /// not matching it, is most of the cost (issue 14: 「stat」 read 176,000 texts at about
     /// 1 µs each). Texts are stored in the order they were added, so in text order the
@@ -443,12 +479,10 @@ impl Index {
             let here = self.records_holding(plan, &texts);
             let c = out.get_or_insert_with(|| FuzzyCandidates {
                 records: vec![u64::MAX; here.len()],
-                first_term: None,
+                terms: vec![None; terms.len()],
             });
             c.records.iter_mut().zip(&here).for_each(|(a, b)| *a &= b);
-            if i == 0 {
-                c.first_term = Some(may_match);
-            }
+            c.terms[i] = Some(may_match);
         }
         out
     }
@@ -470,7 +504,8 @@ impl Index {
     /// newest first), offering each direct hit to `top`, and stops once the page is full of
     /// hits no later record can beat. `caps[i]`, where given, bounds the field weight of any
     /// hit among `visits[i..]` more tightly than the plan's groups do (`sparse::Candidates`).
-    /// Tells `seen` of every record visited (and whether it matched); gives how many were
+    /// Tells `seen` of every record visited (and whether it matched; one passed over counts
+    /// as matched: the page is full, so no fuzzy pass will want it); gives how many were
     /// visited.
     #[allow(clippy::too_many_arguments)]
     fn walk_direct(
@@ -484,6 +519,7 @@ impl Index {
         top: &mut TopK,
         mut seen: impl FnMut(Visit, bool),
     ) -> usize {
+        let shortest = terms.iter().map(|t| t.chars.len()).min().unwrap_or(0);
         for (i, &v) in visits.iter().enumerate() {
             let e = plan.entry(v);
             let heaviest = plan.heaviest[v.group as usize];
@@ -491,6 +527,22 @@ impl Index {
             let bound = least_key(0, weight, v.group, e.recency);
             if top.closed_below(&bound) {
                 return i;
+            }
+            // A record none of whose words is as short as the shortest term cannot be a
+            // whole-word hit (`Text::shortest_word`), so it ranks after the whole-word hits of
+            // its group: when that cannot enter the page, it is passed over unmatched (and
+            // kept possible for a longer query). Later records may still enter.
+            if usize::from(e.word) > shortest
+                && top.closed_below(&least_key_of(
+                    0,
+                    weight,
+                    v.group,
+                    Tier::Substring,
+                    e.recency,
+                ))
+            {
+                seen(v, true);
+                continue;
             }
             let m = self.direct(plan.fields(e), terms, memos);
             let matched = m.is_some();
@@ -736,8 +788,8 @@ fn class_of(tier: Tier) -> u8 {
 struct FuzzyCandidates {
     /// Walk positions (bitmap over the plan) of the records that may be fuzzy hits.
     records: Vec<u64>,
-    /// The texts the query's first term may match fuzzily, if its pairs tell.
-    first_term: Option<Vec<u64>>,
+    /// For each term, the texts it may match fuzzily, where its pairs tell.
+    terms: Vec<Option<Vec<u64>>>,
 }
 
 /// How a record fared in the fuzzy pass.
@@ -903,6 +955,64 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// Long words only (no separators), except a few records at a short-named place: short
+    /// terms cannot be whole-word hits of most records, so the walk passes them over once the
+    /// page is full (`Text::shortest_word`), and still gives what a full scan gives.
+    #[test]
+    fn passing_over_records_without_short_words_gives_what_a_full_scan_gives() {
+        let now = Now(DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").expect("now"));
+        let mut index = Index::of_catalog(&Catalog::builtin());
+        let texts = ["消防通道堆放杂物", "灭火器压力不足", "配电室门口堆放纸箱"];
+        let start = DateTime::parse_from_rfc3339("2026-01-05T09:00:00+08:00").expect("date");
+        for n in 0..900u32 {
+            let i = n as usize;
+            index.upsert_doc(&FindingDoc {
+                id: uuid::Uuid::from_u128(n as u128 + 1),
+                facility: Cow::Borrowed("第一人民医院"),
+                department: Cow::Borrowed("总务科室"),
+                location: Cow::Borrowed(if n % 97 == 5 {
+                    "配电"
+                } else {
+                    "门诊楼配电室"
+                }),
+                line: Cow::Borrowed("fire"),
+                description: Cow::Owned(format!("{}第{n}号", texts[i % texts.len()])),
+                severity: Severity::ALL[i % Severity::ALL.len()],
+                status: Status::ALL[(i / 3) % Status::ALL.len()],
+                due: Some((start + Duration::days(n as i64 / 3)).date_naive()),
+                measures: Cow::Owned(format!("立即整改{}日内完成", n % 7)),
+                responsible: Cow::Borrowed("后勤保障部张伟"),
+                created_at: (start + Duration::days(n as i64 / 4)).to_utc(),
+                retracted: false,
+            });
+        }
+        let mut hits = 0;
+        for q in [
+            "pd",
+            "pds",
+            "mhq",
+            "xfd",
+            "灭火",
+            "配电",
+            "zw",
+            "status:overdue pd",
+            "d",
+        ] {
+            let chars: Vec<char> = q.chars().collect();
+            for k in 1..=chars.len() {
+                let prefix: String = chars[..k].iter().collect();
+                let want = shown(index.full_scan(&prefix, &now, 20));
+                hits += want.len();
+                assert_eq!(
+                    shown(index.search(&prefix, &now, 20)),
+                    want,
+                    "「{prefix}」 typed on differs from a full scan"
+                );
+            }
+        }
+        assert!(hits > 300, "{hits} hits in all");
     }
 
     /// Typed one char at a time (memos, narrowing, texts first and early closing all at

@@ -151,6 +151,27 @@ pub(crate) fn norm_char(c: char) -> char {
     c.to_ascii_lowercase()
 }
 
+/// `Text::shortest_word` of `chars`: the least run of non-separators starting at a word start
+/// (the text's start, or right after a separator).
+fn shortest_word(chars: &[char]) -> u8 {
+    let mut least = usize::from(u8::MAX);
+    // Whether the next char starts a word, and the length of the word being read.
+    let (mut at_start, mut run) = (true, 0);
+    for c in chars {
+        if is_separator(*c) {
+            least = least.min(if at_start { 0 } else { run });
+            (at_start, run) = (true, 0);
+        } else {
+            at_start = false;
+            run += 1;
+        }
+    }
+    if !at_start {
+        least = least.min(run);
+    }
+    least.min(usize::from(u8::MAX)) as u8
+}
+
 /// A char that ends a word: anything not a letter, digit or ideograph.
 pub(crate) fn is_separator(c: char) -> bool {
     !c.is_alphanumeric()
@@ -175,6 +196,11 @@ pub(crate) struct Text {
     pub spelled: Box<[u8]>,
     /// The cross pairs a direct pinyin match may use (`pairs`).
     pub pairs: PairSig,
+    /// The fewest chars from a word's start to the next separator (0 when a separator
+    /// starts a word, `u8::MAX` for an empty text; capped there): a whole-word match of a
+    /// term of n chars spans at most n chars, so a text whose every word is longer than n
+    /// has none (`Plan::floor`).
+    pub shortest_word: u8,
 }
 
 impl Text {
@@ -198,8 +224,10 @@ impl Text {
             initials: Box::new([]),
             spelled: Box::new([]),
             pairs: [0; 4],
+            shortest_word: u8::MAX,
         };
         text.pairs = text_sig(&text.chars, &text.sets, readings);
+        text.shortest_word = shortest_word(&text.chars);
         text.initials = text.initials(readings).into_bytes().into_boxed_slice();
         text.spelled = text.full_pinyin(readings).0.into_bytes().into_boxed_slice();
         text
@@ -267,6 +295,18 @@ mod tests {
         let t = Text::new("绿色通道", &mut r);
         assert_eq!(&r.readings(t.sets[0])[0][..], b"lv");
         assert_eq!(t.initials(&r), "lstd");
+    }
+
+    #[test]
+    fn shortest_word_is_the_least_run_from_a_word_start() {
+        let m = |s: &str| shortest_word(&s.chars().map(norm_char).collect::<Vec<_>>());
+        assert_eq!(m("灭火器压力不足（12号）"), 3);
+        assert_eq!(m("门诊楼，配电室"), 3);
+        assert_eq!(m("总务科 张伟"), 2);
+        assert_eq!(m("PM2.5 Sensor"), 1);
+        assert_eq!(m("（备注）"), 0);
+        assert_eq!(m("配电室"), 3);
+        assert_eq!(m(""), u8::MAX);
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! 2. the `log`: the truth; what is in it after a crash is kept;
 //! 3. what follows the log (the `vv` ranges, aside entries promoted);
 //! 4. the derived trees: `ent`, `findings`, `inspections`, `idx` (views, index keys, models);
+//!    an import's groups and the demo's batches leave them to [`Store::finish_views`], which
+//!    writes each entity's once for all of them;
 //! 5. the mark removed.
 //!
 //! sled recovers a prefix of its writes (as `doctor --rebuild` relies on, `rebuild.rs`), so a
@@ -74,9 +76,10 @@ pub(crate) struct Around {
 impl Store {
     /// Writes `records` (verified, fresh) and `plan` (their views) in the order of the module
     /// doc, with `around` and the clock `hlc` when it moves.
-    /// With `plan` `None` the views are left for [`Store::finish_views`]: the mark stays
-    /// (its devices added to those already named), so a process stopped before the views are
-    /// written rebuilds them on the next open.
+    /// With `plan` `None` the derived trees (`ent` and the views) are left for
+    /// [`Store::finish_views`], which writes each entity's `ent` entry and view once however
+    /// many batches touch it: the mark stays (its devices added to those already named), so a
+    /// process stopped before they are written rebuilds them on the next open.
     ///
     /// # Errors
     /// `Db` when sled fails; the mark then stays and the next open rebuilds the views.
@@ -136,8 +139,8 @@ impl Store {
             around.unaside.into_iter().map(|k| (k, None)).collect(),
         )?;
 
-        apply_chunked(&self.ent, self.ent_writes(records)?)?;
         if let Some(plan) = plan {
+            apply_chunked(&self.ent, self.ent_writes(refs_by_entity(records))?)?;
             plan.apply_ordered(self)?;
             self.views_written()?;
         }
@@ -151,14 +154,12 @@ impl Store {
         Ok(())
     }
 
-    /// The packed `ent` entries of the entities `records` touch, with their new events.
-    fn ent_writes(&self, records: &[(EventBody, Record)]) -> Result<Vec<Write>> {
-        let mut refs: BTreeMap<[u8; 17], Vec<super::ent::Ref>> = BTreeMap::new();
-        for (body, _) in records {
-            refs.entry(entity_prefix(&body.payload.entity()))
-                .or_default()
-                .push((body.device, body.seq));
-        }
+    /// The packed `ent` entries of the entities in `refs` (entity key → its new events), each
+    /// the entry held merged with the new events.
+    ///
+    /// # Errors
+    /// `Db` when sled fails; `Corrupt` for a held entry that does not decode.
+    pub(crate) fn ent_writes(&self, refs: RefsByEntity) -> Result<Vec<Write>> {
         let mut out = Vec::with_capacity(refs.len());
         for (key, mut new) in refs {
             if let Some(v) = self.ent.get(key)? {
@@ -235,6 +236,24 @@ impl Store {
             std::process::abort();
         }
     }
+}
+
+/// New events by the `ent` key of their entity (tag ‖ id).
+pub(crate) type RefsByEntity = BTreeMap<[u8; 17], Vec<super::ent::Ref>>;
+
+/// Adds the (device, seq) of each of `records` to `refs`, under its entity.
+pub(crate) fn add_refs(refs: &mut RefsByEntity, records: &[(EventBody, Record)]) {
+    for (body, _) in records {
+        refs.entry(entity_prefix(&body.payload.entity()))
+            .or_default()
+            .push((body.device, body.seq));
+    }
+}
+
+fn refs_by_entity(records: &[(EventBody, Record)]) -> RefsByEntity {
+    let mut refs = RefsByEntity::new();
+    add_refs(&mut refs, records);
+    refs
 }
 
 fn some(entries: Vec<(Vec<u8>, Vec<u8>)>) -> Vec<Write> {

@@ -234,11 +234,12 @@ pub(crate) fn has_view(e: &Entity) -> bool {
 
 /// Recomputes the views of `entities` from the events the log holds for them (every event is
 /// written already: the deferred views of an import, `import.rs`). Entities are read and
-/// folded on every core; the plan is the same as [`plan`] would make.
+/// folded on every core from [`FOLD_PARALLEL_FROM`] on; the plan is the same as [`plan`]
+/// would make.
 /// A registry entity among `entities` (noted by an import that wrote registry events, see
 /// [`is_deferred`]) has the facilities the rules see folded again, once, from the registry.
 pub(crate) fn plan_held(store: &Store, entities: &[Entity]) -> Result<Plan> {
-    let folded = super::import::in_parallel(entities, |e| {
+    let folded = super::import::in_parallel_from(entities, FOLD_PARALLEL_FROM, |e| {
         if !has_view(e) {
             return Ok(Folded::None);
         }
@@ -255,6 +256,11 @@ pub(crate) fn plan_held(store: &Store, entities: &[Entity]) -> Result<Plan> {
     }
     Ok(plan)
 }
+
+/// Entities from which [`plan_held`] folds on every core. Folding one reads its events from
+/// the log and decodes them (≈ 6 events, tens of µs): far more than a thread's start, so a
+/// chunk of the import's 250 is split (it was not, under `in_parallel`'s 256).
+const FOLD_PARALLEL_FROM: usize = 16;
 
 /// Whether an import that writes an event of `e` leaves something for `Store::finish_views`:
 /// its view or read model ([`has_view`]), or for a registry entity the facilities the rules

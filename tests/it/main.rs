@@ -71,6 +71,7 @@ mod sync_cancel;
 mod sync_compaction;
 mod sync_converge;
 mod sync_golden;
+mod sync_groups;
 mod sync_hostile;
 mod sync_run_auth;
 mod tui_answer_conflict;
