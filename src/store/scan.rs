@@ -37,4 +37,17 @@ impl Store {
         }
         Ok(())
     }
+
+    /// As [`Store::for_each_inspection_json`], as a [`super::walk::walk`]: sled's cache pages
+    /// the views out as the walk goes, where a plain iteration keeps every leaf page it read
+    /// until the walk ends. For a store opened with the one-pass cache (the ledger export: the
+    /// 12,500 inspections of an office store with their answers held 8 MB more resident at
+    /// 100,000 hazards, issue 14). With the warm cache it only costs the extra reads.
+    pub fn walk_inspection_json(&self, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
+        for kv in super::walk::walk(&self.inspections, self.inspections.iter()) {
+            let (_, v) = kv?;
+            f(&super::pack::view_json(&v))?;
+        }
+        Ok(())
+    }
 }
