@@ -1,15 +1,15 @@
-//! The store one command opened, and the one place its close is decided (issue 14).
+//! The store one command opened, closed by the rule the TUI shares (issue 14).
 //!
 //! Every store open removes the search index's seal (`ops::search_seal`), so a command that
 //! leaves none makes the next `xuncha search` open sled (at 100,000 hazards ≈ 70–96 MB and
 //! 0.2–0.6 s, against ≈ 40 MB and 0.07 s from the sealed file). So every command closes its
-//! store through [`Session`]: when the command wrote no event and replaced none
-//! (`Ctx::unchanged_since`, checked against the mark taken at the open) the close seals the
-//! index file, which `ops` does only if the file is current; a command that wrote closes
-//! without sealing, whatever the file's stamp says.
+//! store through [`Session`], which keeps the mark taken at the open and closes by the rule
+//! the TUI's quit shares (`ops::close_opened`): when the command wrote no event and replaced
+//! none the close seals the index file, which `ops` does only if the file is current; a
+//! command that wrote closes without sealing, whatever the file's stamp says.
 
 use super::CmdResult;
-use crate::ops::{self, Ctx, OpenMark};
+use crate::ops::{self, Ctx, OpenMark, Teardown};
 use std::ops::{Deref, DerefMut};
 
 /// An open context for one command of a process that exits after it. Used as the [`Ctx`] it
@@ -21,15 +21,6 @@ pub struct Session {
     ctx: Option<Ctx>,
     /// The store's change stamp at the open; None when it could not be read (never sealed).
     mark: Option<OpenMark>,
-}
-
-/// How the store is let go.
-#[derive(Clone, Copy)]
-enum Teardown {
-    /// Flushed, then left to the process's exit (fast at 100,000 hazards).
-    AtExit,
-    /// sled's whole teardown: its memory is freed and the data dir may be opened again.
-    Full,
 }
 
 impl Session {
@@ -51,14 +42,14 @@ impl Session {
             .ctx
             .take()
             .expect("a session holds its context until closed");
-        Ok(finish(ctx, self.mark.take(), Teardown::AtExit)?)
+        Ok(ops::close_opened(ctx, self.mark.take(), Teardown::AtExit)?)
     }
 
     /// Closes with sled's whole teardown (sealing as [`Session::close`] does), for a command
     /// that opens the data dir again in this process (the demo compacts what it wrote).
     pub fn release(mut self) {
         if let Some(ctx) = self.ctx.take() {
-            let _ = finish(ctx, self.mark.take(), Teardown::Full);
+            let _ = ops::close_opened(ctx, self.mark.take(), Teardown::Full);
         }
     }
 
@@ -72,26 +63,8 @@ impl Session {
             .expect("a session holds its context until closed");
         let mark = self.mark.take();
         (ctx, move |ctx| {
-            let _ = finish(ctx, mark, Teardown::Full);
+            let _ = ops::close_opened(ctx, mark, Teardown::Full);
         })
-    }
-}
-
-/// The one decision: seal only when the command changed nothing since the open, and never
-/// while unwinding from a panic (whatever the command was doing is unknown).
-fn finish(ctx: Ctx, mark: Option<OpenMark>, teardown: Teardown) -> ops::Result<()> {
-    let unchanged = !std::thread::panicking() && mark.is_some_and(|m| ctx.unchanged_since(&m));
-    match (unchanged, teardown) {
-        (true, Teardown::AtExit) => ops::close_for_exit_sealing_index(ctx),
-        (false, Teardown::AtExit) => ctx.close_for_exit(),
-        (true, Teardown::Full) => {
-            ops::close_sealing_index(ctx);
-            Ok(())
-        }
-        (false, Teardown::Full) => {
-            drop(ctx);
-            Ok(())
-        }
     }
 }
 
@@ -100,7 +73,7 @@ impl Drop for Session {
     /// not reported here (the command's own error is).
     fn drop(&mut self) {
         if let Some(ctx) = self.ctx.take() {
-            let _ = finish(ctx, self.mark.take(), Teardown::AtExit);
+            let _ = ops::close_opened(ctx, self.mark.take(), Teardown::AtExit);
         }
     }
 }
@@ -125,19 +98,10 @@ impl DerefMut for Session {
 #[cfg(test)]
 mod tests {
     use super::Session;
-    use crate::ops::{self, Ctx, NewInspection};
+    use crate::ops::{self, Ctx, NewInspection, test_support};
 
     fn session(dir: &std::path::Path) -> Session {
-        let store = crate::store::Store::open(dir).unwrap();
-        let now = crate::domain::Now(
-            chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap(),
-        );
-        Session::new(Ctx::new(
-            store,
-            crate::catalog::Catalog::builtin(),
-            now,
-            "王检查",
-        ))
+        Session::new(test_support::ctx_at(dir))
     }
 
     fn start(ctx: &mut Ctx) {
@@ -160,7 +124,7 @@ mod tests {
         let s = session(dir.path());
         ops::search_index(&s).unwrap();
         s.release();
-        assert!(dir.path().join(crate::store::SEAL_FILE).exists());
+        assert!(test_support::sealed(dir.path()));
     }
 
     #[test]
@@ -172,6 +136,6 @@ mod tests {
         // session's own rule stands between this close and a seal.
         ops::search_index(&s).unwrap();
         s.release();
-        assert!(!dir.path().join(crate::store::SEAL_FILE).exists());
+        assert!(!test_support::sealed(dir.path()));
     }
 }

@@ -53,7 +53,7 @@ mod signoff;
 mod stats;
 mod sync;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 mod tools;
 mod unchanged;
 mod views;
@@ -145,9 +145,7 @@ pub use search::{
     SearchOutcome, index_finding, load_search_index, may_name_a_record, put_named_record_first,
     resolve_query, search,
 };
-pub use search_file::{
-    INDEX_FILE, IndexSource, close_for_exit_sealing_index, close_sealing_index, search_index,
-};
+pub use search_file::{INDEX_FILE, IndexSource, search_index};
 pub use search_seal::sealed_search_index;
 pub use setup::{Opened, open, open_at, open_import, open_one_pass, recorded_checklists};
 pub use signoff::{RECEIVER, REPORTER, SignerFields, VERIFIER, receive_notice, signer};
@@ -161,7 +159,7 @@ pub use tools::{
     export_inspection_form, export_inspection_form_as, export_ledger, export_ledger_closing,
     export_ledger_filtered, export_notice,
 };
-pub use unchanged::OpenMark;
+pub use unchanged::{OpenMark, Teardown, close_opened};
 pub use views::{
     ChecklistData, HazardBrief, HomeData, InspectionSummary, LineCount, LineInfo, RegisterRow,
     SyncInfo, checklist, facilities, home, line_infos, sync_info,

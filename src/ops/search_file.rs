@@ -143,12 +143,12 @@ pub fn search_index(ctx: &Ctx) -> Result<(Index, IndexSource)> {
     Ok((index, IndexSource::Built(why)))
 }
 
-/// Closes the store of a command that changed nothing (the CLI's `Session` decides that),
+/// Closes the store of a context that changed nothing (`unchanged::close_opened` decides that),
 /// with sled's whole teardown, first sealing the index file when it is current (its stamp
 /// equal to the store's now) so the next whole `xuncha search` can read it without opening
 /// the store (`search_seal`). Nothing is sealed for a read-only store, a store that opened
 /// with warnings or a clock start-up warns about: those take the ordinary path each time.
-pub fn close_sealing_index(ctx: super::Ctx) {
+pub(super) fn close_sealing_index(ctx: super::Ctx) {
     let dir = ctx.store.dir().to_path_buf();
     let begun = begin_seal(&ctx);
     drop(ctx);
@@ -164,7 +164,7 @@ pub fn close_sealing_index(ctx: super::Ctx) {
 ///
 /// # Errors
 /// `Store` when the final flush fails.
-pub fn close_for_exit_sealing_index(ctx: super::Ctx) -> Result<()> {
+pub(super) fn close_for_exit_sealing_index(ctx: super::Ctx) -> Result<()> {
     let dir = ctx.store.dir().to_path_buf();
     let begun = begin_seal(&ctx);
     ctx.close_for_exit()?;

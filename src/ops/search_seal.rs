@@ -2,7 +2,7 @@
 //! `search.idx` without opening the store. At 100,000 hazards sled's open is about half of
 //! such a process's time, and the index file alone answers the query.
 //!
-//! A command that changed nothing (a search, a list, a report: the CLI's `Session` decides)
+//! A command or TUI session that changed nothing (`unchanged::close_opened` decides)
 //! and finds the file current as it closes (its stamp equal to the store's, `search_file`)
 //! leaves `search.seal` in two steps:
 //! 1. while it still holds the store (sled's lock), everything it wrote flushed: the hash of

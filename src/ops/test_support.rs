@@ -7,12 +7,23 @@ use uuid::Uuid;
 /// A context on a fresh temp store, acting as 王检查 at 2026-11-22 09:00 +08:00.
 pub fn ctx() -> (tempfile::TempDir, Ctx) {
     let dir = tempfile::tempdir().unwrap();
-    let store = crate::store::Store::open(dir.path()).unwrap();
+    let ctx = ctx_at(dir.path());
+    (dir, ctx)
+}
+
+/// As [`ctx`], on the store in `dir` (made when missing): for tests that open it again, and
+/// for the faces' unit tests, which name no store type.
+pub fn ctx_at(dir: &std::path::Path) -> Ctx {
+    let store = crate::store::Store::open(dir).unwrap();
     let now = crate::domain::Now(
         chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap(),
     );
-    let ctx = Ctx::new(store, crate::catalog::Catalog::builtin(), now, "王检查");
-    (dir, ctx)
+    Ctx::new(store, crate::catalog::Catalog::builtin(), now, "王检查")
+}
+
+/// Whether the data dir `dir` holds a search index seal (`search_seal`).
+pub fn sealed(dir: &std::path::Path) -> bool {
+    dir.join(crate::store::SEAL_FILE).exists()
 }
 
 /// A 督查 of 南湖医院 on the fire line by 王检查: its id and its first item.

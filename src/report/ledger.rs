@@ -4,9 +4,9 @@
 
 use super::Env as Ctx;
 use super::ReportError;
-use super::ledger_spill::{RowAt, Spill};
-use super::pinyin_key;
-use super::{Stats, Tally};
+use super::Stats;
+use super::ledger_gather::gather_ledger;
+use super::ledger_spill::RowAt;
 use crate::domain::{Finding, FindingQuery, Inspection, Number, Org, Status, StatusFilter};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -377,7 +377,8 @@ pub struct Ledger<'a> {
     pub photos: Option<crate::photo::Shelf>,
     /// The rows with photos, in row order (the 照片 sheet reads only these again).
     pub photo_rows: Vec<RowAt>,
-    source: RowSource<'a>,
+    /// Read by the writers through [`Ledger::rows_of`]; made by `ledger_gather`.
+    pub(super) source: RowSource<'a>,
 }
 
 impl Ledger<'_> {
@@ -432,21 +433,12 @@ pub fn ledger<'a, E: From<ReportError>>(
     ledger_filtered(ctx, &filter, inspections, findings, beside)
 }
 
-/// The order of rows inside one line: facility in pinyin order (its rank among the facilities
-/// seen), 发现日期, 隐患编号, then the order the findings were read (the store reads them in id
-/// order), which is the order of their places in the spill file.
-type RowKey = (u32, NaiveDate, Box<str>, RowAt);
-
-/// Builds the ledger of the findings matching `filter` in one pass over `findings`: each
-/// matching finding's row is made at once and written to an unnamed temporary file in the
-/// folder of `beside` (the output path), keeping in memory only its place in that file and
-/// what orders it (40 bytes and its 隐患编号). Writers then read the rows back in ledger order, so exporting 100,000
-/// findings decodes each once and holds neither the findings nor their rows (issue 14:
-/// streamed export).
+/// Builds the ledger of the findings matching `filter` in one pass over `findings`
+/// ([`gather_ledger`]), then puts its rows in order (`Gathered::into_ledger`).
 ///
 /// # Errors
-/// The first error the `findings` stream yields; `Output` naming `beside` when the temporary
-/// file cannot be made or written there (a folder that cannot be written, a full disk).
+/// As [`gather_ledger`], and `Output` naming `beside` when the temporary file cannot be read
+/// back.
 pub fn ledger_filtered<'a, E: From<ReportError>>(
     ctx: &Ctx,
     filter: &LedgerFilter,
@@ -454,111 +446,6 @@ pub fn ledger_filtered<'a, E: From<ReportError>>(
     findings: impl IntoIterator<Item = std::result::Result<Finding, E>>,
     beside: &Path,
 ) -> std::result::Result<Ledger<'a>, E> {
-    let today = ctx.now.today();
-    let q = &filter.query;
-    // The output's own checks first (a folder that does not exist is named as such).
-    let (folder, _) = super::output_folder(beside)?;
-    let spill_failed = |reason: String| E::from(ReportError::output(beside, reason));
-    let mut spill = Spill::new_in(&folder).map_err(spill_failed)?;
-    // Facilities by first appearance (about 200), so a row keeps an index, not the name.
-    let mut facilities: Vec<String> = Vec::new();
-    let mut facility_index: HashMap<String, u32> = HashMap::new();
-    // Facility index, not rank, while reading (the ranks are known once all are seen).
-    let mut by_line: HashMap<String, Vec<RowKey>> = HashMap::new();
-    let mut tally = Tally::default();
-    let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
-    let mut with_photos: std::collections::HashSet<RowAt> = Default::default();
-    for f in findings {
-        let f = f?;
-        if !q.matches(&f, today) {
-            continue;
-        }
-        let found = ctx.now.local_date(f.created_at);
-        if filter.from.is_some_and(|d| found < d) || filter.to.is_some_and(|d| found > d) {
-            continue;
-        }
-        first = Some(first.map_or(found, |d| d.min(found)));
-        last = Some(last.map_or(found, |d| d.max(found)));
-        tally.add(ctx, &f);
-        let insp = f.inspection_id.and_then(|i| inspections.get(&i));
-        let row = LedgerRow::new(ctx, &f, insp);
-        let at = spill.push(&row).map_err(spill_failed)?;
-        if !f.photos.is_empty() {
-            with_photos.insert(at);
-        }
-        // The facility as the row shows it (escaped, see LedgerRow::new).
-        let fac = match facility_index.get(&row.facility) {
-            Some(&i) => i,
-            None => {
-                let i = facilities.len() as u32;
-                facility_index.insert(row.facility.clone(), i);
-                facilities.push(row.facility.clone());
-                i
-            }
-        };
-        by_line.entry(f.line.clone()).or_default().push((
-            fac,
-            found,
-            row.number.into_boxed_str(),
-            at,
-        ));
-    }
-    let rows = spill.finish().map_err(spill_failed)?;
-    // One pinyin key per facility, not per row: 200 facilities, 100,000 rows.
-    let mut by_pinyin: Vec<(String, &str, u32)> = facilities
-        .iter()
-        .enumerate()
-        .map(|(i, fac)| (pinyin_key(fac), fac.as_str(), i as u32))
-        .collect();
-    by_pinyin.sort();
-    let mut rank: Vec<u32> = vec![0; facilities.len()];
-    let mut r = 0u32;
-    for (i, (key, _, index)) in by_pinyin.iter().enumerate() {
-        if i > 0 && by_pinyin[i - 1].0 != *key {
-            r += 1;
-        }
-        rank[*index as usize] = r;
-    }
-    let mut stats = tally.finish(ctx, filter.from, filter.to);
-    stats
-        .by_facility
-        .sort_by_cached_key(|r| pinyin_key(&r.label));
-    // The same line order as the statistics: checklist order, then unknown lines.
-    let lines: Vec<(String, String, Vec<RowAt>)> = stats
-        .by_line
-        .iter()
-        .filter_map(|s| {
-            by_line.remove(&s.key).map(|mut keyed| {
-                for k in &mut keyed {
-                    k.0 = rank[k.0 as usize];
-                }
-                keyed.sort();
-                // A list of their own, not the keys' memory reused (2.5 times the size).
-                let mut places = Vec::with_capacity(keyed.len());
-                places.extend(keyed.iter().map(|k| k.3));
-                (s.key.clone(), s.label.clone(), places)
-            })
-        })
-        .collect();
-    let photo_rows = lines
-        .iter()
-        .flat_map(|(_, _, places)| places.iter())
-        .filter(|at| with_photos.contains(at))
-        .copied()
-        .collect();
-    let source: RowSource<'a> = Box::new(move |at| rows.row(at));
-    Ok(Ledger {
-        lines,
-        stats,
-        facility: q.facility.clone(),
-        filter: filter.describe(ctx),
-        from: filter.from.or(first),
-        to: filter.to.or(last),
-        today,
-        org: ctx.org.clone(),
-        created: ctx.now.0.with_timezone(&chrono::Utc),
-        photos: ctx.photos.cloned(),
-        photo_rows,
-        source,
-    })
+    let gathered = gather_ledger(ctx, filter, inspections, findings, beside)?;
+    Ok(gathered.into_ledger()?)
 }

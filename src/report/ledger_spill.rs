@@ -22,6 +22,9 @@ pub struct Spill {
     out: BufWriter<File>,
     at: u64,
     buf: Vec<u8>,
+    /// Each row's length in bytes, in the order pushed: what [`SpillRows::scan`] walks by
+    /// (4 bytes a row).
+    lens: Vec<u32>,
 }
 
 /// Where one row is in the spill file: what [`Spill::push`] returns and [`SpillRows::row`]
@@ -35,6 +38,15 @@ pub struct RowAt {
 /// The rows of a finished [`Spill`], read back one at a time.
 pub struct SpillRows {
     file: File,
+    lens: Vec<u32>,
+}
+
+/// What the ledger's order needs of one row (see [`SpillRows::scan`]), borrowed from its bytes.
+pub struct OrderFields<'a> {
+    pub number: &'a str,
+    pub facility: &'a str,
+    pub found: NaiveDate,
+    pub has_photos: bool,
 }
 
 impl Spill {
@@ -49,6 +61,7 @@ impl Spill {
             out: BufWriter::with_capacity(1 << 16, file),
             at: 0,
             buf: Vec::with_capacity(4096),
+            lens: Vec::new(),
         })
     }
 
@@ -65,6 +78,7 @@ impl Spill {
         self.out.write_all(&self.buf).map_err(write_failed)?;
         let at = RowAt { at: self.at, len };
         self.at += u64::from(len);
+        self.lens.push(len);
         Ok(at)
     }
 
@@ -77,7 +91,10 @@ impl Spill {
             .out
             .into_inner()
             .map_err(|e| write_failed(e.into_error()))?;
-        Ok(SpillRows { file })
+        Ok(SpillRows {
+            file,
+            lens: self.lens,
+        })
     }
 }
 
@@ -96,6 +113,37 @@ impl SpillRows {
         read_at(&self.file, &mut bytes, at.at)
             .map_err(|e| format!("无法读回导出用的临时文件：{e}"))?;
         decode(&bytes).ok_or_else(|| format!("导出用的临时文件已损坏（第 {} 字节起）", at.at))
+    }
+
+    /// Every row in the order pushed, read through once from the start of the file: its
+    /// place and what orders it, given to `each`. So the keys that order the ledger can be
+    /// made after the store is closed (issue 14: `xuncha export` within 80 MB) rather than
+    /// held beside sled's memory while the findings are read. Stops at the first error of
+    /// `each`.
+    ///
+    /// # Errors
+    /// As [`SpillRows::row`], or the first error of `each`.
+    pub fn scan(
+        &self,
+        mut each: impl FnMut(RowAt, OrderFields<'_>) -> Result<(), String>,
+    ) -> Result<(), String> {
+        use std::io::{Read, Seek, SeekFrom};
+        let read_failed = |e: std::io::Error| format!("无法读回导出用的临时文件：{e}");
+        // A handle of its own, moved to the start: `row` reads at places and ignores it.
+        let mut file = self.file.try_clone().map_err(read_failed)?;
+        file.seek(SeekFrom::Start(0)).map_err(read_failed)?;
+        let mut file = std::io::BufReader::with_capacity(1 << 16, file);
+        let mut bytes = Vec::new();
+        let mut at = 0u64;
+        for &len in &self.lens {
+            bytes.resize(len as usize, 0);
+            file.read_exact(&mut bytes).map_err(read_failed)?;
+            let fields = order_fields(&bytes)
+                .ok_or_else(|| format!("导出用的临时文件已损坏（第 {at} 字节起）"))?;
+            each(RowAt { at, len }, fields)?;
+            at += u64::from(len);
+        }
+        Ok(())
     }
 }
 
@@ -230,6 +278,35 @@ impl<'a> Reader<'a> {
             }
         }
     }
+}
+
+/// The fields [`SpillRows::scan`] gives of a row's bytes, the rest skipped without copying.
+fn order_fields(bytes: &[u8]) -> Option<OrderFields<'_>> {
+    let mut r = Reader(bytes);
+    // As `encode` wrote them: line, number, six texts, facility, twelve texts, severity, mode.
+    r.str()?;
+    let number = r.str()?;
+    for _ in 0..6 {
+        r.str()?;
+    }
+    let facility = r.str()?;
+    for _ in 0..14 {
+        r.str()?;
+    }
+    let _due = r.date()?;
+    let found = r.date()??;
+    for _ in 0..3 {
+        r.date()?;
+    }
+    let (_overdue, rest) = r.0.split_first()?;
+    r.0 = rest;
+    let photos = r.str()?;
+    r.0.is_empty().then_some(OrderFields {
+        number,
+        facility,
+        found,
+        has_photos: !photos.is_empty(),
+    })
 }
 
 /// The label of a severity or inspection mode, as `&'static str` again.
@@ -394,15 +471,60 @@ mod tests {
     }
 
     #[test]
+    fn a_scan_gives_every_row_in_order_with_its_place_and_order_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spill = Spill::new_in(dir.path()).unwrap();
+        let mut second = row(vec![photo()]);
+        second.number = "YH-2026-B7Q-0012".into();
+        second.facility = "西城区妇幼保健院".into();
+        second.found = NaiveDate::from_ymd_opt(2025, 1, 31).unwrap();
+        let rows = [row(vec![]), second];
+        let at: Vec<RowAt> = rows.iter().map(|r| spill.push(r).unwrap()).collect();
+        let back = spill.finish().unwrap();
+        // A row read at its place first: the scan does not depend on where reads left off.
+        assert_eq!(back.row(at[1]).unwrap(), rows[1]);
+        let mut seen = Vec::new();
+        back.scan(|place, f| {
+            seen.push((
+                place,
+                f.number.to_string(),
+                f.facility.to_string(),
+                f.found,
+                f.has_photos,
+            ));
+            Ok(())
+        })
+        .unwrap();
+        let expected: Vec<_> = rows
+            .iter()
+            .zip(&at)
+            .map(|(r, &place)| {
+                let photos = !r.photos.is_empty();
+                (place, r.number.clone(), r.facility.clone(), r.found, photos)
+            })
+            .collect();
+        assert_eq!(seen, expected);
+        let stop = back.scan(|_, _| Err("停".to_string()));
+        assert_eq!(
+            stop,
+            Err("停".to_string()),
+            "the first error of `each` stops it"
+        );
+    }
+
+    #[test]
     fn damaged_bytes_give_none_not_a_panic() {
         let mut bytes = Vec::new();
         encode(&row(vec![photo()]), &mut bytes);
         for cut in 0..bytes.len() {
             assert!(decode(&bytes[..cut]).is_none(), "cut at {cut}");
+            assert!(order_fields(&bytes[..cut]).is_none(), "cut at {cut}");
         }
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(decode(&longer).is_none());
+        assert!(order_fields(&longer).is_none());
         assert!(decode(&bytes).is_some());
+        assert!(order_fields(&bytes).is_some());
     }
 }

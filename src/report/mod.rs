@@ -8,6 +8,7 @@ pub mod doc;
 pub mod forms;
 mod html;
 mod ledger;
+mod ledger_gather;
 mod ledger_spill;
 pub use ledger_spill::RowAt;
 mod odt;
@@ -24,6 +25,7 @@ pub use ledger::{
     COLUMNS, Column, InspectionBrief, Ledger, LedgerFilter, LedgerRow, PRINTED, ledger,
     ledger_filtered,
 };
+pub use ledger_gather::{Gathered, gather_ledger};
 pub use risk::{write_coverage, write_risk_list};
 pub use stats::{Stats, StatsRow, Tally};
 

@@ -126,6 +126,8 @@ pub fn run_from<B: Backend>(
                     break;
                 }
             }
+            // Everything the loop sent is written: the store closes by the CLI's rule.
+            runner.close();
         })
         .map_err(|e| format!("无法启动后台线程：{e}"))?;
     let send = |effects: Vec<Effect>, app: &App| {
@@ -211,7 +213,8 @@ pub fn run_from<B: Backend>(
         }
         draw(terminal, app, events)?;
     }
-    // Stop a long run, let the worker finish what it holds (confirmed saves complete), then go.
+    // Stop a long run, let the worker finish what it holds (confirmed saves complete) and
+    // close the store, then go.
     cancel.store(true, Ordering::Relaxed);
     drop(effects_tx);
     let _ = worker.join();

@@ -112,6 +112,7 @@ mod tui_register_load;
 mod tui_registers;
 mod tui_registers_edit;
 mod tui_registry_edit;
+mod tui_seal_pty;
 mod tui_search;
 mod tui_signoffs;
 mod tui_snapshots;

@@ -8,7 +8,7 @@ use common::Env;
 use std::time::SystemTime;
 
 /// `xuncha search --json QUERY`: the hits, and whether it opened the store (`XUNCHA_TIMINGS`).
-fn search(env: &Env, query: &str) -> (serde_json::Value, bool) {
+pub(crate) fn search(env: &Env, query: &str) -> (serde_json::Value, bool) {
     let out = env
         .cmd(&["--json", "search", query, "--limit", "50"])
         .env("XUNCHA_TIMINGS", "1")
@@ -22,7 +22,7 @@ fn search(env: &Env, query: &str) -> (serde_json::Value, bool) {
 }
 
 /// When the seal was last written, if there is one.
-fn sealed_at(env: &Env) -> Option<SystemTime> {
+pub(crate) fn sealed_at(env: &Env) -> Option<SystemTime> {
     let meta = std::fs::metadata(env.data().join("search.seal")).ok()?;
     meta.modified().ok()
 }
@@ -36,7 +36,7 @@ fn has(hits: &serde_json::Value, id: &str) -> bool {
 
 /// A store with a hazard, a registered facility, a chemical, a lift and a finished patrol
 /// plan to read, and the index file sealed by a search. Returns the hazard's id.
-fn office(env: &Env) -> (String, String) {
+pub(crate) fn office(env: &Env) -> (String, String) {
     let insp = env.start("某某区人民医院", &["fire"]);
     let hazard = env.add_finding(&insp, "fire", "消防通道堆放杂物");
     env.ok(&["facility", "add", "某某区人民医院"]);
