@@ -143,6 +143,13 @@ impl Store {
             apply_chunked(&self.ent, self.ent_writes(refs_by_entity(records))?)?;
             plan.apply_ordered(self)?;
             self.views_written()?;
+        } else {
+            // What planning the views notes otherwise (`views::plan`): folds of these kinds
+            // kept by this handle (`ops::registry_cache`) are stale once the events are in the
+            // log, though their `ent` entries and views wait for `finish_views`.
+            for (body, _) in records {
+                self.note_kind_written(&body.payload.entity());
+            }
         }
         Ok(())
     }

@@ -7,7 +7,9 @@ use crate::sync_common;
 use sync_common::*;
 
 use uuid::Uuid;
+use xuncha::catalog::Catalog;
 use xuncha::domain::{Field, Payload};
+use xuncha::ops::{self, Ctx, NewFacility, SyncOptions};
 use xuncha::store::Store;
 
 /// Findings recorded in one batch and each edited in a second: a finding's edit comes this
@@ -66,4 +68,39 @@ fn findings_spread_over_several_groups_end_whole_and_equal_a_rebuild() {
     // What `doctor` proves: everything derived equals a rebuild from the log.
     let check = b.rebuild(false).unwrap();
     assert!(check.is_clean(), "{check:?}");
+}
+
+/// A handle kept open across a sync (the TUI's) shows the facilities the sync imported: the
+/// registry it keeps folded (`ops::registry`) is folded again once events of that kind are
+/// imported, though their views wait for the end of the import.
+#[test]
+fn a_facility_imported_shows_in_the_registry_of_the_handle_that_synced() {
+    let (ta, tb, usb) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let ctx = |dir: &std::path::Path, who: &str| {
+        let store = Store::open(dir).unwrap();
+        Ctx::new(store, Catalog::builtin(), now_ms(BASE_MS), who)
+    };
+    const NAME: &str = "金水区社区卫生服务中心";
+    let mut a = ctx(ta.path(), "王建国");
+    ops::add_facility(
+        &mut a,
+        NewFacility {
+            name: NAME.into(),
+            ..NewFacility::default()
+        },
+    )
+    .unwrap();
+    ops::sync(&mut a, usb.path(), &SyncOptions::default(), &mut |_, _| {}).unwrap();
+
+    let mut b = ctx(tb.path(), "李秀英");
+    assert!(ops::registry(&b).unwrap().find(NAME).is_none());
+    ops::sync(&mut b, usb.path(), &SyncOptions::default(), &mut |_, _| {}).unwrap();
+    assert!(
+        ops::registry(&b).unwrap().find(NAME).is_some(),
+        "the imported facility is in the registry without reopening the store"
+    );
 }
