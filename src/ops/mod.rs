@@ -480,7 +480,8 @@ impl Ctx {
         mut keep: impl FnMut(Inspection) -> T,
     ) -> Result<Vec<T>> {
         let mut kept: Vec<(crate::domain::Stamp, Uuid, T)> = Vec::new();
-        self.store.for_each_inspection_json(|json| {
+        // Walked, so a store opened for one pass pages the views out as it goes.
+        self.store.walk_inspection_json(|json| {
             let i: Inspection = serde_json::from_slice(json)
                 .map_err(|e| crate::store::StoreError::Corrupt(format!("检查视图无法解析：{e}")))?;
             kept.push((i.started_at, i.id, keep(i)));

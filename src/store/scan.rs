@@ -44,7 +44,7 @@ impl Store {
     /// 12,500 inspections of an office store with their answers held 8 MB more resident at
     /// 100,000 hazards, issue 14). With the warm cache it only costs the extra reads.
     pub fn walk_inspection_json(&self, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
-        for kv in super::walk::walk(&self.inspections, self.inspections.iter()) {
+        for kv in super::walk::walk_sparse(&self.inspections, self.inspections.iter()) {
             let (_, v) = kv?;
             f(&super::pack::view_json(&v))?;
         }

@@ -18,6 +18,7 @@ mod cli_dates;
 mod cli_facility;
 mod cli_filters;
 mod cli_inspection_facility;
+mod cli_inspection_list;
 mod cli_lifecycle;
 mod cli_line_names;
 mod cli_overdue;
