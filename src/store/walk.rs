@@ -22,9 +22,20 @@ pub(super) fn walk<'a>(
     tree: &'a Tree,
     iter: Iter,
 ) -> impl DoubleEndedIterator<Item = sled::Result<(IVec, IVec)>> + 'a {
+    walk_reading(tree, iter, 1)
+}
+
+/// The entries of `iter`, each key read `reads` more times from `tree` (results ignored).
+fn walk_reading<'a>(
+    tree: &'a Tree,
+    iter: Iter,
+    reads: usize,
+) -> impl DoubleEndedIterator<Item = sled::Result<(IVec, IVec)>> + 'a {
     iter.inspect(move |kv| {
         if let Ok((k, _)) = kv {
-            let _ = tree.get(k);
+            for _ in 0..reads {
+                let _ = tree.get(k);
+            }
         }
     })
 }
@@ -45,20 +56,15 @@ pub(super) fn get_sparse(tree: &Tree, key: &[u8]) -> sled::Result<Option<IVec>> 
     Ok(v)
 }
 
-/// As [`walk`], each key read [`SPARSE_EXTRA_READS`] times more: for a tree whose values are
-/// about a leaf page each (the inspection views, ≈1 KB with their answers), where one extra
-/// read per entry still let `inspection list` hold 10 MB of pages at 12,500 inspections.
+/// As [`walk`], each key read as often as [`get_sparse`] reads it (1 + [`SPARSE_EXTRA_READS`]
+/// times beyond the iterator's own read): for a tree whose values are about a leaf page each
+/// (the inspection views, ≈1 KB with their answers), where one extra read per entry still let
+/// `inspection list` hold 10 MB of pages at 12,500 inspections.
 pub(super) fn walk_sparse<'a>(
     tree: &'a Tree,
     iter: Iter,
 ) -> impl DoubleEndedIterator<Item = sled::Result<(IVec, IVec)>> + 'a {
-    iter.inspect(move |kv| {
-        if let Ok((k, _)) = kv {
-            for _ in 0..=SPARSE_EXTRA_READS {
-                let _ = tree.get(k);
-            }
-        }
-    })
+    walk_reading(tree, iter, 1 + SPARSE_EXTRA_READS)
 }
 
 /// As [`walk`], keys only.
