@@ -2,12 +2,12 @@
 //! Set `XUNCHA_TIMINGS=1` to see on stderr where the time went.
 
 use super::output::{cell, print_json, short};
-use super::{Cli, CmdResult, Failure, context};
+use super::{Cli, CmdResult, Failure, context_one_pass};
 use crate::domain::sanitize::escape_line;
 use crate::ops;
-use crate::search::{Hit, Query, Target};
+use crate::search::{Hit, Index, Query, Target};
 use serde::Serialize;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
     let t0 = Instant::now();
@@ -15,7 +15,8 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
     if let Some(done) = run_sealed(cli, args, &parsed, t0) {
         return done;
     }
-    let ctx = context(cli)?;
+    // Each finding view is read at most once (a full build): the small page cache.
+    let ctx = context_one_pass(cli)?;
     let query =
         ops::resolve_query(&ctx, &args.query).map_err(|e| Failure::usage(format!("搜索：{e}")))?;
     if query.is_empty() {
@@ -23,28 +24,65 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
             "搜索：请输入要查找的内容（中文、拼音或首字母）",
         ));
     }
+    // A query that may name a record by its number reads the store after the index.
+    if !ops::may_name_a_record(&args.query)
+        && let Some(plan) = ops::plan_file_search(&ctx)?
+    {
+        let now = ctx.now.clone();
+        let t1 = Instant::now();
+        // The store's page table goes before the index comes (`ops::search_detached`).
+        ctx.release();
+        if let Some((index, source)) = plan.load() {
+            let t2 = Instant::now();
+            let hits = index.search_query(&query, &now, args.limit);
+            timings(t1 - t0, t2 - t1, &source, &index, t2.elapsed());
+            drop(index);
+            return show(cli, args, &hits);
+        }
+        // The file changed under this search: the ordinary way.
+        return run_open(cli, args, &query, context_one_pass(cli)?, t0);
+    }
+    run_open(cli, args, &query, ctx, t0)
+}
+
+/// The search with the store open: the index brought up to date or built from the store, a
+/// number or id the query names put first.
+fn run_open(
+    cli: &Cli,
+    args: &super::args::SearchArgs,
+    query: &Query,
+    ctx: super::Session,
+    t0: Instant,
+) -> CmdResult {
     let t1 = Instant::now();
     let (index, source) = ops::search_index(&ctx)?;
     let t2 = Instant::now();
-    let mut hits = index.search_query(&query, &ctx.now, args.limit);
+    let mut hits = index.search_query(query, &ctx.now, args.limit);
     ops::put_named_record_first(&ctx, &index, &args.query, &mut hits, args.limit);
-    let t3 = Instant::now();
-    if std::env::var_os("XUNCHA_TIMINGS").is_some() {
-        eprintln!(
-            "打开存储 {:?}；读索引 {:?}（{}；{} 条隐患，{} 段不同文本）；查询 {:?}",
-            t1 - t0,
-            t2 - t1,
-            source_label(&source),
-            index.finding_count(),
-            index.text_count(),
-            t3 - t2
-        );
-    }
+    timings(t1 - t0, t2 - t1, &source, &index, t2.elapsed());
     drop(index);
     let shown = show(cli, args, &hits);
     // After the answer is out: the next search may then skip opening the store.
     ctx.close()?;
     shown
+}
+
+/// Where the time went, on stderr, when `XUNCHA_TIMINGS` is set.
+fn timings(
+    open: Duration,
+    load: Duration,
+    source: &ops::IndexSource,
+    index: &Index,
+    query: Duration,
+) {
+    if std::env::var_os("XUNCHA_TIMINGS").is_some() {
+        eprintln!(
+            "打开存储 {open:?}；读索引 {load:?}（{}；{} 条隐患，{} 段不同文本）；查询 {query:?}",
+            source_label(source),
+            index.finding_count(),
+            index.text_count(),
+        );
+    }
 }
 
 /// The answer from a sealed index file, without opening the store (`ops::sealed_search_index`),

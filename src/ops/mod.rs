@@ -46,6 +46,7 @@ mod register_risk;
 mod registry_cache;
 mod registry_pick;
 mod search;
+mod search_detached;
 mod search_file;
 mod search_seal;
 mod setup;
@@ -145,6 +146,7 @@ pub use search::{
     SearchOutcome, index_finding, load_search_index, may_name_a_record, put_named_record_first,
     resolve_query, search,
 };
+pub use search_detached::{FileSearch, plan_file_search};
 pub use search_file::{INDEX_FILE, IndexSource, search_index};
 pub use search_seal::sealed_search_index;
 pub use setup::{Opened, open, open_at, open_import, open_one_pass, recorded_checklists};

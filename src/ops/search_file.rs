@@ -18,8 +18,8 @@
 //! a cache: a data dir that cannot be written simply builds the index each time.
 
 use super::{Ctx, Result};
-use crate::domain::Entity;
-use crate::search::Index;
+use crate::domain::{Chemical, Entity, Equipment};
+use crate::search::{FindingDoc, Index};
 use crate::store::VersionVector;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -49,19 +49,19 @@ pub enum IndexSource {
 
 /// What the index was built from (the file's stamp).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Stamp {
+pub(super) struct Stamp {
     /// The executable (size and modification time): another build may prepare texts or
     /// fold views differently.
-    build: String,
+    pub(super) build: String,
     /// SHA-256 of the checklists in force (item texts and line names are indexed).
     catalog: String,
     /// Fork events held aside: settling a fork replaces held events without new seqs.
     quarantined: Vec<String>,
-    vv: VersionVector,
+    pub(super) vv: VersionVector,
 }
 
 impl Stamp {
-    fn of(ctx: &Ctx) -> Result<Stamp> {
+    pub(super) fn of(ctx: &Ctx) -> Result<Stamp> {
         let catalog = serde_json::to_vec(&ctx.catalog.lines).unwrap_or_default();
         let quarantined = ctx
             .store
@@ -78,7 +78,7 @@ impl Stamp {
     }
 
     /// Whether `now` differs from this stamp only by events the log gained.
-    fn only_gained(&self, now: &Stamp) -> bool {
+    pub(super) fn only_gained(&self, now: &Stamp) -> bool {
         self.build == now.build
             && self.catalog == now.catalog
             && self.quarantined == now.quarantined
@@ -175,15 +175,30 @@ pub(super) fn close_for_exit_sealing_index(ctx: super::Ctx) -> Result<()> {
 }
 
 fn begin_seal(ctx: &Ctx) -> bool {
-    if ctx.store.read_only().is_some() || !ctx.store.open_warnings().is_empty() {
+    let Some((now, clock)) = seal_inputs(ctx) else {
+        return false;
+    };
+    let Some(header) = read_header(&ctx.store.dir().join(INDEX_FILE)) else {
+        return false;
+    };
+    let current = Index::stamp_of(&header)
+        .and_then(|s| serde_json::from_slice::<Stamp>(s).ok())
+        .is_some_and(|old| old == now);
+    if !current {
         return false;
     }
-    let Ok(now) = Stamp::of(ctx) else {
-        return false;
-    };
-    let Ok(own_last_ms) = ctx.store.own_last_wall_ms() else {
-        return false;
-    };
+    super::search_seal::begin(ctx.store.dir(), &header, &now.build, clock)
+}
+
+/// The store's stamp now and what start-up's clock check reads, when a seal may be written
+/// for this context: a writable store that opened without warnings, a known build, no clock
+/// warning, everything written flushed. None: never sealed.
+pub(super) fn seal_inputs(ctx: &Ctx) -> Option<(Stamp, super::search_seal::ClockFigures)> {
+    if ctx.store.read_only().is_some() || !ctx.store.open_warnings().is_empty() {
+        return None;
+    }
+    let now = Stamp::of(ctx).ok()?;
+    let own_last_ms = ctx.store.own_last_wall_ms().ok()?;
     let clock = super::search_seal::ClockFigures {
         own_last_ms,
         seen_ms: ctx.store.last_hlc().ms,
@@ -195,21 +210,15 @@ fn begin_seal(ctx: &Ctx) -> bool {
         clock.seen_ms,
         clock.holds_events,
     );
-    let Some(header) = read_header(&ctx.store.dir().join(INDEX_FILE)) else {
-        return false;
-    };
-    let current = Index::stamp_of(&header)
-        .and_then(|s| serde_json::from_slice::<Stamp>(s).ok())
-        .is_some_and(|old| old == now);
-    if now.build.is_empty() || warned.is_some() || !current || ctx.store.flush().is_err() {
-        return false;
+    if now.build.is_empty() || warned.is_some() || ctx.store.flush().is_err() {
+        return None;
     }
-    super::search_seal::begin(ctx.store.dir(), &header, &now.build, clock)
+    Some((now, clock))
 }
 
 /// The index file's header (magic, format, stamp, body length and checksum), read without
 /// the body.
-fn read_header(path: &std::path::Path) -> Option<Vec<u8>> {
+pub(super) fn read_header(path: &std::path::Path) -> Option<Vec<u8>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path).ok()?;
     let mut head = vec![0u8; 12];
@@ -238,14 +247,19 @@ pub(super) fn read_file(path: &std::path::Path) -> std::result::Result<Vec<u8>, 
 /// Writes the file beside its final name and renames it over, so a reader sees the old file
 /// or the new one; a failure leaves the cache as it was (it is only a cache).
 fn save(ctx: &Ctx, index: &Index, stamp: &Stamp) {
-    if ctx.store.read_only().is_some() {
-        return;
+    if ctx.store.read_only().is_none() {
+        save_at(ctx.store.dir(), index, stamp);
     }
+}
+
+/// As [`save`], into the data dir `dir` (a writable one: the caller knows). True when the
+/// file was written.
+pub(super) fn save_at(dir: &std::path::Path, index: &Index, stamp: &Stamp) -> bool {
     let Ok(stamp) = serde_json::to_vec(stamp) else {
-        return;
+        return false;
     };
-    let path = ctx.store.dir().join(INDEX_FILE);
-    let tmp = ctx.store.dir().join(format!("{INDEX_FILE}.tmp"));
+    let path = dir.join(INDEX_FILE);
+    let tmp = dir.join(format!("{INDEX_FILE}.tmp"));
     let written = std::fs::File::create(&tmp).and_then(|f| {
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, f);
         index.write_to(&stamp, &mut out)?;
@@ -253,9 +267,10 @@ fn save(ctx: &Ctx, index: &Index, stamp: &Stamp) {
         Ok(())
     });
     if written.is_ok() && std::fs::rename(&tmp, &path).is_ok() {
-        return;
+        return true;
     }
     let _ = std::fs::remove_file(&tmp);
+    false
 }
 
 /// Reads the events `now` holds beyond `old` and puts every finding and register entry they
@@ -267,6 +282,47 @@ fn catch_up(
     old: &VersionVector,
     now: &VersionVector,
 ) -> Result<Option<u64>> {
+    Ok(changes_since(ctx, old, now, MAX_CATCH_UP)?.map(|changes| changes.apply_to(index)))
+}
+
+/// What the log gained since an index file was written, read from the store in the form the
+/// index takes it, so it can be put into the index after the store is closed.
+pub(super) struct Changes {
+    /// New events read.
+    events: u64,
+    /// Each finding the new events touch, as it now stands (None: gone).
+    findings: Vec<(Uuid, Option<FindingDoc<'static>>)>,
+    chemicals: Vec<Chemical>,
+    equipment: Vec<Equipment>,
+}
+
+impl Changes {
+    /// Puts every change into `index`; returns the count of new events they came from.
+    pub(super) fn apply_to(&self, index: &mut Index) -> u64 {
+        for (id, doc) in &self.findings {
+            match doc {
+                Some(doc) => index.upsert_doc(doc),
+                None => index.remove(*id),
+            }
+        }
+        for c in &self.chemicals {
+            index.upsert_chemical(c);
+        }
+        for q in &self.equipment {
+            index.upsert_equipment(q);
+        }
+        self.events
+    }
+}
+
+/// The changes of the events `now` holds beyond `old`; None when there are more than
+/// `max_events` of them (a full build is the better way) or an event cannot be read.
+pub(super) fn changes_since(
+    ctx: &Ctx,
+    old: &VersionVector,
+    now: &VersionVector,
+    max_events: u64,
+) -> Result<Option<Changes>> {
     let mut spans = Vec::new();
     let mut count = 0u64;
     for (device, held) in now {
@@ -284,7 +340,7 @@ fn catch_up(
                 }
                 spans.push((*device, seq, end));
                 count += end - seq + 1;
-                if count > MAX_CATCH_UP {
+                if count > max_events {
                     return Ok(None);
                 }
                 seq = end + 1;
@@ -314,21 +370,28 @@ fn catch_up(
             }
         }
     }
+    let mut changes = Changes {
+        events: count,
+        findings: Vec::with_capacity(findings.len()),
+        chemicals: Vec::new(),
+        equipment: Vec::new(),
+    };
     for id in findings {
-        match ctx.store.finding(id)? {
-            Some(f) => index.upsert_finding(&f),
-            None => index.remove(id),
-        }
+        let doc = ctx
+            .store
+            .finding(id)?
+            .map(|f| FindingDoc::from(&f).into_owned());
+        changes.findings.push((id, doc));
     }
     for id in chemicals {
         if let Ok(c) = super::chem::chemical_by_id(ctx, id) {
-            index.upsert_chemical(&c);
+            changes.chemicals.push(c);
         }
     }
     for id in equipment {
         if let Ok(q) = super::equipment::equipment_by_id(ctx, id) {
-            index.upsert_equipment(&q);
+            changes.equipment.push(q);
         }
     }
-    Ok(Some(count))
+    Ok(Some(changes))
 }

@@ -114,6 +114,61 @@ pub(super) fn finish_holding_store(data_dir: &Path) {
     complete(data_dir);
 }
 
+/// Step 1 for a search that closes the store before it brings the index file up to date
+/// (`search_detached`): written while the store is still held, like [`begin`], but naming no
+/// header yet, only `pending` (a value no header hash can equal, so it is never used as it
+/// stands). Every store open removes it, so finding it again in [`finish_pending`] proves no
+/// store was opened since.
+pub(super) fn begin_pending(
+    data_dir: &Path,
+    pending: &str,
+    build: &str,
+    clock: ClockFigures,
+) -> bool {
+    let Some(catalog) = config_catalog_hash(&config::config_dir()) else {
+        return false;
+    };
+    let seal = Seal {
+        index: pending.to_string(),
+        build: build.to_string(),
+        catalog,
+        own_last_ms: clock.own_last_ms,
+        seen_ms: clock.seen_ms,
+        holds_events: clock.holds_events,
+        files: None,
+    };
+    write(data_dir, &seal)
+}
+
+/// Step 2 of a [`begin_pending`] seal, after the index file was written: holding the lock of
+/// sled's file, and only if the seal is still this process's pending one (no open came
+/// between), names the index file's `header` and adds the marks. Anything else removes the
+/// seal. True when the seal was completed.
+pub(super) fn finish_pending(data_dir: &Path, pending: &str, header: &[u8]) -> bool {
+    let Ok(db) = std::fs::File::open(data_dir.join("db").join("db")) else {
+        return false;
+    };
+    if fs2::FileExt::try_lock_exclusive(&db).is_err() {
+        return false;
+    }
+    let finished = read(data_dir)
+        .filter(|seal| seal.files.is_none() && seal.index == pending)
+        .zip(marks(data_dir))
+        .map(|(seal, files)| Seal {
+            index: hex::encode(Sha256::digest(header)),
+            files: Some(files),
+            ..seal
+        });
+    match finished {
+        Some(seal) => write(data_dir, &seal),
+        None => {
+            let _ = std::fs::remove_file(data_dir.join(SEAL_FILE));
+            false
+        }
+    }
+    // The lock goes with `db`.
+}
+
 /// Adds the marks to this process's seal, or removes a seal that is not this process's own
 /// step 1 (an open came between); the caller keeps other openers out.
 fn complete(data_dir: &Path) {

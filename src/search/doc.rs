@@ -52,3 +52,25 @@ impl<'a> From<&'a Finding> for FindingDoc<'a> {
         }
     }
 }
+
+impl FindingDoc<'_> {
+    /// The same document holding its own texts (for one kept after the view it was read from).
+    pub fn into_owned(self) -> FindingDoc<'static> {
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        FindingDoc {
+            id: self.id,
+            facility: own(self.facility),
+            department: own(self.department),
+            location: own(self.location),
+            line: own(self.line),
+            description: own(self.description),
+            severity: self.severity,
+            status: self.status,
+            due: self.due,
+            measures: own(self.measures),
+            responsible: own(self.responsible),
+            created_at: self.created_at,
+            retracted: self.retracted,
+        }
+    }
+}

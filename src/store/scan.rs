@@ -5,8 +5,11 @@ use super::{Result, Store};
 
 impl Store {
     /// Calls `f` with the stored JSON of every finding view, in id order, without decoding.
+    /// A [`super::walk::walk`]: sled's cache pages the views out as the walk goes, where a
+    /// plain iteration kept every leaf page it read until the end (the search index build of
+    /// 100,000 findings held ≈ 46 MB of them, issue 14).
     pub fn for_each_finding_json(&self, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
-        for kv in self.findings.iter() {
+        for kv in super::walk::walk(&self.findings, self.findings.iter()) {
             let (_, v) = kv?;
             f(&super::pack::view_json(&v))?;
         }
