@@ -97,6 +97,8 @@ add_times() { # DATA INSP -> prints median seconds and max RSS
     t=$(XUNCHA_DATA_DIR=$data measure "$RUN/add" "$BIN" finding add --inspection "$insp" \
       --description "性能测试：疏散通道堆放杂物$i" --location 三楼)
     ts+=("$(secs "$t")"); rss=$(( $(cut -d' ' -f2 <<< "$t") > rss ? $(cut -d' ' -f2 <<< "$t") : rss ))
+    # Each run on stderr, so a peak can be told from the rest.
+    echo "  finding add $i on $data: $(secs "$t") s, $(rss_mb "$t") MB" >&2
   done
   echo "$(printf '%s\n' "${ts[@]}" | median) $rss"
 }

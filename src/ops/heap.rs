@@ -6,13 +6,14 @@
 /// - Heaps ("arenas"): by default glibc gives each thread a heap of its own (up to eight per
 ///   core), and what one thread frees stays in its heap, unusable by the others: the memory
 ///   sled frees at close was not reused by the export's writer threads, nor what the TUI's
-///   worker frees by its UI thread. The export uses 1, the TUI 2.
+///   worker frees by its UI thread. The export uses 1, the TUI and every other command 2.
 /// - Trim threshold: left alone, glibc raises it to the size of each large block freed (sled's
 ///   16 MB snapshot buffer at open), so later large blocks (XLSX buffers, the register's row
 ///   vectors) come from the heap and leave holes when freed instead of going back to the system.
 ///
 /// Measured at 100,000 hazards (release, same minutes, load 5–8): XLSX export 128–131 → 84 MB,
-/// CSV 87 → 84 MB; TUI home 72 → 65 MB, register open 157 → 141 MB before its compact rows.
+/// CSV 87 → 84 MB; TUI home 72 → 65 MB, register open 157 → 141 MB before its compact rows;
+/// `sync` importing 106,824 events 81–89 → 59–61 MB, for about 5 % more CPU.
 /// Other libcs (musl) and systems have neither tunable: nothing happens there.
 pub fn lean_heap(arenas: i32) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
