@@ -28,7 +28,7 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
     if !ops::may_name_a_record(&args.query)
         && let Some(plan) = ops::plan_file_search(&ctx)?
     {
-        let now = ctx.now.clone();
+        let now = ctx.now;
         let t1 = Instant::now();
         // The store's page table goes before the index comes (`ops::search_detached`).
         ctx.release();

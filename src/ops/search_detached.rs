@@ -104,15 +104,15 @@ impl FileSearch {
         }
         let changes = self.changes.as_ref().filter(|_| stamp == self.file_stamp)?;
         let events = changes.apply_to(&mut index);
-        if !self.read_only && search_file::save_at(&self.dir, &index, &self.now) {
-            if let (Some(pending), Some(header)) = (&self.pending, search_file::read_header(&path))
-            {
-                let written = Index::stamp_of(&header)
-                    .and_then(|s| serde_json::from_slice::<Stamp>(s).ok())
-                    .is_some_and(|s| s == self.now);
-                if written {
-                    super::search_seal::finish_pending(&self.dir, pending, &header);
-                }
+        let saved = !self.read_only && search_file::save_at(&self.dir, &index, &self.now);
+        if saved
+            && let (Some(pending), Some(header)) = (&self.pending, search_file::read_header(&path))
+        {
+            let written = Index::stamp_of(&header)
+                .and_then(|s| serde_json::from_slice::<Stamp>(s).ok())
+                .is_some_and(|s| s == self.now);
+            if written {
+                super::search_seal::finish_pending(&self.dir, pending, &header);
             }
         }
         Some((index, IndexSource::CaughtUp(events)))
@@ -172,7 +172,7 @@ mod tests {
         let (_, new) = file_one_event_behind(dir.path());
         let c = ctx_at(dir.path());
         let plan = plan_file_search(&c).unwrap().expect("the file serves");
-        let now = c.now.clone();
+        let now = c.now;
         drop(c);
         let (index, source) = plan.load().expect("the file is as planned");
         assert_eq!(source, IndexSource::CaughtUp(1));
@@ -194,7 +194,7 @@ mod tests {
         let (_, new) = file_one_event_behind(dir.path());
         let c = ctx_at(dir.path());
         let plan = plan_file_search(&c).unwrap().expect("the file serves");
-        let now = c.now.clone();
+        let now = c.now;
         drop(c);
         // Another process opens the store (and could have written) before the file is.
         drop(ctx_at(dir.path()));
@@ -218,7 +218,7 @@ mod tests {
         let c = ctx_at(dir.path());
         let plan = plan_file_search(&c).unwrap().expect("the file serves");
         search_index(&c).unwrap();
-        let now = c.now.clone();
+        let now = c.now;
         drop(c);
         let (index, source) = plan.load().unwrap();
         assert_eq!(source, IndexSource::File);
