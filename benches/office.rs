@@ -106,13 +106,9 @@ fn open(data: &Path, config: &Path, reference: &Path) {
     let home = ops::home(&ctx, None).expect("home");
     let home_ms = ms(t.elapsed());
     let open_count: usize = home.lines.iter().map(|l| l.open).sum();
-    let t = Instant::now();
-    let rows = ops::register_rows(&ctx).expect("register");
-    let reg_ms = ms(t.elapsed());
-    let n_rows = rows.len();
-    drop(rows);
     // What the TUI's register asks ops for on the worker: the first screen, newest first;
-    // the whole list in the default view; the whole list by deadline with the 待整改 filter.
+    // every row, read once, and the default view chosen from them; then, for a filter key,
+    // the whole list by deadline with the 待整改 filter chosen from the rows held.
     let t = Instant::now();
     let first = ops::register_first_screen(
         &ctx,
@@ -124,20 +120,33 @@ fn open(data: &Path, config: &Path, reference: &Path) {
     .map_or(0, |r| r.len());
     let first_ms = ms(t.elapsed());
     let t = Instant::now();
-    let view = ops::register_view(&ctx, &ops::RegisterFilter::default(), ops::SortDue::Newest)
-        .expect("register view");
+    let rows = ops::register_rows(&ctx).expect("register");
+    let reg_ms = ms(t.elapsed());
+    let n_rows = rows.len();
+    let view = ops::register_select(
+        &ctx,
+        &rows,
+        &ops::RegisterFilter::default(),
+        ops::SortDue::Newest,
+    )
+    .expect("register view");
     let view_ms = ms(t.elapsed());
-    let n_view = view.rows.len();
-    drop(view);
+    let n_view = view.visible.len();
     let open_only = ops::RegisterFilter {
         status: Some(xuncha::domain::Status::Open),
         ..Default::default()
     };
     let t = Instant::now();
-    let sorted = ops::register_view(&ctx, &open_only, ops::SortDue::DueAsc).expect("sorted");
+    let sorted =
+        ops::register_select(&ctx, &rows, &open_only, ops::SortDue::DueAsc).expect("sorted");
     let sorted_ms = ms(t.elapsed());
-    let n_sorted = sorted.rows.len();
-    drop(sorted);
+    let n_sorted = sorted.visible.len();
+    // The same view walked from the store, as each filter key did before rows were held.
+    let t = Instant::now();
+    let walked = ops::register_view(&ctx, &open_only, ops::SortDue::DueAsc).expect("walked");
+    let walked_ms = ms(t.elapsed());
+    assert_eq!(walked.rows.len(), n_sorted);
+    drop((rows, walked));
     drop(ctx);
 
     let (bare_open, bare_events) = if reference.exists() {
@@ -164,10 +173,10 @@ fn open(data: &Path, config: &Path, reference: &Path) {
         "register first screen               {first_ms:>9.1} ms  ({first} rows) | goal ≤ 100 ms"
     );
     println!(
-        "register view, default filter       {view_ms:>9.1} ms  ({n_view} rows) | goal ≤ 300 ms"
+        "register view, default filter       {view_ms:>9.1} ms  ({n_view} rows; rows read + chosen) | goal ≤ 300 ms"
     );
     println!(
-        "register view, 待整改 by deadline     {sorted_ms:>9.1} ms  ({n_sorted} rows) | goal ≤ 300 ms"
+        "register view, 待整改 by deadline     {sorted_ms:>9.1} ms  ({n_sorted} rows; from rows held) | goal ≤ 300 ms; walked from the store: {walked_ms:.1} ms"
     );
 }
 

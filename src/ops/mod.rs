@@ -43,6 +43,7 @@ mod recover;
 mod register;
 mod register_hazard;
 mod register_risk;
+mod register_select;
 mod registry_cache;
 mod registry_pick;
 mod search;
@@ -137,6 +138,7 @@ pub use register::{
 pub use register_hazard::{
     CHEMICAL_LINE, EQUIPMENT_LINE, RegisterHazard, hazard_prefill, record_finding_on,
 };
+pub use register_select::{RegisterSelection, register_select};
 pub use registry_pick::{
     EntryPlace, FacilityChoice, FacilityPlaces, PlaceChoice, PlaceMatch, entry_place,
     facility_choices, link_of, match_place, pick_facilities, pick_places, place_choices, places_of,

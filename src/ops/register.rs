@@ -1,7 +1,7 @@
 //! The register as a read model (issue 14): every finding's row from the row models kept with
-//! the log, filtered and put in order here, on the worker thread, never on the UI thread; and
-//! the first screen of it alone, read newest first, so the register shows at once while the
-//! whole list is read.
+//! the log, filtered and put in order here (or from rows already read, `register_select.rs`),
+//! on the worker thread, never on the UI thread; and the first screen of it alone, read newest
+//! first, so the register shows at once while the whole list is read.
 
 use super::register_risk::RiskLookup;
 use super::{Ctx, RegisterRow, Result};
@@ -126,7 +126,9 @@ pub struct RegisterView {
 }
 
 /// Every row that passes `filter`, in `sort`'s order (newest first by default), and how many
-/// findings there are: the whole register as the screen lists it.
+/// findings there are: the whole register as the screen lists it, walked from the store and
+/// only the rows shown made. The TUI reads every row once instead and answers each filter
+/// from them (`register_rows`, `register_select`, which gives what this gives).
 ///
 /// # Errors
 /// `Store` when a row cannot be read or decoded.
@@ -197,17 +199,23 @@ pub fn register_first_screen(
     Ok(Some(rows))
 }
 
-/// One row per finding, retracted ones included (marked), in id (creation) order.
+/// One row per finding, retracted ones included (marked), in id (creation) order: what the
+/// TUI's worker holds while the register is open, answering each filter and order from it
+/// (`register_select`).
 ///
 /// # Errors
 /// `Store` when a row cannot be read or decoded.
 pub fn register_rows(ctx: &Ctx) -> Result<Vec<RegisterRow>> {
     let reg = super::registry(ctx)?;
     let mut row_of = row_maker(ctx, &reg);
-    ctx.store
+    let mut rows = ctx
+        .store
         .register_row_models(false)
         .map(|m| Ok(row_of(m?)))
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    // The vector grew by doubling: up to half of it spare for as long as the rows are held.
+    rows.shrink_to_fit();
+    Ok(rows)
 }
 
 /// Makes screen rows from stored row models: the line's Chinese name, the place's 风险等级
@@ -271,7 +279,7 @@ impl Names {
 /// The filter with its facility standing for every spelling of that facility (one identity:
 /// the registered entry and its merged spellings), so a facility's rows show whichever
 /// spelling they were typed with.
-fn with_spellings(reg: &Registry, filter: &RegisterFilter) -> RegisterFilter {
+pub(super) fn with_spellings(reg: &Registry, filter: &RegisterFilter) -> RegisterFilter {
     let mut f = filter.clone();
     if let Some(name) = &filter.facility
         && f.facility_spellings.is_empty()

@@ -1,7 +1,7 @@
 //! Actions: what `update` consumes. Keys become `Cmd` through the keymap; effect results come
 //! back as the data-carrying variants.
 
-use super::app::{ChecklistData, HomeData, LineInfo, RegisterRow, SyncInfo};
+use super::app::{ChecklistData, HomeData, LineInfo, SyncInfo};
 use crate::domain::{Finding, Inspection};
 use crate::ops::{ExportSummary, SyncReport};
 use serde::Deserialize;
@@ -237,12 +237,15 @@ pub enum Action {
         key: crate::ops::DraftKey,
         value: Option<serde_json::Value>,
     },
-    /// Register rows that pass `filter`, in `sort`'s order, read by ops on the worker; first
-    /// the first screen (`total` None), then the whole list with the number of findings.
+    /// Register rows that pass `filter`, in `sort`'s order, chosen by ops on the worker: first
+    /// the first screen alone (`rows` those rows, `total` None), then every finding's row,
+    /// shared with the worker, which answers later filters from it (`visible`: the indices of
+    /// the rows shown, in order), with the number of findings.
     RegisterLoaded {
         filter: crate::ops::RegisterFilter,
         sort: crate::ops::SortDue,
-        rows: Vec<RegisterRow>,
+        rows: super::app::RegisterRows,
+        visible: Vec<usize>,
         total: Option<usize>,
     },
     /// The 危险化学品 / 特种设备 registers, loaded through ops.

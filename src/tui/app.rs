@@ -535,10 +535,15 @@ impl FormState {
 // The filter and order live in ops, which applies them on the worker (issue 14).
 pub use crate::ops::{RegisterFilter, RetractedView, SortDue};
 
+/// The register's rows as the worker read them: every finding's row in id order (or the first
+/// screen's alone), shared by the screen and the worker, which answers filter and order
+/// changes from them while they are held and the log has not changed (issue 14).
+pub type RegisterRows = std::sync::Arc<Vec<RegisterRow>>;
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegisterState {
     /// None while loading.
-    pub rows: Option<Vec<RegisterRow>>,
+    pub rows: Option<RegisterRows>,
     /// Indices into rows that pass the filter, in display order.
     pub visible: Vec<usize>,
     pub selected: usize,
@@ -555,7 +560,7 @@ impl Drop for RegisterState {
     /// Leaving the register frees its rows off the UI thread (see `offload`).
     fn drop(&mut self) {
         if let Some(rows) = self.rows.take() {
-            super::offload::drop_rows(rows);
+            super::offload::drop_shared_rows(rows);
         }
     }
 }

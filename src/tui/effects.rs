@@ -307,6 +307,8 @@ pub struct Runner {
     pub picker: Option<ratatui_image::picker::Picker>,
     /// The store's mark when the runner was given its context, for [`Runner::close`].
     opened: Option<ops::OpenMark>,
+    /// The register's rows as last read, answering filter changes while the log is unchanged.
+    pub register: super::register_effects::HeldRegister,
 }
 
 impl Runner {
@@ -321,6 +323,7 @@ impl Runner {
             open_viewer: false,
             picker: None,
             opened,
+            register: Default::default(),
         }
     }
 
@@ -654,22 +657,7 @@ impl Runner {
                 Action::FindingSaved(f)
             }
             Effect::LoadRegister { filter, sort } => {
-                let first = ops::register_first_screen(ctx, &filter, sort, ops::FIRST_SCREEN_ROWS)?;
-                if let Some(rows) = first {
-                    progress(super::sanitize::escape_action(Action::RegisterLoaded {
-                        filter: filter.clone(),
-                        sort,
-                        rows,
-                        total: None,
-                    }));
-                }
-                let view = ops::register_view(ctx, &filter, sort)?;
-                Action::RegisterLoaded {
-                    filter,
-                    sort,
-                    rows: view.rows,
-                    total: Some(view.total),
-                }
+                self.register.load(ctx, filter, sort, progress)?
             }
             Effect::LoadRegisters => {
                 let chemicals = ops::chemicals(ctx)?;

@@ -25,6 +25,7 @@ mod photo_effects;
 pub mod photo_view;
 pub mod pick_keys;
 pub mod place_pick;
+pub mod register_effects;
 pub mod registry_edit;
 pub mod sanitize;
 pub mod screens;

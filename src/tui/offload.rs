@@ -22,6 +22,14 @@ pub fn drop_rows<T: Send + 'static>(rows: Vec<T>) {
         });
 }
 
+/// Lets go of rows shared with the worker ([`super::app::RegisterRows`]): when this was the
+/// last holder, they are dropped as [`drop_rows`] drops them.
+pub fn drop_shared_rows<T: Send + Sync + 'static>(rows: std::sync::Arc<Vec<T>>) {
+    if let Ok(rows) = std::sync::Arc::try_unwrap(rows) {
+        drop_rows(rows);
+    }
+}
+
 /// Lowers the calling thread's scheduling priority (its nice value plus 5, on Linux) so that, on a
 /// two-core machine, the UI thread is run first when the worker and the threads it starts
 /// (bundle loading, signature checks) want both cores: the screen keeps drawing while a sync

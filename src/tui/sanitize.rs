@@ -110,20 +110,9 @@ pub fn escape_action(action: Action) -> Action {
             path,
             opened,
         },
-        Action::RegisterLoaded {
-            filter,
-            sort,
-            mut rows,
-            total,
-        } => {
-            rows.iter_mut().for_each(row);
-            Action::RegisterLoaded {
-                filter,
-                sort,
-                rows,
-                total,
-            }
-        }
+        // The worker escapes the rows once, as it reads them (`escape_rows`): they are shared
+        // with it and given again for every later filter.
+        a @ Action::RegisterLoaded { .. } => a,
         Action::PlacesLoaded {
             facility,
             mut places,
@@ -247,6 +236,12 @@ pub fn escape_action(action: Action) -> Action {
         }
         other => other,
     }
+}
+
+/// Escapes the register rows the worker has just read, before it shares them (every later
+/// `RegisterLoaded` gives them again, unchanged).
+pub fn escape_rows(rows: &mut [RegisterRow]) {
+    rows.iter_mut().for_each(row);
 }
 
 fn row(r: &mut RegisterRow) {

@@ -27,7 +27,7 @@ fn sync_from_tui(h: &mut Harness, folder: &Path) {
 fn detail_of(h: &mut Harness, description: &str) -> String {
     press(h, &["r"]);
     let rows = match h.app.screen() {
-        Screen::Register(r) => r.rows.as_ref().map_or(0, Vec::len),
+        Screen::Register(r) => r.visible.len(),
         other => panic!("register expected, got {other:?}"),
     };
     for i in 0..rows {

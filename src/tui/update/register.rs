@@ -5,26 +5,33 @@ use crate::domain::{Finding, Severity, Status};
 use crate::ops::LedgerFormat;
 use crate::tui::action::{Action, Command};
 use crate::tui::app::{
-    App, Chooser, MessageKind, Overlay, Prompt, PromptKind, RegisterRow, RegisterState, Screen,
-    SignerInput, SortDue,
+    App, Chooser, MessageKind, Overlay, Prompt, PromptKind, RegisterRow, RegisterRows,
+    RegisterState, Screen, SignerInput, SortDue,
 };
 use crate::tui::widgets::text_input::TextInput;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-/// Shows rows ops has filtered and put in order (on the worker), keeping the selected finding
-/// if it is among them.
-pub fn show(st: &mut RegisterState, rows: Vec<RegisterRow>, total: Option<usize>) {
+/// Shows the rows `visible` names, which ops has filtered and put in order (on the worker),
+/// keeping the selected finding if it is among them.
+pub fn show(st: &mut RegisterState, rows: RegisterRows, visible: Vec<usize>, total: Option<usize>) {
     let keep = st.selected_row().map(|r| r.id);
     st.selected = keep
-        .and_then(|id| rows.iter().position(|r| r.id == id))
+        .and_then(|id| visible.iter().position(|i| rows[*i].id == id))
         .unwrap_or(st.selected)
-        .min(rows.len().saturating_sub(1));
-    st.visible = (0..rows.len()).collect();
+        .min(visible.len().saturating_sub(1));
+    st.visible = visible;
     if let Some(old) = st.rows.replace(rows) {
-        crate::tui::offload::drop_rows(old);
+        crate::tui::offload::drop_shared_rows(old);
     }
     st.total = total;
+}
+
+/// The rows of the register to change in place (a step saved, a notice issued). They are
+/// shared with the worker only while it answers a filter; its hold is a weak one otherwise,
+/// which this lets go of, so the next filter reads the rows again (the log has changed).
+pub fn rows_to_change(st: &mut RegisterState) -> Option<&mut Vec<RegisterRow>> {
+    st.rows.as_mut().map(std::sync::Arc::make_mut)
 }
 
 /// After the rows of `ids` changed in place (a step saved, a notice issued): the ones that no
@@ -189,7 +196,7 @@ fn issue_prompt(app: &mut App) {
     let rows: Vec<&RegisterRow> = st
         .rows
         .iter()
-        .flatten()
+        .flat_map(|rows| rows.iter())
         .filter(|r| ids.contains(&r.id))
         .collect();
     let Some(first) = rows.first() else {

@@ -228,17 +228,21 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             filter,
             sort,
             rows,
+            visible,
             total,
         } => {
-            for s in app.stack.iter_mut() {
-                if let Screen::Register(st) = s {
-                    // Rows read for a filter since changed are not shown: their own load
-                    // follows.
-                    if st.filter == filter && st.sort == sort {
-                        register::show(st, rows, total);
-                    }
-                    break;
+            let st = app.stack.iter_mut().find_map(|s| match s {
+                Screen::Register(st) => Some(st),
+                _ => None,
+            });
+            match st {
+                // Rows read for a filter since changed are not shown: their own load follows.
+                Some(st) if st.filter == filter && st.sort == sort => {
+                    register::show(st, rows, visible, total);
                 }
+                // The register was left (or the rows are for another filter): they are let
+                // go of off this thread when they were the last hold.
+                _ => crate::tui::offload::drop_shared_rows(rows),
             }
         }
         Action::RegistersLoaded(data) => {
@@ -267,7 +271,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             for s in app.stack.iter_mut() {
                 match s {
                     Screen::Register(st) => {
-                        if let Some(rows) = st.rows.as_mut() {
+                        if let Some(rows) = register::rows_to_change(st) {
                             // A retracted hazard leaves the default view at once (its row is
                             // marked; the 已撤销 filter shows it).
                             if let Some(r) = rows.iter_mut().find(|r| r.id == row.id) {
@@ -328,7 +332,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             for s in app.stack.iter_mut() {
                 if let Screen::Register(st) = s {
                     st.marked.clear();
-                    if let Some(rows) = st.rows.as_mut() {
+                    if let Some(rows) = register::rows_to_change(st) {
                         for (f, (_, name)) in findings.iter().zip(&lines) {
                             if let Some(r) = rows.iter_mut().find(|r| r.id == f.id) {
                                 *r = RegisterRow::from_finding(f, name, &app.now);
