@@ -99,7 +99,8 @@ fn open(data: &Path, config: &Path, reference: &Path) {
     drop(store);
     std::thread::sleep(Duration::from_millis(300));
     let t = Instant::now();
-    let opened = ops::open_at(data, config).expect("ops::open");
+    // As the TUI opens it (its small sled cache: it holds what it reads whole).
+    let opened = ops::open_tui_at(data, config).expect("ops::open");
     let ops_ms = ms(t.elapsed());
     let ctx = opened.ctx;
     let t = Instant::now();

@@ -100,7 +100,7 @@ pub use finding::{
 };
 pub use finding_place::{PlaceIntent, PlaceOutcome, RecordedFinding, record_finding_at};
 pub use form_gaps::{blank_form_fields, blank_form_fields_text};
-pub use heap::lean_heap;
+pub use heap::{lean_heap, trim_heap};
 pub use input::Input;
 pub use inspection::{
     NewInspection, answer, finish_inspection, join_inspection, start_inspection,
@@ -151,7 +151,9 @@ pub use search::{
 pub use search_detached::{FileSearch, plan_file_search};
 pub use search_file::{INDEX_FILE, IndexSource, search_index};
 pub use search_seal::sealed_search_index;
-pub use setup::{Opened, open, open_at, open_import, open_one_pass, recorded_checklists};
+pub use setup::{
+    Opened, open, open_at, open_import, open_one_pass, open_tui, open_tui_at, recorded_checklists,
+};
 pub use signoff::{RECEIVER, REPORTER, SignerFields, VERIFIER, receive_notice, signer};
 pub use stats::{Stats, StatsRow, Tally, stats};
 pub use sync::{

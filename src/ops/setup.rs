@@ -48,6 +48,24 @@ pub fn open_import(data_dir: &Path) -> Result<Opened> {
     open_with(data_dir, &config::config_dir(), CacheUse::Import)
 }
 
+/// As [`open`], for the TUI: sled keeps 2 MB of pages (`CacheUse::Held`), as the TUI holds
+/// what it reads whole (the register's rows, read once per change of the log; the search
+/// index) rather than reading the same pages again.
+///
+/// # Errors
+/// As [`open`].
+pub fn open_tui(data_dir: &Path) -> Result<Opened> {
+    open_tui_at(data_dir, &config::config_dir())
+}
+
+/// As [`open_tui`], with the config dir given.
+///
+/// # Errors
+/// As [`open`].
+pub fn open_tui_at(data_dir: &Path, config_dir: &Path) -> Result<Opened> {
+    open_with(data_dir, config_dir, CacheUse::Held)
+}
+
 /// As [`open`], with the config dir given.
 ///
 /// # Errors

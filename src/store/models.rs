@@ -497,9 +497,13 @@ impl Store {
         };
         let rows = self.idx.scan_prefix(ROW);
         if newest {
+            // The first screen's few rows: read lazily, a few leaf pages.
             Box::new(rows.rev().map(decode))
         } else {
-            Box::new(rows.map(decode))
+            // The whole register: a walk that lets sled's cache page the rows out as it goes
+            // (`walk.rs`); a plain iteration kept every leaf page of the 100,000 rows it read
+            // until the walk ended.
+            Box::new(super::walk::walk(&self.idx, rows).map(decode))
         }
     }
 

@@ -157,12 +157,13 @@ fn start_effects(app: &App) -> Vec<Effect> {
     }
 }
 
-/// Builds the state and its runner through the one start-up path (`ops::open`), no terminal.
+/// Builds the state and its runner through the one start-up path (`ops::open_tui`: a small
+/// sled cache), no terminal.
 ///
 /// # Errors
 /// What `ops::open` refuses (config file, clock, a data dir held by another xuncha).
 pub fn build(data_dir: &Path, theme: Option<&str>) -> Result<(Tui, App, Vec<String>), Failed> {
-    let opened = ops::open(data_dir)?;
+    let opened = ops::open_tui(data_dir)?;
     let mut warnings = opened.warnings;
     let cfg = opened.config;
     let config_dir = opened.config_dir;
@@ -227,6 +228,8 @@ pub fn main(data_dir: &Path, theme: Option<&str>) -> Result<(), Failed> {
     // Opening a big store takes seconds: say so before it starts.
     let _ = terminal.draw(screens::opening);
     let result = build(data_dir, theme).and_then(|(mut tui, mut app, mut warnings)| {
+        // What sled's open read and let go of (its snapshot) stays in the heap otherwise.
+        ops::trim_heap();
         // Pictures in the detail: decided from the environment, the terminal asked only if it
         // claimed support, before the loop reads any key.
         let (picker, warning) = photo_view::start(tui.runner.config.images.as_deref());

@@ -62,6 +62,8 @@ impl HeldRegister {
                     });
                 }
                 let mut all = ops::register_rows(ctx)?;
+                // Each row's fields were decoded into strings of their own first.
+                ops::trim_heap();
                 super::sanitize::escape_rows(&mut all);
                 let rows = Arc::new(all);
                 self.rows = Arc::downgrade(&rows);
