@@ -46,6 +46,7 @@ mod register_risk;
 mod register_select;
 mod registry_cache;
 mod registry_pick;
+mod row_name;
 mod search;
 mod search_detached;
 mod search_file;
@@ -144,6 +145,7 @@ pub use registry_pick::{
     facility_choices, link_of, match_place, pick_facilities, pick_places, place_choices, places_of,
     registry_choices, resolve_facility, resolve_place, unregistered_entries,
 };
+pub use row_name::{Code, Name};
 pub use search::{
     SearchOutcome, index_finding, load_search_index, may_name_a_record, put_named_record_first,
     resolve_query, search,

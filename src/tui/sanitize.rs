@@ -250,16 +250,15 @@ fn row(r: &mut RegisterRow) {
         &mut r.department,
         &mut r.line,
         &mut r.line_name,
+        &mut r.retract_reason,
     ] {
         // A name shared with other rows is copied only when it has something to escape.
         if let Cow::Owned(e) = escape(s) {
             *s = e.into();
         }
     }
-    for s in [&mut r.description, &mut r.retract_reason] {
-        if let Cow::Owned(e) = escape(s) {
-            *s = e.into();
-        }
+    if let Cow::Owned(e) = escape(&r.description) {
+        r.description = e.into();
     }
 }
 

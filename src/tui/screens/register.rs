@@ -242,7 +242,10 @@ pub fn render(v: &View, s: &RegisterState, frame: &mut Frame, area: Rect) {
         None => format!(" 隐患台账 {selected}/{}+（读取中） ", s.visible.len()),
     };
     // The selected hazard's 隐患编号, as people say it aloud.
-    if let Some(n) = s.selected_row().and_then(|r| r.number.as_deref()) {
+    if let Some(n) = s
+        .selected_row()
+        .and_then(|r| r.number.as_ref().map(|n| n.as_str()))
+    {
         count.push_str(&format!("{n} "));
     }
     if !s.marked.is_empty() {
