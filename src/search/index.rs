@@ -136,6 +136,9 @@ pub struct Index {
     pub(crate) texts: Vec<Text>,
     /// `texts[i].bloom`, dense: the first test of every text per keystroke reads only this.
     pub(crate) blooms: Vec<u128>,
+    /// `texts[i].shortest_word`, dense: whether a text not yet matched can give a whole-word
+    /// hit (`bound`).
+    pub(crate) words: Vec<u8>,
     /// `texts[i].pairs`, dense, read right after the bloom (`pairs`).
     pub(crate) pairs: Vec<PairSig>,
     /// The letter pairs inside the readings of text i's chars (`pairs::InnerSlots`), dense,
@@ -189,6 +192,7 @@ impl Index {
             readings: Readings::new(),
             texts: Vec::new(),
             blooms: Vec::new(),
+            words: Vec::new(),
             pairs: Vec::new(),
             inners: Vec::new(),
             text_ids: HashMap::new(),
@@ -364,6 +368,7 @@ impl Index {
             + self.hot.capacity() * std::mem::size_of::<Hot>()
             + self.field_list.capacity() * std::mem::size_of::<(Field, TextId)>()
             + self.blooms.capacity() * 16
+            + self.words.capacity()
             + self.pairs.capacity() * std::mem::size_of::<PairSig>()
             + self.inners.capacity() * 16
             + self.readings.bytes()
@@ -433,6 +438,7 @@ impl Index {
         let id = self.texts.len() as TextId;
         let t = Text::new(text, &mut self.readings);
         self.blooms.push(t.bloom);
+        self.words.push(t.shortest_word);
         self.pairs.push(t.pairs);
         self.inners.push(self.readings.inner_of(&t.sets));
         self.grams.push(&t);

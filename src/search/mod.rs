@@ -3,6 +3,7 @@
 //! Chinese, full pinyin, pinyin initials or a mix (`mhq`, `miehuoqi`, `gl房`), with `line:`,
 //! `status:` and `facility:` filters. The CLI and the TUI call the same `Index::search`.
 
+mod bound;
 mod chars;
 mod doc;
 mod grams;

@@ -31,8 +31,6 @@ pub(crate) struct Entry {
     /// Its fields are `Plan::fields[at..at + len]`.
     at: u32,
     len: u16,
-    /// The least `Text::shortest_word` of its fields.
-    pub word: u8,
 }
 
 /// The records passing a set of filters, by rank group (item, overdue, open, rectified,
@@ -72,11 +70,6 @@ impl Plan {
                         recency: index.recency(slot),
                         at,
                         len: own.len() as u16,
-                        word: own
-                            .iter()
-                            .map(|(_, t)| index.texts[*t as usize].shortest_word)
-                            .min()
-                            .unwrap_or(u8::MAX),
                     }
                 })
                 .collect();

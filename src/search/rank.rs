@@ -11,6 +11,7 @@
 //! Fuzzy matching only runs when the direct hits do not fill the page: a fuzzy hit can never
 //! outrank a direct one.
 
+use super::bound::Lazily;
 use super::grams::has;
 use super::hit::{Hit, build_hit};
 use super::index::{Field, Hot, Index, TextId};
@@ -91,6 +92,16 @@ impl TopK {
         }
     }
 
+    /// The key of the page's worst hit, once the page is full: only a record ranking before
+    /// it can enter.
+    fn worst(&self) -> Option<&SortKey> {
+        if self.heap.len() == self.limit {
+            self.heap.peek().map(|w| &w.key)
+        } else {
+            None
+        }
+    }
+
     /// Whether no record whose key is at least `bound` can enter the page any more.
     fn closed_below(&self, bound: &SortKey) -> bool {
         self.heap.len() == self.limit && self.heap.peek().is_some_and(|w| w.key <= *bound)
@@ -103,7 +114,7 @@ impl TopK {
 
 /// (kind of match, field weight, item/overdue/open/rectified/closed, tier, newest day,
 /// score, id).
-type SortKey = (u8, Reverse<i64>, u8, Tier, Reverse<i32>, Reverse<i64>, u128);
+pub(crate) type SortKey = (u8, Reverse<i64>, u8, Tier, Reverse<i32>, Reverse<i64>, u128);
 
 /// Records a search walks before it turns to texts first (`sparse`).
 const PROBE: usize = 2048;
@@ -340,21 +351,39 @@ impl Index {
         possible: &mut [Visit],
         pending: &[u32],
     ) {
-        // Past the probe, the letter pairs (when a term has them) rule records out, and the
-        // rest's texts are matched in text order.
+        // What the letter pairs (when a term has them) leave each term to match fuzzily: the
+        // texts they rule out are not matched, from the first record on.
+        let may: Vec<Option<Vec<u64>>> = terms
+            .iter()
+            .map(|t| self.grams.candidates(&t.chars, self.texts.len()))
+            .collect();
+        // Every fuzzy memo made now (a Chinese term's from its chars, `chars`), so the
+        // bound below reads what the per-char lists already ruled out.
+        memos.iter_mut().for_each(|m| {
+            m.fuzzy_mut();
+        });
+        // Past the probe, the records the pairs rule out are passed over, and the rest's
+        // texts are matched in text order.
         let mut candidates: Option<FuzzyCandidates> = None;
         let starts = plan.group_starts();
         let ruled_out = |c: &Option<FuzzyCandidates>, v: Visit| {
             c.as_ref()
                 .is_some_and(|c| !has(&c.records, starts[v.group as usize] + v.pos))
         };
+        // A record whose fields cannot make it rank before the page's worst hit, whatever
+        // its texts not yet matched fuzzily hold (`bound`); the worst only gets better.
+        let cannot_enter = |top: &TopK, memos: &[TermMemo], v: Visit| {
+            let e = plan.entry(v);
+            top.worst()
+                .is_some_and(|w| self.fuzzy_bound(plan.fields(e), memos, v.group, e.recency) >= *w)
+        };
         for (i, &at) in pending.iter().enumerate() {
             if i == FUZZY_PROBE {
-                candidates = self.fuzzy_candidates(plan, terms, memos);
+                candidates = self.fuzzy_candidates(plan, &may, memos);
                 let rest: Vec<Visit> = pending[i..]
                     .iter()
                     .map(|at| possible[*at as usize])
-                    .filter(|v| !ruled_out(&candidates, *v))
+                    .filter(|v| !ruled_out(&candidates, *v) && !cannot_enter(top, memos, *v))
                     .collect();
                 self.prefill_terms(plan, rest, terms, memos, candidates.as_ref());
             }
@@ -369,7 +398,11 @@ impl Index {
             if top.closed_below(&bound) {
                 return;
             }
-            match self.fuzzy_record(plan.fields(e), terms, memos) {
+            // Left possible for a longer query, as above.
+            if cannot_enter(top, memos, v) {
+                continue;
+            }
+            match self.fuzzy_record(plan.fields(e), terms, memos, &may) {
                 Fuzzy::Hit(weight, score) => {
                     let m = Match {
                         tier: Tier::Fuzzy,
@@ -461,12 +494,12 @@ impl Index {
     fn fuzzy_candidates(
         &self,
         plan: &Plan,
-        terms: &[Term],
+        may: &[Option<Vec<u64>>],
         memos: &[TermMemo],
     ) -> Option<FuzzyCandidates> {
         let mut out: Option<FuzzyCandidates> = None;
-        for (i, (term, memo)) in terms.iter().zip(memos).enumerate() {
-            let Some(may_match) = self.grams.candidates(&term.chars, self.texts.len()) else {
+        for (i, (may_match, memo)) in may.iter().zip(memos).enumerate() {
+            let Some(may_match) = may_match else {
                 continue;
             };
             let mut texts = may_match.clone();
@@ -479,10 +512,10 @@ impl Index {
             let here = self.records_holding(plan, &texts);
             let c = out.get_or_insert_with(|| FuzzyCandidates {
                 records: vec![u64::MAX; here.len()],
-                terms: vec![None; terms.len()],
+                terms: vec![None; may.len()],
             });
             c.records.iter_mut().zip(&here).for_each(|(a, b)| *a &= b);
-            c.terms[i] = Some(may_match);
+            c.terms[i] = Some(may_match.clone());
         }
         out
     }
@@ -519,7 +552,6 @@ impl Index {
         top: &mut TopK,
         mut seen: impl FnMut(Visit, bool),
     ) -> usize {
-        let shortest = terms.iter().map(|t| t.chars.len()).min().unwrap_or(0);
         for (i, &v) in visits.iter().enumerate() {
             let e = plan.entry(v);
             let heaviest = plan.heaviest[v.group as usize];
@@ -528,28 +560,22 @@ impl Index {
             if top.closed_below(&bound) {
                 return i;
             }
-            // A record none of whose words is as short as the shortest term cannot be a
-            // whole-word hit (`Text::shortest_word`), so it ranks after the whole-word hits of
-            // its group: when that cannot enter the page, it is passed over unmatched (and
-            // kept possible for a longer query). Later records may still enter.
-            if usize::from(e.word) > shortest
-                && top.closed_below(&least_key_of(
-                    0,
-                    weight,
-                    v.group,
-                    Tier::Substring,
-                    e.recency,
-                ))
-            {
-                seen(v, true);
-                continue;
+            // Once the page is full, the record is matched only as far as it may still enter
+            // it (`bound`); one that cannot is passed over unmatched (and kept possible for a
+            // longer query). Later records may still enter.
+            let fields = plan.fields(e);
+            match self.direct_lazily(fields, terms, memos, v.group, e.recency, top.worst()) {
+                Lazily::PassedOver => seen(v, true),
+                Lazily::Miss => seen(v, false),
+                Lazily::Match => {
+                    let m = self.direct(fields, terms, memos);
+                    let matched = m.is_some();
+                    if let Some(m) = m {
+                        top.offer(self.ranked(e.slot, m, today));
+                    }
+                    seen(v, matched);
+                }
             }
-            let m = self.direct(plan.fields(e), terms, memos);
-            let matched = m.is_some();
-            if let Some(m) = m {
-                top.offer(self.ranked(e.slot, m, today));
-            }
-            seen(v, matched);
         }
         visits.len()
     }
@@ -674,16 +700,18 @@ impl Index {
     /// Terms that matched directly keep their score; the others must match fuzzily. Gives
     /// the weakest term's heaviest field weight and the summed score; `Impossible` when some
     /// term is known to match no field directly and none can match it fuzzily, so no query
-    /// extending this one can match the record either.
+    /// extending this one can match the record either. `may[k]`, where given, holds the
+    /// texts term k may match fuzzily (`grams`); the others are not matched.
     fn fuzzy_record(
         &self,
         fields: &[(Field, TextId)],
         terms: &[Term],
         memos: &mut [TermMemo],
+        may: &[Option<Vec<u64>>],
     ) -> Fuzzy {
         let mut total = 0;
         let mut weight = MAX_WEIGHT;
-        for (term, memo) in terms.iter().zip(memos.iter_mut()) {
+        for (k, (term, memo)) in terms.iter().zip(memos.iter_mut()).enumerate() {
             let mut best: Option<i64> = None;
             let mut heaviest = 0;
             let mut possible = false;
@@ -694,7 +722,11 @@ impl Index {
                 } else {
                     let m = &mut memo.fuzzy_mut()[*tid as usize];
                     if *m == UNKNOWN {
-                        *m = self.fuzzy_value(*tid, term);
+                        *m = match may.get(k) {
+                            // Ruled out by its letter pairs for this term only (`grams`).
+                            Some(Some(bits)) if !has(bits, *tid) => NO_MATCH,
+                            _ => self.fuzzy_value(*tid, term),
+                        };
                     }
                     // A direct match not yet tried (an earlier term failed first) may still
                     // hold through a rare reading the fuzzy spellings lack.
@@ -775,8 +807,13 @@ impl Index {
     }
 }
 
+/// The tier of a direct or fuzzy memo value holding a match.
+pub(crate) fn tier_of(m: u32) -> Tier {
+    unpack(m).0
+}
+
 /// Direct hits (0), hits through a rare reading (1), fuzzy hits (2).
-fn class_of(tier: Tier) -> u8 {
+pub(crate) fn class_of(tier: Tier) -> u8 {
     match tier {
         Tier::Whole | Tier::Substring => 0,
         Tier::Heteronym => 1,
@@ -875,7 +912,7 @@ mod tests {
             if all.len() < limit {
                 for slot in missed {
                     if let Fuzzy::Hit(weight, score) =
-                        self.fuzzy_record(self.fields(slot), &q.terms, &mut memos)
+                        self.fuzzy_record(self.fields(slot), &q.terms, &mut memos, &[])
                     {
                         let m = Match {
                             tier: Tier::Fuzzy,

@@ -199,7 +199,7 @@ pub(crate) struct Text {
     /// The fewest chars from a word's start to the next separator (0 when a separator
     /// starts a word, `u8::MAX` for an empty text; capped there): a whole-word match of a
     /// term of n chars spans at most n chars, so a text whose every word is longer than n
-    /// has none (`Plan::floor`).
+    /// has none (`bound`).
     pub shortest_word: u8,
 }
 
