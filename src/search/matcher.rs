@@ -71,16 +71,23 @@ pub(crate) fn contiguous(t: &Text, r: &Readings, q: &Term) -> Option<(Tier, i64,
     } else {
         0
     };
-    scan(t, r, q, first, first_bit, false).or_else(|| {
-        // Other readings only matter for pinyin typed against a char that has them.
-        if q.has_ascii_letter && t.heteronyms {
-            scan(t, r, q, first, first_bit, true)
-        } else {
-            None
-        }
-    })
+    // Most texts a keystroke checks do not match at all: one scan through every reading
+    // says so for them, where the common reading's scan and then the other readings' took two
+    // (issue 14). Only a text matched somehow needs the common reading's scan for its tier.
+    // Other readings only matter for pinyin typed against a char that has them.
+    if !(q.has_ascii_letter && t.heteronyms) {
+        return scan(t, r, q, first, first_bit, false, &mut false);
+    }
+    let mut cut = false;
+    let any = scan(t, r, q, first, first_bit, true, &mut cut);
+    // With its step budget cut, the wider scan may have missed a match the common one finds.
+    if any.is_none() && !cut {
+        return None;
+    }
+    scan(t, r, q, first, first_bit, false, &mut false).or(any)
 }
 
+/// The best match from any start; `cut` is set when some start ran out of its step budget.
 fn scan(
     t: &Text,
     r: &Readings,
@@ -88,6 +95,7 @@ fn scan(
     first: char,
     first_bit: u32,
     any_reading: bool,
+    cut: &mut bool,
 ) -> Option<(Tier, i64, usize, usize)> {
     let n = t.chars.len();
     let mut best: Option<(Tier, i64, usize, usize)> = None;
@@ -96,7 +104,9 @@ fn scan(
             continue;
         }
         let mut budget = STEP_BUDGET;
-        let Some(end) = walk(t, r, &q.chars, start, 0, any_reading, &mut budget) else {
+        let found = walk(t, r, &q.chars, start, 0, any_reading, &mut budget);
+        *cut |= budget == 0;
+        let Some(end) = found else {
             continue;
         };
         let whole = (start == 0 || is_separator(t.chars[start - 1]))
@@ -339,6 +349,55 @@ mod tests {
         assert_eq!(find("配电室", "pds"), Some((Tier::Whole, 0, 3)));
         assert_eq!(find("氧气瓶", "yqp"), Some((Tier::Whole, 0, 3)));
         assert_eq!(find("中心", "zhx"), Some((Tier::Whole, 0, 2)));
+    }
+
+    /// One scan through every reading first gives what the common reading's scan, then the
+    /// other readings', gave: for every substring of every spelling of some texts, against
+    /// every text.
+    #[test]
+    fn one_wide_scan_first_decides_as_the_two_scans_did() {
+        let sources = [
+            "空调机房",
+            "医院方的施工",
+            "食堂燃气管道未固定，status 不明",
+            "配电室门口堆放纸箱（12号）",
+            "stat 监测仪未校准",
+            "中心供氧站调压阀",
+            "绿色通道",
+        ];
+        let mut r = Readings::new();
+        let texts: Vec<Text> = sources.iter().map(|s| Text::new(s, &mut r)).collect();
+        let (mut tried, mut matched) = (0, 0);
+        for source in &texts {
+            for s in [&source.initials, &source.spelled] {
+                for a in 0..s.len() {
+                    for b in a + 1..=s.len().min(a + 10) {
+                        let q = Term::new(&String::from_utf8_lossy(&s[a..b]));
+                        let Some(&first) = q.chars.first() else {
+                            continue;
+                        };
+                        let bit = if first.is_ascii_lowercase() {
+                            1u32 << (first as u8 - b'a')
+                        } else {
+                            0
+                        };
+                        for t in &texts {
+                            let two =
+                                scan(t, &r, &q, first, bit, false, &mut false).or_else(|| {
+                                    (q.has_ascii_letter && t.heteronyms)
+                                        .then(|| scan(t, &r, &q, first, bit, true, &mut false))
+                                        .flatten()
+                                });
+                            let two = two.filter(|_| t.bloom & q.bloom == q.bloom);
+                            assert_eq!(contiguous(t, &r, &q), two, "{} / {}", t.original, q.text);
+                            tried += 1;
+                            matched += usize::from(two.is_some());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(matched > 500 && tried > 5 * matched, "{matched} of {tried}");
     }
 
     #[test]
