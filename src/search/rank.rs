@@ -20,7 +20,7 @@ use super::memo::{IMPOSSIBLE, NO_MATCH, TermMemo, UNKNOWN, pack};
 use super::pairs::Need;
 use super::plan::{Narrow, Plan, PlanKey, Visit};
 use super::query::{Query, QueryError};
-use super::sparse::ones;
+use super::sparse::{AHEAD, ones};
 use crate::domain::StatusFilter;
 use crate::domain::{Now, Status};
 use chrono::NaiveDate;
@@ -514,11 +514,22 @@ impl Index {
                 }
             }
         }
+        let mut todo = Vec::new();
         for t in ones(&wanted) {
-            fuzzy[t as usize] = match may_match {
-                Some(m) if !has(m, t) => NO_MATCH,
-                _ => self.fuzzy_value(t, term),
-            };
+            match may_match {
+                Some(m) if !has(m, t) => fuzzy[t as usize] = NO_MATCH,
+                _ => todo.push(t),
+            }
+        }
+        // Each text's spellings are asked for a few texts ahead (`Text::prefetch_fields`).
+        for (i, &t) in todo.iter().enumerate() {
+            if let Some(&a) = todo.get(i + 2 * AHEAD) {
+                self.texts[a as usize].prefetch_fields();
+            }
+            if let Some(&a) = todo.get(i + AHEAD) {
+                self.texts[a as usize].prefetch_spellings();
+            }
+            fuzzy[t as usize] = self.fuzzy_value(t, term);
         }
     }
 

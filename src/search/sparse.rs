@@ -14,7 +14,6 @@ use super::matcher::Term;
 use super::memo::{NO_MATCH, TermMemo, UNKNOWN};
 use super::pairs::Need;
 use super::plan::{NOT_HERE, Plan, Visit};
-use super::text::prefetch;
 
 /// Which live records hold each text: `slots[at[t]..at[t + 1]]`, ascending (a record holding
 /// a text in two fields is listed twice).
@@ -260,10 +259,10 @@ impl Index {
         }
         for (i, &t) in todo.iter().enumerate() {
             if let Some(&a) = todo.get(i + 2 * AHEAD) {
-                prefetch(&self.texts[a as usize]);
+                self.texts[a as usize].prefetch_fields();
             }
             if let Some(&a) = todo.get(i + AHEAD) {
-                self.texts[a as usize].prefetch();
+                self.texts[a as usize].prefetch_chars();
             }
             memo.direct[t as usize] = self.direct_value(t, term, &memo.need);
         }
@@ -276,9 +275,9 @@ impl Index {
     }
 }
 
-/// How many texts ahead `match_every_text` asks for a text's chars (and twice as far, for
-/// the text itself).
-const AHEAD: usize = 8;
+/// How many texts ahead a loop over texts asks for a text's chars (and twice as far, for
+/// the text itself): `match_every_text`, `rank::prefill_fuzzy`.
+pub(crate) const AHEAD: usize = 8;
 
 #[cfg(test)]
 thread_local! {

@@ -122,7 +122,7 @@ impl Readings {
 
 /// Asks the CPU to bring the cache line at `p` in; nothing on other targets.
 #[cfg(target_arch = "x86_64")]
-pub(crate) fn prefetch<T>(p: *const T) {
+fn prefetch<T>(p: *const T) {
     use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
     // SAFETY: a prefetch is a hint: it reads nothing and never faults, whatever the address;
     // `sse` is part of every x86_64 target.
@@ -130,7 +130,7 @@ pub(crate) fn prefetch<T>(p: *const T) {
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-pub(crate) fn prefetch<T>(_p: *const T) {}
+fn prefetch<T>(_p: *const T) {}
 
 /// Presence bit of an ASCII lowercase letter or digit (bits 0..36).
 pub(crate) fn letter_bit(b: u8) -> u64 {
@@ -285,12 +285,29 @@ impl Text {
             .collect()
     }
 
-    /// Asks the CPU to fetch the chars and reading sets a direct match reads, ahead of a
-    /// loop reaching this text: each is a heap block of its own, so a loop over many texts
-    /// would wait on memory for each (issue 14).
-    pub(crate) fn prefetch(&self) {
+    /// Asks the CPU to fetch this text's own fields that point at its chars, reading sets and
+    /// spellings (the struct spans more than one cache line), ahead of a loop over many texts
+    /// reaching it: each of those is a heap block of its own, so such a loop would otherwise
+    /// wait on memory twice for every text (issue 14). Then `prefetch_chars` or
+    /// `prefetch_spellings`, a few texts later.
+    pub(crate) fn prefetch_fields(&self) {
+        prefetch(&self.chars);
+        prefetch(&self.sets);
+        prefetch(&self.spelled);
+        prefetch(&self.initials);
+    }
+
+    /// Asks for the chars and reading sets a direct match reads.
+    pub(crate) fn prefetch_chars(&self) {
         prefetch(self.chars.as_ptr());
         prefetch(self.sets.as_ptr());
+    }
+
+    /// Asks for the spellings (and chars) the fuzzy matcher's prefilters read.
+    pub(crate) fn prefetch_spellings(&self) {
+        prefetch(self.spelled.as_ptr());
+        prefetch(self.initials.as_ptr());
+        prefetch(self.chars.as_ptr());
     }
 
     pub(crate) fn bytes(&self) -> usize {
