@@ -20,7 +20,8 @@ use super::memo::{IMPOSSIBLE, NO_MATCH, TermMemo, UNKNOWN, pack};
 use super::pairs::Need;
 use super::plan::{Narrow, Plan, PlanKey, Visit};
 use super::query::{Query, QueryError};
-use super::sparse::{AHEAD, ones};
+use super::sparse::ones;
+use super::text::Text;
 use crate::domain::StatusFilter;
 use crate::domain::{Now, Status};
 use chrono::NaiveDate;
@@ -521,16 +522,10 @@ impl Index {
                 _ => todo.push(t),
             }
         }
-        // Each text's spellings are asked for a few texts ahead (`Text::prefetch_fields`).
-        for (i, &t) in todo.iter().enumerate() {
-            if let Some(&a) = todo.get(i + 2 * AHEAD) {
-                self.texts[a as usize].prefetch_fields();
-            }
-            if let Some(&a) = todo.get(i + AHEAD) {
-                self.texts[a as usize].prefetch_spellings();
-            }
-            fuzzy[t as usize] = self.fuzzy_value(t, term);
-        }
+        // Each text's spellings are asked for a few texts ahead (`Index::fill`).
+        self.fill(fuzzy, &todo, Text::prefetch_spellings, |t| {
+            self.fuzzy_value(t, term)
+        });
     }
 
     /// The records that may be fuzzy hits, when some term's letter pairs tell (`grams`): a

@@ -14,6 +14,7 @@ use super::matcher::Term;
 use super::memo::{NO_MATCH, TermMemo, UNKNOWN};
 use super::pairs::Need;
 use super::plan::{NOT_HERE, Plan, Visit};
+use super::text::Text;
 
 /// Which live records hold each text: `slots[at[t]..at[t + 1]]`, ascending (a record holding
 /// a text in two fields is listed twice).
@@ -243,6 +244,46 @@ impl Index {
         Some(matched)
     }
 
+    /// Sets `memo[t] = value(t)` for each text `t` of `todo` (ascending), asking for each
+    /// text's fields and then (`ahead`) what `value` reads of it a few texts ahead. Many
+    /// texts are split between this thread and one more (the machines run two cores or more;
+    /// each value depends on its text alone); should no thread start, this one does all.
+    pub(crate) fn fill(
+        &self,
+        memo: &mut [u32],
+        todo: &[TextId],
+        ahead: impl Fn(&Text) + Sync,
+        value: impl Fn(TextId) -> u32 + Sync,
+    ) {
+        // `memo` holds the values of texts `base..`.
+        let run = |memo: &mut [u32], todo: &[TextId], base: usize| {
+            for (i, &t) in todo.iter().enumerate() {
+                if let Some(&a) = todo.get(i + 2 * AHEAD) {
+                    self.texts[a as usize].prefetch_fields();
+                }
+                if let Some(&a) = todo.get(i + AHEAD) {
+                    ahead(&self.texts[a as usize]);
+                }
+                memo[t as usize - base] = value(t);
+            }
+        };
+        if todo.len() < ONE_THREAD {
+            return run(memo, todo, 0);
+        }
+        let mid = todo.len() / 2;
+        let split = todo[mid] as usize;
+        let (low, high) = memo.split_at_mut(split);
+        let started = std::thread::scope(|s| {
+            let other =
+                std::thread::Builder::new().spawn_scoped(s, || run(high, &todo[mid..], split));
+            run(low, &todo[..mid], 0);
+            other.is_ok()
+        });
+        if !started {
+            run(&mut memo[split..], &todo[mid..], split);
+        }
+    }
+
     /// `match_all_texts` without a limit: the dense filters first, then the texts they pass,
     /// each one's chars asked for a few texts ahead (issue 14: a check waited on memory for
     /// most of its 0.5 µs).
@@ -257,15 +298,10 @@ impl Index {
                 }
             }
         }
-        for (i, &t) in todo.iter().enumerate() {
-            if let Some(&a) = todo.get(i + 2 * AHEAD) {
-                self.texts[a as usize].prefetch_fields();
-            }
-            if let Some(&a) = todo.get(i + AHEAD) {
-                self.texts[a as usize].prefetch_chars();
-            }
-            memo.direct[t as usize] = self.direct_value(t, term, &memo.need);
-        }
+        let need = &memo.need;
+        self.fill(&mut memo.direct, &todo, Text::prefetch_chars, |t| {
+            self.direct_value(t, term, need)
+        });
         memo.direct
             .iter()
             .enumerate()
@@ -274,6 +310,9 @@ impl Index {
             .collect()
     }
 }
+
+/// Texts `Index::fill` matches on one thread; more are split between two.
+const ONE_THREAD: usize = if cfg!(test) { 64 } else { 4096 };
 
 /// How many texts ahead a loop over texts asks for a text's chars (and twice as far, for
 /// the text itself): `match_every_text`, `rank::prefill_fuzzy`.
