@@ -77,11 +77,16 @@ pub(super) struct ClockFigures {
 /// Step 1: writes the seal naming the index file whose header is `header`. False when it
 /// could not be written or the config has problems start-up would report.
 pub(super) fn begin(data_dir: &Path, header: &[u8], build: &str, clock: ClockFigures) -> bool {
+    write_step_one(data_dir, hex::encode(Sha256::digest(header)), build, clock)
+}
+
+/// Writes a step-1 seal naming `index` (a header hash, or a pending value).
+fn write_step_one(data_dir: &Path, index: String, build: &str, clock: ClockFigures) -> bool {
     let Some(catalog) = config_catalog_hash(&config::config_dir()) else {
         return false;
     };
     let seal = Seal {
-        index: hex::encode(Sha256::digest(header)),
+        index,
         build: build.to_string(),
         catalog,
         own_last_ms: clock.own_last_ms,
@@ -125,19 +130,7 @@ pub(super) fn begin_pending(
     build: &str,
     clock: ClockFigures,
 ) -> bool {
-    let Some(catalog) = config_catalog_hash(&config::config_dir()) else {
-        return false;
-    };
-    let seal = Seal {
-        index: pending.to_string(),
-        build: build.to_string(),
-        catalog,
-        own_last_ms: clock.own_last_ms,
-        seen_ms: clock.seen_ms,
-        holds_events: clock.holds_events,
-        files: None,
-    };
-    write(data_dir, &seal)
+    write_step_one(data_dir, pending.to_string(), build, clock)
 }
 
 /// Step 2 of a [`begin_pending`] seal, after the index file was written: holding the lock of
