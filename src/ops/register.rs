@@ -291,24 +291,9 @@ pub(super) fn with_spellings(reg: &Registry, filter: &RegisterFilter) -> Registe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
-    use crate::domain::Now;
-    use crate::store::Store;
     use std::collections::HashMap;
 
-    /// A demo store of `scale` findings, opened by 王建国.
-    fn demo_ctx(scale: usize) -> (tempfile::TempDir, Ctx) {
-        let dir = tempfile::tempdir().unwrap();
-        let now = Now(chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap());
-        let mut ctx = Ctx::new(
-            Store::open(dir.path()).unwrap(),
-            Catalog::builtin(),
-            now,
-            "王建国",
-        );
-        crate::ops::demo(&mut ctx, scale).unwrap();
-        (dir, ctx)
-    }
+    use crate::ops::test_support::demo_ctx;
 
     /// The register holds 100,000 rows at office scale: each name is held once, not per row,
     /// so the rows of one facility (department, line) point at the same text.

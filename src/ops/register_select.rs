@@ -66,22 +66,12 @@ fn select(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
-    use crate::domain::{Now, Severity, Status};
+    use crate::domain::{Severity, Status};
     use crate::ops::{RetractedView, register_rows, register_view};
-    use crate::store::Store;
 
     /// A demo store of `scale` findings, opened by 王建国, with a few hazards retracted.
     fn demo_ctx(scale: usize) -> (tempfile::TempDir, Ctx) {
-        let dir = tempfile::tempdir().unwrap();
-        let now = Now(chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap());
-        let mut ctx = Ctx::new(
-            Store::open(dir.path()).unwrap(),
-            Catalog::builtin(),
-            now,
-            "王建国",
-        );
-        crate::ops::demo(&mut ctx, scale).unwrap();
+        let (dir, mut ctx) = crate::ops::test_support::demo_ctx(scale);
         let ids: Vec<_> = register_rows(&ctx).unwrap().iter().map(|r| r.id).collect();
         for id in ids.iter().step_by(17) {
             crate::ops::retract(&mut ctx, *id, "登记有误").unwrap();

@@ -42,3 +42,20 @@ pub fn fire_inspection(ctx: &mut Ctx) -> (Uuid, String) {
     let item = ctx.items_of_inspection(&insp)[0].id.clone();
     (insp.id, item)
 }
+
+/// A context on a fresh temp store filled by `ops::demo` with `scale` findings, acting as
+/// 王建国 at 2026-11-22 09:00 +08:00.
+pub fn demo_ctx(scale: usize) -> (tempfile::TempDir, Ctx) {
+    let dir = tempfile::tempdir().unwrap();
+    let now = crate::domain::Now(
+        chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap(),
+    );
+    let mut ctx = Ctx::new(
+        crate::store::Store::open(dir.path()).unwrap(),
+        crate::catalog::Catalog::builtin(),
+        now,
+        "王建国",
+    );
+    super::demo(&mut ctx, scale).unwrap();
+    (dir, ctx)
+}

@@ -15,7 +15,6 @@ use super::index::{Index, TextId};
 use super::matcher::{Term, Tier};
 use super::memo::{IMPOSSIBLE, NO_MATCH, TermMemo, UNKNOWN};
 use super::rank::{SortKey, class_of, tier_of};
-use std::cmp::Reverse;
 
 /// What the walk learnt of one record.
 pub(crate) enum Lazily {
@@ -29,15 +28,7 @@ pub(crate) enum Lazily {
 
 /// The least key of a record with this class, weight, group, tier and recency.
 fn least(tier: Tier, weight: i64, group: u8, recency: i32) -> SortKey {
-    (
-        class_of(tier),
-        Reverse(weight),
-        group,
-        tier,
-        Reverse(recency),
-        Reverse(i64::MAX),
-        0,
-    )
+    super::rank::least_key_of(class_of(tier), weight, group, tier, recency)
 }
 
 impl Index {

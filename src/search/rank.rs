@@ -140,7 +140,7 @@ fn least_key(class: u8, weight: i64, group: u8, recency: i32) -> SortKey {
 }
 
 /// `least_key` when no record left to visit can match better than `tier`.
-fn least_key_of(class: u8, weight: i64, group: u8, tier: Tier, recency: i32) -> SortKey {
+pub(super) fn least_key_of(class: u8, weight: i64, group: u8, tier: Tier, recency: i32) -> SortKey {
     (
         class,
         Reverse(weight),
@@ -257,20 +257,8 @@ impl Index {
         // A walk that closes within its first records is the cheapest way; only a longer one
         // is worth reading every text for (the probe's matches stay in the memos).
         let probe = visits.len().min(PROBE);
-        let closes_early = probe < visits.len() && {
-            let mut top = TopK::new(limit);
-            let walked = self.walk_direct(
-                &plan,
-                &visits[..probe],
-                &[],
-                &q.terms,
-                &mut memos,
-                today,
-                &mut top,
-                |_, _| {},
-            );
-            walked < probe
-        };
+        let closes_early = probe < visits.len()
+            && self.probe_walk(&plan, &visits[..probe], &q.terms, &mut memos, today, limit) < probe;
         // Texts first, when a term is selective: if the records holding its texts give a
         // full page of direct hits, no fuzzy pass is needed and nothing else can rank.
         let mut candidates = (!closes_early)
@@ -284,16 +272,13 @@ impl Index {
         // matching every text the filters pass takes 18 ms; 「sta」 walked all 100,230 records
         // in 20 ms where matching its 28,000 texts takes 10).
         if candidates.is_none() && !closes_early && visits.len() > LONG_PROBE {
-            let mut top = TopK::new(limit);
-            let walked = self.walk_direct(
+            let walked = self.probe_walk(
                 &plan,
                 &visits[..LONG_PROBE],
-                &[],
                 &q.terms,
                 &mut memos,
                 today,
-                &mut top,
-                |_, _| {},
+                limit,
             );
             if walked == LONG_PROBE {
                 candidates = self.direct_candidates(
@@ -571,6 +556,22 @@ impl Index {
         self.memos.keep(memos);
         self.memos.keep_narrow(narrow);
         hits
+    }
+
+    /// A walk of `visits` into a page of its own, for what it tells: how many records it
+    /// visited before the page was settled (all of them when it was not). Its matches stay in
+    /// `memos` for the search that follows.
+    fn probe_walk(
+        &self,
+        plan: &Plan,
+        visits: &[Visit],
+        terms: &[Term],
+        memos: &mut [TermMemo],
+        today: NaiveDate,
+        limit: usize,
+    ) -> usize {
+        let mut top = TopK::new(limit);
+        self.walk_direct(plan, visits, &[], terms, memos, today, &mut top, |_, _| {})
     }
 
     /// Visits records in rank order as far as it is known before matching (group, then
