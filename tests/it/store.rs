@@ -185,7 +185,7 @@ fn doctor_notices_a_view_that_drifted_from_the_log() {
     drop(c);
     // Tamper with the derived tree directly, as a crash between trees (or a bug) would.
     {
-        let db = sled::open(tmp.path().join("db")).unwrap();
+        let db = raw_sled(&tmp.path().join("db"));
         db.open_tree("findings")
             .unwrap()
             .remove(fid.as_bytes())
@@ -215,7 +215,7 @@ fn doctors_bounded_check_finds_every_drift_the_full_comparison_names() {
     assert!(c.raw_store().check().unwrap().is_clean());
     let ids: Vec<Vec<u8>> = {
         drop(c);
-        let db = sled::open(tmp.path().join("db")).unwrap();
+        let db = raw_sled(&tmp.path().join("db"));
         let v = db
             .open_tree("findings")
             .unwrap()
@@ -266,7 +266,7 @@ fn doctors_bounded_check_finds_every_drift_the_full_comparison_names() {
             .unwrap();
         assert!(status.success());
         {
-            let db = sled::open(copy.path().join("db")).unwrap();
+            let db = raw_sled(&copy.path().join("db"));
             tamper(&db);
             db.flush().unwrap();
         }
@@ -297,4 +297,21 @@ fn a_snapshot_torn_by_a_crash_does_not_lock_the_user_out() {
     assert!(c.raw_store().finding(fid).unwrap().is_some());
     assert!(!torn.exists(), "the torn snapshot is cleared away");
     assert!(c.raw_store().rebuild(false).unwrap().is_clean());
+}
+
+/// The data dir's sled database opened bare, to tamper with it. A store just dropped lets go
+/// of sled's lock when sled's own threads end, a moment later: wait for it (up to 10 s) as
+/// `Store::open` does, instead of failing on the first try.
+fn raw_sled(db: &std::path::Path) -> sled::Db {
+    let started = std::time::Instant::now();
+    loop {
+        match sled::open(db) {
+            Ok(db) => return db,
+            Err(e) if started.elapsed() < std::time::Duration::from_secs(10) => {
+                assert!(e.to_string().contains("lock"), "{e}");
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
 }
