@@ -50,6 +50,7 @@ mod row_name;
 mod search;
 mod search_detached;
 mod search_file;
+mod search_gather;
 mod search_seal;
 mod setup;
 mod signoff;

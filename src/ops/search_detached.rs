@@ -1,12 +1,16 @@
-//! A whole `xuncha search` that closes the store before it loads the index (issue 14: at most
-//! 80 MB resident for every command at 100,000 hazards).
+//! A whole `xuncha search` that closes the store before it loads or builds the index (issue 14:
+//! at most 80 MB resident for every command at 100,000 hazards).
 //!
-//! sled's page table for such a store is ≈ 55–60 MB from the open to the close, and the index
-//! read from `search.idx` ≈ 35 MB: held together, a search after one `finding add` took 95 MB.
-//! So while the store is open this reads only what the index file lacks (the findings and
-//! register entries of the events it does not hold, `search_file::changes_since`), then the
-//! caller closes the store and [`FileSearch::load`] reads the file, puts the changes in, writes
-//! it back and seals it: the index takes the memory the page table gave back.
+//! sled's page table for such a store is ≈ 40–60 MB from the open to the close, and the index
+//! ≈ 35 MB: held together, a search after one `finding add` took 95 MB, one that built the
+//! index 91–94 MB. So while the store is open this reads only what the index needs from it,
+//! then the caller closes the store and [`FileSearch::load`] makes the index, writes it back and
+//! seals it: the index takes the memory the page table gave back.
+//! - When the index file serves (current, or behind by at most [`MAX_DETACHED_EVENTS`]): the
+//!   findings and register entries of the events it does not hold (`search_file::changes_since`);
+//!   the file is then read and brought up to date.
+//! - Else (no file, another format, build or checklists, a fork settled, more new events): every
+//!   text a full build reads, compactly (`search_gather`); the index is then built from them.
 //!
 //! The seal keeps its guarantee (`search_seal`): step 1 is written while the store is still
 //! held, naming a pending value instead of a header (never usable as it stands); step 2, under
@@ -15,64 +19,83 @@
 //! read the stamp: the file it wrote is then exactly as current as the store.
 
 use super::search_file::{self, Changes, INDEX_FILE, IndexSource, Stamp};
+use super::search_gather::{Gathered, gather};
 use super::{Ctx, Result};
 use crate::catalog::Catalog;
 use crate::search::Index;
 use std::path::PathBuf;
 
-/// At most this many new events are read for a search that closes the store first; more take
-/// the ordinary way (their findings would be held beside the page table).
+/// At most this many new events are read to bring the index file up to date after the store
+/// is closed; more are answered by a full build (reading them one by one costs more).
 const MAX_DETACHED_EVENTS: u64 = 2_000;
 
-/// What a search read from the store to answer from the index file after the store is closed.
+/// What a search read from the store to make the index after the store is closed.
 pub struct FileSearch {
     dir: PathBuf,
     catalog: Catalog,
-    /// The file's stamp when the store was read, and the store's.
-    file_stamp: Stamp,
+    /// The store's stamp when it was read.
     now: Stamp,
-    /// What the file lacks; None when it was current.
-    changes: Option<Changes>,
+    work: Work,
     /// The pending value of the seal step 1 written for the file this search writes.
     pending: Option<String>,
     /// A read-only data dir (a copy): the file is neither written nor sealed.
     read_only: bool,
 }
 
-/// Reads what a search needs from the store so that it can close the store before loading
-/// the index: None when the index file cannot serve (missing, damaged, another build or
-/// checklists, a fork settled, more than [`MAX_DETACHED_EVENTS`] new events): then the
+/// How the index is made once the store is closed.
+enum Work {
+    /// The file was current.
+    Current,
+    /// The file (stamped `file_stamp`) lacks `changes`.
+    CatchUp { file_stamp: Stamp, changes: Changes },
+    /// No file serves (the reason in words): a build from what was gathered.
+    Build { why: String, gathered: Gathered },
+}
+
+/// Reads what a search needs from the store so that it can close the store before making the
+/// index. None when the executable cannot be identified (the file is never trusted): then the
 /// caller searches the ordinary way (`search_index`) with the store open.
 ///
 /// # Errors
-/// `Store` when the store cannot be read.
+/// `Store` when the store cannot be read (a view that does not decode is `Corrupt`).
 pub fn plan_file_search(ctx: &Ctx) -> Result<Option<FileSearch>> {
     let dir = ctx.store.dir().to_path_buf();
-    let Some(header) = search_file::read_header(&dir.join(INDEX_FILE)) else {
-        return Ok(None);
-    };
-    let Some(file_stamp) =
-        Index::stamp_of(&header).and_then(|s| serde_json::from_slice::<Stamp>(s).ok())
-    else {
-        return Ok(None);
-    };
     let now = Stamp::of(ctx)?;
-    if now.build.is_empty() || !file_stamp.only_gained(&now) {
+    if now.build.is_empty() {
         return Ok(None);
     }
-    let changes = if file_stamp == now {
-        None
-    } else {
-        match search_file::changes_since(ctx, &file_stamp.vv, &now.vv, MAX_DETACHED_EVENTS)? {
-            Some(changes) => Some(changes),
-            None => return Ok(None),
+    let path = dir.join(INDEX_FILE);
+    let file_stamp = search_file::read_header(&path).map(|header| {
+        Index::stamp_of(&header).and_then(|s| serde_json::from_slice::<Stamp>(s).ok())
+    });
+    let build = |why: &str| -> Result<Work> {
+        Ok(Work::Build {
+            why: why.to_string(),
+            gathered: gather(ctx)?,
+        })
+    };
+    let work = match file_stamp {
+        None if path.exists() => build("索引文件格式不同")?,
+        None => build("没有索引文件")?,
+        Some(None) => build("索引文件格式不同")?,
+        Some(Some(file_stamp)) if file_stamp == now => Work::Current,
+        Some(Some(file_stamp)) if file_stamp.only_gained(&now) => {
+            match search_file::changes_since(ctx, &file_stamp.vv, &now.vv, MAX_DETACHED_EVENTS)? {
+                Some(changes) => Work::CatchUp {
+                    file_stamp,
+                    changes,
+                },
+                None => build("新事件太多")?,
+            }
         }
+        Some(Some(_)) => build("日志、检查表或程序已变")?,
     };
     let read_only = ctx.store.read_only().is_some();
     // A file that is current is sealed by the store's own close (`close_opened`); one this
-    // search brings up to date gets a pending step 1 now, while the store is held.
-    let pending = match (&changes, search_file::seal_inputs(ctx)) {
-        (Some(_), Some((sealed_now, clock))) if sealed_now == now && !read_only => {
+    // search writes gets a pending step 1 now, while the store is held.
+    let pending = match (&work, search_file::seal_inputs(ctx)) {
+        (Work::Current, _) => None,
+        (_, Some((sealed_now, clock))) if sealed_now == now && !read_only => {
             let pending = format!("pending {}", uuid::Uuid::now_v7());
             super::search_seal::begin_pending(&dir, &pending, &now.build, clock).then_some(pending)
         }
@@ -81,9 +104,8 @@ pub fn plan_file_search(ctx: &Ctx) -> Result<Option<FileSearch>> {
     Ok(Some(FileSearch {
         dir,
         catalog: ctx.catalog.clone(),
-        file_stamp,
         now,
-        changes,
+        work,
         pending,
         read_only,
     }))
@@ -91,22 +113,45 @@ pub fn plan_file_search(ctx: &Ctx) -> Result<Option<FileSearch>> {
 
 impl FileSearch {
     /// The index, after the store was closed: read from the file, brought up to date with the
-    /// changes read before (then written back and sealed). None when the file changed since
-    /// in a way the changes do not answer (another process wrote it): search the ordinary way.
+    /// changes read before, or built from what was gathered (then written back and sealed).
+    /// None when the file changed since in a way the changes do not answer (another process
+    /// wrote it): search the ordinary way.
     pub fn load(self) -> Option<(Index, IndexSource)> {
-        let path = self.dir.join(INDEX_FILE);
-        let bytes = search_file::read_file(&path).ok()?;
-        let stamp: Stamp = serde_json::from_slice(Index::stamp_of(&bytes)?).ok()?;
-        let mut index = Index::from_bytes(&bytes, &self.catalog).ok()?;
-        drop(bytes);
-        if stamp == self.now {
-            return Some((index, IndexSource::File));
-        }
-        let changes = self.changes.as_ref().filter(|_| stamp == self.file_stamp)?;
-        let events = changes.apply_to(&mut index);
+        let (index, source) = match self.work {
+            Work::Build { why, gathered } => {
+                // What sled let go at the close, given back before the index takes its place.
+                super::trim_heap();
+                (gathered.build(&self.catalog), IndexSource::Built(why))
+            }
+            Work::Current | Work::CatchUp { .. } => {
+                let path = self.dir.join(INDEX_FILE);
+                let bytes = search_file::read_file(&path).ok()?;
+                let stamp: Stamp = serde_json::from_slice(Index::stamp_of(&bytes)?).ok()?;
+                let mut index = Index::from_bytes(&bytes, &self.catalog).ok()?;
+                drop(bytes);
+                if stamp == self.now {
+                    return Some((index, IndexSource::File));
+                }
+                let Work::CatchUp {
+                    file_stamp,
+                    changes,
+                } = &self.work
+                else {
+                    return None;
+                };
+                if stamp != *file_stamp {
+                    return None;
+                }
+                let events = changes.apply_to(&mut index);
+                (index, IndexSource::CaughtUp(events))
+            }
+        };
         let saved = !self.read_only && search_file::save_at(&self.dir, &index, &self.now);
         if saved
-            && let (Some(pending), Some(header)) = (&self.pending, search_file::read_header(&path))
+            && let (Some(pending), Some(header)) = (
+                &self.pending,
+                search_file::read_header(&self.dir.join(INDEX_FILE)),
+            )
         {
             let written = Index::stamp_of(&header)
                 .and_then(|s| serde_json::from_slice::<Stamp>(s).ok())
@@ -115,7 +160,7 @@ impl FileSearch {
                 super::search_seal::finish_pending(&self.dir, pending, &header);
             }
         }
-        Some((index, IndexSource::CaughtUp(events)))
+        Some((index, source))
     }
 }
 
@@ -232,5 +277,51 @@ mod tests {
         search_index(&c).unwrap();
         drop(c);
         assert!(plan.load().is_none());
+    }
+
+    #[test]
+    fn a_search_with_no_usable_file_builds_it_after_the_close_and_seals_it() {
+        let (dir, c) = ctx();
+        drop(c);
+        let (_, new) = file_one_event_behind(dir.path());
+        std::fs::write(dir.path().join(super::INDEX_FILE), b"not an index").unwrap();
+        let c = ctx_at(dir.path());
+        let plan = plan_file_search(&c)
+            .unwrap()
+            .expect("a build needs no file");
+        let now = c.now;
+        drop(c);
+        let (index, source) = plan.load().expect("a build does not read the file");
+        assert!(matches!(source, IndexSource::Built(_)), "{source:?}");
+        assert!(finds(&index, &now, "纸箱", new));
+        assert!(completed_seal(dir.path()), "no open came between");
+        // The file written is current: the next search reads it as it is.
+        let c = ctx_at(dir.path());
+        let plan = plan_file_search(&c).unwrap().expect("the file serves");
+        drop(c);
+        let (again, source) = plan.load().unwrap();
+        assert_eq!(source, IndexSource::File);
+        assert!(finds(&again, &now, "纸箱", new));
+    }
+
+    #[test]
+    fn an_open_between_the_gathering_and_the_build_leaves_no_seal() {
+        let (dir, c) = ctx();
+        drop(c);
+        let (_, new) = file_one_event_behind(dir.path());
+        std::fs::remove_file(dir.path().join(super::INDEX_FILE)).unwrap();
+        let c = ctx_at(dir.path());
+        let plan = plan_file_search(&c)
+            .unwrap()
+            .expect("a build needs no file");
+        let now = c.now;
+        drop(c);
+        drop(ctx_at(dir.path()));
+        let (index, _) = plan.load().unwrap();
+        assert!(finds(&index, &now, "纸箱", new), "the answer is whole");
+        assert!(
+            !completed_seal(dir.path()),
+            "the seal cannot vouch for the file"
+        );
     }
 }
