@@ -188,6 +188,9 @@ pub enum Effect {
     },
     /// The best hits for what is typed in the search overlay (the index is built on first use).
     Search(String),
+    /// The search overlay closed over the register: the index goes, so it and the register's
+    /// rows are not held together (issue 14; the next search reads the index file again).
+    LetGoOfSearchIndex,
     /// The sync screen's starting point (folder to offer, events waiting).
     OpenSync,
     /// Print the document a finding has reached as HTML in the export (else documents) folder,
@@ -529,6 +532,12 @@ impl Runner {
                 }
             }
             Effect::Search(q) => self.search(q)?,
+            Effect::LetGoOfSearchIndex => {
+                if ops::let_go_of_search_index(ctx) {
+                    ops::trim_heap();
+                }
+                Action::Idle
+            }
             Effect::OpenSync => Action::SyncOpened(sync_info(ctx, &self.config)?),
             Effect::Sync { dir, dry_run } => self.sync(&dir, dry_run, progress),
             Effect::LoadFacilities => Action::FacilitiesLoaded(ops::facilities(ctx)?),
@@ -657,6 +666,9 @@ impl Runner {
                 Action::FindingSaved(f)
             }
             Effect::LoadRegister { filter, sort } => {
+                // Not the index and the rows at once (issue 14): searching again reads the
+                // file, a few hundred ms; the rows are what this screen needs.
+                ops::let_go_of_search_index(ctx);
                 self.register.load(ctx, filter, sort, progress)?
             }
             Effect::LoadRegisters => {

@@ -140,3 +140,40 @@ fn leaving_the_register_lets_its_rows_go() {
     assert_eq!(h.tui.runner.register.reads, 2);
     assert_eq!(shown_ids(register(&h)), first);
 }
+
+fn hit_targets(h: &Harness) -> Vec<xuncha::search::Target> {
+    match h.app.screen() {
+        Screen::Search(s) => s.hits.iter().map(|hit| hit.target.clone()).collect(),
+        other => panic!("search expected, got {other:?}"),
+    }
+}
+
+/// Issue 14: the search index and the register's rows are not held together. Opening the
+/// register after a search lets the index go, and so does closing a search opened over the
+/// register; searching again finds the same hits (the index file is read again) and the
+/// register under the search shows the same rows.
+#[test]
+fn the_register_and_the_search_index_are_not_held_together() {
+    let mut h = harness(60);
+    press(&mut h, &["/"]);
+    type_text(&mut h, "消防");
+    let found = hit_targets(&h);
+    assert!(!found.is_empty());
+    press(&mut h, &["esc", "r"]);
+    let rows = shown_ids(register(&h));
+    // Nothing left to let go of: the register's load did it.
+    assert!(!xuncha::ops::let_go_of_search_index(&mut h.tui.runner.ctx));
+
+    press(&mut h, &["/"]);
+    type_text(&mut h, "消防");
+    assert_eq!(hit_targets(&h), found);
+    press(&mut h, &["esc"]);
+    assert_eq!(shown_ids(register(&h)), rows);
+    assert!(!xuncha::ops::let_go_of_search_index(&mut h.tui.runner.ctx));
+
+    // Away from the register the index stays for the next search.
+    press(&mut h, &["esc", "/"]);
+    type_text(&mut h, "消防");
+    press(&mut h, &["esc"]);
+    assert!(xuncha::ops::let_go_of_search_index(&mut h.tui.runner.ctx));
+}

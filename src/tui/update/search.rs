@@ -20,7 +20,7 @@ pub fn input(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
         Action::Cmd(Command::Back) => {
             app.stack.pop();
-            vec![]
+            let_go_over_register(app)
         }
         Action::Cmd(Command::Open) => enter(app),
         Action::Cmd(c @ (Command::Up | Command::Down | Command::PageUp | Command::PageDown)) => {
@@ -52,7 +52,8 @@ fn enter(app: &mut App) -> Vec<Effect> {
         return vec![Effect::LoadFinding(*id)];
     }
     app.stack.pop();
-    match &hit.target {
+    let mut effects = let_go_over_register(app);
+    effects.extend(match &hit.target {
         Target::Finding(_) => vec![],
         Target::Item(item) => {
             open_item(app, &hit, item);
@@ -60,6 +61,21 @@ fn enter(app: &mut App) -> Vec<Effect> {
         }
         Target::Chemical(id) => super::registers::open_on(app, *id, RegisterTab::Chemicals),
         Target::Equipment(id) => super::registers::open_on(app, *id, RegisterTab::Equipment),
+    });
+    effects
+}
+
+/// After the overlay closed: when the register holds its rows under it, the runner lets go of
+/// the search index (issue 14: not both at once; the next search reads the index file again).
+fn let_go_over_register(app: &App) -> Vec<Effect> {
+    let rows_held = app
+        .stack
+        .iter()
+        .any(|s| matches!(s, Screen::Register(st) if st.rows.is_some()));
+    if rows_held {
+        vec![Effect::LetGoOfSearchIndex]
+    } else {
+        vec![]
     }
 }
 
