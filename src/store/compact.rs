@@ -73,10 +73,16 @@ pub fn compact(dir: &Path) -> Result<(u64, u64)> {
                 super::ent::copy_packed(&from, &to, BATCH)?;
                 continue;
             }
+            // Index keys no version reads any more are left behind (`views.rs`).
+            let retired =
+                |k: &[u8]| name.as_ref() == b"idx" && super::views::is_retired_index_key(k);
             let mut batch = sled::Batch::default();
             let mut n = 0;
             for kv in super::walk::walk(&from, from.iter()) {
                 let (k, v) = kv?;
+                if retired(&k) {
+                    continue;
+                }
                 batch.insert(k, v);
                 n += 1;
                 if n == BATCH {

@@ -55,7 +55,9 @@ impl KeyDigest {
         let mut d = KeyDigest::default();
         for k in walk_keys(tree, tree.iter()) {
             let k = k?;
-            if !k.starts_with(super::models::MODEL_PREFIX) {
+            if !k.starts_with(super::models::MODEL_PREFIX)
+                && !super::views::is_retired_index_key(&k)
+            {
                 d.add(&k);
             }
         }

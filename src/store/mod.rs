@@ -5,7 +5,8 @@
 //! - `keys`: device(16) → ed25519 public key; `meta`: own identity, HLC, flags.
 //! - `ent`: tag(1) ‖ entity(16) → the packed (device, seq) of its events: which events make
 //!   which view (`ent.rs`; versions before kept one key per event, still read).
-//! - `findings`, `inspections`: id(16) → JSON view; `idx`: secondary index keys → (), and the
+//! - `findings`, `inspections`: id(16) → JSON view; `idx`: secondary index keys → () (by
+//!   inspection, conflict, number, 文号, photo; status and line are read from the rows), and the
 //!   read models under `#` (counters for home, inspection marks; see `models.rs`).
 //!   All three are derived and rebuilt by `rebuild`.
 
@@ -34,6 +35,7 @@ mod rebuild;
 mod recover;
 mod registers;
 mod registry;
+mod retire;
 mod roster;
 mod row_codec;
 mod scan;
@@ -323,6 +325,7 @@ impl Store {
         s.finish_interrupted_apply()?;
         s.finish_interrupted_rebuild()?;
         s.ensure_models()?;
+        s.retire_index_keys()?;
         s.lift_old_freeze()?;
         Ok(s)
     }

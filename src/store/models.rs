@@ -507,6 +507,26 @@ impl Store {
         }
     }
 
+    /// Hands the filter fields of every register row to `each`, in id order, reading each row
+    /// in place (`row_codec::decode_keys`): the walk behind status, deadline, line and
+    /// facility filters.
+    ///
+    /// # Errors
+    /// `Db`; `Corrupt` naming a row that cannot be read.
+    pub(crate) fn for_each_row_keys(
+        &self,
+        mut each: impl FnMut(&super::row_codec::RowKeys),
+    ) -> Result<()> {
+        for kv in super::walk::walk(&self.idx, self.idx.scan_prefix(ROW)) {
+            let (k, v) = kv?;
+            let keys = super::row_codec::decode_keys(&v).map_err(|e| {
+                StoreError::Corrupt(format!("台账行无法解析（{}）：{e}", hex::encode(&k)))
+            })?;
+            each(&keys);
+        }
+        Ok(())
+    }
+
     /// Marks of the finished (or the unfinished) inspections, newest start first (then the
     /// larger id first), read lazily.
     pub fn inspection_marks_newest(

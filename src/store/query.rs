@@ -1,7 +1,8 @@
 //! Reads of the derived views. Everything here is read-only.
 
+use super::row_codec::RowKeys;
 use super::{Result, Store, StoreError};
-use crate::domain::{Finding, FindingQuery, Inspection, StatusFilter};
+use crate::domain::{Finding, FindingQuery, Inspection, Status, StatusFilter};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -50,8 +51,10 @@ impl Store {
             .scan_prefix(prefix)
             .map(|kv| {
                 let (k, _) = kv?;
-                Uuid::from_slice(&k[k.len() - 16..])
-                    .map_err(|_| StoreError::Corrupt("索引键无效".into()))
+                k.len()
+                    .checked_sub(16)
+                    .and_then(|at| Uuid::from_slice(&k[at..]).ok())
+                    .ok_or_else(|| StoreError::Corrupt("索引键无效".into()))
             })
             .collect()
     }
@@ -97,16 +100,13 @@ impl Store {
         let candidates: Option<Vec<Uuid>> = if let Some(i) = q.inspection {
             Some(self.ids_under(&[b"i\0".as_slice(), i.as_bytes()].concat())?)
         } else if let Some(s) = q.status {
-            Some(self.ids_by_status(s, today)?)
+            Some(self.ids_where_row(|r| status_admits(s, r, today))?)
         } else if let Some(l) = &q.line {
-            Some(self.ids_under(&[b"l\0", l.as_bytes(), b"\0"].concat())?)
+            Some(self.ids_where_row(|r| r.line == l.as_str())?)
         } else if let Some(fac) = &q.facility {
             // Every spelling the filter stands for (a facility's merged spellings).
-            let mut ids = Vec::new();
-            for name in std::iter::once(fac).chain(&q.facility_spellings) {
-                ids.extend(self.ids_under(&[b"f\0", name.as_bytes(), b"\0"].concat())?);
-            }
-            Some(ids)
+            let names: Vec<&String> = std::iter::once(fac).chain(&q.facility_spellings).collect();
+            Some(self.ids_where_row(|r| names.iter().any(|n| n.as_str() == r.facility))?)
         } else if q.conflicted_only {
             Some(self.ids_under(b"c\0")?)
         } else {
@@ -138,33 +138,17 @@ impl Store {
         Ok(())
     }
 
-    fn ids_by_status(&self, s: StatusFilter, today: NaiveDate) -> Result<Vec<Uuid>> {
-        let status_ids = |st: &str| -> Result<Vec<Uuid>> {
-            self.ids_under(&[b"s\0", st.as_bytes(), b"\0"].concat())
-        };
-        match s {
-            StatusFilter::Open => status_ids("open"),
-            StatusFilter::Rectified => status_ids("rectified"),
-            StatusFilter::Closed => status_ids("closed"),
-            StatusFilter::ReviewLate => status_ids("rectified"),
-            StatusFilter::Retracted => status_ids("retracted"),
-            StatusFilter::Overdue => {
-                // Keys sort by the deadline in force: read open ones up to yesterday's date.
-                let mut ids = Vec::new();
-                for st in ["open"] {
-                    let start = [b"s\0", st.as_bytes(), b"\0"].concat();
-                    let end = [b"s\0", st.as_bytes(), b"\0", today.to_string().as_bytes()].concat();
-                    for kv in self.idx.range(start..end) {
-                        let (k, _) = kv?;
-                        ids.push(
-                            Uuid::from_slice(&k[k.len() - 16..])
-                                .map_err(|_| StoreError::Corrupt("索引键无效".into()))?,
-                        );
-                    }
-                }
-                Ok(ids)
+    /// The ids of the findings whose register row `keep` admits, in id order: one walk over
+    /// the rows (`#r`, a few MB at 100,000 findings), which hold the status, deadline, line
+    /// and facility that index keys of their own used to give (`views::RETIRED_INDEX_PREFIXES`).
+    fn ids_where_row(&self, keep: impl Fn(&RowKeys) -> bool) -> Result<Vec<Uuid>> {
+        let mut ids = Vec::new();
+        self.for_each_row_keys(|r| {
+            if keep(r) {
+                ids.push(r.id);
             }
-        }
+        })?;
+        Ok(ids)
     }
 
     /// Resolves a full id, or a unique piece of at least 6 hex digits from its start or its end.
@@ -255,5 +239,20 @@ impl Store {
             1 => Ok(Some(found[0])),
             n => Err(StoreError::Ambiguous(text.trim().to_string(), n)),
         }
+    }
+}
+
+/// Whether a finding with register row `r` is a candidate for the status filter `s` on
+/// `today`: as the status index keys grouped them, a retracted finding only under
+/// 已撤销, the others under their status; 逾期 is open with a deadline in force before today.
+/// `FindingQuery::matches` then decides on the whole view.
+fn status_admits(s: StatusFilter, r: &RowKeys, today: NaiveDate) -> bool {
+    match s {
+        StatusFilter::Retracted => r.retracted,
+        _ if r.retracted => false,
+        StatusFilter::Open => r.status == Status::Open,
+        StatusFilter::Rectified | StatusFilter::ReviewLate => r.status == Status::Rectified,
+        StatusFilter::Closed => r.status == Status::Closed,
+        StatusFilter::Overdue => r.status == Status::Open && r.due.is_some_and(|d| d < today),
     }
 }

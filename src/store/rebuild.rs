@@ -402,7 +402,8 @@ fn compare_models(
 }
 
 /// Keys of `tree` against `expected`; the read models in `idx` (under `#`) are compared by
-/// `compare_models`, with their values.
+/// `compare_models`, with their values, and keys no version reads any more
+/// (`views::is_retired_index_key`) are passed over.
 fn compare_keys(
     tree: &sled::Tree,
     expected: &BTreeSet<Vec<u8>>,
@@ -412,7 +413,7 @@ fn compare_keys(
     let (mut live, mut extra) = (0usize, Vec::new());
     for kv in tree.iter() {
         let (k, _) = kv?;
-        if k.starts_with(super::models::MODEL_PREFIX) {
+        if k.starts_with(super::models::MODEL_PREFIX) || super::views::is_retired_index_key(&k) {
             continue;
         }
         live += 1;

@@ -16,22 +16,6 @@ impl Store {
         Ok(())
     }
 
-    /// Calls `f` with the stored JSON of every finding view whose status index entry is
-    /// `status` (`open`, `rectified`, `closed` or `retracted`, as `Status::id` names them), in
-    /// deadline order, without decoding. Reads the status index, then one view per id.
-    pub fn for_each_finding_json_with_status(
-        &self,
-        status: &str,
-        mut f: impl FnMut(&[u8]) -> Result<()>,
-    ) -> Result<()> {
-        for id in self.ids_under(&[b"s\0", status.as_bytes(), b"\0"].concat())? {
-            if let Some(v) = self.findings.get(id.as_bytes())? {
-                f(&super::pack::view_json(&v))?;
-            }
-        }
-        Ok(())
-    }
-
     /// Calls `f` with the stored JSON of every inspection view, in id order, without decoding.
     pub fn for_each_inspection_json(&self, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
         for kv in self.inspections.iter() {

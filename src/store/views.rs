@@ -34,18 +34,25 @@ pub(crate) fn ent_key(e: &Entity, device: Uuid, seq: u64) -> Vec<u8> {
     k
 }
 
-/// Index keys of one finding view. Retracted findings are indexed under status "retracted".
+/// Prefixes of the index keys versions before the third round of issue 14 kept per finding:
+/// status ‖ deadline in force, line, facility (`s`, `l`, `f`). Queries by status, deadline,
+/// line and facility now read the register rows (`#r`, which hold those fields and are written
+/// in the same transaction as the views), so these 300,108 of the 636,427 `idx` keys of the
+/// 100,000-hazard store are gone, with the ≈ 12 MB of sled's page table they cost every command.
+/// A store written before keeps them until the open that retires them
+/// (`Store::retire_index_keys`); an older binary writing afterwards may add some back: nothing
+/// reads them, `doctor` passes over them and compaction drops them.
+pub(crate) const RETIRED_INDEX_PREFIXES: [&[u8]; 3] = [b"s\0", b"l\0", b"f\0"];
+
+/// Whether `key` of the `idx` tree is one of the keys no version reads any more.
+pub(crate) fn is_retired_index_key(key: &[u8]) -> bool {
+    RETIRED_INDEX_PREFIXES.iter().any(|p| key.starts_with(p))
+}
+
+/// Index keys of one finding view: its inspection, a conflict, its 隐患编号 and 文号, the
+/// photos it names. Status, deadline, line and facility are read from the register rows.
 pub(crate) fn finding_index_keys(f: &Finding) -> Vec<Vec<u8>> {
     let id = f.id.as_bytes();
-    let status = if f.retracted {
-        "retracted"
-    } else {
-        f.status.id()
-    };
-    let due = f
-        .due_in_force()
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| "9999-12-31".into());
     let key = |parts: &[&[u8]]| {
         let mut k = Vec::new();
         for p in parts {
@@ -53,11 +60,7 @@ pub(crate) fn finding_index_keys(f: &Finding) -> Vec<Vec<u8>> {
         }
         k
     };
-    let mut keys = vec![
-        key(&[b"s\0", status.as_bytes(), b"\0", due.as_bytes(), b"\0", id]),
-        key(&[b"l\0", f.line.as_bytes(), b"\0", id]),
-        key(&[b"f\0", f.facility.as_bytes(), b"\0", id]),
-    ];
+    let mut keys = Vec::new();
     if let Some(i) = f.inspection_id {
         keys.push(key(&[b"i\0", i.as_bytes(), id]));
     }
