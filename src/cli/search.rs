@@ -24,17 +24,18 @@ pub fn run(cli: &Cli, args: &super::args::SearchArgs) -> CmdResult {
             "搜索：请输入要查找的内容（中文、拼音或首字母）",
         ));
     }
-    // A query that may name a record by its number reads the store after the index.
-    if !ops::may_name_a_record(&args.query)
-        && let Some(plan) = ops::plan_file_search(&ctx)?
-    {
+    // A query that may name a record by its number reads the number index now; an id is
+    // looked up in the search index.
+    let name = ops::record_name(&ctx, &args.query);
+    if let Some(plan) = ops::plan_file_search(&ctx)? {
         let now = ctx.now;
         let t1 = Instant::now();
         // The store's page table goes before the index comes (`ops::search_detached`).
         ctx.release();
         if let Some((index, source)) = plan.load() {
             let t2 = Instant::now();
-            let hits = index.search_query(&query, &now, args.limit);
+            let mut hits = index.search_query(&query, &now, args.limit);
+            ops::put_named_first(&index, name, &args.query, &now, &mut hits, args.limit);
             timings(t1 - t0, t2 - t1, &source, &index, t2.elapsed());
             drop(index);
             return show(cli, args, &hits);

@@ -148,8 +148,8 @@ pub use registry_pick::{
 };
 pub use row_name::{Code, Name};
 pub use search::{
-    SearchOutcome, index_finding, let_go_of_search_index, load_search_index, may_name_a_record,
-    put_named_record_first, resolve_query, search,
+    RecordName, SearchOutcome, index_finding, let_go_of_search_index, load_search_index,
+    may_name_a_record, put_named_first, put_named_record_first, record_name, resolve_query, search,
 };
 pub use search_detached::{FileSearch, plan_file_search};
 pub use search_file::{INDEX_FILE, IndexSource, search_index};
