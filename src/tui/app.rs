@@ -554,6 +554,12 @@ pub struct RegisterState {
     /// Findings held (retracted left out) once `rows` is the whole list for the filter; None
     /// while only the first screen, or rows for an earlier filter, are shown.
     pub total: Option<usize>,
+    /// The rows were let go of while the search overlay is over the register (issue 14):
+    /// `rows` is empty until the overlay closes and they are read again.
+    pub rows_let_go: bool,
+    /// The row to select again once the whole list is read back (its id): the first screen
+    /// read before it may not hold it.
+    pub reselect: Option<Uuid>,
 }
 
 impl Drop for RegisterState {

@@ -15,7 +15,10 @@ use uuid::Uuid;
 /// Shows the rows `visible` names, which ops has filtered and put in order (on the worker),
 /// keeping the selected finding if it is among them.
 pub fn show(st: &mut RegisterState, rows: RegisterRows, visible: Vec<usize>, total: Option<usize>) {
-    let keep = st.selected_row().map(|r| r.id);
+    let keep = st.reselect.or_else(|| st.selected_row().map(|r| r.id));
+    if total.is_some() {
+        st.reselect = None;
+    }
     st.selected = keep
         .and_then(|id| visible.iter().position(|i| rows[*i].id == id))
         .unwrap_or(st.selected)
@@ -25,6 +28,33 @@ pub fn show(st: &mut RegisterState, rows: RegisterRows, visible: Vec<usize>, tot
         crate::tui::offload::drop_shared_rows(old);
     }
     st.total = total;
+}
+
+/// Lets go of the register's rows while the search overlay is over it (issue 14: the rows
+/// and the search index are not held together). The overlay covers all of the register but
+/// its filter line and its frame's last line, which an empty list draws the same; the
+/// selected row is remembered. No-op while the list is still being read.
+pub fn let_rows_go(st: &mut RegisterState) {
+    if st.total.is_none() || st.rows.is_none() {
+        return;
+    }
+    st.reselect = st.selected_row().map(|r| r.id);
+    if let Some(rows) = st.rows.replace(std::sync::Arc::new(Vec::new())) {
+        crate::tui::offload::drop_shared_rows(rows);
+    }
+    st.visible = Vec::new();
+    st.rows_let_go = true;
+}
+
+/// After the search overlay over the register closed: the rows [`let_rows_go`] let go of
+/// are read again (same filter and order; the selection comes back to the same row).
+pub fn take_rows_back(st: &mut RegisterState) -> Option<Effect> {
+    if !std::mem::take(&mut st.rows_let_go) {
+        return None;
+    }
+    st.rows = None;
+    st.total = None;
+    Some(st.load())
 }
 
 /// The rows of the register to change in place (a step saved, a notice issued). They are

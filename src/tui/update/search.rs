@@ -9,6 +9,9 @@ use crate::tui::app::{App, MessageKind, SEARCH_PAGE as PAGE, Screen, SearchState
 use crate::tui::screens::registers_state::RegisterTab;
 
 pub fn open(app: &mut App) -> Vec<Effect> {
+    if let Some(Screen::Register(st)) = app.stack.last_mut() {
+        super::register::let_rows_go(st);
+    }
     app.stack.push(Screen::Search(SearchState::default()));
     vec![]
 }
@@ -65,9 +68,16 @@ fn enter(app: &mut App) -> Vec<Effect> {
     effects
 }
 
-/// After the overlay closed: when the register holds its rows under it, the runner lets go of
-/// the search index (issue 14: not both at once; the next search reads the index file again).
-fn let_go_over_register(app: &App) -> Vec<Effect> {
+/// After the overlay closed: the register it was opened over reads its rows again, and when
+/// the register holds its rows, the runner lets go of the search index (issue 14: not both
+/// at once; the next search reads the index file again).
+fn let_go_over_register(app: &mut App) -> Vec<Effect> {
+    if let Some(Screen::Register(st)) = app.stack.last_mut()
+        && let Some(load) = super::register::take_rows_back(st)
+    {
+        // Loading the register lets go of the index too.
+        return vec![load];
+    }
     let rows_held = app
         .stack
         .iter()
