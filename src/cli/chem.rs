@@ -1,7 +1,7 @@
 //! `xuncha chem …`: the 危险化学品 储存台账 and 管理使用台账 (issue 17).
 
 use super::output::{cell, local, print_json, rcell, short};
-use super::{Cli, CmdResult, Failure, context};
+use super::{Cli, CmdResult, Failure, context, context_one_pass};
 use crate::domain::chem::ChemField;
 use crate::domain::sanitize::escape_line;
 use crate::domain::{Chemical, Direction, RegisterRef};
@@ -157,7 +157,11 @@ pub(super) fn failure(e: OpsError) -> Failure {
 }
 
 pub fn run(cli: &Cli, cmd: &ChemCmd) -> CmdResult {
-    let mut ctx = context(cli)?;
+    let mut ctx = match cmd {
+        // The workbook reads every hazard of the hazchem line once: a small page cache.
+        ChemCmd::Export { .. } => context_one_pass(cli)?,
+        _ => context(cli)?,
+    };
     match cmd {
         ChemCmd::Add(a) => {
             let c = ops::add_chemical(

@@ -1,7 +1,7 @@
 //! `xuncha facility add|list|show|edit|merge|import|place add|grade` (issue 16).
 
 use super::output::{cell, local, print_json, short};
-use super::{Cli, CmdResult, context};
+use super::{Cli, CmdResult, context, context_one_pass};
 use crate::domain::{Facility, PlaceField, sanitize::escape_line};
 use crate::ops::{self, NewFacility};
 use clap::{Args, Subcommand};
@@ -101,7 +101,12 @@ pub struct GradeArgs {
 }
 
 pub fn run(cli: &Cli, cmd: &FacilityCmd) -> CmdResult {
-    let mut ctx = context(cli)?;
+    let mut ctx = match cmd {
+        // Both read the facility of every inspection and hazard once (the names typed on
+        // records): a small page cache (issue 14).
+        FacilityCmd::List | FacilityCmd::Import => context_one_pass(cli)?,
+        _ => context(cli)?,
+    };
     match cmd {
         FacilityCmd::Add(a) => {
             let f = ops::add_facility(

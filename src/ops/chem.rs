@@ -6,6 +6,7 @@ use super::{Ctx, Input, MAX_NAME_CHARS, MAX_TEXT_CHARS, OpsError, Result, limite
 use crate::domain::chem::{ChemField, ChemicalAdded, ChemicalFieldSet, ChemicalMoved, known};
 use crate::domain::register::HazardLinked;
 use crate::domain::{ChemClass, Chemical, Direction, Payload, Qty, RegisterRef, parse_date_input};
+use crate::report::registers::HazardLine;
 use crate::store::Register;
 use uuid::Uuid;
 
@@ -442,12 +443,14 @@ pub fn export_chem(
         .into_iter()
         .filter(|c| facility.is_none_or(|f| c.facility == f))
         .collect();
-    let mut hazards: Vec<(crate::domain::Finding, String)> = vec![];
+    // Each finding becomes its printed line as it is read: the line's hazards one at a time.
+    let mut hazards: Vec<HazardLine> = vec![];
     let mut named = std::collections::BTreeSet::new();
     for c in &chems {
         for f in hazards_of(ctx, &c.hazards) {
             if !f.retracted && named.insert(f.id) {
-                hazards.push((f, format!("{}（{}）", c.name, c.place)));
+                let chemical = format!("{}（{}）", c.name, c.place);
+                hazards.push(HazardLine::of(&f, chemical, &ctx.now));
             }
         }
     }
@@ -456,12 +459,13 @@ pub fn export_chem(
         facility: facility.map(str::to_string),
         ..Default::default()
     };
-    for f in ctx.list_findings(&q)? {
+    ctx.for_each_finding(&q, |f| {
         if named.insert(f.id) {
-            hazards.push((f, String::new()));
+            hazards.push(HazardLine::of(&f, String::new(), &ctx.now));
         }
-    }
-    hazards.sort_by_key(|(f, _)| f.created_at);
+        Ok(())
+    })?;
+    hazards.sort_by_key(|h| h.created_at);
     let sheets = crate::report::registers::chem_sheets(&chems, &hazards, from, to, &ctx.now);
     crate::report::registers::write_sheets(&sheets, path)?;
     Ok(RegisterExport {

@@ -43,12 +43,51 @@ fn qty(q: Qty) -> Cell {
     Cell::Number(q.0 as f64 / 1000.0)
 }
 
+/// One hazard as the 隐患排查整治台账 of the 危险化学品 workbook prints it: the fields of the
+/// finding it needs, taken when the finding is read, so an export of a line's 14,000 hazards at
+/// 100,000 does not hold 14,000 whole findings (issue 14: 143 MB before).
+#[derive(Debug, Clone)]
+pub struct HazardLine {
+    pub created_at: crate::domain::Stamp,
+    /// The 隐患编号's code, or empty.
+    pub number: String,
+    pub found_on: NaiveDate,
+    pub facility: String,
+    /// The chemical it was recorded on, as 名称（存放场所）, or empty.
+    pub chemical: String,
+    pub description: String,
+    pub measures: String,
+    pub due: Option<NaiveDate>,
+    pub responsible: String,
+    pub status: &'static str,
+    pub overdue: bool,
+}
+
+impl HazardLine {
+    /// The line of `f` on `now`'s date, naming `chemical` (empty for none).
+    pub fn of(f: &Finding, chemical: String, now: &Now) -> HazardLine {
+        HazardLine {
+            created_at: f.created_at,
+            number: f.number.as_ref().map(|n| n.code()).unwrap_or_default(),
+            found_on: now.local_date(f.created_at),
+            facility: f.facility.clone(),
+            chemical,
+            description: f.description.clone(),
+            measures: f.measures.clone(),
+            due: f.due_in_force(),
+            responsible: f.responsible.clone(),
+            status: f.status_label(),
+            overdue: f.is_overdue(now),
+        }
+    }
+}
+
 /// The four 危险化学品 sheets for `from..=to` (一张表 counts movements dated in the period).
-/// `hazards` are the findings to list in the 隐患排查整治台账: those recorded on a chemical and
-/// those of the hazchem line; each with the chemical it names, if any.
+/// `hazards` are the lines of the 隐患排查整治台账: the findings recorded on a chemical and
+/// those of the hazchem line, each with the chemical it names, if any.
 pub fn chem_sheets(
     chems: &[Chemical],
-    hazards: &[(Finding, String)],
+    hazards: &[HazardLine],
     from: NaiveDate,
     to: NaiveDate,
     now: &Now,
@@ -159,21 +198,21 @@ pub fn chem_sheets(
         rows: hazards
             .iter()
             .enumerate()
-            .map(|(i, (f, chem))| {
+            .map(|(i, h)| {
                 (
                     vec![
                         Cell::Number((i + 1) as f64),
-                        text(&f.number.as_ref().map(|n| n.code()).unwrap_or_default()),
-                        Cell::Date(Some(now.local_date(f.created_at))),
-                        text(&f.facility),
-                        text(chem),
-                        text(&f.description),
-                        text(&f.measures),
-                        Cell::Date(f.due_in_force()),
-                        text(&f.responsible),
-                        text(f.status_label()),
+                        text(&h.number),
+                        Cell::Date(Some(h.found_on)),
+                        text(&h.facility),
+                        text(&h.chemical),
+                        text(&h.description),
+                        text(&h.measures),
+                        Cell::Date(h.due),
+                        text(&h.responsible),
+                        text(h.status),
                     ],
-                    f.is_overdue(now),
+                    h.overdue,
                 )
             })
             .collect(),
@@ -327,8 +366,11 @@ pub fn write_sheets(sheets: &[Sheet], path: &Path) -> Result<()> {
         let mut book = Workbook::new();
         let s = Styles::new();
         for sheet in sheets {
-            let ws = book.add_worksheet();
-            write_sheet(ws, sheet, &s).map_err(fail)?;
+            // Constant memory, as the ledger: each row goes to a temp file when the next
+            // begins, so a register of 14,000 hazards is not held as cells (issue 14).
+            let mut ws = book.new_worksheet_with_constant_memory().map_err(fail)?;
+            write_sheet(&mut ws, sheet, &s).map_err(fail)?;
+            book.push_worksheet(ws);
         }
         book.save(tmp).map_err(|e| match e {
             XlsxError::IoError(io) => ReportError::Output {

@@ -527,6 +527,15 @@ impl Store {
         Ok(())
     }
 
+    /// Hands the facility of every finding (retracted ones too) to `each`, in id order, as its
+    /// register row names it: no view is read.
+    ///
+    /// # Errors
+    /// `Db`; `Corrupt` naming a row that cannot be read.
+    pub fn for_each_finding_facility(&self, mut each: impl FnMut(&str)) -> Result<()> {
+        self.for_each_row_keys(|r| each(r.facility))
+    }
+
     /// Marks of the finished (or the unfinished) inspections, newest start first (then the
     /// larger id first), read lazily.
     pub fn inspection_marks_newest(
