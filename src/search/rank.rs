@@ -291,8 +291,11 @@ impl Index {
                 );
             }
         }
+        // Texts first found every direct hit but not a page of them: those hits, in walk order.
+        let mut short: Option<(TopK, Vec<Visit>)> = None;
         if let Some(candidates) = candidates {
             let mut top = TopK::new(limit);
+            let mut hits = Vec::new();
             self.walk_direct(
                 &plan,
                 &candidates.visits,
@@ -301,7 +304,11 @@ impl Index {
                 &mut memos,
                 today,
                 &mut top,
-                |_, _| {},
+                |v, matched| {
+                    if matched {
+                        hits.push(v);
+                    }
+                },
             );
             if top.seen >= limit {
                 // What this search walked was possible for a shorter query, so it still
@@ -313,28 +320,48 @@ impl Index {
                 };
                 return self.settle(top, &q.terms, memos, narrow);
             }
+            short = Some((top, hits));
         }
-        let mut top = TopK::new(limit);
         // Every visited record that may match a query extending this one, in walk order
         // (a record proven impossible is marked with group u8::MAX), then the unvisited rest.
         let mut possible: Vec<Visit> = Vec::with_capacity(visits.len().min(4096));
         // Positions in `possible` of the records that did not match directly.
         let mut pending: Vec<u32> = Vec::new();
-        let visited = self.walk_direct(
-            &plan,
-            &visits,
-            &[],
-            &q.terms,
-            &mut memos,
-            today,
-            &mut top,
-            |v, matched| {
-                if !matched {
-                    pending.push(possible.len() as u32);
+        let (mut top, visited) = match short {
+            // The walk over every record would offer just those hits (its page never fills,
+            // so it matches every record in full and visits them all): its outcome is known
+            // without it (issue 14: 「stat」, one direct hit, walked 100,230 records for it).
+            Some((top, hits)) => {
+                let mut hits = hits.iter().peekable();
+                for &v in &visits {
+                    if hits.next_if_eq(&&v).is_none() {
+                        pending.push(possible.len() as u32);
+                    }
+                    possible.push(v);
                 }
-                possible.push(v);
-            },
-        );
+                debug_assert!(hits.next().is_none(), "a hit outside the walk");
+                (top, visits.len())
+            }
+            None => {
+                let mut top = TopK::new(limit);
+                let visited = self.walk_direct(
+                    &plan,
+                    &visits,
+                    &[],
+                    &q.terms,
+                    &mut memos,
+                    today,
+                    &mut top,
+                    |v, matched| {
+                        if !matched {
+                            pending.push(possible.len() as u32);
+                        }
+                        possible.push(v);
+                    },
+                );
+                (top, visited)
+            }
+        };
         // Fuzzy hits rank after every other kind, so they are only needed to fill the page.
         if top.seen < limit {
             self.fuzzy_pass(
