@@ -76,21 +76,14 @@ pub fn compact(dir: &Path) -> Result<(u64, u64)> {
             // Index keys no version reads any more are left behind (`views.rs`).
             let retired =
                 |k: &[u8]| name.as_ref() == b"idx" && super::views::is_retired_index_key(k);
-            let mut batch = sled::Batch::default();
-            let mut n = 0;
+            let mut batch = super::batched::Batched::new(&to);
             for kv in super::walk::walk(&from, from.iter()) {
                 let (k, v) = kv?;
-                if retired(&k) {
-                    continue;
-                }
-                batch.insert(k, v);
-                n += 1;
-                if n == BATCH {
-                    to.apply_batch(std::mem::take(&mut batch))?;
-                    n = 0;
+                if !retired(&k) {
+                    batch.insert(k, v)?;
                 }
             }
-            to.apply_batch(batch)?;
+            batch.apply()?;
         }
         new.flush()?;
     }

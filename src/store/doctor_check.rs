@@ -198,7 +198,7 @@ impl Store {
 
 /// The finding, inspection, patrol or facility an entity key (tag ‖ id) names; None for
 /// the kinds the check does not fold.
-fn entity_of_key(key: &[u8; 17]) -> Option<Entity> {
+pub(super) fn entity_of_key(key: &[u8; 17]) -> Option<Entity> {
     let id = Uuid::from_slice(&key[1..]).ok()?;
     match key[0] {
         b'f' => Some(Entity::Finding(id)),

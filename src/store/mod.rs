@@ -11,6 +11,7 @@
 //!   All three are derived and rebuilt by `rebuild`.
 
 mod apply;
+mod batched;
 mod checklists;
 pub mod codec;
 mod compact;
@@ -36,6 +37,7 @@ mod recover;
 mod registers;
 mod registry;
 mod retire;
+mod rewrite;
 mod roster;
 mod row_codec;
 mod scan;

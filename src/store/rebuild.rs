@@ -36,8 +36,12 @@ impl RebuildReport {
 
 impl Store {
     /// Checks the log and compares the live views with ones derived afresh; with `write`,
-    /// replaces the views with the fresh ones.
+    /// replaces the views with the fresh ones instead, in bounded memory
+    /// ([`Store::rewrite_views`]: the log's problems and counts, no comparison).
     pub fn rebuild(&self, write: bool) -> Result<RebuildReport> {
+        if write {
+            return self.rewrite_views();
+        }
         let mut rep = RebuildReport::default();
         let mut expected_ent: BTreeSet<Vec<u8>> = BTreeSet::new();
         let mut by_entity: ByEntity = BTreeMap::new();
@@ -95,47 +99,6 @@ impl Store {
             &mut rep,
         );
 
-        if write {
-            // Kill-safety: the mark is on disk before the first view is cleared and leaves only
-            // after the last one is written and flushed. sled recovers a prefix of its writes,
-            // so a process killed anywhere in between leaves the mark, and the next open
-            // finishes the rebuild (`Store::open` → `finish_interrupted_rebuild`).
-            self.meta.insert(META_REBUILDING, &b"1"[..])?;
-            self.note_rewrite();
-            self.flush()?;
-            self.fault_point("marked");
-            for t in [&self.findings, &self.inspections, &self.idx, &self.ent] {
-                t.clear()?;
-            }
-            self.fault_point("cleared");
-            let half = fresh_findings.len() / 2;
-            for (n, (id, v)) in fresh_findings.into_iter().enumerate() {
-                if n == half {
-                    self.fault_point("half");
-                }
-                self.findings
-                    .insert(id.as_bytes(), super::pack::view_stored(&v))?;
-            }
-            for (id, v) in fresh_inspections {
-                self.inspections
-                    .insert(id.as_bytes(), super::pack::view_stored(&v))?;
-            }
-            for k in expected_idx {
-                self.idx.insert(k, &[])?;
-            }
-            for (k, v) in models {
-                self.idx.insert(k, v)?;
-            }
-            for (k, v) in super::ent::entries_of_logical(&expected_ent) {
-                self.ent.insert(k, v)?;
-            }
-            self.fault_point("written");
-            self.flush()?;
-            self.fault_point("flushed");
-            self.meta.remove(META_REBUILDING)?;
-            self.mark_models_built()?;
-            rep.rebuilt = true;
-        }
         Ok(rep)
     }
 
@@ -339,7 +302,7 @@ impl Store {
     /// variable `XUNCHA_FAULT_REBUILD` names this point (`marked`, `cleared`, `half`,
     /// `written`, `flushed`), the process flushes what it has written so far (the worst case:
     /// sled's background flusher has just run) and aborts there as a SIGKILL would.
-    fn fault_point(&self, name: &str) {
+    pub(super) fn fault_point(&self, name: &str) {
         if std::env::var_os("XUNCHA_FAULT_REBUILD").is_some_and(|v| v == name) {
             let _ = self.flush();
             std::process::abort();

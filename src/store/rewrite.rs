@@ -1,0 +1,135 @@
+//! `doctor --rebuild`'s writing half: every derived tree replaced by one folded afresh from
+//! the log, in bounded memory (issue 14: at 100,000 hazards the rebuild held every fresh view,
+//! index key and `ent` key at once, 595 MB resident).
+
+use super::batched::Batched;
+use super::codec::log_key;
+use super::doctor_check::entity_of_key;
+use super::ent::Ref;
+use super::rebuild::{Folded, META_REBUILDING, RebuildReport};
+use super::views::{entity_prefix, finding_index_keys, to_json};
+use super::{Result, Store};
+use crate::domain::Entity;
+use uuid::Uuid;
+
+impl Store {
+    /// Replaces the views, index keys, read models and `ent` with ones folded afresh from the
+    /// log. Kill-safe as before: the mark `rebuilding` is flushed before the first tree is
+    /// cleared and removed only after the last write is flushed; a process killed in between
+    /// leaves it, and the next open runs this again (`finish_interrupted_rebuild`).
+    ///
+    /// Memory: the log is walked once (`scan_log`), its (entity, event) pairs are sorted by
+    /// entity (32 bytes per event) and written to `ent`, one entry per entity; then each
+    /// finding, inspection and patrol is folded and written on its own, as `doctor`'s check
+    /// folds them. Nothing else is held per entity but the few facilities' events.
+    ///
+    /// The report gives the log's problems and the counts; what differed before is not
+    /// compared (`doctor` without `--rebuild` names it).
+    ///
+    /// # Errors
+    /// `Db` when sled cannot read or write; `Corrupt` for a log key that is not one.
+    pub(super) fn rewrite_views(&self) -> Result<RebuildReport> {
+        let mut rep = RebuildReport::default();
+        self.meta.insert(META_REBUILDING, &b"1"[..])?;
+        self.note_rewrite();
+        self.flush()?;
+        self.fault_point("marked");
+        for t in [&self.findings, &self.inspections, &self.idx, &self.ent] {
+            t.clear()?;
+        }
+        self.fault_point("cleared");
+
+        // The log's (entity, event) pairs sorted by entity in memory, 32 bytes each (the
+        // 628,000 events of the 100,000-hazard store: 20 MB), then `ent`, one entry per entity.
+        // A scratch sled tree sorted them on disk before, but reading it back and dropping it
+        // pulled every one of its pages into memory.
+        let mut devices: Vec<Uuid> = Vec::new();
+        let mut pairs: Vec<([u8; 17], u32, u64)> = Vec::new();
+        self.scan_log(&mut rep, &mut |entity, device, seq| {
+            let d = match devices.iter().rposition(|x| *x == device) {
+                Some(d) => d,
+                None => {
+                    devices.push(device);
+                    devices.len() - 1
+                }
+            };
+            pairs.push((entity_prefix(&entity), d as u32, seq));
+        })?;
+        pairs.sort_unstable();
+        let mut ent = Batched::new(&self.ent);
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let refs: Vec<Ref> = group
+                .iter()
+                .map(|&(_, d, seq)| (devices[d as usize], seq))
+                .collect();
+            ent.insert(group[0].0, super::ent::encode(&refs))?;
+        }
+        ent.apply()?;
+        drop(pairs);
+        rep.quarantined = self.quarantine_lines()?;
+
+        let half = self.ent.scan_prefix(b"f").count() / 2;
+        let (mut findings, mut inspections, mut idx) = (
+            Batched::new(&self.findings),
+            Batched::new(&self.inspections),
+            Batched::new(&self.idx),
+        );
+        let mut models = super::models::Fresh::default();
+        let mut visit = |folded: Folded| -> Result<()> {
+            match folded {
+                Folded::Finding(id, f) => {
+                    for k in finding_index_keys(&f) {
+                        idx.insert(k, [])?;
+                    }
+                    models.add_finding(&f);
+                    let view = super::pack::view_stored(&to_json(&f.slim()));
+                    findings.insert(id.as_bytes(), view)?;
+                    rep.findings += 1;
+                    if rep.findings == half {
+                        self.fault_point("half");
+                    }
+                }
+                Folded::Inspection(id, i) => {
+                    models.add_inspection(&i);
+                    let view = super::pack::view_stored(&to_json(&*i));
+                    inspections.insert(id.as_bytes(), view)?;
+                    rep.inspections += 1;
+                }
+                Folded::Patrol(id, p) => models.add_patrol(id, &p),
+                Folded::Entry(e) => models.add_entry(e),
+            }
+            for (k, v) in models.drain_marks() {
+                idx.insert(k, v)?;
+            }
+            Ok(())
+        };
+        // As `fold_entities` and `doctor`'s check: findings, inspections and patrols one at a
+        // time, then the registry (a few facilities) folded as one.
+        let mut registry = Vec::new();
+        for tag in [b"f", b"i", b"p", b"r"] {
+            self.for_each_entity(tag, &mut |key, refs| {
+                let keys = refs.iter().map(|&(d, s)| log_key(d, s));
+                match entity_of_key(&key) {
+                    Some(Entity::Facility(_)) => registry.append(&mut self.events_at(keys)?),
+                    Some(entity) => self.fold_entity(entity, keys, &mut visit)?,
+                    None => {}
+                }
+                Ok(())
+            })?;
+        }
+        self.fold_registry(&registry, &mut visit)?;
+        for (k, v) in models.entries() {
+            idx.insert(k, v)?;
+        }
+        for p in [&mut findings, &mut inspections, &mut idx] {
+            p.apply()?;
+        }
+        self.fault_point("written");
+        self.flush()?;
+        self.fault_point("flushed");
+        self.meta.remove(META_REBUILDING)?;
+        self.mark_models_built()?;
+        rep.rebuilt = true;
+        Ok(rep)
+    }
+}
