@@ -199,6 +199,16 @@ mod tests {
         !seal["files"].is_null() && !seal["index"].as_str().unwrap().starts_with("pending")
     }
 
+    /// The file a search wrote is current: the next search reads it as it is and finds `new`.
+    fn assert_next_search_reads_the_file(dir: &std::path::Path, now: &Now, new: Uuid) {
+        let c = ctx_at(dir);
+        let plan = plan_file_search(&c).unwrap().expect("the file serves");
+        drop(c);
+        let (again, source) = plan.load().unwrap();
+        assert_eq!(source, IndexSource::File);
+        assert!(finds(&again, now, "纸箱", new));
+    }
+
     /// A store with the index file written, then one hazard more: what a search after a
     /// `finding add` meets. Returns the inspection and the new hazard.
     fn file_one_event_behind(dir: &std::path::Path) -> (Uuid, Uuid) {
@@ -223,13 +233,7 @@ mod tests {
         assert_eq!(source, IndexSource::CaughtUp(1));
         assert!(finds(&index, &now, "纸箱", new));
         assert!(completed_seal(dir.path()), "no open came between");
-        // The file written is current: the next search reads it as it is.
-        let c = ctx_at(dir.path());
-        let plan = plan_file_search(&c).unwrap().expect("the file serves");
-        drop(c);
-        let (again, source) = plan.load().unwrap();
-        assert_eq!(source, IndexSource::File);
-        assert!(finds(&again, &now, "纸箱", new));
+        assert_next_search_reads_the_file(dir.path(), &now, new);
     }
 
     #[test]
@@ -295,13 +299,7 @@ mod tests {
         assert!(matches!(source, IndexSource::Built(_)), "{source:?}");
         assert!(finds(&index, &now, "纸箱", new));
         assert!(completed_seal(dir.path()), "no open came between");
-        // The file written is current: the next search reads it as it is.
-        let c = ctx_at(dir.path());
-        let plan = plan_file_search(&c).unwrap().expect("the file serves");
-        drop(c);
-        let (again, source) = plan.load().unwrap();
-        assert_eq!(source, IndexSource::File);
-        assert!(finds(&again, &now, "纸箱", new));
+        assert_next_search_reads_the_file(dir.path(), &now, new);
     }
 
     #[test]

@@ -11,7 +11,6 @@
 //! when something differs does `check` run the full comparison, which names every difference
 //! as before. Every walk keeps sled's cache within its capacity (`walk.rs`).
 
-use super::codec::log_key;
 use super::rebuild::{Folded, RebuildReport};
 use super::views::{ent_key, finding_index_keys, to_json};
 use super::walk::{walk, walk_keys};
@@ -106,7 +105,6 @@ impl Store {
         let mut models = super::models::Fresh::default();
         let mut marks = KeyDigest::default();
         let (mut findings, mut inspections, mut differs) = (0usize, 0usize, false);
-        let mut unreadable = false;
         let mut visit = |folded: Folded| -> Result<()> {
             let (tree, id, json) = match folded {
                 Folded::Finding(id, f) => {
@@ -144,27 +142,7 @@ impl Store {
             }
             Ok(())
         };
-        // As `fold_entities`: findings, inspections, patrols one at a time, then the registry
-        // (a few facilities) folded as one.
-        let mut registry = Vec::new();
-        for tag in [b"f", b"i", b"p", b"r"] {
-            let folded = self.for_each_entity(tag, &mut |key, refs| {
-                let keys = refs.iter().map(|&(d, s)| log_key(d, s));
-                match entity_of_key(&key) {
-                    Some(Entity::Facility(_)) => registry.append(&mut self.events_at(keys)?),
-                    Some(entity) => self.fold_entity(entity, keys, &mut visit)?,
-                    None => {}
-                }
-                Ok(())
-            });
-            match folded {
-                Ok(()) => {}
-                // An entry that reads as neither layout: the full comparison names it.
-                Err(super::StoreError::Corrupt(_)) => unreadable = true,
-                Err(e) => return Err(e),
-            }
-        }
-        self.fold_registry(&registry, &mut visit)?;
+        let unreadable = self.fold_each_entity(&mut visit)?;
         differs |= unreadable;
         // Every fresh view was found above, so equal counts mean no view lacks its events.
         differs |= count(&self.findings)? != findings || count(&self.inspections)? != inspections;

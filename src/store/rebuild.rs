@@ -223,6 +223,38 @@ impl Store {
         self.fold_registry(&registry, visit)
     }
 
+    /// Folds every finding, inspection and patrol the `ent` tree names, one at a time, then the
+    /// registry (a few facilities) as one, handing each to `visit`: `doctor`'s check and the
+    /// rebuild's rewrite, in bounded memory. Returns whether an entry read as neither layout
+    /// (its entity is left out; the full comparison names it).
+    ///
+    /// # Errors
+    /// `Db`, or the first error `visit` returns.
+    pub(super) fn fold_each_entity(
+        &self,
+        visit: &mut dyn FnMut(Folded) -> Result<()>,
+    ) -> Result<bool> {
+        let (mut registry, mut unreadable) = (Vec::new(), false);
+        for tag in [b"f", b"i", b"p", b"r"] {
+            let folded = self.for_each_entity(tag, &mut |key, refs| {
+                let keys = refs.iter().map(|&(d, s)| log_key(d, s));
+                match super::doctor_check::entity_of_key(&key) {
+                    Some(Entity::Facility(_)) => registry.append(&mut self.events_at(keys)?),
+                    Some(entity) => self.fold_entity(entity, keys, visit)?,
+                    None => {}
+                }
+                Ok(())
+            });
+            match folded {
+                Ok(()) => {}
+                Err(StoreError::Corrupt(_)) => unreadable = true,
+                Err(e) => return Err(e),
+            }
+        }
+        self.fold_registry(&registry, visit)?;
+        Ok(unreadable)
+    }
+
     /// The events of the log keys `keys` (in log order), decoded. Keys not held, or whose
     /// record does not read, are left out (the log scan reports them).
     pub(super) fn events_at(

@@ -3,13 +3,10 @@
 //! index key and `ent` key at once, 595 MB resident).
 
 use super::batched::Batched;
-use super::codec::log_key;
-use super::doctor_check::entity_of_key;
 use super::ent::Ref;
 use super::rebuild::{Folded, META_REBUILDING, RebuildReport};
 use super::views::{entity_prefix, finding_index_keys, to_json};
 use super::{Result, Store};
-use crate::domain::Entity;
 use uuid::Uuid;
 
 impl Store {
@@ -103,21 +100,10 @@ impl Store {
             }
             Ok(())
         };
-        // As `fold_entities` and `doctor`'s check: findings, inspections and patrols one at a
-        // time, then the registry (a few facilities) folded as one.
-        let mut registry = Vec::new();
-        for tag in [b"f", b"i", b"p", b"r"] {
-            self.for_each_entity(tag, &mut |key, refs| {
-                let keys = refs.iter().map(|&(d, s)| log_key(d, s));
-                match entity_of_key(&key) {
-                    Some(Entity::Facility(_)) => registry.append(&mut self.events_at(keys)?),
-                    Some(entity) => self.fold_entity(entity, keys, &mut visit)?,
-                    None => {}
-                }
-                Ok(())
-            })?;
+        if self.fold_each_entity(&mut visit)? {
+            // Entries written above: one that does not read is a fault of this build.
+            return Err(super::StoreError::Corrupt("事件归属条目无法解析".into()));
         }
-        self.fold_registry(&registry, &mut visit)?;
         for (k, v) in models.entries() {
             idx.insert(k, v)?;
         }
