@@ -19,9 +19,6 @@ const COPY: &str = "db.compacting";
 const DONE: &str = "db.compacting.done";
 const OLD: &str = "db.old";
 
-/// How many records go into one batch of the copy.
-const BATCH: usize = 10_000;
-
 fn io(what: &str, e: std::io::Error) -> StoreError {
     StoreError::Io(format!("整理数据库时{what}失败：{e}"))
 }
@@ -70,7 +67,7 @@ pub fn compact(dir: &Path) -> Result<(u64, u64)> {
             let to = new.open_tree(&name)?;
             // Old per-event keys of `ent` are rewritten one entry per entity (`ent.rs`).
             if name.as_ref() == b"ent" {
-                super::ent::copy_packed(&from, &to, BATCH)?;
+                super::ent::copy_packed(&from, &to)?;
                 continue;
             }
             // Index keys no version reads any more are left behind (`views.rs`).

@@ -150,41 +150,31 @@ pub(crate) fn add_refs(
 }
 
 /// Copies an `ent` tree into `to` in the packed layout (the copy of `doctor --compact`), in
-/// batches of about `batch` entities. An entry that does not decode is copied as it is, so
+/// bounded batches (`batched.rs`). An entry that does not decode is copied as it is, so
 /// nothing is lost and `doctor` still names it.
-pub(crate) fn copy_packed(from: &sled::Tree, to: &sled::Tree, batch: usize) -> Result<()> {
-    let mut out = sled::Batch::default();
-    let mut n = 0;
+pub(crate) fn copy_packed(from: &sled::Tree, to: &sled::Tree) -> Result<()> {
+    let mut out = super::batched::Batched::new(to);
     let mut current: Option<([u8; ENTITY_KEY], Vec<Ref>)> = None;
-    let put = |out: &mut sled::Batch, e: [u8; ENTITY_KEY], refs: Vec<Ref>| {
-        out.insert(e.as_slice(), encode(&refs));
-    };
     for kv in super::walk::walk(from, from.iter()) {
         let (k, v) = kv?;
         let (Some(e), Some(refs)) = (entity_of(&k), refs_of(&k, &v)) else {
-            out.insert(k, v);
+            out.insert(k, v)?;
             continue;
         };
         match &mut current {
             Some((ce, all)) if *ce == e => all.extend(refs),
             _ => {
                 if let Some((ce, all)) = current.take() {
-                    put(&mut out, ce, all);
-                    n += 1;
+                    out.insert(ce, encode(&all))?;
                 }
                 current = Some((e, refs));
             }
         }
-        if n >= batch {
-            to.apply_batch(std::mem::take(&mut out))?;
-            n = 0;
-        }
     }
     if let Some((ce, all)) = current.take() {
-        put(&mut out, ce, all);
+        out.insert(ce, encode(&all))?;
     }
-    to.apply_batch(out)?;
-    Ok(())
+    out.apply()
 }
 
 impl Store {
@@ -344,7 +334,7 @@ mod tests {
         for k in [key(&e1, 3), key(&e2, 1), key(&e1, 1)] {
             scratch.insert(k, &[]).unwrap();
         }
-        copy_packed(&scratch, &ent, 1).unwrap();
+        copy_packed(&scratch, &ent).unwrap();
         let got: Vec<_> = ent.iter().map(|kv| kv.unwrap()).collect();
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].0.as_ref(), e1.as_slice());
