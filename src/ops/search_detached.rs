@@ -220,15 +220,28 @@ mod tests {
         (insp, new)
     }
 
-    #[test]
-    fn a_search_closing_the_store_first_finds_the_new_hazard_and_seals_the_file() {
+    /// A store one hazard ahead of its index file, then `prepare`d (the file damaged or
+    /// removed, or left alone), a search planned on it and the store closed, as
+    /// `xuncha search` does before it loads: (data dir, the new hazard, the plan, the clock).
+    fn planned(
+        prepare: impl FnOnce(&std::path::Path),
+    ) -> (tempfile::TempDir, Uuid, super::FileSearch, Now) {
         let (dir, c) = ctx();
         drop(c);
         let (_, new) = file_one_event_behind(dir.path());
+        prepare(dir.path());
         let c = ctx_at(dir.path());
-        let plan = plan_file_search(&c).unwrap().expect("the file serves");
+        let plan = plan_file_search(&c)
+            .unwrap()
+            .expect("a search can be planned");
         let now = c.now;
         drop(c);
+        (dir, new, plan, now)
+    }
+
+    #[test]
+    fn a_search_closing_the_store_first_finds_the_new_hazard_and_seals_the_file() {
+        let (dir, new, plan, now) = planned(|_| {});
         let (index, source) = plan.load().expect("the file is as planned");
         assert_eq!(source, IndexSource::CaughtUp(1));
         assert!(finds(&index, &now, "纸箱", new));
@@ -238,13 +251,7 @@ mod tests {
 
     #[test]
     fn an_open_between_the_plan_and_the_load_leaves_no_seal() {
-        let (dir, c) = ctx();
-        drop(c);
-        let (_, new) = file_one_event_behind(dir.path());
-        let c = ctx_at(dir.path());
-        let plan = plan_file_search(&c).unwrap().expect("the file serves");
-        let now = c.now;
-        drop(c);
+        let (dir, new, plan, now) = planned(|_| {});
         // Another process opens the store (and could have written) before the file is.
         drop(ctx_at(dir.path()));
         let (index, _) = plan.load().expect("the file is as planned");
@@ -285,16 +292,9 @@ mod tests {
 
     #[test]
     fn a_search_with_no_usable_file_builds_it_after_the_close_and_seals_it() {
-        let (dir, c) = ctx();
-        drop(c);
-        let (_, new) = file_one_event_behind(dir.path());
-        std::fs::write(dir.path().join(super::INDEX_FILE), b"not an index").unwrap();
-        let c = ctx_at(dir.path());
-        let plan = plan_file_search(&c)
-            .unwrap()
-            .expect("a build needs no file");
-        let now = c.now;
-        drop(c);
+        let (dir, new, plan, now) = planned(|dir| {
+            std::fs::write(dir.join(super::INDEX_FILE), b"not an index").unwrap();
+        });
         let (index, source) = plan.load().expect("a build does not read the file");
         assert!(matches!(source, IndexSource::Built(_)), "{source:?}");
         assert!(finds(&index, &now, "纸箱", new));
@@ -304,16 +304,9 @@ mod tests {
 
     #[test]
     fn an_open_between_the_gathering_and_the_build_leaves_no_seal() {
-        let (dir, c) = ctx();
-        drop(c);
-        let (_, new) = file_one_event_behind(dir.path());
-        std::fs::remove_file(dir.path().join(super::INDEX_FILE)).unwrap();
-        let c = ctx_at(dir.path());
-        let plan = plan_file_search(&c)
-            .unwrap()
-            .expect("a build needs no file");
-        let now = c.now;
-        drop(c);
+        let (dir, new, plan, now) = planned(|dir| {
+            std::fs::remove_file(dir.join(super::INDEX_FILE)).unwrap();
+        });
         drop(ctx_at(dir.path()));
         let (index, _) = plan.load().unwrap();
         assert!(finds(&index, &now, "纸箱", new), "the answer is whole");

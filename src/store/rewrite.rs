@@ -38,8 +38,9 @@ impl Store {
 
         // The log's (entity, event) pairs sorted by entity in memory, 32 bytes each (the
         // 628,000 events of the 100,000-hazard store: 20 MB), then `ent`, one entry per entity.
-        // A scratch sled tree sorted them on disk before, but reading it back and dropping it
-        // pulled every one of its pages into memory.
+        // Sorting them in a scratch sled tree instead was tried: reading it back and dropping
+        // it pulled every one of its pages into memory (heaptrack: 40 MB). The log is in
+        // device order, so the device just seen is found first.
         let mut devices: Vec<Uuid> = Vec::new();
         let mut pairs: Vec<([u8; 17], u32, u64)> = Vec::new();
         self.scan_log(&mut rep, &mut |entity, device, seq| {
