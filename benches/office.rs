@@ -335,6 +335,7 @@ fn keys(data: &Path) {
         index.memory_bytes() as f64 / 1e6,
         index.char_list_bytes() as f64 / 1e6
     );
+    print_parts(&index);
     keystrokes("descriptions shared  ", &index);
     drop(index);
     let unique = distinct_index(&store);
@@ -345,6 +346,16 @@ fn keys(data: &Path) {
         unique.char_list_bytes() as f64 / 1e6
     );
     keystrokes("every description distinct", &unique);
+}
+
+/// The index's estimate part by part, on one line (MB).
+fn print_parts(index: &Index) {
+    let parts: Vec<String> = index
+        .memory_parts()
+        .iter()
+        .map(|(name, b)| format!("{name} {:.2}", *b as f64 / 1e6))
+        .collect();
+    eprintln!("    parts (MB): {}", parts.join(", "));
 }
 
 /// Each prefix of each query typed (ROUNDS times) over the every-description-distinct index:

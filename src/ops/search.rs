@@ -208,7 +208,7 @@ pub fn put_named_first(
 fn finding_by_id_text(index: &Index, text: &str) -> Option<uuid::Uuid> {
     let t = text.trim().to_ascii_lowercase();
     if let Ok(id) = uuid::Uuid::parse_str(&t) {
-        return index.findings.contains_key(&id).then_some(id);
+        return index.has_finding(id).then_some(id);
     }
     let hex: String = t.chars().filter(|c| *c != '-').collect();
     if hex.len() < 6 || hex.len() > 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -217,10 +217,8 @@ fn finding_by_id_text(index: &Index, text: &str) -> Option<uuid::Uuid> {
     let matching = |keep: &dyn Fn(&str) -> bool| -> Vec<uuid::Uuid> {
         let mut buf = uuid::Uuid::encode_buffer();
         index
-            .findings
-            .keys()
+            .finding_ids()
             .filter(|id| keep(id.simple().encode_lower(&mut buf)))
-            .copied()
             .collect()
     };
     let mut found = matching(&|id| id.starts_with(&hex));
@@ -258,7 +256,7 @@ mod tests {
             "xyz123".into(),
             "12345".into(),
         ];
-        for id in index.findings.keys().take(40) {
+        for id in index.finding_ids().take(40) {
             let full = id.to_string();
             let simple = id.simple().to_string();
             texts.extend([

@@ -45,9 +45,7 @@ impl Serialize for Tier {
 }
 
 pub(crate) fn build_hit(index: &Index, r: &Ranked, terms: &[Term]) -> Hit {
-    let rec = index.records[r.slot as usize]
-        .as_ref()
-        .expect("ranked records are live");
+    let rec = index.record(r.slot).expect("ranked records are live");
     let text = |t: TextId| index.texts[t as usize].original.to_string();
     let title_field = match rec.target {
         Target::Item(_) => Field::Check,
@@ -62,10 +60,10 @@ pub(crate) fn build_hit(index: &Index, r: &Ranked, terms: &[Term]) -> Hit {
     let hot = &index.hot[r.slot as usize];
     let (line, line_name) = index.lines[hot.line as usize].clone();
     let (subtitle, subtitle_indices) =
-        subtitle(index, r.slot, rec, terms, &line_name, r.overdue, fz);
+        subtitle(index, r.slot, &rec, terms, &line_name, r.overdue, fz);
     let (field, field_id, field_indices) = best_field(index, r.slot, terms, fz);
     Hit {
-        target: rec.target.clone(),
+        target: rec.target,
         title,
         title_indices,
         subtitle,

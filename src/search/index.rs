@@ -12,6 +12,7 @@ use crate::catalog::Catalog;
 use crate::domain::{Finding, Severity, Status};
 use chrono::NaiveDate;
 use fuzzy_matcher::skim::SkimMatcherV2;
+use hashbrown::HashTable;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -100,7 +101,8 @@ impl Field {
     }
 }
 
-/// What a hit needs to show a record (read for the page of hits only).
+/// What a hit needs to show a record (read for the page of hits only), made from the slot's
+/// `Cold` part by `Index::record`.
 #[derive(Debug)]
 pub(crate) struct Record {
     pub target: Target,
@@ -112,7 +114,7 @@ pub(crate) struct Record {
 }
 
 /// What every keystroke reads of every record: small, inline, in one array, so the scan
-/// walks memory in order.
+/// walks memory in order (20 bytes: at 100,000 findings every byte here is 100 KB).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Hot {
     pub alive: bool,
@@ -127,9 +129,33 @@ pub(crate) struct Hot {
     /// This record's (field, text) pairs are `field_list[fields_at..fields_at + fields_len]`.
     pub fields_at: u32,
     pub fields_len: u16,
-    /// Finding id (or catalog position): the last tie-breaker.
-    pub tie: u128,
 }
+
+const _: () = assert!(std::mem::size_of::<Hot>() == 20);
+
+/// What kind of record a slot holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A removed finding's slot, waiting in `free`.
+    Free,
+    /// A checklist item: `Cold::id` is its position in `Index::items`.
+    Item,
+    Finding,
+    Chemical,
+    Equipment,
+}
+
+/// What only the page of hits and the ranking's last tie-break read of a record: 18 bytes
+/// a slot (the `Record` it stands for took 48).
+#[derive(Debug, Clone, Copy)]
+struct Cold {
+    /// The finding's or register entry's id; for an item, its position in `Index::items`.
+    id: Uuid,
+    kind: Kind,
+    severity: Severity,
+}
+
+const _: () = assert!(std::mem::size_of::<Cold>() == 18);
 
 pub struct Index {
     pub(crate) readings: Readings,
@@ -145,12 +171,17 @@ pub struct Index {
     /// read with its cross pairs.
     pub(crate) inners: Vec<u128>,
     text_ids: HashMap<u64, TextId>,
-    pub(crate) records: Vec<Option<Record>>,
+    /// Per slot, beside `hot`: what a hit shows (`record`) and the last tie-break (`tie`).
+    cold: Vec<Cold>,
+    /// Checklist items' ids and section names, by `Cold::id` (a few hundred).
+    items: Vec<(String, TextId)>,
     pub(crate) hot: Vec<Hot>,
     /// All records' fields, back to back; a replaced record's old run is left unused.
     pub(crate) field_list: Vec<(Field, TextId)>,
     pub(crate) free: Vec<u32>,
-    pub(crate) findings: HashMap<Uuid, u32>,
+    /// The slots of the findings, found by their id (`cold[slot].id`; `id_hash`): 4 bytes and
+    /// a control byte a finding, where a map from id to slot took 21.
+    findings: HashTable<u32>,
     /// Register entries (chemicals, equipment) by id: their slots.
     pub(crate) registers: HashMap<Uuid, u32>,
     /// (id, Chinese name) of every line seen, in catalog order first.
@@ -196,11 +227,12 @@ impl Index {
             pairs: Vec::new(),
             inners: Vec::new(),
             text_ids: HashMap::new(),
-            records: Vec::new(),
+            cold: Vec::new(),
+            items: Vec::new(),
             hot: Vec::new(),
             field_list: Vec::new(),
             free: Vec::new(),
-            findings: HashMap::new(),
+            findings: HashTable::new(),
             registers: HashMap::new(),
             lines: Vec::new(),
             matcher: SkimMatcherV2::default(),
@@ -229,14 +261,8 @@ impl Index {
                     for k in &item.keywords {
                         fields.push((Field::Keyword, index.intern(k)));
                     }
-                    let hot = index.hot_of(line, None, None, order, order as u128, &fields);
-                    index.records.push(Some(Record {
-                        target: Target::Item(item.id.clone()),
-                        severity: item.severity,
-                        section: Some(section_text),
-                        retracted: false,
-                    }));
-                    index.hot.push(hot);
+                    let hot = index.hot_of(line, None, None, order, &fields);
+                    index.push_item(item.id.clone(), section_text, item.severity, hot);
                     order += 1;
                 }
             }
@@ -267,37 +293,147 @@ impl Index {
         let day = f.created_at.timestamp().div_euclid(86_400) as i32;
         // A retracted finding has no deadline in force: never overdue.
         let due = if f.retracted { None } else { f.due };
-        let mut hot = self.hot_of(line, Some(f.status), due, day, f.id.as_u128(), &fields);
+        let mut hot = self.hot_of(line, Some(f.status), due, day, &fields);
         hot.retracted = f.retracted;
-        let record = Record {
-            target: Target::Finding(f.id),
-            severity: f.severity,
-            section: None,
-            retracted: f.retracted,
-        };
-        let slot = match self
-            .findings
-            .get(&f.id)
-            .copied()
-            .or_else(|| self.free.pop())
-        {
-            Some(s) => s as usize,
-            None => {
-                self.records.push(None);
-                self.hot.push(hot);
-                self.records.len() - 1
+        if let Some(slot) = self.finding_slot(f.id) {
+            self.cold[slot as usize].severity = f.severity;
+            self.hot[slot as usize] = hot;
+        } else {
+            self.insert_finding(f.id, f.severity, hot);
+        }
+    }
+
+    /// Adds a finding the index does not hold.
+    pub(crate) fn insert_finding(&mut self, id: Uuid, severity: Severity, hot: Hot) {
+        let slot = self.put(
+            Cold {
+                id,
+                kind: Kind::Finding,
+                severity,
+            },
+            hot,
+        );
+        let cold = &self.cold;
+        self.findings
+            .insert_unique(id_hash(id), slot, |s| id_hash(cold[*s as usize].id));
+    }
+
+    /// Gives back the arrays' spare capacity (after a load whose sizes were not known).
+    pub(crate) fn shrink(&mut self) {
+        self.hot.shrink_to_fit();
+        self.cold.shrink_to_fit();
+        self.field_list.shrink_to_fit();
+    }
+
+    /// Puts a new record in a free slot, else a new one: its slot.
+    fn put(&mut self, cold: Cold, hot: Hot) -> u32 {
+        match self.free.pop() {
+            Some(s) => {
+                self.cold[s as usize] = cold;
+                self.hot[s as usize] = hot;
+                s
             }
+            None => {
+                self.cold.push(cold);
+                self.hot.push(hot);
+                (self.hot.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Adds a checklist item (items are never removed).
+    pub(crate) fn push_item(&mut self, id: String, section: TextId, severity: Severity, hot: Hot) {
+        self.cold.push(Cold {
+            id: Uuid::from_u128(self.items.len() as u128),
+            kind: Kind::Item,
+            severity,
+        });
+        self.items.push((id, section));
+        self.hot.push(hot);
+    }
+
+    /// Adds a register entry (`kind` Chemical or Equipment), or replaces the one in
+    /// `existing`: its slot.
+    pub(crate) fn put_register(
+        &mut self,
+        kind: Kind,
+        id: Uuid,
+        existing: Option<u32>,
+        hot: Hot,
+    ) -> u32 {
+        let cold = Cold {
+            id,
+            kind,
+            severity: Severity::General,
         };
-        self.records[slot] = Some(record);
-        self.hot[slot] = hot;
-        self.findings.insert(f.id, slot as u32);
+        match existing {
+            Some(s) => {
+                self.cold[s as usize] = cold;
+                self.hot[s as usize] = hot;
+                s
+            }
+            None => self.put(cold, hot),
+        }
+    }
+
+    /// The slot holding finding `id`.
+    pub(crate) fn finding_slot(&self, id: Uuid) -> Option<u32> {
+        self.findings
+            .find(id_hash(id), |s| self.cold[*s as usize].id == id)
+            .copied()
+    }
+
+    /// Whether the index holds finding `id`.
+    pub fn has_finding(&self, id: Uuid) -> bool {
+        self.finding_slot(id).is_some()
+    }
+
+    /// The ids of the findings held, in no particular order.
+    pub fn finding_ids(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.findings.iter().map(|s| self.cold[*s as usize].id)
+    }
+
+    /// What a hit shows of the record in `slot`; None for a free slot.
+    pub(crate) fn record(&self, slot: u32) -> Option<Record> {
+        let c = self.cold.get(slot as usize)?;
+        let (target, section) = match c.kind {
+            Kind::Free => return None,
+            Kind::Item => {
+                let (id, section) = &self.items[c.id.as_u128() as usize];
+                (Target::Item(id.clone()), Some(*section))
+            }
+            Kind::Finding => (Target::Finding(c.id), None),
+            Kind::Chemical => (Target::Chemical(c.id), None),
+            Kind::Equipment => (Target::Equipment(c.id), None),
+        };
+        Some(Record {
+            target,
+            severity: c.severity,
+            section,
+            retracted: self.hot[slot as usize].retracted,
+        })
+    }
+
+    /// The ranking's last tie-breaker for the record in `slot`: the catalog position of an
+    /// item, else the id (as a u128).
+    pub(crate) fn tie(&self, slot: u32) -> u128 {
+        let c = &self.cold[slot as usize];
+        match c.kind {
+            Kind::Item => self.hot[slot as usize].day_or_order as u128,
+            _ => c.id.as_u128(),
+        }
     }
 
     /// Drops a finding (retracted, or gone). Its texts stay pooled: they are shared.
     pub fn remove(&mut self, id: Uuid) {
-        if let Some(slot) = self.findings.remove(&id) {
+        let cold = &self.cold;
+        if let Ok(entry) = self
+            .findings
+            .find_entry(id_hash(id), |s| cold[*s as usize].id == id)
+        {
+            let (slot, _) = entry.remove();
             self.changed();
-            self.records[slot as usize] = None;
+            self.cold[slot as usize].kind = Kind::Free;
             self.hot[slot as usize].alive = false;
             self.free.push(slot);
         }
@@ -330,7 +466,7 @@ impl Index {
     }
 
     pub fn item_count(&self) -> usize {
-        self.records.len() - self.free.len() - self.findings.len() - self.registers.len()
+        self.items.len()
     }
 
     /// Register entries (chemicals and equipment) held.
@@ -351,35 +487,49 @@ impl Index {
 
     /// An estimate of the heap bytes the index holds, from its data structures.
     pub fn memory_bytes(&self) -> usize {
-        let texts: usize = self.texts.iter().map(Text::bytes).sum();
-        let records: usize = self
-            .records
-            .iter()
-            .map(|r| {
-                std::mem::size_of::<Option<Record>>()
-                    + r.as_ref().map_or(0, |r| match &r.target {
-                        Target::Item(id) => id.len(),
-                        Target::Finding(_) | Target::Chemical(_) | Target::Equipment(_) => 0,
-                    })
-            })
-            .sum();
-        texts
-            + records
-            + self.hot.capacity() * std::mem::size_of::<Hot>()
-            + self.field_list.capacity() * std::mem::size_of::<(Field, TextId)>()
-            + self.blooms.capacity() * 16
-            + self.words.capacity()
-            + self.pairs.capacity() * std::mem::size_of::<PairSig>()
-            + self.inners.capacity() * 16
-            + self.readings.bytes()
-            + self.text_ids.capacity() * 16
-            + self.findings.capacity() * 24
-            + self.registers.capacity() * 24
-            + self.free.capacity() * 4
-            + self.by_recency.get().map_or(0, |o| o.capacity() * 4)
-            + self.memos.bytes()
-            + self.grams.bytes()
-            + self.chars.bytes()
+        self.memory_parts().iter().map(|(_, b)| b).sum()
+    }
+
+    /// `memory_bytes` part by part (name, bytes), to see what each costs.
+    pub fn memory_parts(&self) -> Vec<(&'static str, usize)> {
+        let size = std::mem::size_of::<Hot>();
+        vec![
+            ("texts", self.texts.iter().map(Text::bytes).sum()),
+            (
+                "per-text filters",
+                self.blooms.capacity() * 16
+                    + self.words.capacity()
+                    + self.pairs.capacity() * std::mem::size_of::<PairSig>()
+                    + self.inners.capacity() * 16,
+            ),
+            ("readings", self.readings.bytes()),
+            ("text ids", self.text_ids.capacity() * 16),
+            ("hot", self.hot.capacity() * size),
+            (
+                "cold",
+                self.cold.capacity() * std::mem::size_of::<Cold>()
+                    + self
+                        .items
+                        .iter()
+                        .map(|(id, _)| 28 + id.len())
+                        .sum::<usize>(),
+            ),
+            (
+                "field list",
+                self.field_list.capacity() * std::mem::size_of::<(Field, TextId)>(),
+            ),
+            (
+                "ids",
+                self.findings.allocation_size() + self.registers.capacity() * 24,
+            ),
+            (
+                "free, by recency",
+                self.free.capacity() * 4 + self.by_recency.get().map_or(0, |o| o.capacity() * 4),
+            ),
+            ("memos, plans", self.memos.bytes()),
+            ("grams", self.grams.bytes()),
+            ("chars", self.chars.bytes()),
+        ]
     }
 
     pub(crate) fn hot_of(
@@ -388,7 +538,6 @@ impl Index {
         status: Option<Status>,
         due: Option<NaiveDate>,
         day_or_order: i32,
-        tie: u128,
         fields: &[(Field, TextId)],
     ) -> Hot {
         let at = self.field_list.len() as u32;
@@ -402,7 +551,6 @@ impl Index {
             day_or_order,
             fields_at: at,
             fields_len: fields.len() as u16,
-            tie,
         }
     }
 
@@ -448,4 +596,11 @@ impl Index {
         self.text_ids.entry(key).or_insert(id);
         id
     }
+}
+
+/// A finding id's hash for `Index::findings`. Ids are random but for their time prefix (v7):
+/// the halves folded and mixed.
+fn id_hash(id: Uuid) -> u64 {
+    let v = id.as_u128();
+    ((v as u64) ^ (v >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }

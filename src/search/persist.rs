@@ -22,7 +22,7 @@
 //! id comes back the same. A file that is short, fails its checksum or holds an id out of
 //! range is refused with the reason; the caller then builds the index from the store.
 
-use super::index::{Field, Index, Record, Target};
+use super::index::{Field, Index, Kind, Target};
 use crate::catalog::Catalog;
 use crate::domain::{Severity, Status};
 use chrono::{Datelike, NaiveDate};
@@ -109,13 +109,13 @@ impl Index {
             put_str(&mut body.buf, &t.original);
             body.spill()?;
         }
-        let live = |s: &usize| self.hot[*s].alive && self.records[*s].is_some();
+        let live = |s: &usize| self.hot[*s].alive && self.record(*s as u32).is_some();
         put_u32(
             &mut body.buf,
             (0..self.hot.len()).filter(live).count() as u32,
         );
         for slot in (0..self.hot.len()).filter(live) {
-            let (Some(r), h) = (&self.records[slot], &self.hot[slot]) else {
+            let (Some(r), h) = (self.record(slot as u32), &self.hot[slot]) else {
                 continue;
             };
             let b = &mut body.buf;
@@ -136,7 +136,7 @@ impl Index {
             let due = h.due.map_or(i32::MIN, |d| d.num_days_from_ce());
             b.extend_from_slice(&due.to_le_bytes());
             b.extend_from_slice(&h.day_or_order.to_le_bytes());
-            b.extend_from_slice(&h.tie.to_le_bytes());
+            b.extend_from_slice(&self.tie(slot as u32).to_le_bytes());
             let fields = self.fields(slot as u32);
             b.extend_from_slice(&(fields.len() as u16).to_le_bytes());
             for (f, t) in fields {
@@ -219,7 +219,9 @@ impl Index {
             }
         }
         let text_ok = |t: u32| (t as usize) < texts;
-        for _ in 0..r.count(40)? {
+        let records = r.count(40)?;
+        let mut fields = Vec::new();
+        for _ in 0..records {
             let target = match r.u8()? {
                 1 => Target::Item(r.string()?),
                 2 => Target::Finding(r.uuid()?),
@@ -256,7 +258,7 @@ impl Index {
             };
             let day_or_order = i32::from_le_bytes(r.array()?);
             let tie = u128::from_le_bytes(r.array()?);
-            let mut fields = Vec::new();
+            fields.clear();
             for _ in 0..u16::from_le_bytes(r.array()?) {
                 let f = *FIELDS
                     .get(r.u8()? as usize)
@@ -267,24 +269,39 @@ impl Index {
                 }
                 fields.push((f, t));
             }
-            let mut hot = index.hot_of(line, status, due, day_or_order, tie, &fields);
+            let mut hot = index.hot_of(line, status, due, day_or_order, &fields);
             hot.retracted = retracted;
-            let slot = index.records.len() as u32;
-            match &target {
-                Target::Item(_) => {}
-                Target::Finding(id) => _ = index.findings.insert(*id, slot),
-                Target::Chemical(id) | Target::Equipment(id) => {
-                    _ = index.registers.insert(*id, slot)
+            // The tie-break is no longer stored per record but follows from the record (an
+            // item's position, else its id): a file saying otherwise is not one this wrote.
+            let expected = match &target {
+                Target::Item(_) => day_or_order as u128,
+                Target::Finding(id) | Target::Chemical(id) | Target::Equipment(id) => id.as_u128(),
+            };
+            if tie != expected {
+                return Err("搜索索引文件中的记录次序无效".into());
+            }
+            match target {
+                Target::Item(id) => {
+                    let section = section.ok_or("搜索索引文件中的检查项没有分节")?;
+                    index.push_item(id, section, severity, hot);
+                }
+                Target::Finding(id) => {
+                    if index.has_finding(id) {
+                        return Err("搜索索引文件中有重复的隐患".into());
+                    }
+                    index.insert_finding(id, severity, hot);
+                }
+                Target::Chemical(id) => {
+                    let slot = index.put_register(Kind::Chemical, id, None, hot);
+                    index.registers.insert(id, slot);
+                }
+                Target::Equipment(id) => {
+                    let slot = index.put_register(Kind::Equipment, id, None, hot);
+                    index.registers.insert(id, slot);
                 }
             }
-            index.records.push(Some(Record {
-                target,
-                severity,
-                section,
-                retracted,
-            }));
-            index.hot.push(hot);
         }
+        index.shrink();
         if r.at != body.len() {
             return Err("搜索索引文件末尾有多余的数据".into());
         }

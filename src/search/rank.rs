@@ -158,7 +158,7 @@ impl Index {
     /// `77dc05e5`, or a 隐患编号 such as `YH-2026-A3K-0007`; issues 11 and 13): ops resolves the
     /// text, the index only shows the record.
     pub fn hit_for_finding(&self, id: Uuid, now: &Now) -> Option<Hit> {
-        let slot = *self.findings.get(&id)?;
+        let slot = self.finding_slot(id)?;
         let overdue = overdue(&self.hot[slot as usize], now.today());
         let ranked = Ranked {
             key: least_key(0, MAX_WEIGHT, 0, 0),
@@ -865,7 +865,7 @@ impl Index {
                 tier,
                 Reverse(recency),
                 Reverse(score),
-                hot.tie,
+                self.tie(slot),
             ),
             slot,
             tier,

@@ -6,8 +6,8 @@
 //! not a case to work), match no `status:` filter, and match `line:hazchem` (chemicals) or
 //! `line:special_equipment` (equipment).
 
-use super::index::{Field, Index, Record, Target};
-use crate::domain::{Chemical, Equipment, Severity};
+use super::index::{Field, Index, Kind};
+use crate::domain::{Chemical, Equipment};
 use uuid::Uuid;
 
 /// Where register entries sort among the status-less records: after every checklist item
@@ -29,7 +29,7 @@ impl Index {
             (Field::Place, c.place.as_str()),
             (Field::Facility, c.facility.as_str()),
         ];
-        self.upsert_register(Target::Chemical(c.id), c.id, CHEMICAL_LINE, &fields);
+        self.upsert_register(Kind::Chemical, c.id, CHEMICAL_LINE, &fields);
     }
 
     /// Adds or replaces a piece of equipment.
@@ -43,12 +43,12 @@ impl Index {
             (Field::Maker, q.maker.as_str()),
             (Field::Maker, q.factory_no.as_str()),
         ];
-        self.upsert_register(Target::Equipment(q.id), q.id, EQUIPMENT_LINE, &fields);
+        self.upsert_register(Kind::Equipment, q.id, EQUIPMENT_LINE, &fields);
     }
 
     fn upsert_register(
         &mut self,
-        target: Target,
+        kind: Kind,
         id: Uuid,
         (line_id, line_name): (&str, &str),
         texts: &[(Field, &str)],
@@ -63,23 +63,8 @@ impl Index {
         let order = REGISTER_ORDER + self.registers.len() as i32;
         let existing = self.registers.get(&id).copied();
         let order = existing.map_or(order, |s| self.hot[s as usize].day_or_order);
-        let hot = self.hot_of(line, None, None, order, id.as_u128(), &fields);
-        let record = Record {
-            target,
-            severity: Severity::General,
-            section: None,
-            retracted: false,
-        };
-        let slot = match existing.or_else(|| self.free.pop()) {
-            Some(s) => s as usize,
-            None => {
-                self.records.push(None);
-                self.hot.push(hot);
-                self.records.len() - 1
-            }
-        };
-        self.records[slot] = Some(record);
-        self.hot[slot] = hot;
-        self.registers.insert(id, slot as u32);
+        let hot = self.hot_of(line, None, None, order, &fields);
+        let slot = self.put_register(kind, id, existing, hot);
+        self.registers.insert(id, slot);
     }
 }
