@@ -10,8 +10,7 @@
 //! matched, never its measures; after 「配电室 li」 a record whose description lacks 配电室
 //! (known from the per-char lists, `chars`) is dropped unmatched.
 
-use super::index::Field;
-use super::index::{Index, TextId};
+use super::index::{FieldText, Index};
 use super::matcher::{Term, Tier};
 use super::memo::{IMPOSSIBLE, NO_MATCH, TermMemo, UNKNOWN};
 use super::rank::{SortKey, class_of, tier_of};
@@ -37,7 +36,7 @@ impl Index {
     /// term is known to match none of them directly.
     fn direct_bound(
         &self,
-        fields: &[(Field, TextId)],
+        fields: &[FieldText],
         terms: &[Term],
         memos: &[TermMemo],
         group: u8,
@@ -50,15 +49,16 @@ impl Index {
             // The best tier any of its texts may give, and the heaviest field it may be in.
             let mut best: Option<Tier> = None;
             let mut heaviest = 0;
-            for (field, t) in fields {
-                let here = match memo.direct[*t as usize] {
+            for ft in fields {
+                let t = ft.text() as usize;
+                let here = match memo.direct[t] {
                     NO_MATCH => continue,
-                    UNKNOWN if usize::from(self.words[*t as usize]) <= n => Tier::Whole,
+                    UNKNOWN if usize::from(self.words[t]) <= n => Tier::Whole,
                     UNKNOWN => Tier::Substring,
                     m => tier_of(m),
                 };
                 best = Some(best.map_or(here, |b| b.min(here)));
-                heaviest = heaviest.max(field.weight());
+                heaviest = heaviest.max(ft.field().weight());
             }
             tier = tier.max(best?);
             weight = weight.min(heaviest);
@@ -72,7 +72,7 @@ impl Index {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn direct_lazily(
         &self,
-        fields: &[(Field, TextId)],
+        fields: &[FieldText],
         terms: &[Term],
         memos: &mut [TermMemo],
         group: u8,
@@ -96,9 +96,9 @@ impl Index {
                 .find_map(|(k, (_, m))| {
                     fields
                         .iter()
-                        .filter(|(_, t)| m.direct[*t as usize] == UNKNOWN)
-                        .max_by_key(|(f, _)| f.weight())
-                        .map(|(_, t)| (k, *t))
+                        .filter(|ft| m.direct[ft.text() as usize] == UNKNOWN)
+                        .max_by_key(|ft| ft.field().weight())
+                        .map(|ft| (k, ft.text()))
                 });
             let Some((k, t)) = next else {
                 return Lazily::Match;
@@ -113,7 +113,7 @@ impl Index {
     /// match).
     pub(crate) fn fuzzy_bound(
         &self,
-        fields: &[(Field, TextId)],
+        fields: &[FieldText],
         memos: &[TermMemo],
         group: u8,
         recency: i32,
@@ -121,15 +121,15 @@ impl Index {
         let mut weight = i64::MAX;
         for memo in memos {
             let mut heaviest = 0;
-            for (field, t) in fields {
-                let t = *t as usize;
+            for ft in fields {
+                let t = ft.text() as usize;
                 let may = memo.direct[t] > NO_MATCH
                     || memo
                         .fuzzy
                         .as_ref()
                         .is_none_or(|f| !matches!(f[t], NO_MATCH | IMPOSSIBLE));
                 if may {
-                    heaviest = heaviest.max(field.weight());
+                    heaviest = heaviest.max(ft.field().weight());
                 }
             }
             weight = weight.min(heaviest);

@@ -117,20 +117,20 @@ fn best_field(
     fuzzy_ok: bool,
 ) -> (Field, TextId, Vec<usize>) {
     let mut best: Option<(i64, Field, TextId, Vec<usize>)> = None;
-    for (field, t) in index.fields(slot) {
-        let (score, idx) = indices(index, *t, terms, fuzzy_ok);
+    for (field, t) in index.fields(slot).iter().map(|ft| ft.get()) {
+        let (score, idx) = indices(index, t, terms, fuzzy_ok);
         if idx.is_empty() {
             continue;
         }
         let s = score * field.weight();
         if best.as_ref().is_none_or(|b| s > b.0) {
-            best = Some((s, *field, *t, idx));
+            best = Some((s, field, t, idx));
         }
     }
     match best {
         Some((_, f, t, idx)) => (f, t, idx),
         None => {
-            let (f, t) = index.fields(slot)[0];
+            let (f, t) = index.fields(slot)[0].get();
             (f, t, vec![])
         }
     }

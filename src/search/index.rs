@@ -63,6 +63,27 @@ pub enum Field {
 }
 
 impl Field {
+    /// Every field, in the order declared: a field's number (`as u32`) is its place here.
+    pub(crate) const ALL: [Field; 17] = [
+        Field::Check,
+        Field::Guidance,
+        Field::Keyword,
+        Field::Hazard,
+        Field::Measures,
+        Field::ItemId,
+        Field::Description,
+        Field::Location,
+        Field::Facility,
+        Field::Department,
+        Field::Responsible,
+        Field::Chemical,
+        Field::Equipment,
+        Field::Kind,
+        Field::RegisterNo,
+        Field::Place,
+        Field::Maker,
+    ];
+
     /// The Chinese label shown before a matched field.
     pub fn label(self) -> &'static str {
         match self {
@@ -98,6 +119,39 @@ impl Field {
             Field::ItemId | Field::Responsible | Field::RegisterNo => 5,
             Field::Guidance | Field::Measures | Field::Maker => 4,
         }
+    }
+}
+
+/// Bits of a `FieldText` that hold the text id; the field takes the 5 above them.
+const TEXT_BITS: u32 = 27;
+
+/// Texts an index can hold (134 million: each costs hundreds of bytes, so memory runs out
+/// long before).
+const MAX_TEXTS: usize = 1 << TEXT_BITS;
+
+/// One (field, text) pair of a record in 4 bytes, the field in the top 5 bits: at 100,000
+/// findings of 6 fields each, 2.4 MB in the index and as much again in each keystroke's plan
+/// (`plan`), where a (Field, TextId) pair took 8 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FieldText(u32);
+
+impl FieldText {
+    pub(crate) fn new(field: Field, text: TextId) -> FieldText {
+        debug_assert!((text as usize) < MAX_TEXTS);
+        FieldText((field as u32) << TEXT_BITS | text)
+    }
+
+    pub(crate) fn field(self) -> Field {
+        Field::ALL[(self.0 >> TEXT_BITS) as usize]
+    }
+
+    pub(crate) fn text(self) -> TextId {
+        self.0 & (MAX_TEXTS as u32 - 1)
+    }
+
+    /// Both halves.
+    pub(crate) fn get(self) -> (Field, TextId) {
+        (self.field(), self.text())
     }
 }
 
@@ -177,7 +231,7 @@ pub struct Index {
     items: Vec<(String, TextId)>,
     pub(crate) hot: Vec<Hot>,
     /// All records' fields, back to back; a replaced record's old run is left unused.
-    pub(crate) field_list: Vec<(Field, TextId)>,
+    pub(crate) field_list: Vec<FieldText>,
     pub(crate) free: Vec<u32>,
     /// The slots of the findings, found by their id (`cold[slot].id`; `id_hash`): 4 bytes and
     /// a control byte a finding, where a map from id to slot took 21.
@@ -516,7 +570,7 @@ impl Index {
             ),
             (
                 "field list",
-                self.field_list.capacity() * std::mem::size_of::<(Field, TextId)>(),
+                self.field_list.capacity() * std::mem::size_of::<FieldText>(),
             ),
             (
                 "ids",
@@ -541,7 +595,8 @@ impl Index {
         fields: &[(Field, TextId)],
     ) -> Hot {
         let at = self.field_list.len() as u32;
-        self.field_list.extend_from_slice(fields);
+        self.field_list
+            .extend(fields.iter().map(|(f, t)| FieldText::new(*f, *t)));
         Hot {
             alive: true,
             retracted: false,
@@ -554,7 +609,7 @@ impl Index {
         }
     }
 
-    pub(crate) fn fields(&self, slot: u32) -> &[(Field, TextId)] {
+    pub(crate) fn fields(&self, slot: u32) -> &[FieldText] {
         let h = &self.hot[slot as usize];
         &self.field_list[h.fields_at as usize..h.fields_at as usize + h.fields_len as usize]
     }
@@ -562,8 +617,8 @@ impl Index {
     pub(crate) fn text_of(&self, slot: u32, field: Field) -> Option<TextId> {
         self.fields(slot)
             .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, t)| *t)
+            .find(|ft| ft.field() == field)
+            .map(|ft| ft.text())
     }
 
     pub(crate) fn line_of(&mut self, id: &str, name: &str) -> u16 {
@@ -583,6 +638,11 @@ impl Index {
         {
             return *id;
         }
+        // A text id must fit in a `FieldText`.
+        assert!(
+            self.texts.len() < MAX_TEXTS,
+            "too many texts for the search index"
+        );
         let id = self.texts.len() as TextId;
         let t = Text::new(text, &mut self.readings);
         self.blooms.push(t.bloom);

@@ -33,27 +33,6 @@ const MAGIC: &[u8; 4] = b"XCSI";
 /// Bump when the layout or the meaning of any byte changes: an older file is then rebuilt.
 const FORMAT: u32 = 1;
 
-/// Every field, in a fixed order: a field is stored as its position here.
-const FIELDS: [Field; 17] = [
-    Field::Check,
-    Field::Guidance,
-    Field::Keyword,
-    Field::Hazard,
-    Field::Measures,
-    Field::ItemId,
-    Field::Description,
-    Field::Location,
-    Field::Facility,
-    Field::Department,
-    Field::Responsible,
-    Field::Chemical,
-    Field::Equipment,
-    Field::Kind,
-    Field::RegisterNo,
-    Field::Place,
-    Field::Maker,
-];
-
 impl Index {
     /// The index as bytes, with `stamp` (what it was built from) in the header.
     pub fn to_bytes(&self, stamp: &[u8]) -> Vec<u8> {
@@ -139,9 +118,10 @@ impl Index {
             b.extend_from_slice(&self.tie(slot as u32).to_le_bytes());
             let fields = self.fields(slot as u32);
             b.extend_from_slice(&(fields.len() as u16).to_le_bytes());
-            for (f, t) in fields {
-                b.push(position(&FIELDS, *f));
-                put_u32(b, *t);
+            for ft in fields {
+                // A field is stored as its place in `Field::ALL`.
+                b.push(ft.field() as u8);
+                put_u32(b, ft.text());
             }
             body.spill()?;
         }
@@ -260,7 +240,7 @@ impl Index {
             let tie = u128::from_le_bytes(r.array()?);
             fields.clear();
             for _ in 0..u16::from_le_bytes(r.array()?) {
-                let f = *FIELDS
+                let f = *Field::ALL
                     .get(r.u8()? as usize)
                     .ok_or("搜索索引文件中的字段无效")?;
                 let t = r.u32()?;

@@ -7,7 +7,7 @@
 //! query extending it (each earlier term a prefix of a new one, same filters) are kept, and the
 //! next keystroke walks only those.
 
-use super::index::{Field, Index, TextId};
+use super::index::{FieldText, Index};
 use crate::domain::StatusFilter;
 use chrono::NaiveDate;
 use std::sync::{Arc, OnceLock};
@@ -41,7 +41,7 @@ pub(crate) struct Plan {
     pub groups: [Vec<Entry>; 5],
     /// The fields of every record of the unfiltered plan, in its walk order; a filtered plan
     /// shares them (its entries point into them), so it costs only its entries.
-    fields: Arc<Vec<(Field, TextId)>>,
+    fields: Arc<Vec<FieldText>>,
     /// For each group, the heaviest field weight of any record in it or a later group: no hit
     /// from there on can weigh more.
     pub heaviest: [i64; 5],
@@ -90,13 +90,13 @@ impl Plan {
         Plan::of(key, groups, base.fields.clone())
     }
 
-    fn of(key: PlanKey, groups: [Vec<Entry>; 5], fields: Arc<Vec<(Field, TextId)>>) -> Plan {
+    fn of(key: PlanKey, groups: [Vec<Entry>; 5], fields: Arc<Vec<FieldText>>) -> Plan {
         let mut heaviest = [0; 5];
         let mut later = 0;
         for g in (0..5).rev() {
             for e in &groups[g] {
-                for (field, _) in &fields[e.at as usize..e.at as usize + e.len as usize] {
-                    later = later.max(field.weight());
+                for ft in &fields[e.at as usize..e.at as usize + e.len as usize] {
+                    later = later.max(ft.field().weight());
                 }
             }
             heaviest[g] = later;
@@ -110,7 +110,7 @@ impl Plan {
         }
     }
 
-    pub(crate) fn fields(&self, e: &Entry) -> &[(Field, TextId)] {
+    pub(crate) fn fields(&self, e: &Entry) -> &[FieldText] {
         &self.fields[e.at as usize..e.at as usize + e.len as usize]
     }
 
@@ -181,7 +181,7 @@ impl Plan {
     /// Heap bytes of this plan; the shared fields are counted by the unfiltered plan only.
     pub(crate) fn bytes(&self, owns_fields: bool) -> usize {
         let fields = if owns_fields {
-            self.fields.capacity() * std::mem::size_of::<(Field, TextId)>()
+            self.fields.capacity() * std::mem::size_of::<FieldText>()
         } else {
             0
         };

@@ -14,7 +14,7 @@
 use super::bound::Lazily;
 use super::grams::has;
 use super::hit::{Hit, build_hit};
-use super::index::{Field, Hot, Index, TextId};
+use super::index::{Field, FieldText, Hot, Index, TextId};
 use super::matcher::{Term, Tier, contiguous, fuzzy_checked, fuzzy_possible};
 use super::memo::{IMPOSSIBLE, NO_MATCH, TermMemo, UNKNOWN, pack};
 use super::pairs::Need;
@@ -484,8 +484,8 @@ impl Index {
             }
             let memo = &memos[k];
             rest.retain(|v| {
-                plan.fields(plan.entry(*v)).iter().any(|(_, t)| {
-                    let t = *t as usize;
+                plan.fields(plan.entry(*v)).iter().any(|ft| {
+                    let t = ft.text() as usize;
                     memo.direct[t] > NO_MATCH
                         || memo
                             .fuzzy
@@ -520,10 +520,10 @@ impl Index {
             .fuzzy
             .get_or_insert_with(|| vec![UNKNOWN; direct.len()]);
         for v in rest {
-            for (_, t) in plan.fields(plan.entry(v)) {
+            for t in plan.fields(plan.entry(v)).iter().map(|ft| ft.text()) {
                 // A text the term matches directly is not matched fuzzily (`fuzzy_record`).
-                if fuzzy[*t as usize] == UNKNOWN && direct[*t as usize] <= NO_MATCH {
-                    wanted[*t as usize / 64] |= 1 << (t % 64);
+                if fuzzy[t as usize] == UNKNOWN && direct[t as usize] <= NO_MATCH {
+                    wanted[t as usize / 64] |= 1 << (t % 64);
                 }
             }
         }
@@ -712,7 +712,7 @@ impl Index {
                     [hot.fields_at as usize..hot.fields_at as usize + hot.fields_len as usize];
                 fields
                     .iter()
-                    .any(|(f, t)| *f == Field::Facility && ok[*t as usize])
+                    .any(|ft| ft.field() == Field::Facility && ok[ft.text() as usize])
             })
     }
 
@@ -720,7 +720,7 @@ impl Index {
     /// field weight and the summed score.
     fn direct(
         &self,
-        fields: &[(Field, TextId)],
+        fields: &[FieldText],
         terms: &[Term],
         memos: &mut [TermMemo],
     ) -> Option<Match> {
@@ -732,11 +732,11 @@ impl Index {
             // The heaviest field this term was found in by its best kind of match.
             let mut heaviest: Option<(u8, Reverse<i64>)> = None;
             let mut all = 0;
-            for (field, tid) in fields {
+            for (field, tid) in fields.iter().map(|ft| ft.get()) {
                 let need = &memo.need;
-                let m = &mut memo.direct[*tid as usize];
+                let m = &mut memo.direct[tid as usize];
                 if *m == UNKNOWN {
-                    *m = self.direct_value(*tid, term, need);
+                    *m = self.direct_value(tid, term, need);
                 }
                 if *m != NO_MATCH {
                     let (t, s) = unpack(*m);
@@ -772,7 +772,7 @@ impl Index {
     /// texts term k may match fuzzily (`grams`); the others are not matched.
     fn fuzzy_record(
         &self,
-        fields: &[(Field, TextId)],
+        fields: &[FieldText],
         terms: &[Term],
         memos: &mut [TermMemo],
         may: &[Option<Vec<u64>>],
@@ -783,17 +783,17 @@ impl Index {
             let mut best: Option<i64> = None;
             let mut heaviest = 0;
             let mut possible = false;
-            for (field, tid) in fields {
-                let direct = memo.direct[*tid as usize];
+            for (field, tid) in fields.iter().map(|ft| ft.get()) {
+                let direct = memo.direct[tid as usize];
                 let score = if direct > NO_MATCH {
                     Some(unpack(direct).1)
                 } else {
-                    let m = &mut memo.fuzzy_mut()[*tid as usize];
+                    let m = &mut memo.fuzzy_mut()[tid as usize];
                     if *m == UNKNOWN {
                         *m = match may.get(k) {
                             // Ruled out by its letter pairs for this term only (`grams`).
-                            Some(Some(bits)) if !has(bits, *tid) => NO_MATCH,
-                            _ => self.fuzzy_value(*tid, term),
+                            Some(Some(bits)) if !has(bits, tid) => NO_MATCH,
+                            _ => self.fuzzy_value(tid, term),
                         };
                     }
                     // A direct match not yet tried (an earlier term failed first) may still

@@ -30,8 +30,8 @@ impl Postings {
         let mut at = vec![0u32; texts + 1];
         let live = || (0..index.hot.len() as u32).filter(|s| index.hot[*s as usize].alive);
         for slot in live() {
-            for (_, t) in index.fields(slot) {
-                at[*t as usize + 1] += 1;
+            for ft in index.fields(slot) {
+                at[ft.text() as usize + 1] += 1;
             }
         }
         for t in 0..texts {
@@ -40,9 +40,10 @@ impl Postings {
         let mut fill = at.clone();
         let mut slots = vec![0u32; at[texts] as usize];
         for slot in live() {
-            for (_, t) in index.fields(slot) {
-                slots[fill[*t as usize] as usize] = slot;
-                fill[*t as usize] += 1;
+            for ft in index.fields(slot) {
+                let t = ft.text() as usize;
+                slots[fill[t] as usize] = slot;
+                fill[t] += 1;
             }
         }
         Postings { at, slots }
@@ -75,9 +76,9 @@ fn weight_caps(plan: &Plan, visits: &[Visit], memo: &TermMemo) -> Vec<i64> {
     let mut caps = vec![0; visits.len()];
     let mut later = 0;
     for (i, v) in visits.iter().enumerate().rev() {
-        for (field, t) in plan.fields(plan.entry(*v)) {
-            if memo.direct[*t as usize] > NO_MATCH {
-                later = later.max(field.weight());
+        for ft in plan.fields(plan.entry(*v)) {
+            if memo.direct[ft.text() as usize] > NO_MATCH {
+                later = later.max(ft.field().weight());
             }
         }
         caps[i] = later;
