@@ -215,10 +215,8 @@ impl Store {
     fn held_in_log(&self, device: Uuid) -> Result<Held> {
         let mut held = Held::default();
         let mut run: Option<(u64, u64)> = None;
-        for k in self.log.scan_prefix(device.as_bytes()).keys() {
-            let k = k?;
-            let (_, seq) = super::codec::split_log_key(&k)
-                .ok_or_else(|| StoreError::Corrupt("日志键无效".into()))?;
+        for kv in super::log_runs::range(&self.log, device, 0, u64::MAX)? {
+            let (seq, _) = kv?;
             run = match run {
                 Some((a, b)) if seq == b + 1 => Some((a, seq)),
                 Some((a, b)) => {

@@ -70,6 +70,11 @@ pub fn compact(dir: &Path) -> Result<(u64, u64)> {
                 super::ent::copy_packed(&from, &to)?;
                 continue;
             }
+            // The log's consecutive events of a device are kept in runs (`log_runs.rs`).
+            if name.as_ref() == b"log" {
+                super::log_runs::copy_as_runs(&from, &to)?;
+                continue;
+            }
             // Index keys no version reads any more are left behind (`views.rs`).
             let retired =
                 |k: &[u8]| name.as_ref() == b"idx" && super::views::is_retired_index_key(k);

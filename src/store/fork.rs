@@ -16,7 +16,7 @@
 //! - When the two runs cannot be compared yet (the bundle starts above the fork), the bundle is
 //!   quarantined and reported; bundles are read again at each sync, so a later one settles it.
 
-use super::codec::{EventBody, Record, ZERO_HASH, log_key, split_log_key};
+use super::codec::{EventBody, Record, ZERO_HASH, log_key};
 use super::identity;
 use super::import::QUARANTINE_TREE;
 use super::vv::Held;
@@ -140,17 +140,14 @@ impl Store {
         Ok(None)
     }
 
-    /// Held events of `origin` from `from` on (the losing run, with anything above it).
+    /// Held events of `origin` from `from` on (the losing run, with anything above it), each
+    /// left under its own log key (runs split, `log_runs.rs`) for the caller to remove by key.
     fn held_from(&self, origin: Uuid, from: u64) -> Result<Vec<(u64, Record)>> {
+        super::log_runs::split_runs_from(&self.log, origin, from)?;
         let mut out = Vec::new();
-        for kv in self
-            .log
-            .range(log_key(origin, from)..=log_key(origin, u64::MAX))
-        {
-            let (k, v) = kv?;
-            if let Some((_, seq)) = split_log_key(&k) {
-                out.push((seq, Record::from_stored(&v)));
-            }
+        for kv in super::log_runs::range(&self.log, origin, from, u64::MAX)? {
+            let (seq, v) = kv?;
+            out.push((seq, Record::from_stored(&v)));
         }
         Ok(out)
     }
@@ -197,15 +194,7 @@ impl Store {
         let q = self.db.open_tree(QUARANTINE_TREE)?;
         let vv = self.vv_tree()?;
         loop {
-            let Some((k, top)) = self
-                .log
-                .scan_prefix(origin.as_bytes())
-                .next_back()
-                .transpose()?
-            else {
-                return Ok(());
-            };
-            let Some((_, seq)) = split_log_key(&k) else {
+            let Some((seq, top)) = super::log_runs::last(&self.log, origin)? else {
                 return Ok(());
             };
             let top_hash = Record::from_stored(&top).hash();

@@ -327,13 +327,8 @@ impl Store {
     /// read (a run not held yet reads nothing).
     fn logged_range(&self, device: Uuid, first: u64, last: u64) -> Result<BTreeMap<u64, Record>> {
         let mut out = BTreeMap::new();
-        for kv in self
-            .log
-            .range(log_key(device, first)..=log_key(device, last))
-        {
-            let (k, v) = kv?;
-            let (_, seq) = super::codec::split_log_key(&k)
-                .ok_or_else(|| StoreError::Corrupt("日志键无效".into()))?;
+        for kv in super::log_runs::range(&self.log, device, first, last)? {
+            let (seq, v) = kv?;
             out.insert(seq, Record::from_stored(&v));
         }
         Ok(out)

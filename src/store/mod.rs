@@ -1,7 +1,8 @@
 //! The only code that names sled: the signed event log, derived views and their indexes.
 //!
 //! Trees:
-//! - `log`: device(16) ‖ seq(8, BE) → record; the truth.
+//! - `log`: device(16) ‖ seq(8, BE) → record, or a run of up to eight consecutive events of
+//!   the device under its first seq (`log_runs.rs`); the truth.
 //! - `keys`: device(16) → ed25519 public key; `meta`: own identity, HLC, flags.
 //! - `ent`: tag(1) ‖ entity(16) → the packed (device, seq) of its events: which events make
 //!   which view (`ent.rs`; versions before kept one key per event, still read).
@@ -23,6 +24,7 @@ mod fork;
 mod identity;
 mod import;
 mod log_check;
+mod log_runs;
 mod models;
 mod numbering;
 mod pack;
@@ -397,14 +399,7 @@ impl Store {
     pub(crate) fn load_head(&mut self) -> Result<()> {
         (self.head_seq, self.head_hash) = (0, ZERO_HASH);
         // From the end of the device's key range: `Iterator::last` would read every own event.
-        if let Some((k, v)) = self
-            .log
-            .scan_prefix(self.device.as_bytes())
-            .next_back()
-            .transpose()?
-        {
-            let (_, seq) =
-                codec::split_log_key(&k).ok_or_else(|| StoreError::Corrupt("日志键无效".into()))?;
+        if let Some((seq, v)) = log_runs::last(&self.log, self.device)? {
             self.head_seq = seq;
             self.head_hash = Record::from_stored(&v).hash();
         }
@@ -455,10 +450,11 @@ impl Store {
         self.appends
     }
 
-    /// Events held, all devices. Counts every key of the log (sled keeps no count): O(events),
-    /// so callers that only ask "any at all?" use [`Store::holds_events`].
+    /// Events held, all devices. Reads every entry of the log (sled keeps no count; a run
+    /// counts its events): O(events), so callers that only ask "any at all?" use
+    /// [`Store::holds_events`]. A log that cannot be read counts as empty.
     pub fn event_count(&self) -> usize {
-        self.log.len()
+        log_runs::count(&self.log).unwrap_or(0)
     }
     /// Whether the log holds any event, read from its first key only.
     pub fn holds_events(&self) -> bool {
@@ -471,12 +467,7 @@ impl Store {
     /// The wall time (Unix ms) of this device's own last event: its recorded wall clock, or
     /// its HLC for events written before walls were recorded. None before the first event.
     pub fn own_last_wall_ms(&self) -> Result<Option<i64>> {
-        let Some((_, v)) = self
-            .log
-            .scan_prefix(self.device.as_bytes())
-            .next_back()
-            .transpose()?
-        else {
+        let Some((_, v)) = log_runs::last(&self.log, self.device)? else {
             return Ok(None);
         };
         let body = Record::from_stored(&v)

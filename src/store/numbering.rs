@@ -10,7 +10,7 @@
 //! holds; a cache of another device id (a re-issued identity) or one that does not decode is
 //! read again from the start.
 
-use super::{Record, Result, Store, StoreError, codec};
+use super::{Record, Result, Store, StoreError};
 use crate::domain::{Number, Series, device_code};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -92,9 +92,7 @@ impl Store {
             };
         }
         let scanned = c.scanned.min(self.head_seq);
-        let from = codec::log_key(self.device, scanned + 1);
-        let to = codec::log_key(self.device, u64::MAX);
-        for kv in self.log.range(from..=to) {
+        for kv in super::log_runs::range(&self.log, self.device, scanned + 1, u64::MAX)? {
             let (_, v) = kv?;
             let body = Record::from_stored(&v)
                 .body()

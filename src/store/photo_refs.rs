@@ -24,8 +24,16 @@ impl Store {
         let mut out = NamedPhotos::default();
         let aside = self.db.open_tree(super::roster::ASIDE_TREE)?;
         let quarantine = self.db.open_tree(super::import::QUARANTINE_TREE)?;
-        for (tree, key_len) in [(&self.log, None), (&aside, Some(56)), (&quarantine, None)] {
-            for kv in tree.iter() {
+        type Entries<'a> = Box<dyn Iterator<Item = Result<(sled::IVec, sled::IVec)>> + 'a>;
+        let from_tree = |t: &sled::Tree| -> Entries<'_> { Box::new(t.iter().map(|kv| Ok(kv?))) };
+        let trees: [(Entries<'_>, Option<usize>); 3] = [
+            // The log's runs are read event by event (`log_runs.rs`).
+            (Box::new(super::log_runs::walk(&self.log)), None),
+            (from_tree(&aside), Some(56)),
+            (from_tree(&quarantine), None),
+        ];
+        for (entries, key_len) in trees {
+            for kv in entries {
                 let (k, v) = kv?;
                 // The aside tree also keeps other bookkeeping under keys of other lengths.
                 if key_len.is_some_and(|n| k.len() != n) {

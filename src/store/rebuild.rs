@@ -140,7 +140,7 @@ impl Store {
         on_event: &mut dyn FnMut(Entity, Uuid, u64),
     ) -> Result<()> {
         let mut chain: Option<(Uuid, u64, [u8; 32], Option<VerifyingKey>)> = None;
-        let mut log = super::walk::walk(&self.log, self.log.iter());
+        let mut log = super::log_runs::walk(&self.log);
         let mut last_device = None;
         loop {
             // A batch read in log order, each device's key looked up at the start of its run.
@@ -263,7 +263,10 @@ impl Store {
     ) -> Result<Vec<StoredEvent>> {
         let mut events = Vec::new();
         for k in keys {
-            if let Some(v) = self.log.get(k)?
+            let Some((device, seq)) = split_log_key(&k) else {
+                continue;
+            };
+            if let Some(v) = super::log_runs::get(&self.log, device, seq)?
                 && let Ok(b) = Record::from_stored(&v).body()
             {
                 events.push(b.into_stored());

@@ -461,7 +461,7 @@ impl Store {
         };
         let tree = self.db.open_tree(ROSTER_TREE)?;
         let mut n = 0;
-        for kv in self.log.iter() {
+        for kv in super::log_runs::walk(&self.log) {
             let (_, v) = kv?;
             let r = Record::from_stored(&v);
             if !r.0.windows(16).any(|w| w == br#""kind":"roster""#) {
@@ -509,6 +509,8 @@ impl Store {
         self.flush()?;
         let mut n = 0;
         for (device, last_seq, held) in cuts {
+            // Each event under its own key first: a run may hold kept and cut events.
+            super::log_runs::split_runs_from(&self.log, device, last_seq + 1)?;
             let lo = super::codec::log_key(device, last_seq + 1);
             let hi = super::codec::log_key(device, u64::MAX);
             let keys: Vec<_> = self

@@ -396,9 +396,7 @@ impl Store {
 
     /// One event the `ent` tree names, decoded from the log.
     pub(crate) fn stored_event(&self, device: Uuid, seq: u64) -> Result<StoredEvent> {
-        let rec = self
-            .log
-            .get(log_key(device, seq))?
+        let rec = super::log_runs::get(&self.log, device, seq)?
             .ok_or_else(|| StoreError::Corrupt("索引指向不存在的事件".into()))?;
         let body = Record::from_stored(&rec)
             .body()

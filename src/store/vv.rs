@@ -133,18 +133,12 @@ impl Store {
 
     /// The stored record of one event, if held.
     pub fn record(&self, device: Uuid, seq: u64) -> Result<Option<super::Record>> {
-        Ok(self
-            .log
-            .get(super::codec::log_key(device, seq))?
-            .map(|v| super::Record::from_stored(&v)))
+        Ok(super::log_runs::get(&self.log, device, seq)?.map(|v| super::Record::from_stored(&v)))
     }
 
     /// Stored records of one device from `first` to `last`, in seq order (only those held).
     pub fn records(&self, device: Uuid, first: u64, last: u64) -> Result<Vec<super::Record>> {
-        let lo = super::codec::log_key(device, first);
-        let hi = super::codec::log_key(device, last);
-        self.log
-            .range(lo..=hi)
+        super::log_runs::range(&self.log, device, first, last)?
             .map(|kv| Ok(super::Record::from_stored(&kv?.1)))
             .collect()
     }

@@ -67,6 +67,7 @@ mod signoffs;
 mod store;
 mod store_compact;
 mod store_golden;
+mod store_runs;
 mod sync_bundles;
 mod sync_cancel;
 mod sync_compaction;
