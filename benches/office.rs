@@ -339,6 +339,8 @@ fn keys(data: &Path) {
     );
     print_parts(&index);
     keystrokes("descriptions shared  ", &index);
+    // What the keystrokes left: the plan, the per-text lists (`postings`), the memos.
+    print_parts(&index);
     drop(index);
     let unique = distinct_index(&store);
     eprintln!(

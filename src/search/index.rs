@@ -580,7 +580,11 @@ impl Index {
                 "free, by recency",
                 self.free.capacity() * 4 + self.by_recency.get().map_or(0, |o| o.capacity() * 4),
             ),
-            ("memos, plans", self.memos.bytes()),
+            (
+                "memos, plans",
+                self.memos.bytes() - self.memos.postings_bytes(),
+            ),
+            ("postings", self.memos.postings_bytes()),
             ("grams", self.grams.bytes()),
             ("chars", self.chars.bytes()),
         ]

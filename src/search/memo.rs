@@ -9,7 +9,7 @@ use super::index::TextId;
 use super::matcher::{Term, Tier};
 use super::pairs::Need;
 use super::plan::{Narrow, Plan, PlanKey};
-use super::sparse::Postings;
+use super::postings::Postings;
 use super::text::Readings;
 use std::sync::{Arc, Mutex};
 
@@ -190,6 +190,12 @@ impl MemoCache {
             + filtered.as_ref().map_or(0, |p| p.bytes(false))
             + postings.as_ref().map_or(0, |p| p.bytes())
             + narrow.as_ref().map_or(0, |n| n.visits.capacity() * 8)
+    }
+
+    /// The part of `bytes` the per-text record lists (`postings`) take.
+    pub(crate) fn postings_bytes(&self) -> usize {
+        let postings = self.postings.lock().unwrap_or_else(|e| e.into_inner());
+        postings.as_ref().map_or(0, |p| p.bytes())
     }
 }
 

@@ -17,6 +17,7 @@ mod pairs;
 mod persist;
 mod pick;
 mod plan;
+mod postings;
 mod query;
 mod rank;
 mod register;

@@ -14,49 +14,8 @@ use super::matcher::Term;
 use super::memo::{NO_MATCH, TermMemo, UNKNOWN};
 use super::pairs::Need;
 use super::plan::{NOT_HERE, Plan, Visit};
+use super::postings::Postings;
 use super::text::Text;
-
-/// Which live records hold each text: `slots[at[t]..at[t + 1]]`, ascending (a record holding
-/// a text in two fields is listed twice).
-#[derive(Debug)]
-pub(crate) struct Postings {
-    at: Vec<u32>,
-    slots: Vec<u32>,
-}
-
-impl Postings {
-    pub(crate) fn of(index: &Index) -> Postings {
-        let texts = index.texts.len();
-        let mut at = vec![0u32; texts + 1];
-        let live = || (0..index.hot.len() as u32).filter(|s| index.hot[*s as usize].alive);
-        for slot in live() {
-            for ft in index.fields(slot) {
-                at[ft.text() as usize + 1] += 1;
-            }
-        }
-        for t in 0..texts {
-            at[t + 1] += at[t];
-        }
-        let mut fill = at.clone();
-        let mut slots = vec![0u32; at[texts] as usize];
-        for slot in live() {
-            for ft in index.fields(slot) {
-                let t = ft.text() as usize;
-                slots[fill[t] as usize] = slot;
-                fill[t] += 1;
-            }
-        }
-        Postings { at, slots }
-    }
-
-    pub(crate) fn slots(&self, t: usize) -> &[u32] {
-        &self.slots[self.at[t] as usize..self.at[t + 1] as usize]
-    }
-
-    pub(crate) fn bytes(&self) -> usize {
-        4 * (self.at.capacity() + self.slots.capacity())
-    }
-}
 
 /// The records a texts-first search walks, and for each the heaviest field weight any of it
 /// and the records after it can be a hit in.
@@ -139,7 +98,7 @@ impl Index {
         let positions = plan.positions(self.hot.len());
         let mut hit = vec![0u64; plan.len().div_ceil(64)];
         for t in matched {
-            for &slot in postings.slots(t as usize) {
+            for slot in postings.slots(t as usize) {
                 let p = positions[slot as usize];
                 if p != NOT_HERE {
                     hit[p as usize / 64] |= 1 << (p % 64);
@@ -194,7 +153,7 @@ impl Index {
         let positions = plan.positions(self.hot.len());
         let mut hit = vec![0u64; plan.len().div_ceil(64)];
         for t in ones(texts) {
-            for &slot in postings.slots(t as usize) {
+            for slot in postings.slots(t as usize) {
                 let p = positions[slot as usize];
                 if p != NOT_HERE {
                     hit[p as usize / 64] |= 1 << (p % 64);
