@@ -122,6 +122,41 @@ pub(super) fn get(log: &Tree, device: Uuid, seq: u64) -> Result<Option<IVec>> {
         .map(|(_, r)| r))
 }
 
+/// The stored records of `refs` (device, seq), in the order given: read in log order, each
+/// entry once however many of its events are asked for (a registry's events, written
+/// together, share runs). None for an event not held.
+///
+/// # Errors
+/// sled's, when the tree cannot be read.
+pub(super) fn get_many(log: &Tree, refs: &[(Uuid, u64)]) -> Result<Vec<Option<IVec>>> {
+    let mut order: Vec<usize> = (0..refs.len()).collect();
+    order.sort_unstable_by_key(|&i| refs[i]);
+    let mut out = vec![None; refs.len()];
+    // The entry read last: its device, and its events.
+    let mut held: Option<(Uuid, Vec<(u64, IVec)>)> = None;
+    for i in order {
+        let (device, seq) = refs[i];
+        let covered = |h: &Option<(Uuid, Vec<(u64, IVec)>)>| {
+            h.as_ref().is_some_and(|(d, events)| {
+                *d == device
+                    && events.first().is_some_and(|e| e.0 <= seq)
+                    && events.last().is_some_and(|e| e.0 >= seq)
+            })
+        };
+        if !covered(&held) {
+            held = entry_at_or_before(log, device, seq)?
+                .map(|(first, v)| (device, events_of(first, &v)));
+        }
+        if let Some((_, events)) = &held {
+            out[i] = events
+                .iter()
+                .find(|(s, _)| *s == seq)
+                .map(|(_, r)| r.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// `device`'s last event in the log: its seq and stored record.
 ///
 /// # Errors
@@ -370,6 +405,25 @@ mod tests {
         assert_eq!(seqs(19, 24), vec![19, 20, 23, 24]);
         assert_eq!(seqs(21, 22), Vec::<u64>::new());
         assert_eq!(seqs(25, u64::MAX), vec![25]);
+        // Many at once, in the order asked, each run read once: the same records.
+        let refs = [
+            (b, 2),
+            (a, 9),
+            (a, 21),
+            (a, 1),
+            (a, 9),
+            (a, 25),
+            (b, 9),
+            (a, 16),
+        ];
+        let many = get_many(&runs, &refs).expect("get_many");
+        let one_by_one: Vec<Option<IVec>> = refs
+            .iter()
+            .map(|(d, s)| get(&runs, *d, *s).expect("get"))
+            .collect();
+        assert_eq!(many, one_by_one);
+        assert_eq!(many.iter().filter(|r| r.is_none()).count(), 2);
+        assert_eq!(many[1], Some(rec(a, 9)));
         // Copied again, the runs stay as they are.
         let (_db3, again) = tree();
         copy_as_runs(&runs, &again).expect("copy");

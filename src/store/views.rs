@@ -389,9 +389,19 @@ impl Store {
             refs.append(&mut more);
             Ok(())
         })?;
-        super::import::in_parallel(&refs, |(device, seq)| self.stored_event(*device, *seq))
-            .into_iter()
-            .collect()
+        // Read in log order, each run once (`log_runs::get_many`), then decoded on every core.
+        let stored = super::log_runs::get_many(&self.log, &refs)?;
+        super::import::in_parallel(&stored, |rec| {
+            let rec = rec
+                .as_ref()
+                .ok_or_else(|| StoreError::Corrupt("索引指向不存在的事件".into()))?;
+            let body = Record::from_stored(rec)
+                .body()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok(body.into_stored())
+        })
+        .into_iter()
+        .collect()
     }
 
     /// One event the `ent` tree names, decoded from the log.
