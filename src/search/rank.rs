@@ -1155,6 +1155,10 @@ mod tests {
             "锅炉 tf",
             "镭射 mhq",
             "ｓtat 监测",
+            // Typos the fuzzy pass must find, past the pairs of chars further apart (`grams`).
+            "miehuqi",
+            "stta jc",
+            "peidain",
         ];
         let mut hits = 0;
         for q in queries {
