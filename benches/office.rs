@@ -349,7 +349,9 @@ fn keys(data: &Path) {
         unique.memory_bytes() as f64 / 1e6,
         unique.char_list_bytes() as f64 / 1e6
     );
+    print_parts(&unique);
     keystrokes("every description distinct", &unique);
+    print_parts(&unique);
 }
 
 /// The index's estimate part by part, on one line (MB).

@@ -216,10 +216,10 @@ pub struct Index {
     pub(crate) texts: Vec<Text>,
     /// `texts[i].bloom`, dense: the first test of every text per keystroke reads only this.
     pub(crate) blooms: Vec<u128>,
-    /// `texts[i].shortest_word`, dense: whether a text not yet matched can give a whole-word
+    /// `texts[i].shortest_word()`, dense: whether a text not yet matched can give a whole-word
     /// hit (`bound`).
     pub(crate) words: Vec<u8>,
-    /// `texts[i].pairs`, dense, read right after the bloom (`pairs`).
+    /// `texts[i].pair_sig()`, dense, read right after the bloom (`pairs`); held here only.
     pub(crate) pairs: Vec<PairSig>,
     /// The letter pairs inside the readings of text i's chars (`pairs::InnerSlots`), dense,
     /// read with its cross pairs.
@@ -650,8 +650,8 @@ impl Index {
         let id = self.texts.len() as TextId;
         let t = Text::new(text, &mut self.readings);
         self.blooms.push(t.bloom);
-        self.words.push(t.shortest_word);
-        self.pairs.push(t.pairs);
+        self.words.push(t.shortest_word());
+        self.pairs.push(t.pair_sig(&self.readings));
         self.inners.push(self.readings.inner_of(&t.sets));
         self.grams.push(&t);
         self.chars.push(&t);

@@ -261,7 +261,7 @@ mod tests {
                         for other in &prepared {
                             let term = Term::new(&q);
                             let need = Need::of(&term.chars, &r.within, &r.slots);
-                            let pass = need.admits(&other.pairs, r.inner_of(&other.sets));
+                            let pass = need.admits(&other.pair_sig(&r), r.inner_of(&other.sets));
                             if contiguous(other, &r, &term).is_some() {
                                 assert!(
                                     pass,
@@ -289,11 +289,11 @@ mod tests {
         let stairs = Text::new("钢梯锈蚀", &mut r);
         let need = Need::of(&Term::new("kongt").chars, &r.within, &r.slots);
         assert!(
-            holds(&stairs.pairs, &need.cross),
+            holds(&stairs.pair_sig(&r), &need.cross),
             "the cross pairs admit it"
         );
-        assert!(!need.admits(&stairs.pairs, r.inner_of(&stairs.sets)));
-        assert!(need.admits(&hit.pairs, r.inner_of(&hit.sets)));
+        assert!(!need.admits(&stairs.pair_sig(&r), r.inner_of(&stairs.sets)));
+        assert!(need.admits(&hit.pair_sig(&r), r.inner_of(&hit.sets)));
     }
 
     #[test]
@@ -302,7 +302,7 @@ mod tests {
         let hit = Text::new("空调外机", &mut r);
         let miss = Text::new("灭火器压力不足", &mut r);
         let need = required(&Term::new("kongt").chars, &r.within);
-        assert!(holds(&hit.pairs, &need));
-        assert!(!holds(&miss.pairs, &need));
+        assert!(holds(&hit.pair_sig(&r), &need));
+        assert!(!holds(&miss.pair_sig(&r), &need));
     }
 }
