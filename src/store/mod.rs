@@ -42,6 +42,7 @@ mod retire;
 mod rewrite;
 mod roster;
 mod row_codec;
+mod saved_folds;
 mod scan;
 mod sync_marks;
 mod views;

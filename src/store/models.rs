@@ -658,8 +658,10 @@ impl Store {
         Ok(h.finalize().into())
     }
 
-    /// Counts a rewrite of held events or views (see [`Store::change_stamp`]).
+    /// Counts a rewrite of held events or views (see [`Store::change_stamp`]), and forgets
+    /// the folds saved on disk (`saved_folds.rs`): their events may change in place.
     pub(crate) fn note_rewrite(&self) {
+        self.forget_saved_folds();
         self.rewrites
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
