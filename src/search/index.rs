@@ -224,7 +224,10 @@ pub struct Index {
     /// The letter pairs inside the readings of text i's chars (`pairs::InnerSlots`), dense,
     /// read with its cross pairs.
     pub(crate) inners: Vec<u128>,
-    text_ids: HashMap<u64, TextId>,
+    /// Each distinct text's id, found by the text's hash (`text_hash`) and compared through
+    /// `texts[id].original`: 4 bytes and a control byte a text, where a map from hash to id
+    /// took 17.
+    text_ids: HashTable<TextId>,
     /// Per slot, beside `hot`: what a hit shows (`record`) and the last tie-break (`tie`).
     cold: Vec<Cold>,
     /// Checklist items' ids and section names, by `Cold::id` (a few hundred).
@@ -280,7 +283,7 @@ impl Index {
             words: Vec::new(),
             pairs: Vec::new(),
             inners: Vec::new(),
-            text_ids: HashMap::new(),
+            text_ids: HashTable::new(),
             cold: Vec::new(),
             items: Vec::new(),
             hot: Vec::new(),
@@ -557,7 +560,7 @@ impl Index {
                     + self.inners.capacity() * 16,
             ),
             ("readings", self.readings.bytes()),
-            ("text ids", self.text_ids.capacity() * 16),
+            ("text ids", self.text_ids.allocation_size()),
             ("hot", self.hot.capacity() * size),
             (
                 "cold",
@@ -634,11 +637,11 @@ impl Index {
     }
 
     pub(crate) fn intern(&mut self, text: &str) -> TextId {
-        let mut h = DefaultHasher::new();
-        text.hash(&mut h);
-        let key = h.finish();
-        if let Some(id) = self.text_ids.get(&key)
-            && *self.texts[*id as usize].original == *text
+        let key = text_hash(text);
+        let texts = &self.texts;
+        if let Some(id) = self
+            .text_ids
+            .find(key, |id| *texts[*id as usize].original == *text)
         {
             return *id;
         }
@@ -656,10 +659,30 @@ impl Index {
         self.grams.push(&t);
         self.chars.push(&t);
         self.texts.push(t);
-        // On the (rare) hash collision the newer text simply goes unshared.
-        self.text_ids.entry(key).or_insert(id);
+        let texts = &self.texts;
+        self.text_ids
+            .insert_unique(key, id, |id| text_hash(&texts[*id as usize].original));
         id
     }
+
+    /// Room for `n` more texts in the per-text arrays (a load that knows their number).
+    pub(crate) fn reserve_texts(&mut self, n: usize) {
+        self.texts.reserve_exact(n);
+        self.blooms.reserve_exact(n);
+        self.words.reserve_exact(n);
+        self.pairs.reserve_exact(n);
+        self.inners.reserve_exact(n);
+        let texts = &self.texts;
+        self.text_ids
+            .reserve(n, |id| text_hash(&texts[*id as usize].original));
+    }
+}
+
+/// A text's hash for `Index::text_ids`.
+fn text_hash(text: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// A finding id's hash for `Index::findings`. Ids are random but for their time prefix (v7):

@@ -192,6 +192,7 @@ impl Index {
             index.lines.push((id, name));
         }
         let texts = r.count(4)?;
+        index.reserve_texts(texts);
         for _ in 0..texts {
             let t = r.string()?;
             if index.intern(&t) as usize != index.texts.len() - 1 {
