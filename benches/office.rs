@@ -28,7 +28,7 @@ use xuncha::catalog::Catalog;
 use xuncha::domain::Now;
 use xuncha::ops::{self, Ctx};
 use xuncha::search::{FindingDoc, Index};
-use xuncha::store::{Record, Store};
+use xuncha::store::{Record, Store, log_entry_events};
 
 const QUERIES: [&str; 9] = [
     "灭火器压力不足",
@@ -194,10 +194,12 @@ fn bare(data: &Path, reference: &Path) {
     let mut bytes = 0u64;
     let mut iter = src_log.iter();
     loop {
+        // One key per event: a run of the store's log is split (`store::log_runs`).
         let chunk: Vec<_> = iter
             .by_ref()
             .take(10_000)
             .map(|kv| kv.expect("read"))
+            .flat_map(|(k, v)| log_entry_events(&k, &v))
             .collect();
         if chunk.is_empty() {
             break;
@@ -289,8 +291,9 @@ fn sigs(data: &Path, limit: Option<usize>) {
     let log = db.open_tree("log").expect("log");
     let records: Vec<(Vec<u8>, Vec<u8>)> = log
         .iter()
-        .take(limit.unwrap_or(usize::MAX))
         .map(|kv| kv.expect("read"))
+        .flat_map(|(k, v)| log_entry_events(&k, &v))
+        .take(limit.unwrap_or(usize::MAX))
         .map(|(k, v)| (k[..16].to_vec(), Record::from_stored(&v).0))
         .collect();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -619,8 +622,11 @@ fn layout(data: &Path, dir: &Path) {
         }
         group.clear();
     };
-    for kv in src_log.iter() {
-        let (k, v) = kv.expect("read");
+    let events = src_log
+        .iter()
+        .map(|kv| kv.expect("read"))
+        .flat_map(|(k, v)| log_entry_events(&k, &v));
+    for (k, v) in events {
         n += 1;
         b1.insert(k.to_vec(), v.to_vec());
         in_b1 += 1;

@@ -47,6 +47,19 @@ pub(super) fn events_of(first_seq: u64, value: &IVec) -> Vec<(u64, IVec)> {
     }
 }
 
+/// The events one raw `log` entry holds, for tools that read the tree with sled themselves
+/// (the office bench): `(log key of the event, stored record)` in seq order; the entry itself
+/// when its key is not a log key.
+pub fn log_entry_events(key: &[u8], value: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    match split_log_key(key) {
+        Some((device, first)) if is_run(value) => events_of(first, &IVec::from(value))
+            .into_iter()
+            .map(|(seq, r)| (log_key(device, seq).to_vec(), r.to_vec()))
+            .collect(),
+        _ => vec![(key.to_vec(), value.to_vec())],
+    }
+}
+
 /// How many events the entry holds, read from its header only.
 fn count_of(value: &[u8]) -> usize {
     if value.starts_with(&RUN) && value.len() > RUN.len() && parse_run(value).is_some() {

@@ -59,6 +59,7 @@ pub use import::{
     Applied, Auth, Checked, Deferred, FAR_FUTURE_MS, ImportError, Incoming, NewConflict, Staged,
     Verified, verify_records,
 };
+pub use log_runs::log_entry_events;
 pub use models::{InspectionMark, RectifiedOn, RowModel, Waiting};
 pub use peers::{PeerHolds, PeerStatus};
 pub use photo_refs::NamedPhotos;
