@@ -4,7 +4,7 @@
 use super::{Ctx, Result};
 use crate::catalog::Item;
 use crate::domain::{Answer, Escalation, Mode, Payload, Severity};
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 use serde::Serialize;
 use uuid::{Timestamp, Uuid};
 
@@ -104,12 +104,15 @@ pub fn facility_names() -> Vec<String> {
     v
 }
 
-struct Gen {
+/// Where generated actions go: `(ms, who, payload)` in the order made.
+type Sink<'a> = dyn FnMut(i64, &str, Payload) + 'a;
+
+struct Gen<'a> {
     rng: fastrand::Rng,
-    actions: Vec<(i64, String, Payload)>,
+    sink: &'a mut Sink<'a>,
 }
 
-impl Gen {
+impl Gen<'_> {
     fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.rng.usize(..xs.len())]
     }
@@ -128,35 +131,60 @@ impl Gen {
         Uuid::from_bytes(id)
     }
     fn push(&mut self, ms: i64, who: &str, p: Payload) {
-        self.actions.push((ms, who.to_string(), p));
+        (self.sink)(ms, who, p);
     }
 }
 
-pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
-    let now_ms = ctx.now.millis();
+/// What one pass of the generator tells beyond its actions.
+struct Made {
+    /// The generator after the inspections: the register actions draw from it next.
+    rng: fastrand::Rng,
+    inspections: usize,
+    /// Facilities visited, in the order first visited.
+    facilities: Vec<String>,
+}
+
+/// What the generator reads of the context, taken before the store is lent for writing.
+struct Inputs<'a> {
+    catalog: &'a crate::catalog::Catalog,
+    author: &'a str,
+    now_ms: i64,
+    /// The local offset, in ms.
+    offset_ms: i64,
+    lines: Vec<String>,
+    core: Vec<String>,
+    /// Each line's checklist version hash, and the events recording those versions.
+    versions: std::collections::BTreeMap<String, String>,
+    records: Vec<Payload>,
+}
+
+/// Makes the checklist records and every inspection with its answers and hazards, in the
+/// order the generator draws them (not time order), into `sink`. Before inspection i it calls
+/// `before(ms)`: no action made after that has an earlier time (inspections start on
+/// nondecreasing days, each after its day's midnight, and everything of one comes after its
+/// start).
+fn inspections(
+    inp: &Inputs,
+    scale: usize,
+    sink: &mut Sink<'_>,
+    before: &mut dyn FnMut(i64) -> Result<()>,
+) -> Result<Made> {
+    let now_ms = inp.now_ms;
     let start_ms = now_ms - 3 * 365 * DAY_MS;
-    let offset_ms = ctx.now.0.offset().local_minus_utc() as i64 * 1000;
+    let offset_ms = inp.offset_ms;
     let facilities = facility_names();
-    let lines: Vec<String> = ctx.catalog.lines.iter().map(|l| l.line.clone()).collect();
-    let core: Vec<String> = ctx
-        .catalog
-        .lines
-        .iter()
-        .filter(|l| l.core)
-        .map(|l| l.line.clone())
-        .collect();
+    let (lines, core, versions) = (&inp.lines, &inp.core, &inp.versions);
     let mut g = Gen {
         rng: fastrand::Rng::with_seed(scale as u64 ^ 0x5eed),
-        actions: Vec::new(),
+        sink,
     };
     // The checklist versions the demo inspections use, recorded before the first of them.
-    let (versions, records) = super::inspection::versions_of(ctx, &lines)?;
-    for p in records {
-        g.push(start_ms - 60_000, &ctx.author, p);
+    for p in &inp.records {
+        g.push(start_ms - 60_000, inp.author, p.clone());
     }
     let n_insp = (scale / 8).max(1);
     let mut made = 0usize;
-    let mut used_fac = std::collections::BTreeSet::new();
+    let mut visited: Vec<String> = Vec::new();
     for i in 0..n_insp {
         let remaining = scale - made;
         let left = n_insp - i;
@@ -169,20 +197,23 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
         };
         // Spread over three years, each visit starting in office hours (08:30–16:30 local).
         let day = start_ms + (now_ms - DAY_MS - start_ms) * i as i64 / n_insp as i64;
-        let t =
-            day - (day + offset_ms).rem_euclid(DAY_MS) + 510 * 60_000 + g.rng.i64(0..8 * 3_600_000);
+        let midnight = day - (day + offset_ms).rem_euclid(DAY_MS);
+        before(midnight)?;
+        let t = midnight + 510 * 60_000 + g.rng.i64(0..8 * 3_600_000);
         let facility = g.pick(&facilities).clone();
-        used_fac.insert(facility.clone());
+        if !visited.contains(&facility) {
+            visited.push(facility.clone());
+        }
         let mode = *g.pick(Mode::ALL);
         let a = g.pick(&PEOPLE).to_string();
         let b = g.pick(&PEOPLE).to_string();
         let mut insp_lines = vec![if i < lines.len() {
             lines[i].clone()
         } else {
-            g.pick(&core).clone()
+            g.pick(core).clone()
         }];
         if g.rng.bool() {
-            let l = g.pick(&lines).clone();
+            let l = g.pick(lines).clone();
             if !insp_lines.contains(&l) {
                 insp_lines.push(l);
             }
@@ -211,7 +242,7 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
                     .collect(),
             },
         );
-        let items: Vec<Item> = ctx.catalog.items_of(&insp_lines).cloned().collect();
+        let items: Vec<Item> = inp.catalog.items_of(&insp_lines).cloned().collect();
         // Distinct failing items; an item fails twice only when there are more hazards than items.
         let mut order: Vec<usize> = (0..items.len()).collect();
         g.rng.shuffle(&mut order);
@@ -264,37 +295,151 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
         }
         made += k;
     }
-    let findings = g
-        .actions
+    Ok(Made {
+        rng: g.rng,
+        inspections: n_insp,
+        facilities: visited,
+    })
+}
+
+/// One generated action waiting for its turn in time order: ordered by time, then by the
+/// order it was made (the order a stable sort of all of them gave).
+struct Pending {
+    ms: i64,
+    made: u64,
+    who: String,
+    payload: Payload,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        (self.ms, self.made) == (other.ms, other.made)
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Pending {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.ms, self.made).cmp(&(other.ms, other.made))
+    }
+}
+
+/// Demo data written in time order. The generator runs twice with the same seed: once to
+/// learn what the register actions need (the facilities visited and the generator's state
+/// after the inspections), then to write. Actions wait in a heap only until no action made
+/// later can come before them, so memory holds the hazards still open, not all the events
+/// (issue 14: 427 MB at 100,000 hazards when every action was made, sorted, then written).
+/// The events are the ones a stable sort of every action by time gave, numbered the same.
+pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
+    let now_ms = ctx.now.millis();
+    let lines: Vec<String> = ctx.catalog.lines.iter().map(|l| l.line.clone()).collect();
+    let core = ctx
+        .catalog
+        .lines
         .iter()
-        .filter(|a| matches!(a.2, Payload::FindingRecorded { .. }))
-        .count();
-    let registers = super::demo_registers::actions(now_ms, &mut g.rng, &g.actions);
-    g.actions.extend(registers);
-    let mut actions = std::mem::take(&mut g.actions);
-    actions.sort_by_key(|a| a.0);
-    super::number_demo(ctx, &mut actions)?;
-    let events = actions.len();
-    let mut batch = Vec::with_capacity(BATCH);
+        .filter(|l| l.core)
+        .map(|l| l.line.clone())
+        .collect();
+    let (versions, records) = super::inspection::versions_of(ctx, &lines)?;
+    let year_of = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .unwrap_or_default()
+            .with_timezone(ctx.now.0.offset())
+            .year()
+    };
+    let first_ms = now_ms - 3 * 365 * DAY_MS - DAY_MS;
+    let mut numbers = super::DemoNumbers::new(ctx, year_of(first_ms)..=year_of(now_ms))?;
     let off = ctx.now.0.offset().local_minus_utc();
+    let inp = Inputs {
+        catalog: &ctx.catalog,
+        author: &ctx.author,
+        now_ms,
+        offset_ms: off as i64 * 1000,
+        lines,
+        core,
+        versions,
+        records,
+    };
+    let mut first = super::demo_registers::FirstHazards::new();
+    let mut note_first = |ms: i64, _: &str, p: Payload| {
+        if let Payload::FindingRecorded {
+            finding_id,
+            facility,
+            line,
+            ..
+        } = p
+        {
+            first.entry((facility, line)).or_insert((ms, finding_id));
+        }
+    };
+    let learned = inspections(&inp, scale, &mut note_first, &mut |_| Ok(()))?;
+    let mut rng = learned.rng;
+    let registers = super::demo_registers::actions(now_ms, &mut rng, &learned.facilities, &first);
+
+    let heap = std::cell::RefCell::new(std::collections::BinaryHeap::new());
+    // Register actions come after every inspection action of the same time, as they did
+    // when they were made last.
+    for (i, (ms, who, payload)) in registers.into_iter().enumerate() {
+        heap.borrow_mut().push(std::cmp::Reverse(Pending {
+            ms,
+            made: u64::MAX / 2 + i as u64,
+            who,
+            payload,
+        }));
+    }
+    let store = &mut ctx.store;
+    let (mut events, mut findings) = (0usize, 0usize);
     // A hazard's events span the three years, so most batches touch hazards seen before:
     // their views are written once, at the end, not once per batch.
     let mut deferred = crate::store::Deferred::default();
-    for (ms, who, p) in actions {
-        batch.push((who, crate::domain::Wall { ms, off }, p));
-        if batch.len() == BATCH {
-            ctx.store
-                .append_walled_deferred(std::mem::take(&mut batch), &mut deferred)?;
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut release = |upto: Option<i64>| -> Result<()> {
+        loop {
+            let next = {
+                let mut heap = heap.borrow_mut();
+                match heap.peek() {
+                    Some(p) if upto.is_none_or(|u| p.0.ms < u) => heap.pop(),
+                    _ => None,
+                }
+            };
+            let Some(std::cmp::Reverse(mut p)) = next else {
+                return Ok(());
+            };
+            numbers.number(p.ms, &mut p.payload);
+            if matches!(p.payload, Payload::FindingRecorded { .. }) {
+                findings += 1;
+            }
+            events += 1;
+            batch.push((p.who, crate::domain::Wall { ms: p.ms, off }, p.payload));
+            if batch.len() == BATCH {
+                store.append_walled_deferred(std::mem::take(&mut batch), &mut deferred)?;
+            }
         }
-    }
+    };
+    let mut made = 0u64;
+    let mut sink = |ms: i64, who: &str, payload: Payload| {
+        heap.borrow_mut().push(std::cmp::Reverse(Pending {
+            ms,
+            made,
+            who: who.to_string(),
+            payload,
+        }));
+        made += 1;
+    };
+    let second = inspections(&inp, scale, &mut sink, &mut |upto| release(Some(upto)))?;
+    release(None)?;
     if !batch.is_empty() {
-        ctx.store.append_walled_deferred(batch, &mut deferred)?;
+        store.append_walled_deferred(batch, &mut deferred)?;
     }
-    ctx.store.finish_views(&mut deferred)?;
-    ctx.store.flush()?;
+    store.finish_views(&mut deferred)?;
+    store.flush()?;
     Ok(DemoSummary {
-        facilities: used_fac.len(),
-        inspections: n_insp,
+        facilities: second.facilities.len(),
+        inspections: second.inspections,
         findings,
         events,
     })
@@ -459,4 +604,50 @@ pub fn demo_store(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
     // reads every demo event (3 s at 100,000 hazards).
     ctx.store.count_own_numbers()?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{Payload, Series};
+    use std::collections::BTreeMap;
+
+    /// The demo writes as a device would have: its events in time order, each series of
+    /// numbers counted 1, 2, 3 … per year in that order, every escalation with its document.
+    #[test]
+    fn the_streamed_demo_is_in_time_order_and_numbered_in_that_order() {
+        let (_dir, ctx) = crate::ops::test_support::demo_ctx(400);
+        let device = ctx.store.device_id();
+        let records = ctx.store.records(device, 1, u64::MAX).unwrap();
+        assert!(records.len() > 2_000, "{}", records.len());
+        let mut last_ms = i64::MIN;
+        let mut next: BTreeMap<(Series, i32), u32> = BTreeMap::new();
+        let (mut findings, mut escalations) = (0, 0);
+        for r in &records {
+            let b = r.body().unwrap();
+            let ms = b.wall.expect("the demo records its wall clock").ms;
+            assert!(ms >= last_ms, "event {} goes back in time", b.seq);
+            last_ms = ms;
+            let mut numbered = |n: &crate::domain::Number| {
+                let want = next.entry((n.series, n.year)).or_insert(1);
+                assert_eq!(n.seq, *want, "{}", n.code());
+                *want += 1;
+            };
+            match &b.payload {
+                Payload::FindingRecorded { number, .. } => {
+                    findings += 1;
+                    numbered(number.as_ref().expect("numbered"));
+                }
+                Payload::InspectionStarted { number, .. } => {
+                    numbered(number.as_ref().expect("numbered"));
+                }
+                Payload::Escalated { issued, .. } => {
+                    escalations += 1;
+                    numbered(&issued.as_ref().expect("a document").number);
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(findings, 400);
+        assert!(escalations > 0);
+    }
 }

@@ -64,22 +64,18 @@ const CHEMS: [DemoChem; 4] = [
 /// Users of the demo chemicals, by direction.
 const WHO: [&str; 4] = ["张敏", "李护士", "王护士", "赵药师"];
 
-/// The demo's register events for the first three facilities inspected in `existing` (the
-/// demo's other events, also used to link some hazards), dated up to `now_ms`, with ids from
-/// the demo's seeded `rng` so runs are reproducible.
+/// The first hazard the demo made of each (facility, line): its time and id.
+pub(super) type FirstHazards = std::collections::HashMap<(String, String), (i64, Uuid)>;
+
+/// The demo's register events for the first three of `facilities` (in the order the demo
+/// first inspected them), dated up to `now_ms`, with ids from the demo's seeded `rng` so runs
+/// are reproducible; some link the facility's first hazard of a line (`first`).
 pub(super) fn actions(
     now_ms: i64,
     rng: &mut fastrand::Rng,
-    existing: &[(i64, String, Payload)],
+    facilities: &[String],
+    first: &FirstHazards,
 ) -> Vec<(i64, String, Payload)> {
-    let mut facilities: Vec<String> = vec![];
-    for (_, _, p) in existing {
-        if let Payload::InspectionStarted { facility, .. } = p
-            && !facilities.contains(facility)
-        {
-            facilities.push(facility.clone());
-        }
-    }
     let mut out = vec![];
     let mut id = || {
         let mut b = [0u8; 16];
@@ -247,12 +243,7 @@ pub(super) fn actions(
             ("hazchem", RegisterRef::Chemical(chem_ids[0])),
             ("key_site", RegisterRef::Equipment(lift)),
         ] {
-            if let Some((t, _, Payload::FindingRecorded { finding_id, .. })) =
-                existing.iter().find(|(_, _, p)| {
-                    matches!(p, Payload::FindingRecorded { line: l, facility: f, .. }
-                        if l == line && f == facility)
-                })
-            {
+            if let Some((t, finding_id)) = first.get(&(facility.clone(), line.to_string())) {
                 out.push((
                     (*t + 1).max(start + DAY_MS),
                     "赵药师".to_string(),

@@ -110,7 +110,7 @@ pub use inspection::{
 };
 pub use inspection_facility::{FacilityIntent, StartOutcome, alike, likeness, start_inspection_at};
 pub use notice::{
-    earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, number_demo, series_of,
+    DemoNumbers, earlier_wenhao, issue_notice, next_number, notice_due, notice_hazard, series_of,
 };
 pub use org::{
     Approved, AsideRun, OrgInfo, Roster, RosterRow, approve, org_card, org_info, org_init,

@@ -150,32 +150,60 @@ fn label(f: &Finding) -> String {
 }
 
 /// Gives numbers to the demo's events, in time order, as the device would have: 检查编号,
-/// 隐患编号, and the documents of its escalations (with the hazard as recorded).
-pub fn number_demo(ctx: &Ctx, actions: &mut [(i64, String, Payload)]) -> Result<()> {
-    let offset = *ctx.now.0.offset();
-    let mut counters: HashMap<(Series, i32), u32> = HashMap::new();
-    let mut hazards: HashMap<Uuid, (NoticeHazard, Vec<String>)> = HashMap::new();
-    let mut take = |series: Series, ms: i64| -> Result<Number> {
+/// 隐患编号, and the documents of its escalations (with the hazard as recorded). One action
+/// at a time, so the demo never holds all of its events (issue 14).
+pub struct DemoNumbers {
+    offset: chrono::FixedOffset,
+    org: Org,
+    device: String,
+    counters: HashMap<(Series, i32), u32>,
+    /// Each hazard that may still be escalated, with the 文号 already issued for it.
+    hazards: HashMap<Uuid, (NoticeHazard, Vec<String>)>,
+}
+
+impl DemoNumbers {
+    /// Numbering that goes on from the store's own numbers of each series in `years` (the
+    /// demo's whole span, read before it writes anything: read later, the store's count
+    /// would already include the demo's first events).
+    ///
+    /// # Errors
+    /// `Store` when the store's numbers cannot be read.
+    pub fn new(ctx: &Ctx, years: std::ops::RangeInclusive<i32>) -> Result<DemoNumbers> {
+        let mut counters = HashMap::new();
+        for year in years {
+            for series in Series::ALL {
+                counters.insert((series, year), ctx.store.next_number(series, year)?.seq - 1);
+            }
+        }
+        Ok(DemoNumbers {
+            offset: *ctx.now.0.offset(),
+            org: ctx.org.clone(),
+            device: ctx.store.device_code(),
+            counters,
+            hazards: HashMap::new(),
+        })
+    }
+
+    fn take(&mut self, series: Series, ms: i64) -> Number {
         let year = chrono::DateTime::from_timestamp_millis(ms)
             .unwrap_or_default()
-            .with_timezone(&offset)
+            .with_timezone(&self.offset)
             .year();
-        let next = match counters.get(&(series, year)) {
-            Some(n) => n + 1,
-            None => ctx.store.next_number(series, year)?.seq,
-        };
-        counters.insert((series, year), next);
-        Ok(Number {
+        let seq = self.counters.entry((series, year)).or_insert(0);
+        *seq += 1;
+        Number {
             series,
             year,
-            device: ctx.store.device_code(),
-            seq: next,
-        })
-    };
-    for (ms, _, p) in actions.iter_mut() {
+            device: self.device.clone(),
+            seq: *seq,
+        }
+    }
+
+    /// Numbers the action `p` taken at `ms` (Unix ms); actions come in time order.
+    pub fn number(&mut self, ms: i64, p: &mut Payload) {
         match p {
             Payload::InspectionStarted { number, .. } => {
-                *number = Some(take(Series::Inspection, *ms)?);
+                *number = Some(self.take(Series::Inspection, ms));
             }
             Payload::FindingRecorded {
                 finding_id,
@@ -188,31 +216,39 @@ pub fn number_demo(ctx: &Ctx, actions: &mut [(i64, String, Payload)]) -> Result<
                 measures,
                 responsible,
                 interim,
+                fixed_on_spot,
                 ..
             } => {
-                let n = take(Series::Finding, *ms)?;
-                let place = [department.as_str(), location.as_str()]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" / ");
-                hazards.insert(
-                    *finding_id,
-                    (
-                        NoticeHazard {
-                            number: n.code(),
-                            facility: facility.clone(),
-                            place,
-                            description: description.clone(),
-                            severity: *severity,
-                            measures: measures.clone(),
-                            responsible: responsible.clone(),
-                            interim: interim.clone(),
-                        },
-                        vec![],
-                    ),
-                );
+                let n = self.take(Series::Finding, ms);
+                // A hazard fixed on the spot is never escalated (`demo::finding`).
+                if !*fixed_on_spot {
+                    let place = [department.as_str(), location.as_str()]
+                        .into_iter()
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" / ");
+                    let hazard = NoticeHazard {
+                        number: n.code(),
+                        facility: facility.clone(),
+                        place,
+                        description: description.clone(),
+                        severity: *severity,
+                        measures: measures.clone(),
+                        responsible: responsible.clone(),
+                        interim: interim.clone(),
+                    };
+                    self.hazards.insert(*finding_id, (hazard, vec![]));
+                }
                 *number = Some(n);
+            }
+            // The demo escalates only hazards never rectified (`demo::finding`): one that
+            // passed its review is done with.
+            Payload::Verified {
+                finding_id,
+                passed: true,
+                ..
+            } => {
+                self.hazards.remove(finding_id);
             }
             Payload::Escalated {
                 finding_id,
@@ -220,19 +256,22 @@ pub fn number_demo(ctx: &Ctx, actions: &mut [(i64, String, Payload)]) -> Result<
                 issued,
                 ..
             } => {
-                let Some((hazard, cites)) = hazards.get_mut(finding_id) else {
-                    continue;
-                };
-                let number = take(series_of(*level), *ms)?;
-                let wenhao = number.wenhao(&ctx.org.agency_code);
-                let day = chrono::DateTime::from_timestamp_millis(*ms)
+                if !self.hazards.contains_key(finding_id) {
+                    return;
+                }
+                let number = self.take(series_of(*level), ms);
+                let wenhao = number.wenhao(&self.org.agency_code);
+                let day = chrono::DateTime::from_timestamp_millis(ms)
                     .unwrap_or_default()
-                    .with_timezone(&offset)
+                    .with_timezone(&self.offset)
                     .date_naive();
+                let Some((hazard, cites)) = self.hazards.get_mut(finding_id) else {
+                    return;
+                };
                 *issued = Some(Box::new(Issued {
                     number,
                     wenhao: wenhao.clone(),
-                    org: ctx.org.clone(),
+                    org: self.org.clone(),
                     due: Some(day + Duration::days(hazard.severity.default_days())),
                     cites: cites.clone(),
                     hazard: hazard.clone(),
@@ -242,5 +281,4 @@ pub fn number_demo(ctx: &Ctx, actions: &mut [(i64, String, Payload)]) -> Result<
             _ => {}
         }
     }
-    Ok(())
 }
