@@ -147,6 +147,21 @@ mod tests {
     };
     use std::sync::Arc;
 
+    /// A hazard of the fire line recorded at 南湖医院 (registered by the test).
+    pub(super) fn hazard_at_nanhu(ctx: &mut crate::ops::Ctx) -> crate::domain::Finding {
+        record_finding(
+            ctx,
+            NewFinding {
+                facility: Some("南湖医院".into()),
+                line: Some("fire".into()),
+                description: "疏散通道堆放杂物".into(),
+                location: "三楼".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    }
+
     #[test]
     fn the_kept_registry_is_given_until_a_write_changes_the_log() {
         let (_dir, mut ctx) = test_support::ctx();
@@ -180,17 +195,7 @@ mod tests {
         .unwrap();
         let reg = registry(&ctx).unwrap();
         let patrols = crate::ops::patrol::patrols_shared(&ctx).unwrap();
-        record_finding(
-            &mut ctx,
-            NewFinding {
-                facility: Some("南湖医院".into()),
-                line: Some("fire".into()),
-                description: "疏散通道堆放杂物".into(),
-                location: "三楼".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        hazard_at_nanhu(&mut ctx);
         assert!(
             Arc::ptr_eq(&reg, &registry(&ctx).unwrap()),
             "registry folded again"
@@ -204,10 +209,7 @@ mod tests {
 mod saved_tests {
     use super::SAVED_REGISTRY;
     use crate::domain::{Entity, Registry};
-    use crate::ops::{
-        NewFacility, NewFinding, add_facility, edit_facility, record_finding, registry,
-        test_support,
-    };
+    use crate::ops::{NewFacility, add_facility, edit_facility, registry, test_support};
     use uuid::Uuid;
 
     fn facility(name: &str) -> NewFacility {
@@ -232,17 +234,7 @@ mod saved_tests {
             // An edit (its version is kept) and a hazard linked to the facility (its link's
             // order is kept): both left out of a facility's JSON, both saved.
             edit_facility(&mut ctx, "南湖医院", "deputy", "李强").unwrap();
-            let hazard = record_finding(
-                &mut ctx,
-                NewFinding {
-                    facility: Some("南湖医院".into()),
-                    line: Some("fire".into()),
-                    description: "疏散通道堆放杂物".into(),
-                    location: "三楼".into(),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
+            let hazard = super::tests::hazard_at_nanhu(&mut ctx);
             let f = registry(&ctx).unwrap().all[0].id;
             let link = crate::ops::registry_pick::link_payload(
                 crate::domain::LinkTarget::Finding(hazard.id),
