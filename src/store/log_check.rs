@@ -181,7 +181,9 @@ mod tests {
         assert!(rep.log_problems.is_empty(), "{:?}", rep.log_problems);
         assert_eq!((rep.events, rep.devices, seen), (n, 1, n));
 
-        // Event BATCH + 1's record with one byte of its signature changed.
+        // Event BATCH + 1's record with one byte of its signature changed (the append wrote
+        // runs: each event under its own key first).
+        super::super::log_runs::split_runs_from(&store.log, store.device_id(), 1).unwrap();
         let (k, v) = store.log.iter().nth(BATCH).unwrap().unwrap();
         let mut rec = Record::from_stored(&v);
         let last = rec.0.len() - 1;

@@ -7,11 +7,12 @@
 //! eight events is one key, so the log takes about an eighth of the pages (measured figures in
 //! docs/store-format.md, "Runs").
 //!
-//! A run is written where a whole stretch of a device's events is written at once and never
-//! changed after: by compaction (`doctor --compact`, and the demo, which ends with it). New
-//! events are still written one key each, so appending and importing are unchanged. Code that
-//! removes or renumbers events (fork settling, roster cuts) first turns the runs it touches
-//! back into single keys ([`split_runs_from`]), one sled transaction per run.
+//! A run is written where a stretch of a device's events is written at once: by an import or
+//! any other ordered write of many events (`apply.rs`, [`as_runs`]), and by compaction
+//! (`doctor --compact`, and the demo, which ends with it), which also gathers the single keys
+//! of events saved one at a time. Code that removes or renumbers events (fork settling,
+//! roster cuts) first turns the runs it touches back into single keys ([`split_runs_from`]),
+//! one sled transaction per run.
 //!
 //! Layout of a run's value, under the key `device ‖ seq of its first event`:
 //! `FF FF FF 02 | count (u8, 2..=RUN_LEN) | count × (length u32 LE | stored record)`, each
@@ -291,6 +292,43 @@ pub(super) fn split_runs_from(log: &Tree, device: Uuid, from: u64) -> Result<usi
     Ok(runs.len())
 }
 
+/// `(device, seq, stored record)` of events not held yet, as `log` entries: each stretch of
+/// consecutive seqs of one device (in the order given) as runs of up to [`RUN_LEN`], any
+/// other event as its own key.
+pub(super) fn as_runs(
+    events: impl IntoIterator<Item = (Uuid, u64, Vec<u8>)>,
+) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut group: Option<(Uuid, u64, Vec<IVec>)> = None;
+    let flush = |group: &mut Option<(Uuid, u64, Vec<IVec>)>, out: &mut Vec<(Vec<u8>, Vec<u8>)>| {
+        if let Some((device, first, records)) = group.take() {
+            let key = log_key(device, first).to_vec();
+            match records.len() {
+                0 => {}
+                1 => out.push((key, records[0].to_vec())),
+                _ => out.push((key, run_value(&records))),
+            }
+        }
+    };
+    for (device, seq, stored) in events {
+        match &mut group {
+            Some((d, first, records))
+                if *d == device
+                    && *first + records.len() as u64 == seq
+                    && records.len() < RUN_LEN =>
+            {
+                records.push(IVec::from(stored))
+            }
+            _ => {
+                flush(&mut group, &mut out);
+                group = Some((device, seq, vec![IVec::from(stored)]));
+            }
+        }
+    }
+    flush(&mut group, &mut out);
+    out
+}
+
 /// Bytes copied between two waits for sled's write buffers in [`copy_as_runs`].
 const FLUSH_EVERY: usize = 4 << 20;
 
@@ -442,6 +480,32 @@ mod tests {
         copy_as_runs(&runs, &again).expect("copy");
         assert_eq!(walked(&again), all);
         assert_eq!(again.len(), 5);
+    }
+
+    #[test]
+    fn events_written_at_once_go_in_as_runs_of_consecutive_seqs() {
+        let (_db, t) = tree();
+        let (a, b) = (Uuid::from_u128(0xA), Uuid::from_u128(0xB));
+        // A's 1..=10, then B's 4, then A's 12..=13 (a gap at 11).
+        let events: Vec<(Uuid, u64)> = (1..=10)
+            .map(|s| (a, s))
+            .chain([(b, 4), (a, 12), (a, 13)])
+            .collect();
+        let entries = as_runs(events.iter().map(|&(d, s)| (d, s, rec(d, s).to_vec())));
+        let keys: Vec<(Uuid, u64)> = entries
+            .iter()
+            .map(|(k, _)| split_log_key(k).expect("log key"))
+            .collect();
+        assert_eq!(keys, [(a, 1), (a, 9), (b, 4), (a, 12)]);
+        assert!(is_run(&entries[0].1) && !is_run(&entries[2].1));
+        for (k, v) in entries {
+            t.insert(k, v).expect("insert");
+        }
+        for (d, s) in events {
+            assert_eq!(get(&t, d, s).expect("get"), Some(rec(d, s)), "{d} {s}");
+        }
+        assert_eq!(get(&t, a, 11).expect("get"), None);
+        assert_eq!(count(&t).expect("count"), 13);
     }
 
     #[test]
