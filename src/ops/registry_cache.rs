@@ -67,7 +67,7 @@ impl FoldCache<Registry> {
             }
             let registry = Registry::fold(&store.registry_events()?);
             // A cache: a store that cannot keep it folds again next time.
-            if let Ok(bytes) = serde_json::to_vec(&SavedRegistry::of(&registry)) {
+            if let Ok(bytes) = serde_json::to_vec(&SavedRegistry::of(&registry.all)) {
                 let _ = store.save_fold(SAVED_REGISTRY, &stamp, &bytes);
             }
             Ok(registry)
@@ -81,9 +81,10 @@ const SAVED_REGISTRY: &str = "registry";
 
 /// The registry as saved between processes: each facility as it serializes, and beside it
 /// what its JSON leaves out (the order of its links' events, the versions edits supersede).
+/// Written from borrowed facilities (`F` = `&[Facility]`), read back owned.
 #[derive(serde::Serialize, serde::Deserialize)]
-struct SavedRegistry {
-    all: Vec<Facility>,
+struct SavedRegistry<F = Vec<Facility>> {
+    all: F,
     hidden: Vec<Hidden>,
 }
 
@@ -94,12 +95,11 @@ struct Hidden {
     versions: Vec<(String, Vec<EventRef>)>,
 }
 
-impl SavedRegistry {
-    fn of(registry: &Registry) -> SavedRegistry {
+impl<'a> SavedRegistry<&'a [Facility]> {
+    fn of(all: &'a [Facility]) -> Self {
         SavedRegistry {
-            all: registry.all.clone(),
-            hidden: registry
-                .all
+            all,
+            hidden: all
                 .iter()
                 .map(|f| Hidden {
                     link_order: f.link_order.iter().map(|(k, v)| (*k, *v)).collect(),
@@ -108,7 +108,9 @@ impl SavedRegistry {
                 .collect(),
         }
     }
+}
 
+impl SavedRegistry {
     /// The registry, or None when the two lists do not match (bytes not saved by `of`).
     fn into_registry(self) -> Option<Registry> {
         if self.all.len() != self.hidden.len() {
