@@ -21,6 +21,8 @@ mod finding;
 mod finding_place;
 mod form_gaps;
 mod heap;
+#[cfg(test)]
+mod idx_group_checks;
 mod input;
 mod inspection;
 mod inspection_facility;

@@ -7,7 +7,8 @@
 //! - `ent`: tag(1) ‖ entity(16) → the packed (device, seq) of its events: which events make
 //!   which view (`ent.rs`; versions before kept one key per event, still read).
 //! - `findings`, `inspections`: id(16) → JSON view; `idx`: secondary index keys → () (by
-//!   inspection, conflict, number, 文号, photo; status and line are read from the rows), and the
+//!   conflict, 文号, photo; by inspection and number in groups, `idx_groups.rs`; status and
+//!   line are read from the rows), and the
 //!   read models under `#` (counters for home, inspection marks; see `models.rs`).
 //!   All three are derived and rebuilt by `rebuild`.
 
@@ -22,6 +23,7 @@ mod doctor_check;
 mod ent;
 mod fork;
 mod identity;
+mod idx_groups;
 mod import;
 mod log_check;
 mod log_runs;
@@ -332,6 +334,13 @@ impl Store {
         s.finish_interrupted_rebuild()?;
         s.ensure_models()?;
         s.retire_index_keys()?;
+        if s.group_index_keys()? >= retire::SUGGEST_COMPACT_FROM {
+            s.warnings.push(
+                "索引已按检查和隐患编号合并存放（仅此一次）；请在无人使用时运行 \
+                 xuncha doctor --compact 整理数据库，之后每次启动更快"
+                    .into(),
+            );
+        }
         s.lift_old_freeze()?;
         Ok(s)
     }

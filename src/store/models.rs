@@ -679,6 +679,13 @@ impl Store {
                 self.meta.insert(key, stamp.as_slice())?;
             }
         }
+        // Index groups (`idx_groups.rs`): this version keeps them, once they are made.
+        let grouped = super::retire::META_GROUPED;
+        if let Some(was) = self.meta.get(grouped)?
+            && was.as_ref() != stamp.as_slice()
+        {
+            self.meta.insert(grouped, stamp.as_slice())?;
+        }
         Ok(())
     }
 

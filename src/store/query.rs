@@ -1,5 +1,6 @@
 //! Reads of the derived views. Everything here is read-only.
 
+use super::idx_groups;
 use super::row_codec::RowKeys;
 use super::{Result, Store, StoreError};
 use crate::domain::{Finding, FindingQuery, Inspection, Status, StatusFilter};
@@ -45,18 +46,41 @@ impl Store {
             .collect()
     }
 
-    /// Ids from the index under `prefix`, taking the trailing 16 bytes of each key.
+    /// Ids from the index under the logical `prefix`, taking the trailing 16 bytes of each
+    /// logical key: from keys stored one by one and from the groups (`idx_groups.rs`) under the
+    /// prefix or holding it, ascending, each once.
     pub(super) fn ids_under(&self, prefix: &[u8]) -> Result<Vec<Uuid>> {
-        self.idx
-            .scan_prefix(prefix)
-            .map(|kv| {
-                let (k, _) = kv?;
-                k.len()
-                    .checked_sub(16)
-                    .and_then(|at| Uuid::from_slice(&k[at..]).ok())
-                    .ok_or_else(|| StoreError::Corrupt("索引键无效".into()))
-            })
-            .collect()
+        let id_of = |k: &[u8]| {
+            k.len()
+                .checked_sub(16)
+                .and_then(|at| Uuid::from_slice(&k[at..]).ok())
+                .ok_or_else(|| StoreError::Corrupt("索引键无效".into()))
+        };
+        let grouped = |ids: &mut Vec<Uuid>, g: &[u8], v: &[u8]| -> Result<()> {
+            for k in idx_groups::expand(g, v).map_err(StoreError::Corrupt)? {
+                if k.starts_with(prefix) {
+                    ids.push(id_of(&k)?);
+                }
+            }
+            Ok(())
+        };
+        let mut ids = Vec::new();
+        if let Some(g) = idx_groups::group_for_prefix(prefix)
+            && let Some(v) = self.idx.get(&g)?
+        {
+            grouped(&mut ids, &g, &v)?;
+        }
+        for kv in self.idx.scan_prefix(prefix) {
+            let (k, v) = kv?;
+            if idx_groups::is_group(&k) {
+                grouped(&mut ids, &k, &v)?;
+            } else {
+                ids.push(id_of(&k)?);
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
     }
 
     /// The hashes of every photo a finding names (issue 18), in order, each once: what a sync
@@ -188,6 +212,7 @@ impl Store {
         let mut prefix = b"n\0".to_vec();
         prefix.extend_from_slice(key.as_bytes());
         prefix.push(0);
+        // The first in key order, as when each number was a key of its own.
         Ok(self.ids_under(&prefix)?.into_iter().next())
     }
 

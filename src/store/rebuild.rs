@@ -399,9 +399,9 @@ fn compare_models(
     }
 }
 
-/// Keys of `tree` against `expected`; the read models in `idx` (under `#`) are compared by
-/// `compare_models`, with their values, and keys no version reads any more
-/// (`views::is_retired_index_key`) are passed over.
+/// Keys of `tree` against `expected`, as logical keys (groups expanded, `idx_groups.rs`);
+/// the read models in `idx` (under `#`) are compared by `compare_models`, with their values,
+/// and keys no version reads any more (`views::is_retired_index_key`) are passed over.
 fn compare_keys(
     tree: &sled::Tree,
     expected: &BTreeSet<Vec<u8>>,
@@ -410,13 +410,25 @@ fn compare_keys(
 ) -> Result<()> {
     let (mut live, mut extra) = (0usize, Vec::new());
     for kv in tree.iter() {
-        let (k, _) = kv?;
+        let (k, v) = kv?;
         if k.starts_with(super::models::MODEL_PREFIX) || super::views::is_retired_index_key(&k) {
             continue;
         }
-        live += 1;
-        if !expected.contains(k.as_ref()) && extra.len() < MAX_LISTED {
-            extra.push(k.to_vec());
+        let keys = match super::idx_groups::is_group(&k) {
+            false => vec![k.to_vec()],
+            true => match super::idx_groups::expand(&k, &v) {
+                Ok(keys) => keys,
+                Err(e) => {
+                    note(rep, format!("{what}分组无法解析 {}：{e}", hex::encode(&k)));
+                    continue;
+                }
+            },
+        };
+        for k in keys {
+            live += 1;
+            if !expected.contains(&k) && extra.len() < MAX_LISTED {
+                extra.push(k);
+            }
         }
     }
     tally_keys(live, extra, expected.len(), what, rep);

@@ -1,6 +1,7 @@
 //! Derived views: which events make which view, and recomputing a view with its index keys.
 
 use super::codec::{EventBody, Record, log_key};
+use super::idx_groups;
 use super::patrol_marks::PatrolMark;
 use super::plan_registry;
 use super::{Result, Store, StoreError};
@@ -51,6 +52,8 @@ pub(crate) fn is_retired_index_key(key: &[u8]) -> bool {
 
 /// Index keys of one finding view: its inspection, a conflict, its 隐患编号 and 文号, the
 /// photos it names. Status, deadline, line and facility are read from the register rows.
+/// These are logical keys: the inspection's and the number's are stored in groups
+/// (`idx_groups.rs`), the rest one by one.
 pub(crate) fn finding_index_keys(f: &Finding) -> Vec<Vec<u8>> {
     let id = f.id.as_bytes();
     let key = |parts: &[&[u8]]| {
@@ -120,11 +123,19 @@ impl Plan {
         for (id, v) in &self.inspections {
             ins.insert(id.as_bytes().as_slice(), super::pack::view_stored(v))?;
         }
-        for k in &self.idx_remove {
-            idx.remove(k.as_slice())?;
+        // Index keys kept in groups change their group's value (`idx_groups.rs`).
+        let mut current = BTreeMap::new();
+        for g in idx_groups::touched(&self.idx_remove, &self.idx_insert) {
+            let held = idx.get(&g)?.map(|v| v.to_vec());
+            current.insert(g, held);
         }
-        for k in &self.idx_insert {
-            idx.insert(k.as_slice(), &[])?;
+        let writes = idx_groups::merge(&self.idx_remove, &self.idx_insert, &current)
+            .map_err(|e| ConflictableTransactionError::Abort(StoreError::Corrupt(e)))?;
+        for (k, v) in writes {
+            match v {
+                Some(v) => idx.insert(k, v)?,
+                None => idx.remove(k)?,
+            };
         }
         self.models.apply(idx)
     }
@@ -143,8 +154,15 @@ impl Plan {
         apply_chunked(&store.findings, views(&self.findings))?;
         apply_chunked(&store.inspections, views(&self.inspections))?;
         let mut idx: Vec<super::apply::Write> = Vec::new();
-        idx.extend(self.idx_remove.iter().map(|k| (k.clone(), None)));
-        idx.extend(self.idx_insert.iter().map(|k| (k.clone(), Some(vec![]))));
+        let mut current = BTreeMap::new();
+        for g in idx_groups::touched(&self.idx_remove, &self.idx_insert) {
+            let held = store.idx.get(&g)?.map(|v| v.to_vec());
+            current.insert(g, held);
+        }
+        idx.extend(
+            idx_groups::merge(&self.idx_remove, &self.idx_insert, &current)
+                .map_err(StoreError::Corrupt)?,
+        );
         self.models.writes(&store.idx, &mut idx)?;
         // In key order: consecutive writes land in the same leaf (index keys of one finding
         // lie far apart). Every key is written once here, so the order changes no result.
