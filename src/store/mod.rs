@@ -3,7 +3,8 @@
 //! Trees:
 //! - `log`: device(16) ‖ seq(8, BE) → record, or a run of up to eight consecutive events of
 //!   the device under its first seq (`log_runs.rs`); the truth.
-//! - `keys`: device(16) → ed25519 public key; `meta`: own identity, HLC, flags.
+//! - `keys`: device(16) → ed25519 public key; `meta`: own identity, HLC, flags; `folds`:
+//!   folds saved between processes (`saved_folds.rs`).
 //! - `ent`: tag(1) ‖ entity(16) → the packed (device, seq) of its events: which events make
 //!   which view (`ent.rs`; versions before kept one key per event, still read).
 //! - `findings`, `inspections`: id(16) → JSON view; `idx`: secondary index keys → () (by
@@ -342,6 +343,7 @@ impl Store {
             );
         }
         s.lift_old_freeze()?;
+        s.forget_folds_in_meta();
         Ok(s)
     }
 

@@ -9,17 +9,27 @@
 //! Held events whose content changes under the same (device, seq) (a fork settled, a roster
 //! cut) go through [`Store::note_rewrite`], which forgets every saved fold first.
 //!
-//! Kept in the `meta` tree under `fold:NAME` as `stamp length (u32 LE) | stamp | bytes`. A
-//! cache: not flushed (a lost write only means folding again), never synced, not compared by
-//! `doctor`; bytes that do not read as a saved fold are ignored.
+//! Kept in a tree of their own, `folds`, under `fold:NAME` as
+//! `stamp length (u32 LE) | stamp | bytes`. A cache: not flushed (a lost write only means
+//! folding again), never synced, not compared by `doctor`; bytes that do not read as a saved
+//! fold are ignored.
+//!
+//! Versions before kept them in `meta`, beside the keys every write changes (the clock, the
+//! numbers, the models' stamps). sled stores a leaf page whole and a page over its blob size in
+//! a file of its own, so every `finding add` at 100,000 hazards wrote the 860 KB leaf holding
+//! the saved registry again, and every open after it read it back (about a sixth of the
+//! process, issue 14). Every open removes them from `meta` (the next reader folds once).
 
 use super::views::entity_prefix;
 use super::{Result, Store};
 use crate::domain::Entity;
 use sha2::{Digest, Sha256};
 
-/// Where saved folds sit in `meta`.
+/// Where saved folds sit in their tree (and in `meta`, where versions before kept them).
 const FOLD_PREFIX: &[u8] = b"fold:";
+
+/// The tree of saved folds.
+const FOLDS_TREE: &str = "folds";
 
 fn fold_key(name: &str) -> Vec<u8> {
     let mut k = FOLD_PREFIX.to_vec();
@@ -53,7 +63,7 @@ impl Store {
     /// # Errors
     /// `Db` when sled cannot read.
     pub fn saved_fold(&self, name: &str, stamp: &[u8]) -> Result<Option<Vec<u8>>> {
-        let Some(v) = self.meta.get(fold_key(name))? else {
+        let Some(v) = self.db.open_tree(FOLDS_TREE)?.get(fold_key(name))? else {
             return Ok(None);
         };
         let Some(len) = v
@@ -81,12 +91,23 @@ impl Store {
         v.extend_from_slice(&(stamp.len() as u32).to_le_bytes());
         v.extend_from_slice(stamp);
         v.extend_from_slice(bytes);
-        self.meta.insert(fold_key(name), v)?;
+        self.db.open_tree(FOLDS_TREE)?.insert(fold_key(name), v)?;
         Ok(())
     }
 
     /// Forgets every saved fold (held events are about to be rewritten in place).
     pub(super) fn forget_saved_folds(&self) {
+        // A fold that cannot be removed here cannot be read either: sled is failing, and
+        // the rewrite that follows reports it.
+        if let Ok(folds) = self.db.open_tree(FOLDS_TREE) {
+            let _ = folds.clear();
+        }
+        self.forget_folds_in_meta();
+    }
+
+    /// Removes the saved folds versions before kept in `meta` (see the module doc); a cache,
+    /// so an error only leaves them there.
+    pub(super) fn forget_folds_in_meta(&self) {
         let keys: Vec<_> = self
             .meta
             .scan_prefix(FOLD_PREFIX)
@@ -94,8 +115,6 @@ impl Store {
             .filter_map(|k| k.ok())
             .collect();
         for k in keys {
-            // A fold that cannot be removed here cannot be read either: sled is failing, and
-            // the rewrite that follows reports it.
             let _ = self.meta.remove(k);
         }
     }
@@ -121,5 +140,24 @@ mod tests {
         assert_eq!(store.saved_fold("patrols", b"s1").unwrap(), None);
         store.note_rewrite();
         assert_eq!(store.saved_fold("registry", b"s1").unwrap(), None);
+    }
+
+    #[test]
+    fn folds_saved_in_meta_by_versions_before_are_removed_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .meta
+            .insert(fold_key("registry"), &b"old"[..])
+            .unwrap();
+        store.save_fold("registry", b"s1", b"new").unwrap();
+        store.db.flush().unwrap();
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.meta.scan_prefix(FOLD_PREFIX).count(), 0);
+        assert_eq!(
+            store.saved_fold("registry", b"s1").unwrap().as_deref(),
+            Some(&b"new"[..])
+        );
     }
 }
