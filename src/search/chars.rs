@@ -79,7 +79,7 @@ impl Chars {
     pub(crate) fn push(&mut self, text: &Text) {
         let id = self.built as u32;
         let mut seen: Vec<char> = text
-            .chars
+            .chars()
             .iter()
             .copied()
             .filter(|c| !c.is_ascii())
@@ -231,7 +231,7 @@ mod tests {
             for (id, t) in texts.iter().enumerate() {
                 let held = has(&bits, id as u32);
                 if contiguous(t, &r, &term).is_some() || fuzzy(&matcher, t, &r, &term).is_some() {
-                    assert!(held, "「{q}」 matches 「{}」 but is not held", t.original);
+                    assert!(held, "「{q}」 matches 「{}」 but is not held", t.original());
                 }
                 decided += 1;
                 spared += usize::from(!held);
@@ -277,8 +277,8 @@ mod tests {
                 .filter(|c| !c.is_ascii())
                 .collect();
             for (id, t) in texts.iter().enumerate() {
-                let holds = want.iter().all(|c| t.chars.contains(c));
-                assert_eq!(has(&got, id as u32), holds, "「{q}」 / {}", t.original);
+                let holds = want.iter().all(|c| t.chars().contains(c));
+                assert_eq!(has(&got, id as u32), holds, "「{q}」 / {}", t.original());
             }
         }
         // Texts not yet in the lists are not guessed at.

@@ -141,7 +141,7 @@ fn pairs_of(text: &Text) -> [u64; (SYMBOLS * SYMBOLS).div_ceil(64)] {
         let g = a * SYMBOLS + b;
         set[g / 64] |= 1 << (g % 64);
     };
-    for spelling in [&text.initials, &text.spelled] {
+    for spelling in [text.initial_bytes(), text.spelled()] {
         for (i, a) in spelling.iter().enumerate() {
             let Some(a) = symbol(*a) else { continue };
             for b in spelling[i + 1..].iter().take(GAP) {
@@ -153,7 +153,7 @@ fn pairs_of(text: &Text) -> [u64; (SYMBOLS * SYMBOLS).div_ceil(64)] {
     }
     // The chars' own window is 2n wide: their ASCII letters and digits pair at any distance.
     let ascii: Vec<usize> = text
-        .chars
+        .chars()
         .iter()
         .filter_map(|c| c.is_ascii().then_some(*c as u8).and_then(symbol))
         .collect();
@@ -196,7 +196,7 @@ mod tests {
         // Substrings of every spelling, and each with a letter dropped (typos).
         let mut queries = Vec::new();
         for t in &texts {
-            for s in [&t.initials, &t.spelled] {
+            for s in [t.initial_bytes(), t.spelled()] {
                 let s: Vec<char> = s.iter().map(|b| *b as char).collect();
                 for a in 0..s.len() {
                     for b in a + 2..=s.len().min(a + MAX_TERM + 1) {
@@ -230,7 +230,7 @@ mod tests {
             for (id, t) in texts.iter().enumerate() {
                 let candidate = has(&bits, id as TextId);
                 if fuzzy(&matcher, t, &r, &term).is_some() {
-                    assert!(candidate, "「{q}」 matches 「{}」 fuzzily", t.original);
+                    assert!(candidate, "「{q}」 matches 「{}」 fuzzily", t.original());
                 }
                 decided += 1;
                 spared += usize::from(!candidate);

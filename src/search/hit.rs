@@ -46,7 +46,7 @@ impl Serialize for Tier {
 
 pub(crate) fn build_hit(index: &Index, r: &Ranked, terms: &[Term]) -> Hit {
     let rec = index.record(r.slot).expect("ranked records are live");
-    let text = |t: TextId| index.texts[t as usize].original.to_string();
+    let text = |t: TextId| index.texts[t as usize].original();
     let title_field = match rec.target {
         Target::Item(_) => Field::Check,
         Target::Finding(_) => Field::Description,
@@ -171,14 +171,14 @@ fn subtitle(
             ] {
                 if let Some(t) = index.text_of(slot, field) {
                     let (_, idx) = indices(index, t, terms, fuzzy_ok);
-                    push(&index.texts[t as usize].original, idx, &mut text);
+                    push(&index.texts[t as usize].original(), idx, &mut text);
                 }
             }
         }
         None => {
             push(line_name, vec![], &mut text);
             if let Some(s) = rec.section {
-                push(&index.texts[s as usize].original, vec![], &mut text);
+                push(&index.texts[s as usize].original(), vec![], &mut text);
             }
             if let Target::Item(id) = &rec.target {
                 push(id, vec![], &mut text);
@@ -188,7 +188,7 @@ fn subtitle(
             for field in [Field::Facility, Field::Department, Field::Location] {
                 if let Some(t) = index.text_of(slot, field) {
                     let (_, idx) = indices(index, t, terms, fuzzy_ok);
-                    push(&index.texts[t as usize].original, idx, &mut text);
+                    push(&index.texts[t as usize].original(), idx, &mut text);
                 }
             }
             let label = if overdue {

@@ -214,7 +214,7 @@ const _: () = assert!(std::mem::size_of::<Cold>() == 18);
 pub struct Index {
     pub(crate) readings: Readings,
     pub(crate) texts: Vec<Text>,
-    /// `texts[i].bloom`, dense: the first test of every text per keystroke reads only this.
+    /// `texts[i].bloom()`, dense: the first test of every text per keystroke reads only this.
     pub(crate) blooms: Vec<u128>,
     /// `texts[i].shortest_word()`, dense: whether a text not yet matched can give a whole-word
     /// hit (`bound`).
@@ -225,7 +225,7 @@ pub struct Index {
     /// read with its cross pairs.
     pub(crate) inners: Vec<u128>,
     /// Each distinct text's id, found by the text's hash (`text_hash`) and compared through
-    /// `texts[id].original`: 4 bytes and a control byte a text, where a map from hash to id
+    /// `Text::is`: 4 bytes and a control byte a text, where a map from hash to id
     /// took 17.
     text_ids: HashTable<TextId>,
     /// Per slot, beside `hot`: what a hit shows (`record`) and the last tie-break (`tie`).
@@ -637,12 +637,9 @@ impl Index {
     }
 
     pub(crate) fn intern(&mut self, text: &str) -> TextId {
-        let key = text_hash(text);
+        let key = text_hash(text.chars());
         let texts = &self.texts;
-        if let Some(id) = self
-            .text_ids
-            .find(key, |id| *texts[*id as usize].original == *text)
-        {
+        if let Some(id) = self.text_ids.find(key, |id| texts[*id as usize].is(text)) {
             return *id;
         }
         // A text id must fit in a `FieldText`.
@@ -652,16 +649,17 @@ impl Index {
         );
         let id = self.texts.len() as TextId;
         let t = Text::new(text, &mut self.readings);
-        self.blooms.push(t.bloom);
+        self.blooms.push(t.bloom(&self.readings));
         self.words.push(t.shortest_word());
         self.pairs.push(t.pair_sig(&self.readings));
-        self.inners.push(self.readings.inner_of(&t.sets));
+        self.inners.push(self.readings.inner_of(t.sets()));
         self.grams.push(&t);
         self.chars.push(&t);
         self.texts.push(t);
         let texts = &self.texts;
-        self.text_ids
-            .insert_unique(key, id, |id| text_hash(&texts[*id as usize].original));
+        self.text_ids.insert_unique(key, id, |id| {
+            text_hash(texts[*id as usize].original_chars())
+        });
         id
     }
 
@@ -674,14 +672,15 @@ impl Index {
         self.inners.reserve_exact(n);
         let texts = &self.texts;
         self.text_ids
-            .reserve(n, |id| text_hash(&texts[*id as usize].original));
+            .reserve(n, |id| text_hash(texts[*id as usize].original_chars()));
     }
 }
 
-/// A text's hash for `Index::text_ids`.
-fn text_hash(text: &str) -> u64 {
+/// A text's hash for `Index::text_ids`, from its chars (a stored text keeps its chars, not
+/// its string).
+fn text_hash(chars: impl Iterator<Item = char>) -> u64 {
     let mut h = DefaultHasher::new();
-    text.hash(&mut h);
+    chars.for_each(|c| h.write_u32(c as u32));
     h.finish()
 }
 

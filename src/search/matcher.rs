@@ -61,11 +61,9 @@ impl Term {
 const STEP_BUDGET: u32 = 512;
 
 /// The best contiguous match: (tier, score, start, end) with char positions [start, end).
+/// A keystroke tests the text's presence bits (`Index::blooms`) before it calls this.
 pub(crate) fn contiguous(t: &Text, r: &Readings, q: &Term) -> Option<(Tier, i64, usize, usize)> {
     let first = *q.chars.first()?;
-    if t.bloom & q.bloom != q.bloom {
-        return None;
-    }
     let first_bit = if first.is_ascii_lowercase() {
         1u32 << (first as u8 - b'a')
     } else {
@@ -97,10 +95,11 @@ fn scan(
     any_reading: bool,
     cut: &mut bool,
 ) -> Option<(Tier, i64, usize, usize)> {
-    let n = t.chars.len();
+    let (chars, sets) = (t.chars(), t.sets());
+    let n = chars.len();
     let mut best: Option<(Tier, i64, usize, usize)> = None;
     for start in 0..n {
-        if t.chars[start] != first && (r.initials_mask(t.sets[start]) & first_bit) == 0 {
+        if chars[start] != first && (r.initials_mask(sets[start]) & first_bit) == 0 {
             continue;
         }
         let mut budget = STEP_BUDGET;
@@ -109,8 +108,8 @@ fn scan(
         let Some(end) = found else {
             continue;
         };
-        let whole = (start == 0 || is_separator(t.chars[start - 1]))
-            && (end == n || is_separator(t.chars[end]));
+        let whole = (start == 0 || is_separator(chars[start - 1]))
+            && (end == n || is_separator(chars[end]));
         let tier = match (any_reading, whole) {
             (true, _) => Tier::Heteronym,
             (false, true) => Tier::Whole,
@@ -152,12 +151,12 @@ fn walk(
     if j == q.len() {
         return Some(i);
     }
-    if i == t.chars.len() || *budget == 0 {
+    if i == t.chars().len() || *budget == 0 {
         return None;
     }
     *budget -= 1;
     let qc = q[j];
-    if t.chars[i] == qc
+    if t.chars()[i] == qc
         && let Some(end) = walk(t, r, q, i + 1, j + 1, any_reading, budget)
     {
         return Some(end);
@@ -166,7 +165,7 @@ fn walk(
         return None;
     }
     let rest = &q[j..];
-    let readings = r.readings(t.sets[i]);
+    let readings = r.readings(t.sets()[i]);
     let readings = if any_reading {
         readings
     } else {
@@ -211,19 +210,20 @@ fn walk(
 /// A term of ASCII letters and digits only needs one scan, of the full pinyin: the initials
 /// are a subsequence of it (each is the first letter of its char's syllable), and so are the
 /// text's own ASCII letters and digits (spelled as themselves). That one scan is most of the
-/// cost of a keystroke whose direct hits do not fill the page (issue 14).
+/// cost of a keystroke whose direct hits do not fill the page (issue 14). A keystroke tests
+/// the text's presence bits (`Index::blooms`) first.
 pub(crate) fn fuzzy_possible(t: &Text, q: &Term) -> bool {
-    if q.chars.is_empty() || t.bloom & q.bloom != q.bloom {
+    if q.chars.is_empty() {
         return false;
     }
     match &q.ascii {
-        Some(a) if q.alphanumeric => subsequence(&t.spelled, a),
+        Some(a) if q.alphanumeric => subsequence(t.spelled(), a),
         Some(a) => {
-            subsequence(&t.chars, &q.chars)
-                || subsequence(&t.initials, a)
-                || subsequence(&t.spelled, a)
+            subsequence(t.chars(), &q.chars)
+                || subsequence(t.initial_bytes(), a)
+                || subsequence(t.spelled(), a)
         }
-        None => subsequence(&t.chars, &q.chars),
+        None => subsequence(t.chars(), &q.chars),
     }
 }
 
@@ -309,7 +309,7 @@ pub(crate) fn fuzzy_checked(
         chars.dedup();
         best = Some((score, chars));
     };
-    if fits(&t.chars, &q.chars, 2 * n) {
+    if fits(t.chars(), &q.chars, 2 * n) {
         consider(&t.normalised(), 2 * n, None);
     }
     // Both spellings are ASCII (char i of them is byte i): a query char outside ASCII
@@ -318,10 +318,10 @@ pub(crate) fn fuzzy_checked(
         && t.pinyin
         && let Some(ascii) = &q.ascii
     {
-        if fits(&t.initials, ascii, n + n / 2 + 1) {
+        if fits(t.initial_bytes(), ascii, n + n / 2 + 1) {
             consider(&t.initials(r), n + n / 2 + 1, None);
         }
-        if fits(&t.spelled, ascii, n + n / 2 + 2) {
+        if fits(t.spelled(), ascii, n + n / 2 + 2) {
             let (full, map) = t.full_pinyin(r);
             consider(&full, n + n / 2 + 2, Some(&map));
         }
@@ -369,7 +369,7 @@ mod tests {
         let texts: Vec<Text> = sources.iter().map(|s| Text::new(s, &mut r)).collect();
         let (mut tried, mut matched) = (0, 0);
         for source in &texts {
-            for s in [&source.initials, &source.spelled] {
+            for s in [source.initial_bytes(), source.spelled()] {
                 for a in 0..s.len() {
                     for b in a + 1..=s.len().min(a + 10) {
                         let q = Term::new(&String::from_utf8_lossy(&s[a..b]));
@@ -388,8 +388,8 @@ mod tests {
                                         .then(|| scan(t, &r, &q, first, bit, true, &mut false))
                                         .flatten()
                                 });
-                            let two = two.filter(|_| t.bloom & q.bloom == q.bloom);
-                            assert_eq!(contiguous(t, &r, &q), two, "{} / {}", t.original, q.text);
+                            let two = two.filter(|_| t.bloom(&r) & q.bloom == q.bloom);
+                            assert_eq!(contiguous(t, &r, &q), two, "{} / {}", t.original(), q.text);
                             tried += 1;
                             matched += usize::from(two.is_some());
                         }
@@ -458,12 +458,18 @@ mod tests {
         for t in &texts {
             for q in queries {
                 let q = Term::new(q);
-                let three = t.bloom & q.bloom == q.bloom
-                    && (subsequence(&t.chars, &q.chars)
+                let three = t.bloom(&r) & q.bloom == q.bloom
+                    && (subsequence(t.chars(), &q.chars)
                         || q.ascii.as_ref().is_some_and(|a| {
-                            subsequence(&t.initials, a) || subsequence(&t.spelled, a)
+                            subsequence(t.initial_bytes(), a) || subsequence(t.spelled(), a)
                         }));
-                assert_eq!(fuzzy_possible(t, &q), three, "{} / {}", t.original, q.text);
+                assert_eq!(
+                    fuzzy_possible(t, &q),
+                    three,
+                    "{} / {}",
+                    t.original(),
+                    q.text
+                );
                 agreed += usize::from(three);
             }
         }

@@ -267,9 +267,9 @@ mod tests {
             // Every substring of the text's chars, its initials and its full pinyin, and a
             // mix, as queries.
             let spellings = [
-                t.chars.iter().collect::<String>(),
-                String::from_utf8(t.initials.to_vec()).unwrap(),
-                String::from_utf8(t.spelled.to_vec()).unwrap(),
+                t.chars().iter().collect::<String>(),
+                String::from_utf8(t.initial_bytes().to_vec()).unwrap(),
+                String::from_utf8(t.spelled().to_vec()).unwrap(),
             ];
             for s in &spellings {
                 let chars: Vec<char> = s.chars().collect();
@@ -282,12 +282,12 @@ mod tests {
                         for other in &prepared {
                             let term = Term::new(&q);
                             let need = Need::of(&term.chars, &r.within, &r.slots);
-                            let pass = need.admits(&other.pair_sig(&r), r.inner_of(&other.sets));
+                            let pass = need.admits(&other.pair_sig(&r), r.inner_of(other.sets()));
                             if contiguous(other, &r, &term).is_some() {
                                 assert!(
                                     pass,
                                     "「{q}」 matches 「{}」 but was ruled out",
-                                    other.original
+                                    other.original()
                                 );
                             }
                             tried += 1;
@@ -313,8 +313,8 @@ mod tests {
             holds(&stairs.pair_sig(&r), &need.cross),
             "the cross pairs admit it"
         );
-        assert!(!need.admits(&stairs.pair_sig(&r), r.inner_of(&stairs.sets)));
-        assert!(need.admits(&hit.pair_sig(&r), r.inner_of(&hit.sets)));
+        assert!(!need.admits(&stairs.pair_sig(&r), r.inner_of(stairs.sets())));
+        assert!(need.admits(&hit.pair_sig(&r), r.inner_of(hit.sets())));
     }
 
     #[test]

@@ -85,7 +85,7 @@ impl Index {
         body.spill()?;
         put_u32(&mut body.buf, self.texts.len() as u32);
         for t in &self.texts {
-            put_str(&mut body.buf, &t.original);
+            put_str(&mut body.buf, &t.original());
             body.spill()?;
         }
         let live = |s: &usize| self.hot[*s].alive && self.record(*s as u32).is_some();

@@ -676,7 +676,7 @@ impl Index {
         Some(
             self.texts
                 .iter()
-                .map(|t| t.original.to_lowercase().contains(want.as_str()))
+                .map(|t| t.original().to_lowercase().contains(want.as_str()))
                 .collect(),
         )
     }

@@ -190,55 +190,151 @@ pub(crate) fn is_separator(c: char) -> bool {
 }
 
 /// One distinct string, ready to match.
+///
+/// Its parts live in one heap block (`block`): the normalised chars (4 bytes each), their
+/// reading sets (2 bytes each), the initials (one byte a char), the full pinyin, and the
+/// chars where the original differs from the normalised text (`norm_char` maps one char to
+/// one: fullwidth punctuation, capitals), 8 bytes each. Five blocks of their own took about
+/// 150 bytes more a text in allocator headers, rounding and pointers, and the original
+/// string as such another 100 or so, where a few chars differ (issue 14: 176,000 distinct
+/// texts at 100,000 hazards); and a direct match read the chars and the sets from two places
+/// in memory.
 #[derive(Debug)]
 pub(crate) struct Text {
-    /// As stored, for display.
-    pub original: Box<str>,
-    pub chars: Box<[char]>,
-    pub sets: Box<[SetId]>,
-    /// Presence bits of everything a query char could match here.
-    pub bloom: u128,
+    /// The parts, back to back; u32 words so the chars are aligned.
+    block: Box<[u32]>,
+    /// How many chars (and sets, and initials).
+    n: u32,
+    /// Bytes of the full pinyin.
+    spelled_len: u32,
+    /// Bytes after the last part in the last word (0 to 3).
+    pad: u8,
     /// Some char has more than one reading (worth a second, any-reading pass).
     pub heteronyms: bool,
     /// Some char has a pinyin reading (else the pinyin spellings are the text itself).
     pub pinyin: bool,
-    /// `initials()` and `full_pinyin().0` as ASCII bytes, made once: the fuzzy pass's
-    /// prefilter reads them for every text.
-    pub initials: Box<[u8]>,
-    pub spelled: Box<[u8]>,
 }
 
 impl Text {
     pub(crate) fn new(original: &str, readings: &mut Readings) -> Text {
-        let chars: Box<[char]> = original.chars().map(norm_char).collect();
-        let sets: Box<[SetId]> = chars.iter().map(|c| readings.set_of(*c)).collect();
-        let mut bloom = 0u128;
-        let mut heteronyms = false;
+        let chars: Vec<char> = original.chars().map(norm_char).collect();
+        let sets: Vec<SetId> = chars.iter().map(|c| readings.set_of(*c)).collect();
         let pinyin = sets.iter().any(|s| *s != 0);
-        for (c, s) in chars.iter().zip(sets.iter()) {
-            bloom |= char_bit(*c) | readings.letters[*s as usize] as u128;
-            heteronyms |= readings.readings(*s).len() > 1;
+        let heteronyms = sets.iter().any(|s| readings.readings(*s).len() > 1);
+        let initials = initials_of(&chars, &sets, readings);
+        let spelled = full_pinyin_of(&chars, &sets, readings).0;
+        // The bytes after the chars: sets, initials, full pinyin, (position, original char)
+        // where the original differs.
+        let mut tail = Vec::with_capacity(3 * sets.len() + spelled.len());
+        sets.iter()
+            .for_each(|s| tail.extend_from_slice(&s.to_ne_bytes()));
+        tail.extend_from_slice(initials.as_bytes());
+        tail.extend_from_slice(spelled.as_bytes());
+        for (i, (o, c)) in original.chars().zip(&chars).enumerate() {
+            if o != *c {
+                tail.extend_from_slice(&(i as u32).to_ne_bytes());
+                tail.extend_from_slice(&(o as u32).to_ne_bytes());
+            }
         }
-        let mut text = Text {
-            original: original.into(),
-            chars,
-            sets,
-            bloom,
+        let mut block = Vec::with_capacity(chars.len() + tail.len().div_ceil(4));
+        block.extend(chars.iter().map(|c| *c as u32));
+        block.extend(tail.chunks(4).map(|w| {
+            let mut word = [0u8; 4];
+            word[..w.len()].copy_from_slice(w);
+            u32::from_ne_bytes(word)
+        }));
+        Text {
+            block: block.into_boxed_slice(),
+            n: chars.len() as u32,
+            spelled_len: spelled.len() as u32,
+            pad: (tail.len().next_multiple_of(4) - tail.len()) as u8,
             heteronyms,
             pinyin,
-            initials: Box::new([]),
-            spelled: Box::new([]),
-        };
-        text.initials = text.initials(readings).into_bytes().into_boxed_slice();
-        text.spelled = text.full_pinyin(readings).0.into_bytes().into_boxed_slice();
-        text
+        }
     }
 
-    /// The normalised text, for the fuzzy matcher (char i of it is char i of the original).
+    /// Presence bits of everything a query char could match here: a term with a bit the
+    /// text lacks cannot match it. Kept by the index in a dense array (`Index::blooms`),
+    /// the first thing a keystroke reads of a text, not in the text.
+    pub(crate) fn bloom(&self, readings: &Readings) -> u128 {
+        self.chars().iter().zip(self.sets()).fold(0, |b, (c, s)| {
+            b | char_bit(*c) | readings.letters[*s as usize] as u128
+        })
+    }
+
+    /// The whole block as bytes.
+    fn bytes_of_block(&self) -> &[u8] {
+        // SAFETY: any u32 is four valid bytes; the slice covers exactly the block, which
+        // lives as long as `self`.
+        unsafe {
+            std::slice::from_raw_parts(self.block.as_ptr().cast::<u8>(), self.block.len() * 4)
+        }
+    }
+
+    /// The normalised chars (char i is char i of the original).
+    pub(crate) fn chars(&self) -> &[char] {
+        let n = self.n as usize;
+        let words = &self.block[..n];
+        // SAFETY: the first n words were written from chars (`new`), and char has the size
+        // and alignment of u32.
+        unsafe { std::slice::from_raw_parts(words.as_ptr().cast::<char>(), n) }
+    }
+
+    /// The reading set of each char.
+    pub(crate) fn sets(&self) -> &[SetId] {
+        let n = self.n as usize;
+        let bytes = &self.bytes_of_block()[4 * n..6 * n];
+        // SAFETY: those 2n bytes were written from n u16s (`new`), and they start at a
+        // multiple of 4 bytes into a u32 block, so they are aligned for u16.
+        unsafe { std::slice::from_raw_parts(bytes.as_ptr().cast::<SetId>(), n) }
+    }
+
+    /// One byte a char: the initial of its first reading, the char itself if ASCII, else a
+    /// space (`initials`), as ASCII bytes: the fuzzy pass's prefilter reads them.
+    pub(crate) fn initial_bytes(&self) -> &[u8] {
+        let n = self.n as usize;
+        &self.bytes_of_block()[6 * n..7 * n]
+    }
+
+    /// `full_pinyin().0` as ASCII bytes.
+    pub(crate) fn spelled(&self) -> &[u8] {
+        let at = 7 * self.n as usize;
+        &self.bytes_of_block()[at..at + self.spelled_len as usize]
+    }
+
+    /// The chars of the original, as stored: the normalised ones but where it differs.
+    pub(crate) fn original_chars(&self) -> impl Iterator<Item = char> + '_ {
+        let at = 7 * self.n as usize + self.spelled_len as usize;
+        let bytes = self.bytes_of_block();
+        let end = bytes.len() - usize::from(self.pad);
+        let word = |b: &[u8]| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]);
+        let mut differs = bytes[at..end]
+            .chunks_exact(8)
+            .map(move |p| (word(&p[..4]) as usize, word(&p[4..])))
+            .peekable();
+        self.chars().iter().enumerate().map(move |(i, c)| {
+            match differs.next_if(|(at, _)| *at == i) {
+                // Written from a char (`new`).
+                Some((_, o)) => char::from_u32(o).unwrap_or(*c),
+                None => *c,
+            }
+        })
+    }
+
+    /// As stored, for display.
+    pub(crate) fn original(&self) -> String {
+        self.original_chars().collect()
+    }
+
+    /// Whether this is the text of `s`, exactly as stored.
+    pub(crate) fn is(&self, s: &str) -> bool {
+        self.original_chars().eq(s.chars())
+    }
+
     /// The cross pairs a direct pinyin match may use (`pairs`). Kept by the index in a dense
     /// array (`Index::pairs`), not in the text: 32 bytes a text, 5.6 MB over 176,000 texts.
     pub(crate) fn pair_sig(&self, readings: &Readings) -> PairSig {
-        text_sig(&self.chars, &self.sets, readings)
+        text_sig(self.chars(), self.sets(), readings)
     }
 
     /// The fewest chars from a word's start to the next separator (0 when a separator starts
@@ -246,80 +342,87 @@ impl Text {
     /// chars spans at most n chars, so a text whose every word is longer than n has none
     /// (`bound`). Kept by the index in a dense array (`Index::words`).
     pub(crate) fn shortest_word(&self) -> u8 {
-        shortest_word(&self.chars)
+        shortest_word(self.chars())
     }
 
+    /// The normalised text, for the fuzzy matcher (char i of it is char i of the original).
     pub(crate) fn normalised(&self) -> String {
-        self.chars.iter().collect()
+        self.chars().iter().collect()
     }
 
     /// The first reading of each char spelled out ("miehuoqi"), with the source char of each
     /// byte. Non-pinyin chars stand for themselves; separators become a space.
     pub(crate) fn full_pinyin(&self, readings: &Readings) -> (String, Vec<u32>) {
-        let mut s = String::with_capacity(self.chars.len() * 4);
-        let mut map = Vec::with_capacity(self.chars.len() * 4);
-        for (i, (c, set)) in self.chars.iter().zip(self.sets.iter()).enumerate() {
-            match readings.readings(*set).first() {
-                Some(r) => {
-                    for b in r.iter() {
-                        s.push(*b as char);
-                        map.push(i as u32);
-                    }
-                }
-                None => {
-                    s.push(if c.is_ascii_alphanumeric() { *c } else { ' ' });
-                    map.push(i as u32);
-                }
-            }
-        }
-        (s, map)
+        full_pinyin_of(self.chars(), self.sets(), readings)
     }
 
     /// One letter per char: the initial of its first reading, or the char itself if ASCII.
     pub(crate) fn initials(&self, readings: &Readings) -> String {
-        self.chars
-            .iter()
-            .zip(self.sets.iter())
-            .map(|(c, set)| match readings.readings(*set).first() {
-                Some(r) => r[0] as char,
-                None if c.is_ascii_alphanumeric() => *c,
-                None => ' ',
-            })
-            .collect()
+        initials_of(self.chars(), self.sets(), readings)
     }
 
-    /// Asks the CPU to fetch this text's own fields that point at its chars, reading sets and
-    /// spellings (the struct spans more than one cache line), ahead of a loop over many texts
-    /// reaching it: each of those is a heap block of its own, so such a loop would otherwise
-    /// wait on memory twice for every text (issue 14). Then `prefetch_chars` or
+    /// Asks the CPU to fetch the start of this text's block (chars, then reading sets),
+    /// ahead of a loop over many texts reaching it (issue 14). Then `prefetch_chars` or
     /// `prefetch_spellings`, a few texts later.
     pub(crate) fn prefetch_fields(&self) {
-        prefetch(&self.chars);
-        prefetch(&self.sets);
-        prefetch(&self.spelled);
-        prefetch(&self.initials);
+        prefetch(self.block.as_ptr());
     }
 
     /// Asks for the chars and reading sets a direct match reads.
     pub(crate) fn prefetch_chars(&self) {
-        prefetch(self.chars.as_ptr());
-        prefetch(self.sets.as_ptr());
+        let p = self.block.as_ptr();
+        prefetch(p);
+        prefetch(p.wrapping_add(16));
+        prefetch(p.wrapping_add(self.n as usize));
     }
 
     /// Asks for the spellings (and chars) the fuzzy matcher's prefilters read.
     pub(crate) fn prefetch_spellings(&self) {
-        prefetch(self.spelled.as_ptr());
-        prefetch(self.initials.as_ptr());
-        prefetch(self.chars.as_ptr());
+        let p = self.block.as_ptr();
+        let n = self.n as usize;
+        prefetch(p);
+        // The initials start 6n bytes (1.5n words) in, the full pinyin right after them.
+        prefetch(p.wrapping_add(n + n / 2));
+        prefetch(p.wrapping_add(n + n / 2 + 16));
     }
 
     pub(crate) fn bytes(&self) -> usize {
-        std::mem::size_of::<Text>()
-            + self.original.len()
-            + self.chars.len() * 6
-            + self.initials.len()
-            + self.spelled.len()
+        std::mem::size_of::<Text>() + self.block.len() * 4
     }
+}
+
+/// `Text::full_pinyin` of `chars` with reading sets `sets`.
+fn full_pinyin_of(chars: &[char], sets: &[SetId], readings: &Readings) -> (String, Vec<u32>) {
+    let mut s = String::with_capacity(chars.len() * 4);
+    let mut map = Vec::with_capacity(chars.len() * 4);
+    for (i, (c, set)) in chars.iter().zip(sets.iter()).enumerate() {
+        match readings.readings(*set).first() {
+            Some(r) => {
+                for b in r.iter() {
+                    s.push(*b as char);
+                    map.push(i as u32);
+                }
+            }
+            None => {
+                s.push(if c.is_ascii_alphanumeric() { *c } else { ' ' });
+                map.push(i as u32);
+            }
+        }
+    }
+    (s, map)
+}
+
+/// `Text::initials` of `chars` with reading sets `sets`: one ASCII byte a char.
+fn initials_of(chars: &[char], sets: &[SetId], readings: &Readings) -> String {
+    chars
+        .iter()
+        .zip(sets.iter())
+        .map(|(c, set)| match readings.readings(*set).first() {
+            Some(r) => r[0] as char,
+            None if c.is_ascii_alphanumeric() => *c,
+            None => ' ',
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -330,10 +433,10 @@ mod tests {
     fn readings_come_from_the_pinyin_crate_with_heteronyms() {
         let mut r = Readings::new();
         let t = Text::new("空调机房", &mut r);
-        let tiao: Vec<&[u8]> = r.readings(t.sets[1]).iter().map(|x| &x[..]).collect();
+        let tiao: Vec<&[u8]> = r.readings(t.sets()[1]).iter().map(|x| &x[..]).collect();
         assert!(tiao.contains(&b"tiao".as_slice()) && tiao.contains(&b"diao".as_slice()));
         let t = Text::new("绿色通道", &mut r);
-        assert_eq!(&r.readings(t.sets[0])[0][..], b"lv");
+        assert_eq!(&r.readings(t.sets()[0])[0][..], b"lv");
         assert_eq!(t.initials(&r), "lstd");
     }
 
@@ -347,6 +450,30 @@ mod tests {
         assert_eq!(m("（备注）"), 0);
         assert_eq!(m("配电室"), 3);
         assert_eq!(m(""), u8::MAX);
+    }
+
+    /// A text keeps its chars, not its string: the string it gives back is the one it was
+    /// made of, fullwidth punctuation, capitals and all, and it tells it from strings that
+    /// only normalise alike.
+    #[test]
+    fn the_original_comes_back_as_it_was_given() {
+        let mut r = Readings::new();
+        for s in [
+            "配电室门口堆放纸箱（12号），立即清理",
+            "PM2.5 Sensor 室",
+            "ＡＢＣ　全角",
+            "stat 监测仪未校准",
+            "",
+            "（）",
+            "Ω 𝔸 é",
+        ] {
+            let t = Text::new(s, &mut r);
+            assert_eq!(t.original(), s);
+            assert!(t.is(s), "{s}");
+            let lower: String = s.chars().map(norm_char).collect();
+            assert_eq!(t.is(&lower), lower == s, "{s} / {lower}");
+            assert!(!t.is(&format!("{s}x")), "{s}");
+        }
     }
 
     #[test]
