@@ -7,7 +7,7 @@
 //! office bare DATA REF          copy DATA's event log bytes into a bare sled tree at REF: insert rate, bytes/event
 //! office sigs DATA [N]          check N (default all) of DATA's event signatures on every core
 //! office keys DATA              per-keystroke search latency: demo texts, then every description distinct
-//! office keyq DATA [QUERY…]     each prefix's latency as each QUERY (default QUERIES) is typed, every description distinct
+//! office keyq DATA [QUERY…]     each prefix's latency (min/median/max of KEYQ_ROUNDS, default 5) as each QUERY (default QUERIES) is typed, every description distinct
 //! office mkstore DATA SCALE   a syncable (not demo-marked) demo store of SCALE findings: write rate
 //! office fsync DIR              write 1 KB and fsync, 50 times
 //! office descs DATA OUT         every finding description, one a line (the fzf corpus)
@@ -378,10 +378,15 @@ fn keyq(data: &Path, queries: &[String]) {
         queries.to_vec()
     };
     let now = now();
+    // KEYQ_ROUNDS=N types each query N times (default ROUNDS).
+    let rounds = std::env::var("KEYQ_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(ROUNDS);
     for q in &queries {
         let chars: Vec<char> = q.chars().collect();
         let mut times = vec![Vec::new(); chars.len()];
-        for _ in 0..ROUNDS {
+        for _ in 0..rounds {
             for (k, spent) in times.iter_mut().enumerate() {
                 let prefix: String = chars[..=k].iter().collect();
                 let t = Instant::now();
@@ -396,13 +401,15 @@ fn keyq(data: &Path, queries: &[String]) {
                 spent.sort();
                 let prefix: String = chars[..=k].iter().collect();
                 format!(
-                    "「{prefix}」{:.1}/{:.1}",
+                    "「{prefix}」{:.1}/{:.1}/{:.1}",
+                    ms(spent[0]),
                     ms(spent[spent.len() / 2]),
                     ms(spent[spent.len() - 1])
                 )
             })
             .collect();
-        println!("{} (median/max ms)", line.join(" "));
+        // The least of the rounds is the figure a busy machine disturbs least.
+        println!("{} (min/median/max ms)", line.join(" "));
     }
 }
 
