@@ -45,6 +45,8 @@ pub(crate) struct Grams {
     maps: Vec<Vec<u64>>,
     /// Texts `0..built` are in the maps.
     built: usize,
+    /// Texts a load said it will add (`reserve`): a map is made that long at once.
+    expect: usize,
 }
 
 impl Default for Grams {
@@ -52,11 +54,20 @@ impl Default for Grams {
         Grams {
             maps: vec![Vec::new(); SYMBOLS * SYMBOLS],
             built: 0,
+            expect: 0,
         }
     }
 }
 
 impl Grams {
+    /// Room for `n` more texts. A map grown a text at a time doubles as it goes, and held
+    /// half again its bytes unused at the end (issue 14, 176,000 distinct texts: 23.2 MB
+    /// for 15.3 MB of bitmaps); told the total, each map takes its full length when it is
+    /// first written (nearly every pair's last text is among the last texts).
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.expect = self.built + n;
+    }
+
     /// Adds the next text (its id is the number of texts added before it).
     pub(crate) fn push(&mut self, text: &Text) {
         let id = self.built;
@@ -67,6 +78,9 @@ impl Grams {
                 word &= word - 1;
                 let map = &mut self.maps[g];
                 if map.len() <= id / 64 {
+                    if map.capacity() == 0 && self.expect > id {
+                        map.reserve_exact(self.expect.div_ceil(64));
+                    }
                     map.resize(id / 64 + 1, 0);
                 }
                 map[id / 64] |= 1 << (id % 64);
@@ -284,5 +298,35 @@ mod tests {
             &grams.candidates(&chars("zx"), 1).expect("decided"),
             0
         ));
+    }
+
+    /// Told how many texts a load adds, the maps answer as maps grown a text at a time do,
+    /// in fewer bytes (a grown map doubles as it goes).
+    #[test]
+    fn reserved_maps_answer_as_grown_ones() {
+        let mut r = Readings::new();
+        let texts: Vec<Text> = (0..700)
+            .map(|n| {
+                Text::new(
+                    &format!("配电室门口堆放纸箱（{n}号）stat {}", n % 7),
+                    &mut r,
+                )
+            })
+            .collect();
+        let (mut grown, mut reserved) = (Grams::default(), Grams::default());
+        reserved.reserve(texts.len());
+        for t in &texts {
+            grown.push(t);
+            reserved.push(t);
+        }
+        for q in ["pdsmk", "stat", "zx", "s3", "menkou", "dfzx"] {
+            let chars = Term::new(q).chars;
+            assert_eq!(
+                reserved.candidates(&chars, texts.len()),
+                grown.candidates(&chars, texts.len()),
+                "{q}"
+            );
+        }
+        assert!(reserved.bytes() < grown.bytes());
     }
 }

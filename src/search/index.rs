@@ -670,6 +670,7 @@ impl Index {
         self.words.reserve_exact(n);
         self.pairs.reserve_exact(n);
         self.inners.reserve_exact(n);
+        self.grams.reserve(n);
         let texts = &self.texts;
         self.text_ids
             .reserve(n, |id| text_hash(texts[*id as usize].original_chars()));
