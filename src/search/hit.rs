@@ -84,12 +84,17 @@ pub(crate) fn build_hit(index: &Index, r: &Ranked, terms: &[Term]) -> Hit {
 
 /// Matched char indices of all terms in one text, and the summed weighted score.
 /// Fuzzy positions are only looked for in fuzzy hits (they are slow, and a direct hit shows
-/// its direct matches).
+/// its direct matches). A term with a presence bit the text lacks (`Index::blooms`) matches
+/// it neither way, and is not tried.
 fn indices(index: &Index, t: TextId, terms: &[Term], fuzzy_ok: bool) -> (i64, Vec<usize>) {
     let text = &index.texts[t as usize];
+    let bloom = index.blooms[t as usize];
     let mut out = Vec::new();
     let mut score = 0;
     for term in terms {
+        if bloom & term.bloom != term.bloom {
+            continue;
+        }
         if let Some((tier, s, start, end)) = contiguous(text, &index.readings, term) {
             out.extend(start..end);
             score += s + match tier {

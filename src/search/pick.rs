@@ -20,8 +20,13 @@ pub fn pick(query: &str, texts: &[String]) -> Vec<usize> {
     let mut kept: Vec<(Tier, i64, usize)> = Vec::new();
     'texts: for (i, s) in texts.iter().enumerate() {
         let t = Text::new(s, &mut readings);
+        let bloom = t.bloom(&readings);
         let (mut worst, mut score) = (Tier::Whole, 0i64);
         for q in &terms {
+            // A char the text lacks: no match either way.
+            if bloom & q.bloom != q.bloom {
+                continue 'texts;
+            }
             let (tier, sc) = match contiguous(&t, &readings, q) {
                 Some((tier, sc, _, _)) => (tier, sc),
                 None => match fuzzy(&matcher, &t, &readings, q) {

@@ -323,7 +323,9 @@ impl Text {
 
     /// As stored, for display.
     pub(crate) fn original(&self) -> String {
-        self.original_chars().collect()
+        let mut s = String::with_capacity(3 * self.n as usize);
+        s.extend(self.original_chars());
+        s
     }
 
     /// Whether this is the text of `s`, exactly as stored.
