@@ -16,7 +16,7 @@
 //! (`memo::IMPOSSIBLE`), it only spares the matcher.
 
 use super::index::TextId;
-use super::text::Text;
+use super::text::{Readings, Text};
 
 /// How far apart (in bytes of the initials or the full pinyin) two letters are taken as a pair.
 const GAP: usize = 8;
@@ -69,9 +69,9 @@ impl Grams {
     }
 
     /// Adds the next text (its id is the number of texts added before it).
-    pub(crate) fn push(&mut self, text: &Text) {
+    pub(crate) fn push(&mut self, text: &Text, readings: &Readings) {
         let id = self.built;
-        for (w, word) in pairs_of(text).iter().enumerate() {
+        for (w, word) in pairs_of(text, readings).iter().enumerate() {
             let mut word = *word;
             while word != 0 {
                 let g = w * 64 + word.trailing_zeros() as usize;
@@ -149,13 +149,14 @@ pub(crate) fn has(bits: &[u64], t: TextId) -> bool {
 }
 
 /// The pairs of `text`, as a bit set over pair numbers (`a * SYMBOLS + b`).
-fn pairs_of(text: &Text) -> [u64; (SYMBOLS * SYMBOLS).div_ceil(64)] {
+fn pairs_of(text: &Text, readings: &Readings) -> [u64; (SYMBOLS * SYMBOLS).div_ceil(64)] {
     let mut set = [0u64; (SYMBOLS * SYMBOLS).div_ceil(64)];
     let mut add = |a: usize, b: usize| {
         let g = a * SYMBOLS + b;
         set[g / 64] |= 1 << (g % 64);
     };
-    for spelling in [text.initial_bytes(), text.spelled()] {
+    let initials = text.initials(readings);
+    for spelling in [initials.as_bytes(), text.spelled()] {
         for (i, a) in spelling.iter().enumerate() {
             let Some(a) = symbol(*a) else { continue };
             for b in spelling[i + 1..].iter().take(GAP) {
@@ -205,12 +206,12 @@ mod tests {
         let mut r = Readings::new();
         let texts: Vec<Text> = sources.iter().map(|s| Text::new(s, &mut r)).collect();
         let mut grams = Grams::default();
-        texts.iter().for_each(|t| grams.push(t));
+        texts.iter().for_each(|t| grams.push(t, &r));
         let matcher = SkimMatcherV2::default();
         // Substrings of every spelling, and each with a letter dropped (typos).
         let mut queries = Vec::new();
         for t in &texts {
-            for s in [t.initial_bytes(), t.spelled()] {
+            for s in [t.initials(&r).as_bytes(), t.spelled()] {
                 let s: Vec<char> = s.iter().map(|b| *b as char).collect();
                 for a in 0..s.len() {
                     for b in a + 2..=s.len().min(a + MAX_TERM + 1) {
@@ -268,7 +269,7 @@ mod tests {
             Text::new("食堂统计台账", &mut r),
         ];
         let mut grams = Grams::default();
-        texts.iter().for_each(|t| grams.push(t));
+        texts.iter().for_each(|t| grams.push(t, &r));
         let bits = |q: &str| grams.candidates(&Term::new(q).chars, 2).expect("decided");
         for pair in ["st", "ta", "at"] {
             assert!(has(&bits(pair), 0), "{pair}");
@@ -284,7 +285,7 @@ mod tests {
         let mut r = Readings::new();
         let texts = [Text::new("灭火器", &mut r)];
         let mut grams = Grams::default();
-        texts.iter().for_each(|t| grams.push(t));
+        texts.iter().for_each(|t| grams.push(t, &r));
         let chars = |s: &str| Term::new(s).chars;
         assert!(grams.candidates(&chars("m"), 1).is_none());
         assert!(grams.candidates(&chars("灭火"), 1).is_none());
@@ -316,8 +317,8 @@ mod tests {
         let (mut grown, mut reserved) = (Grams::default(), Grams::default());
         reserved.reserve(texts.len());
         for t in &texts {
-            grown.push(t);
-            reserved.push(t);
+            grown.push(t, &r);
+            reserved.push(t, &r);
         }
         for q in ["pdsmk", "stat", "zx", "s3", "menkou", "dfzx"] {
             let chars = Term::new(q).chars;

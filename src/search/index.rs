@@ -653,7 +653,7 @@ impl Index {
         self.words.push(t.shortest_word());
         self.pairs.push(t.pair_sig(&self.readings));
         self.inners.push(self.readings.inner_of(t.sets()));
-        self.grams.push(&t);
+        self.grams.push(&t, &self.readings);
         self.chars.push(&t);
         self.texts.push(t);
         let texts = &self.texts;

@@ -212,7 +212,7 @@ fn walk(
 /// text's own ASCII letters and digits (spelled as themselves). That one scan is most of the
 /// cost of a keystroke whose direct hits do not fill the page (issue 14). A keystroke tests
 /// the text's presence bits (`Index::blooms`) first.
-pub(crate) fn fuzzy_possible(t: &Text, q: &Term) -> bool {
+pub(crate) fn fuzzy_possible(t: &Text, r: &Readings, q: &Term) -> bool {
     if q.chars.is_empty() {
         return false;
     }
@@ -220,7 +220,7 @@ pub(crate) fn fuzzy_possible(t: &Text, q: &Term) -> bool {
         Some(a) if q.alphanumeric => subsequence(t.spelled(), a),
         Some(a) => {
             subsequence(t.chars(), &q.chars)
-                || subsequence(t.initial_bytes(), a)
+                || subsequence_in(t.initials_iter(r), a)
                 || subsequence(t.spelled(), a)
         }
         None => subsequence(t.chars(), &q.chars),
@@ -234,6 +234,20 @@ fn subsequence<T: Copy + PartialEq>(hay: &[T], q: &[T]) -> bool {
             break;
         }
         if *h == q[j] {
+            j += 1;
+        }
+    }
+    j == q.len()
+}
+
+/// `subsequence` over bytes made as they are read.
+fn subsequence_in(hay: impl Iterator<Item = u8>, q: &[u8]) -> bool {
+    let mut j = 0;
+    for h in hay {
+        if j == q.len() {
+            break;
+        }
+        if h == q[j] {
             j += 1;
         }
     }
@@ -278,7 +292,7 @@ pub(crate) fn fuzzy(
     r: &Readings,
     q: &Term,
 ) -> Option<(i64, Vec<usize>)> {
-    if !fuzzy_possible(t, q) {
+    if !fuzzy_possible(t, r, q) {
         return None;
     }
     fuzzy_checked(matcher, t, r, q)
@@ -318,8 +332,9 @@ pub(crate) fn fuzzy_checked(
         && t.pinyin
         && let Some(ascii) = &q.ascii
     {
-        if fits(t.initial_bytes(), ascii, n + n / 2 + 1) {
-            consider(&t.initials(r), n + n / 2 + 1, None);
+        let initials = t.initials(r);
+        if fits(initials.as_bytes(), ascii, n + n / 2 + 1) {
+            consider(&initials, n + n / 2 + 1, None);
         }
         if fits(t.spelled(), ascii, n + n / 2 + 2) {
             let (full, map) = t.full_pinyin(r);
@@ -369,7 +384,7 @@ mod tests {
         let texts: Vec<Text> = sources.iter().map(|s| Text::new(s, &mut r)).collect();
         let (mut tried, mut matched) = (0, 0);
         for source in &texts {
-            for s in [source.initial_bytes(), source.spelled()] {
+            for s in [source.initials(&r).as_bytes(), source.spelled()] {
                 for a in 0..s.len() {
                     for b in a + 1..=s.len().min(a + 10) {
                         let q = Term::new(&String::from_utf8_lossy(&s[a..b]));
@@ -461,10 +476,10 @@ mod tests {
                 let three = t.bloom(&r) & q.bloom == q.bloom
                     && (subsequence(t.chars(), &q.chars)
                         || q.ascii.as_ref().is_some_and(|a| {
-                            subsequence(t.initial_bytes(), a) || subsequence(t.spelled(), a)
+                            subsequence(t.initials(&r).as_bytes(), a) || subsequence(t.spelled(), a)
                         }));
                 assert_eq!(
-                    fuzzy_possible(t, &q),
+                    fuzzy_possible(t, &r, &q),
                     three,
                     "{} / {}",
                     t.original(),

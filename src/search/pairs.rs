@@ -268,7 +268,7 @@ mod tests {
             // mix, as queries.
             let spellings = [
                 t.chars().iter().collect::<String>(),
-                String::from_utf8(t.initial_bytes().to_vec()).unwrap(),
+                t.initials(&r),
                 String::from_utf8(t.spelled().to_vec()).unwrap(),
             ];
             for s in &spellings {

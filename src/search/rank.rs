@@ -837,7 +837,9 @@ impl Index {
     /// can match the text fuzzily either.
     pub(crate) fn fuzzy_value(&self, t: TextId, term: &Term) -> u32 {
         let text = &self.texts[t as usize];
-        if self.blooms[t as usize] & term.bloom != term.bloom || !fuzzy_possible(text, term) {
+        if self.blooms[t as usize] & term.bloom != term.bloom
+            || !fuzzy_possible(text, &self.readings, term)
+        {
             return IMPOSSIBLE;
         }
         match fuzzy_checked(&self.matcher, text, &self.readings, term) {

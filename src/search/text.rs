@@ -192,7 +192,7 @@ pub(crate) fn is_separator(c: char) -> bool {
 /// One distinct string, ready to match.
 ///
 /// Its parts live in one heap block (`block`): the normalised chars (4 bytes each), their
-/// reading sets (2 bytes each), the initials (one byte a char), the full pinyin, and the
+/// reading sets (2 bytes each), the full pinyin, and the
 /// chars where the original differs from the normalised text (`norm_char` maps one char to
 /// one: fullwidth punctuation, capitals), 8 bytes each. Five blocks of their own took about
 /// 150 bytes more a text in allocator headers, rounding and pointers, and the original
@@ -203,7 +203,7 @@ pub(crate) fn is_separator(c: char) -> bool {
 pub(crate) struct Text {
     /// The parts, back to back; u32 words so the chars are aligned.
     block: Box<[u32]>,
-    /// How many chars (and sets, and initials).
+    /// How many chars (and sets).
     n: u32,
     /// Bytes of the full pinyin.
     spelled_len: u32,
@@ -221,14 +221,12 @@ impl Text {
         let sets: Vec<SetId> = chars.iter().map(|c| readings.set_of(*c)).collect();
         let pinyin = sets.iter().any(|s| *s != 0);
         let heteronyms = sets.iter().any(|s| readings.readings(*s).len() > 1);
-        let initials = initials_of(&chars, &sets, readings);
         let spelled = full_pinyin_of(&chars, &sets, readings).0;
-        // The bytes after the chars: sets, initials, full pinyin, (position, original char)
+        // The bytes after the chars: sets, full pinyin, (position, original char)
         // where the original differs.
         let mut tail = Vec::with_capacity(3 * sets.len() + spelled.len());
         sets.iter()
             .for_each(|s| tail.extend_from_slice(&s.to_ne_bytes()));
-        tail.extend_from_slice(initials.as_bytes());
         tail.extend_from_slice(spelled.as_bytes());
         for (i, (o, c)) in original.chars().zip(&chars).enumerate() {
             if o != *c {
@@ -289,22 +287,28 @@ impl Text {
         unsafe { std::slice::from_raw_parts(bytes.as_ptr().cast::<SetId>(), n) }
     }
 
-    /// One byte a char: the initial of its first reading, the char itself if ASCII, else a
-    /// space (`initials`), as ASCII bytes: the fuzzy pass's prefilter reads them.
-    pub(crate) fn initial_bytes(&self) -> &[u8] {
-        let n = self.n as usize;
-        &self.bytes_of_block()[6 * n..7 * n]
+    /// `initials` a byte at a time, without building them: they are not kept (one byte a
+    /// char, 6 MB over 176,000 texts), as only a fuzzy match, after the full pinyin's
+    /// prefilter, or a term of letters and other ASCII reads them.
+    pub(crate) fn initials_iter<'a>(
+        &'a self,
+        readings: &'a Readings,
+    ) -> impl Iterator<Item = u8> + 'a {
+        self.chars()
+            .iter()
+            .zip(self.sets())
+            .map(|(c, set)| initial_of(*c, *set, readings))
     }
 
     /// `full_pinyin().0` as ASCII bytes.
     pub(crate) fn spelled(&self) -> &[u8] {
-        let at = 7 * self.n as usize;
+        let at = 6 * self.n as usize;
         &self.bytes_of_block()[at..at + self.spelled_len as usize]
     }
 
     /// The chars of the original, as stored: the normalised ones but where it differs.
     pub(crate) fn original_chars(&self) -> impl Iterator<Item = char> + '_ {
-        let at = 7 * self.n as usize + self.spelled_len as usize;
+        let at = 6 * self.n as usize + self.spelled_len as usize;
         let bytes = self.bytes_of_block();
         let end = bytes.len() - usize::from(self.pad);
         let word = |b: &[u8]| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]);
@@ -383,7 +387,7 @@ impl Text {
         let p = self.block.as_ptr();
         let n = self.n as usize;
         prefetch(p);
-        // The initials start 6n bytes (1.5n words) in, the full pinyin right after them.
+        // The full pinyin starts 6n bytes (1.5n words) in.
         prefetch(p.wrapping_add(n + n / 2));
         prefetch(p.wrapping_add(n + n / 2 + 16));
     }
@@ -419,12 +423,18 @@ fn initials_of(chars: &[char], sets: &[SetId], readings: &Readings) -> String {
     chars
         .iter()
         .zip(sets.iter())
-        .map(|(c, set)| match readings.readings(*set).first() {
-            Some(r) => r[0] as char,
-            None if c.is_ascii_alphanumeric() => *c,
-            None => ' ',
-        })
+        .map(|(c, set)| initial_of(*c, *set, readings) as char)
         .collect()
+}
+
+/// The initial of a char's first reading, the char itself if an ASCII letter or digit, else
+/// a space.
+fn initial_of(c: char, set: SetId, readings: &Readings) -> u8 {
+    match readings.readings(set).first() {
+        Some(r) => r[0],
+        None if c.is_ascii_alphanumeric() => c as u8,
+        None => b' ',
+    }
 }
 
 #[cfg(test)]
