@@ -156,7 +156,8 @@ fn pairs_of(text: &Text, readings: &Readings) -> [u64; (SYMBOLS * SYMBOLS).div_c
         set[g / 64] |= 1 << (g % 64);
     };
     let initials = text.initials(readings);
-    for spelling in [initials.as_bytes(), text.spelled()] {
+    let spelled = text.spelled(readings);
+    for spelling in [initials.as_bytes(), &spelled[..]] {
         for (i, a) in spelling.iter().enumerate() {
             let Some(a) = symbol(*a) else { continue };
             for b in spelling[i + 1..].iter().take(GAP) {
@@ -211,7 +212,7 @@ mod tests {
         // Substrings of every spelling, and each with a letter dropped (typos).
         let mut queries = Vec::new();
         for t in &texts {
-            for s in [t.initials(&r).as_bytes(), t.spelled()] {
+            for s in [t.initials(&r).into_bytes(), t.spelled(&r)] {
                 let s: Vec<char> = s.iter().map(|b| *b as char).collect();
                 for a in 0..s.len() {
                     for b in a + 2..=s.len().min(a + MAX_TERM + 1) {

@@ -217,11 +217,11 @@ pub(crate) fn fuzzy_possible(t: &Text, r: &Readings, q: &Term) -> bool {
         return false;
     }
     match &q.ascii {
-        Some(a) if q.alphanumeric => subsequence(t.spelled(), a),
+        Some(a) if q.alphanumeric => t.spelled_has(r, a),
         Some(a) => {
             subsequence(t.chars(), &q.chars)
                 || subsequence_in(t.initials_iter(r), a)
-                || subsequence(t.spelled(), a)
+                || t.spelled_has(r, a)
         }
         None => subsequence(t.chars(), &q.chars),
     }
@@ -336,8 +336,8 @@ pub(crate) fn fuzzy_checked(
         if fits(initials.as_bytes(), ascii, n + n / 2 + 1) {
             consider(&initials, n + n / 2 + 1, None);
         }
-        if fits(t.spelled(), ascii, n + n / 2 + 2) {
-            let (full, map) = t.full_pinyin(r);
+        let (full, map) = t.full_pinyin(r);
+        if fits(full.as_bytes(), ascii, n + n / 2 + 2) {
             consider(&full, n + n / 2 + 2, Some(&map));
         }
     }
@@ -384,7 +384,7 @@ mod tests {
         let texts: Vec<Text> = sources.iter().map(|s| Text::new(s, &mut r)).collect();
         let (mut tried, mut matched) = (0, 0);
         for source in &texts {
-            for s in [source.initials(&r).as_bytes(), source.spelled()] {
+            for s in [source.initials(&r).into_bytes(), source.spelled(&r)] {
                 for a in 0..s.len() {
                     for b in a + 1..=s.len().min(a + 10) {
                         let q = Term::new(&String::from_utf8_lossy(&s[a..b]));
@@ -476,7 +476,8 @@ mod tests {
                 let three = t.bloom(&r) & q.bloom == q.bloom
                     && (subsequence(t.chars(), &q.chars)
                         || q.ascii.as_ref().is_some_and(|a| {
-                            subsequence(t.initials(&r).as_bytes(), a) || subsequence(t.spelled(), a)
+                            subsequence(t.initials(&r).as_bytes(), a)
+                                || subsequence(&t.spelled(&r), a)
                         }));
                 assert_eq!(
                     fuzzy_possible(t, &r, &q),

@@ -269,7 +269,7 @@ mod tests {
             let spellings = [
                 t.chars().iter().collect::<String>(),
                 t.initials(&r),
-                String::from_utf8(t.spelled().to_vec()).unwrap(),
+                String::from_utf8(t.spelled(&r)).unwrap(),
             ];
             for s in &spellings {
                 let chars: Vec<char> = s.chars().collect();
