@@ -61,7 +61,7 @@ pub fn compact(dir: &Path) -> Result<(u64, u64)> {
         // The old database is read once: the one-pass cache, and walks that let it evict as
         // they go (`walk.rs`). The copy keeps the warm cache for the pages it writes.
         let old = open_db_at(&db_dir, super::CacheUse::OnePass)?;
-        let new = open_db_at(&copy, super::CacheUse::Warm)?;
+        let new = open_db_at(&copy, super::CacheUse::OnePass)?;
         for name in old.tree_names() {
             let from = old.open_tree(&name)?;
             let to = new.open_tree(&name)?;
@@ -79,7 +79,7 @@ pub fn compact(dir: &Path) -> Result<(u64, u64)> {
             let retired =
                 |k: &[u8]| name.as_ref() == b"idx" && super::views::is_retired_index_key(k);
             let mut batch = super::batched::Batched::new(&to);
-            for kv in super::walk::walk(&from, from.iter()) {
+            for kv in super::walk::walk_by_size(from.clone(), from.iter()) {
                 let (k, v) = kv?;
                 if !retired(&k) {
                     batch.insert(k, v)?;

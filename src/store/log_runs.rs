@@ -200,8 +200,10 @@ pub(super) fn range(
         Some((first, v)) if first < from && is_run(&v) => first,
         _ => from,
     };
-    Ok(log
-        .range(log_key(device, start)..=log_key(device, to.max(start)))
+    // Walked (`walk.rs`): a range over a device's whole log (the numbering's count after a
+    // demo, a bundle's export) otherwise kept the pages it read: 56 MB at 100,000 hazards.
+    let keys = log_key(device, start)..=log_key(device, to.max(start));
+    Ok(super::walk::walk_by_size(log.clone(), log.range(keys))
         .flat_map(move |kv| -> Vec<Result<(u64, IVec)>> {
             match kv {
                 Err(e) => vec![Err(e.into())],
@@ -329,9 +331,6 @@ pub(super) fn as_runs(
     out
 }
 
-/// Bytes copied between two waits for sled's write buffers in [`copy_as_runs`].
-const FLUSH_EVERY: usize = 4 << 20;
-
 /// Copies the log `from` into `to` (an empty tree) with consecutive single events of one
 /// device gathered into runs of up to [`RUN_LEN`], through byte-bounded batches
 /// (`batched.rs`). Runs already made, and any entry that is not a log key, are copied as they
@@ -356,18 +355,11 @@ pub(super) fn copy_as_runs(from: &Tree, to: &Tree) -> Result<()> {
         }
         Ok(())
     };
-    let mut unflushed = 0usize;
-    for kv in super::walk::walk(from, from.iter()) {
+    // sled writes a leaf of runs whole each time it consolidates one, about eight times the
+    // bytes of a leaf of single events: the batches wait for its write buffers every few MB
+    // (`batched::FLUSH_EVERY`; without, 467 MB resident copying the 100k log).
+    for kv in super::walk::walk_by_size(from.clone(), from.iter()) {
         let (k, v) = kv?;
-        // sled writes a leaf of runs whole each time it consolidates one, about eight times
-        // the bytes of a leaf of single events, and its write buffers waited for the disk:
-        // 467 MB resident copying the 100k log. Waiting for them every few MB keeps it flat.
-        unflushed += k.len() + v.len();
-        if unflushed >= FLUSH_EVERY {
-            batch.apply()?;
-            to.flush()?;
-            unflushed = 0;
-        }
         let at = split_log_key(&k).filter(|_| !is_run(&v));
         let Some((device, seq)) = at else {
             flush(&mut group, &mut batch)?;

@@ -67,6 +67,43 @@ pub(super) fn walk_sparse<'a>(
     walk_reading(tree, iter, 1 + SPARSE_EXTRA_READS)
 }
 
+/// Bytes of an entry per extra read [`walk_by_size`] and [`reads_for_size`] give it.
+const BYTES_PER_READ: usize = 512;
+
+/// Extra reads for an entry of `bytes` (key and value): one, and one more per
+/// [`BYTES_PER_READ`], at most 1 + [`SPARSE_EXTRA_READS`]. sled's accounting lags by a count
+/// of accesses (about 16,000), not of bytes, so the bigger the entries a walk or a copy
+/// goes through, the more bytes the lag holds: `doctor --compact` held 23 MB of the old
+/// log's pages (runs of eight events, about 2 KB a key) and 15 MB of the copy's with one
+/// access per key (heaptrack, 100,000 hazards).
+pub(super) fn reads_for_size(bytes: usize) -> usize {
+    (1 + bytes / BYTES_PER_READ).min(1 + SPARSE_EXTRA_READS)
+}
+
+/// Reads of a key just written in a copy (`batched.rs`) for an entry of `bytes`: one per
+/// [`BYTES_PER_READ`], at most 1 + [`SPARSE_EXTRA_READS`], and none for a small entry. Reading
+/// back small keys made it worse: a rebuild's fresh `ent` (about 40 bytes an entry) held 48
+/// MB of leaf versions instead of 16 (heaptrack, 100,000 hazards).
+pub(super) fn reads_after_write(bytes: usize) -> usize {
+    (bytes / BYTES_PER_READ).min(1 + SPARSE_EXTRA_READS)
+}
+
+/// As [`walk`], each key read [`reads_for_size`] more times: for a copy of a whole tree whose
+/// entries may be large (`doctor --compact`, the log in runs). Takes a handle of the tree (an
+/// `Arc`), so the walk borrows nothing.
+pub(super) fn walk_by_size(
+    tree: Tree,
+    iter: Iter,
+) -> impl DoubleEndedIterator<Item = sled::Result<(IVec, IVec)>> {
+    iter.inspect(move |kv| {
+        if let Ok((k, v)) = kv {
+            for _ in 0..reads_for_size(k.len() + v.len()) {
+                let _ = tree.get(k);
+            }
+        }
+    })
+}
+
 /// As [`walk`], keys only.
 pub(super) fn walk_keys<'a>(
     tree: &'a Tree,
@@ -78,6 +115,16 @@ pub(super) fn walk_keys<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bigger_entries_are_read_more_often_up_to_the_sparse_count() {
+        assert_eq!(reads_for_size(40), 1);
+        assert_eq!(reads_for_size(600), 2);
+        assert_eq!(reads_for_size(2_200), 1 + SPARSE_EXTRA_READS);
+        assert_eq!(reads_for_size(1 << 20), 1 + SPARSE_EXTRA_READS);
+        assert_eq!(reads_after_write(40), 0);
+        assert_eq!(reads_after_write(2_200), 1 + SPARSE_EXTRA_READS);
+    }
 
     #[test]
     fn a_walk_gives_every_entry_in_order_both_ways() {
@@ -92,6 +139,10 @@ mod tests {
         assert_eq!(walked, plain);
         let sparse: Vec<_> = walk_sparse(&t, t.iter()).map(|kv| kv.unwrap()).collect();
         assert_eq!(sparse, plain);
+        let sized: Vec<_> = walk_by_size(t.clone(), t.iter())
+            .map(|kv| kv.unwrap())
+            .collect();
+        assert_eq!(sized, plain);
         let back: Vec<_> = walk_keys(&t, t.range(10u32.to_be_bytes()..))
             .rev()
             .map(|k| k.unwrap())
