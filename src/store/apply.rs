@@ -48,13 +48,16 @@ pub(crate) fn apply_chunked(tree: &sled::Tree, writes: Vec<Write>) -> Result<()>
     let mut it = writes.into_iter().peekable();
     while it.peek().is_some() {
         let mut batch = sled::Batch::default();
+        let mut writes = 0;
         for (k, v) in it.by_ref().take(CHUNK) {
             match v {
                 Some(v) => batch.insert(k, v),
                 None => batch.remove(k),
             }
+            writes += 1;
         }
         tree.apply_batch(batch)?;
+        super::reclaim::reclaim(writes);
     }
     Ok(())
 }

@@ -80,6 +80,7 @@ impl<'a> Batched<'a> {
     /// a handful, so a copy with a 2 MB cache still held 15 MB of the pages it wrote.
     pub(super) fn apply(&mut self) -> Result<()> {
         self.tree.apply_batch(std::mem::take(&mut self.batch))?;
+        super::reclaim::reclaim(self.n);
         for (k, reads) in self.written.drain(..) {
             for _ in 0..reads {
                 let _ = self.tree.get(&k);

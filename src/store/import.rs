@@ -2,7 +2,7 @@
 //! this store holds, then apply one bundle in one transaction through the same view path as local
 //! appends, so every device holding the same events computes the same views.
 
-use super::apply::{RefsByEntity, add_refs, apply_chunked};
+use super::apply::{RefsByEntity, apply_chunked};
 use super::codec::{CodecError, EventBody, Record, ZERO_HASH, log_key};
 use super::roster::{self, SignedStatement};
 use super::views::{self, Plan};
@@ -160,6 +160,9 @@ impl Staged {
 /// asks for ≤ 80 MB.
 pub const FINISH_CHUNK: usize = 250;
 
+/// Entities whose `ent` entries [`Store::finish_views`] merges and writes at a time.
+const ENT_CHUNK: usize = 1000;
+
 /// The derived entries an import has not written yet (see [`Store::apply_group`]): the `ent`
 /// entries of every entity its groups touched, with the events they add, and the views of
 /// the findings and inspections among them. 24 bytes per event (≈ 2.6 MB for 106,824) and
@@ -167,8 +170,8 @@ pub const FINISH_CHUNK: usize = 250;
 #[derive(Default)]
 pub struct Deferred {
     entities: BTreeSet<Entity>,
-    /// The new events of each entity (`ent` key → (device, seq)), for its `ent` entry.
-    refs: RefsByEntity,
+    /// The new events of each entity, for its `ent` entry (16 bytes each, `ref_pairs.rs`).
+    refs: super::ref_pairs::RefPairs,
     /// Some group was written and its views are not: the mark is set.
     pending: bool,
 }
@@ -177,7 +180,10 @@ impl Deferred {
     /// `records` are in the log; their `ent` entries and views not yet.
     pub(crate) fn note(&mut self, records: &[(EventBody, Record)]) {
         self.pending = true;
-        add_refs(&mut self.refs, records);
+        for (body, _) in records {
+            let entity = views::entity_prefix(&body.payload.entity());
+            self.refs.add(entity, body.device, body.seq);
+        }
         self.entities.extend(
             records
                 .iter()
@@ -719,8 +725,17 @@ impl Store {
         if !deferred.pending {
             return Ok(vec![]);
         }
-        let refs = std::mem::take(&mut deferred.refs);
-        apply_chunked(&self.ent, self.ent_writes(refs)?)?;
+        // Each entity's entry once, in chunks of entities (each read, merged and written).
+        let sorted = std::mem::take(&mut deferred.refs).into_sorted();
+        let mut chunk = RefsByEntity::new();
+        for (key, refs) in sorted.groups() {
+            chunk.insert(key, refs);
+            if chunk.len() == ENT_CHUNK {
+                apply_chunked(&self.ent, self.ent_writes(std::mem::take(&mut chunk))?)?;
+            }
+        }
+        apply_chunked(&self.ent, self.ent_writes(chunk)?)?;
+        drop(sorted);
         let entities: Vec<Entity> = std::mem::take(&mut deferred.entities).into_iter().collect();
         let store: &Store = self;
         let conflicts = std::thread::scope(|s| -> Result<Vec<NewConflict>> {

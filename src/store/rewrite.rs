@@ -3,12 +3,9 @@
 //! index key and `ent` key at once, 595 MB resident).
 
 use super::batched::Batched;
-use super::ent::Ref;
 use super::rebuild::{Folded, META_REBUILDING, RebuildReport};
 use super::views::{entity_prefix, finding_index_keys, to_json};
 use super::{Result, Store};
-use std::collections::HashMap;
-use uuid::Uuid;
 
 impl Store {
     /// Replaces the views, index keys, read models and `ent` with ones folded afresh from the
@@ -38,48 +35,15 @@ impl Store {
         }
         self.fault_point("cleared");
 
-        // The log's (entity, event) pairs sorted by entity in memory, then `ent`, one entry per
-        // entity. A pair is 16 bytes, its entity a number given as first seen: the 628,000
-        // events of the 100,000-hazard store take 10 MB and their 114,000 entities 4 MB, where
-        // pairs holding the entity's 17-byte key took 20 MB (33 MB with the vector's doubling,
-        // at the rebuild's peak). Sorting them in a scratch sled tree instead was tried:
-        // reading it back and dropping it pulled every one of its pages into memory (heaptrack:
-        // 40 MB). The log is in device order, so the device just seen is found first.
-        let mut devices: Vec<Uuid> = Vec::new();
-        let mut entities: Vec<[u8; 17]> = Vec::new();
-        let mut numbered: HashMap<[u8; 17], u32> = HashMap::new();
-        let mut pairs: Vec<(u32, u32, u64)> = Vec::new();
+        // The log's (entity, event) pairs sorted by entity in memory (16 bytes each,
+        // `ref_pairs.rs`), then `ent`, one entry per entity. Sorting them in a scratch sled
+        // tree instead was tried: reading it back and dropping it pulled every one of its
+        // pages into memory (heaptrack: 40 MB).
+        let mut pairs = super::ref_pairs::RefPairs::default();
         self.scan_log(&mut rep, &mut |entity, device, seq| {
-            let d = match devices.iter().rposition(|x| *x == device) {
-                Some(d) => d,
-                None => {
-                    devices.push(device);
-                    devices.len() - 1
-                }
-            };
-            let key = entity_prefix(&entity);
-            let e = *numbered.entry(key).or_insert_with(|| {
-                entities.push(key);
-                (entities.len() - 1) as u32
-            });
-            pairs.push((e, d as u32, seq));
+            pairs.add(entity_prefix(&entity), device, seq);
         })?;
-        drop(numbered);
-        // The vector doubled as it grew: up to 6 MB of it unused at 628,000 events.
-        pairs.shrink_to_fit();
-        // Entities renumbered in key order, so the sorted pairs come entity by entity in the
-        // order `ent` keeps them.
-        let mut in_key_order: Vec<u32> = (0..entities.len() as u32).collect();
-        in_key_order.sort_unstable_by_key(|&e| entities[e as usize]);
-        let mut rank = vec![0u32; entities.len()];
-        for (r, &e) in in_key_order.iter().enumerate() {
-            rank[e as usize] = r as u32;
-        }
-        for p in &mut pairs {
-            p.0 = rank[p.0 as usize];
-        }
-        drop(rank);
-        pairs.sort_unstable();
+        let sorted = pairs.into_sorted();
         // `ent` brought to the fresh entries by difference: the entries as they are walked
         // beside the fresh ones (both in key order), each written only when it differs, and
         // every other key removed (an old per-event key, an entity no event names). A healthy
@@ -87,12 +51,7 @@ impl Store {
         // more of sled's pages at the rebuild's peak (100,000 hazards).
         let mut ent = Batched::new(&self.ent);
         let mut live = super::walk::walk(&self.ent, self.ent.iter()).peekable();
-        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let key = entities[in_key_order[group[0].0 as usize] as usize];
-            let refs: Vec<Ref> = group
-                .iter()
-                .map(|&(_, d, seq)| (devices[d as usize], seq))
-                .collect();
+        for (key, refs) in sorted.groups() {
             let fresh = super::ent::encode(&refs);
             let mut same = false;
             let at_or_before = |kv: &sled::Result<(sled::IVec, sled::IVec)>| {
@@ -114,7 +73,7 @@ impl Store {
             ent.remove(kv?.0)?;
         }
         ent.apply()?;
-        drop((pairs, entities, in_key_order));
+        drop(sorted);
         rep.quarantined = self.quarantine_lines()?;
 
         let half = self.ent.scan_prefix(b"f").count() / 2;
