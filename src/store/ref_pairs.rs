@@ -19,6 +19,9 @@ pub(crate) type EntityKey = [u8; 17];
 #[derive(Debug, Default)]
 pub(crate) struct RefPairs {
     devices: Vec<Uuid>,
+    device_index: HashMap<Uuid, u32>,
+    /// The device of the pair added last, and its index.
+    last_device: Option<(Uuid, u32)>,
     entities: Vec<EntityKey>,
     numbered: HashMap<EntityKey, u32>,
     pairs: Vec<(u32, u32, u64)>,
@@ -27,30 +30,34 @@ pub(crate) struct RefPairs {
 impl RefPairs {
     /// Notes that event `seq` of `device` belongs to `entity`.
     pub(crate) fn add(&mut self, entity: EntityKey, device: Uuid, seq: u64) {
-        // Events come device by device, so the device just seen is found first.
-        let d = match self.devices.iter().rposition(|x| *x == device) {
-            Some(d) => d,
-            None => {
+        // Events come device by device: the device just seen is checked first, and a
+        // bundle naming thousands of devices in turn costs a map lookup each, not a search.
+        let d = match self.last_device {
+            Some((last, d)) if last == device => d,
+            _ => *self.device_index.entry(device).or_insert_with(|| {
                 self.devices.push(device);
-                self.devices.len() - 1
-            }
+                (self.devices.len() - 1) as u32
+            }),
         };
+        self.last_device = Some((device, d));
         let e = *self.numbered.entry(entity).or_insert_with(|| {
             self.entities.push(entity);
             (self.entities.len() - 1) as u32
         });
-        self.pairs.push((e, d as u32, seq));
+        self.pairs.push((e, d, seq));
     }
 
     /// The pairs sorted by entity key, then device and seq.
     pub(crate) fn into_sorted(self) -> SortedRefs {
         let RefPairs {
             devices,
+            device_index,
+            last_device: _,
             entities,
             numbered,
             mut pairs,
         } = self;
-        drop(numbered);
+        drop((device_index, numbered));
         // The vector doubled as it grew: up to 6 MB of it unused at 628,000 events.
         pairs.shrink_to_fit();
         // Entities renumbered in key order, so the sorted pairs come entity by entity in the
