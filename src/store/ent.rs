@@ -262,6 +262,14 @@ impl Store {
         self.flush().unwrap();
     }
 
+    /// Writes an entry for `entity` naming an event the log does not hold.
+    pub(crate) fn ent_stray(&self, entity: crate::domain::Entity) {
+        let key = super::views::entity_prefix(&entity);
+        self.ent
+            .insert(key, encode(&[(Uuid::from_u128(7), 1)]))
+            .unwrap();
+    }
+
     /// Overwrites an entity's entry with bytes that are no packed entry.
     pub(crate) fn ent_damage(&self, entity: crate::domain::Entity) {
         let key = super::views::entity_prefix(&entity);
