@@ -114,7 +114,6 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
 fn compact(cli: &Cli) -> CmdResult {
     let t = Instant::now();
     let (before, after) = ops::compact_data_dir(&super::data_dir(cli))?;
-    let mb = |b: u64| b as f64 / 1e6;
     if cli.json {
         return print_json(&serde_json::json!({
             "bytes_before": before,
@@ -122,10 +121,11 @@ fn compact(cli: &Cli) -> CmdResult {
             "seconds": t.elapsed().as_secs_f64(),
         }));
     }
+    // In KB below 1 MB: a small store compacted read "0.5 MB → 0.0 MB".
     println!(
-        "数据库已整理：{:.1} MB → {:.1} MB；用时 {:.1} 秒",
-        mb(before),
-        mb(after),
+        "数据库已整理：{} → {}；用时 {:.1} 秒",
+        ops::human_size(before),
+        ops::human_size(after),
         t.elapsed().as_secs_f64()
     );
     Ok(())

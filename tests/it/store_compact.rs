@@ -38,6 +38,10 @@ fn compacting_keeps_every_record_and_frees_space() {
     // And it keeps writing.
     env.add_finding(&insp, "fire", "疏散指示灯不亮");
     assert!(env.ok(&["finding", "list"]).contains("疏散指示灯不亮"));
+    // A small store's sizes read in KB, not as "0.0 MB".
+    let said = env.ok(&["doctor", "--compact"]);
+    assert!(said.contains(" KB；用时"), "{said}");
+    assert!(!said.contains("0.0 MB"), "{said}");
 }
 
 #[test]
