@@ -28,9 +28,6 @@ pub(super) struct Batched<'a> {
     bytes: usize,
     /// Bytes applied since the last wait for sled's write buffers.
     unflushed: usize,
-    /// The keys of the batch, each with the reads it gets once written (see
-    /// [`Batched::apply`]).
-    written: Vec<(sled::IVec, u8)>,
 }
 
 impl<'a> Batched<'a> {
@@ -41,17 +38,12 @@ impl<'a> Batched<'a> {
             n: 0,
             bytes: 0,
             unflushed: 0,
-            written: Vec::new(),
         }
     }
 
     pub(super) fn insert(&mut self, k: impl AsRef<[u8]>, v: impl AsRef<[u8]>) -> Result<()> {
-        let (k, v) = (sled::IVec::from(k.as_ref()), v.as_ref());
+        let (k, v) = (k.as_ref(), v.as_ref());
         let bytes = k.len() + v.len();
-        let reads = super::walk::reads_after_write(bytes) as u8;
-        if reads > 0 {
-            self.written.push((k.clone(), reads));
-        }
         self.batch.insert(k, v);
         self.n += 1;
         self.bytes += bytes;
@@ -73,19 +65,12 @@ impl<'a> Batched<'a> {
         Ok(())
     }
 
-    /// Applies the gathered writes, reads each key written back (more often the bigger its
-    /// entry, `walk::reads_after_write`), and waits for sled's write buffers once every
-    /// [`FLUSH_EVERY`] bytes applied. The reads let sled's cache see the writes: it counts a
-    /// page only after its shard queued 64 accesses, and a copy in key order gives each page
-    /// a handful, so a copy with a 2 MB cache still held 15 MB of the pages it wrote.
+    /// Applies the gathered writes, frees the node versions they replaced
+    /// (`reclaim::reclaim`), and waits for sled's write buffers once every [`FLUSH_EVERY`]
+    /// bytes applied.
     pub(super) fn apply(&mut self) -> Result<()> {
         self.tree.apply_batch(std::mem::take(&mut self.batch))?;
         super::reclaim::reclaim(self.n);
-        for (k, reads) in self.written.drain(..) {
-            for _ in 0..reads {
-                let _ = self.tree.get(&k);
-            }
-        }
         self.unflushed += self.bytes;
         self.n = 0;
         self.bytes = 0;
