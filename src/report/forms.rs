@@ -306,8 +306,11 @@ fn requirement(h: &NoticeHazard) -> String {
     }
 }
 
-/// Column widths of a notice's hazard table (序号, 隐患编号, 科室/部位, 问题隐患, 整改要求, 等级).
-const HAZARD_WIDTHS: [f32; 6] = [10.0, 37.0, 21.0, 48.0, 44.0, 10.0];
+/// Column widths of a notice's hazard table (序号, 隐患编号, 科室/部位, 问题隐患, 整改要求, 等级),
+/// in mm. The 隐患编号 column holds the widest number on one line (see the test below): a
+/// number that wraps prints as two halves, and a clerk cannot read or search it. 37 mm wrapped
+/// YH-2026-VWW-0004 in LibreOffice (CI, stop 31).
+const HAZARD_WIDTHS: [f32; 6] = [10.0, 41.0, 21.0, 46.0, 42.0, 10.0];
 
 fn hazard_header() -> Vec<Cell> {
     vec![
@@ -621,5 +624,34 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
         author: issuer,
         page_numbers: attach,
         blocks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HAZARD_WIDTHS;
+
+    /// Advance widths in em of Noto Serif CJK SC Regular, which LibreOffice prints 宋体 with
+    /// on Linux; it is wider than SimSun (half-width ASCII, 0.5 em) and Noto Sans CJK.
+    const Y: f32 = 0.687;
+    const H: f32 = 0.853;
+    const HYPHEN: f32 = 0.346;
+    /// The widest digit.
+    const DIGIT: f32 = 0.562;
+    /// W, the widest character of the device code alphabet.
+    const W: f32 = 1.053;
+
+    #[test]
+    fn the_widest_hazard_number_fits_its_notice_column_on_one_line() {
+        // YH-2026-WWW-10000: a device code of three W and a five-digit sequence, at the
+        // 附页's 10 pt, plus the cell's 0.8 mm padding on each side and its 0.6 pt rules.
+        let em = Y + H + 3.0 * HYPHEN + 9.0 * DIGIT + 3.0 * W;
+        let text_mm = em * 10.0 * 25.4 / 72.0;
+        let cell_mm = text_mm + 2.0 * 0.8 + 0.6 * 25.4 / 72.0;
+        assert!(
+            HAZARD_WIDTHS[1] >= cell_mm,
+            "隐患编号 column {} mm, the widest number needs {cell_mm:.1} mm",
+            HAZARD_WIDTHS[1]
+        );
     }
 }
