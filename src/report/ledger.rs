@@ -36,13 +36,13 @@ const fn col(title: &'static str, width: f64, printed: bool) -> Column {
 /// The CSV has the same columns in the same order; its header is pinned by a test.
 pub const COLUMNS: [Column; 28] = [
     col("序号", 5.0, true),
-    col("隐患编号", 19.0, true),
+    col("隐患编号", 21.0, true),
     col("单位", 13.0, true),
     col("科室/部位", 11.0, true),
-    col("问题隐患", 25.0, true),
+    col("问题隐患", 24.0, true),
     col("隐患类别", 8.0, true),
     col("隐患等级", 6.0, true),
-    col("整改制度措施", 25.0, true),
+    col("整改制度措施", 24.0, true),
     col("临时防范措施", 14.0, true),
     col("整改时限", 11.0, true),
     col("责任单位（部门）及人员", 14.0, true),

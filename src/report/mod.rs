@@ -19,6 +19,7 @@ mod stats;
 mod xlsx;
 mod xlsx_lines;
 mod xlsx_style;
+mod xlsx_wrap;
 
 pub use forms::Notice;
 pub use ledger::{

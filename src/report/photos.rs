@@ -89,7 +89,7 @@ pub fn sheet(
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     let [header, text, center] = formats;
     let heads = [
-        ("隐患编号", 18.0),
+        ("隐患编号", 21.0),
         ("单位", 22.0),
         ("问题隐患", 40.0),
         ("阶段", 8.0),

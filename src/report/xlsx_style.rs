@@ -6,7 +6,6 @@
 use super::ReportError;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, XlsxError};
-use unicode_width::UnicodeWidthStr;
 
 /// The body font of every sheet (the titles use 黑体).
 pub(super) const FONT: &str = "宋体";
@@ -27,17 +26,7 @@ pub(super) fn row_pt(lines: u32) -> f64 {
     (lines as f64 * LINE_PT + PAD_PT).min(MAX_ROW_PT)
 }
 
-/// Printed lines a text needs in a column `width` characters wide (CJK counting 2): each
-/// paragraph wraps on its own, a little narrower than the column for the cell padding.
-pub fn lines_needed(text: &str, width: f64) -> u32 {
-    let room = (width - 1.5).max(1.0);
-    text.split('\n')
-        .map(|para| {
-            let w = para.width() as f64;
-            ((w / room).ceil() as u32).max(1)
-        })
-        .sum()
-}
+pub use super::xlsx_wrap::lines_needed;
 
 /// The most characters an XLSX cell holds (Excel's limit; rust_xlsxwriter refuses more).
 pub(super) const MAX_CELL_CHARS: usize = 32_767;
@@ -169,10 +158,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_grow_with_wrapped_lines_up_to_excels_limit() {
-        assert_eq!(lines_needed("消防通道堵塞", 14.0), 1);
-        assert_eq!(lines_needed("消防通道堵塞\n安全出口", 14.0), 2);
-        assert_eq!(lines_needed(&"堵".repeat(20), 11.5), 4);
+    fn rows_grow_with_lines_up_to_excels_limit() {
         assert_eq!(row_pt(1), LINE_PT + PAD_PT);
         assert_eq!(row_pt(1000), MAX_ROW_PT);
     }
