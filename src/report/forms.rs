@@ -262,24 +262,17 @@ const TABLE_BUDGET_MM: f32 = 58.0;
 /// [`TABLE_BUDGET_MM`] was measured.
 const FOUR_LINES_MM: f32 = 4.0 * 12.0 * 0.3528 * 1.3 + 2.2;
 
-/// Estimated height of a table row of `texts` in columns `widths_mm` at `pt` points: lines
-/// by text width (a CJK character is 1 em wide, others half), 125 % line height, padding.
+/// Estimated height in mm of a table row of `texts` in columns `widths_mm` at `pt` points:
+/// the most lines a cell wraps to (`wrap`: CJK 1 em, Latin by the font that prints it), 130 %
+/// line height, padding.
 fn row_mm(texts: &[String], widths_mm: &[f32], pt: f32) -> f32 {
     let em = pt * 0.3528;
     let lines = texts
         .iter()
         .zip(widths_mm)
         .map(|(t, w)| {
-            let room = (w - 2.0).max(em);
-            t.split('\n')
-                .map(|p| {
-                    let width: f32 = p
-                        .chars()
-                        .map(|c| if (c as u32) < 0x2E80 { em * 0.55 } else { em })
-                        .sum();
-                    (width / room).ceil().max(1.0)
-                })
-                .sum::<f32>()
+            let room_em = (w - 2.0).max(em) / em;
+            super::wrap::wrapped_lines(t, room_em as f64, 1.0) as f32
         })
         .fold(1.0f32, f32::max);
     lines * em * 1.3 + 2.2

@@ -16,10 +16,10 @@ pub mod photos;
 pub mod registers;
 mod risk;
 mod stats;
+mod wrap;
 mod xlsx;
 mod xlsx_lines;
 mod xlsx_style;
-mod xlsx_wrap;
 
 pub use forms::Notice;
 pub use ledger::{

@@ -26,7 +26,25 @@ pub(super) fn row_pt(lines: u32) -> f64 {
     (lines as f64 * LINE_PT + PAD_PT).min(MAX_ROW_PT)
 }
 
-pub use super::xlsx_wrap::lines_needed;
+/// Points of one column-width unit on paper: the width of a digit in the workbook's default
+/// 11 pt Calibri (Carlito in LibreOffice), as LibreOffice lays it out. Measured on the print
+/// check's ledger: a 25-unit column holds 134 pt of text at 97 % scale.
+const UNIT_PT: f64 = 5.68;
+
+/// Units a cell's padding and rules take from its column.
+const PADDING_UNITS: f64 = 1.0;
+
+/// Printed lines a text needs in a column `width` units wide, at the sheets' 10 pt (see
+/// `wrap`). CJK characters count 2 units, 1.14 em: the margin over their 1 em covers
+/// LibreOffice's rule that some punctuation may not start a line.
+pub fn lines_needed(text: &str, width: f64) -> u32 {
+    let units_per_em = 10.0 / UNIT_PT;
+    super::wrap::wrapped_lines(
+        text,
+        (width - PADDING_UNITS).max(1.0) / units_per_em,
+        2.0 / units_per_em,
+    )
+}
 
 /// The most characters an XLSX cell holds (Excel's limit; rust_xlsxwriter refuses more).
 pub(super) const MAX_CELL_CHARS: usize = 32_767;
@@ -159,7 +177,29 @@ mod tests {
 
     #[test]
     fn rows_grow_with_lines_up_to_excels_limit() {
+        assert_eq!(lines_needed("消防通道堵塞", 14.0), 1);
+        assert_eq!(lines_needed("消防通道堵塞\n安全出口", 14.0), 2);
+        assert_eq!(lines_needed(&"堵".repeat(20), 11.5), 4);
         assert_eq!(row_pt(1), LINE_PT + PAD_PT);
         assert_eq!(row_pt(1000), MAX_ROW_PT);
+    }
+
+    /// Line counts LibreOffice 7 printed for these cells (the ledger's 25-unit 问题隐患
+    /// column, rows made tall enough, `pdftotext -bbox-layout`).
+    #[test]
+    fn latin_heavy_text_needs_the_lines_libreoffice_prints() {
+        let latin = "WWW MMM 4000 MW 2015 GB 50016-2014 WWW MMM 0000 WMWM 50016 NFPA 72 UL 864 \
+                     WWW MMM 2020 MW WM";
+        assert_eq!(lines_needed(latin, 25.0), 5);
+        let mixed = "门WWW MMM 4000 MW 2015门GB 50016-2014 WWW门MMM 0000 WMWM 50016门NFPA 72 UL \
+                     864门WWW MMM 2020 MW WM门WWW MMM 4000 MW 2015门GB 50016-2014 WWW门MMM";
+        assert_eq!(lines_needed(mixed, 25.0), 8);
+    }
+
+    #[test]
+    fn the_widest_hazard_number_takes_one_line_in_the_ledger_column() {
+        let column = crate::report::ledger::COLUMNS[1];
+        assert_eq!(column.title, "隐患编号");
+        assert_eq!(lines_needed("YH-2026-WWW-10000", column.width), 1);
     }
 }

@@ -5,6 +5,8 @@
 #   - each notice is one A4 page with its 回执 and shows its 文号 and the issuing authority;
 #     hazards that do not fit it go to a 附页 after it, which names title and 文号 on every page;
 #   - a notice over 8 hazards is one page with its 回执, then a 附页 listing all 8;
+#   - a notice over 2 hazards written mostly in digits and Latin capitals keeps its 回执
+#     whole on page 1 (one page, or a 附页 for the hazards);
 #   - the 整改表 of 12 hazards has the expected page count, "第N页 共M页" and the header row on
 #     every page;
 #   - every ledger row has an explicit height, no text line prints over another, and the body
@@ -187,6 +189,38 @@ if check_ledger "$work/bare/ledger.xlsx" "$work/bare/ledger.pdf" >/dev/null; the
   fail=1
 else
   echo "  ok: caught"
+fi
+
+echo "整改通知书 over 2 hazards written in equipment numbers (digits and Latin capitals):"
+# Their text is wider than Chinese of the same length; a notice that counted it too narrow
+# kept both on page 1 and pushed the 回执's last line onto a second sheet. The notice must be
+# one page with its 回执, or list the hazards on a 附页.
+export XUNCHA_DATA_DIR=$work/latin
+T=2026-11-02T09:00:00+08:00
+x $T org --authority "$AUTHORITY" --agency-code 某卫安 --unit 检查组 --contact 李明 \
+  --phone 0371-12345678 >/dev/null
+linsp=$(x $T inspection start --facility 市第一医院 --department 后勤科 \
+  --mode supervision --inspector 王检查 --line fire)
+for k in 1 2; do
+  x $T finding add --inspection "$linsp" --location "B1 MMW-$k" --responsible "保卫科 张伟" \
+    --due 2026-12-30 --description "配电箱$(printf 'PD-2023-0158、%.0s' 1 2 3 4)未测试" \
+    --measures "逐台测试$(printf 'PD-2023-0196、%.0s' 1 2 3 4)并记录" >/dev/null
+done
+lids=($(x $T finding list --json | python3 -c \
+  'import json,sys; print(" ".join(f["id"] for f in json.load(sys.stdin)))'))
+x $T notice "${lids[@]}" --due 2026-11-30 >/dev/null
+x $T export --format odt --finding "${lids[0]}" --level notice --out "$OUT/notice-latin.odt" >/dev/null
+(cd "$OUT" && timeout 300 soffice --headless --convert-to pdf --outdir "$OUT" notice-latin.odt \
+  >/dev/null 2>&1)
+pdftoppm -r 60 -png "$OUT/notice-latin.pdf" "$OUT/notice-latin"
+pdf=$OUT/notice-latin.pdf
+n=$(pages "$pdf")
+if [ "$n" = 1 ]; then
+  check has "$pdf" "签收人" 1
+else
+  check has "$pdf" "隐患清单见附页" 1
+  check has "$pdf" "签收人" 1
+  check has "$pdf" "附页所列安全生产隐患" 1
 fi
 
 echo "print check: $(( $(date +%s) - started )) s; page images in $OUT"
