@@ -3,9 +3,10 @@
 
 use super::{Ctx, Result};
 use crate::catalog::Item;
-use crate::domain::{Answer, Escalation, Mode, Payload, Severity};
+use crate::domain::{Answer, Entity, Escalation, Mode, Payload, Severity};
 use chrono::{Datelike, Duration};
 use serde::Serialize;
+use std::collections::HashMap;
 use uuid::{Timestamp, Uuid};
 
 const DAY_MS: i64 = 86_400_000;
@@ -381,9 +382,19 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
     let registers = super::demo_registers::actions(now_ms, &mut rng, &learned.facilities, &first);
 
     let heap = std::cell::RefCell::new(std::collections::BinaryHeap::new());
+    // Findings and inspections with events still to come (all of one entity's are made
+    // together, before any is released), by how many: once none is left, the batch
+    // releasing the last has its view written with it (`SigningAside::push`).
+    let opened: std::cell::RefCell<HashMap<Entity, u32>> = Default::default();
+    let note_opened = |payload: &Payload| {
+        if let e @ (Entity::Finding(_) | Entity::Inspection(_)) = payload.entity() {
+            *opened.borrow_mut().entry(e).or_insert(0) += 1;
+        }
+    };
     // Register actions come after every inspection action of the same time, as they did
     // when they were made last.
     for (i, (ms, who, payload)) in registers.into_iter().enumerate() {
+        note_opened(&payload);
         heap.borrow_mut().push(std::cmp::Reverse(Pending {
             ms,
             made: u64::MAX / 2 + i as u64,
@@ -396,45 +407,60 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
     // A hazard's events span the three years, so most batches touch hazards seen before:
     // their views are written once, at the end, not once per batch.
     let mut deferred = crate::store::Deferred::default();
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut release = |upto: Option<i64>| -> Result<()> {
-        loop {
-            let next = {
-                let mut heap = heap.borrow_mut();
-                match heap.peek() {
-                    Some(p) if upto.is_none_or(|u| p.0.ms < u) => heap.pop(),
-                    _ => None,
+    // Signed on a thread of their own while this one makes and writes the batches.
+    let second = store.append_signing_aside(&mut deferred, |out| -> Result<Made> {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut done = Vec::new();
+        let mut release = |upto: Option<i64>| -> Result<()> {
+            loop {
+                let next = {
+                    let mut heap = heap.borrow_mut();
+                    match heap.peek() {
+                        Some(p) if upto.is_none_or(|u| p.0.ms < u) => heap.pop(),
+                        _ => None,
+                    }
+                };
+                let Some(std::cmp::Reverse(mut p)) = next else {
+                    return Ok(());
+                };
+                let entity = p.payload.entity();
+                let mut opened = opened.borrow_mut();
+                if let Some(n) = opened.get_mut(&entity) {
+                    *n -= 1;
+                    if *n == 0 {
+                        opened.remove(&entity);
+                        done.push(entity);
+                    }
                 }
-            };
-            let Some(std::cmp::Reverse(mut p)) = next else {
-                return Ok(());
-            };
-            numbers.number(p.ms, &mut p.payload);
-            if matches!(p.payload, Payload::FindingRecorded { .. }) {
-                findings += 1;
+                drop(opened);
+                numbers.number(p.ms, &mut p.payload);
+                if matches!(p.payload, Payload::FindingRecorded { .. }) {
+                    findings += 1;
+                }
+                events += 1;
+                batch.push((p.who, crate::domain::Wall { ms: p.ms, off }, p.payload));
+                if batch.len() == BATCH {
+                    let batch = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    out.push(batch, std::mem::take(&mut done))?;
+                }
             }
-            events += 1;
-            batch.push((p.who, crate::domain::Wall { ms: p.ms, off }, p.payload));
-            if batch.len() == BATCH {
-                store.append_walled_deferred(std::mem::take(&mut batch), &mut deferred)?;
-            }
-        }
-    };
-    let mut made = 0u64;
-    let mut sink = |ms: i64, who: &str, payload: Payload| {
-        heap.borrow_mut().push(std::cmp::Reverse(Pending {
-            ms,
-            made,
-            who: who.to_string(),
-            payload,
-        }));
-        made += 1;
-    };
-    let second = inspections(&inp, scale, &mut sink, &mut |upto| release(Some(upto)))?;
-    release(None)?;
-    if !batch.is_empty() {
-        store.append_walled_deferred(batch, &mut deferred)?;
-    }
+        };
+        let mut made = 0u64;
+        let mut sink = |ms: i64, who: &str, payload: Payload| {
+            note_opened(&payload);
+            heap.borrow_mut().push(std::cmp::Reverse(Pending {
+                ms,
+                made,
+                who: who.to_string(),
+                payload,
+            }));
+            made += 1;
+        };
+        let second = inspections(&inp, scale, &mut sink, &mut |upto| release(Some(upto)))?;
+        release(None)?;
+        out.push(batch, done)?;
+        Ok(second)
+    })?;
     store.finish_views(&mut deferred)?;
     store.flush()?;
     Ok(DemoSummary {
@@ -649,6 +675,8 @@ mod tests {
         }
         assert_eq!(findings, 400);
         assert!(escalations > 0);
+        // Views written as entities were done, the rest at the end: as a rebuild folds them.
+        assert!(ctx.store.check().unwrap().is_clean());
     }
 
     /// The demo's events are the same, event for event, as those the version before the

@@ -179,17 +179,25 @@ pub struct Deferred {
 impl Deferred {
     /// `records` are in the log; their `ent` entries and views not yet.
     pub(crate) fn note(&mut self, records: &[(EventBody, Record)]) {
-        self.pending = true;
         for (body, _) in records {
-            let entity = views::entity_prefix(&body.payload.entity());
-            self.refs.add(entity, body.device, body.seq);
+            self.note_one(body.payload.entity(), body.device, body.seq);
         }
-        self.entities.extend(
-            records
-                .iter()
-                .map(|(b, _)| b.payload.entity())
-                .filter(views::is_deferred),
-        );
+    }
+
+    /// Events were written under the mark (`apply.rs`) with their views left for
+    /// [`Store::finish_views`] or written by other means: it still has the mark to remove.
+    pub(crate) fn mark_pending(&mut self) {
+        self.pending = true;
+    }
+
+    /// Event `seq` of `device`, which makes `entity`, is in the log; its `ent` entry and
+    /// `entity`'s view not yet.
+    pub(crate) fn note_one(&mut self, entity: Entity, device: Uuid, seq: u64) {
+        self.pending = true;
+        self.refs.add(views::entity_prefix(&entity), device, seq);
+        if views::is_deferred(&entity) {
+            self.entities.insert(entity);
+        }
     }
 }
 
@@ -259,6 +267,27 @@ fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+thread_local! {
+    /// Cores kept busy by other threads of this process for what this thread does (the
+    /// demo's signer, `sign_aside.rs`): `in_parallel` leaves them alone.
+    static CORES_TAKEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` with one core fewer for [`in_parallel`] on this thread: a thread of this process
+/// keeps it busy meanwhile. On two cores, helpers started for packing or folding took turns
+/// with the demo's signer, whose work every event waits for.
+pub(super) fn with_core_taken<T>(f: impl FnOnce() -> T) -> T {
+    CORES_TAKEN.with(|c| c.set(c.get() + 1));
+    let out = f();
+    CORES_TAKEN.with(|c| c.set(c.get().saturating_sub(1)));
+    out
+}
+
+/// The cores [`in_parallel`] may use from this thread.
+fn cores_free() -> usize {
+    cores().saturating_sub(CORES_TAKEN.with(|c| c.get())).max(1)
+}
+
 /// Below this many items `in_parallel` and `open_all` stay on the calling thread: a thread
 /// costs more than the work.
 const PARALLEL_FROM: usize = 256;
@@ -276,10 +305,10 @@ pub(super) fn in_parallel_from<R: Sync, T: Send>(
     from: usize,
     f: impl Fn(&R) -> T + Sync,
 ) -> Vec<T> {
-    if records.len() < from.max(2) || cores() < 2 {
+    let threads = cores_free();
+    if records.len() < from.max(2) || threads < 2 {
         return records.iter().map(f).collect();
     }
-    let threads = cores();
     let chunk = records.len().div_ceil(threads);
     let f = &f;
     std::thread::scope(|s| {

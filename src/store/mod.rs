@@ -49,6 +49,7 @@ mod roster;
 mod row_codec;
 mod saved_folds;
 mod scan;
+mod sign_aside;
 mod sync_marks;
 mod views;
 mod vv;
@@ -72,6 +73,7 @@ pub use rebuild::RebuildReport;
 pub use recover::{OwnRecovered, read_device_key};
 pub use registers::Register;
 pub use roster::{AsideRun, ORG_KEY_FILE, OrgInfo, Promoted, SignedStatement, verify_statement};
+pub use sign_aside::SigningAside;
 pub use sync_marks::{Arrival, SyncMarks};
 pub use vv::{Held, VersionVector};
 

@@ -278,6 +278,23 @@ pub(crate) fn plan_held(store: &Store, entities: &[Entity]) -> Result<Plan> {
     Ok(plan)
 }
 
+/// The plan [`plan_held`] makes for `entities` (findings, inspections, patrols), each given
+/// with every event the log holds for it, in (device, seq) order: nothing is read back from
+/// the log (the demo's entities done while it writes, `sign_aside.rs`).
+pub(crate) fn plan_given(store: &Store, entities: &[(Entity, Vec<StoredEvent>)]) -> Result<Plan> {
+    let folded = super::import::in_parallel_from(entities, FOLD_PARALLEL_FROM, |(e, events)| {
+        if !has_view(e) {
+            return Ok(Folded::None);
+        }
+        fold_one(store, *e, events)
+    });
+    let mut plan = Plan::default();
+    for f in folded {
+        plan.add(f?);
+    }
+    Ok(plan)
+}
+
 /// Entities from which [`plan_held`] folds on every core. Folding one reads its events from
 /// the log and decodes them (≈ 6 events, tens of µs): far more than a thread's start, so a
 /// chunk of the import's 250 is split (it was not, under `in_parallel`'s 256).
