@@ -253,42 +253,6 @@ fn signed_steps(ctx: &Ctx, f: &Finding) -> String {
     lines.join("\n")
 }
 
-/// Height on the page left for a notice's hazard table, in millimetres: A4's 264 mm of text
-/// height less the letterhead, a four-line body, seal block, contact line and the 回执
-/// (measured on the LibreOffice print of `tests/print/check.sh`, less a margin).
-const TABLE_BUDGET_MM: f32 = 58.0;
-
-/// The estimate ([`row_mm`]) of a body paragraph of four lines at 12 pt, the body beside which
-/// [`TABLE_BUDGET_MM`] was measured.
-const FOUR_LINES_MM: f32 = 4.0 * 12.0 * 0.3528 * 1.3 + 2.2;
-
-/// Estimated height in mm of a table row of `texts` in columns `widths_mm` at `pt` points:
-/// the most lines a cell wraps to (`wrap`: CJK 1 em, Latin by the font that prints it), 130 %
-/// line height, padding.
-fn row_mm(texts: &[String], widths_mm: &[f32], pt: f32) -> f32 {
-    let em = pt * 0.3528;
-    let lines = texts
-        .iter()
-        .zip(widths_mm)
-        .map(|(t, w)| {
-            let room_em = (w - 2.0).max(em) / em;
-            super::wrap::wrapped_lines(t, room_em as f64, 1.0) as f32
-        })
-        .fold(1.0f32, f32::max);
-    lines * em * 1.3 + 2.2
-}
-
-/// The largest text size (10 pt down to 9 pt) at which the rows fit in `budget_mm`, so a
-/// notice stays on one page; None when they do not fit even at 9 pt (the list then goes to a
-/// 附页).
-fn fit_font(rows: &[[String; 3]], widths_mm: &[f32], budget_mm: f32) -> Option<f32> {
-    let header = 8.0;
-    [10.0f32, 9.5, 9.0].into_iter().find(|pt| {
-        let total: f32 = rows.iter().map(|r| row_mm(r, widths_mm, *pt)).sum::<f32>() + header;
-        total <= budget_mm
-    })
-}
-
 /// What a notice asks of one hazard: the 整改要求 (measures), then the 临时防范措施 to keep
 /// until it is fixed, when one was recorded.
 fn requirement(h: &NoticeHazard) -> String {
@@ -476,17 +440,48 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
             )
         }
     };
-    // The table's room is what the body leaves: TABLE_BUDGET_MM is measured beside a body of
-    // four lines. Hazards that do not fit at 9 pt or more go to a 附页 after the 回执.
-    let body_mm = row_mm(
-        std::slice::from_ref(&body),
-        &[super::doc::TEXT_WIDTH_MM - 8.5],
-        12.0,
+    // What the page holds besides the table, as printed; hazards that do not fit beside it at
+    // 9 pt or more go to a 附页 after the 回执.
+    let seal = format!("{}（盖章）", or_blank(&issuer));
+    let contact = format!(
+        "联系人：{}　　联系电话：{}",
+        or_blank(&org.contact),
+        or_blank(&org.phone)
     );
-    let font = fit_font(
+    let cc_line = (!cc.is_empty()).then(|| format!("抄送：{cc}"));
+    let receipt_text = format!(
+        "今收到{}《{book}》（{wenhao}），所列隐患共{count}项，整改期限{due_text}。",
+        or_blank(&issuer)
+    );
+    // Who signed for it, as recorded (issue 18): printed beside the 签收人 line, else the line
+    // is left for the signature and date by hand.
+    let receipts: Vec<String> = step
+        .receipts
+        .iter()
+        .map(|r| format!("{}　{}", r.by.spoken(), cn_date(date(r.at))))
+        .collect();
+    let promised: Vec<String> = step
+        .receipts
+        .iter()
+        .filter(|r| !r.promise.is_empty())
+        .map(|r| r.promise.clone())
+        .collect();
+    let returned = format!("请于签收后三日内将本回执交回{}。", or_blank(&issuer));
+    let font = super::notice_fit::fit_font(
         &texts,
         &[HAZARD_WIDTHS[2], HAZARD_WIDTHS[3], HAZARD_WIDTHS[4]],
-        TABLE_BUDGET_MM + FOUR_LINES_MM - body_mm,
+        &super::notice_fit::PageOne {
+            authority: &or_blank(&issuer),
+            addressee: &addressee,
+            body: &body,
+            seal: &seal,
+            contact: &contact,
+            cc: cc_line.as_deref(),
+            receipt: &receipt_text,
+            promised: &promised,
+            signed: &receipts,
+            returned: &returned,
+        },
     );
     let attach = font.is_none();
     let body = if attach {
@@ -509,21 +504,11 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
             font_pt: font.unwrap_or(9.0),
         }));
     }
-    blocks.push(Block::P(
-        Style::Right,
-        format!("{}（盖章）", or_blank(&issuer)),
-    ));
+    blocks.push(Block::P(Style::Right, seal));
     blocks.push(Block::P(Style::Right, cn_date(issue_day)));
-    blocks.push(Block::P(
-        Style::Small,
-        format!(
-            "联系人：{}　　联系电话：{}",
-            or_blank(&org.contact),
-            or_blank(&org.phone)
-        ),
-    ));
-    if !cc.is_empty() {
-        blocks.push(Block::P(Style::Small, format!("抄送：{cc}")));
+    blocks.push(Block::P(Style::Small, contact));
+    if let Some(line) = cc_line {
+        blocks.push(Block::P(Style::Small, line));
     }
     // The 回执: cut off and returned by whoever received the document.
     blocks.push(Block::P(Style::Cut, "（沿此线剪下）".into()));
@@ -538,31 +523,12 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
     } else {
         "整改承诺"
     };
-    blocks.push(Block::P(
-        Style::Body,
-        format!(
-            "今收到{}《{book}》（{wenhao}），所列隐患共{count}项，整改期限{due_text}。",
-            or_blank(&issuer)
-        ),
-    ));
-    // Who signed for it, as recorded (issue 18): printed beside the 签收人 line, else the line
-    // is left for the signature and date by hand.
-    let receipts: Vec<String> = step
-        .receipts
-        .iter()
-        .map(|r| format!("{}　{}", r.by.spoken(), cn_date(date(r.at))))
-        .collect();
+    blocks.push(Block::P(Style::Body, receipt_text));
     let signed = if receipts.is_empty() {
         Cell::text(YMD)
     } else {
         Cell::lines(receipts)
     };
-    let promised: Vec<String> = step
-        .receipts
-        .iter()
-        .filter(|r| !r.promise.is_empty())
-        .map(|r| r.promise.clone())
-        .collect();
     blocks.push(Block::Table(Table {
         widths: vec![34.0, 56.0, 18.0, 62.0],
         header: vec![],
@@ -586,10 +552,7 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
         ],
         font_pt: 10.5,
     }));
-    blocks.push(Block::P(
-        Style::Small,
-        format!("请于签收后三日内将本回执交回{}。", or_blank(&issuer)),
-    ));
+    blocks.push(Block::P(Style::Small, returned));
     if attach {
         // The 附页: every hazard, numbered; the first header row (title, 文号, count) repeats
         // on each page the list runs onto, so every sheet names its document.

@@ -10,6 +10,7 @@ mod html;
 mod ledger;
 mod ledger_gather;
 mod ledger_spill;
+mod notice_fit;
 pub use ledger_spill::RowAt;
 mod odt;
 pub mod photos;
