@@ -21,8 +21,9 @@ use super::import::{Deferred, with_core_taken};
 use super::views::{self, entity_prefix};
 use super::{Result, Store, StoreError};
 use crate::domain::{Entity, Hlc, Payload, StoredEvent, Wall};
-use ed25519_dalek::{Signer, SigningKey};
-use sha2::{Digest, Sha256};
+use ed25519_dalek::SigningKey;
+use ed25519_dalek::hazmat::{ExpandedSecretKey, raw_sign};
+use sha2::{Digest, Sha256, Sha512};
 use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc;
 
@@ -348,6 +349,9 @@ fn sign_all(
     done: mpsc::SyncSender<Signed>,
 ) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    // What `SigningKey::sign` derives from the key on every call, once.
+    let expanded = ExpandedSecretKey::from(key.as_bytes());
+    let public = key.verifying_key();
     for batch in batches {
         let mut out = Vec::with_capacity(batch.len());
         for Unsigned {
@@ -360,7 +364,7 @@ fn sign_all(
                 bytes[prev_at + 2 * i] = HEX[usize::from(b >> 4)];
                 bytes[prev_at + 2 * i + 1] = HEX[usize::from(b & 0xF)];
             }
-            let signature = key.sign(&bytes[4..]);
+            let signature = raw_sign::<Sha512>(&expanded, &bytes[4..], &public);
             bytes.extend_from_slice(&signature.to_bytes());
             body.prev = prev;
             prev = Sha256::digest(&bytes).into();
