@@ -30,7 +30,7 @@ use xuncha::ops::{self, Ctx};
 use xuncha::search::{FindingDoc, Index};
 use xuncha::store::{Record, Store, log_entry_events};
 
-const QUERIES: [&str; 9] = [
+const QUERIES: [&str; 10] = [
     "灭火器压力不足",
     "mhq",
     "miehuoqi",
@@ -40,6 +40,8 @@ const QUERIES: [&str; 9] = [
     "xiaofangtongdao",
     "status:overdue yqp",
     "配电室 line:key_site",
+    // A typo (ai for ia): only the fuzzy pass finds it.
+    "peidain",
 ];
 const ROUNDS: usize = 5;
 const LIMIT: usize = 20;
