@@ -6,7 +6,7 @@ use super::chars::Chars;
 use super::doc::FindingDoc;
 use super::grams::Grams;
 use super::memo::MemoCache;
-use super::pairs::PairSig;
+use super::pairs::SeamSig;
 use super::text::{Readings, Text};
 use crate::catalog::Catalog;
 use crate::domain::{Finding, Severity, Status};
@@ -219,8 +219,8 @@ pub struct Index {
     /// `texts[i].shortest_word()`, dense: whether a text not yet matched can give a whole-word
     /// hit (`bound`).
     pub(crate) words: Vec<u8>,
-    /// `texts[i].pair_sig()`, dense, read right after the bloom (`pairs`); held here only.
-    pub(crate) pairs: Vec<PairSig>,
+    /// `texts[i].seams()`, dense, read right after the bloom (`pairs::Need`); held here only.
+    pub(crate) seams: Vec<SeamSig>,
     /// The letter pairs inside the readings of text i's chars (`pairs::InnerSlots`), dense,
     /// read with its cross pairs.
     pub(crate) inners: Vec<u128>,
@@ -281,7 +281,7 @@ impl Index {
             texts: Vec::new(),
             blooms: Vec::new(),
             words: Vec::new(),
-            pairs: Vec::new(),
+            seams: Vec::new(),
             inners: Vec::new(),
             text_ids: HashTable::new(),
             cold: Vec::new(),
@@ -556,7 +556,7 @@ impl Index {
                 "per-text filters",
                 self.blooms.capacity() * 16
                     + self.words.capacity()
-                    + self.pairs.capacity() * std::mem::size_of::<PairSig>()
+                    + self.seams.capacity() * std::mem::size_of::<SeamSig>()
                     + self.inners.capacity() * 16,
             ),
             ("readings", self.readings.bytes()),
@@ -651,7 +651,7 @@ impl Index {
         let t = Text::new(text, &mut self.readings);
         self.blooms.push(t.bloom(&self.readings));
         self.words.push(t.shortest_word());
-        self.pairs.push(t.pair_sig(&self.readings));
+        self.seams.push(t.seams(&self.readings));
         self.inners.push(self.readings.inner_of(t.sets()));
         self.grams.push(&t, &self.readings);
         self.chars.push(&t);
@@ -668,7 +668,7 @@ impl Index {
         self.texts.reserve_exact(n);
         self.blooms.reserve_exact(n);
         self.words.reserve_exact(n);
-        self.pairs.reserve_exact(n);
+        self.seams.reserve_exact(n);
         self.inners.reserve_exact(n);
         self.grams.reserve(n);
         let texts = &self.texts;

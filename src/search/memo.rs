@@ -152,14 +152,14 @@ impl MemoCache {
                     Some(m) if m.chars == term.chars => m.clone(),
                     Some(m) => TermMemo {
                         chars: term.chars.clone(),
-                        need: Need::of(&term.chars, &r.within, &r.slots),
+                        need: Need::of(&term.chars, r),
                         direct: narrowed(&m.direct, NO_MATCH),
                         fuzzy: m.fuzzy.as_ref().map(|f| narrowed(f, IMPOSSIBLE)),
                         held: None,
                     },
                     None => TermMemo {
                         chars: term.chars.clone(),
-                        need: Need::of(&term.chars, &r.within, &r.slots),
+                        need: Need::of(&term.chars, r),
                         direct: vec![UNKNOWN; texts],
                         fuzzy: None,
                         held: None,

@@ -65,7 +65,7 @@ fn selectivity(term: &Term, memo: &TermMemo) -> u32 {
 impl Index {
     /// Whether text `t` passes the dense filters (`bloom`, `pairs`) of a term with `need`.
     fn may_match(&self, t: usize, term: &Term, need: &Need) -> bool {
-        self.blooms[t] & term.bloom == term.bloom && need.admits(&self.pairs[t], self.inners[t])
+        self.blooms[t] & term.bloom == term.bloom && need.admits(&self.seams[t], self.inners[t])
     }
 
     /// The records of `visits` (in walk order) that can match every term of the query

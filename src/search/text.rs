@@ -2,9 +2,9 @@
 //! `pinyin` crate, heteronyms included) and a 64-bit presence filter, all built once per
 //! distinct string so a keystroke is a scan over compact arrays.
 
-use super::pairs::{InnerSlots, PairSig, PairTable, add_within, text_sig};
+use super::pairs::{InnerSlots, PairTable, SeamSig, add_within, text_seams};
 use pinyin::ToPinyinMulti;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Id of a reading set: 0 means the char has no pinyin (ASCII, punctuation, ...).
 pub(crate) type SetId = u16;
@@ -28,6 +28,11 @@ pub(crate) struct Readings {
     /// Those pairs' bits, and for each set id the pairs inside its readings.
     pub(crate) slots: InnerSlots,
     inner: Vec<u128>,
+    /// Every prefix of every reading seen, of two letters or more (`pairs::Need`).
+    prefixes: HashSet<Box<[u8]>>,
+    /// Every run of two letters or more a char may give with a term going on after it:
+    /// its readings and zh/ch/sh (`pairs::Need`).
+    chunks: HashSet<Box<[u8]>>,
 }
 
 impl Readings {
@@ -82,6 +87,15 @@ impl Readings {
                 let mut inner = 0u128;
                 for r in readings.iter() {
                     inner |= add_within(&mut self.within, &mut self.slots, r);
+                    for k in 2..=r.len() {
+                        self.prefixes.insert(r[..k].into());
+                    }
+                    if r.len() >= 2 {
+                        self.chunks.insert(r.clone());
+                    }
+                    if matches!(&r[..], [b'z' | b'c' | b's', b'h', _, ..]) {
+                        self.chunks.insert(r[..2].into());
+                    }
                     initials |= letter_bit(r[0]) as u32;
                     for b in r.iter() {
                         letters |= letter_bit(*b);
@@ -109,6 +123,17 @@ impl Readings {
         sets.iter().fold(0, |m, s| m | self.inner[*s as usize])
     }
 
+    /// Whether `run` (two letters or more) begins some reading.
+    pub(crate) fn is_reading_prefix(&self, run: &[u8]) -> bool {
+        self.prefixes.contains(run)
+    }
+
+    /// Whether some char may give `run` (two letters or more) and a next char go on: a
+    /// reading, or zh/ch/sh of one.
+    pub(crate) fn is_chunk(&self, run: &[u8]) -> bool {
+        self.chunks.contains(run)
+    }
+
     pub(crate) fn initials_mask(&self, set: SetId) -> u32 {
         self.initials[set as usize]
     }
@@ -121,6 +146,7 @@ impl Readings {
             + self.by_char.len() * 16
             + self.by_set.len() * 24
             + self.initials.len() * 36
+            + (self.prefixes.len() + self.chunks.len()) * 32
             + 36 * 36
     }
 }
@@ -387,10 +413,10 @@ impl Text {
         self.original_chars().eq(s.chars())
     }
 
-    /// The cross pairs a direct pinyin match may use (`pairs`). Kept by the index in a dense
-    /// array (`Index::pairs`), not in the text: 32 bytes a text, 5.6 MB over 176,000 texts.
-    pub(crate) fn pair_sig(&self, readings: &Readings) -> PairSig {
-        text_sig(self.chars(), self.sets(), readings)
+    /// The seams a direct pinyin match may cross (`pairs::Need`). Kept by the index in a
+    /// dense array (`Index::seams`), not in the text.
+    pub(crate) fn seams(&self, readings: &Readings) -> SeamSig {
+        text_seams(self.chars(), self.sets(), readings)
     }
 
     /// The fewest chars from a word's start to the next separator (0 when a separator starts
