@@ -331,8 +331,10 @@ impl Ord for Pending {
 
 /// Demo data written in time order. The generator runs twice with the same seed: once to
 /// learn what the register actions need (the facilities visited and the generator's state
-/// after the inspections), then to write. Actions wait in a heap only until no action made
-/// later can come before them, so memory holds the hazards still open, not all the events
+/// after the inspections), on a thread of its own, and once to write, which waits for the
+/// first only at the register actions' first day, in the last year. Actions wait in a heap
+/// only until no action made later can come before them, so memory holds the hazards still
+/// open, not all the events
 /// (issue 14: 427 MB at 100,000 hazards when every action was made, sorted, then written).
 /// The events are the ones a stable sort of every action by time gave, numbered the same.
 pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
@@ -365,21 +367,32 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
         versions,
         records,
     };
-    let mut first = super::demo_registers::FirstHazards::new();
-    let mut note_first = |ms: i64, _: &str, p: Payload| {
-        if let Payload::FindingRecorded {
-            finding_id,
-            facility,
-            line,
-            ..
-        } = p
-        {
-            first.entry((facility, line)).or_insert((ms, finding_id));
-        }
+    // The register actions are all dated from `registers_from` on, so only the events from
+    // then on wait for them: the pass that learns what they need runs on a thread of its own
+    // while the events before are made, signed and written.
+    let registers_from = super::demo_registers::earliest(now_ms);
+    let learning = |inp: &Inputs| -> Result<Vec<(i64, String, Payload)>> {
+        let mut first = super::demo_registers::FirstHazards::new();
+        let mut note_first = |ms: i64, _: &str, p: Payload| {
+            if let Payload::FindingRecorded {
+                finding_id,
+                facility,
+                line,
+                ..
+            } = p
+            {
+                first.entry((facility, line)).or_insert((ms, finding_id));
+            }
+        };
+        let learned = inspections(inp, scale, &mut note_first, &mut |_| Ok(()))?;
+        let mut rng = learned.rng;
+        Ok(super::demo_registers::actions(
+            now_ms,
+            &mut rng,
+            &learned.facilities,
+            &first,
+        ))
     };
-    let learned = inspections(&inp, scale, &mut note_first, &mut |_| Ok(()))?;
-    let mut rng = learned.rng;
-    let registers = super::demo_registers::actions(now_ms, &mut rng, &learned.facilities, &first);
 
     let heap = std::cell::RefCell::new(std::collections::BinaryHeap::new());
     // Findings and inspections with events still to come (all of one entity's are made
@@ -393,73 +406,89 @@ pub fn demo(ctx: &mut Ctx, scale: usize) -> Result<DemoSummary> {
     };
     // Register actions come after every inspection action of the same time, as they did
     // when they were made last.
-    for (i, (ms, who, payload)) in registers.into_iter().enumerate() {
-        note_opened(&payload);
-        heap.borrow_mut().push(std::cmp::Reverse(Pending {
-            ms,
-            made: u64::MAX / 2 + i as u64,
-            who,
-            payload,
-        }));
-    }
+    let add_registers = |registers: Vec<(i64, String, Payload)>| {
+        for (i, (ms, who, payload)) in registers.into_iter().enumerate() {
+            // Else it would come after events released before it was known.
+            debug_assert!(ms >= registers_from, "a register event before `earliest`");
+            note_opened(&payload);
+            heap.borrow_mut().push(std::cmp::Reverse(Pending {
+                ms,
+                made: u64::MAX / 2 + i as u64,
+                who,
+                payload,
+            }));
+        }
+    };
     let store = &mut ctx.store;
     let (mut events, mut findings) = (0usize, 0usize);
     // A hazard's events span the three years, so most batches touch hazards seen before:
     // their views are written once, at the end, not once per batch.
     let mut deferred = crate::store::Deferred::default();
     // Signed on a thread of their own while this one makes and writes the batches.
-    let second = store.append_signing_aside(&mut deferred, |out| -> Result<Made> {
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut done = Vec::new();
-        let mut release = |upto: Option<i64>| -> Result<()> {
-            loop {
-                let next = {
-                    let mut heap = heap.borrow_mut();
-                    match heap.peek() {
-                        Some(p) if upto.is_none_or(|u| p.0.ms < u) => heap.pop(),
-                        _ => None,
+    let inp = &inp;
+    let second = std::thread::scope(|s| {
+        let mut learning = Some(s.spawn(move || learning(inp)));
+        store.append_signing_aside(&mut deferred, |out| -> Result<Made> {
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut done = Vec::new();
+            let mut release = |upto: Option<i64>| -> Result<()> {
+                if upto.is_none_or(|u| u > registers_from)
+                    && let Some(learning) = learning.take()
+                {
+                    let registers = learning
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+                    add_registers(registers);
+                }
+                loop {
+                    let next = {
+                        let mut heap = heap.borrow_mut();
+                        match heap.peek() {
+                            Some(p) if upto.is_none_or(|u| p.0.ms < u) => heap.pop(),
+                            _ => None,
+                        }
+                    };
+                    let Some(std::cmp::Reverse(mut p)) = next else {
+                        return Ok(());
+                    };
+                    let entity = p.payload.entity();
+                    let mut opened = opened.borrow_mut();
+                    if let Some(n) = opened.get_mut(&entity) {
+                        *n -= 1;
+                        if *n == 0 {
+                            opened.remove(&entity);
+                            done.push(entity);
+                        }
                     }
-                };
-                let Some(std::cmp::Reverse(mut p)) = next else {
-                    return Ok(());
-                };
-                let entity = p.payload.entity();
-                let mut opened = opened.borrow_mut();
-                if let Some(n) = opened.get_mut(&entity) {
-                    *n -= 1;
-                    if *n == 0 {
-                        opened.remove(&entity);
-                        done.push(entity);
+                    drop(opened);
+                    numbers.number(p.ms, &mut p.payload);
+                    if matches!(p.payload, Payload::FindingRecorded { .. }) {
+                        findings += 1;
+                    }
+                    events += 1;
+                    batch.push((p.who, crate::domain::Wall { ms: p.ms, off }, p.payload));
+                    if batch.len() == BATCH {
+                        let batch = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        out.push(batch, std::mem::take(&mut done))?;
                     }
                 }
-                drop(opened);
-                numbers.number(p.ms, &mut p.payload);
-                if matches!(p.payload, Payload::FindingRecorded { .. }) {
-                    findings += 1;
-                }
-                events += 1;
-                batch.push((p.who, crate::domain::Wall { ms: p.ms, off }, p.payload));
-                if batch.len() == BATCH {
-                    let batch = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                    out.push(batch, std::mem::take(&mut done))?;
-                }
-            }
-        };
-        let mut made = 0u64;
-        let mut sink = |ms: i64, who: &str, payload: Payload| {
-            note_opened(&payload);
-            heap.borrow_mut().push(std::cmp::Reverse(Pending {
-                ms,
-                made,
-                who: who.to_string(),
-                payload,
-            }));
-            made += 1;
-        };
-        let second = inspections(&inp, scale, &mut sink, &mut |upto| release(Some(upto)))?;
-        release(None)?;
-        out.push(batch, done)?;
-        Ok(second)
+            };
+            let mut made = 0u64;
+            let mut sink = |ms: i64, who: &str, payload: Payload| {
+                note_opened(&payload);
+                heap.borrow_mut().push(std::cmp::Reverse(Pending {
+                    ms,
+                    made,
+                    who: who.to_string(),
+                    payload,
+                }));
+                made += 1;
+            };
+            let second = inspections(inp, scale, &mut sink, &mut |upto| release(Some(upto)))?;
+            release(None)?;
+            out.push(batch, done)?;
+            Ok(second)
+        })
     })?;
     store.finish_views(&mut deferred)?;
     store.flush()?;

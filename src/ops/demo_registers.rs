@@ -67,6 +67,12 @@ const WHO: [&str; 4] = ["张敏", "李护士", "王护士", "赵药师"];
 /// The first hazard the demo made of each (facility, line): its time and id.
 pub(super) type FirstHazards = std::collections::HashMap<(String, String), (i64, Uuid)>;
 
+/// The time (Unix ms) no register event of the demo comes before, for "now" `now_ms`: the
+/// demo makes and writes its events before then without waiting for [`actions`].
+pub(super) fn earliest(now_ms: i64) -> i64 {
+    now_ms - 330 * DAY_MS
+}
+
 /// The demo's register events for the first three of `facilities` (in the order the demo
 /// first inspected them), dated up to `now_ms`, with ids from the demo's seeded `rng` so runs
 /// are reproducible; some link the facility's first hazard of a line (`first`).
@@ -91,7 +97,8 @@ pub(super) fn actions(
             .map(|d| d.date_naive())
             .unwrap_or_default()
     };
-    let start = now_ms - 330 * DAY_MS;
+    // Every event below is dated from here on (`earliest`).
+    let start = earliest(now_ms);
     let today = day_of(now_ms);
     for (fi, facility) in facilities.iter().take(3).enumerate() {
         let mut chem_ids = vec![];
