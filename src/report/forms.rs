@@ -467,23 +467,26 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
         .map(|r| r.promise.clone())
         .collect();
     let returned = format!("请于签收后三日内将本回执交回{}。", or_blank(&issuer));
-    let font = super::notice_fit::fit_font(
-        &texts,
-        &[HAZARD_WIDTHS[2], HAZARD_WIDTHS[3], HAZARD_WIDTHS[4]],
-        &super::notice_fit::PageOne {
-            authority: &or_blank(&issuer),
-            addressee: &addressee,
-            body: &body,
-            seal: &seal,
-            contact: &contact,
-            cc: cc_line.as_deref(),
-            receipt: &receipt_text,
-            promised: &promised,
-            signed: &receipts,
-            returned: &returned,
-        },
-    );
+    let authority = or_blank(&issuer);
+    let page = super::notice_fit::PageOne {
+        authority: &authority,
+        addressee: &addressee,
+        body: &body,
+        seal: &seal,
+        contact: &contact,
+        cc: cc_line.as_deref(),
+        receipt: &receipt_text,
+        promised: &promised,
+        signed: &receipts,
+        returned: &returned,
+    };
+    let widths = [HAZARD_WIDTHS[2], HAZARD_WIDTHS[3], HAZARD_WIDTHS[4]];
+    let font = super::notice_fit::fit_font(&texts, &widths, &page);
     let attach = font.is_none();
+    // A page that cannot hold even the notice without its table (a very long authority name
+    // or recorded promise) starts the 回执 on a sheet of its own, whole, rather than letting
+    // it run over the page's end.
+    let receipt_apart = attach && !super::notice_fit::fits_with_attachment_line(&page);
     let body = if attach {
         body.replacen("下列安全生产隐患", "附页所列安全生产隐患", 1)
     } else {
@@ -511,6 +514,9 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
         blocks.push(Block::P(Style::Small, line));
     }
     // The 回执: cut off and returned by whoever received the document.
+    if receipt_apart {
+        blocks.push(Block::PageBreak);
+    }
     blocks.push(Block::P(Style::Cut, "（沿此线剪下）".into()));
     blocks.push(Block::P(Style::Title, "回　执".into()));
     let receiver = if n.level == Escalation::Referral {

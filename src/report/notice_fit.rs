@@ -84,6 +84,19 @@ pub(super) fn fit_font(rows: &[[String; 3]], widths_mm: &[f32; 3], page: &PageOn
         .find(|&pt| table_pt(rows, widths_mm, pt) <= room)
 }
 
+/// Whether `page` holds the notice with 「隐患清单见附页」 in place of the table, its 回执 whole.
+/// Such a notice prints page numbers, whose footer ends the text 6 pt higher.
+pub(super) fn fits_with_attachment_line(page: &PageOne) -> bool {
+    // The line is a 12 pt paragraph with 1.5 mm under it; the table's gap to the seal line
+    // (0.4 pt) is not there.
+    let line_pt = LINE_12_PT + 4.25;
+    let bottom = PAGE_BOTTOM_PT - FOOTER_PT;
+    before_table_pt(page) + line_pt + after_table_pt(page) + SAFETY_PT <= bottom
+}
+
+/// How much higher the text ends on a page with the page-number footer.
+const FOOTER_PT: f32 = 6.0;
+
 /// Lines of `text` at `pt` points in `width_mm`, its first line indented by `indent_em`.
 fn lines(text: &str, width_mm: f32, pt: f32, indent_em: usize) -> f32 {
     let em_mm = pt * 0.3528;
@@ -252,5 +265,18 @@ mod tests {
             - after_table_pt(&short);
         // A second letterhead line (33.4), seal line (22.25) and last line (19.5).
         assert!((taken - (33.4 + 22.25 + 19.48)).abs() < 1.0, "{taken}");
+    }
+
+    #[test]
+    fn a_page_that_cannot_hold_even_the_attachment_line_is_known() {
+        let b = body(1);
+        assert!(fits_with_attachment_line(&page(&b)));
+        let promised =
+            vec!["我院承诺立即组织整改，落实主体责任，加强巡查，确保不再发生同类问题。".repeat(14)];
+        let long = PageOne {
+            promised: &promised,
+            ..page(&b)
+        };
+        assert!(!fits_with_attachment_line(&long));
     }
 }

@@ -109,13 +109,17 @@ fn autospaced(before: char, after: char) -> bool {
 /// Whether a line may break between `before` and `after` (neither a space).
 fn may_break_between(before: char, after: char) -> bool {
     let wide = |c: char| c.width() == Some(2);
-    // LibreOffice keeps closing punctuation with a Latin word after it: 「0158、PD-」 moves to
-    // the next line whole.
-    let punct_then_latin = NO_LINE_START.contains(before) && after.is_ascii_alphanumeric();
+    // LibreOffice keeps CJK closing punctuation with a Latin word after it: 「0158、PD-」 moves
+    // to the next line whole.
+    let punct_then_latin =
+        !before.is_ascii() && NO_LINE_START.contains(before) && after.is_ascii_alphanumeric();
+    // In a web address it breaks after 「//」, after a single 「/」 and after 「?」
+    // (「https://」「a.example.com/x?」「id=…」), leaving the rest of the line empty.
+    let url_break = (before == '/' && after != '/') || before == '?';
     !NO_LINE_START.contains(after)
         && !NO_LINE_END.contains(before)
         && !punct_then_latin
-        && (before == '-' || wide(before) || wide(after))
+        && (before == '-' || url_break || wide(before) || wide(after))
 }
 
 /// The line being filled: how many lines so far, and how far the last one is filled.
@@ -139,6 +143,11 @@ impl Line {
             self.count += 1;
             self.x = width;
         } else {
+            // Longer than a line: it starts on a line of its own and is cut where lines end.
+            if self.x > 0.0 {
+                self.count += 1;
+                self.x = 0.0;
+            }
             for &w in word {
                 if self.x + w > self.room && self.x > 0.0 {
                     self.count += 1;
@@ -192,5 +201,15 @@ mod tests {
         let text = "配电箱PD-2023-0158、PD-2023-0158、PD-2023-0158、PD-2023-0158、未测试";
         let em_mm = 10.0 * 0.3528;
         assert_eq!(wrapped_lines(text, (46.0 - 2.0) / em_mm, 1.0), 5);
+    }
+
+    /// A web address breaks after its slashes and 「?」, as LibreOffice printed it
+    /// (「https://」「a.example.com/x?」「id=ABCDEF0123456789」), not wherever a line fills.
+    #[test]
+    fn a_web_address_breaks_after_its_slashes() {
+        let url = "https://a.example.com/x?id=ABCDEF0123456789";
+        // 12 em a line: 「https://a.example.com/」 (11.6 em), 「x?」, then 「id=…」 (12.2 em)
+        // on lines of its own, cut: four lines, where cutting 24.9 em anywhere takes three.
+        assert_eq!(wrapped_lines(url, 12.0, 1.0), 4);
     }
 }
