@@ -593,24 +593,13 @@ pub fn notice(ctx: &Ctx, n: &Notice) -> Doc {
 mod tests {
     use super::HAZARD_WIDTHS;
 
-    /// Advance widths in em of DejaVu Sans, which LibreOffice prints the Latin letters and
-    /// digits of these cells with on Linux (`pdffonts` on the print check's notice: the CJK
-    /// text in Noto Sans CJK, the rest in DejaVu Sans). It is wider than SimSun's half-width
-    /// ASCII (0.5 em) on Windows.
-    const Y: f32 = 0.611;
-    const H: f32 = 0.752;
-    const HYPHEN: f32 = 0.361;
-    /// Every digit.
-    const DIGIT: f32 = 0.636;
-    /// W, the widest character of the device code alphabet.
-    const W: f32 = 0.989;
-
     #[test]
     fn the_widest_hazard_number_fits_its_notice_column_on_one_line() {
-        // YH-2026-WWW-10000: a device code of three W and a five-digit sequence, at the
-        // 附页's 10 pt, plus the cell's 0.8 mm padding on each side and its 0.6 pt rules.
-        // At 37 mm, YH-2026-VWW-0004 (37.8 mm by this sum) wrapped in LibreOffice.
-        let em = Y + H + 3.0 * HYPHEN + 9.0 * DIGIT + 3.0 * W;
+        // YH-2026-WWW-10000: a device code of three W (the widest letter of the code
+        // alphabet) and a five-digit sequence, measured by the font LibreOffice prints it in
+        // (`wrap`), at the 附页's 10 pt, plus the cell's 0.8 mm padding on each side and its
+        // 0.6 pt rules. At 37 mm, YH-2026-VWW-0004 (37.8 mm by this sum) wrapped.
+        let em = super::super::wrap::text_em("YH-2026-WWW-10000") as f32;
         let text_mm = em * 10.0 * 25.4 / 72.0;
         let cell_mm = text_mm + 2.0 * 0.8 + 0.6 * 25.4 / 72.0;
         assert!(

@@ -101,14 +101,25 @@ fn paragraph_lines(para: &str, room: f64, wide_em: f64) -> u32 {
 const AUTOSPACE_EM: f64 = 0.25;
 
 fn autospaced(before: char, after: char) -> bool {
-    let ideograph = |c: char| c.width() == Some(2) && c.is_alphabetic();
+    let ideograph = |c: char| is_wide(c) && c.is_alphabetic();
     (ideograph(before) && after.is_ascii_alphanumeric())
         || (before.is_ascii_alphanumeric() && ideograph(after))
 }
 
+/// A CJK (or other double-width) character.
+fn is_wide(c: char) -> bool {
+    c.width() == Some(2)
+}
+
+/// The width of `text` on one line, in em, wide characters 1 em (no spaces added between
+/// scripts): what a label that must not wrap needs.
+#[cfg(test)]
+pub(super) fn text_em(text: &str) -> f64 {
+    text.chars().map(|c| char_em(c, 1.0)).sum()
+}
+
 /// Whether a line may break between `before` and `after` (neither a space).
 fn may_break_between(before: char, after: char) -> bool {
-    let wide = |c: char| c.width() == Some(2);
     // LibreOffice keeps CJK closing punctuation with a Latin word after it: 「0158、PD-」 moves
     // to the next line whole.
     let punct_then_latin =
@@ -119,7 +130,7 @@ fn may_break_between(before: char, after: char) -> bool {
     !NO_LINE_START.contains(after)
         && !NO_LINE_END.contains(before)
         && !punct_then_latin
-        && (before == '-' || url_break || wide(before) || wide(after))
+        && (before == '-' || url_break || is_wide(before) || is_wide(after))
 }
 
 /// The line being filled: how many lines so far, and how far the last one is filled.
